@@ -1,0 +1,68 @@
+import type { CollectionSchema } from './json-schema.ts';
+import type { Role } from './roles.ts';
+import { productSchema, type Product } from './collections/products.ts';
+import { masterdataSchema, type MasterRecord } from './collections/masterdata.ts';
+import { customerSchema, type Customer } from './collections/customers.ts';
+import { saleSchema, type Sale } from './collections/sales.ts';
+import { auditEventSchema, type AuditEvent } from './collections/audit-events.ts';
+
+/**
+ * Who may see a collection's documents beyond the store boundary every collection has:
+ * - 'store': every device of the store (with a reading role) receives every document;
+ * - 'station': a device receives only documents whose `stationId` is its own, unless the user is admin.
+ */
+export type Visibility = 'store' | 'station';
+
+export interface CollectionDefinition<Doc = unknown> {
+  name: string;
+  schema: CollectionSchema;
+  /** Roles whose devices receive this collection. */
+  readRoles: readonly Role[];
+  /** Roles whose devices may push changes; an empty list makes it read-only on devices. */
+  writeRoles: readonly Role[];
+  visibility: Visibility;
+  /** Phantom field carrying the document type. */
+  readonly __doc?: Doc;
+}
+
+const ALL: readonly Role[] = ['cashier', 'designer', 'reviewer', 'backoffice', 'admin'];
+
+function define<Doc>(definition: Omit<CollectionDefinition<Doc>, '__doc'>): CollectionDefinition<Doc> {
+  return definition;
+}
+
+export const COLLECTIONS = {
+  products: define<Product>({ name: 'products', schema: productSchema, readRoles: ALL, writeRoles: [], visibility: 'store' }),
+  masterdata: define<MasterRecord>({ name: 'masterdata', schema: masterdataSchema, readRoles: ALL, writeRoles: [], visibility: 'store' }),
+  customers: define<Customer>({
+    name: 'customers',
+    schema: customerSchema,
+    readRoles: ALL,
+    writeRoles: ['cashier', 'designer', 'backoffice', 'admin'],
+    visibility: 'store',
+  }),
+  sales: define<Sale>({ name: 'sales', schema: saleSchema, readRoles: ['cashier', 'admin'], writeRoles: ['cashier', 'admin'], visibility: 'station' }),
+  auditEvents: define<AuditEvent>({ name: 'auditEvents', schema: auditEventSchema, readRoles: ALL, writeRoles: ALL, visibility: 'station' }),
+} as const;
+
+export type CollectionName = keyof typeof COLLECTIONS;
+export type DocOf<C extends CollectionName> = (typeof COLLECTIONS)[C] extends CollectionDefinition<infer D> ? D : never;
+
+export const COLLECTION_NAMES = Object.keys(COLLECTIONS) as CollectionName[];
+
+export function isCollectionName(name: string): name is CollectionName {
+  return Object.prototype.hasOwnProperty.call(COLLECTIONS, name);
+}
+
+export function canRead(collection: CollectionName, roles: readonly Role[]): boolean {
+  return COLLECTIONS[collection].readRoles.some((role) => roles.includes(role));
+}
+
+export function canWrite(collection: CollectionName, roles: readonly Role[]): boolean {
+  return COLLECTIONS[collection].writeRoles.some((role) => roles.includes(role));
+}
+
+/** The collections a device with these roles replicates. */
+export function collectionsFor(roles: readonly Role[]): CollectionName[] {
+  return COLLECTION_NAMES.filter((name) => canRead(name, roles));
+}

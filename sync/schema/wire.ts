@@ -1,0 +1,100 @@
+import type { CollectionName } from './registry.ts';
+import type { QuarantineReason } from './errors.ts';
+import type { Role } from './roles.ts';
+
+/** Server-assigned sequence number of the last document seen; never a device clock. */
+export interface Checkpoint {
+  seq: number;
+}
+
+/** Documents travel without RxDB's `_meta`, `_rev`, `_attachments`; deletions as `_deleted: true`. */
+export type WireDocument<T = Record<string, unknown>> = T & { _deleted: boolean };
+
+/** `GET /api/sync/:collection/pull?checkpoint=<seq>&limit=<n>` */
+export interface PullResponse<T = Record<string, unknown>> {
+  documents: WireDocument<T>[];
+  /** The checkpoint after the last returned document; the request's checkpoint when none came. */
+  checkpoint: Checkpoint | null;
+}
+
+/** `POST /api/sync/:collection/push` body is an array of these. */
+export interface PushRow<T = Record<string, unknown>> {
+  newDocumentState: WireDocument<T>;
+  assumedMasterState?: WireDocument<T> | null;
+}
+/** The conflicting master documents; empty when every row was written (or quarantined). */
+export type PushResponse<T = Record<string, unknown>> = WireDocument<T>[];
+
+/** `GET /api/sync/stream` server-sent events: event `change` carries this JSON. */
+export interface StreamChange<T = Record<string, unknown>> {
+  collection: CollectionName;
+  documents: WireDocument<T>[];
+  checkpoint: Checkpoint;
+}
+/** Event names on the stream. `resync` (data `"RESYNC"`) is sent on connect and after any gap. */
+export const STREAM_EVENTS = { change: 'change', resync: 'resync' } as const;
+
+/** `POST /api/stations/pair` */
+export interface PairRequest {
+  storeCode: string;
+  stationCode: string;
+  pairingCode: string;
+}
+export interface PairResponse {
+  stationId: string;
+  stationCode: string;
+  stationName: string;
+  store: { id: string; code: string; name: string };
+  /** Secret the device keeps (safeStorage) and presents at every login from this station. */
+  deviceKey: string;
+}
+
+/** `POST /api/auth/login` */
+export interface LoginRequest {
+  storeCode: string;
+  userCode: string;
+  password: string;
+  stationId?: string;
+  deviceKey?: string;
+}
+export interface SessionUser {
+  id: string;
+  code: string;
+  name: string;
+  roles: Role[];
+}
+export interface LoginResponse {
+  token: string;
+  expiresAt: string;
+  user: SessionUser;
+  store: { id: string; code: string; name: string };
+  stationId: string | null;
+}
+
+/** `POST /api/stations/heartbeat` (POS-13) */
+export interface Heartbeat {
+  pendingUploads: number;
+  appVersion: string;
+  lastError?: string | null;
+}
+
+/** `GET /api/sync/errors` (POS-07): documents the server kept in quarantine. */
+export interface IntegrationError {
+  id: string;
+  collection: CollectionName;
+  documentId: string;
+  stationId: string | null;
+  reason: QuarantineReason;
+  message: string;
+  document: Record<string, unknown>;
+  createdAt: string;
+  attempts: number;
+  resolvedAt: string | null;
+}
+
+/** `GET /health` */
+export interface Health {
+  status: 'ok';
+  version: string;
+  database: 'postgresql' | 'pglite';
+}
