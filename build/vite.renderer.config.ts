@@ -1,0 +1,51 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
+import react from '@vitejs/plugin-react';
+
+const root = fileURLToPath(new URL('../renderer/', import.meta.url));
+const outDir = fileURLToPath(new URL('../dist/renderer/', import.meta.url));
+
+/**
+ * The built app runs with a strict CSP (no inline scripts, no eval). The dev server needs inline
+ * scripts (React refresh preamble) and eval (RxDB dev-mode / ajv compile schemas with `new Function`),
+ * so the policy is relaxed only when serving, never in the output of `vite build`.
+ */
+function contentSecurityPolicy(): Plugin {
+  let dev = false;
+  return {
+    name: 'balcao-csp',
+    configResolved(config) {
+      dev = config.command === 'serve';
+    },
+    transformIndexHtml(html) {
+      const script = dev ? "script-src 'self' 'unsafe-inline' 'unsafe-eval'" : "script-src 'self'";
+      const policy = [
+        "default-src 'self'",
+        script,
+        // Mantine injects CSS variables through <style> tags.
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        // The server address is typed in by the user, so any http(s) host (and its SSE stream) is allowed.
+        `connect-src 'self' http: https:${dev ? ' ws: wss:' : ''}`,
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+      ].join('; ');
+      return html.replace('%BALCAO_CSP%', policy);
+    },
+  };
+}
+
+export default defineConfig({
+  root,
+  base: './',
+  plugins: [react(), contentSecurityPolicy()],
+  build: {
+    outDir,
+    emptyOutDir: true,
+    target: 'es2022',
+    chunkSizeWarningLimit: 2000,
+  },
+  server: { strictPort: false },
+});

@@ -1,0 +1,67 @@
+import type { AppInfo, BalcaoBridge, DeviceSettings } from './types.ts';
+
+/**
+ * The bridge in a plain browser. localStorage is per origin, not encrypted: acceptable for the web
+ * fallback (the Electron host keeps secrets with safeStorage instead).
+ */
+const SETTINGS_KEY = 'balcao.settings';
+const SECRET_PREFIX = 'balcao.secret.';
+
+export const DEFAULT_SETTINGS: DeviceSettings = {
+  serverUrl: null,
+  stationId: null,
+  stationCode: null,
+  stationName: null,
+  storeCode: null,
+  storeName: null,
+  language: 'pt-BR',
+};
+
+function readSettings(storage: Storage): DeviceSettings {
+  try {
+    const raw = storage.getItem(SETTINGS_KEY);
+    return raw ? { ...DEFAULT_SETTINGS, ...(JSON.parse(raw) as Partial<DeviceSettings>) } : { ...DEFAULT_SETTINGS };
+  } catch {
+    // A corrupt entry must not lock the user out: start from the defaults (setup again).
+    return { ...DEFAULT_SETTINGS };
+  }
+}
+
+export function createWebBridge(storage: Storage = window.localStorage): BalcaoBridge {
+  return {
+    async getSettings() {
+      return readSettings(storage);
+    },
+    async setSettings(patch) {
+      const next = { ...readSettings(storage), ...patch };
+      storage.setItem(SETTINGS_KEY, JSON.stringify(next));
+      return next;
+    },
+    async getSecret(name) {
+      return storage.getItem(SECRET_PREFIX + name);
+    },
+    async setSecret(name, value) {
+      if (value === null) storage.removeItem(SECRET_PREFIX + name);
+      else storage.setItem(SECRET_PREFIX + name, value);
+    },
+    async notify(title, body) {
+      if (typeof Notification === 'undefined') return false;
+      if (Notification.permission === 'default') await Notification.requestPermission();
+      if (Notification.permission !== 'granted') return false;
+      const notification = new Notification(title, { body });
+      return new Promise<boolean>((resolve) => {
+        notification.onclick = () => resolve(true);
+        notification.onclose = () => resolve(false);
+      });
+    },
+    async openDesignSoftware(url) {
+      window.open(url, '_blank', 'noopener');
+    },
+    async setSyncState() {
+      // No tray in a browser.
+    },
+    async appInfo(): Promise<AppInfo> {
+      return { version: import.meta.env.VITE_APP_VERSION ?? '0.1.0', host: 'web', platform: navigator.platform || 'web' };
+    },
+  };
+}

@@ -1,0 +1,395 @@
+/**
+ * The data core: pairing, online and offline login, the local database, the sync engine and the
+ * observables the UI subscribes to. It knows nothing of React; the UI only talks to the `Core` API.
+ */
+import { BehaviorSubject, Subscription, auditTime, interval, type Observable } from 'rxjs';
+import type { RxCollection } from 'rxdb';
+import { canWrite, collectionsFor, COLLECTIONS, type CollectionName, type Customer, type Role, type LoginResponse, type Product } from '../../sync/schema/index.ts';
+import type { SyncEngine, SyncOptions, SyncStatus } from '../../sync/client/types.ts';
+import type { BalcaoBridge, DeviceSettings } from '../bridge/types.ts';
+import { createDatabase, databaseName, type BalcaoDatabase } from '../data/database.ts';
+import { acquireTabLock, type TabLock } from '../data/tab-lock.ts';
+import { estimateStorage, isQuotaError, requestPersistentStorage, STORAGE_WARNING_RATIO } from '../data/storage-health.ts';
+import * as api from './api.ts';
+import { CoreError } from './errors.ts';
+import { OfflineLoginStore, type KeyValueStorage } from './offline-login.ts';
+import { ProductIndex } from './product-index.ts';
+import { loadStartSync } from './sync-loader.ts';
+
+export type Phase = 'loading' | 'setup' | 'login' | 'ready';
+
+export interface SessionInfo {
+  user: LoginResponse['user'];
+  store: LoginResponse['store'];
+  /** True when the session was reopened from the local verifier while the server was unreachable. */
+  offline: boolean;
+  expiresAt: string;
+}
+
+export type StorageProblem = { kind: 'nearly_full'; usage: number; quota: number } | { kind: 'write_failed' } | null;
+
+export interface CoreState {
+  phase: Phase;
+  settings: DeviceSettings;
+  session: SessionInfo | null;
+  /** Why the user is back on the login screen (e.g. session_expired). */
+  loginNotice: 'session_expired' | 'open_in_another_tab' | null;
+  /** Sync engine could not be started (missing module or its error). */
+  syncUnavailable: boolean;
+  storage: StorageProblem;
+}
+
+export interface PairInput {
+  serverUrl: string;
+  storeCode: string;
+  stationCode: string;
+  pairingCode: string;
+}
+
+export type CustomerInput = Pick<Customer, 'name' | 'taxId'> & Partial<Pick<Customer, 'email' | 'phone' | 'city' | 'active'>>;
+
+export interface Core {
+  readonly state$: Observable<CoreState>;
+  readonly state: CoreState;
+  readonly sync$: Observable<SyncStatus>;
+  /** Emits (throttled) whenever the in-memory product index changed. */
+  readonly productsVersion$: Observable<number>;
+  readonly products: ProductIndex;
+  start(): Promise<void>;
+  pair(input: PairInput): Promise<void>;
+  /** Forgets the pairing (back to first-run setup). */
+  unpair(): Promise<void>;
+  login(userCode: string, password: string): Promise<SessionInfo>;
+  logout(): Promise<void>;
+  sendNow(): Promise<void>;
+  setLanguage(language: DeviceSettings['language']): Promise<void>;
+  customers(): RxCollection<Customer> | null;
+  /** The open local database (null before login); for diagnostics and development tools. */
+  database(): BalcaoDatabase | null;
+  canWrite(collection: CollectionName): boolean;
+  saveCustomer(input: CustomerInput, id?: string): Promise<Customer>;
+}
+
+const OFFLINE_SYNC_STATUS: SyncStatus = {
+  online: false,
+  pendingUploads: 0,
+  lastSyncAt: null,
+  lastError: null,
+  initialSync: { done: false, pulled: 0 },
+};
+
+const CURRENT_SESSION_KEY = 'balcao.current-session';
+
+function newId(): string {
+  return globalThis.crypto.randomUUID();
+}
+
+export interface CoreOptions {
+  /** Where offline verifiers and the current session live; localStorage by default. */
+  storage?: KeyValueStorage;
+  /** Opens the local database; IndexedDB by default (tests pass a memory storage). */
+  openDatabase?: (name: string, roles: readonly Role[]) => Promise<BalcaoDatabase>;
+  /** The sync engine factory; sync/client's startSync by default. */
+  startSync?: (options: SyncOptions) => SyncEngine | Promise<SyncEngine>;
+  /** PBKDF2 iterations of the offline verifier; lower only in tests. */
+  verifierIterations?: number;
+}
+
+export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Core {
+  const storage = options.storage ?? window.localStorage;
+  const openDatabase = options.openDatabase ?? ((name: string, roles: readonly Role[]) => createDatabase(name, roles));
+  const offlineLogins = new OfflineLoginStore(storage, options.verifierIterations);
+  const products = new ProductIndex();
+  const productsVersion = new BehaviorSubject(0);
+  const sync = new BehaviorSubject<SyncStatus>(OFFLINE_SYNC_STATUS);
+  const state = new BehaviorSubject<CoreState>({
+    phase: 'loading',
+    settings: { serverUrl: null, stationId: null, stationCode: null, stationName: null, storeCode: null, storeName: null, language: 'pt-BR' },
+    session: null,
+    loginNotice: null,
+    syncUnavailable: false,
+    storage: null,
+  });
+
+  let db: BalcaoDatabase | null = null;
+  let engine: SyncEngine | null = null;
+  let token: string | null = null;
+  let tabLock: TabLock | null = null;
+  let subscriptions = new Subscription();
+
+  const patch = (next: Partial<CoreState>) => state.next({ ...state.value, ...next });
+
+  async function checkStorage(): Promise<void> {
+    const estimate = await estimateStorage();
+    if (estimate && estimate.ratio >= STORAGE_WARNING_RATIO) {
+      patch({ storage: { kind: 'nearly_full', usage: estimate.usage, quota: estimate.quota } });
+    }
+  }
+
+  async function loadProductIndex(collection: RxCollection<Product>): Promise<void> {
+    products.clear();
+    // Subscribe before the full read so nothing written in between is missed; upserts are idempotent.
+    subscriptions.add(
+      collection.$.subscribe((event) => {
+        if (event.operation === 'DELETE') products.remove(event.documentId);
+        else products.upsert(event.documentData);
+        productsVersion.next(products.version);
+      }),
+    );
+    const docs = await collection.find().exec();
+    for (const doc of docs) products.upsert(doc.toJSON() as Product);
+    productsVersion.next(products.version);
+  }
+
+  async function openSession(session: SessionInfo): Promise<void> {
+    const { settings } = state.value;
+    if (!settings.serverUrl || !settings.storeCode) throw new CoreError('not_paired');
+    subscriptions.unsubscribe();
+    subscriptions = new Subscription();
+    const name = databaseName(settings.serverUrl, settings.storeCode);
+    tabLock ??= await acquireTabLock(name);
+    if (!tabLock) throw new CoreError('open_in_another_tab');
+    try {
+      db ??= await openDatabase(name, session.user.roles);
+      // A user with more roles than the previous one may need collections the database lacks.
+      const missing = collectionsFor(session.user.roles).filter((name) => !db!.collections[name]);
+      if (missing.length) {
+        await db.addCollections(Object.fromEntries(missing.map((name) => [name, { schema: COLLECTIONS[name].schema as never }])));
+      }
+    } catch (error) {
+      if (isQuotaError(error)) patch({ storage: { kind: 'write_failed' } });
+      throw new CoreError(isQuotaError(error) ? 'storage_full' : 'storage_failed', String(error), { cause: error });
+    }
+    const productsCollection = db.collections.products as RxCollection<Product> | undefined;
+    if (productsCollection) await loadProductIndex(productsCollection);
+    patch({ phase: 'ready', session, loginNotice: null });
+    void requestPersistentStorage();
+    void checkStorage();
+    // Pulls keep writing while the user works; re-check the quota now and then, not only at login.
+    subscriptions.add(interval(5 * 60_000).subscribe(() => void checkStorage()));
+    await startEngine();
+  }
+
+  async function startEngine(): Promise<void> {
+    const { settings, session } = state.value;
+    if (!db || !settings.serverUrl || !session) return;
+    const startSync = options.startSync ?? (await loadStartSync());
+    if (!startSync) {
+      // The shell shows a translated banner for this; lastError stays for the engine's own messages.
+      patch({ syncUnavailable: true });
+      return;
+    }
+    try {
+      engine = await startSync({
+        serverUrl: settings.serverUrl,
+        collections: db.collections,
+        getToken: () => token,
+        onUnauthorized: () => void expireSession(),
+      });
+    } catch (error) {
+      patch({ syncUnavailable: true });
+      sync.next({ ...OFFLINE_SYNC_STATUS, lastError: String(error) });
+      return;
+    }
+    patch({ syncUnavailable: false });
+    subscriptions.add(
+      engine.status$.subscribe((status) => {
+        sync.next(status);
+        const tray = status.lastError ? 'error' : !status.online ? 'offline' : status.pendingUploads > 0 ? 'pending' : 'online';
+        void bridge.setSyncState(tray, status.pendingUploads);
+      }),
+    );
+  }
+
+  async function stopEngine(): Promise<void> {
+    subscriptions.unsubscribe();
+    subscriptions = new Subscription();
+    const running = engine;
+    engine = null;
+    sync.next(OFFLINE_SYNC_STATUS);
+    if (running) await running.stop();
+  }
+
+  /** The server refused the token (expired, revoked): local data stays, the user logs in again. */
+  async function expireSession(): Promise<void> {
+    await stopEngine();
+    token = null;
+    await bridge.setSecret('sessionToken', null);
+    storage.removeItem(CURRENT_SESSION_KEY);
+    patch({ phase: 'login', session: null, loginNotice: 'session_expired' });
+  }
+
+  function toSessionInfo(response: LoginResponse, offline: boolean): SessionInfo {
+    return { user: response.user, store: response.store, offline, expiresAt: response.expiresAt };
+  }
+
+  const core: Core = {
+    state$: state.asObservable(),
+    get state() {
+      return state.value;
+    },
+    sync$: sync.asObservable(),
+    productsVersion$: productsVersion.pipe(auditTime(120)),
+    products,
+
+    async start() {
+      const settings = await bridge.getSettings();
+      patch({ settings });
+      if (!settings.serverUrl || !settings.stationId || !settings.storeCode) {
+        patch({ phase: 'setup' });
+        return;
+      }
+      // A reload keeps the user logged in: the token is a bridge secret, the session info local.
+      const saved = storage.getItem(CURRENT_SESSION_KEY);
+      token = await bridge.getSecret('sessionToken');
+      if (saved && token) {
+        try {
+          await openSession(JSON.parse(saved) as SessionInfo);
+          return;
+        } catch (error) {
+          // Fall through to the login screen, saying why when the user can act on it.
+          if (error instanceof CoreError && error.code === 'open_in_another_tab') {
+            patch({ phase: 'login', loginNotice: 'open_in_another_tab' });
+            return;
+          }
+        }
+      }
+      patch({ phase: 'login' });
+    },
+
+    async pair(input) {
+      const serverUrl = api.normalizeServerUrl(input.serverUrl);
+      const response = await api.pairStation(serverUrl, {
+        storeCode: input.storeCode.trim(),
+        stationCode: input.stationCode.trim(),
+        pairingCode: input.pairingCode.trim(),
+      });
+      await bridge.setSecret('deviceKey', response.deviceKey);
+      const settings = await bridge.setSettings({
+        serverUrl,
+        stationId: response.stationId,
+        stationCode: response.stationCode,
+        stationName: response.stationName,
+        storeCode: response.store.code,
+        storeName: response.store.name,
+      });
+      patch({ settings, phase: 'login' });
+    },
+
+    async unpair() {
+      await core.logout();
+      if (db) await db.close();
+      db = null;
+      await bridge.setSecret('deviceKey', null);
+      const settings = await bridge.setSettings({ serverUrl: null, stationId: null, stationCode: null, stationName: null, storeCode: null, storeName: null });
+      patch({ settings, phase: 'setup' });
+    },
+
+    async login(userCode, password) {
+      const { settings } = state.value;
+      if (!settings.serverUrl || !settings.storeCode) throw new CoreError('not_paired');
+      const serverUrl = settings.serverUrl;
+      const storeCode = settings.storeCode;
+      const code = userCode.trim();
+      let session: SessionInfo;
+      try {
+        const response = await api.login(serverUrl, {
+          storeCode,
+          userCode: code,
+          password,
+          stationId: settings.stationId ?? undefined,
+          deviceKey: (await bridge.getSecret('deviceKey')) ?? undefined,
+        });
+        token = response.token;
+        await bridge.setSecret('sessionToken', response.token);
+        try {
+          await offlineLogins.remember(serverUrl, storeCode, code, password, response);
+        } catch {
+          // No WebCrypto (plain http on a LAN address): online login still works, offline login will not.
+        }
+        session = toSessionInfo(response, false);
+      } catch (error) {
+        if (error instanceof CoreError && error.code === 'invalid_credentials') offlineLogins.forget(serverUrl, storeCode, code);
+        if (!(error instanceof CoreError) || error.code !== 'server_unreachable') throw error;
+        let result;
+        try {
+          result = await offlineLogins.verify(serverUrl, storeCode, code, password);
+        } catch (cause) {
+          throw new CoreError('crypto_unavailable', String(cause), { cause });
+        }
+        if (!result.ok) throw new CoreError(result.reason === 'wrong_password' ? 'offline_wrong_password' : 'offline_never_logged_in');
+        token = result.record.session.token;
+        await bridge.setSecret('sessionToken', token);
+        session = toSessionInfo(result.record.session, true);
+      }
+      storage.setItem(CURRENT_SESSION_KEY, JSON.stringify(session));
+      await openSession(session);
+      return session;
+    },
+
+    async logout() {
+      await stopEngine();
+      token = null;
+      await bridge.setSecret('sessionToken', null);
+      storage.removeItem(CURRENT_SESSION_KEY);
+      products.clear();
+      productsVersion.next(products.version);
+      // Close so the next user's roles decide the collections.
+      if (db) await db.close();
+      db = null;
+      tabLock?.release();
+      tabLock = null;
+      if (state.value.phase !== 'setup') patch({ phase: 'login', session: null, loginNotice: null });
+    },
+
+    async sendNow() {
+      if (engine) await engine.sendNow();
+    },
+
+    async setLanguage(language) {
+      const settings = await bridge.setSettings({ language });
+      patch({ settings });
+    },
+
+    customers() {
+      return (db?.collections.customers as RxCollection<Customer> | undefined) ?? null;
+    },
+
+    database() {
+      return db;
+    },
+
+    canWrite(collection) {
+      const session = state.value.session;
+      return !!session && canWrite(collection, session.user.roles);
+    },
+
+    async saveCustomer(input, id) {
+      const collection = core.customers();
+      if (!collection) throw new CoreError('not_paired');
+      if (!core.canWrite('customers')) throw new CoreError('forbidden');
+      const doc: Customer = {
+        id: id ?? newId(),
+        name: input.name.trim(),
+        taxId: input.taxId.replace(/\D/g, ''),
+        active: input.active ?? true,
+        updatedAt: new Date().toISOString(),
+        ...(input.email?.trim() ? { email: input.email.trim() } : {}),
+        ...(input.phone?.trim() ? { phone: input.phone.trim() } : {}),
+        ...(input.city?.trim() ? { city: input.city.trim() } : {}),
+      };
+      try {
+        // incrementalUpsert replaces the document, so a cleared optional field is really removed.
+        await collection.incrementalUpsert(doc);
+      } catch (error) {
+        if (isQuotaError(error)) {
+          patch({ storage: { kind: 'write_failed' } });
+          throw new CoreError('storage_full', String(error), { cause: error });
+        }
+        throw new CoreError('storage_failed', String(error), { cause: error });
+      }
+      return doc;
+    },
+  };
+  return core;
+}

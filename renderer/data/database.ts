@@ -1,0 +1,53 @@
+import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage } from 'rxdb';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { COLLECTIONS, collectionsFor, type CollectionName, type Role } from '../../sync/schema/index.ts';
+
+export type BalcaoCollections = Partial<Record<CollectionName, RxCollection>>;
+export type BalcaoDatabase = RxDatabase<BalcaoCollections>;
+
+/**
+ * IndexedDB names allow few characters; the name carries the server and the store so two stores
+ * (or two servers) on one device never share documents.
+ */
+export function databaseName(serverUrl: string, storeCode: string): string {
+  const server = serverUrl.replace(/^https?:\/\//, '').replace(/[^a-z0-9]+/gi, '_').toLowerCase();
+  return `balcao_${server}_${storeCode.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}`;
+}
+
+let devModeLoaded: Promise<void> | null = null;
+
+/**
+ * Dev mode and ajv validation compile code with `new Function` (the production CSP forbids eval) and
+ * dev mode calls the vendor's site: development only. Production relies on the server's validation.
+ */
+async function storage(): Promise<RxStorage<unknown, unknown>> {
+  const dexie = getRxStorageDexie();
+  if (!import.meta.env.DEV) return dexie as RxStorage<unknown, unknown>;
+  devModeLoaded ??= import('rxdb/plugins/dev-mode').then(({ RxDBDevModePlugin, disableWarnings }) => {
+    disableWarnings();
+    addRxPlugin(RxDBDevModePlugin);
+  });
+  await devModeLoaded;
+  const { wrappedValidateAjvStorage } = await import('rxdb/plugins/validate-ajv');
+  return wrappedValidateAjvStorage({ storage: dexie }) as RxStorage<unknown, unknown>;
+}
+
+/** Opens (or creates) the local database with the collections these roles replicate. */
+export async function createDatabase(name: string, roles: readonly Role[], storageOverride?: RxStorage<unknown, unknown>): Promise<BalcaoDatabase> {
+  const db = await createRxDatabase<BalcaoCollections>({
+    name,
+    // Tests pass the memory storage; the app always uses IndexedDB.
+    storage: storageOverride ?? (await storage()),
+    // One window = one RxDB instance: replication must never wait for a leader a frozen tab holds.
+    multiInstance: false,
+    eventReduce: true,
+    closeDuplicates: true,
+  });
+  const wanted = collectionsFor(roles);
+  const creators: Record<string, { schema: RxJsonSchema<unknown> }> = {};
+  for (const collection of wanted) {
+    creators[collection] = { schema: COLLECTIONS[collection].schema as unknown as RxJsonSchema<unknown> };
+  }
+  await db.addCollections(creators);
+  return db;
+}

@@ -1,0 +1,25 @@
+import i18next from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import { ptBR } from './pt-BR.ts';
+import { en } from './en.ts';
+
+export type Language = 'pt-BR' | 'en';
+
+export async function initI18n(language: Language): Promise<typeof i18next> {
+  await i18next.use(initReactI18next).init({
+    lng: language,
+    fallbackLng: 'pt-BR',
+    resources: { 'pt-BR': { translation: ptBR }, en: { translation: en } },
+    // React escapes already.
+    interpolation: { escapeValue: false },
+    returnNull: false,
+    showSupportNotice: false,
+  });
+  document.documentElement.lang = language;
+  return i18next;
+}
+
+export async function changeLanguage(language: Language): Promise<void> {
+  await i18next.changeLanguage(language);
+  document.documentElement.lang = language;
+}

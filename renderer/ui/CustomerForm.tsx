@@ -1,0 +1,86 @@
+import { useState } from 'react';
+import { Alert, Button, Checkbox, Group, Stack, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useTranslation } from 'react-i18next';
+import type { Customer } from '../../sync/schema/index.ts';
+import { TEST_IDS } from '../test-ids.ts';
+import { digitsOnly, formatTaxId, isValidTaxId } from '../core/tax-id.ts';
+import { useCore, useErrorText } from './core-context.tsx';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function CustomerForm({ customer, onDone }: { customer: Customer | null; onDone: (saved: Customer | null) => void }) {
+  const core = useCore();
+  const { t } = useTranslation();
+  const errorText = useErrorText();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const form = useForm({
+    initialValues: {
+      name: customer?.name ?? '',
+      taxId: customer ? formatTaxId(customer.taxId) : '',
+      email: customer?.email ?? '',
+      phone: customer?.phone ?? '',
+      city: customer?.city ?? '',
+      active: customer?.active ?? true,
+    },
+    validate: {
+      name: (value) => (value.trim() ? null : t('customers.errors.nameRequired')),
+      taxId: (value) => {
+        const digits = digitsOnly(value);
+        if (digits.length !== 11 && digits.length !== 14) return t('customers.errors.taxIdLength');
+        return isValidTaxId(digits) ? null : t('customers.errors.taxIdInvalid');
+      },
+      email: (value) => (!value.trim() || EMAIL.test(value.trim()) ? null : t('customers.errors.email')),
+    },
+  });
+
+  const submit = form.onSubmit(async (values) => {
+    setBusy(true);
+    setError(null);
+    try {
+      // A second record for the same CPF/CNPJ would split the customer's history: point to the first.
+      const existing = await core.customers()?.findOne({ selector: { taxId: digitsOnly(values.taxId) } }).exec();
+      if (existing && existing.id !== customer?.id) {
+        form.setFieldError('taxId', t('customers.errors.taxIdDuplicate', { name: existing.name }));
+        return;
+      }
+      onDone(await core.saveCustomer(values, customer?.id));
+    } catch (cause) {
+      setError(errorText(cause));
+    } finally {
+      setBusy(false);
+    }
+  });
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack gap="sm">
+        {error && <Alert color="red">{error}</Alert>}
+        <TextInput label={t('customers.name')} withAsterisk data-testid={TEST_IDS.customers.name} autoFocus {...form.getInputProps('name')} />
+        <TextInput
+          label={t('customers.taxId')}
+          withAsterisk
+          inputMode="numeric"
+          data-testid={TEST_IDS.customers.taxId}
+          {...form.getInputProps('taxId')}
+          onBlur={() => form.setFieldValue('taxId', formatTaxId(form.getValues().taxId))}
+        />
+        <TextInput label={t('customers.email')} type="email" data-testid={TEST_IDS.customers.email} {...form.getInputProps('email')} />
+        <Group grow>
+          <TextInput label={t('customers.phone')} type="tel" data-testid={TEST_IDS.customers.phone} {...form.getInputProps('phone')} />
+          <TextInput label={t('customers.city')} data-testid={TEST_IDS.customers.city} {...form.getInputProps('city')} />
+        </Group>
+        {customer && <Checkbox label={t('customers.active')} {...form.getInputProps('active', { type: 'checkbox' })} />}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={() => onDone(null)} data-testid={TEST_IDS.customers.cancel}>
+            {t('common.cancel')}
+          </Button>
+          <Button type="submit" loading={busy} data-testid={TEST_IDS.customers.save}>
+            {t('common.save')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

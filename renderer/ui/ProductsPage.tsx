@@ -1,0 +1,110 @@
+import { useDeferredValue, useMemo, useRef, useState } from 'react';
+import { Badge, Box, Group, Progress, Text, TextInput, Title } from '@mantine/core';
+import { IconSearch } from '@tabler/icons-react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useTranslation } from 'react-i18next';
+import { TEST_IDS } from '../test-ids.ts';
+import { formatCents } from '../core/money.ts';
+import { useCore, useObservable } from './core-context.tsx';
+import classes from './table.module.css';
+
+const ROW_HEIGHT = 34;
+
+export function ProductsPage() {
+  const core = useCore();
+  const { t, i18n } = useTranslation();
+  const version = useObservable(core.productsVersion$, core.products.version);
+  const state = useObservable(core.state$, core.state);
+  const status = useObservable(core.sync$, { online: false, pendingUploads: 0, lastSyncAt: null, lastError: null, initialSync: { done: false, pulled: 0 } });
+  const [query, setQuery] = useState('');
+  // Typing stays responsive while a long result list is recomputed.
+  const deferredQuery = useDeferredValue(query);
+  const rows = useMemo(() => core.products.search(deferredQuery), [core.products, deferredQuery, version]);
+  const total = core.products.size;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const stockFormat = useMemo(() => new Intl.NumberFormat(i18n.language), [i18n.language]);
+
+  return (
+    <Box className={classes.page}>
+      <Group justify="space-between" mb="xs" wrap="nowrap">
+        <Group gap="sm">
+          <Title order={4}>{t('products.title')}</Title>
+          <Badge variant="light" data-testid={TEST_IDS.products.count} data-count={total}>
+            {t('products.count', { count: total })}
+          </Badge>
+          {deferredQuery && (
+            <Text size="xs" c="dimmed">
+              {t('products.shown', { shown: rows.length, total })}
+            </Text>
+          )}
+        </Group>
+        <TextInput
+          placeholder={t('products.search')}
+          leftSection={<IconSearch size={16} />}
+          value={query}
+          onChange={(event) => setQuery(event.currentTarget.value)}
+          data-testid={TEST_IDS.products.search}
+          w={360}
+          size="sm"
+          autoFocus
+        />
+      </Group>
+      {/* Shown during the first fill; with products already local, offline is not worth a banner. */}
+      {!status.initialSync.done && !state.syncUnavailable && (total === 0 || status.online) && (
+        <Box mb="xs" data-testid={TEST_IDS.products.firstSyncProgress} data-pulled={status.initialSync.pulled}>
+          <Text size="xs" c="dimmed" mb={4}>
+            {status.online || status.initialSync.pulled > 0 ? t('products.firstSync', { count: status.initialSync.pulled }) : t('products.firstSyncOffline')}
+          </Text>
+          <Progress value={100} animated striped size="sm" />
+        </Box>
+      )}
+      <div className={classes.header} style={{ gridTemplateColumns: 'var(--product-columns)' }}>
+        <span>{t('products.sku')}</span>
+        <span>{t('products.name')}</span>
+        <span>{t('products.barcode')}</span>
+        <span className={classes.num}>{t('products.price')}</span>
+        <span className={classes.num}>{t('products.stock')}</span>
+        <span>{t('products.unit')}</span>
+      </div>
+      <div ref={scrollRef} className={classes.scroll}>
+        {rows.length === 0 ? (
+          <Text size="sm" c="dimmed" p="md" data-testid={TEST_IDS.products.empty}>
+            {total === 0 ? t('products.emptyDb') : t('products.empty')}
+          </Text>
+        ) : (
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const product = rows[item.index]!;
+              return (
+                <div
+                  key={product.id}
+                  className={classes.row}
+                  data-testid={TEST_IDS.products.row}
+                  data-product-id={product.id}
+                  style={{ height: ROW_HEIGHT, transform: `translateY(${item.start}px)`, gridTemplateColumns: 'var(--product-columns)' }}
+                >
+                  <span className={classes.mono}>{product.sku}</span>
+                  <span className={classes.ellipsis}>
+                    {product.name}
+                    {!product.active && (
+                      <Badge size="xs" color="gray" ml={6}>
+                        {t('products.inactive')}
+                      </Badge>
+                    )}
+                  </span>
+                  <span className={classes.mono}>{product.barcode}</span>
+                  <span className={classes.num}>{formatCents(product.priceCents)}</span>
+                  <span className={classes.num} data-negative={product.stock < 0 || undefined}>
+                    {stockFormat.format(product.stock)}
+                  </span>
+                  <span>{product.unit}</span>
+                </div>
+              );
+            })}
+          </div>
+        )}
+      </div>
+    </Box>
+  );
+}

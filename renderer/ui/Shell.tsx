@@ -1,0 +1,111 @@
+import { useState } from 'react';
+import { Alert, AppShell, Avatar, Badge, Group, Menu, NavLink, Text, UnstyledButton } from '@mantine/core';
+import { IconBuildingStore, IconCash, IconChevronDown, IconLanguage, IconLogout, IconPackage, IconRuler2, IconUsers, IconBriefcase } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import { TEST_IDS } from '../test-ids.ts';
+import { changeLanguage } from '../i18n/index.ts';
+import { useCore, useObservable } from './core-context.tsx';
+import { SyncHeader } from './SyncHeader.tsx';
+import { ProductsPage } from './ProductsPage.tsx';
+import classes from './table.module.css';
+import { CustomersPage } from './CustomersPage.tsx';
+
+type Page = 'products' | 'customers';
+
+function formatBytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+}
+
+export function Shell() {
+  const core = useCore();
+  const state = useObservable(core.state$, core.state);
+  const { t } = useTranslation();
+  const [page, setPage] = useState<Page>('products');
+  const session = state.session;
+
+  const setLanguage = async (language: 'pt-BR' | 'en') => {
+    await core.setLanguage(language);
+    await changeLanguage(language);
+  };
+
+  return (
+    <AppShell header={{ height: 52 }} navbar={{ width: 200, breakpoint: 'sm' }} padding="sm">
+      <AppShell.Header>
+        <Group h="100%" px="sm" justify="space-between" wrap="nowrap">
+          <Group gap="xs" wrap="nowrap">
+            <IconBuildingStore size={22} />
+            <Text fw={700}>{t('app.name')}</Text>
+            <Text size="sm" c="dimmed" visibleFrom="lg">
+              {state.settings.storeName} · {state.settings.stationCode}
+            </Text>
+            {session?.offline && (
+              <Badge color="yellow" variant="light">
+                {t('shell.offlineSession')}
+              </Badge>
+            )}
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <SyncHeader />
+            <Menu position="bottom-end" withinPortal>
+              <Menu.Target>
+                <UnstyledButton data-testid={TEST_IDS.shell.userMenu}>
+                  <Group gap={6} wrap="nowrap">
+                    <Avatar size="sm" radius="xl" color="blue">
+                      {session?.user.name.slice(0, 1).toUpperCase()}
+                    </Avatar>
+                    <Text size="sm" visibleFrom="sm">
+                      {session?.user.name}
+                    </Text>
+                    <IconChevronDown size={14} />
+                  </Group>
+                </UnstyledButton>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Label>{session?.user.roles.join(', ')}</Menu.Label>
+                <Menu.Label>
+                  <Group gap={4}>
+                    <IconLanguage size={14} /> {t('shell.language')}
+                  </Group>
+                </Menu.Label>
+                <Menu.Item data-testid={TEST_IDS.shell.languagePt} onClick={() => void setLanguage('pt-BR')} fw={state.settings.language === 'pt-BR' ? 700 : 400}>
+                  Português (Brasil)
+                </Menu.Item>
+                <Menu.Item data-testid={TEST_IDS.shell.languageEn} onClick={() => void setLanguage('en')} fw={state.settings.language === 'en' ? 700 : 400}>
+                  English
+                </Menu.Item>
+                <Menu.Divider />
+                <Menu.Item color="red" leftSection={<IconLogout size={16} />} data-testid={TEST_IDS.shell.logout} onClick={() => void core.logout()}>
+                  {t('shell.logout')}
+                </Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs">
+        <NavLink label={t('shell.nav.products')} leftSection={<IconPackage size={18} />} active={page === 'products'} onClick={() => setPage('products')} data-testid={TEST_IDS.shell.navProducts} />
+        <NavLink label={t('shell.nav.customers')} leftSection={<IconUsers size={18} />} active={page === 'customers'} onClick={() => setPage('customers')} data-testid={TEST_IDS.shell.navCustomers} />
+        <NavLink label={t('shell.nav.pos')} description={t('shell.soon')} leftSection={<IconCash size={18} />} disabled />
+        <NavLink label={t('shell.nav.design')} description={t('shell.soon')} leftSection={<IconRuler2 size={18} />} disabled />
+        <NavLink label={t('shell.nav.backoffice')} description={t('shell.soon')} leftSection={<IconBriefcase size={18} />} disabled />
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <div className={classes.main}>
+        {state.syncUnavailable && (
+          <Alert color="orange" mb="xs">
+            {t('shell.syncUnavailable')}
+          </Alert>
+        )}
+        {state.storage && (
+          <Alert color="red" mb="xs" data-testid={TEST_IDS.shell.storageError}>
+            {state.storage.kind === 'nearly_full'
+              ? t('shell.storageNearlyFull', { usage: formatBytes(state.storage.usage), quota: formatBytes(state.storage.quota) })
+              : t('shell.storageWriteFailed')}
+          </Alert>
+        )}
+        {page === 'products' ? <ProductsPage /> : <CustomersPage />}
+        </div>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

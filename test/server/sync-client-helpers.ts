@@ -1,0 +1,52 @@
+import { createRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { COLLECTIONS, type CollectionName, type LoginResponse } from '../../sync/schema/index.ts';
+import { conflictHandlerFor } from '../../sync/client/index.ts';
+
+const storage = getRxStorageMemory();
+
+/** A device database like the renderer's, on RxDB's memory storage (named, so a "reload" reopens it). */
+export async function openDeviceDb(name: string, collections: CollectionName[]): Promise<{ db: RxDatabase; cols: Record<string, RxCollection> }> {
+  const db = await createRxDatabase({ name, storage });
+  const spec: Record<string, { schema: unknown; conflictHandler: unknown }> = {};
+  for (const collection of collections) {
+    spec[collection] = { schema: COLLECTIONS[collection].schema, conflictHandler: conflictHandlerFor(collection) };
+  }
+  const cols = (await db.addCollections(spec as never)) as Record<string, RxCollection>;
+  return { db, cols };
+}
+
+export async function login(url: string, userCode = 'admin', password = 'admin123'): Promise<LoginResponse> {
+  const response = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ storeCode: 'loja1', userCode, password }),
+  });
+  if (!response.ok) throw new Error(`login failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as LoginResponse;
+}
+
+/** A CPF with valid check digits, unique per n. */
+export function cpf(n: number): string {
+  const base = String(100_000_000 + n).slice(-9).split('').map(Number);
+  const digit = (digits: number[]): number => {
+    const sum = digits.reduce((acc, d, i) => acc + d * (digits.length + 1 - i), 0);
+    const rest = (sum * 10) % 11;
+    return rest === 10 ? 0 : rest;
+  };
+  const first = digit(base);
+  const second = digit([...base, first]);
+  return [...base, first, second].join('');
+}
+
+export function customer(n: number): Record<string, unknown> {
+  return { id: `c-test-${n}`, name: `Cliente ${n}`, taxId: cpf(n), active: true, updatedAt: new Date().toISOString() };
+}
+
+export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const start = Date.now();
+  while (!(await check())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

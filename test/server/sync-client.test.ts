@@ -1,0 +1,158 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startServer } from '../../sync/server/node/start.ts';
+import { startSync, type SyncEngine, type SyncStatus } from '../../sync/client/index.ts';
+import { customer, login, openDeviceDb, until } from './sync-client-helpers.ts';
+
+type Server = Awaited<ReturnType<typeof startServer>>;
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+});
+
+async function server(dataDir = 'memory://', port = 0): Promise<Server> {
+  const started = await startServer({ port, dataDir, seedDemo: true });
+  cleanups.push(() => started.close());
+  return started;
+}
+
+let dbCounter = 0;
+async function device(url: string, token: string, dbName = `dev${Date.now()}${dbCounter++}`) {
+  const { db, cols } = await openDeviceDb(dbName, ['products', 'customers']);
+  const engine = startSync({ serverUrl: url, collections: cols, getToken: () => token, retryTime: 200, maxRetryTime: 1000 });
+  const seen: SyncStatus[] = [];
+  engine.status$.subscribe((status) => seen.push(status));
+  cleanups.push(async () => {
+    await engine.stop();
+    await db.close();
+  });
+  return { db, cols, engine, seen, dbName };
+}
+
+async function serverCustomer(url: string, token: string, id: string): Promise<Record<string, unknown> | null> {
+  const response = await fetch(`${url}/api/sync/customers/pull?limit=10000`, { headers: { authorization: `Bearer ${token}` } });
+  const body = (await response.json()) as { documents: Record<string, unknown>[] };
+  return body.documents.find((doc) => doc.id === id) ?? null;
+}
+
+async function countedPulls(engine: SyncEngine): Promise<void> {
+  await engine.awaitInSync();
+}
+
+describe('sync client against the real server', () => {
+  it('POS-01 POS-03 the initial pull brings all 2,000 products and reports progress', async () => {
+    const srv = await server();
+    const { token } = await login(srv.url);
+    const { cols, engine } = await device(srv.url, token);
+    await countedPulls(engine);
+    expect(await cols.products!.count().exec()).toBe(2000);
+    await until(() => engine.status.initialSync.done, 'initial sync done');
+    expect(engine.status.initialSync.pulled).toBeGreaterThanOrEqual(2000);
+    expect(engine.status.online).toBe(true);
+    expect(engine.status.lastSyncAt).not.toBeNull();
+  });
+
+  it('POS-02 offline writes are kept, counted and uploaded with no action when the server comes back', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'balcao-sync-client-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const first = await server(dataDir);
+    const port = Number(new URL(first.url).port);
+    const { token } = await login(first.url);
+    const { cols, engine, seen } = await device(first.url, token);
+    await engine.awaitInSync();
+
+    await first.close();
+    await until(() => !engine.status.online, 'offline noticed', 10_000);
+    await cols.customers!.bulkInsert([customer(1), customer(2), customer(3)]);
+    await until(() => engine.status.pendingUploads === 3, 'three pending uploads');
+    await expect(engine.sendNow()).rejects.toMatchObject({ code: 'network' });
+
+    const second = await server(dataDir, port);
+    await until(() => engine.status.online && engine.status.pendingUploads === 0, 'uploaded after reconnect', 30_000);
+    for (const n of [1, 2, 3]) expect(await serverCustomer(second.url, token, `c-test-${n}`)).toMatchObject({ id: `c-test-${n}` });
+    expect(seen.some((status) => !status.online)).toBe(true);
+  });
+
+  it('POS-02 a retried push batch writes nothing twice', async () => {
+    const srv = await server();
+    const { token } = await login(srv.url);
+    const row = { newDocumentState: { ...customer(7), _deleted: false } };
+    const push = () =>
+      fetch(`${srv.url}/api/sync/customers/push`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify([row]),
+      });
+    expect((await push()).ok).toBe(true);
+    const pull = async () =>
+      ((await (await fetch(`${srv.url}/api/sync/customers/pull?limit=10000`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+        checkpoint: { seq: number } | null;
+        documents: unknown[];
+      });
+    const before = await pull();
+    const retried = await push();
+    expect(await retried.json()).toEqual([]);
+    const after = await pull();
+    expect(after.documents.length).toBe(before.documents.length);
+    expect(after.checkpoint).toEqual(before.checkpoint);
+  });
+
+  it('POS-14 sendNow uploads pending writes at once', async () => {
+    const srv = await server();
+    const { token } = await login(srv.url);
+    const { cols, engine } = await device(srv.url, token);
+    await engine.awaitInSync();
+    await cols.customers!.insert(customer(11));
+    await engine.sendNow();
+    expect(await serverCustomer(srv.url, token, 'c-test-11')).toMatchObject({ name: 'Cliente 11' });
+    expect(engine.status.pendingUploads).toBe(0);
+  });
+
+  it('resumes from the stored checkpoint after a client restart (no full re-pull)', async () => {
+    const srv = await server();
+    const { token } = await login(srv.url);
+    const pulls: string[] = [];
+    const countingFetch: typeof fetch = (input, init) => {
+      const url = String(input);
+      if (url.includes('/products/pull')) pulls.push(url);
+      return fetch(input, init);
+    };
+    const name = `resume${Date.now()}`;
+    const firstDb = await openDeviceDb(name, ['products', 'customers']);
+    const first = startSync({ serverUrl: srv.url, collections: firstDb.cols, getToken: () => token, retryTime: 200 });
+    await first.awaitInSync();
+    await first.stop();
+    await firstDb.db.close();
+
+    pulls.length = 0;
+    const { db, cols } = await openDeviceDb(name, ['products', 'customers']);
+    const engine = startSync({ serverUrl: srv.url, collections: cols, getToken: () => token, fetch: countingFetch, retryTime: 200 });
+    cleanups.push(async () => {
+      await engine.stop();
+      await db.close();
+    });
+    await engine.awaitInSync();
+    expect(pulls.length).toBeGreaterThan(0);
+    expect(pulls.every((url) => /checkpoint=\d+/.test(url))).toBe(true);
+    expect(await cols.products!.count().exec()).toBe(2000);
+  });
+
+  it('a change made on the server reaches the client through the stream', async () => {
+    const srv = await server();
+    const { token } = await login(srv.url);
+    const { cols, engine } = await device(srv.url, token);
+    await engine.awaitInSync();
+    const product = (await cols.products!.findOne('p-00001').exec())!.toMutableJSON() as Record<string, unknown>;
+    const renamed = { ...product, name: 'Renomeado pelo servidor' };
+    const response = await fetch(`${srv.url}/api/v1/products/p-00001`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(renamed),
+    });
+    expect(response.ok).toBe(true);
+    await until(async () => (await cols.products!.findOne('p-00001').exec())?.get('name') === 'Renomeado pelo servidor', 'streamed change');
+  });
+});

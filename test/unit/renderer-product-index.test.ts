@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { ProductIndex, normalize, type ProductRow } from '../../renderer/core/product-index.ts';
+
+function product(n: number, name: string): ProductRow {
+  const id = `p-${String(n).padStart(5, '0')}`;
+  return { id, sku: `SKU${n}`, barcode: `789${String(n).padStart(10, '0')}`, name, unit: 'UN', priceCents: 100 * n, stock: n, active: true };
+}
+
+describe('product search index', () => {
+  it('matches every word in name, SKU or barcode, ignoring case and accents', () => {
+    const index = new ProductIndex();
+    index.upsert(product(1, 'Parafuso sextavado 10mm'));
+    index.upsert(product(2, 'Pregação rápida'));
+    index.upsert(product(3, 'Parafuso Philips 8mm'));
+    expect(index.search('parafuso').map((p) => p.id)).toEqual(['p-00003', 'p-00001']);
+    expect(index.search('PREGACAO rapida').map((p) => p.id)).toEqual(['p-00002']);
+    expect(index.search('parafuso 10mm').map((p) => p.id)).toEqual(['p-00001']);
+    expect(index.search('sku2').map((p) => p.id)).toEqual(['p-00002']);
+    expect(index.search('nada disso')).toEqual([]);
+    expect(index.search('  ').length).toBe(3);
+    expect(normalize('  Ação ÚNICA ')).toBe('acao unica');
+  });
+
+  it('puts an exact barcode or SKU hit first', () => {
+    const index = new ProductIndex();
+    for (let n = 1; n <= 30; n++) index.upsert(product(n, `Item ${n}`));
+    const barcode = product(3, '').barcode;
+    expect(index.search(barcode)[0]!.id).toBe('p-00003');
+    // "SKU1" is a substring of SKU10..SKU19 too; the exact one leads.
+    const hits = index.search('SKU1');
+    expect(hits[0]!.id).toBe('p-00001');
+    expect(hits.length).toBe(11);
+  });
+
+  it('follows the change stream: upsert replaces, remove deletes, version bumps', () => {
+    const index = new ProductIndex();
+    index.upsert(product(1, 'Cola branca'));
+    const v = index.version;
+    index.upsert({ ...product(1, 'Cola instantânea'), priceCents: 999 });
+    expect(index.size).toBe(1);
+    expect(index.search('cola')[0]).toMatchObject({ name: 'Cola instantânea', priceCents: 999 });
+    expect(index.search('branca')).toEqual([]);
+    index.remove('p-00001');
+    index.remove('missing');
+    expect(index.size).toBe(0);
+    expect(index.version).toBeGreaterThan(v);
+  });
+
+  it('sorts by name in pt-BR order with numbers in numeric order', () => {
+    const index = new ProductIndex();
+    index.upsert(product(1, 'Item 10'));
+    index.upsert(product(2, 'item 9'));
+    index.upsert(product(3, 'Árvore'));
+    index.upsert(product(4, 'Bola'));
+    expect(index.search('').map((p) => p.name)).toEqual(['Árvore', 'Bola', 'item 9', 'Item 10']);
+  });
+
+  it('holds 100,000 products and finds the one asked for', () => {
+    const index = new ProductIndex();
+    for (let n = 1; n <= 100_000; n++) index.upsert(product(n, `Produto ${n} ${n % 7 === 0 ? 'azul' : 'verde'}`));
+    expect(index.size).toBe(100_000);
+    expect(index.search('').length).toBe(100_000);
+    expect(index.search('azul').length).toBe(Math.floor(100_000 / 7));
+    expect(index.search(product(54321, '').barcode).map((p) => p.id)).toEqual(['p-54321']);
+  });
+});
+
+describe('product search index updates', () => {
+  it('keeps order and search results right when a price changes in place and when a name changes', () => {
+    const index = new ProductIndex();
+    index.upsert(product(1, 'Bola'));
+    index.upsert(product(2, 'Caneta'));
+    expect(index.search('').map((p) => p.name)).toEqual(['Bola', 'Caneta']);
+    index.upsert({ ...product(2, 'Caneta'), priceCents: 5, sku: 'NOVO' });
+    expect(index.search('novo')).toMatchObject([{ id: 'p-00002', priceCents: 5 }]);
+    index.upsert(product(1, 'Dado'));
+    expect(index.search('').map((p) => p.name)).toEqual(['Caneta', 'Dado']);
+  });
+});
