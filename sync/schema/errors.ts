@@ -11,6 +11,10 @@ export const ERROR_CODES = [
   'read_only_collection',
   'rate_limited',
   'payload_too_large',
+  /** Integration API: well-formed but refused for a business reason; kept in quarantine (see GET /api/sync/errors). */
+  'quarantined',
+  /** Integration API: an Idempotency-Key reused with a different request. */
+  'idempotency_conflict',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,0 +1,105 @@
+import type { CollectionName } from '../../schema/index.ts';
+import type { Queryable } from './database.ts';
+
+/** A document as stored: its fields without `_deleted`, which lives in its own column. */
+export interface StoredDocument {
+  id: string;
+  seq: number;
+  stationId: string | null;
+  data: Record<string, unknown>;
+  deleted: boolean;
+}
+
+export interface DocumentWrite {
+  id: string;
+  stationId: string | null;
+  data: Record<string, unknown>;
+  deleted: boolean;
+}
+
+/** Reads only what a device may see: its store, and for station collections its own station. */
+export interface ReadScope {
+  storeId: string;
+  collection: CollectionName;
+  /** Set for 'station'-visible collections read by a non-admin. */
+  stationId: string | null;
+}
+
+export const CHANGES_CHANNEL = 'balcao_changes';
+
+export interface ChangeNotice {
+  storeId: string;
+  collection: CollectionName;
+  seq: number;
+}
+
+/**
+ * Documents after `since`, in sequence order, already serialised as wire JSON by PostgreSQL:
+ * a 100,000-document pull then never parses and re-stringifies each document in Node.
+ */
+export async function readChangesJson(db: Queryable, scope: ReadScope, since: number, limit: number): Promise<{ json: string[]; lastSeq: number | null }> {
+  const rows = await db.query<{ doc: string; seq: number }>(
+    `SELECT (data || jsonb_build_object('_deleted', deleted))::text AS doc, seq
+       FROM documents
+      WHERE store_id = $1 AND collection = $2 AND seq > $3 AND ($4::text IS NULL OR station_id = $4)
+      ORDER BY seq
+      LIMIT $5`,
+    [scope.storeId, scope.collection, since, scope.stationId, limit],
+  );
+  const last = rows.at(-1);
+  return { json: rows.map((row) => row.doc), lastSeq: last ? Number(last.seq) : null };
+}
+
+export async function maxSeq(db: Queryable, storeId: string, collection: CollectionName): Promise<number> {
+  const rows = await db.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM documents WHERE store_id = $1 AND collection = $2', [storeId, collection]);
+  return Number(rows[0]?.seq ?? 0);
+}
+
+export async function loadDocuments(db: Queryable, storeId: string, collection: string, ids: readonly string[]): Promise<Map<string, StoredDocument>> {
+  const found = new Map<string, StoredDocument>();
+  if (ids.length === 0) return found;
+  const rows = await db.query<{ id: string; seq: number; station_id: string | null; data: Record<string, unknown>; deleted: boolean }>(
+    'SELECT id, seq, station_id, data, deleted FROM documents WHERE store_id = $1 AND collection = $2 AND id = ANY($3::text[])',
+    [storeId, collection, [...new Set(ids)]],
+  );
+  for (const row of rows) found.set(row.id, { id: row.id, seq: Number(row.seq), stationId: row.station_id, data: row.data, deleted: row.deleted });
+  return found;
+}
+
+/**
+ * Locks the store's sequence counter until the transaction ends. Every writer of a store takes it
+ * first, so writes (and their conflict checks) are serialised and commit in sequence order.
+ */
+export async function lockStoreSequence(tx: Queryable, storeId: string): Promise<void> {
+  const rows = await tx.query('SELECT last FROM store_seq WHERE store_id = $1 FOR UPDATE', [storeId]);
+  if (rows.length === 0) throw new Error(`store ${storeId} has no sequence counter`);
+}
+
+/** Writes a batch with one statement; call inside the transaction that holds the store's lock. */
+export async function writeDocuments(tx: Queryable, storeId: string, collection: CollectionName, writes: readonly DocumentWrite[]): Promise<number | null> {
+  if (writes.length === 0) return null;
+  const [counter] = await tx.query<{ last: number }>('UPDATE store_seq SET last = last + $2 WHERE store_id = $1 RETURNING last', [storeId, writes.length]);
+  const last = Number(counter?.last);
+  const first = last - writes.length + 1;
+  await tx.query(
+    `INSERT INTO documents (store_id, collection, id, seq, station_id, data, deleted, updated_at)
+     SELECT $1, $2, w.id, $3::bigint + w.ord - 1, w.station_id, w.data::jsonb, w.deleted, now()
+       FROM unnest($4::text[], $5::text[], $6::text[], $7::boolean[]) WITH ORDINALITY AS w(id, station_id, data, deleted, ord)
+     ON CONFLICT (store_id, collection, id) DO UPDATE
+        SET seq = excluded.seq, station_id = excluded.station_id, data = excluded.data,
+            deleted = excluded.deleted, updated_at = excluded.updated_at`,
+    [
+      storeId,
+      collection,
+      first,
+      writes.map((write) => write.id),
+      writes.map((write) => write.stationId),
+      writes.map((write) => JSON.stringify(write.data)),
+      writes.map((write) => write.deleted),
+    ],
+  );
+  // Delivered by PostgreSQL only at commit, so listeners never read ahead of the data.
+  const notice: ChangeNotice = { storeId, collection, seq: last };
+  await tx.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, JSON.stringify(notice)]);
+  return last;
+}

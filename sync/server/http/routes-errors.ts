@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import type { IntegrationError } from '../../schema/index.ts';
+import { isAdmin, type Session } from '../auth/sessions.ts';
+import { findIntegrationError, listIntegrationErrors, recordFailedRetry } from '../db/quarantine.ts';
+import { writeBatch } from '../sync/write-documents.ts';
+import { assertCanWrite, authenticate, sessionOf } from './authenticate.ts';
+import type { ServerContext } from './context.ts';
+import { problems } from './problem.ts';
+
+const listQuery = {
+  type: 'object',
+  properties: { includeResolved: { type: 'boolean', default: false }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200 } },
+} as const;
+
+function visibleTo(session: Session, entry: IntegrationError): boolean {
+  return isAdmin(session) || entry.stationId === session.stationId;
+}
+
+/** Integration errors (POS-07): what the server kept in quarantine, and a way to try again. */
+export function registerErrorRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const preHandler = authenticate(ctx);
+
+  app.get<{ Querystring: { includeResolved: boolean; limit: number } }>(
+    '/api/sync/errors',
+    { schema: { tags: ['integration errors'], summary: 'Documents kept in quarantine, with the reason', querystring: listQuery }, preHandler },
+    async (request): Promise<IntegrationError[]> => {
+      const session = sessionOf(request);
+      return listIntegrationErrors(ctx.db, {
+        storeId: session.store.id,
+        scope: isAdmin(session) ? 'store' : { station: session.stationId },
+        includeResolved: request.query.includeResolved,
+        limit: request.query.limit,
+      });
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/sync/errors/:id/retry',
+    {
+      schema: { tags: ['integration errors'], summary: 'Check a quarantined document again against the current data', params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } },
+      preHandler,
+    },
+    async (request): Promise<IntegrationError> => {
+      const session = sessionOf(request);
+      const entry = await findIntegrationError(ctx.db, session.store.id, request.params.id);
+      if (!entry || !visibleTo(session, entry)) throw problems.notFound(`Integration error ${request.params.id}`);
+      if (entry.resolvedAt) return entry;
+      assertCanWrite(session, entry.collection, 'sync');
+      const document = { ...entry.document, _deleted: entry.document._deleted === true };
+      const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection: entry.collection, checkConflicts: false, sourceStationId: entry.stationId }, [{ newDocumentState: document }]);
+      const refused = outcome.quarantined[0];
+      if (refused) await recordFailedRetry(ctx.db, entry.id, refused.refusal.reason, refused.refusal.message);
+      return (await findIntegrationError(ctx.db, session.store.id, entry.id)) ?? entry;
+    },
+  );
+}

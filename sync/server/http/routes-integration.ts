@@ -1,0 +1,93 @@
+import type { FastifyInstance } from 'fastify';
+import { COLLECTION_NAMES, type CollectionName, type WireDocument } from '../../schema/index.ts';
+import { loadDocuments, readChangesJson } from '../db/documents.ts';
+import { documentSchema } from '../validation/schemas.ts';
+import { toWire, writeBatch, type WriteOutcome } from '../sync/write-documents.ts';
+import { assertCanRead, assertCanWrite, authenticate, readScopeOf, sessionOf } from './authenticate.ts';
+import type { ServerContext } from './context.ts';
+import { withIdempotency } from './idempotency.ts';
+import { ApiProblem, problems } from './problem.ts';
+import { MAX_PULL } from './routes-sync.ts';
+
+const idParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 64 } }, required: ['id'] } as const;
+const listQuery = {
+  type: 'object',
+  properties: {
+    since: { type: 'integer', minimum: 0, default: 0, description: 'Sequence number; returns what changed after it' },
+    limit: { type: 'integer', minimum: 1, maximum: MAX_PULL, default: 500 },
+  },
+} as const;
+
+/** The integration REST API for outside systems (API-01…): generic over the collection registry. */
+export function registerIntegrationRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  for (const collection of COLLECTION_NAMES) registerCollection(app, ctx, collection);
+}
+
+function answerOf(outcome: WriteOutcome, collection: CollectionName, doc: WireDocument) {
+  const refused = outcome.quarantined[0];
+  if (refused) {
+    const problem = new ApiProblem(422, 'quarantined', `${refused.refusal.message} (reason: ${refused.refusal.reason}; kept in GET /api/sync/errors)`);
+    return { status: 422, body: problem.toBody() };
+  }
+  return { status: 200, body: { collection, document: doc, written: outcome.written.length > 0 } };
+}
+
+function registerCollection(app: FastifyInstance, ctx: ServerContext, collection: CollectionName): void {
+  const preHandler = authenticate(ctx);
+  const tags = [`api: ${collection}`];
+
+  app.get<{ Querystring: { since: number; limit: number } }>(
+    `/api/v1/${collection}`,
+    { schema: { tags, summary: `List ${collection} changed after a sequence number (incl. deletions)`, querystring: listQuery }, preHandler },
+    async (request, reply) => {
+      const session = sessionOf(request);
+      assertCanRead(session, collection);
+      const { since, limit } = request.query;
+      const { json, lastSeq } = await readChangesJson(ctx.db, readScopeOf(session, collection), since, limit);
+      return reply.type('application/json; charset=utf-8').send(`{"documents":[${json.join(',')}],"checkpoint":{"seq":${lastSeq ?? since}}}`);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(`/api/v1/${collection}/:id`, { schema: { tags, summary: `One ${collection} document`, params: idParams }, preHandler }, async (request) => {
+    const session = sessionOf(request);
+    assertCanRead(session, collection);
+    const scope = readScopeOf(session, collection);
+    const found = (await loadDocuments(ctx.db, session.store.id, collection, [request.params.id])).get(request.params.id);
+    if (!found || (scope.stationId !== null && found.stationId !== scope.stationId)) throw problems.notFound(`${collection}/${request.params.id}`);
+    return toWire(found);
+  });
+
+  app.put<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    `/api/v1/${collection}/:id`,
+    { schema: { tags, summary: `Create or replace a ${collection} document (Idempotency-Key honoured)`, params: idParams, body: documentSchema(collection) }, preHandler },
+    async (request, reply) => {
+      const session = sessionOf(request);
+      assertCanWrite(session, collection, 'api');
+      if (request.body.id !== request.params.id) {
+        throw new ApiProblem(400, 'validation_failed', `The body's id "${String(request.body.id)}" differs from the id in the path "${request.params.id}". Send the same id in both.`, '/id');
+      }
+      return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
+        const doc: WireDocument = { ...request.body, _deleted: false };
+        const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: false }, [{ newDocumentState: doc }]);
+        ctx.metrics.pushed.inc({ collection }, outcome.written.length);
+        return answerOf(outcome, collection, doc);
+      });
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    `/api/v1/${collection}/:id`,
+    { schema: { tags, summary: `Delete a ${collection} document (kept as a deletion devices replicate)`, params: idParams }, preHandler },
+    async (request, reply) => {
+      const session = sessionOf(request);
+      assertCanWrite(session, collection, 'api');
+      return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
+        const found = (await loadDocuments(ctx.db, session.store.id, collection, [request.params.id])).get(request.params.id);
+        if (!found) return { status: 404, body: problems.notFound(`${collection}/${request.params.id}`).toBody() };
+        const doc: WireDocument = { ...found.data, _deleted: true };
+        const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: false }, [{ newDocumentState: doc }]);
+        return answerOf(outcome, collection, doc);
+      });
+    },
+  );
+}

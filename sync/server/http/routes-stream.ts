@@ -1,0 +1,100 @@
+import type { FastifyInstance } from 'fastify';
+import { COLLECTION_NAMES, collectionsFor, STREAM_EVENTS, type CollectionName } from '../../schema/index.ts';
+import { isAdmin, type Session } from '../auth/sessions.ts';
+import { maxSeq, readChangesJson, type ChangeNotice } from '../db/documents.ts';
+import { authenticate, readScopeOf, sessionOf } from './authenticate.ts';
+import type { ServerContext } from './context.ts';
+
+const HEARTBEAT_MS = 15_000;
+const BATCH = 1_000;
+
+/**
+ * One server-sent-events stream per device. It stays gap-free by remembering, per collection, the last
+ * sequence number sent and reading everything after it on each notice; anything that may have broken
+ * that chain (connect, a failed read) makes it send RESYNC so the device pulls from its checkpoint.
+ */
+export function registerStreamRoute(app: FastifyInstance, ctx: ServerContext): void {
+  app.get('/api/sync/stream', { schema: { tags: ['replication'], summary: 'Live change batches and RESYNC (server-sent events)' }, preHandler: authenticate(ctx) }, async (request, reply) => {
+    const session = sessionOf(request);
+    const collections = isAdmin(session) ? COLLECTION_NAMES : collectionsFor(session.user.roles);
+    const lastSent = new Map<CollectionName, number>();
+    for (const collection of collections) lastSent.set(collection, await maxSeq(ctx.db, session.store.id, collection));
+
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    const send = (event: string, data: string) => {
+      if (!raw.destroyed) raw.write(`event: ${event}\ndata: ${data}\n\n`);
+    };
+    send(STREAM_EVENTS.resync, '"RESYNC"');
+
+    const pump = createPump(ctx, session, lastSent, send);
+    const unsubscribe = ctx.hub.subscribe(session.store.id, pump);
+    const heartbeat = setInterval(() => raw.destroyed || raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    trackStream(ctx, session.stationId, +1);
+
+    request.raw.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      trackStream(ctx, session.stationId, -1);
+    });
+  });
+}
+
+function trackStream(ctx: ServerContext, stationId: string | null, delta: 1 | -1): void {
+  ctx.metrics.streams.inc(delta);
+  if (!stationId) return;
+  const count = (ctx.openStreams.get(stationId) ?? 0) + delta;
+  if (count > 0) ctx.openStreams.set(stationId, count);
+  else ctx.openStreams.delete(stationId);
+}
+
+/** Coalesces notices and reads them one at a time, in order, per connection. */
+function createPump(ctx: ServerContext, session: Session, lastSent: Map<CollectionName, number>, send: (event: string, data: string) => void) {
+  const noticed = new Map<CollectionName, number>();
+  let running = false;
+
+  const drain = async () => {
+    running = true;
+    try {
+      while (noticed.size > 0) {
+        const [collection, upTo] = noticed.entries().next().value as [CollectionName, number];
+        noticed.delete(collection);
+        try {
+          await sendAfter(collection, upTo);
+        } catch {
+          send(STREAM_EVENTS.resync, '"RESYNC"');
+        }
+      }
+    } finally {
+      running = false;
+    }
+  };
+
+  const sendAfter = async (collection: CollectionName, upTo: number) => {
+    let since = lastSent.get(collection) ?? 0;
+    for (;;) {
+      const { json, lastSeq } = await readChangesJson(ctx.db, readScopeOf(session, collection), since, BATCH);
+      if (lastSeq === null) break;
+      since = lastSeq;
+      ctx.metrics.pulled.inc({ collection }, json.length);
+      send(STREAM_EVENTS.change, `{"collection":"${collection}","documents":[${json.join(',')}],"checkpoint":{"seq":${lastSeq}}}`);
+      if (json.length < BATCH) break;
+    }
+    // Every row up to the notice had committed before it was delivered; rows this device may not see
+    // need not be read again.
+    lastSent.set(collection, Math.max(since, upTo));
+  };
+
+  return (notice: ChangeNotice) => {
+    if (!lastSent.has(notice.collection)) return;
+    noticed.set(notice.collection, Math.max(noticed.get(notice.collection) ?? 0, notice.seq));
+    if (!running) void drain();
+  };
+}

@@ -1,0 +1,12 @@
+import type { CollectionName } from '../../schema/index.ts';
+import type { BusinessRule } from './rule.ts';
+import { salesRule } from './sales.ts';
+import { customersRule } from './customers.ts';
+
+export type { BusinessRule, Refusal, References, ReferenceRequest } from './rule.ts';
+
+/** Collections without an entry accept every well-formed document. */
+export const BUSINESS_RULES: Partial<Record<CollectionName, BusinessRule>> = {
+  sales: salesRule as unknown as BusinessRule,
+  customers: customersRule as unknown as BusinessRule,
+};

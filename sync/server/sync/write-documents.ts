@@ -1,0 +1,125 @@
+import type { CollectionName, WireDocument } from '../../schema/index.ts';
+import type { Database, Queryable } from '../db/database.ts';
+import { loadDocuments, lockStoreSequence, writeDocuments, type DocumentWrite, type StoredDocument } from '../db/documents.ts';
+import { openQuarantined, quarantine, resolveQuarantine, type QuarantineEntry } from '../db/quarantine.ts';
+import { BUSINESS_RULES, type References, type Refusal } from '../rules/index.ts';
+import { sameDocument } from './stable-json.ts';
+
+export interface WriteRow {
+  newDocumentState: WireDocument;
+  assumedMasterState?: WireDocument | null;
+}
+
+export interface WriteOutcome {
+  /** Current master states of rows that lost a conflict (RxDB's push answer). */
+  conflicts: WireDocument[];
+  written: string[];
+  /** Rows already equal to the master: a retried batch lands here and writes nothing. */
+  unchanged: string[];
+  quarantined: { id: string; refusal: Refusal }[];
+  /** Highest sequence number written, when something was. */
+  seq: number | null;
+}
+
+export interface WriteOptions {
+  storeId: string;
+  collection: CollectionName;
+  /** Replication checks `assumedMasterState`; the integration API writes last-writer-wins. */
+  checkConflicts: boolean;
+  /** The station that sent the batch: refusals are shown there even for store-wide documents. */
+  sourceStationId?: string | null;
+}
+
+export function toWire(stored: StoredDocument): WireDocument {
+  return { ...stored.data, _deleted: stored.deleted };
+}
+
+function withoutDeletedFlag(doc: WireDocument): Record<string, unknown> {
+  const { _deleted: _ignored, ...data } = doc;
+  return data;
+}
+
+function stationOf(doc: WireDocument): string | null {
+  return typeof doc.stationId === 'string' ? doc.stationId : null;
+}
+
+/** Last row per id wins: one statement cannot write a row twice, and the last is the newest state. */
+function lastPerId(rows: readonly WriteRow[]): WriteRow[] {
+  const byId = new Map<string, WriteRow>();
+  for (const row of rows) byId.set(String(row.newDocumentState.id), row);
+  return [...byId.values()];
+}
+
+async function loadReferences(tx: Queryable, storeId: string, collection: CollectionName, docs: readonly WireDocument[]): Promise<References> {
+  const rule = BUSINESS_RULES[collection];
+  const wanted = new Map<CollectionName, Set<string>>();
+  for (const doc of docs) {
+    for (const request of rule?.references?.(doc) ?? []) {
+      const ids = wanted.get(request.collection) ?? new Set<string>();
+      request.ids.forEach((id) => ids.add(id));
+      wanted.set(request.collection, ids);
+    }
+  }
+  const references = new Map<CollectionName, ReadonlyMap<string, StoredDocument>>();
+  for (const [name, ids] of wanted) references.set(name, await loadDocuments(tx, storeId, name, [...ids]));
+  return references;
+}
+
+/**
+ * The one write path of the server: replication pushes, integration API writes and quarantine retries
+ * all come through here, in one transaction per batch that holds the store's sequence lock.
+ */
+export async function writeBatch(db: Database, options: WriteOptions, rows: readonly WriteRow[]): Promise<WriteOutcome> {
+  const { storeId, collection, checkConflicts } = options;
+  return db.transaction(async (tx) => {
+    await lockStoreSequence(tx, storeId);
+    const batch = lastPerId(rows);
+    const ids = batch.map((row) => String(row.newDocumentState.id));
+    const current = await loadDocuments(tx, storeId, collection, ids);
+    const refusedVersions = checkConflicts ? await openQuarantined(tx, storeId, collection, ids) : new Map<string, Record<string, unknown>>();
+    const outcome: WriteOutcome = { conflicts: [], written: [], unchanged: [], quarantined: [], seq: null };
+
+    const candidates: WireDocument[] = [];
+    for (const row of batch) {
+      const doc = row.newDocumentState;
+      const id = String(doc.id);
+      const stored = current.get(id);
+      const master = stored ? toWire(stored) : null;
+      if (master && sameDocument(master, doc)) {
+        outcome.unchanged.push(id);
+        continue;
+      }
+      if (checkConflicts && master) {
+        const assumed = row.assumedMasterState ?? null;
+        // A device that fixes a quarantined version assumes that version, which never became the master.
+        const refused = refusedVersions.get(id);
+        const assumedIsKnown = assumed !== null && (sameDocument(assumed, master) || (refused !== undefined && sameDocument(assumed, refused)));
+        if (!assumedIsKnown) {
+          outcome.conflicts.push(master);
+          continue;
+        }
+      }
+      candidates.push(doc);
+    }
+
+    const references = await loadReferences(tx, storeId, collection, candidates);
+    const rule = BUSINESS_RULES[collection];
+    const accepted: DocumentWrite[] = [];
+    const refused: QuarantineEntry[] = [];
+    for (const doc of candidates) {
+      const id = String(doc.id);
+      const refusal = rule?.check(doc, current.get(id), references) ?? null;
+      if (refusal) {
+        refused.push({ documentId: id, stationId: stationOf(doc) ?? options.sourceStationId ?? null, reason: refusal.reason, message: refusal.message, document: doc });
+        outcome.quarantined.push({ id, refusal });
+      } else {
+        accepted.push({ id, stationId: stationOf(doc), data: withoutDeletedFlag(doc), deleted: doc._deleted === true });
+        outcome.written.push(id);
+      }
+    }
+    await quarantine(tx, storeId, collection, refused);
+    await resolveQuarantine(tx, storeId, collection, outcome.written);
+    outcome.seq = await writeDocuments(tx, storeId, collection, accepted);
+    return outcome;
+  });
+}
