@@ -13,7 +13,7 @@ export function installErrorHandling(app: FastifyInstance): void {
       return reply.status(400).send(new ApiProblem(400, 'validation_failed', message, field).toBody());
     }
     if (fastifyError.statusCode === 429) {
-      return reply.status(429).send(new ApiProblem(429, 'rate_limited', fastifyError.message || 'Too many requests. Wait a minute and try again.').toBody());
+      return reply.status(429).send(new ApiProblem(429, 'rate_limited', `Too many requests (${fastifyError.message || 'rate limit exceeded'}). Wait and try again.`).toBody());
     }
     if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return reply.status(413).send(new ApiProblem(413, 'payload_too_large', 'The request body is too large. Send the documents in smaller batches (up to 2,000 per push).').toBody());

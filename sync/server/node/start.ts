@@ -42,7 +42,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     await hub.start();
     const ctx: ServerContext = { db, hub, metrics: createMetrics(), version: packageVersion(), openStreams: new Map() };
     const rateLimit = options.rateLimit === false ? false : { ...DEFAULT_RATE_LIMITS, ...options.rateLimit };
-    const app = await buildApp(ctx, { logLevel: options.logLevel ?? process.env.LOG_LEVEL ?? 'info', rateLimit });
+    const app = await buildApp(ctx, { logLevel: options.logLevel ?? process.env.LOG_LEVEL ?? (process.env.VITEST ? 'warn' : 'info'), rateLimit });
     const port = options.port ?? Number(process.env.PORT ?? 4010);
     const host = options.host ?? '127.0.0.1';
     await app.listen({ port, host });

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../../sync/server/node/start.ts';
+import { call, DATABASE_KINDS, login, stationSession, startTestServer, type TestServer } from './support/servers.ts';
+import { saleDoc } from './support/documents.ts';
+import { changeOf, openStream } from './support/stream.ts';
+
+describe.each(DATABASE_KINDS)('change stream on %s', (kind) => {
+  let server: TestServer;
+  let admin: string;
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    admin = (await login(server, 'admin', 'admin123')).token;
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('POS-02 says RESYNC on connect, then carries a server change with its checkpoint', async () => {
+    const { token } = await stationSession(server, 'cx01');
+    const stream = await openStream(server.url, token);
+    try {
+      expect(stream.contentType).toMatch(/text\/event-stream/);
+      const first = await stream.waitFor(() => true, 'first event');
+      expect(first).toEqual({ event: 'resync', data: '"RESYNC"' });
+
+      const product = (await call(server.url, 'GET', '/api/v1/products/p-00005', { token: admin })).body;
+      const { _deleted, ...fields } = product;
+      const put = await call(server.url, 'PUT', '/api/v1/products/p-00005', { token: admin, body: { ...fields, priceCents: 12_345 } });
+      expect(put.status).toBe(200);
+      const event = await stream.waitFor((e) => changeOf(e)?.documents.some((doc) => doc.id === 'p-00005') ?? false, 'product change');
+      const change = changeOf(event)!;
+      expect(change.collection).toBe('products');
+      expect(change.documents).toEqual([{ ...fields, priceCents: 12_345, _deleted: false }]);
+      expect(change.checkpoint.seq).toBeGreaterThan(0);
+    } finally {
+      await stream.close();
+    }
+  });
+
+  it("POS-13 a station's stream never carries another station's sales", async () => {
+    const one = await stationSession(server, 'cx01');
+    const two = await stationSession(server, 'cx02');
+    const stream = await openStream(server.url, one.token);
+    try {
+      await stream.waitFor((e) => e.event === 'resync', 'resync');
+      await call(server.url, 'POST', '/api/sync/sales/push', { token: two.token, body: [{ newDocumentState: saleDoc('s-other', two.station.stationId) }] });
+      await call(server.url, 'POST', '/api/sync/sales/push', { token: one.token, body: [{ newDocumentState: saleDoc('s-mine', one.station.stationId) }] });
+      await stream.waitFor((e) => changeOf(e)?.documents.some((doc) => doc.id === 's-mine') ?? false, 'own sale');
+      const salesSeen = stream.events.flatMap((e) => (changeOf(e)?.collection === 'sales' ? changeOf(e)!.documents.map((doc) => doc.id) : []));
+      expect(salesSeen).toEqual(['s-mine']);
+    } finally {
+      await stream.close();
+    }
+  });
+});
+
+describe('two server instances on one PostgreSQL', () => {
+  it('POS-02 a write through one instance reaches a device streaming from the other (LISTEN/NOTIFY)', async () => {
+    const first = await startTestServer('postgresql');
+    const second = await startServer({ port: 0, databaseUrl: first.databaseUrl, seedDemo: false, logLevel: 'error', rateLimit: false });
+    try {
+      const device = await stationSession(second, 'cx01');
+      const stream = await openStream(second.url, device.token);
+      try {
+        await stream.waitFor((e) => e.event === 'resync', 'resync');
+        const admin = (await login(first, 'admin', 'admin123')).token;
+        const customer = { id: 'c-from-first', name: 'Via instância 1', taxId: '52998224725', active: true, updatedAt: '2026-11-23T10:00:00.000Z' };
+        expect((await call(first.url, 'PUT', '/api/v1/customers/c-from-first', { token: admin, body: customer })).status).toBe(200);
+        const event = await stream.waitFor((e) => changeOf(e)?.documents.some((doc) => doc.id === 'c-from-first') ?? false, 'change written through the other instance');
+        expect(changeOf(event)!.collection).toBe('customers');
+      } finally {
+        await stream.close();
+      }
+    } finally {
+      await second.close();
+      await first.close();
+    }
+  });
+});

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { startServer, type RunningServer, type StartOptions } from '../../../sync/server/node/start.ts';
+import type { LoginResponse, PairResponse } from '../../../sync/schema/index.ts';
+
+export type DatabaseKind = 'pglite' | 'postgresql';
+export const DATABASE_KINDS: DatabaseKind[] = ['pglite', 'postgresql'];
+
+/** The PostgreSQL the suite may create scratch databases in (CI starts Debian's cluster). */
+export const PG_ADMIN_URL = process.env.BALCAO_TEST_PG_URL ?? 'postgres://postgres:postgres@localhost:5432/postgres';
+
+/** A fresh, empty PostgreSQL database; the returned function drops it. */
+export async function createScratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `balcao_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+export interface TestServer extends RunningServer {
+  kind: DatabaseKind;
+  /** The database URL when on PostgreSQL (a second instance can share it). */
+  databaseUrl?: string;
+}
+
+/** A server with the demo data on a fresh database of the given kind, on a free port. */
+export async function startTestServer(kind: DatabaseKind, options: StartOptions = {}): Promise<TestServer> {
+  if (kind === 'pglite') {
+    const server = await startServer({ port: 0, dataDir: 'memory://', seedDemo: true, logLevel: 'error', rateLimit: false, ...options });
+    return Object.assign(server, { kind });
+  }
+  const scratch = await createScratchDatabase();
+  const server = await startServer({ port: 0, databaseUrl: scratch.url, seedDemo: true, logLevel: 'error', rateLimit: false, ...options });
+  const close = server.close;
+  return Object.assign(server, {
+    kind,
+    databaseUrl: scratch.url,
+    close: async () => {
+      await close();
+      await scratch.drop();
+    },
+  });
+}
+
+export interface Call {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test assertions read arbitrary JSON
+  headers: Headers;
+}
+
+/** JSON over HTTP with an optional bearer token. */
+export async function call(baseUrl: string, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Call> {
+  const response = await fetch(baseUrl + path, {
+    method,
+    headers: {
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
+    },
+    body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON: keep the text */
+  }
+  return { status: response.status, body, headers: response.headers };
+}
+
+export async function login(server: { url: string }, userCode: string, password: string, storeCode = 'loja1', station?: PairResponse): Promise<LoginResponse> {
+  const answer = await call(server.url, 'POST', '/api/auth/login', {
+    body: { storeCode, userCode, password, ...(station ? { stationId: station.stationId, deviceKey: station.deviceKey } : {}) },
+  });
+  if (answer.status !== 200) throw new Error(`login ${userCode} failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body as LoginResponse;
+}
+
+export async function pair(server: { url: string }, stationCode: string, pairingCode: string, storeCode = 'loja1'): Promise<PairResponse> {
+  const answer = await call(server.url, 'POST', '/api/stations/pair', { body: { storeCode, stationCode, pairingCode } });
+  if (answer.status !== 200) throw new Error(`pairing ${stationCode} failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body as PairResponse;
+}
+
+/** A cashier signed in on a paired station. */
+export async function stationSession(server: { url: string }, stationCode: 'cx01' | 'cx02' = 'cx01'): Promise<{ token: string; station: PairResponse }> {
+  const station = await pair(server, stationCode, `${stationCode}-pair`);
+  const session = await login(server, 'caixa', 'caixa123', 'loja1', station);
+  return { token: session.token, station };
+}
+
+/** Every document of a collection the token may read, following checkpoints to the end. */
+export async function pullAll(server: { url: string }, token: string, collection: string, limit = 1000): Promise<Record<string, unknown>[]> {
+  const documents: Record<string, unknown>[] = [];
+  let checkpoint = 0;
+  for (;;) {
+    const answer = await call(server.url, 'GET', `/api/sync/${collection}/pull?checkpoint=${checkpoint}&limit=${limit}`, { token });
+    if (answer.status !== 200) throw new Error(`pull ${collection}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    documents.push(...answer.body.documents);
+    if (answer.body.documents.length < limit) return documents;
+    checkpoint = answer.body.checkpoint.seq;
+  }
+}
