@@ -2,19 +2,19 @@
  * The data core: pairing, online and offline login, the local database, the sync engine and the
  * observables the UI subscribes to. It knows nothing of React; the UI only talks to the `Core` API.
  */
-import { BehaviorSubject, Subscription, auditTime, interval, type Observable } from 'rxjs';
+import { BehaviorSubject, Subscription, auditTime, interval, startWith, type Observable } from 'rxjs';
 import type { RxCollection } from 'rxdb';
-import { canWrite, collectionsFor, COLLECTIONS, type CollectionName, type Customer, type Role, type LoginResponse, type Product } from '../../sync/schema/index.ts';
+import { canWrite, type CollectionName, type Customer, type Role, type LoginResponse, type Product } from '../../sync/schema/index.ts';
 import type { SyncEngine, SyncOptions, SyncStatus } from '../../sync/client/types.ts';
 import type { BalcaoBridge, DeviceSettings } from '../bridge/types.ts';
-import { createDatabase, databaseName, type BalcaoDatabase } from '../data/database.ts';
+import { addMissingCollections, createDatabase, databaseName, type BalcaoDatabase } from '../data/database.ts';
 import { acquireTabLock, type TabLock } from '../data/tab-lock.ts';
 import { estimateStorage, isQuotaError, requestPersistentStorage, STORAGE_WARNING_RATIO } from '../data/storage-health.ts';
-import * as api from './api.ts';
+import { normalizeServerUrl, serverApi } from './api.ts';
 import { CoreError } from './errors.ts';
 import { OfflineLoginStore, type KeyValueStorage } from './offline-login.ts';
 import { ProductIndex } from './product-index.ts';
-import { loadStartSync } from './sync-loader.ts';
+import { startSync as defaultStartSync } from '../../sync/client/index.ts';
 
 export type Phase = 'loading' | 'setup' | 'login' | 'ready';
 
@@ -79,6 +79,7 @@ const OFFLINE_SYNC_STATUS: SyncStatus = {
 };
 
 const CURRENT_SESSION_KEY = 'balcao.current-session';
+const HEARTBEAT_MS = 30_000;
 
 function newId(): string {
   return globalThis.crypto.randomUUID();
@@ -151,11 +152,7 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
     if (!tabLock) throw new CoreError('open_in_another_tab');
     try {
       db ??= await openDatabase(name, session.user.roles);
-      // A user with more roles than the previous one may need collections the database lacks.
-      const missing = collectionsFor(session.user.roles).filter((name) => !db!.collections[name]);
-      if (missing.length) {
-        await db.addCollections(Object.fromEntries(missing.map((name) => [name, { schema: COLLECTIONS[name].schema as never }])));
-      }
+      await addMissingCollections(db, session.user.roles);
     } catch (error) {
       if (isQuotaError(error)) patch({ storage: { kind: 'write_failed' } });
       throw new CoreError(isQuotaError(error) ? 'storage_full' : 'storage_failed', String(error), { cause: error });
@@ -173,12 +170,7 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
   async function startEngine(): Promise<void> {
     const { settings, session } = state.value;
     if (!db || !settings.serverUrl || !session) return;
-    const startSync = options.startSync ?? (await loadStartSync());
-    if (!startSync) {
-      // The shell shows a translated banner for this; lastError stays for the engine's own messages.
-      patch({ syncUnavailable: true });
-      return;
-    }
+    const startSync = options.startSync ?? defaultStartSync;
     try {
       engine = await startSync({
         serverUrl: settings.serverUrl,
@@ -199,6 +191,22 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
         void bridge.setSyncState(tray, status.pendingUploads);
       }),
     );
+    if (settings.stationId) startHeartbeat(settings.serverUrl);
+  }
+
+  /** The admin monitor (POS-13) sees each station's waiting uploads, version and last error. */
+  function startHeartbeat(serverUrl: string): void {
+    const api = serverApi(serverUrl, () => token);
+    const beat = async () => {
+      try {
+        const status = sync.value;
+        const { version } = await bridge.appInfo();
+        await api.heartbeat({ pendingUploads: status.pendingUploads, appVersion: version, lastError: status.lastError });
+      } catch {
+        // Offline the beat fails; the monitor then shows the last contact, which is the point.
+      }
+    };
+    subscriptions.add(interval(HEARTBEAT_MS).pipe(startWith(0)).subscribe(() => void beat()));
   }
 
   async function stopEngine(): Promise<void> {
@@ -258,8 +266,8 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
     },
 
     async pair(input) {
-      const serverUrl = api.normalizeServerUrl(input.serverUrl);
-      const response = await api.pairStation(serverUrl, {
+      const serverUrl = normalizeServerUrl(input.serverUrl);
+      const response = await serverApi(serverUrl).pair({
         storeCode: input.storeCode.trim(),
         stationCode: input.stationCode.trim(),
         pairingCode: input.pairingCode.trim(),
@@ -293,7 +301,7 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
       const code = userCode.trim();
       let session: SessionInfo;
       try {
-        const response = await api.login(serverUrl, {
+        const response = await serverApi(serverUrl).login({
           storeCode,
           userCode: code,
           password,

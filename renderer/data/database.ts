@@ -1,6 +1,7 @@
 import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { COLLECTIONS, collectionsFor, type CollectionName, type Role } from '../../sync/schema/index.ts';
+import { conflictHandlerFor } from '../../sync/client/index.ts';
 
 export type BalcaoCollections = Partial<Record<CollectionName, RxCollection>>;
 export type BalcaoDatabase = RxDatabase<BalcaoCollections>;
@@ -43,11 +44,20 @@ export async function createDatabase(name: string, roles: readonly Role[], stora
     eventReduce: true,
     closeDuplicates: true,
   });
-  const wanted = collectionsFor(roles);
-  const creators: Record<string, { schema: RxJsonSchema<unknown> }> = {};
-  for (const collection of wanted) {
-    creators[collection] = { schema: COLLECTIONS[collection].schema as unknown as RxJsonSchema<unknown> };
-  }
-  await db.addCollections(creators);
+  await addMissingCollections(db, roles);
   return db;
+}
+
+/**
+ * Adds the collections these roles replicate that the database lacks (a user with more roles may log in
+ * after one with fewer). Each gets the conflict handler its replication expects.
+ */
+export async function addMissingCollections(db: BalcaoDatabase, roles: readonly Role[]): Promise<void> {
+  const missing = collectionsFor(roles).filter((name) => !db.collections[name]);
+  if (missing.length === 0) return;
+  const creators: Record<string, { schema: RxJsonSchema<unknown>; conflictHandler: unknown }> = {};
+  for (const collection of missing) {
+    creators[collection] = { schema: COLLECTIONS[collection].schema as unknown as RxJsonSchema<unknown>, conflictHandler: conflictHandlerFor(collection) };
+  }
+  await db.addCollections(creators as never);
 }

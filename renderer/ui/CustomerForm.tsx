@@ -4,7 +4,7 @@ import { useForm } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
 import type { Customer } from '../../sync/schema/index.ts';
 import { TEST_IDS } from '../test-ids.ts';
-import { digitsOnly, formatTaxId, isValidTaxId } from '../core/tax-id.ts';
+import { digitsOnly, formatTaxId, isValidTaxId } from '../../sync/rules/index.ts';
 import { useCore, useErrorText } from './core-context.tsx';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

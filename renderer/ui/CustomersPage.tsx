@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { Customer } from '../../sync/schema/index.ts';
 import { TEST_IDS } from '../test-ids.ts';
 import { normalize } from '../core/product-index.ts';
-import { formatTaxId } from '../core/tax-id.ts';
+import { formatTaxId } from '../../sync/rules/index.ts';
 import { useCore, useObservable } from './core-context.tsx';
 import { CustomerForm } from './CustomerForm.tsx';
 import classes from './table.module.css';

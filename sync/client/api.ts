@@ -1,4 +1,5 @@
 import type {
+  Health,
   Heartbeat,
   IntegrationError,
   LoginRequest,
@@ -15,8 +16,11 @@ export interface MeResponse {
   stationId: string | null;
 }
 
+const CALL_TIMEOUT_MS = 10_000;
+
 /** Typed calls the UI makes besides replication; each rejects with an ApiError. */
 export interface ApiClient {
+  health(): Promise<Health>;
   pair(request: PairRequest): Promise<PairResponse>;
   login(request: LoginRequest): Promise<LoginResponse>;
   me(): Promise<MeResponse>;
@@ -32,14 +36,17 @@ export function createApiClient(
   onUnauthorized?: () => void,
 ): ApiClient {
   const ctx: HttpContext = { serverUrl: serverUrl.replace(/\/+$/, ''), getToken, fetchImpl, onUnauthorized };
+  // A hung server must not freeze a login form: these calls give up and say "unreachable".
+  const timeout = () => AbortSignal.timeout(CALL_TIMEOUT_MS);
   return {
-    pair: (request) => requestJson<PairResponse>(ctx, 'POST', '/api/stations/pair', request),
-    login: (request) => requestJson<LoginResponse>(ctx, 'POST', '/api/auth/login', request),
-    me: () => requestJson<MeResponse>(ctx, 'GET', '/api/auth/me'),
+    health: () => requestJson<Health>(ctx, 'GET', '/health', undefined, timeout()),
+    pair: (request) => requestJson<PairResponse>(ctx, 'POST', '/api/stations/pair', request, timeout()),
+    login: (request) => requestJson<LoginResponse>(ctx, 'POST', '/api/auth/login', request, timeout()),
+    me: () => requestJson<MeResponse>(ctx, 'GET', '/api/auth/me', undefined, timeout()),
     heartbeat: async (beat) => {
-      await requestJson<unknown>(ctx, 'POST', '/api/stations/heartbeat', beat);
+      await requestJson<unknown>(ctx, 'POST', '/api/stations/heartbeat', beat, timeout());
     },
-    listErrors: () => requestJson<IntegrationError[]>(ctx, 'GET', '/api/sync/errors'),
-    retryError: (id) => requestJson<unknown>(ctx, 'POST', `/api/sync/errors/${encodeURIComponent(id)}/retry`),
+    listErrors: () => requestJson<IntegrationError[]>(ctx, 'GET', '/api/sync/errors', undefined, timeout()),
+    retryError: (id) => requestJson<unknown>(ctx, 'POST', `/api/sync/errors/${encodeURIComponent(id)}/retry`, undefined, timeout()),
   };
 }

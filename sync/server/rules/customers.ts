@@ -1,5 +1,5 @@
 import type { Customer } from '../../schema/index.ts';
-import { isValidTaxId } from '../../../renderer/core/tax-id.ts'; // TEMP until sync/rules lands
+import { isValidTaxId } from '../../rules/index.ts';
 import type { BusinessRule } from './rule.ts';
 
 export const customersRule: BusinessRule<Customer> = {
