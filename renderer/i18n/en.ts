@@ -35,6 +35,8 @@ export const en: Messages = {
     sendNow: 'Send now',
     lastSync: 'Last sync: {{time}}',
     lastError: 'Last error: {{error}}',
+    unreachable: 'Server unreachable — keep working; uploads resume when it is back',
+    syncError: 'Sync error',
     syncUnavailable: 'The sync module is not available in this version; data stays on this computer only. Tell support.',
     offlineSession: 'Offline session',
     logout: 'Log out',

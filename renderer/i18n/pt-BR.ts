@@ -33,6 +33,8 @@ export const ptBR = {
     sendNow: 'Enviar agora',
     lastSync: 'Última sincronização: {{time}}',
     lastError: 'Último erro: {{error}}',
+    unreachable: 'Servidor inacessível — continue trabalhando; os envios seguem quando ele voltar',
+    syncError: 'Erro de sincronização',
     syncUnavailable: 'O módulo de sincronização não está disponível nesta versão; os dados ficam só neste computador. Avise o suporte.',
     offlineSession: 'Sessão offline',
     logout: 'Sair',

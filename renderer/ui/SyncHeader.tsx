@@ -58,8 +58,9 @@ export function SyncHeader() {
       </Text>
       {status.lastError && (
         <Tooltip label={t('shell.lastError', { error: status.lastError })} multiline w={320}>
-          <Badge color="red" variant="light" leftSection={<IconAlertTriangle size={14} />} data-testid={TEST_IDS.shell.lastError} maw={220}>
-            {status.lastError}
+          {/* The engine's message is technical English: the badge says what it means, the tooltip keeps the detail. */}
+          <Badge color={status.online ? 'red' : 'gray'} variant="light" leftSection={<IconAlertTriangle size={14} />} data-testid={TEST_IDS.shell.lastError} maw={260}>
+            {status.online ? t('shell.syncError') : t('shell.unreachable')}
           </Badge>
         </Tooltip>
       )}

@@ -8,3 +8,4 @@ export * from './collections/masterdata.ts';
 export * from './collections/customers.ts';
 export * from './collections/sales.ts';
 export * from './collections/audit-events.ts';
+export * from './collections/cash-movements.ts';

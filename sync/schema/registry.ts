@@ -5,6 +5,7 @@ import { masterdataSchema, type MasterRecord } from './collections/masterdata.ts
 import { customerSchema, type Customer } from './collections/customers.ts';
 import { saleSchema, type Sale } from './collections/sales.ts';
 import { auditEventSchema, type AuditEvent } from './collections/audit-events.ts';
+import { cashMovementSchema, type CashMovement } from './collections/cash-movements.ts';
 
 /**
  * Who may see a collection's documents beyond the store boundary every collection has:
@@ -42,6 +43,13 @@ export const COLLECTIONS = {
     visibility: 'store',
   }),
   sales: define<Sale>({ name: 'sales', schema: saleSchema, readRoles: ['cashier', 'admin'], writeRoles: ['cashier', 'admin'], visibility: 'station' }),
+  cashMovements: define<CashMovement>({
+    name: 'cashMovements',
+    schema: cashMovementSchema,
+    readRoles: ['cashier', 'admin'],
+    writeRoles: ['cashier', 'admin'],
+    visibility: 'station',
+  }),
   auditEvents: define<AuditEvent>({ name: 'auditEvents', schema: auditEventSchema, readRoles: ALL, writeRoles: ALL, visibility: 'station' }),
 } as const;
 
