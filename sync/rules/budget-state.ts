@@ -1,0 +1,135 @@
+import { ok, refuse, type RuleResult } from './result.ts';
+
+/**
+ * Design environments, their budget versions and the guards around approval (DES-07, 08, 11–14).
+ * The design collections are not in sync/schema yet, so their shapes are defined here; the functions
+ * are pure and return new objects, so the station (offline) and the server apply the same guards.
+ *
+ * "Outdated" compares revisions, not clocks: every save the design software announces (DES-05) gets
+ * the next revision number of its environment, and a version remembers the revision it was imported
+ * from. A designer's clock can be wrong; the order of announcements cannot.
+ */
+export type EnvironmentStage = 'negotiating' | 'converted' | 'reviewing' | 'reviewed';
+
+export interface BudgetVersion {
+  id: string;
+  /** 1, 2, 3… in import order; the highest is the newest (green mark, DES-08). */
+  number: number;
+  optionName: string;
+  importedAt: string;
+  /** The design software's unique identifier of the project save this version came from. */
+  designId: string;
+  designRevision: number;
+  /** When this version's budget was approved: the conversion mark (DES-12). */
+  convertedAt?: string;
+}
+
+export interface DesignEnvironment {
+  id: string;
+  name: string;
+  stage: EnvironmentStage;
+  /** Highest revision the design software announced for this environment. */
+  latestDesignRevision: number;
+  versions: readonly BudgetVersion[];
+  reviewFinishedAt?: string;
+}
+
+export type NewVersion = Omit<BudgetVersion, 'number' | 'convertedAt'>;
+
+export function newestVersion(env: DesignEnvironment): BudgetVersion | undefined {
+  let newest: BudgetVersion | undefined;
+  for (const version of env.versions) if (!newest || version.number > newest.number) newest = version;
+  return newest;
+}
+
+export function convertedVersion(env: DesignEnvironment): BudgetVersion | undefined {
+  return env.versions.find((version) => version.convertedAt !== undefined);
+}
+
+/** A version is outdated when a newer version exists or the design software saved after it (DES-11). */
+export function isVersionOutdated(env: DesignEnvironment, version: BudgetVersion): boolean {
+  const newest = newestVersion(env);
+  return version.designRevision < env.latestDesignRevision || (newest !== undefined && version.number < newest.number);
+}
+
+/** The yellow mark of the environments grid (DES-07): the design software has changes not yet imported. */
+export function isEnvironmentOutdated(env: DesignEnvironment): boolean {
+  const newest = newestVersion(env);
+  return newest === undefined || newest.designRevision < env.latestDesignRevision;
+}
+
+/** Design changes after conversion are flagged for the reviewer (DES-13). */
+export function changedAfterConversion(env: DesignEnvironment): boolean {
+  const converted = convertedVersion(env);
+  return converted !== undefined && isVersionOutdated(env, converted);
+}
+
+/** After the review finished, purchase orders exist: the design software's changes are refused (DES-14). */
+export function canChangeDesign(env: DesignEnvironment): RuleResult<true> {
+  if (env.stage !== 'reviewed') return ok(true);
+  return refuse('review_finished', `The review of environment "${env.name}" is finished and purchase orders were generated; design changes are no longer accepted. Open a technical assistance occurrence instead.`, { environment: env.name });
+}
+
+/** Records a save the design software announced (DES-05); older or repeated announcements change nothing. */
+export function announceDesignSave(env: DesignEnvironment, revision: number): RuleResult<DesignEnvironment> {
+  const allowed = canChangeDesign(env);
+  if (!allowed.ok) return allowed;
+  return ok({ ...env, latestDesignRevision: Math.max(env.latestDesignRevision, revision) });
+}
+
+/** Every update from the design software becomes a new, numbered version (DES-08). */
+export function addVersion(env: DesignEnvironment, version: NewVersion): RuleResult<DesignEnvironment> {
+  const allowed = canChangeDesign(env);
+  if (!allowed.ok) return allowed;
+  const number = (newestVersion(env)?.number ?? 0) + 1;
+  return ok({
+    ...env,
+    latestDesignRevision: Math.max(env.latestDesignRevision, version.designRevision),
+    versions: [...env.versions, { ...version, number }],
+  });
+}
+
+/** Approving a budget converts the environment and marks the version (DES-11, DES-12). */
+export function approveBudget(env: DesignEnvironment, versionId: string, at: string): RuleResult<DesignEnvironment> {
+  const version = env.versions.find((candidate) => candidate.id === versionId);
+  if (!version) {
+    return refuse('unknown_version', `Version ${versionId} does not belong to environment "${env.name}". Reload the environment and choose a version from its list.`, { environment: env.name, versionId });
+  }
+  if (env.stage !== 'negotiating') {
+    return refuse('already_converted', `Environment "${env.name}" was already converted; its budget cannot be approved again.`, { environment: env.name });
+  }
+  if (isVersionOutdated(env, version)) {
+    return refuse('outdated_version', `The budget of version ${version.number} cannot be approved: the project changed in the design software since. Update the environment, check the new budget and approve that one.`, { environment: env.name, version: version.number });
+  }
+  return ok({
+    ...env,
+    stage: 'converted',
+    versions: env.versions.map((candidate) => (candidate.id === versionId ? { ...candidate, convertedAt: at } : candidate)),
+  });
+}
+
+/** The reviewer starts once the contract is financially released (DES-13). */
+export function startReview(env: DesignEnvironment, financiallyReleased: boolean): RuleResult<DesignEnvironment> {
+  if (env.stage === 'reviewing') return ok(env);
+  if (env.stage !== 'converted') {
+    return refuse('not_converted', `Environment "${env.name}" cannot be reviewed now: it must be converted and not yet reviewed.`, { environment: env.name, stage: env.stage });
+  }
+  if (!financiallyReleased) {
+    return refuse('not_released', `The contract of environment "${env.name}" is not financially released yet. Ask the finance team to release it, then review.`, { environment: env.name });
+  }
+  return ok({ ...env, stage: 'reviewing' });
+}
+
+/**
+ * Finishing the review generates purchase orders from the reviewed data (DES-14), so it must be the
+ * latest data: an outdated environment has to be updated first (the mandatory update of DES-13).
+ */
+export function finishReview(env: DesignEnvironment, at: string): RuleResult<DesignEnvironment> {
+  if (env.stage !== 'reviewing') {
+    return refuse('not_in_review', `Environment "${env.name}" is not under review; start the review first.`, { environment: env.name, stage: env.stage });
+  }
+  if (isEnvironmentOutdated(env)) {
+    return refuse('review_outdated', `Environment "${env.name}" has changes in the design software that were not imported. Update it, check the items and finish the review again.`, { environment: env.name });
+  }
+  return ok({ ...env, stage: 'reviewed', reviewFinishedAt: at });
+}

@@ -1,0 +1,58 @@
+import { allowedTransitions, isContractState, type ContractState } from './contract-state.ts';
+import { formatBrl } from './money.ts';
+import type { RuleError, RuleErrorCode } from './result.ts';
+
+/**
+ * The station's UI is pt-BR by default: each refusal code gets its Portuguese text here, next to the
+ * rule that raises it, so a new code cannot ship without one (the Record type requires every code).
+ * English comes from `RuleError.message`.
+ */
+type Params = Readonly<Record<string, string | number>>;
+
+const STATE_PT: Record<ContractState, string> = {
+  draft: 'rascunho',
+  active: 'ativo',
+  inactive: 'inativo',
+  suspended: 'suspenso',
+  cancelled: 'cancelado',
+};
+
+const brl = (value: string | number | undefined) => formatBrl(Number(value ?? 0));
+
+function transitionPt(p: Params): string {
+  const from = String(p.from);
+  const to = String(p.to);
+  if (!isContractState(from) || !isContractState(to)) return 'Esta mudança de situação do contrato não é permitida.';
+  if (from === 'cancelled') return 'Contrato cancelado não pode mudar. Crie um novo contrato.';
+  const what = from === to ? `O contrato já está ${STATE_PT[to]}.` : `Um contrato ${STATE_PT[from]} não pode passar a ${STATE_PT[to]}.`;
+  return `${what} Situações possíveis: ${allowedTransitions(from).map((state) => STATE_PT[state]).join(', ')}.`;
+}
+
+const MESSAGES: Record<RuleErrorCode, (p: Params) => string> = {
+  invalid_transition: transitionPt,
+  unknown_version: (p) => `A versão escolhida não pertence ao ambiente "${p.environment}". Recarregue o ambiente e escolha uma versão da lista.`,
+  already_converted: (p) => `O ambiente "${p.environment}" já foi convertido; o orçamento não pode ser aprovado de novo.`,
+  outdated_version: (p) => `O orçamento da versão ${p.version} não pode ser aprovado: o projeto mudou no software de projeto. Atualize o ambiente, confira o novo orçamento e aprove-o.`,
+  not_converted: (p) => `O ambiente "${p.environment}" só pode ser revisado depois de convertido e antes de a revisão terminar.`,
+  not_released: (p) => `O contrato do ambiente "${p.environment}" ainda não foi liberado pelo financeiro. Peça a liberação e revise em seguida.`,
+  not_in_review: (p) => `O ambiente "${p.environment}" não está em revisão. Inicie a revisão primeiro.`,
+  review_outdated: (p) => `O ambiente "${p.environment}" tem alterações no software de projeto que não foram importadas. Atualize-o, confira os itens e finalize a revisão.`,
+  review_finished: (p) => `A revisão do ambiente "${p.environment}" terminou e os pedidos de compra foram gerados; alterações de projeto não são mais aceitas. Abra uma ocorrência de assistência técnica.`,
+  unknown_product: (p) => `Item ${p.line}: o produto ${p.productId} não está no catálogo deste caixa. Remova o item ou sincronize o caixa e tente de novo.`,
+  invalid_line: (p) => `Item ${p.line} (${p.product}): a quantidade deve ser inteira e maior que zero, e os valores em centavos inteiros. Corrija o item.`,
+  line_discount_too_large: (p) => `Item ${p.line} (${p.product}): o desconto de ${brl(p.discountCents)} é maior que o valor do item, ${brl(p.grossCents)}. Diminua o desconto.`,
+  sale_discount_too_large: (p) => `O desconto de ${brl(p.discountCents)} é maior que o total da venda, ${brl(p.totalCents)}. Diminua o desconto.`,
+  unknown_payment_type: (p) => `Pagamento ${p.payment}: esta forma de pagamento não existe neste caixa. Escolha outra ou sincronize o caixa.`,
+  invalid_payment: (p) => `Pagamento ${p.payment} (${p.paymentType}): valor ou juros inválidos. Remova o pagamento e lance de novo.`,
+  non_cash_overpayment: (p) => `Cartão e PIX somam ${brl(p.nonCashCents)}, mas só ${brl(p.dueCents)} está em aberto; troco só em dinheiro. Diminua o valor no cartão ou PIX.`,
+  insufficient_payment: (p) => `Pago ${brl(p.paidCents)} de ${brl(p.dueCents)}. Lance mais um pagamento de ${brl(p.missingCents)}.`,
+};
+
+export function ruleMessagePtBr(error: RuleError): string {
+  return MESSAGES[error.code](error.params ?? {});
+}
+
+/** The text for the user's locale; anything but Portuguese gets the English message. */
+export function ruleMessage(error: RuleError, locale: string): string {
+  return locale.toLowerCase().startsWith('pt') ? ruleMessagePtBr(error) : error.message;
+}

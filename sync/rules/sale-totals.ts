@@ -1,0 +1,98 @@
+import type { MasterRecord, Product, SaleItem } from '../schema/index.ts';
+import { allocateCents, formatBrl, isCents, multiplyCents, sumCents } from './money.ts';
+import { EMPTY_PRICE_TABLE, unitPriceOf, type PriceTable } from './pricing.ts';
+import { promotionPicker } from './promotions.ts';
+import { ok, refuse, type RuleResult } from './result.ts';
+
+/**
+ * A sale's items and totals (POS-09), from what the cashier entered. The station computes them offline
+ * and the server recomputes them (verify-sale.ts) with these same functions.
+ *
+ * A line's discount = its promotion + the cashier's line discount + its share of a whole-sale discount.
+ * The whole-sale discount is spread over lines in proportion to what is left of each (largest
+ * remainder), so line totals always add up to the sale total and no line goes below zero.
+ */
+export interface CartLine {
+  productId: string;
+  quantity: number;
+  /** Price the cashier typed instead of the table price (audited, POS-16); disables promotions. */
+  priceOverrideCents?: number;
+  /** Discount the cashier gave on this line, on top of any promotion. */
+  manualDiscountCents?: number;
+}
+
+export interface PricingContext {
+  products: ReadonlyMap<string, Product>;
+  /** Master records of kind 'promotion' the station received; others are ignored. */
+  promotions: readonly MasterRecord[];
+  /** The station group's prices (pricing.ts priceTableOf); the catalogue price otherwise. */
+  priceTable?: PriceTable;
+  stationGroupId?: string;
+  /** Sale instant (ISO-8601) that decides which promotions are running. */
+  at: string;
+}
+
+export interface SaleTotals {
+  items: SaleItem[];
+  subtotalCents: number;
+  discountCents: number;
+  totalCents: number;
+}
+
+/** Subtotal, discount and total are sums of the lines, so they can never disagree with them. */
+export function totalsOf(items: readonly SaleItem[]): Omit<SaleTotals, 'items'> {
+  return {
+    subtotalCents: sumCents(items.map((item) => multiplyCents(item.unitPriceCents, item.quantity))),
+    discountCents: sumCents(items.map((item) => item.discountCents)),
+    totalCents: sumCents(items.map((item) => item.totalCents)),
+  };
+}
+
+function priceLine(line: CartLine, index: number, context: PricingContext, pick: ReturnType<typeof promotionPicker>): RuleResult<SaleItem> {
+  const product = context.products.get(line.productId);
+  if (!product) {
+    return refuse('unknown_product', `Line ${index + 1}: product ${line.productId} is not in this station's catalogue. Remove the line or sync the station, then try again.`, { line: index + 1, productId: line.productId });
+  }
+  const manual = line.manualDiscountCents ?? 0;
+  const override = line.priceOverrideCents;
+  if (!Number.isSafeInteger(line.quantity) || line.quantity < 1 || !isCents(manual) || (override !== undefined && !isCents(override))) {
+    return refuse('invalid_line', `Line ${index + 1} (${product.name}) needs a whole quantity of at least 1 and prices in whole cents. Correct the line.`, { line: index + 1, product: product.name });
+  }
+  const unitPriceCents = override ?? unitPriceOf(product, context.priceTable ?? EMPTY_PRICE_TABLE);
+  const gross = multiplyCents(unitPriceCents, line.quantity);
+  const promotion = override === undefined ? pick(product, unitPriceCents, line.quantity) : undefined;
+  const discountCents = (promotion?.discountCents ?? 0) + manual;
+  if (discountCents > gross) {
+    return refuse('line_discount_too_large', `Line ${index + 1} (${product.name}): the discount ${formatBrl(discountCents)} is more than the line's ${formatBrl(gross)}. Lower the discount.`, { line: index + 1, product: product.name, discountCents, grossCents: gross });
+  }
+  return ok({
+    productId: product.id,
+    quantity: line.quantity,
+    unitPriceCents,
+    discountCents,
+    totalCents: gross - discountCents,
+    ...(promotion ? { promotionId: promotion.promotionId } : {}),
+    ...(override !== undefined ? { priceOverride: true } : {}),
+  });
+}
+
+/** Prices every line, applies promotions and the optional whole-sale discount, and sums it all. */
+export function computeSaleTotals(lines: readonly CartLine[], context: PricingContext, saleDiscountCents = 0): RuleResult<SaleTotals> {
+  const pick = promotionPicker(context.promotions, context);
+  const items: SaleItem[] = [];
+  for (const [index, line] of lines.entries()) {
+    const priced = priceLine(line, index, context, pick);
+    if (!priced.ok) return priced;
+    items.push(priced.value);
+  }
+  const before = sumCents(items.map((item) => item.totalCents));
+  if (!isCents(saleDiscountCents) || saleDiscountCents > before) {
+    return refuse('sale_discount_too_large', `The sale discount ${formatBrl(saleDiscountCents)} is more than the sale's ${formatBrl(before)}. Lower the discount.`, { discountCents: saleDiscountCents, totalCents: before });
+  }
+  const shares = allocateCents(saleDiscountCents, items.map((item) => item.totalCents));
+  const discounted = items.map((item, index) => {
+    const share = shares[index] ?? 0;
+    return { ...item, discountCents: item.discountCents + share, totalCents: item.totalCents - share };
+  });
+  return ok({ items: discounted, ...totalsOf(discounted) });
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import {
+  addVersion,
+  announceDesignSave,
+  approveBudget,
+  changedAfterConversion,
+  convertedVersion,
+  finishReview,
+  isEnvironmentOutdated,
+  isVersionOutdated,
+  newestVersion,
+  startReview,
+  type DesignEnvironment,
+  type RuleResult,
+} from '../../sync/rules/index.ts';
+
+function value<T>(result: RuleResult<T>): T {
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value;
+}
+
+const empty: DesignEnvironment = { id: 'env-1', name: 'Cozinha', stage: 'negotiating', latestDesignRevision: 0, versions: [] };
+const imported = (env: DesignEnvironment, revision: number) =>
+  value(addVersion(env, { id: `v-${revision}`, optionName: 'Opção A', importedAt: `2026-11-2${revision}T10:00:00Z`, designId: `dsg-${revision}`, designRevision: revision }));
+
+describe('design budget versions (DES-07, DES-08)', () => {
+  it('DES-08 every update becomes a new numbered version; the newest is the highest number', () => {
+    const env = imported(imported(empty, 1), 2);
+    expect(env.versions.map((v) => [v.id, v.number])).toEqual([['v-1', 1], ['v-2', 2]]);
+    expect(newestVersion(env)?.id).toBe('v-2');
+    expect(isVersionOutdated(env, env.versions[0]!)).toBe(true);
+    expect(isVersionOutdated(env, env.versions[1]!)).toBe(false);
+  });
+
+  it('DES-07 an announced save newer than the newest version marks the environment outdated', () => {
+    const env = imported(empty, 1);
+    expect(isEnvironmentOutdated(env)).toBe(false);
+    const announced = value(announceDesignSave(env, 2));
+    expect(isEnvironmentOutdated(announced)).toBe(true);
+    expect(value(announceDesignSave(announced, 1)).latestDesignRevision).toBe(2);
+    expect(isEnvironmentOutdated(imported(announced, 2))).toBe(false);
+    expect(isEnvironmentOutdated(empty)).toBe(true);
+  });
+});
+
+describe('approval, conversion and review (DES-11..14)', () => {
+  it('DES-11 a budget of an outdated project can never be approved', () => {
+    const env = value(announceDesignSave(imported(empty, 1), 2));
+    const refused = approveBudget(env, 'v-1', '2026-11-23T12:00:00Z');
+    expect(refused).toMatchObject({ ok: false, error: { code: 'outdated_version', message: expect.stringMatching(/Update the environment/) } });
+    const older = imported(imported(empty, 1), 2);
+    expect(approveBudget(older, 'v-1', '2026-11-23T12:00:00Z')).toMatchObject({ ok: false, error: { code: 'outdated_version' } });
+    expect(approveBudget(older, 'v-9', '2026-11-23T12:00:00Z')).toMatchObject({ ok: false, error: { code: 'unknown_version' } });
+  });
+
+  it('DES-12 approving converts the environment and marks the converted version', () => {
+    const env = value(approveBudget(imported(empty, 1), 'v-1', '2026-11-23T12:00:00Z'));
+    expect(env.stage).toBe('converted');
+    expect(convertedVersion(env)).toMatchObject({ id: 'v-1', convertedAt: '2026-11-23T12:00:00Z' });
+    expect(approveBudget(env, 'v-1', '2026-11-23T13:00:00Z')).toMatchObject({ ok: false, error: { code: 'already_converted' } });
+  });
+
+  it('DES-13 changes after conversion are flagged; review needs financial release and the latest data', () => {
+    const converted = value(approveBudget(imported(empty, 1), 'v-1', '2026-11-23T12:00:00Z'));
+    expect(changedAfterConversion(converted)).toBe(false);
+    expect(startReview(converted, false)).toMatchObject({ ok: false, error: { code: 'not_released' } });
+    expect(startReview(empty, true)).toMatchObject({ ok: false, error: { code: 'not_converted' } });
+    const changed = value(announceDesignSave(value(startReview(converted, true)), 2));
+    expect(changedAfterConversion(changed)).toBe(true);
+    expect(finishReview(changed, '2026-11-24T09:00:00Z')).toMatchObject({ ok: false, error: { code: 'review_outdated' } });
+    expect(finishReview(converted, '2026-11-24T09:00:00Z')).toMatchObject({ ok: false, error: { code: 'not_in_review' } });
+    const reviewed = value(finishReview(imported(changed, 2), '2026-11-24T09:00:00Z'));
+    expect(reviewed).toMatchObject({ stage: 'reviewed', reviewFinishedAt: '2026-11-24T09:00:00Z' });
+    expect(convertedVersion(reviewed)?.id).toBe('v-1');
+  });
+
+  it('DES-14 after the review finished, design changes are refused', () => {
+    const converted = value(approveBudget(imported(empty, 1), 'v-1', '2026-11-23T12:00:00Z'));
+    const reviewed = value(finishReview(value(startReview(converted, true)), '2026-11-24T09:00:00Z'));
+    expect(announceDesignSave(reviewed, 2)).toMatchObject({ ok: false, error: { code: 'review_finished' } });
+    expect(addVersion(reviewed, { id: 'v-2', optionName: 'A', importedAt: '2026-11-25T00:00:00Z', designId: 'd', designRevision: 2 })).toMatchObject({
+      ok: false,
+      error: { code: 'review_finished' },
+    });
+  });
+});
