@@ -1,0 +1,89 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { resolveAppFile } from '../electron/app-files.ts';
+import { contentTypeOf } from '../electron/content-type.ts';
+import { CONTENT_SECURITY_POLICY } from '../electron/csp.ts';
+import { RENDERER_DIST } from './paths.ts';
+
+/**
+ * The web fallback host: serves the built UI (dist/renderer) on its own port, apart from the API
+ * server, with the same files and CSP as Electron's app:// protocol. End-to-end tests rely on the
+ * page staying up while the API server is stopped.
+ */
+export interface WebHost {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface WebHostOptions {
+  /** 0 picks a free port. Default: PORT_UI or 4011. */
+  port?: number;
+  host?: string;
+  root?: string;
+}
+
+const SECURITY_HEADERS = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+};
+
+export async function startWebHost(options: WebHostOptions = {}): Promise<WebHost> {
+  const root = options.root ?? RENDERER_DIST;
+  const host = options.host ?? '127.0.0.1';
+  const server = createServer((request, response) => {
+    void (async () => {
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        response.writeHead(405, { allow: 'GET, HEAD', ...SECURITY_HEADERS }).end();
+        return;
+      }
+      const { pathname } = new URL(request.url ?? '/', 'http://host');
+      const file = resolveAppFile(root, pathname);
+      const info = file ? await stat(file).catch(() => null) : null;
+      if (!file || !info?.isFile()) {
+        response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS }).end('Not found');
+        return;
+      }
+      response.writeHead(200, {
+        ...SECURITY_HEADERS,
+        'content-type': contentTypeOf(file),
+        'content-length': info.size,
+        // Vite puts a content hash in every asset name; index.html must always be fetched fresh.
+        'cache-control': pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      });
+      if (request.method === 'HEAD') response.end();
+      else createReadStream(file).pipe(response);
+    })().catch((error: unknown) => {
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end(`Internal error: ${String(error)}`);
+    });
+  });
+  const port = options.port ?? Number(process.env.PORT_UI ?? 4011);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${actualPort}`,
+    port: actualPort,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const webHost = await startWebHost();
+  console.log(`Balcão UI on ${webHost.url}`);
+  const stop = () => void webHost.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

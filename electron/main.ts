@@ -1,0 +1,71 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, type BrowserWindow } from 'electron';
+import { DEEP_LINK_SCHEME } from './app-url.ts';
+import { findDeepLink } from './deep-link.ts';
+import { registerBridge } from './ipc.ts';
+import { showNotification } from './notifications.ts';
+import { registerAppScheme, serveApp } from './protocol.ts';
+import { hardenWebContents, restrictPermissions } from './security.ts';
+import { openSettingsStore } from './settings.ts';
+import { createSyncTray, type SyncTray } from './tray.ts';
+import { createMainWindow, focusWindow } from './window.ts';
+
+/**
+ * The shell's entry (bundled to dist/electron/main.js). Environment, set by build/start.ts or tests:
+ * BALCAO_SERVER_URL — server address offered on the setup screen of a fresh profile;
+ * BALCAO_USER_DATA_DIR — profile folder (settings, secrets, the UI's IndexedDB).
+ */
+const here = dirname(fileURLToPath(import.meta.url));
+const preloadPath = join(here, 'preload.cjs');
+const rendererDir = process.env.BALCAO_RENDERER_DIR ?? join(here, '..', 'renderer');
+
+if (process.env.BALCAO_USER_DATA_DIR) app.setPath('userData', process.env.BALCAO_USER_DATA_DIR);
+
+// A second start (also from a balcao:// link) focuses the running window instead of opening another
+// RxDB instance on the same profile.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  registerAppScheme();
+  hardenWebContents();
+  let window: BrowserWindow | null = null;
+  let tray: SyncTray | null = null;
+
+  app.on('second-instance', (_event, argv) => {
+    if (findDeepLink(argv)) console.info('Balcão opened from a link');
+    focusWindow(window);
+  });
+  app.on('open-url', (event) => {
+    event.preventDefault();
+    focusWindow(window);
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('before-quit', () => tray?.destroy());
+
+  void app.whenReady().then(() => {
+    if (app.isPackaged) app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
+    restrictPermissions();
+    serveApp(rendererDir);
+    const settings = openSettingsStore(process.env.BALCAO_SERVER_URL ?? null);
+    const show = () => {
+      if (!window || window.isDestroyed()) window = createMainWindow(preloadPath);
+      focusWindow(window);
+    };
+    try {
+      tray = createSyncTray({ show, quit: () => app.quit() }, settings.get().language);
+    } catch (error) {
+      // Desktops without a status area (some Linux sessions) still get the window.
+      console.warn('Balcão: no system tray available:', error);
+    }
+    registerBridge({
+      settings,
+      notify: (title, body) => showNotification(title, body, show),
+      setSyncState: (state, pending) => tray?.update(state, pending, settings.get().language),
+    });
+    window = createMainWindow(preloadPath);
+    app.on('activate', show);
+  });
+}
