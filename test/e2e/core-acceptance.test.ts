@@ -1,0 +1,279 @@
+import type { Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebHost } from '../../build/web-host.ts';
+import { TEST_IDS } from '../../renderer/test-ids.ts';
+import { ptBR } from '../../renderer/i18n/pt-BR.ts';
+import { launchDevice, type Device } from './support/browser.ts';
+import { CentralServer } from './support/central-server.ts';
+import { reportFailures } from './support/failure-report.ts';
+import { RestClient } from './support/rest-client.ts';
+import {
+  addCustomer,
+  customerRow,
+  login,
+  logout,
+  openCustomers,
+  openProducts,
+  pairStation,
+  pendingUploads,
+  productRow,
+  waitForProductsCount,
+  screenshot,
+  searchProducts,
+  submitLogin,
+  waitForConnection,
+  waitForPending,
+  watchForElement,
+} from './support/station-ui.ts';
+import { randomCpf } from './support/tax-ids.ts';
+import { startUi } from './support/web-ui.ts';
+
+/**
+ * Issue 2's acceptance, end to end: a real server on PGlite, the built UI in Chromium. The tests
+ * form one story on one station (pair → outage → catch-up → …) and run in order; each names the
+ * capability it proves.
+ */
+
+const TWO_DAYS_MS = 2 * 86_400_000;
+const STREAM_DEADLINE_MS = 2_000;
+
+/** Polls the server until `read` returns something, without touching the device. */
+async function eventually<T>(read: () => Promise<T | null>, what: string, timeout = 30_000): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await read();
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeout} ms waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('issue 2: core offline-first acceptance', () => {
+  const server = new CentralServer();
+  const api = new RestClient(() => server.url);
+  let ui: WebHost;
+  let device: Device;
+  let page: Page;
+  /** Customer created offline in POS-01, checked on the server in POS-02. */
+  const offlineCustomer = { id: '', name: `Cliente Offline ${Date.now()}`, taxId: randomCpf() };
+
+  beforeAll(async () => {
+    [ui] = await Promise.all([startUi(), server.start()]);
+    device = await launchDevice();
+    page = await device.newPage();
+  });
+
+  reportFailures(() => ({ device, page }));
+
+  afterAll(async () => {
+    // Expected while the server is down (refused fetches); anything else here deserves a look.
+    if (device?.log.length) console.log(`[e2e] ${device.log.length} browser error(s), last ones:\n${device.log.slice(-10).join('\n')}`);
+    await device?.close();
+    await ui?.close();
+    await server.dispose();
+  });
+
+  it('POS-04 POS-03 a fresh device pairs, logs in and shows all 2,000 products after the first sync', async () => {
+    await page.goto(ui.url);
+    await pairStation(page, { serverUrl: server.url, storeCode: 'loja1', stationCode: 'cx01', pairingCode: 'cx01-pair' });
+    await login(page, 'caixa', 'caixa123');
+
+    expect(await waitForProductsCount(page, 2000)).toBe(2000);
+    await page.getByTestId(TEST_IDS.products.row).first().waitFor();
+    expect(await page.getByTestId(TEST_IDS.products.row).count()).toBeGreaterThan(5);
+    await waitForConnection(page, true);
+    await page.getByTestId(TEST_IDS.products.firstSyncProgress).waitFor({ state: 'detached', timeout: 30_000 });
+
+    // The station shows the central catalogue as it is: look one product up by its barcode.
+    const central = (await api.get('products', 'p-01234'))!;
+    await searchProducts(page, String(central.barcode));
+    const row = productRow(page, 'p-01234');
+    await row.waitFor();
+    expect(await row.textContent()).toContain(String(central.name));
+    await searchProducts(page, '');
+    // What the login wrote (its audit event) is uploaded: nothing is left waiting while online.
+    await waitForPending(page, (count) => count === 0);
+    await screenshot(page, '01-products-online');
+  });
+
+  it('POS-01 with the server stopped the header shows offline and a customer created on the device survives a reload', async () => {
+    await server.stop();
+    await waitForConnection(page, false);
+    await screenshot(page, '02-header-offline');
+
+    expect(await pendingUploads(page)).toBe(0);
+    offlineCustomer.id = await addCustomer(page, { name: offlineCustomer.name, taxId: offlineCustomer.taxId, city: 'Recife' });
+    expect(await waitForPending(page, (count) => count >= 1)).toBeGreaterThanOrEqual(1);
+    expect(await customerRow(page, offlineCustomer.id).getByTestId(TEST_IDS.customers.rowSyncState).getAttribute('data-state')).toBe('pending');
+    await screenshot(page, '03-customer-created-offline');
+
+    await page.reload();
+    await waitForConnection(page, false);
+    expect(await waitForProductsCount(page, 2000)).toBe(2000);
+    await openCustomers(page);
+    const row = customerRow(page, offlineCustomer.id);
+    await row.waitFor();
+    expect(await row.textContent()).toContain(offlineCustomer.name);
+    expect(await row.getByTestId(TEST_IDS.customers.rowSyncState).getAttribute('data-state')).toBe('pending');
+    expect(await waitForPending(page, (count) => count >= 1)).toBeGreaterThanOrEqual(1);
+    await screenshot(page, '04-after-reload-offline');
+  });
+
+  it('POS-01 offline login: after a logout with the server down the cashier logs in again, and a wrong password is refused with a message', async () => {
+    await logout(page);
+
+    await submitLogin(page, 'caixa', 'senha-errada');
+    const error = page.getByTestId(TEST_IDS.login.error);
+    await error.waitFor();
+    expect(await error.textContent()).toContain(ptBR.errors.offline_wrong_password);
+    expect(await page.getByTestId(TEST_IDS.shell.connectionBadge).count()).toBe(0);
+    await screenshot(page, '05-offline-login-refused');
+
+    await login(page, 'caixa', 'caixa123');
+    await waitForConnection(page, false);
+    await page.getByText(ptBR.shell.offlineSession).waitFor();
+    expect(await waitForProductsCount(page, 2000)).toBe(2000);
+    expect(await waitForPending(page, (count) => count >= 1)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('POS-02 after the restart the offline record reaches the server without a click, and a server change reaches the device within 2 s through the stream', async () => {
+    // Counts every click on the page from here on: the catch-up must need none.
+    await page.evaluate(() => {
+      const w = window as unknown as { e2eClicks: number };
+      w.e2eClicks = 0;
+      document.addEventListener('click', () => w.e2eClicks++, true);
+    });
+
+    await server.start();
+    const stored = await eventually(() => api.get('customers', offlineCustomer.id), `customer ${offlineCustomer.id} on the server`, 60_000);
+    expect(stored).toMatchObject({ id: offlineCustomer.id, name: offlineCustomer.name, taxId: offlineCustomer.taxId, city: 'Recife' });
+    expect(await page.evaluate(() => (window as unknown as { e2eClicks: number }).e2eClicks)).toBe(0);
+    expect((await api.listAll('customers')).filter((doc) => doc.taxId === offlineCustomer.taxId)).toHaveLength(1);
+    await waitForConnection(page, true);
+    await waitForPending(page, (count) => count === 0);
+    await screenshot(page, '06-header-online-after-catch-up');
+
+    const token = `Stream${Date.now()}`;
+    await openProducts(page);
+    await searchProducts(page, token);
+    await page.getByTestId(TEST_IDS.products.empty).waitFor();
+    const before = (await api.get('products', 'p-00042'))!;
+    const changed = { ...before, name: `Produto ${token}`, priceCents: Number(before.priceCents) + 111 };
+    const seen = await watchForElement(page, `[data-testid="${TEST_IDS.products.row}"][data-product-id="p-00042"]`, `Produto ${token}`);
+    await api.put('products', changed);
+    // The page runs on this machine's clock (the skewed clock comes only in the last test).
+    const answeredAt = Date.now();
+    const row = productRow(page, 'p-00042');
+    await row.waitFor({ timeout: 30_000 });
+    const elapsed = (await seen()) - answeredAt;
+    console.log(`[e2e] POS-02 server change visible on the device ${elapsed} ms after the PUT answered (limit ${STREAM_DEADLINE_MS} ms)`);
+    expect(await row.textContent()).toContain(`Produto ${token}`);
+    expect(await row.textContent()).toContain(new Intl.NumberFormat('pt-BR', { style: 'currency', currency: 'BRL' }).format(changed.priceCents / 100));
+    expect(elapsed).toBeLessThanOrEqual(STREAM_DEADLINE_MS);
+    await screenshot(page, '07-server-change-arrived');
+    await searchProducts(page, '');
+  });
+
+  it('POS-02 a push whose answer is lost after the server committed is retried, writes nothing twice, and the server holds the record once', async () => {
+    const statuses: number[] = [];
+    let calls = 0;
+    /** The customers' change sequence right after the first push committed. */
+    let seqAfterFirstPush = -1;
+    await page.route('**/api/sync/customers/push', async (route) => {
+      calls++;
+      if (calls > 1) return route.continue();
+      const response = await route.fetch();
+      statuses.push(response.status());
+      seqAfterFirstPush = (await api.listSince('customers', 0, 10_000)).checkpoint.seq;
+      await route.abort('connectionreset');
+    });
+    const name = `Cliente Resposta Perdida ${Date.now()}`;
+    const taxId = randomCpf();
+    const id = await addCustomer(page, { name, taxId, city: 'Natal' });
+
+    await eventually(async () => (calls >= 2 ? true : null), 'the push to be retried');
+    await waitForPending(page, (count) => count === 0);
+    await page.unroute('**/api/sync/customers/push');
+    // The first push reached the server and was committed; only its answer was cut.
+    expect(statuses).toEqual([200]);
+
+    expect(await api.get('customers', id)).toMatchObject({ id, name, taxId });
+    // The retried batch wrote nothing: no customer changed after the first push's commit.
+    expect((await api.listSince('customers', seqAfterFirstPush)).documents).toEqual([]);
+    const all = await api.listAll('customers');
+    expect(all.filter((doc) => doc.id === id)).toHaveLength(1);
+    expect(all.filter((doc) => doc.taxId === taxId)).toHaveLength(1);
+  });
+
+  it('POS-14 send now uploads at once instead of waiting for the next scheduled retry', async () => {
+    // Keep the live stream from reconnecting: its reconnection would also wake the waiting upload.
+    await page.route('**/api/sync/stream', () => new Promise<void>(() => undefined));
+    const failures: number[] = [];
+    const onFailed = (request: Request) => {
+      if (request.url().includes('/api/sync/customers/push')) failures.push(Date.now());
+    };
+    page.on('requestfailed', onFailed);
+
+    await server.stop();
+    await waitForConnection(page, false);
+    const name = `Cliente Enviar Agora ${Date.now()}`;
+    const id = await addCustomer(page, { name, taxId: randomCpf(), city: 'Belém' });
+    // Retries back off (1 s, 2 s, 4 s, 8 s, …): after five failures the next scheduled try is at
+    // least as far from the last failure as the last gap was, long enough to tell a click from it.
+    await eventually(async () => (failures.length >= 5 ? true : null), 'five failed upload attempts');
+    page.off('requestfailed', onFailed);
+    const nextScheduledRetry = failures[4]! + (failures[4]! - failures[3]!);
+
+    await server.start();
+    const pushes: number[] = [];
+    const onRequest = (request: Request) => {
+      if (request.url().includes('/api/sync/customers/push')) pushes.push(Date.now());
+    };
+    page.on('request', onRequest);
+    const clickedAt = Date.now();
+    await page.getByTestId(TEST_IDS.shell.sendNow).click();
+    await eventually(() => api.get('customers', id), `customer ${id} on the server`);
+    await waitForPending(page, (count) => count === 0);
+    page.off('request', onRequest);
+    const firstPush = pushes[0]!;
+    console.log(`[e2e] POS-14 upload sent ${firstPush - clickedAt} ms after the click; the scheduled retry was ${nextScheduledRetry - clickedAt} ms away`);
+    expect(firstPush).toBeGreaterThanOrEqual(clickedAt);
+    expect(firstPush).toBeLessThan(nextScheduledRetry);
+    await screenshot(page, '08-after-send-now');
+  });
+
+  it('POS-02 a device whose clock is two days behind receives every change made on the server', async () => {
+    // A new page in the same profile starts with the skewed clock from its first script on.
+    await page.close();
+    await device.context.clock.install({ time: Date.now() - TWO_DAYS_MS });
+    const token = `Relogio${Date.now()}`;
+    const ids = ['p-00100', 'p-00200', 'p-00300', 'p-00400', 'p-00500'];
+    const later = ['p-00600', 'p-00700', 'p-00800'];
+    const rename = async (id: string) => {
+      const doc = (await api.get('products', id))!;
+      await api.put('products', { ...doc, name: `${token} ${id}`, priceCents: Number(doc.priceCents) + 7 });
+    };
+    // Changed while the station is closed: they arrive through the catch-up pull.
+    for (const id of ids) await rename(id);
+
+    page = await device.newPage();
+    await page.goto(ui.url);
+    await waitForConnection(page, true);
+    const skew = await page.evaluate(() => Date.now());
+    expect(Date.now() - skew).toBeGreaterThan(TWO_DAYS_MS - 60_000);
+    await openProducts(page);
+    await searchProducts(page, token);
+    for (const id of ids) await productRow(page, id).waitFor({ timeout: 30_000 });
+
+    // Changed while it is open: they arrive through the stream.
+    for (const id of later) await rename(id);
+    for (const id of later) await productRow(page, id).waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId(TEST_IDS.products.row).count()).toBe(ids.length + later.length);
+    await screenshot(page, '09-clock-two-days-behind');
+
+    // And the other way: a record written under the wrong clock still reaches the server.
+    const name = `Cliente Relogio Atrasado ${token}`;
+    const id = await addCustomer(page, { name, taxId: randomCpf() });
+    expect(await eventually(() => api.get('customers', id), `customer ${id} on the server`)).toMatchObject({ id, name });
+  });
+});

@@ -1,0 +1,86 @@
+import { createServer } from 'node:net';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebHost } from '../../build/web-host.ts';
+import { TEST_IDS } from '../../renderer/test-ids.ts';
+import { ptBR } from '../../renderer/i18n/pt-BR.ts';
+import { launchDevice, type Device } from './support/browser.ts';
+import { CentralServer } from './support/central-server.ts';
+import { reportFailures } from './support/failure-report.ts';
+import { login, pairStation, screenshot, waitForProductsCount, submitLogin, type PairingInput } from './support/station-ui.ts';
+import { startUi } from './support/web-ui.ts';
+
+/** Pairing and login refusals say what to do; a station only ever sees its own store's data. */
+
+async function closedPortUrl(): Promise<string> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+async function submitPairing(page: Page, input: PairingInput): Promise<string> {
+  await page.getByTestId(TEST_IDS.setup.serverUrl).fill(input.serverUrl);
+  await page.getByTestId(TEST_IDS.setup.storeCode).fill(input.storeCode);
+  await page.getByTestId(TEST_IDS.setup.stationCode).fill(input.stationCode);
+  await page.getByTestId(TEST_IDS.setup.pairingCode).fill(input.pairingCode);
+  await page.getByTestId(TEST_IDS.setup.submit).click();
+  const error = page.getByTestId(TEST_IDS.setup.error);
+  await error.waitFor();
+  return (await error.textContent()) ?? '';
+}
+
+describe('pairing and store scoping', () => {
+  const server = new CentralServer();
+  let ui: WebHost;
+  let device: Device;
+  let page: Page;
+
+  beforeAll(async () => {
+    [ui] = await Promise.all([startUi(), server.start()]);
+    device = await launchDevice();
+    page = await device.newPage();
+    await page.goto(ui.url);
+    await page.getByTestId(TEST_IDS.setup.form).waitFor();
+  });
+
+  reportFailures(() => ({ device, page }));
+
+  afterAll(async () => {
+    await device?.close();
+    await ui?.close();
+    await server.dispose();
+  });
+
+  it('POS-04 a wrong pairing code is refused with a message that says what to do', async () => {
+    const message = await submitPairing(page, { serverUrl: server.url, storeCode: 'loja1', stationCode: 'cx02', pairingCode: 'cx01-pair' });
+    expect(message).toContain(ptBR.errors.invalid_pairing);
+    await screenshot(page, 'pairing-refused');
+  });
+
+  it('POS-04 a server address nobody answers on is refused with a message', async () => {
+    const message = await submitPairing(page, { serverUrl: await closedPortUrl(), storeCode: 'loja1', stationCode: 'cx02', pairingCode: 'cx02-pair' });
+    expect(message).toContain(ptBR.errors.server_unreachable);
+  });
+
+  it('POS-04 POS-03 a station of the second store pairs, refuses a wrong password, and receives only its own 50 products', async () => {
+    await pairStation(page, { serverUrl: server.url, storeCode: 'loja2', stationCode: 'cx01', pairingCode: 'loja2-cx01-pair' });
+
+    // A loja1 user does not exist in loja2.
+    await submitLogin(page, 'caixa', 'caixa123');
+    const error = page.getByTestId(TEST_IDS.login.error);
+    await error.waitFor();
+    expect(await error.textContent()).toContain(ptBR.errors.invalid_credentials);
+
+    await login(page, 'admin', 'admin123');
+    expect(await waitForProductsCount(page, 50)).toBe(50);
+    await page.getByTestId(TEST_IDS.products.firstSyncProgress).waitFor({ state: 'detached', timeout: 30_000 });
+    // The count badge can render a frame before the list does.
+    await page.getByTestId(TEST_IDS.products.row).first().waitFor();
+    const ids = await page.getByTestId(TEST_IDS.products.row).evaluateAll((rows) => rows.map((row) => row.getAttribute('data-product-id')));
+    expect(ids.length).toBeGreaterThan(5);
+    for (const id of ids) expect(id).toMatch(/^n-\d{5}$/);
+    await screenshot(page, 'loja2-products');
+  });
+});

@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.BALCAO_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export interface Device {
+  context: BrowserContext;
+  /** Page errors and console errors, printed when a test fails so the cause is visible. */
+  log: string[];
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/**
+ * One station = one fresh Chromium profile (its own IndexedDB and localStorage), like a desktop
+ * installation; the profile folder is deleted on close.
+ */
+export async function launchDevice(): Promise<Device> {
+  const profile = mkdtempSync(join(tmpdir(), 'balcao-e2e-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 800 },
+    locale: 'pt-BR',
+    timezoneId: 'America/Sao_Paulo',
+  });
+  const log: string[] = [];
+  const watch = (page: Page) => {
+    page.on('pageerror', (error) => log.push(`[pageerror] ${error.message}`));
+    page.on('response', (response) => {
+      if (response.status() >= 400) log.push(`[http ${response.status()}] ${response.request().method()} ${response.url()}`);
+    });
+    page.on('console', (message) => {
+      // Refused and cut requests are the point of the outage tests; Chromium logs each one.
+      if (message.type() === 'error' && !/^Failed to load resource: net::ERR_/.test(message.text())) log.push(`[console.error] ${message.text()}`);
+    });
+  };
+  context.on('page', watch);
+  for (const page of context.pages()) watch(page);
+  return {
+    context,
+    log,
+    async newPage() {
+      // The persistent context opens with one blank tab: reuse it rather than leaving a second tab around.
+      const blank = context.pages().find((page) => page.url() === 'about:blank');
+      return blank ?? context.newPage();
+    },
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,152 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { TEST_IDS } from '../../../renderer/test-ids.ts';
+import { TEST_RESULTS } from '../../../build/paths.ts';
+
+/** Helpers that drive the station UI the way a user does: through the screens and their test ids. */
+
+export interface PairingInput {
+  serverUrl: string;
+  storeCode: string;
+  stationCode: string;
+  pairingCode: string;
+}
+
+const byId = (page: Page, id: string): Locator => page.getByTestId(id);
+
+export async function pairStation(page: Page, input: PairingInput): Promise<void> {
+  await byId(page, TEST_IDS.setup.form).waitFor();
+  await byId(page, TEST_IDS.setup.serverUrl).fill(input.serverUrl);
+  await byId(page, TEST_IDS.setup.storeCode).fill(input.storeCode);
+  await byId(page, TEST_IDS.setup.stationCode).fill(input.stationCode);
+  await byId(page, TEST_IDS.setup.pairingCode).fill(input.pairingCode);
+  await byId(page, TEST_IDS.setup.submit).click();
+  await byId(page, TEST_IDS.login.form).waitFor();
+}
+
+/** Submits the login form; does not wait for the outcome (see `login` and `loginError`). */
+export async function submitLogin(page: Page, userCode: string, password: string): Promise<void> {
+  await byId(page, TEST_IDS.login.form).waitFor();
+  await byId(page, TEST_IDS.login.userCode).fill(userCode);
+  await byId(page, TEST_IDS.login.password).fill(password);
+  await byId(page, TEST_IDS.login.submit).click();
+}
+
+export async function login(page: Page, userCode: string, password: string): Promise<void> {
+  await submitLogin(page, userCode, password);
+  await byId(page, TEST_IDS.shell.connectionBadge).waitFor({ timeout: 30_000 });
+}
+
+export async function logout(page: Page): Promise<void> {
+  await byId(page, TEST_IDS.shell.userMenu).click();
+  await byId(page, TEST_IDS.shell.logout).click();
+  await byId(page, TEST_IDS.login.form).waitFor();
+}
+
+export async function waitForConnection(page: Page, online: boolean, timeout = 30_000): Promise<void> {
+  await page.locator(`[data-testid="${TEST_IDS.shell.connectionBadge}"][data-online="${online}"]`).waitFor({ timeout });
+}
+
+const countOf = async (locator: Locator): Promise<number> => Number(await locator.getAttribute('data-count'));
+
+export const pendingUploads = (page: Page): Promise<number> => countOf(byId(page, TEST_IDS.shell.pendingCount));
+export const productsCount = (page: Page): Promise<number> => countOf(byId(page, TEST_IDS.products.count));
+
+/** Waits until the header's pending badge satisfies the predicate. */
+export async function waitForPending(page: Page, predicate: (count: number) => boolean, timeout = 30_000): Promise<number> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const count = await pendingUploads(page);
+    if (predicate(count)) return count;
+    if (Date.now() > deadline) throw new Error(`Pending uploads stayed at ${count} for ${timeout} ms.`);
+    await page.waitForTimeout(100);
+  }
+}
+
+export async function waitForProductsCount(page: Page, count: number, timeout = 60_000): Promise<number> {
+  await page.locator(`[data-testid="${TEST_IDS.products.count}"][data-count="${count}"]`).waitFor({ timeout });
+  return productsCount(page);
+}
+
+export async function openProducts(page: Page): Promise<void> {
+  await byId(page, TEST_IDS.shell.navProducts).click();
+  await byId(page, TEST_IDS.products.count).waitFor();
+}
+
+export async function openCustomers(page: Page): Promise<void> {
+  await byId(page, TEST_IDS.shell.navCustomers).click();
+  await byId(page, TEST_IDS.customers.count).waitFor();
+}
+
+export async function searchProducts(page: Page, text: string): Promise<void> {
+  await byId(page, TEST_IDS.products.search).fill(text);
+}
+
+export const productRow = (page: Page, id: string): Locator =>
+  page.locator(`[data-testid="${TEST_IDS.products.row}"][data-product-id="${id}"]`);
+
+export const customerRow = (page: Page, id: string): Locator =>
+  page.locator(`[data-testid="${TEST_IDS.customers.row}"][data-customer-id="${id}"]`);
+
+export interface NewCustomer {
+  name: string;
+  taxId: string;
+  city?: string;
+}
+
+/** Adds a customer through the form and returns the id the device gave it. */
+export async function addCustomer(page: Page, customer: NewCustomer): Promise<string> {
+  await openCustomers(page);
+  await byId(page, TEST_IDS.customers.add).click();
+  await byId(page, TEST_IDS.customers.name).fill(customer.name);
+  await byId(page, TEST_IDS.customers.taxId).fill(customer.taxId);
+  if (customer.city) await byId(page, TEST_IDS.customers.city).fill(customer.city);
+  await byId(page, TEST_IDS.customers.save).click();
+  await byId(page, TEST_IDS.customers.save).waitFor({ state: 'detached' });
+  return findCustomerId(page, customer.name);
+}
+
+export async function findCustomerId(page: Page, name: string): Promise<string> {
+  await byId(page, TEST_IDS.customers.search).fill(name);
+  const row = page.locator(`[data-testid="${TEST_IDS.customers.row}"]`, { hasText: name });
+  await row.waitFor();
+  const id = await row.getAttribute('data-customer-id');
+  if (!id) throw new Error(`The customer row of "${name}" has no data-customer-id.`);
+  return id;
+}
+
+const SHOTS = join(TEST_RESULTS, 'e2e');
+
+/** A full-page screenshot in test-results/e2e/, for a person to look at after the run. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SHOTS, { recursive: true });
+  const path = join(SHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/**
+ * Starts watching the page for an element matching `selector` whose text contains `text`; the
+ * returned function resolves with the page's Date.now() when it appeared. Watching with a
+ * MutationObserver in the page times the arrival itself, not Playwright's polling interval.
+ */
+export async function watchForElement(page: Page, selector: string, text: string): Promise<() => Promise<number>> {
+  const key = `e2eWatch${Math.random().toString(36).slice(2)}`;
+  await page.evaluate(
+    ({ key, selector, text }) => {
+      const found = () => [...document.querySelectorAll(selector)].some((element) => element.textContent?.includes(text));
+      (window as unknown as Record<string, Promise<number>>)[key] = new Promise<number>((resolve) => {
+        if (found()) return resolve(Date.now());
+        const observer = new MutationObserver(() => {
+          if (!found()) return;
+          observer.disconnect();
+          resolve(Date.now());
+        });
+        observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+      });
+    },
+    { key, selector, text },
+  );
+  return () => page.evaluate((key) => (window as unknown as Record<string, Promise<number>>)[key]!, key);
+}
