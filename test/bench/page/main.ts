@@ -1,0 +1,36 @@
+import type { BenchApi } from '../types.ts';
+import { openDevice, type Device } from './device.ts';
+import { initialPull } from './pull.ts';
+import { rawDexie } from './raw-dexie.ts';
+import { prototypePull } from './prototype-pull.ts';
+import { offlineUpload } from './upload.ts';
+import { latency } from './latency.ts';
+
+let device: Device | null = null;
+
+async function freshDevice(): Promise<Device> {
+  if (device) throw new Error('the bench page already opened its device; reload the page for a fresh one');
+  device = await openDevice(`bench_device_${Date.now()}`);
+  return device;
+}
+
+function opened(): Device {
+  if (!device) throw new Error('run initialPull first: it opens the device');
+  return device;
+}
+
+const api: BenchApi = {
+  initialPull: async (session, expected) => initialPull(await freshDevice(), session, expected),
+  rawDexie: (session, expected, chunk) => rawDexie(session, expected, chunk),
+  prototypePull: (session, expected, batchSize) => prototypePull(session, expected, batchSize),
+  offlineUpload: (session, count, limit) => offlineUpload(opened(), session, count, limit),
+  latency: (session, changes, timeoutMs) => latency(opened(), session, changes, timeoutMs),
+  async close() {
+    await device?.stopSync();
+    await device?.db.close();
+    device = null;
+  },
+};
+
+window.bench = api;
+document.getElementById('state')!.textContent = 'pronto';

@@ -1,0 +1,51 @@
+import Dexie from 'dexie';
+import type { PullResponse } from '../../../sync/schema/index.ts';
+import type { DeviceSession, RawDexieFigures } from '../types.ts';
+import { round } from './stats.ts';
+
+type Row = Record<string, unknown>;
+
+/** The same documents the device pulled, fetched outside any measurement. */
+async function fetchProducts(session: DeviceSession, expected: number): Promise<Row[]> {
+  const documents: Row[] = [];
+  let checkpoint = 0;
+  for (;;) {
+    const response = await fetch(`${session.serverUrl}/api/sync/products/pull?checkpoint=${checkpoint}&limit=10000`, {
+      headers: { authorization: `Bearer ${session.deviceToken}` },
+    });
+    if (!response.ok) throw new Error(`fetching products for the raw Dexie run failed: HTTP ${response.status}`);
+    const page = (await response.json()) as PullResponse;
+    documents.push(...page.documents);
+    if (page.documents.length < 10000 || !page.checkpoint) break;
+    checkpoint = page.checkpoint.seq;
+  }
+  if (documents.length !== expected) throw new Error(`server returned ${documents.length} products, expected ${expected}`);
+  return documents;
+}
+
+/** A fresh IndexedDB with the product schema's own indexes (primary key, barcode, sku). */
+async function timedPut(name: string, documents: Row[], chunk: number): Promise<number> {
+  const db = new Dexie(name);
+  db.version(1).stores({ products: 'id, barcode, sku' });
+  await db.open();
+  const table = db.table<Row, string>('products');
+  const started = performance.now();
+  for (let start = 0; start < documents.length; start += chunk) await table.bulkPut(documents.slice(start, start + chunk));
+  const seconds = (performance.now() - started) / 1000;
+  const stored = await table.count();
+  await db.delete();
+  if (stored !== documents.length) throw new Error(`raw Dexie stored ${stored} of ${documents.length} documents`);
+  return seconds;
+}
+
+/** Phase 2: the ceiling — plain Dexie bulkPut of the same documents in the same browser. */
+export async function rawDexie(session: DeviceSession, expected: number, chunk: number): Promise<RawDexieFigures> {
+  const documents = await fetchProducts(session, expected);
+  const chunked = await timedPut(`bench_raw_chunked_${Date.now()}`, documents, chunk);
+  const single = await timedPut(`bench_raw_single_${Date.now()}`, documents, documents.length);
+  return {
+    docs: documents.length,
+    chunked: { seconds: round(chunked, 3), docsPerSecond: Math.round(documents.length / chunked), chunk },
+    single: { seconds: round(single, 3), docsPerSecond: Math.round(documents.length / single) },
+  };
+}

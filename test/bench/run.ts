@@ -1,0 +1,181 @@
+/**
+ * `npm run bench`: one real server (PGlite in a temp folder), one Chromium, one fresh device page.
+ * Phases run in order in the same page: initial pull, raw Dexie ceiling, offline upload, live latency.
+ * Sizes can be lowered for a quick try: BENCH_PRODUCTS, BENCH_UPLOADS, BENCH_CHANGES; BENCH_PULL_BATCH and
+ * BENCH_PUSH_BATCH override the client's batch sizes for experiments.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { build } from 'vite';
+import { summarize, type CpuProfile, type ProfileSummary } from './cpu-profile.ts';
+import { checkUpload, corsAllowsPut, startCentral, type Central } from './central.ts';
+import { TARGETS, formatTable, type BenchResult } from './report.ts';
+import { serveStatic } from './static-server.ts';
+import { BENCH_CUSTOMER_PREFIX, type BenchApi, type DeviceSession } from './types.ts';
+
+const PRODUCTS = positive('BENCH_PRODUCTS', 100_000);
+const UPLOADS = positive('BENCH_UPLOADS', 10_000);
+const CHANGES = positive('BENCH_CHANGES', 200);
+/** The sync client's default pull batch (sync/client/start-sync.ts); the raw Dexie run uses the same chunk. */
+const CLIENT_PULL_BATCH = 5_000;
+/** Unset: the client's defaults, as shipped. Set: experiments with other batch sizes. */
+const PULL_BATCH = optional('BENCH_PULL_BATCH');
+const PUSH_BATCH = optional('BENCH_PUSH_BATCH');
+/** BENCH_PROFILE=1 records the page's CPU profile during the pull and the upload (test-results/bench-profile.json). */
+const PROFILE = process.env.BENCH_PROFILE === '1';
+/** BENCH_DEBUG=1 echoes the page's debug lines (sync status during the upload). */
+const DEBUG = process.env.BENCH_DEBUG === '1';
+const CHANGE_TIMEOUT_MS = 10_000;
+/** How long the upload phase waits for `sendNow()` to resolve after the server has every row. */
+const SEND_NOW_LIMIT_MS = 60_000;
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const pageDir = fileURLToPath(new URL('../../dist/bench/', import.meta.url));
+const resultFile = fileURLToPath(new URL('../../test-results/bench.json', import.meta.url));
+const profileFile = fileURLToPath(new URL('../../test-results/bench-profile.json', import.meta.url));
+
+function positive(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0 || value > 1_000_000) throw new Error(`${name}=${raw} is not a whole number between 1 and 1,000,000.`);
+  return value;
+}
+
+function optional(name: string): number | undefined {
+  return process.env[name] ? positive(name, 0) : undefined;
+}
+
+function step(text: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
+}
+
+/** Bounds every phase: a hung page must fail the run, not keep it waiting forever. */
+async function within<T>(label: string, ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${label} took longer than ${ms / 1000} s; aborted.`)), ms);
+  });
+  try {
+    return await Promise.race([work, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function main(): Promise<number> {
+  step(`building the bench page into ${pageDir}`);
+  await build({ configFile: fileURLToPath(new URL('./vite.bench.config.ts', import.meta.url)), root: undefined });
+
+  step(`starting the server on a temporary PGlite folder and seeding ${PRODUCTS.toLocaleString('en-US')} products`);
+  let central: Central | null = null;
+  let browser: Browser | null = null;
+  let page: Awaited<ReturnType<typeof serveStatic>> | null = null;
+  try {
+    central = await startCentral(PRODUCTS);
+    page = await serveStatic(pageDir, central.server.url);
+    const pageOrigin = new URL(page.url).origin;
+    const session: DeviceSession = { ...central.session, tuning: { pullBatchSize: PULL_BATCH, pushBatchSize: PUSH_BATCH } };
+    if (!(await corsAllowsPut(central.server.url, pageOrigin))) {
+      // Only the latency phase's PUTs need it; sync traffic (GET/POST) still goes cross-origin, like the app's.
+      step('note: the server\'s CORS preflight does not allow PUT; the latency phase sends its PUTs through the page\'s own origin');
+      session.putBaseUrl = pageOrigin;
+    }
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    const tab = await browser.newPage();
+    tab.on('console', (message) => {
+      // RxDB's advertisement for its paid storages, printed once per database.
+      if (message.text().includes('RxDB Open Core RxStorage')) return;
+      if (message.type() === 'error' || message.type() === 'warning' || (DEBUG && message.type() === 'debug')) step(`page ${message.type()}: ${message.text()}`);
+    });
+    tab.on('pageerror', (error) => step(`page error: ${error.message}`));
+    await tab.goto(page.url);
+    await tab.waitForFunction(() => window.bench !== undefined, undefined, { timeout: 30_000 });
+
+    const call = <K extends keyof BenchApi>(name: K, args: Parameters<BenchApi[K]>): Promise<Awaited<ReturnType<BenchApi[K]>>> =>
+      tab.evaluate(
+        ([method, params]) => (window.bench![method as keyof BenchApi] as (...a: unknown[]) => Promise<unknown>)(...(params as unknown[])),
+        [name, args] as [string, unknown[]],
+      ) as Promise<Awaited<ReturnType<BenchApi[K]>>>;
+
+    const cdp = PROFILE ? await tab.context().newCDPSession(tab) : null;
+    const profiles: Record<string, ProfileSummary> = {};
+    const profiled = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
+      if (!cdp) return work();
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      await cdp.send('Profiler.start');
+      try {
+        return await work();
+      } finally {
+        const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+        profiles[label] = summarize(profile, pageDir);
+      }
+    };
+
+    step('1. initial pull into a fresh device');
+    const pull = await profiled('pull', () => within('the initial pull', 300_000, call('initialPull', [session, PRODUCTS])));
+    step('2. raw Dexie bulkPut of the same documents');
+    const raw = await within('the raw Dexie run', 300_000, call('rawDexie', [session, PRODUCTS, PULL_BATCH ?? CLIENT_PULL_BATCH]));
+    step('2b. prototype: pull-only loop without the replication protocol (for comparison, not the app path)');
+    const prototype = await within('the prototype pull', 300_000, call('prototypePull', [session, PRODUCTS, PULL_BATCH ?? CLIENT_PULL_BATCH]));
+    // Latency runs on the device as the pull left it (in sync, idle); the upload restarts sync last.
+    step(`4. latency over ${CHANGES} server changes`);
+    const latency = await within('the latency run', CHANGES * (CHANGE_TIMEOUT_MS + 2_000), call('latency', [session, CHANGES, CHANGE_TIMEOUT_MS]));
+    step(`3. upload of ${UPLOADS.toLocaleString('en-US')} customers written offline`);
+    const upload = await profiled('upload', () => within('the upload', SEND_NOW_LIMIT_MS + 60_000, call('offlineUpload', [session, UPLOADS, SEND_NOW_LIMIT_MS])));
+    const check = await checkUpload(central, BENCH_CUSTOMER_PREFIX);
+    // Closing waits for the database to be idle, which a busy replication may delay; the browser goes anyway.
+    await within('closing the device', 10_000, call('close', [])).catch((error: unknown) => step(String(error)));
+
+    const exact = check.stored === UPLOADS && check.duplicates === 0 && check.writtenCounter === UPLOADS && check.quarantinedCounter === 0;
+    const pullVsRaw = pull.docsPerSecond / raw.chunked.docsPerSecond;
+    const result: BenchResult = {
+      command: 'npm run bench',
+      at: new Date().toISOString(),
+      environment: { node: process.version, chromium: browser.version(), cpus: cpus().length, platform: `${process.platform}-${process.arch}` },
+      config: { products: PRODUCTS, uploads: UPLOADS, changes: CHANGES, pullBatchSize: PULL_BATCH ?? 'client default', pushBatchSize: PUSH_BATCH ?? 'client default' },
+      pull,
+      raw,
+      prototype,
+      pullVsRaw: Math.round(pullVsRaw * 1000) / 1000,
+      upload: { ...upload, check, exact },
+      latency,
+      targets: {
+        pullVsRaw: { target: TARGETS.pullVsRaw, met: pullVsRaw >= TARGETS.pullVsRaw },
+        uploadSeconds: { target: TARGETS.uploadSeconds, met: upload.seconds < TARGETS.uploadSeconds },
+        uploadExact: { met: exact },
+      },
+    };
+    mkdirSync(fileURLToPath(new URL('../../test-results/', import.meta.url)), { recursive: true });
+    writeFileSync(resultFile, `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`\n${formatTable(result)}\nFigures: ${resultFile.slice(root.length)}\n`);
+    if (PROFILE) {
+      writeFileSync(profileFile, `${JSON.stringify(profiles, null, 2)}\n`);
+      for (const [label, summary] of Object.entries(profiles)) {
+        const modules = summary.byModule.map((entry) => `${entry.module} ${entry.ms} ms (${entry.share} %)`).join(', ');
+        process.stdout.write(`CPU of the page during the ${label} (${summary.totalMs} ms): ${modules}\n`);
+      }
+      process.stdout.write(`Profiles: ${profileFile.slice(root.length)}\n`);
+    }
+    // Missed speed targets are findings to report; a lost or doubled upload is a failure.
+    return exact && latency.timeouts === 0 ? 0 : 1;
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await page?.close().catch(() => undefined);
+    await central?.close().catch(() => undefined);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`Benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

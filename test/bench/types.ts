@@ -1,0 +1,95 @@
+/** What the runner (Node) and the bench page (Chromium) exchange through `page.evaluate`. */
+
+/** Ids of the customers the upload phase creates; the runner counts them on the server. */
+export const BENCH_CUSTOMER_PREFIX = 'bench-c-';
+
+export interface DeviceSession {
+  serverUrl: string;
+  /** Token of the cashier signed in on the paired station: the device under test. */
+  deviceToken: string;
+  /** Admin token: the "central" side that edits products during the latency phase. */
+  adminToken: string;
+  stationId: string;
+  /** Where the latency phase sends its PUTs: the server, or a same-origin proxy when CORS refuses PUT. */
+  putBaseUrl: string;
+  /** Batch sizes handed to startSync; undefined keeps the client's defaults (what the app ships). */
+  tuning: { pullBatchSize?: number; pushBatchSize?: number };
+}
+
+/** Summed durations of storage calls, per storage instance (collection or RxDB meta instance). */
+export type StorageProfile = Record<string, Record<string, { calls: number; docs: number; ms: number }>>;
+
+export interface PullFigures {
+  docs: number;
+  seconds: number;
+  docsPerSecond: number;
+  requests: number;
+  /** Sum over pull requests of request start → response headers (server query + first byte). */
+  fetchMs: number;
+  /** Sum over pull requests of body download + JSON.parse. */
+  jsonMs: number;
+  storage: StorageProfile;
+}
+
+export interface PrototypePullFigures {
+  docs: number;
+  seconds: number;
+  docsPerSecond: number;
+  pages: number;
+}
+
+export interface RawDexieFigures {
+  docs: number;
+  /** bulkPut in chunks of the pull batch size, one transaction each: what a pull could at best do. */
+  chunked: { seconds: number; docsPerSecond: number; chunk: number };
+  /** One bulkPut of every document in a single transaction. */
+  single: { seconds: number; docsPerSecond: number };
+}
+
+export interface UploadFigures {
+  docs: number;
+  /** Local RxDB bulkInsert while not syncing (not part of the upload time). */
+  offlineWriteSeconds: number;
+  /** Sync restarted → the server acknowledged the last of the rows (push answered without conflict). */
+  seconds: number;
+  /** Sync restarted → `sendNow()` resolved; null when it had not within the phase's bound. */
+  sendNowSeconds: number | null;
+  acknowledgedRows: number;
+  docsPerSecond: number;
+  requests: number;
+  fetchMs: number;
+  pendingAfter: number;
+  timeline: { path: string; at: number; ms: number }[];
+  storage: StorageProfile;
+  /** The engine's status changes during the upload (ms since start). */
+  statusLog: string[];
+}
+
+export interface LatencyFigures {
+  changes: number;
+  /** PUT sent → change event in the local RxDB collection, ms. */
+  p50: number;
+  p95: number;
+  max: number;
+  mean: number;
+  /** PUT sent → PUT answered, ms (the server's own write time plus loopback). */
+  putP50: number;
+  putP95: number;
+  timeouts: number;
+  putVia: 'direct' | 'same-origin proxy';
+}
+
+export interface BenchApi {
+  initialPull(session: DeviceSession, expected: number): Promise<PullFigures>;
+  rawDexie(session: DeviceSession, expected: number, chunk: number): Promise<RawDexieFigures>;
+  prototypePull(session: DeviceSession, expected: number, batchSize: number): Promise<PrototypePullFigures>;
+  offlineUpload(session: DeviceSession, count: number, sendNowLimitMs: number): Promise<UploadFigures>;
+  latency(session: DeviceSession, changes: number, timeoutMs: number): Promise<LatencyFigures>;
+  close(): Promise<void>;
+}
+
+declare global {
+  interface Window {
+    bench?: BenchApi;
+  }
+}
