@@ -98,3 +98,48 @@ export interface Health {
   version: string;
   database: 'postgresql' | 'pglite';
 }
+
+/** `GET /api/pos/sales` (POS-12): a sale of the period with its state on the server. */
+export interface PosSaleEntry {
+  /** The sale as the server holds it; for a quarantined sale, the version it refused. */
+  sale: Record<string, unknown>;
+  /** `accepted`: stored; `quarantined`: kept aside (see GET /api/sync/errors), not counted anywhere. */
+  syncState: 'accepted' | 'quarantined';
+  /** An open refusal of this sale (of the sale itself, or of a later change such as its cancellation). */
+  quarantine: { reason: QuarantineReason; message: string } | null;
+}
+
+/** `GET /api/pos/summary` (POS-15). Integer cents; cancelled sales excluded; an exchange counts what was paid. */
+export interface PosSummary {
+  from: string | null;
+  to: string | null;
+  stationId: string | null;
+  /** IANA time zone the days are counted in. */
+  timeZone: string;
+  salesCount: number;
+  /** What customers paid: payments (interest included) minus change, over every non-cancelled sale. */
+  paidCents: number;
+  cancelledCount: number;
+  byPaymentType: { paymentTypeId: string; name: string | null; salesCount: number; amountCents: number; interestCents: number }[];
+  bySeller: { sellerId: string; name: string | null; salesCount: number; paidCents: number }[];
+  byDay: { day: string; salesCount: number; paidCents: number }[];
+  /** Not in the totals above: quarantined sales, and what stations reported as still waiting to upload. */
+  waiting: { quarantinedSales: number; quarantinedCents: number; pendingUploads: number };
+}
+
+/** `GET /api/pos/audit` (POS-16), newest first. */
+export interface PosAuditEntry {
+  id: string;
+  at: string;
+  userId: string;
+  userName: string | null;
+  stationId: string;
+  action: string;
+  subjectId: string | null;
+  detail: string | null;
+}
+
+/** `PUT /api/stations/:id/group` (POS-08) */
+export interface StationGroupMove {
+  groupId: string;
+}

@@ -66,6 +66,18 @@ export async function loadDocuments(db: Queryable, storeId: string, collection: 
   return found;
 }
 
+/** Documents whose field at `path` (e.g. ['exchange', 'originalSaleId']) is one of `values`, by their id. */
+export async function loadDocumentsByField(db: Queryable, storeId: string, collection: string, path: readonly string[], values: readonly string[]): Promise<Map<string, StoredDocument>> {
+  const found = new Map<string, StoredDocument>();
+  if (values.length === 0) return found;
+  const rows = await db.query<{ id: string; seq: number; station_id: string | null; data: Record<string, unknown>; deleted: boolean }>(
+    'SELECT id, seq, station_id, data, deleted FROM documents WHERE store_id = $1 AND collection = $2 AND data #>> $3::text[] = ANY($4::text[])',
+    [storeId, collection, [...path], [...new Set(values)]],
+  );
+  for (const row of rows) found.set(row.id, { id: row.id, seq: Number(row.seq), stationId: row.station_id, data: row.data, deleted: row.deleted });
+  return found;
+}
+
 /**
  * Locks the store's sequence counter until the transaction ends. Every writer of a store takes it
  * first, so writes (and their conflict checks) are serialised and commit in sequence order.

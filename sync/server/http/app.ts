@@ -8,6 +8,8 @@ import { registerAuthRoutes } from './routes-auth.ts';
 import { registerErrorRoutes } from './routes-errors.ts';
 import { registerIntegrationRoutes } from './routes-integration.ts';
 import { registerOpsRoutes } from './routes-ops.ts';
+import { registerPosRoutes } from './routes-pos.ts';
+import { registerStationGroupRoutes } from './routes-station-groups.ts';
 import { registerStationRoutes } from './routes-stations.ts';
 import { registerStreamRoute } from './routes-stream.ts';
 import { registerSyncRoutes } from './routes-sync.ts';
@@ -54,5 +56,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   registerErrorRoutes(app, ctx);
   registerStationRoutes(app, ctx);
   registerIntegrationRoutes(app, ctx);
+  registerPosRoutes(app, ctx);
+  registerStationGroupRoutes(app, ctx);
   return app;
 }

@@ -2,6 +2,7 @@ import type { CollectionName } from '../../schema/index.ts';
 import type { BusinessRule } from './rule.ts';
 import { salesRule } from './sales.ts';
 import { customersRule } from './customers.ts';
+import { cashMovementsRule } from './cash-movements.ts';
 
 export type { BusinessRule, Refusal, References, ReferenceRequest } from './rule.ts';
 
@@ -9,4 +10,5 @@ export type { BusinessRule, Refusal, References, ReferenceRequest } from './rule
 export const BUSINESS_RULES: Partial<Record<CollectionName, BusinessRule>> = {
   sales: salesRule as unknown as BusinessRule,
   customers: customersRule as unknown as BusinessRule,
+  cashMovements: cashMovementsRule as unknown as BusinessRule,
 };

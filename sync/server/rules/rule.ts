@@ -10,6 +10,11 @@ export interface Refusal {
 export interface ReferenceRequest {
   collection: CollectionName;
   ids: string[];
+  /**
+   * Match `ids` against this field of the documents instead of their id (a JSON path such as
+   * ['exchange', 'originalSaleId']): finds the documents that point at these ids.
+   */
+  field?: readonly string[];
 }
 
 /** Documents a batch refers to, loaded once per batch (set-based) before any rule runs. */

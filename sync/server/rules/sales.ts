@@ -1,10 +1,17 @@
 import type { Sale } from '../../schema/index.ts';
 import { sameDocument } from '../sync/stable-json.ts';
 import type { BusinessRule, References, Refusal } from './rule.ts';
+import { checkExchange, checkNoStandingExchange, exchangeReferences } from './exchanges.ts';
+import { checkSaleTotals } from './sale-totals-check.ts';
 
 function findActive(references: References, collection: 'products' | 'masterdata', id: string) {
   const found = references.get(collection)?.get(id);
   return found && !found.deleted ? found : undefined;
+}
+
+function masterOfKind(references: References, id: string, kind: string) {
+  const found = findActive(references, 'masterdata', id);
+  return found && found.data.kind === kind ? found : undefined;
 }
 
 /** What may change in a finished sale: only its cancellation (POS-10). */
@@ -15,10 +22,49 @@ function isCancellationOf(previous: Record<string, unknown>, next: Sale): boolea
   return sameDocument(before, after);
 }
 
+function checkCancellationReason(sale: Sale, references: References): Refusal | null {
+  if (!sale.cancellation) return null;
+  if (masterOfKind(references, sale.cancellation.reasonId, 'financialReason')) return null;
+  return { reason: 'unknown_reference', message: `Sale ${sale.id} was cancelled with financial reason ${sale.cancellation.reasonId}, which the server does not know. Choose another cancellation reason, then retry.` };
+}
+
+function checkItems(sale: Sale, references: References): Refusal | null {
+  for (const item of sale.items) {
+    const product = references.get('products')?.get(item.productId);
+    if (!product || product.deleted) {
+      return { reason: 'unknown_reference', message: `Product ${item.productId} does not exist on the server (removed?). Replace the item or ask the back office to restore the product, then retry.` };
+    }
+    if (product.data.active === false) {
+      return { reason: 'inactive_reference', message: `Product ${item.productId} is inactive on the server. Replace the item or reactivate the product, then retry.` };
+    }
+  }
+  return null;
+}
+
+function checkPaymentReferences(sale: Sale, references: References): Refusal | null {
+  for (const payment of sale.payments) {
+    if (!masterOfKind(references, payment.paymentTypeId, 'paymentType')) {
+      return { reason: 'unknown_reference', message: `Payment type ${payment.paymentTypeId} of sale ${sale.id} does not exist on the server. Choose another payment type or register this one, then retry.` };
+    }
+    if (payment.paymentConditionId && !masterOfKind(references, payment.paymentConditionId, 'paymentCondition')) {
+      return { reason: 'unknown_reference', message: `Payment condition ${payment.paymentConditionId} of sale ${sale.id} does not exist on the server. Choose another condition or register this one, then retry.` };
+    }
+  }
+  return null;
+}
+
 export const salesRule: BusinessRule<Sale> = {
   references: (sale) => [
     { collection: 'products', ids: sale.items.map((item) => item.productId) },
-    { collection: 'masterdata', ids: [sale.sellerId] },
+    {
+      collection: 'masterdata',
+      ids: [
+        sale.sellerId,
+        ...sale.payments.flatMap((payment) => (payment.paymentConditionId ? [payment.paymentTypeId, payment.paymentConditionId] : [payment.paymentTypeId])),
+        ...(sale.cancellation ? [sale.cancellation.reasonId] : []),
+      ],
+    },
+    ...exchangeReferences(sale),
   ],
   check(sale, previous, references): Refusal | null {
     if (previous && !previous.deleted) {
@@ -29,22 +75,20 @@ export const salesRule: BusinessRule<Sale> = {
       if (before.status === 'finished' && !isCancellationOf(before, sale)) {
         return { reason: 'immutable_document', message: `Sale ${sale.id} is finished; only its cancellation may change it. Cancel it and record a new sale.` };
       }
-      // A cancellation only needs its sale to exist; products removed since must not block it.
-      if (before.status === 'finished') return null;
-    }
-    for (const item of sale.items) {
-      const product = references.get('products')?.get(item.productId);
-      if (!product || product.deleted) {
-        return { reason: 'unknown_reference', message: `Product ${item.productId} does not exist on the server (removed?). Replace the item or ask the back office to restore the product, then retry.` };
-      }
-      if (product.data.active === false) {
-        return { reason: 'inactive_reference', message: `Product ${item.productId} is inactive on the server. Replace the item or reactivate the product, then retry.` };
-      }
+      // A cancellation only needs its sale to exist and a known reason; products removed since must not block it.
+      if (before.status === 'finished') return checkCancellationReason(sale, references) ?? checkNoStandingExchange(sale, references);
     }
     const seller = findActive(references, 'masterdata', sale.sellerId);
-    if (!seller || seller.data.kind !== 'seller') {
-      return { reason: 'unknown_reference', message: `Seller ${sale.sellerId} does not exist on the server. Choose another seller or register this one, then retry.` };
-    }
-    return null;
+    const refusal =
+      checkItems(sale, references) ??
+      (!seller || seller.data.kind !== 'seller'
+        ? { reason: 'unknown_reference' as const, message: `Seller ${sale.sellerId} does not exist on the server. Choose another seller or register this one, then retry.` }
+        : null) ??
+      checkPaymentReferences(sale, references) ??
+      (sale.status === 'finished' ? checkExchange(sale, references) : null) ??
+      checkCancellationReason(sale, references);
+    if (refusal) return refusal;
+    // A sale cancelled before it was ever accepted counted nowhere: cancelling is a way out of totals_mismatch.
+    return sale.status === 'cancelled' ? null : checkSaleTotals(sale, references);
   },
 };

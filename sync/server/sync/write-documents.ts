@@ -1,8 +1,9 @@
 import type { CollectionName, WireDocument } from '../../schema/index.ts';
 import type { Database, Queryable } from '../db/database.ts';
-import { loadDocuments, lockStoreSequence, writeDocuments, type DocumentWrite, type StoredDocument } from '../db/documents.ts';
+import { loadDocuments, loadDocumentsByField, lockStoreSequence, writeDocuments, type DocumentWrite, type StoredDocument } from '../db/documents.ts';
 import { openQuarantined, quarantine, resolveQuarantine, type QuarantineEntry } from '../db/quarantine.ts';
-import { BUSINESS_RULES, type References, type Refusal } from '../rules/index.ts';
+import { BUSINESS_RULES, type Refusal } from '../rules/index.ts';
+import { applyStockEffects } from '../rules/stock-effects.ts';
 import { sameDocument } from './stable-json.ts';
 
 export interface WriteRow {
@@ -50,19 +51,28 @@ function lastPerId(rows: readonly WriteRow[]): WriteRow[] {
   return [...byId.values()];
 }
 
-async function loadReferences(tx: Queryable, storeId: string, collection: CollectionName, docs: readonly WireDocument[]): Promise<References> {
+async function loadReferences(tx: Queryable, storeId: string, collection: CollectionName, docs: readonly WireDocument[]): Promise<Map<CollectionName, Map<string, StoredDocument>>> {
   const rule = BUSINESS_RULES[collection];
-  const wanted = new Map<CollectionName, Set<string>>();
+  // One query per referenced collection and lookup field, whatever the batch size.
+  const wanted = new Map<string, { collection: CollectionName; field?: readonly string[]; ids: Set<string> }>();
   for (const doc of docs) {
     for (const request of rule?.references?.(doc) ?? []) {
-      const ids = wanted.get(request.collection) ?? new Set<string>();
-      request.ids.forEach((id) => ids.add(id));
-      wanted.set(request.collection, ids);
+      const key = JSON.stringify([request.collection, request.field ?? null]);
+      const entry = wanted.get(key) ?? { collection: request.collection, field: request.field, ids: new Set<string>() };
+      request.ids.forEach((id) => entry.ids.add(id));
+      wanted.set(key, entry);
     }
   }
-  const references = new Map<CollectionName, ReadonlyMap<string, StoredDocument>>();
-  for (const [name, ids] of wanted) references.set(name, await loadDocuments(tx, storeId, name, [...ids]));
+  const references = new Map<CollectionName, Map<string, StoredDocument>>();
+  for (const { collection: name, field, ids } of wanted.values()) {
+    const found = field ? await loadDocumentsByField(tx, storeId, name, field, [...ids]) : await loadDocuments(tx, storeId, name, [...ids]);
+    references.set(name, new Map([...(references.get(name) ?? []), ...found]));
+  }
   return references;
+}
+
+function asStored(doc: WireDocument): StoredDocument {
+  return { id: String(doc.id), seq: 0, stationId: stationOf(doc), data: withoutDeletedFlag(doc), deleted: doc._deleted === true };
 }
 
 /**
@@ -70,56 +80,62 @@ async function loadReferences(tx: Queryable, storeId: string, collection: Collec
  * all come through here, in one transaction per batch that holds the store's sequence lock.
  */
 export async function writeBatch(db: Database, options: WriteOptions, rows: readonly WriteRow[]): Promise<WriteOutcome> {
-  const { storeId, collection, checkConflicts } = options;
-  return db.transaction(async (tx) => {
-    await lockStoreSequence(tx, storeId);
-    const batch = lastPerId(rows);
-    const ids = batch.map((row) => String(row.newDocumentState.id));
-    const current = await loadDocuments(tx, storeId, collection, ids);
-    const refusedVersions = checkConflicts ? await openQuarantined(tx, storeId, collection, ids) : new Map<string, Record<string, unknown>>();
-    const outcome: WriteOutcome = { conflicts: [], written: [], unchanged: [], quarantined: [], seq: null };
+  return db.transaction((tx) => writeBatchIn(tx, options, rows));
+}
 
-    const candidates: WireDocument[] = [];
-    for (const row of batch) {
-      const doc = row.newDocumentState;
-      const id = String(doc.id);
-      const stored = current.get(id);
-      const master = stored ? toWire(stored) : null;
-      if (master && sameDocument(master, doc)) {
-        outcome.unchanged.push(id);
+/** writeBatch inside a transaction the caller owns, for a route that changes more than documents at once. */
+export async function writeBatchIn(tx: Queryable, options: WriteOptions, rows: readonly WriteRow[]): Promise<WriteOutcome> {
+  const { storeId, collection, checkConflicts } = options;
+  await lockStoreSequence(tx, storeId);
+  const batch = lastPerId(rows);
+  const ids = batch.map((row) => String(row.newDocumentState.id));
+  const current = await loadDocuments(tx, storeId, collection, ids);
+  const refusedVersions = checkConflicts ? await openQuarantined(tx, storeId, collection, ids) : new Map<string, Record<string, unknown>>();
+  const outcome: WriteOutcome = { conflicts: [], written: [], unchanged: [], quarantined: [], seq: null };
+
+  const candidates: WireDocument[] = [];
+  for (const row of batch) {
+    const doc = row.newDocumentState;
+    const id = String(doc.id);
+    const stored = current.get(id);
+    const master = stored ? toWire(stored) : null;
+    if (master && sameDocument(master, doc)) {
+      outcome.unchanged.push(id);
+      continue;
+    }
+    if (checkConflicts && master) {
+      const assumed = row.assumedMasterState ?? null;
+      // A device that fixes a quarantined version assumes that version, which never became the master.
+      const refused = refusedVersions.get(id);
+      const assumedIsKnown = assumed !== null && (sameDocument(assumed, master) || (refused !== undefined && sameDocument(assumed, refused)));
+      if (!assumedIsKnown) {
+        outcome.conflicts.push(master);
         continue;
       }
-      if (checkConflicts && master) {
-        const assumed = row.assumedMasterState ?? null;
-        // A device that fixes a quarantined version assumes that version, which never became the master.
-        const refused = refusedVersions.get(id);
-        const assumedIsKnown = assumed !== null && (sameDocument(assumed, master) || (refused !== undefined && sameDocument(assumed, refused)));
-        if (!assumedIsKnown) {
-          outcome.conflicts.push(master);
-          continue;
-        }
-      }
-      candidates.push(doc);
     }
+    candidates.push(doc);
+  }
 
-    const references = await loadReferences(tx, storeId, collection, candidates);
-    const rule = BUSINESS_RULES[collection];
-    const accepted: DocumentWrite[] = [];
-    const refused: QuarantineEntry[] = [];
-    for (const doc of candidates) {
-      const id = String(doc.id);
-      const refusal = rule?.check(doc, current.get(id), references) ?? null;
-      if (refusal) {
-        refused.push({ documentId: id, stationId: stationOf(doc) ?? options.sourceStationId ?? null, reason: refusal.reason, message: refusal.message, document: doc });
-        outcome.quarantined.push({ id, refusal });
-      } else {
-        accepted.push({ id, stationId: stationOf(doc), data: withoutDeletedFlag(doc), deleted: doc._deleted === true });
-        outcome.written.push(id);
-      }
+  const references = await loadReferences(tx, storeId, collection, candidates);
+  const rule = BUSINESS_RULES[collection];
+  const accepted: DocumentWrite[] = [];
+  const refused: QuarantineEntry[] = [];
+  for (const doc of candidates) {
+    const id = String(doc.id);
+    const refusal = rule?.check(doc, current.get(id), references) ?? null;
+    if (refusal) {
+      refused.push({ documentId: id, stationId: stationOf(doc) ?? options.sourceStationId ?? null, reason: refusal.reason, message: refusal.message, document: doc });
+      outcome.quarantined.push({ id, refusal });
+    } else {
+      accepted.push({ id, stationId: stationOf(doc), data: withoutDeletedFlag(doc), deleted: doc._deleted === true });
+      outcome.written.push(id);
+      // Later rows may refer to this one (an exchange uploaded in the same batch as its original sale).
+      references.get(collection)?.set(id, asStored(doc));
     }
-    await quarantine(tx, storeId, collection, refused);
-    await resolveQuarantine(tx, storeId, collection, outcome.written);
-    outcome.seq = await writeDocuments(tx, storeId, collection, accepted);
-    return outcome;
-  });
+  }
+  await quarantine(tx, storeId, collection, refused);
+  await resolveQuarantine(tx, storeId, collection, outcome.written);
+  outcome.seq = await writeDocuments(tx, storeId, collection, accepted);
+  if (collection === 'sales') await applyStockEffects(tx, storeId, accepted, current);
+  return outcome;
 }

@@ -1,0 +1,65 @@
+import type { Sale } from '../../schema/index.ts';
+import type { ReferenceRequest, References, Refusal } from './rule.ts';
+
+/**
+ * Exchanges (POS-11) return goods of an earlier sale. Stock follows them (stock-effects.ts), so the
+ * server makes sure goods never come back twice: not more than the original sold (over all its
+ * exchanges), not from a cancelled sale, and a sale is not cancelled while an exchange of it stands.
+ */
+const ORIGINAL = ['exchange', 'originalSaleId'] as const;
+
+export function exchangeReferences(sale: Sale): ReferenceRequest[] {
+  const requests: ReferenceRequest[] = [];
+  if (sale.exchange) {
+    requests.push({ collection: 'sales', ids: [sale.exchange.originalSaleId] }, { collection: 'sales', field: ORIGINAL, ids: [sale.exchange.originalSaleId] });
+  }
+  if (sale.status === 'cancelled') requests.push({ collection: 'sales', field: ORIGINAL, ids: [sale.id] });
+  return requests;
+}
+
+/** Standing exchanges of a sale among what the batch loaded (rows accepted earlier in the batch included). */
+function standingExchangesOf(references: References, originalSaleId: string, except: string): Sale[] {
+  const found: Sale[] = [];
+  for (const stored of references.get('sales')?.values() ?? []) {
+    const sale = stored.data as unknown as Sale;
+    if (!stored.deleted && sale.id !== except && sale.status === 'finished' && sale.exchange?.originalSaleId === originalSaleId) found.push(sale);
+  }
+  return found;
+}
+
+function countByProduct(lines: readonly { productId: string; quantity: number }[], into = new Map<string, number>()): Map<string, number> {
+  for (const line of lines) into.set(line.productId, (into.get(line.productId) ?? 0) + line.quantity);
+  return into;
+}
+
+export function checkExchange(sale: Sale, references: References): Refusal | null {
+  if (!sale.exchange) return null;
+  const originalId = sale.exchange.originalSaleId;
+  const stored = references.get('sales')?.get(originalId);
+  if (!stored || stored.deleted) {
+    return { reason: 'unknown_reference', message: `Exchange ${sale.id} returns goods of sale ${originalId}, which the server does not have. Upload the original sale first (it may be waiting on another station), then retry.` };
+  }
+  const original = stored.data as unknown as Sale;
+  if (original.status === 'cancelled') {
+    return { reason: 'invalid_transition', message: `Exchange ${sale.id} returns goods of sale ${originalId}, which is cancelled (its goods already came back). Cancel the exchange and record a new sale instead.` };
+  }
+  const sold = countByProduct(original.items);
+  const earlier = countByProduct(standingExchangesOf(references, originalId, sale.id).flatMap((exchange) => exchange.exchange?.returnedItems ?? []));
+  for (const [productId, quantity] of countByProduct(sale.exchange.returnedItems)) {
+    const left = (sold.get(productId) ?? 0) - (earlier.get(productId) ?? 0);
+    if (quantity > left) {
+      return {
+        reason: 'invalid_transition',
+        message: `Exchange ${sale.id} returns ${quantity} of product ${productId}, but only ${Math.max(0, left)} of it from sale ${originalId} can still come back. Correct the returned quantities, then retry.`,
+      };
+    }
+  }
+  return null;
+}
+
+/** A sale with a standing exchange is cancelled only after the exchange, or its returned goods would come back twice. */
+export function checkNoStandingExchange(sale: Sale, references: References): Refusal | null {
+  const [exchange] = standingExchangesOf(references, sale.id, sale.id);
+  if (!exchange) return null;
+  return { reason: 'invalid_transition', message: `Sale ${sale.id} has exchange ${exchange.id}, which returned part of its goods. Cancel the exchange first, then this sale.` };
+}

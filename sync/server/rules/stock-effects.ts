@@ -1,0 +1,58 @@
+import type { Sale } from '../../schema/index.ts';
+import type { Queryable } from '../db/database.ts';
+import { loadDocuments, writeDocuments, type DocumentWrite, type StoredDocument } from '../db/documents.ts';
+
+/**
+ * Stock follows sales (POS-10, POS-11). The effect hangs on the state transition, not on the request:
+ * what a sale state holds out of stock is computed for the stored state and for the new one, and only
+ * the difference is applied. A retried upload finds the same state already stored and changes nothing;
+ * a cancellation gives back exactly what the finished sale took; an exchange puts its returned goods
+ * back and takes its new goods out, and cancelling it reverses both.
+ */
+type SaleState = { data: Record<string, unknown>; deleted: boolean } | undefined;
+
+/** Units a sale state holds out of stock, by product (negative: it put goods back). */
+function heldOutOfStock(state: SaleState): Map<string, number> {
+  const held = new Map<string, number>();
+  if (!state || state.deleted) return held;
+  const sale = state.data as unknown as Sale;
+  if (sale.status !== 'finished') return held;
+  const add = (productId: string, quantity: number) => held.set(productId, (held.get(productId) ?? 0) + quantity);
+  for (const item of sale.items) add(item.productId, item.quantity);
+  for (const item of sale.exchange?.returnedItems ?? []) add(item.productId, -item.quantity);
+  return held;
+}
+
+/** Stock change per product caused by moving every sale from its stored state to its new one. */
+export function stockChanges(transitions: readonly { previous: SaleState; next: SaleState }[]): Map<string, number> {
+  const changes = new Map<string, number>();
+  for (const { previous, next } of transitions) {
+    for (const [productId, units] of heldOutOfStock(previous)) changes.set(productId, (changes.get(productId) ?? 0) + units);
+    for (const [productId, units] of heldOutOfStock(next)) changes.set(productId, (changes.get(productId) ?? 0) - units);
+  }
+  for (const [productId, units] of changes) if (units === 0) changes.delete(productId);
+  return changes;
+}
+
+/**
+ * Applies the stock effect of accepted sale writes inside the write transaction (which holds the
+ * store's sequence lock, so no other writer reads a stock in between). Changed products are written
+ * in one statement through writeDocuments, so they get new sequence numbers and reach every device.
+ */
+export async function applyStockEffects(
+  tx: Queryable,
+  storeId: string,
+  accepted: readonly DocumentWrite[],
+  previous: ReadonlyMap<string, StoredDocument>,
+): Promise<void> {
+  const changes = stockChanges(accepted.map((write) => ({ previous: previous.get(write.id), next: write })));
+  if (changes.size === 0) return;
+  const products = await loadDocuments(tx, storeId, 'products', [...changes.keys()]);
+  const writes: DocumentWrite[] = [];
+  // A product unknown to the server has no stock to keep (the sale rule refuses such sales anyway).
+  for (const [productId, product] of products) {
+    const stock = Number(product.data.stock ?? 0) + (changes.get(productId) ?? 0);
+    writes.push({ id: productId, stationId: product.stationId, data: { ...product.data, stock }, deleted: product.deleted });
+  }
+  await writeDocuments(tx, storeId, 'products', writes);
+}
