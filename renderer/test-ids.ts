@@ -57,4 +57,126 @@ export const TEST_IDS = {
     cancel: 'customer-cancel',
     count: 'customers-count',
   },
+  /** Point of sale (issue 3). Rows carry ids and states in data-* attributes. */
+  pos: {
+    nav: {
+      sale: 'nav-pos-sale',
+      cancelSale: 'nav-pos-cancel-sale',
+      exchange: 'nav-pos-exchange',
+      cancelExchange: 'nav-pos-cancel-exchange',
+      cash: 'nav-pos-cash',
+      query: 'nav-pos-query',
+      summary: 'nav-pos-summary',
+      errors: 'nav-pos-errors',
+      audit: 'nav-pos-audit',
+      storage: 'nav-pos-storage',
+      monitor: 'nav-pos-monitor',
+    },
+    /** Carries `data-ready="true"` once master data is loaded. */
+    sale: 'pos-sale',
+    scan: 'pos-scan',
+    scanError: 'pos-scan-error',
+    suggestion: 'pos-suggestion',
+    /** `data-product-id`, `data-quantity`, `data-total-cents`, `data-promotion-id`. */
+    cartRow: 'pos-cart-row',
+    lineQuantity: 'pos-line-quantity',
+    lineRemove: 'pos-line-remove',
+    seller: 'pos-seller',
+    customer: 'pos-customer',
+    /** `data-cents` */
+    total: 'pos-total',
+    promotion: 'pos-promotion',
+    pay: 'pos-pay',
+    newSale: 'pos-new-sale',
+    saleError: 'pos-sale-error',
+    payment: {
+      modal: 'pos-payment',
+      /** `data-payment-type-id`, `data-method` */
+      type: 'pos-payment-type',
+      condition: 'pos-payment-condition',
+      amount: 'pos-payment-amount',
+      add: 'pos-payment-add',
+      /** `data-cents` */
+      remaining: 'pos-payment-remaining',
+      change: 'pos-payment-change',
+      line: 'pos-payment-line',
+      finish: 'pos-payment-finish',
+      error: 'pos-payment-error',
+    },
+    /** `data-sale-id`, `data-number`, `data-total-cents`, `data-change-cents` */
+    receipt: 'pos-receipt',
+    receiptClose: 'pos-receipt-close',
+    cancel: {
+      find: 'pos-cancel-find',
+      findButton: 'pos-cancel-find-button',
+      /** `data-sale-id`, `data-status` */
+      sale: 'pos-cancel-sale',
+      reason: 'pos-cancel-reason',
+      note: 'pos-cancel-note',
+      confirm: 'pos-cancel-confirm',
+      done: 'pos-cancel-done',
+      error: 'pos-cancel-error',
+    },
+    exchange: {
+      find: 'pos-exchange-find',
+      findButton: 'pos-exchange-find-button',
+      /** `data-product-id` */
+      returnQuantity: 'pos-exchange-return-quantity',
+      credit: 'pos-exchange-credit',
+      next: 'pos-exchange-next',
+      error: 'pos-exchange-error',
+    },
+    cash: {
+      kind: 'pos-cash-kind',
+      amount: 'pos-cash-amount',
+      reason: 'pos-cash-reason',
+      note: 'pos-cash-note',
+      save: 'pos-cash-save',
+      /** `data-kind` */
+      row: 'pos-cash-row',
+      state: 'pos-cash-state',
+      error: 'pos-cash-error',
+    },
+    query: {
+      from: 'pos-query-from',
+      to: 'pos-query-to',
+      /** `data-sale-id`, `data-number`, `data-status`, `data-sync-state` */
+      row: 'pos-query-row',
+      count: 'pos-query-count',
+    },
+    summary: {
+      /** `data-cents`, `data-count` */
+      total: 'pos-summary-total',
+      /** `data-count`, `data-cents` */
+      waiting: 'pos-summary-waiting',
+      /** `data-key`, `data-cents` */
+      paymentRow: 'pos-summary-payment',
+      sellerRow: 'pos-summary-seller',
+      dayRow: 'pos-summary-day',
+    },
+    errors: {
+      refresh: 'pos-errors-refresh',
+      /** `data-document-id`, `data-reason`, `data-resolved` */
+      row: 'pos-errors-row',
+      retry: 'pos-errors-retry',
+      empty: 'pos-errors-empty',
+      offline: 'pos-errors-offline',
+    },
+    /** `data-action`, `data-subject-id` */
+    auditRow: 'pos-audit-row',
+    storage: {
+      /** `data-bytes` */
+      usage: 'pos-storage-usage',
+      quota: 'pos-storage-quota',
+      /** `data-collection`, `data-count` */
+      collection: 'pos-storage-collection',
+    },
+    monitor: {
+      /** `data-station-code`, `data-online`, `data-pending` */
+      row: 'pos-monitor-row',
+      /** Station group select of a row (POS-08). */
+      group: 'pos-monitor-group',
+      unreachable: 'pos-monitor-unreachable',
+    },
+  },
 } as const;

@@ -14,7 +14,9 @@ import { normalizeServerUrl, serverApi } from './api.ts';
 import { CoreError } from './errors.ts';
 import { OfflineLoginStore, type KeyValueStorage } from './offline-login.ts';
 import { ProductIndex } from './product-index.ts';
-import { startSync as defaultStartSync } from '../../sync/client/index.ts';
+import { ApiError, startSync as defaultStartSync } from '../../sync/client/index.ts';
+import { requestJson } from '../../sync/client/http.ts';
+import { writeAudit } from './pos/pos.ts';
 
 export type Phase = 'loading' | 'setup' | 'login' | 'ready';
 
@@ -68,6 +70,8 @@ export interface Core {
   database(): BalcaoDatabase | null;
   canWrite(collection: CollectionName): boolean;
   saveCustomer(input: CustomerInput, id?: string): Promise<Customer>;
+  /** An authenticated call to the server (monitor, integration errors, POS reports); rejects with a CoreError. */
+  request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T>;
 }
 
 const OFFLINE_SYNC_STATUS: SyncStatus = {
@@ -227,6 +231,17 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
     patch({ phase: 'login', session: null, loginNotice: 'session_expired' });
   }
 
+  /** Who opened or closed a session on which station (POS-16); never blocks the login itself. */
+  async function auditSession(action: 'login' | 'logout', session: SessionInfo): Promise<void> {
+    const stationId = state.value.settings.stationId;
+    if (!db || !stationId) return;
+    try {
+      await writeAudit(db, { userId: session.user.id, stationId, action, detail: JSON.stringify({ offline: session.offline }) });
+    } catch {
+      // A full disk shows through the storage banner; the session itself must still open or close.
+    }
+  }
+
   function toSessionInfo(response: LoginResponse, offline: boolean): SessionInfo {
     return { user: response.user, store: response.store, offline, expiresAt: response.expiresAt };
   }
@@ -332,10 +347,12 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
       }
       storage.setItem(CURRENT_SESSION_KEY, JSON.stringify(session));
       await openSession(session);
+      await auditSession('login', session);
       return session;
     },
 
     async logout() {
+      if (state.value.session) await auditSession('logout', state.value.session);
       await stopEngine();
       token = null;
       await bridge.setSecret('sessionToken', null);
@@ -397,6 +414,18 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
         throw new CoreError('storage_failed', String(error), { cause: error });
       }
       return doc;
+    },
+
+    async request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
+      const serverUrl = state.value.settings.serverUrl;
+      if (!serverUrl) throw new CoreError('not_paired');
+      try {
+        return await requestJson<T>({ serverUrl, getToken: () => token, fetchImpl: (...args) => fetch(...args), onUnauthorized: () => void expireSession() }, method, path, body, AbortSignal.timeout(10_000));
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        const code = error.code === 'network' ? 'server_unreachable' : error.code === 'forbidden' ? 'forbidden' : error.status >= 500 ? 'server_error' : 'unexpected';
+        throw new CoreError(code, error.message, { cause: error });
+      }
     },
   };
   return core;

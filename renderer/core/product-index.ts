@@ -6,7 +6,9 @@
  */
 import type { Product } from '../../sync/schema/index.ts';
 
-export type ProductRow = Pick<Product, 'id' | 'sku' | 'barcode' | 'name' | 'unit' | 'priceCents' | 'stock' | 'active'>;
+export type ProductRow = Pick<Product, 'id' | 'sku' | 'barcode' | 'name' | 'unit' | 'priceCents' | 'stock' | 'active'> &
+  /** Promotions by product group need it at the sale screen. */
+  Partial<Pick<Product, 'groupId'>>;
 
 interface Entry {
   row: ProductRow;
@@ -22,6 +24,8 @@ const collator = new Intl.Collator('pt-BR', { sensitivity: 'base', numeric: true
 
 export class ProductIndex {
   private readonly byId = new Map<string, Entry>();
+  /** A scanner read must resolve without a scan over 100k rows. */
+  private readonly byBarcode = new Map<string, string>();
   private sorted: Entry[] | null = null;
   /** Bumps on every change, so a UI can memoize on it. */
   version = 0;
@@ -40,9 +44,12 @@ export class ProductIndex {
       priceCents: doc.priceCents,
       stock: doc.stock,
       active: doc.active,
+      ...(doc.groupId !== undefined ? { groupId: doc.groupId } : {}),
     };
     const haystack = normalize(`${row.name} ${row.sku} ${row.barcode}`);
     const existing = this.byId.get(row.id);
+    if (existing && existing.row.barcode !== row.barcode && this.byBarcode.get(existing.row.barcode) === row.id) this.byBarcode.delete(existing.row.barcode);
+    if (row.barcode) this.byBarcode.set(row.barcode, row.id);
     if (existing && existing.row.name === row.name) {
       // Price and stock changes are the common update: edit in place and keep the sorted order.
       existing.row = row;
@@ -55,6 +62,8 @@ export class ProductIndex {
   }
 
   remove(id: string): void {
+    const existing = this.byId.get(id);
+    if (existing && this.byBarcode.get(existing.row.barcode) === id) this.byBarcode.delete(existing.row.barcode);
     if (this.byId.delete(id)) {
       this.sorted = null;
       this.version++;
@@ -63,8 +72,23 @@ export class ProductIndex {
 
   clear(): void {
     this.byId.clear();
+    this.byBarcode.clear();
     this.sorted = null;
     this.version++;
+  }
+
+  get(id: string): ProductRow | undefined {
+    return this.byId.get(id)?.row;
+  }
+
+  /** Exact barcode, then exact SKU (a scanner or a typed code). */
+  findByCode(code: string): ProductRow | undefined {
+    const text = code.trim();
+    if (!text) return undefined;
+    const id = this.byBarcode.get(text);
+    if (id) return this.byId.get(id)?.row;
+    for (const entry of this.byId.values()) if (entry.row.sku === text) return entry.row;
+    return undefined;
   }
 
   private all(): Entry[] {

@@ -2,6 +2,8 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { ptBR } from './pt-BR.ts';
 import { en } from './en.ts';
+import { posPtBR } from './pos.pt-BR.ts';
+import { posEn } from './pos.en.ts';
 
 export type Language = 'pt-BR' | 'en';
 
@@ -9,7 +11,7 @@ export async function initI18n(language: Language): Promise<typeof i18next> {
   await i18next.use(initReactI18next).init({
     lng: language,
     fallbackLng: 'pt-BR',
-    resources: { 'pt-BR': { translation: ptBR }, en: { translation: en } },
+    resources: { 'pt-BR': { translation: { ...ptBR, pos: posPtBR } }, en: { translation: { ...en, pos: posEn } } },
     // React escapes already.
     interpolation: { escapeValue: false },
     returnNull: false,

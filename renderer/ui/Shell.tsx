@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Alert, AppShell, Avatar, Badge, Group, Menu, NavLink, Text, UnstyledButton } from '@mantine/core';
-import { IconBuildingStore, IconCash, IconChevronDown, IconLanguage, IconLogout, IconPackage, IconRuler2, IconUsers, IconBriefcase } from '@tabler/icons-react';
+import { IconBuildingStore, IconChevronDown, IconLanguage, IconLogout, IconPackage, IconRuler2, IconUsers, IconBriefcase } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { TEST_IDS } from '../test-ids.ts';
 import { changeLanguage } from '../i18n/index.ts';
@@ -9,8 +9,10 @@ import { SyncHeader } from './SyncHeader.tsx';
 import { ProductsPage } from './ProductsPage.tsx';
 import classes from './table.module.css';
 import { CustomersPage } from './CustomersPage.tsx';
+import { PosProvider } from './pos/pos-context.tsx';
+import { PosNav, PosPageView, isPosPage, type PosPage } from './pos/PosNav.tsx';
 
-type Page = 'products' | 'customers';
+type Page = 'products' | 'customers' | PosPage;
 
 function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
@@ -20,8 +22,10 @@ export function Shell() {
   const core = useCore();
   const state = useObservable(core.state$, core.state);
   const { t } = useTranslation();
-  const [page, setPage] = useState<Page>('products');
   const session = state.session;
+  const roles = session?.user.roles ?? [];
+  // Products stay the landing page (issue 2's acceptance relies on it); the sale screen is one click away.
+  const [page, setPage] = useState<Page>('products');
 
   const setLanguage = async (language: 'pt-BR' | 'en') => {
     await core.setLanguage(language);
@@ -29,7 +33,8 @@ export function Shell() {
   };
 
   return (
-    <AppShell header={{ height: 52 }} navbar={{ width: 200, breakpoint: 'sm' }} padding="sm">
+    <PosProvider>
+    <AppShell header={{ height: 52 }} navbar={{ width: 220, breakpoint: 'sm' }} padding="sm">
       <AppShell.Header>
         <Group h="100%" px="sm" justify="space-between" wrap="nowrap">
           <Group gap="xs" wrap="nowrap">
@@ -85,7 +90,7 @@ export function Shell() {
       <AppShell.Navbar p="xs">
         <NavLink label={t('shell.nav.products')} leftSection={<IconPackage size={18} />} active={page === 'products'} onClick={() => setPage('products')} data-testid={TEST_IDS.shell.navProducts} />
         <NavLink label={t('shell.nav.customers')} leftSection={<IconUsers size={18} />} active={page === 'customers'} onClick={() => setPage('customers')} data-testid={TEST_IDS.shell.navCustomers} />
-        <NavLink label={t('shell.nav.pos')} description={t('shell.soon')} leftSection={<IconCash size={18} />} disabled />
+        <PosNav roles={roles} page={isPosPage(page) ? page : null} onOpen={setPage} />
         <NavLink label={t('shell.nav.design')} description={t('shell.soon')} leftSection={<IconRuler2 size={18} />} disabled />
         <NavLink label={t('shell.nav.backoffice')} description={t('shell.soon')} leftSection={<IconBriefcase size={18} />} disabled />
       </AppShell.Navbar>
@@ -103,9 +108,10 @@ export function Shell() {
               : t('shell.storageWriteFailed')}
           </Alert>
         )}
-        {page === 'products' ? <ProductsPage /> : <CustomersPage />}
+        {page === 'products' ? <ProductsPage /> : page === 'customers' ? <CustomersPage /> : <PosPageView page={page} />}
         </div>
       </AppShell.Main>
     </AppShell>
+    </PosProvider>
   );
 }

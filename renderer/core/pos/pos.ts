@@ -1,0 +1,303 @@
+/**
+ * POS operations on the station's own database (POS-01, 09–11, 05, 16). React-free: the screens and
+ * the unit tests call the same functions. Every operation writes locally only; replication uploads.
+ * A finished sale is never edited again except to add its cancellation, which is what the server accepts.
+ */
+import type { RxCollection, RxDocument } from 'rxdb';
+import { BehaviorSubject, map, type Observable } from 'rxjs';
+import type { AuditEvent, CashMovement, MasterRecord, Product, Sale } from '../../../sync/schema/index.ts';
+import { isValidTaxId } from '../../../sync/rules/index.ts';
+import type { BalcaoDatabase } from '../../data/database.ts';
+import { isQuotaError } from '../../data/storage-health.ts';
+import type { ProductRow } from '../product-index.ts';
+import { buildCatalog, type PosCatalog } from './catalog.ts';
+import { PosError } from './errors.ts';
+import { buildSale, type BuiltSale, type ReturnedItem, type SaleDraft } from './sale-draft.ts';
+
+export interface PosDeps {
+  db: BalcaoDatabase;
+  stationId: string;
+  userId: string;
+  /** The in-memory product index (core.products); sale lines are priced from it. */
+  product: (id: string) => ProductRow | undefined;
+  now?: () => Date;
+  newId?: () => string;
+}
+
+export interface RecordedSale {
+  sale: Sale;
+  settlement: BuiltSale['settlement'];
+  installmentAmounts: number[][];
+}
+
+export type CashKind = CashMovement['kind'];
+
+export interface Pos {
+  readonly stationId: string;
+  readonly catalog$: Observable<PosCatalog>;
+  catalog(): PosCatalog;
+  /** Resolves once master data was read at least once. */
+  ready(): Promise<void>;
+  recordSale(draft: SaleDraft): Promise<RecordedSale>;
+  cancelSale(saleId: string, reasonId: string, note?: string): Promise<Sale>;
+  /** What may come back from a sale: each line with the quantity still returnable and its unit credit. */
+  returnable(saleId: string): Promise<(ReturnedItem & { soldQuantity: number })[]>;
+  recordExchange(draft: SaleDraft & { exchange: NonNullable<SaleDraft['exchange']> }): Promise<RecordedSale>;
+  cancelExchange(saleId: string, reasonId: string, note?: string): Promise<Sale>;
+  recordCash(kind: CashKind, amountCents: number, reasonId?: string, note?: string): Promise<CashMovement>;
+  /** True while an opening has no closing after it. */
+  cashOpen(): Promise<boolean>;
+  findSale(idOrNumber: string): Promise<Sale | null>;
+  sales$(): Observable<Sale[]>;
+  cashMovements$(): Observable<CashMovement[]>;
+  audit$(): Observable<AuditEvent[]>;
+  dispose(): void;
+}
+
+function collection<T>(db: BalcaoDatabase, name: 'sales' | 'cashMovements' | 'auditEvents' | 'masterdata'): RxCollection<T> {
+  const found = db.collections[name] as RxCollection<T> | undefined;
+  // Only users whose roles replicate sales (cashier, admin) get these collections.
+  if (!found) throw new PosError('forbidden');
+  return found;
+}
+
+async function guardStorage<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof PosError) throw error;
+    throw new PosError('storage_failed', { full: isQuotaError(error) ? 1 : 0, detail: String(error) });
+  }
+}
+
+export async function writeAudit(db: BalcaoDatabase, event: Omit<AuditEvent, 'id' | 'at'> & { at?: string; id?: string }): Promise<void> {
+  const audit = db.collections.auditEvents as RxCollection<AuditEvent> | undefined;
+  if (!audit) return;
+  const { at, id, ...rest } = event;
+  await audit.insert({ id: id ?? globalThis.crypto.randomUUID(), at: at ?? new Date().toISOString(), ...rest });
+}
+
+export function createPos(deps: PosDeps): Pos {
+  const now = deps.now ?? (() => new Date());
+  const newId = deps.newId ?? (() => globalThis.crypto.randomUUID());
+  const sales = collection<Sale>(deps.db, 'sales');
+  const cash = collection<CashMovement>(deps.db, 'cashMovements');
+  const audit = collection<AuditEvent>(deps.db, 'auditEvents');
+  const masterdata = collection<MasterRecord>(deps.db, 'masterdata');
+
+  const catalog = new BehaviorSubject<PosCatalog>(buildCatalog([], deps.stationId));
+  let resolveReady!: () => void;
+  const readyPromise = new Promise<void>((resolve) => (resolveReady = resolve));
+  const subscription = masterdata.find().$.subscribe((docs) => {
+    catalog.next(buildCatalog(docs.map((doc) => doc.toJSON() as MasterRecord), deps.stationId));
+    resolveReady();
+  });
+
+  // Writes run one after another so two quick sales never take the same running number.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = queue.then(task, task);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  let lastNumber: number | null = null;
+  async function nextNumber(): Promise<number> {
+    if (lastNumber === null) {
+      const docs = await sales.find({ selector: { stationId: deps.stationId } }).exec();
+      lastNumber = docs.reduce((max, doc) => Math.max(max, doc.number), 0);
+    }
+    lastNumber += 1;
+    return lastNumber;
+  }
+
+  const productOf = (id: string): Product | undefined => {
+    const row = deps.product(id);
+    return row ? { ...row, groupId: row.groupId ?? '' } : undefined;
+  };
+
+  function reasonFor(reasonId: string, uses: readonly string[]): MasterRecord {
+    if (!reasonId) throw new PosError('reason_required');
+    const reason = catalog.value.byId.get(reasonId);
+    if (!reason || reason.kind !== 'financialReason' || !reason.active || !reason.uses?.some((use) => uses.includes(use))) {
+      throw new PosError('invalid_reason');
+    }
+    return reason;
+  }
+
+  async function saleDoc(saleId: string): Promise<RxDocument<Sale>> {
+    const doc = await sales.findOne(saleId).exec();
+    if (!doc) throw new PosError('unknown_sale', { sale: saleId });
+    return doc;
+  }
+
+  function build(draft: SaleDraft, at: string): BuiltSale {
+    if (draft.lines.length === 0) throw new PosError('empty_cart');
+    const seller = catalog.value.byId.get(draft.sellerId);
+    if (!seller || seller.kind !== 'seller' || !seller.active) throw new PosError('unknown_seller');
+    if (draft.customerTaxId && !isValidTaxId(draft.customerTaxId)) throw new PosError('invalid_customer_tax_id');
+    const built = buildSale(draft, catalog.value, productOf, at);
+    if (!built.ok) throw new PosError('rule', built.error.params ?? {}, built.error);
+    return built.value;
+  }
+
+  async function insertSale(draft: SaleDraft): Promise<RecordedSale> {
+    const at = now().toISOString();
+    const built = build(draft, at);
+    const sale: Sale = { id: newId(), stationId: deps.stationId, number: await nextNumber(), userId: deps.userId, ...built.sale };
+    await guardStorage(() => sales.insert(sale));
+    return { sale, settlement: built.settlement, installmentAmounts: built.installmentAmounts };
+  }
+
+  async function auditEvent(action: AuditEvent['action'], subjectId: string | undefined, detail: Record<string, unknown>): Promise<void> {
+    await guardStorage(() =>
+      audit.insert({ id: newId(), at: now().toISOString(), userId: deps.userId, stationId: deps.stationId, action, ...(subjectId ? { subjectId } : {}), detail: JSON.stringify(detail) }),
+    );
+  }
+
+  async function auditSale(recorded: RecordedSale, action: 'sale' | 'exchange'): Promise<void> {
+    const { sale } = recorded;
+    await auditEvent(action, sale.id, { number: sale.number, totalCents: sale.totalCents, ...(sale.exchange ? { originalSaleId: sale.exchange.originalSaleId, creditCents: sale.exchange.creditCents } : {}) });
+    for (const item of sale.items) {
+      if (item.priceOverride) await auditEvent('priceOverride', sale.id, { number: sale.number, productId: item.productId, unitPriceCents: item.unitPriceCents });
+    }
+  }
+
+  async function cancel(saleId: string, reasonId: string, note: string | undefined, exchange: boolean): Promise<Sale> {
+    const doc = await saleDoc(saleId);
+    if (doc.status !== 'finished') throw new PosError('not_finished', { number: doc.number });
+    if (exchange && !doc.exchange) throw new PosError('not_exchange', { number: doc.number });
+    if (!exchange && doc.exchange) throw new PosError('is_exchange', { number: doc.number });
+    const reason = reasonFor(reasonId, exchange ? ['exchange', 'cancel'] : ['cancel']);
+    const cancellation = { reasonId: reason.id, userId: deps.userId, at: now().toISOString(), ...(note?.trim() ? { note: note.trim().slice(0, 500) } : {}) };
+    const updated = await guardStorage(() => doc.incrementalPatch({ status: 'cancelled', cancellation }));
+    await auditEvent(exchange ? 'exchangeCancel' : 'cancel', saleId, { number: doc.number, reasonId: reason.id, totalCents: doc.totalCents });
+    return updated.toJSON() as Sale;
+  }
+
+  async function returnable(saleId: string): Promise<(ReturnedItem & { soldQuantity: number })[]> {
+    const original = await saleDoc(saleId);
+    if (original.status !== 'finished') throw new PosError('not_finished', { number: original.number });
+    // What earlier, still valid exchanges already took back from this sale.
+    const exchanges = await sales.find({ selector: { 'exchange.originalSaleId': saleId, status: 'finished' } }).exec();
+    const taken = new Map<string, number>();
+    for (const exchange of exchanges) {
+      for (const item of exchange.exchange?.returnedItems ?? []) taken.set(item.productId, (taken.get(item.productId) ?? 0) + item.quantity);
+    }
+    const lines = new Map<string, { quantity: number; totalCents: number }>();
+    for (const item of original.items) {
+      const line = lines.get(item.productId) ?? { quantity: 0, totalCents: 0 };
+      lines.set(item.productId, { quantity: line.quantity + item.quantity, totalCents: line.totalCents + item.totalCents });
+    }
+    return [...lines.entries()].map(([productId, line]) => ({
+      productId,
+      soldQuantity: line.quantity,
+      quantity: Math.max(0, line.quantity - (taken.get(productId) ?? 0)),
+      // What the customer actually paid per unit (after promotions), rounded down: credit never exceeds the payment.
+      unitPriceCents: Math.floor(line.totalCents / line.quantity),
+    }));
+  }
+
+  async function isCashOpen(): Promise<boolean> {
+    const movements = await cash.find({ selector: { stationId: deps.stationId } }).exec();
+    const last = movements
+      .filter((m) => m.kind === 'opening' || m.kind === 'closing')
+      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
+      .at(-1);
+    return last?.kind === 'opening';
+  }
+
+  const byNewest = <T extends { createdAt?: string; at?: string }>(a: T, b: T) => ((b.createdAt ?? b.at ?? '') < (a.createdAt ?? a.at ?? '') ? -1 : 1);
+
+  return {
+    stationId: deps.stationId,
+    catalog$: catalog.asObservable(),
+    catalog: () => catalog.value,
+    ready: () => readyPromise,
+
+    recordSale: (draft) =>
+      serial(async () => {
+        if (draft.exchange) throw new PosError('is_exchange');
+        const recorded = await insertSale(draft);
+        await auditSale(recorded, 'sale');
+        return recorded;
+      }),
+
+    cancelSale: (saleId, reasonId, note) => serial(() => cancel(saleId, reasonId, note, false)),
+
+    returnable,
+
+    recordExchange: (draft) =>
+      serial(async () => {
+        const { exchange } = draft;
+        const returned = exchange.returnedItems.filter((item) => item.quantity > 0);
+        if (returned.length === 0) throw new PosError('nothing_returned');
+        const available = new Map((await returnable(exchange.originalSaleId)).map((line) => [line.productId, line]));
+        const cleaned: ReturnedItem[] = [];
+        for (const item of returned) {
+          const line = available.get(item.productId);
+          if (!line || !Number.isSafeInteger(item.quantity) || item.quantity > line.quantity) {
+            throw new PosError('return_exceeds_sold', { productId: item.productId, available: line?.quantity ?? 0 });
+          }
+          // The credit is the price paid on the original sale, never a price typed now.
+          cleaned.push({ productId: item.productId, quantity: item.quantity, unitPriceCents: line.unitPriceCents });
+        }
+        const recorded = await insertSale({ ...draft, exchange: { originalSaleId: exchange.originalSaleId, returnedItems: cleaned } });
+        await auditSale(recorded, 'exchange');
+        return recorded;
+      }),
+
+    cancelExchange: (saleId, reasonId, note) => serial(() => cancel(saleId, reasonId, note, true)),
+
+    recordCash: (kind, amountCents, reasonId, note) =>
+      serial(async () => {
+        if (!Number.isSafeInteger(amountCents) || amountCents < 0 || (kind !== 'opening' && kind !== 'closing' && amountCents === 0)) {
+          throw new PosError('invalid_amount');
+        }
+        const open = await isCashOpen();
+        if (kind === 'opening' && open) throw new PosError('cash_already_open');
+        if (kind !== 'opening' && !open) throw new PosError('cash_not_open');
+        const reason = kind === 'supply' || kind === 'withdrawal' ? reasonFor(reasonId ?? '', [kind]) : undefined;
+        const movement: CashMovement = {
+          id: newId(),
+          stationId: deps.stationId,
+          userId: deps.userId,
+          kind,
+          amountCents,
+          at: now().toISOString(),
+          ...(reason ? { reasonId: reason.id } : {}),
+          ...(note?.trim() ? { note: note.trim().slice(0, 500) } : {}),
+        };
+        await guardStorage(() => cash.insert(movement));
+        const action = ({ opening: 'cashOpen', supply: 'cashSupply', withdrawal: 'cashWithdrawal', closing: 'cashClose' } as const)[kind];
+        await auditEvent(action, movement.id, { amountCents, ...(reason ? { reasonId: reason.id } : {}) });
+        return movement;
+      }),
+
+    cashOpen: isCashOpen,
+
+    async findSale(idOrNumber) {
+      const text = idOrNumber.trim();
+      if (!text) return null;
+      if (/^\d+$/.test(text)) {
+        const found = await sales.findOne({ selector: { stationId: deps.stationId, number: Number(text) } }).exec();
+        if (found) return found.toJSON() as Sale;
+      }
+      const doc = await sales.findOne(text).exec();
+      return doc ? (doc.toJSON() as Sale) : null;
+    },
+
+    sales$: () => liveJson<Sale>(sales.find().$, byNewest),
+    cashMovements$: () => liveJson<CashMovement>(cash.find().$, byNewest),
+    audit$: () => liveJson<AuditEvent>(audit.find().$, byNewest),
+
+    dispose() {
+      subscription.unsubscribe();
+    },
+  };
+}
+
+/** Live query results as plain JSON, newest first. */
+function liveJson<T>(source: Observable<RxDocument<T>[]>, order: (a: T, b: T) => number): Observable<T[]> {
+  return source.pipe(map((docs) => docs.map((doc) => doc.toJSON() as T).sort(order)));
+}

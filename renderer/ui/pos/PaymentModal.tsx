@@ -1,0 +1,198 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Alert, Button, Group, Kbd, Modal, NativeSelect, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { MasterRecord } from '../../../sync/schema/index.ts';
+import { installmentPlan, sumCents } from '../../../sync/rules/index.ts';
+import { conditionsFor, type PosCatalog } from '../../core/pos/catalog.ts';
+import type { PaymentInput } from '../../core/pos/sale-draft.ts';
+import { TEST_IDS } from '../../test-ids.ts';
+import { centsToInput, parseMoney } from './money.ts';
+import { useMoney } from './use-money.ts';
+
+const ids = TEST_IDS.pos.payment;
+
+interface Props {
+  opened: boolean;
+  catalog: PosCatalog;
+  /** What the payments must cover: sale total minus exchange credit. */
+  dueCents: number;
+  creditLeftCents: number;
+  busy: boolean;
+  error: string | null;
+  onClose(): void;
+  onFinish(payments: PaymentInput[]): void;
+}
+
+/** The payment step (POS-06): several payments, conditions with installments, change for cash. */
+export function PaymentModal({ opened, catalog, dueCents, creditLeftCents, busy, error, onClose, onFinish }: Props) {
+  const { t } = useTranslation();
+  const money = useMoney();
+  const [payments, setPayments] = useState<PaymentInput[]>([]);
+  const [typeId, setTypeId] = useState<string>('');
+  const [conditionId, setConditionId] = useState<string>('');
+  const [amount, setAmount] = useState('');
+  const [amountError, setAmountError] = useState<string | null>(null);
+  const amountRef = useRef<HTMLInputElement>(null);
+
+  const paid = sumCents(payments.map((p) => p.principalCents));
+  const remaining = Math.max(0, dueCents - paid);
+  const cashIds = useMemo(() => new Set(catalog.paymentTypes.filter((p) => p.method === 'cash').map((p) => p.id)), [catalog]);
+  const cashPaid = sumCents(payments.filter((p) => cashIds.has(p.paymentTypeId)).map((p) => p.principalCents));
+  const change = Math.max(0, Math.min(cashPaid, paid - dueCents));
+  const conditions = typeId ? conditionsFor(catalog, typeId) : [];
+
+  useEffect(() => {
+    if (!opened) return;
+    setPayments([]);
+    setAmount(centsToInput(dueCents));
+    setAmountError(null);
+    choose(catalog.paymentTypes[0]);
+    // Reset only when the step opens for a new sale.
+  }, [opened]);
+
+  function choose(type: MasterRecord | undefined) {
+    if (!type) return;
+    setTypeId(type.id);
+    const first = conditionsFor(catalog, type.id)[0];
+    setConditionId(first?.id ?? '');
+    setTimeout(() => amountRef.current?.select(), 0);
+  }
+
+  function add(): PaymentInput[] | null {
+    const cents = parseMoney(amount);
+    if (cents === null || cents <= 0) {
+      setAmountError(t('pos.payment.invalidAmount'));
+      return null;
+    }
+    setAmountError(null);
+    const next = [...payments, { paymentTypeId: typeId, ...(conditionId ? { paymentConditionId: conditionId } : {}), principalCents: cents }];
+    setPayments(next);
+    const left = Math.max(0, dueCents - sumCents(next.map((p) => p.principalCents)));
+    setAmount(left > 0 ? centsToInput(left) : '');
+    return next;
+  }
+
+  function finish() {
+    // Enter with an amount typed and nothing left to cover yet: the typed amount is the last payment.
+    let list = payments;
+    if (remaining > 0 && amount.trim()) list = add() ?? payments;
+    onFinish(list);
+  }
+
+  function onKeyDown(event: React.KeyboardEvent) {
+    if (event.key === 'F9') {
+      event.preventDefault();
+      finish();
+      return;
+    }
+    const digit = Number(event.key);
+    if (!event.ctrlKey && !event.altKey && event.target instanceof HTMLElement && event.target.tagName !== 'INPUT' && digit >= 1 && digit <= catalog.paymentTypes.length) {
+      event.preventDefault();
+      choose(catalog.paymentTypes[digit - 1]);
+    }
+  }
+
+  const conditionLabel = (c: MasterRecord) => {
+    const cents = parseMoney(amount) ?? remaining;
+    const plan = installmentPlan(cents, c.installments ?? 1, c.interestBp ?? 0);
+    return `${c.name} — ${t('pos.payment.installments', { count: c.installments ?? 1, amount: money(plan.installments.at(-1) ?? 0) })}${plan.interestCents ? ` (${t('pos.payment.interest', { amount: money(plan.interestCents) })})` : ''}`;
+  };
+
+  return (
+    <Modal opened={opened} onClose={onClose} title={t('pos.payment.title')} size="lg" data-testid={ids.modal}>
+      <Stack gap="sm" onKeyDown={onKeyDown}>
+        <Group justify="space-between">
+          <Text>{t('pos.payment.due')}</Text>
+          <Text fw={700} size="xl">{money(dueCents)}</Text>
+        </Group>
+        <Group gap="xs">
+          {catalog.paymentTypes.map((type, index) => (
+            <Button
+              key={type.id}
+              variant={type.id === typeId ? 'filled' : 'default'}
+              onClick={() => choose(type)}
+              data-testid={ids.type}
+              data-payment-type-id={type.id}
+              data-method={type.method}
+              leftSection={<Kbd size="xs">{index + 1}</Kbd>}
+            >
+              {type.name}
+            </Button>
+          ))}
+        </Group>
+        <Group align="end" grow>
+          {conditions.length > 0 && (
+            <NativeSelect
+              label={t('pos.payment.condition')}
+              value={conditionId}
+              onChange={(e) => setConditionId(e.currentTarget.value)}
+              data={conditions.map((c) => ({ value: c.id, label: conditionLabel(c) }))}
+              data-testid={ids.condition}
+            />
+          )}
+          <TextInput
+            ref={amountRef}
+            label={t('pos.payment.amount')}
+            value={amount}
+            onChange={(e) => setAmount(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                if (remaining === 0 && !amount.trim()) finish();
+                else add();
+              }
+            }}
+            error={amountError}
+            data-testid={ids.amount}
+            data-autofocus
+          />
+          <Button onClick={() => add()} variant="light" data-testid={ids.add} style={{ flexGrow: 0 }}>
+            {t('pos.payment.add')}
+          </Button>
+        </Group>
+        {payments.length > 0 && (
+          <Table striped>
+            <Table.Tbody>
+              {payments.map((p, index) => {
+                const condition = p.paymentConditionId ? catalog.byId.get(p.paymentConditionId) : undefined;
+                return (
+                  <Table.Tr key={index} data-testid={ids.line}>
+                    <Table.Td>{catalog.byId.get(p.paymentTypeId)?.name}</Table.Td>
+                    <Table.Td>{condition?.name}</Table.Td>
+                    <Table.Td ta="right">{money(p.principalCents)}</Table.Td>
+                    <Table.Td>
+                      <Button size="compact-xs" variant="subtle" color="red" onClick={() => setPayments(payments.filter((_, i) => i !== index))}>
+                        {t('pos.payment.remove')}
+                      </Button>
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        )}
+        <Group justify="space-between">
+          <Text>{t('pos.payment.paid')}: {money(paid)}</Text>
+          <Text c={remaining > 0 ? 'orange' : 'dimmed'} data-testid={ids.remaining} data-cents={remaining}>
+            {t('pos.payment.remaining')}: {money(remaining)}
+          </Text>
+          <Text fw={700} c="teal" size="lg" data-testid={ids.change} data-cents={change}>
+            {t('pos.payment.change')}: {money(change)}
+          </Text>
+        </Group>
+        {creditLeftCents > 0 && <Alert color="blue">{t('pos.payment.creditLeft', { amount: money(creditLeftCents) })}</Alert>}
+        {error && (
+          <Alert color="red" data-testid={ids.error}>
+            {error}
+          </Alert>
+        )}
+        <Text size="xs" c="dimmed">
+          {t('pos.payment.keys', { count: catalog.paymentTypes.length })}
+        </Text>
+        <Button size="md" onClick={finish} loading={busy} disabled={remaining > 0 && !amount.trim()} data-testid={ids.finish}>
+          {t('pos.payment.finish')}
+        </Button>
+      </Stack>
+    </Modal>
+  );
+}

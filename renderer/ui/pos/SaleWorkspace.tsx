@@ -1,0 +1,366 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { ActionIcon, Alert, Badge, Box, Button, Group, NativeSelect, NumberInput, Paper, ScrollArea, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { IconBarcode, IconTrash } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import { formatTaxId, ruleMessage, type CartLine } from '../../../sync/rules/index.ts';
+import type { Customer } from '../../../sync/schema/index.ts';
+import { quoteSale, customerTaxIdProblem, type PaymentInput, type ReturnedItem } from '../../core/pos/sale-draft.ts';
+import type { RecordedSale } from '../../core/pos/pos.ts';
+import type { ProductRow } from '../../core/product-index.ts';
+import { TEST_IDS } from '../../test-ids.ts';
+import { useCore } from '../core-context.tsx';
+import { usePosContext, usePosErrorText } from './pos-context.tsx';
+import { PaymentModal } from './PaymentModal.tsx';
+import { Receipt } from './Receipt.tsx';
+import { useMoney } from './use-money.ts';
+
+const ids = TEST_IDS.pos;
+const SUGGESTIONS = 8;
+
+export interface ExchangeInput {
+  originalSaleId: string;
+  originalNumber: number;
+  returnedItems: ReturnedItem[];
+}
+
+/** "3*7890001" → 3 units of 7890001; "7890001" → 1 unit. */
+function splitQuantity(text: string): { quantity: number; code: string } {
+  const match = /^(\d{1,4})\s*[*xX]\s*(.+)$/.exec(text.trim());
+  return match ? { quantity: Number(match[1]), code: match[2]!.trim() } : { quantity: 1, code: text.trim() };
+}
+
+/**
+ * The sale screen (POS-09): scan or search, cart, seller, customer, live totals with promotions,
+ * payment step and receipt. Keyboard-first: a scanner types the code and Enter; F-keys for the rest.
+ * With `exchange`, the returned goods' credit pays first (POS-11).
+ */
+export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; onDone?(): void }) {
+  const core = useCore();
+  const { pos, catalog } = usePosContext();
+  const { t, i18n } = useTranslation();
+  const money = useMoney();
+  const errorText = usePosErrorText();
+  const [lines, setLines] = useState<CartLine[]>([]);
+  const [scan, setScan] = useState('');
+  const [scanError, setScanError] = useState<string | null>(null);
+  const [highlight, setHighlight] = useState(0);
+  const [sellerId, setSellerId] = useState('');
+  const [taxId, setTaxId] = useState('');
+  const [paying, setPaying] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [payError, setPayError] = useState<string | null>(null);
+  const [recorded, setRecorded] = useState<RecordedSale | null>(null);
+  const [customers, setCustomers] = useState<Customer[]>([]);
+  const scanRef = useRef<HTMLInputElement>(null);
+  const sellerRef = useRef<HTMLSelectElement>(null);
+  const customerRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (!sellerId && catalog.sellers[0]) setSellerId(catalog.sellers[0].id);
+  }, [catalog, sellerId]);
+
+  useEffect(() => {
+    const collection = core.customers();
+    if (!collection) return;
+    const sub = collection.find().$.subscribe((docs) => setCustomers(docs.map((d) => d.toJSON() as Customer)));
+    return () => sub.unsubscribe();
+  }, [core]);
+
+  const suggestions = useMemo<ProductRow[]>(() => {
+    const { code } = splitQuantity(scan);
+    if (code.length < 2) return [];
+    return core.products.search(code).filter((p) => p.active).slice(0, SUGGESTIONS);
+  }, [core.products, scan]);
+
+  const lookup = (id: string) => {
+    const row = core.products.get(id);
+    return row ? { ...row, groupId: row.groupId ?? '' } : undefined;
+  };
+  const draft = { lines, sellerId, customerTaxId: taxId || undefined, payments: [] as PaymentInput[], ...(exchange ? { exchange } : {}) };
+  const quote = quoteSale(draft, catalog, lookup, new Date().toISOString());
+  const totals = quote.ok ? quote.value.totals : null;
+  const credit = quote.ok ? quote.value.creditCents : 0;
+  const due = totals ? Math.max(0, totals.totalCents - credit) : 0;
+  const taxIdInvalid = customerTaxIdProblem(taxId);
+  const customer = !taxIdInvalid && taxId ? customers.find((c) => c.taxId === taxId.replace(/\D/g, '')) : undefined;
+
+  function addProduct(product: ProductRow, quantity: number) {
+    if (!product.active) {
+      setScanError(t('pos.sale.inactive', { name: product.name }));
+      return;
+    }
+    setLines((current) => {
+      const existing = current.findIndex((line) => line.productId === product.id);
+      // The same product scanned again adds to its line, so "buy 3 pay 2" sees all units.
+      if (existing >= 0) return current.map((line, index) => (index === existing ? { ...line, quantity: line.quantity + quantity } : line));
+      return [...current, { productId: product.id, quantity }];
+    });
+    setScan('');
+    setScanError(null);
+    setHighlight(0);
+  }
+
+  function submitScan() {
+    const { quantity, code } = splitQuantity(scan);
+    if (!code) return;
+    const product = core.products.findByCode(code) ?? suggestions[highlight];
+    if (!product) {
+      setScanError(t('pos.sale.notFound', { code }));
+      return;
+    }
+    addProduct(product, quantity);
+  }
+
+  function reset() {
+    setLines([]);
+    setTaxId('');
+    setScan('');
+    setScanError(null);
+    setPayError(null);
+    setTimeout(() => scanRef.current?.focus(), 0);
+  }
+
+  function openPayment() {
+    if (!lines.length || !totals) return;
+    if (!sellerId) {
+      setScanError(t('pos.sale.sellerRequired'));
+      return;
+    }
+    if (taxIdInvalid) {
+      customerRef.current?.focus();
+      return;
+    }
+    setPayError(null);
+    setPaying(true);
+  }
+
+  async function finish(payments: PaymentInput[]) {
+    if (!pos) return;
+    setBusy(true);
+    setPayError(null);
+    try {
+      const result = exchange
+        ? await pos.recordExchange({ ...draft, payments, exchange })
+        : await pos.recordSale({ ...draft, payments });
+      setPaying(false);
+      setRecorded(result);
+    } catch (error) {
+      setPayError(errorText(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function closeReceipt() {
+    setRecorded(null);
+    reset();
+    onDone?.();
+  }
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (paying || recorded) return;
+      const actions: Record<string, () => void> = {
+        F2: () => scanRef.current?.focus(),
+        F4: () => sellerRef.current?.focus(),
+        F6: () => customerRef.current?.focus(),
+        F8: () => reset(),
+        F9: () => openPayment(),
+      };
+      const action = actions[event.key];
+      if (action) {
+        event.preventDefault();
+        action();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  const promotionsApplied = totals ? [...new Set(totals.items.map((i) => i.promotionId).filter((id): id is string => !!id))] : [];
+  const ready = catalog.sellers.length > 0 && catalog.paymentTypes.length > 0;
+
+  return (
+    <Box data-testid={ids.sale} data-ready={String(!!pos && ready)} style={{ display: 'flex', gap: 12, flex: 1, minHeight: 0 }}>
+      <Stack gap="xs" style={{ flex: 1, minWidth: 0 }}>
+        <Group justify="space-between">
+          <Title order={4}>{exchange ? t('pos.sale.exchangeTitle') : t('pos.sale.title')}</Title>
+          <Text size="xs" c="dimmed">{t('pos.keys')}</Text>
+        </Group>
+        {!ready && <Alert color="orange">{t('pos.sale.noCatalog')}</Alert>}
+        <Box pos="relative">
+          <TextInput
+            ref={scanRef}
+            size="md"
+            leftSection={<IconBarcode size={20} />}
+            placeholder={t('pos.sale.scan')}
+            value={scan}
+            onChange={(e) => {
+              setScan(e.currentTarget.value);
+              setHighlight(0);
+              setScanError(null);
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                submitScan();
+              } else if (e.key === 'ArrowDown') {
+                e.preventDefault();
+                setHighlight((h) => Math.min(h + 1, suggestions.length - 1));
+              } else if (e.key === 'ArrowUp') {
+                e.preventDefault();
+                setHighlight((h) => Math.max(h - 1, 0));
+              } else if (e.key === 'Escape') {
+                setScan('');
+              }
+            }}
+            error={scanError}
+            data-testid={ids.scan}
+            autoFocus
+          />
+          {scanError && <span data-testid={ids.scanError} hidden>{scanError}</span>}
+          {suggestions.length > 0 && (
+            <Paper shadow="md" withBorder pos="absolute" style={{ zIndex: 10, left: 0, right: 0, top: 44 }}>
+              {suggestions.map((product, index) => (
+                <Group
+                  key={product.id}
+                  justify="space-between"
+                  px="sm"
+                  py={4}
+                  bg={index === highlight ? 'blue.0' : undefined}
+                  style={{ cursor: 'pointer' }}
+                  onMouseDown={(e) => {
+                    e.preventDefault();
+                    addProduct(product, splitQuantity(scan).quantity);
+                  }}
+                  data-testid={ids.suggestion}
+                  data-product-id={product.id}
+                >
+                  <Text size="sm">{product.name}</Text>
+                  <Text size="xs" c="dimmed" ff="monospace">{product.barcode} · {money(product.priceCents)}</Text>
+                </Group>
+              ))}
+            </Paper>
+          )}
+        </Box>
+        <Text size="xs" c="dimmed">{t('pos.sale.quantityHint')}</Text>
+        <ScrollArea style={{ flex: 1 }} type="auto">
+          {lines.length === 0 ? (
+            <Text c="dimmed" p="md">{t('pos.sale.empty')}</Text>
+          ) : (
+            <Table striped highlightOnHover>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('pos.sale.product')}</Table.Th>
+                  <Table.Th w={110}>{t('pos.sale.qty')}</Table.Th>
+                  <Table.Th ta="right">{t('pos.sale.unitPrice')}</Table.Th>
+                  <Table.Th ta="right">{t('pos.sale.discount')}</Table.Th>
+                  <Table.Th ta="right">{t('pos.sale.total')}</Table.Th>
+                  <Table.Th w={40} />
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {lines.map((line, index) => {
+                  const item = totals?.items[index];
+                  const product = core.products.get(line.productId);
+                  const promotion = item?.promotionId ? catalog.byId.get(item.promotionId) : undefined;
+                  return (
+                    <Table.Tr key={line.productId} data-testid={ids.cartRow} data-product-id={line.productId} data-quantity={line.quantity} data-total-cents={item?.totalCents ?? ''} data-promotion-id={item?.promotionId ?? ''}>
+                      <Table.Td>
+                        <Text size="sm">{product?.name ?? line.productId}</Text>
+                        {promotion && (
+                          <Badge size="xs" color="teal" variant="light" data-testid={ids.promotion}>
+                            {promotion.name}
+                          </Badge>
+                        )}
+                      </Table.Td>
+                      <Table.Td>
+                        <NumberInput
+                          size="xs"
+                          min={1}
+                          max={1_000_000}
+                          allowDecimal={false}
+                          value={line.quantity}
+                          onChange={(value) => {
+                            const quantity = typeof value === 'number' ? value : Number(value);
+                            if (Number.isSafeInteger(quantity) && quantity >= 1) setLines(lines.map((l, i) => (i === index ? { ...l, quantity } : l)));
+                          }}
+                          data-testid={ids.lineQuantity}
+                        />
+                      </Table.Td>
+                      <Table.Td ta="right">{item ? money(item.unitPriceCents) : ''}</Table.Td>
+                      <Table.Td ta="right">{item?.discountCents ? money(item.discountCents) : ''}</Table.Td>
+                      <Table.Td ta="right" fw={600}>{item ? money(item.totalCents) : ''}</Table.Td>
+                      <Table.Td>
+                        <ActionIcon variant="subtle" color="red" aria-label={t('pos.sale.remove')} onClick={() => setLines(lines.filter((_, i) => i !== index))} data-testid={ids.lineRemove}>
+                          <IconTrash size={16} />
+                        </ActionIcon>
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                })}
+              </Table.Tbody>
+            </Table>
+          )}
+        </ScrollArea>
+      </Stack>
+      <Stack gap="sm" w={320}>
+        <NativeSelect
+          ref={sellerRef}
+          label={t('pos.sale.seller')}
+          value={sellerId}
+          onChange={(e) => setSellerId(e.currentTarget.value)}
+          data={catalog.sellers.map((s) => ({ value: s.id, label: s.name }))}
+          data-testid={ids.seller}
+        />
+        <TextInput
+          ref={customerRef}
+          label={t('pos.sale.customer')}
+          value={taxId}
+          onChange={(e) => setTaxId(e.currentTarget.value)}
+          onBlur={() => !taxIdInvalid && taxId && setTaxId(formatTaxId(taxId))}
+          error={taxIdInvalid ? t('pos.sale.customerInvalid') : null}
+          description={customer ? t('pos.sale.customerName', { name: customer.name }) : undefined}
+          data-testid={ids.customer}
+        />
+        <Paper withBorder p="sm">
+          <Stack gap={4}>
+            <Group justify="space-between"><Text size="sm">{t('pos.sale.subtotal')}</Text><Text size="sm">{money(totals?.subtotalCents ?? 0)}</Text></Group>
+            <Group justify="space-between"><Text size="sm">{t('pos.sale.discounts')}</Text><Text size="sm" c="teal">{money(totals?.discountCents ?? 0)}</Text></Group>
+            {exchange && <Group justify="space-between"><Text size="sm">{t('pos.sale.credit')}</Text><Text size="sm" c="blue">− {money(credit)}</Text></Group>}
+            <Group justify="space-between">
+              <Text fw={700}>{exchange ? t('pos.sale.toPay') : t('pos.sale.total')}</Text>
+              <Text fw={700} size="xl" data-testid={ids.total} data-cents={due}>{money(due)}</Text>
+            </Group>
+          </Stack>
+        </Paper>
+        {promotionsApplied.length > 0 && (
+          <Paper withBorder p="sm">
+            <Text size="xs" fw={600} mb={4}>{t('pos.sale.promotions')}</Text>
+            {promotionsApplied.map((id) => (
+              <Badge key={id} color="teal" variant="light" mr={4}>{catalog.byId.get(id)?.name ?? id}</Badge>
+            ))}
+          </Paper>
+        )}
+        {!quote.ok && <Alert color="red" data-testid={ids.saleError}>{ruleMessage(quote.error, i18n.language)}</Alert>}
+        <Button size="lg" onClick={openPayment} disabled={!lines.length || !totals || !pos || !ready} data-testid={ids.pay}>
+          {t('pos.sale.pay')}
+        </Button>
+        <Button variant="default" onClick={reset} data-testid={ids.newSale}>
+          {t('pos.sale.newSale')}
+        </Button>
+      </Stack>
+      <PaymentModal
+        opened={paying}
+        catalog={catalog}
+        dueCents={due}
+        creditLeftCents={totals ? Math.max(0, credit - totals.totalCents) : 0}
+        busy={busy}
+        error={payError}
+        onClose={() => setPaying(false)}
+        onFinish={(payments) => void finish(payments)}
+      />
+      <Receipt recorded={recorded} catalog={catalog} originalNumber={exchange?.originalNumber} onClose={closeReceipt} />
+    </Box>
+  );
+}

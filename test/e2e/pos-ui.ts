@@ -1,0 +1,91 @@
+/** Drives the POS screens the way a cashier does: scanner input, F-keys, the payment step. */
+import type { Locator, Page } from 'playwright-core';
+import { TEST_IDS } from '../../renderer/test-ids.ts';
+
+const ids = TEST_IDS.pos;
+const byId = (page: Page, id: string): Locator => page.getByTestId(id);
+
+export async function openPos(page: Page, nav: keyof typeof ids.nav): Promise<void> {
+  await byId(page, ids.nav[nav]).click();
+}
+
+export async function openSale(page: Page): Promise<void> {
+  await openPos(page, 'sale');
+  await page.locator(`[data-testid="${ids.sale}"][data-ready="true"]`).waitFor({ timeout: 30_000 });
+}
+
+/** A barcode scanner: the code typed fast, then Enter. `quantity` uses the "3*code" prefix. */
+export async function scan(page: Page, code: string, quantity = 1): Promise<void> {
+  const input = byId(page, ids.scan);
+  await input.fill(quantity > 1 ? `${quantity}*${code}` : code);
+  await input.press('Enter');
+  await page.waitForFunction((id) => (document.querySelector(`[data-testid="${id}"]`) as HTMLInputElement | null)?.value === '', ids.scan);
+}
+
+export interface PaymentStep {
+  paymentTypeId: string;
+  conditionId?: string;
+  /** Typed amount ("12,50"); the remaining amount when left out. */
+  amount?: string;
+}
+
+export interface SaleOutcome {
+  saleId: string;
+  number: number;
+  totalCents: number;
+  changeCents: number;
+}
+
+/** F9 → payment step → each payment → finish; returns the receipt's sale and closes it. */
+export async function pay(page: Page, payments: PaymentStep[]): Promise<SaleOutcome> {
+  await page.keyboard.press('F9');
+  const modal = page.locator('.mantine-Modal-content', { has: byId(page, ids.payment.finish) });
+  await modal.waitFor();
+  for (const payment of payments) {
+    await modal.locator(`[data-testid="${ids.payment.type}"][data-payment-type-id="${payment.paymentTypeId}"]`).click();
+    if (payment.conditionId) await byId(page, ids.payment.condition).selectOption(payment.conditionId);
+    const amount = byId(page, ids.payment.amount);
+    if (payment.amount !== undefined) await amount.fill(payment.amount);
+    await amount.press('Enter');
+  }
+  await byId(page, ids.payment.finish).click();
+  const receipt = byId(page, ids.receipt);
+  await receipt.waitFor({ timeout: 10_000 });
+  const attribute = async (name: string) => (await receipt.getAttribute(name))!;
+  const outcome = { saleId: await attribute('data-sale-id'), number: Number(await attribute('data-number')), totalCents: Number(await attribute('data-total-cents')), changeCents: Number(await attribute('data-change-cents')) };
+  await byId(page, ids.receiptClose).click();
+  await receipt.waitFor({ state: 'detached' });
+  return outcome;
+}
+
+export async function cancelSale(page: Page, number: number, reasonId: string, kind: 'cancelSale' | 'cancelExchange' = 'cancelSale'): Promise<void> {
+  await openPos(page, kind);
+  await byId(page, ids.cancel.find).fill(String(number));
+  await byId(page, ids.cancel.find).press('Enter');
+  await page.locator(`[data-testid="${ids.cancel.sale}"][data-status="finished"]`).waitFor();
+  await byId(page, ids.cancel.reason).selectOption(reasonId);
+  await byId(page, ids.cancel.confirm).click();
+  await byId(page, ids.cancel.done).waitFor();
+}
+
+/** Starts an exchange of `number`, returning the given quantities; leaves the page on the exchange's sale screen. */
+export async function startExchange(page: Page, number: number, returned: Record<string, number>): Promise<void> {
+  await openPos(page, 'exchange');
+  await byId(page, ids.exchange.find).fill(String(number));
+  await byId(page, ids.exchange.find).press('Enter');
+  for (const [productId, quantity] of Object.entries(returned)) {
+    const input = page.locator(`[data-testid="${ids.exchange.returnQuantity}"][data-product-id="${productId}"]`);
+    await input.fill(String(quantity));
+  }
+  await byId(page, ids.exchange.next).click();
+  await page.locator(`[data-testid="${ids.sale}"][data-ready="true"]`).waitFor();
+}
+
+export async function querySyncStates(page: Page): Promise<Map<string, { status: string; state: string; number: number }>> {
+  await openPos(page, 'query');
+  await byId(page, ids.query.count).waitFor();
+  const rows = await page.locator(`[data-testid="${ids.query.row}"]`).evaluateAll((elements) =>
+    elements.map((e) => ({ id: e.getAttribute('data-sale-id')!, status: e.getAttribute('data-status')!, state: e.getAttribute('data-sync-state')!, number: Number(e.getAttribute('data-number')) })),
+  );
+  return new Map(rows.map((row) => [row.id, row]));
+}
