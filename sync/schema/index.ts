@@ -9,3 +9,7 @@ export * from './collections/customers.ts';
 export * from './collections/sales.ts';
 export * from './collections/audit-events.ts';
 export * from './collections/cash-movements.ts';
+export * from './collections/design-projects.ts';
+export * from './collections/design-environments.ts';
+export * from './collections/design-actions.ts';
+export * from './collections/purchase-orders.ts';

@@ -6,6 +6,10 @@ import { customerSchema, type Customer } from './collections/customers.ts';
 import { saleSchema, type Sale } from './collections/sales.ts';
 import { auditEventSchema, type AuditEvent } from './collections/audit-events.ts';
 import { cashMovementSchema, type CashMovement } from './collections/cash-movements.ts';
+import { designProjectSchema, type DesignProject } from './collections/design-projects.ts';
+import { designEnvironmentSchema, type DesignEnvironmentDoc } from './collections/design-environments.ts';
+import { designActionSchema, type DesignAction } from './collections/design-actions.ts';
+import { purchaseOrderSchema, type PurchaseOrder } from './collections/purchase-orders.ts';
 
 /**
  * Who may see a collection's documents beyond the store boundary every collection has:
@@ -27,6 +31,8 @@ export interface CollectionDefinition<Doc = unknown> {
 }
 
 const ALL: readonly Role[] = ['cashier', 'designer', 'reviewer', 'backoffice', 'admin'];
+/** Design projects: designers negotiate, reviewers review, the back office releases contracts. */
+const DESIGN: readonly Role[] = ['designer', 'reviewer', 'backoffice', 'admin'];
 
 function define<Doc>(definition: Omit<CollectionDefinition<Doc>, '__doc'>): CollectionDefinition<Doc> {
   return definition;
@@ -51,6 +57,10 @@ export const COLLECTIONS = {
     visibility: 'station',
   }),
   auditEvents: define<AuditEvent>({ name: 'auditEvents', schema: auditEventSchema, readRoles: ALL, writeRoles: ALL, visibility: 'station' }),
+  designProjects: define<DesignProject>({ name: 'designProjects', schema: designProjectSchema, readRoles: DESIGN, writeRoles: [], visibility: 'store' }),
+  designEnvironments: define<DesignEnvironmentDoc>({ name: 'designEnvironments', schema: designEnvironmentSchema, readRoles: DESIGN, writeRoles: [], visibility: 'store' }),
+  designActions: define<DesignAction>({ name: 'designActions', schema: designActionSchema, readRoles: DESIGN, writeRoles: DESIGN, visibility: 'store' }),
+  purchaseOrders: define<PurchaseOrder>({ name: 'purchaseOrders', schema: purchaseOrderSchema, readRoles: DESIGN, writeRoles: [], visibility: 'store' }),
 } as const;
 
 export type CollectionName = keyof typeof COLLECTIONS;

@@ -45,7 +45,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   });
 
   // Tokens travel in the Authorization header, never in cookies, so any origin may call.
-  await app.register(cors, { origin: true, exposedHeaders: ['idempotent-replay', 'retry-after'], maxAge: 600 });
+  await app.register(cors, { origin: true, methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], exposedHeaders: ['idempotent-replay', 'retry-after'], maxAge: 600 });
   if (options.rateLimit) await app.register(rateLimit, { max: options.rateLimit.perMinute, timeWindow: '1 minute' });
   await registerOpenApi(app, ctx.version);
 
