@@ -1,18 +1,10 @@
-import type { DeviceSettings } from '../renderer/bridge/types.ts';
+import { DEFAULT_DEVICE_SETTINGS, type DeviceSettings } from '../renderer/bridge/types.ts';
 
 /**
  * IPC input is untrusted data even from our own page: only known keys with the right types get
  * into the settings file, and only the two known secret names are accepted.
  */
-export const DEFAULT_DEVICE_SETTINGS: DeviceSettings = {
-  serverUrl: null,
-  stationId: null,
-  stationCode: null,
-  stationName: null,
-  storeCode: null,
-  storeName: null,
-  language: 'pt-BR',
-};
+export { DEFAULT_DEVICE_SETTINGS };
 
 const TEXT_KEYS = ['serverUrl', 'stationId', 'stationCode', 'stationName', 'storeCode', 'storeName'] as const;
 const MAX_TEXT = 2048;

@@ -13,6 +13,17 @@ export interface DeviceSettings {
   language: 'pt-BR' | 'en';
 }
 
+/** What a device starts with before setup; both hosts (Electron store, web localStorage) fill gaps from it. */
+export const DEFAULT_DEVICE_SETTINGS: DeviceSettings = {
+  serverUrl: null,
+  stationId: null,
+  stationCode: null,
+  stationName: null,
+  storeCode: null,
+  storeName: null,
+  language: 'pt-BR',
+};
+
 export type SyncTrayState = 'online' | 'offline' | 'pending' | 'error';
 
 export interface AppInfo {

@@ -1,4 +1,4 @@
-import type { AppInfo, BalcaoBridge, DeviceSettings } from './types.ts';
+import { DEFAULT_DEVICE_SETTINGS, type AppInfo, type BalcaoBridge, type DeviceSettings } from './types.ts';
 
 /**
  * The bridge in a plain browser. localStorage is per origin, not encrypted: acceptable for the web
@@ -7,23 +7,14 @@ import type { AppInfo, BalcaoBridge, DeviceSettings } from './types.ts';
 const SETTINGS_KEY = 'balcao.settings';
 const SECRET_PREFIX = 'balcao.secret.';
 
-export const DEFAULT_SETTINGS: DeviceSettings = {
-  serverUrl: null,
-  stationId: null,
-  stationCode: null,
-  stationName: null,
-  storeCode: null,
-  storeName: null,
-  language: 'pt-BR',
-};
 
 function readSettings(storage: Storage): DeviceSettings {
   try {
     const raw = storage.getItem(SETTINGS_KEY);
-    return raw ? { ...DEFAULT_SETTINGS, ...(JSON.parse(raw) as Partial<DeviceSettings>) } : { ...DEFAULT_SETTINGS };
+    return raw ? { ...DEFAULT_DEVICE_SETTINGS, ...(JSON.parse(raw) as Partial<DeviceSettings>) } : { ...DEFAULT_DEVICE_SETTINGS };
   } catch {
     // A corrupt entry must not lock the user out: start from the defaults (setup again).
-    return { ...DEFAULT_SETTINGS };
+    return { ...DEFAULT_DEVICE_SETTINGS };
   }
 }
 

@@ -78,6 +78,20 @@ export interface Heartbeat {
   lastError?: string | null;
 }
 
+/** `GET /api/stations` row (POS-13): what the admin monitor shows of a station. */
+export interface StationStatus {
+  id: string;
+  code: string;
+  name: string;
+  groupId: string | null;
+  paired: boolean;
+  online: boolean;
+  lastContact: string | null;
+  pendingUploads: number;
+  appVersion: string | null;
+  lastError: string | null;
+}
+
 /** `GET /api/sync/errors` (POS-07): documents the server kept in quarantine. */
 export interface IntegrationError {
   id: string;

@@ -1,25 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, DATABASE_KINDS, login, pullAll, stationSession, startTestServer, type TestServer } from './support/servers.ts';
+import { describe, expect, it } from 'vitest';
+import { call, DATABASE_KINDS, pullAll, useStationServer } from './support/servers.ts';
 import { customerDoc, saleDoc } from './support/documents.ts';
 
 describe.each(DATABASE_KINDS)('replication protocol on %s', (kind) => {
-  let server: TestServer;
-  let token: string;
-  let stationId: string;
-  let admin: string;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    const session = await stationSession(server, 'cx01');
-    token = session.token;
-    stationId = session.station.stationId;
-    admin = (await login(server, 'admin', 'admin123')).token;
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const station = useStationServer(kind);
 
-  const push = (collection: string, rows: unknown[], as = token) => call(server.url, 'POST', `/api/sync/${collection}/push`, { token: as, body: rows });
-  const pull = (collection: string, checkpoint: number, limit: number) => call(server.url, 'GET', `/api/sync/${collection}/pull?checkpoint=${checkpoint}&limit=${limit}`, { token });
+  const push = (collection: string, rows: unknown[], as = station.token) => call(station.server.url, 'POST', `/api/sync/${collection}/push`, { token: as, body: rows });
+  const pull = (collection: string, checkpoint: number, limit: number) => call(station.server.url, 'GET', `/api/sync/${collection}/pull?checkpoint=${checkpoint}&limit=${limit}`, { token: station.token });
 
   it('POS-03 pull pages through documents by server sequence, never by device time', async () => {
     const first = await pull('products', 0, 700);
@@ -37,9 +24,9 @@ describe.each(DATABASE_KINDS)('replication protocol on %s', (kind) => {
   it('POS-02 a retried push batch writes nothing the second time', async () => {
     const rows = [1, 2, 3].map((n) => ({ newDocumentState: customerDoc(100 + n), assumedMasterState: null }));
     expect((await push('customers', rows)).body).toEqual([]);
-    const before = await call(server.url, 'GET', '/api/v1/customers?since=0&limit=10000', { token });
+    const before = await call(station.server.url, 'GET', '/api/v1/customers?since=0&limit=10000', { token: station.token });
     expect((await push('customers', rows)).body).toEqual([]);
-    const after = await call(server.url, 'GET', '/api/v1/customers?since=0&limit=10000', { token });
+    const after = await call(station.server.url, 'GET', '/api/v1/customers?since=0&limit=10000', { token: station.token });
     // Same sequence numbers: nothing was rewritten, so no device receives the documents again.
     expect(after.body.checkpoint).toEqual(before.body.checkpoint);
     expect(after.body.documents.filter((doc: { id: string }) => doc.id.startsWith('cust-10'))).toHaveLength(3);
@@ -49,7 +36,7 @@ describe.each(DATABASE_KINDS)('replication protocol on %s', (kind) => {
     const original = customerDoc(200);
     expect((await push('customers', [{ newDocumentState: original }])).body).toEqual([]);
     const byServer = { ...original, name: 'Changed on the server' };
-    expect((await call(server.url, 'PUT', '/api/v1/customers/cust-200', { token: admin, body: { ...byServer, _deleted: undefined } })).status).toBe(200);
+    expect((await call(station.server.url, 'PUT', '/api/v1/customers/cust-200', { token: station.admin, body: { ...byServer, _deleted: undefined } })).status).toBe(200);
 
     const stale = await push('customers', [{ newDocumentState: { ...original, name: 'Changed on the device' }, assumedMasterState: original }]);
     expect(stale.body).toEqual([byServer]);
@@ -65,63 +52,63 @@ describe.each(DATABASE_KINDS)('replication protocol on %s', (kind) => {
     expect(answer.body.error.message).toContain('/1/newDocumentState/active');
     const unknownField = await push('customers', [{ newDocumentState: customerDoc(302, { nickname: 'x' }) }]);
     expect(unknownField.body.error.field).toBe('/0/newDocumentState/nickname');
-    const ids = (await pullAll(server, token, 'customers')).map((doc) => doc.id);
+    const ids = (await pullAll(station.server, station.token, 'customers')).map((doc) => doc.id);
     expect(ids).not.toContain('cust-300');
   });
 
   it('POS-07 a well-formed but invalid document is quarantined with its reason, listed, and accepted once fixed', async () => {
     const bad = customerDoc(400, { taxId: '12345678900' });
     expect((await push('customers', [{ newDocumentState: bad }])).body).toEqual([]);
-    expect((await pullAll(server, token, 'customers')).map((doc) => doc.id)).not.toContain('cust-400');
+    expect((await pullAll(station.server, station.token, 'customers')).map((doc) => doc.id)).not.toContain('cust-400');
 
-    const errors = await call(server.url, 'GET', '/api/sync/errors', { token });
+    const errors = await call(station.server.url, 'GET', '/api/sync/errors', { token: station.token });
     const entry = errors.body.find((error: { documentId: string }) => error.documentId === 'cust-400');
-    expect(entry).toMatchObject({ collection: 'customers', reason: 'invalid_tax_id', stationId, resolvedAt: null, document: bad });
+    expect(entry).toMatchObject({ collection: 'customers', reason: 'invalid_tax_id', stationId: station.stationId, resolvedAt: null, document: bad });
     expect(entry.message).toMatch(/check digits/);
 
     // The device fixes it, assuming the version it sent (which never became the master).
     const fixed = { ...bad, taxId: customerDoc(400).taxId };
     expect((await push('customers', [{ newDocumentState: fixed, assumedMasterState: bad }])).body).toEqual([]);
-    expect((await pullAll(server, token, 'customers')).find((doc) => doc.id === 'cust-400')).toEqual(fixed);
-    const after = await call(server.url, 'GET', '/api/sync/errors?includeResolved=true', { token });
+    expect((await pullAll(station.server, station.token, 'customers')).find((doc) => doc.id === 'cust-400')).toEqual(fixed);
+    const after = await call(station.server.url, 'GET', '/api/sync/errors?includeResolved=true', { token: station.token });
     expect(after.body.find((error: { id: string }) => error.id === entry.id).resolvedAt).not.toBeNull();
   });
 
   it('POS-07 a sale referring to a removed product is kept in quarantine and accepted by a retry once the product is back', async () => {
-    const product = (await call(server.url, 'GET', '/api/v1/products/p-00010', { token: admin })).body;
-    expect((await call(server.url, 'DELETE', '/api/v1/products/p-00010', { token: admin })).status).toBe(200);
-    const sale = saleDoc('sale-q1', stationId);
+    const product = (await call(station.server.url, 'GET', '/api/v1/products/p-00010', { token: station.admin })).body;
+    expect((await call(station.server.url, 'DELETE', '/api/v1/products/p-00010', { token: station.admin })).status).toBe(200);
+    const sale = saleDoc('sale-q1', station.stationId);
     expect((await push('sales', [{ newDocumentState: sale }])).body).toEqual([]);
-    const errors = await call(server.url, 'GET', '/api/sync/errors', { token });
+    const errors = await call(station.server.url, 'GET', '/api/sync/errors', { token: station.token });
     const entry = errors.body.find((error: { documentId: string }) => error.documentId === 'sale-q1');
     expect(entry.reason).toBe('unknown_reference');
 
-    const stillMissing = await call(server.url, 'POST', `/api/sync/errors/${entry.id}/retry`, { token });
+    const stillMissing = await call(station.server.url, 'POST', `/api/sync/errors/${entry.id}/retry`, { token: station.token });
     expect(stillMissing.body).toMatchObject({ resolvedAt: null, attempts: 2 });
 
     const { _deleted, ...restored } = product;
-    expect((await call(server.url, 'PUT', '/api/v1/products/p-00010', { token: admin, body: restored })).status).toBe(200);
-    const retried = await call(server.url, 'POST', `/api/sync/errors/${entry.id}/retry`, { token });
+    expect((await call(station.server.url, 'PUT', '/api/v1/products/p-00010', { token: station.admin, body: restored })).status).toBe(200);
+    const retried = await call(station.server.url, 'POST', `/api/sync/errors/${entry.id}/retry`, { token: station.token });
     expect(retried.body.resolvedAt).not.toBeNull();
-    expect((await pullAll(server, token, 'sales')).map((doc) => doc.id)).toContain('sale-q1');
+    expect((await pullAll(station.server, station.token, 'sales')).map((doc) => doc.id)).toContain('sale-q1');
   });
 
   it('POS-10 a finished sale only changes by its cancellation', async () => {
-    const sale = saleDoc('sale-imm', stationId);
+    const sale = saleDoc('sale-imm', station.stationId);
     expect((await push('sales', [{ newDocumentState: sale }])).body).toEqual([]);
     const tampered = { ...sale, totalCents: 1 };
     expect((await push('sales', [{ newDocumentState: tampered, assumedMasterState: sale }])).body).toEqual([]);
-    const errors = await call(server.url, 'GET', '/api/sync/errors', { token });
+    const errors = await call(station.server.url, 'GET', '/api/sync/errors', { token: station.token });
     expect(errors.body.find((error: { documentId: string }) => error.documentId === 'sale-imm').reason).toBe('immutable_document');
 
     const cancelled = { ...sale, status: 'cancelled', cancellation: { reasonId: 'loja1-financialReason-cancelamento', userId: 'loja1-caixa', at: '2026-11-23T11:00:00.000Z' } };
     expect((await push('sales', [{ newDocumentState: cancelled, assumedMasterState: tampered }])).body).toEqual([]);
-    expect((await pullAll(server, token, 'sales')).find((doc) => doc.id === 'sale-imm')).toEqual(cancelled);
+    expect((await pullAll(station.server, station.token, 'sales')).find((doc) => doc.id === 'sale-imm')).toEqual(cancelled);
   });
 
   it('a batch with the same document twice keeps the last state', async () => {
     const answer = await push('customers', [{ newDocumentState: customerDoc(500, { name: 'first' }) }, { newDocumentState: customerDoc(500, { name: 'second' }) }]);
     expect(answer.body).toEqual([]);
-    expect((await call(server.url, 'GET', '/api/v1/customers/cust-500', { token })).body.name).toBe('second');
+    expect((await call(station.server.url, 'GET', '/api/v1/customers/cust-500', { token: station.token })).body.name).toBe('second');
   });
 });

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Alert, Badge, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
-import type { IntegrationError } from '../../../sync/schema/index.ts';
+import type { IntegrationError, StationStatus } from '../../../sync/schema/index.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { useCore } from '../core-context.tsx';
 import { usePosContext, usePosErrorText } from './pos-context.tsx';
@@ -10,20 +10,6 @@ import { useDateTime } from './use-money.ts';
 
 const ids = TEST_IDS.pos.monitor;
 const REFRESH_SECONDS = 3;
-
-/** GET /api/stations row (sync/server/http/routes-stations.ts). */
-interface StationStatus {
-  id: string;
-  code: string;
-  name: string;
-  groupId: string | null;
-  paired: boolean;
-  online: boolean;
-  lastContact: string | null;
-  pendingUploads: number;
-  appVersion: string | null;
-  lastError: string | null;
-}
 
 /** The admin's view of every station (POS-13), read from the server every few seconds. */
 export function MonitorPage() {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Heartbeat } from '../../schema/index.ts';
+import type { Heartbeat, StationStatus } from '../../schema/index.ts';
 import { isAdmin } from '../auth/sessions.ts';
 import { authenticate, sessionOf } from './authenticate.ts';
 import type { ServerContext } from './context.ts';
@@ -17,19 +17,6 @@ const heartbeatSchema = {
   },
   required: ['pendingUploads', 'appVersion'],
 } as const;
-
-export interface StationStatus {
-  id: string;
-  code: string;
-  name: string;
-  groupId: string | null;
-  paired: boolean;
-  online: boolean;
-  lastContact: string | null;
-  pendingUploads: number;
-  appVersion: string | null;
-  lastError: string | null;
-}
 
 /** Stations report in (POS-13) and the admin monitor reads them back. */
 export function registerStationRoutes(app: FastifyInstance, ctx: ServerContext): void {

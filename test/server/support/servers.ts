@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import pg from 'pg';
 import { startServer, type RunningServer, type StartOptions } from '../../../sync/server/node/start.ts';
 import type { LoginResponse, PairResponse } from '../../../sync/schema/index.ts';
@@ -113,4 +114,32 @@ export async function pullAll(server: { url: string }, token: string, collection
     if (answer.body.documents.length < limit) return documents;
     checkpoint = answer.body.checkpoint.seq;
   }
+}
+
+export interface StationFixture {
+  server: TestServer;
+  /** Session of station cx01's cashier. */
+  token: string;
+  stationId: string;
+  /** Session of the store's admin. */
+  admin: string;
+}
+
+/**
+ * One seeded server for a describe block, with cx01's cashier session and an admin session. The
+ * fields are filled in beforeAll, so read them inside tests, not at collection time.
+ */
+export function useStationServer(kind: DatabaseKind): StationFixture {
+  const fixture = {} as StationFixture;
+  beforeAll(async () => {
+    fixture.server = await startTestServer(kind);
+    const session = await stationSession(fixture.server, 'cx01');
+    fixture.token = session.token;
+    fixture.stationId = session.station.stationId;
+    fixture.admin = (await login(fixture.server, 'admin', 'admin123')).token;
+  });
+  afterAll(async () => {
+    await fixture.server?.close();
+  });
+  return fixture;
 }
