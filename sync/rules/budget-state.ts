@@ -1,38 +1,23 @@
+import type { DesignEnvironmentDoc, DesignVersion } from '../schema/index.ts';
 import { ok, refuse, type RuleResult } from './result.ts';
 
 /**
  * Design environments, their budget versions and the guards around approval (DES-07, 08, 11–14).
- * The design collections are not in sync/schema yet, so their shapes are defined here; the functions
- * are pure and return new objects, so the station (offline) and the server apply the same guards.
+ * The functions take the part of the `designEnvironments` document they need and return a new
+ * document of the same type, so the station (offline) and the server apply the same guards.
  *
  * "Outdated" compares revisions, not clocks: every save the design software announces (DES-05) gets
  * the next revision number of its environment, and a version remembers the revision it was imported
  * from. A designer's clock can be wrong; the order of announcements cannot.
  */
-export type EnvironmentStage = 'negotiating' | 'converted' | 'reviewing' | 'reviewed';
+export type EnvironmentStage = DesignEnvironmentDoc['stage'];
 
-export interface BudgetVersion {
-  id: string;
-  /** 1, 2, 3… in import order; the highest is the newest (green mark, DES-08). */
-  number: number;
-  optionName: string;
-  importedAt: string;
-  /** The design software's unique identifier of the project save this version came from. */
-  designId: string;
-  designRevision: number;
-  /** When this version's budget was approved: the conversion mark (DES-12). */
-  convertedAt?: string;
-}
+/** 1, 2, 3… in import order; the highest is the newest (green mark, DES-08); `convertedAt` is the conversion mark (DES-12). */
+export type BudgetVersion = DesignVersion;
 
-export interface DesignEnvironment {
-  id: string;
-  name: string;
-  stage: EnvironmentStage;
-  /** Highest revision the design software announced for this environment. */
-  latestDesignRevision: number;
+export type DesignEnvironment = Pick<DesignEnvironmentDoc, 'id' | 'name' | 'stage' | 'latestDesignRevision' | 'reviewFinishedAt'> & {
   versions: readonly BudgetVersion[];
-  reviewFinishedAt?: string;
-}
+};
 
 export type NewVersion = Omit<BudgetVersion, 'number' | 'convertedAt'>;
 
@@ -71,14 +56,14 @@ export function canChangeDesign(env: DesignEnvironment): RuleResult<true> {
 }
 
 /** Records a save the design software announced (DES-05); older or repeated announcements change nothing. */
-export function announceDesignSave(env: DesignEnvironment, revision: number): RuleResult<DesignEnvironment> {
+export function announceDesignSave<E extends DesignEnvironment>(env: E, revision: number): RuleResult<E> {
   const allowed = canChangeDesign(env);
   if (!allowed.ok) return allowed;
   return ok({ ...env, latestDesignRevision: Math.max(env.latestDesignRevision, revision) });
 }
 
 /** Every update from the design software becomes a new, numbered version (DES-08). */
-export function addVersion(env: DesignEnvironment, version: NewVersion): RuleResult<DesignEnvironment> {
+export function addVersion<E extends DesignEnvironment>(env: E, version: NewVersion): RuleResult<E> {
   const allowed = canChangeDesign(env);
   if (!allowed.ok) return allowed;
   const number = (newestVersion(env)?.number ?? 0) + 1;
@@ -90,7 +75,7 @@ export function addVersion(env: DesignEnvironment, version: NewVersion): RuleRes
 }
 
 /** Approving a budget converts the environment and marks the version (DES-11, DES-12). */
-export function approveBudget(env: DesignEnvironment, versionId: string, at: string): RuleResult<DesignEnvironment> {
+export function approveBudget<E extends DesignEnvironment>(env: E, versionId: string, at: string): RuleResult<E> {
   const version = env.versions.find((candidate) => candidate.id === versionId);
   if (!version) {
     return refuse('unknown_version', `Version ${versionId} does not belong to environment "${env.name}". Reload the environment and choose a version from its list.`, { environment: env.name, versionId });
@@ -109,7 +94,7 @@ export function approveBudget(env: DesignEnvironment, versionId: string, at: str
 }
 
 /** The reviewer starts once the contract is financially released (DES-13). */
-export function startReview(env: DesignEnvironment, financiallyReleased: boolean): RuleResult<DesignEnvironment> {
+export function startReview<E extends DesignEnvironment>(env: E, financiallyReleased: boolean): RuleResult<E> {
   if (env.stage === 'reviewing') return ok(env);
   if (env.stage !== 'converted') {
     return refuse('not_converted', `Environment "${env.name}" cannot be reviewed now: it must be converted and not yet reviewed.`, { environment: env.name, stage: env.stage });
@@ -124,7 +109,7 @@ export function startReview(env: DesignEnvironment, financiallyReleased: boolean
  * Finishing the review generates purchase orders from the reviewed data (DES-14), so it must be the
  * latest data: an outdated environment has to be updated first (the mandatory update of DES-13).
  */
-export function finishReview(env: DesignEnvironment, at: string): RuleResult<DesignEnvironment> {
+export function finishReview<E extends DesignEnvironment>(env: E, at: string): RuleResult<E> {
   if (env.stage !== 'reviewing') {
     return refuse('not_in_review', `Environment "${env.name}" is not under review; start the review first.`, { environment: env.name, stage: env.stage });
   }

@@ -10,3 +10,4 @@ export * from './verify-sale.ts';
 export * from './contract-state.ts';
 export * from './budget-state.ts';
 export * from './messages-pt-br.ts';
+export * from './design-budget.ts';

@@ -15,6 +15,10 @@ export const ERROR_CODES = [
   'quarantined',
   /** Integration API: an Idempotency-Key reused with a different request. */
   'idempotency_conflict',
+  /** Design portal events: the project's review is finished, design changes are refused (DES-14). */
+  'design_locked',
+  /** The design portal could not be reached or answered an error; try again later. */
+  'portal_unavailable',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -38,5 +42,7 @@ export const QUARANTINE_REASONS = [
   'totals_mismatch',
   'invalid_tax_id',
   'outdated_version',
+  /** The user's roles do not allow this request (e.g. a designer releasing a contract). */
+  'not_permitted',
 ] as const;
 export type QuarantineReason = (typeof QUARANTINE_REASONS)[number];

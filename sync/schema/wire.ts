@@ -157,3 +157,96 @@ export interface PosAuditEntry {
 export interface StationGroupMove {
   groupId: string;
 }
+
+// ───────────── Design projects (issue 4, DES-01..16): REST routes and the design portal's events ─────────────
+
+/** `PUT /api/design/portal-account` (admin, DES-01). Without `signingSecret` the server generates one. */
+export interface DesignPortalAccountRequest {
+  storeTaxId: string;
+  accountId: string;
+  portalUrl: string;
+  signingSecret?: string;
+}
+/** The secret is shown once: the portal needs it to sign its events. */
+export interface DesignPortalAccountRegistered {
+  accountId: string;
+  signingSecret: string;
+}
+/** `GET /api/design/portal-account` (admin). */
+export interface DesignPortalAccount {
+  accountId: string;
+  storeTaxId: string;
+  portalUrl: string;
+  registeredAt: string;
+}
+
+/** `GET|PUT /api/design/settings` (admin): the store's commercial rules for design budgets. */
+export interface DesignSettings {
+  /** Markup on the design catalogue's list prices, basis points (3000 = 30 %). */
+  markupBp: number;
+  /** Default discount on design items, basis points. */
+  discountBp: number;
+}
+
+/** `POST /api/design/link` (designer, DES-02). */
+export interface DesignLinkRequest {
+  login: string;
+  password: string;
+}
+/** `GET|POST /api/design/link`: 'relink' after a password change on the design side. */
+export interface DesignLinkState {
+  status: 'unlinked' | 'linked' | 'relink';
+  designUserName?: string;
+}
+
+/** `GET /api/design/environments/:id/open-url?version=N` (DES-10). */
+export interface DesignOpenUrl {
+  /** http(s) address on the design portal (what the Electron bridge and a browser open). */
+  url: string;
+  /** `balcao-design://open?...` for a locally installed design software. */
+  deepLink: string;
+}
+
+/** An item of a design save as the design software delivers it. */
+export interface DesignEventItem {
+  code: string;
+  description: string;
+  quantity: number;
+  listPriceCents: number;
+  supplier?: string;
+}
+
+/** `POST /api/design/events` bodies (signed with the account secret, see the OpenAPI document). */
+export interface DesignSaveEvent {
+  type: 'environment.saved' | 'environment.negotiate';
+  eventId: string;
+  designEnvironmentId: string;
+  /** Unique id of this save in the design software. */
+  designId: string;
+  designRevision: number;
+  optionName: string;
+  savedAt: string;
+  designUserId: string;
+  credentialVersion: number;
+  items: DesignEventItem[];
+}
+export interface DesignCredentialsChangedEvent {
+  type: 'user.credentials_changed';
+  eventId: string;
+  designUserId: string;
+  credentialVersion: number;
+}
+export type DesignEvent = DesignSaveEvent | DesignCredentialsChangedEvent;
+
+/** 200 answer to an event; refusals answer `ErrorBody` (409 `design_locked`, 404, 401). */
+export interface DesignEventAnswer {
+  accepted: true;
+  environmentId?: string;
+  designRevision?: number;
+  /** The environment has a save not imported yet (yellow mark). */
+  outdated?: boolean;
+  /** The version imported at once by a first "negotiate". */
+  importedVersion?: number;
+  /** Negotiate: where the store system shows the environment (not converted) or the review (converted). */
+  openUrl?: string;
+}

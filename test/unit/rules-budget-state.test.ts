@@ -13,6 +13,7 @@ import {
   type DesignEnvironment,
   type RuleResult,
 } from '../../sync/rules/index.ts';
+import type { DesignEnvironmentDoc } from '../../sync/schema/index.ts';
 
 function value<T>(result: RuleResult<T>): T {
   if (!result.ok) throw new Error(result.error.message);
@@ -82,5 +83,20 @@ describe('approval, conversion and review (DES-11..14)', () => {
       ok: false,
       error: { code: 'review_finished' },
     });
+  });
+});
+
+describe('budget guards on the designEnvironments document', () => {
+  it('DES-12 the guards take the schema document and keep every other field of it', () => {
+    const doc: DesignEnvironmentDoc = {
+      id: 'env-9', projectId: 'prj-1', name: 'Sala', status: 'ready', stage: 'negotiating', latestDesignRevision: 1,
+      versions: [{ id: 'v-1', number: 1, optionName: 'A', importedAt: '2026-11-23T10:00:00Z', designId: 'dsg-1', designRevision: 1 }],
+      items: [{ id: 'h1', origin: 'manual', description: 'Frete', quantity: 1, unitPriceCents: 100, discountCents: 0, totalCents: 100 }],
+      budget: { subtotalCents: 100, discountCents: 0, totalCents: 100, markupBp: 0 },
+      createdAt: '2026-11-23T10:00:00Z', updatedAt: '2026-11-23T10:00:00Z',
+    };
+    const converted = value(approveBudget(doc, 'v-1', '2026-11-23T12:00:00Z'));
+    expect(converted).toMatchObject({ projectId: 'prj-1', status: 'ready', stage: 'converted', items: doc.items, budget: doc.budget });
+    expect(converted.versions[0]!.convertedAt).toBe('2026-11-23T12:00:00Z');
   });
 });

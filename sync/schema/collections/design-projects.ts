@@ -16,6 +16,8 @@ export const DESIGN_HISTORY_KINDS = [
   'purchase_orders_created',
   'occurrence_created',
   'design_change_refused',
+  /** A request on the project (release, review…) the server refused; the note says why. */
+  'action_refused',
 ] as const;
 export type DesignHistoryKind = (typeof DESIGN_HISTORY_KINDS)[number];
 

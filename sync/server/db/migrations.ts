@@ -1,4 +1,5 @@
 import type { Database } from './database.ts';
+import { designMigration } from './migration-002-design.ts';
 
 /**
  * One list of migrations for PostgreSQL and PGlite alike. Append only: a released migration never changes.
@@ -90,6 +91,7 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  designMigration,
 ];
 
 export async function migrate(db: Database): Promise<number> {

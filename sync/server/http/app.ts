@@ -5,6 +5,7 @@ import type { ServerContext } from './context.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerAuthRoutes } from './routes-auth.ts';
+import { registerDesignRoutes } from './routes-design.ts';
 import { registerErrorRoutes } from './routes-errors.ts';
 import { registerIntegrationRoutes } from './routes-integration.ts';
 import { registerOpsRoutes } from './routes-ops.ts';
@@ -58,5 +59,6 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   registerIntegrationRoutes(app, ctx);
   registerPosRoutes(app, ctx);
   registerStationGroupRoutes(app, ctx);
+  registerDesignRoutes(app, ctx);
   return app;
 }

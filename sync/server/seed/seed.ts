@@ -3,6 +3,7 @@ import { hashSecret } from '../auth/secrets.ts';
 import type { Database } from '../db/database.ts';
 import { lockStoreSequence, writeDocuments, type DocumentWrite } from '../db/documents.ts';
 import { demoProduct } from './catalogue.ts';
+import { seedDesign } from './design-seed.ts';
 import { DEMO_STORES, PRODUCT_GROUPS, demoCustomers, demoMasterData, groupId, type DemoStore } from './demo-data.ts';
 
 const CHUNK = 5_000;
@@ -52,6 +53,7 @@ async function seedStore(db: Database, store: DemoStore): Promise<void> {
   await writeAll(db, store.code, 'masterdata', [...groups, ...places, ...master]);
   await seedProducts(db, store.code, store.productCount);
   if (store.withMasterData) await writeAll(db, store.code, 'customers', demoCustomers(store.code));
+  await seedDesign(db, store.code, store.taxId);
 }
 
 /** Products 1…count of a store (existing ones are rewritten in place); benchmarks use it for 100,000. */

@@ -4,6 +4,8 @@ import { loadDocuments, loadDocumentsByField, lockStoreSequence, writeDocuments,
 import { openQuarantined, quarantine, resolveQuarantine, type QuarantineEntry } from '../db/quarantine.ts';
 import { BUSINESS_RULES, type Refusal } from '../rules/index.ts';
 import { applyStockEffects } from '../rules/stock-effects.ts';
+import { applyDesignActions } from '../design/actions.ts';
+import { armCustomerExport } from '../design/jobs-queue.ts';
 import { sameDocument } from './stable-json.ts';
 
 export interface WriteRow {
@@ -133,9 +135,36 @@ export async function writeBatchIn(tx: Queryable, options: WriteOptions, rows: r
       references.get(collection)?.set(id, asStored(doc));
     }
   }
+  // Design requests are guarded against the project's state in upload order; a refused one is kept aside too.
+  if (collection === 'designActions') await refuseDesignActions(tx, options, accepted, current, refused, outcome);
   await quarantine(tx, storeId, collection, refused);
   await resolveQuarantine(tx, storeId, collection, outcome.written);
   outcome.seq = await writeDocuments(tx, storeId, collection, accepted);
   if (collection === 'sales') await applyStockEffects(tx, storeId, accepted, current);
+  if (collection === 'customers' && outcome.written.length > 0) await armCustomerExport(tx, storeId);
   return outcome;
+}
+
+async function refuseDesignActions(
+  tx: Queryable,
+  options: WriteOptions,
+  accepted: DocumentWrite[],
+  current: ReadonlyMap<string, StoredDocument>,
+  refused: QuarantineEntry[],
+  outcome: WriteOutcome,
+): Promise<void> {
+  // A request refused before and sent again unchanged is checked again, but not announced twice.
+  const open = await openQuarantined(tx, options.storeId, 'designActions', accepted.map((write) => write.id));
+  const refusedBefore = new Set(accepted.filter((write) => open.has(write.id) && sameDocument(open.get(write.id)!, { ...write.data, _deleted: write.deleted })).map((write) => write.id));
+  const refusals = await applyDesignActions(tx, options.storeId, accepted, current, refusedBefore);
+  if (refusals.size === 0) return;
+  const kept = accepted.filter((write) => !refusals.has(write.id));
+  for (const write of accepted) {
+    const refusal = refusals.get(write.id);
+    if (!refusal) continue;
+    refused.push({ documentId: write.id, stationId: write.stationId ?? options.sourceStationId ?? null, reason: refusal.reason, message: refusal.message, document: { ...write.data, _deleted: write.deleted } });
+    outcome.quarantined.push({ id: write.id, refusal });
+  }
+  accepted.splice(0, accepted.length, ...kept);
+  outcome.written.splice(0, outcome.written.length, ...outcome.written.filter((id) => !refusals.has(id)));
 }

@@ -1,0 +1,83 @@
+import type { DesignEnvironmentDoc, DesignHistoryEntry, DesignProject, DesignProjectStage, PurchaseOrder } from '../../schema/index.ts';
+import type { Queryable } from '../db/database.ts';
+import { loadDocuments, loadDocumentsByField, writeDocuments, type DocumentWrite, type StoredDocument } from '../db/documents.ts';
+
+/**
+ * The design documents one write touches, loaded set-based once, changed in memory in order, and
+ * written back with one statement per collection — inside the caller's transaction, which holds the
+ * store's sequence lock.
+ */
+export class DesignState {
+  readonly projects = new Map<string, DesignProject>();
+  readonly environments = new Map<string, DesignEnvironmentDoc>();
+  readonly purchaseOrders: PurchaseOrder[] = [];
+  private readonly changedProjects = new Set<string>();
+  private readonly changedEnvironments = new Set<string>();
+
+  constructor(readonly storeId: string, readonly now: string) {}
+
+  /** Environments by id and every project they or `projectIds` name, with all those projects' environments. */
+  async load(tx: Queryable, projectIds: readonly string[], environmentIds: readonly string[]): Promise<void> {
+    const envs = await loadDocuments(tx, this.storeId, 'designEnvironments', environmentIds);
+    const allProjects = new Set(projectIds);
+    for (const env of live(envs)) allProjects.add(String(env.data.projectId));
+    const projects = await loadDocuments(tx, this.storeId, 'designProjects', [...allProjects]);
+    const siblings = await loadDocumentsByField(tx, this.storeId, 'designEnvironments', ['projectId'], [...allProjects]);
+    for (const project of live(projects)) this.projects.set(project.id, project.data as unknown as DesignProject);
+    for (const env of [...live(envs), ...live(siblings)]) this.environments.set(env.id, env.data as unknown as DesignEnvironmentDoc);
+  }
+
+  environmentsOf(projectId: string): DesignEnvironmentDoc[] {
+    return [...this.environments.values()].filter((env) => env.projectId === projectId);
+  }
+
+  putProject(project: DesignProject): void {
+    const stage = deriveProjectStage(project);
+    this.projects.set(project.id, { ...project, stage, updatedAt: this.now });
+    this.changedProjects.add(project.id);
+  }
+
+  putEnvironment(env: DesignEnvironmentDoc): void {
+    this.environments.set(env.id, { ...env, updatedAt: this.now });
+    this.changedEnvironments.add(env.id);
+  }
+
+  /** Adds a history entry to the project (kept to the schema's 2,000 newest). */
+  history(projectId: string, entry: Omit<DesignHistoryEntry, 'at'>): void {
+    const project = this.projects.get(projectId);
+    if (!project) return;
+    const note = entry.note && entry.note.length > 500 ? `${entry.note.slice(0, 497)}...` : entry.note;
+    const history = [...project.history, { at: this.now, ...entry, ...(note ? { note } : {}) }].slice(-2000);
+    this.putProject({ ...project, history });
+  }
+
+  async save(tx: Queryable): Promise<void> {
+    const writesOf = <T extends { id: string }>(ids: Iterable<string>, map: Map<string, T>): DocumentWrite[] =>
+      [...ids].map((id) => ({ id, stationId: null, data: map.get(id) as unknown as Record<string, unknown>, deleted: false }));
+    await writeDocuments(tx, this.storeId, 'designProjects', writesOf(this.changedProjects, this.projects));
+    await writeDocuments(tx, this.storeId, 'designEnvironments', writesOf(this.changedEnvironments, this.environments));
+    await writeDocuments(
+      tx,
+      this.storeId,
+      'purchaseOrders',
+      this.purchaseOrders.map((order) => ({ id: order.id, stationId: null, data: order as unknown as Record<string, unknown>, deleted: false })),
+    );
+  }
+}
+
+function live(found: Map<string, StoredDocument>): StoredDocument[] {
+  return [...found.values()].filter((doc) => !doc.deleted);
+}
+
+/** The project's stage follows from its contract and review (DES-12, DES-13). */
+export function deriveProjectStage(project: DesignProject): DesignProjectStage {
+  if (project.reviewFinishedAt) return 'reviewed';
+  if (project.reviewStartedAt) return 'reviewing';
+  if (project.contract?.status === 'released') return 'released';
+  if (project.contract) return 'converted';
+  return 'negotiating';
+}
+
+export function clip(text: string, max = 500): string {
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
+}

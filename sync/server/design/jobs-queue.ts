@@ -1,0 +1,40 @@
+import type { Queryable } from '../db/database.ts';
+
+export type JobKind = 'create_project' | 'create_environment' | 'export_customers' | 'import_legacy';
+
+export interface JobRequest {
+  kind: JobKind;
+  /** With the kind, the job's id: asking again for the same work re-arms the job instead of doubling it. */
+  key: string;
+  payload: Record<string, string>;
+}
+
+/**
+ * Re-arming a job that is running makes it pending again: the run in progress cannot close it
+ * (the runner only closes the claim it holds), so the work runs once more with the newest data.
+ */
+/** Queues portal calls in the caller's transaction, so they exist exactly when the change committed. */
+export async function enqueueJobs(tx: Queryable, storeId: string, jobs: readonly JobRequest[]): Promise<void> {
+  if (jobs.length === 0) return;
+  await tx.query(
+    `INSERT INTO design_jobs (id, store_id, kind, payload)
+     SELECT j.id, $1, j.kind, j.payload::jsonb FROM unnest($2::text[], $3::text[], $4::text[]) AS j(id, kind, payload)
+     ON CONFLICT (id) DO UPDATE SET payload = excluded.payload, status = 'pending', attempts = 0, next_at = now(), last_error = NULL, finished_at = NULL`,
+    [storeId, jobs.map((job) => `${storeId}:${job.kind}:${job.key}`), jobs.map((job) => job.kind), jobs.map((job) => JSON.stringify(job.payload))],
+  );
+}
+
+/**
+ * A customer created or changed in the store system is made available to the design software
+ * (DES-03). One job per store walks the customers changed since the last export, so a batch of
+ * 10,000 customers costs one tiny statement here; nothing is queued without a portal account.
+ */
+export async function armCustomerExport(tx: Queryable, storeId: string): Promise<void> {
+  await tx.query(
+    `INSERT INTO design_jobs (id, store_id, kind, payload)
+     SELECT $1 || ':export_customers', $1, 'export_customers', '{}'::jsonb
+      WHERE EXISTS (SELECT 1 FROM design_portal_accounts WHERE store_id = $1)
+     ON CONFLICT (id) DO UPDATE SET status = 'pending', attempts = 0, next_at = now(), last_error = NULL, finished_at = NULL`,
+    [storeId],
+  );
+}
