@@ -50,6 +50,24 @@ export async function readChangesJson(db: Queryable, scope: ReadScope, since: nu
   return { json: rows.map((row) => row.doc), lastSeq: last ? Number(last.seq) : null };
 }
 
+/**
+ * The same page as readChangesJson, joined into one JSON array body by PostgreSQL: one result row
+ * instead of one per document, which on PGlite roughly halves the server's CPU per pulled page.
+ */
+export async function readChangesPage(db: Queryable, scope: ReadScope, since: number, limit: number): Promise<{ json: string; count: number; lastSeq: number | null }> {
+  const [row] = await db.query<{ docs: string | null; count: number | string; last_seq: number | string | null }>(
+    `SELECT string_agg(page.doc, ',' ORDER BY page.seq) AS docs, count(*) AS count, max(page.seq) AS last_seq
+       FROM (SELECT (data || jsonb_build_object('_deleted', deleted))::text AS doc, seq
+               FROM documents
+              WHERE store_id = $1 AND collection = $2 AND seq > $3 AND ($4::text IS NULL OR station_id = $4)
+              ORDER BY seq
+              LIMIT $5) AS page`,
+    [scope.storeId, scope.collection, since, scope.stationId, limit],
+  );
+  const count = Number(row?.count ?? 0);
+  return { json: `[${row?.docs ?? ''}]`, count, lastSeq: count > 0 && row?.last_seq !== null ? Number(row?.last_seq) : null };
+}
+
 export async function maxSeq(db: Queryable, storeId: string, collection: CollectionName): Promise<number> {
   const rows = await db.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM documents WHERE store_id = $1 AND collection = $2', [storeId, collection]);
   return Number(rows[0]?.seq ?? 0);
@@ -76,6 +94,16 @@ export async function loadDocumentsByField(db: Queryable, storeId: string, colle
   );
   for (const row of rows) found.set(row.id, { id: row.id, seq: Number(row.seq), stationId: row.station_id, data: row.data, deleted: row.deleted });
   return found;
+}
+
+/** Products by sku, through the documents_product_sku index (the path is literal so the planner can use it). */
+export async function loadProductsBySku(db: Queryable, storeId: string, skus: readonly string[]): Promise<StoredDocument[]> {
+  if (skus.length === 0) return [];
+  const rows = await db.query<{ id: string; seq: number; station_id: string | null; data: Record<string, unknown>; deleted: boolean }>(
+    "SELECT id, seq, station_id, data, deleted FROM documents WHERE store_id = $1 AND collection = 'products' AND data ->> 'sku' = ANY($2::text[])",
+    [storeId, [...new Set(skus)]],
+  );
+  return rows.map((row) => ({ id: row.id, seq: Number(row.seq), stationId: row.station_id, data: row.data, deleted: row.deleted }));
 }
 
 /**

@@ -7,6 +7,9 @@ export const designMigration = {
   version: 2,
   name: 'design',
   sql: `
+    -- Design items name store products by sku (DES-06): every portal event looks them up, so the
+    -- lookup must not read through a 100,000-product catalogue.
+    CREATE INDEX documents_product_sku ON documents (store_id, (data ->> 'sku')) WHERE collection = 'products';
     -- One portal account per store (DES-01). The secret signs and verifies, so it is kept usable (plain).
     CREATE TABLE design_portal_accounts (
       store_id text PRIMARY KEY REFERENCES stores(id),
