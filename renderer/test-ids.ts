@@ -25,6 +25,8 @@ export const TEST_IDS = {
     sendNow: 'send-now',
     lastSync: 'last-sync',
     lastError: 'last-error',
+    /** The "offline session" badge: present while the session was opened with the local verifier. */
+    offlineSession: 'offline-session',
     storageError: 'storage-error',
     userMenu: 'user-menu',
     logout: 'logout',
@@ -177,6 +179,122 @@ export const TEST_IDS = {
       /** Station group select of a row (POS-08). */
       group: 'pos-monitor-group',
       unreachable: 'pos-monitor-unreachable',
+      /** Registering a new station group (POS-04). */
+      newGroupName: 'pos-monitor-new-group-name',
+      newGroupSave: 'pos-monitor-new-group-save',
+    },
+  },
+  /** Design projects (issue 4). Rows carry ids and states in data-* attributes. */
+  design: {
+    nav: {
+      projects: 'nav-design-projects',
+      link: 'nav-design-link',
+      portal: 'nav-design-portal',
+      /** `data-count` = open notices */
+      notices: 'nav-design-notices',
+    },
+    /** In-app notice (toast and list): `data-environment-id`, `data-revision`, `data-done` */
+    notice: 'design-notice',
+    noticeOpen: 'design-notice-open',
+    noticeDismiss: 'design-notice-dismiss',
+    projects: {
+      /** `data-project-id`, `data-stage`, `data-pending` */
+      row: 'design-project-row',
+      add: 'design-project-add',
+      name: 'design-project-name',
+      customer: 'design-project-customer',
+      /** Optional: links a legacy design project (DES-15). */
+      legacyId: 'design-project-legacy-id',
+      save: 'design-project-save',
+      error: 'design-project-error',
+    },
+    project: {
+      /** `data-project-id`, `data-stage`, `data-contract` */
+      page: 'design-project',
+      stage: 'design-project-stage',
+      back: 'design-project-back',
+      newEnvironmentName: 'design-new-environment-name',
+      newEnvironment: 'design-new-environment',
+      /** `data-environment-id`, `data-status`, `data-outdated`, `data-stage`, `data-versions` */
+      environment: 'design-environment-card',
+      environmentOpen: 'design-environment-open',
+      refresh: 'design-environment-refresh',
+      legacyId: 'design-legacy-id',
+      legacyLink: 'design-legacy-link',
+      release: 'design-release-contract',
+      review: 'design-open-review',
+      /** `data-kind`, `data-environment-id`, `data-version` */
+      history: 'design-history-entry',
+      /** `data-order-id`, `data-supplier`, `data-total-cents` */
+      purchaseOrder: 'design-purchase-order',
+      error: 'design-project-action-error',
+    },
+    environment: {
+      /** `data-environment-id`, `data-outdated`, `data-stage` */
+      page: 'design-environment',
+      back: 'design-environment-back',
+      tabItems: 'design-tab-items',
+      tabVersions: 'design-tab-versions',
+      tabApprove: 'design-tab-approve',
+      tabHistory: 'design-tab-history',
+      outdated: 'design-outdated',
+      update: 'design-update',
+      /** `data-item-id`, `data-origin`, `data-code`, `data-quantity`, `data-total-cents`, `data-pending` */
+      item: 'design-item',
+      itemRemove: 'design-item-remove',
+      itemDescription: 'design-item-description',
+      itemQuantity: 'design-item-quantity',
+      itemPrice: 'design-item-price',
+      itemAdd: 'design-item-add',
+      /** `data-cents` */
+      total: 'design-total',
+      /** `data-number`, `data-newest`, `data-converted`, `data-design-id`, `data-after-conversion` */
+      version: 'design-version',
+      openDesign: 'design-open-software',
+      openLink: 'design-open-link',
+      approve: 'design-approve',
+      /** `data-state` = none | waiting | refused | approved, `data-code` */
+      approval: 'design-approval',
+      refusal: 'design-refusal',
+      occurrenceSource: 'design-occurrence-source',
+      occurrenceCreate: 'design-occurrence-create',
+      error: 'design-environment-error',
+    },
+    update: {
+      modal: 'design-update-modal',
+      /** `data-kind`, `data-key` */
+      change: 'design-update-change',
+      confirm: 'design-update-confirm',
+    },
+    review: {
+      /** `data-released`, `data-stage` */
+      page: 'design-review',
+      /** The forced update on the reviewer's first access. */
+      mandatory: 'design-review-mandatory',
+      mandatoryUpdate: 'design-review-mandatory-update',
+      /** `data-environment-id`, `data-changed-after-conversion`, `data-outdated` */
+      environment: 'design-review-environment',
+      start: 'design-review-start',
+      finish: 'design-review-finish',
+      error: 'design-review-error',
+    },
+    link: {
+      /** `data-status` = unlinked | linked | relink */
+      status: 'design-link-status',
+      login: 'design-link-login',
+      password: 'design-link-password',
+      submit: 'design-link-submit',
+      error: 'design-link-error',
+    },
+    portal: {
+      taxId: 'design-portal-tax-id',
+      accountId: 'design-portal-account-id',
+      url: 'design-portal-url',
+      submit: 'design-portal-submit',
+      /** Shown once after registering. */
+      secret: 'design-portal-secret',
+      current: 'design-portal-current',
+      error: 'design-portal-error',
     },
   },
 } as const;

@@ -16,7 +16,7 @@ export const posEn: PosMessages = {
     posGroup: 'Point of sale',
     reportsGroup: 'Reports',
   },
-  keys: 'Keys: F2 search · F4 seller · F6 customer · F9 pay · F8 new sale · Esc clear search',
+  keys: 'Keys: F2 search · F4 seller · F6 customer · F9 pay · F8 new sale · F3 cancel sale · F7 exchange · F10 send now · Esc clear search',
   sale: {
     title: 'Sale',
     exchangeTitle: 'Exchange — new sale',
@@ -160,7 +160,7 @@ export const posEn: PosMessages = {
     at: 'When',
     empty: 'No integration errors. Everything this station sent was accepted.',
     offline: 'The server is out of reach: the error list cannot be read now. Try again when the connection is back.',
-    collections: { sales: 'sale', cashMovements: 'cash movement', auditEvents: 'audit', customers: 'customer', products: 'product', masterdata: 'master data' },
+    collections: { sales: 'sale', cashMovements: 'cash movement', auditEvents: 'audit', customers: 'customer', products: 'product', masterdata: 'master data', designActions: 'design request' },
     hints: {
       unknown_reference: 'An item, seller or record it uses no longer exists on the server. Ask the back office to restore it, then click Retry.',
       inactive_reference: 'An item or record it uses is inactive on the server. Ask the back office to reactivate it, then click Retry.',
@@ -169,6 +169,7 @@ export const posEn: PosMessages = {
       totals_mismatch: "The amounts differ from the server's prices and promotions. Check with the back office; once the record is fixed, click Retry.",
       invalid_tax_id: 'The CPF/CNPJ is invalid. Correct the record and try again.',
       outdated_version: 'Someone else changed the record. Refresh and make the change again.',
+      not_permitted: 'Your role does not allow this request. Ask a user with the right role (or the admin).',
     },
     reasons: {
       unknown_reference: 'unknown reference',
@@ -178,6 +179,7 @@ export const posEn: PosMessages = {
       totals_mismatch: 'totals do not match',
       invalid_tax_id: 'invalid CPF/CNPJ',
       outdated_version: 'outdated version',
+      not_permitted: 'not allowed for the role',
     },
   },
   audit: {
@@ -220,6 +222,7 @@ export const posEn: PosMessages = {
     count: 'Records',
     refresh: 'Refresh',
     hint: 'Use these figures to size station disks: usage grows with the catalogue and the sales kept.',
+    collections: { products: 'Products', masterdata: 'Master data (sellers, payments, promotions…)', customers: 'Customers', sales: 'Sales', cashMovements: 'Cash movements', auditEvents: 'Audit events' },
   },
   monitor: {
     title: 'Station monitor',
@@ -238,6 +241,11 @@ export const posEn: PosMessages = {
     unreachable: 'The server is out of reach: the monitor shows the last reading and refreshes by itself once it is back.',
     changeGroup: 'Change group',
     groupChanged: 'Station moved to group {{group}}. It receives the new price table and promotions on its next sync.',
+    newGroup: 'Register group',
+    newGroupName: 'Name of the new station group',
+    groupNameRequired: 'Type a name with letters or digits for the group.',
+    groupExists: 'A group called “{{name}}” already exists. Pick it in the Group column or use another name.',
+    groupCreated: 'Station group “{{name}}” registered. It shows in the Group column as soon as it reaches this station, in a few seconds.',
   },
   errorCodes: {
     not_ready: 'The point of sale is still loading. Wait a moment and try again.',

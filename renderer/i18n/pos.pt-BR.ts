@@ -15,7 +15,7 @@ export const posPtBR = {
     posGroup: 'Frente de caixa',
     reportsGroup: 'Consultas',
   },
-  keys: 'Atalhos: F2 buscar · F4 vendedor · F6 cliente · F9 pagar · F8 nova venda · Esc limpar busca',
+  keys: 'Atalhos: F2 buscar · F4 vendedor · F6 cliente · F9 pagar · F8 nova venda · F3 cancelar venda · F7 troca · F10 enviar agora · Esc limpar busca',
   sale: {
     title: 'Venda',
     exchangeTitle: 'Troca — nova venda',
@@ -159,7 +159,7 @@ export const posPtBR = {
     at: 'Quando',
     empty: 'Nenhum erro de integração. Tudo o que esta estação enviou foi aceito.',
     offline: 'Sem conexão com o servidor: a lista de erros não pode ser consultada agora. Tente quando a conexão voltar.',
-    collections: { sales: 'venda', cashMovements: 'movimento de caixa', auditEvents: 'auditoria', customers: 'cliente', products: 'produto', masterdata: 'cadastro' },
+    collections: { sales: 'venda', cashMovements: 'movimento de caixa', auditEvents: 'auditoria', customers: 'cliente', products: 'produto', masterdata: 'cadastro', designActions: 'pedido de projeto' },
     hints: {
       unknown_reference: 'Um item, vendedor ou cadastro usado não existe mais no servidor. Peça à retaguarda para restaurá-lo e clique em Tentar de novo.',
       inactive_reference: 'Um item ou cadastro usado está inativo no servidor. Peça à retaguarda para reativá-lo e clique em Tentar de novo.',
@@ -168,6 +168,7 @@ export const posPtBR = {
       totals_mismatch: 'Os valores não conferem com os preços e promoções do servidor. Confira com a retaguarda; corrigido o cadastro, clique em Tentar de novo.',
       invalid_tax_id: 'O CPF/CNPJ informado é inválido. Corrija o cadastro e tente de novo.',
       outdated_version: 'O registro foi alterado por outra pessoa. Atualize e refaça a alteração.',
+      not_permitted: 'Seu perfil não permite este pedido. Peça a um usuário com o perfil certo (ou ao administrador).',
     },
     reasons: {
       unknown_reference: 'referência inexistente',
@@ -177,6 +178,7 @@ export const posPtBR = {
       totals_mismatch: 'totais não conferem',
       invalid_tax_id: 'CPF/CNPJ inválido',
       outdated_version: 'versão desatualizada',
+      not_permitted: 'não permitido para o perfil',
     },
   },
   audit: {
@@ -219,6 +221,7 @@ export const posPtBR = {
     count: 'Registros',
     refresh: 'Atualizar',
     hint: 'Use estes números para dimensionar o disco das estações: o uso cresce com o catálogo e com as vendas guardadas.',
+    collections: { products: 'Produtos', masterdata: 'Cadastros (vendedores, pagamentos, promoções…)', customers: 'Clientes', sales: 'Vendas', cashMovements: 'Movimentos de caixa', auditEvents: 'Auditoria' },
   },
   monitor: {
     title: 'Monitor de estações',
@@ -237,6 +240,11 @@ export const posPtBR = {
     unreachable: 'Sem conexão com o servidor: o monitor mostra a última leitura. Ele volta a atualizar sozinho.',
     changeGroup: 'Mudar grupo',
     groupChanged: 'Estação movida para o grupo {{group}}. Ela recebe a nova tabela de preços e promoções na próxima sincronização.',
+    newGroup: 'Cadastrar grupo',
+    newGroupName: 'Nome do novo grupo de estações',
+    groupNameRequired: 'Digite um nome com letras ou números para o grupo.',
+    groupExists: 'Já existe um grupo chamado «{{name}}». Escolha-o na coluna Grupo ou use outro nome.',
+    groupCreated: 'Grupo de estações «{{name}}» cadastrado. Ele aparece na coluna Grupo assim que chegar a esta estação, em alguns segundos.',
   },
   errorCodes: {
     not_ready: 'A frente de caixa ainda está carregando. Aguarde um instante e tente de novo.',

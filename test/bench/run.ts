@@ -172,7 +172,7 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
+main().then(async (code) => Math.max(code, await (await import('./pos/run.ts')).runPosBench())).then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`Benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

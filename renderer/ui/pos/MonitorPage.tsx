@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { IntegrationError, StationStatus } from '../../../sync/schema/index.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { useCore } from '../core-context.tsx';
+import { NewStationGroup } from './NewStationGroup.tsx';
 import { usePosContext, usePosErrorText } from './pos-context.tsx';
 import { useDateTime } from './use-money.ts';
 
@@ -57,6 +58,7 @@ export function MonitorPage() {
         <Text size="xs" c="dimmed">{t('pos.monitor.refreshing', { seconds: REFRESH_SECONDS })}</Text>
       </Group>
       {unreachable && <Alert color="gray" data-testid={ids.unreachable}>{t('pos.monitor.unreachable')}</Alert>}
+      <NewStationGroup />
       <Table striped>
         <Table.Thead>
           <Table.Tr>

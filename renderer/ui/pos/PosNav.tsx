@@ -1,4 +1,4 @@
-import { NavLink } from '@mantine/core';
+import { Kbd, NavLink } from '@mantine/core';
 import { IconActivity, IconArrowsExchange, IconCash, IconChartBar, IconDatabase, IconExclamationCircle, IconList, IconReceipt, IconReceiptOff, IconShieldCheck, IconArrowBackUp, IconCashRegister } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../../../sync/schema/index.ts';
@@ -13,6 +13,7 @@ import { SaleWorkspace } from './SaleWorkspace.tsx';
 import { StationQueryPage } from './StationQueryPage.tsx';
 import { StoragePage } from './StoragePage.tsx';
 import { SummaryPage } from './SummaryPage.tsx';
+import { hotkeyOf, usePosHotkeys } from './use-pos-hotkeys.ts';
 
 const POS_PAGES = ['sale', 'cancelSale', 'exchange', 'cancelExchange', 'cash', 'query', 'summary', 'errors', 'audit', 'storage', 'monitor'] as const;
 export type PosPage = (typeof POS_PAGES)[number];
@@ -49,9 +50,21 @@ export function PosNav({ roles, page, onOpen }: { roles: readonly Role[]; page: 
   const { t } = useTranslation();
   const pages = posPagesFor(roles);
   const sells = pages.includes('sale');
+  usePosHotkeys(pages, onOpen);
   const link = (p: PosPage) => {
     const Icon = ICONS[p];
-    return <NavLink key={p} label={t(`pos.nav.${p}`)} leftSection={<Icon size={16} />} active={page === p} onClick={() => onOpen(p)} data-testid={TEST_IDS.pos.nav[p]} />;
+    const key = hotkeyOf(p);
+    return (
+      <NavLink
+        key={p}
+        label={t(`pos.nav.${p}`)}
+        leftSection={<Icon size={16} />}
+        rightSection={key ? <Kbd size="xs">{key}</Kbd> : undefined}
+        active={page === p}
+        onClick={() => onOpen(p)}
+        data-testid={TEST_IDS.pos.nav[p]}
+      />
+    );
   };
   return (
     <>

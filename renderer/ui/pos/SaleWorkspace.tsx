@@ -1,14 +1,16 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ActionIcon, Alert, Badge, Box, Button, Group, NativeSelect, NumberInput, Paper, ScrollArea, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconBarcode, IconTrash } from '@tabler/icons-react';
+import { useDebouncedValue } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { formatTaxId, ruleMessage, type CartLine } from '../../../sync/rules/index.ts';
 import type { Customer } from '../../../sync/schema/index.ts';
 import { quoteSale, customerTaxIdProblem, type PaymentInput, type ReturnedItem } from '../../core/pos/sale-draft.ts';
 import type { RecordedSale } from '../../core/pos/pos.ts';
-import type { ProductRow } from '../../core/product-index.ts';
+import type { ProductIndex, ProductRow } from '../../core/product-index.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { useCore } from '../core-context.tsx';
+import { loadOpenCart, saveOpenCart } from './open-cart.ts';
 import { usePosContext, usePosErrorText } from './pos-context.tsx';
 import { PaymentModal } from './PaymentModal.tsx';
 import { Receipt } from './Receipt.tsx';
@@ -16,6 +18,14 @@ import { useMoney } from './use-money.ts';
 
 const ids = TEST_IDS.pos;
 const SUGGESTIONS = 8;
+/** Longer than the gap between a scanner's keystrokes, shorter than a person notices. */
+const SUGGEST_AFTER_MS = 150;
+
+function suggestionsFor(products: ProductIndex, text: string): ProductRow[] {
+  const { code } = splitQuantity(text);
+  if (code.length < 2) return [];
+  return products.search(code).filter((p) => p.active).slice(0, SUGGESTIONS);
+}
 
 export interface ExchangeInput {
   originalSaleId: string;
@@ -40,12 +50,14 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
   const { t, i18n } = useTranslation();
   const money = useMoney();
   const errorText = usePosErrorText();
-  const [lines, setLines] = useState<CartLine[]>([]);
+  // An exchange starts from its own screen; a plain sale picks up the cart left open (open-cart.ts).
+  const [restored] = useState(() => (exchange ? null : loadOpenCart()));
+  const [lines, setLines] = useState<CartLine[]>(restored?.lines ?? []);
   const [scan, setScan] = useState('');
   const [scanError, setScanError] = useState<string | null>(null);
   const [highlight, setHighlight] = useState(0);
-  const [sellerId, setSellerId] = useState('');
-  const [taxId, setTaxId] = useState('');
+  const [sellerId, setSellerId] = useState(restored?.sellerId ?? '');
+  const [taxId, setTaxId] = useState(restored?.taxId ?? '');
   const [paying, setPaying] = useState(false);
   const [busy, setBusy] = useState(false);
   const [payError, setPayError] = useState<string | null>(null);
@@ -60,17 +72,22 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
   }, [catalog, sellerId]);
 
   useEffect(() => {
+    if (!exchange) saveOpenCart(recorded ? null : { lines, sellerId, taxId });
+  }, [exchange, recorded, lines, sellerId, taxId]);
+
+  useEffect(() => {
     const collection = core.customers();
     if (!collection) return;
     const sub = collection.find().$.subscribe((docs) => setCustomers(docs.map((d) => d.toJSON() as Customer)));
     return () => sub.unsubscribe();
   }, [core]);
 
-  const suggestions = useMemo<ProductRow[]>(() => {
-    const { code } = splitQuantity(scan);
-    if (code.length < 2) return [];
-    return core.products.search(code).filter((p) => p.active).slice(0, SUGGESTIONS);
-  }, [core.products, scan]);
+  // A scanner types 13 digits in a burst and each search scans the whole index (tens of ms on 100k
+  // products, see test/bench/pos): suggestions wait for a pause, Enter looks the code up directly.
+  const [settledScan] = useDebouncedValue(scan, SUGGEST_AFTER_MS);
+  const settledSuggestions = useMemo<ProductRow[]>(() => suggestionsFor(core.products, settledScan), [core.products, settledScan]);
+  // Cleared input (a product just added) hides the list at once, without waiting for the pause.
+  const suggestions = splitQuantity(scan).code.length < 2 ? [] : settledSuggestions;
 
   const lookup = (id: string) => {
     const row = core.products.get(id);
@@ -103,7 +120,8 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
   function submitScan() {
     const { quantity, code } = splitQuantity(scan);
     if (!code) return;
-    const product = core.products.findByCode(code) ?? suggestions[highlight];
+    // Enter before the suggestions caught up with the typing picks from the current text.
+    const product = core.products.findByCode(code) ?? (settledScan === scan ? suggestions : suggestionsFor(core.products, scan))[highlight];
     if (!product) {
       setScanError(t('pos.sale.notFound', { code }));
       return;
@@ -142,6 +160,7 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
       const result = exchange
         ? await pos.recordExchange({ ...draft, payments, exchange })
         : await pos.recordSale({ ...draft, payments });
+      if (!exchange) saveOpenCart(null);
       setPaying(false);
       setRecorded(result);
     } catch (error) {

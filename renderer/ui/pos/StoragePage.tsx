@@ -64,7 +64,7 @@ export function StoragePage() {
         <Table.Tbody>
           {counts.map(([name, count]) => (
             <Table.Tr key={name} data-testid={ids.collection} data-collection={name} data-count={count}>
-              <Table.Td>{name}</Table.Td>
+              <Table.Td>{t(`pos.storage.collections.${name}`, { defaultValue: name })}</Table.Td>
               <Table.Td ta="right">{new Intl.NumberFormat(locale).format(count)}</Table.Td>
             </Table.Tr>
           ))}

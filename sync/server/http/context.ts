@@ -10,4 +10,6 @@ export interface ServerContext {
   version: string;
   /** Devices whose stream is open right now, by station id (for the monitor's online flag). */
   openStreams: Map<string, number>;
+  /** A station without a heartbeat for longer than this (and no open stream) shows offline; default ONLINE_WINDOW_SECONDS. */
+  stationOnlineSeconds?: number;
 }

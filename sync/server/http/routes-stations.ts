@@ -5,6 +5,7 @@ import { authenticate, sessionOf } from './authenticate.ts';
 import type { ServerContext } from './context.ts';
 import { ApiProblem, problems } from './problem.ts';
 
+/** Two missed heartbeats (the station beats every 30 s) before the monitor calls it offline. */
 export const ONLINE_WINDOW_SECONDS = 60;
 
 const heartbeatSchema = {
@@ -40,7 +41,7 @@ export function registerStationRoutes(app: FastifyInstance, ctx: ServerContext):
       `SELECT id, code, name, group_id, device_key_hash IS NOT NULL AS paired, last_contact,
               coalesce(last_contact > now() - make_interval(secs => $2), false) AS recent, pending_uploads, app_version, last_error
          FROM stations WHERE store_id = $1 ORDER BY code`,
-      [session.store.id, ONLINE_WINDOW_SECONDS],
+      [session.store.id, ctx.stationOnlineSeconds ?? ONLINE_WINDOW_SECONDS],
     );
     return rows.map((row) => ({
       id: row.id,

@@ -20,6 +20,8 @@ export interface StartOptions {
   seedDemo?: boolean;
   logLevel?: string;
   rateLimit?: false | Partial<RateLimits>;
+  /** Seconds without a heartbeat before the monitor shows a station offline (POS-13). Default: BALCAO_STATION_ONLINE_SECONDS or 60. */
+  stationOnlineSeconds?: number;
 }
 
 export interface RunningServer {
@@ -33,6 +35,7 @@ export interface RunningServer {
 }
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const onlineSeconds = stationOnlineSeconds(options.stationOnlineSeconds);
   const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
   const db = await openDatabase(databaseUrl ? { databaseUrl } : { dataDir: options.dataDir ?? defaultDataDir() });
   try {
@@ -40,7 +43,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const seeded = (options.seedDemo ?? db.kind === 'pglite') ? await seedDemo(db) : false;
     const hub = new ChangeHub(db);
     await hub.start();
-    const ctx: ServerContext = { db, hub, metrics: createMetrics(), version: packageVersion(), openStreams: new Map() };
+    const ctx: ServerContext = { db, hub, metrics: createMetrics(), version: packageVersion(), openStreams: new Map(), stationOnlineSeconds: onlineSeconds };
     const rateLimit = options.rateLimit === false ? false : { ...DEFAULT_RATE_LIMITS, ...options.rateLimit };
     const app = await buildApp(ctx, { logLevel: options.logLevel ?? process.env.LOG_LEVEL ?? (process.env.VITEST ? 'warn' : 'info'), rateLimit });
     const port = options.port ?? Number(process.env.PORT ?? 4010);
@@ -69,4 +72,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     await db.close().catch(() => undefined);
     throw error;
   }
+}
+
+function stationOnlineSeconds(option: number | undefined): number | undefined {
+  const value = option ?? (process.env.BALCAO_STATION_ONLINE_SECONDS ? Number(process.env.BALCAO_STATION_ONLINE_SECONDS) : undefined);
+  if (value === undefined) return undefined;
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`The station offline threshold must be a positive number of seconds, not ${String(value)} (BALCAO_STATION_ONLINE_SECONDS or stationOnlineSeconds).`);
+  return value;
 }

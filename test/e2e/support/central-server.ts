@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, type RunningServer } from '../../../sync/server/node/start.ts';
+import { startServer, type RunningServer, type StartOptions } from '../../../sync/server/node/start.ts';
 
 /**
  * The central server on a PGlite data folder of its own. `stop()` + `start()` simulate an outage:
@@ -11,6 +11,13 @@ export class CentralServer {
   private running: RunningServer | null = null;
   private port = 0;
   readonly dataDir = mkdtempSync(join(tmpdir(), 'balcao-e2e-server-'));
+
+  /** `options`: extra server options, e.g. a short station offline threshold. */
+  private readonly options: Pick<StartOptions, 'stationOnlineSeconds'>;
+
+  constructor(options: Pick<StartOptions, 'stationOnlineSeconds'> = {}) {
+    this.options = options;
+  }
 
   get url(): string {
     if (!this.port) throw new Error('The central server was never started.');
@@ -25,7 +32,7 @@ export class CentralServer {
     if (this.running) return;
     // A DATABASE_URL in the environment would win over the data folder and share state between runs.
     delete process.env.DATABASE_URL;
-    this.running = await startServer({ port: this.port, dataDir: this.dataDir, seedDemo: true, logLevel: 'error', rateLimit: false });
+    this.running = await startServer({ port: this.port, dataDir: this.dataDir, seedDemo: true, logLevel: 'error', rateLimit: false, ...this.options });
     this.port = this.running.port;
   }
 
