@@ -77,3 +77,42 @@ describe('product search index updates', () => {
     expect(index.search('').map((p) => p.name)).toEqual(['Caneta', 'Dado']);
   });
 });
+
+describe('product search while typing', () => {
+  const catalogue = (index: ProductIndex) => {
+    for (let n = 1; n <= 3_000; n++) index.upsert(product(n, `${n % 3 === 0 ? 'Cadeira' : 'Mesa'} ${n % 5 === 0 ? 'pinho' : 'carvalho'} ${n}`));
+  };
+
+  it('POS-09 narrowing a growing query finds exactly what a fresh search finds, keystroke by keystroke', () => {
+    const typing = new ProductIndex();
+    catalogue(typing);
+    const query = 'cad pinho 12';
+    for (let length = 1; length <= query.length; length++) {
+      const fresh = new ProductIndex();
+      catalogue(fresh);
+      const prefix = query.slice(0, length);
+      expect(typing.search(prefix).map((p) => p.id), prefix).toEqual(fresh.search(prefix).map((p) => p.id));
+    }
+  });
+
+  it('POS-09 a product that arrives between keystrokes is found by the next one; a limit caps rows, not matching', () => {
+    const index = new ProductIndex();
+    catalogue(index);
+    expect(index.search('mesa', 5)).toHaveLength(5);
+    expect(index.search('mesa pin')).not.toContainEqual(expect.objectContaining({ id: 'p-09999' }));
+    index.upsert(product(9999, 'Mesa pinho nova'));
+    expect(index.search('mesa pinh').map((p) => p.id)).toContain('p-09999');
+    expect(index.search('mesa pinho', 3)).toHaveLength(3);
+    expect(index.search('mesa pinho').length).toBe(index.search('pinho mesa').length);
+  });
+
+  it('POS-09 a typed SKU or barcode comes first even when a limit applies', () => {
+    const index = new ProductIndex();
+    catalogue(index);
+    expect(index.search('SKU2999', 1).map((p) => p.id)).toEqual(['p-02999']);
+    expect(index.findByCode('SKU1500')?.id).toBe('p-01500');
+    index.upsert({ ...product(1500, 'Mesa carvalho 1500'), sku: 'RENOMEADO' });
+    expect(index.findByCode('SKU1500')).toBeUndefined();
+    expect(index.findByCode('RENOMEADO')?.id).toBe('p-01500');
+  });
+});

@@ -24,7 +24,8 @@ const SUGGEST_AFTER_MS = 150;
 function suggestionsFor(products: ProductIndex, text: string): ProductRow[] {
   const { code } = splitQuantity(text);
   if (code.length < 2) return [];
-  return products.search(code).filter((p) => p.active).slice(0, SUGGESTIONS);
+  // A few extra rows make up for inactive products without matching the whole catalogue again.
+  return products.search(code, SUGGESTIONS * 3).filter((p) => p.active).slice(0, SUGGESTIONS);
 }
 
 export interface ExchangeInput {
