@@ -228,6 +228,8 @@ export const TEST_IDS = {
       /** `data-order-id`, `data-supplier`, `data-total-cents` */
       purchaseOrder: 'design-purchase-order',
       error: 'design-project-action-error',
+      /** The last project-level request the server refused (history 'action_refused'). */
+      refusal: 'design-project-refusal',
     },
     environment: {
       /** `data-environment-id`, `data-outdated`, `data-stage` */

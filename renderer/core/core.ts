@@ -13,6 +13,7 @@ import { estimateStorage, isQuotaError, requestPersistentStorage, STORAGE_WARNIN
 import { normalizeServerUrl, serverApi } from './api.ts';
 import { CoreError } from './errors.ts';
 import { OfflineLoginStore, type KeyValueStorage } from './offline-login.ts';
+import { isFirstSyncPending, markFirstSyncDone } from './first-sync.ts';
 import { ProductIndex } from './product-index.ts';
 import { ApiError, startSync as defaultStartSync } from '../../sync/client/index.ts';
 import { requestJson } from '../../sync/client/http.ts';
@@ -39,6 +40,8 @@ export interface CoreState {
   /** Sync engine could not be started (missing module or its error). */
   syncUnavailable: boolean;
   storage: StorageProblem;
+  /** The local database has never finished a full pull: only then does the UI show first-sync progress. */
+  firstSync: boolean;
 }
 
 export interface PairInput {
@@ -63,6 +66,7 @@ export interface Core {
   unpair(): Promise<void>;
   login(userCode: string, password: string): Promise<SessionInfo>;
   logout(): Promise<void>;
+  /** Uploads now; rejects with a CoreError (server_unreachable when the server does not answer). */
   sendNow(): Promise<void>;
   setLanguage(language: DeviceSettings['language']): Promise<void>;
   customers(): RxCollection<Customer> | null;
@@ -84,9 +88,27 @@ const OFFLINE_SYNC_STATUS: SyncStatus = {
 
 const CURRENT_SESSION_KEY = 'balcao.current-session';
 const HEARTBEAT_MS = 30_000;
+/** How long a failed renewal of an offline session waits before the next try. */
+const RENEW_RETRY_MS = 10_000;
 
 function newId(): string {
   return globalThis.crypto.randomUUID();
+}
+
+/** sync/client's ApiError as the CoreError the UI translates; anything else passes through. */
+function toCoreError(error: unknown): unknown {
+  if (!(error instanceof ApiError)) return error;
+  const code =
+    error.code === 'network'
+      ? 'server_unreachable'
+      : error.code === 'forbidden'
+        ? 'forbidden'
+        : error.code === 'unauthorized' || error.code === 'session_expired'
+          ? 'session_expired'
+          : error.status >= 500
+            ? 'server_error'
+            : 'unexpected';
+  return new CoreError(code, error.message, { cause: error });
 }
 
 export interface CoreOptions {
@@ -114,6 +136,7 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
     loginNotice: null,
     syncUnavailable: false,
     storage: null,
+    firstSync: false,
   });
 
   let db: BalcaoDatabase | null = null;
@@ -121,6 +144,9 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
   let token: string | null = null;
   let tabLock: TabLock | null = null;
   let subscriptions = new Subscription();
+  let databaseKey: string | null = null;
+  let renewing = false;
+  let lastRenewAttempt = 0;
 
   const patch = (next: Partial<CoreState>) => state.next({ ...state.value, ...next });
 
@@ -163,7 +189,9 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
     }
     const productsCollection = db.collections.products as RxCollection<Product> | undefined;
     if (productsCollection) await loadProductIndex(productsCollection);
-    patch({ phase: 'ready', session, loginNotice: null });
+    databaseKey = name;
+    lastRenewAttempt = 0;
+    patch({ phase: 'ready', session, loginNotice: null, firstSync: isFirstSyncPending(storage, name, products.size) });
     void requestPersistentStorage();
     void checkStorage();
     // Pulls keep writing while the user works; re-check the quota now and then, not only at login.
@@ -191,6 +219,11 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
     subscriptions.add(
       engine.status$.subscribe((status) => {
         sync.next(status);
+        if (status.initialSync.done && state.value.firstSync && databaseKey) {
+          markFirstSyncDone(storage, databaseKey);
+          patch({ firstSync: false });
+        }
+        if (status.online) void renewOfflineSession();
         const tray = status.lastError ? 'error' : !status.online ? 'offline' : status.pendingUploads > 0 ? 'pending' : 'online';
         void bridge.setSyncState(tray, status.pendingUploads);
       }),
@@ -220,6 +253,32 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
     engine = null;
     sync.next(OFFLINE_SYNC_STATUS);
     if (running) await running.stop();
+  }
+
+  /**
+   * A session opened offline (kept token, local verifier) becomes a normal one as soon as the server
+   * confirms the token; a refused token sends the user to login with the session-expired notice.
+   */
+  async function renewOfflineSession(): Promise<void> {
+    const { session, settings } = state.value;
+    if (!session?.offline || !settings.serverUrl || renewing || Date.now() - lastRenewAttempt < RENEW_RETRY_MS) return;
+    renewing = true;
+    lastRenewAttempt = Date.now();
+    try {
+      const me = await serverApi(settings.serverUrl, () => token).me();
+      const current = state.value.session;
+      // Logged out or another user meanwhile: this answer is about a session that is gone.
+      if (!current?.offline || current.user.id !== me.user.id) return;
+      const renewed: SessionInfo = { ...current, user: me.user, store: me.store, offline: false };
+      storage.setItem(CURRENT_SESSION_KEY, JSON.stringify(renewed));
+      lastRenewAttempt = 0;
+      patch({ session: renewed });
+    } catch (error) {
+      if (error instanceof CoreError && error.code === 'session_expired') await expireSession();
+      // Anything else (server hiccup): the next online status after RENEW_RETRY_MS tries again.
+    } finally {
+      renewing = false;
+    }
   }
 
   /** The server refused the token (expired, revoked): local data stays, the user logs in again. */
@@ -368,7 +427,13 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
     },
 
     async sendNow() {
-      if (engine) await engine.sendNow();
+      // The header disables the button when sync is unavailable; this only guards a race with logout.
+      if (!engine) throw new CoreError('unexpected', 'The sync engine is not running.');
+      try {
+        await engine.sendNow();
+      } catch (error) {
+        throw toCoreError(error);
+      }
     },
 
     async setLanguage(language) {
@@ -422,9 +487,7 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
       try {
         return await requestJson<T>({ serverUrl, getToken: () => token, fetchImpl: (...args) => fetch(...args), onUnauthorized: () => void expireSession() }, method, path, body, AbortSignal.timeout(10_000));
       } catch (error) {
-        if (!(error instanceof ApiError)) throw error;
-        const code = error.code === 'network' ? 'server_unreachable' : error.code === 'forbidden' ? 'forbidden' : error.status >= 500 ? 'server_error' : 'unexpected';
-        throw new CoreError(code, error.message, { cause: error });
+        throw toCoreError(error);
       }
     },
   };

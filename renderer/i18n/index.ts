@@ -4,6 +4,8 @@ import { ptBR } from './pt-BR.ts';
 import { en } from './en.ts';
 import { posPtBR } from './pos.pt-BR.ts';
 import { posEn } from './pos.en.ts';
+import { designPtBR } from './design.pt-BR.ts';
+import { designEn } from './design.en.ts';
 
 export type Language = 'pt-BR' | 'en';
 
@@ -11,7 +13,7 @@ export async function initI18n(language: Language): Promise<typeof i18next> {
   await i18next.use(initReactI18next).init({
     lng: language,
     fallbackLng: 'pt-BR',
-    resources: { 'pt-BR': { translation: { ...ptBR, pos: posPtBR } }, en: { translation: { ...en, pos: posEn } } },
+    resources: { 'pt-BR': { translation: { ...ptBR, pos: posPtBR, design: designPtBR } }, en: { translation: { ...en, pos: posEn, design: designEn } } },
     // React escapes already.
     interpolation: { escapeValue: false },
     returnNull: false,

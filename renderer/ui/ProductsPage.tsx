@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { TEST_IDS } from '../test-ids.ts';
 import { formatCents } from '../core/money.ts';
 import { useCore, useObservable } from './core-context.tsx';
+import { firstSyncView } from './sync-header-state.ts';
 import classes from './table.module.css';
 
 const ROW_HEIGHT = 34;
@@ -24,6 +25,7 @@ export function ProductsPage() {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
   const stockFormat = useMemo(() => new Intl.NumberFormat(i18n.language), [i18n.language]);
+  const firstSync = firstSyncView({ firstSync: state.firstSync, syncUnavailable: state.syncUnavailable, status });
 
   return (
     <Box className={classes.page}>
@@ -50,13 +52,18 @@ export function ProductsPage() {
           autoFocus
         />
       </Group>
-      {/* Shown during the first fill; with products already local, offline is not worth a banner. */}
-      {!status.initialSync.done && !state.syncUnavailable && (total === 0 || status.online) && (
-        <Box mb="xs" data-testid={TEST_IDS.products.firstSyncProgress} data-pulled={status.initialSync.pulled}>
+      {firstSync.kind !== 'hidden' && (
+        <Box mb="xs" data-testid={TEST_IDS.products.firstSyncProgress} data-kind={firstSync.kind} data-pulled={status.initialSync.pulled}>
           <Text size="xs" c="dimmed" mb={4}>
-            {status.online || status.initialSync.pulled > 0 ? t('products.firstSync', { count: status.initialSync.pulled }) : t('products.firstSyncOffline')}
+            {firstSync.kind === 'progress'
+              ? t('products.firstSync', { count: firstSync.pulled })
+              : firstSync.kind === 'connecting'
+                ? t('products.firstSyncConnecting')
+                : firstSync.pulled > 0
+                  ? t('products.firstSyncPaused', { count: firstSync.pulled })
+                  : t('products.firstSyncOffline')}
           </Text>
-          <Progress value={100} animated striped size="sm" />
+          <Progress value={100} animated={firstSync.kind !== 'waiting'} striped size="sm" color={firstSync.kind === 'waiting' ? 'gray' : undefined} />
         </Box>
       )}
       <div className={classes.header} style={{ gridTemplateColumns: 'var(--product-columns)' }}>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, AppShell, Avatar, Badge, Group, Menu, NavLink, Text, UnstyledButton } from '@mantine/core';
+import { Alert, AppShell, Avatar, Badge, Group, Menu, NavLink, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import { IconBuildingStore, IconChevronDown, IconLanguage, IconLogout, IconPackage, IconRuler2, IconUsers, IconBriefcase } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { TEST_IDS } from '../test-ids.ts';
@@ -11,8 +11,10 @@ import classes from './table.module.css';
 import { CustomersPage } from './CustomersPage.tsx';
 import { PosProvider } from './pos/pos-context.tsx';
 import { PosNav, PosPageView, isPosPage, type PosPage } from './pos/PosNav.tsx';
+import { DesignProvider } from './design/design-context.tsx';
+import { DesignNav, DesignView } from './design/DesignNav.tsx';
 
-type Page = 'products' | 'customers' | PosPage;
+type Page = 'products' | 'customers' | 'design' | PosPage;
 
 function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
@@ -34,19 +36,24 @@ export function Shell() {
 
   return (
     <PosProvider>
+    <DesignProvider onShow={() => setPage('design')}>
     <AppShell header={{ height: 52 }} navbar={{ width: 220, breakpoint: 'sm' }} padding="sm">
       <AppShell.Header>
         <Group h="100%" px="sm" justify="space-between" wrap="nowrap">
           <Group gap="xs" wrap="nowrap">
             <IconBuildingStore size={22} />
             <Text fw={700}>{t('app.name')}</Text>
-            <Text size="sm" c="dimmed" visibleFrom="lg">
+            {/* One line, cut with an ellipsis: a long store name must not push the sync badges. */}
+            <Text size="sm" c="dimmed" visibleFrom="lg" truncate="end" maw={240} title={`${state.settings.storeName} · ${state.settings.stationCode}`}>
               {state.settings.storeName} · {state.settings.stationCode}
             </Text>
+            {/* Goes once the core renews the session online (or sends the user to login if refused). */}
             {session?.offline && (
-              <Badge color="yellow" variant="light">
-                {t('shell.offlineSession')}
-              </Badge>
+              <Tooltip label={t('shell.offlineSessionHint')} multiline w={320}>
+                <Badge color="yellow" variant="light" style={{ flexShrink: 0 }} data-testid={TEST_IDS.shell.offlineSession}>
+                  {t('shell.offlineSession')}
+                </Badge>
+              </Tooltip>
             )}
           </Group>
           <Group gap="sm" wrap="nowrap">
@@ -58,7 +65,7 @@ export function Shell() {
                     <Avatar size="sm" radius="xl" color="blue">
                       {session?.user.name.slice(0, 1).toUpperCase()}
                     </Avatar>
-                    <Text size="sm" visibleFrom="sm">
+                    <Text size="sm" visibleFrom="sm" truncate="end" maw={160}>
                       {session?.user.name}
                     </Text>
                     <IconChevronDown size={14} />
@@ -91,7 +98,11 @@ export function Shell() {
         <NavLink label={t('shell.nav.products')} leftSection={<IconPackage size={18} />} active={page === 'products'} onClick={() => setPage('products')} data-testid={TEST_IDS.shell.navProducts} />
         <NavLink label={t('shell.nav.customers')} leftSection={<IconUsers size={18} />} active={page === 'customers'} onClick={() => setPage('customers')} data-testid={TEST_IDS.shell.navCustomers} />
         <PosNav roles={roles} page={isPosPage(page) ? page : null} onOpen={setPage} />
-        <NavLink label={t('shell.nav.design')} description={t('shell.soon')} leftSection={<IconRuler2 size={18} />} disabled />
+        {roles.some((role) => role !== 'cashier') ? (
+          <DesignNav roles={roles} active={page === 'design'} />
+        ) : (
+          <NavLink label={t('shell.nav.design')} description={t('shell.soon')} leftSection={<IconRuler2 size={18} />} disabled />
+        )}
         <NavLink label={t('shell.nav.backoffice')} description={t('shell.soon')} leftSection={<IconBriefcase size={18} />} disabled />
       </AppShell.Navbar>
       <AppShell.Main>
@@ -108,10 +119,11 @@ export function Shell() {
               : t('shell.storageWriteFailed')}
           </Alert>
         )}
-        {page === 'products' ? <ProductsPage /> : page === 'customers' ? <CustomersPage /> : <PosPageView page={page} />}
+        {page === 'products' ? <ProductsPage /> : page === 'customers' ? <CustomersPage /> : page === 'design' ? <DesignView /> : <PosPageView page={page} />}
         </div>
       </AppShell.Main>
     </AppShell>
+    </DesignProvider>
     </PosProvider>
   );
 }

@@ -1,66 +1,126 @@
 import { useState } from 'react';
-import { Badge, Button, Group, Text, Tooltip } from '@mantine/core';
+import { Badge, Button, Group, Stack, Text, Tooltip } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconCloudUpload, IconWifi, IconWifiOff } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { TEST_IDS } from '../test-ids.ts';
+import { coreErrorCode } from '../core/errors.ts';
 import { useCore, useObservable } from './core-context.tsx';
+import { syncProblemOf } from './sync-header-state.ts';
 
-/** Connection state, pending uploads, send-now, last sync and last error: always in the header. */
+const TOOLTIP_WIDTH = 340;
+
+/**
+ * Connection state, pending uploads, send-now and the last problem: always in the header, kept to
+ * short badges so it fits at 1024 px; the long "what happened / what to do" text is in tooltips.
+ */
 export function SyncHeader() {
   const core = useCore();
   const { t, i18n } = useTranslation();
   const status = useObservable(core.sync$, { online: false, pendingUploads: 0, lastSyncAt: null, lastError: null, initialSync: { done: false, pulled: 0 } });
+  const { syncUnavailable } = useObservable(core.state$, core.state);
   const [sending, setSending] = useState(false);
-  const lastSync = status.lastSyncAt
-    ? new Intl.DateTimeFormat(i18n.language, { dateStyle: 'short', timeStyle: 'medium' }).format(new Date(status.lastSyncAt))
-    : t('common.never');
+  const lastSync = t('shell.lastSync', {
+    time: status.lastSyncAt
+      ? new Intl.DateTimeFormat(i18n.language, { dateStyle: 'short', timeStyle: 'medium' }).format(new Date(status.lastSyncAt))
+      : t('common.never'),
+  });
+  const problem = syncProblemOf(status);
+  // Offline, "no connection" is what the connection badge already says: one badge, not two.
+  const problemInConnectionBadge = problem === 'unreachable' && !status.online;
 
   const sendNow = async () => {
     setSending(true);
     try {
       await core.sendNow();
+      notifications.show({ color: 'teal', message: t('shell.sentNow') });
+    } catch (error) {
+      const code = coreErrorCode(error);
+      notifications.show({
+        color: code === 'server_unreachable' ? 'yellow' : 'red',
+        title: t('shell.sendNowFailed'),
+        message: code === 'server_unreachable' ? t('shell.sendNowUnreachable') : t(`errors.${code}`),
+        autoClose: 10_000,
+      });
     } finally {
       setSending(false);
     }
   };
 
+  const problemDetail = problem && (
+    <Stack gap={4}>
+      <Text size="sm" fw={600}>
+        {t(`shell.problems.${problem}.label`)}
+      </Text>
+      <Text size="sm">{t(`shell.problems.${problem}.detail`)}</Text>
+      <Text size="xs" opacity={0.75}>
+        {t('shell.errorDetail', { error: status.lastError })}
+      </Text>
+    </Stack>
+  );
+
   return (
     <Group gap="xs" wrap="nowrap">
-      <Badge
-        data-testid={TEST_IDS.shell.connectionBadge}
-        data-online={String(status.online)}
-        color={status.online ? 'teal' : 'gray'}
-        variant="light"
-        leftSection={status.online ? <IconWifi size={14} /> : <IconWifiOff size={14} />}
+      <Tooltip
+        label={
+          problemInConnectionBadge ? (
+            <Stack gap={4}>
+              {problemDetail}
+              <Text size="xs">{lastSync}</Text>
+            </Stack>
+          ) : (
+            lastSync
+          )
+        }
+        multiline
+        w={problemInConnectionBadge ? TOOLTIP_WIDTH : undefined}
       >
-        {status.online ? t('shell.online') : t('shell.offline')}
-      </Badge>
-      <Badge
-        data-testid={TEST_IDS.shell.pendingCount}
-        data-count={status.pendingUploads}
-        color={status.pendingUploads > 0 ? 'orange' : 'gray'}
-        variant={status.pendingUploads > 0 ? 'filled' : 'outline'}
-      >
-        {t('shell.pending', { count: status.pendingUploads })}
-      </Badge>
+        <Badge
+          data-testid={TEST_IDS.shell.connectionBadge}
+          data-online={String(status.online)}
+          color={status.online ? 'teal' : 'gray'}
+          variant="light"
+          leftSection={status.online ? <IconWifi size={14} /> : <IconWifiOff size={14} />}
+        >
+          {status.online ? t('shell.online') : t('shell.offline')}
+        </Badge>
+      </Tooltip>
+      <Tooltip label={t('shell.pendingHint')} multiline w={280}>
+        <Badge
+          data-testid={TEST_IDS.shell.pendingCount}
+          data-count={status.pendingUploads}
+          color={status.pendingUploads > 0 ? 'orange' : 'gray'}
+          variant={status.pendingUploads > 0 ? 'filled' : 'outline'}
+        >
+          {t('shell.pending', { count: status.pendingUploads })}
+        </Badge>
+      </Tooltip>
       <Button
         size="compact-sm"
         variant="default"
         leftSection={<IconCloudUpload size={16} />}
         loading={sending}
+        disabled={syncUnavailable}
         onClick={() => void sendNow()}
         data-testid={TEST_IDS.shell.sendNow}
       >
         {t('shell.sendNow')}
       </Button>
-      <Text size="xs" c="dimmed" data-testid={TEST_IDS.shell.lastSync} visibleFrom="md">
-        {t('shell.lastSync', { time: lastSync })}
+      {/* Wide screens only; narrower ones have it in the connection badge's tooltip. */}
+      <Text size="xs" c="dimmed" data-testid={TEST_IDS.shell.lastSync} visibleFrom="xl">
+        {lastSync}
       </Text>
-      {status.lastError && (
-        <Tooltip label={t('shell.lastError', { error: status.lastError })} multiline w={320}>
-          {/* The engine's message is technical English: the badge says what it means, the tooltip keeps the detail. */}
-          <Badge color={status.online ? 'red' : 'gray'} variant="light" leftSection={<IconAlertTriangle size={14} />} data-testid={TEST_IDS.shell.lastError} maw={260}>
-            {status.online ? t('shell.syncError') : t('shell.unreachable')}
+      {problem && !problemInConnectionBadge && (
+        <Tooltip label={problemDetail} multiline w={TOOLTIP_WIDTH}>
+          <Badge
+            color={problem === 'unreachable' ? 'gray' : 'red'}
+            variant="light"
+            leftSection={<IconAlertTriangle size={14} />}
+            data-testid={TEST_IDS.shell.lastError}
+            data-problem={problem}
+            style={{ flexShrink: 0 }}
+          >
+            {t(`shell.problems.${problem}.label`)}
           </Badge>
         </Tooltip>
       )}
