@@ -12,4 +12,6 @@ export const CHANNELS = {
   openDesignSoftware: 'balcao:open-design-software',
   setSyncState: 'balcao:set-sync-state',
   appInfo: 'balcao:app-info',
+  /** main → page only: a balcao:// link the OS handed to the app. */
+  onOpenLink: 'balcao:open-link',
 } as const satisfies Record<BridgeMethod, `balcao:${string}`>;

@@ -2,7 +2,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, type BrowserWindow } from 'electron';
 import { DEEP_LINK_SCHEME } from './app-url.ts';
-import { findDeepLink } from './deep-link.ts';
+import { CHANNELS } from './channels.ts';
+import { deepLinkForPage, findDeepLink } from './deep-link.ts';
 import { registerBridge } from './ipc.ts';
 import { showNotification } from './notifications.ts';
 import { registerAppScheme, serveApp } from './protocol.ts';
@@ -32,13 +33,19 @@ if (!app.requestSingleInstanceLock()) {
   let window: BrowserWindow | null = null;
   let tray: SyncTray | null = null;
 
-  app.on('second-instance', (_event, argv) => {
-    if (findDeepLink(argv)) console.info('Balcão opened from a link');
+  // A balcao://design/… link (the design software's "Negotiate", DES-06) opens that screen.
+  let linkFromStart = deepLinkForPage(findDeepLink(process.argv));
+  const openLink = (link: string | null) => {
+    const safe = deepLinkForPage(link);
     focusWindow(window);
-  });
-  app.on('open-url', (event) => {
+    if (!safe) return;
+    if (window && !window.isDestroyed() && !window.webContents.isLoading()) window.webContents.send(CHANNELS.onOpenLink, safe);
+    else linkFromStart = safe;
+  };
+  app.on('second-instance', (_event, argv) => openLink(findDeepLink(argv)));
+  app.on('open-url', (event, url) => {
     event.preventDefault();
-    focusWindow(window);
+    openLink(url);
   });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
@@ -66,6 +73,10 @@ if (!app.requestSingleInstanceLock()) {
       setSyncState: (state, pending) => tray?.update(state, pending, settings.get().language),
     });
     window = createMainWindow(preloadPath);
+    window.webContents.once('did-finish-load', () => {
+      if (linkFromStart && window && !window.isDestroyed()) window.webContents.send(CHANNELS.onOpenLink, linkFromStart);
+      linkFromStart = null;
+    });
     app.on('activate', show);
   });
 }

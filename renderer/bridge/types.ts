@@ -45,6 +45,11 @@ export interface BalcaoBridge {
   /** Mirrors the sync state in the tray icon and tooltip; a no-op in the browser. */
   setSyncState(state: SyncTrayState, pendingUploads: number): Promise<void>;
   appInfo(): Promise<AppInfo>;
+  /**
+   * Links the app is asked to open (`balcao://design/...`, e.g. after "Negotiate" in the design
+   * software, DES-06): from the OS in Electron, from `#open=<link>` in the browser. Returns the unsubscribe.
+   */
+  onOpenLink(listener: (link: string) => void): () => void;
 }
 
 declare global {

@@ -51,8 +51,27 @@ export function createWebBridge(storage: Storage = window.localStorage): BalcaoB
     async setSyncState() {
       // No tray in a browser.
     },
+    onOpenLink(listener) {
+      // A browser cannot register balcao://, so the link travels in the fragment: #open=<link>.
+      const deliver = () => {
+        const link = openLinkFromHash(window.location.hash);
+        if (!link) return;
+        // Consumed: a later subscriber (another screen, after a re-login) must not open it again.
+        window.history.replaceState(null, '', window.location.pathname + window.location.search);
+        listener(link);
+      };
+      deliver();
+      window.addEventListener('hashchange', deliver);
+      return () => window.removeEventListener('hashchange', deliver);
+    },
     async appInfo(): Promise<AppInfo> {
       return { version: import.meta.env.VITE_APP_VERSION ?? '0.1.0', host: 'web', platform: navigator.platform || 'web' };
     },
   };
+}
+
+/** `#open=balcao%3A%2F%2Fdesign%2F…` → `balcao://design/…`; anything else → null. */
+export function openLinkFromHash(hash: string): string | null {
+  const value = new URLSearchParams(hash.replace(/^#/, '')).get('open');
+  return value && value.startsWith('balcao://') ? value : null;
 }

@@ -113,6 +113,15 @@ describe('issue 4: design flows', () => {
     expect(Number(await page.getByTestId(ids.environment.total).getAttribute('data-cents'))).toBe(stored.budget.totalCents);
     expect(stored.budget.totalCents).toBeGreaterThan(0);
     await screenshot(page, 'design-negotiated-items');
+
+    // The answer's link opens the store system at that environment (the browser host takes it as #open=<link>).
+    await page.getByTestId(ids.nav.projects).click();
+    await page.locator(sel(ids.environment.page)).waitFor({ state: 'detached' });
+    await page.evaluate((link) => {
+      window.location.hash = `open=${encodeURIComponent(link)}`;
+    }, String(answer.body.openUrl));
+    await page.locator(sel(ids.environment.page, { 'environment-id': environmentId })).waitFor({ timeout: 10_000 });
+    expect(await page.evaluate(() => window.location.hash)).toBe('');
     negotiated = { projectId, environmentId };
   });
 

@@ -8,6 +8,7 @@ import type { DesignAction, DesignEnvironmentDoc, DesignProject } from '../../..
 import { getBridge } from '../../bridge/index.ts';
 import { createDesign, type Design } from '../../core/design/design.ts';
 import { NoticeCenter, type DesignNotice } from '../../core/design/notices.ts';
+import { designLinkTarget } from '../../core/design/open-links.ts';
 import { DesignError, serverMessageOf, statusOf } from '../../core/design/errors.ts';
 import { CoreError } from '../../core/errors.ts';
 import { TEST_IDS } from '../../test-ids.ts';
@@ -101,6 +102,16 @@ export function DesignProvider({ children, onShow }: { children: ReactNode; onSh
       settled: (notice) => notifications.hide(`design-notice-${notice.id}`),
     });
   }, [design, userId, open]);
+
+  // "Negotiate" in the design software opens the environment, or the review once converted (DES-06).
+  useEffect(() => {
+    if (!design) return;
+    return getBridge().onOpenLink((link) => {
+      const target = designLinkTarget(link);
+      if (target?.kind === 'environment') open({ page: 'environment', environmentId: target.environmentId });
+      else if (target?.kind === 'review') open({ page: 'review', projectId: target.projectId });
+    });
+  }, [design, open]);
 
   const notices = useObservable(center?.notices ?? NO_NOTICES, center?.current ?? []) ?? [];
   const [projects, setProjects] = useState<DesignProject[]>([]);
