@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Alert, AppShell, Avatar, Badge, Group, Menu, NavLink, Text, Tooltip, UnstyledButton } from '@mantine/core';
-import { IconBuildingStore, IconChevronDown, IconLanguage, IconLogout, IconPackage, IconRuler2, IconUsers, IconBriefcase } from '@tabler/icons-react';
+import { IconBuildingStore, IconChevronDown, IconLanguage, IconLogout, IconPackage, IconUsers, IconBriefcase } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { TEST_IDS } from '../test-ids.ts';
 import { changeLanguage } from '../i18n/index.ts';
@@ -98,11 +98,8 @@ export function Shell() {
         <NavLink label={t('shell.nav.products')} leftSection={<IconPackage size={18} />} active={page === 'products'} onClick={() => setPage('products')} data-testid={TEST_IDS.shell.navProducts} />
         <NavLink label={t('shell.nav.customers')} leftSection={<IconUsers size={18} />} active={page === 'customers'} onClick={() => setPage('customers')} data-testid={TEST_IDS.shell.navCustomers} />
         <PosNav roles={roles} page={isPosPage(page) ? page : null} onOpen={setPage} />
-        {roles.some((role) => role !== 'cashier') ? (
-          <DesignNav roles={roles} active={page === 'design'} />
-        ) : (
-          <NavLink label={t('shell.nav.design')} description={t('shell.soon')} leftSection={<IconRuler2 size={18} />} disabled />
-        )}
+        {/* A cashier's device does not replicate design projects: no entry rather than a dead one. */}
+        {roles.some((role) => role !== 'cashier') && <DesignNav roles={roles} active={page === 'design'} />}
         <NavLink label={t('shell.nav.backoffice')} description={t('shell.soon')} leftSection={<IconBriefcase size={18} />} disabled />
       </AppShell.Navbar>
       <AppShell.Main>
