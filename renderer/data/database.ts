@@ -1,5 +1,6 @@
 import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { COLLECTIONS, collectionsFor, type CollectionName, type Role } from '../../sync/schema/index.ts';
 import { conflictHandlerFor } from '../../sync/client/index.ts';
 
@@ -14,6 +15,9 @@ export function databaseName(serverUrl: string, storeCode: string): string {
   const server = serverUrl.replace(/^https?:\/\//, '').replace(/[^a-z0-9]+/gi, '_').toLowerCase();
   return `balcao_${server}_${storeCode.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}`;
 }
+
+// The sync client keeps its pull checkpoints and last-sync time in local documents (sync/client/sync-state.ts).
+addRxPlugin(RxDBLocalDocumentsPlugin);
 
 let devModeLoaded: Promise<void> | null = null;
 
@@ -43,6 +47,7 @@ export async function createDatabase(name: string, roles: readonly Role[], stora
     multiInstance: false,
     eventReduce: true,
     closeDuplicates: true,
+    localDocuments: true,
   });
   await addMissingCollections(db, roles);
   return db;

@@ -1,4 +1,4 @@
-import { Subject, auditTime, merge, type Subscription } from 'rxjs';
+import { Subject, merge, type Subscription } from 'rxjs';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import type { RxCollection, RxReplicationPullStreamItem, WithDeleted } from 'rxdb';
 import {
@@ -14,9 +14,11 @@ import {
 import { ApiError } from './api-error.ts';
 import { createApiClient } from './api.ts';
 import { requestJson, type HttpContext } from './http.ts';
-import { countPending } from './pending.ts';
+import { ThrottledTask, countPending } from './pending.ts';
+import { PullLane } from './pull-lane.ts';
 import { readSse } from './sse.ts';
 import { StatusStore } from './status-store.ts';
+import { syncStateStore } from './sync-state.ts';
 import { WakeableDelay, backoff } from './wakeable-delay.ts';
 import type { SyncEngine, SyncOptions } from './types.ts';
 
@@ -27,15 +29,23 @@ export interface StartSyncOptions extends SyncOptions {
   heartbeatIntervalMs?: number;
   /** Longest wait between retries, ms. */
   maxRetryTime?: number;
+  /** Shortest time between two pending-upload counts, ms. */
+  pendingIntervalMs?: number;
 }
+
+/** Rows per push request the server accepts (MAX_PUSH in sync/server/http/routes-sync.ts). */
+const SERVER_PUSH_LIMIT = 5000;
+
+/** How often, at most, the time of the last successful sync is written to the device. */
+const LAST_SYNC_SAVE_MS = 2000;
 
 type Doc = Record<string, unknown>;
 type StreamItem = RxReplicationPullStreamItem<Doc, Checkpoint>;
 
+/** A collection devices write: RxDB's two-way replication. Read-only collections use a PullLane. */
 interface Lane {
   name: CollectionName;
   collection: RxCollection;
-  writable: boolean;
   stream$: Subject<StreamItem>;
   replication: RxReplicationState<Doc, Checkpoint>;
   failures: number;
@@ -55,19 +65,50 @@ export function startSync(options: StartSyncOptions): SyncEngine {
   const serverUrl = options.serverUrl.replace(/\/+$/, '');
   const fetchImpl = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
   const pullBatchSize = options.pullBatchSize ?? 5000;
-  const pushBatchSize = options.pushBatchSize ?? 1000;
+  // RxDB reads, compares and records this many rows per round; sendRows splits them into server-sized requests.
+  const pushBatchSize = options.pushBatchSize ?? 10_000;
   const retryTime = options.retryTime ?? 1000;
   const maxRetryTime = options.maxRetryTime ?? 15_000;
   const http: HttpContext = { serverUrl, getToken: options.getToken, fetchImpl, onUnauthorized: options.onUnauthorized };
   const status = new StatusStore();
   const wake = new WakeableDelay();
   const stopController = new AbortController();
-  const pendingTrigger = new Subject<void>();
   const subscriptions: Subscription[] = [];
+  const firstCollection = Object.values(options.collections).find((collection) => collection !== undefined);
+  const syncState = firstCollection ? syncStateStore(firstCollection.database, serverUrl) : null;
   /** Documents the server refused as malformed; kept so lastError keeps naming them. */
   const rejected = new Map<string, string>();
   let stopped = false;
   let pulledInitially = 0;
+
+  // The last successful sync survives a reload (else a device reopened offline would look never synced).
+  let lastSyncSaving: Promise<void> = Promise.resolve();
+  let lastSyncTimer: ReturnType<typeof setTimeout> | undefined;
+  let lastSyncSavedAt = 0;
+  const saveLastSync = (): Promise<void> => {
+    const at = status.value.lastSyncAt;
+    lastSyncSavedAt = Date.now();
+    if (syncState && at) lastSyncSaving = lastSyncSaving.then(() => syncState.saveLastSyncAt(at)).catch(() => undefined);
+    return lastSyncSaving;
+  };
+  const scheduleLastSyncSave = (): void => {
+    if (stopped || lastSyncTimer !== undefined) return;
+    lastSyncTimer = setTimeout(
+      () => {
+        lastSyncTimer = undefined;
+        void saveLastSync();
+      },
+      Math.max(0, lastSyncSavedAt + LAST_SYNC_SAVE_MS - Date.now()),
+    );
+  };
+  if (syncState) {
+    void syncState.loadLastSyncAt().then(
+      (at) => {
+        if (at && !stopped && (status.value.lastSyncAt === null || status.value.lastSyncAt < at)) status.patch({ lastSyncAt: at });
+      },
+      () => undefined,
+    );
+  }
 
   const reportError = (error: unknown): void => {
     status.patch({ lastError: describe(error), ...(isOfflineError(error) ? { online: false } : {}) });
@@ -86,6 +127,7 @@ export function startSync(options: StartSyncOptions): SyncEngine {
   const succeeded = (): void => {
     status.succeeded();
     reportRejected();
+    scheduleLastSyncSave();
   };
 
   const validate = (name: CollectionName, doc: unknown): string | null => {
@@ -100,7 +142,7 @@ export function startSync(options: StartSyncOptions): SyncEngine {
   const pullPath = (name: CollectionName, checkpoint: Checkpoint | undefined, limit: number): string =>
     `/api/sync/${name}/pull?limit=${limit}${checkpoint ? `&checkpoint=${checkpoint.seq}` : ''}`;
 
-  const pull = async (lane: Lane, checkpoint: Checkpoint | undefined, batchSize: number) => {
+  const pull = async (lane: { name: CollectionName }, checkpoint: Checkpoint | undefined, batchSize: number): Promise<PullResponse> => {
     if (!options.getToken()) throw new ApiError('unauthorized', 'Not logged in: log in to synchronise.');
     const response = await requestJson<PullResponse>(http, 'GET', pullPath(lane.name, checkpoint, batchSize), undefined, stopController.signal);
     const badIndex = response.documents.findIndex((doc) => validate(lane.name, doc) !== null);
@@ -118,8 +160,19 @@ export function startSync(options: StartSyncOptions): SyncEngine {
     throw new Error(`A ${lane.name} document from the server is invalid (${reason}); synchronisation of ${lane.name} is paused before it. Ask the administrator to fix it.`);
   };
 
-  /** Sends rows; a 400 on a batch is bisected so one malformed row cannot hold back the others. */
+  /**
+   * Sends rows in requests the server accepts, all at once: RxDB waits for the whole round before it
+   * reads the next rows, so one round of many rows beats several rounds of few.
+   */
   const sendRows = async (name: CollectionName, rows: PushRow[]): Promise<PushResponse> => {
+    if (rows.length <= SERVER_PUSH_LIMIT) return sendRequest(name, rows);
+    const requests: Promise<PushResponse>[] = [];
+    for (let start = 0; start < rows.length; start += SERVER_PUSH_LIMIT) requests.push(sendRequest(name, rows.slice(start, start + SERVER_PUSH_LIMIT)));
+    return (await Promise.all(requests)).flat();
+  };
+
+  /** One push request; a 400 is bisected so one malformed row cannot hold back the others. */
+  const sendRequest = async (name: CollectionName, rows: PushRow[]): Promise<PushResponse> => {
     try {
       const conflicts = await requestJson<PushResponse>(http, 'POST', `/api/sync/${name}/push`, rows, stopController.signal);
       if (rejected.size > 0) {
@@ -132,8 +185,8 @@ export function startSync(options: StartSyncOptions): SyncEngine {
       if (!malformed) throw error;
       if (rows.length > 1) {
         const middle = Math.ceil(rows.length / 2);
-        const left = await sendRows(name, rows.slice(0, middle));
-        const right = await sendRows(name, rows.slice(middle));
+        const left = await sendRequest(name, rows.slice(0, middle));
+        const right = await sendRequest(name, rows.slice(middle));
         return [...left, ...right];
       }
       const primary = COLLECTIONS[name].schema.primaryKey as string;
@@ -163,11 +216,39 @@ export function startSync(options: StartSyncOptions): SyncEngine {
   };
 
   const lanes: Lane[] = [];
+  const pullLanes: PullLane[] = [];
+  const pending = new ThrottledTask(async () => {
+    const counts = await Promise.all(lanes.map((lane) => countPending(lane.replication).catch(() => 0)));
+    if (!stopped) status.patch({ pendingUploads: counts.reduce((sum, count) => sum + count, 0) });
+  }, options.pendingIntervalMs ?? 2000);
   for (const [name, collection] of Object.entries(options.collections)) {
     if (!collection || !isCollectionName(name)) continue;
-    const writable = COLLECTIONS[name].writeRoles.length > 0;
+    if (COLLECTIONS[name].writeRoles.length === 0) {
+      if (!syncState) continue;
+      pullLanes.push(
+        new PullLane({
+          name,
+          collection,
+          batchSize: pullBatchSize,
+          state: syncState,
+          fetchPage: (checkpoint, limit) => pull({ name }, checkpoint, limit),
+          isValid: (doc) => validate(name, doc) === null,
+          onStored: (count) => {
+            succeeded();
+            if (!status.value.initialSync.done && count > 0) {
+              pulledInitially += count;
+              status.patch({ initialSync: { done: false, pulled: pulledInitially } });
+            }
+          },
+          onError: reportError,
+          retryWait: (attempt) => wake.wait(backoff(retryTime, attempt + 1, maxRetryTime)),
+          isStopped: () => stopped,
+        }),
+      );
+      continue;
+    }
     const stream$ = new Subject<StreamItem>();
-    const lane = { name, collection, writable, stream$, failures: 0 } as Lane;
+    const lane = { name, collection, stream$, failures: 0 } as Lane;
     lane.replication = replicateRxCollection<Doc, Checkpoint>({
       collection: collection as RxCollection<Doc>,
       // Per server and collection: the stored checkpoint is reused after a restart, never across servers.
@@ -195,12 +276,10 @@ export function startSync(options: StartSyncOptions): SyncEngine {
           };
         },
       },
-      push: writable
-        ? {
-            batchSize: pushBatchSize,
-            handler: async (rows) => (await push(lane, rows as PushRow[])) as WithDeleted<Doc>[],
-          }
-        : undefined,
+      push: {
+        batchSize: pushBatchSize,
+        handler: async (rows) => (await push(lane, rows as PushRow[])) as WithDeleted<Doc>[],
+      },
     });
     subscriptions.push(
       lane.replication.error$.subscribe((error) => {
@@ -211,20 +290,13 @@ export function startSync(options: StartSyncOptions): SyncEngine {
         lane.replication.retryTime = backoff(retryTime, lane.failures, maxRetryTime);
       }),
     );
-    if (writable) {
-      subscriptions.push(merge(collection.$, lane.replication.sent$).subscribe(() => pendingTrigger.next()));
-    }
+    subscriptions.push(merge(collection.$, lane.replication.sent$).subscribe(() => pending.request()));
     lanes.push(lane);
   }
+  for (const lane of pullLanes) lane.pull();
+  pending.request();
 
-  const refreshPending = async (): Promise<void> => {
-    const counts = await Promise.all(lanes.filter((lane) => lane.writable).map((lane) => countPending(lane.replication).catch(() => 0)));
-    if (!stopped) status.patch({ pendingUploads: counts.reduce((sum, count) => sum + count, 0) });
-  };
-  subscriptions.push(pendingTrigger.pipe(auditTime(150)).subscribe(() => void refreshPending()));
-  void refreshPending();
-
-  void Promise.all(lanes.map((lane) => lane.replication.awaitInitialReplication())).then(
+  void Promise.all([...lanes.map((lane) => lane.replication.awaitInitialReplication()), ...pullLanes.map((lane) => lane.caughtUpOnce)]).then(
     () => {
       if (!stopped) status.patch({ initialSync: { done: true, pulled: pulledInitially } });
     },
@@ -232,11 +304,18 @@ export function startSync(options: StartSyncOptions): SyncEngine {
   );
 
   const routeChange = (change: StreamChange): void => {
+    const pullLane = pullLanes.find((candidate) => candidate.name === change.collection);
+    if (pullLane) return pullLane.change(change);
     const lane = lanes.find((candidate) => candidate.name === change.collection);
     if (!lane) return;
     // An invalid document goes through the pull handler, which stops the checkpoint before it.
     if (change.documents.some((doc) => validate(lane.name, doc) !== null)) lane.stream$.next('RESYNC');
     else lane.stream$.next({ documents: change.documents as WithDeleted<Doc>[], checkpoint: change.checkpoint });
+  };
+
+  const resyncAll = (): void => {
+    for (const lane of lanes) lane.stream$.next('RESYNC');
+    for (const lane of pullLanes) lane.resync();
   };
 
   const runStream = async (): Promise<void> => {
@@ -262,7 +341,7 @@ export function startSync(options: StartSyncOptions): SyncEngine {
           // Pushes waiting out an outage go now instead of at the end of their backoff.
           wake.wakeAll();
           await readSse(response.body, (event) => {
-            if (event.event === 'resync') for (const lane of lanes) lane.stream$.next('RESYNC');
+            if (event.event === 'resync') resyncAll();
             else if (event.event === 'change') routeChange(JSON.parse(event.data) as StreamChange);
           });
           if (!stopped) status.patch({ online: false, lastError: 'Lost the connection to the server. You can keep working offline.' });
@@ -290,8 +369,8 @@ export function startSync(options: StartSyncOptions): SyncEngine {
   }
 
   const awaitInSync = async (): Promise<void> => {
-    await Promise.all(lanes.map((lane) => lane.replication.awaitInSync()));
-    await refreshPending();
+    await Promise.all([...lanes.map((lane) => lane.replication.awaitInSync()), ...pullLanes.map((lane) => lane.awaitIdle())]);
+    await pending.now();
   };
 
   return {
@@ -309,6 +388,7 @@ export function startSync(options: StartSyncOptions): SyncEngine {
       status.patch({ online: true });
       wake.wakeAll();
       for (const lane of lanes) lane.replication.reSync();
+      for (const lane of pullLanes) lane.pull();
       // Losing the server mid-way must reject instead of leaving the button spinning forever.
       let lost: Subscription | undefined;
       const wentOffline = new Promise<never>((_resolve, reject) => {
@@ -317,20 +397,23 @@ export function startSync(options: StartSyncOptions): SyncEngine {
         });
       });
       try {
-        await Promise.race([Promise.all(lanes.filter((lane) => lane.writable).map((lane) => lane.replication.awaitInSync())), wentOffline]);
+        await Promise.race([Promise.all(lanes.map((lane) => lane.replication.awaitInSync())), wentOffline]);
       } finally {
         lost?.unsubscribe();
       }
-      await refreshPending();
+      await pending.now();
     },
     awaitInSync,
     async stop() {
       stopped = true;
       if (heartbeatTimer) clearInterval(heartbeatTimer);
+      pending.stop();
+      clearTimeout(lastSyncTimer);
       stopController.abort();
       wake.wakeAll();
       for (const subscription of subscriptions) subscription.unsubscribe();
-      await Promise.all(lanes.map((lane) => lane.replication.cancel()));
+      await Promise.all([...lanes.map((lane) => lane.replication.cancel()), ...pullLanes.map((lane) => lane.awaitIdle())]);
+      await saveLastSync();
       status.subject.complete();
     },
   };

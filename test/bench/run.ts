@@ -144,6 +144,7 @@ async function main(): Promise<number> {
       raw,
       prototype,
       pullVsRaw: Math.round(pullVsRaw * 1000) / 1000,
+      pullVsRxdbLayout: Math.round((pull.docsPerSecond / raw.rxdbLayout.docsPerSecond) * 1000) / 1000,
       upload: { ...upload, check, exact },
       latency,
       targets: {

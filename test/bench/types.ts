@@ -42,6 +42,8 @@ export interface RawDexieFigures {
   docs: number;
   /** bulkPut in chunks of the pull batch size, one transaction each: what a pull could at best do. */
   chunked: { seconds: number; docsPerSecond: number; chunk: number };
+  /** Chunked like `chunked`, in RxDB's Dexie layout (its indexes and fields) with its read-before-write. */
+  rxdbLayout: { seconds: number; docsPerSecond: number; chunk: number };
   /** One bulkPut of every document in a single transaction. */
   single: { seconds: number; docsPerSecond: number };
 }

@@ -1,13 +1,16 @@
-import { createRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
+import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
+import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { COLLECTIONS, type CollectionName, type LoginResponse } from '../../sync/schema/index.ts';
 import { conflictHandlerFor } from '../../sync/client/index.ts';
 
 const storage = getRxStorageMemory();
+addRxPlugin(RxDBLocalDocumentsPlugin);
 
 /** A device database like the renderer's, on RxDB's memory storage (named, so a "reload" reopens it). */
 export async function openDeviceDb(name: string, collections: CollectionName[]): Promise<{ db: RxDatabase; cols: Record<string, RxCollection> }> {
-  const db = await createRxDatabase({ name, storage });
+  // As renderer/data/database.ts: the sync client keeps its checkpoints in local documents.
+  const db = await createRxDatabase({ name, storage, localDocuments: true });
   const spec: Record<string, { schema: unknown; conflictHandler: unknown }> = {};
   for (const collection of collections) {
     spec[collection] = { schema: COLLECTIONS[collection].schema, conflictHandler: conflictHandlerFor(collection) };

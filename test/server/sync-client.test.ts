@@ -111,6 +111,31 @@ describe('sync client against the real server', () => {
     expect(engine.status.pendingUploads).toBe(0);
   });
 
+  it('POS-02 more offline writes than one push request holds go out in server-sized requests, none lost or doubled', async () => {
+    const srv = await server();
+    const { token } = await login(srv.url);
+    const pushSizes: number[] = [];
+    const countingFetch: typeof fetch = (input, init) => {
+      if (String(input).includes('/customers/push') && typeof init?.body === 'string') pushSizes.push((JSON.parse(init.body) as unknown[]).length);
+      return fetch(input, init);
+    };
+    const { db, cols } = await openDeviceDb(`split${Date.now()}${dbCounter++}`, ['customers']);
+    await cols.customers!.bulkInsert(Array.from({ length: 6500 }, (_, index) => customer(10_000 + index)));
+    const engine = startSync({ serverUrl: srv.url, collections: cols, getToken: () => token, fetch: countingFetch, retryTime: 200 });
+    cleanups.push(async () => {
+      await engine.stop();
+      await db.close();
+    });
+    await engine.sendNow();
+    expect(pushSizes.every((size) => size <= 5000)).toBe(true);
+    expect(pushSizes.reduce((sum, size) => sum + size, 0)).toBe(6500);
+    const response = await fetch(`${srv.url}/api/sync/customers/pull?limit=10000`, { headers: { authorization: `Bearer ${token}` } });
+    const ids = ((await response.json()) as { documents: { id: string }[] }).documents.map((doc) => doc.id).filter((id) => id.startsWith('c-test-'));
+    expect(ids.length).toBe(6500);
+    expect(new Set(ids).size).toBe(6500);
+    expect(engine.status.pendingUploads).toBe(0);
+  });
+
   it('resumes from the stored checkpoint after a client restart (no full re-pull)', async () => {
     const srv = await server();
     const { token } = await login(srv.url);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { COLLECTION_NAMES, type CollectionName, type PushRow, type WireDocument } from '../../schema/index.ts';
-import { readChangesJson } from '../db/documents.ts';
+import { readChangesPage } from '../db/documents.ts';
 import { pushBodySchema } from '../validation/schemas.ts';
 import { writeBatch } from '../sync/write-documents.ts';
 import { assertCanRead, assertCanWrite, assertOwnStation, authenticate, readScopeOf, sessionOf } from './authenticate.ts';
@@ -32,10 +32,10 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
       const session = sessionOf(request);
       assertCanRead(session, collection);
       const { checkpoint, limit } = request.query;
-      const { json, lastSeq } = await readChangesJson(ctx.db, readScopeOf(session, collection), checkpoint, limit);
-      ctx.metrics.pulled.inc({ collection }, json.length);
-      // Documents arrive from PostgreSQL already as JSON text; splice them instead of re-serialising.
-      const body = `{"documents":[${json.join(',')}],"checkpoint":{"seq":${lastSeq ?? checkpoint}}}`;
+      const { json, count, lastSeq } = await readChangesPage(ctx.db, readScopeOf(session, collection), checkpoint, limit);
+      ctx.metrics.pulled.inc({ collection }, count);
+      // The page arrives from PostgreSQL already as one JSON array; splice it instead of re-serialising.
+      const body = `{"documents":${json},"checkpoint":{"seq":${lastSeq ?? checkpoint}}}`;
       return reply.type('application/json; charset=utf-8').send(body);
     },
   );

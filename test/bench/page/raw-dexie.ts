@@ -38,14 +38,42 @@ async function timedPut(name: string, documents: Row[], chunk: number): Promise<
   return seconds;
 }
 
+/**
+ * The same documents in the layout RxDB's Dexie storage gives them (its internal fields, `_deleted`
+ * stored as '0', an index per schema index prefixed by `_deleted`, two `_meta.lwt` indexes) and with the
+ * read of every key it makes inside each write transaction: what any write through RxDB at least costs.
+ */
+async function timedRxdbLayoutPut(name: string, documents: Row[], chunk: number): Promise<number> {
+  const db = new Dexie(name);
+  db.version(1).stores({ docs: 'id, [_deleted+id], [_deleted+barcode+id], [_deleted+sku+id], [_meta.lwt+id], _meta.lwt' });
+  await db.open();
+  const table = db.table<Row, string>('docs');
+  const started = performance.now();
+  for (let start = 0; start < documents.length; start += chunk) {
+    const lwt = Date.now() + start / 1000;
+    const rows = documents.slice(start, start + chunk).map((doc) => ({ ...doc, _deleted: '0', _attachments: {}, _meta: { lwt }, _rev: '1-bench' }));
+    await db.transaction('rw', table, async () => {
+      await table.bulkGet(rows.map((row) => (row as Row).id as string));
+      await table.bulkPut(rows);
+    });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const stored = await table.count();
+  await db.delete();
+  if (stored !== documents.length) throw new Error(`raw Dexie (RxDB layout) stored ${stored} of ${documents.length} documents`);
+  return seconds;
+}
+
 /** Phase 2: the ceiling — plain Dexie bulkPut of the same documents in the same browser. */
 export async function rawDexie(session: DeviceSession, expected: number, chunk: number): Promise<RawDexieFigures> {
   const documents = await fetchProducts(session, expected);
   const chunked = await timedPut(`bench_raw_chunked_${Date.now()}`, documents, chunk);
   const single = await timedPut(`bench_raw_single_${Date.now()}`, documents, documents.length);
+  const rxdbLayout = await timedRxdbLayoutPut(`bench_raw_rxdb_layout_${Date.now()}`, documents, chunk);
   return {
     docs: documents.length,
     chunked: { seconds: round(chunked, 3), docsPerSecond: Math.round(documents.length / chunked), chunk },
+    rxdbLayout: { seconds: round(rxdbLayout, 3), docsPerSecond: Math.round(documents.length / rxdbLayout), chunk },
     single: { seconds: round(single, 3), docsPerSecond: Math.round(documents.length / single) },
   };
 }

@@ -1,0 +1,206 @@
+import type { RxCollection } from 'rxdb';
+import type { Checkpoint, CollectionName, PullResponse, StreamChange } from '../schema/index.ts';
+import type { SyncStateStore } from './sync-state.ts';
+import { writePulled } from './write-pulled.ts';
+
+export interface PullLaneOptions {
+  name: CollectionName;
+  collection: RxCollection;
+  batchSize: number;
+  state: SyncStateStore;
+  /**
+   * One page after `checkpoint`. When the server sends an invalid document it answers only the valid
+   * prefix before it (or throws when there is none), so the checkpoint never passes it.
+   */
+  fetchPage(checkpoint: Checkpoint | undefined, limit: number): Promise<PullResponse>;
+  isValid(doc: unknown): boolean;
+  /** After every stored page or live change (counts documents for the initial-sync progress). */
+  onStored(documents: number): void;
+  onError(error: unknown): void;
+  /** Backoff before retry `attempt`, cut short by sendNow or the stream reconnecting. */
+  retryWait(attempt: number): Promise<void>;
+  isStopped(): boolean;
+}
+
+/** During a long pull the checkpoint is written at most this often (and always when the pull ends). */
+const CHECKPOINT_EVERY_MS = 2000;
+
+type Work = { kind: 'pull' } | { kind: 'change'; change: StreamChange; from: number | null };
+
+/**
+ * Pull-only replication for collections devices never write (master data): no upstream, no fork/meta
+ * documents per row, just "fetch after checkpoint, store, remember the checkpoint". The next page is
+ * fetched while the current one is written. Everything the lane does runs one at a time in `drain`,
+ * so stored documents and the stored checkpoint always move together, in order.
+ */
+export class PullLane {
+  readonly name: CollectionName;
+  private checkpoint: Checkpoint | null = null;
+  private loaded = false;
+  private queue: Work[] = [];
+  private running = false;
+  /** Checkpoint of the last live change for this collection since the stream's last RESYNC. */
+  private streamSeq: number | null = null;
+  private idleWaiters: (() => void)[] = [];
+  private checkpointWrites: Promise<void> = Promise.resolve();
+  /** The checkpoint the queued write will store; null when no write is queued. */
+  private nextCheckpoint: Checkpoint | null = null;
+  /** Sequence number of the last checkpoint handed to a write, and when. */
+  private queuedSeq: number | null = null;
+  private queuedAt = 0;
+  private caughtUp!: () => void;
+  /** Resolves after the first complete pull (initial sync of this collection). */
+  readonly caughtUpOnce = new Promise<void>((resolve) => (this.caughtUp = resolve));
+
+  constructor(private readonly options: PullLaneOptions) {
+    this.name = options.name;
+  }
+
+  /** Pulls everything after the stored checkpoint (start, RESYNC, sendNow). */
+  pull(): void {
+    this.enqueue({ kind: 'pull' });
+  }
+
+  /** The stream (re)connected or lost its chain: live changes cannot be trusted to follow on until a pull. */
+  resync(): void {
+    this.streamSeq = null;
+    this.pull();
+  }
+
+  /**
+   * A live change. The stream sends each collection's changes gap-free after its RESYNC, so a change
+   * that starts where the stored checkpoint is can be stored directly; anything else pulls instead.
+   */
+  change(change: StreamChange): void {
+    const from = this.streamSeq;
+    this.streamSeq = change.checkpoint.seq;
+    this.enqueue({ kind: 'change', change, from });
+  }
+
+  /** Resolves when nothing is queued or running (a lane retrying after a failure is not idle). */
+  awaitIdle(): Promise<void> {
+    if (!this.running && (this.queue.length === 0 || this.options.isStopped())) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private enqueue(work: Work): void {
+    if (this.options.isStopped()) return;
+    this.queue.push(work);
+    if (!this.running) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.queue.length > 0 && !this.options.isStopped()) {
+        const work = this.queue.shift()!;
+        if (work.kind === 'pull') {
+          // One pull catches up with every pull asked for meanwhile.
+          this.queue = this.queue.filter((other) => other.kind !== 'pull');
+          await this.retrying(() => this.pullAll());
+        } else {
+          await this.retrying(() => this.applyChange(work.change, work.from));
+        }
+      }
+    } finally {
+      this.running = false;
+      if (this.queue.length === 0 || this.options.isStopped()) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  private async retrying(work: () => Promise<void>): Promise<void> {
+    for (let attempt = 0; !this.options.isStopped(); attempt++) {
+      try {
+        if (!this.loaded) {
+          this.checkpoint = await this.options.state.loadCheckpoint(this.name);
+          this.loaded = true;
+        }
+        await work();
+        await this.flushCheckpoints();
+        return;
+      } catch (error) {
+        // What was stored before the failure is kept: the retry (or a restart) goes on from there.
+        this.persist(true);
+        if (this.options.isStopped()) return this.checkpointWrites.catch(() => undefined);
+        this.options.onError(error);
+        await this.options.retryWait(attempt);
+      }
+    }
+  }
+
+  /**
+   * Stores documents, then has the checkpoint written behind them: the next page's documents need not
+   * wait for it, and it is only ever written after the documents it covers (a crash in between re-pulls
+   * pages, never skips one). `flushCheckpoints` writes the last one and surfaces a failed write.
+   */
+  private async store(documents: PullResponse['documents'], checkpoint: Checkpoint): Promise<void> {
+    await writePulled(this.options.collection, documents);
+    this.checkpoint = checkpoint;
+    this.persist(false);
+    this.options.onStored(documents.length);
+  }
+
+  /** Hands the current checkpoint to a write, unless it was just written (`force`: the pull ended). */
+  private persist(force: boolean): void {
+    const checkpoint = this.checkpoint;
+    if (!checkpoint || checkpoint.seq === this.queuedSeq) return;
+    if (!force && Date.now() - this.queuedAt < CHECKPOINT_EVERY_MS) return;
+    this.queuedSeq = checkpoint.seq;
+    this.queuedAt = Date.now();
+    this.queueCheckpoint(checkpoint);
+  }
+
+  /** At most one write waits behind the one in flight, and it takes the newest checkpoint when it starts. */
+  private queueCheckpoint(checkpoint: Checkpoint): void {
+    const alreadyQueued = this.nextCheckpoint !== null;
+    this.nextCheckpoint = checkpoint;
+    if (alreadyQueued) return;
+    this.checkpointWrites = this.checkpointWrites.then(async () => {
+      const newest = this.nextCheckpoint!;
+      this.nextCheckpoint = null;
+      await this.options.state.saveCheckpoint(this.name, newest);
+    });
+    this.checkpointWrites.catch(() => undefined);
+  }
+
+  private async flushCheckpoints(): Promise<void> {
+    this.persist(true);
+    const writes = this.checkpointWrites;
+    try {
+      await writes;
+    } catch (error) {
+      this.checkpointWrites = Promise.resolve();
+      this.nextCheckpoint = null;
+      this.queuedSeq = null;
+      // Not stored: the next run starts again from the last checkpoint that was.
+      this.loaded = false;
+      throw error;
+    }
+  }
+
+  private async pullAll(): Promise<void> {
+    const { batchSize } = this.options;
+    let next: Promise<PullResponse> = this.options.fetchPage(this.checkpoint ?? undefined, batchSize);
+    for (;;) {
+      const page = await next;
+      const full = page.documents.length >= batchSize && page.checkpoint !== null;
+      if (full) {
+        next = this.options.fetchPage(page.checkpoint!, batchSize);
+        // Read later (or dropped when storing this page fails); never an unhandled rejection.
+        next.catch(() => undefined);
+      }
+      if (page.documents.length > 0 && page.checkpoint) await this.store(page.documents, page.checkpoint);
+      else this.options.onStored(0);
+      if (!full) break;
+    }
+    this.caughtUp();
+  }
+
+  private async applyChange(change: StreamChange, from: number | null): Promise<void> {
+    const at = this.checkpoint?.seq ?? 0;
+    if (change.checkpoint.seq <= at) return;
+    const follows = from !== null && from === at && change.documents.every((doc) => this.options.isValid(doc));
+    if (follows) await this.store(change.documents, change.checkpoint);
+    else await this.pullAll();
+  }
+}
