@@ -10,6 +10,12 @@ import { CONTENT_SECURITY_POLICY } from '../../electron/csp.ts';
  * The main process wired against a stand-in for the Electron runtime (the true edge here: the
  * binary cannot run on this machine). It checks what main.ts asks of Electron, not Electron itself.
  */
+interface FakeWebContents {
+  loading: boolean;
+  sent: [string, unknown][];
+  onFinishLoad: (() => void) | null;
+}
+
 const fake = vi.hoisted(() => {
   const state = {
     lock: true,
@@ -18,7 +24,7 @@ const fake = vi.hoisted(() => {
     protocolHandler: null as null | ((request: Request) => Promise<Response>),
     handlers: new Map<string, (event: unknown, ...args: unknown[]) => unknown>(),
     appEvents: new Map<string, (...args: unknown[]) => void>(),
-    windows: [] as { options: { webPreferences: Record<string, unknown> }; url: string }[],
+    windows: [] as { options: { webPreferences: Record<string, unknown> }; url: string; webContents: FakeWebContents }[],
     requestHandler: null as null | ((contents: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl: string }) => void),
     checkHandler: null as null | ((contents: unknown, permission: string, origin: string) => boolean),
     opened: [] as string[],
@@ -33,6 +39,20 @@ const fake = vi.hoisted(() => {
 vi.mock('electron', () => {
   class BrowserWindow {
     url = '';
+    webContents = {
+      loading: true,
+      sent: [] as [string, unknown][],
+      onFinishLoad: null as (() => void) | null,
+      once(event: string, listener: () => void) {
+        if (event === 'did-finish-load') this.onFinishLoad = listener;
+      },
+      isLoading() {
+        return this.loading;
+      },
+      send(channel: string, payload: unknown) {
+        this.sent.push([channel, payload]);
+      },
+    };
     constructor(public options: { webPreferences: Record<string, unknown> }) {
       fake.windows.push(this);
     }
@@ -235,6 +255,21 @@ describe('Electron main process wiring', () => {
 });
 
 describe('single instance', () => {
+  it('DES-06 a balcao://design link from the OS reaches the page once it has loaded; other links only focus the window', () => {
+    const contents = fake.windows[0]!.webContents;
+    fake.appEvents.get('second-instance')!({}, ['balcao', 'balcao://design/environments/env-1']);
+    expect(contents.sent).toEqual([]);
+    contents.loading = false;
+    contents.onFinishLoad?.();
+    expect(contents.sent).toEqual([[CHANNELS.onOpenLink, 'balcao://design/environments/env-1']]);
+    fake.appEvents.get('second-instance')!({}, ['balcao', 'balcao://settings/reset']);
+    fake.appEvents.get('open-url')!({ preventDefault() {} }, 'balcao://design/projects/p-1/review');
+    expect(contents.sent).toEqual([
+      [CHANNELS.onOpenLink, 'balcao://design/environments/env-1'],
+      [CHANNELS.onOpenLink, 'balcao://design/projects/p-1/review'],
+    ]);
+  });
+
   it('a second start quits at once and opens no window of its own', async () => {
     vi.resetModules();
     fake.lock = false;
