@@ -14,6 +14,8 @@ export const designEn: Shape<typeof designPtBR> = {
     nativeBody: 'Click to see what changed and update the budget.',
     update: 'Review and update',
     dismiss: 'Dismiss notice',
+    more: 'And {{count}} more environments changed in the design software',
+    moreBody: 'See the list of notices under Projects and update each one.',
   },
   projects: {
     title: 'Projects',

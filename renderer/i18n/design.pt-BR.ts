@@ -10,6 +10,8 @@ export const designPtBR = {
     nativeBody: 'Clique para ver o que mudou e atualizar o orçamento.',
     update: 'Ver e atualizar',
     dismiss: 'Dispensar aviso',
+    more: 'E mais {{count}} ambientes alterados no software de projeto',
+    moreBody: 'Veja a lista de avisos em Projetos e atualize cada um.',
   },
   projects: {
     title: 'Projetos',

@@ -9,7 +9,7 @@ import type { DesignAction, DesignBudgetItem, DesignEnvironmentDoc, DesignProjec
 import { createDatabase, type BalcaoDatabase } from '../../renderer/data/database.ts';
 import { diffItems } from '../../renderer/core/design/diff.ts';
 import { approvalState, isOutdated, mandatoryUpdates, pendingEnvironments } from '../../renderer/core/design/view.ts';
-import { NoticeCenter, detectSaves, type DesignNotice } from '../../renderer/core/design/notices.ts';
+import { MAX_POPUPS_AT_ONCE, NoticeCenter, detectSaves, type DesignNotice } from '../../renderer/core/design/notices.ts';
 import { createDesign, mayRequest } from '../../renderer/core/design/design.ts';
 import { DesignError } from '../../renderer/core/design/errors.ts';
 
@@ -119,7 +119,7 @@ describe('design notices', () => {
     const shown: DesignNotice[] = [];
     const opened: string[] = [];
     const settled: string[] = [];
-    const sink = { show: (n: DesignNotice) => void shown.push(n), native: async () => true, open: (n: DesignNotice) => void opened.push(n.id), settled: (n: DesignNotice) => void settled.push(n.id) };
+    const sink = { show: (n: DesignNotice) => void shown.push(n), native: async () => true, open: (n: DesignNotice) => void opened.push(n.id), settled: (n: DesignNotice) => void settled.push(n.id), summary: () => undefined };
     const projects = new Map([['prj-1', project()]]);
     const center = new NoticeCenter(storage, 'u-designer', sink);
     center.observe([env()], projects, false);
@@ -176,5 +176,26 @@ describe('design requests', () => {
     expect(mayRequest('approveBudget', ['reviewer'])).toBe(false);
     expect(mayRequest('updateEnvironment', ['reviewer'])).toBe(true);
     expect(mayRequest('approveBudget', ['admin'])).toBe(true);
+  });
+
+  it('DES-05 a burst of saves gets three pop-ups and one summary; every notice is still listed', () => {
+    const store = new Map<string, string>();
+    const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v), removeItem: (k: string) => void store.delete(k) };
+    const shown: string[] = [];
+    const native: string[] = [];
+    const summaries: number[] = [];
+    const sink = { show: (n: DesignNotice) => void shown.push(n.id), native: async (n: DesignNotice) => (native.push(n.id), false), open: () => undefined, summary: (count: number) => void summaries.push(count) };
+    const projects = new Map([['prj-1', project()]]);
+    const center = new NoticeCenter(storage, 'u-designer', sink);
+    const eight = Array.from({ length: 8 }, (_, i) => env({ id: `env-${i}`, latestDesignRevision: 2 }));
+    center.observe(eight, projects, false);
+    expect(shown).toHaveLength(MAX_POPUPS_AT_ONCE);
+    expect(native).toEqual(shown);
+    expect(summaries).toEqual([8 - MAX_POPUPS_AT_ONCE]);
+    expect(center.current).toHaveLength(8);
+    // One more save later is a burst of one: its own pop-up, no summary.
+    center.observe([...eight.slice(1), env({ id: 'env-0', latestDesignRevision: 3 })], projects, false);
+    expect(shown).toHaveLength(MAX_POPUPS_AT_ONCE + 1);
+    expect(summaries).toEqual([8 - MAX_POPUPS_AT_ONCE]);
   });
 });

@@ -77,6 +77,11 @@ export function settleNotices(notices: readonly DesignNotice[], environments: Re
 }
 
 const MAX_NOTICES = 200;
+/**
+ * A burst (the first login after days away, a whole project saved at once) gets this many pop-ups and
+ * one summary for the rest, not a pop-up per environment; every notice still lands in the list.
+ */
+export const MAX_POPUPS_AT_ONCE = 3;
 
 export interface NoticeSink {
   /** The in-app toast; `open` takes the user to the environment's update. */
@@ -86,6 +91,8 @@ export interface NoticeSink {
   open(notice: DesignNotice): void;
   /** The environment was updated: the notice's toast may go. */
   settled?(notice: DesignNotice): void;
+  /** `count` more environments changed in the same burst than got their own pop-up. */
+  summary(count: number): void;
 }
 
 /** Keeps the notices of one user, persisted, and raises new ones as environments change. */
@@ -127,10 +134,12 @@ export class NoticeCenter {
       this.publish(list);
       for (const notice of list) if (notice.doneAt && before.has(notice.id) && !before.get(notice.id)!.doneAt) this.sink.settled?.(notice);
     }
-    for (const notice of fresh) {
+    const popups = fresh.slice(0, MAX_POPUPS_AT_ONCE);
+    for (const notice of popups) {
       this.sink.show(notice);
       void this.sink.native(notice).then((clicked) => clicked && this.sink.open(notice), () => undefined);
     }
+    if (fresh.length > popups.length) this.sink.summary(fresh.length - popups.length);
   }
 
   dismiss(id: string): void {

@@ -100,6 +100,11 @@ export function DesignProvider({ children, onShow }: { children: ReactNode; onSh
       native: (notice) => getBridge().notify(i18next.t('design.notice.title', { name: notice.environmentName }), i18next.t('design.notice.nativeBody')),
       open: (notice) => open({ page: 'environment', environmentId: notice.environmentId, showUpdate: true }),
       settled: (notice) => notifications.hide(`design-notice-${notice.id}`),
+      summary: (count) => {
+        const t = i18next.t.bind(i18next);
+        notifications.show({ color: 'yellow', autoClose: 15_000, title: t('design.notice.more', { count }), message: t('design.notice.moreBody') });
+        void getBridge().notify(t('design.notice.more', { count }), t('design.notice.moreBody'));
+      },
     });
   }, [design, userId, open]);
 
