@@ -49,14 +49,32 @@ export async function startCentral(products: number): Promise<Central> {
 }
 
 export interface UploadCheck {
-  /** Documents with the prefix the server holds (REST listing). */
+  /** Uploaded documents the server lists, and ids listed more than once. */
   stored: number;
-  /** Ids listed more than once. */
   duplicates: number;
   /** The server's own counters: rows written, answered as conflicts, kept in quarantine. */
   writtenCounter: number;
   conflictCounter: number;
   quarantinedCounter: number;
+}
+
+/** GET on the server's own API as the store admin. */
+export async function adminGet<T>(central: Central, path: string): Promise<T> {
+  const response = await fetch(`${central.session.serverUrl}${path}`, { headers: { authorization: `Bearer ${central.session.adminToken}` } });
+  if (!response.ok) throw new Error(`GET ${path} answered HTTP ${response.status}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** Every live document of a collection, through the integration API's change feed. */
+export async function listAll<T extends { id: string }>(central: Central, collection: string): Promise<T[]> {
+  const all: T[] = [];
+  let since = 0;
+  for (;;) {
+    const page = await adminGet<PullResponse<T>>(central, `/api/v1/${collection}?since=${since}&limit=10000`);
+    all.push(...page.documents.filter((doc) => !doc._deleted));
+    if (page.documents.length < 10000 || !page.checkpoint) return all;
+    since = page.checkpoint.seq;
+  }
 }
 
 function counter(metrics: string, name: string, collection: string): number {
@@ -67,27 +85,24 @@ function counter(metrics: string, name: string, collection: string): number {
   return total;
 }
 
-/** Counts on the server, through the integration API and /metrics, what the device uploaded. */
-export async function checkUpload(central: Central, prefix: string): Promise<UploadCheck> {
-  const { serverUrl, adminToken } = central.session;
+/** Counts an upload on the server: the ids of `collection` it lists (`listedIds`) and its /metrics counters. */
+export async function countUpload(central: Central, collection: string, listedIds: Iterable<string>): Promise<UploadCheck> {
   const seen = new Map<string, number>();
-  let since = 0;
-  for (;;) {
-    const response = await fetch(`${serverUrl}/api/v1/customers?since=${since}&limit=10000`, { headers: { authorization: `Bearer ${adminToken}` } });
-    if (!response.ok) throw new Error(`GET /api/v1/customers answered HTTP ${response.status}: ${await response.text()}`);
-    const page = (await response.json()) as PullResponse<{ id: string }>;
-    for (const doc of page.documents) if (doc.id.startsWith(prefix) && !doc._deleted) seen.set(doc.id, (seen.get(doc.id) ?? 0) + 1);
-    if (page.documents.length < 10000 || !page.checkpoint) break;
-    since = page.checkpoint.seq;
-  }
-  const metrics = await (await fetch(`${serverUrl}/metrics`)).text();
+  for (const id of listedIds) seen.set(id, (seen.get(id) ?? 0) + 1);
+  const metrics = await (await fetch(`${central.session.serverUrl}/metrics`)).text();
   return {
     stored: seen.size,
     duplicates: [...seen.values()].filter((times) => times > 1).length,
-    writtenCounter: counter(metrics, 'balcao_documents_written_total', 'customers'),
-    conflictCounter: counter(metrics, 'balcao_push_conflicts_total', 'customers'),
-    quarantinedCounter: counter(metrics, 'balcao_documents_quarantined_total', 'customers'),
+    writtenCounter: counter(metrics, 'balcao_documents_written_total', collection),
+    conflictCounter: counter(metrics, 'balcao_push_conflicts_total', collection),
+    quarantinedCounter: counter(metrics, 'balcao_documents_quarantined_total', collection),
   };
+}
+
+/** Counts on the server, through the integration API and /metrics, the customers the device uploaded. */
+export async function checkUpload(central: Central, prefix: string): Promise<UploadCheck> {
+  const customers = await listAll(central, 'customers');
+  return countUpload(central, 'customers', customers.map((doc) => doc.id).filter((id) => id.startsWith(prefix)));
 }
 
 /** Whether a page of `origin` may send PUT to the server (the preflight a browser would make). */

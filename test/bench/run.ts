@@ -4,16 +4,17 @@
  * Sizes can be lowered for a quick try: BENCH_PRODUCTS, BENCH_UPLOADS, BENCH_CHANGES; BENCH_PULL_BATCH and
  * BENCH_PUSH_BATCH override the client's batch sizes for experiments.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { build } from 'vite';
 import { summarize, type CpuProfile, type ProfileSummary } from './cpu-profile.ts';
 import { checkUpload, corsAllowsPut, startCentral, type Central } from './central.ts';
 import { TARGETS, formatTable, type BenchResult } from './report.ts';
 import { serveStatic } from './static-server.ts';
-import { BENCH_CUSTOMER_PREFIX, type BenchApi, type DeviceSession } from './types.ts';
+import { BENCH_CUSTOMER_PREFIX, type DeviceSession } from './types.ts';
+import { launchChromium, openBenchPage, positive, root, stepper, within, writeFigures } from './harness.ts';
 
 const PRODUCTS = positive('BENCH_PRODUCTS', 100_000);
 const UPLOADS = positive('BENCH_UPLOADS', 10_000);
@@ -31,39 +32,15 @@ const CHANGE_TIMEOUT_MS = 10_000;
 /** How long the upload phase waits for `sendNow()` to resolve after the server has every row. */
 const SEND_NOW_LIMIT_MS = 60_000;
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const pageDir = fileURLToPath(new URL('../../dist/bench/', import.meta.url));
 const resultFile = fileURLToPath(new URL('../../test-results/bench.json', import.meta.url));
 const profileFile = fileURLToPath(new URL('../../test-results/bench-profile.json', import.meta.url));
-
-function positive(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0 || value > 1_000_000) throw new Error(`${name}=${raw} is not a whole number between 1 and 1,000,000.`);
-  return value;
-}
 
 function optional(name: string): number | undefined {
   return process.env[name] ? positive(name, 0) : undefined;
 }
 
-function step(text: string): void {
-  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
-}
-
-/** Bounds every phase: a hung page must fail the run, not keep it waiting forever. */
-async function within<T>(label: string, ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${label} took longer than ${ms / 1000} s; aborted.`)), ms);
-  });
-  try {
-    return await Promise.race([work, limit]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const step = stepper('bench');
 
 async function main(): Promise<number> {
   step(`building the bench page into ${pageDir}`);
@@ -83,25 +60,8 @@ async function main(): Promise<number> {
       step('note: the server\'s CORS preflight does not allow PUT; the latency phase sends its PUTs through the page\'s own origin');
       session.putBaseUrl = pageOrigin;
     }
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    const tab = await browser.newPage();
-    tab.on('console', (message) => {
-      // RxDB's advertisement for its paid storages, printed once per database.
-      if (message.text().includes('RxDB Open Core RxStorage')) return;
-      if (message.type() === 'error' || message.type() === 'warning' || (DEBUG && message.type() === 'debug')) step(`page ${message.type()}: ${message.text()}`);
-    });
-    tab.on('pageerror', (error) => step(`page error: ${error.message}`));
-    await tab.goto(page.url);
-    await tab.waitForFunction(() => window.bench !== undefined, undefined, { timeout: 30_000 });
-
-    const call = <K extends keyof BenchApi>(name: K, args: Parameters<BenchApi[K]>): Promise<Awaited<ReturnType<BenchApi[K]>>> =>
-      tab.evaluate(
-        ([method, params]) => (window.bench![method as keyof BenchApi] as (...a: unknown[]) => Promise<unknown>)(...(params as unknown[])),
-        [name, args] as [string, unknown[]],
-      ) as Promise<Awaited<ReturnType<BenchApi[K]>>>;
+    browser = await launchChromium();
+    const { tab, call } = await openBenchPage(browser, page.url, 'bench', step, DEBUG);
 
     const cdp = PROFILE ? await tab.context().newCDPSession(tab) : null;
     const profiles: Record<string, ProfileSummary> = {};
@@ -153,9 +113,7 @@ async function main(): Promise<number> {
         uploadExact: { met: exact },
       },
     };
-    mkdirSync(fileURLToPath(new URL('../../test-results/', import.meta.url)), { recursive: true });
-    writeFileSync(resultFile, `${JSON.stringify(result, null, 2)}\n`);
-    process.stdout.write(`\n${formatTable(result)}\nFigures: ${resultFile.slice(root.length)}\n`);
+    writeFigures(resultFile, result, formatTable(result));
     if (PROFILE) {
       writeFileSync(profileFile, `${JSON.stringify(profiles, null, 2)}\n`);
       for (const [label, summary] of Object.entries(profiles)) {

@@ -1,12 +1,9 @@
 import type { Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
 import { ptBR } from '../../renderer/i18n/pt-BR.ts';
-import { launchDevice, type Device } from './support/browser.ts';
-import { CentralServer } from './support/central-server.ts';
-import { reportFailures } from './support/failure-report.ts';
-import { RestClient } from './support/rest-client.ts';
+import type { Device } from './support/browser.ts';
 import {
   addCustomer,
   customerRow,
@@ -26,7 +23,8 @@ import {
   watchForElement,
 } from './support/station-ui.ts';
 import { randomCpf } from './support/tax-ids.ts';
-import { startUi } from './support/web-ui.ts';
+import { oneStation } from './support/one-station.ts';
+import { eventually } from './support/eventually.ts';
 
 /**
  * Issue 2's acceptance, end to end: a real server on PGlite, the built UI in Chromium. The tests
@@ -37,41 +35,15 @@ import { startUi } from './support/web-ui.ts';
 const TWO_DAYS_MS = 2 * 86_400_000;
 const STREAM_DEADLINE_MS = 2_000;
 
-/** Polls the server until `read` returns something, without touching the device. */
-async function eventually<T>(read: () => Promise<T | null>, what: string, timeout = 30_000): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await read();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeout} ms waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 describe('issue 2: core offline-first acceptance', () => {
-  const server = new CentralServer();
-  const api = new RestClient(() => server.url);
   let ui: WebHost;
   let device: Device;
   let page: Page;
   /** Customer created offline in POS-01, checked on the server in POS-02. */
   const offlineCustomer = { id: '', name: `Cliente Offline ${Date.now()}`, taxId: randomCpf() };
 
-  beforeAll(async () => {
-    [ui] = await Promise.all([startUi(), server.start()]);
-    device = await launchDevice();
-    page = await device.newPage();
-  });
-
-  reportFailures(() => ({ device, page }));
-
-  afterAll(async () => {
-    // Expected while the server is down (refused fetches); anything else here deserves a look.
-    if (device?.log.length) console.log(`[e2e] ${device.log.length} browser error(s), last ones:\n${device.log.slice(-10).join('\n')}`);
-    await device?.close();
-    await ui?.close();
-    await server.dispose();
-  });
+  // Browser errors are expected while the server is down (refused fetches); anything else deserves a look.
+  const { server, api, newPage } = oneStation({ logBrowserErrors: true, ready: (station) => void ({ ui, device, page } = station) });
 
   it('POS-04 POS-03 a fresh device pairs, logs in and shows all 2,000 products after the first sync', async () => {
     await page.goto(ui.url);
@@ -256,7 +228,7 @@ describe('issue 2: core offline-first acceptance', () => {
     // Changed while the station is closed: they arrive through the catch-up pull.
     for (const id of ids) await rename(id);
 
-    page = await device.newPage();
+    page = await newPage();
     await page.goto(ui.url);
     await waitForConnection(page, true);
     const skew = await page.evaluate(() => Date.now());

@@ -1,14 +1,12 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
 import { ptBR } from '../../renderer/i18n/pt-BR.ts';
-import { launchDevice, type Device } from './support/browser.ts';
-import { CentralServer } from './support/central-server.ts';
-import { reportFailures } from './support/failure-report.ts';
+import type { Device } from './support/browser.ts';
 import { addCustomer, login, logout, openProducts, pairStation, screenshot, waitForConnection, waitForPending, waitForProductsCount } from './support/station-ui.ts';
 import { randomCpf } from './support/tax-ids.ts';
-import { startUi } from './support/web-ui.ts';
+import { oneStation } from './support/one-station.ts';
 
 /**
  * Issue 2's header defects from the acceptance runs, end to end: a real server on PGlite, the built
@@ -90,28 +88,19 @@ async function recordAppearances(page: Page, selector: string): Promise<() => Pr
 }
 
 describe('issue 2: header defects found in acceptance runs', () => {
-  const server = new CentralServer();
   let ui: WebHost;
   let device: Device;
   let page: Page;
   const faviconRequests: string[] = [];
   const progress = `[data-testid="${TEST_IDS.products.firstSyncProgress}"]`;
 
-  beforeAll(async () => {
-    [ui] = await Promise.all([startUi(), server.start()]);
-    device = await launchDevice();
-    page = await device.newPage();
-    page.on('request', (request) => {
-      if (request.url().includes('favicon')) faviconRequests.push(request.url());
-    });
-  });
-
-  reportFailures(() => ({ device, page }));
-
-  afterAll(async () => {
-    await device?.close();
-    await ui?.close();
-    await server.dispose();
+  const { server } = oneStation({
+    ready: (station) => {
+      ({ ui, device, page } = station);
+      page.on('request', (request) => {
+        if (request.url().includes('favicon')) faviconRequests.push(request.url());
+      });
+    },
   });
 
   it('POS-03 a fresh device shows the first-sync progress with real counts, never "0 records", and requests no favicon', async () => {

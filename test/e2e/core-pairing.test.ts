@@ -1,14 +1,10 @@
 import { createServer } from 'node:net';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebHost } from '../../build/web-host.ts';
+import { describe, expect, it } from 'vitest';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
 import { ptBR } from '../../renderer/i18n/pt-BR.ts';
-import { launchDevice, type Device } from './support/browser.ts';
-import { CentralServer } from './support/central-server.ts';
-import { reportFailures } from './support/failure-report.ts';
 import { login, pairStation, screenshot, waitForProductsCount, submitLogin, type PairingInput } from './support/station-ui.ts';
-import { startUi } from './support/web-ui.ts';
+import { oneStation } from './support/one-station.ts';
 
 /** Pairing and login refusals say what to do; a station only ever sees its own store's data. */
 
@@ -32,25 +28,14 @@ async function submitPairing(page: Page, input: PairingInput): Promise<string> {
 }
 
 describe('pairing and store scoping', () => {
-  const server = new CentralServer();
-  let ui: WebHost;
-  let device: Device;
   let page: Page;
 
-  beforeAll(async () => {
-    [ui] = await Promise.all([startUi(), server.start()]);
-    device = await launchDevice();
-    page = await device.newPage();
-    await page.goto(ui.url);
-    await page.getByTestId(TEST_IDS.setup.form).waitFor();
-  });
-
-  reportFailures(() => ({ device, page }));
-
-  afterAll(async () => {
-    await device?.close();
-    await ui?.close();
-    await server.dispose();
+  const { server } = oneStation({
+    ready: async (station) => {
+      ({ page } = station);
+      await page.goto(station.ui.url);
+      await page.getByTestId(TEST_IDS.setup.form).waitFor();
+    },
   });
 
   it('POS-04 a wrong pairing code is refused with a message that says what to do', async () => {

@@ -1,16 +1,10 @@
 import type { Page } from 'playwright-core';
 import type { DesignEnvironmentDoc } from '../../sync/schema/index.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WebHost } from '../../build/web-host.ts';
-import { startWebHost } from '../../build/web-host.ts';
 import { startDesignSimulator, type DesignSimulator } from '../design-sim/simulator.ts';
-import { launchDevice, type Device } from './support/browser.ts';
-import { CentralServer } from './support/central-server.ts';
-import { reportFailures } from './support/failure-report.ts';
-import { RestClient } from './support/rest-client.ts';
 import { addCustomer, login, logout, pairStation, screenshot, waitForConnection, waitForPending } from './support/station-ui.ts';
 import { randomCpf } from './support/tax-ids.ts';
-import { startUi } from './support/web-ui.ts';
 import {
   addHandItem,
   approve,
@@ -35,6 +29,8 @@ import {
   versions,
   waitForApproval,
 } from './support/design-ui.ts';
+import { oneStation } from './support/one-station.ts';
+import { eventually } from './support/eventually.ts';
 
 /**
  * Issue 4's acceptance in Chromium against a real server (PGlite) and the design-portal simulator:
@@ -45,21 +41,8 @@ import {
 const STORE_TAX_ID = '11222333000181';
 const SIM_USER = { login: 'projetista', password: 'projetista-design' };
 
-async function eventually<T>(read: () => Promise<T | null | undefined | false>, what: string, timeout = 30_000): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await read();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeout} ms waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 describe('issue 4: design projects acceptance', () => {
-  const server = new CentralServer();
-  const api = new RestClient(() => server.url);
   let ui: WebHost;
-  let device: Device;
   let page: Page;
   let sim: DesignSimulator;
   let simPort = 0;
@@ -69,23 +52,16 @@ describe('issue 4: design projects acceptance', () => {
   let kitchenId = '';
   const PROJECT = 'Casa Moreira';
 
-  beforeAll(async () => {
-    const root = process.env.BALCAO_UI_ROOT;
-    [ui] = await Promise.all([root ? startWebHost({ port: 0, root }) : startUi(), server.start()]);
-    simPort = await freePort();
-    device = await launchDevice();
-    page = await device.newPage();
-    await recordNativeNotifications(page);
-  });
-
-  reportFailures(() => ({ device, page }));
-
-  afterAll(async () => {
-    if (device?.log.length) console.log(`[e2e] ${device.log.length} browser error(s), last ones:\n${device.log.slice(-10).join('\n')}`);
-    await device?.close();
-    await sim?.close();
-    await ui?.close();
-    await server.dispose();
+  const { server, api } = oneStation({
+    logBrowserErrors: true,
+    ready: async (station) => {
+      ({ ui, page } = station);
+      simPort = await freePort();
+      await recordNativeNotifications(page);
+    },
+    beforeClose: async () => {
+      await sim?.close();
+    },
   });
 
   const env = async (id: string) => (await api.get('designEnvironments', id)) as unknown as DesignEnvironmentDoc;

@@ -1,11 +1,8 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WebHost } from '../../build/web-host.ts';
-import { startWebHost } from '../../build/web-host.ts';
 import type { DesignEnvironmentDoc } from '../../sync/schema/index.ts';
 import { startDesignSimulator, type DesignSimulator } from '../design-sim/simulator.ts';
-import { launchDevice, type Device } from './support/browser.ts';
-import { CentralServer } from './support/central-server.ts';
 import { DesignApi } from './support/design-api.ts';
 import {
   approve,
@@ -24,11 +21,9 @@ import {
   versions,
   waitForApproval,
 } from './support/design-ui.ts';
-import { reportFailures } from './support/failure-report.ts';
-import { RestClient } from './support/rest-client.ts';
 import { addCustomer, login, pairStation, screenshot } from './support/station-ui.ts';
 import { randomCpf } from './support/tax-ids.ts';
-import { startUi } from './support/web-ui.ts';
+import { oneStation } from './support/one-station.ts';
 
 /**
  * The design flows around the acceptance story, in Chromium against a real server and the simulator:
@@ -46,39 +41,29 @@ async function eventuallyVersions(page: Page, count: number, timeout = 30_000) {
 }
 
 describe('issue 4: design flows', () => {
-  const server = new CentralServer();
-  const api = new RestClient(() => server.url);
-  const design = new DesignApi(() => server.url);
   let ui: WebHost;
-  let device: Device;
   let page: Page;
   let sim: DesignSimulator;
   let customerName = '';
   let negotiated: { projectId: string; environmentId: string } | null = null;
   const PROJECT = 'Loja Nova';
 
-  beforeAll(async () => {
-    const root = process.env.BALCAO_UI_ROOT;
-    [ui] = await Promise.all([root ? startWebHost({ port: 0, root }) : startUi(), server.start()]);
-    sim = await startDesignSimulator({ balcaoUrl: server.url, createDelayMs: 200 });
-    await design.registerPortal({ accountId: sim.accountId, portalUrl: sim.url, signingSecret: sim.secret });
-    device = await launchDevice();
-    page = await device.newPage();
-    await page.goto(ui.url);
-    await pairStation(page, { serverUrl: server.url, storeCode: 'loja1', stationCode: 'cx01', pairingCode: 'cx01-pair' });
-    await login(page, 'projetista', 'projetista123');
-    customerName = `Cliente Fluxos ${Date.now() % 100000}`;
-    await addCustomer(page, { name: customerName, taxId: randomCpf() });
+  const { server, api } = oneStation({
+    ready: async (station) => {
+      ({ ui, page } = station);
+      sim = await startDesignSimulator({ balcaoUrl: server.url, createDelayMs: 200 });
+      await design.registerPortal({ accountId: sim.accountId, portalUrl: sim.url, signingSecret: sim.secret });
+      await page.goto(ui.url);
+      await pairStation(page, { serverUrl: server.url, storeCode: 'loja1', stationCode: 'cx01', pairingCode: 'cx01-pair' });
+      await login(page, 'projetista', 'projetista123');
+      customerName = `Cliente Fluxos ${Date.now() % 100000}`;
+      await addCustomer(page, { name: customerName, taxId: randomCpf() });
+    },
+    beforeClose: async () => {
+      await sim?.close();
+    },
   });
-
-  reportFailures(() => ({ device, page }));
-
-  afterAll(async () => {
-    await device?.close();
-    await sim?.close();
-    await ui?.close();
-    await server.dispose();
-  });
+  const design = new DesignApi(() => server.url);
 
   const env = async (id: string) => (await api.get('designEnvironments', id)) as unknown as DesignEnvironmentDoc;
 

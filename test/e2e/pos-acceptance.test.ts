@@ -1,13 +1,10 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebHost, type WebHost } from '../../build/web-host.ts';
+import { describe, expect, it } from 'vitest';
+import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
-import { launchDevice, type Device } from './support/browser.ts';
-import { CentralServer } from './support/central-server.ts';
-import { reportFailures } from './support/failure-report.ts';
-import { RestClient } from './support/rest-client.ts';
 import { login, logout, openProducts, pairStation, productsCount, screenshot, waitForConnection, waitForPending } from './support/station-ui.ts';
-import { startUi } from './support/web-ui.ts';
+import { oneStation } from './support/one-station.ts';
+import { eventually } from './support/eventually.ts';
 import { cancelSale, openPos, openSale, pay, querySyncStates, scan, startExchange, type PaymentStep, type SaleOutcome } from './pos-ui.ts';
 
 /**
@@ -21,23 +18,10 @@ const cond = (code: string) => `loja1-paymentCondition-${code}`;
 const reason = (code: string) => `loja1-financialReason-${code}`;
 const ids = TEST_IDS.pos;
 
-async function eventually<T>(read: () => Promise<T | null | undefined>, what: string, timeout = 60_000): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await read();
-    if (value !== null && value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeout} ms waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 const reais = (cents: number) => `${Math.floor(cents / 100)},${String(cents % 100).padStart(2, '0')}`;
 
 describe('issue 3: POS contingency acceptance', () => {
-  const server = new CentralServer();
-  const api = new RestClient(() => server.url);
   let ui: WebHost;
-  let device: Device;
   let page: Page;
   const barcodes = new Map<string, string>();
   let paintId = '';
@@ -45,25 +29,15 @@ describe('issue 3: POS contingency acceptance', () => {
   let cancelled: SaleOutcome;
   let exchange: SaleOutcome;
 
-  beforeAll(async () => {
-    // BALCAO_UI_ROOT serves another build of the renderer (e.g. one made apart while dist/ is in use).
-    const root = process.env.BALCAO_UI_ROOT;
-    [ui] = await Promise.all([root ? startWebHost({ port: 0, root }) : startUi(), server.start()]);
-    device = await launchDevice();
-    page = await device.newPage();
-    for (const product of await api.listAll('products', 1000)) {
-      barcodes.set(String(product.id), String(product.barcode));
-      if (!paintId && product.groupId === 'loja1-grp-pintura' && product.active) paintId = String(product.id);
-    }
-  });
-
-  reportFailures(() => ({ device, page }));
-
-  afterAll(async () => {
-    if (device?.log.length) console.log(`[e2e] ${device.log.length} browser error(s), last ones:\n${device.log.slice(-10).join('\n')}`);
-    await device?.close();
-    await ui?.close();
-    await server.dispose();
+  const { server, api } = oneStation({
+    logBrowserErrors: true,
+    ready: async (station) => {
+      ({ ui, page } = station);
+      for (const product of await api.listAll('products', 1000)) {
+        barcodes.set(String(product.id), String(product.barcode));
+        if (!paintId && product.groupId === 'loja1-grp-pintura' && product.active) paintId = String(product.id);
+      }
+    },
   });
 
   /** Scans a cart; returns the promotion ids the sale screen shows on its lines. */
@@ -135,7 +109,7 @@ describe('issue 3: POS contingency acceptance', () => {
     await waitForConnection(page, true, 60_000);
     await waitForPending(page, (n) => n === 0, 60_000);
     for (const sale of [...sales, exchange]) {
-      const stored = await eventually(() => api.get('sales', sale.saleId), `sale ${sale.number} on the server`);
+      const stored = await eventually(() => api.get('sales', sale.saleId), `sale ${sale.number} on the server`, 60_000);
       expect(stored.totalCents).toBe(sale.totalCents);
       expect(stored.stationId).toBe(STATION);
       expect(stored.status).toBe(sale.saleId === cancelled.saleId ? 'cancelled' : 'finished');
@@ -189,7 +163,7 @@ describe('issue 3: POS contingency acceptance', () => {
     await eventually(async () => {
       await page.getByTestId(ids.errors.refresh).click();
       return (await row.count()) > 0 ? true : null;
-    }, 'the quarantined sale in integration errors');
+    }, 'the quarantined sale in integration errors', 60_000);
     expect(await row.getAttribute('data-reason')).toBe('inactive_reference');
     expect(await row.getAttribute('data-resolved')).toBe('false');
     await expect.poll(() => row.textContent()).toContain('p-00010');
@@ -202,7 +176,7 @@ describe('issue 3: POS contingency acceptance', () => {
     await openPos(page, 'errors');
     await row.getByTestId(ids.errors.retry).click();
     await page.locator(`[data-testid="${ids.errors.row}"][data-document-id="${refused.saleId}"][data-resolved="true"]`).waitFor({ timeout: 15_000 });
-    const accepted = await eventually(() => api.get('sales', refused.saleId), 'the fixed sale on the server');
+    const accepted = await eventually(() => api.get('sales', refused.saleId), 'the fixed sale on the server', 60_000);
     expect(accepted.totalCents).toBe(refused.totalCents);
     expect((await querySyncStates(page)).get(refused.saleId)?.state).not.toBe('refused');
   });

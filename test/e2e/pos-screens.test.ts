@@ -1,13 +1,9 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebHost, type WebHost } from '../../build/web-host.ts';
+import { describe, expect, it } from 'vitest';
+import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
-import { launchDevice, type Device } from './support/browser.ts';
-import { CentralServer } from './support/central-server.ts';
-import { reportFailures } from './support/failure-report.ts';
-import { RestClient } from './support/rest-client.ts';
 import { login, logout, openProducts, pairStation, productsCount, screenshot, waitForPending } from './support/station-ui.ts';
-import { startUi } from './support/web-ui.ts';
+import { oneStation } from './support/one-station.ts';
 import { openPos, openSale, pay, scan } from './pos-ui.ts';
 
 /**
@@ -42,27 +38,15 @@ async function readStorage(page: Page): Promise<StorageReading> {
 }
 
 describe('issue 3: POS screens', () => {
-  const server = new CentralServer();
-  const api = new RestClient(() => server.url);
   let ui: WebHost;
-  let device: Device;
   let page: Page;
   const barcodes = new Map<string, string>();
 
-  beforeAll(async () => {
-    const root = process.env.BALCAO_UI_ROOT;
-    [ui] = await Promise.all([root ? startWebHost({ port: 0, root }) : startUi(), server.start()]);
-    device = await launchDevice();
-    page = await device.newPage();
-    for (const product of await api.listAll('products', 1000)) barcodes.set(String(product.id), String(product.barcode));
-  });
-
-  reportFailures(() => ({ device, page }));
-
-  afterAll(async () => {
-    await device?.close();
-    await ui?.close();
-    await server.dispose();
+  const { server, api } = oneStation({
+    ready: async (station) => {
+      ({ ui, page } = station);
+      for (const product of await api.listAll('products', 1000)) barcodes.set(String(product.id), String(product.barcode));
+    },
   });
 
   it('POS-18 the storage page shows the local database size and the quota, and the size grows as sales are recorded', async () => {

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebHost, type WebHost } from '../../build/web-host.ts';
+import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
 import { launchDevice, type Device } from './support/browser.ts';
 import { CentralServer } from './support/central-server.ts';
@@ -59,8 +59,7 @@ describe('issue 3: two stations and the monitor', () => {
   const sold = new Map<string, number>();
 
   beforeAll(async () => {
-    const root = process.env.BALCAO_UI_ROOT;
-    [ui] = await Promise.all([root ? startWebHost({ port: 0, root }) : startUi(), server.start()]);
+    [ui] = await Promise.all([startUi(), server.start()]);
     for (const product of await api.listAll('products', 1000)) barcodes.set(String(product.id), String(product.barcode));
     for (const code of ['cx01', 'cx02'] as const) {
       const device = await launchDevice();

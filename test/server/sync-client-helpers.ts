@@ -1,8 +1,13 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { COLLECTIONS, type CollectionName, type LoginResponse } from '../../sync/schema/index.ts';
 import { conflictHandlerFor } from '../../sync/client/index.ts';
+import { startServer } from '../../sync/server/node/start.ts';
 
 const storage = getRxStorageMemory();
 addRxPlugin(RxDBLocalDocumentsPlugin);
@@ -52,4 +57,31 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+export type Server = Awaited<ReturnType<typeof startServer>>;
+
+/**
+ * What a sync-client test file starts (servers, devices, data folders) is undone after each test,
+ * last started first. Call once at the top of the file.
+ */
+export function cleanupAfterEach() {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+  });
+  return {
+    cleanups,
+    /** A real central server with the demo data, in memory or in `dataDir` (to restart it on the same data). */
+    async server(dataDir = 'memory://', port = 0): Promise<Server> {
+      const started = await startServer({ port, dataDir, seedDemo: true });
+      cleanups.push(() => started.close());
+      return started;
+    },
+    async tempDir(prefix: string): Promise<string> {
+      const dir = await mkdtemp(join(tmpdir(), prefix));
+      cleanups.push(() => rm(dir, { recursive: true, force: true }));
+      return dir;
+    },
+  };
 }

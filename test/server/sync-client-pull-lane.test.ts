@@ -1,24 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startServer } from '../../sync/server/node/start.ts';
+import { describe, expect, it } from 'vitest';
 import { startSync, type SyncEngine } from '../../sync/client/index.ts';
 import type { PullResponse } from '../../sync/schema/index.ts';
-import { login, openDeviceDb, until } from './sync-client-helpers.ts';
+import { cleanupAfterEach, login, openDeviceDb, until } from './sync-client-helpers.ts';
 
-type Server = Awaited<ReturnType<typeof startServer>>;
-
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-});
-
-async function server(dataDir = 'memory://', port = 0): Promise<Server> {
-  const started = await startServer({ port, dataDir, seedDemo: true });
-  cleanups.push(() => started.close());
-  return started;
-}
+const { cleanups, server, tempDir } = cleanupAfterEach();
 
 /** Product pull requests the device made: the checkpoint it asked from and the ids it got. */
 interface Pulled {
@@ -160,8 +145,7 @@ describe('pull-only replication of read-only collections', () => {
   });
 
   it('POS-01 the last successful sync survives a reload, also when the server is unreachable', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'balcao-last-sync-'));
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const dataDir = await tempDir('balcao-last-sync-');
     const srv = await server(dataDir);
     const { token } = await login(srv.url);
     const name = `lane_last_sync_${Date.now()}_${counter++}`;

@@ -1,23 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startServer } from '../../sync/server/node/start.ts';
+import { describe, expect, it } from 'vitest';
 import { startSync, type SyncEngine, type SyncStatus } from '../../sync/client/index.ts';
-import { customer, login, openDeviceDb, until } from './sync-client-helpers.ts';
+import { cleanupAfterEach, customer, login, openDeviceDb, until } from './sync-client-helpers.ts';
 
-type Server = Awaited<ReturnType<typeof startServer>>;
-
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-});
-
-async function server(dataDir = 'memory://', port = 0): Promise<Server> {
-  const started = await startServer({ port, dataDir, seedDemo: true });
-  cleanups.push(() => started.close());
-  return started;
-}
+const { cleanups, server, tempDir } = cleanupAfterEach();
 
 let dbCounter = 0;
 async function device(url: string, token: string, dbName = `dev${Date.now()}${dbCounter++}`) {
@@ -56,8 +41,7 @@ describe('sync client against the real server', () => {
   });
 
   it('POS-02 offline writes are kept, counted and uploaded with no action when the server comes back', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'balcao-sync-client-'));
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const dataDir = await tempDir('balcao-sync-client-');
     const first = await server(dataDir);
     const port = Number(new URL(first.url).port);
     const { token } = await login(first.url);

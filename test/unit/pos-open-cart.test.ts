@@ -1,13 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadOpenCart, saveOpenCart } from '../../renderer/ui/pos/open-cart.ts';
-
-/** The browser's localStorage, the one edge faked here (the e2e pos-screens test uses the real one). */
-class MemoryStorage {
-  readonly items = new Map<string, string>();
-  getItem = (key: string) => this.items.get(key) ?? null;
-  setItem = (key: string, value: string) => void this.items.set(key, String(value));
-  removeItem = (key: string) => void this.items.delete(key);
-}
+// The browser's localStorage, the one edge faked here (the e2e pos-screens test uses the real one).
+import { MemoryStorage } from './support/memory-storage.ts';
 
 describe('the open cart of the sale screen', () => {
   let storage: MemoryStorage;
@@ -27,7 +21,7 @@ describe('the open cart of the sale screen', () => {
   it('POS-09 a recorded or emptied cart leaves nothing behind to sell twice', () => {
     saveOpenCart({ lines: [{ productId: 'p-00001', quantity: 1 }], sellerId: 'v01', taxId: '' });
     saveOpenCart(null);
-    expect(storage.items.size).toBe(0);
+    expect(storage.map.size).toBe(0);
     saveOpenCart({ lines: [{ productId: 'p-00001', quantity: 1 }], sellerId: 'v01', taxId: '' });
     saveOpenCart({ lines: [], sellerId: 'v01', taxId: '' });
     expect(loadOpenCart()).toBeNull();
@@ -35,10 +29,10 @@ describe('the open cart of the sale screen', () => {
 
   it('POS-09 damaged or foreign data is ignored instead of breaking the sale screen', () => {
     for (const raw of ['{not json', '[]', '{"lines":[{"productId":"p-1","quantity":0}]}', '{"lines":[{"productId":5,"quantity":1}]}', '{"lines":"x"}']) {
-      storage.items.set('balcao.pos.open-cart', raw);
+      storage.map.set('balcao.pos.open-cart', raw);
       expect(loadOpenCart()).toBeNull();
     }
-    storage.items.set('balcao.pos.open-cart', '{"lines":[{"productId":"p-1","quantity":2}],"sellerId":7}');
+    storage.map.set('balcao.pos.open-cart', '{"lines":[{"productId":"p-1","quantity":2}],"sellerId":7}');
     expect(loadOpenCart()).toEqual({ lines: [{ productId: 'p-1', quantity: 2 }], sellerId: '', taxId: '' });
   });
 });

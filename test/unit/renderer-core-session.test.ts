@@ -4,108 +4,48 @@
  * first-sync flag is true on a new device only. The server is a tiny HTTP stand-in at the network
  * edge; the sync engine is a fake whose status the test drives.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BehaviorSubject } from 'rxjs';
-import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import type { LoginRequest } from '../../sync/schema/index.ts';
-import type { SyncEngine, SyncStatus } from '../../sync/client/types.ts';
 import { ApiError } from '../../sync/client/index.ts';
 import { createWebBridge } from '../../renderer/bridge/web-bridge.ts';
-import { createCore, type Core } from '../../renderer/core/core.ts';
+import type { Core } from '../../renderer/core/core.ts';
 import { CoreError } from '../../renderer/core/errors.ts';
-import { createDatabase } from '../../renderer/data/database.ts';
+import { MemoryStorage } from './support/memory-storage.ts';
+import { answer, startStandIn, type StandIn } from './support/stand-in-server.ts';
+import { fakeEngines, OFFLINE } from './support/fake-sync.ts';
+import { memoryCore } from './support/memory-core.ts';
 
-class MemoryStorage {
-  map = new Map<string, string>();
-  get length() {
-    return this.map.size;
-  }
-  getItem(key: string) {
-    return this.map.get(key) ?? null;
-  }
-  setItem(key: string, value: string) {
-    this.map.set(key, value);
-  }
-  removeItem(key: string) {
-    this.map.delete(key);
-  }
-  clear() {
-    this.map.clear();
-  }
-  key(i: number) {
-    return [...this.map.keys()][i] ?? null;
-  }
-}
-
-/** How the stand-in server behaves: down (connections cut), or refusing the session token. */
-const server = { down: false, tokenValid: true, meCalls: 0 };
-let httpServer: http.Server;
+/** How the stand-in server behaves beyond being down (`standIn.down`): refusing the session token. */
+const server = { tokenValid: true, meCalls: 0 };
+let standIn: StandIn;
 let serverUrl: string;
 const user = { id: 'u-caixa', code: 'caixa', name: 'Caixa Um', roles: ['cashier'] };
 const store = { id: 's-1', code: 'loja1', name: 'Loja Centro' };
 
-function answer(res: http.ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
-  res.end(JSON.stringify(body));
-}
-
 beforeAll(async () => {
-  httpServer = http.createServer((req, res) => {
-    if (server.down) {
-      req.socket.destroy();
-      return;
+  standIn = await startStandIn((req, res, raw) => {
+    if (req.url === '/api/stations/pair') {
+      return answer(res, 200, { stationId: 'st-1', stationCode: 'cx01', stationName: 'Caixa 01', store, deviceKey: 'device-key-1' });
     }
-    let raw = '';
-    req.on('data', (chunk) => (raw += chunk));
-    req.on('end', () => {
-      if (req.url === '/api/stations/pair') {
-        return answer(res, 200, { stationId: 'st-1', stationCode: 'cx01', stationName: 'Caixa 01', store, deviceKey: 'device-key-1' });
+    if (req.url === '/api/auth/login') {
+      const body = JSON.parse(raw) as LoginRequest;
+      if (body.password !== 'caixa123') return answer(res, 401, { error: { code: 'invalid_credentials', message: 'wrong user or password' } });
+      return answer(res, 200, { token: 'token-caixa', expiresAt: '2099-01-01T00:00:00.000Z', user, store, stationId: 'st-1' });
+    }
+    if (req.url === '/api/auth/me') {
+      server.meCalls++;
+      if (!server.tokenValid || req.headers.authorization !== 'Bearer token-caixa') {
+        return answer(res, 401, { error: { code: 'session_expired', message: 'Session expired.' } });
       }
-      if (req.url === '/api/auth/login') {
-        const body = JSON.parse(raw) as LoginRequest;
-        if (body.password !== 'caixa123') return answer(res, 401, { error: { code: 'invalid_credentials', message: 'wrong user or password' } });
-        return answer(res, 200, { token: 'token-caixa', expiresAt: '2099-01-01T00:00:00.000Z', user, store, stationId: 'st-1' });
-      }
-      if (req.url === '/api/auth/me') {
-        server.meCalls++;
-        if (!server.tokenValid || req.headers.authorization !== 'Bearer token-caixa') {
-          return answer(res, 401, { error: { code: 'session_expired', message: 'Session expired.' } });
-        }
-        return answer(res, 200, { user: { ...user, name: 'Caixa Um (renovado)' }, store, stationId: 'st-1' });
-      }
-      answer(res, 404, { error: { code: 'not_found', message: 'no route' } });
-    });
+      return answer(res, 200, { user: { ...user, name: 'Caixa Um (renovado)' }, store, stationId: 'st-1' });
+    }
   });
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-  serverUrl = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  serverUrl = standIn.url;
 });
 
 afterAll(async () => {
-  httpServer.closeAllConnections();
-  await new Promise((resolve) => httpServer.close(resolve));
+  await standIn.close();
 });
-
-const OFFLINE: SyncStatus = { online: false, pendingUploads: 0, lastSyncAt: null, lastError: null, initialSync: { done: false, pulled: 0 } };
-
-function fakeEngines() {
-  const started: { status: BehaviorSubject<SyncStatus>; sendNow: () => Promise<void> }[] = [];
-  const startSync = (): SyncEngine => {
-    const entry = { status: new BehaviorSubject<SyncStatus>(OFFLINE), sendNow: async () => {} };
-    started.push(entry);
-    return {
-      status$: entry.status,
-      get status() {
-        return entry.status.value;
-      },
-      sendNow: () => entry.sendNow(),
-      awaitInSync: async () => {},
-      stop: async () => {},
-    };
-  };
-  return { started, startSync, last: () => started.at(-1)! };
-}
 
 async function until(check: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 5000;
@@ -119,16 +59,10 @@ describe('renderer core: header state', () => {
   const storage = new MemoryStorage();
   const bridge = createWebBridge(storage);
   const engines = fakeEngines();
-  const dbName = `t${Math.random().toString(36).slice(2)}`;
   let core: Core;
 
   it('the first-sync flag is set on a new device and cleared for good once the first pull finished', async () => {
-    core = createCore(bridge, {
-      storage,
-      openDatabase: (_name, roles) => createDatabase(dbName, roles, getRxStorageMemory()),
-      startSync: engines.startSync,
-      verifierIterations: 1000,
-    });
+    core = memoryCore(bridge, storage, engines.startSync);
     await core.start();
     await core.pair({ serverUrl, storeCode: 'loja1', stationCode: 'cx01', pairingCode: 'any' });
     await core.login('caixa', 'caixa123');
@@ -156,11 +90,11 @@ describe('renderer core: header state', () => {
 
   it('POS-01 a session opened offline is renewed online once the server answers: the offline badge goes', async () => {
     await core.logout();
-    server.down = true;
+    standIn.down = true;
     const session = await core.login('caixa', 'caixa123');
     expect(session.offline).toBe(true);
     // The engine reports the server back only after it is really up.
-    server.down = false;
+    standIn.down = false;
     engines.last().status.next({ ...OFFLINE, online: true });
     await until(() => core.state.session?.offline === false, 'the session to be renewed');
     expect(core.state.session).toMatchObject({ offline: false, user: { name: 'Caixa Um (renovado)' } });
@@ -171,9 +105,9 @@ describe('renderer core: header state', () => {
 
   it('POS-01 an offline session whose token the server refuses ends on the login screen saying why', async () => {
     await core.logout();
-    server.down = true;
+    standIn.down = true;
     await core.login('caixa', 'caixa123');
-    server.down = false;
+    standIn.down = false;
     server.tokenValid = false;
     const calls = server.meCalls;
     engines.last().status.next({ ...OFFLINE, online: true });

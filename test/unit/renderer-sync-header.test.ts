@@ -7,19 +7,7 @@ import { firstSyncView, syncProblemOf, type SyncProblem } from '../../renderer/u
 import { isFirstSyncPending, markFirstSyncDone } from '../../renderer/core/first-sync.ts';
 import { ptBR } from '../../renderer/i18n/pt-BR.ts';
 import { en } from '../../renderer/i18n/en.ts';
-
-class MemoryStorage {
-  map = new Map<string, string>();
-  getItem(key: string) {
-    return this.map.get(key) ?? null;
-  }
-  setItem(key: string, value: string) {
-    this.map.set(key, value);
-  }
-  removeItem(key: string) {
-    this.map.delete(key);
-  }
-}
+import { MemoryStorage } from './support/memory-storage.ts';
 
 describe('sync problem shown in the header', () => {
   // The engine's own wording (sync/client/start-sync.ts, api-error.ts), as the header receives it.

@@ -7,53 +7,21 @@
  * (none quarantined), stock moved by exactly what was sold, summary equal to the station's to the cent.
  * Sizes: BENCH_PRODUCTS (100,000), BENCH_POS_SALES (10,000), BENCH_POS_LOOKUPS (10,000). BENCH_POS=0 skips it.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { build } from 'vite';
 import { startCentral, type Central } from '../central.ts';
+import { launchChromium, openBenchPage, positive as size, stepper, within, writeFigures } from '../harness.ts';
 import { serveStatic } from '../static-server.ts';
 import { checkSales, stockOf } from './check.ts';
 import { formatPosReport, type PosBenchResult } from './report.ts';
-import type { PosBenchApi } from './types.ts';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 const pageDir = fileURLToPath(new URL('../../../dist/bench-pos/', import.meta.url));
 const resultFile = fileURLToPath(new URL('../../../test-results/bench-pos.json', import.meta.url));
 const COMMAND = 'npx tsx test/bench/pos/run.ts (or npm run bench, which runs it after the sync bench)';
 
-function size(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0 || value > 1_000_000) throw new Error(`${name}=${raw} is not a whole number between 1 and 1,000,000.`);
-  return value;
-}
-
-function step(text: string): void {
-  process.stderr.write(`[bench pos ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
-}
-
-async function within<T>(label: string, ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${label} took longer than ${ms / 1000} s; aborted.`)), ms);
-  });
-  try {
-    return await Promise.race([work, limit]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function caller(tab: Page) {
-  return <K extends keyof PosBenchApi>(name: K, args: Parameters<PosBenchApi[K]>): Promise<Awaited<ReturnType<PosBenchApi[K]>>> =>
-    tab.evaluate(
-      ([method, params]) => (window.posBench![method as keyof PosBenchApi] as (...a: unknown[]) => Promise<unknown>)(...(params as unknown[])),
-      [name, args] as [string, unknown[]],
-    ) as Promise<Awaited<ReturnType<PosBenchApi[K]>>>;
-}
+const step = stepper('bench pos');
 
 /** Runs the POS benchmark; resolves to the exit code (1 when a sale was lost, doubled, refused or mis-stocked). */
 export async function runPosBench(): Promise<number> {
@@ -71,19 +39,8 @@ export async function runPosBench(): Promise<number> {
   try {
     central = await startCentral(products);
     page = await serveStatic(pageDir);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    const tab = await browser.newPage();
-    tab.on('console', (message) => {
-      if (message.text().includes('RxDB Open Core RxStorage')) return;
-      if (message.type() === 'error' || message.type() === 'warning') step(`page ${message.type()}: ${message.text()}`);
-    });
-    tab.on('pageerror', (error) => step(`page error: ${error.message}`));
-    await tab.goto(page.url);
-    await tab.waitForFunction(() => window.posBench !== undefined, undefined, { timeout: 30_000 });
-    const call = caller(tab);
+    browser = await launchChromium();
+    const { call } = await openBenchPage(browser, page.url, 'posBench', step);
 
     step('1. the station pulls the catalogue and builds its product index');
     const prepare = await within('preparing the station', 600_000, call('prepare', [central.session, products]));
@@ -119,9 +76,7 @@ export async function runPosBench(): Promise<number> {
       check,
       exact,
     };
-    mkdirSync(fileURLToPath(new URL('../../../test-results/', import.meta.url)), { recursive: true });
-    writeFileSync(resultFile, `${JSON.stringify(result, null, 2)}\n`);
-    process.stdout.write(`\n${formatPosReport(result)}\nFigures: ${resultFile.slice(root.length)}\n`);
+    writeFigures(resultFile, result, formatPosReport(result));
     return exact ? 0 : 1;
   } finally {
     await browser?.close().catch(() => undefined);
