@@ -1,6 +1,7 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, AppShell, Avatar, Badge, Group, Menu, NavLink, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import { IconBuildingStore, IconChevronDown, IconLanguage, IconLogout, IconPackage, IconUsers, IconBriefcase } from '@tabler/icons-react';
+import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { TEST_IDS } from '../test-ids.ts';
 import { changeLanguage } from '../i18n/index.ts';
@@ -28,6 +29,8 @@ export function Shell() {
   const roles = session?.user.roles ?? [];
   // Products stay the landing page (issue 2's acceptance relies on it); the sale screen is one click away.
   const [page, setPage] = useState<Page>('products');
+  // Toasts belong to the session that raised them: the next user at this station must not see them.
+  useEffect(() => () => notifications.clean(), []);
 
   const setLanguage = async (language: 'pt-BR' | 'en') => {
     await core.setLanguage(language);

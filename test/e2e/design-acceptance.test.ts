@@ -200,6 +200,10 @@ describe('issue 4: design projects acceptance', () => {
     await logout(page);
 
     await login(page, 'revisor', 'revisor123');
+    // Toasts belong to the session that raised them: the designer's notice and the back office's
+    // confirmation must not greet the reviewer.
+    expect(await page.getByTestId(ids.notice).count()).toBe(0);
+    expect(await page.getByText('Liberação pedida').count()).toBe(0);
     await openProject(page, projectId);
     await page.getByTestId(ids.project.review).click();
     await page.locator(sel(ids.review.page, { released: 'true' })).waitFor();
