@@ -46,7 +46,7 @@ export class DesignState {
   history(projectId: string, entry: Omit<DesignHistoryEntry, 'at'>): void {
     const project = this.projects.get(projectId);
     if (!project) return;
-    const note = entry.note && entry.note.length > 500 ? `${entry.note.slice(0, 497)}...` : entry.note;
+    const note = entry.note && clip(entry.note);
     const history = [...project.history, { at: this.now, ...entry, ...(note ? { note } : {}) }].slice(-2000);
     this.putProject({ ...project, history });
   }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DesignEnvironmentDoc, DesignLinkRequest, DesignOpenUrl, DesignPortalAccountRequest, DesignSettings, Role } from '../../schema/index.ts';
+import { newestVersion } from '../../rules/index.ts';
 import { isAdmin, type Session } from '../auth/sessions.ts';
 import { loadDocuments } from '../db/documents.ts';
 import { accountOfStore, designSettings, newSigningSecret, registerPortalAccount, saveDesignSettings } from '../design/accounts.ts';
@@ -161,7 +162,7 @@ export function registerDesignRoutes(app: FastifyInstance, ctx: ServerContext): 
       const account = await accountOfStore(ctx.db, session.store.id);
       if (!account) throw new ApiProblem(409, 'portal_unavailable', "The store has no design-portal account registered. Ask the store administrator to register it.");
       const wanted = request.query.version;
-      const version = wanted === undefined ? env.versions.reduce<(typeof env.versions)[number] | undefined>((newest, v) => (!newest || v.number > newest.number ? v : newest), undefined) : env.versions.find((v) => v.number === wanted);
+      const version = wanted === undefined ? newestVersion(env) : env.versions.find((v) => v.number === wanted);
       if (wanted !== undefined && !version) throw problems.notFound(`Version ${wanted} of environment "${env.name}"`);
       const query = new URLSearchParams({ environment: env.designEnvironmentId, ...(version ? { revision: String(version.designRevision), designId: version.designId } : {}) });
       return { url: `${account.portalUrl}/open?${query}`, deepLink: `balcao-design://open?${query}` };

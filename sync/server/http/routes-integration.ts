@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { COLLECTION_NAMES, type CollectionName, type WireDocument } from '../../schema/index.ts';
-import { loadDocuments, readChangesJson } from '../db/documents.ts';
+import { loadDocuments, readChangesPage } from '../db/documents.ts';
 import { documentSchema } from '../validation/schemas.ts';
 import { toWire, writeBatch, type WriteOutcome } from '../sync/write-documents.ts';
 import { assertCanRead, assertCanWrite, authenticate, readScopeOf, sessionOf } from './authenticate.ts';
@@ -43,8 +43,8 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
       const session = sessionOf(request);
       assertCanRead(session, collection);
       const { since, limit } = request.query;
-      const { json, lastSeq } = await readChangesJson(ctx.db, readScopeOf(session, collection), since, limit);
-      return reply.type('application/json; charset=utf-8').send(`{"documents":[${json.join(',')}],"checkpoint":{"seq":${lastSeq ?? since}}}`);
+      const { json, lastSeq } = await readChangesPage(ctx.db, readScopeOf(session, collection), since, limit);
+      return reply.type('application/json; charset=utf-8').send(`{"documents":${json},"checkpoint":{"seq":${lastSeq ?? since}}}`);
     },
   );
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { COLLECTION_NAMES, collectionsFor, STREAM_EVENTS, type CollectionName } from '../../schema/index.ts';
 import { isAdmin, type Session } from '../auth/sessions.ts';
-import { maxSeq, readChangesJson, type ChangeNotice } from '../db/documents.ts';
+import { maxSeq, readChangesPage, type ChangeNotice } from '../db/documents.ts';
 import { authenticate, readScopeOf, sessionOf } from './authenticate.ts';
 import type { ServerContext } from './context.ts';
 
@@ -80,12 +80,12 @@ function createPump(ctx: ServerContext, session: Session, lastSent: Map<Collecti
   const sendAfter = async (collection: CollectionName, upTo: number) => {
     let since = lastSent.get(collection) ?? 0;
     for (;;) {
-      const { json, lastSeq } = await readChangesJson(ctx.db, readScopeOf(session, collection), since, BATCH);
+      const { json, count, lastSeq } = await readChangesPage(ctx.db, readScopeOf(session, collection), since, BATCH);
       if (lastSeq === null) break;
       since = lastSeq;
-      ctx.metrics.pulled.inc({ collection }, json.length);
-      send(STREAM_EVENTS.change, `{"collection":"${collection}","documents":[${json.join(',')}],"checkpoint":{"seq":${lastSeq}}}`);
-      if (json.length < BATCH) break;
+      ctx.metrics.pulled.inc({ collection }, count);
+      send(STREAM_EVENTS.change, `{"collection":"${collection}","documents":${json},"checkpoint":{"seq":${lastSeq}}}`);
+      if (count < BATCH) break;
     }
     // Every row up to the notice had committed before it was delivered; rows this device may not see
     // need not be read again.

@@ -1,11 +1,24 @@
 import type { MasterRecord, Product, Sale } from '../../schema/index.ts';
 import { verifySaleTotals } from '../../rules/index.ts';
 import type { References, Refusal } from './rule.ts';
+import type { StoredDocument } from '../db/documents.ts';
+
+const EMPTY: ReadonlyMap<string, StoredDocument> = new Map();
+/**
+ * The live view of a batch's referenced products or master records, built once per batch: the
+ * references of a sales batch never change while it runs, and a push may hold 5,000 sales.
+ */
+const liveByReferences = new WeakMap<ReadonlyMap<string, StoredDocument>, Map<string, unknown>>();
 
 function liveData<T>(references: References, collection: 'products' | 'masterdata'): Map<string, T> {
-  const found = new Map<string, T>();
-  for (const [id, stored] of references.get(collection) ?? []) if (!stored.deleted) found.set(id, stored.data as unknown as T);
-  return found;
+  const stored = references.get(collection) ?? EMPTY;
+  let found = liveByReferences.get(stored);
+  if (!found) {
+    found = new Map();
+    for (const [id, doc] of stored) if (!doc.deleted) found.set(id, doc.data);
+    liveByReferences.set(stored, found);
+  }
+  return found as Map<string, T>;
 }
 
 /**

@@ -78,10 +78,9 @@ export const salesRule: BusinessRule<Sale> = {
       // A cancellation only needs its sale to exist and a known reason; products removed since must not block it.
       if (before.status === 'finished') return checkCancellationReason(sale, references) ?? checkNoStandingExchange(sale, references);
     }
-    const seller = findActive(references, 'masterdata', sale.sellerId);
     const refusal =
       checkItems(sale, references) ??
-      (!seller || seller.data.kind !== 'seller'
+      (!masterOfKind(references, sale.sellerId, 'seller')
         ? { reason: 'unknown_reference' as const, message: `Seller ${sale.sellerId} does not exist on the server. Choose another seller or register this one, then retry.` }
         : null) ??
       checkPaymentReferences(sale, references) ??
