@@ -33,14 +33,29 @@ if (!app.requestSingleInstanceLock()) {
   let window: BrowserWindow | null = null;
   let tray: SyncTray | null = null;
 
+  let ready = false;
+
   // A balcao://design/… link (the design software's "Negotiate", DES-06) opens that screen.
-  let linkFromStart = deepLinkForPage(findDeepLink(process.argv));
+  let pendingLink = deepLinkForPage(findDeepLink(process.argv));
+  /** Every window (also one reopened on macOS after the last was closed) delivers the pending link once loaded. */
+  const openWindow = (): BrowserWindow => {
+    const created = createMainWindow(preloadPath);
+    created.webContents.once('did-finish-load', () => {
+      if (pendingLink && !created.isDestroyed()) created.webContents.send(CHANNELS.onOpenLink, pendingLink);
+      pendingLink = null;
+    });
+    return created;
+  };
+  const show = () => {
+    if (!ready) return;
+    if (!window || window.isDestroyed()) window = openWindow();
+    focusWindow(window);
+  };
   const openLink = (link: string | null) => {
     const safe = deepLinkForPage(link);
-    focusWindow(window);
-    if (!safe) return;
-    if (window && !window.isDestroyed() && !window.webContents.isLoading()) window.webContents.send(CHANNELS.onOpenLink, safe);
-    else linkFromStart = safe;
+    if (safe && window && !window.isDestroyed() && !window.webContents.isLoading()) window.webContents.send(CHANNELS.onOpenLink, safe);
+    else if (safe) pendingLink = safe;
+    show();
   };
   app.on('second-instance', (_event, argv) => openLink(findDeepLink(argv)));
   app.on('open-url', (event, url) => {
@@ -57,10 +72,7 @@ if (!app.requestSingleInstanceLock()) {
     restrictPermissions();
     serveApp(rendererDir);
     const settings = openSettingsStore(process.env.BALCAO_SERVER_URL ?? null);
-    const show = () => {
-      if (!window || window.isDestroyed()) window = createMainWindow(preloadPath);
-      focusWindow(window);
-    };
+    ready = true;
     try {
       tray = createSyncTray({ show, quit: () => app.quit() }, settings.get().language);
     } catch (error) {
@@ -72,11 +84,7 @@ if (!app.requestSingleInstanceLock()) {
       notify: (title, body) => showNotification(title, body, show),
       setSyncState: (state, pending) => tray?.update(state, pending, settings.get().language),
     });
-    window = createMainWindow(preloadPath);
-    window.webContents.once('did-finish-load', () => {
-      if (linkFromStart && window && !window.isDestroyed()) window.webContents.send(CHANNELS.onOpenLink, linkFromStart);
-      linkFromStart = null;
-    });
+    window = openWindow();
     app.on('activate', show);
   });
 }
