@@ -6,7 +6,7 @@ import { BehaviorSubject, Subscription, auditTime, interval, startWith, type Obs
 import type { RxCollection } from 'rxdb';
 import { canWrite, type CollectionName, type Customer, type Role, type LoginResponse, type Product } from '../../sync/schema/index.ts';
 import type { SyncEngine, SyncOptions, SyncStatus } from '../../sync/client/types.ts';
-import type { BalcaoBridge, DeviceSettings } from '../bridge/types.ts';
+import { DEFAULT_DEVICE_SETTINGS, type BalcaoBridge, type DeviceSettings } from '../bridge/types.ts';
 import { addMissingCollections, createDatabase, databaseName, type BalcaoDatabase } from '../data/database.ts';
 import { acquireTabLock, type TabLock } from '../data/tab-lock.ts';
 import { estimateStorage, isQuotaError, requestPersistentStorage, STORAGE_WARNING_RATIO } from '../data/storage-health.ts';
@@ -78,7 +78,8 @@ export interface Core {
   request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T>;
 }
 
-const OFFLINE_SYNC_STATUS: SyncStatus = {
+/** What the UI shows before the sync engine reports, and after it stops. */
+export const OFFLINE_SYNC_STATUS: SyncStatus = {
   online: false,
   pendingUploads: 0,
   lastSyncAt: null,
@@ -131,7 +132,7 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
   const sync = new BehaviorSubject<SyncStatus>(OFFLINE_SYNC_STATUS);
   const state = new BehaviorSubject<CoreState>({
     phase: 'loading',
-    settings: { serverUrl: null, stationId: null, stationCode: null, stationName: null, storeCode: null, storeName: null, language: 'pt-BR' },
+    settings: { ...DEFAULT_DEVICE_SETTINGS },
     session: null,
     loginNotice: null,
     syncUnavailable: false,

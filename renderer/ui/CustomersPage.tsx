@@ -11,6 +11,7 @@ import { formatTaxId } from '../../sync/rules/index.ts';
 import { useCore, useObservable } from './core-context.tsx';
 import { CustomerForm } from './CustomerForm.tsx';
 import classes from './table.module.css';
+import { OFFLINE_SYNC_STATUS } from '../core/core.ts';
 
 const ROW_HEIGHT = 36;
 const collator = new Intl.Collator('pt-BR', { sensitivity: 'base' });
@@ -18,7 +19,7 @@ const collator = new Intl.Collator('pt-BR', { sensitivity: 'base' });
 export function CustomersPage() {
   const core = useCore();
   const { t } = useTranslation();
-  const status = useObservable(core.sync$, { online: false, pendingUploads: 0, lastSyncAt: null, lastError: null, initialSync: { done: false, pulled: 0 } });
+  const status = useObservable(core.sync$, OFFLINE_SYNC_STATUS);
   const [customers, setCustomers] = useState<Customer[]>([]);
   const [query, setQuery] = useState('');
   const [editing, setEditing] = useState<Customer | 'new' | null>(null);

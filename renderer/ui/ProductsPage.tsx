@@ -8,6 +8,7 @@ import { formatCents } from '../core/money.ts';
 import { useCore, useObservable } from './core-context.tsx';
 import { firstSyncView } from './sync-header-state.ts';
 import classes from './table.module.css';
+import { OFFLINE_SYNC_STATUS } from '../core/core.ts';
 
 const ROW_HEIGHT = 34;
 
@@ -16,7 +17,7 @@ export function ProductsPage() {
   const { t, i18n } = useTranslation();
   const version = useObservable(core.productsVersion$, core.products.version);
   const state = useObservable(core.state$, core.state);
-  const status = useObservable(core.sync$, { online: false, pendingUploads: 0, lastSyncAt: null, lastError: null, initialSync: { done: false, pulled: 0 } });
+  const status = useObservable(core.sync$, OFFLINE_SYNC_STATUS);
   const [query, setQuery] = useState('');
   // Typing stays responsive while a long result list is recomputed.
   const deferredQuery = useDeferredValue(query);

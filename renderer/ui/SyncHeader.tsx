@@ -7,6 +7,7 @@ import { TEST_IDS } from '../test-ids.ts';
 import { coreErrorCode } from '../core/errors.ts';
 import { useCore, useObservable } from './core-context.tsx';
 import { syncProblemOf } from './sync-header-state.ts';
+import { OFFLINE_SYNC_STATUS } from '../core/core.ts';
 
 const TOOLTIP_WIDTH = 340;
 
@@ -17,7 +18,7 @@ const TOOLTIP_WIDTH = 340;
 export function SyncHeader() {
   const core = useCore();
   const { t, i18n } = useTranslation();
-  const status = useObservable(core.sync$, { online: false, pendingUploads: 0, lastSyncAt: null, lastError: null, initialSync: { done: false, pulled: 0 } });
+  const status = useObservable(core.sync$, OFFLINE_SYNC_STATUS);
   const { syncUnavailable } = useObservable(core.state$, core.state);
   const [sending, setSending] = useState(false);
   const lastSync = t('shell.lastSync', {

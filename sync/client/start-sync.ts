@@ -12,7 +12,6 @@ import {
   type StreamChange,
 } from '../schema/index.ts';
 import { ApiError } from './api-error.ts';
-import { createApiClient } from './api.ts';
 import { requestJson, type HttpContext } from './http.ts';
 import { ThrottledTask, countPending } from './pending.ts';
 import { PullLane } from './pull-lane.ts';
@@ -23,10 +22,6 @@ import { WakeableDelay, backoff } from './wakeable-delay.ts';
 import type { SyncEngine, SyncOptions } from './types.ts';
 
 export interface StartSyncOptions extends SyncOptions {
-  /** Sends a heartbeat (POS-13) every `heartbeatIntervalMs` when set. */
-  stationId?: string | null;
-  appVersion?: string;
-  heartbeatIntervalMs?: number;
   /** Longest wait between retries, ms. */
   maxRetryTime?: number;
   /** Shortest time between two pending-upload counts, ms. */
@@ -355,19 +350,6 @@ export function startSync(options: StartSyncOptions): SyncEngine {
   };
   void runStream();
 
-  let heartbeatTimer: ReturnType<typeof setInterval> | undefined;
-  if (options.stationId) {
-    const api = createApiClient(serverUrl, options.getToken, fetchImpl, options.onUnauthorized);
-    const beat = (): void => {
-      if (!options.getToken()) return;
-      api
-        .heartbeat({ pendingUploads: status.value.pendingUploads, appVersion: options.appVersion ?? 'unknown', lastError: status.value.lastError })
-        .catch(() => undefined);
-    };
-    heartbeatTimer = setInterval(beat, options.heartbeatIntervalMs ?? 20_000);
-    beat();
-  }
-
   const awaitInSync = async (): Promise<void> => {
     await Promise.all([...lanes.map((lane) => lane.replication.awaitInSync()), ...pullLanes.map((lane) => lane.awaitIdle())]);
     await pending.now();
@@ -406,7 +388,6 @@ export function startSync(options: StartSyncOptions): SyncEngine {
     awaitInSync,
     async stop() {
       stopped = true;
-      if (heartbeatTimer) clearInterval(heartbeatTimer);
       pending.stop();
       clearTimeout(lastSyncTimer);
       stopController.abort();

@@ -21,8 +21,9 @@ export type DesignEnvironment = Pick<DesignEnvironmentDoc, 'id' | 'name' | 'stag
 
 export type NewVersion = Omit<BudgetVersion, 'number' | 'convertedAt'>;
 
-export function newestVersion(env: DesignEnvironment): BudgetVersion | undefined {
-  let newest: BudgetVersion | undefined;
+/** The highest-numbered version; only the versions are read, so any document with them will do. */
+export function newestVersion<V extends Pick<BudgetVersion, 'number'>>(env: { readonly versions: readonly V[] }): V | undefined {
+  let newest: V | undefined;
   for (const version of env.versions) if (!newest || version.number > newest.number) newest = version;
   return newest;
 }

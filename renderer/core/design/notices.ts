@@ -123,8 +123,8 @@ export class NoticeCenter {
     const at = this.now().toISOString();
     const ready = environments.filter((env) => env.status === 'ready');
     const { notices, seen } = detectSaves(this.seen, ready, (env) => concernsUser(projects.get(env.projectId), this.userId, isAdmin), at);
+    if (Object.keys(seen).some((id) => seen[id] !== this.seen[id])) this.write('seen', seen);
     this.seen = seen;
-    this.write('seen', seen);
     const byId = new Map(environments.map((env) => [env.id, env]));
     const known = new Set(this.current.map((notice) => notice.id));
     const fresh = notices.filter((notice) => !known.has(notice.id));

@@ -3,20 +3,17 @@
  * device's own requests (designActions) that the server has not answered yet.
  */
 import type { DesignAction, DesignEnvironmentDoc, DesignProject, DesignVersion } from '../../../sync/schema/index.ts';
-import { changedAfterConversion, isEnvironmentOutdated, newestVersion as newestOf } from '../../../sync/rules/index.ts';
+import { changedAfterConversion, hasPendingSave, newestVersion } from '../../../sync/rules/index.ts';
 
-export function newestVersion(env: Pick<DesignEnvironmentDoc, 'versions'>): DesignVersion | undefined {
-  return newestOf({ id: '', name: '', stage: 'negotiating', latestDesignRevision: 0, versions: env.versions }) as DesignVersion | undefined;
-}
+export { newestVersion };
 
 /**
  * The yellow mark (DES-07): the design software announced a save newer than the newest version. An
  * environment that was never saved in the design software (revision 0, no versions) has nothing to import.
  */
 export function isOutdated(env: DesignEnvironmentDoc): boolean {
-  if (env.status !== 'ready') return false;
-  if (env.versions.length === 0 && env.latestDesignRevision === 0) return false;
-  return isEnvironmentOutdated(env);
+  // The server answers `outdated` to the design software with the same rule.
+  return env.status === 'ready' && hasPendingSave(env);
 }
 
 /** Changes imported after the conversion, flagged for the reviewer (DES-13). */

@@ -9,6 +9,7 @@ import { PosError } from '../../core/pos/errors.ts';
 import { UploadWatermark } from '../../core/pos/sync-state.ts';
 import { CoreError } from '../../core/errors.ts';
 import { useCore, useObservable } from '../core-context.tsx';
+import { OFFLINE_SYNC_STATUS } from '../../core/core.ts';
 
 export interface PosContextValue {
   /** Null when the user's roles do not replicate sales (designer, reviewer, back office). */
@@ -70,7 +71,7 @@ export function PosProvider({ children }: { children: ReactNode }) {
       setFailed(true);
     }
   }, [core]);
-  const online = useObservable(core.sync$, { online: false, pendingUploads: 0, lastSyncAt: null, lastError: null, initialSync: { done: false, pulled: 0 } }).online;
+  const online = useObservable(core.sync$, OFFLINE_SYNC_STATUS).online;
   useEffect(() => {
     if (!online) return;
     void refreshIntegrationErrors();
