@@ -1,4 +1,4 @@
-import type { RxCollection } from 'rxdb';
+import { getChangedDocumentsSince, type RxCollection } from 'rxdb';
 import type { Checkpoint, CollectionName, PullResponse, StreamChange } from '../schema/index.ts';
 import type { SyncStateStore } from './sync-state.ts';
 import { writePulled } from './write-pulled.ts';
@@ -112,7 +112,7 @@ export class PullLane {
     for (let attempt = 0; !this.options.isStopped(); attempt++) {
       try {
         if (!this.loaded) {
-          this.checkpoint = await this.options.state.loadCheckpoint(this.name);
+          this.checkpoint = await this.trustedCheckpoint();
           this.loaded = true;
         }
         await work();
@@ -126,6 +126,18 @@ export class PullLane {
         await this.options.retryWait(attempt);
       }
     }
+  }
+
+  /**
+   * A checkpoint vouches for stored documents, and pulled documents stay stored (a deletion arrives as a
+   * tombstone). A collection that holds nothing at all lost them: a new storage, or site data cleared
+   * outside the app. Its checkpoint would skip everything, so it pulls again from the start.
+   */
+  private async trustedCheckpoint(): Promise<Checkpoint | null> {
+    const checkpoint = await this.options.state.loadCheckpoint(this.name);
+    if (!checkpoint) return null;
+    const { documents } = await getChangedDocumentsSince(this.options.collection.storageInstance, 1);
+    return documents.length > 0 ? checkpoint : null;
   }
 
   /**

@@ -31,21 +31,30 @@ export interface PullFigures {
   storage: StorageProfile;
 }
 
-export interface PrototypePullFigures {
-  docs: number;
-  seconds: number;
-  docsPerSecond: number;
-  pages: number;
-}
-
 export interface RawDexieFigures {
   docs: number;
   /** bulkPut in chunks of the pull batch size, one transaction each: what a pull could at best do. */
   chunked: { seconds: number; docsPerSecond: number; chunk: number };
   /** Chunked like `chunked`, in RxDB's Dexie layout (its indexes and fields) with its read-before-write. */
   rxdbLayout: { seconds: number; docsPerSecond: number; chunk: number };
+  /** Chunked like `chunked`, primary key only: the layout of the catalogue's memory-mapped storage. */
+  keyOnly: { seconds: number; docsPerSecond: number; chunk: number };
   /** One bulkPut of every document in a single transaction. */
   single: { seconds: number; docsPerSecond: number };
+}
+
+/** Opening a device that already holds the catalogue, up to a built product index. */
+export interface ReopenFigures {
+  docs: number;
+  /** createDatabase, which reads the catalogue into memory. */
+  openMs: number;
+  /** find() of every product. */
+  readMs: number;
+  /** Building the product index from them. */
+  indexMs: number;
+  totalMs: number;
+  /** JS heap of the page afterwards (Chromium only). */
+  heapMb: number | null;
 }
 
 export interface UploadFigures {
@@ -84,10 +93,11 @@ export interface LatencyFigures {
 export interface BenchApi {
   initialPull(session: DeviceSession, expected: number): Promise<PullFigures>;
   rawDexie(session: DeviceSession, expected: number, chunk: number): Promise<RawDexieFigures>;
-  prototypePull(session: DeviceSession, expected: number, batchSize: number): Promise<PrototypePullFigures>;
   offlineUpload(session: DeviceSession, count: number, sendNowLimitMs: number): Promise<UploadFigures>;
   latency(session: DeviceSession, changes: number, timeoutMs: number): Promise<LatencyFigures>;
   close(): Promise<void>;
+  /** After close(): opens the same device again (phase 5), then removes its database. */
+  reopen(expected: number): Promise<ReopenFigures>;
 }
 
 declare global {

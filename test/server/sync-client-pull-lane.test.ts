@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { getMemoryCollectionKey, getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { startSync, type SyncEngine } from '../../sync/client/index.ts';
 import type { PullResponse } from '../../sync/schema/index.ts';
 import { cleanupAfterEach, login, openDeviceDb, until } from './sync-client-helpers.ts';
@@ -25,6 +26,13 @@ function productPullFetch(pulls: Pulled[], corruptId: { value: string | null }):
 }
 
 let counter = 0;
+/** A running server, a logged-in user and a device database name no other test uses. */
+async function loggedIn(label: string) {
+  const srv = await server();
+  const { token } = await login(srv.url);
+  return { srv, token, name: `lane_${label}_${Date.now()}_${counter++}` };
+}
+
 async function device(url: string, token: string, name: string, fetchImpl?: typeof fetch) {
   const { db, cols } = await openDeviceDb(name, ['products', 'customers']);
   const engine = startSync({ serverUrl: url, collections: cols, getToken: () => token, fetch: fetchImpl, pullBatchSize: 500, retryTime: 100, maxRetryTime: 300 });
@@ -55,9 +63,7 @@ async function inSync(engine: SyncEngine): Promise<void> {
 
 describe('pull-only replication of read-only collections', () => {
   it('POS-03 resumes from the stored checkpoint after a restart and pulls only what changed since', async () => {
-    const srv = await server();
-    const { token } = await login(srv.url);
-    const name = `lane_resume_${Date.now()}_${counter++}`;
+    const { srv, token, name } = await loggedIn('resume');
     const first = await device(srv.url, token, name);
     await inSync(first.engine);
     expect(await first.cols.products!.count().exec()).toBe(2000);
@@ -79,10 +85,23 @@ describe('pull-only replication of read-only collections', () => {
     expect(await second.cols.products!.count().exec()).toBe(2000);
   });
 
+  it('POS-03 a checkpoint whose documents are gone (the collection moved to another storage) pulls from the start', async () => {
+    const { srv, token, name } = await loggedIn('lost');
+    const first = await device(srv.url, token, name);
+    await inSync(first.engine);
+    await first.close();
+    // The checkpoint stays in the database's local documents; the products' own storage starts empty.
+    getRxStorageMemory().collectionStates.delete(getMemoryCollectionKey(name, 'products', 0));
+
+    const pulls: Pulled[] = [];
+    const second = await device(srv.url, token, name, productPullFetch(pulls, { value: null }));
+    await inSync(second.engine);
+    expect(pulls[0]?.checkpoint).toBe(0);
+    expect(await second.cols.products!.count().exec()).toBe(2000);
+  });
+
   it('POS-03 never advances past a document that failed validation, and resumes right before it', async () => {
-    const srv = await server();
-    const { token } = await login(srv.url);
-    const name = `lane_invalid_${Date.now()}_${counter++}`;
+    const { srv, token, name } = await loggedIn('invalid');
     const pulls: Pulled[] = [];
     const corrupt = { value: 'p-01234' as string | null };
     const first = await device(srv.url, token, name, productPullFetch(pulls, corrupt));
@@ -106,10 +125,9 @@ describe('pull-only replication of read-only collections', () => {
   });
 
   it('POS-03 live changes are stored from the stream without another pull once the device follows it', async () => {
-    const srv = await server();
-    const { token } = await login(srv.url);
+    const { srv, token, name } = await loggedIn('live');
     const pulls: Pulled[] = [];
-    const live = await device(srv.url, token, `lane_live_${Date.now()}_${counter++}`, productPullFetch(pulls, { value: null }));
+    const live = await device(srv.url, token, name, productPullFetch(pulls, { value: null }));
     await inSync(live.engine);
     await until(() => live.engine.status.online, 'stream connected');
     await inSync(live.engine);
@@ -123,9 +141,7 @@ describe('pull-only replication of read-only collections', () => {
   });
 
   it('POS-03 a product deleted centrally disappears from the device, live and after a restart', async () => {
-    const srv = await server();
-    const { token } = await login(srv.url);
-    const name = `lane_delete_${Date.now()}_${counter++}`;
+    const { srv, token, name } = await loggedIn('delete');
     const first = await device(srv.url, token, name);
     await inSync(first.engine);
     await until(() => first.engine.status.online, 'stream connected');

@@ -1,12 +1,11 @@
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import type { RxStorage } from 'rxdb';
-import { createDatabase, type BalcaoDatabase } from '../../../renderer/data/database.ts';
+import { balcaoStorage, createDatabase, type BalcaoDatabase } from '../../../renderer/data/database.ts';
 import { startSync, type SyncEngine } from '../../../sync/client/index.ts';
 import type { DeviceSession, StorageProfile } from '../types.ts';
 import { timedFetch, type FetchTally } from './timed-fetch.ts';
 import { timedStorage } from './timed-storage.ts';
 
-/** The device under test: the renderer's database (Dexie storage) and the sync client, as the app wires them. */
+/** The device under test: the renderer's database (its production storage) and the sync client, as the app wires them. */
 export interface Device {
   db: BalcaoDatabase;
   /** Profiles of the running phase; null outside a measured phase. */
@@ -18,7 +17,7 @@ export interface Device {
 
 export async function openDevice(name: string): Promise<Device> {
   const measure: Device['measure'] = { fetch: null, storage: null };
-  const storage = timedStorage(getRxStorageDexie(), () => measure.storage) as RxStorage<unknown, unknown>;
+  const storage = timedStorage(balcaoStorage(), () => measure.storage) as RxStorage<unknown, unknown>;
   // A station's cashier: the same collections a real till replicates.
   const db = await createDatabase(name, ['cashier'], storage);
   const fetchImpl = timedFetch(() => measure.fetch);

@@ -2,15 +2,17 @@ import type { BenchApi } from '../types.ts';
 import { openDevice, type Device } from './device.ts';
 import { initialPull } from './pull.ts';
 import { rawDexie } from './raw-dexie.ts';
-import { prototypePull } from './prototype-pull.ts';
 import { offlineUpload } from './upload.ts';
 import { latency } from './latency.ts';
+import { reopen } from './reopen.ts';
 
 let device: Device | null = null;
+let deviceName: string | null = null;
 
 async function freshDevice(): Promise<Device> {
   if (device) throw new Error('the bench page already opened its device; reload the page for a fresh one');
-  device = await openDevice(`bench_device_${Date.now()}`);
+  deviceName = `bench_device_${Date.now()}`;
+  device = await openDevice(deviceName);
   return device;
 }
 
@@ -22,13 +24,16 @@ function opened(): Device {
 const api: BenchApi = {
   initialPull: async (session, expected) => initialPull(await freshDevice(), session, expected),
   rawDexie: (session, expected, chunk) => rawDexie(session, expected, chunk),
-  prototypePull: (session, expected, batchSize) => prototypePull(session, expected, batchSize),
   offlineUpload: (session, count, limit) => offlineUpload(opened(), session, count, limit),
   latency: (session, changes, timeoutMs) => latency(opened(), session, changes, timeoutMs),
   async close() {
     await device?.stopSync();
     await device?.db.close();
     device = null;
+  },
+  reopen: (expected) => {
+    if (!deviceName || device) throw new Error('reopen runs after close(), on the device the initial pull filled');
+    return reopen(deviceName, expected);
   },
 };
 

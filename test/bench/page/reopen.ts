@@ -1,0 +1,39 @@
+import type { RxCollection } from 'rxdb';
+import { balcaoStorage, createDatabase } from '../../../renderer/data/database.ts';
+import { ProductIndex } from '../../../renderer/core/product-index.ts';
+import type { Product } from '../../../sync/schema/index.ts';
+import type { ReopenFigures } from '../types.ts';
+import { round } from './stats.ts';
+
+/** Chromium's non-standard heap gauge; absent elsewhere. */
+const heapBytes = (): number | null => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null;
+
+/**
+ * Phase 5: what a cashier waits for at login once the catalogue is on the device: open the database
+ * (the catalogue is read into memory here), read every product and build the product index, as
+ * renderer/core/core.ts does.
+ */
+export async function reopen(name: string, expected: number): Promise<ReopenFigures> {
+  const started = performance.now();
+  const db = await createDatabase(name, ['cashier'], balcaoStorage());
+  const opened = performance.now();
+  try {
+    const docs = await (db.collections.products as RxCollection<Product>).find().exec();
+    const read = performance.now();
+    const index = new ProductIndex();
+    for (const doc of docs) index.upsert(doc.toJSON() as Product);
+    const indexed = performance.now();
+    if (index.size !== expected) throw new Error(`reopened device holds ${index.size} products, expected ${expected}`);
+    const heap = heapBytes();
+    return {
+      docs: index.size,
+      openMs: round(opened - started, 1),
+      readMs: round(read - opened, 1),
+      indexMs: round(indexed - read, 1),
+      totalMs: round(indexed - started, 1),
+      heapMb: heap === null ? null : round(heap / 2 ** 20, 1),
+    };
+  } finally {
+    await db.remove();
+  }
+}

@@ -1,0 +1,73 @@
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveStatic } from '../bench/static-server.ts';
+import { launchDevice, type Device } from './support/browser.ts';
+import type { StorageChecks } from './pages/storage/main.ts';
+
+/**
+ * The catalogue's storage (renderer/data/memory-mapped-storage.ts) in a real Chromium IndexedDB, through
+ * the app's own createDatabase. The sync tests cover it end to end; these pin what a storage must keep.
+ */
+const pageRoot = fileURLToPath(new URL('./pages/storage/', import.meta.url));
+const outDir = fileURLToPath(new URL('../../dist/test-pages/storage/', import.meta.url));
+
+describe('memory-mapped catalogue storage in Chromium', () => {
+  let device: Device;
+  let page: Page;
+  let site: Awaited<ReturnType<typeof serveStatic>>;
+
+  beforeAll(async () => {
+    // The shipped renderer's path (no RxDB dev-mode); vitest sets NODE_ENV=test, which Vite reads as development.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    await build({ configFile: false, root: pageRoot, base: './', mode: 'production', logLevel: 'warn', build: { outDir, emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 4000 } }).finally(() => {
+      process.env.NODE_ENV = nodeEnv;
+    });
+    site = await serveStatic(outDir);
+    device = await launchDevice();
+    page = await device.newPage();
+    await page.goto(site.url);
+    await page.waitForFunction(() => document.getElementById('state')?.textContent === 'pronto');
+  });
+
+  afterAll(async () => {
+    await device?.close();
+    await site?.close();
+  });
+
+  const run = <K extends keyof StorageChecks>(check: K) =>
+    page.evaluate((name) => window.storageChecks[name]() as Promise<unknown>, check) as ReturnType<StorageChecks[K]>;
+
+  it('POS-03 products, an update and a deletion survive closing and reopening the database', async () => {
+    const { reopened, databases } = await run('reopen');
+    expect(reopened.count).toBe(5);
+    expect(reopened.ids).toEqual(['p-00001', 'p-00002', 'p-00004', 'p-00005', 'p-00006']);
+    expect(reopened.nameOf1).toBe('Renomeado');
+    // Queries run over memory with RxDB's own matcher, sort and limit.
+    expect(reopened.cheapest).toEqual(['p-00004', 'p-00002']);
+    // The deletion is kept as a tombstone, as RxDB expects of any storage.
+    expect(reopened.tombstone).toEqual([{ id: 'p-00003', deleted: true }]);
+    expect(databases.some((name) => name.includes('--mm--products--0'))).toBe(true);
+  });
+
+  it('POS-03 a write against a stale revision gets 409 and changes nothing, in memory or on disk', async () => {
+    const { errors, inMemory, onDisk } = await run('conflict');
+    expect(errors).toEqual([{ id: 'p-00001', status: 409 }]);
+    expect(inMemory).toBe('Primeira versão');
+    expect(onDisk).toBe('Primeira versão');
+  });
+
+  it('POS-03 a batch IndexedDB refuses is refused whole: nothing appears, emitted, in memory or after a reopen', async () => {
+    const { error, inMemory, onDisk, events } = await run('refusedWrite');
+    expect(error).toBe('DataCloneError');
+    expect(inMemory).toBe(0);
+    expect(events).toEqual([]);
+    expect(onDisk).toBe(1);
+  });
+
+  it('POS-03 removing the device database removes the catalogue\'s IndexedDB database too', async () => {
+    expect(await run('remove')).toEqual({ before: true, after: false });
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * Drives the app's own database code (renderer/data) in a real Chromium IndexedDB for
+ * test/e2e/memory-mapped-storage.test.ts. Each check returns plain data; the test asserts on it.
+ */
+import type { RxCollection, RxDocumentData } from 'rxdb';
+import { createDatabase, type BalcaoDatabase } from '../../../../renderer/data/database.ts';
+import { memoryMappedDatabaseName } from '../../../../renderer/data/memory-mapped-storage.ts';
+import type { Product } from '../../../../sync/schema/index.ts';
+
+type StoredProduct = RxDocumentData<Product>;
+
+function product(n: number): Product {
+  const code = String(n).padStart(5, '0');
+  return { id: `p-${code}`, sku: `SKU-${code}`, barcode: `789${code}`, name: `Produto ${code}`, unit: 'UN', priceCents: 100 * n, stock: 10, groupId: 'g-1', active: true };
+}
+
+const open = (name: string): Promise<BalcaoDatabase> => createDatabase(name, ['cashier']);
+const productsOf = (db: BalcaoDatabase) => db.collections.products as RxCollection<Product>;
+
+async function databases(): Promise<string[]> {
+  return (await indexedDB.databases()).map((entry) => entry.name ?? '');
+}
+
+async function storedState(name: string) {
+  const db = await open(name);
+  const products = productsOf(db);
+  const all = await products.find({ sort: [{ id: 'asc' }] }).exec();
+  const cheap = await products.find({ selector: { priceCents: { $lt: 500 } }, sort: [{ priceCents: 'desc' }], limit: 2 }).exec();
+  const tombstones = (await products.storageInstance.findDocumentsById(['p-00003'], true)) as StoredProduct[];
+  const state = {
+    count: await products.count().exec(),
+    ids: all.map((doc) => doc.id),
+    nameOf1: all.find((doc) => doc.id === 'p-00001')?.name ?? null,
+    cheapest: cheap.map((doc) => doc.id),
+    tombstone: tombstones.map((doc) => ({ id: doc.id, deleted: doc._deleted })),
+  };
+  await db.close();
+  return state;
+}
+
+const checks = {
+  /** Inserts, an update and a deletion survive closing and reopening the database. */
+  async reopen() {
+    const name = `mm_reopen_${Date.now()}`;
+    const db = await open(name);
+    const products = productsOf(db);
+    await products.bulkInsert([1, 2, 3, 4, 5, 6].map(product));
+    await (await products.findOne('p-00001').exec())!.incrementalPatch({ name: 'Renomeado' });
+    await (await products.findOne('p-00003').exec())!.remove();
+    await db.close();
+    return { reopened: await storedState(name), databases: (await databases()).filter((entry) => entry.startsWith(name)) };
+  },
+
+  /** A write against a stale revision is refused with 409 and changes nothing, in memory or on disk. */
+  async conflict() {
+    const name = `mm_conflict_${Date.now()}`;
+    const db = await open(name);
+    const products = productsOf(db);
+    await products.insert(product(1));
+    const stale = (await products.storageInstance.findDocumentsById(['p-00001'], false))[0] as StoredProduct;
+    await (await products.findOne('p-00001').exec())!.incrementalPatch({ name: 'Primeira versão' });
+    const result = await products.storageInstance.bulkWrite(
+      [{ previous: stale, document: { ...stale, name: 'Versão atrasada', _rev: `${Number(stale._rev.split('-')[0]) + 1}-stale`, _meta: { lwt: Date.now() } } }],
+      'e2e-conflict',
+    );
+    const inMemory = (await products.findOne('p-00001').exec())?.name ?? null;
+    await db.close();
+    const reopened = await open(name);
+    const onDisk = (await productsOf(reopened).findOne('p-00001').exec())?.name ?? null;
+    await reopened.close();
+    return { errors: result.error.map((error) => ({ id: error.documentId, status: error.status })), inMemory, onDisk };
+  },
+
+  /** A batch IndexedDB cannot store is refused whole: none of its documents appears, now or after a reopen. */
+  async refusedWrite() {
+    const name = `mm_refused_${Date.now()}`;
+    const db = await open(name);
+    const products = productsOf(db);
+    await products.insert(product(1));
+    const events: string[] = [];
+    const subscription = products.$.subscribe((event) => events.push(event.documentId));
+    const now = Date.now();
+    const rows = [2, 3].map((n) => ({ document: { ...product(n), _deleted: false, _attachments: {}, _rev: '1-e2e', _meta: { lwt: now } } as StoredProduct }));
+    // A function cannot be cloned into IndexedDB: the put throws DataCloneError.
+    (rows[1]!.document as unknown as Record<string, unknown>).name = () => 'não clonável';
+    let error: string | null = null;
+    try {
+      await products.storageInstance.bulkWrite(rows, 'e2e-refused');
+    } catch (caught) {
+      error = (caught as Error).name;
+    }
+    subscription.unsubscribe();
+    const inMemory = (await products.storageInstance.findDocumentsById(['p-00002', 'p-00003'], true)).length;
+    await db.close();
+    const reopened = await open(name);
+    const onDisk = await productsOf(reopened).count().exec();
+    await reopened.close();
+    return { error, inMemory, onDisk, events };
+  },
+
+  /** Removing the database deletes the catalogue's own IndexedDB database too. */
+  async remove() {
+    const name = `mm_remove_${Date.now()}`;
+    const db = await open(name);
+    await productsOf(db).bulkInsert([1, 2].map(product));
+    const catalogue = memoryMappedDatabaseName(name, 'products', 0);
+    const before = (await databases()).includes(catalogue);
+    await db.remove();
+    const after = (await databases()).includes(catalogue);
+    return { before, after };
+  },
+};
+
+export type StorageChecks = typeof checks;
+declare global {
+  interface Window {
+    storageChecks: StorageChecks;
+  }
+}
+window.storageChecks = checks;
+document.getElementById('state')!.textContent = 'pronto';
