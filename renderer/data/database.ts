@@ -1,9 +1,9 @@
 import { RXDB_VERSION, addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import { getMemoryMappedStorage } from './memory-mapped-storage.ts';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { COLLECTIONS, collectionsFor, type CollectionName, type Role } from '../../sync/schema/index.ts';
 import { conflictHandlerFor } from '../../sync/client/index.ts';
+import { getMemoryMappedStorage } from './memory-mapped-storage.ts';
 
 export type BalcaoCollections = Partial<Record<CollectionName, RxCollection>>;
 export type BalcaoDatabase = RxDatabase<BalcaoCollections>;

@@ -39,7 +39,7 @@ export function formatTable(result: BenchResult): string {
     ['   on the server', `${number(upload.check.stored)} stored, ${upload.check.duplicates} doubled, written counter ${number(upload.check.writtenCounter)}`, `exactly ${number(upload.docs)}: ${mark(targets.uploadExact.met)}`],
     ['4. server → device latency', `p50 ${latency.p50} ms, p95 ${latency.p95} ms, max ${latency.max} ms (${latency.changes} changes, ${latency.timeouts} timed out)`, ''],
     ['   PUT answered', `p50 ${latency.putP50} ms, p95 ${latency.putP95} ms`, ''],
-    [`5. reopen with ${number(reopened.docs)} products, to a built index`, `${number(reopened.totalMs)} ms: open ${number(reopened.openMs)}, find ${number(reopened.readMs)}, index ${number(reopened.indexMs)}`, reopened.heapMb === null ? '' : `JS heap after: ${reopened.heapMb} MB`],
+    [`5. reopen with ${number(reopened.docs)} products, to a built index`, `${number(reopened.totalMs)} ms: open ${number(reopened.openMs)}, find ${number(reopened.readMs)}, index ${number(reopened.indexMs)}`, reopened.heapMb === null ? '' : `JS heap retained: ${reopened.heapMb} MB`],
   ];
   const width = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
   const lines = rows.map((row) => row.map((cell, column) => cell.padEnd(width[column]!)).join('  ').trimEnd());

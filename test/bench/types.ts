@@ -53,7 +53,7 @@ export interface ReopenFigures {
   /** Building the product index from them. */
   indexMs: number;
   totalMs: number;
-  /** JS heap of the page afterwards (Chromium only). */
+  /** JS heap the open database and the index retain: after minus before, each after a full GC (Chromium only). */
   heapMb: number | null;
 }
 
