@@ -32,7 +32,7 @@ export async function openRecordStore<T>(name: string, keyPath: string): Promise
   const request = indexedDB.open(name, 1);
   request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath });
   const db = await settled(request);
-  // Deleting this database (remove(), or another window resetting the device) must not wait on us.
+  // Deleting this database (remove()) must not wait on a connection this page still holds.
   db.onversionchange = () => db.close();
   return {
     readAll: () => settled(db.transaction(STORE, 'readonly').objectStore(STORE).getAll() as IDBRequest<T[]>),
