@@ -29,6 +29,8 @@ export interface PullFigures {
   /** Sum over pull requests of body download + JSON.parse. */
   jsonMs: number;
   storage: StorageProfile;
+  /** Which storage kept the products (renderer/data/database.ts routes them). */
+  productStorage: 'memory-mapped' | 'Dexie';
 }
 
 export interface RawDexieFigures {

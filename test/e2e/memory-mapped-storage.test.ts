@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
+import { build, mergeConfig } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveStatic } from '../bench/static-server.ts';
+import benchPageBuild from '../bench/vite.bench.config.ts';
 import { launchDevice, type Device } from './support/browser.ts';
 import type { StorageChecks } from './pages/storage/main.ts';
 
@@ -19,10 +20,11 @@ describe('memory-mapped catalogue storage in Chromium', () => {
   let site: Awaited<ReturnType<typeof serveStatic>>;
 
   beforeAll(async () => {
-    // The shipped renderer's path (no RxDB dev-mode); vitest sets NODE_ENV=test, which Vite reads as development.
+    // The shipped renderer's path (no RxDB dev-mode), built like the bench pages; vitest sets
+    // NODE_ENV=test, which Vite reads as development.
     const nodeEnv = process.env.NODE_ENV;
     process.env.NODE_ENV = 'production';
-    await build({ configFile: false, root: pageRoot, base: './', mode: 'production', logLevel: 'warn', build: { outDir, emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 4000 } }).finally(() => {
+    await build({ ...mergeConfig(benchPageBuild, { root: pageRoot, build: { outDir } }), configFile: false }).finally(() => {
       process.env.NODE_ENV = nodeEnv;
     });
     site = await serveStatic(outDir);

@@ -1,3 +1,4 @@
+import { MEMORY_MAPPED_COLLECTIONS } from '../../../renderer/data/database.ts';
 import type { DeviceSession, PullFigures } from '../types.ts';
 import type { Device } from './device.ts';
 import { newTally } from './timed-fetch.ts';
@@ -29,5 +30,6 @@ export async function initialPull(device: Device, session: DeviceSession, expect
     fetchMs: Math.round(fetchTally.fetchMs),
     jsonMs: Math.round(fetchTally.jsonMs),
     storage,
+    productStorage: MEMORY_MAPPED_COLLECTIONS.has('products') ? 'memory-mapped' : 'Dexie',
   };
 }

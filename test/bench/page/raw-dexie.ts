@@ -71,11 +71,12 @@ export async function rawDexie(session: DeviceSession, expected: number, chunk: 
   const keyOnly = await timedPut(`bench_raw_key_only_${Date.now()}`, documents, chunk, 'id');
   const single = await timedPut(`bench_raw_single_${Date.now()}`, documents, documents.length);
   const rxdbLayout = await timedRxdbLayoutPut(`bench_raw_rxdb_layout_${Date.now()}`, documents, chunk);
+  const rate = (seconds: number) => ({ seconds: round(seconds, 3), docsPerSecond: Math.round(documents.length / seconds) });
   return {
     docs: documents.length,
-    chunked: { seconds: round(chunked, 3), docsPerSecond: Math.round(documents.length / chunked), chunk },
-    keyOnly: { seconds: round(keyOnly, 3), docsPerSecond: Math.round(documents.length / keyOnly), chunk },
-    rxdbLayout: { seconds: round(rxdbLayout, 3), docsPerSecond: Math.round(documents.length / rxdbLayout), chunk },
-    single: { seconds: round(single, 3), docsPerSecond: Math.round(documents.length / single) },
+    chunked: { ...rate(chunked), chunk },
+    keyOnly: { ...rate(keyOnly), chunk },
+    rxdbLayout: { ...rate(rxdbLayout), chunk },
+    single: rate(single),
   };
 }
