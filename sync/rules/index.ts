@@ -11,3 +11,8 @@ export * from './contract-state.ts';
 export * from './budget-state.ts';
 export * from './messages-pt-br.ts';
 export * from './design-budget.ts';
+export * from './contact.ts';
+export * from './consumption.ts';
+export * from './billing.ts';
+export * from './merge.ts';
+export * from './backoffice-records.ts';

@@ -1,0 +1,65 @@
+import type { ContractDoc, Customer, ServiceDoc } from '../schema/index.ts';
+import { normalizeCep, normalizeEmail, normalizePhone } from './contact.ts';
+import { canonicalTaxId } from './tax-id.ts';
+
+/**
+ * Field checks of back-office records (BO-01..03), the same on the device form, in the spreadsheet
+ * import (one problem per bad cell, with its column) and on the server (which keeps a refused record in
+ * quarantine). Stored values are the normalised ones, so a stored phone "(11) 98765-4321" is refused:
+ * the device stores "11987654321" and formats it for display.
+ */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+function stored(field: string, value: string | undefined, normalize: (value: string) => string | null, what: string, example: string): FieldProblem | null {
+  if (value === undefined || value === '') return null;
+  const normal = normalize(value);
+  if (normal === null) return { field, message: `${what} "${value}" is not valid; expected e.g. ${example}.` };
+  if (normal !== value) return { field, message: `${what} must be stored as "${normal}" (normalised), not "${value}".` };
+  return null;
+}
+
+export function customerProblems(customer: Customer): FieldProblem[] {
+  const problems: (FieldProblem | null)[] = [
+    customer.name.trim() === '' ? { field: 'name', message: 'The name is required.' } : null,
+    canonicalTaxId(customer.taxId) === customer.taxId ? null : { field: 'taxId', message: `CPF/CNPJ ${customer.taxId} has wrong check digits.` },
+    stored('phone', customer.phone, normalizePhone, 'Phone', '11987654321 (DDD + number)'),
+    stored('email', customer.email, normalizeEmail, 'E-mail', 'nome@exemplo.com.br'),
+    stored('cep', customer.cep, normalizeCep, 'CEP', '01310100'),
+    !customer.active && !customer.deactivationReason?.trim() ? { field: 'deactivationReason', message: 'A deactivated customer needs a reason.' } : null,
+  ];
+  return problems.filter((problem): problem is FieldProblem => problem !== null);
+}
+
+export function serviceProblems(service: ServiceDoc): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (!service.name?.trim()) problems.push({ field: 'name', message: 'A service needs a name.' });
+  if (!service.monthlyFeeCents && service.unitPriceCents === undefined) {
+    problems.push({ field: 'monthlyFeeCents', message: 'A service needs a monthly fee, a metered price per unit, or both.' });
+  }
+  if (service.unitPriceCents !== undefined && !service.unit?.trim()) problems.push({ field: 'unit', message: 'A metered service needs the name of its unit (e.g. "min", "kWh").' });
+  return problems;
+}
+
+/** Field checks of a contract as the back office edits it (state and history are the server's). */
+export function contractProblems(contract: ContractDoc): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (!contract.customerId) problems.push({ field: 'customerId', message: 'A contract needs a customer.' });
+  if (!contract.startDate) problems.push({ field: 'startDate', message: 'A contract needs a start date.' });
+  if (contract.billingDay === undefined) problems.push({ field: 'billingDay', message: 'A contract needs a billing day (1–31).' });
+  const lines = contract.lines ?? [];
+  if (lines.length === 0) problems.push({ field: 'lines', message: 'A contract needs at least one service.' });
+  const seen = new Set<string>();
+  for (const line of lines) {
+    if (seen.has(line.serviceId)) problems.push({ field: 'lines', message: `Service ${line.serviceId} is contracted twice; change the quantity of one line instead.` });
+    seen.add(line.serviceId);
+  }
+  return problems;
+}
+
+/** "field: message; field: message" for a refusal. */
+export function describeProblems(problems: readonly FieldProblem[]): string {
+  return problems.map((problem) => `${problem.field}: ${problem.message}`).join(' ');
+}
