@@ -5,8 +5,9 @@ import { canonicalTaxId } from './tax-id.ts';
 /**
  * Field checks of back-office records (BO-01..03), the same on the device form, in the spreadsheet
  * import (one problem per bad cell, with its column) and on the server (which keeps a refused record in
- * quarantine). Stored values are the normalised ones, so a stored phone "(11) 98765-4321" is refused:
- * the device stores "11987654321" and formats it for display.
+ * quarantine). Any valid spelling is accepted ("(11) 98765-4321" as well as "11987654321"), because
+ * the till's quick customer form stores what the cashier typed; the back office stores the normalised
+ * form (normalizePhone, normalizeCep, normalizeEmail) and formats it for display.
  */
 export interface FieldProblem {
   field: string;
@@ -15,10 +16,7 @@ export interface FieldProblem {
 
 function stored(field: string, value: string | undefined, normalize: (value: string) => string | null, what: string, example: string): FieldProblem | null {
   if (value === undefined || value === '') return null;
-  const normal = normalize(value);
-  if (normal === null) return { field, message: `${what} "${value}" is not valid; expected e.g. ${example}.` };
-  if (normal !== value) return { field, message: `${what} must be stored as "${normal}" (normalised), not "${value}".` };
-  return null;
+  return normalize(value) === null ? { field, message: `${what} "${value}" is not valid; expected e.g. ${example}.` } : null;
 }
 
 export function customerProblems(customer: Customer): FieldProblem[] {

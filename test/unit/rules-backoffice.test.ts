@@ -78,10 +78,11 @@ describe('back-office rules (BO-01..05)', () => {
     expect(normalizeUf('XX')).toBeNull();
   });
 
-  it('BO-01 a customer is checked field by field: stored forms, deactivation needs a reason', () => {
+  it('BO-01 a customer is checked field by field: valid contact fields, deactivation needs a reason', () => {
     const customer: Customer = { id: 'c', name: 'Ana', taxId: '52998224725', active: true, updatedAt: '2026-11-01T00:00:00.000Z', phone: '11987654321', cep: '01310100', email: 'ana@ex.com' };
     expect(customerProblems(customer)).toEqual([]);
-    expect(customerProblems({ ...customer, phone: '(11) 98765-4321' }).map((p) => p.field)).toEqual(['phone']);
+    expect(customerProblems({ ...customer, phone: '(11) 98765-4321' })).toEqual([]);
+    expect(customerProblems({ ...customer, phone: '(11) 8765-432' }).map((p) => p.field)).toEqual(['phone']);
     expect(customerProblems({ ...customer, active: false }).map((p) => p.field)).toEqual(['deactivationReason']);
     expect(customerProblems({ ...customer, active: false, deactivationReason: 'Mudou de cidade' })).toEqual([]);
     expect(customerProblems({ ...customer, taxId: '52998224724', email: 'x' }).map((p) => p.field)).toEqual(['taxId', 'email']);
@@ -145,7 +146,7 @@ describe('back-office rules (BO-01..05)', () => {
   const services = new Map([fee, metered].map((s) => [s.id, s]));
   const active = (at: string): ContractHistoryEntry => ({ at, action: 'activate', from: 'draft', to: 'active', userId: 'u' });
   const contractOf = (history: ContractHistoryEntry[], extra: Partial<ContractDoc> = {}): ContractDoc => ({
-    id: 'ct', kind: 'contract', code: 'C-1', customerId: 'cu', startDate: '2026-10-01', billingDay: 31, state: 'active',
+    id: 'ct', kind: 'contract', code: 'C-1', customerId: 'cu', startDate: '2026-10-01', billingDay: 31, state: 'active', updatedAt: 'x',
     lines: [{ id: 'l1', serviceId: 's-fee', quantity: 2 }, { id: 'l2', serviceId: 's-min', quantity: 1, unitPriceOverrideCents: 10 }], history, ...extra,
   });
 

@@ -102,3 +102,8 @@ export async function findIntegrationError(db: Queryable, storeId: string, id: s
 export async function recordFailedRetry(tx: Queryable, id: string, reason: QuarantineReason, message: string): Promise<void> {
   await tx.query('UPDATE quarantine SET reason = $2, message = $3, attempts = attempts + 1 WHERE id = $1', [id, reason, message]);
 }
+
+/** Settles one entry by its id (an entry kept under its own document id, e.g. an edit conflict, after a successful retry). */
+export async function resolveEntry(tx: Queryable, id: string): Promise<void> {
+  await tx.query('UPDATE quarantine SET resolved_at = now() WHERE id = $1 AND resolved_at IS NULL', [id]);
+}
