@@ -150,7 +150,8 @@ async function applyContractRequests(tx: Queryable, ctx: GuardContext, accepted:
 /**
  * Quarantined consumption and contract requests that waited for a contract (unknown_reference), for
  * contracts just written: the caller sends them through the write path again, so an offline session's
- * uploads arriving in any collection order end up applied.
+ * uploads arriving in any collection order end up applied. Requests in the order they were made
+ * (device time, then id), since one upload's entries share their quarantine time.
  */
 export async function waitingFor(tx: Queryable, storeId: string, contractIds: readonly string[]): Promise<{ collection: 'consumption' | 'backofficeActions'; documents: Record<string, unknown>[] }[]> {
   if (contractIds.length === 0) return [];
@@ -158,7 +159,7 @@ export async function waitingFor(tx: Queryable, storeId: string, contractIds: re
     `SELECT collection, document FROM quarantine
       WHERE store_id = $1 AND resolved_at IS NULL AND reason = 'unknown_reference' AND collection IN ('consumption', 'backofficeActions')
         AND document ->> 'contractId' = ANY($2::text[])
-      ORDER BY created_at, id`,
+      ORDER BY created_at, document ->> 'requestedAt', document_id`,
     [storeId, [...contractIds]],
   );
   const byCollection = new Map<'consumption' | 'backofficeActions', Record<string, unknown>[]>();
