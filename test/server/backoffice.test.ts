@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeCharge } from '../../sync/rules/index.ts';
 import type { ContractDoc, ServiceDoc } from '../../sync/schema/index.ts';
-import { at, backofficeClient, contractDoc, customer, requestDoc, rows, serviceDoc, usageDoc, type BackofficeClient } from './support/backoffice.ts';
+import { backofficeClient, contractDoc, customer, requestDoc, rows, serviceDoc, usageDoc, type BackofficeClient } from './support/backoffice.ts';
 import { call, DATABASE_KINDS, login, startTestServer, type TestServer } from './support/servers.ts';
 
 describe.each(DATABASE_KINDS)('back office on %s', (kind) => {
