@@ -1,6 +1,7 @@
 import type { ContractDoc, Customer, ServiceDoc } from '../schema/index.ts';
 import { normalizeCep, normalizeEmail, normalizePhone } from './contact.ts';
 import { canonicalTaxId } from './tax-id.ts';
+import { isCalendarDate } from './consumption.ts';
 
 /**
  * Field checks of back-office records (BO-01..03), the same on the device form, in the spreadsheet
@@ -46,6 +47,7 @@ export function contractProblems(contract: ContractDoc): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (!contract.customerId) problems.push({ field: 'customerId', message: 'A contract needs a customer.' });
   if (!contract.startDate) problems.push({ field: 'startDate', message: 'A contract needs a start date.' });
+  else if (!isCalendarDate(contract.startDate)) problems.push({ field: 'startDate', message: `Start date ${contract.startDate} does not exist; enter a real day (YYYY-MM-DD).` });
   if (contract.billingDay === undefined) problems.push({ field: 'billingDay', message: 'A contract needs a billing day (1–31).' });
   const lines = contract.lines ?? [];
   if (lines.length === 0) problems.push({ field: 'lines', message: 'A contract needs at least one service.' });

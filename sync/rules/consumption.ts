@@ -19,6 +19,19 @@ export function periodOf(date: string): string {
   return date.slice(0, 7);
 }
 
+/**
+ * A real calendar day YYYY-MM-DD (the schema's pattern lets 2026-02-31 through; PostgreSQL's date
+ * type and the billing run do not), between the years 1900 and 9999.
+ */
+export function isCalendarDate(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (year < 1900) return false;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 /** Says whether the contract's period is billed (e.g. from the receivables list). */
 export type IsBilled = (contractId: string, period: string) => boolean;
 
@@ -35,6 +48,7 @@ export function checkConsumptionChange(previous: ConsumptionRecord | undefined, 
   }
   if (change.kind === 'remove') return ok(null);
   const next = change.next;
+  if (!isCalendarDate(next.date)) return refuse('invalid_value', `Date ${next.date} does not exist. Enter a real day (YYYY-MM-DD).`, { field: 'date' });
   if (isBilled(next.contractId, periodOf(next.date))) {
     return refuse('billed_period', `Period ${periodOf(next.date)} is already billed for contract ${next.contractId}: date the record in an open period (a correcting record if it changes billed usage).`, { period: periodOf(next.date) });
   }

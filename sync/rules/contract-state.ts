@@ -100,6 +100,9 @@ export function applyContractRequest(from: ContractState, request: ContractReque
   const next = applyContractAction(from, request.kind);
   if (!next.ok) return next;
   const reason = request.reason?.trim() ?? '';
+  if (request.effectiveDate !== undefined && !isRealDay(request.effectiveDate)) {
+    return refuse('invalid_value', `Effective date ${request.effectiveDate} does not exist. Enter a real day (YYYY-MM-DD) and make the request again.`, { field: 'effectiveDate' });
+  }
   if (ACTIONS_NEEDING_REASON.includes(request.kind) && reason === '') {
     return refuse('reason_required', `To ${request.kind} a contract, say why (reason). Add the reason and make the request again.`, { action: request.kind });
   }
@@ -115,6 +118,11 @@ export function applyContractRequest(from: ContractState, request: ContractReque
     ...(request.kind === 'cancel' ? { effectiveDate: request.effectiveDate ?? today } : {}),
   };
   return ok({ state: next.value, entry });
+}
+
+function isRealDay(value: string): boolean {
+  const date = new Date(`${value}T00:00:00.000Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value && value >= '1900-01-01';
 }
 
 /** The instant from which an entry counts: a cancellation from its effective date, the others from when applied. */

@@ -124,6 +124,8 @@ describe.each(DATABASE_KINDS)('back office on %s', (kind) => {
     expect((await bo.push('consumption', [{ newDocumentState: fixed, assumedMasterState: late }])).body).toEqual([]);
     expect(await errorOf('late-1')).toBeUndefined();
     expect((await bo.api('GET', '/consumption/late-1')).body).toMatchObject({ date: '2026-11-09' });
+    // An impossible day is refused (and kept), never stored to break the billing run.
+    expect((await bo.api('POST', '/consumption', { externalId: 'ERP-BADDAY', contractId: 'ct-off', serviceId: 'min', quantity: 1, date: '2026-02-31' })).body.error.message).toMatch(/does not exist/);
     const viaApi = await bo.api('POST', '/consumption', { externalId: 'ERP-LATE', contractId: 'ct-gone', serviceId: 'min', quantity: 1, date: '2026-11-20' });
     expect(viaApi).toMatchObject({ status: 422, body: { error: { code: 'quarantined', message: expect.stringMatching(/contract_cancelled/) } } });
   });
@@ -201,6 +203,7 @@ describe.each(DATABASE_KINDS)('back office on %s', (kind) => {
     expect(overdue.receivables).toEqual([expect.objectContaining({ period: '2025-01', dueDate: '2025-02-10', status: 'overdue', amountCents: 600 })]);
     expect(overdue.totals.byStatus.overdue).toEqual({ count: 1, amountCents: 600 });
     expect((await bo.api('GET', '/receivables?status=open&period=2025-01')).body.receivables).toEqual([]);
+    expect((await bo.api('GET', '/receivables?dueFrom=2026-02-31')).body).toMatchObject({ error: { code: 'validation_failed', field: 'dueFrom' } });
     const range = (await bo.api('GET', '/receivables?dueFrom=2026-12-06&dueTo=2026-12-31')).body;
     expect(range.receivables.map((r: { dueDate: string }) => r.dueDate)).toEqual(['2026-12-10']);
     // Paging keeps the totals of the whole selection.

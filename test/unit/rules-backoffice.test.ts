@@ -130,6 +130,9 @@ describe('back-office rules (BO-01..05)', () => {
     expect(checkConsumptionChange(undefined, { kind: 'create', next: fix }, billed)).toEqual({ ok: true, value: null });
     expect(checkConsumptionChange(undefined, { kind: 'create', next: { ...record, quantity: -1, date: '2026-11-01' } }, billed)).toMatchObject({ ok: false, error: { code: 'invalid_value' } });
     expect(checkConsumptionChange(record, { kind: 'update', next: { ...record, date: '2026-11-01' } }, () => false)).toEqual({ ok: true, value: null });
+    // The schema's pattern lets an impossible day through; the rule does not.
+    expect(checkConsumptionChange(undefined, { kind: 'create', next: { ...record, date: '2026-02-31' } }, () => false)).toMatchObject({ ok: false, error: { code: 'invalid_value', params: { field: 'date' } } });
+    expect(applyContractRequest('active', { id: 'r', kind: 'cancel', userId: 'u', requestedAt: 'x', reason: 'r', effectiveDate: '2026-02-30' }, 'n', '2026-11-01')).toMatchObject({ ok: false, error: { code: 'invalid_value' } });
   });
 
   it('BO-04 usage needs a contracted service and a contract not cancelled by its date', () => {

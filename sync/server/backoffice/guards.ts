@@ -137,7 +137,7 @@ async function applyContractRequests(tx: Queryable, ctx: GuardContext, accepted:
     const state = isContractState(contract.data.state) ? contract.data.state : 'draft';
     const applied = applyContractRequest(state, request, ctx.now, today);
     if (!applied.ok) {
-      refusals.set(write.id, { reason: applied.error.code === 'reason_required' ? 'invalid_value' : 'invalid_transition', message: `Contract ${String(contract.data.code)}: ${applied.error.message}` });
+      refusals.set(write.id, { reason: applied.error.code === 'invalid_transition' ? 'invalid_transition' : 'invalid_value', message: `Contract ${String(contract.data.code)}: ${applied.error.message}` });
       continue;
     }
     const history = [...((contract.data.history as ContractHistoryEntry[] | undefined) ?? []), applied.value.entry];

@@ -13,6 +13,15 @@ import { runBilling } from './billing-run.ts';
 import { assertBackoffice, getLive, listLive, writeOne } from './documents.ts';
 import { changeReceivable, InvalidCursor, listReceivables, ReceivableRefused, storeToday } from './receivables.ts';
 import { BILLING_API } from './routes.ts';
+import { isCalendarDate } from '../../rules/index.ts';
+
+/** The schema's date pattern lets 2026-02-31 through; the database's date type does not. */
+function assertDays(query: Record<string, unknown>, fields: readonly string[]): void {
+  for (const field of fields) {
+    const value = query[field];
+    if (typeof value === 'string' && !isCalendarDate(value)) throw new ApiProblem(400, 'validation_failed', `${field} ${value} is not a real day. Send YYYY-MM-DD.`, field);
+  }
+}
 
 /**
  * Billing API (BO-04, BO-05, BO-06): consumption add/change/remove/get (idempotent by external id),
@@ -37,6 +46,7 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
     async (request) => {
       const session = sessionOf(request);
       assertBackoffice(session);
+      assertDays(request.query, ['from', 'to']);
       const { contractId, serviceId, from, to, limit, cursor } = request.query;
       const page = await listLive(ctx.db, session.store.id, 'consumption', { equals: { contractId, serviceId }, dateFrom: from, dateTo: to, limit, cursor });
       return { consumption: page.items, nextCursor: page.nextCursor };
@@ -182,6 +192,7 @@ function registerReceivableRoutes(app: FastifyInstance, ctx: ServerContext, preH
     async (request) => {
       const session = sessionOf(request);
       assertBackoffice(session);
+      assertDays(request.query, ['dueFrom', 'dueTo']);
       try {
         return await listReceivables(ctx.db, { storeId: session.store.id, today: storeToday(), ...request.query });
       } catch (error) {
