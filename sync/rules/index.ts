@@ -16,3 +16,4 @@ export * from './consumption.ts';
 export * from './billing.ts';
 export * from './merge.ts';
 export * from './backoffice-records.ts';
+export * from './import-rows.ts';
