@@ -281,13 +281,18 @@ describe('back office billing run on postgresql', () => {
     await server?.close();
   });
 
-  it('BO-05 two concurrent billing runs of a period make each charge once', async () => {
+  it('BO-04 BO-05 concurrent sends of one external id make one record; two concurrent billing runs of a period make each charge once', async () => {
     const customers = Array.from({ length: 20 }, (_, n) => customer(100 + n));
     expect((await bo.push('customers', rows(...customers))).body).toEqual([]);
     expect((await bo.push('backoffice', rows(serviceDoc('fee')))).body).toEqual([]);
     const contracts = customers.map((c, n) => contractDoc(`pc-${n}`, String(c.id), [['fee', n + 1]]));
     expect((await bo.push('backoffice', rows(...contracts))).body).toEqual([]);
     expect((await bo.push('backofficeActions', rows(...contracts.map((c, n) => requestDoc(`pa-${n}`, String(c.id), 'activate'))))).body).toEqual([]);
+    // The same usage sent three times at once by an integrator: one record.
+    const sends = await Promise.all([1, 2, 3].map(() => bo.api('POST', '/consumption', { externalId: 'PAR-1', contractId: 'pc-0', serviceId: 'fee', quantity: 1, date: '2026-11-02' })));
+    expect(sends.map((send) => send.status).sort()).toEqual([200, 200, 201]);
+    expect(new Set(sends.map((send) => send.body.id)).size).toBe(1);
+    expect((await bo.api('GET', '/consumption?contractId=pc-0')).body.consumption).toHaveLength(1);
     const runs = await Promise.all([1, 2, 3].map(() => bo.api('POST', '/billing-runs', { period: '2026-11' })));
     expect(runs.map((run) => run.status)).toEqual([200, 200, 200]);
     expect(runs.map((run) => run.body.created).sort()).toEqual([0, 0, 20]);

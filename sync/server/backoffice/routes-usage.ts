@@ -3,7 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ConsumptionRecord, ReceivableStatus } from '../../schema/index.ts';
 import { billingRunSchema, receivableListSchema, receivableSchema, RECEIVABLE_STATUSES } from '../../schema/index.ts';
 import { billingPeriod, calendarDate } from '../../schema/common-fields.ts';
-import { loadDocumentsByField } from '../db/documents.ts';
+import { loadDocumentsByField, lockStoreSequence } from '../db/documents.ts';
+import { writeBatchIn } from '../sync/write-documents.ts';
+import type { Refusal } from '../rules/rule.ts';
 import { authenticate, sessionOf } from '../http/authenticate.ts';
 import type { ServerContext } from '../http/context.ts';
 import { withIdempotency } from '../http/idempotency.ts';
@@ -83,10 +85,18 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
       return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
         const id = request.body.id ?? randomUUID();
         const externalId = request.body.externalId ?? id;
-        const existing = [...(await loadDocumentsByField(ctx.db, session.store.id, 'consumption', ['externalId'], [externalId])).values()].find((doc) => !doc.deleted);
-        if (existing) return { status: 200, body: existing.data };
         const doc = { ...request.body, id, externalId, userId: session.user.id, updatedAt: nowIso(), _deleted: false };
-        return { status: 201, body: await writeOne(ctx.db, session.store.id, 'consumption', doc) };
+        // Looked up under the store's write lock, so concurrent sends of one external id make one record.
+        const answer = await ctx.db.transaction(async (tx): Promise<{ existing?: Record<string, unknown>; refused?: Refusal }> => {
+          await lockStoreSequence(tx, session.store.id);
+          const existing = [...(await loadDocumentsByField(tx, session.store.id, 'consumption', ['externalId'], [externalId])).values()].find((found) => !found.deleted);
+          if (existing) return { existing: existing.data };
+          const outcome = await writeBatchIn(tx, { storeId: session.store.id, collection: 'consumption', checkConflicts: false }, [{ newDocumentState: doc }]);
+          return { refused: outcome.quarantined[0]?.refusal };
+        });
+        if (answer.existing) return { status: 200, body: answer.existing };
+        if (answer.refused) throw new ApiProblem(422, 'quarantined', `${answer.refused.message} (reason: ${answer.refused.reason}; kept in GET /api/sync/errors)`);
+        return { status: 201, body: await getLive(ctx.db, session.store.id, 'consumption', id, 'Consumption record') };
       });
     },
   );
