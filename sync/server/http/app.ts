@@ -15,6 +15,8 @@ import { registerStationRoutes } from './routes-stations.ts';
 import { registerStreamRoute } from './routes-stream.ts';
 import { registerSyncRoutes } from './routes-sync.ts';
 import { validatorCompiler } from '../validation/validator.ts';
+import { registerBillingRoutes } from '../backoffice/routes.ts';
+import { registerUsageRoutes } from '../backoffice/routes-usage.ts';
 
 export interface RateLimits {
   /** Requests per minute per client address on every route. */
@@ -60,5 +62,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   registerPosRoutes(app, ctx);
   registerStationGroupRoutes(app, ctx);
   registerDesignRoutes(app, ctx);
+  registerBillingRoutes(app, ctx);
+  registerUsageRoutes(app, ctx);
   return app;
 }

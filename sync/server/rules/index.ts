@@ -1,7 +1,7 @@
 import type { CollectionName } from '../../schema/index.ts';
 import type { BusinessRule } from './rule.ts';
 import { salesRule } from './sales.ts';
-import { customersRule } from './customers.ts';
+import { backofficeActionsRule, backofficeRule, consumptionRule, customersRule } from '../backoffice/push-rules.ts';
 import { cashMovementsRule } from './cash-movements.ts';
 import { designActionsRule } from './design-actions.ts';
 
@@ -13,4 +13,7 @@ export const BUSINESS_RULES: Partial<Record<CollectionName, BusinessRule>> = {
   customers: customersRule as unknown as BusinessRule,
   cashMovements: cashMovementsRule as unknown as BusinessRule,
   designActions: designActionsRule as unknown as BusinessRule,
+  backoffice: backofficeRule as unknown as BusinessRule,
+  consumption: consumptionRule as unknown as BusinessRule,
+  backofficeActions: backofficeActionsRule as unknown as BusinessRule,
 };
