@@ -28,6 +28,8 @@ export const TEST_IDS = {
     /** The "offline session" badge: present while the session was opened with the local verifier. */
     offlineSession: 'offline-session',
     storageError: 'storage-error',
+    /** The navigation list (scrolls when the entries outgrow the window). */
+    nav: 'shell-nav',
     userMenu: 'user-menu',
     logout: 'logout',
     languagePt: 'language-pt-BR',

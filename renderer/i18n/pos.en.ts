@@ -28,6 +28,8 @@ export const posEn: PosMessages = {
     product: 'Product',
     qty: 'Qty',
     unitPrice: 'Unit',
+    unitLine: '{{price}} each',
+    discountLine: 'discount {{amount}}',
     discount: 'Discount',
     total: 'Total',
     remove: 'Remove item',

@@ -27,6 +27,8 @@ export const posPtBR = {
     product: 'Produto',
     qty: 'Qtd.',
     unitPrice: 'Unitário',
+    unitLine: '{{price}} cada',
+    discountLine: 'desconto {{amount}}',
     discount: 'Desconto',
     total: 'Total',
     remove: 'Remover item',

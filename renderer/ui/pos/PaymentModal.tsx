@@ -120,16 +120,17 @@ export function PaymentModal({ opened, catalog, dueCents, creditLeftCents, busy,
             </Button>
           ))}
         </Group>
-        <Group align="end" grow>
-          {conditions.length > 0 && (
-            <NativeSelect
-              label={t('pos.payment.condition')}
-              value={conditionId}
-              onChange={(e) => setConditionId(e.currentTarget.value)}
-              data={conditions.map((c) => ({ value: c.id, label: conditionLabel(c) }))}
-              data-testid={ids.condition}
-            />
-          )}
+        {/* The condition names the installments and their amount: a row of its own, never cut short. */}
+        {conditions.length > 0 && (
+          <NativeSelect
+            label={t('pos.payment.condition')}
+            value={conditionId}
+            onChange={(e) => setConditionId(e.currentTarget.value)}
+            data={conditions.map((c) => ({ value: c.id, label: conditionLabel(c) }))}
+            data-testid={ids.condition}
+          />
+        )}
+        <Group align="end" wrap="nowrap">
           <TextInput
             ref={amountRef}
             label={t('pos.payment.amount')}
@@ -145,8 +146,9 @@ export function PaymentModal({ opened, catalog, dueCents, creditLeftCents, busy,
             error={amountError}
             data-testid={ids.amount}
             data-autofocus
+            style={{ flex: 1 }}
           />
-          <Button onClick={() => add()} variant="light" data-testid={ids.add} style={{ flexGrow: 0 }}>
+          <Button onClick={() => add()} variant="light" data-testid={ids.add}>
             {t('pos.payment.add')}
           </Button>
         </Group>

@@ -264,19 +264,21 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
           )}
         </Box>
         <Text size="xs" c="dimmed">{t('pos.sale.quantityHint')}</Text>
-        <ScrollArea style={{ flex: 1 }} type="auto">
+        <ScrollArea style={{ flex: 1 }} type="auto" offsetScrollbars>
           {lines.length === 0 ? (
             <Text c="dimmed" p="md">{t('pos.sale.empty')}</Text>
           ) : (
-            <Table striped highlightOnHover>
+            // Fixed columns: the quantity and the amounts keep their width; the name takes what is left and wraps.
+            // Below 1200 px the unit price and the discount move under the name, so the cart never scrolls sideways.
+            <Table striped highlightOnHover layout="fixed">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t('pos.sale.product')}</Table.Th>
-                  <Table.Th w={110}>{t('pos.sale.qty')}</Table.Th>
-                  <Table.Th ta="right">{t('pos.sale.unitPrice')}</Table.Th>
-                  <Table.Th ta="right">{t('pos.sale.discount')}</Table.Th>
-                  <Table.Th ta="right">{t('pos.sale.total')}</Table.Th>
-                  <Table.Th w={40} />
+                  <Table.Th w={92}>{t('pos.sale.qty')}</Table.Th>
+                  <Table.Th w={104} ta="right" visibleFrom="lg">{t('pos.sale.unitPrice')}</Table.Th>
+                  <Table.Th w={96} ta="right" visibleFrom="lg">{t('pos.sale.discount')}</Table.Th>
+                  <Table.Th w={116} ta="right">{t('pos.sale.total')}</Table.Th>
+                  <Table.Th w={44} />
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -288,8 +290,14 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
                     <Table.Tr key={line.productId} data-testid={ids.cartRow} data-product-id={line.productId} data-quantity={line.quantity} data-total-cents={item?.totalCents ?? ''} data-promotion-id={item?.promotionId ?? ''}>
                       <Table.Td>
                         <Text size="sm">{product?.name ?? line.productId}</Text>
+                        {item && (
+                          <Text size="xs" c="dimmed" hiddenFrom="lg">
+                            {t('pos.sale.unitLine', { price: money(item.unitPriceCents) })}
+                            {item.discountCents ? ` · ${t('pos.sale.discountLine', { amount: money(item.discountCents) })}` : ''}
+                          </Text>
+                        )}
                         {promotion && (
-                          <Badge size="xs" color="teal" variant="light" data-testid={ids.promotion}>
+                          <Badge size="xs" color="teal" variant="light" maw="100%" data-testid={ids.promotion}>
                             {promotion.name}
                           </Badge>
                         )}
@@ -308,8 +316,8 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
                           data-testid={ids.lineQuantity}
                         />
                       </Table.Td>
-                      <Table.Td ta="right">{item ? money(item.unitPriceCents) : ''}</Table.Td>
-                      <Table.Td ta="right">{item?.discountCents ? money(item.discountCents) : ''}</Table.Td>
+                      <Table.Td ta="right" visibleFrom="lg">{item ? money(item.unitPriceCents) : ''}</Table.Td>
+                      <Table.Td ta="right" visibleFrom="lg">{item?.discountCents ? money(item.discountCents) : ''}</Table.Td>
                       <Table.Td ta="right" fw={600}>{item ? money(item.totalCents) : ''}</Table.Td>
                       <Table.Td>
                         <ActionIcon variant="subtle" color="red" aria-label={t('pos.sale.remove')} onClick={() => setLines(lines.filter((_, i) => i !== index))} data-testid={ids.lineRemove}>
@@ -324,7 +332,7 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
           )}
         </ScrollArea>
       </Stack>
-      <Stack gap="sm" w={320}>
+      <Stack gap="sm" w={{ base: 280, lg: 320 }} style={{ flexShrink: 0 }}>
         <NativeSelect
           ref={sellerRef}
           label={t('pos.sale.seller')}
