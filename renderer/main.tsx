@@ -6,6 +6,7 @@ import { getBridge } from './bridge/index.ts';
 import { createCore } from './core/core.ts';
 import { initI18n } from './i18n/index.ts';
 import { App } from './ui/App.tsx';
+import { registerAppShellCache } from './pwa.ts';
 
 async function main(): Promise<void> {
   const bridge = getBridge();
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
   );
   await core.start();
 }
+
+registerAppShellCache();
 
 main().catch((error: unknown) => {
   // Last resort before React is up: plain text, still saying what to do.
