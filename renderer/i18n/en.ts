@@ -2,7 +2,8 @@ import type { Messages } from './pt-BR.ts';
 
 export const en: Messages = {
   app: { name: 'Balcão' },
-  common: { save: 'Save', cancel: 'Cancel', search: 'Search', yes: 'Yes', no: 'No', never: 'never', loading: 'Loading…' },
+  confirm: { title: 'Confirm', irreversible: 'This cannot be undone.', back: 'Go back' },
+  common: { save: 'Save', cancel: 'Cancel', search: 'Search', yes: 'Yes', no: 'No', never: 'never', loading: 'Loading…', close: 'Close', confirm: 'Confirm' },
   setup: {
     title: 'Set up this station',
     subtitle: 'Enter the server address and the pairing code the back office gave you. This is done only once.',

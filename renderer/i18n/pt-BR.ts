@@ -1,6 +1,7 @@
 export const ptBR = {
   app: { name: 'Balcão' },
-  common: { save: 'Salvar', cancel: 'Cancelar', search: 'Buscar', yes: 'Sim', no: 'Não', never: 'nunca', loading: 'Carregando…' },
+  confirm: { title: 'Confirmar', irreversible: 'Esta ação não pode ser desfeita.', back: 'Voltar' },
+  common: { save: 'Salvar', cancel: 'Cancelar', search: 'Buscar', yes: 'Sim', no: 'Não', never: 'nunca', loading: 'Carregando…', close: 'Fechar', confirm: 'Confirmar' },
   setup: {
     title: 'Configurar esta estação',
     subtitle: 'Informe o endereço do servidor e o código de pareamento que a retaguarda forneceu. Isto é feito uma única vez.',

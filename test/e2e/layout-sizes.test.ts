@@ -4,7 +4,7 @@ import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
 import { login, openProducts, pairStation, productsCount, screenshot, waitForPending } from './support/station-ui.ts';
 import { oneStation } from './support/one-station.ts';
-import { openPos, openSale, scan } from './pos-ui.ts';
+import { chooseSeller, openPos, openSale, scan } from './pos-ui.ts';
 
 /**
  * Small windows (issue 15): at 1280×800 and 1024×768 every entry of the navigation can be scrolled
@@ -153,6 +153,7 @@ describe('issue 15: every screen fits 1280×800 and 1024×768', () => {
       await expectFits(page, `${label} sale`);
       await screenshot(page, `layout-sale-${label}`);
 
+      await chooseSeller(page);
       await page.keyboard.press('F9');
       const modal = page.locator('.mantine-Modal-content', { has: page.getByTestId(ids.payment.finish) });
       await modal.waitFor();
