@@ -37,6 +37,8 @@ export const TEST_IDS = {
     /** The navigation list (scrolls when the entries outgrow the window). */
     nav: 'shell-nav',
     userMenu: 'user-menu',
+    /** In the user menu: the user's roles, in the user's language. */
+    roles: 'user-roles',
     logout: 'logout',
     languagePt: 'language-pt-BR',
     languageEn: 'language-en',
@@ -180,6 +182,8 @@ export const TEST_IDS = {
       paymentRow: 'pos-summary-payment',
       sellerRow: 'pos-summary-seller',
       dayRow: 'pos-summary-day',
+      from: 'pos-summary-from',
+      to: 'pos-summary-to',
     },
     errors: {
       refresh: 'pos-errors-refresh',

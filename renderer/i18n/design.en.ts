@@ -234,6 +234,9 @@ export const designEn: Shape<typeof designPtBR> = {
     again: 'Link again',
   },
   portal: {
+    required: 'Fill in this field.',
+    invalidCnpj: 'Invalid CNPJ: check the 14 digits.',
+    invalidUrl: 'Invalid address: start with http:// or https://.',
     title: 'Design portal account',
     subtitle: "The store's one-time registration with the design software's portal (store tax id ↔ account).",
     current: 'Account {{accountId}} · tax id {{taxId}} · registered {{at}}',

@@ -230,6 +230,9 @@ export const designPtBR = {
     again: 'Vincular de novo',
   },
   portal: {
+    required: 'Preencha este campo.',
+    invalidCnpj: 'CNPJ inválido: confira os 14 dígitos.',
+    invalidUrl: 'Endereço inválido: comece com http:// ou https://.',
     title: 'Conta do portal de projetos',
     subtitle: 'Cadastro único da loja no portal do software de projeto (CNPJ da loja ↔ conta).',
     current: 'Conta {{accountId}} · CNPJ {{taxId}} · cadastrada em {{at}}',

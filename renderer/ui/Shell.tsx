@@ -76,7 +76,7 @@ export function Shell() {
                 </UnstyledButton>
               </Menu.Target>
               <Menu.Dropdown>
-                <Menu.Label>{session?.user.roles.join(', ')}</Menu.Label>
+                <Menu.Label data-testid={TEST_IDS.shell.roles}>{session?.user.roles.map((role) => t(`roles.${role}`)).join(', ')}</Menu.Label>
                 <Menu.Label>
                   <Group gap={4}>
                     <IconLanguage size={14} /> {t('shell.language')}

@@ -43,3 +43,18 @@ describe('installments on screen and receipt', () => {
     expect(installmentParts(10_000, 3, money)).toBe('1x R$ 33,34 + 2x R$ 33,33');
   });
 });
+
+describe('phone numbers', () => {
+  it('BO-01 accepts Brazilian landlines and mobiles with area code (optionally +55) and formats them; refuses the rest', async () => {
+    const { formatPhone, phoneProblem } = await import('../../renderer/ui/phone.ts');
+    for (const ok of ['', '(11) 98765-4321', '11987654321', '+55 11 98765-4321', '1134567890', '(21) 2345-6789']) expect(phoneProblem(ok), ok).toBeNull();
+    expect(phoneProblem('98765-4321')).toBe('length');
+    expect(phoneProblem('(01) 98765-4321')).toBe('areaCode');
+    expect(phoneProblem('11 88765-4321')).toBe('mobile');
+    expect(phoneProblem('abc')).toBe('characters');
+    expect(phoneProblem('123')).toBe('length');
+    expect(formatPhone('11987654321')).toBe('(11) 98765-4321');
+    expect(formatPhone('+55 21 2345 6789')).toBe('(21) 2345-6789');
+    expect(formatPhone('123')).toBe('123');
+  });
+});
