@@ -6,6 +6,7 @@ import type { Customer } from '../../sync/schema/index.ts';
 import { TEST_IDS } from '../test-ids.ts';
 import { formatTaxId, isValidTaxId, normalizeTaxId } from '../../sync/rules/index.ts';
 import { useCore, useErrorText } from './core-context.tsx';
+import { formatPhone, phoneProblem } from './phone.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -33,7 +34,10 @@ export function CustomerForm({ customer, onDone }: { customer: Customer | null; 
         return isValidTaxId(chars) ? null : t('customers.errors.taxIdInvalid');
       },
       email: (value) => (!value.trim() || EMAIL.test(value.trim()) ? null : t('customers.errors.email')),
+      phone: (value) => (phoneProblem(value) ? t('customers.errors.phone') : null),
     },
+    // A message goes as soon as the field is right again, not only on the next save.
+    validateInputOnChange: true,
   });
 
   const submit = form.onSubmit(async (values) => {
@@ -67,9 +71,16 @@ export function CustomerForm({ customer, onDone }: { customer: Customer | null; 
           {...form.getInputProps('taxId')}
           onBlur={() => form.setFieldValue('taxId', formatTaxId(form.getValues().taxId))}
         />
-        <TextInput label={t('customers.email')} type="email" data-testid={TEST_IDS.customers.email} {...form.getInputProps('email')} />
+        <TextInput label={t('customers.email')} type="email" inputMode="email" data-testid={TEST_IDS.customers.email} {...form.getInputProps('email')} />
         <Group grow>
-          <TextInput label={t('customers.phone')} type="tel" data-testid={TEST_IDS.customers.phone} {...form.getInputProps('phone')} />
+          <TextInput
+            label={t('customers.phone')}
+            type="tel"
+            placeholder="(11) 98765-4321"
+            data-testid={TEST_IDS.customers.phone}
+            {...form.getInputProps('phone')}
+            onBlur={() => form.setFieldValue('phone', formatPhone(form.getValues().phone))}
+          />
           <TextInput label={t('customers.city')} data-testid={TEST_IDS.customers.city} {...form.getInputProps('city')} />
         </Group>
         {customer && <Checkbox label={t('customers.active')} {...form.getInputProps('active', { type: 'checkbox' })} />}
