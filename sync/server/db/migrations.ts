@@ -1,5 +1,6 @@
 import type { Database } from './database.ts';
 import { designMigration } from './migration-002-design.ts';
+import { authMigration } from './migration-003-auth.ts';
 
 /**
  * One list of migrations for PostgreSQL and PGlite alike. Append only: a released migration never changes.
@@ -92,6 +93,7 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     `,
   },
   designMigration,
+  authMigration,
 ];
 
 export async function migrate(db: Database): Promise<number> {

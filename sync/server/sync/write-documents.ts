@@ -6,6 +6,7 @@ import { BUSINESS_RULES, type Refusal } from '../rules/index.ts';
 import { applyStockEffects } from '../rules/stock-effects.ts';
 import { applyDesignActions } from '../design/actions.ts';
 import { armCustomerExport } from '../design/jobs-queue.ts';
+import { assertOwnership, type Writer } from '../auth/ownership.ts';
 import { sameDocument } from './stable-json.ts';
 
 export interface WriteRow {
@@ -31,6 +32,8 @@ export interface WriteOptions {
   checkConflicts: boolean;
   /** The station that sent the batch: refusals are shown there even for store-wide documents. */
   sourceStationId?: string | null;
+  /** Who writes: the ownership rule (auth/ownership.ts) runs for a caller; 'server' for what the server derives itself. */
+  writer: Writer | 'server';
 }
 
 export function toWire(stored: StoredDocument): WireDocument {
@@ -92,6 +95,7 @@ export async function writeBatchIn(tx: Queryable, options: WriteOptions, rows: r
   const batch = lastPerId(rows);
   const ids = batch.map((row) => String(row.newDocumentState.id));
   const current = await loadDocuments(tx, storeId, collection, ids);
+  if (options.writer !== 'server') await assertOwnership(tx, options.writer, collection, rows.map((row) => row.newDocumentState), current);
   const refusedVersions = checkConflicts ? await openQuarantined(tx, storeId, collection, ids) : new Map<string, Record<string, unknown>>();
   const outcome: WriteOutcome = { conflicts: [], written: [], unchanged: [], quarantined: [], seq: null };
 
