@@ -56,6 +56,8 @@ export interface RunningServer {
   allowOrigin(origin: string): void;
   close(): Promise<void>;
   seedProducts(count: number, storeCode?: string): Promise<void>;
+  /** The server's own database connection, for tools and tests in the same process (e.g. to age a pairing code). */
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
 }
 
 function envFlag(name: string): boolean {
@@ -130,6 +132,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       },
       allowOrigin: (origin) => void allowedOrigins.add(origin),
       seedProducts: (count, storeCode = 'loja1') => seedProducts(db, storeCode, count),
+      query: (sql, params) => db.query(sql, params),
       async close() {
         if (closed) return;
         closed = true;
