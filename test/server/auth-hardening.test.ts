@@ -80,6 +80,32 @@ describe('authentication runs before the body is read or validated', () => {
     expect(login.status).toBe(400);
   });
 
+  it('API-01 the auth and administration routes are in the OpenAPI document, the public ones without the bearer requirement', async () => {
+    const doc = (await call(server.url, 'GET', '/docs/json')).body;
+    const operations: [string, string, boolean][] = [
+      ['/api/stations/pair', 'post', true],
+      ['/api/auth/login', 'post', true],
+      ['/api/setup', 'get', true],
+      ['/api/setup', 'post', true],
+      ['/api/auth/logout', 'post', false],
+      ['/api/auth/me', 'get', false],
+      ['/api/stations', 'post', false],
+      ['/api/stations/{id}/pairing-code', 'post', false],
+      ['/api/stations/{id}/pairing-code', 'delete', false],
+      ['/api/stations/{id}/pairing', 'delete', false],
+      ['/api/admin/events', 'get', false],
+      ['/metrics', 'get', false],
+    ];
+    for (const [path, method, isPublic] of operations) {
+      const operation = doc.paths[path]?.[method];
+      expect(operation, `${method} ${path}`).toBeDefined();
+      expect(operation.summary, `${method} ${path}`).toMatch(/\w/);
+      expect(operation.security, `${method} ${path}`).toEqual(isPublic ? [] : undefined);
+      const refusal = operation.responses['4XX'] ?? operation.responses['4xx'];
+      expect(refusal, `${method} ${path}: problem body documented`).toBeDefined();
+    }
+  });
+
   it('/metrics answers only the metrics token or an administrator', async () => {
     const withToken = await startTestServer('pglite', { metricsToken: 'scrape-secret-1234' });
     try {

@@ -165,6 +165,15 @@ describe.each(DATABASE_KINDS)('ownership of records on %s', (kind) => {
     expect((await call(server.url, 'GET', '/api/auth/me', { token: cx02.token })).status).toBe(200);
   });
 
+  it("DES-13 a design request naming another user as its author needs the sender's role too: a designer cannot release a contract as the back office", async () => {
+    const designer = (await login(server, 'projetista', 'projetista123')).token;
+    const forged = { id: 'forged-release', kind: 'releaseContract', userId: 'loja1-retaguarda', requestedAt: '2026-11-23T10:00:00.000Z', projectId: 'any-project', _deleted: false };
+    expect((await push(designer, 'designActions', [{ newDocumentState: forged }])).status).toBe(200);
+    const errors = (await call(server.url, 'GET', '/api/sync/errors', { token: admin })).body;
+    expect(errors.find((error: { documentId: string }) => error.documentId === 'forged-release')).toMatchObject({ reason: 'not_permitted' });
+    expect((await asAdmin('designActions', 'forged-release')).status).toBe(404);
+  });
+
   it("a quarantine fix is written under the fixer's ownership: another station's refused record cannot be retried by it", async () => {
     // A withdrawal without a financial reason is kept in quarantine, visible to its station and the admin.
     const refused = { id: 'own-refused-cx02', stationId: cx02.stationId, userId: 'loja1-caixa', kind: 'withdrawal', amountCents: 100, at: '2026-11-23T09:00:00.000Z', _deleted: false };

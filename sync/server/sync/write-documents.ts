@@ -160,7 +160,7 @@ async function refuseDesignActions(
   // A request refused before and sent again unchanged is checked again, but not announced twice.
   const open = await openQuarantined(tx, options.storeId, 'designActions', accepted.map((write) => write.id));
   const refusedBefore = new Set(accepted.filter((write) => open.has(write.id) && sameDocument(open.get(write.id)!, { ...write.data, _deleted: write.deleted })).map((write) => write.id));
-  const refusals = await applyDesignActions(tx, options.storeId, accepted, current, refusedBefore);
+  const refusals = await applyDesignActions(tx, options.storeId, accepted, current, refusedBefore, options.writer === 'server' ? undefined : options.writer.roles);
   if (refusals.size === 0) return;
   const kept = accepted.filter((write) => !refusals.has(write.id));
   for (const write of accepted) {
