@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CredentialGuard } from '../../sync/server/auth/attempts.ts';
 import { newOneTimeCode, normalizeCode, pairingCodeHash } from '../../sync/server/auth/codes.ts';
-import { checkSecret, digest, digestMatches, hashSecret, parseStoredHash, SCRYPT_PARAMS } from '../../sync/server/auth/secrets.ts';
+import { checkSecret, digest, digestMatches, DUMMY_HASH, hashSecret, parseStoredHash, SCRYPT_PARAMS } from '../../sync/server/auth/secrets.ts';
 import { DEMO_PASSWORD_HASHES, DEMO_STORES } from '../../sync/server/seed/demo-data.ts';
 
 describe('credential guard', () => {
@@ -49,6 +49,8 @@ describe('secrets', () => {
     expect(stored).toMatch(/^scrypt\$131072\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
     expect(await checkSecret('uma senha', stored)).toEqual({ valid: true, needsRehash: false });
     expect(await checkSecret('outra', stored)).toEqual({ valid: false, needsRehash: false });
+    // Unknown users are checked against a hash of the same cost.
+    expect(parseStoredHash(DUMMY_HASH)).toMatchObject(SCRYPT_PARAMS);
   }, 60_000);
 
   it('reads back only sane parameters', () => {

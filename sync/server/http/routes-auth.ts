@@ -3,7 +3,7 @@ import type { AdminEvent, LoginRequest, LoginResponse, PairRequest, PairResponse
 import { ADMIN_EVENT_ACTIONS } from '../../schema/index.ts';
 import { listAdminEvents } from '../auth/admin-events.ts';
 import type { Attempt } from '../auth/attempts.ts';
-import { checkSecret, digestMatches, dummyHashPromise, hashSecret } from '../auth/secrets.ts';
+import { checkSecret, digestMatches, DUMMY_HASH, hashSecret } from '../auth/secrets.ts';
 import { createSession, revokeSessions } from '../auth/sessions.ts';
 import { pairWithCode } from '../auth/stations.ts';
 import { assertAdmin, sessionOf } from './authenticate.ts';
@@ -155,7 +155,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext): vo
         [storeCode, userCode],
       );
       const user = rows[0];
-      const check = await checkSecret(password, user?.password_hash ?? (await dummyHashPromise()));
+      const check = await checkSecret(password, user?.password_hash ?? DUMMY_HASH);
       if (!user || !check.valid) {
         failed(ctx, attempt);
         throw new ApiProblem(401, 'invalid_credentials', 'Store, user or password is wrong. Check them and try again.');
