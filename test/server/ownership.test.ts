@@ -165,6 +165,18 @@ describe.each(DATABASE_KINDS)('ownership of records on %s', (kind) => {
     expect((await call(server.url, 'GET', '/api/auth/me', { token: cx02.token })).status).toBe(200);
   });
 
+  it("API-03 another caller's Idempotency-Key replays nothing: the ownership rule is not skipped by a replay", async () => {
+    const headers = { 'idempotency-key': 'admin-delete-1' };
+    const deleted = await call(server.url, 'DELETE', '/api/v1/customers/loja1-cli-2', { token: admin, headers });
+    expect(deleted.status).toBe(200);
+    expect(deleted.body.document.taxId).toBeDefined();
+    const replayed = await call(server.url, 'DELETE', '/api/v1/customers/loja1-cli-2', { token: cx01.token, headers });
+    expect(replayed.status).toBe(409);
+    expect(replayed.body.error.code).toBe('idempotency_conflict');
+    expect(replayed.headers.get('idempotent-replay')).toBeNull();
+    expect(JSON.stringify(replayed.body)).not.toContain(deleted.body.document.taxId);
+  });
+
   it("DES-13 a design request naming another user as its author needs the sender's role too: a designer cannot release a contract as the back office", async () => {
     const designer = (await login(server, 'projetista', 'projetista123')).token;
     const forged = { id: 'forged-release', kind: 'releaseContract', userId: 'loja1-retaguarda', requestedAt: '2026-11-23T10:00:00.000Z', projectId: 'any-project', _deleted: false };
