@@ -418,6 +418,9 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
     async logout() {
       if (state.value.session) await auditSession('logout', state.value.session);
       await stopEngine();
+      // Revoke the token on the server too; offline (or a failing server) must not hold the logout up.
+      const ending = token;
+      if (ending && state.value.settings.serverUrl) void serverApi(state.value.settings.serverUrl, () => ending).logout().catch(() => undefined);
       token = null;
       await bridge.setSecret('sessionToken', null);
       storage.removeItem(CURRENT_SESSION_KEY);

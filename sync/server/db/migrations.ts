@@ -1,5 +1,6 @@
 import type { Database } from './database.ts';
 import { designMigration } from './migration-002-design.ts';
+import { authMigration } from './migration-003-auth.ts';
 import { backofficeMigration } from '../backoffice/migration.ts';
 
 /**
@@ -93,6 +94,7 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     `,
   },
   designMigration,
+  authMigration,
   backofficeMigration,
 ];
 

@@ -8,6 +8,7 @@ import { applyDesignActions } from '../design/actions.ts';
 import { armCustomerExport } from '../design/jobs-queue.ts';
 import { BACKOFFICE_GUARDED, guardBackofficeBatch, waitingFor } from '../backoffice/guards.ts';
 import { mergeOnConflict } from '../backoffice/merge-conflicts.ts';
+import { assertOwnership, type Writer } from '../auth/ownership.ts';
 import { sameDocument } from './stable-json.ts';
 
 export interface WriteRow {
@@ -33,6 +34,8 @@ export interface WriteOptions {
   checkConflicts: boolean;
   /** The station that sent the batch: refusals are shown there even for store-wide documents. */
   sourceStationId?: string | null;
+  /** Who writes: the ownership rule (auth/ownership.ts) runs for a caller; 'server' for what the server derives itself. */
+  writer: Writer | 'server';
 }
 
 export function toWire(stored: StoredDocument): WireDocument {
@@ -94,6 +97,7 @@ export async function writeBatchIn(tx: Queryable, options: WriteOptions, rows: r
   const batch = lastPerId(rows);
   const ids = batch.map((row) => String(row.newDocumentState.id));
   const current = await loadDocuments(tx, storeId, collection, ids);
+  if (options.writer !== 'server') await assertOwnership(tx, options.writer, collection, rows.map((row) => row.newDocumentState), current);
   const refusedVersions = checkConflicts ? await openQuarantined(tx, storeId, collection, ids) : new Map<string, Record<string, unknown>>();
   const outcome: WriteOutcome = { conflicts: [], written: [], unchanged: [], quarantined: [], seq: null };
 
@@ -200,6 +204,6 @@ async function refuseDesignActions(
   // A request refused before and sent again unchanged is checked again, but not announced twice.
   const open = await openQuarantined(tx, options.storeId, 'designActions', accepted.map((write) => write.id));
   const refusedBefore = new Set(accepted.filter((write) => open.has(write.id) && sameDocument(open.get(write.id)!, { ...write.data, _deleted: write.deleted })).map((write) => write.id));
-  const refusals = await applyDesignActions(tx, options.storeId, accepted, current, refusedBefore);
+  const refusals = await applyDesignActions(tx, options.storeId, accepted, current, refusedBefore, options.writer === 'server' ? undefined : options.writer.roles);
   moveToRefused(options, accepted, refused, outcome, refusals);
 }

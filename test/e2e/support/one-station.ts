@@ -42,6 +42,7 @@ export function oneStation(options: OneStationOptions = {}): {
 
   beforeAll(async () => {
     const [ui] = await Promise.all([startUi(), server.start()]);
+    server.allowOrigin(ui.url);
     station = { ui };
     const device = await launchDevice({ locale: options.browserLocale });
     station.device = device;
