@@ -1,4 +1,5 @@
 import type { CollectionName, WireDocument } from '../../schema/index.ts';
+import { writerOf } from '../auth/ownership.ts';
 import type { Session } from '../auth/sessions.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { loadDocuments } from '../db/documents.ts';
@@ -23,9 +24,13 @@ export async function getLive(db: Queryable, storeId: string, collection: Collec
   return found.data;
 }
 
-/** Writes one document (last writer wins, like the integration API); throws a 422 problem when refused. */
-export async function writeOne(db: Database, storeId: string, collection: CollectionName, doc: WireDocument): Promise<Record<string, unknown>> {
-  const outcome = await writeBatch(db, { storeId, collection, checkConflicts: false }, [{ newDocumentState: doc }]);
+/**
+ * Writes one document for the signed-in caller (last writer wins, like the integration API; the ownership
+ * rule runs as on every write path); throws a 422 problem when refused.
+ */
+export async function writeOne(db: Database, session: Session, collection: CollectionName, doc: WireDocument): Promise<Record<string, unknown>> {
+  const storeId = session.store.id;
+  const outcome = await writeBatch(db, { storeId, collection, checkConflicts: false, writer: writerOf(session, 'api') }, [{ newDocumentState: doc }]);
   const refused = outcome.quarantined[0];
   if (refused) throw new ApiProblem(422, 'quarantined', `${refused.refusal.message} (reason: ${refused.refusal.reason}; kept in GET /api/sync/errors)`);
   const stored = (await loadDocuments(db, storeId, collection, [String(doc.id)])).get(String(doc.id));

@@ -5,6 +5,7 @@ import { billingRunSchema, receivableListSchema, receivableSchema, RECEIVABLE_ST
 import { billingPeriod, calendarDate } from '../../schema/common-fields.ts';
 import { loadDocumentsByField, lockStoreSequence } from '../db/documents.ts';
 import { writeBatchIn } from '../sync/write-documents.ts';
+import { writerOf } from '../auth/ownership.ts';
 import type { Refusal } from '../rules/rule.ts';
 import { authenticate, sessionOf } from '../http/authenticate.ts';
 import type { ServerContext } from '../http/context.ts';
@@ -91,7 +92,7 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
           await lockStoreSequence(tx, session.store.id);
           const existing = [...(await loadDocumentsByField(tx, session.store.id, 'consumption', ['externalId'], [externalId])).values()].find((found) => !found.deleted);
           if (existing) return { existing: existing.data };
-          const outcome = await writeBatchIn(tx, { storeId: session.store.id, collection: 'consumption', checkConflicts: false }, [{ newDocumentState: doc }]);
+          const outcome = await writeBatchIn(tx, { storeId: session.store.id, collection: 'consumption', checkConflicts: false, writer: writerOf(session, 'api') }, [{ newDocumentState: doc }]);
           return { refused: outcome.quarantined[0]?.refusal };
         });
         if (answer.existing) return { status: 200, body: answer.existing };
@@ -120,7 +121,7 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
         const current = await getLive(ctx.db, session.store.id, 'consumption', request.params.id, 'Consumption record');
         const { description: _old, ...kept } = current;
         const doc = { ...kept, ...request.body, userId: session.user.id, updatedAt: nowIso(), _deleted: false };
-        return { status: 200, body: await writeOne(ctx.db, session.store.id, 'consumption', doc) };
+        return { status: 200, body: await writeOne(ctx.db, session, 'consumption', doc) };
       });
     },
   );
@@ -136,7 +137,7 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
       assertBackoffice(session);
       return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
         const current = await getLive(ctx.db, session.store.id, 'consumption', request.params.id, 'Consumption record');
-        await writeOne(ctx.db, session.store.id, 'consumption', { ...current, _deleted: true });
+        await writeOne(ctx.db, session, 'consumption', { ...current, _deleted: true });
         return { status: 200, body: { id: request.params.id, removed: true } };
       });
     },

@@ -102,7 +102,7 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
       assertBackoffice(session);
       return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
         const doc = { ...normalised(request.body), id: request.body.id ?? randomUUID(), active: true, updatedAt: nowIso(), _deleted: false };
-        return { status: 201, body: await writeOne(ctx.db, session.store.id, 'customers', doc) };
+        return { status: 201, body: await writeOne(ctx.db, session, 'customers', doc) };
       });
     },
   );
@@ -128,7 +128,7 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
         const reactivated = changes.active === true ? { deactivationReason: undefined, deactivatedAt: undefined, deactivatedBy: undefined } : {};
         if (changes.active === false) throw new ApiProblem(400, 'validation_failed', `Deactivate a customer with DELETE ${BILLING_API}/customers/{id} and a reason.`, '/active');
         const doc = JSON.parse(JSON.stringify({ ...current, ...changes, ...reactivated, updatedAt: nowIso(), _deleted: false }));
-        return { status: 200, body: await writeOne(ctx.db, session.store.id, 'customers', doc) };
+        return { status: 200, body: await writeOne(ctx.db, session, 'customers', doc) };
       });
     },
   );
@@ -153,7 +153,7 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
         const current = await getLive(ctx.db, session.store.id, 'customers', request.params.id, 'Customer');
         if (current.active === false) return { status: 200, body: current };
         const doc = { ...current, active: false, deactivationReason: request.body.reason, deactivatedAt: nowIso(), deactivatedBy: session.user.id, updatedAt: nowIso(), _deleted: false };
-        return { status: 200, body: await writeOne(ctx.db, session.store.id, 'customers', doc) };
+        return { status: 200, body: await writeOne(ctx.db, session, 'customers', doc) };
       });
     },
   );
@@ -250,7 +250,7 @@ function registerContractRoutes(app: FastifyInstance, ctx: ServerContext, preHan
           updatedAt: nowIso(),
           _deleted: false,
         };
-        return { status: 201, body: await writeOne(ctx.db, session.store.id, 'backoffice', doc) };
+        return { status: 201, body: await writeOne(ctx.db, session, 'backoffice', doc) };
       });
     },
   );
@@ -302,7 +302,7 @@ function registerTransition(app: FastifyInstance, ctx: ServerContext, preHandler
           ...(request.body?.effectiveDate ? { effectiveDate: request.body.effectiveDate } : {}),
           _deleted: false,
         };
-        await writeOne(ctx.db, session.store.id, 'backofficeActions', requestDoc);
+        await writeOne(ctx.db, session, 'backofficeActions', requestDoc);
         return { status: 200, body: await getLive(ctx.db, session.store.id, 'backoffice', request.params.id, 'Contract') };
       });
     },

@@ -175,7 +175,8 @@ async function retryWaitingForContracts(tx: Queryable, options: WriteOptions, ac
   const contracts = accepted.filter((write) => !write.deleted && write.data.kind === 'contract').map((write) => write.id);
   for (const { collection, documents } of await waitingFor(tx, options.storeId, contracts)) {
     const rows = documents.map((document) => ({ newDocumentState: { ...document, _deleted: document._deleted === true } as WireDocument }));
-    await writeBatchIn(tx, { storeId: options.storeId, collection, checkConflicts: false, sourceStationId: options.sourceStationId ?? null }, rows);
+    // Their sender passed the ownership rule when they were first uploaded; this is the server applying them.
+    await writeBatchIn(tx, { storeId: options.storeId, collection, checkConflicts: false, sourceStationId: options.sourceStationId ?? null, writer: 'server' }, rows);
   }
 }
 
