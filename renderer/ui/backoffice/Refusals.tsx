@@ -1,0 +1,28 @@
+import { Alert, List, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { CollectionName } from '../../../sync/schema/index.ts';
+import { TEST_IDS } from '../../test-ids.ts';
+import { useRefusals } from './use-backoffice.ts';
+
+/**
+ * What the server refused of this screen's collections (integration errors), with its reason: a
+ * refused change is kept on the server, never dropped, and the user fixes it here (e.g. a customer
+ * with open receivables cannot be deactivated; usage after a cancellation is refused).
+ */
+export function Refusals({ collections, label }: { collections: readonly CollectionName[]; label?: (documentId: string) => string }) {
+  const { t } = useTranslation();
+  const refusals = useRefusals(collections);
+  if (refusals.length === 0) return null;
+  return (
+    <Alert color="red" mb="xs" data-testid={TEST_IDS.backoffice.refusals} data-count={refusals.length}>
+      <Text size="sm" fw={600}>{t('bo.refusals', { count: refusals.length })}</Text>
+      <List size="sm">
+        {refusals.map((entry) => (
+          <List.Item key={entry.id} data-document-id={entry.documentId}>
+            <b>{label?.(entry.documentId) ?? entry.documentId}</b>: {entry.message}
+          </List.Item>
+        ))}
+      </List>
+    </Alert>
+  );
+}
