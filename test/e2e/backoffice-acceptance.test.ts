@@ -1,0 +1,179 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { WebHost } from '../../build/web-host.ts';
+import { TEST_IDS } from '../../renderer/test-ids.ts';
+import { formatTaxId } from '../../sync/rules/index.ts';
+import { login, pairStation, screenshot, waitForConnection, waitForPending } from './support/station-ui.ts';
+import { randomCpf } from './support/tax-ids.ts';
+import { oneStation } from './support/one-station.ts';
+import { eventually } from './support/eventually.ts';
+
+/**
+ * Issue 11's acceptance 1, end to end: a real server on PGlite, the built UI in Chromium, the back
+ * office user `retaguarda` working while the server is stopped. The tests form one story and run in order.
+ */
+
+const ids = TEST_IDS.backoffice;
+const byId = (page: Page, id: string) => page.getByTestId(id);
+
+/** Picks an option of a Mantine Select by its visible label. */
+async function choose(page: Page, testId: string, label: string | RegExp, nth = 0): Promise<void> {
+  await byId(page, testId).nth(nth).click();
+  await page.getByRole('option', { name: label }).first().click();
+}
+
+async function addService(page: Page, service: { code: string; name: string; fee: string; unitPrice: string; unit: string }): Promise<void> {
+  await byId(page, ids.services.add).click();
+  await byId(page, ids.services.code).fill(service.code);
+  await byId(page, ids.services.name).fill(service.name);
+  await byId(page, ids.services.fee).fill(service.fee);
+  await byId(page, ids.services.unitPrice).fill(service.unitPrice);
+  await byId(page, ids.services.unit).fill(service.unit);
+  await byId(page, ids.services.save).click();
+  await page.locator(`[data-testid="${ids.services.row}"][data-code="${service.code}"]`).waitFor();
+}
+
+async function transition(page: Page, action: 'suspend' | 'resume', reason?: string): Promise<void> {
+  await byId(page, `${ids.contracts.action}-${action}`).click();
+  if (reason) await byId(page, ids.contracts.reason).fill(reason);
+  await byId(page, ids.contracts.confirm).click();
+  await byId(page, ids.contracts.confirm).waitFor({ state: 'detached' });
+}
+
+async function addUsage(page: Page, usage: { service: RegExp; quantity: string; date: string; description: string }): Promise<void> {
+  await byId(page, ids.consumption.add).click();
+  await choose(page, ids.consumption.service, usage.service);
+  await byId(page, ids.consumption.quantity).fill(usage.quantity);
+  await byId(page, ids.consumption.date).fill(usage.date);
+  await byId(page, ids.consumption.description).fill(usage.description);
+  await byId(page, ids.consumption.save).click();
+  await byId(page, ids.consumption.save).waitFor({ state: 'detached' });
+}
+
+describe('issue 11: back office offline acceptance', () => {
+  let ui: WebHost;
+  let page: Page;
+  const stamp = Date.now().toString(36).toUpperCase();
+  const customer = { id: '', name: `Cliente Retaguarda ${stamp}`, taxId: randomCpf() };
+  const contract = { id: '', code: `CT-${stamp}` };
+  const usage = [
+    { service: new RegExp(`TEL-${stamp}`), quantity: '120', date: '2026-11-03', description: 'Ligações semana 1' },
+    { service: new RegExp(`TEL-${stamp}`), quantity: '80', date: '2026-11-10', description: 'Ligações semana 2' },
+    { service: new RegExp(`NET-${stamp}`), quantity: '15', date: '2026-11-12', description: 'Dados excedentes' },
+  ];
+
+  const { server, api } = oneStation({ logBrowserErrors: true, ready: (station) => void ({ ui, page } = station) });
+
+  it('BO-01 BO-02 BO-03 BO-04 offline, retaguarda creates a customer, a contract with two services, suspends and resumes it, and enters three consumption records that survive a reload', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(ui.url);
+    await pairStation(page, { serverUrl: server.url, storeCode: 'loja1', stationCode: 'cx01', pairingCode: 'cx01-pair' });
+    // Online once, so that the offline login and the back-office collections exist on this device.
+    await login(page, 'retaguarda', 'retaguarda123');
+    await waitForConnection(page, true);
+    await waitForPending(page, (count) => count === 0);
+
+    await server.stop();
+    await waitForConnection(page, false);
+    await byId(page, ids.nav).click();
+
+    // BO-01: a customer with a valid CPF, typed without punctuation, is shown formatted.
+    await byId(page, ids.customers.add).click();
+    await byId(page, ids.customers.name).fill(customer.name);
+    await byId(page, ids.customers.taxId).fill(customer.taxId);
+    await byId(page, ids.customers.phone).fill('11987654321');
+    await byId(page, ids.customers.email).fill('cliente@exemplo.com.br');
+    await byId(page, ids.customers.cep).fill('01310100');
+    await choose(page, ids.customers.uf, 'SP');
+    await byId(page, ids.customers.city).fill('São Paulo');
+    await byId(page, ids.customers.save).click();
+    await byId(page, ids.customers.search).fill(customer.name);
+    const row = page.locator(`[data-testid="${ids.customers.row}"]`, { hasText: customer.name });
+    await row.waitFor();
+    customer.id = (await row.getAttribute('data-customer-id'))!;
+    expect(await row.textContent()).toContain(formatTaxId(customer.taxId));
+    expect(await row.textContent()).toContain('(11) 98765-4321');
+    expect(await row.textContent()).toContain('01310-100');
+    await screenshot(page, 'bo-01-customers-1280');
+
+    // BO-02: two services.
+    await byId(page, ids.tab.services).click();
+    await addService(page, { code: `TEL-${stamp}`, name: 'Telefonia', fee: '49,90', unitPrice: '0,12', unit: 'min' });
+    await addService(page, { code: `NET-${stamp}`, name: 'Internet', fee: '99,00', unitPrice: '2,50', unit: 'GB' });
+
+    // BO-03: a contract with both services, activated at once; then suspended (with a reason) and resumed.
+    await byId(page, ids.tab.contracts).click();
+    await byId(page, ids.contracts.add).click();
+    await byId(page, ids.contracts.code).fill(contract.code);
+    await choose(page, ids.contracts.customer, customer.name);
+    await byId(page, ids.contracts.startDate).fill('2026-11-01');
+    await choose(page, ids.contracts.lineService, new RegExp(`TEL-${stamp}`), 0);
+    await byId(page, ids.contracts.addLine).click();
+    await choose(page, ids.contracts.lineService, new RegExp(`NET-${stamp}`), 1);
+    await byId(page, ids.contracts.save).click();
+    const contractRow = page.locator(`[data-testid="${ids.contracts.row}"][data-code="${contract.code}"]`);
+    await contractRow.waitFor();
+    contract.id = (await contractRow.getAttribute('data-contract-id'))!;
+    await page.locator(`[data-testid="${ids.contracts.state}"][data-state="active"]`).waitFor();
+    await transition(page, 'suspend', 'Cliente pediu pausa');
+    await page.locator(`[data-testid="${ids.contracts.state}"][data-state="suspended"]`).waitFor();
+    // Only the moves the transition table allows from "suspended" are offered.
+    expect(await byId(page, `${ids.contracts.action}-suspend`).count()).toBe(0);
+    await transition(page, 'resume');
+    await page.locator(`[data-testid="${ids.contracts.state}"][data-state="active"]`).waitFor();
+    expect(await page.getByTestId(ids.contracts.pendingRow).evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')))).toEqual(['activate', 'suspend', 'resume']);
+    await screenshot(page, 'bo-03-contract-offline-1280');
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await screenshot(page, 'bo-03-contract-offline-1024');
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // BO-04: three usage records.
+    await byId(page, ids.tab.consumption).click();
+    for (const record of usage) await addUsage(page, record);
+    await expect.poll(() => byId(page, ids.consumption.row).count()).toBe(3);
+    await screenshot(page, 'bo-04-consumption-1280');
+
+    await page.reload();
+    await waitForConnection(page, false);
+    await byId(page, ids.nav).click();
+    await byId(page, ids.tab.consumption).click();
+    await expect.poll(() => byId(page, ids.consumption.row).count()).toBe(3);
+    await byId(page, ids.tab.contracts).click();
+    await contractRow.click();
+    await page.locator(`[data-testid="${ids.contracts.state}"][data-state="active"]`).waitFor();
+    expect(await byId(page, ids.contracts.pendingRow).count()).toBe(3);
+  });
+
+  it('BO-03 BO-04 when the server is back, all of it reaches the server once, with the contract history intact (who, when, why)', async () => {
+    await server.start();
+    await waitForConnection(page, true, 60_000);
+    await waitForPending(page, (count) => count === 0, 60_000);
+
+    const stored = await eventually(() => api.get('customers', customer.id), `customer ${customer.id} on the server`, 60_000);
+    expect(stored).toMatchObject({ name: customer.name, taxId: customer.taxId, phone: '11987654321', cep: '01310100', uf: 'SP', active: true });
+    expect((await api.listAll('customers')).filter((doc) => doc.taxId === customer.taxId)).toHaveLength(1);
+
+    const onServer = await eventually(async () => {
+      const doc = await api.get('backoffice', contract.id);
+      return doc && ((doc.history as unknown[] | undefined)?.length ?? 0) >= 3 ? doc : null;
+    }, 'contract history on the server', 60_000);
+    expect(onServer.state).toBe('active');
+    expect((onServer.lines as unknown[]).length).toBe(2);
+    const history = (onServer.history as { action: string; to: string; userId: string; reason?: string; at: string; requestedAt?: string }[]).filter((entry) => entry.action !== 'create');
+    expect(history.map((entry) => [entry.action, entry.to])).toEqual([['activate', 'active'], ['suspend', 'suspended'], ['resume', 'active']]);
+    expect(history[1]!.reason).toBe('Cliente pediu pausa');
+    expect(new Set(history.map((entry) => entry.userId)).size).toBe(1);
+    for (const entry of history) expect(entry.requestedAt).toBeTruthy();
+
+    const requests = (await api.listAll('backofficeActions')).filter((doc) => doc.contractId === contract.id);
+    expect(requests.map((doc) => doc.kind).sort()).toEqual(['activate', 'resume', 'suspend']);
+    const records = (await api.listAll('consumption')).filter((doc) => doc.contractId === contract.id && !doc._deleted);
+    expect(new Set(records.map((doc) => doc.id)).size).toBe(3);
+    expect(records.map((doc) => doc.quantity).sort((a, b) => Number(a) - Number(b))).toEqual([15, 80, 120]);
+
+    // The device shows the server's history now, no request left pending.
+    await page.locator(`[data-testid="${ids.contracts.historyRow}"][data-action="resume"]`).waitFor({ timeout: 30_000 });
+    expect(await byId(page, ids.contracts.pendingRow).count()).toBe(0);
+    await screenshot(page, 'bo-03-contract-synced-1280');
+  });
+});
