@@ -148,7 +148,8 @@ export const backofficeEn: Strings<typeof backofficePtBR> = {
     allCustomers: 'All customers',
     dueFrom: 'Due from',
     dueTo: 'to',
-    total: 'Total: {{count}} receivables, {{amount}}',
+    total_one: 'Total: {{count}} receivable, {{amount}}',
+    total_other: 'Total: {{count}} receivables, {{amount}}',
     statuses: { open: 'Open', paid: 'Paid', overdue: 'Overdue', cancelled: 'Cancelled' },
   },
 };

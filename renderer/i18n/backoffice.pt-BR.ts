@@ -144,7 +144,8 @@ export const backofficePtBR = {
     allCustomers: 'Todos os clientes',
     dueFrom: 'Vencimento de',
     dueTo: 'até',
-    total: 'Total: {{count}} contas, {{amount}}',
+    total_one: 'Total: {{count}} conta, {{amount}}',
+    total_other: 'Total: {{count}} contas, {{amount}}',
     statuses: { open: 'Em aberto', paid: 'Paga', overdue: 'Vencida', cancelled: 'Cancelada' },
   },
 };

@@ -176,4 +176,67 @@ describe('issue 11: back office offline acceptance', () => {
     expect(await byId(page, ids.contracts.pendingRow).count()).toBe(0);
     await screenshot(page, 'bo-03-contract-synced-1280');
   });
+
+  it('BO-05 BO-04 BO-01 a billing run shows on screen with the API total to the cent; a billed record gets a correcting record; deactivating the billed customer is refused with its reason', async () => {
+    const { token } = await api.login();
+    const call = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'idempotency-key': crypto.randomUUID(), ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      expect(response.status, `${method} ${path}`).toBe(200);
+      return (await response.json()) as Record<string, unknown>;
+    };
+    const run = await call('POST', '/api/v1/billing/billing-runs', { period: '2026-11' });
+    expect(run.created).toBeGreaterThanOrEqual(1);
+    const list = (await call('GET', `/api/v1/billing/receivables?customerId=${customer.id}`)) as { totals: { amountCents: number } };
+    // Fees 49,90 + 99,00; usage (120 + 80) min × 0,12 + 15 GB × 2,50; no included quantity.
+    expect(list.totals.amountCents).toBe(4990 + 9900 + 200 * 12 + 15 * 250);
+
+    // BO-05: the device's list (refreshed online, cached for offline) with the same total.
+    await byId(page, ids.tab.receivables).click();
+    await byId(page, ids.receivables.refresh).click();
+    await byId(page, ids.receivables.row).first().waitFor({ timeout: 30_000 });
+    await choose(page, ids.receivables.customer, customer.name);
+    await expect.poll(async () => Number(await byId(page, ids.receivables.total).getAttribute('data-cents'))).toBe(list.totals.amountCents);
+    // Intl writes pt-BR money with a no-break space after the sign.
+    expect(await byId(page, ids.receivables.total).textContent()).toMatch(/1 conta, R\$\s210,40$/);
+    await screenshot(page, 'bo-05-receivables-1280');
+
+    // BO-04: a record of the billed period cannot change; the rule's message offers the correcting record.
+    await byId(page, ids.tab.consumption).click();
+    await page.locator(`[data-testid="${ids.consumption.row}"][data-quantity="120"]`).getByTestId(ids.consumption.edit).click();
+    await byId(page, ids.consumption.quantity).fill('130');
+    await byId(page, ids.consumption.save).click();
+    await byId(page, ids.consumption.error).waitFor();
+    expect(await byId(page, ids.consumption.error).textContent()).toMatch(/faturad/i);
+    await byId(page, ids.consumption.correct).click();
+    await byId(page, ids.consumption.quantity).fill('130');
+    await byId(page, ids.consumption.date).fill('2026-12-01');
+    await byId(page, ids.consumption.save).click();
+    await page.locator(`[data-testid="${ids.consumption.row}"][data-quantity="10"]`).waitFor();
+    expect(await page.locator(`[data-testid="${ids.consumption.row}"][data-quantity="120"]`).count()).toBe(1);
+
+    // BO-01: the customer has an open receivable: the server refuses the deactivation and the screen says why.
+    await byId(page, ids.tab.customers).click();
+    await byId(page, ids.customers.search).fill(customer.name);
+    await page.locator(`[data-testid="${ids.customers.row}"][data-customer-id="${customer.id}"]`).getByTestId(ids.customers.deactivate).click();
+    await byId(page, ids.customers.save).click();
+    await byId(page, ids.customers.reason).waitFor();
+    await byId(page, ids.customers.reason).fill('Encerrou as atividades');
+    await byId(page, ids.customers.save).click();
+    const refusal = page.locator(`[data-testid="${ids.refusals}"] [data-document-id="${customer.id}"]`);
+    await refusal.waitFor({ timeout: 60_000 });
+    await screenshot(page, 'bo-01-deactivation-refused-1280');
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await screenshot(page, 'bo-01-deactivation-refused-1024');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    expect(await api.get('customers', customer.id)).toMatchObject({ active: true });
+    const corrections = await eventually(async () => {
+      const found = (await api.listAll('consumption')).filter((doc) => doc.contractId === contract.id && doc.correctsId);
+      return found.length ? found : null;
+    }, 'the correcting record on the server');
+    expect(corrections.map((doc) => doc.quantity)).toEqual([10]);
+  });
 });

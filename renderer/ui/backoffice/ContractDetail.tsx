@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { Alert, Badge, Button, Group, Modal, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import type { BackofficeAction, ContractActionKind, ContractDoc, ServiceDoc } from '../../../sync/schema/index.ts';
 import { ACTIONS_NEEDING_REASON, allowedActions } from '../../../sync/rules/index.ts';
@@ -35,7 +34,7 @@ export function ContractDetail({ contract, pending, customerName, services, onEd
           <Title order={5}>{contract.code}</Title>
           <Text size="sm" c="dimmed">{customerName} · {day(contract.startDate)} · {t('bo.contracts.billingDay')}: {contract.billingDay}</Text>
         </div>
-        <Badge variant="light" color={STATE_COLORS[state]} data-testid={ids.state} data-state={state}>{t(`bo.contracts.states.${state}`)}</Badge>
+        <Badge variant="light" style={{ flexShrink: 0 }} color={STATE_COLORS[state]} data-testid={ids.state} data-state={state}>{t(`bo.contracts.states.${state}`)}</Badge>
       </Group>
       <Table withRowBorders={false} verticalSpacing={2} fz="sm">
         <Table.Tbody>
@@ -46,9 +45,9 @@ export function ContractDetail({ contract, pending, customerName, services, onEd
             return (
               <Table.Tr key={line.id}>
                 <Table.Td>{service ? `${service.code} · ${service.name ?? ''}` : line.serviceId}</Table.Td>
-                <Table.Td ta="right">× {line.quantity}</Table.Td>
-                <Table.Td ta="right">{fee ? money(fee) : ''}</Table.Td>
-                <Table.Td ta="right">{unitPrice !== undefined ? `${money(unitPrice)} / ${service?.unit ?? ''}` : ''}</Table.Td>
+                <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>× {line.quantity}</Table.Td>
+                <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>{fee ? money(fee) : ''}</Table.Td>
+                <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>{unitPrice !== undefined ? `${money(unitPrice)} / ${service?.unit ?? ''}` : ''}</Table.Td>
               </Table.Tr>
             );
           })}
@@ -114,7 +113,6 @@ function TransitionForm({ contract, action, onDone }: { contract: ContractDoc; a
     if (!db || !userId) return;
     try {
       await requestTransition(db, contract, action, { id: newId(), userId, now: new Date().toISOString(), reason, ...(action === 'cancel' ? { effectiveDate } : {}) });
-      notifications.show({ color: 'teal', message: t('bo.saved') });
       onDone();
     } catch (cause) {
       // The rule's own words: e.g. which transitions are allowed, or that a reason is missing.

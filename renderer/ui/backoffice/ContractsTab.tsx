@@ -45,8 +45,9 @@ export function ContractsTab() {
               <Table.Tr>
                 <Table.Th>{t('bo.contracts.code')}</Table.Th>
                 <Table.Th>{t('bo.contracts.customer')}</Table.Th>
-                <Table.Th>{t('bo.contracts.startDate')}</Table.Th>
-                <Table.Th>{t('bo.contracts.lines')}</Table.Th>
+                {/* A 1024 px window keeps code, customer and state beside the detail; wider ones show more. */}
+                <Table.Th visibleFrom="lg">{t('bo.contracts.startDate')}</Table.Th>
+                <Table.Th visibleFrom="lg">{t('bo.contracts.lines')}</Table.Th>
                 <Table.Th>{t('bo.contracts.state')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
@@ -58,11 +59,11 @@ export function ContractsTab() {
                   <Table.Tr key={contract.id} onClick={() => setSelectedId(contract.id)} style={{ cursor: 'pointer' }} bg={contract.id === selectedId ? 'var(--mantine-color-blue-light)' : undefined} data-testid={ids.row} data-contract-id={contract.id} data-code={contract.code} data-state={state}>
                     <Table.Td>{contract.code}</Table.Td>
                     <Table.Td>{customerName.get(contract.customerId ?? '') ?? '—'}</Table.Td>
-                    <Table.Td>{day(contract.startDate)}</Table.Td>
-                    <Table.Td>{contract.lines?.length ?? 0}</Table.Td>
+                    <Table.Td visibleFrom="lg">{day(contract.startDate)}</Table.Td>
+                    <Table.Td visibleFrom="lg">{contract.lines?.length ?? 0}</Table.Td>
                     <Table.Td>
                       <Badge size="sm" variant="light" color={STATE_COLORS[state]}>{t(`bo.contracts.states.${state}`)}</Badge>
-                      {pending.length > 0 && <Text span size="xs" c="orange" ml={4}>{t('bo.contracts.pending')}</Text>}
+                      {pending.length > 0 && <Text size="xs" c="orange">{t('bo.contracts.pending')}</Text>}
                     </Table.Td>
                   </Table.Tr>
                 );

@@ -1,7 +1,7 @@
 import { useMemo, useRef, useState } from 'react';
 import { ActionIcon, Badge, Box, Button, Group, Modal, Text, TextInput, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconPencil, IconPlus, IconSearch, IconUserOff } from '@tabler/icons-react';
+import { IconPencil, IconPlus, IconSearch, IconUserCheck, IconUserOff } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
 import type { Customer } from '../../../sync/schema/index.ts';
@@ -11,15 +11,19 @@ import { normalize } from '../../core/product-index.ts';
 import classes from '../table.module.css';
 import { CustomerEditor, DeactivateCustomer } from './CustomerEditor.tsx';
 import { Refusals } from './Refusals.tsx';
-import { useCustomers } from './use-backoffice.ts';
+import { useCustomers, useRefusalText } from './use-backoffice.ts';
+import { useCore } from '../core-context.tsx';
 
 const ids = TEST_IDS.backoffice.customers;
 const ROW_HEIGHT = 36;
-const COLUMNS = 'minmax(140px, 1.4fr) 150px minmax(100px, 1fr) 120px 80px 40px 90px 64px';
+// Fits the 780 px beside the navigation of a 1024 px window.
+const COLUMNS = 'minmax(120px, 1.4fr) 130px minmax(80px, 1fr) 115px 76px 30px 70px 56px';
 
 /** BO-01: customers of the store, searched and listed virtualized (thousands fit), added, changed, deactivated. */
 export function CustomersTab() {
   const { t } = useTranslation();
+  const core = useCore();
+  const refusalText = useRefusalText();
   const customers = useCustomers();
   const [query, setQuery] = useState('');
   const [editing, setEditing] = useState<Customer | 'new' | null>(null);
@@ -37,6 +41,16 @@ export function CustomersTab() {
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
+  // A refused deactivation (open receivables) is fixed by making the customer active again.
+  const reactivate = async (customer: Customer) => {
+    try {
+      const { id, name, taxId, email, phone, city, cep, uf, address } = customer;
+      await core.saveCustomer({ name, taxId, email, phone, city, cep, uf, address, active: true }, id);
+      notifications.show({ color: 'teal', message: t('bo.saved') });
+    } catch (error) {
+      notifications.show({ color: 'red', message: refusalText(error) });
+    }
+  };
   const done = (saved: boolean) => {
     setEditing(null);
     setDeactivating(null);
@@ -89,9 +103,13 @@ export function CustomersTab() {
                     <ActionIcon variant="subtle" size="sm" aria-label={t('bo.edit')} onClick={() => setEditing(customer)} data-testid={ids.edit}>
                       <IconPencil size={16} />
                     </ActionIcon>
-                    {customer.active && (
+                    {customer.active ? (
                       <ActionIcon variant="subtle" color="red" size="sm" aria-label={t('bo.customers.deactivate')} onClick={() => setDeactivating(customer)} data-testid={ids.deactivate}>
                         <IconUserOff size={16} />
+                      </ActionIcon>
+                    ) : (
+                      <ActionIcon variant="subtle" color="teal" size="sm" aria-label={t('bo.customers.reactivate')} onClick={() => void reactivate(customer)} data-testid={ids.reactivate}>
+                        <IconUserCheck size={16} />
                       </ActionIcon>
                     )}
                   </Group>

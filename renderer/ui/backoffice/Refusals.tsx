@@ -1,7 +1,11 @@
+import { useEffect } from 'react';
 import { Alert, List, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { CollectionName } from '../../../sync/schema/index.ts';
 import { TEST_IDS } from '../../test-ids.ts';
+import { OFFLINE_SYNC_STATUS } from '../../core/core.ts';
+import { useCore, useObservable } from '../core-context.tsx';
+import { usePosContext } from '../pos/pos-context.tsx';
 import { useRefusals } from './use-backoffice.ts';
 
 /**
@@ -12,6 +16,13 @@ import { useRefusals } from './use-backoffice.ts';
 export function Refusals({ collections, label }: { collections: readonly CollectionName[]; label?: (documentId: string) => string }) {
   const { t } = useTranslation();
   const refusals = useRefusals(collections);
+  const core = useCore();
+  const { refreshIntegrationErrors } = usePosContext();
+  const status = useObservable(core.sync$, OFFLINE_SYNC_STATUS);
+  // Look again whenever the uploads drain: a refusal then shows at once, not at the next periodic refresh.
+  useEffect(() => {
+    if (status.online && status.pendingUploads === 0) void refreshIntegrationErrors();
+  }, [status.online, status.pendingUploads, refreshIntegrationErrors]);
   if (refusals.length === 0) return null;
   return (
     <Alert color="red" mb="xs" data-testid={TEST_IDS.backoffice.refusals} data-count={refusals.length}>

@@ -9,6 +9,7 @@ export const BACKOFFICE_IDS = {
     row: 'bo-customer-row',
     edit: 'bo-customer-edit',
     deactivate: 'bo-customer-deactivate',
+    reactivate: 'bo-customer-reactivate',
     name: 'bo-customer-name',
     taxId: 'bo-customer-tax-id',
     email: 'bo-customer-email',
