@@ -147,7 +147,7 @@ export const backofficeEn: Strings<typeof backofficePtBR> = {
     allStatuses: 'All statuses',
     allCustomers: 'All customers',
     dueFrom: 'Due from',
-    dueTo: 'to',
+    dueTo: 'Due until',
     total_one: 'Total: {{count}} receivable, {{amount}}',
     total_other: 'Total: {{count}} receivables, {{amount}}',
     statuses: { open: 'Open', paid: 'Paid', overdue: 'Overdue', cancelled: 'Cancelled' },

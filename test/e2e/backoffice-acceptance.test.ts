@@ -57,9 +57,9 @@ describe('issue 11: back office offline acceptance', () => {
   const customer = { id: '', name: `Cliente Retaguarda ${stamp}`, taxId: randomCpf() };
   const contract = { id: '', code: `CT-${stamp}` };
   const usage = [
-    { service: new RegExp(`TEL-${stamp}`), quantity: '120', date: '2026-11-03', description: 'Ligações semana 1' },
-    { service: new RegExp(`TEL-${stamp}`), quantity: '80', date: '2026-11-10', description: 'Ligações semana 2' },
-    { service: new RegExp(`NET-${stamp}`), quantity: '15', date: '2026-11-12', description: 'Dados excedentes' },
+    { service: new RegExp(`TEL-${stamp}`), quantity: '120', date: '03/11/2026', description: 'Ligações semana 1' },
+    { service: new RegExp(`TEL-${stamp}`), quantity: '80', date: '10/11/2026', description: 'Ligações semana 2' },
+    { service: new RegExp(`NET-${stamp}`), quantity: '15', date: '12/11/2026', description: 'Dados excedentes' },
   ];
 
   const { server, api } = oneStation({ logBrowserErrors: true, ready: (station) => void ({ ui, page } = station) });
@@ -106,7 +106,7 @@ describe('issue 11: back office offline acceptance', () => {
     await byId(page, ids.contracts.add).click();
     await byId(page, ids.contracts.code).fill(contract.code);
     await choose(page, ids.contracts.customer, customer.name);
-    await byId(page, ids.contracts.startDate).fill('2026-11-01');
+    await byId(page, ids.contracts.startDate).fill('01/11/2026');
     await choose(page, ids.contracts.lineService, new RegExp(`TEL-${stamp}`), 0);
     await byId(page, ids.contracts.addLine).click();
     await choose(page, ids.contracts.lineService, new RegExp(`NET-${stamp}`), 1);
@@ -203,6 +203,9 @@ describe('issue 11: back office offline acceptance', () => {
     // Intl writes pt-BR money with a no-break space after the sign.
     expect(await byId(page, ids.receivables.total).textContent()).toMatch(/1 conta, R\$\s210,40$/);
     await screenshot(page, 'bo-05-receivables-1280');
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await screenshot(page, 'bo-05-receivables-1024');
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // BO-04: a record of the billed period cannot change; the rule's message offers the correcting record.
     await byId(page, ids.tab.consumption).click();
@@ -213,7 +216,7 @@ describe('issue 11: back office offline acceptance', () => {
     expect(await byId(page, ids.consumption.error).textContent()).toMatch(/faturad/i);
     await byId(page, ids.consumption.correct).click();
     await byId(page, ids.consumption.quantity).fill('130');
-    await byId(page, ids.consumption.date).fill('2026-12-01');
+    await byId(page, ids.consumption.date).fill('01/12/2026');
     await byId(page, ids.consumption.save).click();
     await page.locator(`[data-testid="${ids.consumption.row}"][data-quantity="10"]`).waitFor();
     expect(await page.locator(`[data-testid="${ids.consumption.row}"][data-quantity="120"]`).count()).toBe(1);
@@ -228,6 +231,7 @@ describe('issue 11: back office offline acceptance', () => {
     await byId(page, ids.customers.save).click();
     const refusal = page.locator(`[data-testid="${ids.refusals}"] [data-document-id="${customer.id}"]`);
     await refusal.waitFor({ timeout: 60_000 });
+    expect(await refusal.textContent()).toContain('contas a receber em aberto');
     await screenshot(page, 'bo-01-deactivation-refused-1280');
     await page.setViewportSize({ width: 1024, height: 768 });
     await screenshot(page, 'bo-01-deactivation-refused-1024');

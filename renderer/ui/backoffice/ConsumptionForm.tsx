@@ -8,6 +8,7 @@ import { BackofficeRefused, saveConsumption, saveCorrection } from '../../core/b
 import { TEST_IDS } from '../../test-ids.ts';
 import { useCore } from '../core-context.tsx';
 import type { ConsumptionEditing } from './ConsumptionTab.tsx';
+import { DayInput } from './DayInput.tsx';
 import { newId, parseWhole, today, usePeriod, useRefusalText } from './use-backoffice.ts';
 
 const ids = TEST_IDS.backoffice.consumption;
@@ -89,7 +90,7 @@ export function ConsumptionForm({ editing, contracts, services, onCorrect, onDon
       </Group>
       <Group grow align="flex-start">
         <TextInput label={editing.mode === 'correct' ? t('bo.consumption.correctQuantity') : t('bo.consumption.quantity')} withAsterisk inputMode="numeric" value={quantity} onChange={(e) => setQuantity(e.currentTarget.value)} error={fieldErrors.quantity} data-testid={ids.quantity} autoFocus />
-        <TextInput type="date" label={t('bo.consumption.date')} withAsterisk value={date} onChange={(e) => setDate(e.currentTarget.value)} error={fieldErrors.date} data-testid={ids.date} />
+        <DayInput label={t('bo.consumption.date')} withAsterisk value={date} onChange={setDate} error={fieldErrors.date} data-testid={ids.date} />
       </Group>
       {editing.mode !== 'correct' && <TextInput label={t('bo.consumption.description')} value={description} onChange={(e) => setDescription(e.currentTarget.value)} data-testid={ids.description} />}
       <Group justify="flex-end">

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Group, Modal, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Modal, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { BackofficeAction, ContractActionKind, ContractDoc, ServiceDoc } from '../../../sync/schema/index.ts';
 import { ACTIONS_NEEDING_REASON, allowedActions } from '../../../sync/rules/index.ts';
@@ -7,6 +7,7 @@ import { displayedState, requestTransition } from '../../core/backoffice/backoff
 import { TEST_IDS } from '../../test-ids.ts';
 import { useCore } from '../core-context.tsx';
 import { useDateTime, useMoney } from '../pos/use-money.ts';
+import { DayInput } from './DayInput.tsx';
 import { newId, STATE_COLORS, today, useDay, useRefusalText } from './use-backoffice.ts';
 
 const ids = TEST_IDS.backoffice.contracts;
@@ -124,7 +125,7 @@ function TransitionForm({ contract, action, onDone }: { contract: ContractDoc; a
       {action === 'cancel' && <Alert color="red">{t('bo.contracts.confirmCancel')}</Alert>}
       {error && <Alert color="red" data-testid={ids.error}>{error}</Alert>}
       {needsReason && <Textarea label={t('bo.contracts.reason')} withAsterisk value={reason} onChange={(e) => setReason(e.currentTarget.value)} data-testid={ids.reason} autoFocus />}
-      {action === 'cancel' && <TextInput type="date" label={t('bo.contracts.effectiveDate')} value={effectiveDate} onChange={(e) => setEffectiveDate(e.currentTarget.value)} data-testid={ids.effectiveDate} />}
+      {action === 'cancel' && <DayInput label={t('bo.contracts.effectiveDate')} value={effectiveDate} onChange={setEffectiveDate} data-testid={ids.effectiveDate} />}
       <Group justify="flex-end">
         <Button variant="default" onClick={onDone}>{t('bo.cancel')}</Button>
         <Button color={action === 'cancel' ? 'red' : undefined} onClick={() => void submit()} data-testid={ids.confirm}>{t(`bo.contracts.actions.${action}`)}</Button>

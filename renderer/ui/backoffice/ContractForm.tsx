@@ -9,6 +9,7 @@ import { TEST_IDS } from '../../test-ids.ts';
 import { useCore } from '../core-context.tsx';
 import { centsToInput, parseMoney } from '../pos/money.ts';
 import { backofficeCollection } from './ServicesTab.tsx';
+import { DayInput } from './DayInput.tsx';
 import { newId, today, useRefusalText } from './use-backoffice.ts';
 
 const ids = TEST_IDS.backoffice.contracts;
@@ -102,7 +103,7 @@ export function ContractForm({ contract, customers, services, codes, onDone }: {
         <Select label={t('bo.contracts.customer')} withAsterisk searchable data={customerOptions} value={customerId} onChange={setCustomerId} data-testid={ids.customer} />
       </Group>
       <Group grow align="flex-start">
-        <TextInput type="date" label={t('bo.contracts.startDate')} withAsterisk value={startDate} onChange={(e) => setStartDate(e.currentTarget.value)} data-testid={ids.startDate} />
+        <DayInput label={t('bo.contracts.startDate')} withAsterisk value={startDate} onChange={setStartDate} data-testid={ids.startDate} />
         <NumberInput label={t('bo.contracts.billingDay')} withAsterisk min={1} max={31} allowDecimal={false} value={billingDay} onChange={setBillingDay} data-testid={ids.billingDay} />
       </Group>
       <Text size="sm" fw={600}>{t('bo.contracts.lines')}</Text>

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { Alert, Badge, Box, Button, Group, ScrollArea, Select, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Badge, Box, Button, Group, ScrollArea, Select, Table, Text } from '@mantine/core';
 import { IconRefresh } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { RECEIVABLE_STATUSES, type Receivable, type ReceivableList, type ReceivableStatus } from '../../../sync/schema/index.ts';
@@ -8,6 +8,7 @@ import { OFFLINE_SYNC_STATUS } from '../../core/core.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { useCore, useObservable } from '../core-context.tsx';
 import { useDateTime, useMoney } from '../pos/use-money.ts';
+import { DayInput } from './DayInput.tsx';
 import { useBackofficeDocs, useCustomers, useDay, usePeriod, useRefusalText } from './use-backoffice.ts';
 
 const ids = TEST_IDS.backoffice.receivables;
@@ -46,7 +47,7 @@ export function ReceivablesTab() {
   const { contracts } = useBackofficeDocs();
   const [cache, setCache] = useState<ReceivablesCache | null>(null);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [customerId, setCustomerId] = useState<string | null>(null);
   const [period, setPeriod] = useState<string | null>(null);
@@ -64,11 +65,11 @@ export function ReceivablesTab() {
       await cacheReceivables(db, list, fetchedAt);
       setCache({ list, fetchedAt });
     } catch (cause) {
-      setError(refusalText(cause));
+      setError(cause);
     } finally {
       setBusy(false);
     }
-  }, [core, refusalText]);
+  }, [core]);
 
   useEffect(() => {
     const db = core.database();
@@ -97,12 +98,12 @@ export function ReceivablesTab() {
           <Select size="xs" w={170} clearable placeholder={t('bo.receivables.allStatuses')} data={RECEIVABLE_STATUSES.map((s) => ({ value: s, label: t(`bo.receivables.statuses.${s}`) }))} value={status} onChange={setStatus} data-testid={ids.status} />
           <Select size="xs" w={200} clearable searchable placeholder={t('bo.receivables.allCustomers')} data={customers.map((c) => ({ value: c.id, label: c.name }))} value={customerId} onChange={setCustomerId} data-testid={ids.customer} />
           <Select size="xs" w={130} clearable placeholder={t('bo.receivables.period')} data={periods.map((p) => ({ value: p, label: periodName(p) }))} value={period} onChange={setPeriod} data-testid={ids.period} />
-          <TextInput size="xs" type="date" aria-label={t('bo.receivables.dueFrom')} title={t('bo.receivables.dueFrom')} value={dueFrom} onChange={(e) => setDueFrom(e.currentTarget.value)} w={140} />
-          <TextInput size="xs" type="date" aria-label={t('bo.receivables.dueTo')} title={t('bo.receivables.dueTo')} value={dueTo} onChange={(e) => setDueTo(e.currentTarget.value)} w={140} />
+          <DayInput size="xs" aria-label={t('bo.receivables.dueFrom')} placeholder={t('bo.receivables.dueFrom')} value={dueFrom} onChange={setDueFrom} w={120} />
+          <DayInput size="xs" aria-label={t('bo.receivables.dueTo')} placeholder={t('bo.receivables.dueTo')} value={dueTo} onChange={setDueTo} w={120} />
         </Group>
         <Button size="xs" variant="default" leftSection={<IconRefresh size={14} />} loading={busy} disabled={!online} onClick={() => void refresh()} data-testid={ids.refresh}>{t('bo.receivables.refresh')}</Button>
       </Group>
-      {error && <Alert color="orange" mb="xs">{error}</Alert>}
+      {error !== null && <Alert color="orange" mb="xs">{refusalText(error)}</Alert>}
       {!online && cache && <Alert color="yellow" mb="xs" py={6}>{t('bo.receivables.offline')}</Alert>}
       {cache ? (
         <Text size="xs" c="dimmed" mb={4} data-testid={ids.asOf}>{t('bo.receivables.asOf', { when: dateTime(cache.fetchedAt) })}</Text>

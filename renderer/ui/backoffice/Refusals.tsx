@@ -30,7 +30,9 @@ export function Refusals({ collections, label }: { collections: readonly Collect
       <List size="sm">
         {refusals.map((entry) => (
           <List.Item key={entry.id} data-document-id={entry.documentId}>
-            <b>{label?.(entry.documentId) ?? entry.documentId}</b>: {entry.message}
+            {/* The reason in the user's language (the POS screens' texts), then the server's own detail. */}
+            <b>{label?.(entry.documentId) ?? entry.documentId}</b>: {t(`pos.errors.hints.${entry.reason}`, { defaultValue: t(`pos.errors.reasons.${entry.reason}`, { defaultValue: '' }) })}
+            <Text size="xs" c="dimmed">{entry.message}</Text>
           </List.Item>
         ))}
       </List>
