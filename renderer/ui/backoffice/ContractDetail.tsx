@@ -75,7 +75,8 @@ export function ContractDetail({ contract, pending, customerName, services, onEd
         <Table.Tbody>
           {(contract.history ?? []).map((entry, index) => (
             <Table.Tr key={`${entry.at}-${index}`} data-testid={ids.historyRow} data-action={entry.action}>
-              <Table.Td title={entry.requestedAt ? dateTime(entry.requestedAt) : undefined}>{dateTime(entry.at)}</Table.Td>
+              {/* When the user asked (offline requests reach the server later); the server's time on hover. */}
+              <Table.Td title={dateTime(entry.at)}>{dateTime(entry.requestedAt ?? entry.at)}</Table.Td>
               <Table.Td>{t(`bo.contracts.actions.${entry.action}`)} → {t(`bo.contracts.states.${entry.to}`)}{entry.effectiveDate ? ` (${day(entry.effectiveDate)})` : ''}</Table.Td>
               <Table.Td>{who(entry.userId)}</Table.Td>
               <Table.Td>{entry.reason}</Table.Td>

@@ -101,7 +101,7 @@ export function ReceivablesTab() {
           <DayInput size="xs" aria-label={t('bo.receivables.dueFrom')} placeholder={t('bo.receivables.dueFrom')} value={dueFrom} onChange={setDueFrom} w={120} />
           <DayInput size="xs" aria-label={t('bo.receivables.dueTo')} placeholder={t('bo.receivables.dueTo')} value={dueTo} onChange={setDueTo} w={120} />
         </Group>
-        <Button size="xs" variant="default" leftSection={<IconRefresh size={14} />} loading={busy} disabled={!online} onClick={() => void refresh()} data-testid={ids.refresh}>{t('bo.receivables.refresh')}</Button>
+        <Button size="xs" variant="default" leftSection={<IconRefresh size={14} />} loading={busy} disabled={!online} onClick={() => void refresh()} data-testid={ids.refresh} style={{ flexShrink: 0 }}>{t('bo.receivables.refresh')}</Button>
       </Group>
       {error !== null && <Alert color="orange" mb="xs">{refusalText(error)}</Alert>}
       {!online && cache && <Alert color="yellow" mb="xs" py={6}>{t('bo.receivables.offline')}</Alert>}

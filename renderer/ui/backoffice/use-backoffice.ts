@@ -92,14 +92,8 @@ export function today(): string {
   return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
 }
 
+export { parseWhole } from './input-parsing.ts';
+
 export function newId(): string {
   return globalThis.crypto.randomUUID();
-}
-
-/** Whole numbers typed by a user ("1.500" in pt-BR is 1500); null for anything else. */
-export function parseWhole(text: string, allowNegative = false): number | null {
-  const cleaned = text.replace(/[\s.]/g, '');
-  if (!(allowNegative ? /^-?\d+$/ : /^\d+$/).test(cleaned)) return null;
-  const value = Number(cleaned);
-  return Number.isSafeInteger(value) ? value : null;
 }
