@@ -39,7 +39,7 @@ export function ContractsTab() {
       </Group>
       <Refusals collections={['backoffice', 'backofficeActions']} label={(id) => contracts.find((c) => c.id === id)?.code ?? services.find((s) => s.id === id)?.code ?? id} />
       <Group align="stretch" gap="sm" wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
-        <ScrollArea style={{ flex: '1 1 55%', minWidth: 0 }}>
+        <ScrollArea style={{ flex: '1 1 40%', minWidth: 260 }}>
           <Table striped highlightOnHover>
             <Table.Thead>
               <Table.Tr>
@@ -72,7 +72,7 @@ export function ContractsTab() {
           </Table>
           {contracts.length === 0 && <Text size="sm" c="dimmed" p="md">{t('bo.empty')}</Text>}
         </ScrollArea>
-        <Paper withBorder p="sm" style={{ flex: '1 1 45%', minWidth: 320, overflow: 'auto' }}>
+        <Paper withBorder p="sm" style={{ flex: '1 1 60%', minWidth: 320, overflow: 'auto' }}>
           {selected ? (
             <ContractDetail contract={selected} pending={pendingOf(selected, requests)} customerName={customerName.get(selected.customerId ?? '') ?? '—'} services={services} onEdit={() => setEditing(selected)} />
           ) : (
