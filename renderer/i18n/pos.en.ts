@@ -170,6 +170,7 @@ export const posEn: PosMessages = {
       invalid_tax_id: 'The CPF/CNPJ is invalid. Correct the record and try again.',
       outdated_version: 'Someone else changed the record. Refresh and make the change again.',
       not_permitted: 'Your role does not allow this request. Ask a user with the right role (or the admin).',
+      invalid_document: 'A field of the record cannot be stored as it is (a date out of range, an invalid character, a value beyond the limits); the message names it. Correct the record (or the clock of the station) and record it again.',
     },
     reasons: {
       unknown_reference: 'unknown reference',
@@ -180,6 +181,7 @@ export const posEn: PosMessages = {
       invalid_tax_id: 'invalid CPF/CNPJ',
       outdated_version: 'outdated version',
       not_permitted: 'not allowed for the role',
+      invalid_document: 'invalid record',
     },
   },
   audit: {

@@ -169,6 +169,7 @@ export const posPtBR = {
       invalid_tax_id: 'O CPF/CNPJ informado é inválido. Corrija o cadastro e tente de novo.',
       outdated_version: 'O registro foi alterado por outra pessoa. Atualize e refaça a alteração.',
       not_permitted: 'Seu perfil não permite este pedido. Peça a um usuário com o perfil certo (ou ao administrador).',
+      invalid_document: 'Um campo do registro não pode ser guardado como está (data fora do intervalo, caractere inválido, valor acima do limite); a mensagem diz qual. Corrija o registro (ou o relógio da estação) e registre de novo.',
     },
     reasons: {
       unknown_reference: 'referência inexistente',
@@ -179,6 +180,7 @@ export const posPtBR = {
       invalid_tax_id: 'CPF/CNPJ inválido',
       outdated_version: 'versão desatualizada',
       not_permitted: 'não permitido para o perfil',
+      invalid_document: 'registro inválido',
     },
   },
   audit: {

@@ -44,5 +44,10 @@ export const QUARANTINE_REASONS = [
   'outdated_version',
   /** The user's roles do not allow this request (e.g. a designer releasing a contract). */
   'not_permitted',
+  /**
+   * The document, or what the server derives from it, breaks its schema or cannot be stored: a device
+   * time out of range, text the database cannot hold, a total beyond the limits. The message names the field.
+   */
+  'invalid_document',
 ] as const;
 export type QuarantineReason = (typeof QUARANTINE_REASONS)[number];

@@ -13,3 +13,4 @@ export * from './collections/design-projects.ts';
 export * from './collections/design-environments.ts';
 export * from './collections/design-actions.ts';
 export * from './collections/purchase-orders.ts';
+export * from './storable.ts';

@@ -26,6 +26,12 @@ export interface CollectionDefinition<Doc = unknown> {
   /** Roles whose devices may push changes; an empty list makes it read-only on devices. */
   writeRoles: readonly Role[];
   visibility: Visibility;
+  /**
+   * Records are written once and never change or go away (the audit trail, cash movements, design
+   * requests): the server refuses a changed version and `_deleted: true` on every write path. Sending
+   * the same record again stays harmless.
+   */
+  appendOnly?: boolean;
   /** Phantom field carrying the document type. */
   readonly __doc?: Doc;
 }
@@ -55,11 +61,12 @@ export const COLLECTIONS = {
     readRoles: ['cashier', 'admin'],
     writeRoles: ['cashier', 'admin'],
     visibility: 'station',
+    appendOnly: true,
   }),
-  auditEvents: define<AuditEvent>({ name: 'auditEvents', schema: auditEventSchema, readRoles: ALL, writeRoles: ALL, visibility: 'station' }),
+  auditEvents: define<AuditEvent>({ name: 'auditEvents', schema: auditEventSchema, readRoles: ALL, writeRoles: ALL, visibility: 'station', appendOnly: true }),
   designProjects: define<DesignProject>({ name: 'designProjects', schema: designProjectSchema, readRoles: DESIGN, writeRoles: [], visibility: 'store' }),
   designEnvironments: define<DesignEnvironmentDoc>({ name: 'designEnvironments', schema: designEnvironmentSchema, readRoles: DESIGN, writeRoles: [], visibility: 'store' }),
-  designActions: define<DesignAction>({ name: 'designActions', schema: designActionSchema, readRoles: DESIGN, writeRoles: DESIGN, visibility: 'store' }),
+  designActions: define<DesignAction>({ name: 'designActions', schema: designActionSchema, readRoles: DESIGN, writeRoles: DESIGN, visibility: 'store', appendOnly: true }),
   purchaseOrders: define<PurchaseOrder>({ name: 'purchaseOrders', schema: purchaseOrderSchema, readRoles: DESIGN, writeRoles: [], visibility: 'store' }),
 } as const;
 

@@ -1,5 +1,6 @@
 import type { Database } from './database.ts';
 import { designMigration } from './migration-002-design.ts';
+import { hardeningMigration } from './migration-003-hardening.ts';
 
 /**
  * One list of migrations for PostgreSQL and PGlite alike. Append only: a released migration never changes.
@@ -92,6 +93,7 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     `,
   },
   designMigration,
+  hardeningMigration,
 ];
 
 export async function migrate(db: Database): Promise<number> {

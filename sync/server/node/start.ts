@@ -1,4 +1,5 @@
-import { openDatabase } from '../db/database.ts';
+import { openDatabase, type Database } from '../db/database.ts';
+import { beginEpoch } from '../db/epochs.ts';
 import { migrate } from '../db/migrations.ts';
 import { buildApp, DEFAULT_RATE_LIMITS, type RateLimits } from '../http/app.ts';
 import type { ServerContext } from '../http/context.ts';
@@ -30,6 +31,8 @@ export interface RunningServer {
   database: 'pglite' | 'postgresql';
   /** True when this start put the demo data in. */
   seeded: boolean;
+  /** The server's database handle (tests look behind the API with it: row counts, records of older versions). */
+  db: Database;
   close(): Promise<void>;
   seedProducts(count: number, storeCode?: string): Promise<void>;
 }
@@ -41,6 +44,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   try {
     await migrate(db);
     const seeded = (options.seedDemo ?? db.kind === 'pglite') ? await seedDemo(db) : false;
+    await beginEpoch(db);
     const hub = new ChangeHub(db);
     await hub.start();
     const ctx: ServerContext = { db, hub, metrics: createMetrics(), version: packageVersion(), openStreams: new Map(), stationOnlineSeconds: onlineSeconds };
@@ -57,6 +61,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       port: actualPort,
       database: db.kind,
       seeded,
+      db,
       seedProducts: (count, storeCode = 'loja1') => seedProducts(db, storeCode, count),
       async close() {
         if (closed) return;
