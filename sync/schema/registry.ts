@@ -32,6 +32,13 @@ export interface CollectionDefinition<Doc = unknown> {
    * the same record again stays harmless.
    */
   appendOnly?: boolean;
+  /**
+   * Times (JSON pointers) that name a planned date, which may lie years ahead (a promotion's period).
+   * Every other time in a document is a clock reading — of a device, or of the server — and must fall
+   * in the plausible window (sync/schema/storable.ts). Not in the RxDB schema: changing that would
+   * change its hash on every device.
+   */
+  scheduledTimes?: readonly string[];
   /** Phantom field carrying the document type. */
   readonly __doc?: Doc;
 }
@@ -46,7 +53,14 @@ function define<Doc>(definition: Omit<CollectionDefinition<Doc>, '__doc'>): Coll
 
 export const COLLECTIONS = {
   products: define<Product>({ name: 'products', schema: productSchema, readRoles: ALL, writeRoles: [], visibility: 'store' }),
-  masterdata: define<MasterRecord>({ name: 'masterdata', schema: masterdataSchema, readRoles: ALL, writeRoles: [], visibility: 'store' }),
+  masterdata: define<MasterRecord>({
+    name: 'masterdata',
+    schema: masterdataSchema,
+    readRoles: ALL,
+    writeRoles: [],
+    visibility: 'store',
+    scheduledTimes: ['/promotion/startsAt', '/promotion/endsAt'],
+  }),
   customers: define<Customer>({
     name: 'customers',
     schema: customerSchema,

@@ -66,9 +66,12 @@ export function instantProblem(value: string, options: InstantOptions = {}): str
 
 /** NUL (PostgreSQL text and jsonb refuse it) and unpaired UTF-16 surrogates (no UTF-8 for them: stored as U+FFFD, or refused). */
 const UNSTORABLE = /[\0\uD800-\uDFFF]/u;
+/** NUL or any surrogate, paired or not: most text has neither, and this test is cheaper than the exact one. */
+const MAYBE_UNSTORABLE = /[\0\uD800-\uDFFF]/;
 
 /** Why `value` cannot be stored as text as it is, or null when it can. */
 export function textProblem(value: string): string | null {
+  if (!MAYBE_UNSTORABLE.test(value)) return null;
   const found = UNSTORABLE.exec(value);
   if (!found) return null;
   const code = found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');

@@ -92,7 +92,7 @@ export function registerDesignEventRoutes(app: FastifyInstance, ctx: ServerConte
           summary: 'Receive a signed event of the design portal (saves, negotiate, credential changes)',
           description: DESCRIPTION,
           security: [],
-          body: { oneOf: [saveEvent, credentialsEvent] },
+          body: { type: 'object', discriminator: { propertyName: 'type' }, oneOf: [saveEvent, credentialsEvent] },
         },
         // The signature is checked before the body's shape: an unsigned caller learns nothing about it.
         preValidation: async (request) => verify(ctx, request),

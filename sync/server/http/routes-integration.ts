@@ -69,7 +69,7 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
       }
       return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
         const doc: WireDocument = { ...request.body, _deleted: false };
-        const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: false }, [{ newDocumentState: doc }]);
+        const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: false, validated: true }, [{ newDocumentState: doc }]);
         ctx.metrics.pushed.inc({ collection }, outcome.written.length);
         return answerOf(outcome, collection, doc);
       });

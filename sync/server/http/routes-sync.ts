@@ -59,7 +59,7 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
       const session = sessionOf(request);
       assertCanWrite(session, collection, 'sync');
       assertOwnStation(session, collection, request.body.map((row) => row.newDocumentState));
-      const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: true, sourceStationId: session.stationId }, request.body);
+      const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: true, sourceStationId: session.stationId, validated: true }, request.body);
       ctx.metrics.pushed.inc({ collection }, outcome.written.length);
       ctx.metrics.conflicts.inc({ collection }, outcome.conflicts.length);
       for (const { refusal } of outcome.quarantined) ctx.metrics.quarantined.inc({ collection, reason: refusal.reason });

@@ -32,6 +32,8 @@ export interface WriteOptions {
   checkConflicts: boolean;
   /** The station that sent the batch: refusals are shown there even for store-wide documents. */
   sourceStationId?: string | null;
+  /** The rows passed this collection's request validator (push, API): the store need not check them again. */
+  validated?: boolean;
 }
 
 export function toWire(stored: StoredDocument): WireDocument {
@@ -228,7 +230,7 @@ async function writeRows(tx: Queryable, options: WriteOptions, batch: readonly W
   if (collection === 'designActions') await refuseDesignActions(tx, options, accepted, current, refused, outcome);
   await quarantine(tx, storeId, collection, refused);
   await resolveQuarantine(tx, storeId, collection, outcome.written);
-  outcome.seq = await writeDocuments(tx, storeId, collection, accepted);
+  outcome.seq = await writeDocuments(tx, storeId, collection, accepted, { validated: options.validated });
   if (collection === 'sales') await applyStockEffects(tx, storeId, accepted, current);
   if (collection === 'customers' && outcome.written.length > 0) await armCustomerExport(tx, storeId);
   return outcome;

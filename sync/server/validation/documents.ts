@@ -1,7 +1,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { COLLECTIONS, instantProblem, textProblem, type CollectionName, type JsonSchema } from '../../schema/index.ts';
-import { documentSchema } from './schemas.ts';
+import { instantProblem, textProblem, type CollectionName, type JsonSchema } from '../../schema/index.ts';
+import { documentSchema, SCHEDULED } from './schemas.ts';
 
 /**
  * The last check before a document is stored: every document the server writes — pushed, written
@@ -23,6 +23,7 @@ export class InvalidDocument extends Error {
 // that check keeps its time, so its cancellation can still be written.
 const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, verbose: true });
 addFormats.default(ajv, ['date-time', 'email', 'uuid']);
+ajv.addVocabulary([SCHEDULED]);
 ajv.addKeyword({ keyword: 'storableText', type: 'string', schemaType: 'boolean', validate: (_on: boolean, data: string) => textProblem(data) === null });
 
 function withTextRule(schema: JsonSchema): unknown {
@@ -62,15 +63,20 @@ export function assertValidDocument(collection: CollectionName, id: string, data
 // ── Device times that enter through a write ──────────────────────────────────────────────────────
 
 type Step = string | '*';
+interface InstantPath {
+  steps: Step[];
+  /** A planned date (x-scheduled): only readable, not near the clock. */
+  window: boolean;
+}
 
-function instantPathsOf(schema: JsonSchema, prefix: Step[] = [], into: Step[][] = []): Step[][] {
-  if (schema.format === 'date-time') into.push(prefix);
+function instantPathsOf(schema: JsonSchema, prefix: Step[] = [], into: InstantPath[] = []): InstantPath[] {
+  if (schema.format === 'date-time') into.push({ steps: prefix, window: (schema as Record<string, unknown>)[SCHEDULED] !== true });
   for (const [name, sub] of Object.entries(schema.properties ?? {})) instantPathsOf(sub, [...prefix, name], into);
   if (schema.items) instantPathsOf(schema.items, [...prefix, '*'], into);
   return into;
 }
 
-const instantPaths = new Map<CollectionName, Step[][]>();
+const instantPaths = new Map<CollectionName, InstantPath[]>();
 
 function valuesAt(value: unknown, path: readonly Step[], at: (string | number)[] = []): { at: (string | number)[]; value: unknown }[] {
   if (path.length === 0) return [{ at, value }];
@@ -96,13 +102,13 @@ function valueAt(value: unknown, at: readonly (string | number)[]): unknown {
 export function newInstantProblem(collection: CollectionName, doc: Record<string, unknown>, stored: Record<string, unknown> | undefined): { field: string; problem: string } | null {
   let paths = instantPaths.get(collection);
   if (!paths) {
-    paths = instantPathsOf(COLLECTIONS[collection].schema);
+    paths = instantPathsOf(documentSchema(collection));
     instantPaths.set(collection, paths);
   }
   for (const path of paths) {
-    for (const { at, value } of valuesAt(doc, path)) {
+    for (const { at, value } of valuesAt(doc, path.steps)) {
       if (typeof value !== 'string') continue;
-      const problem = instantProblem(value);
+      const problem = instantProblem(value, { window: path.window });
       if (problem && (stored === undefined || valueAt(stored, at) !== value)) return { field: `/${at.join('/')}`, problem: `${JSON.stringify(value)} ${problem}` };
     }
   }

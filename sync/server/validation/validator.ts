@@ -3,6 +3,10 @@ import type { DataValidationCxt } from 'ajv/dist/types/index.js';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import { INT4_MAX, INT4_MIN, instantProblem, textProblem } from '../../schema/index.ts';
+import { SCHEDULED } from './schemas.ts';
+
+/** `plausible`: a clock reading, in the window of storable.ts; `readable`: a planned date, only readable. */
+type InstantKind = 'plausible' | 'readable';
 
 /**
  * Every route's body, query string and path go through these validators, and what they accept the
@@ -37,7 +41,8 @@ export function withStorageRules(schema: unknown): unknown {
   if (types.includes('string')) out.storableText = true;
   if (out.format === 'date-time') {
     delete out.format;
-    out.instant = true;
+    // A planned date (x-scheduled) may lie years ahead; every other time is a clock reading.
+    out.instant = source[SCHEDULED] === true ? 'readable' : 'plausible';
   }
   if (types.includes('integer')) {
     if (out.minimum === undefined && out.exclusiveMinimum === undefined) out.minimum = INT4_MIN;
@@ -49,12 +54,15 @@ export function withStorageRules(schema: unknown): unknown {
 /**
  * A push row may carry, unchanged, a time the server stored before these rules existed (a legacy
  * sale being cancelled): it sits at the same place in the row's `assumedMasterState`. The write path
- * checks that such a value really is the stored one (sync/server/sync/write-documents.ts).
+ * checks that such a value really is the stored one (sync/server/sync/write-documents.ts). The
+ * assumed state itself is never stored, only compared with the stored document, so its times pass.
  */
-function carriedFromMaster(value: string, cxt: DataValidationCxt | undefined): boolean {
+function storedBefore(value: string, cxt: DataValidationCxt | undefined): boolean {
   const path = (cxt?.instancePath ?? '').split('/').slice(1).map((segment: string) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
   const root = cxt?.rootData;
-  if (!Array.isArray(root) || path[1] !== 'newDocumentState') return false;
+  if (!Array.isArray(root)) return false;
+  if (path[1] === 'assumedMasterState') return true;
+  if (path[1] !== 'newDocumentState') return false;
   let assumed: unknown = (root[Number(path[0])] as { assumedMasterState?: unknown } | undefined)?.assumedMasterState;
   for (const key of path.slice(2)) {
     if (assumed === null || typeof assumed !== 'object' || !Object.prototype.hasOwnProperty.call(assumed, key)) return false;
@@ -65,16 +73,17 @@ function carriedFromMaster(value: string, cxt: DataValidationCxt | undefined): b
 
 function createAjv(coerceTypes: boolean): Ajv {
   // verbose: errors carry the offending value, so the answer can say exactly what is wrong with it.
-  const ajv = new Ajv({ allErrors: false, coerceTypes, useDefaults: coerceTypes, strict: true, allowUnionTypes: true, verbose: true });
+  const ajv = new Ajv({ allErrors: false, coerceTypes, useDefaults: coerceTypes, strict: true, allowUnionTypes: true, verbose: true, discriminator: true });
   // OpenAPI annotations that may sit in route schemas.
-  ajv.addVocabulary(['example', 'xml', 'externalDocs']);
+  ajv.addVocabulary(['example', 'xml', 'externalDocs', SCHEDULED]);
   addFormats.default(ajv, ['date-time', 'email', 'uuid']);
   ajv.addKeyword({ keyword: 'storableText', type: 'string', schemaType: 'boolean', validate: (_on: boolean, data: string) => textProblem(data) === null });
   ajv.addKeyword({
     keyword: 'instant',
     type: 'string',
-    schemaType: 'boolean',
-    validate: (_on: boolean, data: string, _parent?: unknown, cxt?: DataValidationCxt) => instantProblem(data) === null || carriedFromMaster(data, cxt),
+    schemaType: 'string',
+    validate: (kind: InstantKind, data: string, _parent?: unknown, cxt?: DataValidationCxt) =>
+      instantProblem(data, { window: kind === 'plausible' }) === null || storedBefore(data, cxt),
   });
   return ajv;
 }
@@ -102,7 +111,7 @@ function quoted(value: unknown): string {
 }
 
 /** "`/0/newDocumentState/priceCents` must be >= 0" — names the field so the sender can fix it. */
-export function describeValidationError(error: Pick<ErrorObject, 'instancePath' | 'message' | 'params' | 'keyword' | 'data'>, part = 'body'): { field: string; message: string } {
+export function describeValidationError(error: Pick<ErrorObject, 'instancePath' | 'message' | 'params' | 'keyword' | 'data' | 'schema'>, part = 'body'): { field: string; message: string } {
   let field = error.instancePath || '';
   let problem = error.message ?? 'is invalid';
   if (error.keyword === 'required') {
@@ -116,7 +125,8 @@ export function describeValidationError(error: Pick<ErrorObject, 'instancePath' 
   } else if (error.keyword === 'storableText' && typeof error.data === 'string') {
     problem = textProblem(error.data) ?? problem;
   } else if (error.keyword === 'instant' && typeof error.data === 'string') {
-    problem = `${quoted(error.data)} ${instantProblem(error.data) ?? 'is not a valid instant'}`;
+    const window = error.schema === 'plausible';
+    problem = `${quoted(error.data)} ${instantProblem(error.data, { window }) ?? 'is not a valid instant'}`;
   }
   const where = field === '' ? `the ${part === 'body' ? 'body' : `${part} of the request`}` : `${PARTS[part] ?? part} ${field}`;
   return { field: field || '/', message: `Invalid request: ${where} ${problem}. Fix the data and send it again.` };
