@@ -139,6 +139,8 @@ describe.each(DATABASE_KINDS)('hostile values at the door on %s (issue 14)', (ki
     for (const path of [
       '/api/sync/products/pull?checkpoint=100000000000000000000',
       '/api/sync/products/pull?checkpoint=9007199254740993',
+      '/api/sync/products/pull?checkpoint=1e400',
+      '/api/sync/products/pull?checkpoint=Infinity',
       '/api/sync/products/pull?limit=100000000000000000000',
       '/api/v1/products?since=100000000000000000000',
       '/api/sync/errors?limit=1e30',

@@ -2,7 +2,7 @@ import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ServerContext } from './context.ts';
-import { installErrorHandling } from './error-handler.ts';
+import { clientErrorHandler, frameworkErrors, installErrorHandling } from './error-handler.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerAuthRoutes } from './routes-auth.ts';
 import { registerDesignRoutes } from './routes-design.ts';
@@ -36,6 +36,9 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
     // A 2,000-document push of large sales fits; anything bigger is a client bug worth a clear 413.
     bodyLimit: 32 * 1024 * 1024,
     ajv: { customOptions: { strict: false } },
+    // Refusals before any route (bad URL, HTTP the parser refuses) answer in the problem shape too.
+    frameworkErrors,
+    clientErrorHandler,
   });
   app.decorateRequest('session', null);
   app.setValidatorCompiler(validatorCompiler);

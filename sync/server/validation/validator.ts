@@ -15,7 +15,7 @@ type InstantKind = 'plausible' | 'readable';
  * - every string: no NUL and no unpaired surrogate (PostgreSQL refuses the one and mangles the other);
  * - every `date-time`: an instant PostgreSQL and JavaScript read, in the device-time window;
  * - every integer without bounds: bounded to PostgreSQL `integer` (wider bounds are written out where
- *   a column is bigint, e.g. sequence numbers).
+ *   a column is bigint, e.g. sequence numbers); every number finite.
  */
 
 const SUBSCHEMA = new Set(['items', 'additionalItems', 'contains', 'not', 'if', 'then', 'else', 'propertyNames', 'additionalProperties']);
@@ -48,6 +48,8 @@ export function withStorageRules(schema: unknown): unknown {
     if (out.minimum === undefined && out.exclusiveMinimum === undefined) out.minimum = INT4_MIN;
     if (out.maximum === undefined && out.exclusiveMaximum === undefined) out.maximum = INT4_MAX;
   }
+  // Query text like "1e400" coerces to Infinity, which ajv's type and range checks let through.
+  if (types.includes('integer') || types.includes('number')) out.finiteNumber = true;
   return out;
 }
 
@@ -77,6 +79,8 @@ function createAjv(coerceTypes: boolean): Ajv {
   // OpenAPI annotations that may sit in route schemas.
   ajv.addVocabulary(['example', 'xml', 'externalDocs', SCHEDULED]);
   addFormats.default(ajv, ['date-time', 'email', 'uuid']);
+  // Not `type: 'number'`: ajv runs those keywords only for finite numbers, which is the point here.
+  ajv.addKeyword({ keyword: 'finiteNumber', schemaType: 'boolean', validate: (_on: boolean, data: unknown) => typeof data !== 'number' || Number.isFinite(data) });
   ajv.addKeyword({ keyword: 'storableText', type: 'string', schemaType: 'boolean', validate: (_on: boolean, data: string) => textProblem(data) === null });
   ajv.addKeyword({
     keyword: 'instant',
@@ -122,6 +126,8 @@ export function describeValidationError(error: Pick<ErrorObject, 'instancePath' 
     const extra = String((error.params as { additionalProperty?: string }).additionalProperty ?? '');
     field = `${field}/${extra}`;
     problem = 'is not a field of this document; remove it';
+  } else if (error.keyword === 'finiteNumber') {
+    problem = `must be a finite number (got ${quoted(error.data)})`;
   } else if (error.keyword === 'storableText' && typeof error.data === 'string') {
     problem = textProblem(error.data) ?? problem;
   } else if (error.keyword === 'instant' && typeof error.data === 'string') {
