@@ -338,25 +338,35 @@ describe('hostile inputs on every route of the OpenAPI document (issue 14)', () 
   const tokens: Record<Auth, string | null> = { admin: null, cashier: null, none: null, garbage: 'Bearer 0000garbage', malformed: 'Basic YWRtaW46YWRtaW4xMjM=' };
 
   /**
-   * What any write leaves behind; a refused request must leave it as it was. A document refused for a
-   * business reason (422 quarantined) is kept in quarantine by design: only that part may change then.
+   * What any write leaves behind; a refused request must leave it as it was. Business refusals keep a
+   * record by design, and only that record may change: a document refused for a business reason is
+   * kept in quarantine (422 quarantined); a design save refused for a locked project is answered the
+   * same on redelivery and marked in the project's history (409 design_locked, design_events).
    */
-  const fingerprint = async (): Promise<{ stored: string; quarantine: string }> => {
-    const [row] = await server.db.query<{ stored: string; quarantine: string }>(
-      `SELECT concat_ws(' | ',
-         (SELECT string_agg(store_id || ':' || last, ',' ORDER BY store_id) FROM store_seq),
-         (SELECT count(*) FROM idempotency_keys),
-         (SELECT count(*) FROM design_events),
-         (SELECT count(*) FROM design_jobs),
-         (SELECT count(*) FROM sessions),
-         (SELECT md5(coalesce(string_agg(user_id || design_user_id || design_user_name || credential_version || needs_relink, ',' ORDER BY user_id), '')) FROM design_links),
-         (SELECT md5(coalesce(string_agg(id || coalesce(group_id, '') || coalesce(device_key_hash, '') || pending_uploads || coalesce(app_version, '') || coalesce(last_error, ''), ',' ORDER BY id), '')) FROM stations),
-         (SELECT md5(coalesce(string_agg(store_id || account_id || portal_url || signing_secret || store_tax_id, ',' ORDER BY store_id), '')) FROM design_portal_accounts),
-         (SELECT md5(coalesce(string_agg(store_id || markup_bp || ':' || discount_bp, ',' ORDER BY store_id), '')) FROM design_settings)
-       ) AS stored,
-       (SELECT count(*) || ':' || coalesce(sum(attempts), 0) || ':' || count(resolved_at) FROM quarantine) AS quarantine`,
+  const fingerprint = async (): Promise<{ documents: string; quarantine: string; designEvents: string; other: string }> => {
+    const [row] = await server.db.query<{ documents: string; quarantine: string; designEvents: string; other: string }>(
+      `SELECT (SELECT string_agg(store_id || ':' || last, ',' ORDER BY store_id) FROM store_seq) AS documents,
+              (SELECT count(*) || ':' || coalesce(sum(attempts), 0) || ':' || count(resolved_at) FROM quarantine) AS quarantine,
+              (SELECT count(*)::text FROM design_events) AS "designEvents",
+              concat_ws(' | ',
+                (SELECT count(*) FROM idempotency_keys),
+                (SELECT count(*) FROM design_jobs),
+                (SELECT count(*) FROM sessions),
+                (SELECT md5(coalesce(string_agg(user_id || design_user_id || design_user_name || credential_version || needs_relink, ',' ORDER BY user_id), '')) FROM design_links),
+                (SELECT md5(coalesce(string_agg(id || coalesce(group_id, '') || coalesce(device_key_hash, '') || pending_uploads || coalesce(app_version, '') || coalesce(last_error, ''), ',' ORDER BY id), '')) FROM stations),
+                (SELECT md5(coalesce(string_agg(store_id || account_id || portal_url || signing_secret || store_tax_id, ',' ORDER BY store_id), '')) FROM design_portal_accounts),
+                (SELECT md5(coalesce(string_agg(store_id || markup_bp || ':' || discount_bp, ',' ORDER BY store_id), '')) FROM design_settings)
+              ) AS other`,
     );
     return row!;
+  };
+
+  /** What a refusal with this code and status may leave behind (see fingerprint). */
+  const mayRecord = (code: string | undefined, status: number, path: string): (keyof Awaited<ReturnType<typeof fingerprint>>)[] => {
+    if (code === 'quarantined') return ['quarantine'];
+    if (code === 'design_locked') return ['designEvents', 'documents'];
+    if (path.startsWith('/api/design/events') && status === 422) return ['designEvents'];
+    return [];
   };
 
   const headersOf = (c: Pick<Case, 'auth' | 'contentType' | 'idempotencyKey' | 'sign' | 'op'>, body: string | Buffer | null): Record<string, string> => {
@@ -380,15 +390,19 @@ describe('hostile inputs on every route of the OpenAPI document (issue 14)', () 
     if (process.env.FUZZ_TRACE) console.log(`${what}: ${method} ${path.slice(0, 120)} [${headers['content-type'] ?? '-'}; ${body === null ? 'no body' : `${body.length} bytes`}] → ${answer.status}`);
     const context = `${what}: ${method} ${path.slice(0, 200)} → ${answer.status} ${answer.body.slice(0, 300)}`;
     expect(answer.status, context).toBeGreaterThanOrEqual(200);
-    expect(answer.status, context).toBeLessThan(500);
+    // The one 5xx that is no failure of this server: the design portal the store registered (a fuzzed
+    // admin may register any http URL) cannot be reached, and the answer says so.
+    if (!(answer.status === 502 && answer.body.includes('"portal_unavailable"'))) expect(answer.status, context).toBeLessThan(500);
     if (answer.status >= 400) {
       expect(answer.contentType, context).toMatch(/^application\/json/);
       const problem = JSON.parse(answer.body) as { error?: { code?: string; message?: string } };
       expect(ERROR_CODES, context).toContain(problem.error?.code);
       expect(typeof problem.error?.message, context).toBe('string');
       const after = await fingerprint();
-      expect(after.stored, `${context}\nA refused request changed what the server stores.`).toBe(before.stored);
-      if (problem.error?.code !== 'quarantined') expect(after.quarantine, `${context}\nA refused request changed the quarantine.`).toBe(before.quarantine);
+      const recorded = mayRecord(problem.error?.code, answer.status, path);
+      for (const part of ['documents', 'quarantine', 'designEvents', 'other'] as const) {
+        if (!recorded.includes(part)) expect(after[part], `${context}\nA refused request changed what the server stores (${part}).`).toBe(before[part]);
+      }
     }
     return answer;
   };

@@ -106,7 +106,11 @@ export function registerDesignEventRoutes(app: FastifyInstance, ctx: ServerConte
           if (seen[0]) return { status: Number(seen[0].status), body: seen[0].answer, replay: true };
           const result = await applyDesignEvent(tx, account, event);
           const body = JSON.stringify(result.body);
-          await tx.query('INSERT INTO design_events (account_id, event_id, store_id, type, status, answer) VALUES ($1, $2, $3, $4, $5, $6)', [account.accountId, event.eventId, account.storeId, event.type, result.status, body]);
+          // An environment not known yet (its creation may still be on its way) changed nothing: a
+          // redelivery is applied once it is known, instead of getting this answer again forever.
+          if (result.status !== 404) {
+            await tx.query('INSERT INTO design_events (account_id, event_id, store_id, type, status, answer) VALUES ($1, $2, $3, $4, $5, $6)', [account.accountId, event.eventId, account.storeId, event.type, result.status, body]);
+          }
           return { status: result.status, body, replay: false };
         });
         if (answer.replay) reply.header('idempotent-replay', 'true');
