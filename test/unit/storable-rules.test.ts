@@ -99,6 +99,9 @@ describe('what the database can store (issue 14)', () => {
     expect(validate([{ newDocumentState: legacy, assumedMasterState: legacy }])).toBe(true);
     expect(validate([{ newDocumentState: legacy, assumedMasterState: null }])).toBe(false);
     expect(validate([{ newDocumentState: legacy, assumedMasterState: { ...legacy, at: '2026-11-23T13:00:00Z' } }])).toBe(false);
+    // What the device last saw may be a version the server refused (NUL in a name it now corrects): only compared, never stored.
+    expect(validate([{ newDocumentState: { ...legacy, at: '2026-11-23T13:00:00Z' }, assumedMasterState: { ...legacy, detail: 'a\u0000' } }])).toBe(true);
+    expect(validate([{ newDocumentState: { ...legacy, at: '2026-11-23T13:00:00Z', detail: 'a\u0000' }, assumedMasterState: null }])).toBe(false);
     // The write path checks the carried time against the stored document, so a forged assumed state gains nothing.
     expect(newInstantProblem('auditEvents', legacy, undefined)).toMatchObject({ field: '/at' });
     expect(newInstantProblem('auditEvents', legacy, legacy)).toBeNull();

@@ -53,20 +53,35 @@ export function withStorageRules(schema: unknown): unknown {
   return out;
 }
 
+/** Where a value sits in a push body: `newDocumentState` (stored) or `assumedMasterState` (only compared). */
+function pushRowPart(cxt: DataValidationCxt | undefined): { row: unknown; part: string | undefined; rest: string[] } | null {
+  const root = cxt?.rootData;
+  if (!Array.isArray(root)) return null;
+  const path = (cxt?.instancePath ?? '').split('/').slice(1).map((segment: string) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return { row: root[Number(path[0])], part: path[1], rest: path.slice(2) };
+}
+
+/**
+ * A push row's `assumedMasterState` is never stored, only compared with the stored document: it is
+ * what the device last saw, which may be a version the server refused (a name with NUL that the
+ * device then corrects) or a time stored before times were checked. Its strings pass as they are.
+ */
+function onlyCompared(cxt: DataValidationCxt | undefined): boolean {
+  return pushRowPart(cxt)?.part === 'assumedMasterState';
+}
+
 /**
  * A push row may carry, unchanged, a time the server stored before these rules existed (a legacy
  * sale being cancelled): it sits at the same place in the row's `assumedMasterState`. The write path
- * checks that such a value really is the stored one (sync/server/sync/write-documents.ts). The
- * assumed state itself is never stored, only compared with the stored document, so its times pass.
+ * checks that such a value really is the stored one (sync/server/sync/write-documents.ts).
  */
 function storedBefore(value: string, cxt: DataValidationCxt | undefined): boolean {
-  const path = (cxt?.instancePath ?? '').split('/').slice(1).map((segment: string) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
-  const root = cxt?.rootData;
-  if (!Array.isArray(root)) return false;
-  if (path[1] === 'assumedMasterState') return true;
-  if (path[1] !== 'newDocumentState') return false;
-  let assumed: unknown = (root[Number(path[0])] as { assumedMasterState?: unknown } | undefined)?.assumedMasterState;
-  for (const key of path.slice(2)) {
+  const at = pushRowPart(cxt);
+  if (!at) return false;
+  if (at.part === 'assumedMasterState') return true;
+  if (at.part !== 'newDocumentState') return false;
+  let assumed: unknown = (at.row as { assumedMasterState?: unknown } | undefined)?.assumedMasterState;
+  for (const key of at.rest) {
     if (assumed === null || typeof assumed !== 'object' || !Object.prototype.hasOwnProperty.call(assumed, key)) return false;
     assumed = (assumed as Record<string, unknown>)[key];
   }
@@ -81,7 +96,12 @@ function createAjv(coerceTypes: boolean): Ajv {
   addFormats.default(ajv, ['date-time', 'email', 'uuid']);
   // Not `type: 'number'`: ajv runs those keywords only for finite numbers, which is the point here.
   ajv.addKeyword({ keyword: 'finiteNumber', schemaType: 'boolean', validate: (_on: boolean, data: unknown) => typeof data !== 'number' || Number.isFinite(data) });
-  ajv.addKeyword({ keyword: 'storableText', type: 'string', schemaType: 'boolean', validate: (_on: boolean, data: string) => textProblem(data) === null });
+  ajv.addKeyword({
+    keyword: 'storableText',
+    type: 'string',
+    schemaType: 'boolean',
+    validate: (_on: boolean, data: string, _parent?: unknown, cxt?: DataValidationCxt) => textProblem(data) === null || onlyCompared(cxt),
+  });
   ajv.addKeyword({
     keyword: 'instant',
     type: 'string',
