@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
 
 const root = fileURLToPath(new URL('../renderer/', import.meta.url));
 const outDir = fileURLToPath(new URL('../dist/renderer/', import.meta.url));
@@ -37,10 +38,37 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/**
+ * The app shell for a station running in a browser (the web host): a Workbox service worker
+ * (dist/renderer/sw.js) precaches index.html and every built asset, so a reload with the web host or
+ * the central server gone still opens the app, which then works from its local database as the
+ * desktop app does. Only same-origin files are precached; requests to the central server (another
+ * origin) never pass through the cache. renderer/pwa.ts registers it, and only on an http(s) page:
+ * the Electron app loads from app://, which has its files on disk and no service worker.
+ */
+function appShellCache(): Plugin[] {
+  return VitePWA({
+    injectRegister: false,
+    registerType: 'autoUpdate',
+    manifest: false,
+    filename: 'sw.js',
+    workbox: {
+      globPatterns: ['**/*.{js,css,html,svg,png,ico,woff,woff2,wasm}'],
+      // The main bundle is a few MB (RxDB, Mantine): precache it whole.
+      maximumFileSizeToCacheInBytes: 20 * 1024 * 1024,
+      // Any app route opens the cached shell; the app routes itself.
+      navigateFallback: 'index.html',
+      cleanupOutdatedCaches: true,
+      clientsClaim: true,
+      skipWaiting: true,
+    },
+  });
+}
+
 export default defineConfig({
   root,
   base: './',
-  plugins: [react(), contentSecurityPolicy()],
+  plugins: [react(), contentSecurityPolicy(), appShellCache()],
   build: {
     outDir,
     emptyOutDir: true,

@@ -1,11 +1,13 @@
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
+import '@mantine/dates/styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { getBridge } from './bridge/index.ts';
 import { createCore } from './core/core.ts';
 import { initI18n } from './i18n/index.ts';
 import { App } from './ui/App.tsx';
+import { registerAppShellCache } from './pwa.ts';
 
 async function main(): Promise<void> {
   const bridge = getBridge();
@@ -21,6 +23,8 @@ async function main(): Promise<void> {
   );
   await core.start();
 }
+
+registerAppShellCache();
 
 main().catch((error: unknown) => {
   // Last resort before React is up: plain text, still saying what to do.

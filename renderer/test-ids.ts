@@ -18,6 +18,12 @@ export const TEST_IDS = {
     /** Why the user is back at login (session expired, open in another tab). */
     notice: 'login-notice',
   },
+  /** The question before an irreversible action (renderer/ui/ConfirmButton.tsx). */
+  confirm: {
+    dialog: 'confirm-dialog',
+    yes: 'confirm-yes',
+    no: 'confirm-no',
+  },
   shell: {
     /** Carries `data-online="true|false"`. */
     connectionBadge: 'connection-badge',
@@ -28,7 +34,11 @@ export const TEST_IDS = {
     /** The "offline session" badge: present while the session was opened with the local verifier. */
     offlineSession: 'offline-session',
     storageError: 'storage-error',
+    /** The navigation list (scrolls when the entries outgrow the window). */
+    nav: 'shell-nav',
     userMenu: 'user-menu',
+    /** In the user menu: the user's roles, in the user's language. */
+    roles: 'user-roles',
     logout: 'logout',
     languagePt: 'language-pt-BR',
     languageEn: 'language-en',
@@ -83,6 +93,10 @@ export const TEST_IDS = {
     cartRow: 'pos-cart-row',
     lineQuantity: 'pos-line-quantity',
     lineRemove: 'pos-line-remove',
+    /** On a cart line selling more than the station's known stock: `data-stock`. */
+    lineStock: 'pos-line-stock',
+    /** The sale's warning about lines past the known stock: `data-count` lines. */
+    stockWarning: 'pos-stock-warning',
     seller: 'pos-seller',
     customer: 'pos-customer',
     /** `data-cents` */
@@ -103,11 +117,22 @@ export const TEST_IDS = {
       change: 'pos-payment-change',
       line: 'pos-payment-line',
       finish: 'pos-payment-finish',
+      /** `data-cents`: due plus the interest of the payments entered. */
+      totalWithInterest: 'pos-payment-total-with-interest',
       error: 'pos-payment-error',
     },
     /** `data-sale-id`, `data-number`, `data-total-cents`, `data-change-cents` */
     receipt: 'pos-receipt',
     receiptClose: 'pos-receipt-close',
+    /** Present on a reprinted receipt (POS-23). */
+    receiptCopy: 'pos-receipt-copy',
+    /** `data-amount-cents`, `data-interest-cents` */
+    receiptPayment: 'pos-receipt-payment',
+    receiptInstallments: 'pos-receipt-installments',
+    /** `data-cents`: what the customer pays in all, interest included. */
+    receiptTotalWithInterest: 'pos-receipt-total-with-interest',
+    reprintPrint: 'pos-reprint-print',
+    reprintClose: 'pos-reprint-close',
     cancel: {
       find: 'pos-cancel-find',
       findButton: 'pos-cancel-find-button',
@@ -145,6 +170,8 @@ export const TEST_IDS = {
       /** `data-sale-id`, `data-number`, `data-status`, `data-sync-state` */
       row: 'pos-query-row',
       count: 'pos-query-count',
+      /** In each row: opens a second copy of the receipt (POS-23). */
+      reprint: 'pos-query-reprint',
     },
     summary: {
       /** `data-cents`, `data-count` */
@@ -155,6 +182,8 @@ export const TEST_IDS = {
       paymentRow: 'pos-summary-payment',
       sellerRow: 'pos-summary-seller',
       dayRow: 'pos-summary-day',
+      from: 'pos-summary-from',
+      to: 'pos-summary-to',
     },
     errors: {
       refresh: 'pos-errors-refresh',

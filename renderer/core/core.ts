@@ -5,6 +5,7 @@
 import { BehaviorSubject, Subscription, auditTime, interval, startWith, type Observable } from 'rxjs';
 import type { RxCollection } from 'rxdb';
 import { canWrite, type CollectionName, type Customer, type Role, type LoginResponse, type Product } from '../../sync/schema/index.ts';
+import { normalizeCep, normalizeEmail, normalizePhone, normalizeTaxId } from '../../sync/rules/index.ts';
 import type { SyncEngine, SyncOptions, SyncStatus } from '../../sync/client/types.ts';
 import { DEFAULT_DEVICE_SETTINGS, type BalcaoBridge, type DeviceSettings } from '../bridge/types.ts';
 import { addMissingCollections, createDatabase, databaseName, type BalcaoDatabase } from '../data/database.ts';
@@ -51,7 +52,10 @@ export interface PairInput {
   pairingCode: string;
 }
 
-export type CustomerInput = Pick<Customer, 'name' | 'taxId'> & Partial<Pick<Customer, 'email' | 'phone' | 'city' | 'active'>>;
+export type CustomerInput = Pick<Customer, 'name' | 'taxId'> & Partial<Pick<Customer, 'email' | 'phone' | 'city' | 'active' | 'cep' | 'uf' | 'address' | 'deactivationReason'>>;
+
+/** Fields a form may not show; an edit keeps them as they are (the back office sets them, BO-01). */
+const KEPT_CUSTOMER_FIELDS = ['cep', 'uf', 'address', 'deactivationReason', 'deactivatedAt', 'deactivatedBy'] as const;
 
 export interface Core {
   readonly state$: Observable<CoreState>;
@@ -414,6 +418,9 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
     async logout() {
       if (state.value.session) await auditSession('logout', state.value.session);
       await stopEngine();
+      // Revoke the token on the server too; offline (or a failing server) must not hold the logout up.
+      const ending = token;
+      if (ending && state.value.settings.serverUrl) void serverApi(state.value.settings.serverUrl, () => ending).logout().catch(() => undefined);
       token = null;
       await bridge.setSecret('sessionToken', null);
       storage.removeItem(CURRENT_SESSION_KEY);
@@ -459,14 +466,26 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
       const collection = core.customers();
       if (!collection) throw new CoreError('not_paired');
       if (!core.canWrite('customers')) throw new CoreError('forbidden');
+      const previous = id ? ((await collection.findOne(id).exec())?.toJSON() as Customer | undefined) : undefined;
+      const kept: Partial<Customer> = {};
+      for (const field of KEPT_CUSTOMER_FIELDS) if (previous?.[field] !== undefined) Object.assign(kept, { [field]: previous[field] });
+      const active = input.active ?? true;
+      const now = new Date().toISOString();
+      // Letters stay: the alphanumeric CNPJ (July 2026) has them.
+      const taxId = normalizeTaxId(input.taxId) ?? input.taxId.trim();
       const doc: Customer = {
+        ...(active ? {} : kept),
+        ...(input.cep?.trim() || kept.cep ? { cep: normalizeCep(input.cep ?? kept.cep ?? '') ?? (input.cep ?? kept.cep ?? '').trim() } : {}),
+        ...(input.uf || kept.uf ? { uf: input.uf ?? kept.uf } : {}),
+        ...(input.address?.trim() || kept.address ? { address: input.address?.trim() || kept.address } : {}),
+        ...(!active && input.deactivationReason?.trim() ? { deactivationReason: input.deactivationReason.trim(), deactivatedAt: now, ...(state.value.session ? { deactivatedBy: state.value.session.user.id } : {}) } : {}),
         id: id ?? newId(),
         name: input.name.trim(),
-        taxId: input.taxId.replace(/\D/g, ''),
-        active: input.active ?? true,
-        updatedAt: new Date().toISOString(),
-        ...(input.email?.trim() ? { email: input.email.trim() } : {}),
-        ...(input.phone?.trim() ? { phone: input.phone.trim() } : {}),
+        taxId,
+        active,
+        updatedAt: now,
+        ...(input.email?.trim() ? { email: normalizeEmail(input.email) ?? input.email.trim() } : {}),
+        ...(input.phone?.trim() ? { phone: normalizePhone(input.phone) ?? input.phone.trim() } : {}),
         ...(input.city?.trim() ? { city: input.city.trim() } : {}),
       };
       try {

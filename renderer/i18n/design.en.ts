@@ -43,6 +43,7 @@ export const designEn: Shape<typeof designPtBR> = {
     creatingCount_other: '{{count}} creating',
   },
   project: {
+    releaseAsk: 'Release the contract of "{{name}}"? The review of the environments starts.',
     customer: 'Customer: {{name}}',
     designId: 'in the design software: {{id}}',
     pending: 'Project "{{name}}" was created on this computer and has not reached the server yet. It shows here as soon as the connection is back.',
@@ -128,6 +129,7 @@ export const designEn: Shape<typeof designPtBR> = {
     confirm: 'Update and create a new version',
   },
   approve: {
+    ask: 'Approve the budget of "{{name}}"? The environment is converted and does not go back to negotiation.',
     version: 'Budget of version {{number}} ({{option}})',
     noVersion: 'No version to approve: update the environment first.',
     button: 'Approve budget',
@@ -190,6 +192,7 @@ export const designEn: Shape<typeof designPtBR> = {
   },
   orders: { empty: 'No purchase orders yet: they are created when the review finishes.', supplier: 'Supplier: {{supplier}}' },
   review: {
+    finishAsk: 'Finish the review? Purchase orders are generated and later changes from the design software are refused.',
     title: 'Review — {{name}}',
     released: 'Contract released by finance {{at}}',
     notReleased: 'Contract not released yet',
@@ -231,6 +234,9 @@ export const designEn: Shape<typeof designPtBR> = {
     again: 'Link again',
   },
   portal: {
+    required: 'Fill in this field.',
+    invalidCnpj: 'Invalid CNPJ: check the 14 digits.',
+    invalidUrl: 'Invalid address: start with http:// or https://.',
     title: 'Design portal account',
     subtitle: "The store's one-time registration with the design software's portal (store tax id ↔ account).",
     current: 'Account {{accountId}} · tax id {{taxId}} · registered {{at}}',

@@ -39,6 +39,7 @@ export const designPtBR = {
     creatingCount_other: '{{count}} criando',
   },
   project: {
+    releaseAsk: 'Liberar financeiramente o contrato de "{{name}}"? A revisão dos ambientes começa.',
     customer: 'Cliente: {{name}}',
     designId: 'no software de projeto: {{id}}',
     pending: 'O projeto "{{name}}" foi criado neste computador e ainda não chegou ao servidor. Ele aparece aqui assim que a conexão voltar.',
@@ -124,6 +125,7 @@ export const designPtBR = {
     confirm: 'Atualizar e criar nova versão',
   },
   approve: {
+    ask: 'Aprovar o orçamento de "{{name}}"? O ambiente é convertido e não volta a negociação.',
     version: 'Orçamento da versão {{number}} ({{option}})',
     noVersion: 'Não há versão para aprovar: atualize o ambiente primeiro.',
     button: 'Aprovar orçamento',
@@ -186,6 +188,7 @@ export const designPtBR = {
   },
   orders: { empty: 'Nenhum pedido de compra ainda: eles são gerados ao finalizar a revisão.', supplier: 'Fornecedor: {{supplier}}' },
   review: {
+    finishAsk: 'Finalizar a revisão? Os pedidos de compra são gerados e as alterações do software de projeto passam a ser recusadas.',
     title: 'Revisão — {{name}}',
     released: 'Contrato liberado pelo financeiro {{at}}',
     notReleased: 'Contrato ainda não liberado',
@@ -227,6 +230,9 @@ export const designPtBR = {
     again: 'Vincular de novo',
   },
   portal: {
+    required: 'Preencha este campo.',
+    invalidCnpj: 'CNPJ inválido: confira os 14 dígitos.',
+    invalidUrl: 'Endereço inválido: comece com http:// ou https://.',
     title: 'Conta do portal de projetos',
     subtitle: 'Cadastro único da loja no portal do software de projeto (CNPJ da loja ↔ conta).',
     current: 'Conta {{accountId}} · CNPJ {{taxId}} · cadastrada em {{at}}',

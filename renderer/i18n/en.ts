@@ -2,7 +2,9 @@ import type { Messages } from './pt-BR.ts';
 
 export const en: Messages = {
   app: { name: 'Balcão' },
-  common: { save: 'Save', cancel: 'Cancel', search: 'Search', yes: 'Yes', no: 'No', never: 'never', loading: 'Loading…' },
+  confirm: { title: 'Confirm', irreversible: 'This cannot be undone.', back: 'Go back' },
+  roles: { cashier: 'Cashier', designer: 'Designer', reviewer: 'Reviewer', backoffice: 'Back office', admin: 'Administrator' },
+  common: { save: 'Save', cancel: 'Cancel', search: 'Search', yes: 'Yes', no: 'No', never: 'never', loading: 'Loading…', close: 'Close', confirm: 'Confirm' },
   setup: {
     title: 'Set up this station',
     subtitle: 'Enter the server address and the pairing code the back office gave you. This is done only once.',
@@ -32,6 +34,10 @@ export const en: Messages = {
     pending_zero: 'No upload pending',
     pending_one: '{{count}} upload pending',
     pending_other: '{{count}} uploads pending',
+    pendingSales_one: '{{count}} sale pending',
+    pendingSales_other: '{{count}} sales pending',
+    pendingOther_one: '{{count}} record pending',
+    pendingOther_other: '{{count}} records pending',
     sendNow: 'Send now',
     lastSync: 'Last sync: {{time}}',
     pendingHint: 'Records saved on this computer that the server has not received yet. They upload by themselves; “Send now” skips the wait for the next try.',
@@ -123,6 +129,7 @@ export const en: Messages = {
       taxIdLength: 'A CPF has 11 digits and a CNPJ 14. Check the number.',
       taxIdInvalid: "The check digits do not match. Check the CPF/CNPJ on the customer's document.",
       email: 'Invalid e-mail. Use name@domain.com or leave it empty.',
+      phone: 'Invalid phone number. Use the area code and number, e.g. (11) 98765-4321, or leave it empty.',
       taxIdDuplicate: 'A customer with this CPF/CNPJ already exists ({{name}}). Edit that record instead.',
     },
   },

@@ -1,6 +1,8 @@
 export const ptBR = {
   app: { name: 'Balcão' },
-  common: { save: 'Salvar', cancel: 'Cancelar', search: 'Buscar', yes: 'Sim', no: 'Não', never: 'nunca', loading: 'Carregando…' },
+  confirm: { title: 'Confirmar', irreversible: 'Esta ação não pode ser desfeita.', back: 'Voltar' },
+  roles: { cashier: 'Caixa', designer: 'Projetista', reviewer: 'Revisor', backoffice: 'Retaguarda', admin: 'Administrador' },
+  common: { save: 'Salvar', cancel: 'Cancelar', search: 'Buscar', yes: 'Sim', no: 'Não', never: 'nunca', loading: 'Carregando…', close: 'Fechar', confirm: 'Confirmar' },
   setup: {
     title: 'Configurar esta estação',
     subtitle: 'Informe o endereço do servidor e o código de pareamento que a retaguarda forneceu. Isto é feito uma única vez.',
@@ -30,6 +32,10 @@ export const ptBR = {
     pending_zero: 'Nenhum envio pendente',
     pending_one: '{{count}} envio pendente',
     pending_other: '{{count}} envios pendentes',
+    pendingSales_one: '{{count}} venda pendente',
+    pendingSales_other: '{{count}} vendas pendentes',
+    pendingOther_one: '{{count}} registro pendente',
+    pendingOther_other: '{{count}} registros pendentes',
     sendNow: 'Enviar agora',
     lastSync: 'Última sincronização: {{time}}',
     pendingHint: 'Registros gravados neste computador que o servidor ainda não recebeu. Eles são enviados sozinhos; “Enviar agora” não espera a próxima tentativa.',
@@ -121,6 +127,7 @@ export const ptBR = {
       taxIdLength: 'O CPF tem 11 dígitos e o CNPJ tem 14. Confira o número digitado.',
       taxIdInvalid: 'Os dígitos verificadores não conferem. Confira o CPF/CNPJ no documento do cliente.',
       email: 'E-mail inválido. Use o formato nome@dominio.com.br ou deixe em branco.',
+      phone: 'Telefone inválido. Use DDD e número, por exemplo (11) 98765-4321, ou deixe em branco.',
       taxIdDuplicate: 'Já existe um cliente com este CPF/CNPJ ({{name}}). Edite o cadastro existente.',
     },
   },

@@ -4,8 +4,9 @@ import { useForm } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
 import type { Customer } from '../../sync/schema/index.ts';
 import { TEST_IDS } from '../test-ids.ts';
-import { digitsOnly, formatTaxId, isValidTaxId } from '../../sync/rules/index.ts';
+import { formatTaxId, isValidTaxId, normalizeTaxId } from '../../sync/rules/index.ts';
 import { useCore, useErrorText } from './core-context.tsx';
+import { formatPhone, phoneProblem } from './phone.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -27,12 +28,16 @@ export function CustomerForm({ customer, onDone }: { customer: Customer | null; 
     validate: {
       name: (value) => (value.trim() ? null : t('customers.errors.nameRequired')),
       taxId: (value) => {
-        const digits = digitsOnly(value);
-        if (digits.length !== 11 && digits.length !== 14) return t('customers.errors.taxIdLength');
-        return isValidTaxId(digits) ? null : t('customers.errors.taxIdInvalid');
+        // Letters count: the alphanumeric CNPJ (July 2026).
+        const chars = normalizeTaxId(value) ?? '';
+        if (chars.length !== 11 && chars.length !== 14) return t('customers.errors.taxIdLength');
+        return isValidTaxId(chars) ? null : t('customers.errors.taxIdInvalid');
       },
       email: (value) => (!value.trim() || EMAIL.test(value.trim()) ? null : t('customers.errors.email')),
+      phone: (value) => (phoneProblem(value) ? t('customers.errors.phone') : null),
     },
+    // A message goes as soon as the field is right again, not only on the next save.
+    validateInputOnChange: true,
   });
 
   const submit = form.onSubmit(async (values) => {
@@ -40,7 +45,7 @@ export function CustomerForm({ customer, onDone }: { customer: Customer | null; 
     setError(null);
     try {
       // A second record for the same CPF/CNPJ would split the customer's history: point to the first.
-      const existing = await core.customers()?.findOne({ selector: { taxId: digitsOnly(values.taxId) } }).exec();
+      const existing = await core.customers()?.findOne({ selector: { taxId: normalizeTaxId(values.taxId) ?? values.taxId } }).exec();
       if (existing && existing.id !== customer?.id) {
         form.setFieldError('taxId', t('customers.errors.taxIdDuplicate', { name: existing.name }));
         return;
@@ -66,9 +71,16 @@ export function CustomerForm({ customer, onDone }: { customer: Customer | null; 
           {...form.getInputProps('taxId')}
           onBlur={() => form.setFieldValue('taxId', formatTaxId(form.getValues().taxId))}
         />
-        <TextInput label={t('customers.email')} type="email" data-testid={TEST_IDS.customers.email} {...form.getInputProps('email')} />
+        <TextInput label={t('customers.email')} type="email" inputMode="email" data-testid={TEST_IDS.customers.email} {...form.getInputProps('email')} />
         <Group grow>
-          <TextInput label={t('customers.phone')} type="tel" data-testid={TEST_IDS.customers.phone} {...form.getInputProps('phone')} />
+          <TextInput
+            label={t('customers.phone')}
+            type="tel"
+            placeholder="(11) 98765-4321"
+            data-testid={TEST_IDS.customers.phone}
+            {...form.getInputProps('phone')}
+            onBlur={() => form.setFieldValue('phone', formatPhone(form.getValues().phone))}
+          />
           <TextInput label={t('customers.city')} data-testid={TEST_IDS.customers.city} {...form.getInputProps('city')} />
         </Group>
         {customer && <Checkbox label={t('customers.active')} {...form.getInputProps('active', { type: 'checkbox' })} />}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, AppShell, Avatar, Badge, Group, Menu, NavLink, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { Alert, AppShell, Avatar, Badge, Group, Menu, NavLink, ScrollArea, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import { IconBuildingStore, IconChevronDown, IconLanguage, IconLogout, IconPackage, IconUsers, IconBriefcase } from '@tabler/icons-react';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
@@ -76,7 +76,7 @@ export function Shell() {
                 </UnstyledButton>
               </Menu.Target>
               <Menu.Dropdown>
-                <Menu.Label>{session?.user.roles.join(', ')}</Menu.Label>
+                <Menu.Label data-testid={TEST_IDS.shell.roles}>{session?.user.roles.map((role) => t(`roles.${role}`)).join(', ')}</Menu.Label>
                 <Menu.Label>
                   <Group gap={4}>
                     <IconLanguage size={14} /> {t('shell.language')}
@@ -98,12 +98,15 @@ export function Shell() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs">
+        {/* The entries outgrow a small window (an admin has them all): the list scrolls, the window never does. */}
+        <AppShell.Section grow component={ScrollArea} type="auto" offsetScrollbars data-testid={TEST_IDS.shell.nav}>
         <NavLink label={t('shell.nav.products')} leftSection={<IconPackage size={18} />} active={page === 'products'} onClick={() => setPage('products')} data-testid={TEST_IDS.shell.navProducts} />
         <NavLink label={t('shell.nav.customers')} leftSection={<IconUsers size={18} />} active={page === 'customers'} onClick={() => setPage('customers')} data-testid={TEST_IDS.shell.navCustomers} />
         <PosNav roles={roles} page={isPosPage(page) ? page : null} onOpen={setPage} />
         {/* A cashier's device does not replicate design projects: no entry rather than a dead one. */}
         {roles.some((role) => role !== 'cashier') && <DesignNav roles={roles} active={page === 'design'} />}
         <NavLink label={t('shell.nav.backoffice')} description={t('shell.soon')} leftSection={<IconBriefcase size={18} />} disabled />
+        </AppShell.Section>
       </AppShell.Navbar>
       <AppShell.Main>
         <div className={classes.main}>

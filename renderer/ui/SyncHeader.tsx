@@ -3,6 +3,11 @@ import { Badge, Button, Group, Stack, Text, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconCloudUpload, IconWifi, IconWifiOff } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
+import type { Sale } from '../../sync/schema/index.ts';
+import { saleSyncState } from '../core/pos/sync-state.ts';
+import { usePosContext } from './pos/pos-context.tsx';
+import { useLive } from './pos/use-live.ts';
+import { dateTimeFormat } from '../i18n/format.ts';
 import { TEST_IDS } from '../test-ids.ts';
 import { coreErrorCode } from '../core/errors.ts';
 import { useCore, useObservable } from './core-context.tsx';
@@ -23,9 +28,21 @@ export function SyncHeader() {
   const [sending, setSending] = useState(false);
   const lastSync = t('shell.lastSync', {
     time: status.lastSyncAt
-      ? new Intl.DateTimeFormat(i18n.language, { dateStyle: 'short', timeStyle: 'medium' }).format(new Date(status.lastSyncAt))
+      ? dateTimeFormat(i18n.language).format(new Date(status.lastSyncAt))
       : t('common.never'),
   });
+  // What the cashier thinks of is sales: the badge counts this station's sales not yet on the server,
+  // and says "other records" only when nothing but internal records (audit, cash, …) waits.
+  const { pos, watermark, refusedIds } = usePosContext();
+  const sales = useLive<Sale>(() => pos?.sales$() ?? null, [pos]);
+  const pendingSales = status.pendingUploads === 0 ? 0 : sales.filter((sale) => sale.stationId === pos?.stationId && saleSyncState(sale, watermark, refusedIds) === 'pending').length;
+  const pendingLabel = !pos
+    ? t('shell.pending', { count: status.pendingUploads })
+    : pendingSales > 0
+      ? t('shell.pendingSales', { count: pendingSales })
+      : status.pendingUploads > 0
+        ? t('shell.pendingOther', { count: status.pendingUploads })
+        : t('shell.pending', { count: 0 });
   const problem = syncProblemOf(status);
   // Offline, "no connection" is what the connection badge already says: one badge, not two.
   const problemInConnectionBadge = problem === 'unreachable' && !status.online;
@@ -90,10 +107,11 @@ export function SyncHeader() {
         <Badge
           data-testid={TEST_IDS.shell.pendingCount}
           data-count={status.pendingUploads}
+          data-sales={pendingSales}
           color={status.pendingUploads > 0 ? 'orange' : 'gray'}
           variant={status.pendingUploads > 0 ? 'filled' : 'outline'}
         >
-          {t('shell.pending', { count: status.pendingUploads })}
+          {pendingLabel}
         </Badge>
       </Tooltip>
       <Button

@@ -10,6 +10,9 @@ import { designProjectSchema, type DesignProject } from './collections/design-pr
 import { designEnvironmentSchema, type DesignEnvironmentDoc } from './collections/design-environments.ts';
 import { designActionSchema, type DesignAction } from './collections/design-actions.ts';
 import { purchaseOrderSchema, type PurchaseOrder } from './collections/purchase-orders.ts';
+import { backofficeSchema, type BackofficeDoc } from './collections/backoffice.ts';
+import { consumptionSchema, type ConsumptionRecord } from './collections/consumption.ts';
+import { backofficeActionSchema, type BackofficeAction } from './collections/backoffice-actions.ts';
 
 /**
  * Who may see a collection's documents beyond the store boundary every collection has:
@@ -27,8 +30,8 @@ export interface CollectionDefinition<Doc = unknown> {
   writeRoles: readonly Role[];
   visibility: Visibility;
   /**
-   * Records are written once and never change or go away (the audit trail, cash movements, design
-   * requests): the server refuses a changed version and `_deleted: true` on every write path. Sending
+   * Records are written once and never change or go away (the audit trail, cash movements, design and
+   * back-office requests): the server refuses a changed version and `_deleted: true` on every write path. Sending
    * the same record again stays harmless.
    */
   appendOnly?: boolean;
@@ -46,6 +49,15 @@ export interface CollectionDefinition<Doc = unknown> {
 const ALL: readonly Role[] = ['cashier', 'designer', 'reviewer', 'backoffice', 'admin'];
 /** Design projects: designers negotiate, reviewers review, the back office releases contracts. */
 const DESIGN: readonly Role[] = ['designer', 'reviewer', 'backoffice', 'admin'];
+/** Back office (BO-01..05): services, contracts, consumption and contract requests. */
+const BACK_OFFICE: readonly Role[] = ['backoffice', 'admin'];
+
+/**
+ * RxDB's open-source edition opens at most 13 collections per process, and an admin's device opens
+ * every collection: new kinds of data share a collection (see masterdata, backoffice) instead of
+ * adding one. A unit test holds the registry to this number.
+ */
+export const MAX_DEVICE_COLLECTIONS = 13;
 
 function define<Doc>(definition: Omit<CollectionDefinition<Doc>, '__doc'>): CollectionDefinition<Doc> {
   return definition;
@@ -82,6 +94,9 @@ export const COLLECTIONS = {
   designEnvironments: define<DesignEnvironmentDoc>({ name: 'designEnvironments', schema: designEnvironmentSchema, readRoles: DESIGN, writeRoles: [], visibility: 'store' }),
   designActions: define<DesignAction>({ name: 'designActions', schema: designActionSchema, readRoles: DESIGN, writeRoles: DESIGN, visibility: 'store', appendOnly: true }),
   purchaseOrders: define<PurchaseOrder>({ name: 'purchaseOrders', schema: purchaseOrderSchema, readRoles: DESIGN, writeRoles: [], visibility: 'store' }),
+  backoffice: define<BackofficeDoc>({ name: 'backoffice', schema: backofficeSchema, readRoles: BACK_OFFICE, writeRoles: BACK_OFFICE, visibility: 'store' }),
+  consumption: define<ConsumptionRecord>({ name: 'consumption', schema: consumptionSchema, readRoles: BACK_OFFICE, writeRoles: BACK_OFFICE, visibility: 'store' }),
+  backofficeActions: define<BackofficeAction>({ name: 'backofficeActions', schema: backofficeActionSchema, readRoles: BACK_OFFICE, writeRoles: BACK_OFFICE, visibility: 'store', appendOnly: true }),
 } as const;
 
 export type CollectionName = keyof typeof COLLECTIONS;

@@ -101,6 +101,67 @@ export interface StationStatus {
   pendingUploads: number;
   appVersion: string | null;
   lastError: string | null;
+  /** When the pairing code issued for the station stops working; null when none is waiting. */
+  pairingCodeExpiresAt?: string | null;
+}
+
+// ───────────── Station and store administration (issues 14, 15, 17) ─────────────
+
+/** `POST /api/stations` (admin): registers a station of the signed-in store. */
+export interface StationRegistration {
+  code: string;
+  name: string;
+  /** A station group (master data of kind stationGroup); default none. */
+  groupId?: string;
+}
+
+/** `POST /api/stations/:id/pairing-code` (admin) body. */
+export interface PairingCodeRequest {
+  /** Minutes until the code stops working; default 1,440 (a day). */
+  expiresInMinutes?: number;
+}
+/** The code is shown once; it works once, until `expiresAt`. Issuing another replaces it. */
+export interface PairingCodeIssued {
+  stationId: string;
+  stationCode: string;
+  pairingCode: string;
+  expiresAt: string;
+}
+
+/** What the administration trail records (`GET /api/admin/events`). */
+export const ADMIN_EVENT_ACTIONS = [
+  'setup_completed',
+  'station_registered',
+  'pairing_code_issued',
+  'pairing_code_revoked',
+  'station_paired',
+  'station_unpaired',
+] as const;
+export type AdminEventAction = (typeof ADMIN_EVENT_ACTIONS)[number];
+
+/** `GET /api/admin/events` row, newest first. `userId` is null when a device acted (pairing). */
+export interface AdminEvent {
+  id: string;
+  at: string;
+  userId: string | null;
+  userName: string | null;
+  stationId: string | null;
+  action: AdminEventAction;
+  detail: string | null;
+}
+
+/** `GET /api/setup`: whether the server still waits for its first administrator. */
+export interface SetupStatus {
+  needed: boolean;
+}
+/** `POST /api/setup`: the first store and its administrator, with the one-time code the server printed. */
+export interface SetupRequest {
+  setupCode: string;
+  storeCode: string;
+  storeName: string;
+  adminCode: string;
+  adminName: string;
+  password: string;
 }
 
 /** `GET /api/sync/errors` (POS-07): documents the server kept in quarantine. */

@@ -66,7 +66,7 @@ try {
           }
         },
       };
-      await writeBatchIn(timed, { storeId: store!.id, collection: 'customers', checkConflicts: true, sourceStationId: null }, rows);
+      await writeBatchIn(timed, { storeId: store!.id, collection: 'customers', checkConflicts: true, sourceStationId: null, writer: 'server' }, rows);
     });
     console.log(`push round ${round + 1}: ${PAGE} customers in ${Math.round(performance.now() - started)} ms\n${times.join('\n')}`);
   }

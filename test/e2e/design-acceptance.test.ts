@@ -3,7 +3,7 @@ import type { DesignEnvironmentDoc } from '../../sync/schema/index.ts';
 import { describe, expect, it } from 'vitest';
 import type { WebHost } from '../../build/web-host.ts';
 import { startDesignSimulator, type DesignSimulator } from '../design-sim/simulator.ts';
-import { addCustomer, login, logout, pairStation, screenshot, waitForConnection, waitForPending } from './support/station-ui.ts';
+import { addCustomer, confirmAction, login, logout, pairStation, screenshot, waitForConnection, waitForPending } from './support/station-ui.ts';
 import { randomCpf } from './support/tax-ids.ts';
 import {
   addHandItem,
@@ -196,6 +196,7 @@ describe('issue 4: design projects acceptance', () => {
     await login(page, 'retaguarda', 'retaguarda123');
     await openProject(page, projectId);
     await page.getByTestId(ids.project.release).click();
+    await confirmAction(page);
     await page.locator(sel(ids.project.page, { 'project-id': projectId, contract: 'released' })).waitFor({ timeout: 30_000 });
     await logout(page);
 
@@ -219,6 +220,7 @@ describe('issue 4: design projects acceptance', () => {
     await page.locator(sel(ids.review.page, { stage: 'reviewing' })).waitFor({ timeout: 30_000 });
 
     await page.getByTestId(ids.review.finish).click();
+    await confirmAction(page);
     await page.locator(sel(ids.review.page, { stage: 'reviewed' })).waitFor({ timeout: 30_000 });
     const orders = page.locator(sel(ids.project.purchaseOrder));
     await orders.first().waitFor({ timeout: 30_000 });

@@ -60,6 +60,7 @@ describe('issue 3: two stations and the monitor', () => {
 
   beforeAll(async () => {
     [ui] = await Promise.all([startUi(), server.start()]);
+    server.allowOrigin(ui.url);
     for (const product of await api.listAll('products', 1000)) barcodes.set(String(product.id), String(product.barcode));
     for (const code of ['cx01', 'cx02'] as const) {
       const device = await launchDevice();

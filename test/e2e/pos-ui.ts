@@ -1,6 +1,7 @@
 /** Drives the POS screens the way a cashier does: scanner input, F-keys, the payment step. */
 import type { Locator, Page } from 'playwright-core';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
+import { confirmAction } from './support/station-ui.ts';
 
 const ids = TEST_IDS.pos;
 const byId = (page: Page, id: string): Locator => page.getByTestId(id);
@@ -36,8 +37,16 @@ export interface SaleOutcome {
   changeCents: number;
 }
 
-/** F9 → payment step → each payment → finish; returns the receipt's sale and closes it. */
+/** Chooses the seller (the sale screen asks for one every sale); the first listed when none is named. */
+export async function chooseSeller(page: Page, sellerId?: string): Promise<void> {
+  const select = byId(page, ids.seller);
+  const value = sellerId ?? (await select.locator('option:not([disabled])').first().getAttribute('value'))!;
+  await select.selectOption(value);
+}
+
+/** F9 → payment step → each payment → finish; returns the receipt's sale and closes it. Picks a seller if none is chosen. */
 export async function pay(page: Page, payments: PaymentStep[]): Promise<SaleOutcome> {
+  if (!(await byId(page, ids.seller).inputValue())) await chooseSeller(page);
   await page.keyboard.press('F9');
   const modal = page.locator('.mantine-Modal-content', { has: byId(page, ids.payment.finish) });
   await modal.waitFor();
@@ -65,6 +74,7 @@ export async function cancelSale(page: Page, number: number, reasonId: string, k
   await page.locator(`[data-testid="${ids.cancel.sale}"][data-status="finished"]`).waitFor();
   await byId(page, ids.cancel.reason).selectOption(reasonId);
   await byId(page, ids.cancel.confirm).click();
+  await confirmAction(page);
   await byId(page, ids.cancel.done).waitFor();
 }
 

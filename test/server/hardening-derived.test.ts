@@ -58,13 +58,13 @@ describe.each(DATABASE_KINDS)('every document the server serves passes its schem
     expect(huge).toMatchObject({ status: 422, body: { error: { code: 'validation_failed', message: expect.stringMatching(/cannot be priced within the store system's limits/) } } });
     expect((await world.environment(environmentId)).latestDesignRevision).toBe(0);
 
-    // A hand-added line whose total exceeds the schema maximum: refused as invalid_document, nothing applied.
+    // A hand-added line whose total exceeds the schema maximum: refused as invalid_value, nothing applied.
     const big = designer('addItem', { environmentId, item: { description: 'Obra', quantity: 1_000_000, unitPriceCents: 100_000_000_000 } });
     expect((await world.act(world.tokens.designer, big)).body).toEqual([]);
     const env = await world.environment(environmentId);
     expect(env.items).toHaveLength(0);
-    expect(env.lastRefusal).toMatchObject({ actionId: big.id, code: 'invalid_document', message: expect.stringMatching(/beyond the limits/) });
-    expect((await world.errors()).find((error) => error.documentId === big.id)).toMatchObject({ reason: 'invalid_document' });
+    expect(env.lastRefusal).toMatchObject({ actionId: big.id, code: 'invalid_value', message: expect.stringMatching(/beyond the limits/) });
+    expect((await world.errors()).find((error) => error.documentId === big.id)).toMatchObject({ reason: 'invalid_value' });
   });
 
   it('API-01 after sales, exchanges, cancellations, cash and design work, every document of every collection passes its schema', async () => {

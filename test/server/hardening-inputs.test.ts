@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Queryable } from '../../sync/server/db/database.ts';
 import { lockStoreSequence, writeDocuments } from '../../sync/server/db/documents.ts';
 import { writeBatchIn, type WriteOptions, type WriteRow } from '../../sync/server/sync/write-documents.ts';
+import { runBilling } from '../../sync/server/backoffice/billing-run.ts';
 import { signatureHeader, ACCOUNT_HEADER, SIGNATURE_HEADER } from '../../sync/server/design/signature.ts';
 import { DEMO_DESIGN_PORTAL } from '../../sync/server/seed/design-seed.ts';
 import { call, DATABASE_KINDS, pullAll, useStationServer } from './support/servers.ts';
@@ -50,7 +51,7 @@ describe.each(DATABASE_KINDS)('hostile values at the door on %s (issue 14)', (ki
         return tx.query(sql, params?.map((param) => (Array.isArray(param) ? param.map(poison) : poison(param))));
       },
     });
-    const options: WriteOptions = { storeId, collection: 'customers', checkConflicts: true, sourceStationId: station.stationId };
+    const options: WriteOptions = { storeId, collection: 'customers', checkConflicts: true, sourceStationId: station.stationId, writer: 'server' };
     const rows: WriteRow[] = [customerDoc(9101), customerDoc(9102, { name: 'poison' }), customerDoc(9103)].map((doc) => ({ newDocumentState: doc as never }));
 
     const clean = await db.transaction((tx) => writeBatchIn(poisoned(tx), options, [{ newDocumentState: customerDoc(9100) as never }]));
@@ -59,16 +60,16 @@ describe.each(DATABASE_KINDS)('hostile values at the door on %s (issue 14)', (ki
 
     const outcome = await db.transaction((tx) => writeBatchIn(poisoned(tx), options, rows));
     expect(outcome.written.sort()).toEqual(['cust-9101', 'cust-9103']);
-    expect(outcome.quarantined).toEqual([{ id: 'cust-9102', refusal: { reason: 'invalid_document', message: expect.stringMatching(/database cannot store customers cust-9102/) } }]);
+    expect(outcome.quarantined).toEqual([{ id: 'cust-9102', refusal: { reason: 'invalid_value', message: expect.stringMatching(/database cannot store customers cust-9102/) } }]);
     expect((await get('/api/v1/customers/cust-9101')).status).toBe(200);
     expect((await get('/api/v1/customers/cust-9103')).status).toBe(200);
     expect((await get('/api/v1/customers/cust-9102')).status).toBe(404);
-    expect(await errorOf('cust-9102')).toMatchObject({ reason: 'invalid_document', stationId: station.stationId, document: expect.objectContaining({ name: 'poison' }) });
+    expect(await errorOf('cust-9102')).toMatchObject({ reason: 'invalid_value', stationId: station.stationId, document: expect.objectContaining({ name: 'poison' }) });
 
     // What the server derives is checked too: a document its schema refuses is that row's refusal, not a 500.
     const guarded = await db.transaction((tx) => writeBatchIn(tx, options, [{ newDocumentState: customerDoc(9104) as never }, { newDocumentState: customerDoc(9105, { name: 'x'.repeat(300) }) as never }]));
     expect(guarded.written).toEqual(['cust-9104']);
-    expect(guarded.quarantined[0]).toMatchObject({ id: 'cust-9105', refusal: { reason: 'invalid_document', message: expect.stringMatching(/field \/name must NOT have more than 200 characters/) } });
+    expect(guarded.quarantined[0]).toMatchObject({ id: 'cust-9105', refusal: { reason: 'invalid_value', message: expect.stringMatching(/field \/name must NOT have more than 200 characters/) } });
   });
 
   it('POS-01 device times: PostgreSQL must read them and a device clock plausibly show them; clocks two days off still sell', async () => {
@@ -101,7 +102,7 @@ describe.each(DATABASE_KINDS)('hostile values at the door on %s (issue 14)', (ki
     expect((await call(station.server.url, 'PUT', `/api/v1/masterdata/${String(promotion.id)}`, { token: station.admin, body: unreadable })).status).toBe(400);
   });
 
-  it('POS-12 POS-15 POS-16 a record stored before times were checked breaks no report, and its sale can still be cancelled', async () => {
+  it('POS-12 POS-15 POS-16 BO-05 a record stored before times were checked breaks no report, and its sale can still be cancelled', async () => {
     // As an older server stored them: a sale and an audit event whose device times PostgreSQL cannot read.
     const legacy = posSale('legacy-1', station.stationId, [['p-00510', 2, 1000]], { createdAt: '2026-11-23T13:00:00+20:00' });
     const { _deleted, ...legacyData } = legacy;
@@ -128,11 +129,25 @@ describe.each(DATABASE_KINDS)('hostile values at the door on %s (issue 14)', (ki
     expect((await push('sales', [{ newDocumentState: cancelled(legacy), assumedMasterState: legacy }])).body).toEqual([]);
     expect((await get('/api/v1/sales/legacy-1')).body).toMatchObject({ status: 'cancelled', createdAt: '2026-11-23T13:00:00+20:00' });
     expect(await stockOf(station.server, station.admin, ['p-00510'])).toEqual({ 'p-00510': before['p-00510']! + 2 });
+    // The monthly billing run reads contract history times the same way: one it cannot read counts as long ago.
+    const contract = {
+      id: 'legacy-ct', kind: 'contract', code: 'CT-LEGACY', customerId: 'loja1-cli-1', startDate: '2026-10-01', billingDay: 5, state: 'cancelled', lines: [], updatedAt: '2026-11-01T00:00:00Z',
+      history: [
+        { at: '2026-10-01T00:00:00Z', action: 'create', to: 'active', userId: 'loja1-admin' },
+        { at: '2026-10-20T10:00:00+20:00', action: 'cancel', from: 'active', to: 'cancelled', userId: 'loja1-admin' },
+      ],
+    };
+    await station.server.db.transaction(async (tx) => {
+      await lockStoreSequence(tx, 'loja1');
+      await writeDocuments(tx, 'loja1', 'backoffice', [{ id: 'legacy-ct', stationId: null, data: contract, deleted: false }]);
+    });
+    await expect(runBilling(station.server.db, 'loja1', '2026-11', 'loja1-admin')).resolves.toMatchObject({ period: '2026-11' });
+
     // Claiming a stored time that is not stored gains nothing: the write path compares it with the stored sale.
     const forged = posSale('forged-1', station.stationId, [['p-00510', 1, 1000]], { createdAt: '2026-11-23T13:00:00+20:00' });
     expect((await push('sales', [{ newDocumentState: forged, assumedMasterState: forged }])).status).toBe(200);
     expect((await get('/api/v1/sales/forged-1')).status).toBe(404);
-    expect(await errorOf('forged-1')).toMatchObject({ reason: 'invalid_document', message: expect.stringMatching(/\/createdAt .*offset \+20:00/) });
+    expect(await errorOf('forged-1')).toMatchObject({ reason: 'invalid_value', message: expect.stringMatching(/\/createdAt .*offset \+20:00/) });
   });
 
   it('API-01 every integer has a bound JavaScript and PostgreSQL hold; periods and time zones are ones PostgreSQL reads', async () => {

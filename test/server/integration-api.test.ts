@@ -26,11 +26,17 @@ describe('integration REST API', () => {
     const list = await call(server.url, 'GET', '/api/v1/customers?since=0&limit=1000', { token: admin });
     expect(list.body.documents.map((doc: { id: string }) => doc.id)).toContain('api-1');
 
-    const removed = await call(server.url, 'DELETE', '/api/v1/customers/api-1', { token: admin });
+    // Customers are never deleted (BO-01: deactivated with a reason); a seller shows the deletion.
+    const refused = await call(server.url, 'DELETE', '/api/v1/customers/api-1', { token: admin });
+    expect(refused).toMatchObject({ status: 422, body: { error: { code: 'quarantined', message: expect.stringMatching(/not_deletable/) } } });
+    const seller = { id: 'api-seller', kind: 'seller', code: 'API', name: 'Vendedor API', active: true };
+    expect((await call(server.url, 'PUT', '/api/v1/masterdata/api-seller', { token: admin, body: seller })).status).toBe(200);
+    const before = (await call(server.url, 'GET', '/api/v1/masterdata?since=0&limit=10000', { token: admin })).body.checkpoint.seq;
+    const removed = await call(server.url, 'DELETE', '/api/v1/masterdata/api-seller', { token: admin });
     expect(removed.status).toBe(200);
-    expect((await call(server.url, 'GET', '/api/v1/customers/api-1', { token: admin })).body._deleted).toBe(true);
-    const later = await call(server.url, 'GET', `/api/v1/customers?since=${list.body.checkpoint.seq}`, { token: admin });
-    expect(later.body.documents).toEqual([{ ...customer('api-1'), _deleted: true }]);
+    expect((await call(server.url, 'GET', '/api/v1/masterdata/api-seller', { token: admin })).body._deleted).toBe(true);
+    const later = await call(server.url, 'GET', `/api/v1/masterdata?since=${before}`, { token: admin });
+    expect(later.body.documents).toEqual([{ ...seller, _deleted: true }]);
   });
 
   it('API-03 the same Idempotency-Key replays the first answer and writes once', async () => {
@@ -77,7 +83,8 @@ describe('integration REST API', () => {
     expect(doc.body.openapi).toMatch(/^3\./);
     const put = doc.body.paths['/api/v1/customers/{id}'].put;
     const schema = put.requestBody.content['application/json'].schema;
-    expect(schema.properties.taxId.pattern).toBe('^([0-9]{11}|[0-9]{14})$');
+    // CPF digits, or a CNPJ whose 12 base characters may be letters (alphanumeric CNPJ, July 2026).
+    expect(schema.properties.taxId.pattern).toBe('^([0-9]{11}|[0-9A-Z]{12}[0-9]{2})$');
     expect(doc.body.paths['/api/sync/sales/push']).toBeDefined();
     expect((await call(server.url, 'GET', '/docs')).status).toBe(200);
   });

@@ -4,21 +4,23 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
+import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { COLLECTIONS, type CollectionName, type LoginResponse } from '../../sync/schema/index.ts';
-import { conflictHandlerFor } from '../../sync/client/index.ts';
+import { conflictHandlerFor, migrationStrategiesFor } from '../../sync/client/index.ts';
 import { startServer } from '../../sync/server/node/start.ts';
 
 const storage = getRxStorageMemory();
 addRxPlugin(RxDBLocalDocumentsPlugin);
+addRxPlugin(RxDBMigrationSchemaPlugin);
 
 /** A device database like the renderer's, on RxDB's memory storage (named, so a "reload" reopens it). */
 export async function openDeviceDb(name: string, collections: CollectionName[]): Promise<{ db: RxDatabase; cols: Record<string, RxCollection> }> {
   // As renderer/data/database.ts: the sync client keeps its checkpoints in local documents.
   const db = await createRxDatabase({ name, storage, localDocuments: true });
-  const spec: Record<string, { schema: unknown; conflictHandler: unknown }> = {};
+  const spec: Record<string, { schema: unknown; conflictHandler: unknown; migrationStrategies: unknown }> = {};
   for (const collection of collections) {
-    spec[collection] = { schema: COLLECTIONS[collection].schema, conflictHandler: conflictHandlerFor(collection) };
+    spec[collection] = { schema: COLLECTIONS[collection].schema, conflictHandler: conflictHandlerFor(collection), migrationStrategies: migrationStrategiesFor(collection) };
   }
   const cols = (await db.addCollections(spec as never)) as Record<string, RxCollection>;
   return { db, cols };

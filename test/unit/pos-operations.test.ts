@@ -143,6 +143,37 @@ describe('POS sale', () => {
     expect((await reopened.recordSale(draft)).sale.number).toBe(4);
     expect(new Set((await docs<Sale>(f, 'sales')).map((s) => s.id)).size).toBe(4);
   });
+
+  it('POS-01 a sale written through the API with this station\'s id and number 900001 does not move the station\'s counter', async () => {
+    const f = await setup();
+    const draft = { lines: [{ productId: 'p-00005', quantity: 1 }], sellerId: ids.seller, payments: [{ paymentTypeId: ids.cash, principalCents: 1234 }] };
+    expect((await f.pos.recordSale(draft)).sale.number).toBe(1);
+    // What the pull brings down after an integrator posted a sale for this station.
+    const first = (await docs<Sale>(f, 'sales'))[0]!;
+    await f.db.collections.sales!.insert({ ...first, id: 'api-sale-900001', number: 900_001 });
+    expect((await f.pos.recordSale(draft)).sale.number).toBe(2);
+    // Also after a reload (the counter is kept, not recomputed from the sales).
+    f.pos.dispose();
+    const reopened = f.reopen();
+    await reopened.ready();
+    fixture = { ...f, pos: reopened };
+    expect((await reopened.recordSale(draft)).sale.number).toBe(3);
+  });
+
+  it('POS-01 a fresh installation of a station continues after the numbers its own audit trail names, not after API records', async () => {
+    const f = await setup();
+    const draft = { lines: [{ productId: 'p-00005', quantity: 1 }], sellerId: ids.seller, payments: [{ paymentTypeId: ids.cash, principalCents: 1234 }] };
+    for (let i = 0; i < 3; i++) await f.pos.recordSale(draft);
+    const first = (await docs<Sale>(f, 'sales'))[0]!;
+    await f.db.collections.sales!.insert({ ...first, id: 'api-sale-900001', number: 900_001 });
+    // A re-paired device: the sales and audit events come back from the server, the local counter does not.
+    await (await f.db.getLocal(`pos-sale-counter-${STATION}`))!.remove();
+    f.pos.dispose();
+    const reopened = f.reopen();
+    await reopened.ready();
+    fixture = { ...f, pos: reopened };
+    expect((await reopened.recordSale(draft)).sale.number).toBe(4);
+  });
 });
 
 describe('POS cancellation and exchange', () => {

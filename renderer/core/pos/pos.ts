@@ -101,13 +101,34 @@ export function createPos(deps: PosDeps): Pos {
     return run;
   };
 
+  // The station's running number is the station's own: kept in a local document and moved only by a
+  // sale recorded here. A record an integrator writes through the API with this station's id (say
+  // number 900001) reaches the station's sales but never its counter.
+  const counterKey = `pos-sale-counter-${deps.stationId}`;
   let lastNumber: number | null = null;
+  async function numbersUsedHere(): Promise<number> {
+    // First sale of this installation (or of a re-paired one): continue after the numbers this
+    // station gave before, which its own audit trail names ('sale' and 'exchange' events).
+    const events = await audit.find({ selector: { stationId: deps.stationId } }).exec();
+    let max = 0;
+    for (const event of events) {
+      if (event.action !== 'sale' && event.action !== 'exchange') continue;
+      try {
+        const number = (JSON.parse(event.detail ?? '{}') as { number?: unknown }).number;
+        if (typeof number === 'number' && Number.isSafeInteger(number)) max = Math.max(max, number);
+      } catch {
+        // A detail that is not JSON names no number.
+      }
+    }
+    return max;
+  }
   async function nextNumber(): Promise<number> {
     if (lastNumber === null) {
-      const docs = await sales.find({ selector: { stationId: deps.stationId } }).exec();
-      lastNumber = docs.reduce((max, doc) => Math.max(max, doc.number), 0);
+      const stored = (await deps.db.getLocal<{ last: number }>(counterKey))?.toJSON().data.last;
+      lastNumber = typeof stored === 'number' ? stored : await numbersUsedHere();
     }
     lastNumber += 1;
+    await guardStorage(() => deps.db.upsertLocal<{ last: number }>(counterKey, { last: lastNumber! }));
     return lastNumber;
   }
 

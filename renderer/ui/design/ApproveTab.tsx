@@ -4,6 +4,7 @@ import { IconAlertTriangle, IconCircleCheck, IconRefresh } from '@tabler/icons-r
 import { useTranslation } from 'react-i18next';
 import type { DesignEnvironmentDoc } from '../../../sync/schema/index.ts';
 import { approvalState, isOutdated, newestVersion } from '../../core/design/view.ts';
+import { ConfirmButton } from '../ConfirmButton.tsx';
 import { TEST_IDS } from '../../test-ids.ts';
 import { useDateTime, useMoney } from '../pos/use-money.ts';
 import { useDesign, useDesignErrorText } from './design-context.tsx';
@@ -99,9 +100,9 @@ export function ApproveTab({ env, onUpdate }: { env: DesignEnvironmentDoc; onUpd
       )}
       {env.stage === 'negotiating' && (
         <Group>
-          <Button color="grape" onClick={() => void approve()} disabled={!mayApprove} data-testid={ids.approve}>
+          <ConfirmButton color="grape" onConfirm={() => void approve()} disabled={!mayApprove} question={t('design.approve.ask', { name: env.name })} data-testid={ids.approve}>
             {t('design.approve.button')}
-          </Button>
+          </ConfirmButton>
         </Group>
       )}
       {error && <Alert color="red">{error}</Alert>}

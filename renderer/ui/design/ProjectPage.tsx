@@ -4,6 +4,7 @@ import { notifications } from '@mantine/notifications';
 import { IconArrowLeft, IconClipboardCheck, IconCurrencyReal, IconLink, IconPlus } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { DesignAction, DesignProject } from '../../../sync/schema/index.ts';
+import { ConfirmButton } from '../ConfirmButton.tsx';
 import { TEST_IDS } from '../../test-ids.ts';
 import { pendingEnvironments } from '../../core/design/view.ts';
 import { StageBadge } from './badges.tsx';
@@ -97,14 +98,15 @@ export function ProjectPage({ projectId }: { projectId: string }) {
         </div>
         <Group gap="xs">
           {design?.can('releaseContract') && project.contract?.status === 'awaiting_release' && (
-            <Button
+            <ConfirmButton
               leftSection={<IconCurrencyReal size={16} />}
               loading={waiting(project, actions, 'releaseContract')}
-              onClick={() => void run(() => design.releaseContract(project.id), t('design.project.releaseSent'))}
+              onConfirm={() => void run(() => design.releaseContract(project.id), t('design.project.releaseSent'))}
+              question={t('design.project.releaseAsk', { name: project.name })}
               data-testid={ids.release}
             >
               {t('design.project.release')}
-            </Button>
+            </ConfirmButton>
           )}
           {design?.can('startReview') && inReview && (
             <Button leftSection={<IconClipboardCheck size={16} />} onClick={() => open({ page: 'review', projectId: project.id })} data-testid={ids.review}>

@@ -3,6 +3,7 @@ import { Alert, Badge, Button, Group, Modal, Select, Stack, Table, Text, TextInp
 import { notifications } from '@mantine/notifications';
 import { IconPlus } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
+import { formatTaxId } from '../../../sync/rules/index.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { isOutdated, pendingProjects } from '../../core/design/view.ts';
 import { useDateTime } from '../pos/use-money.ts';
@@ -121,7 +122,7 @@ function NewProjectForm({ onDone }: { onDone(): void }) {
   const [legacyId, setLegacyId] = useState('');
   const [error, setError] = useState<string | null>(null);
   const options = useMemo(
-    () => [...customers.values()].filter((c) => c.active).sort((a, b) => a.name.localeCompare(b.name, 'pt-BR')).map((c) => ({ value: c.id, label: `${c.name} · ${c.taxId}` })),
+    () => [...customers.values()].filter((c) => c.active).sort((a, b) => a.name.localeCompare(b.name, 'pt-BR')).map((c) => ({ value: c.id, label: `${c.name} · ${formatTaxId(c.taxId)}` })),
     [customers],
   );
 

@@ -4,6 +4,7 @@ import { IconAlertTriangle, IconArrowLeft, IconCheck, IconFlag, IconRefresh } fr
 import { useTranslation } from 'react-i18next';
 import type { DesignEnvironmentDoc } from '../../../sync/schema/index.ts';
 import { isChangedAfterConversion, isOutdated, mandatoryUpdates, newestVersion } from '../../core/design/view.ts';
+import { ConfirmButton } from '../ConfirmButton.tsx';
 import { TEST_IDS } from '../../test-ids.ts';
 import { useDateTime, useMoney } from '../pos/use-money.ts';
 import { OutdatedMark, StageBadge } from './badges.tsx';
@@ -124,9 +125,16 @@ export function ReviewPage({ projectId }: { projectId: string }) {
       </Table>
       {!finished && design?.can('finishReview') && (
         <Group>
-          <Button color="teal" onClick={() => void finish()} disabled={!mayFinish} loading={finishRequested && !lastRefusal && !finished} data-testid={ids.finish}>
+          <ConfirmButton
+            color="teal"
+            onConfirm={() => void finish()}
+            disabled={!mayFinish}
+            loading={finishRequested && !lastRefusal && !finished}
+            question={t('design.review.finishAsk')}
+            data-testid={ids.finish}
+          >
             {t('design.review.finish')}
-          </Button>
+          </ConfirmButton>
           <Text size="xs" c="dimmed">{t('design.review.finishHint')}</Text>
         </Group>
       )}

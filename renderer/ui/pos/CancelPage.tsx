@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import { Alert, Button, NativeSelect, Stack, TextInput, Title } from '@mantine/core';
+import { Alert, NativeSelect, Stack, TextInput, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Sale } from '../../../sync/schema/index.ts';
 import { reasonsFor } from '../../core/pos/catalog.ts';
+import { ConfirmButton } from '../ConfirmButton.tsx';
 import { TEST_IDS } from '../../test-ids.ts';
 import { usePosContext, usePosErrorText } from './pos-context.tsx';
 import { SaleLookup } from './SaleLookup.tsx';
@@ -68,9 +69,15 @@ export function CancelPage({ kind }: { kind: 'sale' | 'exchange' }) {
                 required
               />
               <TextInput label={t('pos.cancel.note')} value={note} onChange={(e) => setNote(e.currentTarget.value)} maxLength={500} data-testid={ids.note} />
-              <Button color="red" onClick={() => void confirm()} loading={busy} data-testid={ids.confirm}>
+              <ConfirmButton
+                color="red"
+                onConfirm={() => void confirm()}
+                loading={busy}
+                question={t(kind === 'exchange' ? 'pos.cancel.askExchange' : 'pos.cancel.ask', { number: sale.number })}
+                data-testid={ids.confirm}
+              >
                 {kind === 'exchange' ? t('pos.cancel.confirmExchange') : t('pos.cancel.confirm')}
-              </Button>
+              </ConfirmButton>
             </>
           )}
         </>

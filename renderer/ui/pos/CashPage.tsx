@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { CASH_MOVEMENT_KINDS, type CashMovement } from '../../../sync/schema/index.ts';
 import { reasonsFor } from '../../core/pos/catalog.ts';
 import type { CashKind } from '../../core/pos/pos.ts';
+import { MAX_AMOUNT_CENTS } from '../../core/pos/quantity.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { parseMoney } from './money.ts';
 import { usePosContext, usePosErrorText } from './pos-context.tsx';
@@ -42,7 +43,7 @@ export function CashPage() {
     setError(null);
     setMessage(null);
     const cents = parseMoney(amount);
-    if (cents === null) {
+    if (cents === null || cents > MAX_AMOUNT_CENTS) {
       setError(t('pos.payment.invalidAmount'));
       return;
     }
@@ -76,7 +77,10 @@ export function CashPage() {
         <TextInput
           label={t('pos.cash.amount')}
           value={amount}
-          onChange={(e) => setAmount(e.currentTarget.value)}
+          onChange={(e) => {
+            setAmount(e.currentTarget.value);
+            setError(null);
+          }}
           onKeyDown={(e) => e.key === 'Enter' && void save()}
           data-testid={ids.amount}
           w={140}

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Group, NumberInput, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Sale } from '../../../sync/schema/index.ts';
 import type { ReturnedItem } from '../../core/pos/sale-draft.ts';
@@ -7,6 +7,7 @@ import { creditOf } from '../../core/pos/sale-draft.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { useCore } from '../core-context.tsx';
 import { usePosContext, usePosErrorText } from './pos-context.tsx';
+import { QuantityField } from './QuantityField.tsx';
 import { SaleLookup } from './SaleLookup.tsx';
 import { SaleWorkspace, type ExchangeInput } from './SaleWorkspace.tsx';
 import { useMoney } from './use-money.ts';
@@ -71,16 +72,12 @@ export function ExchangePage() {
                   <Table.Td>{line.available}</Table.Td>
                   <Table.Td ta="right">{money(line.unitPriceCents)}</Table.Td>
                   <Table.Td>
-                    <NumberInput
-                      size="xs"
+                    <QuantityField
                       min={0}
                       max={line.available}
-                      allowDecimal={false}
                       value={line.quantity}
-                      onChange={(value) => {
-                        const quantity = Math.max(0, Math.min(line.available, Number(value) || 0));
-                        setLines(lines.map((l, i) => (i === index ? { ...l, quantity } : l)));
-                      }}
+                      onChange={(quantity) => setLines((current) => current.map((l, i) => (i === index ? { ...l, quantity } : l)))}
+                      aria-label={t('pos.exchange.returnQty')}
                       data-testid={ids.returnQuantity}
                       data-product-id={line.productId}
                     />

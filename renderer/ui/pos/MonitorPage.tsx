@@ -65,11 +65,11 @@ export function MonitorPage() {
             <Table.Th>{t('pos.monitor.station')}</Table.Th>
             <Table.Th>{t('pos.monitor.group')}</Table.Th>
             <Table.Th>{t('pos.monitor.state')}</Table.Th>
-            <Table.Th>{t('pos.monitor.lastContact')}</Table.Th>
+            <Table.Th visibleFrom="lg">{t('pos.monitor.lastContact')}</Table.Th>
             <Table.Th ta="right">{t('pos.monitor.pending')}</Table.Th>
             <Table.Th ta="right">{t('pos.monitor.errors')}</Table.Th>
-            <Table.Th>{t('pos.monitor.version')}</Table.Th>
-            <Table.Th>{t('pos.monitor.lastError')}</Table.Th>
+            <Table.Th visibleFrom="lg">{t('pos.monitor.version')}</Table.Th>
+            <Table.Th visibleFrom="lg">{t('pos.monitor.lastError')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -77,10 +77,16 @@ export function MonitorPage() {
             const errorCount = errors.filter((e) => e.stationId === s.id && !e.resolvedAt).length;
             return (
               <Table.Tr key={s.id} data-testid={ids.row} data-station-code={s.code} data-online={String(s.online)} data-pending={s.pendingUploads} data-errors={errorCount}>
-                <Table.Td>{s.code} · {s.name}</Table.Td>
+                <Table.Td>
+                  {s.code} · {s.name}
+                  {/* Below 1200 px the version and the last error move under the station's name. */}
+                  <Text size="xs" c="dimmed" hiddenFrom="lg">{s.appVersion}</Text>
+                  {s.lastError && <Text size="xs" c="red" lineClamp={2} hiddenFrom="lg">{s.lastError}</Text>}
+                </Table.Td>
                 <Table.Td>
                   <NativeSelect
                     size="xs"
+                    miw={140}
                     aria-label={t('pos.monitor.changeGroup')}
                     value={s.groupId ?? ''}
                     onChange={(e) => void moveStation(s, e.currentTarget.value)}
@@ -88,14 +94,15 @@ export function MonitorPage() {
                     data-testid={ids.group}
                   />
                 </Table.Td>
-                <Table.Td>
-                  <Badge color={!s.paired ? 'gray' : s.online ? 'teal' : 'red'}>{!s.paired ? t('pos.monitor.unpaired') : s.online ? t('pos.monitor.online') : t('pos.monitor.offline')}</Badge>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <Badge color={!s.paired ? 'gray' : s.online ? 'teal' : 'red'} style={{ overflow: 'visible' }}>{!s.paired ? t('pos.monitor.unpaired') : s.online ? t('pos.monitor.online') : t('pos.monitor.offline')}</Badge>
+                  <Text size="xs" c="dimmed" hiddenFrom="lg">{s.lastContact ? dateTime(s.lastContact) : t('common.never')}</Text>
                 </Table.Td>
-                <Table.Td>{s.lastContact ? dateTime(s.lastContact) : t('common.never')}</Table.Td>
+                <Table.Td visibleFrom="lg">{s.lastContact ? dateTime(s.lastContact) : t('common.never')}</Table.Td>
                 <Table.Td ta="right">{s.pendingUploads}</Table.Td>
                 <Table.Td ta="right">{errorCount}</Table.Td>
-                <Table.Td>{s.appVersion}</Table.Td>
-                <Table.Td><Text size="xs" lineClamp={2}>{s.lastError}</Text></Table.Td>
+                <Table.Td visibleFrom="lg">{s.appVersion}</Table.Td>
+                <Table.Td visibleFrom="lg"><Text size="xs" lineClamp={2}>{s.lastError}</Text></Table.Td>
               </Table.Tr>
             );
           })}

@@ -5,8 +5,9 @@ import type { MasterRecord } from '../../../sync/schema/index.ts';
 import { installmentPlan, sumCents } from '../../../sync/rules/index.ts';
 import { conditionsFor, type PosCatalog } from '../../core/pos/catalog.ts';
 import type { PaymentInput } from '../../core/pos/sale-draft.ts';
+import { MAX_AMOUNT_CENTS } from '../../core/pos/quantity.ts';
 import { TEST_IDS } from '../../test-ids.ts';
-import { centsToInput, parseMoney } from './money.ts';
+import { centsToInput, installmentParts, parseMoney } from './money.ts';
 import { useMoney } from './use-money.ts';
 
 const ids = TEST_IDS.pos.payment;
@@ -33,6 +34,8 @@ export function PaymentModal({ opened, catalog, dueCents, creditLeftCents, busy,
   const [amount, setAmount] = useState('');
   const [amountError, setAmountError] = useState<string | null>(null);
   const amountRef = useRef<HTMLInputElement>(null);
+  const typesRef = useRef<HTMLDivElement>(null);
+  const finishRef = useRef<HTMLButtonElement>(null);
 
   const paid = sumCents(payments.map((p) => p.principalCents));
   const remaining = Math.max(0, dueCents - paid);
@@ -40,6 +43,12 @@ export function PaymentModal({ opened, catalog, dueCents, creditLeftCents, busy,
   const cashPaid = sumCents(payments.filter((p) => cashIds.has(p.paymentTypeId)).map((p) => p.principalCents));
   const change = Math.max(0, Math.min(cashPaid, paid - dueCents));
   const conditions = typeId ? conditionsFor(catalog, typeId) : [];
+  // Each payment as it will be recorded: the condition's interest on top of the part it pays.
+  const priced = payments.map((p) => {
+    const condition = p.paymentConditionId ? catalog.byId.get(p.paymentConditionId) : undefined;
+    return installmentPlan(p.principalCents, condition?.installments ?? 1, condition?.interestBp ?? 0);
+  });
+  const interestCents = sumCents(priced.map((plan) => plan.interestCents));
 
   useEffect(() => {
     if (!opened) return;
@@ -60,7 +69,7 @@ export function PaymentModal({ opened, catalog, dueCents, creditLeftCents, busy,
 
   function add(): PaymentInput[] | null {
     const cents = parseMoney(amount);
-    if (cents === null || cents <= 0) {
+    if (cents === null || cents <= 0 || cents > MAX_AMOUNT_CENTS) {
       setAmountError(t('pos.payment.invalidAmount'));
       return null;
     }
@@ -69,6 +78,8 @@ export function PaymentModal({ opened, catalog, dueCents, creditLeftCents, busy,
     setPayments(next);
     const left = Math.max(0, dueCents - sumCents(next.map((p) => p.principalCents)));
     setAmount(left > 0 ? centsToInput(left) : '');
+    // Keys again: with something left, the digits choose the next payment type; otherwise Enter finishes.
+    setTimeout(() => (left > 0 ? typesRef.current?.querySelector<HTMLButtonElement>('[data-selected="true"]') : finishRef.current)?.focus(), 0);
     return next;
   }
 
@@ -105,10 +116,13 @@ export function PaymentModal({ opened, catalog, dueCents, creditLeftCents, busy,
           <Text>{t('pos.payment.due')}</Text>
           <Text fw={700} size="xl">{money(dueCents)}</Text>
         </Group>
-        <Group gap="xs">
+        {/* Focus starts here, not in the amount: the keys 1…n choose the payment type, as the hint says. */}
+        <Group gap="xs" ref={typesRef}>
           {catalog.paymentTypes.map((type, index) => (
             <Button
               key={type.id}
+              data-autofocus={index === 0 ? true : undefined}
+              data-selected={String(type.id === typeId)}
               variant={type.id === typeId ? 'filled' : 'default'}
               onClick={() => choose(type)}
               data-testid={ids.type}
@@ -120,21 +134,25 @@ export function PaymentModal({ opened, catalog, dueCents, creditLeftCents, busy,
             </Button>
           ))}
         </Group>
-        <Group align="end" grow>
-          {conditions.length > 0 && (
-            <NativeSelect
-              label={t('pos.payment.condition')}
-              value={conditionId}
-              onChange={(e) => setConditionId(e.currentTarget.value)}
-              data={conditions.map((c) => ({ value: c.id, label: conditionLabel(c) }))}
-              data-testid={ids.condition}
-            />
-          )}
+        {/* The condition names the installments and their amount: a row of its own, never cut short. */}
+        {conditions.length > 0 && (
+          <NativeSelect
+            label={t('pos.payment.condition')}
+            value={conditionId}
+            onChange={(e) => setConditionId(e.currentTarget.value)}
+            data={conditions.map((c) => ({ value: c.id, label: conditionLabel(c) }))}
+            data-testid={ids.condition}
+          />
+        )}
+        <Group align="end" wrap="nowrap">
           <TextInput
             ref={amountRef}
             label={t('pos.payment.amount')}
             value={amount}
-            onChange={(e) => setAmount(e.currentTarget.value)}
+            onChange={(e) => {
+              setAmount(e.currentTarget.value);
+              setAmountError(null);
+            }}
             onKeyDown={(e) => {
               if (e.key === 'Enter') {
                 e.preventDefault();
@@ -144,9 +162,9 @@ export function PaymentModal({ opened, catalog, dueCents, creditLeftCents, busy,
             }}
             error={amountError}
             data-testid={ids.amount}
-            data-autofocus
+            style={{ flex: 1 }}
           />
-          <Button onClick={() => add()} variant="light" data-testid={ids.add} style={{ flexGrow: 0 }}>
+          <Button onClick={() => add()} variant="light" data-testid={ids.add}>
             {t('pos.payment.add')}
           </Button>
         </Group>
@@ -155,11 +173,18 @@ export function PaymentModal({ opened, catalog, dueCents, creditLeftCents, busy,
             <Table.Tbody>
               {payments.map((p, index) => {
                 const condition = p.paymentConditionId ? catalog.byId.get(p.paymentConditionId) : undefined;
+                const plan = priced[index]!;
                 return (
-                  <Table.Tr key={index} data-testid={ids.line}>
+                  <Table.Tr key={index} data-testid={ids.line} data-amount-cents={plan.totalCents} data-interest-cents={plan.interestCents}>
                     <Table.Td>{catalog.byId.get(p.paymentTypeId)?.name}</Table.Td>
-                    <Table.Td>{condition?.name}</Table.Td>
-                    <Table.Td ta="right">{money(p.principalCents)}</Table.Td>
+                    <Table.Td>
+                      {condition?.name}
+                      {plan.installments.length > 1 && <Text size="xs" c="dimmed">{installmentParts(plan.totalCents, plan.installments.length, money)}</Text>}
+                    </Table.Td>
+                    <Table.Td ta="right">
+                      {money(plan.totalCents)}
+                      {plan.interestCents > 0 && <Text size="xs" c="dimmed">{t('pos.payment.interest', { amount: money(plan.interestCents) })}</Text>}
+                    </Table.Td>
                     <Table.Td>
                       <Button size="compact-xs" variant="subtle" color="red" onClick={() => setPayments(payments.filter((_, i) => i !== index))}>
                         {t('pos.payment.remove')}
@@ -180,6 +205,12 @@ export function PaymentModal({ opened, catalog, dueCents, creditLeftCents, busy,
             {t('pos.payment.change')}: {money(change)}
           </Text>
         </Group>
+        {interestCents > 0 && (
+          <Group justify="space-between" data-testid={ids.totalWithInterest} data-cents={dueCents + interestCents}>
+            <Text fw={600}>{t('pos.payment.totalWithInterest')}</Text>
+            <Text fw={700}>{money(dueCents + interestCents)}</Text>
+          </Group>
+        )}
         {creditLeftCents > 0 && <Alert color="blue">{t('pos.payment.creditLeft', { amount: money(creditLeftCents) })}</Alert>}
         {error && (
           <Alert color="red" data-testid={ids.error}>
@@ -189,7 +220,7 @@ export function PaymentModal({ opened, catalog, dueCents, creditLeftCents, busy,
         <Text size="xs" c="dimmed">
           {t('pos.payment.keys', { count: catalog.paymentTypes.length })}
         </Text>
-        <Button size="md" onClick={finish} loading={busy} disabled={remaining > 0 && !amount.trim()} data-testid={ids.finish}>
+        <Button ref={finishRef} size="md" onClick={finish} loading={busy} disabled={remaining > 0 && !amount.trim()} data-testid={ids.finish}>
           {t('pos.payment.finish')}
         </Button>
       </Stack>

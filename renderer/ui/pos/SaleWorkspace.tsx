@@ -1,18 +1,20 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { ActionIcon, Alert, Badge, Box, Button, Group, NativeSelect, NumberInput, Paper, ScrollArea, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Box, Button, Group, NativeSelect, Paper, ScrollArea, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconBarcode, IconTrash } from '@tabler/icons-react';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
-import { formatTaxId, ruleMessage, type CartLine } from '../../../sync/rules/index.ts';
+import { formatTaxId, normalizeTaxId, ruleMessage, type CartLine } from '../../../sync/rules/index.ts';
 import type { Customer } from '../../../sync/schema/index.ts';
 import { quoteSale, customerTaxIdProblem, type PaymentInput, type ReturnedItem } from '../../core/pos/sale-draft.ts';
 import type { RecordedSale } from '../../core/pos/pos.ts';
 import type { ProductIndex, ProductRow } from '../../core/product-index.ts';
+import { MAX_QUANTITY, isValidQuantity, parseScan } from '../../core/pos/quantity.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { useCore } from '../core-context.tsx';
 import { loadOpenCart, saveOpenCart } from './open-cart.ts';
 import { usePosContext, usePosErrorText } from './pos-context.tsx';
 import { PaymentModal } from './PaymentModal.tsx';
+import { QuantityField } from './QuantityField.tsx';
 import { Receipt } from './Receipt.tsx';
 import { useMoney } from './use-money.ts';
 
@@ -22,7 +24,7 @@ const SUGGESTIONS = 8;
 const SUGGEST_AFTER_MS = 150;
 
 function suggestionsFor(products: ProductIndex, text: string): ProductRow[] {
-  const { code } = splitQuantity(text);
+  const { code } = parseScan(text);
   if (code.length < 2) return [];
   // A few extra rows make up for inactive products without matching the whole catalogue again.
   return products.search(code, SUGGESTIONS * 3).filter((p) => p.active).slice(0, SUGGESTIONS);
@@ -32,12 +34,6 @@ export interface ExchangeInput {
   originalSaleId: string;
   originalNumber: number;
   returnedItems: ReturnedItem[];
-}
-
-/** "3*7890001" → 3 units of 7890001; "7890001" → 1 unit. */
-function splitQuantity(text: string): { quantity: number; code: string } {
-  const match = /^(\d{1,4})\s*[*xX]\s*(.+)$/.exec(text.trim());
-  return match ? { quantity: Number(match[1]), code: match[2]!.trim() } : { quantity: 1, code: text.trim() };
 }
 
 /**
@@ -68,9 +64,13 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
   const sellerRef = useRef<HTMLSelectElement>(null);
   const customerRef = useRef<HTMLInputElement>(null);
 
+  // The seller is chosen for each sale (F4), never filled in silently: commission depends on it.
+  const [sellerError, setSellerError] = useState(false);
   useEffect(() => {
-    if (!sellerId && catalog.sellers[0]) setSellerId(catalog.sellers[0].id);
-  }, [catalog, sellerId]);
+    if (sellerId) setSellerError(false);
+  }, [sellerId]);
+  // An error about the cart goes once the cart changes: a later successful edit answers it.
+  useEffect(() => setScanError(null), [lines]);
 
   useEffect(() => {
     if (!exchange) saveOpenCart(recorded ? null : { lines, sellerId, taxId });
@@ -88,7 +88,7 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
   const [settledScan] = useDebouncedValue(scan, SUGGEST_AFTER_MS);
   const settledSuggestions = useMemo<ProductRow[]>(() => suggestionsFor(core.products, settledScan), [core.products, settledScan]);
   // Cleared input (a product just added) hides the list at once, without waiting for the pause.
-  const suggestions = splitQuantity(scan).code.length < 2 ? [] : settledSuggestions;
+  const suggestions = parseScan(scan).code.length < 2 ? [] : settledSuggestions;
 
   const lookup = (id: string) => {
     const row = core.products.get(id);
@@ -100,11 +100,23 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
   const credit = quote.ok ? quote.value.creditCents : 0;
   const due = totals ? Math.max(0, totals.totalCents - credit) : 0;
   const taxIdInvalid = customerTaxIdProblem(taxId);
-  const customer = !taxIdInvalid && taxId ? customers.find((c) => c.taxId === taxId.replace(/\D/g, '')) : undefined;
+  const invalidQuantityText = t('pos.sale.invalidQuantity', { min: 1, max: new Intl.NumberFormat(i18n.language).format(MAX_QUANTITY) });
+  const customer = !taxIdInvalid && taxId ? customers.find((c) => c.taxId === normalizeTaxId(taxId)) : undefined;
 
-  function addProduct(product: ProductRow, quantity: number) {
+  function addProduct(product: ProductRow, text: string) {
+    const input = parseScan(text);
+    if (input.kind === 'invalidQuantity') {
+      setScanError(invalidQuantityText);
+      return;
+    }
+    const quantity = input.quantity;
     if (!product.active) {
       setScanError(t('pos.sale.inactive', { name: product.name }));
+      return;
+    }
+    const already = lines.find((line) => line.productId === product.id)?.quantity ?? 0;
+    if (!isValidQuantity(already + quantity)) {
+      setScanError(invalidQuantityText);
       return;
     }
     setLines((current) => {
@@ -119,7 +131,13 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
   }
 
   function submitScan() {
-    const { quantity, code } = splitQuantity(scan);
+    const input = parseScan(scan);
+    // "0*", "-2*", "99999999*": the quantity is wrong, whatever the code.
+    if (input.kind === 'invalidQuantity') {
+      setScanError(invalidQuantityText);
+      return;
+    }
+    const { code } = input;
     if (!code) return;
     // Enter before the suggestions caught up with the typing picks from the current text.
     const product = core.products.findByCode(code) ?? (settledScan === scan ? suggestions : suggestionsFor(core.products, scan))[highlight];
@@ -127,11 +145,12 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
       setScanError(t('pos.sale.notFound', { code }));
       return;
     }
-    addProduct(product, quantity);
+    addProduct(product, scan);
   }
 
   function reset() {
     setLines([]);
+    setSellerId('');
     setTaxId('');
     setScan('');
     setScanError(null);
@@ -142,7 +161,8 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
   function openPayment() {
     if (!lines.length || !totals) return;
     if (!sellerId) {
-      setScanError(t('pos.sale.sellerRequired'));
+      setSellerError(true);
+      sellerRef.current?.focus();
       return;
     }
     if (taxIdInvalid) {
@@ -197,6 +217,11 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
     return () => window.removeEventListener('keydown', onKey);
   });
 
+  // The stock this station knows (the last it received): selling past it is allowed, but said (POS-03).
+  const shortLines = lines.filter((line) => {
+    const product = core.products.get(line.productId);
+    return product !== undefined && line.quantity > product.stock;
+  });
   const promotionsApplied = totals ? [...new Set(totals.items.map((i) => i.promotionId).filter((id): id is string => !!id))] : [];
   const ready = catalog.sellers.length > 0 && catalog.paymentTypes.length > 0;
 
@@ -251,7 +276,7 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
                   style={{ cursor: 'pointer' }}
                   onMouseDown={(e) => {
                     e.preventDefault();
-                    addProduct(product, splitQuantity(scan).quantity);
+                    addProduct(product, scan);
                   }}
                   data-testid={ids.suggestion}
                   data-product-id={product.id}
@@ -264,19 +289,21 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
           )}
         </Box>
         <Text size="xs" c="dimmed">{t('pos.sale.quantityHint')}</Text>
-        <ScrollArea style={{ flex: 1 }} type="auto">
+        <ScrollArea style={{ flex: 1 }} type="auto" offsetScrollbars>
           {lines.length === 0 ? (
             <Text c="dimmed" p="md">{t('pos.sale.empty')}</Text>
           ) : (
-            <Table striped highlightOnHover>
+            // Fixed columns: the quantity and the amounts keep their width; the name takes what is left and wraps.
+            // Below 1200 px the unit price and the discount move under the name, so the cart never scrolls sideways.
+            <Table striped highlightOnHover layout="fixed">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t('pos.sale.product')}</Table.Th>
-                  <Table.Th w={110}>{t('pos.sale.qty')}</Table.Th>
-                  <Table.Th ta="right">{t('pos.sale.unitPrice')}</Table.Th>
-                  <Table.Th ta="right">{t('pos.sale.discount')}</Table.Th>
-                  <Table.Th ta="right">{t('pos.sale.total')}</Table.Th>
-                  <Table.Th w={40} />
+                  <Table.Th w={92}>{t('pos.sale.qty')}</Table.Th>
+                  <Table.Th w={104} ta="right" visibleFrom="lg">{t('pos.sale.unitPrice')}</Table.Th>
+                  <Table.Th w={96} ta="right" visibleFrom="lg">{t('pos.sale.discount')}</Table.Th>
+                  <Table.Th w={116} ta="right">{t('pos.sale.total')}</Table.Th>
+                  <Table.Th w={44} />
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -288,28 +315,34 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
                     <Table.Tr key={line.productId} data-testid={ids.cartRow} data-product-id={line.productId} data-quantity={line.quantity} data-total-cents={item?.totalCents ?? ''} data-promotion-id={item?.promotionId ?? ''}>
                       <Table.Td>
                         <Text size="sm">{product?.name ?? line.productId}</Text>
+                        {item && (
+                          <Text size="xs" c="dimmed" hiddenFrom="lg">
+                            {t('pos.sale.unitLine', { price: money(item.unitPriceCents) })}
+                            {item.discountCents ? ` · ${t('pos.sale.discountLine', { amount: money(item.discountCents) })}` : ''}
+                          </Text>
+                        )}
+                        {product && line.quantity > product.stock && (
+                          <Badge size="xs" color="orange" variant="light" mr={4} data-testid={ids.lineStock} data-stock={product.stock}>
+                            {t('pos.sale.stockShort', { stock: product.stock })}
+                          </Badge>
+                        )}
                         {promotion && (
-                          <Badge size="xs" color="teal" variant="light" data-testid={ids.promotion}>
+                          <Badge size="xs" color="teal" variant="light" maw="100%" data-testid={ids.promotion}>
                             {promotion.name}
                           </Badge>
                         )}
                       </Table.Td>
                       <Table.Td>
-                        <NumberInput
-                          size="xs"
+                        <QuantityField
                           min={1}
-                          max={1_000_000}
-                          allowDecimal={false}
                           value={line.quantity}
-                          onChange={(value) => {
-                            const quantity = typeof value === 'number' ? value : Number(value);
-                            if (Number.isSafeInteger(quantity) && quantity >= 1) setLines(lines.map((l, i) => (i === index ? { ...l, quantity } : l)));
-                          }}
+                          onChange={(quantity) => setLines((current) => current.map((l, i) => (i === index ? { ...l, quantity } : l)))}
+                          aria-label={t('pos.sale.qty')}
                           data-testid={ids.lineQuantity}
                         />
                       </Table.Td>
-                      <Table.Td ta="right">{item ? money(item.unitPriceCents) : ''}</Table.Td>
-                      <Table.Td ta="right">{item?.discountCents ? money(item.discountCents) : ''}</Table.Td>
+                      <Table.Td ta="right" visibleFrom="lg">{item ? money(item.unitPriceCents) : ''}</Table.Td>
+                      <Table.Td ta="right" visibleFrom="lg">{item?.discountCents ? money(item.discountCents) : ''}</Table.Td>
                       <Table.Td ta="right" fw={600}>{item ? money(item.totalCents) : ''}</Table.Td>
                       <Table.Td>
                         <ActionIcon variant="subtle" color="red" aria-label={t('pos.sale.remove')} onClick={() => setLines(lines.filter((_, i) => i !== index))} data-testid={ids.lineRemove}>
@@ -324,13 +357,15 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
           )}
         </ScrollArea>
       </Stack>
-      <Stack gap="sm" w={320}>
+      <Stack gap="sm" w={{ base: 280, lg: 320 }} style={{ flexShrink: 0 }}>
         <NativeSelect
           ref={sellerRef}
           label={t('pos.sale.seller')}
           value={sellerId}
           onChange={(e) => setSellerId(e.currentTarget.value)}
-          data={catalog.sellers.map((s) => ({ value: s.id, label: s.name }))}
+          data={[{ value: '', label: t('pos.sale.chooseSeller'), disabled: true }, ...catalog.sellers.map((s) => ({ value: s.id, label: s.name }))]}
+          error={sellerError ? t('pos.sale.sellerRequired') : null}
+          withAsterisk
           data-testid={ids.seller}
         />
         <TextInput
@@ -361,6 +396,11 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
               <Badge key={id} color="teal" variant="light" mr={4}>{catalog.byId.get(id)?.name ?? id}</Badge>
             ))}
           </Paper>
+        )}
+        {shortLines.length > 0 && (
+          <Alert color="orange" data-testid={ids.stockWarning} data-count={shortLines.length}>
+            {t('pos.sale.stockWarning', { items: shortLines.map((line) => core.products.get(line.productId)?.name ?? line.productId).join(', ') })}
+          </Alert>
         )}
         {!quote.ok && <Alert color="red" data-testid={ids.saleError}>{ruleMessage(quote.error, i18n.language)}</Alert>}
         <Button size="lg" onClick={openPayment} disabled={!lines.length || !totals || !pos || !ready} data-testid={ids.pay}>

@@ -1,11 +1,13 @@
 import { useMemo, useState } from 'react';
-import { Badge, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { ActionIcon, Badge, Group, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { IconPrinter } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { Sale } from '../../../sync/schema/index.ts';
 import { saleSyncState } from '../../core/pos/sync-state.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { usePosContext } from './pos-context.tsx';
 import { PeriodPicker } from './PeriodPicker.tsx';
+import { ReprintModal } from './Receipt.tsx';
 import { inPeriod, todayPeriod } from './period.ts';
 import { useDateTime, useMoney } from './use-money.ts';
 import { useLive } from './use-live.ts';
@@ -21,6 +23,7 @@ export function StationQueryPage() {
   const dateTime = useDateTime();
   const [period, setPeriod] = useState(todayPeriod(7));
   const sales = useLive<Sale>(() => pos?.sales$() ?? null, [pos]);
+  const [reprint, setReprint] = useState<Sale | null>(null);
   const rows = useMemo(() => sales.filter((s) => s.stationId === pos?.stationId && inPeriod(s.createdAt, period)), [sales, pos, period]);
 
   return (
@@ -46,6 +49,7 @@ export function StationQueryPage() {
                 <Table.Th ta="right">{t('pos.query.total')}</Table.Th>
                 <Table.Th>{t('pos.query.status')}</Table.Th>
                 <Table.Th>{t('pos.query.sync')}</Table.Th>
+                <Table.Th w={48} />
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -66,6 +70,13 @@ export function StationQueryPage() {
                     <Table.Td>
                       <Badge size="sm" color={STATE_COLORS[state]}>{t(`pos.query.states.${state}`)}</Badge>
                     </Table.Td>
+                    <Table.Td>
+                      <Tooltip label={t('pos.receipt.reprint')}>
+                        <ActionIcon variant="subtle" aria-label={t('pos.receipt.reprint')} onClick={() => setReprint(sale)} data-testid={ids.reprint}>
+                          <IconPrinter size={18} />
+                        </ActionIcon>
+                      </Tooltip>
+                    </Table.Td>
                   </Table.Tr>
                 );
               })}
@@ -73,6 +84,12 @@ export function StationQueryPage() {
           </Table>
         )}
       </div>
+      <ReprintModal
+        sale={reprint}
+        catalog={catalog}
+        originalNumber={reprint?.exchange ? sales.find((s) => s.id === reprint.exchange?.originalSaleId)?.number : undefined}
+        onClose={() => setReprint(null)}
+      />
     </Stack>
   );
 }

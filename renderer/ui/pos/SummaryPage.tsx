@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { Sale } from '../../../sync/schema/index.ts';
 import { summarize, type SummaryBucket } from '../../core/pos/summary.ts';
 import { saleSyncState } from '../../core/pos/sync-state.ts';
+import { formatDay } from '../../i18n/format.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { usePosContext } from './pos-context.tsx';
 import { PeriodPicker } from './PeriodPicker.tsx';
@@ -15,7 +16,7 @@ const ids = TEST_IDS.pos.summary;
 
 /** Sales summary (POS-15) of this station; what is waiting to upload shown apart. */
 export function SummaryPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { pos, catalog, watermark, refusedIds } = usePosContext();
   const money = useMoney();
   const [period, setPeriod] = useState(todayPeriod(0));
@@ -54,7 +55,7 @@ export function SummaryPage() {
     <Stack gap="sm" style={{ overflow: 'auto' }}>
       <Group justify="space-between" align="end">
         <Title order={4}>{t('pos.summary.title')}</Title>
-        <PeriodPicker value={period} onChange={setPeriod} />
+        <PeriodPicker value={period} onChange={setPeriod} fromTestId={ids.from} toTestId={ids.to} />
       </Group>
       <Group>
         <Paper withBorder p="sm" data-testid={ids.total} data-cents={summary.paidCents} data-count={summary.saleCount}>
@@ -73,7 +74,7 @@ export function SummaryPage() {
       <SimpleGrid cols={{ base: 1, md: 3 }}>
         {table(t('pos.summary.byPaymentType'), summary.byPaymentType, name, ids.paymentRow)}
         {table(t('pos.summary.bySeller'), summary.bySeller, name, ids.sellerRow)}
-        {table(t('pos.summary.byDay'), summary.byDay, (day) => new Date(`${day}T12:00:00`).toLocaleDateString(), ids.dayRow)}
+        {table(t('pos.summary.byDay'), summary.byDay, (day) => formatDay(day, i18n.language), ids.dayRow)}
       </SimpleGrid>
     </Stack>
   );

@@ -42,6 +42,7 @@ export function PosProvider({ children }: { children: ReactNode }) {
   const db = core.database();
   const stationId = state.settings.stationId;
   const userId = state.session?.user.id ?? null;
+  const isAdmin = state.session?.user.roles.includes('admin') ?? false;
 
   const pos = useMemo(() => {
     if (!db || !stationId || !userId || !db.collections.sales) return null;
@@ -65,12 +66,15 @@ export function PosProvider({ children }: { children: ReactNode }) {
   const [failed, setFailed] = useState(false);
   const refreshIntegrationErrors = useCallback(async () => {
     try {
-      setIntegrationErrors(await core.request<IntegrationError[]>('GET', '/api/sync/errors?includeResolved=true'));
+      const all = await core.request<IntegrationError[]>('GET', '/api/sync/errors?includeResolved=true');
+      // A cashier sees what this station sent and the server refused; what an outside system's API
+      // calls caused (no station, or another one) is for the admin, who sees the whole store.
+      setIntegrationErrors(isAdmin ? all : all.filter((error) => error.stationId === stationId));
       setFailed(false);
     } catch {
       setFailed(true);
     }
-  }, [core]);
+  }, [core, isAdmin, stationId]);
   const online = useObservable(core.sync$, OFFLINE_SYNC_STATUS).online;
   useEffect(() => {
     if (!online) return;

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { formatCents } from '../../core/money.ts';
+import { dateTimeFormat } from '../../i18n/format.ts';
 
 export function useMoney(): (cents: number) => string {
   const { i18n } = useTranslation();
@@ -8,6 +9,6 @@ export function useMoney(): (cents: number) => string {
 
 export function useDateTime(): (iso: string) => string {
   const { i18n } = useTranslation();
-  const format = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'short', timeStyle: 'medium' });
+  const format = dateTimeFormat(i18n.language);
   return (iso) => format.format(new Date(iso));
 }

@@ -72,7 +72,7 @@ export interface ChangesPage {
  * The same page as readChangesJson, joined into one JSON array body by PostgreSQL: one result row
  * instead of one per document, which on PGlite roughly halves the server's CPU per pulled page.
  * A starting point this server never issued (past the store's last sequence number, or from an epoch
- * whose history ended before it, see migration 3) is answered from the beginning, with `resync`.
+ * whose history ended before it, see migration-012-hardening.ts) is answered from the beginning, with `resync`.
  */
 export async function readChangesPage(db: Queryable, scope: ReadScope, from: ReadFrom, limit: number): Promise<ChangesPage> {
   const [row] = await db.query<{ docs: string | null; count: number | string; last_seq: number | string | null; since: number | string; epoch: string }>(

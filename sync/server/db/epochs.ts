@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Database } from './database.ts';
 
 /**
- * Begins a new epoch of every store's history at its next sequence number (see migration 3). Called
+ * Begins a new epoch of every store's history at its next sequence number (see migration-012-hardening.ts). Called
  * on every server start: a restored backup is always followed by one, which is how a checkpoint of
  * the history the restore dropped is recognised. Checkpoints of earlier epochs stay valid up to the
  * point where their epoch ended, so a plain restart costs devices nothing.

@@ -34,7 +34,7 @@ function inPeriod(at: string): string {
 /**
  * When a record happened: its device time, or — for a record stored before times were checked, whose
  * device time PostgreSQL cannot read — the time the server stored it. One such record must not break
- * a report (balcao_instant never raises, see migration 3).
+ * a report (balcao_instant never raises, see migration-012-hardening.ts).
  */
 function happenedAt(deviceTime: string, storedAt: string): string {
   return `coalesce(balcao_instant(${deviceTime}), ${storedAt})`;

@@ -7,7 +7,10 @@ import { ApiProblem, problems } from './problem.ts';
 /** Every failure leaves the server in the `ErrorBody` shape, saying what happened and what to do. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ApiProblem, request, reply) => {
-    if (error instanceof ApiProblem) return reply.status(error.statusCode).send(error.toBody());
+    if (error instanceof ApiProblem) {
+      if (error.headers) reply.headers(error.headers);
+      return reply.status(error.statusCode).send(error.toBody());
+    }
     const fastifyError = error as FastifyError;
     if (fastifyError.validation && fastifyError.validation.length > 0) {
       const first = fastifyError.validation[0]!;

@@ -20,7 +20,9 @@ export async function withIdempotency(db: Database, storeId: string, request: Fa
     return reply.status(answer.status).send(answer.body);
   }
   if (key.length > 200) throw new ApiProblem(400, 'validation_failed', 'The Idempotency-Key header is longer than 200 characters. Use a shorter key (a UUID is ideal).', 'Idempotency-Key');
-  const requestHash = digest(`${request.method} ${request.url}\n${stableJson(request.body ?? null)}`);
+  // The caller is part of the request: another user's key never replays an answer written for someone else.
+  const caller = request.session?.user.id ?? '';
+  const requestHash = digest(`${caller} ${request.method} ${request.url}\n${stableJson(request.body ?? null)}`);
   const stored = await db.query<{ request_hash: string; status: number; body: string }>('SELECT request_hash, status, body FROM idempotency_keys WHERE store_id = $1 AND key = $2', [storeId, key]);
   const previous = stored[0];
   if (previous) {

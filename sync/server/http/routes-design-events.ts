@@ -94,6 +94,8 @@ export function registerDesignEventRoutes(app: FastifyInstance, ctx: ServerConte
           security: [],
           body: { type: 'object', discriminator: { propertyName: 'type' }, oneOf: [saveEvent, credentialsEvent] },
         },
+        // Signed by the portal instead of a session (see authenticate.ts: protected is the default).
+        config: { public: true },
         // The signature is checked before the body's shape: an unsigned caller learns nothing about it.
         preValidation: async (request) => verify(ctx, request),
       },

@@ -3,6 +3,7 @@ import { COLLECTION_NAMES, SEQ_MAX, type CollectionName, type WireDocument } fro
 import { loadDocuments, pageBody, readChangesPage } from '../db/documents.ts';
 import { documentSchema } from '../validation/schemas.ts';
 import { toWire, writeBatch, type WriteOutcome } from '../sync/write-documents.ts';
+import { writerOf } from '../auth/ownership.ts';
 import { assertCanRead, assertCanWrite, authenticate, readScopeOf, sessionOf } from './authenticate.ts';
 import type { ServerContext } from './context.ts';
 import { withIdempotency } from './idempotency.ts';
@@ -69,7 +70,7 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
       }
       return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
         const doc: WireDocument = { ...request.body, _deleted: false };
-        const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: false, validated: true }, [{ newDocumentState: doc }]);
+        const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: false, writer: writerOf(session, 'api'), validated: true }, [{ newDocumentState: doc }]);
         ctx.metrics.pushed.inc({ collection }, outcome.written.length);
         return answerOf(outcome, collection, doc);
       });
@@ -84,9 +85,10 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
       assertCanWrite(session, collection, 'api');
       return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
         const found = (await loadDocuments(ctx.db, session.store.id, collection, [request.params.id])).get(request.params.id);
+        // Another station's record is refused by the ownership rule in writeBatch (403), like a PUT.
         if (!found) return { status: 404, body: problems.notFound(`${collection}/${request.params.id}`).toBody() };
         const doc: WireDocument = { ...found.data, _deleted: true };
-        const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: false }, [{ newDocumentState: doc }]);
+        const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: false, writer: writerOf(session, 'api') }, [{ newDocumentState: doc }]);
         return answerOf(outcome, collection, doc);
       });
     },

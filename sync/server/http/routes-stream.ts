@@ -22,6 +22,9 @@ export function registerStreamRoute(app: FastifyInstance, ctx: ServerContext): v
 
     reply.hijack();
     const raw = reply.raw;
+    // Long-lived on purpose: the idle timeout that cuts off slow clients does not apply; the heartbeat
+    // below finds a dead peer instead.
+    request.raw.socket.setTimeout(0);
     raw.writeHead(200, {
       ...(reply.getHeaders() as Record<string, string>),
       'content-type': 'text/event-stream; charset=utf-8',
@@ -38,8 +41,11 @@ export function registerStreamRoute(app: FastifyInstance, ctx: ServerContext): v
     const unsubscribe = ctx.hub.subscribe(session.store.id, pump);
     const heartbeat = setInterval(() => raw.destroyed || raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
     trackStream(ctx, session.stationId, +1);
+    // A revoked (logout, re-pairing) or expired session stops receiving at once.
+    const untrack = ctx.liveSessions?.track(session, () => raw.end());
 
     request.raw.on('close', () => {
+      untrack?.();
       clearInterval(heartbeat);
       unsubscribe();
       trackStream(ctx, session.stationId, -1);

@@ -3,7 +3,8 @@ import { COLLECTION_NAMES, SEQ_MAX, type CollectionName, type PushRow, type Wire
 import { pageBody, readChangesPage } from '../db/documents.ts';
 import { pushBodySchema } from '../validation/schemas.ts';
 import { writeBatch } from '../sync/write-documents.ts';
-import { assertCanRead, assertCanWrite, assertOwnStation, authenticate, readScopeOf, sessionOf } from './authenticate.ts';
+import { writerOf } from '../auth/ownership.ts';
+import { assertCanRead, assertCanWrite, authenticate, readScopeOf, sessionOf } from './authenticate.ts';
 import type { ServerContext } from './context.ts';
 
 export const MAX_PULL = 10_000;
@@ -58,8 +59,8 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
     async (request): Promise<WireDocument[]> => {
       const session = sessionOf(request);
       assertCanWrite(session, collection, 'sync');
-      assertOwnStation(session, collection, request.body.map((row) => row.newDocumentState));
-      const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: true, sourceStationId: session.stationId, validated: true }, request.body);
+      const writer = writerOf(session, 'sync');
+      const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: true, sourceStationId: session.stationId, writer, validated: true }, request.body);
       ctx.metrics.pushed.inc({ collection }, outcome.written.length);
       ctx.metrics.conflicts.inc({ collection }, outcome.conflicts.length);
       for (const { refusal } of outcome.quarantined) ctx.metrics.quarantined.inc({ collection, reason: refusal.reason });

@@ -6,6 +6,9 @@ import { BUSINESS_RULES, type Refusal } from '../rules/index.ts';
 import { applyStockEffects } from '../rules/stock-effects.ts';
 import { applyDesignActions } from '../design/actions.ts';
 import { armCustomerExport } from '../design/jobs-queue.ts';
+import { BACKOFFICE_GUARDED, guardBackofficeBatch, waitingFor } from '../backoffice/guards.ts';
+import { mergeOnConflict } from '../backoffice/merge-conflicts.ts';
+import { assertOwnership, type Writer } from '../auth/ownership.ts';
 import { InvalidDocument, newInstantProblem } from '../validation/documents.ts';
 import { sameDocument } from './stable-json.ts';
 
@@ -32,6 +35,8 @@ export interface WriteOptions {
   checkConflicts: boolean;
   /** The station that sent the batch: refusals are shown there even for store-wide documents. */
   sourceStationId?: string | null;
+  /** Who writes: the ownership rule (auth/ownership.ts) runs for a caller; 'server' for what the server derives itself. */
+  writer: Writer | 'server';
   /** The rows passed this collection's request validator (push, API): the store need not check them again. */
   validated?: boolean;
 }
@@ -118,7 +123,7 @@ export async function writeBatchIn(tx: Queryable, options: WriteOptions, rows: r
       if (!isDocumentFault(error)) throw error;
       const doc = row.newDocumentState;
       const id = String(doc.id);
-      const refusal: Refusal = { reason: 'invalid_document', message: faultMessage(options.collection, doc, error) };
+      const refusal: Refusal = { reason: 'invalid_value', message: faultMessage(options.collection, doc, error) };
       // The copy kept has the characters the database cannot hold replaced (U+FFFD), or it could not be kept either.
       await quarantine(tx, options.storeId, options.collection, [{ documentId: id, stationId: stationOf(doc) ?? options.sourceStationId ?? null, ...refusal, document: storableCopy(doc) }]);
       outcome.quarantined.push({ id, refusal });
@@ -175,17 +180,19 @@ function appendOnlyRefusal(collection: CollectionName, doc: WireDocument, previo
 function instantRefusal(collection: CollectionName, doc: WireDocument, previous: StoredDocument | undefined): Refusal | null {
   const problem = newInstantProblem(collection, doc, previous?.data);
   if (!problem) return null;
-  return { reason: 'invalid_document', message: `${collection} ${String(doc.id)}: field ${problem.field} ${problem.problem}. Correct it and send it again.` };
+  return { reason: 'invalid_value', message: `${collection} ${String(doc.id)}: field ${problem.field} ${problem.problem}. Correct it and send it again.` };
 }
 
 async function writeRows(tx: Queryable, options: WriteOptions, batch: readonly WriteRow[]): Promise<WriteOutcome> {
   const { storeId, collection, checkConflicts } = options;
   const ids = batch.map((row) => String(row.newDocumentState.id));
   const current = await loadDocuments(tx, storeId, collection, ids);
+  if (options.writer !== 'server') await assertOwnership(tx, options.writer, collection, batch.map((row) => row.newDocumentState), current);
   const refusedVersions = checkConflicts ? await openQuarantined(tx, storeId, collection, ids) : new Map<string, Record<string, unknown>>();
   const outcome: WriteOutcome = { conflicts: [], written: [], unchanged: [], quarantined: [], seq: null };
 
   const candidates: WireDocument[] = [];
+  const editConflicts: QuarantineEntry[] = [];
   for (const row of batch) {
     const doc = row.newDocumentState;
     const id = String(doc.id);
@@ -201,7 +208,18 @@ async function writeRows(tx: Queryable, options: WriteOptions, batch: readonly W
       const refused = refusedVersions.get(id);
       const assumedIsKnown = assumed !== null && (sameDocument(assumed, master) || (refused !== undefined && sameDocument(assumed, refused)));
       if (!assumedIsKnown) {
-        outcome.conflicts.push(master);
+        // Customers and contracts merge field by field instead (BO-01, BO-03; backoffice/merge-conflicts.ts).
+        const merged = assumed ? mergeOnConflict(collection, assumed, doc, master, options.sourceStationId ?? null) : null;
+        if (!merged) {
+          outcome.conflicts.push(master);
+          continue;
+        }
+        if (merged.conflict) editConflicts.push(merged.conflict);
+        if (sameDocument(master, merged.doc)) {
+          outcome.unchanged.push(id);
+          continue;
+        }
+        candidates.push(merged.doc);
         continue;
       }
     }
@@ -228,12 +246,43 @@ async function writeRows(tx: Queryable, options: WriteOptions, batch: readonly W
   }
   // Design requests are guarded against the project's state in upload order; a refused one is kept aside too.
   if (collection === 'designActions') await refuseDesignActions(tx, options, accepted, current, refused, outcome);
+  if (BACKOFFICE_GUARDED.has(collection)) {
+    const refusals = await guardBackofficeBatch(tx, { storeId, now: new Date().toISOString() }, collection, accepted, current);
+    moveToRefused(options, accepted, refused, outcome, refusals);
+  }
   await quarantine(tx, storeId, collection, refused);
   await resolveQuarantine(tx, storeId, collection, outcome.written);
+  // Kept under their own document ids, so the merged write above does not settle them.
+  await quarantine(tx, storeId, collection, editConflicts);
   outcome.seq = await writeDocuments(tx, storeId, collection, accepted, { validated: options.validated });
   if (collection === 'sales') await applyStockEffects(tx, storeId, accepted, current);
   if (collection === 'customers' && outcome.written.length > 0) await armCustomerExport(tx, storeId);
+  if (collection === 'backoffice') await retryWaitingForContracts(tx, options, accepted);
   return outcome;
+}
+
+/** Usage and contract requests that arrived before their contract are applied once it is here. */
+async function retryWaitingForContracts(tx: Queryable, options: WriteOptions, accepted: readonly DocumentWrite[]): Promise<void> {
+  const contracts = accepted.filter((write) => !write.deleted && write.data.kind === 'contract').map((write) => write.id);
+  for (const { collection, documents } of await waitingFor(tx, options.storeId, contracts)) {
+    const rows = documents.map((document) => ({ newDocumentState: { ...document, _deleted: document._deleted === true } as WireDocument }));
+    // Their sender passed the ownership rule when they were first uploaded; this is the server applying them.
+    await writeBatchIn(tx, { storeId: options.storeId, collection, checkConflicts: false, sourceStationId: options.sourceStationId ?? null, writer: 'server' }, rows);
+  }
+}
+
+/** Moves the documents a later guard refused from `accepted` to `refused`. */
+function moveToRefused(options: WriteOptions, accepted: DocumentWrite[], refused: QuarantineEntry[], outcome: WriteOutcome, refusals: ReadonlyMap<string, Refusal>): void {
+  if (refusals.size === 0) return;
+  const kept = accepted.filter((write) => !refusals.has(write.id));
+  for (const write of accepted) {
+    const refusal = refusals.get(write.id);
+    if (!refusal) continue;
+    refused.push({ documentId: write.id, stationId: write.stationId ?? options.sourceStationId ?? null, reason: refusal.reason, message: refusal.message, document: { ...write.data, _deleted: write.deleted } });
+    outcome.quarantined.push({ id: write.id, refusal });
+  }
+  accepted.splice(0, accepted.length, ...kept);
+  outcome.written.splice(0, outcome.written.length, ...outcome.written.filter((id) => !refusals.has(id)));
 }
 
 async function refuseDesignActions(
@@ -247,15 +296,6 @@ async function refuseDesignActions(
   // A request refused before and sent again unchanged is checked again, but not announced twice.
   const open = await openQuarantined(tx, options.storeId, 'designActions', accepted.map((write) => write.id));
   const refusedBefore = new Set(accepted.filter((write) => open.has(write.id) && sameDocument(open.get(write.id)!, { ...write.data, _deleted: write.deleted })).map((write) => write.id));
-  const refusals = await applyDesignActions(tx, options.storeId, accepted, current, refusedBefore);
-  if (refusals.size === 0) return;
-  const kept = accepted.filter((write) => !refusals.has(write.id));
-  for (const write of accepted) {
-    const refusal = refusals.get(write.id);
-    if (!refusal) continue;
-    refused.push({ documentId: write.id, stationId: write.stationId ?? options.sourceStationId ?? null, reason: refusal.reason, message: refusal.message, document: { ...write.data, _deleted: write.deleted } });
-    outcome.quarantined.push({ id: write.id, refusal });
-  }
-  accepted.splice(0, accepted.length, ...kept);
-  outcome.written.splice(0, outcome.written.length, ...outcome.written.filter((id) => !refusals.has(id)));
+  const refusals = await applyDesignActions(tx, options.storeId, accepted, current, refusedBefore, options.writer === 'server' ? undefined : options.writer.roles);
+  moveToRefused(options, accepted, refused, outcome, refusals);
 }

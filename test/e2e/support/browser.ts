@@ -18,13 +18,14 @@ export interface Device {
  * One station = one fresh Chromium profile (its own IndexedDB and localStorage), like a desktop
  * installation; the profile folder is deleted on close.
  */
-export async function launchDevice(): Promise<Device> {
+export async function launchDevice(options: { locale?: string } = {}): Promise<Device> {
   const profile = mkdtempSync(join(tmpdir(), 'balcao-e2e-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 800 },
-    locale: 'pt-BR',
+    // The browser's own language; the app must follow the user's choice, not this (issue 15).
+    locale: options.locale ?? 'pt-BR',
     timezoneId: 'America/Sao_Paulo',
   });
   const log: string[] = [];

@@ -2,6 +2,7 @@
 import { createServer } from 'node:net';
 import type { Locator, Page } from 'playwright-core';
 import { TEST_IDS } from '../../../renderer/test-ids.ts';
+import { confirmAction } from './station-ui.ts';
 
 const ids = TEST_IDS.design;
 const byId = (page: Page, id: string): Locator => page.getByTestId(id);
@@ -172,6 +173,7 @@ export async function versions(page: Page): Promise<VersionRow[]> {
 export async function approve(page: Page): Promise<void> {
   await openTab(page, 'tabApprove');
   await byId(page, ids.environment.approve).click();
+  await confirmAction(page);
 }
 
 export const approval = (page: Page): Locator => byId(page, ids.environment.approval);

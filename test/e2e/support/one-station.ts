@@ -19,6 +19,8 @@ export interface OneStationOptions {
   logBrowserErrors?: boolean;
   /** Runs once the UI, the server and the device's page are up: take the parts, then set up what the file needs. */
   ready?: (station: Station) => Promise<void> | void;
+  /** The browser's locale (default pt-BR); en-US shows what the app would take from the browser. */
+  browserLocale?: string;
   /** Runs first when the file ends, before the device, the UI and the server close. */
   beforeClose?: () => Promise<void>;
 }
@@ -40,8 +42,9 @@ export function oneStation(options: OneStationOptions = {}): {
 
   beforeAll(async () => {
     const [ui] = await Promise.all([startUi(), server.start()]);
+    server.allowOrigin(ui.url);
     station = { ui };
-    const device = await launchDevice();
+    const device = await launchDevice({ locale: options.browserLocale });
     station.device = device;
     station.page = await device.newPage();
     await options.ready?.(station as Station);

@@ -38,6 +38,12 @@ export async function login(page: Page, userCode: string, password: string): Pro
   await byId(page, TEST_IDS.shell.connectionBadge).waitFor({ timeout: 30_000 });
 }
 
+/** Answers "yes" to the question an irreversible action asks first (renderer/ui/ConfirmButton.tsx). */
+export async function confirmAction(page: Page): Promise<void> {
+  await byId(page, TEST_IDS.confirm.yes).click();
+  await byId(page, TEST_IDS.confirm.dialog).waitFor({ state: 'detached' });
+}
+
 export async function logout(page: Page): Promise<void> {
   await byId(page, TEST_IDS.shell.userMenu).click();
   await byId(page, TEST_IDS.shell.logout).click();

@@ -3,7 +3,7 @@
  * Function bodies stay on one line: migrations are split into statements at line-ending semicolons.
  */
 export const hardeningMigration = {
-  version: 3,
+  version: 12,
   name: 'hardening',
   sql: `
     -- Every server start begins an epoch per store at the next sequence number (db/epochs.ts). A
