@@ -44,6 +44,8 @@ interface Lane {
   stream$: Subject<StreamItem>;
   replication: RxReplicationState<Doc, Checkpoint>;
   failures: number;
+  /** Epoch of the last checkpoint this lane received; live changes of another one go through a pull. */
+  epoch?: string;
 }
 
 function describe(error: unknown): string {
@@ -134,8 +136,9 @@ export function startSync(options: StartSyncOptions): SyncEngine {
     return null;
   };
 
+  /** The checkpoint goes back with its epoch, so the server can tell one of another history of its own (a restored backup). */
   const pullPath = (name: CollectionName, checkpoint: Checkpoint | undefined, limit: number): string =>
-    `/api/sync/${name}/pull?limit=${limit}${checkpoint ? `&checkpoint=${checkpoint.seq}` : ''}`;
+    `/api/sync/${name}/pull?limit=${limit}${checkpoint ? `&checkpoint=${checkpoint.seq}${checkpoint.epoch ? `&epoch=${encodeURIComponent(checkpoint.epoch)}` : ''}` : ''}`;
 
   const pull = async (lane: { name: CollectionName }, checkpoint: Checkpoint | undefined, batchSize: number): Promise<PullResponse> => {
     if (!options.getToken()) throw new ApiError('unauthorized', 'Not logged in: log in to synchronise.');
@@ -265,10 +268,11 @@ export function startSync(options: StartSyncOptions): SyncEngine {
             pulledInitially += response.documents.length;
             status.patch({ initialSync: { done: false, pulled: pulledInitially } });
           }
-          return {
-            documents: response.documents as WithDeleted<Doc>[],
-            checkpoint: response.checkpoint ?? checkpoint ?? { seq: 0 },
-          };
+          // With `resync` the server answered from the beginning (our checkpoint is of a history it no
+          // longer has): RxDB stores this page and its checkpoint like any other, which is the restart.
+          const next = response.checkpoint ?? checkpoint ?? { seq: 0 };
+          lane.epoch = next.epoch;
+          return { documents: response.documents as WithDeleted<Doc>[], checkpoint: next };
         },
       },
       push: {
@@ -303,8 +307,10 @@ export function startSync(options: StartSyncOptions): SyncEngine {
     if (pullLane) return pullLane.change(change);
     const lane = lanes.find((candidate) => candidate.name === change.collection);
     if (!lane) return;
-    // An invalid document goes through the pull handler, which stops the checkpoint before it.
-    if (change.documents.some((doc) => validate(lane.name, doc) !== null)) lane.stream$.next('RESYNC');
+    // An invalid document goes through the pull handler, which stops the checkpoint before it; a
+    // change of another epoch too, so the server can check our checkpoint (RxDB would adopt the change's).
+    const otherHistory = change.checkpoint.epoch !== undefined && change.checkpoint.epoch !== lane.epoch;
+    if (otherHistory || change.documents.some((doc) => validate(lane.name, doc) !== null)) lane.stream$.next('RESYNC');
     else lane.stream$.next({ documents: change.documents as WithDeleted<Doc>[], checkpoint: change.checkpoint });
   };
 

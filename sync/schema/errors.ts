@@ -46,7 +46,11 @@ export const QUARANTINE_REASONS = [
   'outdated_version',
   /** The user's roles do not allow this request (e.g. a designer releasing a contract). */
   'not_permitted',
-  /** A field breaks a rule of sync/rules (phone, e-mail, CEP, a missing deactivation reason, …). */
+  /**
+   * A field breaks a rule of sync/rules (phone, e-mail, CEP, a missing deactivation reason, …), or the
+   * document — or what the server derives from it — cannot be stored as it is: a device time out of
+   * range, text the database cannot hold, a total beyond the limits. The message names the field.
+   */
   'invalid_value',
   /** Back office: a customer with open receivables cannot be deactivated (BO-01). */
   'open_receivables',

@@ -17,3 +17,4 @@ export * from './collections/backoffice.ts';
 export * from './collections/consumption.ts';
 export * from './collections/backoffice-actions.ts';
 export * from './receivables.ts';
+export * from './storable.ts';

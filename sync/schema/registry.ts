@@ -29,6 +29,19 @@ export interface CollectionDefinition<Doc = unknown> {
   /** Roles whose devices may push changes; an empty list makes it read-only on devices. */
   writeRoles: readonly Role[];
   visibility: Visibility;
+  /**
+   * Records are written once and never change or go away (the audit trail, cash movements, design and
+   * back-office requests): the server refuses a changed version and `_deleted: true` on every write path. Sending
+   * the same record again stays harmless.
+   */
+  appendOnly?: boolean;
+  /**
+   * Times (JSON pointers) that name a planned date, which may lie years ahead (a promotion's period).
+   * Every other time in a document is a clock reading — of a device, or of the server — and must fall
+   * in the plausible window (sync/schema/storable.ts). Not in the RxDB schema: changing that would
+   * change its hash on every device.
+   */
+  scheduledTimes?: readonly string[];
   /** Phantom field carrying the document type. */
   readonly __doc?: Doc;
 }
@@ -52,7 +65,14 @@ function define<Doc>(definition: Omit<CollectionDefinition<Doc>, '__doc'>): Coll
 
 export const COLLECTIONS = {
   products: define<Product>({ name: 'products', schema: productSchema, readRoles: ALL, writeRoles: [], visibility: 'store' }),
-  masterdata: define<MasterRecord>({ name: 'masterdata', schema: masterdataSchema, readRoles: ALL, writeRoles: [], visibility: 'store' }),
+  masterdata: define<MasterRecord>({
+    name: 'masterdata',
+    schema: masterdataSchema,
+    readRoles: ALL,
+    writeRoles: [],
+    visibility: 'store',
+    scheduledTimes: ['/promotion/startsAt', '/promotion/endsAt'],
+  }),
   customers: define<Customer>({
     name: 'customers',
     schema: customerSchema,
@@ -67,15 +87,16 @@ export const COLLECTIONS = {
     readRoles: ['cashier', 'admin'],
     writeRoles: ['cashier', 'admin'],
     visibility: 'station',
+    appendOnly: true,
   }),
-  auditEvents: define<AuditEvent>({ name: 'auditEvents', schema: auditEventSchema, readRoles: ALL, writeRoles: ALL, visibility: 'station' }),
+  auditEvents: define<AuditEvent>({ name: 'auditEvents', schema: auditEventSchema, readRoles: ALL, writeRoles: ALL, visibility: 'station', appendOnly: true }),
   designProjects: define<DesignProject>({ name: 'designProjects', schema: designProjectSchema, readRoles: DESIGN, writeRoles: [], visibility: 'store' }),
   designEnvironments: define<DesignEnvironmentDoc>({ name: 'designEnvironments', schema: designEnvironmentSchema, readRoles: DESIGN, writeRoles: [], visibility: 'store' }),
-  designActions: define<DesignAction>({ name: 'designActions', schema: designActionSchema, readRoles: DESIGN, writeRoles: DESIGN, visibility: 'store' }),
+  designActions: define<DesignAction>({ name: 'designActions', schema: designActionSchema, readRoles: DESIGN, writeRoles: DESIGN, visibility: 'store', appendOnly: true }),
   purchaseOrders: define<PurchaseOrder>({ name: 'purchaseOrders', schema: purchaseOrderSchema, readRoles: DESIGN, writeRoles: [], visibility: 'store' }),
   backoffice: define<BackofficeDoc>({ name: 'backoffice', schema: backofficeSchema, readRoles: BACK_OFFICE, writeRoles: BACK_OFFICE, visibility: 'store' }),
   consumption: define<ConsumptionRecord>({ name: 'consumption', schema: consumptionSchema, readRoles: BACK_OFFICE, writeRoles: BACK_OFFICE, visibility: 'store' }),
-  backofficeActions: define<BackofficeAction>({ name: 'backofficeActions', schema: backofficeActionSchema, readRoles: BACK_OFFICE, writeRoles: BACK_OFFICE, visibility: 'store' }),
+  backofficeActions: define<BackofficeAction>({ name: 'backofficeActions', schema: backofficeActionSchema, readRoles: BACK_OFFICE, writeRoles: BACK_OFFICE, visibility: 'store', appendOnly: true }),
 } as const;
 
 export type CollectionName = keyof typeof COLLECTIONS;

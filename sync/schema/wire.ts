@@ -2,9 +2,14 @@ import type { CollectionName } from './registry.ts';
 import type { QuarantineReason } from './errors.ts';
 import type { Role } from './roles.ts';
 
-/** Server-assigned sequence number of the last document seen; never a device clock. */
+/**
+ * Server-assigned sequence number of the last document seen; never a device clock. `epoch` names the
+ * history of the server that issued it: a checkpoint from another history (the server was restored
+ * from a backup) is answered from the beginning, with `resync: true`. Send both back as they came.
+ */
 export interface Checkpoint {
   seq: number;
+  epoch?: string;
 }
 
 /** Documents travel without RxDB's `_meta`, `_rev`, `_attachments`; deletions as `_deleted: true`. */
@@ -15,6 +20,12 @@ export interface PullResponse<T = Record<string, unknown>> {
   documents: WireDocument<T>[];
   /** The checkpoint after the last returned document; the request's checkpoint when none came. */
   checkpoint: Checkpoint | null;
+  /**
+   * The request's checkpoint was not issued by this history of the server (a restored backup): the
+   * page starts from the beginning instead, and the device must treat everything it holds as to be
+   * pulled again (RESYNC).
+   */
+  resync?: boolean;
 }
 
 /** `POST /api/sync/:collection/push` body is an array of these. */

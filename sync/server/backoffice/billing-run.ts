@@ -38,6 +38,13 @@ export async function runBilling(db: Database, storeId: string, period: string, 
   });
 }
 
+/**
+ * When a history entry happened. One stored before times were checked and unreadable to PostgreSQL
+ * (balcao_instant, migration-012-hardening.ts) counts as long ago — it is history — instead of failing
+ * the whole store's billing run.
+ */
+const HISTORY_AT = (entry: string) => `coalesce(balcao_instant(${entry}.entry ->> 'at'), '-infinity'::timestamptz)`;
+
 // $1 store, $2 period, $3 first day, $4 last day, $5 first instant after the period, $6 first day of
 // the next month, $7 that month's number of days. Mirrors computeCharge and contractStateAt.
 const BILLING_SQL = `
@@ -53,10 +60,10 @@ fee_state AS (
            WHEN EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(c.data -> 'history', '[]'::jsonb)) AS h(entry)
                          WHERE h.entry ->> 'action' = 'cancel'
                            AND (CASE WHEN h.entry ? 'effectiveDate' THEN (h.entry ->> 'effectiveDate')::date::timestamp AT TIME ZONE 'UTC'
-                                     ELSE (h.entry ->> 'at')::timestamptz END) < $5::timestamptz) THEN false
+                                     ELSE ${HISTORY_AT('h')} END) < $5::timestamptz) THEN false
            ELSE coalesce((SELECT e.entry ->> 'to'
                             FROM jsonb_array_elements(coalesce(c.data -> 'history', '[]'::jsonb)) WITH ORDINALITY AS e(entry, n)
-                           WHERE e.entry ->> 'action' <> 'cancel' AND (e.entry ->> 'at')::timestamptz < $5::timestamptz
+                           WHERE e.entry ->> 'action' <> 'cancel' AND ${HISTORY_AT('e')} < $5::timestamptz
                            ORDER BY e.n DESC LIMIT 1), 'draft') = 'active'
          END AS fee_applies
     FROM contracts c

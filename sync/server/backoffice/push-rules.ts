@@ -1,4 +1,4 @@
-import type { BackofficeAction, BackofficeDoc, ConsumptionRecord, ContractDoc, Customer, ServiceDoc } from '../../schema/index.ts';
+import type { BackofficeDoc, ConsumptionRecord, ContractDoc, Customer, ServiceDoc } from '../../schema/index.ts';
 import { checkConsumptionContract, contractProblems, customerProblems, describeProblems, serviceProblems } from '../../rules/index.ts';
 import type { StoredDocument } from '../db/documents.ts';
 import type { BusinessRule, References, Refusal } from '../rules/rule.ts';
@@ -88,16 +88,5 @@ export const consumptionRule: BusinessRule<ConsumptionRecord> = {
     if (checked.ok) return null;
     const reason = checked.error.code === 'contract_cancelled' ? 'contract_cancelled' : 'unknown_reference';
     return { reason, message: `Consumption ${record.externalId}: ${checked.error.message}` };
-  },
-};
-
-/** BO-03: a contract request is made once; its effect (state, history) already happened. */
-export const backofficeActionsRule: BusinessRule<BackofficeAction> = {
-  check(action, previous) {
-    if (!previous) return null;
-    return {
-      reason: 'immutable_document',
-      message: `Request ${action.id} (${action.kind} contract ${action.contractId}) was already received and applied; it cannot be changed or withdrawn. Make a new request instead.`,
-    };
   },
 };

@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { ServerContext } from './context.ts';
 import { installAuthentication } from './authenticate.ts';
-import { installErrorHandling } from './error-handler.ts';
+import { clientErrorHandler, frameworkErrors, installErrorHandling } from './error-handler.ts';
 import { registerOpenApi } from './openapi.ts';
 import { problems } from './problem.ts';
 import { registerAuthRoutes } from './routes-auth.ts';
@@ -74,6 +74,9 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
     // A 2,000-document push of large sales fits; anything bigger is a client bug worth a clear 413.
     bodyLimit: 32 * 1024 * 1024,
     ajv: { customOptions: { strict: false } },
+    // Refusals before any route (bad URL, HTTP the parser refuses) answer in the problem shape too.
+    frameworkErrors,
+    clientErrorHandler,
     requestTimeout: timeouts.requestMs,
     connectionTimeout: timeouts.idleMs,
     keepAliveTimeout: timeouts.keepAliveMs,

@@ -86,12 +86,12 @@ function createPump(ctx: ServerContext, session: Session, lastSent: Map<Collecti
   const sendAfter = async (collection: CollectionName, upTo: number) => {
     let since = lastSent.get(collection) ?? 0;
     for (;;) {
-      const { json, count, lastSeq } = await readChangesPage(ctx.db, readScopeOf(session, collection), since, BATCH);
-      if (lastSeq === null) break;
-      since = lastSeq;
-      ctx.metrics.pulled.inc({ collection }, count);
-      send(STREAM_EVENTS.change, `{"collection":"${collection}","documents":${json},"checkpoint":{"seq":${lastSeq}}}`);
-      if (count < BATCH) break;
+      const page = await readChangesPage(ctx.db, readScopeOf(session, collection), { seq: since }, BATCH);
+      if (page.lastSeq === null) break;
+      since = page.lastSeq;
+      ctx.metrics.pulled.inc({ collection }, page.count);
+      send(STREAM_EVENTS.change, `{"collection":"${collection}","documents":${page.json},"checkpoint":${JSON.stringify(page.checkpoint)}}`);
+      if (page.count < BATCH) break;
     }
     // Every row up to the notice had committed before it was delivered; rows this device may not see
     // need not be read again.

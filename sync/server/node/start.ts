@@ -1,7 +1,8 @@
 import { CredentialGuard } from '../auth/attempts.ts';
 import { LiveSessions } from '../auth/sessions.ts';
 import { FirstSetup } from '../auth/setup.ts';
-import { openDatabase } from '../db/database.ts';
+import { openDatabase, type Database } from '../db/database.ts';
+import { beginEpoch } from '../db/epochs.ts';
 import { migrate } from '../db/migrations.ts';
 import { APP_ORIGIN, buildApp, DEFAULT_RATE_LIMITS, DEFAULT_TIMEOUTS, type RateLimits, type Timeouts } from '../http/app.ts';
 import type { ServerContext } from '../http/context.ts';
@@ -58,6 +59,8 @@ export interface RunningServer {
   seedProducts(count: number, storeCode?: string): Promise<void>;
   /** The server's own database connection, for tools and tests in the same process (e.g. to age a pairing code). */
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
+  /** The same database with transactions, for tests that write as the server does (e.g. a record as an older version stored it). */
+  db: Database;
 }
 
 function envFlag(name: string): boolean {
@@ -89,6 +92,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       if (!isLoopback(host)) announce(`Warning: demo data (known passwords and pairing codes) on a server listening on ${host}. Use it for demonstrations only.`);
     }
     const setup = await FirstSetup.prepare(db);
+    await beginEpoch(db);
     await hub.start();
     await liveSessions.start(db);
     const limits = options.rateLimit === false ? false : { ...DEFAULT_RATE_LIMITS, ...options.rateLimit };
@@ -133,6 +137,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       allowOrigin: (origin) => void allowedOrigins.add(origin),
       seedProducts: (count, storeCode = 'loja1') => seedProducts(db, storeCode, count),
       query: (sql, params) => db.query(sql, params),
+      db,
       async close() {
         if (closed) return;
         closed = true;
