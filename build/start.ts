@@ -80,7 +80,7 @@ if (lookup.found && !noDisplay) {
   electron = spawn(lookup.path, [ROOT], { stdio: 'inherit', env });
   electron.once('exit', (code) => void stop(code ?? 0));
 } else {
-  const host = await startWebHost({ port: uiPort }).catch((error: unknown) => failToListen(error, 'PORT_UI', uiPort));
+  const host = await startWebHost({ port: uiPort, servers: [api.url] }).catch((error: unknown) => failToListen(error, 'PORT_UI', uiPort));
   webHost = host;
   const why = lookup.found ? noDisplay : lookup.reason;
   console.log(`Electron is not available: ${why}. Serving the same UI at ${host.url} instead.`);

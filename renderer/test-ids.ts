@@ -5,6 +5,7 @@ export const TEST_IDS = {
   setup: {
     form: 'setup-form',
     serverUrl: 'setup-server-url',
+    serverUrlError: 'setup-server-url-error',
     storeCode: 'setup-store-code',
     stationCode: 'setup-station-code',
     pairingCode: 'setup-pairing-code',

@@ -20,6 +20,8 @@ export async function countPending(replication: RxReplicationState<Doc, { seq: n
   await replication.startPromise;
   const state = replication.internalReplicationState;
   if (!state) return 0;
+  // RxDB queues its checkpoint writes without awaiting them: count after the queued ones are stored.
+  await state.checkpointQueue;
   const checkpoint = (await getLastCheckpointDoc<Doc, unknown>(state, 'up')) as { id: string; lwt: number } | undefined;
   const instance = state.input.forkInstance as RxStorageInstance<Doc, unknown, unknown>;
   const primary = instance.schema.primaryKey as string;

@@ -1,4 +1,4 @@
-import { Subject, merge, type Subscription } from 'rxjs';
+import { Subject, filter, merge, type Subscription } from 'rxjs';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import type { RxCollection, RxReplicationPullStreamItem, WithDeleted } from 'rxdb';
 import {
@@ -289,7 +289,9 @@ export function startSync(options: StartSyncOptions): SyncEngine {
         lane.replication.retryTime = backoff(retryTime, lane.failures, maxRetryTime);
       }),
     );
-    subscriptions.push(merge(collection.$, lane.replication.sent$).subscribe(() => pending.request()));
+    // A write, a push, and the end of each upstream round: RxDB announces a push before it stores the
+    // checkpoint the count is derived from, so a count started then alone could stay stale.
+    subscriptions.push(merge(collection.$, lane.replication.sent$, lane.replication.active$.pipe(filter((active) => !active))).subscribe(() => pending.request()));
     lanes.push(lane);
   }
   for (const lane of pullLanes) lane.pull();

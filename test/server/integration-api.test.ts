@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, login, startTestServer, type TestServer } from './support/servers.ts';
+import { call, DATABASE_KINDS, login, startTestServer, type TestServer } from './support/servers.ts';
 import { cpf } from './support/documents.ts';
 
-describe('integration REST API', () => {
+describe.each(DATABASE_KINDS)('integration REST API on %s', (kind) => {
   let server: TestServer;
   let admin: string;
   let cashier: string;
   beforeAll(async () => {
-    server = await startTestServer('pglite');
+    server = await startTestServer(kind);
     admin = (await login(server, 'admin', 'admin123')).token;
     cashier = (await login(server, 'caixa', 'caixa123')).token;
   });
@@ -39,7 +39,7 @@ describe('integration REST API', () => {
     expect(later.body.documents).toEqual([{ ...seller, _deleted: true }]);
   });
 
-  it('API-03 the same Idempotency-Key replays the first answer and writes once', async () => {
+  it('API-05 the same Idempotency-Key replays the first answer and writes once', async () => {
     const headers = { 'idempotency-key': 'erp-order-123' };
     const first = await call(server.url, 'PUT', '/api/v1/customers/api-2', { token: admin, body: customer('api-2'), headers });
     const seqAfterFirst = (await call(server.url, 'GET', '/api/v1/customers?since=0&limit=10000', { token: admin })).body.checkpoint.seq;
@@ -54,7 +54,7 @@ describe('integration REST API', () => {
     expect(reused.body.error.code).toBe('idempotency_conflict');
   });
 
-  it('API-02 validates bodies against the collection schema and names the field', async () => {
+  it('API-01 validates bodies against the collection schema and names the field', async () => {
     const answer = await call(server.url, 'PUT', '/api/v1/products/p-00001', { token: admin, body: { id: 'p-00001', name: 'x' } });
     expect(answer.status).toBe(400);
     expect(answer.body.error).toMatchObject({ code: 'validation_failed', field: '/sku' });
@@ -63,7 +63,7 @@ describe('integration REST API', () => {
     expect(mismatch.body.error.field).toBe('/id');
   });
 
-  it('API-04 only admins change central data; a refused document answers 422 and is kept', async () => {
+  it('POS-03 POS-07 only admins change central data; a refused document answers 422, is kept and listed', async () => {
     const product = (await call(server.url, 'GET', '/api/v1/products/p-00003', { token: cashier })).body;
     const { _deleted, ...fields } = product;
     const byCashier = await call(server.url, 'PUT', '/api/v1/products/p-00003', { token: cashier, body: { ...fields, priceCents: 1 } });
@@ -77,7 +77,7 @@ describe('integration REST API', () => {
     expect(errors.body.some((error: { documentId: string; reason: string }) => error.documentId === 'api-3' && error.reason === 'invalid_tax_id')).toBe(true);
   });
 
-  it('API-01 publishes an OpenAPI document built from the collection schemas', async () => {
+  it('BO-06 publishes an OpenAPI document built from the collection schemas', async () => {
     const doc = await call(server.url, 'GET', '/docs/json');
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toMatch(/^3\./);

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, call, login, stationSession, startTestServer, type TestServer } from './support/servers.ts';
+import { adminToken, call, DATABASE_KINDS, login, stationSession, startTestServer, type TestServer } from './support/servers.ts';
 import { openStream } from './support/stream.ts';
 
-describe('operations', () => {
+describe.each(DATABASE_KINDS)('operations on %s', (kind) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer('pglite', { rateLimit: { credentialsPerMinute: 3 }, corsOrigins: ['http://localhost:4011'] });
+    server = await startTestServer(kind, { rateLimit: { credentialsPerMinute: 3 }, corsOrigins: ['http://localhost:4011'] });
   });
   afterAll(async () => {
     await server?.close();
@@ -13,7 +13,7 @@ describe('operations', () => {
 
   it('GET /health answers with the version and the database kind', async () => {
     const health = await call(server.url, 'GET', '/health');
-    expect(health.body).toEqual({ status: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+/), database: 'pglite' });
+    expect(health.body).toEqual({ status: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+/), database: kind });
   });
 
   it('GET /metrics speaks Prometheus and counts replication work (read by an administrator)', async () => {

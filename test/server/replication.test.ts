@@ -9,7 +9,7 @@ describe.each(DATABASE_KINDS)('replication protocol on %s', (kind) => {
   const push = (collection: string, rows: unknown[], as = station.token) => call(station.server.url, 'POST', `/api/sync/${collection}/push`, { token: as, body: rows });
   const pull = (collection: string, checkpoint: number, limit: number) => call(station.server.url, 'GET', `/api/sync/${collection}/pull?checkpoint=${checkpoint}&limit=${limit}`, { token: station.token });
 
-  it('POS-03 pull pages through documents by server sequence, never by device time', async () => {
+  it('POS-02 pull pages through documents by server sequence, never by device time', async () => {
     const first = await pull('products', 0, 700);
     expect(first.body.documents).toHaveLength(700);
     const second = await pull('products', first.body.checkpoint.seq, 700);
@@ -46,7 +46,7 @@ describe.each(DATABASE_KINDS)('replication protocol on %s', (kind) => {
     expect(fresh.body).toEqual([]);
   });
 
-  it('API-02 a malformed document is refused with 400 naming the field, and nothing of the batch is written', async () => {
+  it('a malformed document is refused with 400 naming the field, and nothing of the batch is written', async () => {
     const answer = await push('customers', [{ newDocumentState: customerDoc(300) }, { newDocumentState: customerDoc(301, { active: 'yes' }) }]);
     expect(answer.status).toBe(400);
     expect(answer.body.error.code).toBe('validation_failed');

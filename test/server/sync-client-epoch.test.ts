@@ -4,7 +4,14 @@ import { startSync, type SyncEngine } from '../../sync/client/index.ts';
 import type { PullResponse } from '../../sync/schema/index.ts';
 import { cleanupAfterEach, customer, login, openDeviceDb, until } from './sync-client-helpers.ts';
 
-const { cleanups, server, tempDir } = cleanupAfterEach();
+const { cleanups, server, place } = cleanupAfterEach();
+
+/** A PGlite data folder: the restore-from-backup story copies the server's files, which PGlite keeps in one folder. */
+const tempDir = async (): Promise<string> => {
+  const at = await place('pglite');
+  if (!('dataDir' in at)) throw new Error('a PGlite place has a data folder');
+  return at.dataDir;
+};
 
 let counter = 0;
 
@@ -52,9 +59,9 @@ async function settled(engine: SyncEngine): Promise<void> {
  */
 describe('checkpoints carry the server history (RESYNC after a restore)', () => {
   it('POS-02 after a restore the device pulls everything again, also once the restored server has passed its checkpoint', async () => {
-    const dataDir = await tempDir('balcao-epoch-');
-    const backup = await tempDir('balcao-epoch-backup-');
-    let srv = await server(dataDir);
+    const dataDir = await tempDir();
+    const backup = await tempDir();
+    let srv = await server('pglite', { dataDir });
     const port = Number(new URL(srv.url).port);
     const { token } = await login(srv.url);
     const pulls: Pull[] = [];
@@ -66,7 +73,7 @@ describe('checkpoints carry the server history (RESYNC after a restore)', () => 
     await srv.close();
     rmSync(backup, { recursive: true, force: true });
     cpSync(dataDir, backup, { recursive: true });
-    srv = await server(dataDir, port);
+    srv = await server('pglite', { dataDir }, port);
 
     // The day goes on after the backup: the device follows it (its checkpoint moves past the backup).
     await until(() => engine.status.online, 'reconnected');
@@ -81,7 +88,7 @@ describe('checkpoints carry the server history (RESYNC after a restore)', () => 
     await srv.close();
     rmSync(dataDir, { recursive: true, force: true });
     cpSync(backup, dataDir, { recursive: true });
-    srv = await server(dataDir, port);
+    srv = await server('pglite', { dataDir }, port);
     // Before the device is back, the restored server writes more than the lost history did: its
     // sequence numbers pass the device's checkpoint, which alone no longer tells the histories apart.
     const writer = await login(srv.url);
@@ -101,15 +108,15 @@ describe('checkpoints carry the server history (RESYNC after a restore)', () => 
   }, 240_000);
 
   it('POS-02 a plain restart keeps every checkpoint valid: no device pulls again from the start', async () => {
-    const dataDir = await tempDir('balcao-epoch-restart-');
-    let srv = await server(dataDir);
+    const dataDir = await tempDir();
+    let srv = await server('pglite', { dataDir });
     const port = Number(new URL(srv.url).port);
     const { token } = await login(srv.url);
     const pulls: Pull[] = [];
     const { cols, engine } = await device(srv.url, token, pulls);
     await settled(engine);
     await srv.close();
-    srv = await server(dataDir, port);
+    srv = await server('pglite', { dataDir }, port);
     await until(() => engine.status.online, 'reconnected');
     const product = (await cols.products!.findOne('p-00007').exec())!.toMutableJSON() as Record<string, unknown>;
     await put(srv.url, token, 'products', { ...product, name: 'Depois do reinício' });
@@ -121,7 +128,7 @@ describe('checkpoints carry the server history (RESYNC after a restore)', () => 
   }, 120_000);
 
   it('API-01 a checkpoint past the end of the server history is answered from the start, with resync', async () => {
-    const srv = await server();
+    const srv = await server('pglite');
     const { token } = await login(srv.url);
     const pull = async (query: string) => (await fetch(`${srv.url}/api/sync/products/pull?limit=5&${query}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json())) as PullResponse;
     const first = await pull('checkpoint=0');

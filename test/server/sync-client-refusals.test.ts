@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startSync } from '../../sync/client/index.ts';
 import { cleanupAfterEach, customer, login, openDeviceDb, until } from './sync-client-helpers.ts';
+import { DATABASE_KINDS } from './support/servers.ts';
 
 const { cleanups, server } = cleanupAfterEach();
 
@@ -8,9 +9,9 @@ const { cleanups, server } = cleanupAfterEach();
  * Issue 14, kind 1, as a station lives it: one customer whose name the database cannot hold no longer
  * stops the station's customer uploads (it answered 500 and the client retried the batch forever).
  */
-describe('a document the server cannot store, uploaded by the real sync client', () => {
+describe.each(DATABASE_KINDS)('a document the server cannot store, uploaded by the real sync client (%s)', (kind) => {
   it('POS-02 POS-07 the good customers of the batch are uploaded; the bad one is named, and uploads go on', async () => {
-    const srv = await server();
+    const srv = await server(kind);
     const { token } = await login(srv.url, 'caixa', 'caixa123');
     const { db, cols } = await openDeviceDb(`refusals_${Date.now()}`, ['customers']);
     const engine = startSync({ serverUrl: srv.url, collections: cols, getToken: () => token, retryTime: 100, maxRetryTime: 300 });
