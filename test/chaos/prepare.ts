@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { MasterRecord } from '../../sync/schema/index.ts';
-import { hashSecret } from '../../sync/server/auth/secrets.ts';
+import { pairingCodeHash } from '../../sync/server/auth/codes.ts';
 import { openDatabase, type Database } from '../../sync/server/db/database.ts';
 import { lockStoreSequence, writeDocuments } from '../../sync/server/db/documents.ts';
 import { migrate } from '../../sync/server/db/migrations.ts';
-import { seedDemo } from '../../sync/server/seed/seed.ts';
+import { rearmDemoPairingCodes, seedDemo } from '../../sync/server/seed/seed.ts';
 import type { ServerTarget } from './server-process.ts';
 
 export type ChaosDatabase = 'pglite' | 'postgresql';
@@ -55,6 +55,8 @@ export async function prepareDatabase(kind: ChaosDatabase, stations: number): Pr
     try {
       await migrate(db);
       await seedDemo(db);
+      // Pairing codes are single-use and expire: the demo stations' codes are armed once, for this run.
+      await rearmDemoPairingCodes(db);
       await addStations(db, accounts.slice(2));
     } finally {
       await db.close();
@@ -78,11 +80,11 @@ export async function prepareDatabase(kind: ChaosDatabase, stations: number): Pr
 
 async function addStations(db: Database, accounts: readonly ChaosStationAccount[]): Promise<void> {
   if (accounts.length === 0) return;
-  const hashes = await Promise.all(accounts.map((account) => hashSecret(account.pairingCode)));
+  const hashes = accounts.map((account) => pairingCodeHash(account.pairingCode));
   const records: MasterRecord[] = accounts.map((account) => ({ id: `${STORE}-${account.code}`, kind: 'station', code: account.code, name: `Caixa ${account.code.slice(2)}`, active: true, groupId: STATION_GROUP }));
   await db.transaction(async (tx) => {
     for (const [index, account] of accounts.entries()) {
-      await tx.query('INSERT INTO stations (id, store_id, code, name, group_id, pairing_code_hash) VALUES ($1, $2, $3, $4, $5, $6)', [
+      await tx.query("INSERT INTO stations (id, store_id, code, name, group_id, pairing_code_hash, pairing_code_expires_at) VALUES ($1, $2, $3, $4, $5, $6, now() + interval '1 day')", [
         `${STORE}-${account.code}`,
         STORE,
         account.code,

@@ -50,7 +50,7 @@ describe('spreadsheet import rules (BO-01, BO-04)', () => {
     expect(parseQuantity('12,0')).toBeNull();
   });
 
-  it('BO-01 a .csv as Excel saves it in Brazil (semicolons, Windows-1252) reads like UTF-8', () => {
+  it('BO-01 a .csv as Excel saves it in Brazil (semicolons, Windows-1252) reads like a Unicode file', () => {
     const latin1 = Uint8Array.from([...'Nome;Endere\xe7o\r\n"Jo\xe3o; Filho";"Rua \xc1gua, 1"\r\n'].map((char) => char.charCodeAt(0)));
     expect(parseCsv(latin1)).toEqual([['Nome', 'Endereço'], ['João; Filho', 'Rua Água, 1']]);
     const utf8 = new TextEncoder().encode('\uFEFFNome,Cidade\n"Ana ""A""",São Paulo\n');

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { ConsumptionRecord, ContractDoc } from '../../sync/schema/index.ts';
 import {
   RULE_ERROR_CODES,
   addVersion,
+  applyContractRequest,
+  checkConsumptionChange,
+  checkConsumptionContract,
   approveBudget,
   canChangeDesign,
   computeSaleTotals,
@@ -58,6 +62,8 @@ describe('refusal texts in pt-BR (UI default) and English', () => {
   });
 
   it('every refusal code, raised by its rule, has a Portuguese text with every value filled in', () => {
+    const usage: ConsumptionRecord = { id: 'k1', contractId: 'ct1', serviceId: 's1', quantity: 10, date: '2026-10-15', externalId: 'E1', updatedAt: NOW };
+    const contract: ContractDoc = { id: 'ct1', kind: 'contract', code: 'C-1', lines: [{ id: 'l1', serviceId: 's1', quantity: 1 }], state: 'active', history: [], updatedAt: NOW } as ContractDoc;
     const reviewing = (e: DesignEnvironment): DesignEnvironment => ({ ...e, stage: 'reviewing' });
     const raised: RuleError[] = [
       ...refusals,
@@ -69,6 +75,12 @@ describe('refusal texts in pt-BR (UI default) and English', () => {
       errorOf(computeSaleTotals([{ productId: 'p-00001', quantity: 1 }], { products, promotions: [], at: NOW }, 1001)),
       errorOf(settlePayments({ totalCents: 4449, payments: [{ paymentTypeId: 'pt-boleto', amountCents: 4449 }], paymentTypes })),
       errorOf(settlePayments({ totalCents: 4449, payments: [{ paymentTypeId: 'pt-cash', amountCents: -1 }], paymentTypes })),
+      // The back office's rules (BO-03, BO-04).
+      errorOf(applyContractRequest('active', { kind: 'suspend', userId: 'u' } as Parameters<typeof applyContractRequest>[1], NOW, '2026-11-29')),
+      errorOf(checkConsumptionChange(usage, { kind: 'remove' }, () => true)),
+      errorOf(checkConsumptionChange(undefined, { kind: 'create', next: { ...usage, date: '2026-02-31' } }, () => false)),
+      errorOf(checkConsumptionContract({ ...usage, serviceId: 's9' }, contract)),
+      errorOf(checkConsumptionContract({ ...usage, date: '2026-10-20' }, { ...contract, state: 'cancelled', history: [{ at: NOW, action: 'cancel', from: 'active', to: 'cancelled', userId: 'u', effectiveDate: '2026-10-16' }] })),
     ];
     // Each code is raised here by the rule that owns it, with the parameters that rule really passes.
     expect(new Set(raised.map((error) => error.code))).toEqual(new Set(RULE_ERROR_CODES));
