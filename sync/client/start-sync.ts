@@ -1,6 +1,7 @@
 import { Subject, merge, type Subscription } from 'rxjs';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import type { RxCollection, RxReplicationPullStreamItem, WithDeleted } from 'rxdb';
+import { deepEqual } from 'rxdb/plugins/utils';
 import {
   COLLECTIONS,
   isCollectionName,
@@ -44,6 +45,18 @@ interface Lane {
   stream$: Subject<StreamItem>;
   replication: RxReplicationState<Doc, Checkpoint>;
   failures: number;
+  /** Pushes the handler has sent and not yet seen answered. */
+  pushing: number;
+  /** Counts answered pushes: a server read that started before an answer may predate that write. */
+  ackEpoch: number;
+  /** Per document id: the state the server acknowledged and the ackEpoch it was acknowledged at. */
+  acked: Map<string, { epoch: number; state: Doc }>;
+  /** Ids (with their state) in the pushes in flight. */
+  inFlight: Map<string, Doc>;
+  /** Stream items received while a push was in flight: released, or replaced by a RESYNC, when it ends. */
+  held: StreamItem[];
+  /** Resolved when `pushing` drops to 0. */
+  settledWaiters: (() => void)[];
 }
 
 function describe(error: unknown): string {
@@ -196,6 +209,70 @@ export function startSync(options: StartSyncOptions): SyncEngine {
    * stream reconnecting or sendNow can cut the wait short: offline writes leave without a click.
    */
   const push = async (lane: Lane, rows: PushRow[]): Promise<PushResponse> => {
+    const primary = COLLECTIONS[lane.name].schema.primaryKey as string;
+    lane.pushing++;
+    for (const row of rows) lane.inFlight.set(String(row.newDocumentState[primary]), row.newDocumentState);
+    let answered: PushResponse | null = null;
+    try {
+      answered = await pushRetrying(lane, rows);
+      return answered;
+    } finally {
+      lane.pushing--;
+      if (answered) {
+        // Acknowledged: every row the server did not answer with a conflict is its state now.
+        const conflicting = new Set(answered.map((doc) => String(doc[primary])));
+        lane.ackEpoch++;
+        for (const row of rows) {
+          const id = String(row.newDocumentState[primary]);
+          if (!conflicting.has(id)) lane.acked.set(id, { epoch: lane.ackEpoch, state: row.newDocumentState });
+        }
+      }
+      for (const row of rows) lane.inFlight.delete(String(row.newDocumentState[primary]));
+      if (lane.pushing === 0) {
+        releaseHeld(lane);
+        for (const resolve of lane.settledWaiters.splice(0)) resolve();
+      }
+    }
+  };
+
+  /**
+   * Server states read before an acknowledged write committed are older than it, and RxDB would store
+   * them over it (its fork then equals the assumed master, so nothing marks the write as local). Stream
+   * items that arrived while a push was out are released only if they carry none of its documents in
+   * another state; otherwise they are dropped for a RESYNC, whose pull starts after the answer.
+   */
+  const releaseHeld = (lane: Lane): void => {
+    const items = lane.held.splice(0);
+    if (items.length === 0) return;
+    const primary = COLLECTIONS[lane.name].schema.primaryKey as string;
+    const stale = items.some(
+      (item) => item === 'RESYNC' || item.documents.some((doc) => {
+        const acked = lane.acked.get(String(doc[primary]));
+        return acked !== undefined && !deepEqual(acked.state, doc);
+      }),
+    );
+    if (stale) lane.stream$.next('RESYNC');
+    else for (const item of items) lane.stream$.next(item);
+  };
+
+  /** True when a server answer read from `startEpoch` on may hold a state older than one acknowledged since. */
+  const mayBeStale = (lane: Lane, documents: readonly Doc[], startEpoch: number): boolean => {
+    const primary = COLLECTIONS[lane.name].schema.primaryKey as string;
+    return documents.some((doc) => {
+      const id = String(doc[primary]);
+      const inFlight = lane.inFlight.get(id);
+      if (inFlight !== undefined && !deepEqual(inFlight, doc)) return true;
+      const acked = lane.acked.get(id);
+      return acked !== undefined && acked.epoch > startEpoch && !deepEqual(acked.state, doc);
+    });
+  };
+
+  /** Waits until no push of the lane is out (after its answer), for a pull that must read after it. */
+  const pushesSettled = async (lane: Lane): Promise<void> => {
+    if (lane.pushing > 0 && !stopped) await new Promise<void>((resolve) => lane.settledWaiters.push(resolve));
+  };
+
+  const pushRetrying = async (lane: Lane, rows: PushRow[]): Promise<PushResponse> => {
     for (let attempt = 0; ; attempt++) {
       if (stopped) throw new Error('Synchronisation stopped.');
       try {
@@ -243,7 +320,7 @@ export function startSync(options: StartSyncOptions): SyncEngine {
       continue;
     }
     const stream$ = new Subject<StreamItem>();
-    const lane = { name, collection, stream$, failures: 0 } as Lane;
+    const lane = { name, collection, stream$, failures: 0, pushing: 0, ackEpoch: 0, acked: new Map(), inFlight: new Map(), held: [], settledWaiters: [] } as unknown as Lane;
     lane.replication = replicateRxCollection<Doc, Checkpoint>({
       collection: collection as RxCollection<Doc>,
       // Per server and collection: the stored checkpoint is reused after a restart, never across servers.
@@ -257,7 +334,16 @@ export function startSync(options: StartSyncOptions): SyncEngine {
         batchSize: pullBatchSize,
         stream$: stream$.asObservable(),
         handler: async (checkpoint, batchSize) => {
-          const response = await pull(lane, checkpoint, batchSize);
+          let startEpoch = lane.ackEpoch;
+          let response = await pull(lane, checkpoint, batchSize);
+          // An answer that may predate an acknowledged write is read again once the pushes are answered.
+          while (!stopped && mayBeStale(lane, response.documents, startEpoch)) {
+            await pushesSettled(lane);
+            startEpoch = lane.ackEpoch;
+            response = await pull(lane, checkpoint, batchSize);
+          }
+          // Acknowledged states older than every pull still possible need no guard any more.
+          for (const [id, acked] of lane.acked) if (acked.epoch <= startEpoch && lane.pushing === 0) lane.acked.delete(id);
           lane.failures = 0;
           lane.replication.retryTime = retryTime;
           succeeded();
@@ -304,12 +390,18 @@ export function startSync(options: StartSyncOptions): SyncEngine {
     const lane = lanes.find((candidate) => candidate.name === change.collection);
     if (!lane) return;
     // An invalid document goes through the pull handler, which stops the checkpoint before it.
-    if (change.documents.some((doc) => validate(lane.name, doc) !== null)) lane.stream$.next('RESYNC');
-    else lane.stream$.next({ documents: change.documents as WithDeleted<Doc>[], checkpoint: change.checkpoint });
+    const item: StreamItem = change.documents.some((doc) => validate(lane.name, doc) !== null)
+      ? 'RESYNC'
+      : { documents: change.documents as WithDeleted<Doc>[], checkpoint: change.checkpoint };
+    if (lane.pushing > 0) lane.held.push(item);
+    else lane.stream$.next(item);
   };
 
   const resyncAll = (): void => {
-    for (const lane of lanes) lane.stream$.next('RESYNC');
+    for (const lane of lanes) {
+      if (lane.pushing > 0) lane.held.push('RESYNC');
+      else lane.stream$.next('RESYNC');
+    }
     for (const lane of pullLanes) lane.resync();
   };
 
