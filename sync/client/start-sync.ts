@@ -1,7 +1,6 @@
 import { Subject, merge, type Subscription } from 'rxjs';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import type { RxCollection, RxReplicationPullStreamItem, WithDeleted } from 'rxdb';
-import { deepEqual } from 'rxdb/plugins/utils';
 import {
   COLLECTIONS,
   isCollectionName,
@@ -17,6 +16,7 @@ import { requestJson, type HttpContext } from './http.ts';
 import { ThrottledTask, countPending } from './pending.ts';
 import { PullLane } from './pull-lane.ts';
 import { readSse } from './sse.ts';
+import { StaleGuard } from './stale-guard.ts';
 import { StatusStore } from './status-store.ts';
 import { syncStateStore } from './sync-state.ts';
 import { WakeableDelay, backoff } from './wakeable-delay.ts';
@@ -45,18 +45,8 @@ interface Lane {
   stream$: Subject<StreamItem>;
   replication: RxReplicationState<Doc, Checkpoint>;
   failures: number;
-  /** Pushes the handler has sent and not yet seen answered. */
-  pushing: number;
-  /** Counts answered pushes: a server read that started before an answer may predate that write. */
-  ackEpoch: number;
-  /** Per document id: the state the server acknowledged and the ackEpoch it was acknowledged at. */
-  acked: Map<string, { epoch: number; state: Doc }>;
-  /** Ids (with their state) in the pushes in flight. */
-  inFlight: Map<string, Doc>;
-  /** Stream items received while a push was in flight: released, or replaced by a RESYNC, when it ends. */
-  held: StreamItem[];
-  /** Resolved when `pushing` drops to 0. */
-  settledWaiters: (() => void)[];
+  /** Every server state bound for RxDB passes it: none older than an acknowledged write is stored. */
+  guard: StaleGuard;
 }
 
 function describe(error: unknown): string {
@@ -209,67 +199,15 @@ export function startSync(options: StartSyncOptions): SyncEngine {
    * stream reconnecting or sendNow can cut the wait short: offline writes leave without a click.
    */
   const push = async (lane: Lane, rows: PushRow[]): Promise<PushResponse> => {
-    const primary = COLLECTIONS[lane.name].schema.primaryKey as string;
-    lane.pushing++;
-    for (const row of rows) lane.inFlight.set(String(row.newDocumentState[primary]), row.newDocumentState);
-    let answered: PushResponse | null = null;
+    const states = rows.map((row) => row.newDocumentState);
+    lane.guard.pushStarted(states);
+    let answer: PushResponse | null = null;
     try {
-      answered = await pushRetrying(lane, rows);
-      return answered;
+      answer = await pushRetrying(lane, rows);
+      return answer;
     } finally {
-      lane.pushing--;
-      if (answered) {
-        // Acknowledged: every row the server did not answer with a conflict is its state now.
-        const conflicting = new Set(answered.map((doc) => String(doc[primary])));
-        lane.ackEpoch++;
-        for (const row of rows) {
-          const id = String(row.newDocumentState[primary]);
-          if (!conflicting.has(id)) lane.acked.set(id, { epoch: lane.ackEpoch, state: row.newDocumentState });
-        }
-      }
-      for (const row of rows) lane.inFlight.delete(String(row.newDocumentState[primary]));
-      if (lane.pushing === 0) {
-        releaseHeld(lane);
-        for (const resolve of lane.settledWaiters.splice(0)) resolve();
-      }
+      lane.guard.pushEnded(states, answer);
     }
-  };
-
-  /**
-   * Server states read before an acknowledged write committed are older than it, and RxDB would store
-   * them over it (its fork then equals the assumed master, so nothing marks the write as local). Stream
-   * items that arrived while a push was out are released only if they carry none of its documents in
-   * another state; otherwise they are dropped for a RESYNC, whose pull starts after the answer.
-   */
-  const releaseHeld = (lane: Lane): void => {
-    const items = lane.held.splice(0);
-    if (items.length === 0) return;
-    const primary = COLLECTIONS[lane.name].schema.primaryKey as string;
-    const stale = items.some(
-      (item) => item === 'RESYNC' || item.documents.some((doc) => {
-        const acked = lane.acked.get(String(doc[primary]));
-        return acked !== undefined && !deepEqual(acked.state, doc);
-      }),
-    );
-    if (stale) lane.stream$.next('RESYNC');
-    else for (const item of items) lane.stream$.next(item);
-  };
-
-  /** True when a server answer read from `startEpoch` on may hold a state older than one acknowledged since. */
-  const mayBeStale = (lane: Lane, documents: readonly Doc[], startEpoch: number): boolean => {
-    const primary = COLLECTIONS[lane.name].schema.primaryKey as string;
-    return documents.some((doc) => {
-      const id = String(doc[primary]);
-      const inFlight = lane.inFlight.get(id);
-      if (inFlight !== undefined && !deepEqual(inFlight, doc)) return true;
-      const acked = lane.acked.get(id);
-      return acked !== undefined && acked.epoch > startEpoch && !deepEqual(acked.state, doc);
-    });
-  };
-
-  /** Waits until no push of the lane is out (after its answer), for a pull that must read after it. */
-  const pushesSettled = async (lane: Lane): Promise<void> => {
-    if (lane.pushing > 0 && !stopped) await new Promise<void>((resolve) => lane.settledWaiters.push(resolve));
   };
 
   const pushRetrying = async (lane: Lane, rows: PushRow[]): Promise<PushResponse> => {
@@ -284,6 +222,22 @@ export function startSync(options: StartSyncOptions): SyncEngine {
         reportError(error);
         await wake.wait(backoff(retryTime, attempt, maxRetryTime));
       }
+    }
+  };
+
+  /** A pull whose answer may predate a write acknowledged meanwhile is read again once pushes are answered. */
+  const guardedPull = async (lane: Lane, checkpoint: Checkpoint | undefined, batchSize: number): Promise<PullResponse> => {
+    let startEpoch = lane.guard.pullStarted();
+    try {
+      let response = await pull(lane, checkpoint, batchSize);
+      while (!stopped && lane.guard.pullIsStale(response.documents, startEpoch)) {
+        await lane.guard.settled();
+        startEpoch = lane.guard.epoch;
+        response = await pull(lane, checkpoint, batchSize);
+      }
+      return response;
+    } finally {
+      lane.guard.pullEnded();
     }
   };
 
@@ -320,7 +274,8 @@ export function startSync(options: StartSyncOptions): SyncEngine {
       continue;
     }
     const stream$ = new Subject<StreamItem>();
-    const lane = { name, collection, stream$, failures: 0, pushing: 0, ackEpoch: 0, acked: new Map(), inFlight: new Map(), held: [], settledWaiters: [] } as unknown as Lane;
+    const guard = new StaleGuard(COLLECTIONS[name].schema.primaryKey as string, (item) => stream$.next(item));
+    const lane = { name, collection, stream$, failures: 0, guard } as Lane;
     lane.replication = replicateRxCollection<Doc, Checkpoint>({
       collection: collection as RxCollection<Doc>,
       // Per server and collection: the stored checkpoint is reused after a restart, never across servers.
@@ -334,16 +289,7 @@ export function startSync(options: StartSyncOptions): SyncEngine {
         batchSize: pullBatchSize,
         stream$: stream$.asObservable(),
         handler: async (checkpoint, batchSize) => {
-          let startEpoch = lane.ackEpoch;
-          let response = await pull(lane, checkpoint, batchSize);
-          // An answer that may predate an acknowledged write is read again once the pushes are answered.
-          while (!stopped && mayBeStale(lane, response.documents, startEpoch)) {
-            await pushesSettled(lane);
-            startEpoch = lane.ackEpoch;
-            response = await pull(lane, checkpoint, batchSize);
-          }
-          // Acknowledged states older than every pull still possible need no guard any more.
-          for (const [id, acked] of lane.acked) if (acked.epoch <= startEpoch && lane.pushing === 0) lane.acked.delete(id);
+          const response = await guardedPull(lane, checkpoint, batchSize);
           lane.failures = 0;
           lane.replication.retryTime = retryTime;
           succeeded();
@@ -390,18 +336,12 @@ export function startSync(options: StartSyncOptions): SyncEngine {
     const lane = lanes.find((candidate) => candidate.name === change.collection);
     if (!lane) return;
     // An invalid document goes through the pull handler, which stops the checkpoint before it.
-    const item: StreamItem = change.documents.some((doc) => validate(lane.name, doc) !== null)
-      ? 'RESYNC'
-      : { documents: change.documents as WithDeleted<Doc>[], checkpoint: change.checkpoint };
-    if (lane.pushing > 0) lane.held.push(item);
-    else lane.stream$.next(item);
+    if (change.documents.some((doc) => validate(lane.name, doc) !== null)) lane.guard.stream('RESYNC');
+    else lane.guard.stream({ documents: change.documents as WithDeleted<Doc>[], checkpoint: change.checkpoint });
   };
 
   const resyncAll = (): void => {
-    for (const lane of lanes) {
-      if (lane.pushing > 0) lane.held.push('RESYNC');
-      else lane.stream$.next('RESYNC');
-    }
+    for (const lane of lanes) lane.guard.stream('RESYNC');
     for (const lane of pullLanes) lane.resync();
   };
 
