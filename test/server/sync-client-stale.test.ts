@@ -88,4 +88,38 @@ describe('sync client: stale server states', () => {
     expect((await customers.findOne('c-test-41').exec())?.get('name')).toBe('Cancelada');
     expect((await serverCustomer(srv.url, token, 'c-test-41'))?.name).toBe('Cancelada');
   });
+
+  it('POS-02 POS-13 server states stored on the device after its last upload are not counted as pending: the count reaches 0 by itself', async () => {
+    const srv = await server();
+    const { token } = await login(srv.url);
+    const { db, cols } = await openDeviceDb(`pending${Date.now()}${dbCounter++}`, ['customers']);
+    const engine = startSync({ serverUrl: srv.url, collections: cols, getToken: () => token, retryTime: 200, maxRetryTime: 1000, pendingIntervalMs: 50 });
+    cleanups.push(async () => {
+      await engine.stop();
+      await db.close();
+    });
+    const customers = cols.customers!;
+    // One upload round of the device's own, answered.
+    await customers.insert(customer(51));
+    await engine.awaitInSync();
+    expect(engine.status.pendingUploads).toBe(0);
+
+    // Another device writes; the states reach this one through the stream, after its last upload round.
+    const other = [customer(52), customer(53)];
+    const response = await fetch(`${srv.url}/api/sync/customers/push`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(other.map((doc) => ({ newDocumentState: { ...doc, _deleted: false } }))),
+    });
+    expect(await response.json()).toEqual([]);
+    await until(async () => (await customers.findByIds(['c-test-52', 'c-test-53']).exec()).size === 2, 'the other device\'s customers');
+    await engine.awaitInSync();
+    expect(engine.status.pendingUploads).toBe(0);
+
+    // A local write after them is still counted until uploaded.
+    await customers.findOne('c-test-52').patch({ name: 'Local' });
+    await engine.awaitInSync();
+    expect(engine.status.pendingUploads).toBe(0);
+    expect((await serverCustomer(srv.url, token, 'c-test-52'))?.name).toBe('Local');
+  });
 });
