@@ -105,6 +105,13 @@ describe('sync client: stale server states', () => {
     expect(engine.status.pendingUploads).toBe(0);
 
     // Another device writes; the states reach this one through the stream, after its last upload round.
+    const mine = (await customers.findOne('c-test-51').exec())!.toJSON() as Record<string, unknown>;
+    const changed = await fetch(`${srv.url}/api/sync/customers/push`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify([{ assumedMasterState: { ...mine, _deleted: false }, newDocumentState: { ...mine, name: 'Alterado noutro caixa', _deleted: false } }]),
+    });
+    expect(await changed.json()).toEqual([]);
     const other = [customer(52), customer(53)];
     const response = await fetch(`${srv.url}/api/sync/customers/push`, {
       method: 'POST',
@@ -113,6 +120,7 @@ describe('sync client: stale server states', () => {
     });
     expect(await response.json()).toEqual([]);
     await until(async () => (await customers.findByIds(['c-test-52', 'c-test-53']).exec()).size === 2, 'the other device\'s customers');
+    await until(async () => (await customers.findOne('c-test-51').exec())?.get('name') === 'Alterado noutro caixa', 'the change to its own customer');
     await engine.awaitInSync();
     expect(engine.status.pendingUploads).toBe(0);
 
