@@ -16,6 +16,7 @@ import { requestJson, type HttpContext } from './http.ts';
 import { ThrottledTask, countPending } from './pending.ts';
 import { PullLane } from './pull-lane.ts';
 import { readSse } from './sse.ts';
+import { StaleGuard } from './stale-guard.ts';
 import { StatusStore } from './status-store.ts';
 import { syncStateStore } from './sync-state.ts';
 import { WakeableDelay, backoff } from './wakeable-delay.ts';
@@ -46,6 +47,8 @@ interface Lane {
   failures: number;
   /** Epoch of the last checkpoint this lane received; live changes of another one go through a pull. */
   epoch?: string;
+  /** Every server state bound for RxDB passes it: none older than an acknowledged write is stored. */
+  guard: StaleGuard;
 }
 
 function describe(error: unknown): string {
@@ -199,6 +202,18 @@ export function startSync(options: StartSyncOptions): SyncEngine {
    * stream reconnecting or sendNow can cut the wait short: offline writes leave without a click.
    */
   const push = async (lane: Lane, rows: PushRow[]): Promise<PushResponse> => {
+    const states = rows.map((row) => row.newDocumentState);
+    lane.guard.pushStarted(states);
+    let answer: PushResponse | null = null;
+    try {
+      answer = await pushRetrying(lane, rows);
+      return answer;
+    } finally {
+      lane.guard.pushEnded(states, answer);
+    }
+  };
+
+  const pushRetrying = async (lane: Lane, rows: PushRow[]): Promise<PushResponse> => {
     for (let attempt = 0; ; attempt++) {
       if (stopped) throw new Error('Synchronisation stopped.');
       try {
@@ -210,6 +225,22 @@ export function startSync(options: StartSyncOptions): SyncEngine {
         reportError(error);
         await wake.wait(backoff(retryTime, attempt, maxRetryTime));
       }
+    }
+  };
+
+  /** A pull whose answer may predate a write acknowledged meanwhile is read again once pushes are answered. */
+  const guardedPull = async (lane: Lane, checkpoint: Checkpoint | undefined, batchSize: number): Promise<PullResponse> => {
+    let startEpoch = lane.guard.pullStarted();
+    try {
+      let response = await pull(lane, checkpoint, batchSize);
+      while (!stopped && lane.guard.pullIsStale(response.documents, startEpoch)) {
+        await lane.guard.settled();
+        startEpoch = lane.guard.epoch;
+        response = await pull(lane, checkpoint, batchSize);
+      }
+      return response;
+    } finally {
+      lane.guard.pullEnded();
     }
   };
 
@@ -246,7 +277,8 @@ export function startSync(options: StartSyncOptions): SyncEngine {
       continue;
     }
     const stream$ = new Subject<StreamItem>();
-    const lane = { name, collection, stream$, failures: 0 } as Lane;
+    const guard = new StaleGuard(COLLECTIONS[name].schema.primaryKey as string, (item) => stream$.next(item));
+    const lane = { name, collection, stream$, failures: 0, guard } as Lane;
     lane.replication = replicateRxCollection<Doc, Checkpoint>({
       collection: collection as RxCollection<Doc>,
       // Per server and collection: the stored checkpoint is reused after a restart, never across servers.
@@ -260,7 +292,7 @@ export function startSync(options: StartSyncOptions): SyncEngine {
         batchSize: pullBatchSize,
         stream$: stream$.asObservable(),
         handler: async (checkpoint, batchSize) => {
-          const response = await pull(lane, checkpoint, batchSize);
+          const response = await guardedPull(lane, checkpoint, batchSize);
           lane.failures = 0;
           lane.replication.retryTime = retryTime;
           succeeded();
@@ -312,12 +344,12 @@ export function startSync(options: StartSyncOptions): SyncEngine {
     // An invalid document goes through the pull handler, which stops the checkpoint before it; a
     // change of another epoch too, so the server can check our checkpoint (RxDB would adopt the change's).
     const otherHistory = change.checkpoint.epoch !== undefined && change.checkpoint.epoch !== lane.epoch;
-    if (otherHistory || change.documents.some((doc) => validate(lane.name, doc) !== null)) lane.stream$.next('RESYNC');
-    else lane.stream$.next({ documents: change.documents as WithDeleted<Doc>[], checkpoint: change.checkpoint });
+    if (otherHistory || change.documents.some((doc) => validate(lane.name, doc) !== null)) lane.guard.stream('RESYNC');
+    else lane.guard.stream({ documents: change.documents as WithDeleted<Doc>[], checkpoint: change.checkpoint });
   };
 
   const resyncAll = (): void => {
-    for (const lane of lanes) lane.stream$.next('RESYNC');
+    for (const lane of lanes) lane.guard.stream('RESYNC');
     for (const lane of pullLanes) lane.resync();
   };
 
