@@ -1,3 +1,5 @@
+import { BACKOFFICE_IDS } from './ui/backoffice/test-ids.ts';
+
 /** Stable `data-testid`s for end-to-end tests. Renaming one breaks test/e2e: keep them. */
 export const TEST_IDS = {
   setup: {
@@ -328,4 +330,5 @@ export const TEST_IDS = {
       error: 'design-portal-error',
     },
   },
+  backoffice: BACKOFFICE_IDS,
 } as const;

@@ -4,6 +4,7 @@ import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
 import { login, openProducts, pairStation, productsCount, screenshot, waitForPending } from './support/station-ui.ts';
 import { oneStation } from './support/one-station.ts';
+import { eventually } from './support/eventually.ts';
 import { chooseSeller, openPos, openSale, pay, scan } from './pos-ui.ts';
 
 /**
@@ -174,8 +175,7 @@ describe('issue 15: the counter', () => {
     await openSale(page);
     await scan(page, other.barcode);
     const before = await pay(page, [{ paymentTypeId: 'loja1-paymentType-pix' }]);
-    await waitForPending(page, (n) => n === 0);
-    const stored = (await api.get('sales', before.saleId))!;
+    const stored = await eventually(() => api.get('sales', before.saleId), `sale ${before.saleId} on the server`, 60_000);
     await api.put('sales', { ...stored, id: `api-${Date.now()}`, number: 900_001 });
     // The station receives it through the live stream before the next sale.
     await openPos(page, 'query');
