@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startSync } from '../../sync/client/index.ts';
 import { cleanupAfterEach, customer, login, openDeviceDb, until } from './sync-client-helpers.ts';
+import { DATABASE_KINDS } from './support/servers.ts';
 
 /**
  * Server states that reach the device after its own later write was acknowledged (found by the chaos
@@ -47,9 +48,9 @@ async function serverCustomer(url: string, token: string, id: string): Promise<R
   return ((await response.json()) as { documents: Record<string, unknown>[] }).documents.find((doc) => doc.id === id);
 }
 
-describe('sync client: stale server states', () => {
+describe.each(DATABASE_KINDS)('sync client: stale server states (%s)', (kind) => {
   it('POS-02 a pull answer read before the device\'s change committed never replaces the acknowledged change, and the device ends with the server state', async () => {
-    const srv = await server();
+    const srv = await server(kind);
     const { token } = await login(srv.url);
     const { db, cols } = await openDeviceDb(`stale${Date.now()}${dbCounter++}`, ['customers']);
     const { fetchImpl, gate } = gatedFetch();
@@ -90,7 +91,7 @@ describe('sync client: stale server states', () => {
   });
 
   it('POS-02 POS-13 server states stored on the device after its last upload are not counted as pending: the count reaches 0 by itself', async () => {
-    const srv = await server();
+    const srv = await server(kind);
     const { token } = await login(srv.url);
     const { db, cols } = await openDeviceDb(`pending${Date.now()}${dbCounter++}`, ['customers']);
     const engine = startSync({ serverUrl: srv.url, collections: cols, getToken: () => token, retryTime: 200, maxRetryTime: 1000, pendingIntervalMs: 50 });
