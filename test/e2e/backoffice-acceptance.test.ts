@@ -134,6 +134,8 @@ describe('issue 11: back office offline acceptance', () => {
     await screenshot(page, 'bo-04-consumption-1280');
 
     await page.reload();
+    // The session token lives in the page's memory only: after a reload the user signs in again, offline.
+    await login(page, 'retaguarda', 'retaguarda123');
     await waitForConnection(page, false);
     await byId(page, ids.nav).click();
     await byId(page, ids.tab.consumption).click();

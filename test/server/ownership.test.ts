@@ -116,10 +116,11 @@ describe.each(DATABASE_KINDS)('ownership of records on %s', (kind) => {
     expect(sale.status).toBe(403); // its stationId names a station of loja1
     const renamed = await call(server.url, 'PUT', '/api/v1/customers/loja1-cli-1', { token: otherStoreAdmin, body: { ...strip(customer), name: 'Tomado' } });
     expect(renamed.status).toBe(200);
-    expect((await call(server.url, 'DELETE', '/api/v1/customers/loja1-cli-1', { token: otherStoreAdmin })).status).toBe(200);
+    // Customers are never deleted (BO-01): the DELETE is refused, in loja2's own store.
+    expect((await call(server.url, 'DELETE', '/api/v1/customers/loja1-cli-1', { token: otherStoreAdmin })).status).toBe(422);
     expect((await asAdmin('sales', saleId)).body).toEqual(before);
     expect((await call(server.url, 'GET', '/api/v1/customers/loja1-cli-1', { token: admin })).body).toEqual(customer);
-    expect((await call(server.url, 'GET', '/api/v1/customers/loja1-cli-1', { token: otherStoreAdmin })).body).toMatchObject({ name: 'Tomado', _deleted: true });
+    expect((await call(server.url, 'GET', '/api/v1/customers/loja1-cli-1', { token: otherStoreAdmin })).body).toMatchObject({ name: 'Tomado', _deleted: false });
   });
 
   it('a session without a paired station writes no station records, and roles decide every collection on every path', async () => {
@@ -167,14 +168,15 @@ describe.each(DATABASE_KINDS)('ownership of records on %s', (kind) => {
 
   it("API-03 another caller's Idempotency-Key replays nothing: the ownership rule is not skipped by a replay", async () => {
     const headers = { 'idempotency-key': 'admin-delete-1' };
-    const deleted = await call(server.url, 'DELETE', '/api/v1/customers/loja1-cli-2', { token: admin, headers });
+    // A product: customers are never deleted (BO-01); an admin may delete catalogue records through the API.
+    const deleted = await call(server.url, 'DELETE', '/api/v1/products/p-01999', { token: admin, headers });
     expect(deleted.status).toBe(200);
-    expect(deleted.body.document.taxId).toBeDefined();
-    const replayed = await call(server.url, 'DELETE', '/api/v1/customers/loja1-cli-2', { token: cx01.token, headers });
-    expect(replayed.status).toBe(409);
-    expect(replayed.body.error.code).toBe('idempotency_conflict');
+    expect(deleted.body.document.name).toBeDefined();
+    const replayed = await call(server.url, 'DELETE', '/api/v1/products/p-01999', { token: cx01.token, headers });
+    // The cashier may not change the catalogue: refused by the rule, not answered from the admin's stored reply.
+    expect(replayed.status).toBe(403);
     expect(replayed.headers.get('idempotent-replay')).toBeNull();
-    expect(JSON.stringify(replayed.body)).not.toContain(deleted.body.document.taxId);
+    expect(JSON.stringify(replayed.body)).not.toContain(deleted.body.document.name);
   });
 
   it("DES-13 a design request naming another user as its author needs the sender's role too: a designer cannot release a contract as the back office", async () => {
