@@ -64,6 +64,8 @@ export async function pay(page: Page, payments: PaymentStep[]): Promise<SaleOutc
   const outcome = { saleId: await attribute('data-sale-id'), number: Number(await attribute('data-number')), totalCents: Number(await attribute('data-total-cents')), changeCents: Number(await attribute('data-change-cents')) };
   await byId(page, ids.receiptClose).click();
   await receipt.waitFor({ state: 'detached' });
+  // The modal's frame outlives its content for the closing animation; the F-keys wait for no dialog.
+  await page.locator('[role="dialog"]').waitFor({ state: 'detached' });
   return outcome;
 }
 
