@@ -49,8 +49,12 @@ function ensurePortFree(port: number): Promise<void> {
 }
 
 const apiPort = Number(process.env.PORT ?? 4010);
+const uiPort = Number(process.env.PORT_UI ?? 4011);
 if (apiPort !== 0) await ensurePortFree(apiPort).catch((error: unknown) => failToListen(error, 'PORT', apiPort));
-const api = await startServer({ port: apiPort, seedDemo: true, logLevel: process.env.LOG_LEVEL ?? 'warn' }).catch((error: unknown) => failToListen(error, 'PORT', apiPort));
+// `npm start` is the demo: it asks for the demo data (a plain `npm run server` seeds nothing), and
+// grants CORS to the web fallback's origin besides Electron's app://balcao.
+const corsOrigins = [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`, ...(process.env.BALCAO_CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean)];
+const api = await startServer({ port: apiPort, seedDemo: true, corsOrigins, logLevel: process.env.LOG_LEVEL ?? 'warn' }).catch((error: unknown) => failToListen(error, 'PORT', apiPort));
 server = api;
 console.log(`Server on ${api.url} (${api.database}${api.seeded ? ', demo data seeded' : ''}) — health ${api.url}/health, API docs ${api.url}/docs`);
 
@@ -76,8 +80,7 @@ if (lookup.found && !noDisplay) {
   electron = spawn(lookup.path, [ROOT], { stdio: 'inherit', env });
   electron.once('exit', (code) => void stop(code ?? 0));
 } else {
-  const uiPort = Number(process.env.PORT_UI ?? 4011);
-  const host = await startWebHost({ port: uiPort }).catch((error: unknown) => failToListen(error, 'PORT_UI', uiPort));
+  const host = await startWebHost({ port: uiPort, servers: [api.url] }).catch((error: unknown) => failToListen(error, 'PORT_UI', uiPort));
   webHost = host;
   const why = lookup.found ? noDisplay : lookup.reason;
   console.log(`Electron is not available: ${why}. Serving the same UI at ${host.url} instead.`);

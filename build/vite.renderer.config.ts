@@ -27,7 +27,8 @@ function contentSecurityPolicy(): Plugin {
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob:",
         "font-src 'self' data:",
-        // The server address is typed in by the user, so any http(s) host (and its SSE stream) is allowed.
+        // A built file cannot know the server, so any http(s) host here; the host's header policy
+        // (electron/csp.ts) names the configured server, and the browser enforces both.
         `connect-src 'self' http: https:${dev ? ' ws: wss:' : ''}`,
         "object-src 'none'",
         "base-uri 'self'",

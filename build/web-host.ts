@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { resolveAppFile } from '../electron/app-files.ts';
 import { contentTypeOf } from '../electron/content-type.ts';
-import { CONTENT_SECURITY_POLICY } from '../electron/csp.ts';
+import { contentSecurityPolicy } from '../electron/csp.ts';
 import { RENDERER_DIST } from './paths.ts';
 
 /**
@@ -20,37 +20,41 @@ export interface WebHost {
 }
 
 export interface WebHostOptions {
+  /**
+   * The API server(s) the UI may call: the CSP's `connect-src` names them and nothing else, so the
+   * setup screen of this host pairs only with these. (`localhost` and `127.0.0.1` count as one.)
+   */
+  servers: readonly string[];
   /** 0 picks a free port. Default: PORT_UI or 4011. */
   port?: number;
   host?: string;
   root?: string;
 }
 
-const SECURITY_HEADERS = {
-  'content-security-policy': CONTENT_SECURITY_POLICY,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin',
-};
-
-export async function startWebHost(options: WebHostOptions = {}): Promise<WebHost> {
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const root = options.root ?? RENDERER_DIST;
   const host = options.host ?? '127.0.0.1';
+  const securityHeaders = {
+    'content-security-policy': contentSecurityPolicy(options.servers),
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+  };
   const server = createServer((request, response) => {
     void (async () => {
       if (request.method !== 'GET' && request.method !== 'HEAD') {
-        response.writeHead(405, { allow: 'GET, HEAD', ...SECURITY_HEADERS }).end();
+        response.writeHead(405, { allow: 'GET, HEAD', ...securityHeaders }).end();
         return;
       }
       const { pathname } = new URL(request.url ?? '/', 'http://host');
       const file = resolveAppFile(root, pathname);
       const info = file ? await stat(file).catch(() => null) : null;
       if (!file || !info?.isFile()) {
-        response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS }).end('Not found');
+        response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...securityHeaders }).end('Not found');
         return;
       }
       response.writeHead(200, {
-        ...SECURITY_HEADERS,
+        ...securityHeaders,
         'content-type': contentTypeOf(file),
         'content-length': info.size,
         // Vite puts a content hash in every asset name; index.html must always be fetched fresh.
@@ -81,8 +85,9 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const webHost = await startWebHost();
-  console.log(`Balcão UI on ${webHost.url}`);
+  const server = process.env.BALCAO_SERVER_URL ?? `http://127.0.0.1:${process.env.PORT ?? 4010}`;
+  const webHost = await startWebHost({ servers: [server] });
+  console.log(`Balcão UI on ${webHost.url}, for the server ${server} (BALCAO_SERVER_URL)`);
   const stop = () => void webHost.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -1,5 +1,5 @@
 import { app, ipcMain, shell, type IpcMainInvokeEvent } from 'electron';
-import type { AppInfo, SyncTrayState } from '../renderer/bridge/types.ts';
+import type { AppInfo, DeviceSettings, SyncTrayState } from '../renderer/bridge/types.ts';
 import { CHANNELS } from './channels.ts';
 import { parseDesignSoftwareUrl, parseNotification, parseSyncState } from './ipc-input.ts';
 import { isTrustedSender } from './security-policy.ts';
@@ -10,6 +10,8 @@ export interface BridgeHost {
   settings: SettingsStore;
   notify(title: string, body: string): Promise<boolean>;
   setSyncState(state: SyncTrayState, pendingUploads: number): void;
+  /** After every settings change the page asked for, with the settings before and after it. */
+  settingsChanged?(before: DeviceSettings, after: DeviceSettings): void;
 }
 
 type Handler = (...args: unknown[]) => unknown;
@@ -26,7 +28,13 @@ function handle(channel: string, handler: Handler): void {
 /** The main-process side of `window.balcao`: one handler per bridge method, every sender checked. */
 export function registerBridge(host: BridgeHost): void {
   handle(CHANNELS.getSettings, () => host.settings.get());
-  handle(CHANNELS.setSettings, (patch) => host.settings.set(sanitizeSettingsPatch(patch)));
+  handle(CHANNELS.setSettings, (patch) => {
+    const clean = sanitizeSettingsPatch(patch);
+    const before = host.settings.get();
+    const after = host.settings.set(clean);
+    host.settingsChanged?.(before, after);
+    return after;
+  });
   handle(CHANNELS.getSecret, (name) => {
     if (!isSecretName(name)) throw new TypeError('unknown secret');
     return host.settings.getSecret(name);

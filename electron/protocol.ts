@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { protocol } from 'electron';
 import { resolveAppFile } from './app-files.ts';
 import { APP_HOST, APP_SCHEME } from './app-url.ts';
-import { CONTENT_SECURITY_POLICY } from './csp.ts';
 import { contentTypeOf } from './content-type.ts';
 
 /**
@@ -16,8 +15,11 @@ export function registerAppScheme(): void {
   ]);
 }
 
-/** Serves dist/renderer at app://balcao/ with the CSP as a response header. */
-export function serveApp(rendererDir: string): void {
+/**
+ * Serves dist/renderer at app://balcao/ with the CSP as a response header; `policy` is asked on every
+ * response, so a page loaded after pairing gets the policy that names the paired server.
+ */
+export function serveApp(rendererDir: string, policy: () => string): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     const file = url.host === APP_HOST ? resolveAppFile(rendererDir, url.pathname) : null;
@@ -27,7 +29,7 @@ export function serveApp(rendererDir: string): void {
       return new Response(body, {
         headers: {
           'content-type': contentTypeOf(file),
-          'content-security-policy': CONTENT_SECURITY_POLICY,
+          'content-security-policy': policy(),
           'x-content-type-options': 'nosniff',
         },
       });

@@ -5,10 +5,12 @@ import { mayGrantPermission, mayNavigate } from './security-policy.ts';
 /**
  * Applies the policy of security-policy.ts to every web contents the app ever creates: no
  * navigation away from the app, no new windows (web links go to the system browser), no
- * <webview>, and no web permission but notifications.
+ * <webview>, no developer tools in an installed app, and no web permission but notifications.
  */
-export function hardenWebContents(): void {
+export function hardenWebContents(packaged: boolean): void {
   app.on('web-contents-created', (_event, contents) => {
+    // webPreferences.devTools is off when packaged; should anything open them anyway, they close at once.
+    if (packaged) contents.on('devtools-opened', () => contents.closeDevTools());
     contents.on('will-navigate', (event) => {
       if (!mayNavigate(event.url)) event.preventDefault();
     });

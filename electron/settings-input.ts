@@ -1,4 +1,4 @@
-import { DEFAULT_DEVICE_SETTINGS, type DeviceSettings } from '../renderer/bridge/types.ts';
+import { DEFAULT_DEVICE_SETTINGS, parseServerAddress, type DeviceSettings } from '../renderer/bridge/types.ts';
 
 /**
  * IPC input is untrusted data even from our own page: only known keys with the right types get
@@ -20,6 +20,11 @@ export function sanitizeSettingsPatch(patch: unknown): Partial<DeviceSettings> {
     const value = input[key];
     if (value !== null && (typeof value !== 'string' || value.length > MAX_TEXT)) {
       throw new TypeError(`settings.${key} must be a string or null`);
+    }
+    // The page's policy is built from it: only a clean origin, and https unless on this computer.
+    if (key === 'serverUrl' && value !== null) {
+      const address = parseServerAddress(value);
+      if (!address.ok || address.origin !== value) throw new TypeError('settings.serverUrl must be an http(s) origin (https unless loopback)');
     }
     clean[key] = value;
   }

@@ -2,7 +2,7 @@ import { BrowserWindow } from 'electron';
 import { APP_ENTRY_URL } from './app-url.ts';
 import { secureWebPreferences } from './security-policy.ts';
 
-export function createMainWindow(preloadPath: string): BrowserWindow {
+export function createMainWindow(preloadPath: string, packaged: boolean): BrowserWindow {
   const window = new BrowserWindow({
     title: 'Balcão',
     width: 1280,
@@ -12,7 +12,7 @@ export function createMainWindow(preloadPath: string): BrowserWindow {
     show: false,
     autoHideMenuBar: true,
     backgroundColor: '#f8f9fa',
-    webPreferences: secureWebPreferences(preloadPath),
+    webPreferences: secureWebPreferences(preloadPath, packaged),
   });
   window.once('ready-to-show', () => window.show());
   void window.loadURL(APP_ENTRY_URL);

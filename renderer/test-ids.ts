@@ -1,8 +1,11 @@
+import { BACKOFFICE_IDS } from './ui/backoffice/test-ids.ts';
+
 /** Stable `data-testid`s for end-to-end tests. Renaming one breaks test/e2e: keep them. */
 export const TEST_IDS = {
   setup: {
     form: 'setup-form',
     serverUrl: 'setup-server-url',
+    serverUrlError: 'setup-server-url-error',
     storeCode: 'setup-store-code',
     stationCode: 'setup-station-code',
     pairingCode: 'setup-pairing-code',
@@ -328,4 +331,5 @@ export const TEST_IDS = {
       error: 'design-portal-error',
     },
   },
+  backoffice: BACKOFFICE_IDS,
 } as const;

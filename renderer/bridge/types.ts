@@ -24,6 +24,52 @@ export const DEFAULT_DEVICE_SETTINGS: DeviceSettings = {
   language: 'pt-BR',
 };
 
+/**
+ * The one rule for a server address, shared by the setup screen, the core and the Electron shell
+ * (whose Content-Security-Policy names the paired server's origin). An address is an http(s) origin:
+ * scheme, host, optional port — no user or password, no path, query or fragment. Anything but this
+ * computer (loopback) must use https, so passwords and tokens never cross the store's network in
+ * clear. Typed without a scheme, a loopback address gets http, any other https.
+ */
+export type ServerAddressProblem = 'invalid_server_url' | 'insecure_server_url';
+export type ServerAddress = { ok: true; origin: string } | { ok: false; problem: ServerAddressProblem };
+
+/** `localhost` (and `*.localhost`), 127.0.0.0/8 and [::1]: the server runs on this very computer. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host) || host === '[::1]';
+}
+
+/** An http(s) origin out of what was typed, and whether it is loopback; null when it is no server address at all. */
+export function serverOrigin(input: string): { origin: string; loopback: boolean } | null {
+  const text = input.trim();
+  if (!text || /[\s\\]/.test(text)) return null;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1]?.toLowerCase();
+  if (scheme !== undefined && scheme !== 'http' && scheme !== 'https') return null;
+  const rest = scheme === undefined ? text : text.slice(scheme.length + 3);
+  // Credentials, a query or a fragment have no place in a server address (and `@` hides the real host).
+  if (!rest || /[@?#]/.test(rest) || rest.includes('://')) return null;
+  let url: URL;
+  try {
+    url = new URL(`${scheme ?? 'http'}://${rest}`);
+  } catch {
+    return null;
+  }
+  if (!url.hostname || (url.pathname !== '/' && url.pathname !== '')) return null;
+  // Letters, digits, dots and dashes (IDNs arrive as punycode), or an IPv6 literal: nothing that could end a policy directive.
+  if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/i.test(url.hostname)) return null;
+  const loopback = isLoopbackHost(url.hostname);
+  if (scheme === undefined && !loopback) url = new URL(`https://${rest}`);
+  return { origin: url.origin, loopback };
+}
+
+export function parseServerAddress(input: string): ServerAddress {
+  const parsed = serverOrigin(input);
+  if (!parsed) return { ok: false, problem: 'invalid_server_url' };
+  if (parsed.origin.startsWith('http:') && !parsed.loopback) return { ok: false, problem: 'insecure_server_url' };
+  return { ok: true, origin: parsed.origin };
+}
+
 export type SyncTrayState = 'online' | 'offline' | 'pending' | 'error';
 
 export interface AppInfo {
@@ -35,7 +81,11 @@ export interface AppInfo {
 export interface BalcaoBridge {
   getSettings(): Promise<DeviceSettings>;
   setSettings(patch: Partial<DeviceSettings>): Promise<DeviceSettings>;
-  /** Secrets (session token, device key) are kept encrypted by the OS where the host can (safeStorage). */
+  /**
+   * Secrets (session token, device key): the only place the token is ever kept. Electron seals them
+   * with the OS (safeStorage), or keeps them in memory where it cannot; the browser keeps the token
+   * in the page's memory only (web-bridge.ts). Nothing else may store the token.
+   */
   getSecret(name: 'sessionToken' | 'deviceKey'): Promise<string | null>;
   setSecret(name: 'sessionToken' | 'deviceKey', value: string | null): Promise<void>;
   /** A native notification; resolves true when the user clicked it. */

@@ -1,12 +1,21 @@
 import { DEFAULT_DEVICE_SETTINGS, type AppInfo, type BalcaoBridge, type DeviceSettings } from './types.ts';
 
 /**
- * The bridge in a plain browser. localStorage is per origin, not encrypted: acceptable for the web
- * fallback (the Electron host keeps secrets with safeStorage instead).
+ * The bridge in a plain browser, which has no secret store of the operating system to offer.
+ *
+ * - Settings and the device key live in localStorage (per origin, not encrypted). The device key must
+ *   outlast a reload, or the station would have to be paired again each time; on its own it opens
+ *   nothing (a login also needs a user's password), and pairing the station again cuts it off.
+ * - The session token lives in this page's memory only. localStorage and sessionStorage are both
+ *   written to the browser profile in clear (Chromium keeps sessionStorage on disk for session
+ *   restore), so a copied profile would carry a live token; memory goes with the tab. The price: a
+ *   reload or a new tab asks for the password again (offline too, through the offline verifier).
+ *   Any script running in the page could still reach the token, as it could the password typed in.
  */
 const SETTINGS_KEY = 'balcao.settings';
 const SECRET_PREFIX = 'balcao.secret.';
-
+type SecretName = Parameters<BalcaoBridge['getSecret']>[0];
+const MEMORY_ONLY: ReadonlySet<SecretName> = new Set(['sessionToken']);
 
 function readSettings(storage: Storage): DeviceSettings {
   try {
@@ -19,6 +28,14 @@ function readSettings(storage: Storage): DeviceSettings {
 }
 
 export function createWebBridge(storage: Storage = window.localStorage): BalcaoBridge {
+  const inMemory = new Map<SecretName, string>();
+  // Earlier versions kept the session token in localStorage: this page keeps using it, the disk forgets it.
+  for (const name of MEMORY_ONLY) {
+    const stored = storage.getItem(SECRET_PREFIX + name);
+    if (stored === null) continue;
+    inMemory.set(name, stored);
+    storage.removeItem(SECRET_PREFIX + name);
+  }
   return {
     async getSettings() {
       return readSettings(storage);
@@ -29,10 +46,14 @@ export function createWebBridge(storage: Storage = window.localStorage): BalcaoB
       return next;
     },
     async getSecret(name) {
+      if (MEMORY_ONLY.has(name)) return inMemory.get(name) ?? null;
       return storage.getItem(SECRET_PREFIX + name);
     },
     async setSecret(name, value) {
-      if (value === null) storage.removeItem(SECRET_PREFIX + name);
+      if (MEMORY_ONLY.has(name)) {
+        if (value === null) inMemory.delete(name);
+        else inMemory.set(name, value);
+      } else if (value === null) storage.removeItem(SECRET_PREFIX + name);
       else storage.setItem(SECRET_PREFIX + name, value);
     },
     async notify(title, body) {

@@ -3,20 +3,18 @@
  * sync/client's typed API client; its errors become CoreErrors the UI can translate.
  */
 import { ApiError, createApiClient, type ApiClient, type ApiErrorCode } from '../../sync/client/index.ts';
+import { parseServerAddress } from '../bridge/types.ts';
 import { CoreError, type CoreErrorCode } from './errors.ts';
 
-/** Accepts `localhost:4010`, `http://host:4010/`; returns `http://host:4010` or throws invalid_server_url. */
+/**
+ * Accepts `localhost:4010`, `http://127.0.0.1:4010/`, `https://servidor.loja.com.br`; returns the
+ * origin (`https://servidor.loja.com.br`) or throws invalid_server_url / insecure_server_url
+ * (a plain-http address outside this computer). The rule is the bridge's `parseServerAddress`.
+ */
 export function normalizeServerUrl(input: string): string {
-  let text = input.trim();
-  if (!/^https?:\/\//i.test(text)) text = `http://${text}`;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new CoreError('invalid_server_url');
-  }
-  if (!url.hostname) throw new CoreError('invalid_server_url');
-  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+  const address = parseServerAddress(input);
+  if (!address.ok) throw new CoreError(address.problem);
+  return address.origin;
 }
 
 function coreCodeOf(code: ApiErrorCode, status: number): CoreErrorCode {

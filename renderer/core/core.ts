@@ -5,6 +5,7 @@
 import { BehaviorSubject, Subscription, auditTime, interval, startWith, type Observable } from 'rxjs';
 import type { RxCollection } from 'rxdb';
 import { canWrite, type CollectionName, type Customer, type Role, type LoginResponse, type Product } from '../../sync/schema/index.ts';
+import { normalizeCep, normalizeEmail, normalizePhone, normalizeTaxId } from '../../sync/rules/index.ts';
 import type { SyncEngine, SyncOptions, SyncStatus } from '../../sync/client/types.ts';
 import { DEFAULT_DEVICE_SETTINGS, type BalcaoBridge, type DeviceSettings } from '../bridge/types.ts';
 import { addMissingCollections, createDatabase, databaseName, type BalcaoDatabase } from '../data/database.ts';
@@ -12,7 +13,7 @@ import { acquireTabLock, type TabLock } from '../data/tab-lock.ts';
 import { estimateStorage, isQuotaError, requestPersistentStorage, STORAGE_WARNING_RATIO } from '../data/storage-health.ts';
 import { normalizeServerUrl, serverApi } from './api.ts';
 import { CoreError } from './errors.ts';
-import { OfflineLoginStore, type KeyValueStorage } from './offline-login.ts';
+import { OfflineLoginStore, type KeyValueStorage, type OfflineProfile } from './offline-login.ts';
 import { isFirstSyncPending, markFirstSyncDone } from './first-sync.ts';
 import { ProductIndex } from './product-index.ts';
 import { ApiError, startSync as defaultStartSync } from '../../sync/client/index.ts';
@@ -51,7 +52,10 @@ export interface PairInput {
   pairingCode: string;
 }
 
-export type CustomerInput = Pick<Customer, 'name' | 'taxId'> & Partial<Pick<Customer, 'email' | 'phone' | 'city' | 'active'>>;
+export type CustomerInput = Pick<Customer, 'name' | 'taxId'> & Partial<Pick<Customer, 'email' | 'phone' | 'city' | 'active' | 'cep' | 'uf' | 'address' | 'deactivationReason'>>;
+
+/** Fields a form may not show; an edit keeps them as they are (the back office sets them, BO-01). */
+const KEPT_CUSTOMER_FIELDS = ['cep', 'uf', 'address', 'deactivationReason', 'deactivatedAt', 'deactivatedBy'] as const;
 
 export interface Core {
   readonly state$: Observable<CoreState>;
@@ -87,6 +91,7 @@ export const OFFLINE_SYNC_STATUS: SyncStatus = {
   initialSync: { done: false, pulled: 0 },
 };
 
+/** Who is signed in (no token: that is a bridge secret), so a reload reopens the session. */
 const CURRENT_SESSION_KEY = 'balcao.current-session';
 const HEARTBEAT_MS = 30_000;
 /** How long a failed renewal of an offline session waits before the next try. */
@@ -146,8 +151,14 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
   let tabLock: TabLock | null = null;
   let subscriptions = new Subscription();
   let databaseKey: string | null = null;
-  let renewing = false;
+  let renewal: Promise<void> | null = null;
   let lastRenewAttempt = 0;
+  /**
+   * A session opened offline has no token: the server never saw that login. Until the server answers,
+   * the password typed at that login stays here, in memory only (never in storage, gone at logout and
+   * after a reload), so the session gets its token without asking the cashier again (POS-02).
+   */
+  let offlineCredentials: { userCode: string; password: string } | null = null;
 
   const patch = (next: Partial<CoreState>) => state.next({ ...state.value, ...next });
 
@@ -197,6 +208,8 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
     void checkStorage();
     // Pulls keep writing while the user works; re-check the quota now and then, not only at login.
     subscriptions.add(interval(5 * 60_000).subscribe(() => void checkStorage()));
+    // Without a token the engine never reaches the server, so it cannot say when it is back: ask now and then.
+    if (session.offline) subscriptions.add(interval(RENEW_RETRY_MS).subscribe(() => void renewOfflineSession()));
     await startEngine();
   }
 
@@ -218,7 +231,8 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
     }
     patch({ syncUnavailable: false });
     subscriptions.add(
-      engine.status$.subscribe((status) => {
+      engine.status$.subscribe((engineStatus) => {
+        const status = awaitingServer() ? offlineSessionStatus(engineStatus) : engineStatus;
         sync.next(status);
         if (status.initialSync.done && state.value.firstSync && databaseKey) {
           markFirstSyncDone(storage, databaseKey);
@@ -232,10 +246,25 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
     if (settings.stationId) startHeartbeat(settings.serverUrl);
   }
 
+  /** An offline session that has no token yet (see offlineCredentials). */
+  function awaitingServer(): boolean {
+    return token === null && !!state.value.session?.offline;
+  }
+
+  /**
+   * Without a token the engine sends nothing and only reports "not logged in"; for an offline session
+   * that means "the server has not been reached yet", which is what the header says.
+   */
+  function offlineSessionStatus(status: SyncStatus): SyncStatus {
+    if (!status.lastError) return { ...status, online: false };
+    return { ...status, online: false, lastError: `Signed in offline: the server ${state.value.settings.serverUrl ?? ''} has not answered yet. You can keep working; changes upload once it does.` };
+  }
+
   /** The admin monitor (POS-13) sees each station's waiting uploads, version and last error. */
   function startHeartbeat(serverUrl: string): void {
     const api = serverApi(serverUrl, () => token);
     const beat = async () => {
+      if (!token) return;
       try {
         const status = sync.value;
         const { version } = await bridge.appInfo();
@@ -257,35 +286,83 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
   }
 
   /**
-   * A session opened offline (kept token, local verifier) becomes a normal one as soon as the server
-   * confirms the token; a refused token sends the user to login with the session-expired notice.
+   * A session opened offline becomes a normal one as soon as the server answers: it logs in with the
+   * password kept in memory and gets its token (or, for a session that has a token, the server
+   * confirms it). Refused credentials or a refused token send the user to login with the
+   * session-expired notice; anything else is tried again after RENEW_RETRY_MS.
    */
-  async function renewOfflineSession(): Promise<void> {
+  function renewOfflineSession(): Promise<void> {
     const { session, settings } = state.value;
-    if (!session?.offline || !settings.serverUrl || renewing || Date.now() - lastRenewAttempt < RENEW_RETRY_MS) return;
-    renewing = true;
+    if (renewal) return renewal;
+    if (!session?.offline || !settings.serverUrl || !settings.storeCode || Date.now() - lastRenewAttempt < RENEW_RETRY_MS) return Promise.resolve();
     lastRenewAttempt = Date.now();
-    try {
-      const me = await serverApi(settings.serverUrl, () => token).me();
-      const current = state.value.session;
-      // Logged out or another user meanwhile: this answer is about a session that is gone.
-      if (!current?.offline || current.user.id !== me.user.id) return;
-      const renewed: SessionInfo = { ...current, user: me.user, store: me.store, offline: false };
-      storage.setItem(CURRENT_SESSION_KEY, JSON.stringify(renewed));
-      lastRenewAttempt = 0;
-      patch({ session: renewed });
-    } catch (error) {
-      if (error instanceof CoreError && error.code === 'session_expired') await expireSession();
-      // Anything else (server hiccup): the next online status after RENEW_RETRY_MS tries again.
-    } finally {
-      renewing = false;
-    }
+    const serverUrl = settings.serverUrl;
+    const storeCode = settings.storeCode;
+    renewal = (async () => {
+      const credentials = offlineCredentials;
+      try {
+        const api = serverApi(serverUrl, () => token);
+        let confirmed: OfflineProfile;
+        let newToken: string | null = null;
+        if (token) {
+          confirmed = { ...(await api.me()), expiresAt: session.expiresAt };
+        } else if (credentials) {
+          const response = await api.login({
+            storeCode,
+            userCode: credentials.userCode,
+            password: credentials.password,
+            stationId: settings.stationId ?? undefined,
+            deviceKey: (await bridge.getSecret('deviceKey')) ?? undefined,
+          });
+          confirmed = response;
+          newToken = response.token;
+        } else {
+          // Nothing to renew with (cannot happen through login()): the user signs in again.
+          await expireSession();
+          return;
+        }
+        const current = state.value.session;
+        // Logged out or another user meanwhile: this answer is about a session that is gone.
+        if (!current?.offline || current.user.id !== confirmed.user.id || offlineCredentials !== credentials) return;
+        if (newToken) {
+          token = newToken;
+          offlineCredentials = null;
+          await bridge.setSecret('sessionToken', newToken);
+          if (credentials) await offlineLogins.remember(serverUrl, storeCode, credentials.userCode, credentials.password, confirmed).catch(() => undefined);
+        }
+        const renewed: SessionInfo = { ...current, user: confirmed.user, store: confirmed.store, offline: false, expiresAt: confirmed.expiresAt };
+        storage.setItem(CURRENT_SESSION_KEY, JSON.stringify(renewed));
+        lastRenewAttempt = 0;
+        patch({ session: renewed });
+      } catch (error) {
+        const code = error instanceof CoreError ? error.code : null;
+        if (code === 'invalid_credentials' && credentials) offlineLogins.forget(serverUrl, storeCode, credentials.userCode);
+        // The password changed or the station was paired again elsewhere: this session cannot go on.
+        if (code === 'session_expired' || code === 'invalid_credentials' || code === 'invalid_pairing') await expireSession();
+        // Anything else (server down or busy): the next try comes after RENEW_RETRY_MS.
+      } finally {
+        renewal = null;
+      }
+    })();
+    return renewal;
+  }
+
+  /**
+   * Any server call needs the token: an offline session without one tries to get it first (at once
+   * when the user asked, e.g. send now; else no more often than the renewal timer does).
+   */
+  async function ensureToken(userAsked: boolean): Promise<void> {
+    if (!awaitingServer()) return;
+    if (userAsked) lastRenewAttempt = 0;
+    await renewOfflineSession();
+    if (awaitingServer()) throw new CoreError('server_unreachable', `Server ${state.value.settings.serverUrl ?? ''} is unreachable. You can keep working offline.`);
   }
 
   /** The server refused the token (expired, revoked): local data stays, the user logs in again. */
   async function expireSession(): Promise<void> {
     await stopEngine();
     token = null;
+    offlineCredentials = null;
     await bridge.setSecret('sessionToken', null);
     storage.removeItem(CURRENT_SESSION_KEY);
     patch({ phase: 'login', session: null, loginNotice: 'session_expired' });
@@ -302,7 +379,7 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
     }
   }
 
-  function toSessionInfo(response: LoginResponse, offline: boolean): SessionInfo {
+  function toSessionInfo(response: OfflineProfile, offline: boolean): SessionInfo {
     return { user: response.user, store: response.store, offline, expiresAt: response.expiresAt };
   }
 
@@ -316,15 +393,19 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
     products,
 
     async start() {
+      // Earlier versions kept each user's token in the offline-login records: clean them before anything else.
+      offlineLogins.scrubTokens();
       const settings = await bridge.getSettings();
       patch({ settings });
       if (!settings.serverUrl || !settings.stationId || !settings.storeCode) {
         patch({ phase: 'setup' });
         return;
       }
-      // A reload keeps the user logged in: the token is a bridge secret, the session info local.
+      // The session reopens when the bridge still holds its token (Electron keeps it sealed across
+      // restarts; the browser bridge holds it in the page's memory, so a reload asks to sign in again).
       const saved = storage.getItem(CURRENT_SESSION_KEY);
       token = await bridge.getSecret('sessionToken');
+      if (saved && !token) storage.removeItem(CURRENT_SESSION_KEY);
       if (saved && token) {
         try {
           await openSession(JSON.parse(saved) as SessionInfo);
@@ -384,8 +465,10 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
           deviceKey: (await bridge.getSecret('deviceKey')) ?? undefined,
         });
         token = response.token;
+        offlineCredentials = null;
         await bridge.setSecret('sessionToken', response.token);
         try {
+          // The verifier and who the user is; the token stays with the bridge only.
           await offlineLogins.remember(serverUrl, storeCode, code, password, response);
         } catch {
           // No WebCrypto (plain http on a LAN address): online login still works, offline login will not.
@@ -401,8 +484,10 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
           throw new CoreError('crypto_unavailable', String(cause), { cause });
         }
         if (!result.ok) throw new CoreError(result.reason === 'wrong_password' ? 'offline_wrong_password' : 'offline_never_logged_in');
-        token = result.record.session.token;
-        await bridge.setSecret('sessionToken', token);
+        // The server has not seen this login, so there is no token until it answers (renewOfflineSession).
+        token = null;
+        await bridge.setSecret('sessionToken', null);
+        offlineCredentials = { userCode: code, password };
         session = toSessionInfo(result.record.session, true);
       }
       storage.setItem(CURRENT_SESSION_KEY, JSON.stringify(session));
@@ -414,6 +499,10 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
     async logout() {
       if (state.value.session) await auditSession('logout', state.value.session);
       await stopEngine();
+      // Revoke the token on the server too; offline (or a failing server) must not hold the logout up.
+      const ending = token;
+      if (ending && state.value.settings.serverUrl) void serverApi(state.value.settings.serverUrl, () => ending).logout().catch(() => undefined);
+      offlineCredentials = null;
       token = null;
       await bridge.setSecret('sessionToken', null);
       storage.removeItem(CURRENT_SESSION_KEY);
@@ -430,6 +519,7 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
     async sendNow() {
       // The header disables the button when sync is unavailable; this only guards a race with logout.
       if (!engine) throw new CoreError('unexpected', 'The sync engine is not running.');
+      await ensureToken(true);
       try {
         await engine.sendNow();
       } catch (error) {
@@ -459,14 +549,26 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
       const collection = core.customers();
       if (!collection) throw new CoreError('not_paired');
       if (!core.canWrite('customers')) throw new CoreError('forbidden');
+      const previous = id ? ((await collection.findOne(id).exec())?.toJSON() as Customer | undefined) : undefined;
+      const kept: Partial<Customer> = {};
+      for (const field of KEPT_CUSTOMER_FIELDS) if (previous?.[field] !== undefined) Object.assign(kept, { [field]: previous[field] });
+      const active = input.active ?? true;
+      const now = new Date().toISOString();
+      // Letters stay: the alphanumeric CNPJ (July 2026) has them.
+      const taxId = normalizeTaxId(input.taxId) ?? input.taxId.trim();
       const doc: Customer = {
+        ...(active ? {} : kept),
+        ...(input.cep?.trim() || kept.cep ? { cep: normalizeCep(input.cep ?? kept.cep ?? '') ?? (input.cep ?? kept.cep ?? '').trim() } : {}),
+        ...(input.uf || kept.uf ? { uf: input.uf ?? kept.uf } : {}),
+        ...(input.address?.trim() || kept.address ? { address: input.address?.trim() || kept.address } : {}),
+        ...(!active && input.deactivationReason?.trim() ? { deactivationReason: input.deactivationReason.trim(), deactivatedAt: now, ...(state.value.session ? { deactivatedBy: state.value.session.user.id } : {}) } : {}),
         id: id ?? newId(),
         name: input.name.trim(),
-        taxId: input.taxId.replace(/\D/g, ''),
-        active: input.active ?? true,
-        updatedAt: new Date().toISOString(),
-        ...(input.email?.trim() ? { email: input.email.trim() } : {}),
-        ...(input.phone?.trim() ? { phone: input.phone.trim() } : {}),
+        taxId,
+        active,
+        updatedAt: now,
+        ...(input.email?.trim() ? { email: normalizeEmail(input.email) ?? input.email.trim() } : {}),
+        ...(input.phone?.trim() ? { phone: normalizePhone(input.phone) ?? input.phone.trim() } : {}),
         ...(input.city?.trim() ? { city: input.city.trim() } : {}),
       };
       try {
@@ -485,6 +587,7 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
     async request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
       const serverUrl = state.value.settings.serverUrl;
       if (!serverUrl) throw new CoreError('not_paired');
+      await ensureToken(false);
       try {
         return await requestJson<T>({ serverUrl, getToken: () => token, fetchImpl: (...args) => fetch(...args), onUnauthorized: () => void expireSession() }, method, path, body, AbortSignal.timeout(10_000));
       } catch (error) {

@@ -2,6 +2,7 @@
 export type CoreErrorCode =
   | 'server_unreachable'
   | 'invalid_server_url'
+  | 'insecure_server_url'
   | 'invalid_pairing'
   | 'invalid_credentials'
   | 'offline_never_logged_in'

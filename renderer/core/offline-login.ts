@@ -1,9 +1,14 @@
 /**
  * Offline login: after a successful online login the device keeps a PBKDF2 verifier of the password
- * (never the password) with the session, so the same user can reopen the till while the server is
- * unreachable. Pure WebCrypto, no DOM: it runs in Node tests as in the browser.
+ * (never the password) with who the user is, so the same user can reopen the till while the server is
+ * unreachable. The session token is never part of it: the record sits in plain localStorage, where
+ * anyone who copies the profile or runs a script in the page could read it. Pure WebCrypto, no DOM:
+ * it runs in Node tests as in the browser.
  */
 import type { LoginResponse } from '../../sync/schema/index.ts';
+
+/** The login answer without its secret: what an offline session may know of the user. */
+export type OfflineProfile = Omit<LoginResponse, 'token'>;
 
 export interface PasswordVerifier {
   algorithm: 'PBKDF2-SHA256';
@@ -18,7 +23,7 @@ export interface OfflineSessionRecord {
   storeCode: string;
   userCode: string;
   verifier: PasswordVerifier;
-  session: LoginResponse;
+  session: OfflineProfile;
   savedAt: string;
 }
 
@@ -68,6 +73,15 @@ export interface KeyValueStorage {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
   removeItem(key: string): void;
+  /** Present on localStorage (and the tests' Storage stand-in): lets old records be found and cleaned. */
+  readonly length?: number;
+  key?(index: number): string | null;
+}
+
+/** The login answer minus the token, whatever else a (possibly older) record carried. */
+export function withoutToken(session: LoginResponse | OfflineProfile): OfflineProfile {
+  const { token: _token, ...profile } = session as LoginResponse;
+  return profile;
 }
 
 const PREFIX = 'balcao.offline-login.';
@@ -86,14 +100,14 @@ export class OfflineLoginStore {
     private readonly iterations = DEFAULT_ITERATIONS,
   ) {}
 
-  /** Called after every successful online login: refreshes the verifier and the kept session. */
-  async remember(serverUrl: string, storeCode: string, userCode: string, password: string, session: LoginResponse): Promise<void> {
+  /** Called after every successful online login: refreshes the verifier and who the user is (never the token). */
+  async remember(serverUrl: string, storeCode: string, userCode: string, password: string, session: LoginResponse | OfflineProfile): Promise<void> {
     const record: OfflineSessionRecord = {
       serverUrl,
       storeCode,
       userCode,
       verifier: await createVerifier(password, this.iterations),
-      session,
+      session: withoutToken(session),
       savedAt: new Date().toISOString(),
     };
     this.storage.setItem(recordKey(serverUrl, storeCode, userCode), JSON.stringify(record));
@@ -108,7 +122,37 @@ export class OfflineLoginStore {
     } catch {
       return { ok: false, reason: 'never_logged_in' };
     }
-    return (await verifyPassword(password, record.verifier)) ? { ok: true, record } : { ok: false, reason: 'wrong_password' };
+    if (!(await verifyPassword(password, record.verifier))) return { ok: false, reason: 'wrong_password' };
+    return { ok: true, record: { ...record, session: withoutToken(record.session) } };
+  }
+
+  /**
+   * Earlier versions kept the whole login answer, token included, in every record. Run at every
+   * start: rewrites such records without the token and returns how many it cleaned.
+   */
+  scrubTokens(): number {
+    const keys: string[] = [];
+    for (let index = 0; index < (this.storage.length ?? 0); index++) {
+      const key = this.storage.key?.(index);
+      if (key?.startsWith(PREFIX)) keys.push(key);
+    }
+    let cleaned = 0;
+    for (const key of keys) {
+      const raw = this.storage.getItem(key);
+      let record: OfflineSessionRecord;
+      try {
+        record = JSON.parse(raw ?? '') as OfflineSessionRecord;
+      } catch {
+        // Unreadable: it cannot open a session anyway, and it might hold a token in clear.
+        this.storage.removeItem(key);
+        cleaned++;
+        continue;
+      }
+      if (typeof record !== 'object' || record === null || typeof record.session !== 'object' || record.session === null || !('token' in record.session)) continue;
+      this.storage.setItem(key, JSON.stringify({ ...record, session: withoutToken(record.session) }));
+      cleaned++;
+    }
+    return cleaned;
   }
 
   /** The server refused this user's credentials: the old verifier must not open the till any more. */

@@ -1,8 +1,9 @@
 import { RXDB_VERSION, addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
+import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { COLLECTIONS, collectionsFor, type CollectionName, type Role } from '../../sync/schema/index.ts';
-import { conflictHandlerFor } from '../../sync/client/index.ts';
+import { conflictHandlerFor, migrationStrategiesFor } from '../../sync/client/index.ts';
 import { getMemoryMappedStorage } from './memory-mapped-storage.ts';
 
 export type BalcaoCollections = Partial<Record<CollectionName, RxCollection>>;
@@ -19,6 +20,8 @@ export function databaseName(serverUrl: string, storeCode: string): string {
 
 // The sync client keeps its pull checkpoints and last-sync time in local documents (sync/client/sync-state.ts).
 addRxPlugin(RxDBLocalDocumentsPlugin);
+// Schema versions above 0 (customers v1) migrate stored documents when the database opens.
+addRxPlugin(RxDBMigrationSchemaPlugin);
 
 let devModeLoaded: Promise<void> | null = null;
 
@@ -79,9 +82,13 @@ export async function createDatabase(name: string, roles: readonly Role[], stora
 export async function addMissingCollections(db: BalcaoDatabase, roles: readonly Role[]): Promise<void> {
   const missing = collectionsFor(roles).filter((name) => !db.collections[name]);
   if (missing.length === 0) return;
-  const creators: Record<string, { schema: RxJsonSchema<unknown>; conflictHandler: unknown }> = {};
+  const creators: Record<string, { schema: RxJsonSchema<unknown>; conflictHandler: unknown; migrationStrategies: unknown }> = {};
   for (const collection of missing) {
-    creators[collection] = { schema: COLLECTIONS[collection].schema as unknown as RxJsonSchema<unknown>, conflictHandler: conflictHandlerFor(collection) };
+    creators[collection] = {
+      schema: COLLECTIONS[collection].schema as unknown as RxJsonSchema<unknown>,
+      conflictHandler: conflictHandlerFor(collection),
+      migrationStrategies: migrationStrategiesFor(collection),
+    };
   }
   await db.addCollections(creators as never);
 }

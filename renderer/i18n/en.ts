@@ -135,7 +135,8 @@ export const en: Messages = {
   },
   errors: {
     server_unreachable: 'The server did not answer. Check the address and the network connection, then try again.',
-    invalid_server_url: 'Invalid server address. Use the form http://server:4010.',
+    invalid_server_url: 'Invalid server address. Type only the address, without a path or user name: e.g. https://server.store.com or http://localhost:4010.',
+    insecure_server_url: 'A server on another computer must be reached over https, so passwords do not cross the network in clear. Use its https:// address (ask the back office for it); plain http:// works only for a server on this computer (localhost).',
     invalid_pairing: 'Store, station or pairing code do not match. Check them with the back office.',
     invalid_credentials: 'Wrong user or password. Check them and try again.',
     offline_never_logged_in: 'No connection to the server, and this user never logged in on this computer. Log in once with the server available to enable offline mode.',

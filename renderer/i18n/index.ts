@@ -6,6 +6,8 @@ import { posPtBR } from './pos.pt-BR.ts';
 import { posEn } from './pos.en.ts';
 import { designPtBR } from './design.pt-BR.ts';
 import { designEn } from './design.en.ts';
+import { backofficePtBR } from './backoffice.pt-BR.ts';
+import { backofficeEn } from './backoffice.en.ts';
 
 export type Language = 'pt-BR' | 'en';
 
@@ -13,7 +15,7 @@ export async function initI18n(language: Language): Promise<typeof i18next> {
   await i18next.use(initReactI18next).init({
     lng: language,
     fallbackLng: 'pt-BR',
-    resources: { 'pt-BR': { translation: { ...ptBR, pos: posPtBR, design: designPtBR } }, en: { translation: { ...en, pos: posEn, design: designEn } } },
+    resources: { 'pt-BR': { translation: { ...ptBR, pos: posPtBR, design: designPtBR, bo: backofficePtBR } }, en: { translation: { ...en, pos: posEn, design: designEn, bo: backofficeEn } } },
     // React escapes already.
     interpolation: { escapeValue: false },
     returnNull: false,

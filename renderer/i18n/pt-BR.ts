@@ -133,7 +133,8 @@ export const ptBR = {
   },
   errors: {
     server_unreachable: 'O servidor não respondeu. Confira o endereço e a conexão de rede e tente de novo.',
-    invalid_server_url: 'Endereço de servidor inválido. Use o formato http://servidor:4010.',
+    invalid_server_url: 'Endereço de servidor inválido. Digite só o endereço, sem caminho nem usuário: por exemplo https://servidor.loja.com.br ou http://localhost:4010.',
+    insecure_server_url: 'Um servidor em outro computador precisa ser acessado por https, para que senhas não passem pela rede sem criptografia. Use o endereço https:// dele (peça à retaguarda); http:// só vale para um servidor neste computador (localhost).',
     invalid_pairing: 'Loja, estação ou código de pareamento não conferem. Confira os dados com a retaguarda.',
     invalid_credentials: 'Usuário ou senha incorretos. Confira e tente de novo.',
     offline_never_logged_in: 'Sem conexão com o servidor, e este usuário nunca entrou neste computador. Entre uma vez com o servidor disponível para poder usar o modo offline.',

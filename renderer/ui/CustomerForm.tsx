@@ -4,7 +4,7 @@ import { useForm } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
 import type { Customer } from '../../sync/schema/index.ts';
 import { TEST_IDS } from '../test-ids.ts';
-import { digitsOnly, formatTaxId, isValidTaxId } from '../../sync/rules/index.ts';
+import { formatTaxId, isValidTaxId, normalizeTaxId } from '../../sync/rules/index.ts';
 import { useCore, useErrorText } from './core-context.tsx';
 import { formatPhone, phoneProblem } from './phone.ts';
 
@@ -28,9 +28,10 @@ export function CustomerForm({ customer, onDone }: { customer: Customer | null; 
     validate: {
       name: (value) => (value.trim() ? null : t('customers.errors.nameRequired')),
       taxId: (value) => {
-        const digits = digitsOnly(value);
-        if (digits.length !== 11 && digits.length !== 14) return t('customers.errors.taxIdLength');
-        return isValidTaxId(digits) ? null : t('customers.errors.taxIdInvalid');
+        // Letters count: the alphanumeric CNPJ (July 2026).
+        const chars = normalizeTaxId(value) ?? '';
+        if (chars.length !== 11 && chars.length !== 14) return t('customers.errors.taxIdLength');
+        return isValidTaxId(chars) ? null : t('customers.errors.taxIdInvalid');
       },
       email: (value) => (!value.trim() || EMAIL.test(value.trim()) ? null : t('customers.errors.email')),
       phone: (value) => (phoneProblem(value) ? t('customers.errors.phone') : null),
@@ -44,7 +45,7 @@ export function CustomerForm({ customer, onDone }: { customer: Customer | null; 
     setError(null);
     try {
       // A second record for the same CPF/CNPJ would split the customer's history: point to the first.
-      const existing = await core.customers()?.findOne({ selector: { taxId: digitsOnly(values.taxId) } }).exec();
+      const existing = await core.customers()?.findOne({ selector: { taxId: normalizeTaxId(values.taxId) ?? values.taxId } }).exec();
       if (existing && existing.id !== customer?.id) {
         form.setFieldError('taxId', t('customers.errors.taxIdDuplicate', { name: existing.name }));
         return;

@@ -3,6 +3,7 @@ import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Ti
 import { useForm } from '@mantine/form';
 import { IconAlertCircle, IconPlugConnected } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
+import { parseServerAddress } from '../bridge/types.ts';
 import { TEST_IDS } from '../test-ids.ts';
 import { useCore, useErrorText } from './core-context.tsx';
 
@@ -15,9 +16,15 @@ export function SetupScreen() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const required = (value: string) => (value.trim() ? null : t('setup.required'));
+  // Said at the field, before anything is sent: a malformed address, or plain http to another computer.
+  const serverAddress = (value: string) => {
+    if (!value.trim()) return t('setup.required');
+    const address = parseServerAddress(value);
+    return address.ok ? null : t(`errors.${address.problem}`);
+  };
   const form = useForm({
     initialValues: { serverUrl: core.state.settings.serverUrl ?? DEFAULT_SERVER, storeCode: '', stationCode: '', pairingCode: '' },
-    validate: { serverUrl: required, storeCode: required, stationCode: required, pairingCode: required },
+    validate: { serverUrl: serverAddress, storeCode: required, stationCode: required, pairingCode: required },
   });
 
   const submit = form.onSubmit(async (values) => {
@@ -48,7 +55,13 @@ export function SetupScreen() {
                 {error}
               </Alert>
             )}
-            <TextInput label={t('setup.serverUrl')} data-testid={TEST_IDS.setup.serverUrl} autoComplete="url" {...form.getInputProps('serverUrl')} />
+            <TextInput
+              label={t('setup.serverUrl')}
+              data-testid={TEST_IDS.setup.serverUrl}
+              autoComplete="url"
+              errorProps={{ 'data-testid': TEST_IDS.setup.serverUrlError }}
+              {...form.getInputProps('serverUrl')}
+            />
             <TextInput label={t('setup.storeCode')} data-testid={TEST_IDS.setup.storeCode} autoFocus {...form.getInputProps('storeCode')} />
             <TextInput label={t('setup.stationCode')} data-testid={TEST_IDS.setup.stationCode} {...form.getInputProps('stationCode')} />
             <PasswordInput label={t('setup.pairingCode')} data-testid={TEST_IDS.setup.pairingCode} {...form.getInputProps('pairingCode')} />

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Alert, AppShell, Avatar, Badge, Group, Menu, NavLink, ScrollArea, Text, Tooltip, UnstyledButton } from '@mantine/core';
-import { IconBuildingStore, IconChevronDown, IconLanguage, IconLogout, IconPackage, IconUsers, IconBriefcase } from '@tabler/icons-react';
+import { IconBuildingStore, IconChevronDown, IconLanguage, IconLogout, IconPackage, IconUsers } from '@tabler/icons-react';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { TEST_IDS } from '../test-ids.ts';
@@ -14,8 +14,9 @@ import { PosProvider } from './pos/pos-context.tsx';
 import { PosNav, PosPageView, isPosPage, type PosPage } from './pos/PosNav.tsx';
 import { DesignProvider } from './design/design-context.tsx';
 import { DesignNav, DesignView } from './design/DesignNav.tsx';
+import { BackofficeNav, BackofficeView } from './backoffice/BackofficeNav.tsx';
 
-type Page = 'products' | 'customers' | 'design' | PosPage;
+type Page = 'products' | 'customers' | 'design' | 'backoffice' | PosPage;
 
 function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
@@ -105,7 +106,7 @@ export function Shell() {
         <PosNav roles={roles} page={isPosPage(page) ? page : null} onOpen={setPage} />
         {/* A cashier's device does not replicate design projects: no entry rather than a dead one. */}
         {roles.some((role) => role !== 'cashier') && <DesignNav roles={roles} active={page === 'design'} />}
-        <NavLink label={t('shell.nav.backoffice')} description={t('shell.soon')} leftSection={<IconBriefcase size={18} />} disabled />
+        <BackofficeNav roles={roles} active={page === 'backoffice'} onOpen={() => setPage('backoffice')} />
         </AppShell.Section>
       </AppShell.Navbar>
       <AppShell.Main>
@@ -122,7 +123,7 @@ export function Shell() {
               : t('shell.storageWriteFailed')}
           </Alert>
         )}
-        {page === 'products' ? <ProductsPage /> : page === 'customers' ? <CustomersPage /> : page === 'design' ? <DesignView /> : <PosPageView page={page} />}
+        {page === 'products' ? <ProductsPage /> : page === 'customers' ? <CustomersPage /> : page === 'design' ? <DesignView /> : page === 'backoffice' ? <BackofficeView /> : <PosPageView page={page} />}
         </div>
       </AppShell.Main>
     </AppShell>

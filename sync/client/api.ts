@@ -24,6 +24,8 @@ export interface ApiClient {
   pair(request: PairRequest): Promise<PairResponse>;
   login(request: LoginRequest): Promise<LoginResponse>;
   me(): Promise<MeResponse>;
+  /** Ends the session on the server: the token stops working at once (POST /api/auth/logout). */
+  logout(): Promise<void>;
   heartbeat(beat: Heartbeat): Promise<void>;
   listErrors(): Promise<IntegrationError[]>;
   retryError(id: string): Promise<unknown>;
@@ -43,6 +45,9 @@ export function createApiClient(
     pair: (request) => requestJson<PairResponse>(ctx, 'POST', '/api/stations/pair', request, timeout()),
     login: (request) => requestJson<LoginResponse>(ctx, 'POST', '/api/auth/login', request, timeout()),
     me: () => requestJson<MeResponse>(ctx, 'GET', '/api/auth/me', undefined, timeout()),
+    logout: async () => {
+      await requestJson<unknown>(ctx, 'POST', '/api/auth/logout', undefined, timeout());
+    },
     heartbeat: async (beat) => {
       await requestJson<unknown>(ctx, 'POST', '/api/stations/heartbeat', beat, timeout());
     },

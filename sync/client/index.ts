@@ -3,3 +3,4 @@ export { createApiClient, type ApiClient, type MeResponse } from './api.ts';
 export { ApiError, type ApiErrorCode } from './api-error.ts';
 export { conflictHandlerFor } from './conflict.ts';
 export type { SyncEngine, SyncOptions, SyncStatus } from './types.ts';
+export { migrationStrategiesFor } from './migrations.ts';

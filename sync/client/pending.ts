@@ -1,4 +1,5 @@
-import { getLastCheckpointDoc, normalizeMangoQuery, prepareQuery, type RxStorageInstance, type MangoQuerySelector } from 'rxdb';
+import { getLastCheckpointDoc, normalizeMangoQuery, prepareQuery, type RxDocumentData, type RxStorageInstance, type MangoQuerySelector } from 'rxdb';
+import { getHeightOfRevision } from 'rxdb/plugins/utils';
 import type { RxReplicationState } from 'rxdb/plugins/replication';
 
 type Doc = Record<string, unknown>;
@@ -9,26 +10,42 @@ async function countWhere(instance: RxStorageInstance<Doc, unknown, unknown>, se
   return (await instance.count(prepareQuery(instance.schema, query))).count;
 }
 
+async function findWhere(instance: RxStorageInstance<Doc, unknown, unknown>, selector: MangoQuerySelector<Doc>): Promise<RxDocumentData<Doc>[]> {
+  const primary = instance.schema.primaryKey as string;
+  const query = normalizeMangoQuery(instance.schema, { selector, sort: [{ '_meta.lwt': 'asc' }, { [primary]: 'asc' }] as never, skip: 0 });
+  return (await instance.query(prepareQuery(instance.schema, query))).documents;
+}
+
 /**
  * Local writes not yet acknowledged = documents the local storage changed since the upstream
- * checkpoint RxDB persisted in its meta storage. Derived from stored state, so it survives a reload
- * (an in-memory counter would forget offline writes). Counted on the `_meta.lwt` index, without
- * reading the documents. Pulled documents also pass the upstream once, so the count briefly includes
- * them until the upstream skips past them.
+ * checkpoint RxDB persisted in its meta storage, minus those whose current state is a server state the
+ * downstream wrote (RxDB marks them in `_meta.o` with the replication's identifier hash and the
+ * revision height it wrote). Server states written after the last upload round are passed by no
+ * further round until the device writes again, so counting them would show pending uploads that never
+ * clear. Derived from stored state, so it survives a reload (an in-memory counter would forget offline
+ * writes). Counted on the `_meta.lwt` index; documents are read only when some changed since the checkpoint.
  */
 export async function countPending(replication: RxReplicationState<Doc, { seq: number }>): Promise<number> {
   await replication.startPromise;
   const state = replication.internalReplicationState;
   if (!state) return 0;
+  // RxDB queues its checkpoint writes without awaiting them: count after the queued ones are stored.
+  await state.checkpointQueue;
   const checkpoint = (await getLastCheckpointDoc<Doc, unknown>(state, 'up')) as { id: string; lwt: number } | undefined;
   const instance = state.input.forkInstance as RxStorageInstance<Doc, unknown, unknown>;
   const primary = instance.schema.primaryKey as string;
   const lwt = checkpoint?.lwt ?? 0;
-  const [after, sameTime] = await Promise.all([
-    countWhere(instance, { '_meta.lwt': { $gt: lwt } } as MangoQuerySelector<Doc>),
-    checkpoint ? countWhere(instance, { '_meta.lwt': { $eq: lwt }, [primary]: { $gt: checkpoint.id } } as MangoQuerySelector<Doc>) : 0,
-  ]);
-  return after + sameTime;
+  const after = { '_meta.lwt': { $gt: lwt } } as MangoQuerySelector<Doc>;
+  const sameTime = { '_meta.lwt': { $eq: lwt }, [primary]: { $gt: checkpoint?.id ?? '' } } as MangoQuerySelector<Doc>;
+  const [afterCount, sameTimeCount] = await Promise.all([countWhere(instance, after), checkpoint ? countWhere(instance, sameTime) : 0]);
+  if (afterCount + sameTimeCount === 0) return 0;
+  const hash = await state.input.hashFunction(state.input.identifier);
+  const fromServer = (doc: RxDocumentData<Doc>): boolean => {
+    const origin = (doc._meta as { o?: { hash?: string; _rev?: number } }).o;
+    return origin?.hash === hash && origin._rev === getHeightOfRevision(doc._rev);
+  };
+  const changed = [...(await findWhere(instance, after)), ...(checkpoint && sameTimeCount > 0 ? await findWhere(instance, sameTime) : [])];
+  return changed.filter((doc) => !fromServer(doc)).length;
 }
 
 /**

@@ -195,6 +195,9 @@ export class PullLane {
     let next: Promise<PullResponse> = this.options.fetchPage(this.checkpoint ?? undefined, batchSize);
     for (;;) {
       const page = await next;
+      // The server did not issue our checkpoint (it was restored from a backup): this page starts
+      // from the beginning, and live changes seen so far belong to the history we leave.
+      if (page.resync) this.streamSeq = null;
       const full = page.documents.length >= batchSize && page.checkpoint !== null;
       if (full) {
         next = this.options.fetchPage(page.checkpoint!, batchSize);
@@ -202,16 +205,29 @@ export class PullLane {
         next.catch(() => undefined);
       }
       if (page.documents.length > 0 && page.checkpoint) await this.store(page.documents, page.checkpoint);
-      else this.options.onStored(0);
+      else {
+        // Nothing at all in the server's history: its start is where we stand now.
+        if (page.resync && page.checkpoint) {
+          this.checkpoint = page.checkpoint;
+          this.persist(false);
+        }
+        this.options.onStored(0);
+      }
       if (!full) break;
     }
     this.caughtUp();
   }
 
+  /**
+   * A change carries the epoch of the server history it belongs to. One of another epoch than our
+   * checkpoint's is never stored directly nor skipped as old: a pull lets the server say whether our
+   * checkpoint is still part of its history (after a restart it is; after a restore it may not be).
+   */
   private async applyChange(change: StreamChange, from: number | null): Promise<void> {
     const at = this.checkpoint?.seq ?? 0;
-    if (change.checkpoint.seq <= at) return;
-    const follows = from !== null && from === at && change.documents.every((doc) => this.options.isValid(doc));
+    const sameHistory = change.checkpoint.epoch === undefined || change.checkpoint.epoch === this.checkpoint?.epoch;
+    if (sameHistory && change.checkpoint.seq <= at) return;
+    const follows = sameHistory && from !== null && from === at && change.documents.every((doc) => this.options.isValid(doc));
     if (follows) await this.store(change.documents, change.checkpoint);
     else await this.pullAll();
   }

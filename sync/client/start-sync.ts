@@ -1,4 +1,4 @@
-import { Subject, merge, type Subscription } from 'rxjs';
+import { Subject, filter, merge, type Subscription } from 'rxjs';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import type { RxCollection, RxReplicationPullStreamItem, WithDeleted } from 'rxdb';
 import {
@@ -16,6 +16,7 @@ import { requestJson, type HttpContext } from './http.ts';
 import { ThrottledTask, countPending } from './pending.ts';
 import { PullLane } from './pull-lane.ts';
 import { readSse } from './sse.ts';
+import { StaleGuard } from './stale-guard.ts';
 import { StatusStore } from './status-store.ts';
 import { syncStateStore } from './sync-state.ts';
 import { WakeableDelay, backoff } from './wakeable-delay.ts';
@@ -44,6 +45,10 @@ interface Lane {
   stream$: Subject<StreamItem>;
   replication: RxReplicationState<Doc, Checkpoint>;
   failures: number;
+  /** Epoch of the last checkpoint this lane received; live changes of another one go through a pull. */
+  epoch?: string;
+  /** Every server state bound for RxDB passes it: none older than an acknowledged write is stored. */
+  guard: StaleGuard;
 }
 
 function describe(error: unknown): string {
@@ -134,8 +139,9 @@ export function startSync(options: StartSyncOptions): SyncEngine {
     return null;
   };
 
+  /** The checkpoint goes back with its epoch, so the server can tell one of another history of its own (a restored backup). */
   const pullPath = (name: CollectionName, checkpoint: Checkpoint | undefined, limit: number): string =>
-    `/api/sync/${name}/pull?limit=${limit}${checkpoint ? `&checkpoint=${checkpoint.seq}` : ''}`;
+    `/api/sync/${name}/pull?limit=${limit}${checkpoint ? `&checkpoint=${checkpoint.seq}${checkpoint.epoch ? `&epoch=${encodeURIComponent(checkpoint.epoch)}` : ''}` : ''}`;
 
   const pull = async (lane: { name: CollectionName }, checkpoint: Checkpoint | undefined, batchSize: number): Promise<PullResponse> => {
     if (!options.getToken()) throw new ApiError('unauthorized', 'Not logged in: log in to synchronise.');
@@ -196,6 +202,18 @@ export function startSync(options: StartSyncOptions): SyncEngine {
    * stream reconnecting or sendNow can cut the wait short: offline writes leave without a click.
    */
   const push = async (lane: Lane, rows: PushRow[]): Promise<PushResponse> => {
+    const states = rows.map((row) => row.newDocumentState);
+    lane.guard.pushStarted(states);
+    let answer: PushResponse | null = null;
+    try {
+      answer = await pushRetrying(lane, rows);
+      return answer;
+    } finally {
+      lane.guard.pushEnded(states, answer);
+    }
+  };
+
+  const pushRetrying = async (lane: Lane, rows: PushRow[]): Promise<PushResponse> => {
     for (let attempt = 0; ; attempt++) {
       if (stopped) throw new Error('Synchronisation stopped.');
       try {
@@ -207,6 +225,22 @@ export function startSync(options: StartSyncOptions): SyncEngine {
         reportError(error);
         await wake.wait(backoff(retryTime, attempt, maxRetryTime));
       }
+    }
+  };
+
+  /** A pull whose answer may predate a write acknowledged meanwhile is read again once pushes are answered. */
+  const guardedPull = async (lane: Lane, checkpoint: Checkpoint | undefined, batchSize: number): Promise<PullResponse> => {
+    let startEpoch = lane.guard.pullStarted();
+    try {
+      let response = await pull(lane, checkpoint, batchSize);
+      while (!stopped && lane.guard.pullIsStale(response.documents, startEpoch)) {
+        await lane.guard.settled();
+        startEpoch = lane.guard.epoch;
+        response = await pull(lane, checkpoint, batchSize);
+      }
+      return response;
+    } finally {
+      lane.guard.pullEnded();
     }
   };
 
@@ -243,7 +277,8 @@ export function startSync(options: StartSyncOptions): SyncEngine {
       continue;
     }
     const stream$ = new Subject<StreamItem>();
-    const lane = { name, collection, stream$, failures: 0 } as Lane;
+    const guard = new StaleGuard(COLLECTIONS[name].schema.primaryKey as string, (item) => stream$.next(item));
+    const lane = { name, collection, stream$, failures: 0, guard } as Lane;
     lane.replication = replicateRxCollection<Doc, Checkpoint>({
       collection: collection as RxCollection<Doc>,
       // Per server and collection: the stored checkpoint is reused after a restart, never across servers.
@@ -257,7 +292,7 @@ export function startSync(options: StartSyncOptions): SyncEngine {
         batchSize: pullBatchSize,
         stream$: stream$.asObservable(),
         handler: async (checkpoint, batchSize) => {
-          const response = await pull(lane, checkpoint, batchSize);
+          const response = await guardedPull(lane, checkpoint, batchSize);
           lane.failures = 0;
           lane.replication.retryTime = retryTime;
           succeeded();
@@ -265,10 +300,11 @@ export function startSync(options: StartSyncOptions): SyncEngine {
             pulledInitially += response.documents.length;
             status.patch({ initialSync: { done: false, pulled: pulledInitially } });
           }
-          return {
-            documents: response.documents as WithDeleted<Doc>[],
-            checkpoint: response.checkpoint ?? checkpoint ?? { seq: 0 },
-          };
+          // With `resync` the server answered from the beginning (our checkpoint is of a history it no
+          // longer has): RxDB stores this page and its checkpoint like any other, which is the restart.
+          const next = response.checkpoint ?? checkpoint ?? { seq: 0 };
+          lane.epoch = next.epoch;
+          return { documents: response.documents as WithDeleted<Doc>[], checkpoint: next };
         },
       },
       push: {
@@ -285,7 +321,9 @@ export function startSync(options: StartSyncOptions): SyncEngine {
         lane.replication.retryTime = backoff(retryTime, lane.failures, maxRetryTime);
       }),
     );
-    subscriptions.push(merge(collection.$, lane.replication.sent$).subscribe(() => pending.request()));
+    // A write, a push, and the end of each upstream round: RxDB announces a push before it stores the
+    // checkpoint the count is derived from, so a count started then alone could stay stale.
+    subscriptions.push(merge(collection.$, lane.replication.sent$, lane.replication.active$.pipe(filter((active) => !active))).subscribe(() => pending.request()));
     lanes.push(lane);
   }
   for (const lane of pullLanes) lane.pull();
@@ -303,13 +341,15 @@ export function startSync(options: StartSyncOptions): SyncEngine {
     if (pullLane) return pullLane.change(change);
     const lane = lanes.find((candidate) => candidate.name === change.collection);
     if (!lane) return;
-    // An invalid document goes through the pull handler, which stops the checkpoint before it.
-    if (change.documents.some((doc) => validate(lane.name, doc) !== null)) lane.stream$.next('RESYNC');
-    else lane.stream$.next({ documents: change.documents as WithDeleted<Doc>[], checkpoint: change.checkpoint });
+    // An invalid document goes through the pull handler, which stops the checkpoint before it; a
+    // change of another epoch too, so the server can check our checkpoint (RxDB would adopt the change's).
+    const otherHistory = change.checkpoint.epoch !== undefined && change.checkpoint.epoch !== lane.epoch;
+    if (otherHistory || change.documents.some((doc) => validate(lane.name, doc) !== null)) lane.guard.stream('RESYNC');
+    else lane.guard.stream({ documents: change.documents as WithDeleted<Doc>[], checkpoint: change.checkpoint });
   };
 
   const resyncAll = (): void => {
-    for (const lane of lanes) lane.stream$.next('RESYNC');
+    for (const lane of lanes) lane.guard.stream('RESYNC');
     for (const lane of pullLanes) lane.resync();
   };
 

@@ -18,6 +18,8 @@ export interface SyncStateStore {
 interface CheckpointRecord {
   serverUrl: string;
   seq: number;
+  /** The server history that issued it (absent in records of older versions). */
+  epoch?: string;
 }
 
 interface StatusRecord {
@@ -37,10 +39,11 @@ export function syncStateStore(db: RxDatabase, serverUrl: string): SyncStateStor
   return {
     async loadCheckpoint(collection) {
       const record = (await db.getLocal<CheckpointRecord>(`sync-checkpoint-${collection}`))?.toJSON().data;
-      return record && record.serverUrl === serverUrl && Number.isInteger(record.seq) ? { seq: record.seq } : null;
+      if (!record || record.serverUrl !== serverUrl || !Number.isInteger(record.seq)) return null;
+      return typeof record.epoch === 'string' ? { seq: record.seq, epoch: record.epoch } : { seq: record.seq };
     },
     async saveCheckpoint(collection, checkpoint) {
-      await db.upsertLocal<CheckpointRecord>(`sync-checkpoint-${collection}`, { serverUrl, seq: checkpoint.seq });
+      await db.upsertLocal<CheckpointRecord>(`sync-checkpoint-${collection}`, { serverUrl, seq: checkpoint.seq, ...(checkpoint.epoch ? { epoch: checkpoint.epoch } : {}) });
     },
     async loadLastSyncAt() {
       const record = (await db.getLocal<StatusRecord>('sync-status'))?.toJSON().data;

@@ -28,8 +28,15 @@ function transitionPt(p: Params): string {
   return `${what} Situações possíveis: ${allowedTransitions(from).map((state) => STATE_PT[state]).join(', ')}.`;
 }
 
+const ACTION_PT: Record<string, string> = { activate: 'ativar', deactivate: 'desativar', suspend: 'suspender', resume: 'retomar', cancel: 'cancelar' };
+
 const MESSAGES: Record<RuleErrorCode, (p: Params) => string> = {
   invalid_transition: transitionPt,
+  reason_required: (p) => `Para ${ACTION_PT[String(p.action)] ?? 'mudar'} o contrato, informe o motivo.`,
+  invalid_value: (p) => `Valor inválido${p.field ? ` no campo ${p.field}` : ''}. Corrija e salve de novo.`,
+  billed_period: (p) => `O período ${p.period} já foi faturado para este contrato: o consumo não pode ser alterado nem removido. Lance um consumo de correção em um período aberto.`,
+  contract_cancelled: (p) => `O contrato foi cancelado a partir de ${p.cancelledOn}; não é possível lançar consumo nessa data. Confira o contrato ou a data.`,
+  unknown_service: () => 'O serviço não faz parte deste contrato. Escolha um serviço do contrato ou inclua-o no contrato antes.',
   unknown_version: (p) => `A versão escolhida não pertence ao ambiente "${p.environment}". Recarregue o ambiente e escolha uma versão da lista.`,
   already_converted: (p) => `O ambiente "${p.environment}" já foi convertido; o orçamento não pode ser aprovado de novo.`,
   outdated_version: (p) => `O orçamento da versão ${p.version} não pode ser aprovado: o projeto mudou no software de projeto. Atualize o ambiente, confira o novo orçamento e aprove-o.`,

@@ -6,6 +6,12 @@
 export const RULE_ERROR_CODES = [
   // contracts (BO-03)
   'invalid_transition',
+  'reason_required',
+  // back office records (BO-01..04)
+  'invalid_value',
+  'billed_period',
+  'contract_cancelled',
+  'unknown_service',
   // design budgets (DES-11..14)
   'unknown_version',
   'already_converted',

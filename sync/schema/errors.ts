@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   'design_locked',
   /** The design portal could not be reached or answered an error; try again later. */
   'portal_unavailable',
+  /** Back office: a business rule refused the request (the message says which and what to do). */
+  'business_rule',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -44,5 +46,25 @@ export const QUARANTINE_REASONS = [
   'outdated_version',
   /** The user's roles do not allow this request (e.g. a designer releasing a contract). */
   'not_permitted',
+  /**
+   * A field breaks a rule of sync/rules (phone, e-mail, CEP, a missing deactivation reason, …), or the
+   * document — or what the server derives from it — cannot be stored as it is: a device time out of
+   * range, text the database cannot hold, a total beyond the limits. The message names the field.
+   */
+  'invalid_value',
+  /** Back office: a customer with open receivables cannot be deactivated (BO-01). */
+  'open_receivables',
+  /** Back office: a service a contract uses cannot be deleted; deactivate it instead (BO-02). */
+  'in_use',
+  /** Back office: a record of a billed period cannot change; make a correcting record (BO-04). */
+  'billed_period',
+  /** Back office: usage for a contract cancelled on or before its date (BO-04). */
+  'contract_cancelled',
+  /** Another record already holds this key (a consumption external id, a service code). */
+  'duplicate_key',
+  /** Records are never deleted (customers are deactivated, contracts cancelled). */
+  'not_deletable',
+  /** Two devices changed the same field offline; the first upload kept it, this version is kept here to re-apply. */
+  'edit_conflict',
 ] as const;
 export type QuarantineReason = (typeof QUARANTINE_REASONS)[number];

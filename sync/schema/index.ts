@@ -13,3 +13,8 @@ export * from './collections/design-projects.ts';
 export * from './collections/design-environments.ts';
 export * from './collections/design-actions.ts';
 export * from './collections/purchase-orders.ts';
+export * from './collections/backoffice.ts';
+export * from './collections/consumption.ts';
+export * from './collections/backoffice-actions.ts';
+export * from './receivables.ts';
+export * from './storable.ts';

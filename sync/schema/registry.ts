@@ -10,6 +10,9 @@ import { designProjectSchema, type DesignProject } from './collections/design-pr
 import { designEnvironmentSchema, type DesignEnvironmentDoc } from './collections/design-environments.ts';
 import { designActionSchema, type DesignAction } from './collections/design-actions.ts';
 import { purchaseOrderSchema, type PurchaseOrder } from './collections/purchase-orders.ts';
+import { backofficeSchema, type BackofficeDoc } from './collections/backoffice.ts';
+import { consumptionSchema, type ConsumptionRecord } from './collections/consumption.ts';
+import { backofficeActionSchema, type BackofficeAction } from './collections/backoffice-actions.ts';
 
 /**
  * Who may see a collection's documents beyond the store boundary every collection has:
@@ -26,6 +29,19 @@ export interface CollectionDefinition<Doc = unknown> {
   /** Roles whose devices may push changes; an empty list makes it read-only on devices. */
   writeRoles: readonly Role[];
   visibility: Visibility;
+  /**
+   * Records are written once and never change or go away (the audit trail, cash movements, design and
+   * back-office requests): the server refuses a changed version and `_deleted: true` on every write path. Sending
+   * the same record again stays harmless.
+   */
+  appendOnly?: boolean;
+  /**
+   * Times (JSON pointers) that name a planned date, which may lie years ahead (a promotion's period).
+   * Every other time in a document is a clock reading — of a device, or of the server — and must fall
+   * in the plausible window (sync/schema/storable.ts). Not in the RxDB schema: changing that would
+   * change its hash on every device.
+   */
+  scheduledTimes?: readonly string[];
   /** Phantom field carrying the document type. */
   readonly __doc?: Doc;
 }
@@ -33,6 +49,15 @@ export interface CollectionDefinition<Doc = unknown> {
 const ALL: readonly Role[] = ['cashier', 'designer', 'reviewer', 'backoffice', 'admin'];
 /** Design projects: designers negotiate, reviewers review, the back office releases contracts. */
 const DESIGN: readonly Role[] = ['designer', 'reviewer', 'backoffice', 'admin'];
+/** Back office (BO-01..05): services, contracts, consumption and contract requests. */
+const BACK_OFFICE: readonly Role[] = ['backoffice', 'admin'];
+
+/**
+ * RxDB's open-source edition opens at most 13 collections per process, and an admin's device opens
+ * every collection: new kinds of data share a collection (see masterdata, backoffice) instead of
+ * adding one. A unit test holds the registry to this number.
+ */
+export const MAX_DEVICE_COLLECTIONS = 13;
 
 function define<Doc>(definition: Omit<CollectionDefinition<Doc>, '__doc'>): CollectionDefinition<Doc> {
   return definition;
@@ -40,7 +65,14 @@ function define<Doc>(definition: Omit<CollectionDefinition<Doc>, '__doc'>): Coll
 
 export const COLLECTIONS = {
   products: define<Product>({ name: 'products', schema: productSchema, readRoles: ALL, writeRoles: [], visibility: 'store' }),
-  masterdata: define<MasterRecord>({ name: 'masterdata', schema: masterdataSchema, readRoles: ALL, writeRoles: [], visibility: 'store' }),
+  masterdata: define<MasterRecord>({
+    name: 'masterdata',
+    schema: masterdataSchema,
+    readRoles: ALL,
+    writeRoles: [],
+    visibility: 'store',
+    scheduledTimes: ['/promotion/startsAt', '/promotion/endsAt'],
+  }),
   customers: define<Customer>({
     name: 'customers',
     schema: customerSchema,
@@ -55,12 +87,16 @@ export const COLLECTIONS = {
     readRoles: ['cashier', 'admin'],
     writeRoles: ['cashier', 'admin'],
     visibility: 'station',
+    appendOnly: true,
   }),
-  auditEvents: define<AuditEvent>({ name: 'auditEvents', schema: auditEventSchema, readRoles: ALL, writeRoles: ALL, visibility: 'station' }),
+  auditEvents: define<AuditEvent>({ name: 'auditEvents', schema: auditEventSchema, readRoles: ALL, writeRoles: ALL, visibility: 'station', appendOnly: true }),
   designProjects: define<DesignProject>({ name: 'designProjects', schema: designProjectSchema, readRoles: DESIGN, writeRoles: [], visibility: 'store' }),
   designEnvironments: define<DesignEnvironmentDoc>({ name: 'designEnvironments', schema: designEnvironmentSchema, readRoles: DESIGN, writeRoles: [], visibility: 'store' }),
-  designActions: define<DesignAction>({ name: 'designActions', schema: designActionSchema, readRoles: DESIGN, writeRoles: DESIGN, visibility: 'store' }),
+  designActions: define<DesignAction>({ name: 'designActions', schema: designActionSchema, readRoles: DESIGN, writeRoles: DESIGN, visibility: 'store', appendOnly: true }),
   purchaseOrders: define<PurchaseOrder>({ name: 'purchaseOrders', schema: purchaseOrderSchema, readRoles: DESIGN, writeRoles: [], visibility: 'store' }),
+  backoffice: define<BackofficeDoc>({ name: 'backoffice', schema: backofficeSchema, readRoles: BACK_OFFICE, writeRoles: BACK_OFFICE, visibility: 'store' }),
+  consumption: define<ConsumptionRecord>({ name: 'consumption', schema: consumptionSchema, readRoles: BACK_OFFICE, writeRoles: BACK_OFFICE, visibility: 'store' }),
+  backofficeActions: define<BackofficeAction>({ name: 'backofficeActions', schema: backofficeActionSchema, readRoles: BACK_OFFICE, writeRoles: BACK_OFFICE, visibility: 'store', appendOnly: true }),
 } as const;
 
 export type CollectionName = keyof typeof COLLECTIONS;

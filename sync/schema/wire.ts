@@ -2,9 +2,14 @@ import type { CollectionName } from './registry.ts';
 import type { QuarantineReason } from './errors.ts';
 import type { Role } from './roles.ts';
 
-/** Server-assigned sequence number of the last document seen; never a device clock. */
+/**
+ * Server-assigned sequence number of the last document seen; never a device clock. `epoch` names the
+ * history of the server that issued it: a checkpoint from another history (the server was restored
+ * from a backup) is answered from the beginning, with `resync: true`. Send both back as they came.
+ */
 export interface Checkpoint {
   seq: number;
+  epoch?: string;
 }
 
 /** Documents travel without RxDB's `_meta`, `_rev`, `_attachments`; deletions as `_deleted: true`. */
@@ -15,6 +20,12 @@ export interface PullResponse<T = Record<string, unknown>> {
   documents: WireDocument<T>[];
   /** The checkpoint after the last returned document; the request's checkpoint when none came. */
   checkpoint: Checkpoint | null;
+  /**
+   * The request's checkpoint was not issued by this history of the server (a restored backup): the
+   * page starts from the beginning instead, and the device must treat everything it holds as to be
+   * pulled again (RESYNC).
+   */
+  resync?: boolean;
 }
 
 /** `POST /api/sync/:collection/push` body is an array of these. */
@@ -90,6 +101,67 @@ export interface StationStatus {
   pendingUploads: number;
   appVersion: string | null;
   lastError: string | null;
+  /** When the pairing code issued for the station stops working; null when none is waiting. */
+  pairingCodeExpiresAt?: string | null;
+}
+
+// ───────────── Station and store administration (issues 14, 15, 17) ─────────────
+
+/** `POST /api/stations` (admin): registers a station of the signed-in store. */
+export interface StationRegistration {
+  code: string;
+  name: string;
+  /** A station group (master data of kind stationGroup); default none. */
+  groupId?: string;
+}
+
+/** `POST /api/stations/:id/pairing-code` (admin) body. */
+export interface PairingCodeRequest {
+  /** Minutes until the code stops working; default 1,440 (a day). */
+  expiresInMinutes?: number;
+}
+/** The code is shown once; it works once, until `expiresAt`. Issuing another replaces it. */
+export interface PairingCodeIssued {
+  stationId: string;
+  stationCode: string;
+  pairingCode: string;
+  expiresAt: string;
+}
+
+/** What the administration trail records (`GET /api/admin/events`). */
+export const ADMIN_EVENT_ACTIONS = [
+  'setup_completed',
+  'station_registered',
+  'pairing_code_issued',
+  'pairing_code_revoked',
+  'station_paired',
+  'station_unpaired',
+] as const;
+export type AdminEventAction = (typeof ADMIN_EVENT_ACTIONS)[number];
+
+/** `GET /api/admin/events` row, newest first. `userId` is null when a device acted (pairing). */
+export interface AdminEvent {
+  id: string;
+  at: string;
+  userId: string | null;
+  userName: string | null;
+  stationId: string | null;
+  action: AdminEventAction;
+  detail: string | null;
+}
+
+/** `GET /api/setup`: whether the server still waits for its first administrator. */
+export interface SetupStatus {
+  needed: boolean;
+}
+/** `POST /api/setup`: the first store and its administrator, with the one-time code the server printed. */
+export interface SetupRequest {
+  setupCode: string;
+  storeCode: string;
+  storeName: string;
+  adminCode: string;
+  adminName: string;
+  password: string;
 }
 
 /** `GET /api/sync/errors` (POS-07): documents the server kept in quarantine. */

@@ -54,6 +54,8 @@ async function main(): Promise<number> {
     central = await startCentral(PRODUCTS);
     page = await serveStatic(pageDir, central.server.url);
     const pageOrigin = new URL(page.url).origin;
+    // The bench page is a browser origin of its own: grant it, as npm start grants the web host's.
+    central.server.allowOrigin(pageOrigin);
     const session: DeviceSession = { ...central.session, tuning: { pullBatchSize: PULL_BATCH, pushBatchSize: PUSH_BATCH } };
     if (!(await corsAllowsPut(central.server.url, pageOrigin))) {
       // Only the latency phase's PUTs need it; sync traffic (GET/POST) still goes cross-origin, like the app's.

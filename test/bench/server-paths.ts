@@ -43,7 +43,7 @@ try {
       const { json, lastSeq } = await readChangesJson(db, scope, since, PAGE);
       return { count: json.length, lastSeq };
     });
-    const joined = await pullAll((since) => readChangesPage(db, scope, since, PAGE));
+    const joined = await pullAll((since) => readChangesPage(db, scope, { seq: since }, PAGE));
     console.log(`pull round ${round}: ${perRow.docs} products — one row per document ${perRow.ms} ms, one joined row per page ${joined.ms} ms`);
   }
   const now = new Date().toISOString();
@@ -66,7 +66,7 @@ try {
           }
         },
       };
-      await writeBatchIn(timed, { storeId: store!.id, collection: 'customers', checkConflicts: true, sourceStationId: null }, rows);
+      await writeBatchIn(timed, { storeId: store!.id, collection: 'customers', checkConflicts: true, sourceStationId: null, writer: 'server' }, rows);
     });
     console.log(`push round ${round + 1}: ${PAGE} customers in ${Math.round(performance.now() - started)} ms\n${times.join('\n')}`);
   }

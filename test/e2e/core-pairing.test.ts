@@ -27,13 +27,19 @@ async function submitPairing(page: Page, input: PairingInput): Promise<string> {
   return (await error.textContent()) ?? '';
 }
 
+/** Nobody listens there; the page may call it (its CSP names it), so the refusal comes from the network. */
+const deadServerUrl = await closedPortUrl();
+
 describe('pairing and store scoping', () => {
   let page: Page;
+  let uiUrl = '';
 
   const { server } = oneStation({
-    ready: async (station) => {
-      ({ page } = station);
-      await page.goto(station.ui.url);
+    alsoReach: [deadServerUrl],
+    ready: async (started) => {
+      ({ page } = started);
+      uiUrl = started.ui.url;
+      await page.goto(started.ui.url);
       await page.getByTestId(TEST_IDS.setup.form).waitFor();
     },
   });
@@ -45,8 +51,46 @@ describe('pairing and store scoping', () => {
   });
 
   it('POS-04 a server address nobody answers on is refused with a message', async () => {
-    const message = await submitPairing(page, { serverUrl: await closedPortUrl(), storeCode: 'loja1', stationCode: 'cx02', pairingCode: 'cx02-pair' });
+    const message = await submitPairing(page, { serverUrl: deadServerUrl, storeCode: 'loja1', stationCode: 'cx02', pairingCode: 'cx02-pair' });
     expect(message).toContain(ptBR.errors.server_unreachable);
+  });
+
+  it('POS-04 a plain-http address of another computer, or one with credentials or a path, is refused at the field before anything is sent', async () => {
+    const requested: string[] = [];
+    const onRequest = (request: { url(): string }) => requested.push(request.url());
+    page.on('request', onRequest);
+    const fieldError = page.getByTestId(TEST_IDS.setup.serverUrlError);
+    const cases = [
+      ['http://192.168.0.10:4010', ptBR.errors.insecure_server_url],
+      ['https://admin:senha@servidor.loja.com.br', ptBR.errors.invalid_server_url],
+      ['https://servidor.loja.com.br/api?x=1', ptBR.errors.invalid_server_url],
+    ] as const;
+    for (const [serverUrl, message] of cases) {
+      await page.getByTestId(TEST_IDS.setup.serverUrl).fill(serverUrl);
+      await page.getByTestId(TEST_IDS.setup.storeCode).fill('loja1');
+      await page.getByTestId(TEST_IDS.setup.stationCode).fill('cx02');
+      await page.getByTestId(TEST_IDS.setup.pairingCode).fill('cx02-pair');
+      await page.getByTestId(TEST_IDS.setup.submit).click();
+      await expect.poll(() => fieldError.textContent(), { message: serverUrl }).toBe(message);
+    }
+    page.off('request', onRequest);
+    expect(requested.filter((url) => !url.startsWith(uiUrl))).toEqual([]);
+    await screenshot(page, 'pairing-http-refused');
+  });
+
+  it("the page may call its own server only: the host's policy blocks any other address", async () => {
+    const other = await closedPortUrl();
+    const outcome = await page.evaluate(async (url) => {
+      const violation = new Promise<string>((resolve) =>
+        document.addEventListener('securitypolicyviolation', (event) => resolve(`${event.effectiveDirective} ${event.blockedURI}`), { once: true }),
+      );
+      const failed = await fetch(`${url}/health`).then(
+        () => false,
+        () => true,
+      );
+      return { failed, violation: await violation };
+    }, other);
+    expect(outcome).toEqual({ failed: true, violation: `connect-src ${other}/health` });
   });
 
   it('POS-04 POS-03 a station of the second store pairs, refuses a wrong password, and receives only its own 50 products', async () => {

@@ -42,7 +42,7 @@ describe('memory-mapped catalogue storage in Chromium', () => {
   const run = <K extends keyof StorageChecks>(check: K) =>
     page.evaluate((name) => window.storageChecks[name]() as Promise<unknown>, check) as ReturnType<StorageChecks[K]>;
 
-  it('POS-03 products, an update and a deletion survive closing and reopening the database', async () => {
+  it('POS-01 products, an update and a deletion survive closing and reopening the database', async () => {
     const { reopened, databases } = await run('reopen');
     expect(reopened.count).toBe(5);
     expect(reopened.ids).toEqual(['p-00001', 'p-00002', 'p-00004', 'p-00005', 'p-00006']);
@@ -54,14 +54,14 @@ describe('memory-mapped catalogue storage in Chromium', () => {
     expect(databases.some((name) => name.includes('--mm--products--0'))).toBe(true);
   });
 
-  it('POS-03 a write against a stale revision gets 409 and changes nothing, in memory or on disk', async () => {
+  it('POS-01 a write against a stale revision gets 409 and changes nothing, in memory or on disk', async () => {
     const { errors, inMemory, onDisk } = await run('conflict');
     expect(errors).toEqual([{ id: 'p-00001', status: 409 }]);
     expect(inMemory).toBe('Primeira versão');
     expect(onDisk).toBe('Primeira versão');
   });
 
-  it('POS-03 a batch IndexedDB refuses is refused whole: nothing appears, emitted, in memory or after a reopen', async () => {
+  it('POS-01 a batch IndexedDB refuses is refused whole: nothing appears, emitted, in memory or after a reopen', async () => {
     const { error, inMemory, onDisk, events } = await run('refusedWrite');
     expect(error).toBe('DataCloneError');
     expect(inMemory).toBe(0);
@@ -69,7 +69,7 @@ describe('memory-mapped catalogue storage in Chromium', () => {
     expect(onDisk).toBe(1);
   });
 
-  it('POS-03 removing the device database removes the catalogue\'s IndexedDB database too', async () => {
+  it('POS-01 removing the device database removes the catalogue\'s IndexedDB database too', async () => {
     expect(await run('remove')).toEqual({ before: true, after: false });
   });
 });

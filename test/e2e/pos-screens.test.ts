@@ -70,12 +70,8 @@ describe('issue 3: POS screens', () => {
     }
 
     // Chromium accounts IndexedDB writes to the origin's usage shortly after they commit.
-    let after = await readStorage(page);
-    const deadline = Date.now() + 20_000;
-    while (after.usage <= before.usage && Date.now() < deadline) {
-      await page.waitForTimeout(500);
-      after = await readStorage(page);
-    }
+    await expect.poll(async () => (await readStorage(page)).usage, { timeout: 20_000 }).toBeGreaterThan(before.usage);
+    const after = await readStorage(page);
     expect(after.sales).toBe(8);
     expect(after.usage).toBeGreaterThan(before.usage);
     expect(after.quota).toBeGreaterThan(after.usage);
@@ -98,8 +94,10 @@ describe('issue 3: POS screens', () => {
     await page.locator(`[data-testid="${ids.sale}"][data-ready="true"]`).waitFor();
     expect(await cartRows()).toEqual(['p-00100×2', 'p-00101×1']);
 
-    // A reload (crash, power blip) keeps the cart too; once sold, it is gone for good.
+    // A reload (crash, power blip) keeps the cart too, for the cashier who signs in again (the
+    // session token lived in the page's memory only); once sold, it is gone for good.
     await page.reload();
+    await login(page, 'caixa', 'caixa123');
     await openSale(page);
     expect(await cartRows()).toEqual(['p-00100×2', 'p-00101×1']);
 
@@ -115,6 +113,7 @@ describe('issue 3: POS screens', () => {
     expect(await waitForPending(page, (n) => n === 0, 5_000)).toBe(0);
     expect(await api.get('sales', sale.saleId)).not.toBeNull();
     await page.reload();
+    await login(page, 'caixa', 'caixa123');
     await openSale(page);
     expect(await cartRows()).toEqual([]);
   });

@@ -59,7 +59,9 @@ describe('issue 3: two stations and the monitor', () => {
   const sold = new Map<string, number>();
 
   beforeAll(async () => {
-    [ui] = await Promise.all([startUi(), server.start()]);
+    await server.start();
+    ui = await startUi([server.url]);
+    server.allowOrigin(ui.url);
     for (const product of await api.listAll('products', 1000)) barcodes.set(String(product.id), String(product.barcode));
     for (const code of ['cx01', 'cx02'] as const) {
       const device = await launchDevice();
@@ -155,6 +157,8 @@ describe('issue 3: two stations and the monitor', () => {
     const everything = `${server.url}/**`;
     await a.page.route(everything, (route) => route.abort('internetdisconnected'));
     await a.page.reload();
+    // The session token lived in the page's memory: the cashier signs in again, offline.
+    await login(a.page, 'caixa', 'caixa123');
     await waitForConnection(a.page, false);
     await rowWith('[data-online="false"]').waitFor({ timeout: MONITOR_TIMEOUT });
     await screenshot(b.page, 'pos-monitor-offline');

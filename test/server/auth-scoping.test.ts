@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, DATABASE_KINDS, login, pair, pullAll, stationSession, startTestServer, type TestServer } from './support/servers.ts';
 import { saleDoc } from './support/documents.ts';
@@ -44,7 +47,7 @@ describe.each(DATABASE_KINDS)('auth and scoping on %s', (kind) => {
     }
   });
 
-  it("API-05 another store's data is never served", async () => {
+  it("another store's data is never served", async () => {
     const north = await login(server, 'admin', 'admin123', 'loja2');
     const products = await pullAll(server, north.token, 'products');
     expect(products).toHaveLength(50);
@@ -67,7 +70,7 @@ describe.each(DATABASE_KINDS)('auth and scoping on %s', (kind) => {
     expect(products.status).toBe(200);
   });
 
-  it("POS-13 a station sees only its own sales; the store admin sees every station's", async () => {
+  it("a station sees only its own sales; the store admin sees every station's", async () => {
     const one = await stationSession(server, 'cx01');
     const two = await stationSession(server, 'cx02');
     expect((await call(server.url, 'POST', '/api/sync/sales/push', { token: one.token, body: [{ newDocumentState: saleDoc('s-one', one.station.stationId) }] })).status).toBe(200);
@@ -93,21 +96,35 @@ describe.each(DATABASE_KINDS)('auth and scoping on %s', (kind) => {
   });
 
   it('passwords, pairing codes and tokens are stored hashed', async () => {
-    const session = await login(server, 'caixa', 'caixa123');
-    const db = await import('../../sync/server/db/database.ts');
-    // Read the tables the server wrote through its own connection settings.
-    const handle = kind === 'postgresql' ? await db.openDatabase({ databaseUrl: server.databaseUrl! }) : null;
-    if (!handle) return; // PGlite in memory is private to its server; the PostgreSQL run checks storage.
+    // PGlite's data is private to the server that opened it: that kind gets a server of its own on a
+    // data folder, which the test reads once the server has stopped. PostgreSQL is read while it runs.
+    const dataDir = kind === 'pglite' ? mkdtempSync(join(tmpdir(), 'balcao-hashes-')) : null;
+    const own = dataDir ? await startTestServer('pglite', { dataDir }) : server;
     try {
-      const users = await handle.query<{ password_hash: string }>("SELECT password_hash FROM users WHERE code = 'caixa'");
-      expect(users[0]!.password_hash).toMatch(/^scrypt\$/);
-      expect(users[0]!.password_hash).not.toContain('caixa123');
-      const sessions = await handle.query<{ token_hash: string }>('SELECT token_hash FROM sessions');
-      expect(sessions.map((row) => row.token_hash)).not.toContain(session.token);
-      const stations = await handle.query<{ pairing_code_hash: string }>('SELECT pairing_code_hash FROM stations');
-      expect(stations.every((row) => row.pairing_code_hash.startsWith('scrypt$'))).toBe(true);
+      const session = await login(own, 'caixa', 'caixa123');
+      if (dataDir) await own.close();
+      const db = await import('../../sync/server/db/database.ts');
+      const handle = await db.openDatabase(dataDir ? { dataDir } : { databaseUrl: server.databaseUrl! });
+      try {
+        const users = await handle.query<{ password_hash: string }>("SELECT password_hash FROM users WHERE code = 'caixa'");
+        expect(users).toHaveLength(1);
+        expect(users[0]!.password_hash).toMatch(/^scrypt\$/);
+        expect(users[0]!.password_hash).not.toContain('caixa123');
+        const sessions = await handle.query<{ token_hash: string }>('SELECT token_hash FROM sessions');
+        expect(sessions.length).toBeGreaterThan(0);
+        expect(sessions.map((row) => row.token_hash)).not.toContain(session.token);
+        // Pairing codes are random, single-use and short-lived: a SHA-256 of the normalised code, cleared once used.
+        const stations = await handle.query<{ pairing_code_hash: string | null }>('SELECT pairing_code_hash FROM stations');
+        expect(stations.some((row) => row.pairing_code_hash !== null)).toBe(true);
+        expect(stations.every((row) => row.pairing_code_hash === null || /^[0-9a-f]{64}$/.test(row.pairing_code_hash))).toBe(true);
+      } finally {
+        await handle.close();
+      }
     } finally {
-      await handle.close();
+      if (dataDir) {
+        await own.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     }
   });
 });

@@ -276,7 +276,7 @@ describe.each(DATABASE_KINDS)('design projects flow on %s', (kind) => {
     expect((await world.errors()).find((error) => error.documentId === early.id)).toMatchObject({ reason: 'invalid_transition' });
   });
 
-  it('DES-01 another store never sees the design documents, and a cashier does not receive them', async () => {
+  it('another store never sees the design documents, and a cashier does not receive them', async () => {
     const other = await login(world.server, 'admin', 'admin123', 'loja2');
     for (const collection of ['designProjects', 'designEnvironments', 'designActions', 'purchaseOrders']) {
       expect(await pullAll(world.server, other.token, collection)).toEqual([]);

@@ -29,7 +29,7 @@ describe.each(DATABASE_KINDS)('design portal integration on %s', (kind) => {
     expect(stolen.status).toBe(409);
   });
 
-  it('DES-01 events with a bad or missing signature, a stale timestamp or an unknown account are refused with 401', async () => {
+  it('DES-05 events with a bad or missing signature, a stale timestamp or an unknown account are refused with 401', async () => {
     const event = { type: 'user.credentials_changed', eventId: 'sig-test-1', designUserId: 'nobody', credentialVersion: 9 };
     const raw = JSON.stringify(event);
     const account = { 'x-balcao-account': world.sim.accountId };
@@ -143,7 +143,7 @@ describe.each(DATABASE_KINDS)('design portal integration on %s', (kind) => {
     expect((await world.environment(environmentId)).status).toBe('ready');
   });
 
-  it('DES-01 the design routes and the signed events endpoint are documented in the OpenAPI document', async () => {
+  it('BO-06 the design routes and the signed events endpoint are documented in the OpenAPI document', async () => {
     const doc = (await world.call('GET', '/docs/json')).body;
     for (const path of ['/api/design/portal-account', '/api/design/link', '/api/design/settings', '/api/design/environments/{id}/open-url', '/api/design/events']) expect(doc.paths).toHaveProperty([path]);
     const events = doc.paths['/api/design/events'].post;

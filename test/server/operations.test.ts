@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, login, stationSession, startTestServer, type TestServer } from './support/servers.ts';
+import { adminToken, call, DATABASE_KINDS, login, stationSession, startTestServer, type TestServer } from './support/servers.ts';
 import { openStream } from './support/stream.ts';
 
-describe('operations', () => {
+describe.each(DATABASE_KINDS)('operations on %s', (kind) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer('pglite', { rateLimit: { credentialsPerMinute: 3 } });
+    server = await startTestServer(kind, { rateLimit: { credentialsPerMinute: 3 }, corsOrigins: ['http://localhost:4011'] });
   });
   afterAll(async () => {
     await server?.close();
@@ -13,13 +13,13 @@ describe('operations', () => {
 
   it('GET /health answers with the version and the database kind', async () => {
     const health = await call(server.url, 'GET', '/health');
-    expect(health.body).toEqual({ status: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+/), database: 'pglite' });
+    expect(health.body).toEqual({ status: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+/), database: kind });
   });
 
-  it('GET /metrics speaks Prometheus and counts replication work', async () => {
+  it('GET /metrics speaks Prometheus and counts replication work (read by an administrator)', async () => {
     const { token } = await stationSession(server);
     await call(server.url, 'GET', '/api/sync/products/pull?limit=10', { token });
-    const metrics = await call(server.url, 'GET', '/metrics');
+    const metrics = await call(server.url, 'GET', '/metrics', { token: await adminToken(server) });
     expect(metrics.headers.get('content-type')).toMatch(/text\/plain/);
     expect(metrics.body).toMatch(/balcao_documents_pulled_total\{collection="products"\} 10/);
     expect(metrics.body).toMatch(/balcao_http_request_duration_seconds_count\{method="GET",route="\/api\/sync\/products\/pull",status="200"\} 1/);
@@ -36,7 +36,7 @@ describe('operations', () => {
     expect((await call(server.url, 'POST', '/api/auth/login', { body: { storeCode: 'loja1', userCode: 'revisor', password: 'revisor123' } })).status).toBe(200);
   });
 
-  it('answers CORS preflights so the browser host can call it', async () => {
+  it("answers CORS preflights so the browser host (an origin the server was given) can call it", async () => {
     const preflight = await fetch(`${server.url}/api/sync/products/pull`, { method: 'OPTIONS', headers: { origin: 'http://localhost:4011', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:4011');

@@ -8,7 +8,7 @@ describe.each(DATABASE_KINDS)('POS stock effects on %s', (kind) => {
   const push = (collection: string, rows: unknown[]) => call(station.server.url, 'POST', `/api/sync/${collection}/push`, { token: station.token, body: rows });
   const errorOf = async (documentId: string) => (await call(station.server.url, 'GET', '/api/sync/errors', { token: station.token })).body.find((error: { documentId: string }) => error.documentId === documentId);
 
-  it('POS-10 a sale takes its items out of stock once, however often its upload is retried', async () => {
+  it('POS-02 a sale takes its items out of stock once, however often its upload is retried', async () => {
     const before = await stockOf(station.server, station.admin, ['p-00100', 'p-00101']);
     const sale = posSale('st-sale-1', station.stationId, [['p-00100', 2, 1500], ['p-00101', 1, 990]]);
     expect((await push('sales', [{ newDocumentState: sale, assumedMasterState: null }])).body).toEqual([]);
@@ -22,7 +22,7 @@ describe.each(DATABASE_KINDS)('POS stock effects on %s', (kind) => {
     expect(await stockOf(station.server, station.admin, ['p-00100', 'p-00101'])).toEqual(after);
   });
 
-  it('POS-10 two new sales of the same product in one batch both count', async () => {
+  it('POS-02 two new sales of the same product in one batch both count', async () => {
     const before = await stockOf(station.server, station.admin, ['p-00102']);
     const rows = ['st-b1', 'st-b2'].map((id) => ({ newDocumentState: posSale(id, station.stationId, [['p-00102', 3, 100]]) }));
     expect((await push('sales', rows)).body).toEqual([]);

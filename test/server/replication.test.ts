@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { call, DATABASE_KINDS, pullAll, useStationServer } from './support/servers.ts';
 import { customerDoc, saleDoc } from './support/documents.ts';
+import { cancelled, posSale } from './support/pos-sales.ts';
 
 describe.each(DATABASE_KINDS)('replication protocol on %s', (kind) => {
   const station = useStationServer(kind);
@@ -8,7 +9,7 @@ describe.each(DATABASE_KINDS)('replication protocol on %s', (kind) => {
   const push = (collection: string, rows: unknown[], as = station.token) => call(station.server.url, 'POST', `/api/sync/${collection}/push`, { token: as, body: rows });
   const pull = (collection: string, checkpoint: number, limit: number) => call(station.server.url, 'GET', `/api/sync/${collection}/pull?checkpoint=${checkpoint}&limit=${limit}`, { token: station.token });
 
-  it('POS-03 pull pages through documents by server sequence, never by device time', async () => {
+  it('POS-02 pull pages through documents by server sequence, never by device time', async () => {
     const first = await pull('products', 0, 700);
     expect(first.body.documents).toHaveLength(700);
     const second = await pull('products', first.body.checkpoint.seq, 700);
@@ -18,7 +19,7 @@ describe.each(DATABASE_KINDS)('replication protocol on %s', (kind) => {
     expect(new Set(ids).size).toBe(2000);
     expect(first.body.documents[0]._deleted).toBe(false);
     const empty = await pull('products', rest.body.checkpoint.seq, 10);
-    expect(empty.body).toEqual({ documents: [], checkpoint: { seq: rest.body.checkpoint.seq } });
+    expect(empty.body).toEqual({ documents: [], checkpoint: rest.body.checkpoint });
   });
 
   it('POS-02 a retried push batch writes nothing the second time', async () => {
@@ -32,19 +33,20 @@ describe.each(DATABASE_KINDS)('replication protocol on %s', (kind) => {
     expect(after.body.documents.filter((doc: { id: string }) => doc.id.startsWith('cust-10'))).toHaveLength(3);
   });
 
+  // Customers and contracts merge field by field instead (BO-01, BO-03; test/server/backoffice.test.ts).
   it('POS-02 a push that assumed a stale master state gets the current master back as a conflict', async () => {
-    const original = customerDoc(200);
-    expect((await push('customers', [{ newDocumentState: original }])).body).toEqual([]);
-    const byServer = { ...original, name: 'Changed on the server' };
-    expect((await call(station.server.url, 'PUT', '/api/v1/customers/cust-200', { token: station.admin, body: { ...byServer, _deleted: undefined } })).status).toBe(200);
+    const original = posSale('st-stale', station.stationId, [['p-00130', 1, 1500]]);
+    expect((await push('sales', [{ newDocumentState: original }])).body).toEqual([]);
+    const byServer = cancelled(original, '2026-11-23T15:00:00.000Z');
+    expect((await call(station.server.url, 'PUT', '/api/v1/sales/st-stale', { token: station.admin, body: { ...byServer, _deleted: undefined } })).status).toBe(200);
 
-    const stale = await push('customers', [{ newDocumentState: { ...original, name: 'Changed on the device' }, assumedMasterState: original }]);
+    const stale = await push('sales', [{ newDocumentState: cancelled(original, '2026-11-23T16:00:00.000Z'), assumedMasterState: original }]);
     expect(stale.body).toEqual([byServer]);
-    const fresh = await push('customers', [{ newDocumentState: { ...byServer, city: 'Recife' }, assumedMasterState: byServer }]);
+    const fresh = await push('sales', [{ newDocumentState: byServer, assumedMasterState: byServer }]);
     expect(fresh.body).toEqual([]);
   });
 
-  it('API-02 a malformed document is refused with 400 naming the field, and nothing of the batch is written', async () => {
+  it('a malformed document is refused with 400 naming the field, and nothing of the batch is written', async () => {
     const answer = await push('customers', [{ newDocumentState: customerDoc(300) }, { newDocumentState: customerDoc(301, { active: 'yes' }) }]);
     expect(answer.status).toBe(400);
     expect(answer.body.error.code).toBe('validation_failed');

@@ -37,7 +37,7 @@ describe.each(DATABASE_KINDS)('change stream on %s', (kind) => {
     }
   });
 
-  it("POS-13 a station's stream never carries another station's sales", async () => {
+  it("a station's stream never carries another station's sales", async () => {
     const one = await stationSession(server, 'cx01');
     const two = await stationSession(server, 'cx02');
     const stream = await openStream(server.url, one.token);

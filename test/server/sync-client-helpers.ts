@@ -4,21 +4,24 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
+import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { COLLECTIONS, type CollectionName, type LoginResponse } from '../../sync/schema/index.ts';
-import { conflictHandlerFor } from '../../sync/client/index.ts';
+import { conflictHandlerFor, migrationStrategiesFor } from '../../sync/client/index.ts';
 import { startServer } from '../../sync/server/node/start.ts';
+import { createScratchDatabase, type DatabaseKind } from './support/servers.ts';
 
 const storage = getRxStorageMemory();
 addRxPlugin(RxDBLocalDocumentsPlugin);
+addRxPlugin(RxDBMigrationSchemaPlugin);
 
 /** A device database like the renderer's, on RxDB's memory storage (named, so a "reload" reopens it). */
 export async function openDeviceDb(name: string, collections: CollectionName[]): Promise<{ db: RxDatabase; cols: Record<string, RxCollection> }> {
   // As renderer/data/database.ts: the sync client keeps its checkpoints in local documents.
   const db = await createRxDatabase({ name, storage, localDocuments: true });
-  const spec: Record<string, { schema: unknown; conflictHandler: unknown }> = {};
+  const spec: Record<string, { schema: unknown; conflictHandler: unknown; migrationStrategies: unknown }> = {};
   for (const collection of collections) {
-    spec[collection] = { schema: COLLECTIONS[collection].schema, conflictHandler: conflictHandlerFor(collection) };
+    spec[collection] = { schema: COLLECTIONS[collection].schema, conflictHandler: conflictHandlerFor(collection), migrationStrategies: migrationStrategiesFor(collection) };
   }
   const cols = (await db.addCollections(spec as never)) as Record<string, RxCollection>;
   return { db, cols };
@@ -61,27 +64,41 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
 
 export type Server = Awaited<ReturnType<typeof startServer>>;
 
+/** Where a server keeps its data, so a second start finds what the first one wrote. */
+export type DataPlace = { dataDir: string } | { databaseUrl: string };
+
 /**
- * What a sync-client test file starts (servers, devices, data folders) is undone after each test,
- * last started first. Call once at the top of the file.
+ * What a sync-client test file starts (servers, devices, data folders, scratch databases) is undone
+ * after each test, last started first. Call once at the top of the file.
  */
 export function cleanupAfterEach() {
   const cleanups: (() => Promise<unknown>)[] = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
   });
+  const place = async (kind: DatabaseKind): Promise<DataPlace> => {
+    if (kind === 'postgresql') {
+      const scratch = await createScratchDatabase();
+      cleanups.push(scratch.drop);
+      return { databaseUrl: scratch.url };
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'balcao-sync-client-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    return { dataDir: dir };
+  };
   return {
     cleanups,
-    /** A real central server with the demo data, in memory or in `dataDir` (to restart it on the same data). */
-    async server(dataDir = 'memory://', port = 0): Promise<Server> {
-      const started = await startServer({ port, dataDir, seedDemo: true });
+    /** A data place of its own for `kind`: a PGlite folder or a scratch PostgreSQL database. */
+    place,
+    /**
+     * A real central server with the demo data on `kind`: on a fresh database, or on `at` (to start it
+     * again on the same data, e.g. on the same `port` after an outage).
+     */
+    async server(kind: DatabaseKind, at?: DataPlace, port = 0): Promise<Server> {
+      const where = at ?? (kind === 'pglite' ? { dataDir: 'memory://' } : await place(kind));
+      const started = await startServer({ port, ...where, seedDemo: true });
       cleanups.push(() => started.close());
       return started;
-    },
-    async tempDir(prefix: string): Promise<string> {
-      const dir = await mkdtemp(join(tmpdir(), prefix));
-      cleanups.push(() => rm(dir, { recursive: true, force: true }));
-      return dir;
     },
   };
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { startSync, type SyncEngine, type SyncStatus } from '../../sync/client/index.ts';
 import { cleanupAfterEach, customer, login, openDeviceDb, until } from './sync-client-helpers.ts';
+import { DATABASE_KINDS } from './support/servers.ts';
 
-const { cleanups, server, tempDir } = cleanupAfterEach();
+const { cleanups, server, place } = cleanupAfterEach();
 
 let dbCounter = 0;
 async function device(url: string, token: string, dbName = `dev${Date.now()}${dbCounter++}`) {
@@ -27,9 +28,9 @@ async function countedPulls(engine: SyncEngine): Promise<void> {
   await engine.awaitInSync();
 }
 
-describe('sync client against the real server', () => {
+describe.each(DATABASE_KINDS)('sync client against the real server on %s', (kind) => {
   it('POS-01 POS-03 the initial pull brings all 2,000 products and reports progress', async () => {
-    const srv = await server();
+    const srv = await server(kind);
     const { token } = await login(srv.url);
     const { cols, engine } = await device(srv.url, token);
     await countedPulls(engine);
@@ -41,8 +42,8 @@ describe('sync client against the real server', () => {
   });
 
   it('POS-02 offline writes are kept, counted and uploaded with no action when the server comes back', async () => {
-    const dataDir = await tempDir('balcao-sync-client-');
-    const first = await server(dataDir);
+    const data = await place(kind);
+    const first = await server(kind, data);
     const port = Number(new URL(first.url).port);
     const { token } = await login(first.url);
     const { cols, engine, seen } = await device(first.url, token);
@@ -54,14 +55,14 @@ describe('sync client against the real server', () => {
     await until(() => engine.status.pendingUploads === 3, 'three pending uploads');
     await expect(engine.sendNow()).rejects.toMatchObject({ code: 'network' });
 
-    const second = await server(dataDir, port);
+    const second = await server(kind, data, port);
     await until(() => engine.status.online && engine.status.pendingUploads === 0, 'uploaded after reconnect', 30_000);
     for (const n of [1, 2, 3]) expect(await serverCustomer(second.url, token, `c-test-${n}`)).toMatchObject({ id: `c-test-${n}` });
     expect(seen.some((status) => !status.online)).toBe(true);
   });
 
   it('POS-02 a retried push batch writes nothing twice', async () => {
-    const srv = await server();
+    const srv = await server(kind);
     const { token } = await login(srv.url);
     const row = { newDocumentState: { ...customer(7), _deleted: false } };
     const push = () =>
@@ -85,7 +86,7 @@ describe('sync client against the real server', () => {
   });
 
   it('POS-14 sendNow uploads pending writes at once', async () => {
-    const srv = await server();
+    const srv = await server(kind);
     const { token } = await login(srv.url);
     const { cols, engine } = await device(srv.url, token);
     await engine.awaitInSync();
@@ -96,7 +97,7 @@ describe('sync client against the real server', () => {
   });
 
   it('POS-02 more offline writes than one push request holds go out in server-sized requests, none lost or doubled', async () => {
-    const srv = await server();
+    const srv = await server(kind);
     const { token } = await login(srv.url);
     const pushSizes: number[] = [];
     const countingFetch: typeof fetch = (input, init) => {
@@ -120,23 +121,38 @@ describe('sync client against the real server', () => {
     expect(engine.status.pendingUploads).toBe(0);
   });
 
-  it('resumes from the stored checkpoint after a client restart (no full re-pull)', async () => {
-    const srv = await server();
+  it('POS-02 resumes from the stored checkpoint after a client restart: it pulls only what changed since, not everything again', async () => {
+    const srv = await server(kind);
     const { token } = await login(srv.url);
-    const pulls: string[] = [];
-    const countingFetch: typeof fetch = (input, init) => {
-      const url = String(input);
-      if (url.includes('/products/pull')) pulls.push(url);
-      return fetch(input, init);
+    /** Each product pull after the restart: the checkpoint it asked from and the ids it got. */
+    const pulls: { checkpoint: string | null; ids: string[] }[] = [];
+    const countingFetch: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const url = new URL(String(input));
+      if (!url.pathname.endsWith('/products/pull') || !response.ok) return response;
+      const body = (await response.clone().json()) as { documents: { id: string }[] };
+      pulls.push({ checkpoint: url.searchParams.get('checkpoint'), ids: body.documents.map((doc) => doc.id) });
+      return response;
     };
-    const name = `resume${Date.now()}`;
+    const name = `resume${Date.now()}${dbCounter++}`;
     const firstDb = await openDeviceDb(name, ['products', 'customers']);
     const first = startSync({ serverUrl: srv.url, collections: firstDb.cols, getToken: () => token, retryTime: 200 });
     await first.awaitInSync();
     await first.stop();
     await firstDb.db.close();
 
-    pulls.length = 0;
+    // Two products change while the device is closed.
+    for (const id of ['p-00005', 'p-01500']) {
+      const current = await fetch(`${srv.url}/api/v1/products/${id}`, { headers: { authorization: `Bearer ${token}` } });
+      const { _deleted, ...product } = (await current.json()) as Record<string, unknown>;
+      const put = await fetch(`${srv.url}/api/v1/products/${id}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ...product, name: `Mudou ${id}` }),
+      });
+      expect(put.ok, id).toBe(true);
+    }
+
     const { db, cols } = await openDeviceDb(name, ['products', 'customers']);
     const engine = startSync({ serverUrl: srv.url, collections: cols, getToken: () => token, fetch: countingFetch, retryTime: 200 });
     cleanups.push(async () => {
@@ -144,13 +160,16 @@ describe('sync client against the real server', () => {
       await db.close();
     });
     await engine.awaitInSync();
+    // Every pull starts from a stored checkpoint past the first sync, and only the two changes come.
     expect(pulls.length).toBeGreaterThan(0);
-    expect(pulls.every((url) => /checkpoint=\d+/.test(url))).toBe(true);
+    expect(pulls.every((pull) => Number(pull.checkpoint) > 0)).toBe(true);
+    expect([...new Set(pulls.flatMap((pull) => pull.ids))].sort()).toEqual(['p-00005', 'p-01500']);
     expect(await cols.products!.count().exec()).toBe(2000);
+    expect((await cols.products!.findOne('p-01500').exec())?.get('name')).toBe('Mudou p-01500');
   });
 
   it('a change made on the server reaches the client through the stream', async () => {
-    const srv = await server();
+    const srv = await server(kind);
     const { token } = await login(srv.url);
     const { cols, engine } = await device(srv.url, token);
     await engine.awaitInSync();

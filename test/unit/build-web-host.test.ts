@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebHost, type WebHost } from '../../build/web-host.ts';
-import { CONTENT_SECURITY_POLICY } from '../../electron/csp.ts';
+import { contentSecurityPolicy } from '../../electron/csp.ts';
 
 /** Raw request, so paths like `/../x` reach the server unnormalised (fetch would clean them up). */
 function get(host: WebHost, path: string, method = 'GET'): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
@@ -30,7 +30,7 @@ describe('web host (UI fallback when Electron is unavailable)', () => {
     writeFileSync(join(root, 'assets', 'index-abc.js'), 'console.log(1)');
     // A file right next to the served folder, which `..` would reach.
     writeFileSync(join(root, '..', 'balcao-outside.txt'), 'secret');
-    host = await startWebHost({ port: 0, root });
+    host = await startWebHost({ port: 0, root, servers: ['http://127.0.0.1:4010'] });
   });
   afterAll(async () => {
     await host.close();
@@ -38,12 +38,13 @@ describe('web host (UI fallback when Electron is unavailable)', () => {
     rmSync(join(root, '..', 'balcao-outside.txt'), { force: true });
   });
 
-  it('serves the page with the CSP header on its own port', async () => {
+  it('serves the page on its own port with the CSP header, whose connect-src names its server only', async () => {
     expect(host.port).toBeGreaterThan(0);
     const page = await get(host, '/');
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>Balcão</title>');
-    expect(page.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+    expect(page.headers['content-security-policy']).toBe(contentSecurityPolicy(['http://127.0.0.1:4010']));
+    expect(page.headers['content-security-policy']).toMatch(/(^|; )connect-src 'self' http:\/\/127\.0\.0\.1:4010 http:\/\/localhost:4010($|;)/);
     expect(page.headers['content-type']).toMatch(/text\/html/);
     expect(page.headers['cache-control']).toBe('no-cache');
   });

@@ -2,7 +2,7 @@
  * The design core on the device: the item-by-item diff before an update, the yellow mark, the notices
  * raised by saves, the requests written as designActions (memory RxDB) and the approval state the UI shows.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { firstValueFrom } from 'rxjs';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import type { DesignAction, DesignBudgetItem, DesignEnvironmentDoc, DesignProject } from '../../sync/schema/index.ts';
@@ -125,8 +125,8 @@ describe('design notices', () => {
     center.observe([env()], projects, false);
     center.observe([env({ latestDesignRevision: 2 })], projects, false);
     expect(shown.map((n) => n.id)).toEqual(['env-1:2']);
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(opened).toEqual(['env-1:2']);
+    // The native notification answers "clicked" asynchronously; the centre then opens the notice.
+    await vi.waitFor(() => expect(opened).toEqual(['env-1:2']));
     // A reload (new centre on the same storage) does not repeat it.
     const again = new NoticeCenter(storage, 'u-designer', sink);
     again.observe([env({ latestDesignRevision: 2 })], projects, false);

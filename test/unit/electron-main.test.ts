@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CHANNELS } from '../../electron/channels.ts';
-import { CONTENT_SECURITY_POLICY } from '../../electron/csp.ts';
+import { contentSecurityPolicy } from '../../electron/csp.ts';
 
 /**
  * The main process wired against a stand-in for the Electron runtime (the true edge here: the
@@ -14,6 +14,7 @@ interface FakeWebContents {
   loading: boolean;
   sent: [string, unknown][];
   onFinishLoad: (() => void) | null;
+  reloads: number;
 }
 
 const fake = vi.hoisted(() => {
@@ -30,8 +31,14 @@ const fake = vi.hoisted(() => {
     opened: [] as string[],
     tray: { image: null as unknown, tooltip: '' },
     encryption: true,
+    /** What safeStorage.getSelectedStorageBackend() answers (Linux). */
+    backend: 'gnome_libsecret',
+    packaged: false,
+    menu: null as unknown,
     quit: 0,
     stores: new Map<string, Record<string, unknown>>(),
+    /** What an electron-store file already holds when the app opens it (an earlier version's profile). */
+    onDisk: new Map<string, Record<string, unknown>>(),
   };
   return state;
 });
@@ -43,6 +50,10 @@ vi.mock('electron', () => {
       loading: true,
       sent: [] as [string, unknown][],
       onFinishLoad: null as (() => void) | null,
+      reloads: 0,
+      reload() {
+        this.reloads++;
+      },
       once(event: string, listener: () => void) {
         if (event === 'did-finish-load') this.onFinishLoad = listener;
       },
@@ -79,7 +90,7 @@ vi.mock('electron', () => {
       quit: () => { fake.quit++; },
       on: (event: string, listener: (...args: unknown[]) => void) => { fake.appEvents.set(event, listener); },
       whenReady: () => new Promise<void>((resolve) => { fake.ready = resolve; }),
-      isPackaged: false,
+      get isPackaged() { return fake.packaged; },
       getVersion: () => '9.9.9',
       getPath: () => '/tmp',
       setAsDefaultProtocolClient: vi.fn(),
@@ -98,11 +109,12 @@ vi.mock('electron', () => {
     ipcMain: { handle: (channel: string, handler: (event: unknown, ...args: unknown[]) => unknown) => fake.handlers.set(channel, handler) },
     BrowserWindow,
     Tray,
-    Menu: { buildFromTemplate: (template: unknown) => template },
+    Menu: { buildFromTemplate: (template: unknown) => template, setApplicationMenu: (menu: unknown) => { fake.menu = menu; } },
     nativeImage: { createFromBitmap: (buffer: Buffer, size: unknown) => ({ buffer, size }) },
     Notification: Object.assign(class {}, { isSupported: () => false }),
     safeStorage: {
       isEncryptionAvailable: () => fake.encryption,
+      getSelectedStorageBackend: () => fake.backend,
       encryptString: (text: string) => Buffer.from(`sealed:${[...text].reverse().join('')}`),
       decryptString: (buffer: Buffer) => [...buffer.toString().replace(/^sealed:/, '')].reverse().join(''),
     },
@@ -115,7 +127,7 @@ vi.mock('electron-store', () => ({
   default: class {
     data: Record<string, unknown>;
     constructor(options: { name: string; defaults?: Record<string, unknown> }) {
-      this.data = { ...options.defaults };
+      this.data = { ...options.defaults, ...fake.onDisk.get(options.name) };
       fake.stores.set(options.name, this.data);
     }
     get store() { return { ...this.data }; }
@@ -169,7 +181,8 @@ describe('Electron main process wiring', () => {
     const handler = fake.protocolHandler!;
     const page = await handler(new Request('app://balcao/index.html'));
     expect(page.status).toBe(200);
-    expect(page.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    // Not paired yet: the setup screen must reach whatever address is typed in.
+    expect(page.headers.get('content-security-policy')).toBe(contentSecurityPolicy(null));
     expect(await page.text()).toContain('Balcão');
     expect((await handler(new Request('app://balcao/%2e%2e%2fsecret.js'))).status).toBe(404);
     expect((await handler(new Request('app://other/index.html'))).status).toBe(404);
@@ -190,9 +203,12 @@ describe('Electron main process wiring', () => {
     expect(() => invoke(CHANNELS.setSettings, appFrame, { language: 'xx' })).toThrow();
   });
 
-  it('keeps the session token encrypted at rest through safeStorage', async () => {
+  // What safeStorage does is the OS's part (faked here); that nothing else in the profile holds the
+  // token — localStorage, IndexedDB, settings — is proven end to end in test/e2e/session-secrets.test.ts.
+  it('hands the session token to safeStorage: the secrets file holds only its ciphertext, the settings file nothing of it', async () => {
     await invoke(CHANNELS.setSecret, appFrame, 'sessionToken', 'tok-123');
-    expect(JSON.stringify(fake.stores.get('secrets'))).not.toContain('tok-123');
+    expect(fake.stores.get('secrets')).toEqual({ sessionToken: Buffer.from('sealed:321-kot').toString('base64') });
+    expect(JSON.stringify([...fake.stores.values()])).not.toContain('tok-123');
     expect(await invoke(CHANNELS.getSecret, appFrame, 'sessionToken')).toBe('tok-123');
     await invoke(CHANNELS.setSecret, appFrame, 'sessionToken', null);
     expect(await invoke(CHANNELS.getSecret, appFrame, 'sessionToken')).toBeNull();
@@ -208,6 +224,33 @@ describe('Electron main process wiring', () => {
     } finally {
       fake.encryption = true;
     }
+  });
+
+  it.runIf(process.platform === 'linux')("keeps secrets in memory only on Linux's basic_text backend, which is no encryption", async () => {
+    fake.backend = 'basic_text';
+    try {
+      await invoke(CHANNELS.setSecret, appFrame, 'deviceKey', 'dk-2');
+      expect(JSON.stringify(fake.stores.get('secrets'))).not.toContain(Buffer.from('sealed:2-kd').toString('base64'));
+      expect(JSON.stringify(fake.stores.get('secrets'))).not.toContain('dk-2');
+      expect(await invoke(CHANNELS.getSecret, appFrame, 'deviceKey')).toBe('dk-2');
+    } finally {
+      fake.backend = 'gnome_libsecret';
+    }
+  });
+
+  it("pairing reloads the page, whose policy then names the paired server only; other settings don't reload", async () => {
+    const contents = fake.windows[0]!.webContents;
+    const policy = async () => (await fake.protocolHandler!(new Request('app://balcao/index.html'))).headers.get('content-security-policy');
+    const reloads = contents.reloads;
+    await invoke(CHANNELS.setSettings, appFrame, { serverUrl: 'http://127.0.0.1:4010', stationId: 'loja1-cx01' });
+    await vi.waitFor(() => expect(contents.reloads).toBe(reloads + 1));
+    expect(await policy()).toBe(contentSecurityPolicy(['http://127.0.0.1:4010']));
+    expect(await policy()).toMatch(/connect-src 'self' http:\/\/127\.0\.0\.1:4010 http:\/\/localhost:4010($|;)/);
+
+    await invoke(CHANNELS.setSettings, appFrame, { storeName: 'Loja Centro' });
+    await invoke(CHANNELS.setSettings, appFrame, { serverUrl: null, stationId: null });
+    await vi.waitFor(() => expect(contents.reloads).toBe(reloads + 2));
+    expect(await policy()).toBe(contentSecurityPolicy(null));
   });
 
   it('mirrors the sync state in the tray and reports the app info', async () => {
@@ -279,5 +322,61 @@ describe('single instance', () => {
     expect(fake.quit).toBe(1);
     expect(fake.privileged.length).toBe(privilegedBefore);
     expect(fake.windows.length).toBe(windowsBefore);
+  });
+});
+
+describe('installed (packaged) app', () => {
+  let overrideDir = '';
+
+  beforeAll(async () => {
+    vi.resetModules();
+    fake.lock = true;
+    fake.packaged = true;
+    fake.windows.length = 0;
+    fake.backend = 'basic_text';
+    // An earlier version sealed the session token with basic_text: as good as clear text on disk.
+    fake.onDisk.set('secrets', { sessionToken: Buffer.from('sealed:dlo-kot').toString('base64') });
+    overrideDir = mkdtempSync(join(tmpdir(), 'balcao-override-'));
+    writeFileSync(join(overrideDir, 'only-in-override.html'), 'injected');
+    vi.stubEnv('BALCAO_RENDERER_DIR', overrideDir);
+    vi.stubEnv('BALCAO_USER_DATA_DIR', join(overrideDir, 'profile'));
+    vi.stubEnv('BALCAO_SERVER_URL', 'http://127.0.0.1:4010');
+    const setPath = (await import('electron')).app.setPath as ReturnType<typeof vi.fn>;
+    setPath.mockClear();
+    await import('../../electron/main.ts');
+    fake.ready?.();
+    await vi.waitFor(() => expect(fake.windows.length).toBe(1));
+  });
+  afterAll(() => {
+    fake.packaged = false;
+    fake.backend = 'gnome_libsecret';
+    fake.onDisk.clear();
+    vi.unstubAllEnvs();
+    rmSync(overrideDir, { recursive: true, force: true });
+  });
+
+  it('opens its window without developer tools and replaces the menu with one that has neither reload nor developer tools', () => {
+    expect(fake.windows[0]!.options.webPreferences).toMatchObject({ devTools: false, contextIsolation: true, sandbox: true });
+    const roles = (fake.menu as { role?: string }[]).map((item) => item.role);
+    expect(roles).toEqual(process.platform === 'darwin' ? ['appMenu', 'editMenu', 'windowMenu'] : ['editMenu', 'windowMenu']);
+  });
+
+  it('closes developer tools that open anyway', () => {
+    const contents = Object.assign(new EventEmitter(), { closeDevTools: vi.fn(), setWindowOpenHandler() {} });
+    fake.appEvents.get('web-contents-created')!({}, contents);
+    contents.emit('devtools-opened');
+    expect(contents.closeDevTools).toHaveBeenCalledTimes(1);
+  });
+
+  it('ignores BALCAO_RENDERER_DIR, BALCAO_USER_DATA_DIR and BALCAO_SERVER_URL', async () => {
+    const { app } = await import('electron');
+    expect(app.setPath).not.toHaveBeenCalled();
+    expect((await fake.protocolHandler!(new Request('app://balcao/only-in-override.html'))).status).toBe(404);
+    expect(await invoke(CHANNELS.getSettings, appFrame)).toMatchObject({ serverUrl: null });
+  });
+
+  it.runIf(process.platform === 'linux')('moves a secret an earlier version sealed with basic_text off the disk and into memory', async () => {
+    expect(fake.stores.get('secrets')).toEqual({});
+    expect(await invoke(CHANNELS.getSecret, appFrame, 'sessionToken')).toBe('tok-old');
   });
 });

@@ -251,7 +251,7 @@ describe('POS cancellation and exchange', () => {
 });
 
 describe('POS cash and audit', () => {
-  it('POS-05 cash movements: opening, supply and withdrawal with reasons, closing; order enforced', async () => {
+  it('POS-05 POS-19 cash movements: opening, supply and withdrawal with reasons, closing; order enforced', async () => {
     const f = await setup();
     await expectPosError(f.pos.recordCash('supply', 1000, ids.supply), 'cash_not_open');
     await f.pos.recordCash('opening', 10_000);

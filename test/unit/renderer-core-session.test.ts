@@ -4,7 +4,7 @@
  * first-sync flag is true on a new device only. The server is a tiny HTTP stand-in at the network
  * edge; the sync engine is a fake whose status the test drives.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LoginRequest } from '../../sync/schema/index.ts';
 import { ApiError } from '../../sync/client/index.ts';
 import { createWebBridge } from '../../renderer/bridge/web-bridge.ts';
@@ -15,8 +15,8 @@ import { answer, startStandIn, type StandIn } from './support/stand-in-server.ts
 import { fakeEngines, OFFLINE } from './support/fake-sync.ts';
 import { memoryCore } from './support/memory-core.ts';
 
-/** How the stand-in server behaves beyond being down (`standIn.down`): refusing the session token. */
-const server = { tokenValid: true, meCalls: 0 };
+/** How the stand-in server behaves beyond being down (`standIn.down`): the cashier's current password. */
+const server = { password: 'caixa123', logins: 0 };
 let standIn: StandIn;
 let serverUrl: string;
 const user = { id: 'u-caixa', code: 'caixa', name: 'Caixa Um', roles: ['cashier'] };
@@ -29,15 +29,9 @@ beforeAll(async () => {
     }
     if (req.url === '/api/auth/login') {
       const body = JSON.parse(raw) as LoginRequest;
-      if (body.password !== 'caixa123') return answer(res, 401, { error: { code: 'invalid_credentials', message: 'wrong user or password' } });
-      return answer(res, 200, { token: 'token-caixa', expiresAt: '2099-01-01T00:00:00.000Z', user, store, stationId: 'st-1' });
-    }
-    if (req.url === '/api/auth/me') {
-      server.meCalls++;
-      if (!server.tokenValid || req.headers.authorization !== 'Bearer token-caixa') {
-        return answer(res, 401, { error: { code: 'session_expired', message: 'Session expired.' } });
-      }
-      return answer(res, 200, { user: { ...user, name: 'Caixa Um (renovado)' }, store, stationId: 'st-1' });
+      server.logins++;
+      if (body.password !== server.password || body.deviceKey !== 'device-key-1') return answer(res, 401, { error: { code: 'invalid_credentials', message: 'wrong user or password' } });
+      return answer(res, 200, { token: `token-caixa-${server.logins}`, expiresAt: '2099-01-01T00:00:00.000Z', user, store, stationId: 'st-1' });
     }
   });
   serverUrl = standIn.url;
@@ -88,31 +82,64 @@ describe('renderer core: header state', () => {
     await expect(core.sendNow()).resolves.toBeUndefined();
   });
 
-  it('POS-01 a session opened offline is renewed online once the server answers: the offline badge goes', async () => {
+  /** Opens an offline session with the RxJS interval under the test's control (the renewal timer). */
+  async function offlineSession(): Promise<void> {
     await core.logout();
     standIn.down = true;
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const session = await core.login('caixa', 'caixa123');
     expect(session.offline).toBe(true);
-    // The engine reports the server back only after it is really up.
-    standIn.down = false;
-    engines.last().status.next({ ...OFFLINE, online: true });
-    await until(() => core.state.session?.offline === false, 'the session to be renewed');
-    expect(core.state.session).toMatchObject({ offline: false, user: { name: 'Caixa Um (renovado)' } });
-    // A reload reopens the renewed session, not the offline one.
+    expect(engines.last().options.getToken()).toBeNull();
+  }
+
+  it('POS-01 POS-02 a session opened offline gets its token once the server answers, without asking again: the offline badge goes', async () => {
+    try {
+      await offlineSession();
+      standIn.down = false;
+      vi.advanceTimersByTime(10_000);
+      await until(() => core.state.session?.offline === false, 'the session to be renewed');
+    } finally {
+      vi.useRealTimers();
+    }
+    const token = `token-caixa-${server.logins}`;
+    expect(core.state.session).toMatchObject({ offline: false, user: { code: 'caixa' } });
+    expect(engines.last().options.getToken()).toBe(token);
+    expect(await bridge.getSecret('sessionToken')).toBe(token);
+    // A reload reopens the renewed session, not the offline one; the token is in no storage.
     expect(JSON.parse(storage.getItem('balcao.current-session')!)).toMatchObject({ offline: false });
+    expect([...storage.map.values()].join('\n')).not.toContain(token);
     expect(core.state.phase).toBe('ready');
   });
 
-  it('POS-01 an offline session whose token the server refuses ends on the login screen saying why', async () => {
-    await core.logout();
-    standIn.down = true;
-    await core.login('caixa', 'caixa123');
+  it('POS-14 send now in an offline session logs in first, then uploads with the new token', async () => {
+    try {
+      await offlineSession();
+    } finally {
+      vi.useRealTimers();
+    }
     standIn.down = false;
-    server.tokenValid = false;
-    const calls = server.meCalls;
-    engines.last().status.next({ ...OFFLINE, online: true });
-    await until(() => core.state.phase === 'login', 'the session to end');
-    expect(server.meCalls).toBe(calls + 1);
+    let tokenAtSend: string | null = null;
+    engines.last().sendNow = async () => {
+      tokenAtSend = engines.last().options.getToken();
+    };
+    await core.sendNow();
+    expect(tokenAtSend).toBe(`token-caixa-${server.logins}`);
+    expect(core.state.session?.offline).toBe(false);
+  });
+
+  it('POS-01 an offline session whose password the server no longer accepts ends on the login screen saying why', async () => {
+    try {
+      await offlineSession();
+      server.password = 'nova-senha';
+      standIn.down = false;
+      vi.advanceTimersByTime(10_000);
+      await until(() => core.state.phase === 'login', 'the session to end');
+    } finally {
+      vi.useRealTimers();
+    }
     expect(core.state).toMatchObject({ phase: 'login', session: null, loginNotice: 'session_expired' });
+    // The old password no longer opens the till offline either.
+    standIn.down = true;
+    await expect(core.login('caixa', 'caixa123')).rejects.toMatchObject({ code: 'offline_never_logged_in' });
   });
 });

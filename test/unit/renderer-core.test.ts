@@ -3,11 +3,12 @@
  * logout and the session-expired path. The central server is replaced at the network edge by a tiny
  * HTTP server that answers the contract of sync/schema/wire.ts; the database is RxDB's memory storage.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { collectionsFor, type LoginRequest, type PairRequest } from '../../sync/schema/index.ts';
 import { createWebBridge } from '../../renderer/bridge/web-bridge.ts';
 import type { Core } from '../../renderer/core/core.ts';
 import { CoreError } from '../../renderer/core/errors.ts';
+import { createVerifier } from '../../renderer/core/offline-login.ts';
 import { MemoryStorage } from './support/memory-storage.ts';
 import { answer, startStandIn, type StandIn } from './support/stand-in-server.ts';
 import { fakeEngines, OFFLINE } from './support/fake-sync.ts';
@@ -74,6 +75,8 @@ describe('renderer core', () => {
     expect(session.offline).toBe(false);
     expect(core.state.phase).toBe('ready');
     expect(await bridge.getSecret('sessionToken')).toBe('token-caixa');
+    // Only the bridge has it: neither the offline record nor the current session in storage.
+    expect([...storage.map.values()].join('\n')).not.toContain('token-caixa');
     const engine = engines.started.at(-1)!;
     expect(Object.keys(engine.options.collections).sort()).toEqual([...collectionsFor(['cashier'])].sort());
     expect(engine.options.getToken()).toBe('token-caixa');
@@ -82,7 +85,7 @@ describe('renderer core', () => {
     expect(saved.map((d) => d.toJSON())).toMatchObject([{ name: 'Maria', taxId: '52998224725', city: 'Curitiba', active: true }]);
   });
 
-  it('AUTH-OFFLINE with the server unreachable, only a user who logged in before and types the right password gets in', async () => {
+  it('POS-01 with the server unreachable, only a user who logged in before and types the right password gets in', async () => {
     await core.logout();
     expect(core.state.phase).toBe('login');
     expect(engines.started.at(-1)!.stopped).toBe(true);
@@ -94,13 +97,42 @@ describe('renderer core', () => {
     const session = await core.login('caixa', 'caixa123');
     expect(session).toMatchObject({ offline: true, user: { code: 'caixa' } });
     expect(core.state.phase).toBe('ready');
-    expect(engines.started.at(-1)!.options.getToken()).toBe('token-caixa');
+    // The server never saw this login: the session has no token until it answers (renewal logs in then).
+    expect(engines.started.at(-1)!.options.getToken()).toBeNull();
+    expect(await bridge.getSecret('sessionToken')).toBeNull();
+    expect([...storage.map.values()].join('\n')).not.toContain('token-caixa');
   });
 
   it('a 401 from sync sends the user back to login with a notice and clears the token', async () => {
     engines.started.at(-1)!.options.onUnauthorized!();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(core.state).toMatchObject({ phase: 'login', loginNotice: 'session_expired', session: null });
+    await vi.waitFor(() => expect(core.state).toMatchObject({ phase: 'login', loginNotice: 'session_expired', session: null }));
     expect(await bridge.getSecret('sessionToken')).toBeNull();
+  });
+});
+
+describe('renderer core: a profile written by an earlier version', () => {
+  it('loses the clear session tokens on its first start and still opens offline for a user who logged in before', async () => {
+    const storage = new MemoryStorage();
+    // Nothing listens there: the login below is an offline one.
+    const serverUrl = 'http://127.0.0.1:9';
+    const settings = { serverUrl, stationId: 'st-1', stationCode: 'cx01', stationName: 'Caixa 01', storeCode: 'loja1', storeName: 'Loja Centro', language: 'pt-BR' };
+    storage.setItem('balcao.settings', JSON.stringify(settings));
+    storage.setItem('balcao.secret.deviceKey', 'device-key-1');
+    // What earlier versions wrote: the bridge's token in localStorage, and every login answer whole.
+    storage.setItem('balcao.secret.sessionToken', 'token-old-caixa');
+    const profile = { expiresAt: '2099-01-01T00:00:00.000Z', user: { id: 'u-caixa', code: 'caixa', name: 'caixa', roles: ['cashier'] }, store: { id: 's-1', code: 'loja1', name: 'Loja Centro' }, stationId: 'st-1' };
+    const record = { serverUrl, storeCode: 'loja1', userCode: 'caixa', verifier: await createVerifier('caixa123', 1000), session: { ...profile, token: 'token-old-caixa' }, savedAt: '2026-01-01T00:00:00.000Z' };
+    storage.setItem(`balcao.offline-login.${JSON.stringify([serverUrl, 'loja1', 'caixa'])}`, JSON.stringify(record));
+    storage.setItem('balcao.offline-login.["x","loja1","broken"]', '{not json token-old-broken');
+
+    const bridge = createWebBridge(storage);
+    const core = memoryCore(bridge, storage, fakeEngines().startSync);
+    await core.start();
+    expect([...storage.map.entries()].flat().join('\n')).not.toMatch(/token-old/);
+    // The verifier and who the user is stay: the cashier still gets in offline, without a token.
+    const session = await core.login('caixa', 'caixa123');
+    expect(session).toMatchObject({ offline: true, user: { code: 'caixa' } });
+    expect(await bridge.getSecret('sessionToken')).toBeNull();
+    await core.logout();
   });
 });

@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import type { ConsumptionRecord, ContractDoc } from '../../sync/schema/index.ts';
 import {
   RULE_ERROR_CODES,
   addVersion,
+  applyContractRequest,
+  checkConsumptionChange,
+  checkConsumptionContract,
   approveBudget,
+  canChangeDesign,
   computeSaleTotals,
+  formatBrl,
   finishReview,
   ruleMessage,
   ruleMessagePtBr,
@@ -15,6 +21,9 @@ import {
   type RuleResult,
 } from '../../sync/rules/index.ts';
 import { NOW, paymentTypes, products } from './rules-fixtures.ts';
+
+/** What a text shows when a parameter it uses was not passed (or passed under another name). */
+const UNFILLED = /undefined|null|NaN|\[object|\$\{|\{\{/;
 
 function errorOf<T>(result: RuleResult<T>): RuleError {
   if (result.ok) throw new Error('expected a refusal');
@@ -52,12 +61,43 @@ describe('refusal texts in pt-BR (UI default) and English', () => {
     ]);
   });
 
-  it('every refusal code has a Portuguese text without unfilled placeholders', () => {
-    for (const code of RULE_ERROR_CODES) {
-      const text = ruleMessagePtBr({ code, message: '', params: {} });
-      expect(text.length).toBeGreaterThan(20);
+  it('every refusal code, raised by its rule, has a Portuguese text with every value filled in', () => {
+    const usage: ConsumptionRecord = { id: 'k1', contractId: 'ct1', serviceId: 's1', quantity: 10, date: '2026-10-15', externalId: 'E1', updatedAt: NOW };
+    const contract: ContractDoc = { id: 'ct1', kind: 'contract', code: 'C-1', lines: [{ id: 'l1', serviceId: 's1', quantity: 1 }], state: 'active', history: [], updatedAt: NOW } as ContractDoc;
+    const reviewing = (e: DesignEnvironment): DesignEnvironment => ({ ...e, stage: 'reviewing' });
+    const raised: RuleError[] = [
+      ...refusals,
+      withVersion.ok ? errorOf(approveBudget({ ...withVersion.value, stage: 'converted' }, 'v-1', NOW)) : errorOf(withVersion),
+      withVersion.ok ? errorOf(startReview({ ...withVersion.value, stage: 'converted' }, false)) : errorOf(withVersion),
+      withVersion.ok ? errorOf(finishReview(reviewing(withVersion.value), NOW)) : errorOf(withVersion),
+      errorOf(canChangeDesign({ ...env, stage: 'reviewed' })),
+      errorOf(computeSaleTotals([{ productId: 'p-00001', quantity: 0 }], { products, promotions: [], at: NOW })),
+      errorOf(computeSaleTotals([{ productId: 'p-00001', quantity: 1 }], { products, promotions: [], at: NOW }, 1001)),
+      errorOf(settlePayments({ totalCents: 4449, payments: [{ paymentTypeId: 'pt-boleto', amountCents: 4449 }], paymentTypes })),
+      errorOf(settlePayments({ totalCents: 4449, payments: [{ paymentTypeId: 'pt-cash', amountCents: -1 }], paymentTypes })),
+      // The back office's rules (BO-03, BO-04).
+      errorOf(applyContractRequest('active', { kind: 'suspend', userId: 'u' } as Parameters<typeof applyContractRequest>[1], NOW, '2026-11-29')),
+      errorOf(checkConsumptionChange(usage, { kind: 'remove' }, () => true)),
+      errorOf(checkConsumptionChange(undefined, { kind: 'create', next: { ...usage, date: '2026-02-31' } }, () => false)),
+      errorOf(checkConsumptionContract({ ...usage, serviceId: 's9' }, contract)),
+      errorOf(checkConsumptionContract({ ...usage, date: '2026-10-20' }, { ...contract, state: 'cancelled', history: [{ at: NOW, action: 'cancel', from: 'active', to: 'cancelled', userId: 'u', effectiveDate: '2026-10-16' }] })),
+    ];
+    // Each code is raised here by the rule that owns it, with the parameters that rule really passes.
+    expect(new Set(raised.map((error) => error.code))).toEqual(new Set(RULE_ERROR_CODES));
+    for (const error of raised) {
+      const text = ruleMessagePtBr(error);
+      expect(text, error.code).not.toMatch(UNFILLED);
+      // A misnamed amount would not say "undefined" but "R$ 0,00": every amount the rule passed is in the text.
+      for (const [name, value] of Object.entries(error.params ?? {})) {
+        if (name.endsWith('Cents')) expect(text, `${error.code}.${name}`).toContain(formatBrl(Number(value)));
+      }
     }
-    for (const error of refusals) expect(ruleMessagePtBr(error)).not.toMatch(/undefined|NaN/);
+  });
+
+  it('a text whose parameters are missing is caught: the check above would fail on it', () => {
+    expect(ruleMessagePtBr({ code: 'unknown_product', message: '', params: {} })).toMatch(UNFILLED);
+    const misnamed = ruleMessagePtBr({ code: 'insufficient_payment', message: '', params: { paid: 4000, dueCents: 4449, missingCents: 449 } });
+    expect(misnamed).not.toContain(formatBrl(4000));
   });
 
   it('English users get the English message', () => {

@@ -51,7 +51,10 @@ describe('CPF / CNPJ (POS-09 customer tax id, BO-01)', () => {
       expect(isValidCnpj(d.repeat(14))).toBe(false);
     }
     expect(isValidCpf('5299822472a5')).toBe(false);
-    expect(normalizeTaxId('529.982.247-2a')).toBeNull();
+    // Letters are read (upper-cased) for the alphanumeric CNPJ, but never make a CPF valid.
+    expect(normalizeTaxId('529.982.247-2a')).toBe('5299822472A');
+    expect(isValidTaxId('529.982.247-2a')).toBe(false);
+    expect(normalizeTaxId('529.982.247-2#')).toBeNull();
     expect(isValidTaxId('52998224725 1')).toBe(false);
     expect(isValidTaxId('')).toBe(false);
     expect(isValidTaxId('123')).toBe(false);

@@ -3,6 +3,7 @@
  * through the server's REST routes. The link state is cached per user so the green mark (or "link
  * again") still shows offline.
  */
+import { normalizeTaxId } from '../../../sync/rules/index.ts';
 import { CoreError } from '../errors.ts';
 import type { KeyValueStorage } from '../offline-login.ts';
 import { DesignError, statusOf } from './errors.ts';
@@ -88,7 +89,8 @@ export async function readPortalAccount(request: Request): Promise<PortalAccount
 
 export async function registerPortalAccount(request: Request, input: { storeTaxId: string; accountId: string; portalUrl: string }): Promise<PortalRegistration> {
   return request<PortalRegistration>('PUT', '/api/design/portal-account', {
-    storeTaxId: input.storeTaxId.replace(/\D/g, ''),
+    // Letters stay: the alphanumeric CNPJ (July 2026).
+    storeTaxId: normalizeTaxId(input.storeTaxId) ?? input.storeTaxId.trim(),
     accountId: input.accountId.trim(),
     portalUrl: input.portalUrl.trim().replace(/\/+$/, ''),
   });

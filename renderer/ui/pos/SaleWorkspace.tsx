@@ -3,7 +3,7 @@ import { ActionIcon, Alert, Badge, Box, Button, Group, NativeSelect, Paper, Scro
 import { IconBarcode, IconTrash } from '@tabler/icons-react';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
-import { formatTaxId, ruleMessage, type CartLine } from '../../../sync/rules/index.ts';
+import { formatTaxId, normalizeTaxId, ruleMessage, type CartLine } from '../../../sync/rules/index.ts';
 import type { Customer } from '../../../sync/schema/index.ts';
 import { quoteSale, customerTaxIdProblem, type PaymentInput, type ReturnedItem } from '../../core/pos/sale-draft.ts';
 import type { RecordedSale } from '../../core/pos/pos.ts';
@@ -101,7 +101,7 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
   const due = totals ? Math.max(0, totals.totalCents - credit) : 0;
   const taxIdInvalid = customerTaxIdProblem(taxId);
   const invalidQuantityText = t('pos.sale.invalidQuantity', { min: 1, max: new Intl.NumberFormat(i18n.language).format(MAX_QUANTITY) });
-  const customer = !taxIdInvalid && taxId ? customers.find((c) => c.taxId === taxId.replace(/\D/g, '')) : undefined;
+  const customer = !taxIdInvalid && taxId ? customers.find((c) => c.taxId === normalizeTaxId(taxId)) : undefined;
 
   function addProduct(product: ProductRow, text: string) {
     const input = parseScan(text);

@@ -1,5 +1,5 @@
 import type { Role, SessionUser } from '../../schema/index.ts';
-import type { Queryable } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
 import { digest, newRandomSecret } from './secrets.ts';
 
 /** Who is calling: resolved from the bearer token on every request. */
@@ -8,9 +8,14 @@ export interface Session {
   store: { id: string; code: string; name: string };
   stationId: string | null;
   expiresAt: string;
+  /** SHA-256 of the bearer token: the session's id in storage and in revocation notices. */
+  tokenHash: string;
 }
 
 export const SESSION_HOURS = 12;
+
+/** NOTIFY channel that tells every server process which sessions ended (their open streams close). */
+export const REVOKED_CHANNEL = 'balcao_sessions_revoked';
 
 export async function createSession(db: Queryable, userId: string, storeId: string, stationId: string | null): Promise<{ token: string; expiresAt: string }> {
   const token = newRandomSecret();
@@ -24,6 +29,7 @@ export async function createSession(db: Queryable, userId: string, storeId: stri
 export type SessionLookup = { session: Session } | { problem: 'unknown' | 'expired' };
 
 export async function findSession(db: Queryable, token: string): Promise<SessionLookup> {
+  const tokenHash = digest(token);
   const rows = await db.query<{
     user_id: string; user_code: string; user_name: string; roles: Role[];
     store_id: string; store_code: string; store_name: string; station_id: string | null; expires_at: Date | string; expired: boolean;
@@ -33,7 +39,7 @@ export async function findSession(db: Queryable, token: string): Promise<Session
             se.station_id, se.expires_at, se.expires_at < now() AS expired
        FROM sessions se JOIN users u ON u.id = se.user_id JOIN stores s ON s.id = se.store_id
       WHERE se.token_hash = $1`,
-    [digest(token)],
+    [tokenHash],
   );
   const row = rows[0];
   if (!row) return { problem: 'unknown' };
@@ -44,10 +50,82 @@ export async function findSession(db: Queryable, token: string): Promise<Session
       store: { id: row.store_id, code: row.store_code, name: row.store_name },
       stationId: row.station_id,
       expiresAt: new Date(row.expires_at).toISOString(),
+      tokenHash,
     },
   };
 }
 
 export function isAdmin(session: Session): boolean {
   return session.user.roles.includes('admin');
+}
+
+/** Which sessions end: one token (logout), every session of a station (re-pairing, unpairing). */
+export type Revocation = { tokenHash: string } | { stationId: string };
+
+/**
+ * Deletes the sessions and tells every server process (through the database) so their open streams
+ * close. Call inside the transaction that makes the change: the notice is delivered at commit.
+ */
+export async function revokeSessions(tx: Queryable, revocation: Revocation): Promise<number> {
+  const rows = 'tokenHash' in revocation
+    ? await tx.query<{ token_hash: string }>('DELETE FROM sessions WHERE token_hash = $1 RETURNING token_hash', [revocation.tokenHash])
+    : await tx.query<{ token_hash: string }>('DELETE FROM sessions WHERE station_id = $1 RETURNING token_hash', [revocation.stationId]);
+  const hashes = rows.map((row) => row.token_hash);
+  // NOTIFY payloads are limited to 8,000 bytes: 100 hashes of 64 characters fit.
+  for (let start = 0; start < hashes.length; start += 100) {
+    await tx.query('SELECT pg_notify($1, $2)', [REVOKED_CHANNEL, JSON.stringify(hashes.slice(start, start + 100))]);
+  }
+  return hashes.length;
+}
+
+type Closer = () => void;
+
+/**
+ * The long-lived connections (event streams) of this process by session, so a revoked or expired
+ * session stops receiving data at once instead of at its next request.
+ */
+export class LiveSessions {
+  private readonly byToken = new Map<string, Set<Closer>>();
+  private stop: (() => Promise<void>) | null = null;
+
+  async start(db: Database): Promise<void> {
+    this.stop = await db.listen(REVOKED_CHANNEL, (payload) => {
+      let hashes: unknown;
+      try {
+        hashes = JSON.parse(payload);
+      } catch {
+        return;
+      }
+      if (Array.isArray(hashes)) for (const hash of hashes) if (typeof hash === 'string') this.end(hash);
+    });
+  }
+
+  /** Registers a connection of a session; the returned function unregisters it. */
+  track(session: Session, close: Closer): () => void {
+    const closers = this.byToken.get(session.tokenHash) ?? new Set<Closer>();
+    closers.add(close);
+    this.byToken.set(session.tokenHash, closers);
+    const untilExpiry = Math.max(0, Math.min(Date.parse(session.expiresAt) - Date.now(), 2 ** 31 - 1));
+    const expiry = setTimeout(() => this.end(session.tokenHash), untilExpiry);
+    expiry.unref();
+    return () => {
+      clearTimeout(expiry);
+      closers.delete(close);
+      if (closers.size === 0) this.byToken.delete(session.tokenHash);
+    };
+  }
+
+  /** Closes every connection of a session. */
+  end(tokenHash: string): void {
+    const closers = this.byToken.get(tokenHash);
+    if (!closers) return;
+    this.byToken.delete(tokenHash);
+    for (const close of closers) close();
+  }
+
+  async close(): Promise<void> {
+    this.byToken.clear();
+    await this.stop?.();
+    this.stop = null;
+  }
 }

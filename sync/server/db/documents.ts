@@ -1,4 +1,5 @@
 import type { CollectionName } from '../../schema/index.ts';
+import { assertValidDocument } from '../validation/documents.ts';
 import type { Queryable } from './database.ts';
 
 /** A document as stored: its fields without `_deleted`, which lives in its own column. */
@@ -50,22 +51,62 @@ export async function readChangesJson(db: Queryable, scope: ReadScope, since: nu
   return { json: rows.map((row) => row.doc), lastSeq: last ? Number(last.seq) : null };
 }
 
+/** Where a reader stands: a sequence number and the epoch it was issued in (absent from older devices). */
+export interface ReadFrom {
+  seq: number;
+  epoch?: string | null;
+}
+
+export interface ChangesPage {
+  /** The page as one JSON array, joined by PostgreSQL. */
+  json: string;
+  count: number;
+  lastSeq: number | null;
+  /** After the page: its last document's, or the (accepted) starting point's, with its epoch. */
+  checkpoint: { seq: number; epoch: string };
+  /** The starting point was not issued by this history (restored backup): the page starts from the beginning. */
+  resync: boolean;
+}
+
 /**
  * The same page as readChangesJson, joined into one JSON array body by PostgreSQL: one result row
  * instead of one per document, which on PGlite roughly halves the server's CPU per pulled page.
+ * A starting point this server never issued (past the store's last sequence number, or from an epoch
+ * whose history ended before it, see migration-012-hardening.ts) is answered from the beginning, with `resync`.
  */
-export async function readChangesPage(db: Queryable, scope: ReadScope, since: number, limit: number): Promise<{ json: string; count: number; lastSeq: number | null }> {
-  const [row] = await db.query<{ docs: string | null; count: number | string; last_seq: number | string | null }>(
-    `SELECT string_agg(page.doc, ',' ORDER BY page.seq) AS docs, count(*) AS count, max(page.seq) AS last_seq
-       FROM (SELECT (data || jsonb_build_object('_deleted', deleted))::text AS doc, seq
-               FROM documents
-              WHERE store_id = $1 AND collection = $2 AND seq > $3 AND ($4::text IS NULL OR station_id = $4)
-              ORDER BY seq
-              LIMIT $5) AS page`,
-    [scope.storeId, scope.collection, since, scope.stationId, limit],
+export async function readChangesPage(db: Queryable, scope: ReadScope, from: ReadFrom, limit: number): Promise<ChangesPage> {
+  const [row] = await db.query<{ docs: string | null; count: number | string; last_seq: number | string | null; since: number | string; epoch: string }>(
+    `WITH req AS (
+       SELECT CASE WHEN $3::bigint = 0 OR ($3::bigint <= s.last AND ($6::text IS NULL OR balcao_epoch($1, $3::bigint) = $6)) THEN $3::bigint ELSE 0 END AS since
+         FROM store_seq s WHERE s.store_id = $1
+     ), page AS (
+       SELECT (data || jsonb_build_object('_deleted', deleted))::text AS doc, seq
+         FROM documents
+        WHERE store_id = $1 AND collection = $2 AND seq > (SELECT since FROM req) AND ($4::text IS NULL OR station_id = $4)
+        ORDER BY seq
+        LIMIT $5
+     )
+     SELECT string_agg(page.doc, ',' ORDER BY page.seq) AS docs, count(*) AS count, max(page.seq) AS last_seq,
+            coalesce((SELECT since FROM req), 0) AS since,
+            balcao_epoch($1, coalesce(max(page.seq), (SELECT since FROM req), 0)) AS epoch
+       FROM page`,
+    [scope.storeId, scope.collection, from.seq, scope.stationId, limit, from.epoch ?? null],
   );
   const count = Number(row?.count ?? 0);
-  return { json: `[${row?.docs ?? ''}]`, count, lastSeq: count > 0 && row?.last_seq !== null ? Number(row?.last_seq) : null };
+  const lastSeq = count > 0 && row?.last_seq !== null ? Number(row?.last_seq) : null;
+  const since = Number(row?.since ?? 0);
+  return {
+    json: `[${row?.docs ?? ''}]`,
+    count,
+    lastSeq,
+    checkpoint: { seq: lastSeq ?? since, epoch: row?.epoch ?? 'origin' },
+    resync: since !== from.seq,
+  };
+}
+
+/** A page as the pull and list routes answer it: `{documents, checkpoint, resync?}`, spliced without re-serialising. */
+export function pageBody(page: ChangesPage): string {
+  return `{"documents":${page.json},"checkpoint":${JSON.stringify(page.checkpoint)}${page.resync ? ',"resync":true' : ''}}`;
 }
 
 export async function maxSeq(db: Queryable, storeId: string, collection: CollectionName): Promise<number> {
@@ -115,9 +156,15 @@ export async function lockStoreSequence(tx: Queryable, storeId: string): Promise
   if (rows.length === 0) throw new Error(`store ${storeId} has no sequence counter`);
 }
 
-/** Writes a batch with one statement; call inside the transaction that holds the store's lock. */
-export async function writeDocuments(tx: Queryable, storeId: string, collection: CollectionName, writes: readonly DocumentWrite[]): Promise<number | null> {
+/**
+ * Writes a batch with one statement; call inside the transaction that holds the store's lock. Every
+ * document must pass its collection's schema first (InvalidDocument otherwise), derived ones included:
+ * whatever a device pulls, it could write back. `validated`: the caller's documents came through the
+ * request validator of this collection unchanged, so they are not checked a second time.
+ */
+export async function writeDocuments(tx: Queryable, storeId: string, collection: CollectionName, writes: readonly DocumentWrite[], options: { validated?: boolean } = {}): Promise<number | null> {
   if (writes.length === 0) return null;
+  if (!options.validated) for (const write of writes) assertValidDocument(collection, write.id, write.data);
   const [counter] = await tx.query<{ last: number }>('UPDATE store_seq SET last = last + $2 WHERE store_id = $1 RETURNING last', [storeId, writes.length]);
   const last = Number(counter?.last);
   const first = last - writes.length + 1;

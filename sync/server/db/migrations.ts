@@ -1,5 +1,8 @@
 import type { Database } from './database.ts';
 import { designMigration } from './migration-002-design.ts';
+import { authMigration } from './migration-003-auth.ts';
+import { backofficeMigration } from '../backoffice/migration.ts';
+import { hardeningMigration } from './migration-012-hardening.ts';
 
 /**
  * One list of migrations for PostgreSQL and PGlite alike. Append only: a released migration never changes.
@@ -92,6 +95,9 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     `,
   },
   designMigration,
+  authMigration,
+  backofficeMigration,
+  hardeningMigration,
 ];
 
 export async function migrate(db: Database): Promise<number> {

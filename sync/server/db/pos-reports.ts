@@ -26,8 +26,18 @@ const BOUNDS = `bounds AS (
          coalesce($4::timestamptz, ($5::date + 1)::timestamp AT TIME ZONE $6::text) AS hi
 )`;
 
-function inPeriod(instant: string): string {
-  return `(b.lo IS NULL OR (${instant})::timestamptz >= b.lo) AND (b.hi IS NULL OR (${instant})::timestamptz < b.hi)`;
+/** `at` (a timestamptz expression) is inside the period. */
+function inPeriod(at: string): string {
+  return `(b.lo IS NULL OR ${at} >= b.lo) AND (b.hi IS NULL OR ${at} < b.hi)`;
+}
+
+/**
+ * When a record happened: its device time, or — for a record stored before times were checked, whose
+ * device time PostgreSQL cannot read — the time the server stored it. One such record must not break
+ * a report (balcao_instant never raises, see migration-012-hardening.ts).
+ */
+function happenedAt(deviceTime: string, storedAt: string): string {
+  return `coalesce(balcao_instant(${deviceTime}), ${storedAt})`;
 }
 
 function baseParams(scope: ReportScope, period: Period): unknown[] {
@@ -45,16 +55,16 @@ export async function listSales(db: Queryable, scope: ReportScope, period: Perio
   const rows = await db.query<{ sale: Record<string, unknown>; sync_state: PosSaleEntry['syncState']; reason: QuarantineReason | null; message: string | null }>(
     `WITH ${BOUNDS}
      SELECT e.sale, e.sync_state, e.reason, e.message FROM (
-       SELECT d.data AS sale, 'accepted' AS sync_state, q.reason, q.message, d.data->>'createdAt' AS created_at
+       SELECT d.data AS sale, 'accepted' AS sync_state, q.reason, q.message, ${happenedAt("d.data->>'createdAt'", 'd.updated_at')} AS created_at
          FROM documents d
          LEFT JOIN quarantine q ON q.store_id = d.store_id AND q.collection = 'sales' AND q.document_id = d.id AND q.resolved_at IS NULL
         WHERE d.store_id = $1 AND d.collection = 'sales' AND NOT d.deleted AND ($7::text IS NULL OR d.station_id = $7)
        UNION ALL
-       SELECT q.document - '_deleted', 'quarantined', q.reason, q.message, q.document->>'createdAt'
+       SELECT q.document - '_deleted', 'quarantined', q.reason, q.message, ${happenedAt("q.document->>'createdAt'", 'q.created_at')}
          FROM ${OPEN_SALE_REFUSALS} AND ($7::text IS NULL OR q.station_id = $7) AND ${NOT_STORED}
      ) e CROSS JOIN bounds b
      WHERE ${inPeriod('e.created_at')}
-     ORDER BY e.created_at::timestamptz, e.sale->>'id'
+     ORDER BY e.created_at, e.sale->>'id'
      LIMIT $8`,
     [...baseParams(scope, period), limit],
   );
@@ -73,10 +83,10 @@ export async function salesSummary(db: Queryable, scope: ReportScope, period: Pe
   const [row] = await db.query<{ summary: Omit<PosSummary, 'from' | 'to' | 'stationId' | 'timeZone'> }>(
     `WITH ${BOUNDS},
      period_sales AS (
-       SELECT d.id, d.data, (d.data->>'createdAt')::timestamptz AS created_at
+       SELECT d.id, d.data, ${happenedAt("d.data->>'createdAt'", 'd.updated_at')} AS created_at
          FROM documents d CROSS JOIN bounds b
         WHERE d.store_id = $1 AND d.collection = 'sales' AND NOT d.deleted AND ($7::text IS NULL OR d.station_id = $7)
-          AND ${inPeriod("d.data->>'createdAt'")}
+          AND ${inPeriod(happenedAt("d.data->>'createdAt'", 'd.updated_at'))}
      ),
      live AS (
        SELECT p.*, ${PAID('p.data')} AS paid FROM period_sales p WHERE p.data->>'status' = 'finished'
@@ -111,7 +121,7 @@ export async function salesSummary(db: Queryable, scope: ReportScope, period: Pe
      refused AS (
        SELECT q.document FROM ${OPEN_SALE_REFUSALS} AND ($7::text IS NULL OR q.station_id = $7) AND ${NOT_STORED}
           AND q.document->>'status' = 'finished'
-          AND EXISTS (SELECT 1 FROM bounds b WHERE ${inPeriod("q.document->>'createdAt'")})
+          AND EXISTS (SELECT 1 FROM bounds b WHERE ${inPeriod(happenedAt("q.document->>'createdAt'", 'q.created_at'))})
      )
      SELECT jsonb_build_object(
        'salesCount', (SELECT count(*) FROM live),
@@ -145,8 +155,8 @@ export async function listAudit(db: Queryable, scope: ReportScope, period: Perio
        FROM documents d CROSS JOIN bounds b
        LEFT JOIN users u ON u.store_id = d.store_id AND u.id = d.data->>'userId'
       WHERE d.store_id = $1 AND d.collection = 'auditEvents' AND NOT d.deleted AND ($7::text IS NULL OR d.station_id = $7)
-        AND ($8::text IS NULL OR d.data->>'userId' = $8) AND ${inPeriod("d.data->>'at'")}
-      ORDER BY (d.data->>'at')::timestamptz DESC, d.seq DESC
+        AND ($8::text IS NULL OR d.data->>'userId' = $8) AND ${inPeriod(happenedAt("d.data->>'at'", 'd.updated_at'))}
+      ORDER BY ${happenedAt("d.data->>'at'", 'd.updated_at')} DESC, d.seq DESC
       LIMIT $9`,
     [...baseParams(scope, period), filter.userId, filter.limit],
   );

@@ -19,9 +19,11 @@ export async function quarantine(tx: Queryable, storeId: string, collection: Col
        FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS e(id, document_id, station_id, reason, message, document)
      ON CONFLICT (store_id, collection, document_id) WHERE resolved_at IS NULL DO UPDATE
         SET reason = excluded.reason, message = excluded.message, document = excluded.document,
-            attempts = quarantine.attempts + 1
-      -- A retried upload of the very same document is not a new attempt.
-      WHERE quarantine.document IS DISTINCT FROM excluded.document`,
+            -- A retried upload of the very same document is not a new attempt…
+            attempts = quarantine.attempts + CASE WHEN quarantine.document IS DISTINCT FROM excluded.document THEN 1 ELSE 0 END
+      -- …but the same document refused for another reason now (its contract arrived) says the new reason.
+      WHERE quarantine.document IS DISTINCT FROM excluded.document OR quarantine.reason IS DISTINCT FROM excluded.reason
+         OR quarantine.message IS DISTINCT FROM excluded.message`,
     [
       storeId,
       collection,
@@ -101,4 +103,9 @@ export async function findIntegrationError(db: Queryable, storeId: string, id: s
 
 export async function recordFailedRetry(tx: Queryable, id: string, reason: QuarantineReason, message: string): Promise<void> {
   await tx.query('UPDATE quarantine SET reason = $2, message = $3, attempts = attempts + 1 WHERE id = $1', [id, reason, message]);
+}
+
+/** Settles one entry by its id (an entry kept under its own document id, e.g. an edit conflict, after a successful retry). */
+export async function resolveEntry(tx: Queryable, id: string): Promise<void> {
+  await tx.query('UPDATE quarantine SET resolved_at = now() WHERE id = $1 AND resolved_at IS NULL', [id]);
 }

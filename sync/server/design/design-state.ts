@@ -1,6 +1,16 @@
 import type { DesignEnvironmentDoc, DesignHistoryEntry, DesignProject, DesignProjectStage, PurchaseOrder } from '../../schema/index.ts';
 import type { Queryable } from '../db/database.ts';
 import { loadDocuments, loadDocumentsByField, writeDocuments, type DocumentWrite, type StoredDocument } from '../db/documents.ts';
+import { assertValidDocument } from '../validation/documents.ts';
+
+/** What DesignState held at one moment, to go back to when a request fails half-way. */
+export interface DesignStateMark {
+  projects: Map<string, DesignProject>;
+  environments: Map<string, DesignEnvironmentDoc>;
+  purchaseOrders: number;
+  changedProjects: Set<string>;
+  changedEnvironments: Set<string>;
+}
 
 /**
  * The design documents one write touches, loaded set-based once, changed in memory in order, and
@@ -31,15 +41,51 @@ export class DesignState {
     return [...this.environments.values()].filter((env) => env.projectId === projectId);
   }
 
+  /**
+   * The documents change only into ones that pass their schema: a change that would not (more items
+   * or versions than allowed, a total beyond the limits) throws InvalidDocument and changes nothing.
+   */
   putProject(project: DesignProject): void {
-    const stage = deriveProjectStage(project);
-    this.projects.set(project.id, { ...project, stage, updatedAt: this.now });
+    const next = { ...project, stage: deriveProjectStage(project), updatedAt: this.now };
+    assertValidDocument('designProjects', next.id, next as unknown as Record<string, unknown>);
+    this.projects.set(project.id, next);
     this.changedProjects.add(project.id);
   }
 
   putEnvironment(env: DesignEnvironmentDoc): void {
-    this.environments.set(env.id, { ...env, updatedAt: this.now });
+    const next = { ...env, updatedAt: this.now };
+    assertValidDocument('designEnvironments', next.id, next as unknown as Record<string, unknown>);
+    this.environments.set(env.id, next);
     this.changedEnvironments.add(env.id);
+  }
+
+  addPurchaseOrders(orders: readonly PurchaseOrder[]): void {
+    for (const order of orders) assertValidDocument('purchaseOrders', order.id, order as unknown as Record<string, unknown>);
+    this.purchaseOrders.push(...orders);
+  }
+
+  mark(): DesignStateMark {
+    return {
+      projects: new Map(this.projects),
+      environments: new Map(this.environments),
+      purchaseOrders: this.purchaseOrders.length,
+      changedProjects: new Set(this.changedProjects),
+      changedEnvironments: new Set(this.changedEnvironments),
+    };
+  }
+
+  /** Back to `mark`: nothing of what was put since is kept or written. */
+  restore(mark: DesignStateMark): void {
+    const refill = <K, V>(target: Map<K, V> | Set<K>, source: Map<K, V> | Set<K>) => {
+      target.clear();
+      if (target instanceof Map && source instanceof Map) for (const [key, value] of source) target.set(key, value);
+      else if (target instanceof Set && source instanceof Set) for (const key of source) target.add(key);
+    };
+    refill(this.projects, mark.projects);
+    refill(this.environments, mark.environments);
+    refill(this.changedProjects, mark.changedProjects);
+    refill(this.changedEnvironments, mark.changedEnvironments);
+    this.purchaseOrders.splice(mark.purchaseOrders);
   }
 
   /** Adds a history entry to the project (kept to the schema's 2,000 newest). */

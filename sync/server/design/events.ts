@@ -6,6 +6,7 @@ import type { PortalAccount } from './accounts.ts';
 import { DesignState } from './design-state.ts';
 import { markCredentialsChanged, storeUserOf } from './links.ts';
 import { priceSave, withTotals } from './pricing.ts';
+import { InvalidDocument } from '../validation/documents.ts';
 
 export interface EventAnswer {
   status: number;
@@ -26,7 +27,18 @@ export async function applyDesignEvent(tx: Queryable, account: PortalAccount, ev
     await markCredentialsChanged(tx, account.storeId, event.designUserId, event.credentialVersion);
     return { status: 200, body: { accepted: true } };
   }
-  return applySave(tx, account, event);
+  try {
+    return await applySave(tx, account, event);
+  } catch (error) {
+    // A save whose budget would break the environment's schema (totals beyond the limits, too many
+    // lines) is refused as it is: nothing was written yet (the state is saved last).
+    if (!(error instanceof InvalidDocument) && !(error instanceof RangeError)) throw error;
+    const detail = error instanceof InvalidDocument ? `field ${error.field} of ${error.collection} ${error.id} ${error.problem}` : error.message;
+    return {
+      status: 422,
+      body: { error: { code: 'validation_failed', message: `Design save ${event.designId} (revision ${event.designRevision}) cannot be priced within the store system's limits: ${detail}. Reduce the quantities or prices in the design software and save again.` } },
+    };
+  }
 }
 
 async function applySave(tx: Queryable, account: PortalAccount, event: DesignSaveEvent): Promise<EventAnswer> {

@@ -1,5 +1,6 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { canRead, canWrite, COLLECTIONS, type CollectionName } from '../../schema/index.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { canRead, COLLECTIONS, type CollectionName } from '../../schema/index.ts';
+import { assertRoleMayWrite, writerOf } from '../auth/ownership.ts';
 import { findSession, isAdmin, type Session } from '../auth/sessions.ts';
 import type { ReadScope } from '../db/documents.ts';
 import type { ServerContext } from './context.ts';
@@ -9,17 +10,51 @@ declare module 'fastify' {
   interface FastifyRequest {
     session: Session | null;
   }
+  interface FastifyContextConfig {
+    /**
+     * The route answers without a session (health, login, pairing, first setup, signed portal
+     * events). Every other route needs a bearer token: protected is the default.
+     */
+    public?: boolean;
+  }
 }
 
-/** preHandler for every protected route: resolves the bearer token into `request.session`. */
-export function authenticate(ctx: ServerContext) {
-  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    const header = request.headers.authorization ?? '';
-    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+/** The API document's own pages (`/docs`, `/docs/json`, its assets) are public. */
+function isDocsRoute(url: string): boolean {
+  return url === '/docs' || url.startsWith('/docs/');
+}
+
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization ?? '';
+  return /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+}
+
+/**
+ * Resolves the bearer token into `request.session` in onRequest — before the body is read and
+ * validated — on every route not marked public, so an anonymous caller is refused before it can
+ * learn anything about a route's schema, and before the server reads its body at all.
+ */
+export function installAuthentication(app: FastifyInstance, ctx: ServerContext): void {
+  app.addHook('onRequest', async (request) => {
+    const url = request.routeOptions.url;
+    // Unknown routes answer 404 (the not-found handler); preflights are answered by CORS.
+    if (url === undefined || request.method === 'OPTIONS') return;
+    if (request.routeOptions.config.public === true || isDocsRoute(url)) return;
+    const token = bearerToken(request);
     if (!token) throw problems.unauthorized();
     const found = await findSession(ctx.db, token);
     if ('problem' in found) throw found.problem === 'expired' ? problems.sessionExpired() : problems.unauthorized();
     request.session = found.session;
+  });
+}
+
+/**
+ * preHandler kept by the routes for clarity: the session was resolved in onRequest
+ * (installAuthentication); this only asserts that it was.
+ */
+export function authenticate(_ctx: ServerContext) {
+  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    if (!request.session) throw problems.unauthorized();
   };
 }
 
@@ -28,18 +63,19 @@ export function sessionOf(request: FastifyRequest): Session {
   return request.session;
 }
 
+export function assertAdmin(session: Session, what: string): void {
+  if (!isAdmin(session)) throw problems.forbidden(`Only a store administrator ${what}.`);
+}
+
 export function assertCanRead(session: Session, collection: CollectionName): void {
   if (!isAdmin(session) && !canRead(collection, session.user.roles)) {
     throw problems.forbidden(`Your role may not read "${collection}".`);
   }
 }
 
+/** The role part of the ownership rule, checked early (before a transaction); see auth/ownership.ts. */
 export function assertCanWrite(session: Session, collection: CollectionName, via: 'sync' | 'api'): void {
-  // Read-only collections (catalogue, master data) are written centrally: by an admin through the API.
-  if (via === 'api' && isAdmin(session)) return;
-  if (canWrite(collection, session.user.roles)) return;
-  if (COLLECTIONS[collection].writeRoles.length === 0 || canRead(collection, session.user.roles)) throw problems.readOnly(collection);
-  throw problems.forbidden(`Your role may not change "${collection}".`);
+  assertRoleMayWrite(writerOf(session, via), collection);
 }
 
 // No document has an empty station id (schema minLength 1), so this scope matches nothing.
@@ -49,13 +85,4 @@ const NO_STATION = '';
 export function readScopeOf(session: Session, collection: CollectionName): ReadScope {
   const stationOnly = COLLECTIONS[collection].visibility === 'station' && !isAdmin(session);
   return { storeId: session.store.id, collection, stationId: stationOnly ? (session.stationId ?? NO_STATION) : null };
-}
-
-/** A station may only send its own station-visible records (its sales, its audit trail). */
-export function assertOwnStation(session: Session, collection: CollectionName, docs: readonly Record<string, unknown>[]): void {
-  if (COLLECTIONS[collection].visibility !== 'station' || isAdmin(session)) return;
-  const foreign = docs.find((doc) => doc.stationId !== session.stationId);
-  if (foreign) {
-    throw problems.forbidden(`Document ${String(foreign.id)} belongs to station ${String(foreign.stationId)}; a device may only send records of its own station.`);
-  }
 }

@@ -1,3 +1,6 @@
+import type { CredentialGuard } from '../auth/attempts.ts';
+import type { LiveSessions } from '../auth/sessions.ts';
+import type { FirstSetup } from '../auth/setup.ts';
 import type { Database } from '../db/database.ts';
 import type { ChangeHub } from '../sync/change-hub.ts';
 import type { Metrics } from './metrics.ts';
@@ -12,4 +15,12 @@ export interface ServerContext {
   openStreams: Map<string, number>;
   /** A station without a heartbeat for longer than this (and no open stream) shows offline; default ONLINE_WINDOW_SECONDS. */
   stationOnlineSeconds?: number;
+  /** Open streams by session, closed when their session is revoked or expires. */
+  liveSessions?: LiveSessions;
+  /** Counts failed logins and pairings; null when credential limits are off (tests). */
+  credentials?: CredentialGuard | null;
+  /** The one-time code that lets the first administrator be created; absent once an admin exists. */
+  setup?: FirstSetup;
+  /** A static bearer token that may read /metrics (Prometheus); admins may read it with their session. */
+  metricsToken?: string | null;
 }

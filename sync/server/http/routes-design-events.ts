@@ -3,6 +3,7 @@ import type { DesignEvent } from '../../schema/index.ts';
 import { lockStoreSequence } from '../db/documents.ts';
 import { accountById, type PortalAccount } from '../design/accounts.ts';
 import { applyDesignEvent } from '../design/events.ts';
+import { credentialVersionSchema, designItemSchema } from '../design/portal-schemas.ts';
 import { ACCOUNT_HEADER, SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS, verifySignature } from '../design/signature.ts';
 import type { ServerContext } from './context.ts';
 import { ApiProblem } from './problem.ts';
@@ -13,19 +14,6 @@ declare module 'fastify' {
     designAccount?: PortalAccount;
   }
 }
-
-const item = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    code: { type: 'string', minLength: 1, maxLength: 58 },
-    description: { type: 'string', minLength: 1, maxLength: 200 },
-    quantity: { type: 'integer', minimum: 1, maximum: 1_000_000 },
-    listPriceCents: { type: 'integer', minimum: 0, maximum: 100_000_000_000 },
-    supplier: { type: 'string', minLength: 1, maxLength: 100 },
-  },
-  required: ['code', 'description', 'quantity', 'listPriceCents'],
-} as const;
 
 const eventId = { type: 'string', minLength: 1, maxLength: 100, description: 'Unique per event; a redelivery with the same id gets the first answer again' } as const;
 
@@ -41,8 +29,8 @@ const saveEvent = {
     optionName: { type: 'string', minLength: 1, maxLength: 200 },
     savedAt: { type: 'string', format: 'date-time' },
     designUserId: { type: 'string', minLength: 1, maxLength: 64 },
-    credentialVersion: { type: 'integer', minimum: 0 },
-    items: { type: 'array', maxItems: 5000, items: item },
+    credentialVersion: credentialVersionSchema,
+    items: { type: 'array', maxItems: 5000, items: designItemSchema },
   },
   required: ['type', 'eventId', 'designEnvironmentId', 'designId', 'designRevision', 'optionName', 'savedAt', 'designUserId', 'credentialVersion', 'items'],
 } as const;
@@ -54,7 +42,7 @@ const credentialsEvent = {
     type: { type: 'string', enum: ['user.credentials_changed'] },
     eventId,
     designUserId: { type: 'string', minLength: 1, maxLength: 64 },
-    credentialVersion: { type: 'integer', minimum: 0 },
+    credentialVersion: credentialVersionSchema,
   },
   required: ['type', 'eventId', 'designUserId', 'credentialVersion'],
 } as const;
@@ -104,8 +92,10 @@ export function registerDesignEventRoutes(app: FastifyInstance, ctx: ServerConte
           summary: 'Receive a signed event of the design portal (saves, negotiate, credential changes)',
           description: DESCRIPTION,
           security: [],
-          body: { oneOf: [saveEvent, credentialsEvent] },
+          body: { type: 'object', discriminator: { propertyName: 'type' }, oneOf: [saveEvent, credentialsEvent] },
         },
+        // Signed by the portal instead of a session (see authenticate.ts: protected is the default).
+        config: { public: true },
         // The signature is checked before the body's shape: an unsigned caller learns nothing about it.
         preValidation: async (request) => verify(ctx, request),
       },
@@ -118,7 +108,11 @@ export function registerDesignEventRoutes(app: FastifyInstance, ctx: ServerConte
           if (seen[0]) return { status: Number(seen[0].status), body: seen[0].answer, replay: true };
           const result = await applyDesignEvent(tx, account, event);
           const body = JSON.stringify(result.body);
-          await tx.query('INSERT INTO design_events (account_id, event_id, store_id, type, status, answer) VALUES ($1, $2, $3, $4, $5, $6)', [account.accountId, event.eventId, account.storeId, event.type, result.status, body]);
+          // An environment not known yet (its creation may still be on its way) changed nothing: a
+          // redelivery is applied once it is known, instead of getting this answer again forever.
+          if (result.status !== 404) {
+            await tx.query('INSERT INTO design_events (account_id, event_id, store_id, type, status, answer) VALUES ($1, $2, $3, $4, $5, $6)', [account.accountId, event.eventId, account.storeId, event.type, result.status, body]);
+          }
           return { status: result.status, body, replay: false };
         });
         if (answer.replay) reply.header('idempotent-replay', 'true');

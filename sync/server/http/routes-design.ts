@@ -1,3 +1,4 @@
+import { taxId as taxIdField } from '../../schema/common-fields.ts';
 import type { FastifyInstance } from 'fastify';
 import type { DesignEnvironmentDoc, DesignLinkRequest, DesignOpenUrl, DesignPortalAccountRequest, DesignSettings, Role } from '../../schema/index.ts';
 import { newestVersion } from '../../rules/index.ts';
@@ -28,7 +29,7 @@ const accountBody = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    storeTaxId: { type: 'string', pattern: '^([0-9]{11}|[0-9]{14})$', description: "The store's CNPJ (digits only), as registered on the portal" },
+    storeTaxId: { ...taxIdField, description: "The store's CNPJ (no punctuation; letters allowed, the alphanumeric CNPJ), as registered on the portal" },
     accountId: { type: 'string', minLength: 1, maxLength: 64, description: "The store's account id on the design portal" },
     portalUrl: { type: 'string', pattern: '^https?://', maxLength: 500, description: 'Base URL of the design portal API' },
     signingSecret: { type: 'string', minLength: 16, maxLength: 200, description: 'The secret the portal issued; omitted: the server generates one' },

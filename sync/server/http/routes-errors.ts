@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { IntegrationError } from '../../schema/index.ts';
 import { isAdmin, type Session } from '../auth/sessions.ts';
-import { findIntegrationError, listIntegrationErrors, recordFailedRetry } from '../db/quarantine.ts';
+import { findIntegrationError, listIntegrationErrors, recordFailedRetry, resolveEntry } from '../db/quarantine.ts';
 import { writeBatch } from '../sync/write-documents.ts';
+import { writerOf } from '../auth/ownership.ts';
 import { assertCanWrite, authenticate, sessionOf } from './authenticate.ts';
 import type { ServerContext } from './context.ts';
 import { problems } from './problem.ts';
@@ -47,9 +48,11 @@ export function registerErrorRoutes(app: FastifyInstance, ctx: ServerContext): v
       if (entry.resolvedAt) return entry;
       assertCanWrite(session, entry.collection, 'sync');
       const document = { ...entry.document, _deleted: entry.document._deleted === true };
-      const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection: entry.collection, checkConflicts: false, sourceStationId: entry.stationId }, [{ newDocumentState: document }]);
+      const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection: entry.collection, checkConflicts: false, sourceStationId: entry.stationId, writer: writerOf(session, 'sync') }, [{ newDocumentState: document }]);
       const refused = outcome.quarantined[0];
       if (refused) await recordFailedRetry(ctx.db, entry.id, refused.refusal.reason, refused.refusal.message);
+      // An edit conflict is kept under its own document id (backoffice/merge-conflicts.ts): settle it here.
+      else if (entry.documentId !== String(entry.document.id)) await resolveEntry(ctx.db, entry.id);
       return (await findIntegrationError(ctx.db, session.store.id, entry.id)) ?? entry;
     },
   );

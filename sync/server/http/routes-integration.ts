@@ -1,19 +1,21 @@
 import type { FastifyInstance } from 'fastify';
-import { COLLECTION_NAMES, type CollectionName, type WireDocument } from '../../schema/index.ts';
-import { loadDocuments, readChangesPage } from '../db/documents.ts';
+import { COLLECTION_NAMES, SEQ_MAX, type CollectionName, type WireDocument } from '../../schema/index.ts';
+import { loadDocuments, pageBody, readChangesPage } from '../db/documents.ts';
 import { documentSchema } from '../validation/schemas.ts';
 import { toWire, writeBatch, type WriteOutcome } from '../sync/write-documents.ts';
+import { writerOf } from '../auth/ownership.ts';
 import { assertCanRead, assertCanWrite, authenticate, readScopeOf, sessionOf } from './authenticate.ts';
 import type { ServerContext } from './context.ts';
 import { withIdempotency } from './idempotency.ts';
 import { ApiProblem, problems } from './problem.ts';
-import { MAX_PULL } from './routes-sync.ts';
+import { epochProperty, MAX_PULL } from './routes-sync.ts';
 
 const idParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 64 } }, required: ['id'] } as const;
 const listQuery = {
   type: 'object',
   properties: {
-    since: { type: 'integer', minimum: 0, default: 0, description: 'Sequence number; returns what changed after it' },
+    since: { type: 'integer', minimum: 0, maximum: SEQ_MAX, default: 0, description: 'Sequence number (checkpoint.seq of the previous page); returns what changed after it' },
+    epoch: epochProperty,
     limit: { type: 'integer', minimum: 1, maximum: MAX_PULL, default: 500 },
   },
 } as const;
@@ -36,15 +38,15 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
   const preHandler = authenticate(ctx);
   const tags = [`api: ${collection}`];
 
-  app.get<{ Querystring: { since: number; limit: number } }>(
+  app.get<{ Querystring: { since: number; epoch?: string; limit: number } }>(
     `/api/v1/${collection}`,
     { schema: { tags, summary: `List ${collection} changed after a sequence number (incl. deletions)`, querystring: listQuery }, preHandler },
     async (request, reply) => {
       const session = sessionOf(request);
       assertCanRead(session, collection);
-      const { since, limit } = request.query;
-      const { json, lastSeq } = await readChangesPage(ctx.db, readScopeOf(session, collection), since, limit);
-      return reply.type('application/json; charset=utf-8').send(`{"documents":${json},"checkpoint":{"seq":${lastSeq ?? since}}}`);
+      const { since, epoch, limit } = request.query;
+      const page = await readChangesPage(ctx.db, readScopeOf(session, collection), { seq: since, epoch }, limit);
+      return reply.type('application/json; charset=utf-8').send(pageBody(page));
     },
   );
 
@@ -68,7 +70,7 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
       }
       return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
         const doc: WireDocument = { ...request.body, _deleted: false };
-        const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: false }, [{ newDocumentState: doc }]);
+        const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: false, writer: writerOf(session, 'api'), validated: true }, [{ newDocumentState: doc }]);
         ctx.metrics.pushed.inc({ collection }, outcome.written.length);
         return answerOf(outcome, collection, doc);
       });
@@ -83,9 +85,10 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
       assertCanWrite(session, collection, 'api');
       return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
         const found = (await loadDocuments(ctx.db, session.store.id, collection, [request.params.id])).get(request.params.id);
+        // Another station's record is refused by the ownership rule in writeBatch (403), like a PUT.
         if (!found) return { status: 404, body: problems.notFound(`${collection}/${request.params.id}`).toBody() };
         const doc: WireDocument = { ...found.data, _deleted: true };
-        const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: false }, [{ newDocumentState: doc }]);
+        const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: false, writer: writerOf(session, 'api') }, [{ newDocumentState: doc }]);
         return answerOf(outcome, collection, doc);
       });
     },

@@ -4,7 +4,7 @@ import type { Session } from '../auth/sessions.ts';
 import { listAudit, listSales, salesSummary, type ReportScope } from '../db/pos-reports.ts';
 import { assertCanRead, authenticate, readScopeOf, sessionOf } from './authenticate.ts';
 import type { ServerContext } from './context.ts';
-import { parsePeriod, periodQueryProperties, type PeriodQuery } from './period.ts';
+import { inTimeZone, parsePeriod, periodQueryProperties, type PeriodQuery } from './period.ts';
 import { problems } from './problem.ts';
 
 const stationIdProperty = { type: 'string', minLength: 1, maxLength: 64, description: 'One station; a station signed in as non-admin may only ask for itself' } as const;
@@ -86,7 +86,8 @@ export function registerPosRoutes(app: FastifyInstance, ctx: ServerContext): voi
     async (request): Promise<PosSaleEntry[]> => {
       const session = sessionOf(request);
       const scope = reportScope(session, 'sales', request.query.stationId);
-      return listSales(ctx.db, scope, parsePeriod(request.query), request.query.limit);
+      const period = parsePeriod(request.query);
+      return inTimeZone(period, () => listSales(ctx.db, scope, period, request.query.limit));
     },
   );
 
@@ -108,7 +109,7 @@ export function registerPosRoutes(app: FastifyInstance, ctx: ServerContext): voi
       const session = sessionOf(request);
       const scope = reportScope(session, 'sales', request.query.stationId);
       const period = parsePeriod(request.query);
-      const totals = await salesSummary(ctx.db, scope, period);
+      const totals = await inTimeZone(period, () => salesSummary(ctx.db, scope, period));
       return { from: request.query.from ?? null, to: request.query.to ?? null, stationId: scope.stationId, timeZone: period.timeZone, ...totals };
     },
   );
@@ -130,7 +131,8 @@ export function registerPosRoutes(app: FastifyInstance, ctx: ServerContext): voi
     async (request): Promise<PosAuditEntry[]> => {
       const session = sessionOf(request);
       const scope = reportScope(session, 'auditEvents', request.query.stationId);
-      return listAudit(ctx.db, scope, parsePeriod(request.query), { userId: request.query.userId ?? null, limit: request.query.limit });
+      const period = parsePeriod(request.query);
+      return inTimeZone(period, () => listAudit(ctx.db, scope, period, { userId: request.query.userId ?? null, limit: request.query.limit }));
     },
   );
 }

@@ -45,7 +45,7 @@ export function registerStationGroupRoutes(app: FastifyInstance, ctx: ServerCont
         const current = records.get(station.id);
         const base = current && !current.deleted ? current.data : { id: station.id, kind: 'station', code: station.code, name: station.name, active: true };
         const record: WireDocument = { ...base, groupId, _deleted: false };
-        await writeBatchIn(tx, { storeId, collection: 'masterdata', checkConflicts: false }, [{ newDocumentState: record }]);
+        await writeBatchIn(tx, { storeId, collection: 'masterdata', checkConflicts: false, writer: 'server' }, [{ newDocumentState: record }]);
         await tx.query('UPDATE stations SET group_id = $3 WHERE store_id = $1 AND id = $2', [storeId, station.id, groupId]);
         return { stationId: station.id, groupId, station: record };
       });

@@ -22,6 +22,9 @@ export function registerStreamRoute(app: FastifyInstance, ctx: ServerContext): v
 
     reply.hijack();
     const raw = reply.raw;
+    // Long-lived on purpose: the idle timeout that cuts off slow clients does not apply; the heartbeat
+    // below finds a dead peer instead.
+    request.raw.socket.setTimeout(0);
     raw.writeHead(200, {
       ...(reply.getHeaders() as Record<string, string>),
       'content-type': 'text/event-stream; charset=utf-8',
@@ -38,8 +41,11 @@ export function registerStreamRoute(app: FastifyInstance, ctx: ServerContext): v
     const unsubscribe = ctx.hub.subscribe(session.store.id, pump);
     const heartbeat = setInterval(() => raw.destroyed || raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
     trackStream(ctx, session.stationId, +1);
+    // A revoked (logout, re-pairing) or expired session stops receiving at once.
+    const untrack = ctx.liveSessions?.track(session, () => raw.end());
 
     request.raw.on('close', () => {
+      untrack?.();
       clearInterval(heartbeat);
       unsubscribe();
       trackStream(ctx, session.stationId, -1);
@@ -80,12 +86,12 @@ function createPump(ctx: ServerContext, session: Session, lastSent: Map<Collecti
   const sendAfter = async (collection: CollectionName, upTo: number) => {
     let since = lastSent.get(collection) ?? 0;
     for (;;) {
-      const { json, count, lastSeq } = await readChangesPage(ctx.db, readScopeOf(session, collection), since, BATCH);
-      if (lastSeq === null) break;
-      since = lastSeq;
-      ctx.metrics.pulled.inc({ collection }, count);
-      send(STREAM_EVENTS.change, `{"collection":"${collection}","documents":${json},"checkpoint":{"seq":${lastSeq}}}`);
-      if (count < BATCH) break;
+      const page = await readChangesPage(ctx.db, readScopeOf(session, collection), { seq: since }, BATCH);
+      if (page.lastSeq === null) break;
+      since = page.lastSeq;
+      ctx.metrics.pulled.inc({ collection }, page.count);
+      send(STREAM_EVENTS.change, `{"collection":"${collection}","documents":${page.json},"checkpoint":${JSON.stringify(page.checkpoint)}}`);
+      if (page.count < BATCH) break;
     }
     // Every row up to the notice had committed before it was delivered; rows this device may not see
     // need not be read again.

@@ -1,18 +1,29 @@
 import type { FastifyInstance } from 'fastify';
-import { COLLECTION_NAMES, type CollectionName, type PushRow, type WireDocument } from '../../schema/index.ts';
-import { readChangesPage } from '../db/documents.ts';
+import { COLLECTION_NAMES, SEQ_MAX, type CollectionName, type PushRow, type WireDocument } from '../../schema/index.ts';
+import { pageBody, readChangesPage } from '../db/documents.ts';
 import { pushBodySchema } from '../validation/schemas.ts';
 import { writeBatch } from '../sync/write-documents.ts';
-import { assertCanRead, assertCanWrite, assertOwnStation, authenticate, readScopeOf, sessionOf } from './authenticate.ts';
+import { writerOf } from '../auth/ownership.ts';
+import { assertCanRead, assertCanWrite, authenticate, readScopeOf, sessionOf } from './authenticate.ts';
 import type { ServerContext } from './context.ts';
 
 export const MAX_PULL = 10_000;
 export const MAX_PUSH = 5_000;
 
+/** A checkpoint's epoch: which history of the server issued it (see db/epochs.ts). */
+export const epochProperty = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 40,
+  pattern: '^[A-Za-z0-9_-]+$',
+  description: "The checkpoint's epoch, as the server answered it. A checkpoint from another history of the server (a restored backup) is answered from the beginning with `resync: true`",
+} as const;
+
 const pullQuery = {
   type: 'object',
   properties: {
-    checkpoint: { type: 'integer', minimum: 0, default: 0, description: 'Server sequence number of the last document the device has' },
+    checkpoint: { type: 'integer', minimum: 0, maximum: SEQ_MAX, default: 0, description: 'Server sequence number of the last document the device has' },
+    epoch: epochProperty,
     limit: { type: 'integer', minimum: 1, maximum: MAX_PULL, default: 1000 },
   },
 } as const;
@@ -25,18 +36,17 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: ServerContext): vo
 function registerCollection(app: FastifyInstance, ctx: ServerContext, collection: CollectionName): void {
   const preHandler = authenticate(ctx);
 
-  app.get<{ Querystring: { checkpoint: number; limit: number } }>(
+  app.get<{ Querystring: { checkpoint: number; epoch?: string; limit: number } }>(
     `/api/sync/${collection}/pull`,
     { schema: { tags: ['replication'], summary: `Changes of ${collection} after a checkpoint, in sequence order`, querystring: pullQuery }, preHandler },
     async (request, reply) => {
       const session = sessionOf(request);
       assertCanRead(session, collection);
-      const { checkpoint, limit } = request.query;
-      const { json, count, lastSeq } = await readChangesPage(ctx.db, readScopeOf(session, collection), checkpoint, limit);
-      ctx.metrics.pulled.inc({ collection }, count);
+      const { checkpoint, epoch, limit } = request.query;
+      const page = await readChangesPage(ctx.db, readScopeOf(session, collection), { seq: checkpoint, epoch }, limit);
+      ctx.metrics.pulled.inc({ collection }, page.count);
       // The page arrives from PostgreSQL already as one JSON array; splice it instead of re-serialising.
-      const body = `{"documents":${json},"checkpoint":{"seq":${lastSeq ?? checkpoint}}}`;
-      return reply.type('application/json; charset=utf-8').send(body);
+      return reply.type('application/json; charset=utf-8').send(pageBody(page));
     },
   );
 
@@ -49,8 +59,8 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
     async (request): Promise<WireDocument[]> => {
       const session = sessionOf(request);
       assertCanWrite(session, collection, 'sync');
-      assertOwnStation(session, collection, request.body.map((row) => row.newDocumentState));
-      const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: true, sourceStationId: session.stationId }, request.body);
+      const writer = writerOf(session, 'sync');
+      const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: true, sourceStationId: session.stationId, writer, validated: true }, request.body);
       ctx.metrics.pushed.inc({ collection }, outcome.written.length);
       ctx.metrics.conflicts.inc({ collection }, outcome.conflicts.length);
       for (const { refusal } of outcome.quarantined) ctx.metrics.quarantined.inc({ collection, reason: refusal.reason });

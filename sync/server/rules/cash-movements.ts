@@ -1,19 +1,12 @@
 import type { CashMovement } from '../../schema/index.ts';
-import { sameDocument } from '../sync/stable-json.ts';
 import type { BusinessRule, Refusal } from './rule.ts';
 
 const NEEDS_REASON: ReadonlySet<CashMovement['kind']> = new Set(['supply', 'withdrawal']);
 
-/** Cash movements are append-only (POS-05); supply and withdrawal carry a known financial reason. */
+/** Supply and withdrawal carry a known financial reason (POS-05); append-only is the registry's (appendOnly). */
 export const cashMovementsRule: BusinessRule<CashMovement> = {
   references: (movement) => (movement.reasonId ? [{ collection: 'masterdata', ids: [movement.reasonId] }] : []),
-  check(movement, previous, references): Refusal | null {
-    if (previous && !previous.deleted) {
-      const { _deleted: _ignored, ...next } = movement;
-      if (movement._deleted || !sameDocument(previous.data, next)) {
-        return { reason: 'immutable_document', message: `Cash movement ${movement.id} is already recorded and cannot change. Record a new movement to correct it.` };
-      }
-    }
+  check(movement, _previous, references): Refusal | null {
     if (!NEEDS_REASON.has(movement.kind)) return null;
     const what = `${movement.kind} ${movement.id}`;
     if (!movement.reasonId) {

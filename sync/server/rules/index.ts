@@ -1,9 +1,8 @@
 import type { CollectionName } from '../../schema/index.ts';
 import type { BusinessRule } from './rule.ts';
 import { salesRule } from './sales.ts';
-import { customersRule } from './customers.ts';
+import { backofficeRule, consumptionRule, customersRule } from '../backoffice/push-rules.ts';
 import { cashMovementsRule } from './cash-movements.ts';
-import { designActionsRule } from './design-actions.ts';
 
 export type { BusinessRule, Refusal, References, ReferenceRequest } from './rule.ts';
 
@@ -12,5 +11,6 @@ export const BUSINESS_RULES: Partial<Record<CollectionName, BusinessRule>> = {
   sales: salesRule as unknown as BusinessRule,
   customers: customersRule as unknown as BusinessRule,
   cashMovements: cashMovementsRule as unknown as BusinessRule,
-  designActions: designActionsRule as unknown as BusinessRule,
+  backoffice: backofficeRule as unknown as BusinessRule,
+  consumption: consumptionRule as unknown as BusinessRule,
 };

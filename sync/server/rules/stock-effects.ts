@@ -1,4 +1,4 @@
-import type { Sale } from '../../schema/index.ts';
+import { productSchema, type Sale } from '../../schema/index.ts';
 import type { Queryable } from '../db/database.ts';
 import { loadDocuments, writeDocuments, type DocumentWrite, type StoredDocument } from '../db/documents.ts';
 
@@ -34,6 +34,18 @@ export function stockChanges(transitions: readonly { previous: SaleState; next: 
   return changes;
 }
 
+const STOCK_MIN = productSchema.properties.stock.minimum;
+const STOCK_MAX = productSchema.properties.stock.maximum;
+
+/**
+ * Stock after a change, kept within what the product schema allows. Sales made in contingency are
+ * never refused for stock: the schema lets stock go negative down to its minimum, and a stock already
+ * at a bound stays there (saturates) instead of leaving the range every device validates against.
+ */
+export function stockAfter(stock: number, change: number): number {
+  return Math.min(STOCK_MAX, Math.max(STOCK_MIN, stock + change));
+}
+
 /**
  * Applies the stock effect of accepted sale writes inside the write transaction (which holds the
  * store's sequence lock, so no other writer reads a stock in between). Changed products are written
@@ -51,7 +63,7 @@ export async function applyStockEffects(
   const writes: DocumentWrite[] = [];
   // A product unknown to the server has no stock to keep (the sale rule refuses such sales anyway).
   for (const [productId, product] of products) {
-    const stock = Number(product.data.stock ?? 0) + (changes.get(productId) ?? 0);
+    const stock = stockAfter(Number(product.data.stock ?? 0), changes.get(productId) ?? 0);
     writes.push({ id: productId, stationId: product.stationId, data: { ...product.data, stock }, deleted: product.deleted });
   }
   await writeDocuments(tx, storeId, 'products', writes);

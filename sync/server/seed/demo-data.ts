@@ -9,6 +9,11 @@ export interface DemoUser {
   code: string;
   name: string;
   password: string;
+  /**
+   * scrypt hash of `password` at the current parameters, computed once (DEMO_PASSWORD_HASHES): the
+   * demo passwords are public, and hashing them at every seed would cost seconds per test server.
+   */
+  passwordHash: string;
   roles: Role[];
 }
 export interface DemoStore {
@@ -23,7 +28,25 @@ export interface DemoStore {
   withMasterData: boolean;
 }
 
-/** The demo stores; the README and the end-to-end tests rely on these exact codes and passwords. */
+/** Precomputed with hashSecret; test/unit/demo-data.test.ts checks each against its password. */
+export const DEMO_PASSWORD_HASHES: Record<string, string> = {
+  caixa123: 'scrypt$131072$8$1$qwjsfwo7ue_ZrUjntGXAMQ$IzH9_VsxXFul9EzZCmwoWlnHsk1EfCjUnpmtxA3StTg',
+  projetista123: 'scrypt$131072$8$1$7ykVE0QwOrOwRDopei1rLw$kJDKbIw7QvW4sLWh26UGqazSOJFdXfdzhv0kvs8rfSU',
+  revisor123: 'scrypt$131072$8$1$N2TBC3fof_wWpFN6MZlgKg$C3mCwgPfF5JUR3GOIhy5ZrKy7wljhVEXOhiYWXSM_vQ',
+  retaguarda123: 'scrypt$131072$8$1$tgzNt2duUysoFLPjwloiaw$0iDEqZBgiguMGfzGiF6ZvrY-WWVm7_ritXc67LxGQIU',
+  admin123: 'scrypt$131072$8$1$HFvXNUvu2sORUIeKx5vk2g$7lepphBKvdg1S9lHQNkIR_uGQtBnZ7jMqv3q88qb77g',
+};
+
+function user(code: string, name: string, password: string, roles: Role[]): DemoUser {
+  const passwordHash = DEMO_PASSWORD_HASHES[password];
+  if (!passwordHash) throw new Error(`No precomputed hash for the demo password of ${code}: add one to DEMO_PASSWORD_HASHES.`);
+  return { code, name, password, passwordHash, roles };
+}
+
+/**
+ * The demo stores; the README and the end-to-end tests rely on these exact codes and passwords. The
+ * pairing codes work once per server start that asks for demo data (StartOptions.seedDemo).
+ */
 export const DEMO_STORES: DemoStore[] = [
   {
     code: 'loja1',
@@ -37,11 +60,11 @@ export const DEMO_STORES: DemoStore[] = [
       { code: 'cx02', name: 'Caixa 02', pairingCode: 'cx02-pair' },
     ],
     users: [
-      { code: 'caixa', name: 'Carla Caixa', password: 'caixa123', roles: ['cashier'] },
-      { code: 'projetista', name: 'Paulo Projetista', password: 'projetista123', roles: ['designer'] },
-      { code: 'revisor', name: 'Renata Revisora', password: 'revisor123', roles: ['reviewer'] },
-      { code: 'retaguarda', name: 'Rui Retaguarda', password: 'retaguarda123', roles: ['backoffice'] },
-      { code: 'admin', name: 'Ana Admin', password: 'admin123', roles: ['admin'] },
+      user('caixa', 'Carla Caixa', 'caixa123', ['cashier']),
+      user('projetista', 'Paulo Projetista', 'projetista123', ['designer']),
+      user('revisor', 'Renata Revisora', 'revisor123', ['reviewer']),
+      user('retaguarda', 'Rui Retaguarda', 'retaguarda123', ['backoffice']),
+      user('admin', 'Ana Admin', 'admin123', ['admin']),
     ],
     withMasterData: true,
   },
@@ -53,7 +76,7 @@ export const DEMO_STORES: DemoStore[] = [
     productCount: 50,
     stationGroup: { code: 'norte', name: 'Grupo Norte' },
     stations: [{ code: 'cx01', name: 'Caixa 01', pairingCode: 'loja2-cx01-pair' }],
-    users: [{ code: 'admin', name: 'Nina Admin', password: 'admin123', roles: ['admin'] }],
+    users: [user('admin', 'Nina Admin', 'admin123', ['admin'])],
     withMasterData: false,
   },
 ];

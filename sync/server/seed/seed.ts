@@ -1,5 +1,5 @@
 import type { CollectionName, MasterRecord } from '../../schema/index.ts';
-import { hashSecret } from '../auth/secrets.ts';
+import { pairingCodeHash } from '../auth/codes.ts';
 import type { Database } from '../db/database.ts';
 import { lockStoreSequence, writeDocuments, type DocumentWrite } from '../db/documents.ts';
 import { demoProduct } from './catalogue.ts';
@@ -24,10 +24,7 @@ function stationId(storeCode: string, stationCode: string): string {
 
 async function seedStore(db: Database, store: DemoStore): Promise<void> {
   const stationGroupId = `${store.code}-stationGroup-${store.stationGroup.code}`;
-  const [userHashes, pairingHashes] = await Promise.all([
-    Promise.all(store.users.map((user) => hashSecret(user.password))),
-    Promise.all(store.stations.map((station) => hashSecret(station.pairingCode))),
-  ]);
+  const userHashes = store.users.map((user) => user.passwordHash);
   await db.transaction(async (tx) => {
     await tx.query('INSERT INTO stores (id, code, name, tax_id) VALUES ($1, $1, $2, $3)', [store.code, store.name, store.taxId]);
     await tx.query('INSERT INTO store_seq (store_id, last) VALUES ($1, 0)', [store.code]);
@@ -38,9 +35,9 @@ async function seedStore(db: Database, store: DemoStore): Promise<void> {
       [store.code, store.users.map((u) => u.code), store.users.map((u) => u.name), store.users.map((u) => u.roles.join(',')), userHashes],
     );
     await tx.query(
-      `INSERT INTO stations (id, store_id, code, name, group_id, pairing_code_hash)
-       SELECT $1 || '-' || s.code, $1, s.code, s.name, $2, s.hash FROM unnest($3::text[], $4::text[], $5::text[]) AS s(code, name, hash)`,
-      [store.code, stationGroupId, store.stations.map((s) => s.code), store.stations.map((s) => s.name), pairingHashes],
+      `INSERT INTO stations (id, store_id, code, name, group_id)
+       SELECT $1 || '-' || s.code, $1, s.code, s.name, $2 FROM unnest($3::text[], $4::text[]) AS s(code, name)`,
+      [store.code, stationGroupId, store.stations.map((s) => s.code), store.stations.map((s) => s.name)],
     );
   });
 
@@ -69,6 +66,26 @@ export async function seedProducts(db: Database, storeCode: string, count: numbe
 export async function isSeeded(db: Database): Promise<boolean> {
   const rows = await db.query('SELECT 1 FROM stores LIMIT 1');
   return rows.length > 0;
+}
+
+/** How long a re-armed demo pairing code works. */
+const DEMO_CODE_HOURS = 24;
+
+/**
+ * Demo mode only (asked for with StartOptions.seedDemo / BALCAO_DEMO): the demo stations' documented
+ * pairing codes (cx01-pair, …) work once more, for a day. Codes stay single-use: a second pairing
+ * with the same code fails until the next start in demo mode. Real stores never get these codes.
+ */
+export async function rearmDemoPairingCodes(db: Database): Promise<void> {
+  for (const store of DEMO_STORES) {
+    for (const station of store.stations) {
+      await db.query(
+        `UPDATE stations SET pairing_code_hash = $3, pairing_code_expires_at = now() + make_interval(hours => $4)
+          WHERE store_id = $1 AND code = $2`,
+        [store.code, station.code, pairingCodeHash(station.pairingCode), DEMO_CODE_HOURS],
+      );
+    }
+  }
 }
 
 /** Demo stores, users, stations, master data, products and customers; does nothing when any store exists. */

@@ -1,4 +1,4 @@
-import type { CollectionName, WireDocument } from '../../schema/index.ts';
+import { COLLECTIONS, findTextProblem, storableCopy, type CollectionName, type WireDocument } from '../../schema/index.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { loadDocuments, loadDocumentsByField, lockStoreSequence, writeDocuments, type DocumentWrite, type StoredDocument } from '../db/documents.ts';
 import { openQuarantined, quarantine, resolveQuarantine, type QuarantineEntry } from '../db/quarantine.ts';
@@ -6,6 +6,10 @@ import { BUSINESS_RULES, type Refusal } from '../rules/index.ts';
 import { applyStockEffects } from '../rules/stock-effects.ts';
 import { applyDesignActions } from '../design/actions.ts';
 import { armCustomerExport } from '../design/jobs-queue.ts';
+import { BACKOFFICE_GUARDED, guardBackofficeBatch, waitingFor } from '../backoffice/guards.ts';
+import { mergeOnConflict } from '../backoffice/merge-conflicts.ts';
+import { assertOwnership, type Writer } from '../auth/ownership.ts';
+import { InvalidDocument, newInstantProblem } from '../validation/documents.ts';
 import { sameDocument } from './stable-json.ts';
 
 export interface WriteRow {
@@ -31,6 +35,10 @@ export interface WriteOptions {
   checkConflicts: boolean;
   /** The station that sent the batch: refusals are shown there even for store-wide documents. */
   sourceStationId?: string | null;
+  /** Who writes: the ownership rule (auth/ownership.ts) runs for a caller; 'server' for what the server derives itself. */
+  writer: Writer | 'server';
+  /** The rows passed this collection's request validator (push, API): the store need not check them again. */
+  validated?: boolean;
 }
 
 export function toWire(stored: StoredDocument): WireDocument {
@@ -85,17 +93,106 @@ export async function writeBatch(db: Database, options: WriteOptions, rows: read
   return db.transaction((tx) => writeBatchIn(tx, options, rows));
 }
 
-/** writeBatch inside a transaction the caller owns, for a route that changes more than documents at once. */
+/**
+ * writeBatch inside a transaction the caller owns, for a route that changes more than documents at once.
+ *
+ * A batch is written set-based, with one statement per step whatever its size. When the database (or
+ * the schema check of what the server derives) refuses it because of one document, the batch is
+ * rolled back to a savepoint and written again one row at a time, in order, each in its own
+ * savepoint: the good rows are written, and a row the database refuses is that row's refusal — kept
+ * in quarantine with the reason — never the whole batch's failure, which a device would retry forever.
+ */
 export async function writeBatchIn(tx: Queryable, options: WriteOptions, rows: readonly WriteRow[]): Promise<WriteOutcome> {
-  const { storeId, collection, checkConflicts } = options;
-  await lockStoreSequence(tx, storeId);
+  await lockStoreSequence(tx, options.storeId);
   const batch = lastPerId(rows);
+  try {
+    return await inSavepoint(tx, 'write_batch', () => writeRows(tx, options, batch));
+  } catch (error) {
+    if (!isDocumentFault(error)) throw error;
+  }
+  const outcome: WriteOutcome = { conflicts: [], written: [], unchanged: [], quarantined: [], seq: null };
+  for (const row of batch) {
+    try {
+      const one = await inSavepoint(tx, 'write_row', () => writeRows(tx, options, [row]));
+      outcome.conflicts.push(...one.conflicts);
+      outcome.written.push(...one.written);
+      outcome.unchanged.push(...one.unchanged);
+      outcome.quarantined.push(...one.quarantined);
+      outcome.seq = one.seq ?? outcome.seq;
+    } catch (error) {
+      if (!isDocumentFault(error)) throw error;
+      const doc = row.newDocumentState;
+      const id = String(doc.id);
+      const refusal: Refusal = { reason: 'invalid_value', message: faultMessage(options.collection, doc, error) };
+      // The copy kept has the characters the database cannot hold replaced (U+FFFD), or it could not be kept either.
+      await quarantine(tx, options.storeId, options.collection, [{ documentId: id, stationId: stationOf(doc) ?? options.sourceStationId ?? null, ...refusal, document: storableCopy(doc) }]);
+      outcome.quarantined.push({ id, refusal });
+    }
+  }
+  return outcome;
+}
+
+async function inSavepoint<T>(tx: Queryable, name: string, work: () => Promise<T>): Promise<T> {
+  await tx.query(`SAVEPOINT ${name}`);
+  try {
+    const result = await work();
+    await tx.query(`RELEASE SAVEPOINT ${name}`);
+    return result;
+  } catch (error) {
+    await tx.query(`ROLLBACK TO SAVEPOINT ${name}`);
+    throw error;
+  }
+}
+
+/**
+ * A failure one document causes: what the server derived from it breaks the schema, or PostgreSQL
+ * refuses its data (class 22 data exception, 23 integrity constraint, 54 program limit). Anything
+ * else (a lost connection, a bug) fails the request as before, so nothing is refused by accident.
+ */
+function isDocumentFault(error: unknown): boolean {
+  if (error instanceof InvalidDocument) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^(22|23|54)/.test(code);
+}
+
+function faultMessage(collection: CollectionName, doc: WireDocument, error: unknown): string {
+  const what = `${collection} ${String(doc.id)}`;
+  if (error instanceof InvalidDocument) {
+    const derived = error.collection !== collection || error.id !== String(doc.id) ? ` (writing it would make ${error.collection} ${error.id} invalid)` : '';
+    return `The server cannot store ${what}${derived}: field ${error.field} ${error.problem}. Correct it and send it again.`;
+  }
+  const text = findTextProblem(doc);
+  const field = text ? ` Field ${text.field} ${text.problem}.` : '';
+  return `The database cannot store ${what}: ${(error as Error).message}.${field} Correct it and send it again.`;
+}
+
+/** What an append-only collection refuses: any change to a stored record, and deletions. */
+function appendOnlyRefusal(collection: CollectionName, doc: WireDocument, previous: StoredDocument | undefined): Refusal | null {
+  if (!COLLECTIONS[collection].appendOnly) return null;
+  if (previous) {
+    return { reason: 'immutable_document', message: `${collection} ${String(doc.id)} is append-only and already recorded; it cannot be changed or deleted. Record a new one to correct it.` };
+  }
+  if (doc._deleted) return { reason: 'immutable_document', message: `${collection} is append-only: ${String(doc.id)} cannot be recorded as deleted. Record it as it happened.` };
+  return null;
+}
+
+/** A device time that enters through this write must be readable and plausible (one already stored may stay, see validator.ts). */
+function instantRefusal(collection: CollectionName, doc: WireDocument, previous: StoredDocument | undefined): Refusal | null {
+  const problem = newInstantProblem(collection, doc, previous?.data);
+  if (!problem) return null;
+  return { reason: 'invalid_value', message: `${collection} ${String(doc.id)}: field ${problem.field} ${problem.problem}. Correct it and send it again.` };
+}
+
+async function writeRows(tx: Queryable, options: WriteOptions, batch: readonly WriteRow[]): Promise<WriteOutcome> {
+  const { storeId, collection, checkConflicts } = options;
   const ids = batch.map((row) => String(row.newDocumentState.id));
   const current = await loadDocuments(tx, storeId, collection, ids);
+  if (options.writer !== 'server') await assertOwnership(tx, options.writer, collection, batch.map((row) => row.newDocumentState), current);
   const refusedVersions = checkConflicts ? await openQuarantined(tx, storeId, collection, ids) : new Map<string, Record<string, unknown>>();
   const outcome: WriteOutcome = { conflicts: [], written: [], unchanged: [], quarantined: [], seq: null };
 
   const candidates: WireDocument[] = [];
+  const editConflicts: QuarantineEntry[] = [];
   for (const row of batch) {
     const doc = row.newDocumentState;
     const id = String(doc.id);
@@ -111,7 +208,18 @@ export async function writeBatchIn(tx: Queryable, options: WriteOptions, rows: r
       const refused = refusedVersions.get(id);
       const assumedIsKnown = assumed !== null && (sameDocument(assumed, master) || (refused !== undefined && sameDocument(assumed, refused)));
       if (!assumedIsKnown) {
-        outcome.conflicts.push(master);
+        // Customers and contracts merge field by field instead (BO-01, BO-03; backoffice/merge-conflicts.ts).
+        const merged = assumed ? mergeOnConflict(collection, assumed, doc, master, options.sourceStationId ?? null) : null;
+        if (!merged) {
+          outcome.conflicts.push(master);
+          continue;
+        }
+        if (merged.conflict) editConflicts.push(merged.conflict);
+        if (sameDocument(master, merged.doc)) {
+          outcome.unchanged.push(id);
+          continue;
+        }
+        candidates.push(merged.doc);
         continue;
       }
     }
@@ -124,7 +232,8 @@ export async function writeBatchIn(tx: Queryable, options: WriteOptions, rows: r
   const refused: QuarantineEntry[] = [];
   for (const doc of candidates) {
     const id = String(doc.id);
-    const refusal = rule?.check(doc, current.get(id), references) ?? null;
+    const previous = current.get(id);
+    const refusal = appendOnlyRefusal(collection, doc, previous) ?? instantRefusal(collection, doc, previous) ?? rule?.check(doc, previous, references) ?? null;
     if (refusal) {
       refused.push({ documentId: id, stationId: stationOf(doc) ?? options.sourceStationId ?? null, reason: refusal.reason, message: refusal.message, document: doc });
       outcome.quarantined.push({ id, refusal });
@@ -137,12 +246,43 @@ export async function writeBatchIn(tx: Queryable, options: WriteOptions, rows: r
   }
   // Design requests are guarded against the project's state in upload order; a refused one is kept aside too.
   if (collection === 'designActions') await refuseDesignActions(tx, options, accepted, current, refused, outcome);
+  if (BACKOFFICE_GUARDED.has(collection)) {
+    const refusals = await guardBackofficeBatch(tx, { storeId, now: new Date().toISOString() }, collection, accepted, current);
+    moveToRefused(options, accepted, refused, outcome, refusals);
+  }
   await quarantine(tx, storeId, collection, refused);
   await resolveQuarantine(tx, storeId, collection, outcome.written);
-  outcome.seq = await writeDocuments(tx, storeId, collection, accepted);
+  // Kept under their own document ids, so the merged write above does not settle them.
+  await quarantine(tx, storeId, collection, editConflicts);
+  outcome.seq = await writeDocuments(tx, storeId, collection, accepted, { validated: options.validated });
   if (collection === 'sales') await applyStockEffects(tx, storeId, accepted, current);
   if (collection === 'customers' && outcome.written.length > 0) await armCustomerExport(tx, storeId);
+  if (collection === 'backoffice') await retryWaitingForContracts(tx, options, accepted);
   return outcome;
+}
+
+/** Usage and contract requests that arrived before their contract are applied once it is here. */
+async function retryWaitingForContracts(tx: Queryable, options: WriteOptions, accepted: readonly DocumentWrite[]): Promise<void> {
+  const contracts = accepted.filter((write) => !write.deleted && write.data.kind === 'contract').map((write) => write.id);
+  for (const { collection, documents } of await waitingFor(tx, options.storeId, contracts)) {
+    const rows = documents.map((document) => ({ newDocumentState: { ...document, _deleted: document._deleted === true } as WireDocument }));
+    // Their sender passed the ownership rule when they were first uploaded; this is the server applying them.
+    await writeBatchIn(tx, { storeId: options.storeId, collection, checkConflicts: false, sourceStationId: options.sourceStationId ?? null, writer: 'server' }, rows);
+  }
+}
+
+/** Moves the documents a later guard refused from `accepted` to `refused`. */
+function moveToRefused(options: WriteOptions, accepted: DocumentWrite[], refused: QuarantineEntry[], outcome: WriteOutcome, refusals: ReadonlyMap<string, Refusal>): void {
+  if (refusals.size === 0) return;
+  const kept = accepted.filter((write) => !refusals.has(write.id));
+  for (const write of accepted) {
+    const refusal = refusals.get(write.id);
+    if (!refusal) continue;
+    refused.push({ documentId: write.id, stationId: write.stationId ?? options.sourceStationId ?? null, reason: refusal.reason, message: refusal.message, document: { ...write.data, _deleted: write.deleted } });
+    outcome.quarantined.push({ id: write.id, refusal });
+  }
+  accepted.splice(0, accepted.length, ...kept);
+  outcome.written.splice(0, outcome.written.length, ...outcome.written.filter((id) => !refusals.has(id)));
 }
 
 async function refuseDesignActions(
@@ -156,15 +296,6 @@ async function refuseDesignActions(
   // A request refused before and sent again unchanged is checked again, but not announced twice.
   const open = await openQuarantined(tx, options.storeId, 'designActions', accepted.map((write) => write.id));
   const refusedBefore = new Set(accepted.filter((write) => open.has(write.id) && sameDocument(open.get(write.id)!, { ...write.data, _deleted: write.deleted })).map((write) => write.id));
-  const refusals = await applyDesignActions(tx, options.storeId, accepted, current, refusedBefore);
-  if (refusals.size === 0) return;
-  const kept = accepted.filter((write) => !refusals.has(write.id));
-  for (const write of accepted) {
-    const refusal = refusals.get(write.id);
-    if (!refusal) continue;
-    refused.push({ documentId: write.id, stationId: write.stationId ?? options.sourceStationId ?? null, reason: refusal.reason, message: refusal.message, document: { ...write.data, _deleted: write.deleted } });
-    outcome.quarantined.push({ id: write.id, refusal });
-  }
-  accepted.splice(0, accepted.length, ...kept);
-  outcome.written.splice(0, outcome.written.length, ...outcome.written.filter((id) => !refusals.has(id)));
+  const refusals = await applyDesignActions(tx, options.storeId, accepted, current, refusedBefore, options.writer === 'server' ? undefined : options.writer.roles);
+  moveToRefused(options, accepted, refused, outcome, refusals);
 }

@@ -3,10 +3,26 @@ import { COLLECTIONS, type CollectionName, type JsonSchema } from '../../schema/
 // Keywords only RxDB understands; ajv (strict) and OpenAPI must not see them.
 const RXDB_ONLY = new Set(['primaryKey', 'version', 'indexes', 'encrypted', 'keyCompression', 'attachments', 'internalIndexes']);
 
+/**
+ * Marks a time that names a planned date (registry `scheduledTimes`): the validator checks it is a
+ * time PostgreSQL and JavaScript read, but not that it lies near the server's clock. An OpenAPI
+ * extension, so the API document stays valid.
+ */
+export const SCHEDULED = 'x-scheduled';
+
+function markScheduled(schema: JsonSchema, pointer: string): JsonSchema {
+  if (pointer === '') return { ...schema, [SCHEDULED]: true } as JsonSchema;
+  const [name = '', ...rest] = pointer.slice(1).split('/');
+  const child = schema.properties?.[name];
+  if (!child) throw new Error(`scheduledTimes names ${pointer}, which is not a field of the schema.`);
+  return { ...schema, properties: { ...schema.properties, [name]: markScheduled(child, rest.length > 0 ? `/${rest.join('/')}` : '') } };
+}
+
 /** The collection's document as a plain JSON Schema, written once in sync/schema. */
 export function documentSchema(collection: CollectionName): JsonSchema {
   const source = COLLECTIONS[collection].schema as unknown as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(source).filter(([key]) => !RXDB_ONLY.has(key))) as JsonSchema;
+  const plain = Object.fromEntries(Object.entries(source).filter(([key]) => !RXDB_ONLY.has(key))) as JsonSchema;
+  return (COLLECTIONS[collection].scheduledTimes ?? []).reduce(markScheduled, plain);
 }
 
 /** A document on the wire: the same fields plus `_deleted`. */

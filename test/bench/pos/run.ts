@@ -39,6 +39,7 @@ export async function runPosBench(): Promise<number> {
   try {
     central = await startCentral(products);
     page = await serveStatic(pageDir);
+    central.server.allowOrigin(new URL(page.url).origin);
     browser = await launchChromium();
     const { call } = await openBenchPage(browser, page.url, 'posBench', step);
 

@@ -8,6 +8,8 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-ne
 
 export interface Device {
   context: BrowserContext;
+  /** The Chromium profile folder (IndexedDB, localStorage, caches… as files). */
+  profile: string;
   /** Page errors and console errors, printed when a test fails so the cause is visible. */
   log: string[];
   newPage(): Promise<Page>;
@@ -16,10 +18,11 @@ export interface Device {
 
 /**
  * One station = one fresh Chromium profile (its own IndexedDB and localStorage), like a desktop
- * installation; the profile folder is deleted on close.
+ * installation; the profile folder is deleted on close. Given `profile`, that folder is opened
+ * instead (a station started again) and kept on close.
  */
-export async function launchDevice(options: { locale?: string } = {}): Promise<Device> {
-  const profile = mkdtempSync(join(tmpdir(), 'balcao-e2e-profile-'));
+export async function launchDevice(options: { locale?: string; profile?: string } = {}): Promise<Device> {
+  const profile = options.profile ?? mkdtempSync(join(tmpdir(), 'balcao-e2e-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
@@ -43,6 +46,7 @@ export async function launchDevice(options: { locale?: string } = {}): Promise<D
   for (const page of context.pages()) watch(page);
   return {
     context,
+    profile,
     log,
     async newPage() {
       // The persistent context opens with one blank tab: reuse it rather than leaving a second tab around.
@@ -51,7 +55,7 @@ export async function launchDevice(options: { locale?: string } = {}): Promise<D
     },
     async close() {
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      if (!options.profile) rmSync(profile, { recursive: true, force: true });
     },
   };
 }

@@ -28,11 +28,34 @@ export class CentralServer {
     return this.running !== null;
   }
 
+  /** Browser origins granted CORS (the web hosts whose pages call this server), kept across restarts. */
+  private readonly origins = new Set<string>();
+
+  /** Grants CORS to a page's origin, e.g. the UI host's URL (the server grants only the app's own origins). */
+  allowOrigin(url: string): void {
+    const origin = new URL(url).origin;
+    this.origins.add(origin);
+    this.running?.allowOrigin(origin);
+  }
+
+  /** A fresh one-time pairing code for a station of loja1, issued by the demo admin (codes work once). */
+  async issuePairingCode(stationCode: string, storeCode = 'loja1'): Promise<string> {
+    const post = async (path: string, body: unknown, token?: string) => {
+      const response = await fetch(this.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+      if (!response.ok) throw new Error(`POST ${path} answered ${response.status}: ${await response.text()}`);
+      return (await response.json()) as Record<string, unknown>;
+    };
+    const admin = await post('/api/auth/login', { storeCode, userCode: 'admin', password: 'admin123' });
+    const issued = await post(`/api/stations/${storeCode}-${stationCode}/pairing-code`, {}, String(admin.token));
+    return String(issued.pairingCode);
+  }
+
   async start(): Promise<void> {
     if (this.running) return;
     // A DATABASE_URL in the environment would win over the data folder and share state between runs.
     delete process.env.DATABASE_URL;
-    this.running = await startServer({ port: this.port, dataDir: this.dataDir, seedDemo: true, logLevel: 'error', rateLimit: false, ...this.options });
+    // Demo data (asked for): the demo stations' documented codes (cx01-pair, …) work once per start.
+    this.running = await startServer({ port: this.port, dataDir: this.dataDir, seedDemo: true, logLevel: 'error', rateLimit: false, corsOrigins: [...this.origins], ...this.options });
     this.port = this.running.port;
   }
 

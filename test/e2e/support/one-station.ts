@@ -15,6 +15,8 @@ export interface Station {
 
 export interface OneStationOptions {
   server?: CentralServer;
+  /** More server addresses the page may call besides the central server (its CSP names only these). */
+  alsoReach?: string[];
   /** Prints the browser errors collected over the whole file when it ends (files that stop the server expect some). */
   logBrowserErrors?: boolean;
   /** Runs once the UI, the server and the device's page are up: take the parts, then set up what the file needs. */
@@ -41,7 +43,10 @@ export function oneStation(options: OneStationOptions = {}): {
   let station: Partial<Station> = {};
 
   beforeAll(async () => {
-    const [ui] = await Promise.all([startUi(), server.start()]);
+    // The server first: the UI's policy names its address.
+    await server.start();
+    const ui = await startUi([server.url, ...(options.alsoReach ?? [])]);
+    server.allowOrigin(ui.url);
     station = { ui };
     const device = await launchDevice({ locale: options.browserLocale });
     station.device = device;

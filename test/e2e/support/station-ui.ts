@@ -131,28 +131,3 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
-
-/**
- * Starts watching the page for an element matching `selector` whose text contains `text`; the
- * returned function resolves with the page's Date.now() when it appeared. Watching with a
- * MutationObserver in the page times the arrival itself, not Playwright's polling interval.
- */
-export async function watchForElement(page: Page, selector: string, text: string): Promise<() => Promise<number>> {
-  const key = `e2eWatch${Math.random().toString(36).slice(2)}`;
-  await page.evaluate(
-    ({ key, selector, text }) => {
-      const found = () => [...document.querySelectorAll(selector)].some((element) => element.textContent?.includes(text));
-      (window as unknown as Record<string, Promise<number>>)[key] = new Promise<number>((resolve) => {
-        if (found()) return resolve(Date.now());
-        const observer = new MutationObserver(() => {
-          if (!found()) return;
-          observer.disconnect();
-          resolve(Date.now());
-        });
-        observer.observe(document.body, { childList: true, subtree: true, characterData: true });
-      });
-    },
-    { key, selector, text },
-  );
-  return () => page.evaluate((key) => (window as unknown as Record<string, Promise<number>>)[key]!, key);
-}

@@ -96,9 +96,42 @@ export async function pair(server: { url: string }, stationCode: string, pairing
   return answer.body as PairResponse;
 }
 
-/** A cashier signed in on a paired station. */
+const adminTokens = new WeakMap<object, Map<string, Promise<string>>>();
+
+/** A session of the store's demo admin, signed in once per server and store (logins cost a full scrypt). */
+export function adminToken(server: { url: string }, storeCode = 'loja1'): Promise<string> {
+  const byStore = adminTokens.get(server) ?? new Map<string, Promise<string>>();
+  adminTokens.set(server, byStore);
+  let token = byStore.get(storeCode);
+  if (!token) {
+    token = login(server, 'admin', 'admin123', storeCode).then((session) => session.token);
+    token.catch(() => byStore.delete(storeCode));
+    byStore.set(storeCode, token);
+  }
+  return token;
+}
+
+/**
+ * A fresh one-time pairing code for a station, issued by the store's admin through
+ * POST /api/stations/:id/pairing-code (codes are single-use: every pairing in a test needs its own).
+ */
+export async function issuePairingCode(server: { url: string }, stationCode: string, storeCode = 'loja1'): Promise<string> {
+  const answer = await call(server.url, 'POST', `/api/stations/${storeCode}-${stationCode}/pairing-code`, { token: await adminToken(server, storeCode), body: {} });
+  if (answer.status !== 200) throw new Error(`issuing a pairing code for ${stationCode} failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body.pairingCode as string;
+}
+
+/** Pairs a station with a freshly issued code (a re-pairing cuts the previous installation off). */
+export async function pairStation(server: { url: string }, stationCode: string, storeCode = 'loja1'): Promise<PairResponse> {
+  return pair(server, stationCode, await issuePairingCode(server, stationCode, storeCode), storeCode);
+}
+
+/**
+ * A cashier signed in on a newly paired station. Each call pairs the station again, which ends the
+ * sessions of its previous pairing: take one session per station per test unless that is the point.
+ */
 export async function stationSession(server: { url: string }, stationCode: 'cx01' | 'cx02' = 'cx01'): Promise<{ token: string; station: PairResponse }> {
-  const station = await pair(server, stationCode, `${stationCode}-pair`);
+  const station = await pairStation(server, stationCode);
   const session = await login(server, 'caixa', 'caixa123', 'loja1', station);
   return { token: session.token, station };
 }
@@ -136,7 +169,7 @@ export function useStationServer(kind: DatabaseKind): StationFixture {
     const session = await stationSession(fixture.server, 'cx01');
     fixture.token = session.token;
     fixture.stationId = session.station.stationId;
-    fixture.admin = (await login(fixture.server, 'admin', 'admin123')).token;
+    fixture.admin = await adminToken(fixture.server);
   });
   afterAll(async () => {
     await fixture.server?.close();

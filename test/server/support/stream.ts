@@ -15,6 +15,8 @@ export async function openStream(url: string, token: string) {
   return {
     events,
     contentType: response.headers.get('content-type'),
+    /** Settles when the stream ends (the server closed it, or close() was called). */
+    ended: done,
     /** Resolves with the first event (already received or future) that matches. */
     async waitFor(match: (event: SseEvent) => boolean, what: string, timeoutMs = 10_000): Promise<SseEvent> {
       const deadline = Date.now() + timeoutMs;

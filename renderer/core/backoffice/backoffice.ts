@@ -1,0 +1,132 @@
+import type { RxCollection } from 'rxdb';
+import type { BackofficeAction, ConsumptionRecord, ContractActionKind, ContractDoc, Receivable, ReceivableList } from '../../../sync/schema/index.ts';
+import { applyContractRequest, checkConsumptionChange, checkConsumptionContract, correctingRecord, isContractState, periodOf, type ContractState, type RuleError } from '../../../sync/rules/index.ts';
+import type { BalcaoDatabase } from '../../data/database.ts';
+
+/**
+ * The back office on the device (BO-01..05), offline first: every write goes to the local database and
+ * uploads by itself. The same rules as the server run before saving, so a user learns at once what the
+ * server would refuse; what the server refuses anyway (another device changed something meanwhile)
+ * comes back as an integration error with its reason.
+ *
+ * Receivables are not replicated: the last list fetched from the server is kept in a local document
+ * (`receivablesCache`), shown offline, and tells the consumption rules which periods are billed.
+ */
+export class BackofficeRefused extends Error {
+  constructor(readonly error: RuleError) {
+    super(error.message);
+  }
+}
+
+const RECEIVABLES_CACHE = 'backoffice-receivables';
+
+export interface ReceivablesCache {
+  list: ReceivableList;
+  /** Server list as of this time (ISO-8601), for "as of" on screen. */
+  fetchedAt: string;
+}
+
+function collection<T>(db: BalcaoDatabase, name: 'backoffice' | 'consumption' | 'backofficeActions'): RxCollection<T> {
+  const found = db.collections[name];
+  if (!found) throw new Error(`The ${name} collection is not open: the user has no back-office role.`);
+  return found as unknown as RxCollection<T>;
+}
+
+/** Keeps the server's receivables list for offline reading. */
+export async function cacheReceivables(db: BalcaoDatabase, list: ReceivableList, fetchedAt: string): Promise<void> {
+  await db.upsertLocal<ReceivablesCache>(RECEIVABLES_CACHE, { list, fetchedAt });
+}
+
+export async function cachedReceivables(db: BalcaoDatabase): Promise<ReceivablesCache | null> {
+  const doc = await db.getLocal<ReceivablesCache>(RECEIVABLES_CACHE);
+  return doc ? (doc.toJSON().data as ReceivablesCache) : null;
+}
+
+/** "contract|period" of every cached receivable: those periods are billed (closed) for their contract. */
+export function billedFrom(receivables: readonly Receivable[]): (contractId: string, period: string) => boolean {
+  const billed = new Set(receivables.map((receivable) => `${receivable.contractId}|${receivable.period}`));
+  return (contractId, period) => billed.has(`${contractId}|${period}`);
+}
+
+/** Contract requests not yet reflected in the contract's history (made offline, or still uploading). */
+export async function pendingRequests(db: BalcaoDatabase, contract: ContractDoc): Promise<BackofficeAction[]> {
+  const applied = new Set((contract.history ?? []).map((entry) => entry.requestId));
+  const requests = await collection<BackofficeAction>(db, 'backofficeActions').find({ selector: { contractId: contract.id }, sort: [{ requestedAt: 'asc' }] }).exec();
+  return requests.map((doc) => doc.toJSON() as BackofficeAction).filter((request) => !applied.has(request.id));
+}
+
+/** The state the user sees: the server's, with this device's pending requests applied in order. */
+export function displayedState(contract: ContractDoc, pending: readonly BackofficeAction[], now: string): ContractState {
+  let state: ContractState = isContractState(contract.state) ? contract.state : 'draft';
+  for (const request of pending) {
+    const applied = applyContractRequest(state, request, now, now.slice(0, 10));
+    if (applied.ok) state = applied.value.state;
+  }
+  return state;
+}
+
+/**
+ * Asks for a contract transition (BO-03), also offline: checked with the transition table against the
+ * displayed state first, then stored as a request that uploads by itself.
+ *
+ * @throws BackofficeRefused (invalid_transition, reason_required) — nothing is stored then
+ */
+export async function requestTransition(
+  db: BalcaoDatabase,
+  contract: ContractDoc,
+  kind: ContractActionKind,
+  input: { id: string; userId: string; now: string; reason?: string; effectiveDate?: string },
+): Promise<BackofficeAction> {
+  const pending = await pendingRequests(db, contract);
+  const request: BackofficeAction = {
+    id: input.id,
+    kind,
+    contractId: contract.id,
+    userId: input.userId,
+    requestedAt: input.now,
+    ...(input.reason?.trim() ? { reason: input.reason.trim() } : {}),
+    ...(input.effectiveDate ? { effectiveDate: input.effectiveDate } : {}),
+  };
+  const checked = applyContractRequest(displayedState(contract, pending, input.now), request, input.now, input.now.slice(0, 10));
+  if (!checked.ok) throw new BackofficeRefused(checked.error);
+  await collection<BackofficeAction>(db, 'backofficeActions').insert(request);
+  return request;
+}
+
+/**
+ * Adds or changes a consumption record (BO-04), also offline, with the server's rules: the service is
+ * the contract's, the contract is not cancelled by then, the period is not billed (per the cached
+ * receivables). A record of a billed period is refused with what to do instead (correctingRecord).
+ *
+ * @throws BackofficeRefused — nothing is stored then
+ */
+export async function saveConsumption(db: BalcaoDatabase, record: ConsumptionRecord, contract: ContractDoc | undefined): Promise<ConsumptionRecord> {
+  const records = collection<ConsumptionRecord>(db, 'consumption');
+  const previous = (await records.findOne(record.id).exec())?.toJSON() as ConsumptionRecord | undefined;
+  const cache = await cachedReceivables(db);
+  const billed = billedFrom(cache?.list.receivables ?? []);
+  const change = checkConsumptionChange(previous, { kind: previous ? 'update' : 'create', next: record }, billed);
+  if (!change.ok) throw new BackofficeRefused(change.error);
+  const against = checkConsumptionContract(record, contract);
+  if (!against.ok) throw new BackofficeRefused(against.error);
+  await records.incrementalUpsert(record);
+  return record;
+}
+
+/** Removes a consumption record unless its period is billed. @throws BackofficeRefused */
+export async function removeConsumption(db: BalcaoDatabase, id: string): Promise<void> {
+  const doc = await collection<ConsumptionRecord>(db, 'consumption').findOne(id).exec();
+  if (!doc) return;
+  const cache = await cachedReceivables(db);
+  const checked = checkConsumptionChange(doc.toJSON() as ConsumptionRecord, { kind: 'remove' }, billedFrom(cache?.list.receivables ?? []));
+  if (!checked.ok) throw new BackofficeRefused(checked.error);
+  await doc.remove();
+}
+
+/** A correcting record for a billed one, dated in an open period, saved like any other. */
+export async function saveCorrection(db: BalcaoDatabase, original: ConsumptionRecord, correctQuantity: number, contract: ContractDoc | undefined, fields: { id: string; date: string; updatedAt: string; userId?: string }): Promise<ConsumptionRecord> {
+  if (periodOf(fields.date) === periodOf(original.date)) {
+    throw new BackofficeRefused({ code: 'billed_period', message: `Date the correction in an open period, not in ${periodOf(original.date)}.`, params: { period: periodOf(original.date) } });
+  }
+  return saveConsumption(db, correctingRecord(original, correctQuantity, fields), contract);
+}

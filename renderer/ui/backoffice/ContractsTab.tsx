@@ -1,0 +1,102 @@
+import { useMemo, useState } from 'react';
+import { Badge, Box, Button, Group, Modal, Paper, ScrollArea, Table, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconPlus } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import type { BackofficeAction, ContractDoc } from '../../../sync/schema/index.ts';
+import { displayedState } from '../../core/backoffice/backoffice.ts';
+import { TEST_IDS } from '../../test-ids.ts';
+import { ContractDetail } from './ContractDetail.tsx';
+import { ContractForm } from './ContractForm.tsx';
+import { Refusals } from './Refusals.tsx';
+import { STATE_COLORS, useBackofficeDocs, useContractRequests, useCustomers, useDay } from './use-backoffice.ts';
+
+const ids = TEST_IDS.backoffice.contracts;
+
+/** This device's requests not yet in the contract's history, oldest first: they make the displayed state. */
+export function pendingOf(contract: ContractDoc, requests: readonly BackofficeAction[]): BackofficeAction[] {
+  const applied = new Set((contract.history ?? []).map((entry) => entry.requestId));
+  return requests.filter((r) => r.contractId === contract.id && !applied.has(r.id)).sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
+}
+
+/** BO-03: contracts with their lines, state (including this device's pending requests) and history. */
+export function ContractsTab() {
+  const { t } = useTranslation();
+  const day = useDay();
+  const customers = useCustomers();
+  const { services, contracts } = useBackofficeDocs();
+  const requests = useContractRequests();
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [editing, setEditing] = useState<ContractDoc | 'new' | null>(null);
+  const customerName = useMemo(() => new Map(customers.map((c) => [c.id, c.name])), [customers]);
+  const selected = contracts.find((c) => c.id === selectedId) ?? null;
+  const now = new Date().toISOString();
+
+  return (
+    <Box style={{ display: 'flex', flexDirection: 'column', flex: 1, minHeight: 0 }}>
+      <Group justify="flex-end" mb="xs">
+        <Button leftSection={<IconPlus size={16} />} size="sm" onClick={() => setEditing('new')} data-testid={ids.add}>{t('bo.contracts.add')}</Button>
+      </Group>
+      <Refusals collections={['backoffice', 'backofficeActions']} label={(id) => contracts.find((c) => c.id === id)?.code ?? services.find((s) => s.id === id)?.code ?? id} />
+      <Group align="stretch" gap="sm" wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
+        <ScrollArea style={{ flex: '1 1 40%', minWidth: 260 }}>
+          <Table striped highlightOnHover>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('bo.contracts.code')}</Table.Th>
+                <Table.Th>{t('bo.contracts.customer')}</Table.Th>
+                {/* A 1024 px window keeps code, customer and state beside the detail; wider ones show more. */}
+                <Table.Th visibleFrom="lg">{t('bo.contracts.startDate')}</Table.Th>
+                <Table.Th visibleFrom="lg">{t('bo.contracts.lines')}</Table.Th>
+                <Table.Th>{t('bo.contracts.state')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {contracts.map((contract) => {
+                const pending = pendingOf(contract, requests);
+                const state = displayedState(contract, pending, now);
+                return (
+                  <Table.Tr key={contract.id} onClick={() => setSelectedId(contract.id)} style={{ cursor: 'pointer' }} bg={contract.id === selectedId ? 'var(--mantine-color-blue-light)' : undefined} data-testid={ids.row} data-contract-id={contract.id} data-code={contract.code} data-state={state}>
+                    <Table.Td>{contract.code}</Table.Td>
+                    <Table.Td>{customerName.get(contract.customerId ?? '') ?? '—'}</Table.Td>
+                    <Table.Td visibleFrom="lg">{day(contract.startDate)}</Table.Td>
+                    <Table.Td visibleFrom="lg">{contract.lines?.length ?? 0}</Table.Td>
+                    <Table.Td>
+                      <Badge size="sm" variant="light" color={STATE_COLORS[state]}>{t(`bo.contracts.states.${state}`)}</Badge>
+                      {pending.length > 0 && <Text size="xs" c="orange">{t('bo.contracts.pending')}</Text>}
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+          {contracts.length === 0 && <Text size="sm" c="dimmed" p="md">{t('bo.empty')}</Text>}
+        </ScrollArea>
+        <Paper withBorder p="sm" style={{ flex: '1 1 60%', minWidth: 320, overflow: 'auto' }}>
+          {selected ? (
+            <ContractDetail contract={selected} pending={pendingOf(selected, requests)} customerName={customerName.get(selected.customerId ?? '') ?? '—'} services={services} onEdit={() => setEditing(selected)} />
+          ) : (
+            <Text size="sm" c="dimmed">{t('bo.contracts.select')}</Text>
+          )}
+        </Paper>
+      </Group>
+      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('bo.contracts.addTitle') : t('bo.contracts.editTitle')} size="xl">
+        {editing !== null && (
+          <ContractForm
+            contract={editing === 'new' ? null : editing}
+            customers={customers}
+            services={services}
+            codes={contracts.filter((c) => editing === 'new' || c.id !== editing.id).map((c) => c.code)}
+            onDone={(saved) => {
+              setEditing(null);
+              if (saved) {
+                setSelectedId(saved.id);
+                notifications.show({ color: 'teal', message: t('bo.saved') });
+              }
+            }}
+          />
+        )}
+      </Modal>
+    </Box>
+  );
+}

@@ -1,0 +1,41 @@
+import { useEffect } from 'react';
+import { Alert, List, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { CollectionName } from '../../../sync/schema/index.ts';
+import { TEST_IDS } from '../../test-ids.ts';
+import { OFFLINE_SYNC_STATUS } from '../../core/core.ts';
+import { useCore, useObservable } from '../core-context.tsx';
+import { usePosContext } from '../pos/pos-context.tsx';
+import { useRefusals } from './use-backoffice.ts';
+
+/**
+ * What the server refused of this screen's collections (integration errors), with its reason: a
+ * refused change is kept on the server, never dropped, and the user fixes it here (e.g. a customer
+ * with open receivables cannot be deactivated; usage after a cancellation is refused).
+ */
+export function Refusals({ collections, label }: { collections: readonly CollectionName[]; label?: (documentId: string) => string }) {
+  const { t } = useTranslation();
+  const refusals = useRefusals(collections);
+  const core = useCore();
+  const { refreshIntegrationErrors } = usePosContext();
+  const status = useObservable(core.sync$, OFFLINE_SYNC_STATUS);
+  // Look again whenever the uploads drain: a refusal then shows at once, not at the next periodic refresh.
+  useEffect(() => {
+    if (status.online && status.pendingUploads === 0) void refreshIntegrationErrors();
+  }, [status.online, status.pendingUploads, refreshIntegrationErrors]);
+  if (refusals.length === 0) return null;
+  return (
+    <Alert color="red" mb="xs" data-testid={TEST_IDS.backoffice.refusals} data-count={refusals.length}>
+      <Text size="sm" fw={600}>{t('bo.refusals', { count: refusals.length })}</Text>
+      <List size="sm">
+        {refusals.map((entry) => (
+          <List.Item key={entry.id} data-document-id={entry.documentId}>
+            {/* The reason in the user's language (the POS screens' texts), then the server's own detail. */}
+            <b>{label?.(entry.documentId) ?? entry.documentId}</b>: {t(`pos.errors.hints.${entry.reason}`, { defaultValue: t(`pos.errors.reasons.${entry.reason}`, { defaultValue: '' }) })}
+            <Text size="xs" c="dimmed">{entry.message}</Text>
+          </List.Item>
+        ))}
+      </List>
+    </Alert>
+  );
+}

@@ -1,0 +1,89 @@
+import { canRead, canWrite, COLLECTIONS, type CollectionName, type Role, type WireDocument } from '../../schema/index.ts';
+import type { Queryable } from '../db/database.ts';
+import type { StoredDocument } from '../db/documents.ts';
+import { problems } from '../http/problem.ts';
+import type { Session } from './sessions.ts';
+
+/**
+ * Who writes, as the ownership rule sees it. Every write of documents names one (WriteOptions.writer):
+ * a signed-in caller through a device push, a quarantine fix or the integration API, or 'server' for
+ * what the server derives itself after its own checks (station moves, design-portal events, seeds).
+ */
+export interface Writer {
+  storeId: string;
+  userId: string;
+  roles: readonly Role[];
+  /** The paired station the caller signed in on; null for a session without one. */
+  stationId: string | null;
+  /** 'sync': replication push or quarantine fix from a device; 'api': the integration REST API. */
+  via: 'sync' | 'api';
+}
+
+export function writerOf(session: Session, via: Writer['via']): Writer {
+  return { storeId: session.store.id, userId: session.user.id, roles: session.user.roles, stationId: session.stationId, via };
+}
+
+function isAdminWriter(writer: Pick<Writer, 'roles'>): boolean {
+  return writer.roles.includes('admin');
+}
+
+/**
+ * Role: whether the caller may change the collection at all. Read-only collections (catalogue,
+ * master data, design projects) are written centrally: by an admin through the integration API.
+ */
+export function assertRoleMayWrite(writer: Pick<Writer, 'roles' | 'via'>, collection: CollectionName): void {
+  if (writer.via === 'api' && isAdminWriter(writer)) return;
+  if (canWrite(collection, writer.roles)) return;
+  if (COLLECTIONS[collection].writeRoles.length === 0 || canRead(collection, writer.roles)) throw problems.readOnly(collection);
+  throw problems.forbidden(`Your role may not change "${collection}".`);
+}
+
+/**
+ * The one ownership rule of every write path (push, integration API, quarantine fixes), checked in
+ * the write's transaction before anything is read back or written:
+ * - store: every document is read and written inside the caller's store only (the storage key);
+ *   a station named by a document must be a station of that store;
+ * - role: assertRoleMayWrite;
+ * - station: a record of a station-visible collection (sales, cash movements, audit trail) belongs to
+ *   the station in its `stationId`. A non-admin writes only records of the station it signed in on,
+ *   new or stored; nobody moves a stored record to another station.
+ * Throws 403, refusing the whole batch: a device that sends another station's records is not
+ * retrying an honest upload.
+ */
+export async function assertOwnership(
+  tx: Queryable,
+  writer: Writer,
+  collection: CollectionName,
+  docs: readonly WireDocument[],
+  current: ReadonlyMap<string, StoredDocument>,
+): Promise<void> {
+  assertRoleMayWrite(writer, collection);
+  if (COLLECTIONS[collection].visibility !== 'station') return;
+  const admin = isAdminWriter(writer);
+  const named = new Set<string>();
+  for (const doc of docs) {
+    const id = String(doc.id);
+    const target = typeof doc.stationId === 'string' ? doc.stationId : null;
+    const stored = current.get(id);
+    if (!admin && target !== writer.stationId) {
+      throw problems.forbidden(
+        writer.stationId
+          ? `Document ${id} names station ${String(target)}; a device may only send records of its own station (${writer.stationId}).`
+          : `Document ${id} is a record of station ${String(target)}; sign in on that paired station (own station only) to change it.`,
+      );
+    }
+    if (stored && stored.stationId !== target) {
+      throw problems.forbidden(
+        admin
+          ? `Document ${id} belongs to station ${String(stored.stationId)}; a record cannot be moved to another station (${String(target)}).`
+          : `Document ${id} belongs to station ${String(stored.stationId)}; a device may only change records of its own station.`,
+      );
+    }
+    if (target !== null) named.add(target);
+  }
+  if (!admin || named.size === 0) return;
+  const found = await tx.query<{ id: string }>('SELECT id FROM stations WHERE store_id = $1 AND id = ANY($2::text[])', [writer.storeId, [...named]]);
+  const known = new Set(found.map((row) => row.id));
+  const unknown = [...named].find((station) => !known.has(station));
+  if (unknown !== undefined) throw problems.forbidden(`Station ${unknown} is not a station of this store; records may only name the store's own stations.`);
+}

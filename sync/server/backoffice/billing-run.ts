@@ -1,0 +1,115 @@
+import { periodDays } from '../../rules/index.ts';
+import type { BillingRunResult } from '../../schema/index.ts';
+import type { Database } from '../db/database.ts';
+import { lockStoreSequence } from '../db/documents.ts';
+
+/**
+ * The monthly billing run (BO-05): one INSERT … SELECT turns the period's contracts and consumption
+ * into receivables, with the rules of sync/rules/billing.ts (no proration; the fee when active at the
+ * month's end; usage beyond the included quantity; due on the billing day of the next month).
+ *
+ * Idempotent: one receivable per (store, contract, period) and ON CONFLICT DO NOTHING, so a second run
+ * of a period adds nothing, and two concurrent runs make each charge once. The run holds the store's
+ * sequence lock, like every document write, so no consumption upload can slip into a period while it
+ * is being billed (and be left unbilled with the period closed behind it).
+ *
+ * @param period YYYY-MM
+ * @returns how many receivables this run created and their sum in cents
+ * @throws RangeError when a contract's charge exceeds the cents bound (nothing is written then)
+ */
+export async function runBilling(db: Database, storeId: string, period: string, userId: string): Promise<BillingRunResult> {
+  const { first, last } = periodDays(period);
+  const [year, month] = period.split('-').map(Number) as [number, number];
+  const nextFirst = new Date(Date.UTC(year, month, 1)).toISOString().slice(0, 10);
+  const nextLastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  const end = `${nextFirst}T00:00:00.000Z`;
+  return db.transaction(async (tx) => {
+    await lockStoreSequence(tx, storeId);
+    let rows: { amount_cents: string | number }[];
+    try {
+      rows = await tx.query<{ amount_cents: string | number }>(BILLING_SQL, [storeId, period, first, last, end, nextFirst, nextLastDay]);
+    } catch (error) {
+      if ((error as { code?: string }).code === '23514') throw new RangeError(`A contract's charge for ${period} exceeds the largest amount the system holds (R$ 1,000,000,000.00). Check its quantities and prices.`);
+      throw error;
+    }
+    const amountCents = rows.reduce((sum, row) => sum + Number(row.amount_cents), 0);
+    await tx.query('INSERT INTO billing_runs (store_id, period, user_id, created, amount_cents) VALUES ($1, $2, $3, $4, $5)', [storeId, period, userId, rows.length, amountCents]);
+    return { period, created: rows.length, amountCents };
+  });
+}
+
+/**
+ * When a history entry happened. One stored before times were checked and unreadable to PostgreSQL
+ * (balcao_instant, migration-012-hardening.ts) counts as long ago — it is history — instead of failing
+ * the whole store's billing run.
+ */
+const HISTORY_AT = (entry: string) => `coalesce(balcao_instant(${entry}.entry ->> 'at'), '-infinity'::timestamptz)`;
+
+// $1 store, $2 period, $3 first day, $4 last day, $5 first instant after the period, $6 first day of
+// the next month, $7 that month's number of days. Mirrors computeCharge and contractStateAt.
+const BILLING_SQL = `
+WITH contracts AS (
+  SELECT d.id, d.data
+    FROM documents d
+   WHERE d.store_id = $1 AND d.collection = 'backoffice' AND NOT d.deleted AND d.data ->> 'kind' = 'contract'
+),
+fee_state AS (
+  SELECT c.id,
+         CASE
+           WHEN c.data ->> 'startDate' IS NULL OR (c.data ->> 'startDate')::date > $4::date THEN false
+           WHEN EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(c.data -> 'history', '[]'::jsonb)) AS h(entry)
+                         WHERE h.entry ->> 'action' = 'cancel'
+                           AND (CASE WHEN h.entry ? 'effectiveDate' THEN (h.entry ->> 'effectiveDate')::date::timestamp AT TIME ZONE 'UTC'
+                                     ELSE ${HISTORY_AT('h')} END) < $5::timestamptz) THEN false
+           ELSE coalesce((SELECT e.entry ->> 'to'
+                            FROM jsonb_array_elements(coalesce(c.data -> 'history', '[]'::jsonb)) WITH ORDINALITY AS e(entry, n)
+                           WHERE e.entry ->> 'action' <> 'cancel' AND ${HISTORY_AT('e')} < $5::timestamptz
+                           ORDER BY e.n DESC LIMIT 1), 'draft') = 'active'
+         END AS fee_applies
+    FROM contracts c
+),
+contract_lines AS (
+  SELECT c.id AS contract_id, c.data ->> 'customerId' AS customer_id, coalesce((c.data ->> 'billingDay')::int, 1) AS billing_day,
+         f.fee_applies, l.line, l.ord
+    FROM contracts c
+    JOIN fee_state f ON f.id = c.id
+    CROSS JOIN LATERAL jsonb_array_elements(coalesce(c.data -> 'lines', '[]'::jsonb)) WITH ORDINALITY AS l(line, ord)
+),
+usage AS (
+  SELECT data ->> 'contractId' AS contract_id, data ->> 'serviceId' AS service_id, sum((data ->> 'quantity')::bigint) AS used
+    FROM documents
+   WHERE store_id = $1 AND collection = 'consumption' AND NOT deleted
+     AND (data ->> 'date')::date BETWEEN $3::date AND $4::date
+   GROUP BY 1, 2
+),
+priced AS (
+  SELECT cl.contract_id, cl.customer_id, cl.billing_day, cl.ord,
+         cl.line ->> 'id' AS line_id,
+         cl.line ->> 'serviceId' AS service_id,
+         CASE WHEN cl.fee_applies
+              THEN coalesce((cl.line ->> 'feeOverrideCents')::numeric, (s.data ->> 'monthlyFeeCents')::numeric, 0) * (cl.line ->> 'quantity')::numeric
+              ELSE 0 END AS fee,
+         coalesce(u.used, 0)::numeric AS used,
+         coalesce((s.data ->> 'includedQuantity')::numeric, 0) * (cl.line ->> 'quantity')::numeric AS included,
+         coalesce((cl.line ->> 'unitPriceOverrideCents')::numeric, (s.data ->> 'unitPriceCents')::numeric, 0) AS unit_price
+    FROM contract_lines cl
+    JOIN documents s ON s.store_id = $1 AND s.collection = 'backoffice' AND s.id = cl.line ->> 'serviceId' AND NOT s.deleted AND s.data ->> 'kind' = 'service'
+    LEFT JOIN usage u ON u.contract_id = cl.contract_id AND u.service_id = cl.line ->> 'serviceId'
+),
+charges AS (
+  SELECT contract_id, customer_id, billing_day,
+         sum(fee + greatest(used - included, 0) * unit_price) AS amount,
+         jsonb_agg(jsonb_build_object(
+           'serviceId', service_id, 'lineId', line_id, 'feeCents', fee, 'usedQuantity', used, 'includedQuantity', included,
+           'billedQuantity', greatest(used - included, 0), 'unitPriceCents', unit_price, 'meteredCents', greatest(used - included, 0) * unit_price
+         ) ORDER BY ord) AS lines
+    FROM priced
+   GROUP BY contract_id, customer_id, billing_day
+)
+INSERT INTO receivables (store_id, id, customer_id, contract_id, period, due_date, amount_cents, lines)
+SELECT $1, 'rcv-' || $2 || '-' || contract_id, coalesce(customer_id, ''), contract_id, $2,
+       $6::date + (least(billing_day, $7::int) - 1), amount, lines
+  FROM charges
+ WHERE amount > 0
+ON CONFLICT (store_id, contract_id, period) DO NOTHING
+RETURNING amount_cents`;

@@ -1,0 +1,169 @@
+import type { BackofficeAction, CollectionName, ConsumptionRecord, ContractDoc, ContractHistoryEntry } from '../../schema/index.ts';
+import { applyContractRequest, checkConsumptionChange, formatBrl, isContractState, periodOf } from '../../rules/index.ts';
+import type { Queryable } from '../db/database.ts';
+import { loadDocuments, writeDocuments, type DocumentWrite, type StoredDocument } from '../db/documents.ts';
+import type { Refusal } from '../rules/rule.ts';
+import { billedPeriods, openReceivablesOf } from './receivables.ts';
+
+/**
+ * Batch guards of the back office, run inside the write transaction after the per-document rules
+ * (push-rules.ts), on the documents about to be written. They return the refusals; the caller keeps
+ * those documents in quarantine instead of writing them. For contract requests they also apply the
+ * accepted ones to their contracts (state + history), in upload order, in the same transaction.
+ */
+export const BACKOFFICE_GUARDED: ReadonlySet<CollectionName> = new Set<CollectionName>(['customers', 'backoffice', 'consumption', 'backofficeActions']);
+
+export interface GuardContext {
+  storeId: string;
+  /** Server time, ISO-8601 UTC. */
+  now: string;
+}
+
+type Refusals = Map<string, Refusal>;
+
+export async function guardBackofficeBatch(tx: Queryable, ctx: GuardContext, collection: CollectionName, accepted: readonly DocumentWrite[], current: ReadonlyMap<string, StoredDocument>): Promise<Refusals> {
+  if (accepted.length === 0) return new Map();
+  if (collection === 'customers') return guardCustomers(tx, ctx, accepted, current);
+  if (collection === 'backoffice') return guardServicesAndContracts(tx, ctx, accepted);
+  if (collection === 'consumption') return guardConsumption(tx, ctx, accepted, current);
+  if (collection === 'backofficeActions') return applyContractRequests(tx, ctx, accepted);
+  return new Map();
+}
+
+/** BO-01: a customer with open receivables cannot be deactivated. */
+async function guardCustomers(tx: Queryable, ctx: GuardContext, accepted: readonly DocumentWrite[], current: ReadonlyMap<string, StoredDocument>): Promise<Refusals> {
+  const deactivating = accepted.filter((write) => write.data.active === false && current.get(write.id)?.data.active !== false);
+  const open = await openReceivablesOf(tx, ctx.storeId, deactivating.map((write) => write.id));
+  const refusals: Refusals = new Map();
+  for (const write of deactivating) {
+    const owed = open.get(write.id);
+    if (!owed) continue;
+    refusals.set(write.id, {
+      reason: 'open_receivables',
+      message: `Customer ${String(write.data.name)} has ${owed.count} open receivable(s) totalling ${formatBrl(owed.amountCents)}; a customer who owes cannot be deactivated. Receive or cancel those receivables first, then deactivate.`,
+    });
+  }
+  return refusals;
+}
+
+/** BO-02: a service a contract uses cannot be deleted; codes are unique per kind. */
+async function guardServicesAndContracts(tx: Queryable, ctx: GuardContext, accepted: readonly DocumentWrite[]): Promise<Refusals> {
+  const refusals: Refusals = new Map();
+  const deletedServices = accepted.filter((write) => write.deleted && write.data.kind === 'service').map((write) => write.id);
+  if (deletedServices.length > 0) {
+    const users = await tx.query<{ service_id: string; code: string }>(
+      `SELECT line ->> 'serviceId' AS service_id, min(d.data ->> 'code') AS code
+         FROM documents d CROSS JOIN LATERAL jsonb_array_elements(coalesce(d.data -> 'lines', '[]'::jsonb)) AS l(line)
+        WHERE d.store_id = $1 AND d.collection = 'backoffice' AND NOT d.deleted AND d.data ->> 'kind' = 'contract'
+          AND line ->> 'serviceId' = ANY($2::text[])
+        GROUP BY 1`,
+      [ctx.storeId, deletedServices],
+    );
+    for (const { service_id: serviceId, code } of users) {
+      refusals.set(serviceId, { reason: 'in_use', message: `Service ${serviceId} is used by contract ${code} (and maybe others) and cannot be deleted. Deactivate it instead: it stays on existing contracts and cannot be added to new ones.` });
+    }
+  }
+  const live = accepted.filter((write) => !write.deleted);
+  const taken = await tx.query<{ id: string; kind: string; code: string }>(
+    `SELECT id, data ->> 'kind' AS kind, data ->> 'code' AS code FROM documents
+      WHERE store_id = $1 AND collection = 'backoffice' AND NOT deleted AND NOT (id = ANY($2::text[]))
+        AND (data ->> 'kind', data ->> 'code') IN (SELECT * FROM unnest($3::text[], $4::text[]))`,
+    [ctx.storeId, live.map((write) => write.id), live.map((write) => String(write.data.kind)), live.map((write) => String(write.data.code))],
+  );
+  const holder = new Map(taken.map((row) => [`${row.kind}|${row.code}`, row.id]));
+  for (const write of live) {
+    const key = `${String(write.data.kind)}|${String(write.data.code)}`;
+    const other = holder.get(key);
+    if (other && other !== write.id) {
+      refusals.set(write.id, { reason: 'duplicate_key', message: `Another ${String(write.data.kind)} (${other}) already has code ${String(write.data.code)}. Use another code, or change that record instead.` });
+    } else holder.set(key, write.id);
+  }
+  return refusals;
+}
+
+/** BO-04: billed periods are closed; one live record per external id. */
+async function guardConsumption(tx: Queryable, ctx: GuardContext, accepted: readonly DocumentWrite[], current: ReadonlyMap<string, StoredDocument>): Promise<Refusals> {
+  const pairs: { contractId: string; period: string }[] = [];
+  for (const write of accepted) {
+    const previous = current.get(write.id);
+    if (previous && !previous.deleted) pairs.push({ contractId: String(previous.data.contractId), period: periodOf(String(previous.data.date)) });
+    if (!write.deleted) pairs.push({ contractId: String(write.data.contractId), period: periodOf(String(write.data.date)) });
+  }
+  const billed = await billedPeriods(tx, ctx.storeId, pairs);
+  const isBilled = (contractId: string, period: string) => billed.has(`${contractId}|${period}`);
+  const refusals: Refusals = new Map();
+  for (const write of accepted) {
+    const stored = current.get(write.id);
+    const previous = stored && !stored.deleted ? (stored.data as unknown as ConsumptionRecord) : undefined;
+    const change = write.deleted ? { kind: 'remove' as const } : { kind: previous ? ('update' as const) : ('create' as const), next: write.data as unknown as ConsumptionRecord };
+    if (write.deleted && !previous) continue;
+    const checked = checkConsumptionChange(previous, change, isBilled);
+    if (!checked.ok) refusals.set(write.id, { reason: checked.error.code === 'billed_period' ? 'billed_period' : 'invalid_value', message: checked.error.message });
+  }
+  const live = accepted.filter((write) => !write.deleted && !refusals.has(write.id));
+  const holders = await tx.query<{ id: string; external_id: string }>(
+    `SELECT id, data ->> 'externalId' AS external_id FROM documents
+      WHERE store_id = $1 AND collection = 'consumption' AND NOT deleted AND data ->> 'externalId' = ANY($2::text[]) AND NOT (id = ANY($3::text[]))`,
+    [ctx.storeId, live.map((write) => String(write.data.externalId)), live.map((write) => write.id)],
+  );
+  const holder = new Map(holders.map((row) => [row.external_id, row.id]));
+  for (const write of live) {
+    const externalId = String(write.data.externalId);
+    const other = holder.get(externalId);
+    if (other && other !== write.id) {
+      refusals.set(write.id, { reason: 'duplicate_key', message: `Consumption with external id ${externalId} already exists (record ${other}); it was not recorded twice. Change that record instead, or use another external id.` });
+    } else holder.set(externalId, write.id);
+  }
+  return refusals;
+}
+
+/**
+ * BO-03: applies accepted contract requests in upload order with the transition table, appending who,
+ * when and why to the contract's history. A request for a contract the server does not know yet is
+ * kept (unknown_reference) and applied by itself when the contract arrives (retryWaiting).
+ */
+async function applyContractRequests(tx: Queryable, ctx: GuardContext, accepted: readonly DocumentWrite[]): Promise<Refusals> {
+  const refusals: Refusals = new Map();
+  const contracts = await loadDocuments(tx, ctx.storeId, 'backoffice', accepted.map((write) => String(write.data.contractId)));
+  const changed = new Map<string, StoredDocument>();
+  const today = ctx.now.slice(0, 10);
+  for (const write of accepted) {
+    const request = write.data as unknown as BackofficeAction;
+    const contract = changed.get(request.contractId) ?? contracts.get(request.contractId);
+    if (!contract || contract.deleted || contract.data.kind !== 'contract') {
+      refusals.set(write.id, { reason: 'unknown_reference', message: `Contract ${request.contractId} is not known to the server (yet); the ${request.kind} request is applied by itself when the contract arrives.` });
+      continue;
+    }
+    const state = isContractState(contract.data.state) ? contract.data.state : 'draft';
+    const applied = applyContractRequest(state, request, ctx.now, today);
+    if (!applied.ok) {
+      refusals.set(write.id, { reason: applied.error.code === 'invalid_transition' ? 'invalid_transition' : 'invalid_value', message: `Contract ${String(contract.data.code)}: ${applied.error.message}` });
+      continue;
+    }
+    const history = [...((contract.data.history as ContractHistoryEntry[] | undefined) ?? []), applied.value.entry];
+    changed.set(request.contractId, { ...contract, data: { ...contract.data, state: applied.value.state, history } as ContractDoc as unknown as Record<string, unknown> });
+  }
+  await writeDocuments(tx, ctx.storeId, 'backoffice', [...changed.values()].map((doc) => ({ id: doc.id, stationId: doc.stationId, data: doc.data, deleted: false })));
+  return refusals;
+}
+
+/**
+ * Quarantined consumption and contract requests that waited for a contract (unknown_reference), for
+ * contracts just written: the caller sends them through the write path again, so an offline session's
+ * uploads arriving in any collection order end up applied. Requests in the order they were made
+ * (device time, then id), since one upload's entries share their quarantine time.
+ */
+export async function waitingFor(tx: Queryable, storeId: string, contractIds: readonly string[]): Promise<{ collection: 'consumption' | 'backofficeActions'; documents: Record<string, unknown>[] }[]> {
+  if (contractIds.length === 0) return [];
+  const rows = await tx.query<{ collection: 'consumption' | 'backofficeActions'; document: Record<string, unknown> }>(
+    `SELECT collection, document FROM quarantine
+      WHERE store_id = $1 AND resolved_at IS NULL AND reason = 'unknown_reference' AND collection IN ('consumption', 'backofficeActions')
+        AND document ->> 'contractId' = ANY($2::text[])
+      ORDER BY created_at, document ->> 'requestedAt', document_id`,
+    [storeId, [...contractIds]],
+  );
+  const byCollection = new Map<'consumption' | 'backofficeActions', Record<string, unknown>[]>();
+  for (const row of rows) byCollection.set(row.collection, [...(byCollection.get(row.collection) ?? []), row.document]);
+  // Contract requests first: usage after a resumed contract must see it resumed.
+  return (['backofficeActions', 'consumption'] as const).filter((name) => byCollection.has(name)).map((name) => ({ collection: name, documents: byCollection.get(name)! }));
+}

@@ -1,0 +1,59 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { createDatabase, type BalcaoDatabase } from '../../renderer/data/database.ts';
+import { BackofficeRefused, cacheReceivables, cachedReceivables, displayedState, pendingRequests, removeConsumption, requestTransition, saveConsumption, saveCorrection } from '../../renderer/core/backoffice/backoffice.ts';
+import type { ConsumptionRecord, ContractDoc, Receivable } from '../../sync/schema/index.ts';
+
+let counter = 0;
+let db: BalcaoDatabase | null = null;
+afterEach(async () => {
+  await db?.close();
+  db = null;
+});
+
+const contract: ContractDoc = {
+  id: 'ct', kind: 'contract', code: 'C-1', customerId: 'cu', startDate: '2026-10-01', billingDay: 10, state: 'active', updatedAt: '2026-11-01T00:00:00.000Z',
+  lines: [{ id: 'l', serviceId: 'min', quantity: 1 }],
+  history: [{ at: '2026-10-01T00:00:00.000Z', action: 'activate', from: 'draft', to: 'active', userId: 'u', requestId: 'r0' }],
+};
+const usage = (id: string, date: string, quantity = 5): ConsumptionRecord => ({ id, contractId: 'ct', serviceId: 'min', quantity, date, externalId: id, updatedAt: '2026-11-01T00:00:00.000Z' });
+const receivable = (period: string): Receivable => ({
+  id: `r-${period}`, customerId: 'cu', contractId: 'ct', period, dueDate: '2026-12-10', amountCents: 100, status: 'open', lines: [], createdAt: '2026-12-01T00:00:00.000Z', paidAt: null, cancelledAt: null, cancelReason: null, changedBy: null,
+});
+
+async function open(): Promise<BalcaoDatabase> {
+  db = await createDatabase(`backoffice_test_${Date.now()}_${counter++}`, ['backoffice'], getRxStorageMemory() as never);
+  return db;
+}
+
+describe('back office on the device (BO-03, BO-04, BO-05)', () => {
+  it('BO-03 offline transition requests are checked against the displayed state and stored to upload', async () => {
+    const local = await open();
+    const now = '2026-11-10T12:00:00.000Z';
+    await requestTransition(local, contract, 'suspend', { id: 'r1', userId: 'u', now, reason: 'Férias' });
+    await expect(requestTransition(local, contract, 'suspend', { id: 'r2', userId: 'u', now, reason: 'x' })).rejects.toMatchObject({ error: { code: 'invalid_transition' } });
+    await expect(requestTransition(local, contract, 'cancel', { id: 'r3', userId: 'u', now })).rejects.toBeInstanceOf(BackofficeRefused);
+    await requestTransition(local, contract, 'resume', { id: 'r4', userId: 'u', now: '2026-11-11T12:00:00.000Z' });
+    const pending = await pendingRequests(local, contract);
+    expect(pending.map((request) => request.id)).toEqual(['r1', 'r4']);
+    expect(displayedState(contract, pending.slice(0, 1), now)).toBe('suspended');
+    expect(displayedState(contract, pending, now)).toBe('active');
+    // Once the server applied them, they are in the history and no longer pending.
+    const applied = { ...contract, history: [...contract.history!, { at: now, action: 'suspend' as const, to: 'suspended' as const, userId: 'u', requestId: 'r1' }] };
+    expect((await pendingRequests(local, applied)).map((request) => request.id)).toEqual(['r4']);
+  });
+
+  it('BO-04 BO-05 a billed period (from the cached receivables, offline) closes its records; a correction goes to an open period', async () => {
+    const local = await open();
+    await saveConsumption(local, usage('k1', '2026-11-05'), contract);
+    await cacheReceivables(local, { receivables: [receivable('2026-11')], totals: { count: 1, amountCents: 100, byStatus: { open: { count: 1, amountCents: 100 }, paid: { count: 0, amountCents: 0 }, overdue: { count: 0, amountCents: 0 }, cancelled: { count: 0, amountCents: 0 } } }, nextCursor: null }, '2026-12-01T00:00:00.000Z');
+    expect((await cachedReceivables(local))?.list.receivables).toHaveLength(1);
+    await expect(saveConsumption(local, usage('k1', '2026-11-05', 7), contract)).rejects.toMatchObject({ error: { code: 'billed_period', message: expect.stringMatching(/correcting record/) } });
+    await expect(removeConsumption(local, 'k1')).rejects.toMatchObject({ error: { code: 'billed_period' } });
+    await expect(saveConsumption(local, usage('k2', '2026-11-06'), contract)).rejects.toMatchObject({ error: { code: 'billed_period' } });
+    const fix = await saveCorrection(local, usage('k1', '2026-11-05'), 7, contract, { id: 'k3', date: '2026-12-02', updatedAt: '2026-12-02T00:00:00.000Z' });
+    expect(fix).toMatchObject({ quantity: 2, correctsId: 'k1' });
+    expect((await local.collections.consumption!.findOne('k3').exec())?.toJSON()).toMatchObject({ quantity: 2 });
+    await expect(saveConsumption(local, { ...usage('k4', '2026-12-03'), serviceId: 'other' }, contract)).rejects.toMatchObject({ error: { code: 'unknown_service' } });
+  });
+});

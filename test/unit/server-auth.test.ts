@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { CredentialGuard } from '../../sync/server/auth/attempts.ts';
+import { newOneTimeCode, normalizeCode, pairingCodeHash } from '../../sync/server/auth/codes.ts';
+import { checkSecret, digest, digestMatches, DUMMY_HASH, hashSecret, parseStoredHash, SCRYPT_PARAMS } from '../../sync/server/auth/secrets.ts';
+import { DEMO_PASSWORD_HASHES, DEMO_STORES } from '../../sync/server/seed/demo-data.ts';
+
+describe('credential guard', () => {
+  const limits = { failuresPerMinute: 3, failuresPerAddressPerMinute: 5, accountsPerPasswordPerMinute: 3 };
+
+  it('locks an account after its failures from any addresses, for the rest of the minute only', () => {
+    let now = 1_000_000;
+    const guard = new CredentialGuard(limits, () => now);
+    const attempt = (address: string) => ({ subjects: ['account:loja1|caixa'], address, secret: `guess-${address}`, account: 'loja1|caixa' });
+    for (const address of ['10.0.0.1', '10.0.0.2', '10.0.0.3']) {
+      expect(guard.refusal(attempt(address))).toBeNull();
+      guard.failed(attempt(address));
+    }
+    expect(guard.refusal(attempt('10.0.0.4'))).toBe(60);
+    expect(guard.refusal({ subjects: ['account:loja1|admin'], address: '10.0.0.4' })).toBeNull();
+    now += 30_000;
+    expect(guard.refusal(attempt('10.0.0.4'))).toBe(30);
+    now += 30_001;
+    expect(guard.refusal(attempt('10.0.0.4'))).toBeNull();
+  });
+
+  it('refuses one password across many accounts, without locking those accounts for other passwords', () => {
+    const guard = new CredentialGuard(limits, () => 5_000);
+    for (const [index, account] of ['a', 'b', 'c'].entries()) guard.failed({ subjects: [`account:${account}`], address: `10.1.0.${index}`, secret: 'Verao2026!', account });
+    expect(guard.refusal({ subjects: ['account:d'], address: '10.1.0.9', secret: 'Verao2026!', account: 'd' })).toBe(60);
+    expect(guard.refusal({ subjects: ['account:d'], address: '10.1.0.9', secret: 'd-own-password', account: 'd' })).toBeNull();
+    // The same account failing again with one password is not spraying.
+    const other = new CredentialGuard(limits, () => 5_000);
+    for (let index = 0; index < 2; index += 1) other.failed({ subjects: ['account:a'], address: '10.2.0.1', secret: 'x', account: 'a' });
+    expect(other.refusal({ subjects: ['account:b'], address: '10.2.0.2', secret: 'x', account: 'b' })).toBeNull();
+  });
+
+  it('limits one address across accounts', () => {
+    const guard = new CredentialGuard(limits, () => 0);
+    for (let index = 0; index < 5; index += 1) guard.failed({ subjects: [`account:u${index}`], address: '10.3.0.1' });
+    expect(guard.refusal({ subjects: ['account:fresh'], address: '10.3.0.1' })).toBe(60);
+    expect(guard.refusal({ subjects: ['account:fresh'], address: '10.3.0.2' })).toBeNull();
+  });
+});
+
+describe('secrets', () => {
+  it('hashes with the current OWASP scrypt parameters and verifies', async () => {
+    expect(SCRYPT_PARAMS).toEqual({ N: 2 ** 17, r: 8, p: 1 });
+    const stored = await hashSecret('uma senha');
+    expect(stored).toMatch(/^scrypt\$131072\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
+    expect(await checkSecret('uma senha', stored)).toEqual({ valid: true, needsRehash: false });
+    expect(await checkSecret('outra', stored)).toEqual({ valid: false, needsRehash: false });
+    // Unknown users are checked against a hash of the same cost.
+    expect(parseStoredHash(DUMMY_HASH)).toMatchObject(SCRYPT_PARAMS);
+  }, 60_000);
+
+  it('reads back only sane parameters', () => {
+    const salt = 'MDEyMzQ1Njc4OWFiY2RlZg';
+    const key = 'A'.repeat(43);
+    expect(parseStoredHash(`scrypt$16384$8$1$${salt}$${key}`)).toMatchObject({ N: 16384, r: 8, p: 1 });
+    for (const stored of [
+      `scrypt$${2 ** 21}$8$1$${salt}$${key}`,
+      `scrypt$100000$8$1$${salt}$${key}`,
+      `scrypt$16384$17$1$${salt}$${key}`,
+      `scrypt$16384$8$5$${salt}$${key}`,
+      `scrypt$16384$0$1$${salt}$${key}`,
+      `scrypt$16384$8$1$${salt}$${'A'.repeat(1000)}`,
+      `scrypt$16384$8$1$$${key}`,
+      `scrypt$1e5$8$1$${salt}$${key}`,
+      `bcrypt$16384$8$1$${salt}$${key}`,
+      'scrypt$16384$8$1',
+    ]) {
+      expect(parseStoredHash(stored), stored.slice(0, 30)).toBeNull();
+    }
+  });
+
+  it('compares device-key digests in constant time and refuses a missing one', () => {
+    expect(digestMatches('key', digest('key'))).toBe(true);
+    expect(digestMatches('key', digest('other'))).toBe(false);
+    expect(digestMatches('key', null)).toBe(false);
+    expect(digestMatches('key', 'abc')).toBe(false);
+  });
+
+  it('one-time codes are 60 random bits, typed in any case with or without dashes', () => {
+    const codes = new Set(Array.from({ length: 200 }, () => newOneTimeCode()));
+    expect(codes.size).toBe(200);
+    for (const code of codes) expect(code).toMatch(/^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/);
+    expect(normalizeCode(' k7qm-3xh9 pa2d ')).toBe('K7QM3XH9PA2D');
+    expect(pairingCodeHash('k7qm 3xh9 pa2d')).toBe(pairingCodeHash('K7QM-3XH9-PA2D'));
+  });
+
+  it('the precomputed demo password hashes match the demo passwords', async () => {
+    const users = DEMO_STORES.flatMap((store) => store.users);
+    expect(new Set(users.map((user) => user.password))).toEqual(new Set(Object.keys(DEMO_PASSWORD_HASHES)));
+    for (const [password, stored] of Object.entries(DEMO_PASSWORD_HASHES)) expect(await checkSecret(password, stored), password).toEqual({ valid: true, needsRehash: false });
+  }, 60_000);
+});
