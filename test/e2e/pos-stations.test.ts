@@ -60,8 +60,7 @@ describe('issue 3: two stations and the monitor', () => {
 
   beforeAll(async () => {
     await server.start();
-    ui = await startUi([server.url]);
-    server.allowOrigin(ui.url);
+    ui = await startUi(server);
     for (const product of await api.listAll('products', 1000)) barcodes.set(String(product.id), String(product.barcode));
     for (const code of ['cx01', 'cx02'] as const) {
       const device = await launchDevice();

@@ -87,7 +87,7 @@ describe('the session token is never kept in the clear', () => {
 
   beforeAll(async () => {
     await server.start();
-    ui = await startUi([server.url]);
+    ui = await startUi(server);
   });
   reportFailures(() => ({ device, page }));
   afterAll(async () => {

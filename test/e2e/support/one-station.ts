@@ -45,8 +45,7 @@ export function oneStation(options: OneStationOptions = {}): {
   beforeAll(async () => {
     // The server first: the UI's policy names its address.
     await server.start();
-    const ui = await startUi([server.url, ...(options.alsoReach ?? [])]);
-    server.allowOrigin(ui.url);
+    const ui = await startUi(server, options.alsoReach);
     station = { ui };
     const device = await launchDevice({ locale: options.browserLocale });
     station.device = device;
