@@ -5,6 +5,7 @@ import { documentSchema } from '../../sync/server/validation/schemas.ts';
 import { compileBodyValidator } from '../../sync/server/validation/validator.ts';
 import { action, projectWithEnvironment, startDesignWorld, USERS, type DesignWorld } from '../design-sim/test-world.ts';
 import { DATABASE_KINDS, pullAll, stationSession } from './support/servers.ts';
+import { backofficeClient, contractDoc, customer, requestDoc, rows, serviceDoc, usageDoc } from './support/backoffice.ts';
 import { customerDoc } from './support/documents.ts';
 import { cancelled, posSale, stockOf } from './support/pos-sales.ts';
 
@@ -98,6 +99,14 @@ describe.each(DATABASE_KINDS)('every document the server serves passes its schem
     const occurred = await world.environment(occurrence);
     expect(occurred.name).toHaveLength(200);
     expect((await pullAll(world.server, world.tokens.admin, 'purchaseOrders')).some((order) => order.projectId === projectId)).toBe(true);
+
+    // Back office: a customer, a service, a contract activated by a device's request (the server writes its state and history), usage, a billing run.
+    const bo = await backofficeClient(world.server);
+    expect((await bo.push('customers', rows(customer(91)))).body).toEqual([]);
+    expect((await bo.push('backoffice', rows(serviceDoc('sweep-fee'), contractDoc('sweep-ct', 'bo-cust-91', [['sweep-fee', 1]])))).body).toEqual([]);
+    expect((await bo.push('backofficeActions', rows(requestDoc('sweep-rq', 'sweep-ct', 'activate')))).body).toEqual([]);
+    expect((await bo.push('consumption', rows(usageDoc('sweep-use', 'sweep-ct', 'sweep-fee', 3, '2026-11-02')))).body).toEqual([]);
+    expect((await bo.api('GET', '/contracts/sweep-ct')).body).toMatchObject({ state: 'active' });
 
     const failures: { collection: CollectionName; id: unknown; field: string; problem: string }[] = [];
     const counts: Record<string, number> = {};
