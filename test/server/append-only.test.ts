@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { COLLECTION_NAMES, COLLECTIONS } from '../../sync/schema/index.ts';
+import { contractDoc, rows, serviceDoc } from './support/backoffice.ts';
 import { call, DATABASE_KINDS, login, useStationServer } from './support/servers.ts';
 
 /** Issue 14, kind 7: append-only holds on every write path. */
@@ -13,21 +14,27 @@ describe.each(DATABASE_KINDS)('append-only collections on %s (issue 14)', (kind)
   const errorOf = async (id: string) => (await http('GET', '/api/sync/errors', station.admin)).body.find((error: { documentId: string }) => error.documentId === id);
 
   const records = () => ({
-    auditEvents: { token: station.token, doc: { id: `ae-${randomUUID()}`, stationId: station.stationId, userId: 'loja1-caixa', at: new Date().toISOString(), action: 'login', detail: 'caixa 1', _deleted: false } },
+    auditEvents: { signIn: null, doc: { id: `ae-${randomUUID()}`, stationId: station.stationId, userId: 'loja1-caixa', at: new Date().toISOString(), action: 'login', detail: 'caixa 1', _deleted: false } },
     cashMovements: {
-      token: station.token,
+      signIn: null,
       doc: { id: `cm-${randomUUID()}`, stationId: station.stationId, userId: 'loja1-caixa', kind: 'withdrawal', amountCents: 5_000, reasonId: 'loja1-financialReason-sangria', at: new Date().toISOString(), _deleted: false },
     },
-    designActions: { token: '', doc: { id: randomUUID(), kind: 'createProject', userId: 'loja1-projetista', requestedAt: new Date().toISOString(), newId: randomUUID(), name: 'Projeto', customerId: 'loja1-cli-1', _deleted: false } },
+    designActions: { signIn: ['projetista', 'projetista123'], doc: { id: randomUUID(), kind: 'createProject', userId: 'loja1-projetista', requestedAt: new Date().toISOString(), newId: randomUUID(), name: 'Projeto', customerId: 'loja1-cli-1', _deleted: false } },
+    backofficeActions: { signIn: ['retaguarda', 'retaguarda123'], doc: { id: randomUUID(), kind: 'activate', contractId: 'ao-contract', userId: 'loja1-retaguarda', requestedAt: new Date().toISOString(), reason: 'Início', _deleted: false } },
   });
 
-  it('POS-16 the registry marks the audit trail, cash movements and design requests append-only', () => {
-    expect(COLLECTION_NAMES.filter((name) => COLLECTIONS[name].appendOnly)).toEqual(['cashMovements', 'auditEvents', 'designActions']);
+  it('POS-16 the registry marks the audit trail, cash movements, design requests and contract requests append-only', () => {
+    expect(COLLECTION_NAMES.filter((name) => COLLECTIONS[name].appendOnly)).toEqual(['cashMovements', 'auditEvents', 'designActions', 'backofficeActions']);
   });
 
-  it.each(['auditEvents', 'cashMovements', 'designActions'] as const)('POS-16 %s: a changed re-push, a deletion and integration PUT/DELETE are refused; the same record again is harmless', async (collection) => {
-    const { doc, token: own } = records()[collection];
-    const token = own || (await login(station.server, 'projetista', 'projetista123')).token;
+  it.each(['auditEvents', 'cashMovements', 'designActions', 'backofficeActions'] as const)('POS-16 %s: a changed re-push, a deletion and integration PUT/DELETE are refused; the same record again is harmless', async (collection) => {
+    const { doc, signIn } = records()[collection];
+    // Station records come from the paired station's cashier; requests from the user who makes them.
+    const token = signIn ? (await login(station.server, signIn[0]!, signIn[1]!)).token : station.token;
+    if (collection === 'backofficeActions') {
+      // A contract for the request to act on (a request for an unknown contract waits for it, unstored).
+      expect((await http('POST', '/api/sync/backoffice/push', token, rows(serviceDoc('ao-fee'), contractDoc('ao-contract', 'loja1-cli-1', [['ao-fee', 1]])))).body).toEqual([]);
+    }
     expect((await push(collection, token, doc, null)).body).toEqual([]);
     const original = await stored(collection, String(doc.id));
     expect(original).toEqual(doc);
@@ -37,7 +44,7 @@ describe.each(DATABASE_KINDS)('append-only collections on %s (issue 14)', (kind)
     expect((await push(collection, token, doc, doc)).body).toEqual([]);
     expect(await errorOf(String(doc.id))).toBeUndefined();
 
-    const changed = collection === 'cashMovements' ? { ...doc, amountCents: 1 } : collection === 'auditEvents' ? { ...doc, detail: 'reescrito' } : { ...doc, name: 'Outro nome' };
+    const changed = collection === 'cashMovements' ? { ...doc, amountCents: 1 } : collection === 'auditEvents' ? { ...doc, detail: 'reescrito' } : collection === 'backofficeActions' ? { ...doc, reason: 'Outro motivo' } : { ...doc, name: 'Outro nome' };
     expect((await push(collection, token, changed, doc)).body).toEqual([]);
     expect(await errorOf(String(doc.id))).toMatchObject({ reason: 'immutable_document', message: expect.stringMatching(/append-only/) });
     expect((await push(collection, token, { ...doc, _deleted: true }, doc)).body).toEqual([]);
