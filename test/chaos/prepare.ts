@@ -1,23 +1,19 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { MasterRecord } from '../../sync/schema/index.ts';
 import { pairingCodeHash } from '../../sync/server/auth/codes.ts';
 import { openDatabase, type Database } from '../../sync/server/db/database.ts';
 import { lockStoreSequence, writeDocuments } from '../../sync/server/db/documents.ts';
 import { migrate } from '../../sync/server/db/migrations.ts';
 import { rearmDemoPairingCodes, seedDemo } from '../../sync/server/seed/seed.ts';
+import { createScratchDatabase } from '../server/support/scratch-database.ts';
 import type { ServerTarget } from './server-process.ts';
 
 export type ChaosDatabase = 'pglite' | 'postgresql';
 
 export const STORE = 'loja1';
 const STATION_GROUP = `${STORE}-stationGroup-centro`;
-
-/** The PostgreSQL the run may create a scratch database in (as `npm test`). */
-export const PG_ADMIN_URL = process.env.BALCAO_TEST_PG_URL ?? 'postgres://postgres:postgres@localhost:5432/postgres';
 
 export interface ChaosStationAccount {
   code: string;
@@ -49,7 +45,7 @@ export async function prepareDatabase(kind: ChaosDatabase, stations: number): Pr
   let databaseUrl: string | undefined;
   let drop: () => Promise<void> = async () => undefined;
   try {
-    if (kind === 'postgresql') ({ url: databaseUrl, drop } = await createScratchDatabase());
+    if (kind === 'postgresql') ({ url: databaseUrl, drop } = await createScratchDatabase('balcao_chaos'));
     const target: ServerTarget = databaseUrl ? { databaseUrl } : { dataDir: join(folder, 'pglite') };
     const db = await openDatabase(databaseUrl ? { databaseUrl } : { dataDir: target.dataDir! });
     try {
@@ -103,27 +99,3 @@ async function addStations(db: Database, accounts: readonly ChaosStationAccount[
   });
 }
 
-async function createScratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `balcao_chaos_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
-}

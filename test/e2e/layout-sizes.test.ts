@@ -2,7 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
-import { login, openProducts, pairStation, productsCount, screenshot, waitForPending } from './support/station-ui.ts';
+import { pairAndSync, screenshot } from './support/station-ui.ts';
 import { oneStation } from './support/one-station.ts';
 import { chooseSeller, openPos, openSale, scan } from './pos-ui.ts';
 
@@ -106,12 +106,7 @@ describe('issue 15: every screen fits 1280×800 and 1024×768', () => {
   });
 
   it('POS-09 POS-12 at both sizes every navigation entry of the admin scrolls into view and opens its page, and no page scrolls sideways', async () => {
-    await page.goto(ui.url);
-    await pairStation(page, { serverUrl: server.url, storeCode: 'loja1', stationCode: 'cx01', pairingCode: 'cx01-pair' });
-    await login(page, 'admin', 'admin123');
-    await openProducts(page);
-    await expect.poll(() => productsCount(page), { timeout: 60_000 }).toBe(2000);
-    await waitForPending(page, (n) => n === 0);
+    await pairAndSync(page, { ui: ui.url, server: server.url }, ['admin', 'admin123']);
 
     for (const size of SIZES) {
       await page.setViewportSize(size);

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
-import { login, openProducts, pairStation, productsCount, screenshot, waitForPending } from './support/station-ui.ts';
+import { pairAndSync, screenshot } from './support/station-ui.ts';
 import { oneStation } from './support/one-station.ts';
 import { eventually } from './support/eventually.ts';
 import { chooseSeller, openPos, openSale, pay, scan } from './pos-ui.ts';
@@ -45,12 +45,7 @@ describe('issue 15: the counter', () => {
   };
 
   it('POS-09 "0*", "-2*" and "99999999*" before a code say "quantidade inválida" and add nothing; the message goes with the next good scan', async () => {
-    await page.goto(ui.url);
-    await pairStation(page, { serverUrl: server.url, storeCode: 'loja1', stationCode: 'cx01', pairingCode: 'cx01-pair' });
-    await login(page, 'caixa', 'caixa123');
-    await openProducts(page);
-    await expect.poll(() => productsCount(page), { timeout: 60_000 }).toBe(2000);
-    await waitForPending(page, (n) => n === 0);
+    await pairAndSync(page, { ui: ui.url, server: server.url });
     await openSale(page);
 
     for (const prefix of ['0*', '-2*', '99999999*']) {

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
-import { login, logout, openProducts, pairStation, productsCount, screenshot, waitForPending } from './support/station-ui.ts';
+import { login, logout, pairAndSync, screenshot, waitForPending } from './support/station-ui.ts';
 import { oneStation } from './support/one-station.ts';
 import { openPos, openSale, pay, scan } from './pos-ui.ts';
 
@@ -50,12 +50,7 @@ describe('issue 3: POS screens', () => {
   });
 
   it('POS-18 the storage page shows the local database size and the quota, and the size grows as sales are recorded', async () => {
-    await page.goto(ui.url);
-    await pairStation(page, { serverUrl: server.url, storeCode: 'loja1', stationCode: 'cx01', pairingCode: 'cx01-pair' });
-    await login(page, 'caixa', 'caixa123');
-    await openProducts(page);
-    await expect.poll(() => productsCount(page), { timeout: 60_000 }).toBe(2000);
-    await waitForPending(page, (n) => n === 0);
+    await pairAndSync(page, { ui: ui.url, server: server.url });
 
     const before = await readStorage(page);
     // The catalogue alone takes room; the quota is what the browser grants the origin, far above it.

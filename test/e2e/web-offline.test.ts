@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
 import type { Device } from './support/browser.ts';
-import { login, openProducts, pairStation, pendingUploads, productsCount, screenshot, waitForConnection, waitForPending } from './support/station-ui.ts';
+import { login, pairAndSync, pendingUploads, screenshot, waitForConnection, waitForPending } from './support/station-ui.ts';
 import { oneStation } from './support/one-station.ts';
 import { eventually } from './support/eventually.ts';
 import { openSale, pay, scan } from './pos-ui.ts';
@@ -30,12 +30,7 @@ describe('issue 15: the browser host reloads and sells offline', () => {
   });
 
   it('POS-01 POS-09 with the server and the web host stopped, a reload opens the app from the cache and a sale is recorded, then uploaded once the server is back', async () => {
-    await page.goto(ui.url);
-    await pairStation(page, { serverUrl: server.url, storeCode: 'loja1', stationCode: 'cx01', pairingCode: 'cx01-pair' });
-    await login(page, 'caixa', 'caixa123');
-    await openProducts(page);
-    await expect.poll(() => productsCount(page), { timeout: 60_000 }).toBe(2000);
-    await waitForPending(page, (n) => n === 0);
+    await pairAndSync(page, { ui: ui.url, server: server.url });
 
     // The service worker has installed and controls the page: the shell is in its cache.
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
-import { login, logout, openCustomers, openProducts, pairStation, productsCount, screenshot, waitForConnection, waitForPending } from './support/station-ui.ts';
+import { login, logout, openCustomers, pairAndSync, screenshot, waitForConnection, waitForPending } from './support/station-ui.ts';
 import { oneStation } from './support/one-station.ts';
 import { randomCpf } from './support/tax-ids.ts';
 import { openPos, openSale, pay, scan } from './pos-ui.ts';
@@ -37,12 +37,7 @@ describe('issue 15: words and formats follow the user, not the browser', () => {
   };
 
   it('POS-15 POS-12 days in the summary and the period pickers read dd/mm/aaaa in an English browser; roles are named in Portuguese', async () => {
-    await page.goto(ui.url);
-    await pairStation(page, { serverUrl: server.url, storeCode: 'loja1', stationCode: 'cx01', pairingCode: 'cx01-pair' });
-    await login(page, 'caixa', 'caixa123');
-    await openProducts(page);
-    await expect.poll(() => productsCount(page), { timeout: 60_000 }).toBe(2000);
-    await waitForPending(page, (n) => n === 0);
+    await pairAndSync(page, { ui: ui.url, server: server.url });
     expect(await page.evaluate(() => navigator.language)).toBe('en-US');
 
     await openSale(page);

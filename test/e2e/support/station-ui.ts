@@ -25,6 +25,20 @@ export async function pairStation(page: Page, input: PairingInput): Promise<void
   await byId(page, TEST_IDS.login.form).waitFor();
 }
 
+/**
+ * The usual start of a station test: opens the UI, pairs it as `loja1`/`cx01` with the demo code,
+ * signs `user` in and waits until the whole demo catalogue (2,000 products) is on the device and
+ * nothing waits to upload. Ends on the products page.
+ */
+export async function pairAndSync(page: Page, urls: { ui: string; server: string }, user: [code: string, password: string] = ['caixa', 'caixa123']): Promise<void> {
+  await page.goto(urls.ui);
+  await pairStation(page, { serverUrl: urls.server, storeCode: 'loja1', stationCode: 'cx01', pairingCode: 'cx01-pair' });
+  await login(page, user[0], user[1]);
+  await openProducts(page);
+  await waitForProductsCount(page, 2000);
+  await waitForPending(page, (n) => n === 0);
+}
+
 /** Submits the login form; does not wait for the outcome (see `login` and `loginError`). */
 export async function submitLogin(page: Page, userCode: string, password: string): Promise<void> {
   await byId(page, TEST_IDS.login.form).waitFor();

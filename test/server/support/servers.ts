@@ -1,34 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
-import pg from 'pg';
 import { startServer, type RunningServer, type StartOptions } from '../../../sync/server/node/start.ts';
 import type { LoginResponse, PairResponse } from '../../../sync/schema/index.ts';
 
 export type DatabaseKind = 'pglite' | 'postgresql';
 export const DATABASE_KINDS: DatabaseKind[] = ['pglite', 'postgresql'];
 
-/** The PostgreSQL the suite may create scratch databases in (CI starts Debian's cluster). */
-export const PG_ADMIN_URL = process.env.BALCAO_TEST_PG_URL ?? 'postgres://postgres:postgres@localhost:5432/postgres';
+import { createScratchDatabase } from './scratch-database.ts';
 
-/** A fresh, empty PostgreSQL database; the returned function drops it. */
-export async function createScratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `balcao_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
+export { createScratchDatabase, PG_ADMIN_URL } from './scratch-database.ts';
 
 export interface TestServer extends RunningServer {
   kind: DatabaseKind;
