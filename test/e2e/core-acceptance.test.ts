@@ -193,7 +193,10 @@ describe('issue 2: core offline-first acceptance', () => {
     // The upload fails and waits for its next try, on the page's (still running) clock.
     await eventually(async () => (failures >= 2 ? true : null), 'two failed upload attempts');
     page.off('requestfailed', onFailed);
-    await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1);
+    // Pause a little ahead of the page's now (a loaded machine can take many milliseconds between the
+    // reading and the pause; pausing "in the past" throws). A retry that fires meanwhile meets the
+    // stopped server and just waits again.
+    await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 2_000);
 
     await server.start();
     const pushed = page.waitForRequest((request) => request.url().includes('/api/sync/customers/push'), { timeout: 30_000 });
