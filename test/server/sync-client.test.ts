@@ -96,6 +96,19 @@ describe.each(DATABASE_KINDS)('sync client against the real server on %s', (kind
     expect(engine.status.pendingUploads).toBe(0);
   });
 
+  it('POS-14 a bulk write out of id order (an import), once uploaded, leaves nothing counted as pending', async () => {
+    const srv = await server(kind);
+    const { token } = await login(srv.url);
+    const { cols, engine } = await device(srv.url, token);
+    await engine.awaitInSync();
+    // One write, ids descending: RxDB's checkpoint names the bulk's last document in write order (the lowest id).
+    await cols.customers!.bulkInsert([35, 34, 33, 32, 31].map((n) => customer(n)));
+    await engine.sendNow();
+    for (const n of [31, 35]) expect(await serverCustomer(srv.url, token, `c-test-${n}`)).toMatchObject({ id: `c-test-${n}` });
+    await engine.sendNow();
+    expect(engine.status.pendingUploads).toBe(0);
+  });
+
   it('POS-02 more offline writes than one push request holds go out in server-sized requests, none lost or doubled', async () => {
     const srv = await server(kind);
     const { token } = await login(srv.url);
