@@ -21,7 +21,7 @@ export function CustomerForm({ customer, onDone }: { customer: Customer | null; 
       name: customer?.name ?? '',
       taxId: customer ? formatTaxId(customer.taxId) : '',
       email: customer?.email ?? '',
-      phone: customer?.phone ?? '',
+      phone: customer?.phone ? formatPhone(customer.phone) : '',
       city: customer?.city ?? '',
       active: customer?.active ?? true,
     },

@@ -10,6 +10,7 @@ import { normalize } from '../core/product-index.ts';
 import { formatTaxId } from '../../sync/rules/index.ts';
 import { useCore, useObservable } from './core-context.tsx';
 import { CustomerForm } from './CustomerForm.tsx';
+import { formatPhone } from './phone.ts';
 import classes from './table.module.css';
 import { OFFLINE_SYNC_STATUS } from '../core/core.ts';
 
@@ -118,7 +119,7 @@ export function CustomersPage() {
                   <span className={classes.ellipsis}>{customer.name}</span>
                   <span className={classes.mono}>{formatTaxId(customer.taxId)}</span>
                   <span className={classes.ellipsis}>{customer.email}</span>
-                  <span className={classes.ellipsis}>{customer.phone}</span>
+                  <span className={classes.ellipsis}>{customer.phone ? formatPhone(customer.phone) : ''}</span>
                   <span className={classes.ellipsis}>{customer.city}</span>
                   <span>
                     <Badge size="xs" variant="light" color={pending ? 'orange' : 'teal'} data-testid={TEST_IDS.customers.rowSyncState} data-state={pending ? 'pending' : 'synced'}>
