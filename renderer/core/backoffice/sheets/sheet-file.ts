@@ -1,5 +1,8 @@
 import ExcelJS from 'exceljs';
 import { cellText, parseCsv } from '../../../../sync/rules/index.ts';
+import { SheetFileError } from './sheet-errors.ts';
+
+export { SheetFileError, type SheetErrorCode } from './sheet-errors.ts';
 
 /**
  * Reading and writing spreadsheet files on the device (issue 11 "Spreadsheets"): .xlsx through ExcelJS,
@@ -7,18 +10,6 @@ import { cellText, parseCsv } from '../../../../sync/rules/index.ts';
  * It runs inside the sheet worker (sheet-worker.ts), so a large file never blocks the screen; it is
  * plain code without DOM access, callable from a test as well.
  */
-export type SheetErrorCode = 'xls' | 'unknown_format' | 'unreadable' | 'empty';
-
-/** A file the device cannot read; `code` picks the sentence shown (i18n `bo.sheets.errors.<code>`). */
-export class SheetFileError extends Error {
-  constructor(
-    readonly code: SheetErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** A sheet read as text: `rows[0]` is the header (spreadsheet row 1); rows keep their numbers (empty rows stay, as []). */
 export interface SheetText {
   header: string[];

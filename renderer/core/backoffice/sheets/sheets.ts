@@ -1,5 +1,6 @@
 import type { SheetReply, SheetRequest } from './sheet-worker.ts';
-import { SheetFileError, type SheetErrorCode, type SheetText, type SheetToWrite } from './sheet-file.ts';
+import { SheetFileError, type SheetErrorCode } from './sheet-errors.ts';
+import type { SheetText, SheetToWrite } from './sheet-file.ts';
 
 /**
  * The main thread's side of the sheet worker: each call starts a worker (bundled by Vite as a file of
