@@ -16,6 +16,7 @@ import { runBilling } from './billing-run.ts';
 import { assertBackoffice, getLive, listLive, writeOne } from './documents.ts';
 import { changeReceivable, InvalidCursor, listReceivables, ReceivableRefused, storeToday } from './receivables.ts';
 import { BILLING_API } from './routes.ts';
+import { registerConsumptionBatchRoute } from './routes-consumption-batch.ts';
 import { isCalendarDate } from '../../rules/index.ts';
 import { columnsOf, liveSheet, sendXlsx, wantsXlsx, withXlsx, XLSX_PAGE, type XlsxSheet } from '../http/xlsx.ts';
 import type { ReceivableList } from '../../schema/index.ts';
@@ -156,6 +157,7 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
   );
 
   registerReceivableRoutes(app, ctx, preHandler);
+  registerConsumptionBatchRoute(app, ctx);
 }
 
 function registerReceivableRoutes(app: FastifyInstance, ctx: ServerContext, preHandler: ReturnType<typeof authenticate>): void {
