@@ -140,7 +140,8 @@ export function registerConsumptionBatchRoute(app: FastifyInstance, ctx: ServerC
         body: {
           content: {
             'application/json': { schema: { type: 'object', additionalProperties: false, properties: { items: { type: 'array', minItems: 1, maxItems: MAX_ITEMS, items: itemSchema } }, required: ['items'] } },
-            [XLSX_TYPE]: { schema: { type: 'string', format: 'binary' } },
+            // Any bytes: the file is read by readXlsxUpload, which answers a clear problem for what it cannot read.
+            [XLSX_TYPE]: { schema: { description: 'The .xlsx file itself (binary), first worksheet, header in row 1' } },
           },
         },
         response: { 200: reportSchema, 422: reportSchema },
