@@ -149,20 +149,24 @@ export async function dryRunConsumption(db: BalcaoDatabase, sheet: SheetText, ma
   return { kind: 'consumption', checked: checked.records.length + new Set(checked.errors.map((e) => e.row)).size, errors: byRow(errors), writes, unchanged };
 }
 
-const CHUNK = 250;
+const CHUNK = 1000;
 
 /**
  * Writes the planned records through the device's collection in chunks (progress after each), as the
- * forms do: local first, uploaded by the replication. Returns how many were written.
+ * forms do: local first, uploaded by the replication. New records are inserted, known ones replaced
+ * (an insert skips the lookup an upsert makes). Returns how many were written.
  *
  * @throws Error naming the first record the local database refused (e.g. a full disk)
  */
 export async function applyWrites<T extends { id: string }>(collection: RxCollection<T>, writes: readonly PlannedWrite<T>[], onProgress?: (done: number, total: number) => void): Promise<number> {
   let done = 0;
   for (let start = 0; start < writes.length; start += CHUNK) {
-    const chunk = writes.slice(start, start + CHUNK).map((write) => write.doc);
-    const result = await collection.bulkUpsert(chunk);
-    if (result.error.length) throw new Error(`The device could not store ${result.error.length} record(s) (first: ${result.error[0]!.documentId}, status ${result.error[0]!.status}).`);
+    const chunk = writes.slice(start, start + CHUNK);
+    const adds = chunk.filter((write) => write.change === 'add').map((write) => write.doc);
+    const updates = chunk.filter((write) => write.change === 'update').map((write) => write.doc);
+    for (const result of [adds.length ? await collection.bulkInsert(adds) : null, updates.length ? await collection.bulkUpsert(updates) : null]) {
+      if (result?.error.length) throw new Error(`The device could not store ${result.error.length} record(s) (first: ${result.error[0]!.documentId}, status ${result.error[0]!.status}).`);
+    }
     done += chunk.length;
     onProgress?.(done, writes.length);
   }
