@@ -30,7 +30,7 @@ describe.each(DATABASE_KINDS)('spreadsheets (API-03) on %s', (kind) => {
   let bo: BackofficeClient;
   const get = async (path: string, headers: Record<string, string> = {}) => fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${bo.token}`, ...headers } });
   const upload = async (query: string, body: Buffer, contentType = XLSX) =>
-    fetch(`${server.url}/api/v1/billing/consumption/batch${query}`, { method: 'POST', headers: { authorization: `Bearer ${bo.token}`, 'content-type': contentType, 'idempotency-key': crypto.randomUUID() }, body });
+    fetch(`${server.url}/api/v1/billing/consumption/batch${query}`, { method: 'POST', headers: { authorization: `Bearer ${bo.token}`, 'content-type': contentType, 'idempotency-key': crypto.randomUUID() }, body: new Uint8Array(body) });
   const liveUsage = async () => {
     const all: Record<string, unknown>[] = [];
     let cursor: string | null = null;

@@ -87,11 +87,10 @@ function cell(value: unknown): string | number | boolean | null {
 export async function sendXlsx<P, C = string>(reply: FastifyReply, sheet: XlsxSheet<P, C>, page: (cursor: C | undefined) => Promise<P>): Promise<FastifyReply> {
   const first = await page(undefined);
   const stream = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+  // No styles (a bold header would need them): with styles ExcelJS's writer is about 3× slower per row.
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: false, useSharedStrings: false });
   const worksheet = workbook.addWorksheet(sheet.name.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
-  const header = worksheet.addRow([...sheet.columns]);
-  header.font = { bold: true };
-  header.commit();
+  worksheet.addRow([...sheet.columns]).commit();
   const write = (rows: readonly Record<string, unknown>[]) => {
     for (const row of rows) worksheet.addRow(sheet.columns.map((column) => cell(row[column]))).commit();
   };

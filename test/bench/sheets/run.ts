@@ -85,9 +85,10 @@ async function exportBench(rows: number): Promise<ExportFigures> {
     // The client keeps the file (to count its rows afterwards) as chunks, as a download would on disk.
     const chunks: Uint8Array[] = [];
     let bytes = 0;
-    for await (const chunk of response.body) {
-      chunks.push(chunk);
-      bytes += chunk.byteLength;
+    const reader = response.body.getReader();
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      chunks.push(read.value);
+      bytes += read.value.byteLength;
     }
     const exportSeconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
