@@ -173,6 +173,47 @@ describe('issue 11: back office spreadsheets acceptance', () => {
     expect(changed.map((doc) => [doc.externalId, doc.quantity]).sort()).toEqual([[`EXT-${stamp}-1`, 250], [`EXT-${stamp}-3`, 410]]);
   });
 
+  it('BO-04 a file made by people: an .xls gets a clear message, an unknown column is mapped by the user and remembered, and only the good rows are imported on request with an error file of the bad ones', async () => {
+    await byId(page, sheetIds.open).click();
+    await byId(page, sheetIds.file).setInputFiles({ name: 'antigo.xls', mimeType: 'application/vnd.ms-excel', buffer: Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0]) });
+    await byId(page, sheetIds.failure).waitFor();
+    expect(await byId(page, sheetIds.failure).textContent()).toMatch(/Excel antigo \(\.xls\).*\.xlsx/);
+
+    const header = ['ID externo', 'Contrato', 'Serviço', 'Data', 'Qtde consumida', 'Descrição'];
+    const file = await xlsx(header, [
+      [`NOV-${stamp}-1`, contract.code, service.code, '10/11/2026', 5, 'boa'],
+      [`NOV-${stamp}-2`, 'CT-NAO-EXISTE', service.code, '11/11/2026', 6, 'contrato errado'],
+      [`NOV-${stamp}-3`, contract.code, service.code, '12/11/2026', 7, 'boa'],
+    ]);
+    await byId(page, sheetIds.file).setInputFiles({ name: 'consumo-novembro.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: file });
+    await byId(page, sheetIds.mapping).waitFor();
+    expect(await byId(page, sheetIds.summary).count()).toBe(0);
+    await page.locator('[data-header="Qtde consumida"]').click();
+    await page.getByRole('option', { name: 'Quantidade' }).click();
+    await byId(page, sheetIds.summary).waitFor();
+    expect(await summary(page)).toEqual({ checked: 3, writes: 2, badRows: 1, unchanged: 0 });
+    expect(await byId(page, sheetIds.errorRow).evaluateAll((list) => list.map((row) => [Number(row.getAttribute('data-row')), row.getAttribute('data-column')]))).toEqual([[3, 'Contrato']]);
+    await byId(page, sheetIds.importGood).click();
+    await byId(page, sheetIds.done).waitFor();
+    const errors = await download(page, () => byId(page, sheetIds.errorFile).click());
+    const table = await readXlsx(errors.bytes);
+    expect(table[0]).toEqual([...header, 'erros']);
+    expect(table.slice(1).map((row) => [row[0], row[1], String(row[6])])).toEqual([[`NOV-${stamp}-2`, 'CT-NAO-EXISTE', 'Contrato: contrato CT-NAO-EXISTE não encontrado']]);
+    await page.keyboard.press('Escape');
+
+    // The mapping is remembered: the same file again goes straight to the dry run; the imported rows are unchanged now.
+    await chooseFile(page, 'consumo-novembro.xlsx', file);
+    expect(await byId(page, sheetIds.mapping).count()).toBe(0);
+    expect(await summary(page)).toEqual({ checked: 3, writes: 0, badRows: 1, unchanged: 2 });
+    await page.keyboard.press('Escape');
+    const novembers = await eventually(async () => {
+      const found = (await api.listAll('consumption')).filter((doc) => String(doc.externalId).startsWith(`NOV-${stamp}-`) && !doc._deleted);
+      return found.length === 2 ? found : null;
+    }, 'the two good November rows on the server', 60_000);
+    expect(novembers.map((doc) => doc.quantity).sort()).toEqual([5, 7]);
+    await waitForPending(page, (count) => count === 0, 60_000);
+  });
+
   it('BO-05 a billing run shows its receivables on screen; the downloaded .xlsx and the API give the same rows and total to the cent; a second run adds nothing', async () => {
     const run = await call('POST', '/api/v1/billing/billing-runs', { period: '2026-10' });
     expect(run.created).toBe(1);
