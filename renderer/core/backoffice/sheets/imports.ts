@@ -161,7 +161,9 @@ const CHUNK = 1000;
 export async function applyWrites<T extends { id: string }>(collection: RxCollection<T>, writes: readonly PlannedWrite<T>[], onProgress?: (done: number, total: number) => void): Promise<number> {
   let done = 0;
   for (let start = 0; start < writes.length; start += CHUNK) {
-    const chunk = writes.slice(start, start + CHUNK);
+    // In id order: RxDB gives a bulk write one time stamp and the upload checkpoint names its last document,
+    // so the pending count (sync/client/pending.ts: same time and a greater id = not uploaded) sees none left over.
+    const chunk = writes.slice(start, start + CHUNK).sort((a, b) => (a.doc.id < b.doc.id ? -1 : a.doc.id > b.doc.id ? 1 : 0));
     const adds = chunk.filter((write) => write.change === 'add').map((write) => write.doc);
     const updates = chunk.filter((write) => write.change === 'update').map((write) => write.doc);
     for (const result of [adds.length ? await collection.bulkInsert(adds) : null, updates.length ? await collection.bulkUpsert(updates) : null]) {
