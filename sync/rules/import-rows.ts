@@ -106,7 +106,7 @@ export function checkCustomerRows(rows: readonly (readonly string[])[], mapping:
     if (values.every((value) => value.trim() === '')) return;
     const bad = (column: string, reason: string) => errors.push({ row, column, reason });
     const before = errors.length;
-    const rawTaxId = cell(values, mapping, 'taxId');
+    const rawTaxId = restoreTaxIdZeros(cell(values, mapping, 'taxId'));
     const taxId = canonicalTaxId(rawTaxId);
     if (!rawTaxId) bad('CPF/CNPJ', 'obrigatório');
     else if (!taxId) bad('CPF/CNPJ', `CPF/CNPJ inválido: ${rawTaxId}`);
@@ -243,4 +243,39 @@ export function parseCsv(bytes: Uint8Array): string[][] {
     rows.push(row);
   }
   return rows;
+}
+
+/**
+ * The text of one spreadsheet cell as a person typed it, from what an .xlsx reader returns (ExcelJS
+ * cell values: string, number, boolean, Date, rich text, hyperlink, formula with its result, error):
+ * a date cell becomes DD/MM/AAAA (the template's day format; spreadsheet dates carry no time zone,
+ * the reader gives them as UTC midnight), a number its plain JS spelling ("1234", "1234.5"), so
+ * parseQuantity and canonicalTaxId see the same text on the device and on the server.
+ */
+export function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  if (typeof value === 'boolean') return value ? 'VERDADEIRO' : 'FALSO';
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) return '';
+    return `${String(value.getUTCDate()).padStart(2, '0')}/${String(value.getUTCMonth() + 1).padStart(2, '0')}/${value.getUTCFullYear()}`;
+  }
+  if (typeof value === 'object') {
+    const cell = value as { richText?: { text: string }[]; text?: unknown; result?: unknown; error?: unknown; hyperlink?: unknown };
+    if (Array.isArray(cell.richText)) return cell.richText.map((run) => run.text).join('');
+    if ('result' in cell) return cellText(cell.result);
+    if (cell.text !== undefined) return cellText(cell.text);
+    if (cell.error !== undefined) return String(cell.error);
+  }
+  return '';
+}
+
+/**
+ * A CPF/CNPJ typed into a number cell loses its leading zeros ("01234567890" → 1234567890): all
+ * digits and shorter than a CPF (11) or a CNPJ (14) gets them back, so the check digits decide.
+ */
+export function restoreTaxIdZeros(value: string): string {
+  if (!/^\d{9,13}$/.test(value)) return value;
+  return value.length <= 11 ? value.padStart(11, '0') : value.padStart(14, '0');
 }

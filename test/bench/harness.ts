@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { BenchApi } from './types.ts';
 import type { PosBenchApi } from './pos/types.ts';
+import type { SheetsBenchApi } from './sheets/types.ts';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -54,6 +55,7 @@ export function launchChromium(): Promise<Browser> {
 interface BenchApis {
   bench: BenchApi;
   posBench: PosBenchApi;
+  sheetsBench: SheetsBenchApi;
 }
 type BenchGlobal = keyof BenchApis;
 type Api<G extends BenchGlobal> = BenchApis[G];

@@ -1,7 +1,7 @@
 import { useMemo, useRef, useState } from 'react';
 import { ActionIcon, Badge, Box, Button, Group, Modal, Select, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
+import { IconFileSpreadsheet, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
 import type { ConsumptionRecord } from '../../../sync/schema/index.ts';
@@ -11,6 +11,8 @@ import { useCore } from '../core-context.tsx';
 import classes from '../table.module.css';
 import { ConsumptionForm } from './ConsumptionForm.tsx';
 import { Refusals } from './Refusals.tsx';
+import { SheetImport } from './SheetImport.tsx';
+import { ConsumptionExport } from './ConsumptionExport.tsx';
 import { useBackofficeDocs, useConsumption, useDay, useRefusalText } from './use-backoffice.ts';
 
 const ids = TEST_IDS.backoffice.consumption;
@@ -29,6 +31,7 @@ export function ConsumptionTab() {
   const { services, contracts } = useBackofficeDocs();
   const [contractFilter, setContractFilter] = useState<string | null>(null);
   const [editing, setEditing] = useState<ConsumptionEditing | null>(null);
+  const [importing, setImporting] = useState(false);
   const contractCode = useMemo(() => new Map(contracts.map((c) => [c.id, c.code])), [contracts]);
   const service = useMemo(() => new Map(services.map((s) => [s.id, s])), [services]);
   const rows = useMemo(() => (contractFilter ? records.filter((r) => r.contractId === contractFilter) : records), [records, contractFilter]);
@@ -56,7 +59,11 @@ export function ConsumptionTab() {
           <Select size="sm" w={240} clearable placeholder={t('bo.consumption.filterContract')} data={contracts.map((c) => ({ value: c.id, label: c.code }))} value={contractFilter} onChange={setContractFilter} />
           <Badge variant="light">{t('bo.consumption.count', { count: rows.length })}</Badge>
         </Group>
-        <Button leftSection={<IconPlus size={16} />} size="sm" onClick={() => setEditing({ mode: 'new' })} data-testid={ids.add}>{t('bo.consumption.add')}</Button>
+        <Group gap="xs" wrap="nowrap">
+          <ConsumptionExport records={records} contracts={contracts} services={services} />
+          <Button variant="default" leftSection={<IconFileSpreadsheet size={16} />} size="sm" onClick={() => setImporting(true)} data-testid={TEST_IDS.backoffice.sheets.open} data-kind="consumption">{t('bo.sheets.import')}</Button>
+          <Button leftSection={<IconPlus size={16} />} size="sm" onClick={() => setEditing({ mode: 'new' })} data-testid={ids.add}>{t('bo.consumption.add')}</Button>
+        </Group>
       </Group>
       <Refusals collections={['consumption']} label={(id) => records.find((r) => r.id === id)?.externalId ?? id} />
       <div className={classes.header} style={{ gridTemplateColumns: COLUMNS }}>
@@ -95,6 +102,9 @@ export function ConsumptionTab() {
           </div>
         )}
       </div>
+      <Modal opened={importing} onClose={() => setImporting(false)} title={t('bo.sheets.importConsumption')} size="xl">
+        {importing && <SheetImport kind="consumption" onClose={() => setImporting(false)} />}
+      </Modal>
       <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing ? t(editing.mode === 'new' ? 'bo.consumption.addTitle' : editing.mode === 'edit' ? 'bo.consumption.editTitle' : 'bo.consumption.correctTitle') : ''} size="lg">
         {editing && <ConsumptionForm editing={editing} contracts={contracts} services={services} onCorrect={(record) => setEditing({ mode: 'correct', record })} onDone={() => setEditing(null)} />}
       </Modal>

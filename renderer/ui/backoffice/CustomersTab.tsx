@@ -1,7 +1,7 @@
 import { useMemo, useRef, useState } from 'react';
 import { ActionIcon, Badge, Box, Button, Group, Modal, Text, TextInput, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconPencil, IconPlus, IconSearch, IconUserCheck, IconUserOff } from '@tabler/icons-react';
+import { IconFileSpreadsheet, IconPencil, IconPlus, IconSearch, IconUserCheck, IconUserOff } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
 import type { Customer } from '../../../sync/schema/index.ts';
@@ -11,6 +11,7 @@ import { normalize } from '../../core/product-index.ts';
 import classes from '../table.module.css';
 import { CustomerEditor, DeactivateCustomer } from './CustomerEditor.tsx';
 import { Refusals } from './Refusals.tsx';
+import { SheetImport } from './SheetImport.tsx';
 import { useCustomers, useRefusalText } from './use-backoffice.ts';
 import { useCore } from '../core-context.tsx';
 
@@ -28,6 +29,7 @@ export function CustomersTab() {
   const [query, setQuery] = useState('');
   const [editing, setEditing] = useState<Customer | 'new' | null>(null);
   const [deactivating, setDeactivating] = useState<Customer | null>(null);
+  const [importing, setImporting] = useState(false);
   const names = useMemo(() => new Map(customers.map((c) => [c.id, c.name])), [customers]);
 
   const rows = useMemo(() => {
@@ -63,6 +65,9 @@ export function CustomersTab() {
         <Badge variant="light">{t('bo.customers.count', { count: customers.length })}</Badge>
         <Group gap="xs" wrap="nowrap">
           <TextInput placeholder={t('bo.customers.search')} leftSection={<IconSearch size={16} />} value={query} onChange={(e) => setQuery(e.currentTarget.value)} data-testid={ids.search} w={300} size="sm" />
+          <Button variant="default" leftSection={<IconFileSpreadsheet size={16} />} onClick={() => setImporting(true)} data-testid={TEST_IDS.backoffice.sheets.open} data-kind="customers" size="sm">
+            {t('bo.sheets.import')}
+          </Button>
           <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing('new')} data-testid={ids.add} size="sm">
             {t('bo.customers.add')}
           </Button>
@@ -121,6 +126,9 @@ export function CustomersTab() {
       </div>
       <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('bo.customers.addTitle') : t('bo.customers.editTitle')} size="lg">
         {editing !== null && <CustomerEditor customer={editing === 'new' ? null : editing} onDone={done} />}
+      </Modal>
+      <Modal opened={importing} onClose={() => setImporting(false)} title={t('bo.sheets.importCustomers')} size="xl">
+        {importing && <SheetImport kind="customers" onClose={() => setImporting(false)} />}
       </Modal>
       <Modal opened={deactivating !== null} onClose={() => setDeactivating(null)} title={t('bo.customers.deactivateTitle')}>
         {deactivating && <DeactivateCustomer customer={deactivating} onDone={done} />}

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Alert, Badge, Box, Button, Group, ScrollArea, Select, Table, Text } from '@mantine/core';
-import { IconRefresh } from '@tabler/icons-react';
+import { IconDownload, IconRefresh } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { RECEIVABLE_STATUSES, type Receivable, type ReceivableList, type ReceivableStatus } from '../../../sync/schema/index.ts';
 import { cachedReceivables, cacheReceivables, type ReceivablesCache } from '../../core/backoffice/backoffice.ts';
@@ -9,6 +9,8 @@ import { TEST_IDS } from '../../test-ids.ts';
 import { useCore, useObservable } from '../core-context.tsx';
 import { useDateTime, useMoney } from '../pos/use-money.ts';
 import { DayInput } from './DayInput.tsx';
+import { receivablesSheet } from '../../core/backoffice/sheets/imports.ts';
+import { downloadFile, writeSheetFile } from '../../core/backoffice/sheets/sheets.ts';
 import { useBackofficeDocs, useCustomers, useDay, usePeriod, useRefusalText } from './use-backoffice.ts';
 
 const ids = TEST_IDS.backoffice.receivables;
@@ -80,6 +82,7 @@ export function ReceivablesTab() {
   }, [online, refresh]);
 
   const customerName = useMemo(() => new Map(customers.map((c) => [c.id, c.name])), [customers]);
+  const customerById = useMemo(() => new Map(customers.map((c) => [c.id, c])), [customers]);
   const contractCode = useMemo(() => new Map(contracts.map((c) => [c.id, c.code])), [contracts]);
   const all = cache?.list.receivables ?? [];
   const periods = useMemo(() => [...new Set(all.map((r) => r.period))].sort().reverse(), [all]);
@@ -101,6 +104,18 @@ export function ReceivablesTab() {
           <DayInput size="xs" aria-label={t('bo.receivables.dueFrom')} placeholder={t('bo.receivables.dueFrom')} value={dueFrom} onChange={setDueFrom} w={120} />
           <DayInput size="xs" aria-label={t('bo.receivables.dueTo')} placeholder={t('bo.receivables.dueTo')} value={dueTo} onChange={setDueTo} w={120} />
         </Group>
+        <Button
+          size="xs"
+          variant="default"
+          leftSection={<IconDownload size={14} />}
+          disabled={rows.length === 0}
+          data-testid={ids.download}
+          style={{ flexShrink: 0 }}
+          // BO-05 "download as Excel": exactly the rows on screen (the filters apply), total to the cent.
+          onClick={() => void writeSheetFile(receivablesSheet(rows, { customer: (id) => customerById.get(id), contract: (id) => contractCode.get(id), status: (s) => t(`bo.receivables.statuses.${s}`) })).then((bytes) => downloadFile(bytes, `contas-a-receber${period ? `-${period}` : ''}.xlsx`))}
+        >
+          {t('bo.sheets.download')}
+        </Button>
         <Button size="xs" variant="default" leftSection={<IconRefresh size={14} />} loading={busy} disabled={!online} onClick={() => void refresh()} data-testid={ids.refresh} style={{ flexShrink: 0 }}>{t('bo.receivables.refresh')}</Button>
       </Group>
       {error !== null && <Alert color="orange" mb="xs">{refusalText(error)}</Alert>}

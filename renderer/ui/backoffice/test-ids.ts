@@ -79,5 +79,23 @@ export const BACKOFFICE_IDS = {
     customer: 'bo-receivables-customer',
     total: 'bo-receivables-total',
     asOf: 'bo-receivables-as-of',
+    download: 'bo-receivables-download',
+  },
+  /** Spreadsheet import/export (issue 11 "Spreadsheets"); `data-kind` tells customers from consumption. */
+  sheets: {
+    open: 'bo-sheets-open',
+    template: 'bo-sheets-template',
+    file: 'bo-sheets-file',
+    mapping: 'bo-sheets-mapping',
+    summary: 'bo-sheets-summary',
+    errorRow: 'bo-sheets-error-row',
+    importAll: 'bo-sheets-import-all',
+    importGood: 'bo-sheets-import-good',
+    progress: 'bo-sheets-progress',
+    done: 'bo-sheets-done',
+    errorFile: 'bo-sheets-error-file',
+    failure: 'bo-sheets-failure',
+    export: 'bo-sheets-export',
+    exportPeriod: 'bo-sheets-export-period',
   },
 } as const;

@@ -1,6 +1,7 @@
 import type { JsonSchema } from '../../schema/index.ts';
 import { billingPeriod, calendarDate, reasonText } from '../../schema/common-fields.ts';
 import { documentSchema } from '../validation/schemas.ts';
+import { formatQuery } from '../http/xlsx.ts';
 
 /**
  * Request and response schemas of the billing API (BO-06), built from the collection schemas of
@@ -19,6 +20,7 @@ export const idParams = { type: 'object', properties: { id: { type: 'string', mi
 export const pageQuery = {
   limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
   cursor: { type: 'string', maxLength: 200, description: 'nextCursor of the previous page' },
+  ...formatQuery,
 } as const;
 
 const CUSTOMER_FIELDS = ['name', 'taxId', 'email', 'phone', 'cep', 'uf', 'address', 'city'] as const;

@@ -16,7 +16,19 @@ import { runBilling } from './billing-run.ts';
 import { assertBackoffice, getLive, listLive, writeOne } from './documents.ts';
 import { changeReceivable, InvalidCursor, listReceivables, ReceivableRefused, storeToday } from './receivables.ts';
 import { BILLING_API } from './routes.ts';
+import { registerConsumptionBatchRoute } from './routes-consumption-batch.ts';
 import { isCalendarDate } from '../../rules/index.ts';
+import { columnsOf, liveSheet, sendXlsx, wantsXlsx, withXlsx, XLSX_PAGE, type XlsxSheet } from '../http/xlsx.ts';
+import type { ReceivableList } from '../../schema/index.ts';
+
+/** Receivables as a worksheet (API-03): the list's rows, then one row with the selection's total in cents. */
+const RECEIVABLES_SHEET: XlsxSheet<ReceivableList> = {
+  name: 'receivables',
+  columns: columnsOf(receivableSchema),
+  rows: (page) => page.receivables as unknown as Record<string, unknown>[],
+  next: (page) => page.nextCursor,
+  footer: (first) => [{ id: 'total', amountCents: first.totals.amountCents }],
+};
 
 /** The schema's date pattern lets 2026-02-31 through; the database's date type does not. */
 function assertDays(query: Record<string, unknown>, fields: readonly string[]): void {
@@ -42,15 +54,16 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
         tags,
         summary: 'List consumption (BO-04) of a contract, service or date range',
         querystring: { type: 'object', properties: { contractId: { type: 'string', maxLength: 64 }, serviceId: { type: 'string', maxLength: 64 }, from: calendarDate, to: calendarDate, ...pageQuery } },
-        response: { 200: listOf(consumptionResponse, 'consumption') },
+        response: { 200: withXlsx(listOf(consumptionResponse, 'consumption')) },
       },
       preHandler,
     },
-    async (request) => {
+    async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
       assertDays(request.query, ['from', 'to']);
       const { contractId, serviceId, from, to, limit, cursor } = request.query;
+      if (wantsXlsx(request)) return sendXlsx(reply, liveSheet('consumption', consumptionResponse), (next) => listLive(ctx.db, session.store.id, 'consumption', { equals: { contractId, serviceId }, dateFrom: from, dateTo: to, limit: XLSX_PAGE, cursor: next }));
       const page = await listLive(ctx.db, session.store.id, 'consumption', { equals: { contractId, serviceId }, dateFrom: from, dateTo: to, limit, cursor });
       return { consumption: page.items, nextCursor: page.nextCursor };
     },
@@ -144,6 +157,7 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
   );
 
   registerReceivableRoutes(app, ctx, preHandler);
+  registerConsumptionBatchRoute(app, ctx);
 }
 
 function registerReceivableRoutes(app: FastifyInstance, ctx: ServerContext, preHandler: ReturnType<typeof authenticate>): void {
@@ -196,15 +210,16 @@ function registerReceivableRoutes(app: FastifyInstance, ctx: ServerContext, preH
             ...pageQuery,
           },
         },
-        response: { 200: receivableListSchema },
+        response: { 200: withXlsx(receivableListSchema) },
       },
       preHandler,
     },
-    async (request) => {
+    async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
       assertDays(request.query, ['dueFrom', 'dueTo']);
       try {
+        if (wantsXlsx(request)) return await sendXlsx(reply, RECEIVABLES_SHEET, (next) => listReceivables(ctx.db, { storeId: session.store.id, today: storeToday(), ...request.query, limit: XLSX_PAGE, cursor: next }));
         return await listReceivables(ctx.db, { storeId: session.store.id, today: storeToday(), ...request.query });
       } catch (error) {
         if (error instanceof InvalidCursor) throw new ApiProblem(400, 'validation_failed', error.message, 'cursor');

@@ -21,6 +21,7 @@ import {
   transitionBody,
 } from './api-schemas.ts';
 import { assertBackoffice, getLive, listLive, writeOne } from './documents.ts';
+import { liveSheet, sendXlsx, wantsXlsx, withXlsx, XLSX_PAGE } from '../http/xlsx.ts';
 
 /**
  * Billing API (BO-01..03, BO-06): customers, services and contracts as the seed lists them under
@@ -62,14 +63,15 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
         tags: customersTag,
         summary: 'List customers (BO-01): search by name or CPF/CNPJ, active or not, ordered by id',
         querystring: { type: 'object', properties: { q: { type: 'string', maxLength: 100 }, active: { type: 'boolean' }, ...pageQuery } },
-        response: { 200: listOf(customerResponse, 'customers') },
+        response: { 200: withXlsx(listOf(customerResponse, 'customers')) },
       },
       preHandler,
     },
-    async (request) => {
+    async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
       const { q, active, limit, cursor } = request.query;
+      if (wantsXlsx(request)) return sendXlsx(reply, liveSheet('customers', customerResponse), (next) => listLive(ctx.db, session.store.id, 'customers', { equals: { active }, search: q ? { text: q, fields: ['name', 'taxId'] } : undefined, limit: XLSX_PAGE, cursor: next }));
       const page = await listLive(ctx.db, session.store.id, 'customers', { equals: { active }, search: q ? { text: q, fields: ['name', 'taxId'] } : undefined, limit, cursor });
       return { customers: page.items, nextCursor: page.nextCursor };
     },
@@ -166,13 +168,14 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
         tags: servicesTag,
         summary: 'List services (BO-02): code, name, monthly fee and/or metered price per unit, included quantity',
         querystring: { type: 'object', properties: { active: { type: 'boolean' }, ...pageQuery } },
-        response: { 200: listOf(serviceResponse, 'services') },
+        response: { 200: withXlsx(listOf(serviceResponse, 'services')) },
       },
       preHandler,
     },
-    async (request) => {
+    async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
+      if (wantsXlsx(request)) return sendXlsx(reply, liveSheet('services', serviceResponse), (next) => listLive(ctx.db, session.store.id, 'backoffice', { equals: { kind: 'service', active: request.query.active }, limit: XLSX_PAGE, cursor: next }));
       const page = await listLive(ctx.db, session.store.id, 'backoffice', { equals: { kind: 'service', active: request.query.active }, limit: request.query.limit, cursor: request.query.cursor });
       return { services: page.items, nextCursor: page.nextCursor };
     },
@@ -201,14 +204,15 @@ function registerContractRoutes(app: FastifyInstance, ctx: ServerContext, preHan
         tags,
         summary: "List contracts (BO-03), e.g. a customer's",
         querystring: { type: 'object', properties: { customerId: { type: 'string', maxLength: 64 }, state: { type: 'string', enum: ['draft', 'active', 'inactive', 'suspended', 'cancelled'] }, ...pageQuery } },
-        response: { 200: listOf(contractResponse, 'contracts') },
+        response: { 200: withXlsx(listOf(contractResponse, 'contracts')) },
       },
       preHandler,
     },
-    async (request) => {
+    async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
       const { customerId, state, limit, cursor } = request.query;
+      if (wantsXlsx(request)) return sendXlsx(reply, liveSheet('contracts', contractResponse), (next) => listLive(ctx.db, session.store.id, 'backoffice', { equals: { kind: 'contract', customerId, state }, limit: XLSX_PAGE, cursor: next }));
       const page = await listLive(ctx.db, session.store.id, 'backoffice', { equals: { kind: 'contract', customerId, state }, limit, cursor });
       return { contracts: page.items, nextCursor: page.nextCursor };
     },

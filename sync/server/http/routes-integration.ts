@@ -9,6 +9,24 @@ import type { ServerContext } from './context.ts';
 import { withIdempotency } from './idempotency.ts';
 import { ApiProblem, problems } from './problem.ts';
 import { epochProperty, MAX_PULL } from './routes-sync.ts';
+import { columnsOf, formatQuery, sendXlsx, wantsXlsx, withXlsx, type XlsxSheet } from './xlsx.ts';
+
+/** A change-feed page with its documents parsed, as a worksheet (API-03): next page from the checkpoint while pages are full. */
+type ParsedPage = { docs: Record<string, unknown>[]; seq: number; full: boolean };
+const changesPageSchema = (collection: CollectionName) => ({
+  type: 'object',
+  properties: {
+    documents: { type: 'array', items: { type: 'object', additionalProperties: true, description: `${collection} documents (their collection schema) with _deleted` } },
+    checkpoint: { type: 'object', properties: { seq: { type: 'integer' }, epoch: { type: 'string' } } },
+    resync: { type: 'boolean' },
+  },
+});
+const changesSheet = (collection: CollectionName): XlsxSheet<ParsedPage, number> => ({
+  name: collection,
+  columns: [...columnsOf(documentSchema(collection)), '_deleted'],
+  rows: (page) => page.docs,
+  next: (page) => (page.full ? page.seq : null),
+});
 
 const idParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 64 } }, required: ['id'] } as const;
 const listQuery = {
@@ -17,6 +35,7 @@ const listQuery = {
     since: { type: 'integer', minimum: 0, maximum: SEQ_MAX, default: 0, description: 'Sequence number (checkpoint.seq of the previous page); returns what changed after it' },
     epoch: epochProperty,
     limit: { type: 'integer', minimum: 1, maximum: MAX_PULL, default: 500 },
+    ...formatQuery,
   },
 } as const;
 
@@ -40,11 +59,12 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
 
   app.get<{ Querystring: { since: number; epoch?: string; limit: number } }>(
     `/api/v1/${collection}`,
-    { schema: { tags, summary: `List ${collection} changed after a sequence number (incl. deletions)`, querystring: listQuery }, preHandler },
+    { schema: { tags, summary: `List ${collection} changed after a sequence number (incl. deletions)`, querystring: listQuery, response: { 200: withXlsx(changesPageSchema(collection)) } }, preHandler },
     async (request, reply) => {
       const session = sessionOf(request);
       assertCanRead(session, collection);
       const { since, epoch, limit } = request.query;
+      if (wantsXlsx(request)) return sendXlsx(reply, changesSheet(collection), async (next) => readChangesPage(ctx.db, readScopeOf(session, collection), { seq: next ?? since, epoch }, MAX_PULL).then((p) => ({ docs: JSON.parse(p.json) as Record<string, unknown>[], seq: p.checkpoint.seq, full: p.count === MAX_PULL })));
       const page = await readChangesPage(ctx.db, readScopeOf(session, collection), { seq: since, epoch }, limit);
       return reply.type('application/json; charset=utf-8').send(pageBody(page));
     },

@@ -1,0 +1,48 @@
+import ExcelJS from 'exceljs';
+import type { FastifyInstance } from 'fastify';
+import { cellText } from '../../rules/index.ts';
+import { ApiProblem } from './problem.ts';
+import { XLSX_TYPE } from './xlsx.ts';
+
+/**
+ * API-03 uploads: a batch route that also takes an .xlsx body (Content-Type
+ * application/vnd.openxmlformats-officedocument.spreadsheetml.sheet). `acceptXlsxUploads(app)` lets
+ * Fastify pass such a body through as bytes (up to MAX_XLSX_BYTES); `readXlsxUpload` turns it into text
+ * cells with the same cell rules as the device's import (sync/rules cellText).
+ */
+export const MAX_XLSX_BYTES = 20 * 1024 * 1024;
+/** Rows one upload may hold (the header excluded). */
+export const MAX_XLSX_ROWS = 100_000;
+
+export function acceptXlsxUploads(app: FastifyInstance): void {
+  if (app.hasContentTypeParser(XLSX_TYPE)) return;
+  app.addContentTypeParser(XLSX_TYPE, { parseAs: 'buffer', bodyLimit: MAX_XLSX_BYTES }, (_request, body, done) => done(null, body));
+}
+
+/**
+ * The first worksheet: header (row 1) and data rows as text, rows kept at their spreadsheet numbers.
+ *
+ * @throws ApiProblem 415 for the old .xls format, 400 for a body that is not an .xlsx, has no header or too many rows
+ */
+export async function readXlsxUpload(body: unknown): Promise<{ header: string[]; rows: string[][] }> {
+  if (!Buffer.isBuffer(body)) throw new ApiProblem(400, 'validation_failed', `Send the .xlsx file as the request body with Content-Type ${XLSX_TYPE}.`);
+  if (body[0] === 0xd0 && body[1] === 0xcf) throw new ApiProblem(415, 'validation_failed', 'This is an old Excel file (.xls). Save it as .xlsx (Excel Workbook) and send it again.');
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(body as unknown as ArrayBuffer);
+  } catch (error) {
+    throw new ApiProblem(400, 'validation_failed', `The body could not be read as .xlsx (${String(error)}). Save the file again as .xlsx and send it again.`);
+  }
+  const sheet = workbook.worksheets[0];
+  const table: string[][] = [];
+  sheet?.eachRow({ includeEmpty: false }, (row, number) => {
+    if (number > MAX_XLSX_ROWS + 1) return;
+    const values = row.values as unknown[];
+    table[number - 1] = Array.from({ length: Math.max(0, values.length - 1) }, (_, index) => cellText(values[index + 1]).trim());
+  });
+  if ((sheet?.rowCount ?? 0) > MAX_XLSX_ROWS + 1) throw new ApiProblem(400, 'validation_failed', `The sheet has more than ${MAX_XLSX_ROWS} rows. Split it into several uploads.`);
+  for (let index = 0; index < table.length; index++) table[index] ??= [];
+  const [header, ...rows] = table;
+  if (!header || header.every((cell) => cell === '')) throw new ApiProblem(400, 'validation_failed', 'The first worksheet has no header row. Row 1 must name the columns (see the template headers in the API description).');
+  return { header, rows };
+}

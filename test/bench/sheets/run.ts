@@ -1,0 +1,168 @@
+/**
+ * The spreadsheet benchmark (issue 11 "Spreadsheets", API-03), part of `npm run bench`; alone:
+ * `npx tsx test/bench/sheets/run.ts`.
+ * 1. On the device (Chromium, the app's database on IndexedDB, the sheet worker): dry run and import of
+ *    BENCH_SHEET_ROWS (10,000) consumption rows from an .xlsx, then the dry run of the same file again
+ *    (every row now equal to its record: the re-import of an export). Targets: ≤ 2 s each.
+ * 2. On the server (PGlite in a temp folder): BENCH_EXPORT_ROWS (100,000) consumption records loaded
+ *    through the consumption batch, then GET /api/v1/billing/consumption?format=xlsx streamed to the
+ *    client: time, bytes, and the server process's peak memory above its level before the export.
+ * BENCH_SHEETS=0 skips it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ExcelJS from 'exceljs';
+import type { Browser } from 'playwright-core';
+import { build } from 'vite';
+import { startServer, type RunningServer } from '../../../sync/server/node/start.ts';
+import { launchChromium, openBenchPage, positive as size, stepper, within, writeFigures } from '../harness.ts';
+import { serveStatic } from '../static-server.ts';
+import type { ImportFigures } from './types.ts';
+
+const pageDir = fileURLToPath(new URL('../../../dist/bench-sheets/', import.meta.url));
+const resultFile = fileURLToPath(new URL('../../../test-results/bench-sheets.json', import.meta.url));
+const COMMAND = 'npx tsx test/bench/sheets/run.ts (or npm run bench, which runs it after the POS bench)';
+const TARGET_SECONDS = 2;
+const MB = 1024 * 1024;
+
+const step = stepper('bench sheets');
+
+interface ExportFigures {
+  rows: number;
+  loadSeconds: number;
+  exportSeconds: number;
+  bytes: number;
+  rowsInFile: number;
+  rssBeforeMb: number;
+  peakRssAboveBeforeMb: number;
+  peakHeapUsedMb: number;
+}
+
+async function json(server: RunningServer, token: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+async function exportBench(rows: number): Promise<ExportFigures> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'balcao-bench-sheets-'));
+  const server = await startServer({ port: 0, dataDir, seedDemo: true, logLevel: 'error', rateLimit: false, announce: () => undefined });
+  try {
+    const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ storeCode: 'loja1', userCode: 'retaguarda', password: 'retaguarda123' }) });
+    const { token } = (await login.json()) as { token: string };
+    const at = new Date().toISOString();
+    const push = (collection: string, docs: Record<string, unknown>[]) => json(server, token, 'POST', `/api/sync/${collection}/push`, docs.map((doc) => ({ newDocumentState: { ...doc, _deleted: false }, assumedMasterState: null })));
+    await push('customers', [{ id: 'bench-cust', name: 'Cliente Bench', taxId: '52998224725', active: true, updatedAt: at }]);
+    await push('backoffice', [
+      { id: 'bench-svc', kind: 'service', code: 'MIN', name: 'Minutos', active: true, monthlyFeeCents: 1000, unit: 'min', unitPriceCents: 12, updatedAt: at },
+      { id: 'bench-ct', kind: 'contract', code: 'CT-BENCH', customerId: 'bench-cust', startDate: '2026-01-01', billingDay: 10, state: 'draft', history: [], lines: [{ id: 'bench-l', serviceId: 'bench-svc', quantity: 1 }], updatedAt: at },
+    ]);
+    step(`   loading ${rows.toLocaleString('en-US')} consumption records through the consumption batch (10,000 a call)`);
+    const loadStarted = performance.now();
+    for (let start = 0; start < rows; start += 10_000) {
+      const items = Array.from({ length: Math.min(10_000, rows - start) }, (_, i) => ({ externalId: `B-${start + i}`, contractId: 'bench-ct', serviceId: 'bench-svc', quantity: 1 + ((start + i) % 500), date: `2026-10-${String(1 + ((start + i) % 28)).padStart(2, '0')}`, description: `linha ${start + i}` }));
+      const report = await json(server, token, 'POST', '/api/v1/billing/consumption/batch', { items });
+      if (report.written !== items.length) throw new Error(`the batch wrote ${String(report.written)} of ${items.length}: ${JSON.stringify(report.errors).slice(0, 300)}`);
+    }
+    const loadSeconds = (performance.now() - loadStarted) / 1000;
+
+    global.gc?.();
+    const before = process.memoryUsage();
+    let peakRss = before.rss;
+    let peakHeap = before.heapUsed;
+    const sampler = setInterval(() => {
+      const now = process.memoryUsage();
+      peakRss = Math.max(peakRss, now.rss);
+      peakHeap = Math.max(peakHeap, now.heapUsed);
+    }, 20);
+    step(`   exporting ${rows.toLocaleString('en-US')} rows as .xlsx (streamed)`);
+    const started = performance.now();
+    const response = await fetch(`${server.url}/api/v1/billing/consumption?format=xlsx`, { headers: { authorization: `Bearer ${token}` } });
+    if (!response.ok || !response.body) throw new Error(`export: HTTP ${response.status}`);
+    // The client keeps the file (to count its rows afterwards) as chunks, as a download would on disk.
+    const chunks: Uint8Array[] = [];
+    let bytes = 0;
+    const reader = response.body.getReader();
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      chunks.push(read.value);
+      bytes += read.value.byteLength;
+    }
+    const exportSeconds = (performance.now() - started) / 1000;
+    clearInterval(sampler);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
+    return {
+      rows,
+      loadSeconds: Math.round(loadSeconds * 100) / 100,
+      exportSeconds: Math.round(exportSeconds * 100) / 100,
+      bytes,
+      rowsInFile: workbook.worksheets[0]!.rowCount - 1,
+      rssBeforeMb: Math.round(before.rss / MB),
+      peakRssAboveBeforeMb: Math.round((peakRss - before.rss) / MB),
+      peakHeapUsedMb: Math.round(peakHeap / MB),
+    };
+  } finally {
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function report(result: { device: ImportFigures; server: ExportFigures; environment: Record<string, unknown> }): string {
+  const d = result.device;
+  const s = result.server;
+  const mark = (seconds: number) => (seconds <= TARGET_SECONDS ? 'met' : 'MISSED');
+  return [
+    `Spreadsheets (issue 11, API-03) — ${COMMAND}`,
+    `device, ${d.rows.toLocaleString('en-US')} consumption rows (.xlsx of ${Math.round(d.fileBytes / 1024)} KiB), Chromium, IndexedDB:`,
+    `  dry run (read in the worker + check)  ${d.dryRunSeconds.toFixed(2)} s  (read ${d.readSeconds.toFixed(2)} s; target ≤ ${TARGET_SECONDS} s: ${mark(d.dryRunSeconds)}; ${d.errors} errors)`,
+    `  import (RxDB writes)                  ${d.importSeconds.toFixed(2)} s  (target ≤ ${TARGET_SECONDS} s: ${mark(d.importSeconds)}; ${d.written.toLocaleString('en-US')} written)`,
+    `  dry run again (re-import, unchanged)  ${d.dryRunAgainSeconds.toFixed(2)} s  (${d.unchangedAgain.toLocaleString('en-US')} unchanged)`,
+    `  longest main-thread pause during the dry run: ${d.longestMainThreadGapMs} ms`,
+    `server, ${s.rows.toLocaleString('en-US')} consumption records (PGlite):`,
+    `  load through the consumption batch    ${s.loadSeconds.toFixed(2)} s`,
+    `  .xlsx export, streamed                ${s.exportSeconds.toFixed(2)} s, ${(s.bytes / MB).toFixed(1)} MB, ${s.rowsInFile.toLocaleString('en-US')} rows in the file`,
+    `  server process memory: RSS ${s.rssBeforeMb} MB before, peak +${s.peakRssAboveBeforeMb} MB during the export; peak heap used ${s.peakHeapUsedMb} MB`,
+    `environment: ${JSON.stringify(result.environment)}`,
+  ].join('\n');
+}
+
+/** Runs the spreadsheet benchmark; resolves to the exit code (1 when a row was lost or an export is short). */
+export async function runSheetsBench(): Promise<number> {
+  if (process.env.BENCH_SHEETS === '0') return 0;
+  const importRows = size('BENCH_SHEET_ROWS', 10_000);
+  const exportRows = size('BENCH_EXPORT_ROWS', 100_000);
+  step(`building the spreadsheet bench page into ${pageDir}`);
+  await build({ configFile: fileURLToPath(new URL('./vite.sheets.config.ts', import.meta.url)), root: undefined });
+  let browser: Browser | null = null;
+  let page: Awaited<ReturnType<typeof serveStatic>> | null = null;
+  let device: ImportFigures;
+  try {
+    page = await serveStatic(pageDir);
+    browser = await launchChromium();
+    const { call } = await openBenchPage(browser, page.url, 'sheetsBench', step);
+    step(`1. device: dry run and import of ${importRows.toLocaleString('en-US')} consumption rows`);
+    device = await within('the device import', 600_000, call('importConsumption', [importRows]));
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await page?.close().catch(() => undefined);
+  }
+  step(`2. server: streamed .xlsx export of ${exportRows.toLocaleString('en-US')} rows`);
+  const server = await within('the export', 1_200_000, exportBench(exportRows));
+  const environment = { node: process.version, cpus: cpus().length, loadAverage: loadavg().map((value) => Math.round(value * 100) / 100), platform: `${process.platform}-${process.arch}` };
+  const result = { command: COMMAND, at: new Date().toISOString(), environment, device, server };
+  writeFigures(resultFile, result, report(result));
+  return device.written === importRows && device.errors === 0 && device.unchangedAgain === importRows && server.rowsInFile === exportRows ? 0 : 1;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  runSheetsBench().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`Spreadsheet benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

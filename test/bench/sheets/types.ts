@@ -1,0 +1,28 @@
+/** Figures of the device's spreadsheet import (issue 11), measured in Chromium. */
+export interface ImportFigures {
+  rows: number;
+  fileBytes: number;
+  /** Choose file → rows read in the worker → headers matched → every row checked (nothing written). */
+  dryRunSeconds: number;
+  /** Of which: reading the .xlsx in the sheet worker. */
+  readSeconds: number;
+  /** Writing the planned records through the device's RxDB collection (chunks of 1,000). */
+  importSeconds: number;
+  /** The same file again after the import: every row equal to its record (the re-import of an export). */
+  dryRunAgainSeconds: number;
+  written: number;
+  errors: number;
+  unchangedAgain: number;
+  /** Longest gap between two main-thread timer ticks during the dry run (ms): the screen's responsiveness. */
+  longestMainThreadGapMs: number;
+}
+
+export interface SheetsBenchApi {
+  importConsumption(rows: number): Promise<ImportFigures>;
+}
+
+declare global {
+  interface Window {
+    sheetsBench?: SheetsBenchApi;
+  }
+}
