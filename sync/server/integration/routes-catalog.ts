@@ -7,7 +7,7 @@ import { problems } from '../http/problem.ts';
 import { V1 } from './api-resource.ts';
 import { batchUpsert, MASTER_UPSERT, PRODUCT_UPSERT } from './batch-upsert.ts';
 import { productBySku, productFeedBody, searchProducts } from './products.ts';
-import { batchBody, batchResponse, errors, feedQuery, feedResponse, masterItemSchema, pageOf, pageQuery, productItemSchema, productResponse, skuParams } from './schemas.ts';
+import { batchBody, batchResponse, batchValidatorCompiler, errors, feedQuery, feedResponse, masterItemSchema, pageOf, pageQuery, productItemSchema, productResponse, skuParams } from './schemas.ts';
 
 /**
  * Master data in and products out (POS-03, API-01, API-04). The ERP is the master of registrations
@@ -32,9 +32,10 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ServerContext):
           'Each item is identified by `sku` (`id` optional). A new product needs name, unit, priceCents (cents) and groupId; an existing one changes only the fields sent. ' +
           "`stock` sets the level in the unit's smallest step; absent, the stock stays. Answers 200 with one result per item in request order; an item's errors carry JSON pointers into the body " +
           '(e.g. `/items/3/priceCents`). Stations receive the changes by replication.',
-        body: batchBody(productItemSchema, 'product'),
+        body: batchBody(productItemSchema),
         response: { 200: batchResponse, ...errors },
       },
+      validatorCompiler: batchValidatorCompiler,
       preHandler,
     },
     async (request, reply) => {
@@ -58,9 +59,10 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ServerContext):
         description:
           'Each item is identified by `kind` + `code` (`id` optional). Kinds: seller, paymentType, paymentCondition, financialReason, promotion, productGroup, stationGroup ' +
           '(its `priceTable` is the station price table, prices in cents). Per-item results with JSON pointers, as for products.',
-        body: batchBody(masterItemSchema, 'master record'),
+        body: batchBody(masterItemSchema),
         response: { 200: batchResponse, ...errors },
       },
+      validatorCompiler: batchValidatorCompiler,
       preHandler,
     },
     async (request, reply) => {

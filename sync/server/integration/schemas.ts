@@ -1,7 +1,9 @@
+import type { FastifySchemaCompiler } from 'fastify';
 import type { JsonSchema } from '../../schema/index.ts';
 import { reasonText } from '../../schema/common-fields.ts';
 import { errorBodySchema } from '../http/problem.ts';
 import { documentSchema, wireDocumentSchema } from '../validation/schemas.ts';
+import { validatorCompiler } from '../validation/validator.ts';
 import { cursorQuery } from './api-resource.ts';
 
 /**
@@ -32,15 +34,24 @@ export const productItemSchema = optionalFields(product, {}, ['sku']);
 /** One master record of a batch: `kind` + `code` identify it; a new one needs name. */
 export const masterItemSchema = optionalFields(master, { kind: { type: 'string', enum: UPSERT_KINDS } }, ['kind', 'code']);
 
-/** The batch body: items are checked one by one (a bad item is that item's error, never the batch's). */
-export function batchBody(item: JsonSchema, what: string): Record<string, unknown> {
+/** The batch body as the API document shows it: each item with its full schema. */
+export function batchBody(item: JsonSchema): Record<string, unknown> {
   return {
     type: 'object',
     additionalProperties: false,
-    properties: { items: { type: 'array', minItems: 1, maxItems: MAX_BATCH, items: { type: 'object', description: `${what}: ${JSON.stringify(Object.keys(item.properties ?? {}))}` } } },
+    description: 'Items are checked one by one: a bad item is answered as that item\'s error (with JSON pointers), never as the whole batch\'s.',
+    properties: { items: { type: 'array', minItems: 1, maxItems: MAX_BATCH, items: item } },
     required: ['items'],
   };
 }
+
+/**
+ * What the route itself validates of a batch: only the envelope (1 to MAX_BATCH items of any shape).
+ * Each item is then validated by batch-upsert.ts against the schema the document shows, so one bad
+ * item is that item's error instead of a 400 for the whole call.
+ */
+const batchEnvelope = { type: 'object', additionalProperties: false, properties: { items: { type: 'array', minItems: 1, maxItems: MAX_BATCH } }, required: ['items'] } as const;
+export const batchValidatorCompiler: FastifySchemaCompiler<unknown> = (route) => validatorCompiler(route.httpPart === 'body' ? { ...route, schema: batchEnvelope } : route);
 
 const itemError = {
   type: 'object',
@@ -265,7 +276,8 @@ export const orderActionParams = {
   properties: { id: idParams.properties.id, action: { type: 'string', enum: ['pay', 'invoice', 'ship', 'deliver', 'cancel'] } },
   required: ['id', 'action'],
 } as const;
-export const orderActionBody = { type: 'object', additionalProperties: false, properties: { reason: reasonText } } as const;
+/** Optional: a move may be sent without a body. */
+export const orderActionBody = { type: ['object', 'null'], additionalProperties: false, properties: { reason: reasonText } } as const;
 export const orderActionResponse = { type: 'object', properties: { applied: { type: 'boolean', description: 'false: the order had already made this move (a retry); nothing changed' }, order: orderResponse }, required: ['applied', 'order'] } as const;
 
 export const orderListQuery = {
