@@ -54,7 +54,7 @@ export function applyOrderAction(from: OrderState, action: OrderAction): RuleRes
   if (to) return ok(to);
   const allowed = allowedOrderActions(from);
   const hint = allowed.length > 0 ? `From ${from} only these are possible: ${allowed.join(', ')}.` : `A ${from} order is final and cannot change.`;
-  return refuse('invalid_transition', `An order that is ${from} cannot ${action}. ${hint}`, { from, to: targetOf(action) });
+  return refuse('invalid_transition', `An order that is ${from} cannot ${action}. ${hint}`, { subject: 'order', from, to: targetOf(action) });
 }
 
 /** The state an action aims at, whatever the current state (a retried action finds the order already there). */

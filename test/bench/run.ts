@@ -133,10 +133,13 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(async (code) => Math.max(code, await (await import('./pos/run.ts')).runPosBench())).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`Benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+main()
+  .then(async (code) => Math.max(code, await (await import('./pos/run.ts')).runPosBench()))
+  .then(async (code) => Math.max(code, await (await import('./integration/run.ts')).runIntegrationBench()))
+  .then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`Benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );

@@ -62,7 +62,7 @@ describe.each(DATABASE_KINDS)('e-commerce simulation on %s', (kind) => {
       { sku: 'ECOM-A', stock: 30 },
       { sku: 'ECOM-B', stock: 12 },
     ]);
-    const plan = Array.from({ length: 18 }, (_v, n) => ({ id: `day-${n}`, lines: [['ECOM-A', 1 + (n % 3)], ...(n % 2 === 0 ? [['ECOM-B', 1]] : [])] as [string, number][], fate: (['invoice', 'cancel', 'paid', 'lapse', 'cancelPaid', 'deliver'] as const)[n % 6] }));
+    const plan = Array.from({ length: 18 }, (_v, n) => ({ id: `day-${n}`, lines: [['ECOM-A', 1 + (n % 3)], ...(n % 2 === 0 ? [['ECOM-B', 1]] : [])] as [string, number][], fate: (['invoice', 'cancel', 'paid', 'lapse', 'cancelPaid', 'deliver'] as const)[n % 6]! }));
     const created = await Promise.all(plan.map((entry) => retried(2, () => api('POST', '/orders', order(entry.id, entry.lines)))));
     const accepted = plan.filter((_entry, i) => created[i]!.some((answer) => answer.status === 201));
     for (const answers of created) for (const answer of answers) expect([200, 201, 409]).toContain(answer.status);
