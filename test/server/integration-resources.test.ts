@@ -45,8 +45,24 @@ describe.each(DATABASE_KINDS)('integration resources on %s', (kind) => {
     expect((await api('GET', '/products/sku/ERP-0001')).body).toMatchObject({ sku: 'ERP-0001', stock: 7, active: true, priceCents: 1999 });
     expect((await api('GET', '/products/sku/ERP-0002')).status).toBe(404);
 
+    // An item that names its id changes that product's sku and keeps its other fields (stock included).
+    const renamed = await load([{ id: answer.results[0].id, sku: 'ERP-0001-B' }]);
+    expect(renamed.results[0]).toMatchObject({ status: 'updated' });
+    expect((await api('GET', '/products/sku/ERP-0001-B')).body).toMatchObject({ stock: 7, name: 'Produto ERP-0001' });
+    await load([{ id: answer.results[0].id, sku: 'ERP-0001' }]);
+
     // Sending the same batch again changes nothing.
     expect((await load([product('ERP-0001', { stock: 7 })])).summary).toEqual({ created: 0, updated: 0, unchanged: 1, error: 0 });
+  });
+
+  it('API-01 text the database cannot hold, or numbers beyond what it stores exactly, are that item\'s error only', async () => {
+    const answer = await load([product('HOSTILE-1', { name: 'nul\u0000byte' }), product('HOSTILE-2', { priceCents: 2 ** 60 }), product('HOSTILE-3', { stock: 1.5 }), product('HOSTILE-4')]);
+    expect(answer.results.map((r: { status: string; errors?: { pointer: string }[] }) => [r.status, r.errors?.[0]?.pointer])).toEqual([
+      ['error', '/items/0/name'],
+      ['error', '/items/1/priceCents'],
+      ['error', '/items/2/stock'],
+      ['created', undefined],
+    ]);
   });
 
   it('API-01 a batch of more than 1,000 items, or without items, is refused whole with the field named', async () => {

@@ -3,7 +3,7 @@ import type { ValidateFunction } from 'ajv';
 import type { CollectionName, WireDocument } from '../../schema/index.ts';
 import type { Writer } from '../auth/ownership.ts';
 import type { Database, Queryable } from '../db/database.ts';
-import { lockStoreSequence, type StoredDocument } from '../db/documents.ts';
+import { loadDocuments, lockStoreSequence, type StoredDocument } from '../db/documents.ts';
 import { writeBatchIn } from '../sync/write-documents.ts';
 import { compileBodyValidator, describeValidationError } from '../validation/validator.ts';
 import { documentSchema } from '../validation/schemas.ts';
@@ -123,10 +123,12 @@ export async function batchUpsert(db: Database, kind: UpsertKind, writer: Writer
   await db.transaction(async (tx) => {
     await lockStoreSequence(tx, writer.storeId);
     const stored = await kind.loadByKeys(tx, writer.storeId, valid.map((entry) => entry.item));
+    // An item that names its id may change its key (a new sku for product X): it updates X, keeping X's other fields.
+    const byId = await loadDocuments(tx, writer.storeId, kind.collection, valid.flatMap(({ item }) => (typeof item.id === 'string' && !stored.has(kind.keyOf(item)) ? [item.id] : [])));
     const candidates: Candidate[] = [];
     const idsSeen = new Map<string, number>();
     for (const { index, item } of valid) {
-      const previous = stored.get(kind.keyOf(item));
+      const previous = stored.get(kind.keyOf(item)) ?? (typeof item.id === 'string' ? byId.get(item.id) : undefined);
       const id = previous?.id ?? (typeof item.id === 'string' ? item.id : randomUUID());
       results[index]!.id = id;
       if (previous && typeof item.id === 'string' && item.id !== previous.id) {
