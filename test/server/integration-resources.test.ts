@@ -231,7 +231,9 @@ describe.each(DATABASE_KINDS)('integration resources on %s', (kind) => {
     expect((await api('POST', '/orders', order('bad-2', 'ORD-2', 1, { payment: { method: 'pix', amountCents: 1 } }))).body.error).toMatchObject({ field: '/payment/amountCents' });
     expect((await api('POST', '/orders', order('bad-3', 'ORD-2', 2))).body.error).toMatchObject({ code: 'insufficient_stock', field: '/items/0/quantity' });
     expect((await api('POST', '/orders', order('bad-4', 'NOPE', 1))).body.error).toMatchObject({ field: '/items/0/sku' });
-    for (const id of ['bad-1', 'bad-2', 'bad-3', 'bad-4']) expect((await api('GET', `/orders/${id}`)).status).toBe(404);
+    expect((await api('POST', '/orders', order('bad-5', 'ORD-2', 1, { customer: { name: 'X', taxId: cpf(1), email: 'not-an-email' } }))).body.error).toMatchObject({ field: '/customer/email' });
+    expect((await api('POST', '/orders', order('bad-6', 'ORD-2', 1, { delivery: { address: 'R', city: 'C', uf: 'XX', cep: '01001-000', shippingCents: 1500 } }))).body.error).toMatchObject({ field: '/delivery/uf' });
+    for (const id of ['bad-1', 'bad-2', 'bad-3', 'bad-4', 'bad-5', 'bad-6']) expect((await api('GET', `/orders/${id}`)).status).toBe(404);
     // A CNPJ with punctuation is accepted and stored canonical.
     const cnpj = await api('POST', '/orders', order('ok-cnpj', 'ORD-2', 1, { customer: { name: 'Alfa', taxId: '11.222.333/0001-81' } }));
     expect(cnpj.body.customer.taxId).toBe('11222333000181');

@@ -1,4 +1,4 @@
-import { allowedOrderActions, applyOrderAction, canonicalTaxId, ORDER_STOCK_EFFECTS, targetOf, type OrderAction, type OrderState } from '../../rules/index.ts';
+import { allowedOrderActions, applyOrderAction, canonicalTaxId, normalizeCep, normalizeEmail, normalizePhone, normalizeUf, ORDER_STOCK_EFFECTS, targetOf, type OrderAction, type OrderState } from '../../rules/index.ts';
 import { digest } from '../auth/secrets.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { lockStoreSequence } from '../db/documents.ts';
@@ -74,6 +74,25 @@ export async function getOrder(db: Queryable, storeId: string, id: string): Prom
   return view(db, storeId, found.order);
 }
 
+/** The customer and delivery as stored (canonical CPF/CNPJ, e-mail, phone, CEP, UF), or a 422 naming the field. */
+function normalisedContact(input: OrderInput): Pick<StoredOrder, 'customer' | 'delivery'> {
+  const check = (value: string | undefined, normalize: (value: string) => string | null, what: string, pointer: string): string | undefined => {
+    if (value === undefined || value === '') return value;
+    const normal = normalize(value);
+    if (normal === null) throw new ApiProblem(422, 'validation_failed', `${what} "${value}" is not valid. Fix it and send the order again.`, pointer);
+    return normal;
+  };
+  const taxId = check(input.customer.taxId, canonicalTaxId, 'CPF/CNPJ (check digits)', '/customer/taxId')!;
+  const email = check(input.customer.email, normalizeEmail, 'E-mail', '/customer/email');
+  const phone = check(input.customer.phone, normalizePhone, 'Phone', '/customer/phone');
+  const cep = check(input.delivery.cep, normalizeCep, 'CEP', '/delivery/cep')!;
+  const uf = check(input.delivery.uf, normalizeUf, 'UF', '/delivery/uf')!;
+  return {
+    customer: { ...input.customer, taxId, ...(email !== undefined ? { email } : {}), ...(phone !== undefined ? { phone } : {}) },
+    delivery: { ...input.delivery, cep, uf },
+  };
+}
+
 /**
  * Creates an order and reserves its items, or refuses it whole: 422 naming the field (tax id, an
  * unknown product, a payment that is not items + shipping to the cent), 409 insufficient_stock naming
@@ -81,8 +100,7 @@ export async function getOrder(db: Queryable, storeId: string, id: string): Prom
  * same id with another body is a 409.
  */
 export async function createOrder(db: Database, storeId: string, userId: string, input: OrderInput): Promise<{ order: OrderView; created: boolean }> {
-  const taxId = canonicalTaxId(input.customer.taxId);
-  if (!taxId) throw new ApiProblem(422, 'validation_failed', `CPF/CNPJ "${input.customer.taxId}" is not valid (check digits). Fix it and send the order again.`, '/customer/taxId');
+  const { customer, delivery } = normalisedContact(input);
   const requestHash = digest(stableJson(input));
   return db.transaction(async (tx) => {
     await lockStoreSequence(tx, storeId);
@@ -105,8 +123,8 @@ export async function createOrder(db: Database, storeId: string, userId: string,
     const order: StoredOrder = {
       id: input.id,
       status: 'new',
-      customer: { ...input.customer, taxId },
-      delivery: input.delivery,
+      customer,
+      delivery,
       payment: { ...input.payment, installments: input.payment.installments ?? 1 },
       items,
       itemsCents,
