@@ -69,6 +69,9 @@ describe.each(DATABASE_KINDS)('integration resources on %s', (kind) => {
     const tooMany = await api('POST', '/products/batch', { items: Array.from({ length: 1001 }, (_v, i) => product(`MANY-${i}`)) });
     expect(tooMany).toMatchObject({ status: 400, body: { error: { code: 'validation_failed', field: '/items' } } });
     expect((await api('POST', '/products/batch', {})).body.error.field).toBe('/items');
+    // No item accepted: nothing was written, a 422 whose problem names the first error, with every result.
+    const none = await api('POST', '/products/batch', { items: [product('NONE-1', { unit: 'XX' }), { sku: 'NONE-2' }] });
+    expect(none).toMatchObject({ status: 422, body: { error: { code: 'validation_failed', field: '/items/0/unit' }, summary: { error: 2 }, results: [{ status: 'error' }, { errors: [{ pointer: '/items/1/name' }] }] } });
     expect((await api('GET', '/products/search?sku=MANY-1')).body.products).toEqual([]);
   });
 

@@ -165,3 +165,15 @@ export async function batchUpsert(db: Database, kind: UpsertKind, writer: Writer
   for (const result of results) summary[result.status] += 1;
   return { results, summary };
 }
+
+/**
+ * The HTTP answer of a batch: 200 with the per-item results when at least one item was accepted
+ * (created, updated or unchanged); 422 when none was — nothing was written — with the first error as
+ * the problem and the same per-item results beside it, so a retry after fixing is a new request.
+ */
+export function batchReply(answer: BatchAnswer): { status: number; body: unknown } {
+  if (answer.summary.error < answer.results.length) return { status: 200, body: answer };
+  const first = answer.results.find((result) => result.errors?.length)?.errors?.[0];
+  const message = `No item of the batch was accepted (${answer.results.length} refused); each result names its errors. First: ${first?.pointer ?? '/items'} — ${first?.message ?? 'refused'}`;
+  return { status: 422, body: { error: { code: 'validation_failed', message, field: first?.pointer ?? '/items' }, ...answer } };
+}

@@ -5,9 +5,9 @@ import type { ServerContext } from '../http/context.ts';
 import { withIdempotency } from '../http/idempotency.ts';
 import { problems } from '../http/problem.ts';
 import { V1 } from './api-resource.ts';
-import { batchUpsert, MASTER_UPSERT, PRODUCT_UPSERT } from './batch-upsert.ts';
+import { batchReply, batchUpsert, MASTER_UPSERT, PRODUCT_UPSERT } from './batch-upsert.ts';
 import { productBySku, productFeedBody, searchProducts } from './products.ts';
-import { batchBody, batchResponse, batchValidatorCompiler, errors, feedQuery, feedResponse, masterItemSchema, pageOf, pageQuery, productItemSchema, productResponse, skuParams } from './schemas.ts';
+import { batchBody, batchRefusedResponse, batchResponse, batchValidatorCompiler, errors, feedQuery, feedResponse, masterItemSchema, pageOf, pageQuery, productItemSchema, productResponse, skuParams } from './schemas.ts';
 
 /**
  * Master data in and products out (POS-03, API-01, API-04). The ERP is the master of registrations
@@ -31,9 +31,9 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ServerContext):
         description:
           'Each item is identified by `sku` (`id` optional). A new product needs name, unit, priceCents (cents) and groupId; an existing one changes only the fields sent. ' +
           "`stock` sets the level in the unit's smallest step; absent, the stock stays. Answers 200 with one result per item in request order; an item's errors carry JSON pointers into the body " +
-          '(e.g. `/items/3/priceCents`). Stations receive the changes by replication.',
+          '(e.g. `/items/3/priceCents`). 422 when no item was accepted (nothing written), with the same results. Stations receive the changes by replication.',
         body: batchBody(productItemSchema),
-        response: { 200: batchResponse, ...errors },
+        response: { 200: batchResponse, 422: batchRefusedResponse, ...errors },
       },
       validatorCompiler: batchValidatorCompiler,
       preHandler,
@@ -44,7 +44,7 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ServerContext):
       return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
         const answer = await batchUpsert(ctx.db, PRODUCT_UPSERT, writerOf(session, 'api'), request.body.items);
         ctx.metrics.pushed.inc({ collection: 'products' }, answer.summary.created + answer.summary.updated);
-        return { status: 200, body: answer };
+        return batchReply(answer);
       });
     },
   );
@@ -60,7 +60,7 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ServerContext):
           'Each item is identified by `kind` + `code` (`id` optional). Kinds: seller, paymentType, paymentCondition, financialReason, promotion, productGroup, stationGroup ' +
           '(its `priceTable` is the station price table, prices in cents). Per-item results with JSON pointers, as for products.',
         body: batchBody(masterItemSchema),
-        response: { 200: batchResponse, ...errors },
+        response: { 200: batchResponse, 422: batchRefusedResponse, ...errors },
       },
       validatorCompiler: batchValidatorCompiler,
       preHandler,
@@ -71,7 +71,7 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ServerContext):
       return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
         const answer = await batchUpsert(ctx.db, MASTER_UPSERT, writerOf(session, 'api'), request.body.items);
         ctx.metrics.pushed.inc({ collection: 'masterdata' }, answer.summary.created + answer.summary.updated);
-        return { status: 200, body: answer };
+        return batchReply(answer);
       });
     },
   );

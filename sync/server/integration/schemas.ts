@@ -87,6 +87,13 @@ export const batchResponse = {
   required: ['results', 'summary'],
 } as const;
 
+/** 422: no item was accepted; the problem names the first error, the results name every one. */
+export const batchRefusedResponse = {
+  type: 'object',
+  properties: { error: errorBodySchema.properties.error, results: batchResponse.properties.results, summary: batchResponse.properties.summary },
+  required: ['error', 'results', 'summary'],
+} as const;
+
 export const productResponse = product;
 export const productWire = wireDocumentSchema('products');
 
