@@ -24,6 +24,7 @@ export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
+/** The value inside a cursor, when `isValid` accepts it; else a 400 naming `cursor`. */
 export function decodeCursor<T>(cursor: string, isValid: (value: unknown) => value is T): T {
   let value: unknown;
   try {

@@ -52,6 +52,7 @@ function rowsToMap(rows: { id: string; seq: number; station_id: string | null; d
   return new Map(rows.map((row) => [row.key, { id: row.id, seq: Number(row.seq), stationId: row.station_id, data: row.data, deleted: row.deleted }]));
 }
 
+/** Products: identified by sku; new ones start with no barcode, stock 0 and active. */
 export const PRODUCT_UPSERT: UpsertKind = {
   collection: 'products',
   itemValidator: compileBodyValidator(productItemSchema),
@@ -67,6 +68,7 @@ export const PRODUCT_UPSERT: UpsertKind = {
   defaults: { barcode: '', stock: 0, active: true },
 };
 
+/** Master records: identified by kind + code; new ones start active. */
 export const MASTER_UPSERT: UpsertKind = {
   collection: 'masterdata',
   itemValidator: compileBodyValidator(masterItemSchema),

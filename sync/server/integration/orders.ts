@@ -68,6 +68,7 @@ async function loadOrder(tx: Queryable, storeId: string, id: string, lock = fals
   return row ? { order: row.data, requestHash: row.request_hash } : null;
 }
 
+/** An order as the API shows it (reservation, allowed actions, history); 404 when the store has none with this id. */
 export async function getOrder(db: Queryable, storeId: string, id: string): Promise<OrderView> {
   const found = await loadOrder(db, storeId, id);
   if (!found) throw new ApiProblem(404, 'not_found', `Order ${id} was not found. Check the id and try again.`);

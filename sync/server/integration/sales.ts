@@ -19,6 +19,10 @@ export interface SalesQuery {
 
 const isSeqCursor = (value: unknown): value is { s: number } => Number.isSafeInteger((value as { s?: unknown } | null)?.s) && (value as { s: number }).s >= 0;
 
+/**
+ * One page of sales movements (stored, not deleted) after the cursor's sequence number, filtered by
+ * station, status and createdAt period; `nextCursor` is always set. Money in cents. 400 for a foreign cursor.
+ */
 export async function listSalesMovements(db: Queryable, storeId: string, query: SalesQuery): Promise<{ sales: Record<string, unknown>[]; nextCursor: string; hasMore: boolean }> {
   const after = query.cursor ? decodeCursor(query.cursor, isSeqCursor).s : 0;
   const rows = await db.query<{ data: Record<string, unknown>; seq: string | number; updated_at: unknown }>(

@@ -34,6 +34,7 @@ export interface Reservation {
   items: ReservationLine[];
 }
 
+/** 409 `insufficient_stock` naming the short item's pointer (e.g. `/items/1/quantity`). */
 export function insufficientStock(message: string, pointer: string): ApiProblem {
   return new ApiProblem(409, 'insufficient_stock', message, pointer);
 }
@@ -105,6 +106,7 @@ function instant(value: unknown): string | null {
   return value === null || value === undefined ? null : new Date(value as string).toISOString();
 }
 
+/** A reservation with its lines and its state as of the server's clock now (active past its expiry → expired), or null. */
 export async function loadReservation(tx: Queryable, storeId: string, id: string): Promise<(Reservation & { requestHash: string }) | null> {
   const [row] = await tx.query<{ id: string; order_id: string | null; status: Reservation['status']; expires_at: unknown; request_hash: string; items: ReservationLine[] }>(
     `SELECT r.id, r.order_id, r.request_hash, r.expires_at,
