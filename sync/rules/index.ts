@@ -17,3 +17,4 @@ export * from './billing.ts';
 export * from './merge.ts';
 export * from './backoffice-records.ts';
 export * from './import-rows.ts';
+export * from './order-state.ts';

@@ -1,4 +1,5 @@
 import { allowedTransitions, isContractState, type ContractState } from './contract-state.ts';
+import { allowedOrderActions, isOrderState, ORDER_TRANSITIONS, type OrderState } from './order-state.ts';
 import { formatBrl } from './money.ts';
 import type { RuleError, RuleErrorCode } from './result.ts';
 
@@ -19,9 +20,20 @@ const STATE_PT: Record<ContractState, string> = {
 
 const brl = (value: string | number | undefined) => formatBrl(Number(value ?? 0));
 
+const ORDER_STATE_PT: Record<OrderState, string> = { new: 'novo', paid: 'pago', invoiced: 'faturado', shipped: 'enviado', delivered: 'entregue', cancelled: 'cancelado' };
+
+/** An e-commerce order's refused move (sync/rules/order-state.ts). */
+function orderTransitionPt(from: string, to: string): string {
+  if (!isOrderState(from) || !isOrderState(to)) return 'Esta mudança de situação do pedido não é permitida.';
+  const next = allowedOrderActions(from).map((action) => ORDER_STATE_PT[ORDER_TRANSITIONS[from][action]!]);
+  const what = `Um pedido ${ORDER_STATE_PT[from]} não pode passar a ${ORDER_STATE_PT[to]}.`;
+  return next.length > 0 ? `${what} Situações possíveis: ${next.join(', ')}.` : `${what} A situação ${ORDER_STATE_PT[from]} é final.`;
+}
+
 function transitionPt(p: Params): string {
   const from = String(p.from);
   const to = String(p.to);
+  if (p.subject === 'order') return orderTransitionPt(from, to);
   if (!isContractState(from) || !isContractState(to)) return 'Esta mudança de situação do contrato não é permitida.';
   if (from === 'cancelled') return 'Contrato cancelado não pode mudar. Crie um novo contrato.';
   const what = from === to ? `O contrato já está ${STATE_PT[to]}.` : `Um contrato ${STATE_PT[from]} não pode passar a ${STATE_PT[to]}.`;

@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   /** Back office: a business rule refused the request (the message says which and what to do). */
   'business_rule',
   'internal',
+  /** Integration API: a reservation or order asks for more than the available stock (stock − reserved). */
+  'insufficient_stock',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -19,6 +19,7 @@ import { registerSyncRoutes } from './routes-sync.ts';
 import { validatorCompiler } from '../validation/validator.ts';
 import { registerBillingRoutes } from '../backoffice/routes.ts';
 import { registerUsageRoutes } from '../backoffice/routes-usage.ts';
+import { registerIntegrationResources } from '../integration/routes.ts';
 
 export interface RateLimits {
   /** Requests per minute per client address on every route. */
@@ -125,5 +126,6 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   registerDesignRoutes(app, ctx);
   registerBillingRoutes(app, ctx);
   registerUsageRoutes(app, ctx);
+  registerIntegrationResources(app, ctx);
   return app;
 }

@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import type { ValidateFunction } from 'ajv';
+import type { CollectionName, WireDocument } from '../../schema/index.ts';
+import type { Writer } from '../auth/ownership.ts';
+import type { Database, Queryable } from '../db/database.ts';
+import { loadDocuments, lockStoreSequence, type StoredDocument } from '../db/documents.ts';
+import { writeBatchIn } from '../sync/write-documents.ts';
+import { compileBodyValidator, describeValidationError } from '../validation/validator.ts';
+import { documentSchema } from '../validation/schemas.ts';
+import { masterItemSchema, productItemSchema } from './schemas.ts';
+
+/**
+ * Batch upsert of master data from the ERP (POS-03, API-01; seed 004: "todos os cadastros serão feitos
+ * no ERP"). Every item is checked on its own and answered on its own, with a JSON pointer per error:
+ * one bad item never fails the others. The good ones go through the server's one write path
+ * (writeBatchIn: set-based, with its per-row fallback and quarantine), so stations receive them by
+ * replication like any other change. The whole call is one transaction holding the store's sequence
+ * lock, so an item's stored state (stock a station just sold down) cannot change under the merge.
+ */
+export interface ItemError {
+  /** JSON pointer into the request body, e.g. `/items/3/priceCents`. */
+  pointer: string;
+  message: string;
+}
+
+export interface ItemResult {
+  index: number;
+  id: string | null;
+  status: 'created' | 'updated' | 'unchanged' | 'error';
+  errors?: ItemError[];
+}
+
+export interface BatchAnswer {
+  results: ItemResult[];
+  summary: Record<'created' | 'updated' | 'unchanged' | 'error', number>;
+}
+
+/** How one collection's items are identified and completed. */
+interface UpsertKind {
+  collection: CollectionName;
+  itemValidator: ValidateFunction;
+  documentValidator: ValidateFunction;
+  /** The natural key of an item ('sku', or 'kind code'). */
+  keyOf(item: Record<string, unknown>): string;
+  /** Stored records by natural key, one query for the batch. */
+  loadByKeys(tx: Queryable, storeId: string, items: readonly Record<string, unknown>[]): Promise<Map<string, StoredDocument>>;
+  /** Fields a new record gets when the item leaves them out. */
+  defaults: Record<string, unknown>;
+}
+
+function rowsToMap(rows: { id: string; seq: number; station_id: string | null; data: Record<string, unknown>; deleted: boolean; key: string }[]): Map<string, StoredDocument> {
+  return new Map(rows.map((row) => [row.key, { id: row.id, seq: Number(row.seq), stationId: row.station_id, data: row.data, deleted: row.deleted }]));
+}
+
+/** Products: identified by sku; new ones start with no barcode, stock 0 and active. */
+export const PRODUCT_UPSERT: UpsertKind = {
+  collection: 'products',
+  itemValidator: compileBodyValidator(productItemSchema),
+  documentValidator: compileBodyValidator(documentSchema('products')),
+  keyOf: (item) => String(item.sku),
+  loadByKeys: async (tx, storeId, items) =>
+    rowsToMap(
+      await tx.query(
+        "SELECT id, seq, station_id, data, deleted, data ->> 'sku' AS key FROM documents WHERE store_id = $1 AND collection = 'products' AND data ->> 'sku' = ANY($2::text[])",
+        [storeId, items.map((item) => String(item.sku))],
+      ),
+    ),
+  defaults: { barcode: '', stock: 0, active: true },
+};
+
+/** Master records: identified by kind + code; new ones start active. */
+export const MASTER_UPSERT: UpsertKind = {
+  collection: 'masterdata',
+  itemValidator: compileBodyValidator(masterItemSchema),
+  documentValidator: compileBodyValidator(documentSchema('masterdata')),
+  keyOf: (item) => `${String(item.kind)} ${String(item.code)}`,
+  loadByKeys: async (tx, storeId, items) =>
+    rowsToMap(
+      await tx.query(
+        `SELECT d.id, d.seq, d.station_id, d.data, d.deleted, (d.data ->> 'kind') || ' ' || (d.data ->> 'code') AS key
+           FROM documents d
+           JOIN unnest($2::text[], $3::text[]) AS k(kind, code) ON d.data ->> 'kind' = k.kind AND d.data ->> 'code' = k.code
+          WHERE d.store_id = $1 AND d.collection = 'masterdata'`,
+        [storeId, items.map((item) => String(item.kind)), items.map((item) => String(item.code))],
+      ),
+    ),
+  defaults: { active: true },
+};
+
+function errorsOf(validate: ValidateFunction, prefix: string): ItemError[] {
+  return (validate.errors ?? []).map((error) => {
+    const { field, message } = describeValidationError(error);
+    return { pointer: `${prefix}${field === '/' ? '' : field}`, message };
+  });
+}
+
+interface Candidate {
+  index: number;
+  doc: WireDocument;
+  isNew: boolean;
+}
+
+/**
+ * Upserts `items` (at most MAX_BATCH, checked by the route) of one kind; answers one result per item
+ * in request order. Database refusals of single records come back from writeBatchIn's per-row
+ * fallback as that item's error; anything else (a lost connection) fails the call and changes nothing.
+ */
+export async function batchUpsert(db: Database, kind: UpsertKind, writer: Writer, items: readonly unknown[]): Promise<BatchAnswer> {
+  const results: ItemResult[] = items.map((_item, index) => ({ index, id: null, status: 'error' }));
+  const fail = (index: number, errors: ItemError[]) => {
+    results[index] = { index, id: results[index]!.id, status: 'error', errors };
+  };
+  const valid: { index: number; item: Record<string, unknown> }[] = [];
+  const firstByKey = new Map<string, number>();
+  items.forEach((item, index) => {
+    if (!kind.itemValidator(item)) return fail(index, errorsOf(kind.itemValidator, `/items/${index}`));
+    const record = item as Record<string, unknown>;
+    const key = kind.keyOf(record);
+    const earlier = firstByKey.get(key);
+    if (earlier !== undefined) return fail(index, [{ pointer: `/items/${index}`, message: `The same record (${key}) is already item ${earlier} of this batch. Send each record once per call.` }]);
+    firstByKey.set(key, index);
+    valid.push({ index, item: record });
+  });
+
+  await db.transaction(async (tx) => {
+    await lockStoreSequence(tx, writer.storeId);
+    const stored = await kind.loadByKeys(tx, writer.storeId, valid.map((entry) => entry.item));
+    // An item that names its id may change its key (a new sku for product X): it updates X, keeping X's other fields.
+    const byId = await loadDocuments(tx, writer.storeId, kind.collection, valid.flatMap(({ item }) => (typeof item.id === 'string' && !stored.has(kind.keyOf(item)) ? [item.id] : [])));
+    const candidates: Candidate[] = [];
+    const idsSeen = new Map<string, number>();
+    for (const { index, item } of valid) {
+      const previous = stored.get(kind.keyOf(item)) ?? (typeof item.id === 'string' ? byId.get(item.id) : undefined);
+      const id = previous?.id ?? (typeof item.id === 'string' ? item.id : randomUUID());
+      results[index]!.id = id;
+      if (previous && typeof item.id === 'string' && item.id !== previous.id) {
+        fail(index, [{ pointer: `/items/${index}/id`, message: `${kind.keyOf(item)} is record ${previous.id}, not ${item.id}. Leave id out or send ${previous.id}.` }]);
+        continue;
+      }
+      if (idsSeen.has(id)) {
+        fail(index, [{ pointer: `/items/${index}/id`, message: `Id ${id} is already item ${idsSeen.get(id)} of this batch.` }]);
+        continue;
+      }
+      idsSeen.set(id, index);
+      // A deleted record sent again comes back to life with the fields sent (and its old ones).
+      const doc = { ...kind.defaults, ...(previous?.data ?? {}), ...item, id };
+      if (!kind.documentValidator(doc)) {
+        fail(index, errorsOf(kind.documentValidator, `/items/${index}`));
+        continue;
+      }
+      candidates.push({ index, doc: { ...doc, _deleted: false }, isNew: !previous || previous.deleted });
+    }
+    if (candidates.length === 0) return;
+    const outcome = await writeBatchIn(tx, { storeId: writer.storeId, collection: kind.collection, checkConflicts: false, writer, validated: true }, candidates.map((candidate) => ({ newDocumentState: candidate.doc })));
+    const written = new Set(outcome.written);
+    const unchanged = new Set(outcome.unchanged);
+    const refused = new Map(outcome.quarantined.map((entry) => [entry.id, entry.refusal]));
+    for (const { index, doc, isNew } of candidates) {
+      const id = String(doc.id);
+      const refusal = refused.get(id);
+      if (refusal) fail(index, [{ pointer: `/items/${index}`, message: `${refusal.message} (reason: ${refusal.reason}; kept in GET /api/sync/errors)` }]);
+      else if (written.has(id)) results[index]!.status = isNew ? 'created' : 'updated';
+      else if (unchanged.has(id)) results[index]!.status = 'unchanged';
+    }
+  });
+  const summary = { created: 0, updated: 0, unchanged: 0, error: 0 };
+  for (const result of results) summary[result.status] += 1;
+  return { results, summary };
+}
+
+/**
+ * The HTTP answer of a batch: 200 with the per-item results when at least one item was accepted
+ * (created, updated or unchanged); 422 when none was — nothing was written — with the first error as
+ * the problem and the same per-item results beside it, so a retry after fixing is a new request.
+ */
+export function batchReply(answer: BatchAnswer): { status: number; body: unknown } {
+  if (answer.summary.error < answer.results.length) return { status: 200, body: answer };
+  const first = answer.results.find((result) => result.errors?.length)?.errors?.[0];
+  const message = `No item of the batch was accepted (${answer.results.length} refused); each result names its errors. First: ${first?.pointer ?? '/items'} — ${first?.message ?? 'refused'}`;
+  return { status: 422, body: { error: { code: 'validation_failed', message, field: first?.pointer ?? '/items' }, ...answer } };
+}

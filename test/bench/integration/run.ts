@@ -1,0 +1,195 @@
+/**
+ * The integration API benchmark (issue 12), part of `npm run bench`; alone: `npx tsx test/bench/integration/run.ts`.
+ * A real server over loopback HTTP, signed in as the store admin (as the ERP is today), on PGlite in a
+ * temp folder and — when BALCAO_TEST_PG_URL is set — on a scratch PostgreSQL database. Phases:
+ * 1. batch upsert of BENCH_API_PRODUCTS (100,000) new products through POST /api/v1/products/batch,
+ *    1,000 a call, one call after another (target ≤ 10 s);
+ * 2. the products change feed from the beginning to the end, 5,000 a page (target ≤ 3 s);
+ * 3. single GET /api/v1/products/sku/:sku from 50 concurrent clients, p95 latency (target ≤ 15 ms).
+ * BENCH_INTEGRATION=0 skips it. Figures: test-results/bench-integration.json.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { startServer, type RunningServer } from '../../../sync/server/node/start.ts';
+import { createScratchDatabase } from '../../server/support/servers.ts';
+import { positive, stepper, writeFigures } from '../harness.ts';
+
+const COMMAND = 'npx tsx test/bench/integration/run.ts (or npm run bench, which runs it after the sync and POS benches)';
+const resultFile = fileURLToPath(new URL('../../../test-results/bench-integration.json', import.meta.url));
+const TARGETS = { upsertSeconds: 10, feedSeconds: 3, getP95Ms: 15 };
+const BATCH = 1_000;
+const FEED_PAGE = 5_000;
+const CLIENTS = 50;
+
+const step = stepper('bench integration');
+
+interface KindResult {
+  database: string;
+  products: number;
+  upsertSeconds: number;
+  upsertPerSecond: number;
+  feedSeconds: number;
+  feedRows: number;
+  getRequests: number;
+  getP50Ms: number;
+  getP95Ms: number;
+  getP99Ms: number;
+  /** p50 of one client alone: the server's time per request without queueing. */
+  getAloneP50Ms: number;
+}
+
+async function json(url: string, init: RequestInit & { token: string }): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any -- figures read from arbitrary JSON
+  const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', authorization: `Bearer ${init.token}`, ...(init.headers as Record<string, string> | undefined) } });
+  return { status: response.status, body: await response.json() };
+}
+
+/** Plain JavaScript for the client thread: CLIENTS loops, each sending its next GET when the last answered. */
+const CLIENT_THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { performance } = require('node:perf_hooks');
+const { url, token, paths, clients } = workerData;
+let next = 0;
+const latencies = [];
+async function client() {
+  while (next < paths.length) {
+    const path = paths[next++];
+    const started = performance.now();
+    const response = await fetch(url + path, { headers: { authorization: 'Bearer ' + token } });
+    await response.arrayBuffer();
+    latencies.push(performance.now() - started);
+    if (response.status !== 200) throw new Error('GET ' + path + ': ' + response.status);
+  }
+}
+Promise.all(Array.from({ length: clients }, client)).then(() => parentPort.postMessage(latencies), (error) => parentPort.postMessage({ error: String(error) }));
+`;
+
+/** Latencies (ms) of GETs of `paths` sent by `clients` concurrent clients on a worker thread. */
+function clientsOnAThread(url: string, token: string, paths: string[], clients: number): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(CLIENT_THREAD, { eval: true, workerData: { url, token, paths, clients } });
+    worker.once('message', (message: number[] | { error: string }) => {
+      void worker.terminate();
+      if (Array.isArray(message)) resolve(message);
+      else reject(new Error(message.error));
+    });
+    worker.once('error', reject);
+  });
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
+
+async function measure(database: string, server: RunningServer, products: number, getRequests: number): Promise<KindResult> {
+  const login = await json(`${server.url}/api/auth/login`, { method: 'POST', token: '', body: JSON.stringify({ storeCode: 'loja1', userCode: 'admin', password: 'admin123' }) });
+  const token = login.body.token as string;
+  const sku = (i: number) => `BENCH${String(i).padStart(7, '0')}`;
+
+  step(`${database}: 1. upserting ${products.toLocaleString('en-US')} products, ${BATCH} a call`);
+  const upsertStart = performance.now();
+  for (let start = 0; start < products; start += BATCH) {
+    const items = Array.from({ length: Math.min(BATCH, products - start) }, (_v, k) => {
+      const i = start + k;
+      return { sku: sku(i), barcode: `2${String(i).padStart(12, '0')}`, name: `Produto de bancada ${i}`, unit: 'UN', priceCents: 101 + ((i * 7_919) % 99_898), stock: 10 + (i % 90), groupId: 'loja1-grp-hidraulica' };
+    });
+    const answer = await json(`${server.url}/api/v1/products/batch`, { method: 'POST', token, body: JSON.stringify({ items }) });
+    if (answer.status !== 200 || answer.body.summary.created !== items.length) throw new Error(`batch at ${start}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
+  }
+  const upsertSeconds = (performance.now() - upsertStart) / 1000;
+
+  step(`${database}: 2. reading the change feed from the beginning, ${FEED_PAGE} a page`);
+  const feedStart = performance.now();
+  let feedRows = 0;
+  let cursor = '';
+  for (;;) {
+    const page = await json(`${server.url}/api/v1/products/changes?limit=${FEED_PAGE}${cursor ? `&cursor=${cursor}` : ''}`, { method: 'GET', token });
+    feedRows += page.body.items.length;
+    cursor = page.body.nextCursor;
+    if (!page.body.hasMore) break;
+  }
+  const feedSeconds = (performance.now() - feedStart) / 1000;
+  if (feedRows < products) throw new Error(`the feed returned ${feedRows} rows, fewer than the ${products} upserted`);
+
+  step(`${database}: 3. ${getRequests.toLocaleString('en-US')} single GETs by sku from ${CLIENTS} concurrent clients`);
+  // The clients run on a thread of their own, so their HTTP work does not queue behind the server's.
+  const paths = Array.from({ length: getRequests }, (_v, n) => `/api/v1/products/sku/${sku((n * 7_919) % products)}`);
+  // One client alone first: the server's own time per request, without queueing.
+  const alone = (await clientsOnAThread(server.url, token, paths.slice(0, 500), 1)).sort((a, b) => a - b);
+  const latencies = await clientsOnAThread(server.url, token, paths, CLIENTS);
+  latencies.sort((a, b) => a - b);
+  const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+  return {
+    database,
+    products,
+    upsertSeconds: round(upsertSeconds),
+    upsertPerSecond: Math.round(products / upsertSeconds),
+    feedSeconds: round(feedSeconds),
+    feedRows,
+    getRequests,
+    getP50Ms: round(percentile(latencies, 50)),
+    getP95Ms: round(percentile(latencies, 95)),
+    getP99Ms: round(percentile(latencies, 99)),
+    getAloneP50Ms: round(percentile(alone, 50)),
+  };
+}
+
+function report(results: readonly KindResult[]): string {
+  const lines = [`Integration API benchmark (issue 12) — ${COMMAND}`, `machine: ${cpus().length} CPUs, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`];
+  for (const r of results) {
+    const mark = (met: boolean) => (met ? 'met' : 'MISSED');
+    lines.push(
+      `${r.database}: batch upsert of ${r.products.toLocaleString('en-US')} products: ${r.upsertSeconds} s (${r.upsertPerSecond.toLocaleString('en-US')}/s; target ≤ ${TARGETS.upsertSeconds} s, ${mark(r.upsertSeconds <= TARGETS.upsertSeconds)})`,
+      `${r.database}: change feed of ${r.feedRows.toLocaleString('en-US')} products: ${r.feedSeconds} s (target ≤ ${TARGETS.feedSeconds} s, ${mark(r.feedSeconds <= TARGETS.feedSeconds)})`,
+      `${r.database}: GET by sku, ${CLIENTS} concurrent clients, ${r.getRequests.toLocaleString('en-US')} requests: p50 ${r.getP50Ms} ms, p95 ${r.getP95Ms} ms, p99 ${r.getP99Ms} ms (target p95 ≤ ${TARGETS.getP95Ms} ms, ${mark(r.getP95Ms <= TARGETS.getP95Ms)}); one client alone: p50 ${r.getAloneP50Ms} ms`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Runs the benchmark; resolves to the exit code (1 when a phase failed; missed targets are findings, not failures). */
+export async function runIntegrationBench(): Promise<number> {
+  if (process.env.BENCH_INTEGRATION === '0') return 0;
+  const products = positive('BENCH_API_PRODUCTS', 100_000);
+  const getRequests = positive('BENCH_API_GETS', 5_000);
+  const results: KindResult[] = [];
+  const dataDir = mkdtempSync(join(tmpdir(), 'balcao-bench-api-'));
+  try {
+    const server = await startServer({ port: 0, dataDir, seedDemo: true, logLevel: 'warn', rateLimit: false });
+    try {
+      results.push(await measure('pglite', server, products, getRequests));
+    } finally {
+      await server.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  if (process.env.BALCAO_TEST_PG_URL) {
+    const scratch = await createScratchDatabase();
+    try {
+      const server = await startServer({ port: 0, databaseUrl: scratch.url, seedDemo: true, logLevel: 'warn', rateLimit: false });
+      try {
+        results.push(await measure('postgresql', server, products, getRequests));
+      } finally {
+        await server.close();
+      }
+    } finally {
+      await scratch.drop();
+    }
+  }
+  writeFigures(resultFile, { command: COMMAND, targets: TARGETS, results }, report(results));
+  return 0;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  runIntegrationBench().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`Integration benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
