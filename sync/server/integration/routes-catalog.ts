@@ -1,3 +1,5 @@
+import { withXlsx } from '../http/xlsx.ts';
+import { listOrXlsx } from './xlsx-pages.ts';
 import type { FastifyInstance } from 'fastify';
 import { writerOf } from '../auth/ownership.ts';
 import { assertCanRead, assertCanWrite, authenticate, sessionOf } from '../http/authenticate.ts';
@@ -92,14 +94,16 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ServerContext):
             ...pageQuery,
           },
         },
-        response: { 200: pageOf(productResponse, 'products'), ...errors },
+        response: { 200: withXlsx(pageOf(productResponse, 'products')), ...errors },
       },
       preHandler,
     },
-    async (request) => {
+    async (request, reply) => {
       const session = sessionOf(request);
       assertCanRead(session, 'products');
-      return searchProducts(ctx.db, session.store.id, request.query);
+      return listOrXlsx(request, reply, { name: 'products', item: productResponse, key: 'products' }, (limit, cursor) =>
+        searchProducts(ctx.db, session.store.id, { ...request.query, ...(limit ? { limit, cursor } : {}) }),
+      );
     },
   );
 

@@ -1,3 +1,5 @@
+import { withXlsx } from '../http/xlsx.ts';
+import { listOrXlsx } from './xlsx-pages.ts';
 import type { FastifyInstance } from 'fastify';
 import type { OrderAction, OrderState } from '../../rules/index.ts';
 import { isAdmin, type Session } from '../auth/sessions.ts';
@@ -52,11 +54,13 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: ServerContext): v
 
   app.get<{ Querystring: { status?: OrderState; limit: number; cursor?: string } }>(
     `${V1}/orders`,
-    { config, schema: { tags, summary: 'List orders by creation, optionally of one status (API-04)', querystring: orderListQuery, response: { 200: pageOf(orderResponse, 'orders'), ...errors } }, preHandler },
-    async (request) => {
+    { config, schema: { tags, summary: 'List orders by creation, optionally of one status (API-04)', querystring: orderListQuery, response: { 200: withXlsx(pageOf(orderResponse, 'orders')), ...errors } }, preHandler },
+    async (request, reply) => {
       const session = sessionOf(request);
       assertOrders(session);
-      return listOrders(ctx.db, session.store.id, request.query);
+      return listOrXlsx(request, reply, { name: 'orders', item: orderResponse, key: 'orders' }, (limit, cursor) =>
+        listOrders(ctx.db, session.store.id, { ...request.query, ...(limit ? { limit, cursor } : {}) }),
+      );
     },
   );
 

@@ -1,10 +1,12 @@
+import { withXlsx } from '../http/xlsx.ts';
+import { listOrXlsx } from './xlsx-pages.ts';
 import type { FastifyInstance } from 'fastify';
 import { assertCanRead, authenticate, readScopeOf, sessionOf } from '../http/authenticate.ts';
 import type { ServerContext } from '../http/context.ts';
 import { problems } from '../http/problem.ts';
 import { V1 } from './api-resource.ts';
 import { listSalesMovements, type SalesQuery } from './sales.ts';
-import { errors, salesQuery, salesResponse } from './schemas.ts';
+import { errors, saleResponse, salesQuery, salesResponse } from './schemas.ts';
 
 /**
  * Sales movements for the ERP (POS-09, POS-10, POS-12, API-04), read-only: the stations' sales with
@@ -23,17 +25,20 @@ export function registerSalesRoutes(app: FastifyInstance, ctx: ServerContext): v
           'In the order the server stored them (a cancellation stores the sale again, with status cancelled). Keep nextCursor and ask with it later to get only what arrived since. ' +
           '`from`/`to` filter on the sale\'s createdAt (UTC); money in cents.',
         querystring: salesQuery,
-        response: { 200: salesResponse, ...errors },
+        response: { 200: withXlsx(salesResponse), ...errors },
       },
       preHandler: authenticate(ctx),
     },
-    async (request) => {
+    async (request, reply) => {
       const session = sessionOf(request);
       assertCanRead(session, 'sales');
       const scope = readScopeOf(session, 'sales');
       const query = request.query;
       if (scope.stationId !== null && query.stationId !== undefined && query.stationId !== scope.stationId) throw problems.forbidden(`You may read the sales of your own station (${scope.stationId}) only.`);
-      return listSalesMovements(ctx.db, session.store.id, { ...query, stationId: scope.stationId ?? query.stationId });
+      const stationId = scope.stationId ?? query.stationId;
+      return listOrXlsx(request, reply, { name: 'sales', item: saleResponse, key: 'sales' }, (limit, cursor) =>
+        listSalesMovements(ctx.db, session.store.id, { ...query, stationId, ...(limit ? { limit, cursor } : {}) }),
+      );
     },
   );
 }

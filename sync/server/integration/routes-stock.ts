@@ -1,3 +1,5 @@
+import { withXlsx } from '../http/xlsx.ts';
+import { listOrXlsx } from './xlsx-pages.ts';
 import type { FastifyInstance } from 'fastify';
 import { digest } from '../auth/secrets.ts';
 import { lockStoreSequence } from '../db/documents.ts';
@@ -34,14 +36,16 @@ export function registerStockRoutes(app: FastifyInstance, ctx: ServerContext): v
         tags,
         summary: 'Stock levels of the store (API-04): on hand, reserved and available, per product, by id in pages',
         querystring: stockQuery,
-        response: { 200: pageOf(stockLevel, 'levels'), ...errors },
+        response: { 200: withXlsx(pageOf(stockLevel, 'levels')), ...errors },
       },
       preHandler,
     },
-    async (request) => {
+    async (request, reply) => {
       const session = sessionOf(request);
       assertCanRead(session, 'products');
-      return stockLevels(ctx.db, session.store.id, request.query);
+      return listOrXlsx(request, reply, { name: 'stock', item: stockLevel, key: 'levels' }, (limit, cursor) =>
+        stockLevels(ctx.db, session.store.id, { ...request.query, ...(limit ? { limit, cursor } : {}) }),
+      );
     },
   );
 

@@ -1,3 +1,4 @@
+import { formatQuery } from '../http/xlsx.ts';
 import type { FastifySchemaCompiler } from 'fastify';
 import type { JsonSchema } from '../../schema/index.ts';
 import { reasonText } from '../../schema/common-fields.ts';
@@ -100,6 +101,7 @@ export const productWire = wireDocumentSchema('products');
 export const pageQuery = {
   limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
   cursor: cursorQuery,
+  ...formatQuery,
 } as const;
 
 export function pageOf(item: unknown, key: string): Record<string, unknown> {
@@ -303,6 +305,7 @@ export const salesQuery = {
     status: { type: 'string', enum: ['finished', 'cancelled'] },
     limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200 },
     cursor: cursorQuery,
+    ...formatQuery,
   },
 } as const;
 
