@@ -32,8 +32,8 @@ describe.each(DATABASE_KINDS)('integration lists as .xlsx on %s', (kind) => {
     let cursor: string | null = null;
     do {
       const separator = path.includes('?') ? '&' : '?';
-      const page = (await call(server.url, 'GET', `${path}${separator}limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: admin })).body;
-      items.push(...page[key]);
+      const page: { [key: string]: unknown; hasMore: boolean; nextCursor: string | null } = (await call(server.url, 'GET', `${path}${separator}limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: admin })).body;
+      items.push(...(page[key] as Record<string, unknown>[]));
       cursor = page.hasMore ? page.nextCursor : null;
     } while (cursor);
     return items;
