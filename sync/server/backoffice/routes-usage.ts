@@ -13,9 +13,10 @@ import { withIdempotency } from '../http/idempotency.ts';
 import { ApiProblem, problems } from '../http/problem.ts';
 import { cancelBody, consumptionChangeBody, consumptionCreateBody, consumptionResponse, idParams, listOf, pageQuery, payBody, billingRunBody } from './api-schemas.ts';
 import { runBilling } from './billing-run.ts';
-import { assertBackoffice, getLive, listLive, writeOne } from './documents.ts';
+import { assertBackoffice, getLive, getLiveVersion, listLive, writeOne, writeOneVersion } from './documents.ts';
+import { etagOf, ifMatchOf } from '../http/etag.ts';
 import { changeReceivable, InvalidCursor, listReceivables, ReceivableRefused, storeToday } from './receivables.ts';
-import { BILLING_API } from './routes.ts';
+import { BILLING_API, BILLING_RESOURCE } from './routes.ts';
 import { isCalendarDate } from '../../rules/index.ts';
 
 /** The schema's date pattern lets 2026-02-31 through; the database's date type does not. */
@@ -45,6 +46,7 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
         response: { 200: listOf(consumptionResponse, 'consumption') },
       },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request) => {
       const session = sessionOf(request);
@@ -58,11 +60,13 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
 
   app.get<{ Params: { id: string } }>(
     `${BILLING_API}/consumption/:id`,
-    { schema: { tags, summary: 'Get a consumption record (BO-04)', params: idParams, response: { 200: consumptionResponse } }, preHandler },
-    async (request) => {
+    { schema: { tags, summary: 'Get a consumption record (BO-04)', params: idParams, response: { 200: consumptionResponse } }, preHandler, config: BILLING_RESOURCE },
+    async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
-      return getLive(ctx.db, session.store.id, 'consumption', request.params.id, 'Consumption record');
+      const found = await getLiveVersion(ctx.db, session.store.id, 'consumption', request.params.id, 'Consumption record');
+      void reply.header('etag', etagOf(found.seq));
+      return found.data;
     },
   );
 
@@ -79,6 +83,7 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
         response: { 200: consumptionResponse, 201: consumptionResponse },
       },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request, reply) => {
       const session = sessionOf(request);
@@ -113,6 +118,7 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
         response: { 200: consumptionResponse },
       },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request, reply) => {
       const session = sessionOf(request);
@@ -121,7 +127,8 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
         const current = await getLive(ctx.db, session.store.id, 'consumption', request.params.id, 'Consumption record');
         const { description: _old, ...kept } = current;
         const doc = { ...kept, ...request.body, userId: session.user.id, updatedAt: nowIso(), _deleted: false };
-        return { status: 200, body: await writeOne(ctx.db, session, 'consumption', doc) };
+        const written = await writeOneVersion(ctx.db, session, 'consumption', doc, ifMatchOf(request));
+        return { status: 200, body: written.data, headers: { etag: etagOf(written.seq) } };
       });
     },
   );
@@ -131,13 +138,14 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
     {
       schema: { tags, summary: 'Remove a consumption record (BO-04); refused for a billed period', params: idParams, response: { 200: { type: 'object', properties: { id: { type: 'string' }, removed: { type: 'boolean' } } } } },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
       return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
         const current = await getLive(ctx.db, session.store.id, 'consumption', request.params.id, 'Consumption record');
-        await writeOne(ctx.db, session, 'consumption', { ...current, _deleted: true });
+        await writeOne(ctx.db, session, 'consumption', { ...current, _deleted: true }, ifMatchOf(request));
         return { status: 200, body: { id: request.params.id, removed: true } };
       });
     },
@@ -162,6 +170,7 @@ function registerReceivableRoutes(app: FastifyInstance, ctx: ServerContext, preH
         response: { 200: billingRunSchema },
       },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request, reply) => {
       const session = sessionOf(request);
@@ -199,6 +208,7 @@ function registerReceivableRoutes(app: FastifyInstance, ctx: ServerContext, preH
         response: { 200: receivableListSchema },
       },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request) => {
       const session = sessionOf(request);
@@ -229,6 +239,7 @@ function registerReceivableRoutes(app: FastifyInstance, ctx: ServerContext, preH
           request.body ??= {};
         },
         preHandler,
+        config: BILLING_RESOURCE,
       },
       async (request, reply) => {
         const session = sessionOf(request);

@@ -20,7 +20,8 @@ import {
   serviceResponse,
   transitionBody,
 } from './api-schemas.ts';
-import { assertBackoffice, getLive, listLive, writeOne } from './documents.ts';
+import { assertBackoffice, getLive, getLiveVersion, listLive, writeOne, writeOneVersion } from './documents.ts';
+import { assertIfMatch, etagOf, ifMatchOf } from '../http/etag.ts';
 
 /**
  * Billing API (BO-01..03, BO-06): customers, services and contracts as the seed lists them under
@@ -29,6 +30,8 @@ import { assertBackoffice, getLive, listLive, writeOne } from './documents.ts';
  * Idempotency-Key and goes through the same guards as a device upload.
  */
 export const BILLING_API = '/api/v1/billing';
+/** Route config of every billing route: API keys need the `billing` scope (auth: FastifyContextConfig.apiResource). */
+export const BILLING_RESOURCE = { apiResource: 'billing' } as const;
 
 const nowIso = () => new Date().toISOString();
 const isContract = (data: Record<string, unknown>) => data.kind === 'contract';
@@ -65,6 +68,7 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
         response: { 200: listOf(customerResponse, 'customers') },
       },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request) => {
       const session = sessionOf(request);
@@ -77,11 +81,13 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
 
   app.get<{ Params: { id: string } }>(
     `${BILLING_API}/customers/:id`,
-    { schema: { tags: customersTag, summary: 'Get a customer (BO-01)', params: idParams, response: { 200: customerResponse } }, preHandler },
-    async (request) => {
+    { schema: { tags: customersTag, summary: 'Get a customer (BO-01)', params: idParams, response: { 200: customerResponse } }, preHandler, config: BILLING_RESOURCE },
+    async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
-      return getLive(ctx.db, session.store.id, 'customers', request.params.id, 'Customer');
+      const found = await getLiveVersion(ctx.db, session.store.id, 'customers', request.params.id, 'Customer');
+      void reply.header('etag', etagOf(found.seq));
+      return found.data;
     },
   );
 
@@ -96,6 +102,7 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
         response: { 201: customerResponse },
       },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request, reply) => {
       const session = sessionOf(request);
@@ -118,6 +125,7 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
         response: { 200: customerResponse },
       },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request, reply) => {
       const session = sessionOf(request);
@@ -128,7 +136,8 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
         const reactivated = changes.active === true ? { deactivationReason: undefined, deactivatedAt: undefined, deactivatedBy: undefined } : {};
         if (changes.active === false) throw new ApiProblem(400, 'validation_failed', `Deactivate a customer with DELETE ${BILLING_API}/customers/{id} and a reason.`, '/active');
         const doc = JSON.parse(JSON.stringify({ ...current, ...changes, ...reactivated, updatedAt: nowIso(), _deleted: false }));
-        return { status: 200, body: await writeOne(ctx.db, session, 'customers', doc) };
+        const written = await writeOneVersion(ctx.db, session, 'customers', doc, ifMatchOf(request));
+        return { status: 200, body: written.data, headers: { etag: etagOf(written.seq) } };
       });
     },
   );
@@ -145,15 +154,20 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
         response: { 200: customerResponse },
       },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
       return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
-        const current = await getLive(ctx.db, session.store.id, 'customers', request.params.id, 'Customer');
-        if (current.active === false) return { status: 200, body: current };
-        const doc = { ...current, active: false, deactivationReason: request.body.reason, deactivatedAt: nowIso(), deactivatedBy: session.user.id, updatedAt: nowIso(), _deleted: false };
-        return { status: 200, body: await writeOne(ctx.db, session, 'customers', doc) };
+        const current = await getLiveVersion(ctx.db, session.store.id, 'customers', request.params.id, 'Customer');
+        if (current.data.active === false) {
+          assertIfMatch(ifMatchOf(request), current.seq, `Customer ${request.params.id}`);
+          return { status: 200, body: current.data };
+        }
+        const doc = { ...current.data, active: false, deactivationReason: request.body.reason, deactivatedAt: nowIso(), deactivatedBy: session.user.id, updatedAt: nowIso(), _deleted: false };
+        const written = await writeOneVersion(ctx.db, session, 'customers', doc, ifMatchOf(request));
+        return { status: 200, body: written.data, headers: { etag: etagOf(written.seq) } };
       });
     },
   );
@@ -169,6 +183,7 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
         response: { 200: listOf(serviceResponse, 'services') },
       },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request) => {
       const session = sessionOf(request);
@@ -180,11 +195,13 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
 
   app.get<{ Params: { id: string } }>(
     `${BILLING_API}/services/:id`,
-    { schema: { tags: servicesTag, summary: 'Get a service (BO-02)', params: idParams, response: { 200: serviceResponse } }, preHandler },
-    async (request) => {
+    { schema: { tags: servicesTag, summary: 'Get a service (BO-02)', params: idParams, response: { 200: serviceResponse } }, preHandler, config: BILLING_RESOURCE },
+    async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
-      return getLive(ctx.db, session.store.id, 'backoffice', request.params.id, 'Service', isService);
+      const found = await getLiveVersion(ctx.db, session.store.id, 'backoffice', request.params.id, 'Service', isService);
+      void reply.header('etag', etagOf(found.seq));
+      return found.data;
     },
   );
 
@@ -204,6 +221,7 @@ function registerContractRoutes(app: FastifyInstance, ctx: ServerContext, preHan
         response: { 200: listOf(contractResponse, 'contracts') },
       },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request) => {
       const session = sessionOf(request);
@@ -216,11 +234,13 @@ function registerContractRoutes(app: FastifyInstance, ctx: ServerContext, preHan
 
   app.get<{ Params: { id: string } }>(
     `${BILLING_API}/contracts/:id`,
-    { schema: { tags, summary: 'Get a contract with its service lines, state and history (BO-03)', params: idParams, response: { 200: contractResponse } }, preHandler },
-    async (request) => {
+    { schema: { tags, summary: 'Get a contract with its service lines, state and history (BO-03)', params: idParams, response: { 200: contractResponse } }, preHandler, config: BILLING_RESOURCE },
+    async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
-      return getLive(ctx.db, session.store.id, 'backoffice', request.params.id, 'Contract', isContract);
+      const found = await getLiveVersion(ctx.db, session.store.id, 'backoffice', request.params.id, 'Contract', isContract);
+      void reply.header('etag', etagOf(found.seq));
+      return found.data;
     },
   );
 
@@ -234,6 +254,7 @@ function registerContractRoutes(app: FastifyInstance, ctx: ServerContext, preHan
         response: { 201: contractResponse },
       },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request, reply) => {
       const session = sessionOf(request);
@@ -286,12 +307,15 @@ function registerTransition(app: FastifyInstance, ctx: ServerContext, preHandler
         request.body ??= {};
       },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
       return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
-        await getLive(ctx.db, session.store.id, 'backoffice', request.params.id, 'Contract', isContract);
+        const contract = await getLiveVersion(ctx.db, session.store.id, 'backoffice', request.params.id, 'Contract', isContract);
+        // Transitions are also guarded by the contract's state table; If-Match additionally refuses one made on a stale read.
+        assertIfMatch(ifMatchOf(request), contract.seq, `Contract ${request.params.id}`);
         const requestDoc = {
           id: randomUUID(),
           kind: action,

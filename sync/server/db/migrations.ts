@@ -3,6 +3,7 @@ import { designMigration } from './migration-002-design.ts';
 import { authMigration } from './migration-003-auth.ts';
 import { backofficeMigration } from '../backoffice/migration.ts';
 import { hardeningMigration } from './migration-012-hardening.ts';
+import { apiKeysMigration } from '../auth/api-keys-migration.ts';
 
 /**
  * One list of migrations for PostgreSQL and PGlite alike. Append only: a released migration never changes.
@@ -98,6 +99,7 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
   authMigration,
   backofficeMigration,
   hardeningMigration,
+  apiKeysMigration,
 ];
 
 export async function migrate(db: Database): Promise<number> {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { COLLECTION_NAMES, SEQ_MAX, type CollectionName, type WireDocument } from '../../schema/index.ts';
+import { COLLECTION_NAMES, SEQ_MAX, type ApiResource, type CollectionName, type WireDocument } from '../../schema/index.ts';
 import { loadDocuments, pageBody, readChangesPage } from '../db/documents.ts';
 import { documentSchema } from '../validation/schemas.ts';
 import { toWire, writeBatch, type WriteOutcome } from '../sync/write-documents.ts';
@@ -7,6 +7,7 @@ import { writerOf } from '../auth/ownership.ts';
 import { assertCanRead, assertCanWrite, authenticate, readScopeOf, sessionOf } from './authenticate.ts';
 import type { ServerContext } from './context.ts';
 import { withIdempotency } from './idempotency.ts';
+import { etagOf, ifMatchOf } from './etag.ts';
 import { ApiProblem, problems } from './problem.ts';
 import { epochProperty, MAX_PULL } from './routes-sync.ts';
 
@@ -20,6 +21,21 @@ const listQuery = {
   },
 } as const;
 
+/**
+ * The scope an API key needs for each collection's routes (P/Q contract, issue 12). Collections
+ * without one (design, audit trail, purchase orders) are not open to keys at all (403).
+ */
+export const COLLECTION_API_RESOURCE: Partial<Record<CollectionName, ApiResource>> = {
+  products: 'products',
+  masterdata: 'masterdata',
+  sales: 'sales',
+  cashMovements: 'sales',
+  customers: 'billing',
+  backoffice: 'billing',
+  consumption: 'billing',
+  backofficeActions: 'billing',
+};
+
 /** The integration REST API for outside systems (API-01…): generic over the collection registry. */
 export function registerIntegrationRoutes(app: FastifyInstance, ctx: ServerContext): void {
   for (const collection of COLLECTION_NAMES) registerCollection(app, ctx, collection);
@@ -31,16 +47,19 @@ function answerOf(outcome: WriteOutcome, collection: CollectionName, doc: WireDo
     const problem = new ApiProblem(422, 'quarantined', `${refused.refusal.message} (reason: ${refused.refusal.reason}; kept in GET /api/sync/errors)`);
     return { status: 422, body: problem.toBody() };
   }
-  return { status: 200, body: { collection, document: doc, written: outcome.written.length > 0 } };
+  // The new version's tag; a write that changed nothing keeps the stored one (the route adds it).
+  return { status: 200, body: { collection, document: doc, written: outcome.written.length > 0 }, headers: outcome.seq !== null ? { etag: etagOf(outcome.seq) } : undefined };
 }
 
 function registerCollection(app: FastifyInstance, ctx: ServerContext, collection: CollectionName): void {
   const preHandler = authenticate(ctx);
   const tags = [`api: ${collection}`];
+  const resource = COLLECTION_API_RESOURCE[collection];
+  const config = resource ? { apiResource: resource } : {};
 
   app.get<{ Querystring: { since: number; epoch?: string; limit: number } }>(
     `/api/v1/${collection}`,
-    { schema: { tags, summary: `List ${collection} changed after a sequence number (incl. deletions)`, querystring: listQuery }, preHandler },
+    { schema: { tags, summary: `List ${collection} changed after a sequence number (incl. deletions)`, querystring: listQuery }, preHandler, config },
     async (request, reply) => {
       const session = sessionOf(request);
       assertCanRead(session, collection);
@@ -50,18 +69,19 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
     },
   );
 
-  app.get<{ Params: { id: string } }>(`/api/v1/${collection}/:id`, { schema: { tags, summary: `One ${collection} document`, params: idParams }, preHandler }, async (request) => {
+  app.get<{ Params: { id: string } }>(`/api/v1/${collection}/:id`, { schema: { tags, summary: `One ${collection} document (ETag: its version, for If-Match)`, params: idParams }, preHandler, config }, async (request, reply) => {
     const session = sessionOf(request);
     assertCanRead(session, collection);
     const scope = readScopeOf(session, collection);
     const found = (await loadDocuments(ctx.db, session.store.id, collection, [request.params.id])).get(request.params.id);
     if (!found || (scope.stationId !== null && found.stationId !== scope.stationId)) throw problems.notFound(`${collection}/${request.params.id}`);
+    void reply.header('etag', etagOf(found.seq));
     return toWire(found);
   });
 
   app.put<{ Params: { id: string }; Body: Record<string, unknown> }>(
     `/api/v1/${collection}/:id`,
-    { schema: { tags, summary: `Create or replace a ${collection} document (Idempotency-Key honoured)`, params: idParams, body: documentSchema(collection) }, preHandler },
+    { schema: { tags, summary: `Create or replace a ${collection} document (Idempotency-Key honoured; If-Match: 412 when stale)`, params: idParams, body: documentSchema(collection) }, preHandler, config },
     async (request, reply) => {
       const session = sessionOf(request);
       assertCanWrite(session, collection, 'api');
@@ -70,7 +90,7 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
       }
       return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
         const doc: WireDocument = { ...request.body, _deleted: false };
-        const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: false, writer: writerOf(session, 'api'), validated: true }, [{ newDocumentState: doc }]);
+        const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: false, writer: writerOf(session, 'api'), validated: true, ifMatch: ifMatchOf(request) }, [{ newDocumentState: doc }]);
         ctx.metrics.pushed.inc({ collection }, outcome.written.length);
         return answerOf(outcome, collection, doc);
       });
@@ -79,7 +99,7 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
 
   app.delete<{ Params: { id: string } }>(
     `/api/v1/${collection}/:id`,
-    { schema: { tags, summary: `Delete a ${collection} document (kept as a deletion devices replicate)`, params: idParams }, preHandler },
+    { schema: { tags, summary: `Delete a ${collection} document (kept as a deletion devices replicate; If-Match: 412 when stale)`, params: idParams }, preHandler, config },
     async (request, reply) => {
       const session = sessionOf(request);
       assertCanWrite(session, collection, 'api');
@@ -88,7 +108,7 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
         // Another station's record is refused by the ownership rule in writeBatch (403), like a PUT.
         if (!found) return { status: 404, body: problems.notFound(`${collection}/${request.params.id}`).toBody() };
         const doc: WireDocument = { ...found.data, _deleted: true };
-        const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: false, writer: writerOf(session, 'api') }, [{ newDocumentState: doc }]);
+        const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: false, writer: writerOf(session, 'api'), ifMatch: ifMatchOf(request) }, [{ newDocumentState: doc }]);
         return answerOf(outcome, collection, doc);
       });
     },
