@@ -1,23 +1,67 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import { registerConventionsRoute } from './conventions.ts';
+import { errorResponses } from './problem.ts';
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Request headers of the integration API's writes, declared in the document (validated loosely: the routes check them). */
+const writeHeaders = {
+  'idempotency-key': { type: 'string', description: 'A unique key per logical request (a UUID): retries with the same key and body replay the first answer (see /docs/conventions)' },
+  'if-match': { type: 'string', description: "The resource's ETag from its GET: the write is refused with 412 if it changed since" },
+} as const;
+
+type Schema = NonNullable<RouteOptions['schema']> & { headers?: { type?: string; properties?: Record<string, unknown> } };
+
+/**
+ * What every route's entry in the document says about calling it, added where the route is made:
+ * security (integration routes: a session or an API key; the rest inherit a session, public ones none)
+ * and, on integration writes, the Idempotency-Key and If-Match headers.
+ */
+function describeRoute(route: RouteOptions): void {
+  const methods = Array.isArray(route.method) ? route.method : [route.method];
+  const config = (route.config ?? {}) as { public?: boolean; apiResource?: string };
+  const schema = (route.schema ?? {}) as Schema;
+  if (route.url.startsWith('/docs')) return;
+  // Other routes inherit the document's default (a session); public ones say `security: []` themselves.
+  if (schema.security === undefined && config.apiResource) schema.security = [{ session: [] }, { apiKey: [] }];
+  if (config.apiResource && methods.some((method) => WRITES.has(method))) {
+    const headers = schema.headers ?? { type: 'object' };
+    schema.headers = { ...headers, type: 'object', properties: { ...writeHeaders, ...headers.properties } };
+  }
+  // Every documented route documents its refusals too: the one problem shape (RFC 9457).
+  const response = schema.response as Record<string, unknown> | undefined;
+  if (response && !Object.keys(response).some((status) => /^[45]/.test(status))) schema.response = { ...response, ...errorResponses };
+  route.schema = schema;
+}
 
 /** The API document is generated from the route schemas, which come from sync/schema: one source. */
 export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
+  app.addHook('onRoute', describeRoute);
   await app.register(swagger, {
     openapi: {
-      openapi: '3.0.3',
+      openapi: '3.1.0',
       info: {
         title: 'Balcão central API',
         version,
         description:
           'Replication endpoints for Balcão devices and the integration API for outside systems (ERPs, e-commerce). ' +
-          'Authenticate with POST /api/auth/login and send the token as `Authorization: Bearer <token>`. ' +
-          'Every error answers `{ error: { code, message, field? } }`.',
+          'People sign in with POST /api/auth/login; integrators use an API key made by the store administrator; both are sent as `Authorization: Bearer <token>`. ' +
+          'Errors are RFC 9457 problem details. Conventions (scopes, Idempotency-Key, ETag/If-Match, rate limits, problem types): /docs/conventions.',
+        license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
+        contact: { name: 'Balcão' },
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
+      servers: [{ url: '/', description: 'This server' }],
+      components: {
+        securitySchemes: {
+          session: { type: 'http', scheme: 'bearer', description: 'A person\'s session token from POST /api/auth/login' },
+          apiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'bk.<id>.<secret>', description: "An integrator's API key (scoped per resource; see /docs/conventions)" },
+        },
+      },
+      security: [{ session: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  registerConventionsRoute(app);
 }
