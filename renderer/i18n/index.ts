@@ -8,6 +8,8 @@ import { designPtBR } from './design.pt-BR.ts';
 import { designEn } from './design.en.ts';
 import { backofficePtBR } from './backoffice.pt-BR.ts';
 import { backofficeEn } from './backoffice.en.ts';
+import { apiKeysPtBR } from './apikeys.pt-BR.ts';
+import { apiKeysEn } from './apikeys.en.ts';
 
 export type Language = 'pt-BR' | 'en';
 
@@ -15,7 +17,7 @@ export async function initI18n(language: Language): Promise<typeof i18next> {
   await i18next.use(initReactI18next).init({
     lng: language,
     fallbackLng: 'pt-BR',
-    resources: { 'pt-BR': { translation: { ...ptBR, pos: posPtBR, design: designPtBR, bo: backofficePtBR } }, en: { translation: { ...en, pos: posEn, design: designEn, bo: backofficeEn } } },
+    resources: { 'pt-BR': { translation: { ...ptBR, pos: posPtBR, design: designPtBR, bo: backofficePtBR, apiKeys: apiKeysPtBR } }, en: { translation: { ...en, pos: posEn, design: designEn, bo: backofficeEn, apiKeys: apiKeysEn } } },
     // React escapes already.
     interpolation: { escapeValue: false },
     returnNull: false,
