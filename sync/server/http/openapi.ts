@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, RouteOptions } from 'fastify';
@@ -31,8 +32,13 @@ function describeRoute(route: RouteOptions): void {
     schema.headers = { ...headers, type: 'object', properties: { ...writeHeaders, ...headers.properties } };
   }
   // Every documented route documents its refusals too: the one problem shape (RFC 9457).
-  const response = schema.response as Record<string, unknown> | undefined;
-  if (response && !Object.keys(response).some((status) => /^[45]/.test(status))) schema.response = { ...response, ...errorResponses };
+  const response = schema.response as Record<string, Record<string, unknown>> | undefined;
+  if (response) {
+    const described = Object.fromEntries(
+      Object.entries(response).map(([status, entry]) => [status, typeof entry.description === 'string' ? entry : { ...entry, description: STATUS_CODES[Number(status)] ?? 'Answer' }]),
+    );
+    schema.response = Object.keys(response).some((status) => /^[45]/.test(status)) ? described : { ...described, ...errorResponses };
+  }
   route.schema = schema;
 }
 
