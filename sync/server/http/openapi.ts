@@ -27,7 +27,7 @@ function describeRoute(route: RouteOptions): void {
   if (route.url.startsWith('/docs')) return;
   // Other routes inherit the document's default (a session); public ones say `security: []` themselves.
   if (schema.security === undefined && config.apiResource) schema.security = [{ session: [] }, { apiKey: [] }];
-  if (config.apiResource && methods.some((method) => WRITES.has(method))) {
+  if ((config.apiResource || route.url.startsWith('/api/v1/')) && methods.some((method) => WRITES.has(method))) {
     const headers = schema.headers ?? { type: 'object' };
     schema.headers = { ...headers, type: 'object', properties: { ...writeHeaders, ...headers.properties } };
   }
