@@ -12,7 +12,8 @@ type Document = { openapi: string; paths: Record<string, Record<string, Operatio
 async function loadSpectral(): Promise<{ core: any; rulesets: any; parsers: any } | null> { // eslint-disable-line @typescript-eslint/no-explicit-any -- optional package, typed when installed
   const names = ['@stoplight/spectral-core', '@stoplight/spectral-rulesets', '@stoplight/spectral-parsers'];
   try {
-    const [core, rulesets, parsers] = await Promise.all(names.map((name) => import(/* @vite-ignore */ name)));
+    // CommonJS packages: their exports are the default export under Node's ESM loader.
+    const [core, rulesets, parsers] = (await Promise.all(names.map((name) => import(/* @vite-ignore */ name)))).map((module) => module.default ?? module);
     return { core, rulesets, parsers };
   } catch {
     return null;
