@@ -15,7 +15,7 @@ describe.each(DATABASE_KINDS)('integrator API keys on %s', (kind) => {
     await server?.close();
   });
 
-  it('API-08 a key is shown once, stored only as its SHA-256 and never listed in clear', async () => {
+  it('API-08 a key is shown once, stored only as its sha256 digest and never listed in clear', async () => {
     const created = await createKey(server, ['products:read'], { name: 'ERP Sankhya' });
     expect(created.secret).toMatch(/^bk\.[0-9a-f]{16}\.[A-Za-z0-9_-]{43}$/);
     expect(created).toMatchObject({ name: 'ERP Sankhya', scopes: ['products:read'], lastUsedAt: null, revokedAt: null, expiresAt: null });
