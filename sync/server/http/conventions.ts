@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { API_SCOPES, ERROR_CODES } from '../../schema/index.ts';
 import { ABANDONED_AFTER_SECONDS, IDEMPOTENCY_KEEP_DAYS } from './idempotency.ts';
-import { PROBLEM_TITLES } from './problem.ts';
+import { problemTitle } from './problem.ts';
 
 /**
  * The conventions of the integration API (issue 12), written once and served at /docs/conventions
  * (public, like the OpenAPI document). Each problem `type` URI points at a section of this page.
  */
 export function conventionsMarkdown(): string {
-  const problemSections = ERROR_CODES.map((code) => `<a id="problem-${code}"></a>\n### \`${code}\` — ${PROBLEM_TITLES[code].en} / ${PROBLEM_TITLES[code].pt}\n`).join('\n');
+  const problemSections = ERROR_CODES.map((code) => `<a id="problem-${code}"></a>\n### \`${code}\` — ${problemTitle(code).en} / ${problemTitle(code).pt}\n`).join('\n');
   return `# Balcão integration API — conventions
 
 The machine-readable contract is the OpenAPI 3.1 document at \`/docs/json\` (browse it at \`/docs\`).

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ErrorBody, ErrorCode } from '../../schema/index.ts';
-import { PROBLEM_TITLES, problemType } from './problem.ts';
+import { problemTitle, problemType } from './problem.ts';
 
 export type ProblemLanguage = 'pt-BR' | 'en';
 
@@ -40,7 +40,7 @@ function isErrorBody(payload: unknown): payload is ErrorBody {
  */
 export function localiseProblem(body: ErrorBody, status: number, language: ProblemLanguage): ErrorBody {
   const code = body.error.code as ErrorCode;
-  const titles = PROBLEM_TITLES[code] ?? { en: 'Error', pt: 'Erro' };
+  const titles = problemTitle(code);
   const english = body.detail ?? body.error.message;
   const detail = language === 'en' ? english : (body.detailPt ?? `${titles.pt}: ${english}`);
   const errors = body.errors ?? (body.error.field ? [{ pointer: body.error.field, detail: body.error.message }] : undefined);

@@ -34,7 +34,7 @@ export class ApiProblem extends Error {
     const errors = this.extra.errors ?? (this.field ? [{ pointer: this.field, detail: this.message }] : undefined);
     return {
       type: problemType(this.code),
-      title: PROBLEM_TITLES[this.code].en,
+      title: problemTitle(this.code).en,
       status: this.statusCode,
       detail: this.message,
       ...(this.extra.messagePt ? { detailPt: this.extra.messagePt } : {}),
@@ -49,8 +49,13 @@ export function problemType(code: ErrorCode): string {
   return `/docs/conventions#problem-${code}`;
 }
 
+/** The title of a problem type in both languages (a code added later without a title gets a generic one). */
+export function problemTitle(code: ErrorCode): { en: string; pt: string } {
+  return PROBLEM_TITLES[code] ?? { en: 'Error', pt: 'Erro' };
+}
+
 /** Title per problem type (RFC 9457: the same for every occurrence of the type), in both languages. */
-export const PROBLEM_TITLES: Record<ErrorCode, { en: string; pt: string }> = {
+export const PROBLEM_TITLES: Partial<Record<ErrorCode, { en: string; pt: string }>> = {
   validation_failed: { en: 'Invalid request', pt: 'Requisição inválida' },
   unauthorized: { en: 'Not signed in', pt: 'Sem autenticação' },
   session_expired: { en: 'Session expired', pt: 'Sessão expirada' },
