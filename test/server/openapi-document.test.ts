@@ -46,7 +46,21 @@ describe('the OpenAPI 3.1 document', () => {
     expect(products.security).toEqual([{ session: [] }, { apiKey: [] }]);
   });
 
-  it('API-01 every integration operation has a success and a problem response schema, none a "Default Response"', () => {
+  const allOperations = () => Object.entries(doc.paths).flatMap(([path, operations]) => Object.entries(operations).map(([method, operation]) => ({ path, method, operation })));
+
+  it('API-01 every operation has a documented success answer with its schema, none a "Default Response"', () => {
+    const operations = allOperations();
+    expect(operations.length).toBeGreaterThan(100);
+    for (const { path, method, operation } of operations) {
+      const responses = operation.responses ?? {};
+      const success = Object.entries(responses).filter(([status]) => /^2/.test(status));
+      expect(success.length, `${method} ${path}`).toBeGreaterThan(0);
+      for (const [status, response] of success) if (status !== '204') expect(response.content, `${method} ${path} ${status}`).toBeDefined();
+      for (const [status, response] of Object.entries(responses)) expect(response.description, `${method} ${path} ${status}`).not.toBe('Default Response');
+    }
+  });
+
+  it('API-01 every integration operation has a success and a problem response schema', () => {
     const operations = integrationOperations();
     expect(operations.length).toBeGreaterThan(40);
     for (const { path, method, operation } of operations) {
