@@ -10,6 +10,8 @@ import { backofficePtBR } from './backoffice.pt-BR.ts';
 import { backofficeEn } from './backoffice.en.ts';
 import { sheetsPtBR } from './sheets.pt-BR.ts';
 import { sheetsEn } from './sheets.en.ts';
+import { apiKeysPtBR } from './apikeys.pt-BR.ts';
+import { apiKeysEn } from './apikeys.en.ts';
 
 export type Language = 'pt-BR' | 'en';
 
@@ -17,7 +19,7 @@ export async function initI18n(language: Language): Promise<typeof i18next> {
   await i18next.use(initReactI18next).init({
     lng: language,
     fallbackLng: 'pt-BR',
-    resources: { 'pt-BR': { translation: { ...ptBR, pos: posPtBR, design: designPtBR, bo: { ...backofficePtBR, sheets: sheetsPtBR } } }, en: { translation: { ...en, pos: posEn, design: designEn, bo: { ...backofficeEn, sheets: sheetsEn } } } },
+    resources: { 'pt-BR': { translation: { ...ptBR, pos: posPtBR, design: designPtBR, bo: { ...backofficePtBR, sheets: sheetsPtBR }, apiKeys: apiKeysPtBR } }, en: { translation: { ...en, pos: posEn, design: designEn, bo: { ...backofficeEn, sheets: sheetsEn }, apiKeys: apiKeysEn } } },
     // React escapes already.
     interpolation: { escapeValue: false },
     returnNull: false,

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Alert, AppShell, Avatar, Badge, Group, Menu, NavLink, ScrollArea, Text, Tooltip, UnstyledButton } from '@mantine/core';
-import { IconBuildingStore, IconChevronDown, IconLanguage, IconLogout, IconPackage, IconUsers } from '@tabler/icons-react';
+import { IconBuildingStore, IconChevronDown, IconKey, IconLanguage, IconLogout, IconPackage, IconUsers } from '@tabler/icons-react';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { TEST_IDS } from '../test-ids.ts';
@@ -15,8 +15,10 @@ import { PosNav, PosPageView, isPosPage, type PosPage } from './pos/PosNav.tsx';
 import { DesignProvider } from './design/design-context.tsx';
 import { DesignNav, DesignView } from './design/DesignNav.tsx';
 import { BackofficeNav, BackofficeView } from './backoffice/BackofficeNav.tsx';
+import { ApiKeysPage } from './admin/ApiKeysPage.tsx';
+import { API_KEYS_IDS } from './admin/test-ids.ts';
 
-type Page = 'products' | 'customers' | 'design' | 'backoffice' | PosPage;
+type Page = 'products' | 'customers' | 'design' | 'backoffice' | 'apiKeys' | PosPage;
 
 function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
@@ -107,6 +109,7 @@ export function Shell() {
         {/* A cashier's device does not replicate design projects: no entry rather than a dead one. */}
         {roles.some((role) => role !== 'cashier') && <DesignNav roles={roles} active={page === 'design'} />}
         <BackofficeNav roles={roles} active={page === 'backoffice'} onOpen={() => setPage('backoffice')} />
+        {roles.includes('admin') && <NavLink label={t('apiKeys.nav')} leftSection={<IconKey size={18} />} active={page === 'apiKeys'} onClick={() => setPage('apiKeys')} data-testid={API_KEYS_IDS.nav} />}
         </AppShell.Section>
       </AppShell.Navbar>
       <AppShell.Main>
@@ -123,7 +126,7 @@ export function Shell() {
               : t('shell.storageWriteFailed')}
           </Alert>
         )}
-        {page === 'products' ? <ProductsPage /> : page === 'customers' ? <CustomersPage /> : page === 'design' ? <DesignView /> : page === 'backoffice' ? <BackofficeView /> : <PosPageView page={page} />}
+        {page === 'products' ? <ProductsPage /> : page === 'customers' ? <CustomersPage /> : page === 'design' ? <DesignView /> : page === 'backoffice' ? <BackofficeView /> : page === 'apiKeys' ? <ApiKeysPage /> : <PosPageView page={page} />}
         </div>
       </AppShell.Main>
     </AppShell>

@@ -15,6 +15,10 @@ export const ERROR_CODES = [
   'quarantined',
   /** Integration API: an Idempotency-Key reused with a different request. */
   'idempotency_conflict',
+  /** Integration API: a request with the same Idempotency-Key is still running; retry after it ends. */
+  'idempotency_in_progress',
+  /** Integration API: If-Match names an older version (ETag) of the resource: read it again (no lost update). */
+  'precondition_failed',
   /** Design portal events: the project's review is finished, design changes are refused (DES-14). */
   'design_locked',
   /** The design portal could not be reached or answered an error; try again later. */
@@ -27,7 +31,20 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * RFC 9457 problem details (`application/problem+json`) with the project's `error` object kept for
+ * existing clients. `detail` is pt-BR or English as the request's Accept-Language picks.
+ */
 export interface ErrorBody {
+  /** Stable URI of the problem type (a section of the server's /docs/conventions). */
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  /** pt-BR detail before the server localises the body (never sent to a client). */
+  detailPt?: string;
+  /** Per field or per batch item: a JSON pointer into the request and what is wrong with it. */
+  errors?: { pointer: string; code?: string; detail: string; detailPt?: string }[];
   error: {
     code: ErrorCode;
     /** English, for logs and integrators; says what happened and what to do. */

@@ -18,3 +18,4 @@ export * from './collections/consumption.ts';
 export * from './collections/backoffice-actions.ts';
 export * from './receivables.ts';
 export * from './storable.ts';
+export * from './api-keys.ts';

@@ -408,7 +408,7 @@ describe('hostile inputs on every route of the OpenAPI document (issue 14)', () 
     // admin may register any http URL) cannot be reached, and the answer says so.
     if (!(answer.status === 502 && answer.body.includes('"portal_unavailable"'))) expect(answer.status, context).toBeLessThan(500);
     if (answer.status >= 400) {
-      expect(answer.contentType, context).toMatch(/^application\/json/);
+      expect(answer.contentType, context).toMatch(/^application\/(problem\+)?json/);
       const problem = JSON.parse(answer.body) as { error?: { code?: string; message?: string } };
       expect(ERROR_CODES, context).toContain(problem.error?.code);
       expect(typeof problem.error?.message, context).toBe('string');

@@ -50,7 +50,8 @@ describe.each(DATABASE_KINDS)('integration REST API on %s', (kind) => {
     expect((await call(server.url, 'GET', '/api/v1/customers?since=0&limit=10000', { token: admin })).body.checkpoint.seq).toBe(seqAfterFirst);
 
     const reused = await call(server.url, 'PUT', '/api/v1/customers/api-2', { token: admin, body: customer('api-2', 'Outro nome'), headers });
-    expect(reused.status).toBe(409);
+    // Issue 12: the same key with another request is 422 (409 is kept for "still running").
+    expect(reused.status).toBe(422);
     expect(reused.body.error.code).toBe('idempotency_conflict');
   });
 

@@ -1,4 +1,4 @@
-import type { Role, SessionUser } from '../../schema/index.ts';
+import type { ApiScope, Role, SessionUser } from '../../schema/index.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { digest, newRandomSecret } from './secrets.ts';
 
@@ -10,6 +10,11 @@ export interface Session {
   expiresAt: string;
   /** SHA-256 of the bearer token: the session's id in storage and in revocation notices. */
   tokenHash: string;
+  /**
+   * Set when the caller is an integrator's API key (auth/api-keys.ts), not a person: it acts in its
+   * store as an administrator would, limited to its scopes and to routes that declare an apiResource.
+   */
+  apiKey?: { id: string; name: string; scopes: readonly ApiScope[]; rateLimitPerMinute: number };
 }
 
 export const SESSION_HOURS = 12;

@@ -4,6 +4,7 @@ import type { Session } from '../auth/sessions.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { loadDocuments } from '../db/documents.ts';
 import { ApiProblem, problems } from '../http/problem.ts';
+import type { IfMatch } from '../http/etag.ts';
 import { toWire, writeBatch } from '../sync/write-documents.ts';
 
 /**
@@ -19,24 +20,37 @@ export function assertBackoffice(session: Session): void {
 
 /** The document without `_deleted`, or a 404 problem. */
 export async function getLive(db: Queryable, storeId: string, collection: CollectionName, id: string, what: string, check?: (data: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  return (await getLiveVersion(db, storeId, collection, id, what, check)).data;
+}
+
+/** getLive with the document's version (sequence number), for its ETag. */
+export async function getLiveVersion(db: Queryable, storeId: string, collection: CollectionName, id: string, what: string, check?: (data: Record<string, unknown>) => boolean): Promise<{ data: Record<string, unknown>; seq: number }> {
   const found = (await loadDocuments(db, storeId, collection, [id])).get(id);
   if (!found || found.deleted || (check && !check(found.data))) throw problems.notFound(`${what} ${id}`);
-  return found.data;
+  return { data: found.data, seq: found.seq };
 }
 
 /**
  * Writes one document for the signed-in caller (last writer wins, like the integration API; the ownership
  * rule runs as on every write path); throws a 422 problem when refused.
  */
-export async function writeOne(db: Database, session: Session, collection: CollectionName, doc: WireDocument): Promise<Record<string, unknown>> {
+export async function writeOne(db: Database, session: Session, collection: CollectionName, doc: WireDocument, ifMatch: IfMatch = null): Promise<Record<string, unknown>> {
+  return (await writeOneVersion(db, session, collection, doc, ifMatch)).data;
+}
+
+/**
+ * writeOne with the stored version (for the answer's ETag). `ifMatch`: the request's If-Match,
+ * checked against the stored document under the store's write lock (412 when stale).
+ */
+export async function writeOneVersion(db: Database, session: Session, collection: CollectionName, doc: WireDocument, ifMatch: IfMatch = null): Promise<{ data: Record<string, unknown>; seq: number }> {
   const storeId = session.store.id;
-  const outcome = await writeBatch(db, { storeId, collection, checkConflicts: false, writer: writerOf(session, 'api') }, [{ newDocumentState: doc }]);
+  const outcome = await writeBatch(db, { storeId, collection, checkConflicts: false, writer: writerOf(session, 'api'), ifMatch }, [{ newDocumentState: doc }]);
   const refused = outcome.quarantined[0];
   if (refused) throw new ApiProblem(422, 'quarantined', `${refused.refusal.message} (reason: ${refused.refusal.reason}; kept in GET /api/sync/errors)`);
   const stored = (await loadDocuments(db, storeId, collection, [String(doc.id)])).get(String(doc.id));
   if (!stored) throw new ApiProblem(500, 'internal', `Document ${String(doc.id)} was written but cannot be read back. Try again.`);
   const { _deleted: _ignored, ...data } = toWire(stored);
-  return data;
+  return { data, seq: stored.seq };
 }
 
 export interface ListPage {

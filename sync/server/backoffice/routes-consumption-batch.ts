@@ -13,7 +13,7 @@ import { XLSX_TYPE } from '../http/xlsx.ts';
 import { acceptXlsxUploads, readXlsxUpload } from '../http/xlsx-upload.ts';
 import { consumptionCreateBody } from './api-schemas.ts';
 import { assertBackoffice } from './documents.ts';
-import { BILLING_API } from './routes.ts';
+import { BILLING_API, BILLING_RESOURCE } from './routes.ts';
 
 /**
  * Consumption batch (BO-04, API-03): many usage records in one call, as JSON items (contract and service
@@ -147,6 +147,7 @@ export function registerConsumptionBatchRoute(app: FastifyInstance, ctx: ServerC
         response: { 200: reportSchema, 422: reportSchema },
       },
       preHandler: authenticate(ctx),
+      config: BILLING_RESOURCE,
     },
     async (request, reply) => {
       const session = sessionOf(request);

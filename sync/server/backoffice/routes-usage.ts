@@ -13,9 +13,10 @@ import { withIdempotency } from '../http/idempotency.ts';
 import { ApiProblem, problems } from '../http/problem.ts';
 import { cancelBody, consumptionChangeBody, consumptionCreateBody, consumptionResponse, idParams, listOf, pageQuery, payBody, billingRunBody } from './api-schemas.ts';
 import { runBilling } from './billing-run.ts';
-import { assertBackoffice, getLive, listLive, writeOne } from './documents.ts';
+import { assertBackoffice, getLive, getLiveVersion, listLive, writeOne, writeOneVersion } from './documents.ts';
+import { etagOf, ifMatchOf } from '../http/etag.ts';
 import { changeReceivable, InvalidCursor, listReceivables, ReceivableRefused, storeToday } from './receivables.ts';
-import { BILLING_API } from './routes.ts';
+import { BILLING_API, BILLING_RESOURCE } from './routes.ts';
 import { registerConsumptionBatchRoute } from './routes-consumption-batch.ts';
 import { isCalendarDate } from '../../rules/index.ts';
 import { columnsOf, liveSheet, sendXlsx, wantsXlsx, withXlsx, XLSX_PAGE, type XlsxSheet } from '../http/xlsx.ts';
@@ -57,6 +58,7 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
         response: { 200: withXlsx(listOf(consumptionResponse, 'consumption')) },
       },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request, reply) => {
       const session = sessionOf(request);
@@ -71,11 +73,13 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
 
   app.get<{ Params: { id: string } }>(
     `${BILLING_API}/consumption/:id`,
-    { schema: { tags, summary: 'Get a consumption record (BO-04)', params: idParams, response: { 200: consumptionResponse } }, preHandler },
-    async (request) => {
+    { schema: { tags, summary: 'Get a consumption record (BO-04)', params: idParams, response: { 200: consumptionResponse } }, preHandler, config: BILLING_RESOURCE },
+    async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
-      return getLive(ctx.db, session.store.id, 'consumption', request.params.id, 'Consumption record');
+      const found = await getLiveVersion(ctx.db, session.store.id, 'consumption', request.params.id, 'Consumption record');
+      void reply.header('etag', etagOf(found.seq));
+      return found.data;
     },
   );
 
@@ -92,6 +96,7 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
         response: { 200: consumptionResponse, 201: consumptionResponse },
       },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request, reply) => {
       const session = sessionOf(request);
@@ -126,6 +131,7 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
         response: { 200: consumptionResponse },
       },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request, reply) => {
       const session = sessionOf(request);
@@ -134,7 +140,8 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
         const current = await getLive(ctx.db, session.store.id, 'consumption', request.params.id, 'Consumption record');
         const { description: _old, ...kept } = current;
         const doc = { ...kept, ...request.body, userId: session.user.id, updatedAt: nowIso(), _deleted: false };
-        return { status: 200, body: await writeOne(ctx.db, session, 'consumption', doc) };
+        const written = await writeOneVersion(ctx.db, session, 'consumption', doc, ifMatchOf(request));
+        return { status: 200, body: written.data, headers: { etag: etagOf(written.seq) } };
       });
     },
   );
@@ -144,13 +151,14 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
     {
       schema: { tags, summary: 'Remove a consumption record (BO-04); refused for a billed period', params: idParams, response: { 200: { type: 'object', properties: { id: { type: 'string' }, removed: { type: 'boolean' } } } } },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
       return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
         const current = await getLive(ctx.db, session.store.id, 'consumption', request.params.id, 'Consumption record');
-        await writeOne(ctx.db, session, 'consumption', { ...current, _deleted: true });
+        await writeOne(ctx.db, session, 'consumption', { ...current, _deleted: true }, ifMatchOf(request));
         return { status: 200, body: { id: request.params.id, removed: true } };
       });
     },
@@ -176,6 +184,7 @@ function registerReceivableRoutes(app: FastifyInstance, ctx: ServerContext, preH
         response: { 200: billingRunSchema },
       },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request, reply) => {
       const session = sessionOf(request);
@@ -213,6 +222,7 @@ function registerReceivableRoutes(app: FastifyInstance, ctx: ServerContext, preH
         response: { 200: withXlsx(receivableListSchema) },
       },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request, reply) => {
       const session = sessionOf(request);
@@ -244,6 +254,7 @@ function registerReceivableRoutes(app: FastifyInstance, ctx: ServerContext, preH
           request.body ??= {};
         },
         preHandler,
+        config: BILLING_RESOURCE,
       },
       async (request, reply) => {
         const session = sessionOf(request);

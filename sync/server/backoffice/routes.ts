@@ -20,7 +20,8 @@ import {
   serviceResponse,
   transitionBody,
 } from './api-schemas.ts';
-import { assertBackoffice, getLive, listLive, writeOne } from './documents.ts';
+import { assertBackoffice, getLive, getLiveVersion, listLive, writeOne, writeOneVersion } from './documents.ts';
+import { assertIfMatch, etagOf, ifMatchOf } from '../http/etag.ts';
 import { liveSheet, sendXlsx, wantsXlsx, withXlsx, XLSX_PAGE } from '../http/xlsx.ts';
 
 /**
@@ -30,6 +31,8 @@ import { liveSheet, sendXlsx, wantsXlsx, withXlsx, XLSX_PAGE } from '../http/xls
  * Idempotency-Key and goes through the same guards as a device upload.
  */
 export const BILLING_API = '/api/v1/billing';
+/** Route config of every billing route: API keys need the `billing` scope (auth: FastifyContextConfig.apiResource). */
+export const BILLING_RESOURCE = { apiResource: 'billing' } as const;
 
 const nowIso = () => new Date().toISOString();
 const isContract = (data: Record<string, unknown>) => data.kind === 'contract';
@@ -66,6 +69,7 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
         response: { 200: withXlsx(listOf(customerResponse, 'customers')) },
       },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request, reply) => {
       const session = sessionOf(request);
@@ -79,11 +83,13 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
 
   app.get<{ Params: { id: string } }>(
     `${BILLING_API}/customers/:id`,
-    { schema: { tags: customersTag, summary: 'Get a customer (BO-01)', params: idParams, response: { 200: customerResponse } }, preHandler },
-    async (request) => {
+    { schema: { tags: customersTag, summary: 'Get a customer (BO-01)', params: idParams, response: { 200: customerResponse } }, preHandler, config: BILLING_RESOURCE },
+    async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
-      return getLive(ctx.db, session.store.id, 'customers', request.params.id, 'Customer');
+      const found = await getLiveVersion(ctx.db, session.store.id, 'customers', request.params.id, 'Customer');
+      void reply.header('etag', etagOf(found.seq));
+      return found.data;
     },
   );
 
@@ -98,6 +104,7 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
         response: { 201: customerResponse },
       },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request, reply) => {
       const session = sessionOf(request);
@@ -120,6 +127,7 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
         response: { 200: customerResponse },
       },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request, reply) => {
       const session = sessionOf(request);
@@ -130,7 +138,8 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
         const reactivated = changes.active === true ? { deactivationReason: undefined, deactivatedAt: undefined, deactivatedBy: undefined } : {};
         if (changes.active === false) throw new ApiProblem(400, 'validation_failed', `Deactivate a customer with DELETE ${BILLING_API}/customers/{id} and a reason.`, '/active');
         const doc = JSON.parse(JSON.stringify({ ...current, ...changes, ...reactivated, updatedAt: nowIso(), _deleted: false }));
-        return { status: 200, body: await writeOne(ctx.db, session, 'customers', doc) };
+        const written = await writeOneVersion(ctx.db, session, 'customers', doc, ifMatchOf(request));
+        return { status: 200, body: written.data, headers: { etag: etagOf(written.seq) } };
       });
     },
   );
@@ -147,15 +156,20 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
         response: { 200: customerResponse },
       },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
       return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
-        const current = await getLive(ctx.db, session.store.id, 'customers', request.params.id, 'Customer');
-        if (current.active === false) return { status: 200, body: current };
-        const doc = { ...current, active: false, deactivationReason: request.body.reason, deactivatedAt: nowIso(), deactivatedBy: session.user.id, updatedAt: nowIso(), _deleted: false };
-        return { status: 200, body: await writeOne(ctx.db, session, 'customers', doc) };
+        const current = await getLiveVersion(ctx.db, session.store.id, 'customers', request.params.id, 'Customer');
+        if (current.data.active === false) {
+          assertIfMatch(ifMatchOf(request), current.seq, `Customer ${request.params.id}`);
+          return { status: 200, body: current.data };
+        }
+        const doc = { ...current.data, active: false, deactivationReason: request.body.reason, deactivatedAt: nowIso(), deactivatedBy: session.user.id, updatedAt: nowIso(), _deleted: false };
+        const written = await writeOneVersion(ctx.db, session, 'customers', doc, ifMatchOf(request));
+        return { status: 200, body: written.data, headers: { etag: etagOf(written.seq) } };
       });
     },
   );
@@ -171,6 +185,7 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
         response: { 200: withXlsx(listOf(serviceResponse, 'services')) },
       },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request, reply) => {
       const session = sessionOf(request);
@@ -183,11 +198,13 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
 
   app.get<{ Params: { id: string } }>(
     `${BILLING_API}/services/:id`,
-    { schema: { tags: servicesTag, summary: 'Get a service (BO-02)', params: idParams, response: { 200: serviceResponse } }, preHandler },
-    async (request) => {
+    { schema: { tags: servicesTag, summary: 'Get a service (BO-02)', params: idParams, response: { 200: serviceResponse } }, preHandler, config: BILLING_RESOURCE },
+    async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
-      return getLive(ctx.db, session.store.id, 'backoffice', request.params.id, 'Service', isService);
+      const found = await getLiveVersion(ctx.db, session.store.id, 'backoffice', request.params.id, 'Service', isService);
+      void reply.header('etag', etagOf(found.seq));
+      return found.data;
     },
   );
 
@@ -207,6 +224,7 @@ function registerContractRoutes(app: FastifyInstance, ctx: ServerContext, preHan
         response: { 200: withXlsx(listOf(contractResponse, 'contracts')) },
       },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request, reply) => {
       const session = sessionOf(request);
@@ -220,11 +238,13 @@ function registerContractRoutes(app: FastifyInstance, ctx: ServerContext, preHan
 
   app.get<{ Params: { id: string } }>(
     `${BILLING_API}/contracts/:id`,
-    { schema: { tags, summary: 'Get a contract with its service lines, state and history (BO-03)', params: idParams, response: { 200: contractResponse } }, preHandler },
-    async (request) => {
+    { schema: { tags, summary: 'Get a contract with its service lines, state and history (BO-03)', params: idParams, response: { 200: contractResponse } }, preHandler, config: BILLING_RESOURCE },
+    async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
-      return getLive(ctx.db, session.store.id, 'backoffice', request.params.id, 'Contract', isContract);
+      const found = await getLiveVersion(ctx.db, session.store.id, 'backoffice', request.params.id, 'Contract', isContract);
+      void reply.header('etag', etagOf(found.seq));
+      return found.data;
     },
   );
 
@@ -238,6 +258,7 @@ function registerContractRoutes(app: FastifyInstance, ctx: ServerContext, preHan
         response: { 201: contractResponse },
       },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request, reply) => {
       const session = sessionOf(request);
@@ -290,12 +311,15 @@ function registerTransition(app: FastifyInstance, ctx: ServerContext, preHandler
         request.body ??= {};
       },
       preHandler,
+      config: BILLING_RESOURCE,
     },
     async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
       return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
-        await getLive(ctx.db, session.store.id, 'backoffice', request.params.id, 'Contract', isContract);
+        const contract = await getLiveVersion(ctx.db, session.store.id, 'backoffice', request.params.id, 'Contract', isContract);
+        // Transitions are also guarded by the contract's state table; If-Match additionally refuses one made on a stale read.
+        assertIfMatch(ifMatchOf(request), contract.seq, `Contract ${request.params.id}`);
         const requestDoc = {
           id: randomUUID(),
           kind: action,

@@ -4,6 +4,7 @@ import { authMigration } from './migration-003-auth.ts';
 import { backofficeMigration } from '../backoffice/migration.ts';
 import { hardeningMigration } from './migration-012-hardening.ts';
 import { integrationMigration } from '../integration/migration.ts';
+import { apiKeysMigration } from '../auth/api-keys-migration.ts';
 
 /**
  * One list of migrations for PostgreSQL and PGlite alike. Append only: a released migration never changes.
@@ -100,6 +101,7 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
   backofficeMigration,
   hardeningMigration,
   integrationMigration,
+  apiKeysMigration,
 ];
 
 export async function migrate(db: Database): Promise<number> {

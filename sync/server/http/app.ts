@@ -20,6 +20,7 @@ import { validatorCompiler } from '../validation/validator.ts';
 import { registerBillingRoutes } from '../backoffice/routes.ts';
 import { registerUsageRoutes } from '../backoffice/routes-usage.ts';
 import { registerIntegrationResources } from '../integration/routes.ts';
+import { registerApiKeyRoutes } from '../auth/api-keys-routes.ts';
 
 export interface RateLimits {
   /** Requests per minute per client address on every route. */
@@ -102,7 +103,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   await app.register(cors, {
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-    exposedHeaders: ['idempotent-replay', 'retry-after'],
+    exposedHeaders: ['idempotent-replay', 'idempotent-replayed', 'retry-after', 'etag', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
     maxAge: 600,
   });
   app.addHook('onRequest', async (request) => {
@@ -110,7 +111,18 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
     if (origin === undefined || request.method === 'OPTIONS' || allowed.has(origin) || isSameHost(origin, request)) return;
     throw problems.forbidden(`Requests from the web page at ${origin.slice(0, 200)} are not accepted; only the Balcão app calls this server from a browser.`);
   });
-  if (options.rateLimit) await app.register(rateLimit, { max: options.rateLimit.perMinute, timeWindow: '1 minute' });
+  if (options.rateLimit) {
+    const perMinute = options.rateLimit.perMinute;
+    // Runs as a route hook, after installAuthentication: an integrator's key has its own bucket and
+    // limit (set when the key is made); everyone else is counted per address. RateLimit-* headers
+    // use the IETF draft names; a 429 carries Retry-After.
+    await app.register(rateLimit, {
+      max: async (request) => request.session?.apiKey?.rateLimitPerMinute ?? perMinute,
+      keyGenerator: (request) => (request.session?.apiKey ? `api-key:${request.session.apiKey.id}` : request.ip),
+      timeWindow: '1 minute',
+      enableDraftSpec: true,
+    });
+  }
   installAuthentication(app, ctx);
   await registerOpenApi(app, ctx.version);
 
@@ -127,5 +139,6 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   registerBillingRoutes(app, ctx);
   registerUsageRoutes(app, ctx);
   registerIntegrationResources(app, ctx);
+  registerApiKeyRoutes(app, ctx);
   return app;
 }

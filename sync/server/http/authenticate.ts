@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { canRead, COLLECTIONS, type CollectionName } from '../../schema/index.ts';
+import { canRead, COLLECTIONS, type ApiResource, type CollectionName } from '../../schema/index.ts';
+import { findApiKey, isApiKeyToken } from '../auth/api-keys.ts';
 import { assertRoleMayWrite, writerOf } from '../auth/ownership.ts';
 import { findSession, isAdmin, type Session } from '../auth/sessions.ts';
 import type { ReadScope } from '../db/documents.ts';
@@ -16,6 +17,12 @@ declare module 'fastify' {
      * events). Every other route needs a bearer token: protected is the default.
      */
     public?: boolean;
+    /**
+     * The integration resource the route serves (P/Q contract, issue 12). An integrator's API key
+     * may call only routes that declare one: GET/HEAD need `<resource>:read`, any other method
+     * `<resource>:write`. Routes without it (sync, pairing, admin) refuse keys with 403.
+     */
+    apiResource?: ApiResource;
   }
 }
 
@@ -42,10 +49,26 @@ export function installAuthentication(app: FastifyInstance, ctx: ServerContext):
     if (request.routeOptions.config.public === true || isDocsRoute(url)) return;
     const token = bearerToken(request);
     if (!token) throw problems.unauthorized();
+    if (isApiKeyToken(token)) {
+      const key = await findApiKey(ctx.db, token);
+      if ('problem' in key) throw problems.apiKeyRefused(key.problem);
+      request.session = key.session;
+      assertKeyMayCall(request, key.session);
+      return;
+    }
     const found = await findSession(ctx.db, token);
     if ('problem' in found) throw found.problem === 'expired' ? problems.sessionExpired() : problems.unauthorized();
     request.session = found.session;
   });
+}
+
+/** Scopes of an API key against the route's apiResource; see FastifyContextConfig.apiResource. */
+function assertKeyMayCall(request: FastifyRequest, session: Session): void {
+  const scopes = session.apiKey?.scopes ?? [];
+  const resource = request.routeOptions.config.apiResource;
+  if (resource === undefined) throw problems.keyNotAllowedHere(`${request.method} ${request.routeOptions.url ?? ''}`);
+  const needed = `${resource}:${request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write'}` as const;
+  if (!scopes.includes(needed)) throw problems.missingScope(needed);
 }
 
 /**

@@ -3,9 +3,11 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { describeValidationError } from '../validation/validator.ts';
 import { ApiProblem, problems } from './problem.ts';
+import { installProblemDetails } from './problem-details.ts';
 
 /** Every failure leaves the server in the `ErrorBody` shape, saying what happened and what to do. */
 export function installErrorHandling(app: FastifyInstance): void {
+  installProblemDetails(app);
   app.setErrorHandler((error: FastifyError | ApiProblem, request, reply) => {
     if (error instanceof ApiProblem) {
       if (error.headers) reply.headers(error.headers);
@@ -66,9 +68,10 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
       : status === 408
         ? 'The request was not sent in time. Send it again.'
         : 'The request is not valid HTTP. Check the client that sent it.';
-  const body = JSON.stringify(new ApiProblem(status, 'validation_failed', message).toBody());
+  const { detailPt: _pt, ...problem } = new ApiProblem(status, 'validation_failed', message).toBody();
+  const body = JSON.stringify(problem);
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/problem+json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
   }
   socket.destroy(error);
 }

@@ -93,6 +93,8 @@ export function registerDesignEventRoutes(app: FastifyInstance, ctx: ServerConte
           description: DESCRIPTION,
           security: [],
           body: { type: 'object', discriminator: { propertyName: 'type' }, oneOf: [saveEvent, credentialsEvent] },
+          // The answer depends on the event (what it changed, or why not) and is replayed as first sent.
+          response: { 200: { type: 'object', description: 'What the event changed; a redelivered event gets its first answer again (idempotent-replay: true)', additionalProperties: true } },
         },
         // Signed by the portal instead of a session (see authenticate.ts: protected is the default).
         config: { public: true },

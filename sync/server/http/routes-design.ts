@@ -91,7 +91,14 @@ export function registerDesignRoutes(app: FastifyInstance, ctx: ServerContext): 
     },
   );
 
-  app.get('/api/design/portal-account', { schema: { tags, summary: "The store's design-portal account (admin); 404 when none is registered" }, preHandler }, async (request) => {
+  app.get('/api/design/portal-account', {
+      schema: {
+        tags,
+        summary: "The store's design-portal account (admin); 404 when none is registered",
+        response: { 200: { type: 'object', properties: { accountId: { type: 'string' }, storeTaxId: { type: 'string' }, portalUrl: { type: 'string' }, registeredAt: { type: 'string', format: 'date-time' } }, required: ['accountId', 'storeTaxId', 'portalUrl', 'registeredAt'] } },
+      },
+      preHandler,
+    }, async (request) => {
     const session = sessionOf(request);
     assertAdmin(session);
     const account = await accountOfStore(ctx.db, session.store.id);
@@ -99,13 +106,13 @@ export function registerDesignRoutes(app: FastifyInstance, ctx: ServerContext): 
     return { accountId: account.accountId, storeTaxId: account.storeTaxId, portalUrl: account.portalUrl, registeredAt: account.registeredAt };
   });
 
-  app.get('/api/design/settings', { schema: { tags, summary: 'Commercial rules for design budgets: markup and default discount' }, preHandler }, async (request) => {
+  app.get('/api/design/settings', { schema: { tags, summary: 'Commercial rules for design budgets: markup and default discount', response: { 200: settingsBody } }, preHandler }, async (request) => {
     const session = sessionOf(request);
     assertDesignUser(session);
     return designSettings(ctx.db, session.store.id);
   });
 
-  app.put<{ Body: DesignSettings }>('/api/design/settings', { schema: { tags, summary: 'Change the markup and default discount of design budgets (admin)', body: settingsBody }, preHandler }, async (request) => {
+  app.put<{ Body: DesignSettings }>('/api/design/settings', { schema: { tags, summary: 'Change the markup and default discount of design budgets (admin)', body: settingsBody, response: { 200: settingsBody } }, preHandler }, async (request) => {
     const session = sessionOf(request);
     assertAdmin(session);
     await saveDesignSettings(ctx.db, session.store.id, request.body);

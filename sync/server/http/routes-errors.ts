@@ -7,6 +7,7 @@ import { writerOf } from '../auth/ownership.ts';
 import { assertCanWrite, authenticate, sessionOf } from './authenticate.ts';
 import type { ServerContext } from './context.ts';
 import { problems } from './problem.ts';
+import { integrationErrorSchema, serializeAsIs } from './response-schemas.ts';
 
 const listQuery = {
   type: 'object',
@@ -23,7 +24,7 @@ export function registerErrorRoutes(app: FastifyInstance, ctx: ServerContext): v
 
   app.get<{ Querystring: { includeResolved: boolean; limit: number } }>(
     '/api/sync/errors',
-    { schema: { tags: ['integration errors'], summary: 'Documents kept in quarantine, with the reason', querystring: listQuery }, preHandler },
+    { schema: { tags: ['integration errors'], summary: 'Documents kept in quarantine, with the reason', querystring: listQuery, response: { 200: { type: 'array', items: integrationErrorSchema } } }, preHandler, serializerCompiler: serializeAsIs },
     async (request): Promise<IntegrationError[]> => {
       const session = sessionOf(request);
       return listIntegrationErrors(ctx.db, {
@@ -38,8 +39,9 @@ export function registerErrorRoutes(app: FastifyInstance, ctx: ServerContext): v
   app.post<{ Params: { id: string } }>(
     '/api/sync/errors/:id/retry',
     {
-      schema: { tags: ['integration errors'], summary: 'Check a quarantined document again against the current data', params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } },
+      schema: { tags: ['integration errors'], summary: 'Check a quarantined document again against the current data', params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] }, response: { 200: integrationErrorSchema } },
       preHandler,
+      serializerCompiler: serializeAsIs,
     },
     async (request): Promise<IntegrationError> => {
       const session = sessionOf(request);

@@ -1,26 +1,20 @@
 import type { FastifyInstance } from 'fastify';
-import { COLLECTION_NAMES, SEQ_MAX, type CollectionName, type WireDocument } from '../../schema/index.ts';
+import { COLLECTION_NAMES, SEQ_MAX, type ApiResource, type CollectionName, type WireDocument } from '../../schema/index.ts';
 import { loadDocuments, pageBody, readChangesPage } from '../db/documents.ts';
-import { documentSchema } from '../validation/schemas.ts';
+import { documentSchema, wireDocumentSchema } from '../validation/schemas.ts';
 import { toWire, writeBatch, type WriteOutcome } from '../sync/write-documents.ts';
 import { writerOf } from '../auth/ownership.ts';
 import { assertCanRead, assertCanWrite, authenticate, readScopeOf, sessionOf } from './authenticate.ts';
 import type { ServerContext } from './context.ts';
 import { withIdempotency } from './idempotency.ts';
+import { etagOf, ifMatchOf } from './etag.ts';
+import { changesPageSchema, serializeAsIs } from './response-schemas.ts';
 import { ApiProblem, problems } from './problem.ts';
 import { epochProperty, MAX_PULL } from './routes-sync.ts';
 import { columnsOf, formatQuery, sendXlsx, wantsXlsx, withXlsx, type XlsxSheet } from './xlsx.ts';
 
 /** A change-feed page with its documents parsed, as a worksheet (API-03): next page from the checkpoint while pages are full. */
 type ParsedPage = { docs: Record<string, unknown>[]; seq: number; full: boolean };
-const changesPageSchema = (collection: CollectionName) => ({
-  type: 'object',
-  properties: {
-    documents: { type: 'array', items: { type: 'object', additionalProperties: true, description: `${collection} documents (their collection schema) with _deleted` } },
-    checkpoint: { type: 'object', properties: { seq: { type: 'integer' }, epoch: { type: 'string' } } },
-    resync: { type: 'boolean' },
-  },
-});
 const changesSheet = (collection: CollectionName): XlsxSheet<ParsedPage, number> => ({
   name: collection,
   columns: [...columnsOf(documentSchema(collection)), '_deleted'],
@@ -39,6 +33,21 @@ const listQuery = {
   },
 } as const;
 
+/**
+ * The scope an API key needs for each collection's routes (P/Q contract, issue 12). Collections
+ * without one (design, audit trail, purchase orders) are not open to keys at all (403).
+ */
+export const COLLECTION_API_RESOURCE: Partial<Record<CollectionName, ApiResource>> = {
+  products: 'products',
+  masterdata: 'masterdata',
+  sales: 'sales',
+  cashMovements: 'sales',
+  customers: 'billing',
+  backoffice: 'billing',
+  consumption: 'billing',
+  backofficeActions: 'billing',
+};
+
 /** The integration REST API for outside systems (API-01…): generic over the collection registry. */
 export function registerIntegrationRoutes(app: FastifyInstance, ctx: ServerContext): void {
   for (const collection of COLLECTION_NAMES) registerCollection(app, ctx, collection);
@@ -50,16 +59,38 @@ function answerOf(outcome: WriteOutcome, collection: CollectionName, doc: WireDo
     const problem = new ApiProblem(422, 'quarantined', `${refused.refusal.message} (reason: ${refused.refusal.reason}; kept in GET /api/sync/errors)`);
     return { status: 422, body: problem.toBody() };
   }
-  return { status: 200, body: { collection, document: doc, written: outcome.written.length > 0 } };
+  // The new version's tag; a write that changed nothing keeps the stored one (the route adds it).
+  return { status: 200, body: { collection, document: doc, written: outcome.written.length > 0 }, headers: outcome.seq !== null ? { etag: etagOf(outcome.seq) } : undefined };
 }
+
+/** Response schemas of a collection's routes. */
+function responsesOf(collection: CollectionName) {
+  const wire = wireDocumentSchema(collection);
+  return {
+    list: { 200: withXlsx(changesPageSchema(collection)) },
+    one: { 200: wire },
+    write: {
+      200: {
+        type: 'object',
+        properties: { collection: { type: 'string', enum: [collection] }, document: wire, written: { type: 'boolean', description: 'false when the document was already so (a retry)' } },
+        required: ['collection', 'document', 'written'],
+      },
+    },
+  };
+}
+
+const asIs = serializeAsIs;
 
 function registerCollection(app: FastifyInstance, ctx: ServerContext, collection: CollectionName): void {
   const preHandler = authenticate(ctx);
   const tags = [`api: ${collection}`];
+  const resource = COLLECTION_API_RESOURCE[collection];
+  const config = resource ? { apiResource: resource } : {};
+  const responses = responsesOf(collection);
 
   app.get<{ Querystring: { since: number; epoch?: string; limit: number } }>(
     `/api/v1/${collection}`,
-    { schema: { tags, summary: `List ${collection} changed after a sequence number (incl. deletions)`, querystring: listQuery, response: { 200: withXlsx(changesPageSchema(collection)) } }, preHandler },
+    { schema: { tags, summary: `List ${collection} changed after a sequence number (incl. deletions)`, querystring: listQuery, response: responses.list }, preHandler, config, serializerCompiler: asIs },
     async (request, reply) => {
       const session = sessionOf(request);
       assertCanRead(session, collection);
@@ -70,18 +101,19 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
     },
   );
 
-  app.get<{ Params: { id: string } }>(`/api/v1/${collection}/:id`, { schema: { tags, summary: `One ${collection} document`, params: idParams }, preHandler }, async (request) => {
+  app.get<{ Params: { id: string } }>(`/api/v1/${collection}/:id`, { schema: { tags, summary: `One ${collection} document (ETag: its version, for If-Match)`, params: idParams, response: responses.one }, preHandler, config, serializerCompiler: asIs }, async (request, reply) => {
     const session = sessionOf(request);
     assertCanRead(session, collection);
     const scope = readScopeOf(session, collection);
     const found = (await loadDocuments(ctx.db, session.store.id, collection, [request.params.id])).get(request.params.id);
     if (!found || (scope.stationId !== null && found.stationId !== scope.stationId)) throw problems.notFound(`${collection}/${request.params.id}`);
+    void reply.header('etag', etagOf(found.seq));
     return toWire(found);
   });
 
   app.put<{ Params: { id: string }; Body: Record<string, unknown> }>(
     `/api/v1/${collection}/:id`,
-    { schema: { tags, summary: `Create or replace a ${collection} document (Idempotency-Key honoured)`, params: idParams, body: documentSchema(collection) }, preHandler },
+    { schema: { tags, summary: `Create or replace a ${collection} document (Idempotency-Key honoured; If-Match: 412 when stale)`, params: idParams, body: documentSchema(collection), response: responses.write }, preHandler, config, serializerCompiler: asIs },
     async (request, reply) => {
       const session = sessionOf(request);
       assertCanWrite(session, collection, 'api');
@@ -90,7 +122,7 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
       }
       return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
         const doc: WireDocument = { ...request.body, _deleted: false };
-        const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: false, writer: writerOf(session, 'api'), validated: true }, [{ newDocumentState: doc }]);
+        const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: false, writer: writerOf(session, 'api'), validated: true, ifMatch: ifMatchOf(request) }, [{ newDocumentState: doc }]);
         ctx.metrics.pushed.inc({ collection }, outcome.written.length);
         return answerOf(outcome, collection, doc);
       });
@@ -99,7 +131,7 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
 
   app.delete<{ Params: { id: string } }>(
     `/api/v1/${collection}/:id`,
-    { schema: { tags, summary: `Delete a ${collection} document (kept as a deletion devices replicate)`, params: idParams }, preHandler },
+    { schema: { tags, summary: `Delete a ${collection} document (kept as a deletion devices replicate; If-Match: 412 when stale)`, params: idParams, response: responses.write }, preHandler, config, serializerCompiler: asIs },
     async (request, reply) => {
       const session = sessionOf(request);
       assertCanWrite(session, collection, 'api');
@@ -108,7 +140,7 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
         // Another station's record is refused by the ownership rule in writeBatch (403), like a PUT.
         if (!found) return { status: 404, body: problems.notFound(`${collection}/${request.params.id}`).toBody() };
         const doc: WireDocument = { ...found.data, _deleted: true };
-        const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: false, writer: writerOf(session, 'api') }, [{ newDocumentState: doc }]);
+        const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: false, writer: writerOf(session, 'api'), ifMatch: ifMatchOf(request) }, [{ newDocumentState: doc }]);
         return answerOf(outcome, collection, doc);
       });
     },

@@ -23,7 +23,15 @@ async function assertMayReadMetrics(ctx: ServerContext, request: FastifyRequest)
 export function registerOpsRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get(
     '/health',
-    { schema: { security: [], tags: ['operations'], summary: 'Liveness, version and database kind' }, config: { public: true, rateLimit: false } },
+    {
+      schema: {
+        security: [],
+        tags: ['operations'],
+        summary: 'Liveness, version and database kind',
+        response: { 200: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] }, version: { type: 'string' }, database: { type: 'string', enum: ['postgresql', 'pglite'] } }, required: ['status', 'version', 'database'] } },
+      },
+      config: { public: true, rateLimit: false },
+    },
     async (): Promise<Health> => {
       // A query proves the database answers, not only that the process is up.
       await ctx.db.query('SELECT 1');
@@ -37,7 +45,7 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ServerContext): voi
       schema: {
         tags: ['operations'],
         summary: 'Prometheus metrics (bearer: the metrics token BALCAO_METRICS_TOKEN, or an administrator session)',
-        response: { ...errorResponses },
+        response: { 200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } }, ...errorResponses },
       },
       // Checked by its own rule below, not by the session hook: a scraper has no session.
       config: { public: true, rateLimit: false },

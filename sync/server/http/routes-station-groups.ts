@@ -25,7 +25,16 @@ export interface StationGroupMoved {
 export function registerStationGroupRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.put<{ Params: { id: string }; Body: StationGroupMove }>(
     '/api/stations/:id/group',
-    { schema: { tags: ['stations'], summary: 'Move a station to another station group (admin)', params, body }, preHandler: authenticate(ctx) },
+    {
+      schema: {
+        tags: ['stations'],
+        summary: 'Move a station to another station group (admin)',
+        params,
+        body,
+        response: { 200: { type: 'object', properties: { stationId: { type: 'string' }, groupId: { type: 'string' }, station: { type: 'object', description: "The station's master record (masterdata, kind station) as devices now receive it", additionalProperties: true } }, required: ['stationId', 'groupId', 'station'] } },
+      },
+      preHandler: authenticate(ctx),
+    },
     async (request): Promise<StationGroupMoved> => {
       const session = sessionOf(request);
       if (!isAdmin(session)) throw problems.forbidden('Only a store administrator moves stations between groups.');

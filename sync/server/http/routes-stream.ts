@@ -14,7 +14,7 @@ const BATCH = 1_000;
  * that chain (connect, a failed read) makes it send RESYNC so the device pulls from its checkpoint.
  */
 export function registerStreamRoute(app: FastifyInstance, ctx: ServerContext): void {
-  app.get('/api/sync/stream', { schema: { tags: ['replication'], summary: 'Live change batches and RESYNC (server-sent events)' }, preHandler: authenticate(ctx) }, async (request, reply) => {
+  app.get('/api/sync/stream', { schema: { tags: ['replication'], summary: 'Live change batches and RESYNC (server-sent events)', response: { 200: { description: 'An event stream: `changes` events with a collection and its checkpoint, `RESYNC`, and keep-alive comments', content: { 'text/event-stream': { schema: { type: 'string' } } } } } }, preHandler: authenticate(ctx) }, async (request, reply) => {
     const session = sessionOf(request);
     const collections = isAdmin(session) ? COLLECTION_NAMES : collectionsFor(session.user.roles);
     const lastSent = new Map<CollectionName, number>();

@@ -6,6 +6,8 @@ import { writeBatch } from '../sync/write-documents.ts';
 import { writerOf } from '../auth/ownership.ts';
 import { assertCanRead, assertCanWrite, authenticate, readScopeOf, sessionOf } from './authenticate.ts';
 import type { ServerContext } from './context.ts';
+import { changesPageSchema, serializeAsIs } from './response-schemas.ts';
+import { wireDocumentSchema } from '../validation/schemas.ts';
 
 export const MAX_PULL = 10_000;
 export const MAX_PUSH = 5_000;
@@ -38,7 +40,7 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
 
   app.get<{ Querystring: { checkpoint: number; epoch?: string; limit: number } }>(
     `/api/sync/${collection}/pull`,
-    { schema: { tags: ['replication'], summary: `Changes of ${collection} after a checkpoint, in sequence order`, querystring: pullQuery }, preHandler },
+    { schema: { tags: ['replication'], summary: `Changes of ${collection} after a checkpoint, in sequence order`, querystring: pullQuery, response: { 200: changesPageSchema(collection) } }, preHandler, serializerCompiler: serializeAsIs },
     async (request, reply) => {
       const session = sessionOf(request);
       assertCanRead(session, collection);
@@ -53,8 +55,14 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
   app.post<{ Body: PushRow[] }>(
     `/api/sync/${collection}/push`,
     {
-      schema: { tags: ['replication'], summary: `Write ${collection} documents; answers the conflicting master states`, body: pushBodySchema(collection, MAX_PUSH) },
+      schema: {
+        tags: ['replication'],
+        summary: `Write ${collection} documents; answers the conflicting master states`,
+        body: pushBodySchema(collection, MAX_PUSH),
+        response: { 200: { type: 'array', description: 'Master states of the rows that lost a conflict (empty: all written, unchanged or kept in quarantine)', items: wireDocumentSchema(collection) } },
+      },
       preHandler,
+      serializerCompiler: serializeAsIs,
     },
     async (request): Promise<WireDocument[]> => {
       const session = sessionOf(request);

@@ -11,6 +11,7 @@ import { mergeOnConflict } from '../backoffice/merge-conflicts.ts';
 import { assertOwnership, type Writer } from '../auth/ownership.ts';
 import { InvalidDocument, newInstantProblem } from '../validation/documents.ts';
 import { sameDocument } from './stable-json.ts';
+import { assertIfMatch, type IfMatch } from '../http/etag.ts';
 
 export interface WriteRow {
   newDocumentState: WireDocument;
@@ -39,6 +40,8 @@ export interface WriteOptions {
   writer: Writer | 'server';
   /** The rows passed this collection's request validator (push, API): the store need not check them again. */
   validated?: boolean;
+  /** If-Match of a single-resource API write: checked against each row's stored version under the store's lock (412 when stale). */
+  ifMatch?: IfMatch;
 }
 
 export function toWire(stored: StoredDocument): WireDocument {
@@ -188,6 +191,7 @@ async function writeRows(tx: Queryable, options: WriteOptions, batch: readonly W
   const ids = batch.map((row) => String(row.newDocumentState.id));
   const current = await loadDocuments(tx, storeId, collection, ids);
   if (options.writer !== 'server') await assertOwnership(tx, options.writer, collection, batch.map((row) => row.newDocumentState), current);
+  if (options.ifMatch) for (const id of ids) assertIfMatch(options.ifMatch, current.get(id)?.seq, `${collection}/${id}`);
   const refusedVersions = checkConflicts ? await openQuarantined(tx, storeId, collection, ids) : new Map<string, Record<string, unknown>>();
   const outcome: WriteOutcome = { conflicts: [], written: [], unchanged: [], quarantined: [], seq: null };
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startServer, type RunningServer, type StartOptions } from '../../../sync/server/node/start.ts';
 import type { LoginResponse, PairResponse } from '../../../sync/schema/index.ts';
+import { CHECKED_PATHS, checkAgainstDocument } from './openapi-responses.ts';
 
 export type DatabaseKind = 'pglite' | 'postgresql';
 export const DATABASE_KINDS: DatabaseKind[] = ['pglite', 'postgresql'];
@@ -57,6 +58,12 @@ export async function call(baseUrl: string, method: string, path: string, option
     body = text ? JSON.parse(text) : null;
   } catch {
     /* not JSON: keep the text */
+  }
+  // Issue 12: every answer of the integration API a test sees must match the OpenAPI document.
+  // (JSON answers only: a spreadsheet or an event stream is another media type.)
+  if (CHECKED_PATHS.test(path) && /json/.test(response.headers.get('content-type') ?? '')) {
+    const problems = await checkAgainstDocument(baseUrl, method, path, { status: response.status, body });
+    if (problems.length > 0) throw new Error(`The answer does not match the OpenAPI document (/docs/json):\n${problems.join('\n')}\nbody: ${text.slice(0, 500)}`);
   }
   return { status: response.status, body, headers: response.headers };
 }

@@ -1,0 +1,40 @@
+import type { apiKeysPtBR } from './apikeys.pt-BR.ts';
+
+type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
+
+/** English strings of the integrators' API keys screen, same keys as apikeys.pt-BR.ts. */
+export const apiKeysEn: Strings<typeof apiKeysPtBR> = {
+  nav: 'API keys',
+  title: "Integrators' API keys",
+  intro: "ERPs, e-commerce and other systems reach the store with a key of their own, never with a person's password. Each key sees only this store, and only what its scopes allow.",
+  empty: 'No keys yet.',
+  create: 'New key',
+  name: 'Integrator name',
+  namePlaceholder: 'e.g. ERP Sankhya',
+  scopes: 'Scopes',
+  read: 'Read',
+  write: 'Write',
+  expiresAt: 'Expires on (optional)',
+  expiresHint: 'Without a date the key is valid until revoked.',
+  rateLimit: 'Requests per minute',
+  save: 'Create key',
+  cancel: 'Cancel',
+  needsScope: 'Pick at least one scope.',
+  needsName: "Enter the integrator's name.",
+  createdTitle: 'Key created: copy it now',
+  createdBody: 'This is the only time the key is shown. Copy it into the integrator\'s system; if it is lost, revoke it and make another.',
+  copy: 'Copy',
+  copied: 'Copied',
+  done: 'I have copied it',
+  columns: { name: 'Name', prefix: 'Key starts with', scopes: 'Scopes', lastUsed: 'Last used', expires: 'Expires', status: 'Status' },
+  never: 'never',
+  noExpiry: 'does not expire',
+  active: 'Active',
+  revoked: 'Revoked',
+  expired: 'Expired',
+  revoke: 'Revoke',
+  revokeQuestion: 'Revoke the key "{{name}}"? The integrator loses access at once, and this cannot be undone.',
+  revokedDone: 'Key revoked.',
+  loadFailed: 'The keys could not be loaded: {{message}}',
+  resources: { products: 'Products', stock: 'Stock', orders: 'Orders', sales: 'Sales', masterdata: 'Master data', billing: 'Billing' },
+};

@@ -1,0 +1,43 @@
+/**
+ * Integrator API keys (API-08): the resources a key may be scoped to, and the wire shapes of the
+ * admin routes (`/api/api-keys`). Shared by the server and the admin screen.
+ */
+export const API_RESOURCES = ['products', 'stock', 'orders', 'sales', 'masterdata', 'billing'] as const;
+export type ApiResource = (typeof API_RESOURCES)[number];
+export type ApiAccess = 'read' | 'write';
+/** `products:read`, `stock:write`, … — write does not imply read: grant both when both are needed. */
+export type ApiScope = `${ApiResource}:${ApiAccess}`;
+export const API_SCOPES: readonly ApiScope[] = API_RESOURCES.flatMap((resource) => [`${resource}:read`, `${resource}:write`] as const);
+
+/** Requests per minute a key may make unless its creator sets another limit. */
+export const DEFAULT_KEY_RATE_LIMIT = 600;
+
+/** A key as listed: never its secret (only the first characters, to recognise it). */
+export interface ApiKeyInfo {
+  id: string;
+  name: string;
+  /** The key's first characters (`bk.abcd1234.xY…`), enough to tell keys apart, useless to call with. */
+  prefix: string;
+  scopes: ApiScope[];
+  /** Requests per minute. */
+  rateLimitPerMinute: number;
+  createdAt: string;
+  createdBy: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** `POST /api/api-keys` */
+export interface CreateApiKeyRequest {
+  name: string;
+  scopes: ApiScope[];
+  /** ISO-8601; absent = never expires (revoke it when the integrator leaves). */
+  expiresAt?: string;
+  rateLimitPerMinute?: number;
+}
+
+/** The answer of `POST /api/api-keys`: the only time the secret is shown. */
+export interface CreatedApiKey extends ApiKeyInfo {
+  secret: string;
+}

@@ -1,0 +1,85 @@
+import type { FastifyInstance } from 'fastify';
+import { API_SCOPES, ERROR_CODES } from '../../schema/index.ts';
+import { ABANDONED_AFTER_SECONDS, IDEMPOTENCY_KEEP_DAYS } from './idempotency.ts';
+import { problemTitle } from './problem.ts';
+
+/**
+ * The conventions of the integration API (issue 12), written once and served at /docs/conventions
+ * (public, like the OpenAPI document). Each problem `type` URI points at a section of this page.
+ */
+export function conventionsMarkdown(): string {
+  const problemSections = ERROR_CODES.map((code) => `<a id="problem-${code}"></a>\n### \`${code}\` — ${problemTitle(code).en} / ${problemTitle(code).pt}\n`).join('\n');
+  return `# Balcão integration API — conventions
+
+The machine-readable contract is the OpenAPI 3.1 document at \`/docs/json\` (browse it at \`/docs\`).
+
+## Credentials (API-08)
+
+- An integrator calls with its own API key: \`Authorization: Bearer bk.<id>.<secret>\`. The store's
+  administrator creates keys (app: Administration → API keys, or \`POST /api/api-keys\`); the secret is
+  shown once and stored only as its SHA-256. A key has a name, scopes, an optional expiry and a
+  requests-per-minute limit; the list shows its last use. A revoked or expired key answers 401.
+- Scopes are read / write per resource: ${API_SCOPES.map((scope) => `\`${scope}\``).join(', ')}.
+  \`GET\`/\`HEAD\` need \`<resource>:read\`, every other method \`<resource>:write\` (write does not imply read).
+  A route outside the integration API (replication, pairing, administration) refuses keys with 403.
+- A key sees only its own store. People (the app, the back office) keep using their session token.
+
+## Problem details (RFC 9457)
+
+Every 4xx/5xx answer is \`application/problem+json\`:
+
+\`\`\`json
+{ "type": "/docs/conventions#problem-not_found", "title": "Não encontrado", "status": 404,
+  "detail": "customers/c-1 não foi encontrado. Confira o identificador e tente de novo.",
+  "errors": [{ "pointer": "/items/3/priceCents", "detail": "…" }],
+  "error": { "code": "not_found", "message": "customers/c-1 was not found. Check the id and try again." } }
+\`\`\`
+
+- \`type\` is stable per kind of problem (a section below); \`title\` and \`detail\` follow \`Accept-Language\`
+  (\`pt-BR\` or English; English when neither is asked for).
+- \`errors\` lists a JSON pointer (RFC 6901) into the request for each bad field, or for each refused
+  item of a batch (\`/items/<index>/…\`), so one bad item never hides the others.
+- \`error.code\` / \`error.message\` (English) are kept for existing clients.
+
+## Idempotency-Key (API-05)
+
+Send \`Idempotency-Key: <uuid>\` on every POST, PUT, PATCH and DELETE:
+
+- the same key with the same request (method, path, body) answers the first answer again, with
+  \`Idempotent-Replayed: true\`, and changes nothing a second time;
+- the same key with another request → **422** \`idempotency_conflict\`;
+- the same key while the first request still runs → **409** \`idempotency_in_progress\` with \`Retry-After\`
+  (a reservation left by a crashed server is taken over after ${ABANDONED_AFTER_SECONDS} s);
+- only successes are remembered: after a refusal (4xx) fix the request and send it with the same key;
+- keys belong to the caller (two integrators may both use \`order-1\`) and are kept ${IDEMPOTENCY_KEEP_DAYS} days.
+
+## ETag and If-Match
+
+Every single resource (\`GET /api/v1/<collection>/{id}\`, \`GET /api/v1/billing/…/{id}\`) answers an \`ETag\`.
+Send it back as \`If-Match\` on a PUT/POST/DELETE of that resource: if someone changed it meanwhile
+(an ERP and a back-office user), the write is refused with **412** \`precondition_failed\` and nothing is lost.
+Writes answer the new \`ETag\`.
+
+## Rate limits
+
+Each key has its own budget per minute (set when the key is made); people and devices are counted
+per address. Answers carry \`RateLimit-Limit\`, \`RateLimit-Remaining\` and \`RateLimit-Reset\` (seconds);
+a **429** \`rate_limited\` carries \`Retry-After\` (seconds).
+
+## Problem types
+
+${problemSections}`;
+}
+
+/** GET /docs/conventions: the page above, as Markdown (public). */
+export function registerConventionsRoute(app: FastifyInstance): void {
+  const page = conventionsMarkdown();
+  app.get(
+    '/docs/conventions',
+    {
+      config: { public: true },
+      schema: { tags: ['docs'], summary: 'Conventions of the integration API: keys and scopes, problem types, Idempotency-Key, ETag/If-Match, rate limits', security: [], response: { 200: { type: 'string', description: 'Markdown' } } },
+    },
+    async (_request, reply) => reply.type('text/markdown; charset=utf-8').send(page),
+  );
+}
