@@ -24,7 +24,10 @@ export async function openApiChecker(server: { url: string }): Promise<ResponseC
   const ajv = new Ajv2020({ strict: false, allErrors: false, validateFormats: true });
   addFormats(ajv);
   ajv.addSchema({ ...doc, $id: 'openapi.json' } as never);
-  const templates = Object.keys(doc.paths).map((template) => ({
+  // Like the router: a static segment wins over a parameter (`/products/search` before `/products/{id}`),
+  // so the templates with fewer parameters are tried first.
+  const parameters = (template: string) => (template.match(/\{[^}]+\}/g) ?? []).length;
+  const templates = Object.keys(doc.paths).sort((a, b) => parameters(a) - parameters(b)).map((template) => ({
     template,
     pattern: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`),
   }));
