@@ -134,6 +134,9 @@ export const TEST_IDS = {
     receiptInstallments: 'pos-receipt-installments',
     /** `data-cents`: what the customer pays in all, interest included. */
     receiptTotalWithInterest: 'pos-receipt-total-with-interest',
+    /** An exchange's receipt lists the goods that came back (POS-11). */
+    receiptReturned: 'pos-receipt-returned',
+    receiptReturnedItem: 'pos-receipt-returned-item',
     reprintPrint: 'pos-reprint-print',
     reprintClose: 'pos-reprint-close',
     cancel: {

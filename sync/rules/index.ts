@@ -1,6 +1,7 @@
 /** Pure domain rules shared by station and server; see each module's header for the choices made. */
 export * from './result.ts';
 export * from './money.ts';
+export * from './measure.ts';
 export * from './tax-id.ts';
 export * from './pricing.ts';
 export * from './promotions.ts';

@@ -1,5 +1,6 @@
 import type { MasterRecord, Product, Sale } from '../schema/index.ts';
-import { formatBrl, installmentPlan, multiplyCents, sumCents } from './money.ts';
+import { formatBrl, installmentPlan, sumCents } from './money.ts';
+import { isMeasuredUnit, lineAmountCents } from './measure.ts';
 import { settlePayments } from './payments.ts';
 import { EMPTY_PRICE_TABLE, unitPriceOf, type PriceTable } from './pricing.ts';
 import { promotionPicker } from './promotions.ts';
@@ -42,7 +43,7 @@ function verifyItems(sale: Sale, context: SaleVerificationContext, out: SaleMism
   const pick = promotionPicker(context.promotions, { at: sale.createdAt, stationGroupId: context.stationGroupId });
   for (const [index, item] of sale.items.entries()) {
     const at = `/items/${index}`;
-    const gross = multiplyCents(item.unitPriceCents, item.quantity);
+    const gross = lineAmountCents(item.unitPriceCents, item.quantity, item.unit);
     if (item.discountCents > gross) {
       out.push({ kind: 'arithmetic', field: `${at}/discountCents`, expected: gross, actual: item.discountCents, message: `Item ${index + 1}: discount ${formatBrl(item.discountCents)} is more than the line amount ${formatBrl(gross)}.` });
     }
@@ -54,13 +55,17 @@ function verifyItems(sale: Sale, context: SaleVerificationContext, out: SaleMism
       out.push({ kind: 'masterData', field: `${at}/productId`, actual: item.productId, message: `Item ${index + 1}: product ${item.productId} is unknown to the server.` });
       continue;
     }
+    const unit = isMeasuredUnit(product.unit) ? product.unit : undefined;
+    if ((item.unit ?? null) !== (unit ?? null)) {
+      out.push({ kind: 'masterData', field: `${at}/unit`, expected: unit ?? null, actual: item.unit ?? null, message: `Item ${index + 1}: sold by ${item.unit ?? 'unit'} but the product is sold by ${product.unit} now.` });
+    }
     if (!item.priceOverride) {
       const expectedPrice = unitPriceOf(product, context.priceTable ?? EMPTY_PRICE_TABLE);
       if (item.unitPriceCents !== expectedPrice) {
         out.push({ kind: 'masterData', field: `${at}/unitPriceCents`, expected: expectedPrice, actual: item.unitPriceCents, message: `Item ${index + 1}: unit price ${formatBrl(item.unitPriceCents)} differs from the price table's ${formatBrl(expectedPrice)}.` });
       }
     }
-    const promotion = item.priceOverride ? undefined : pick(product, item.unitPriceCents, item.quantity);
+    const promotion = item.priceOverride ? undefined : pick(product, item.unitPriceCents, item.quantity, item.unit);
     if ((item.promotionId ?? null) !== (promotion?.promotionId ?? null)) {
       out.push({ kind: 'masterData', field: `${at}/promotionId`, expected: promotion?.promotionId ?? null, actual: item.promotionId ?? null, message: `Item ${index + 1}: the promotion applied differs from the best promotion running at the sale's time.` });
     } else if (promotion && item.discountCents < promotion.discountCents) {
@@ -77,7 +82,7 @@ function verifySums(sale: Sale, out: SaleMismatch[]): void {
     }
   }
   if (sale.exchange) {
-    const credit = sumCents(sale.exchange.returnedItems.map((item) => multiplyCents(item.unitPriceCents, item.quantity)));
+    const credit = sumCents(sale.exchange.returnedItems.map((item) => lineAmountCents(item.unitPriceCents, item.quantity, item.unit)));
     if (sale.exchange.creditCents !== credit) {
       out.push({ kind: 'arithmetic', field: '/exchange/creditCents', expected: credit, actual: sale.exchange.creditCents, message: 'Exchange credit is not the sum of the returned items.' });
     }

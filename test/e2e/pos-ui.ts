@@ -15,10 +15,14 @@ export async function openSale(page: Page): Promise<void> {
   await page.locator(`[data-testid="${ids.sale}"][data-ready="true"]`).waitFor({ timeout: 30_000 });
 }
 
-/** A barcode scanner: the code typed fast, then Enter. `quantity` uses the "3*code" prefix. */
-export async function scan(page: Page, code: string, quantity = 1): Promise<void> {
+/**
+ * A barcode scanner: the code typed fast, then Enter. A `quantity` uses the "3*code" prefix (3 units,
+ * or 3 kg/m/L of goods sold by measure, which a bare code does not add: POS-22); a string such as
+ * "0,350" is typed as it is.
+ */
+export async function scan(page: Page, code: string, quantity?: number | string): Promise<void> {
   const input = byId(page, ids.scan);
-  await input.fill(quantity > 1 ? `${quantity}*${code}` : code);
+  await input.fill(quantity === undefined ? code : `${quantity}*${code}`);
   await input.press('Enter');
   await page.waitForFunction((id) => (document.querySelector(`[data-testid="${id}"]`) as HTMLInputElement | null)?.value === '', ids.scan);
 }

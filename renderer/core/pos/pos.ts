@@ -6,7 +6,7 @@
 import type { RxCollection, RxDocument } from 'rxdb';
 import { BehaviorSubject, map, type Observable } from 'rxjs';
 import type { AuditEvent, CashMovement, MasterRecord, Product, Sale } from '../../../sync/schema/index.ts';
-import { isValidTaxId } from '../../../sync/rules/index.ts';
+import { isValidTaxId, stepsPerUnit } from '../../../sync/rules/index.ts';
 import type { BalcaoDatabase } from '../../data/database.ts';
 import { isQuotaError } from '../../data/storage-health.ts';
 import type { ProductRow } from '../product-index.ts';
@@ -205,17 +205,19 @@ export function createPos(deps: PosDeps): Pos {
     for (const exchange of exchanges) {
       for (const item of exchange.exchange?.returnedItems ?? []) taken.set(item.productId, (taken.get(item.productId) ?? 0) + item.quantity);
     }
-    const lines = new Map<string, { quantity: number; totalCents: number }>();
+    const lines = new Map<string, { quantity: number; totalCents: number; unit?: ReturnedItem['unit'] }>();
     for (const item of original.items) {
       const line = lines.get(item.productId) ?? { quantity: 0, totalCents: 0 };
-      lines.set(item.productId, { quantity: line.quantity + item.quantity, totalCents: line.totalCents + item.totalCents });
+      lines.set(item.productId, { quantity: line.quantity + item.quantity, totalCents: line.totalCents + item.totalCents, ...(item.unit ? { unit: item.unit } : {}) });
     }
     return [...lines.entries()].map(([productId, line]) => ({
       productId,
       soldQuantity: line.quantity,
       quantity: Math.max(0, line.quantity - (taken.get(productId) ?? 0)),
-      // What the customer actually paid per unit (after promotions), rounded down: credit never exceeds the payment.
-      unitPriceCents: Math.floor(line.totalCents / line.quantity),
+      ...(line.unit ? { unit: line.unit } : {}),
+      // What the customer actually paid per unit, or per kg/m/L of measured goods (after promotions),
+      // rounded down: the credit (rounded half-up per line, measure.ts) never exceeds the payment.
+      unitPriceCents: Math.floor((line.totalCents * stepsPerUnit(line.unit)) / line.quantity),
     }));
   }
 
@@ -261,7 +263,7 @@ export function createPos(deps: PosDeps): Pos {
             throw new PosError('return_exceeds_sold', { productId: item.productId, available: line?.quantity ?? 0 });
           }
           // The credit is the price paid on the original sale, never a price typed now.
-          cleaned.push({ productId: item.productId, quantity: item.quantity, unitPriceCents: line.unitPriceCents });
+          cleaned.push({ productId: item.productId, quantity: item.quantity, ...(line.unit ? { unit: line.unit } : {}), unitPriceCents: line.unitPriceCents });
         }
         const recorded = await insertSale({ ...draft, exchange: { originalSaleId: exchange.originalSaleId, returnedItems: cleaned } });
         await auditSale(recorded, 'exchange');

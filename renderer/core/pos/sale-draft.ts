@@ -6,7 +6,7 @@ import type { Product, Sale, SaleItem, SalePayment } from '../../../sync/schema/
 import {
   computeSaleTotals,
   isValidTaxId,
-  multiplyCents,
+  lineAmountCents,
   normalizeTaxId,
   ok,
   paymentWithCondition,
@@ -29,7 +29,10 @@ export interface PaymentInput {
 
 export interface ReturnedItem {
   productId: string;
+  /** Whole units, or grams/mm/mL when `unit` is set (POS-22). */
   quantity: number;
+  unit?: 'KG' | 'M' | 'L';
+  /** Per unit, or per kg/m/L when `unit` is set. */
   unitPriceCents: number;
 }
 
@@ -56,7 +59,7 @@ export interface SaleQuote {
 export type ProductLookup = (id: string) => Product | undefined;
 
 export function creditOf(returned: readonly ReturnedItem[]): number {
-  return sumCents(returned.map((item) => multiplyCents(item.unitPriceCents, item.quantity)));
+  return sumCents(returned.map((item) => lineAmountCents(item.unitPriceCents, item.quantity, item.unit)));
 }
 
 /** Totals and priced payments, without requiring the payments to cover the sale yet. */

@@ -3,12 +3,12 @@ import { ActionIcon, Alert, Badge, Box, Button, Group, NativeSelect, Paper, Scro
 import { IconBarcode, IconTrash } from '@tabler/icons-react';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
-import { formatTaxId, normalizeTaxId, ruleMessage, type CartLine } from '../../../sync/rules/index.ts';
+import { formatTaxId, formatUnitQuantity, isMeasuredUnit, normalizeTaxId, parseScaleLabel, ruleMessage, unitSymbol, type CartLine } from '../../../sync/rules/index.ts';
 import type { Customer } from '../../../sync/schema/index.ts';
 import { quoteSale, customerTaxIdProblem, type PaymentInput, type ReturnedItem } from '../../core/pos/sale-draft.ts';
 import type { RecordedSale } from '../../core/pos/pos.ts';
 import type { ProductIndex, ProductRow } from '../../core/product-index.ts';
-import { MAX_QUANTITY, isValidQuantity, parseScan } from '../../core/pos/quantity.ts';
+import { MAX_QUANTITY, isValidQuantity, parseScan, scanQuantity } from '../../core/pos/quantity.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { useCore } from '../core-context.tsx';
 import { loadOpenCart, saveOpenCart } from './open-cart.ts';
@@ -101,22 +101,25 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
   const due = totals ? Math.max(0, totals.totalCents - credit) : 0;
   const taxIdInvalid = customerTaxIdProblem(taxId);
   const invalidQuantityText = t('pos.sale.invalidQuantity', { min: 1, max: new Intl.NumberFormat(i18n.language).format(MAX_QUANTITY) });
+  const quantityError = (unit: string) =>
+    isMeasuredUnit(unit) ? t('pos.sale.invalidMeasure', { unit: unitSymbol(unit), max: formatUnitQuantity(MAX_QUANTITY, unit, i18n.language) }) : invalidQuantityText;
   const customer = !taxIdInvalid && taxId ? customers.find((c) => c.taxId === normalizeTaxId(taxId)) : undefined;
 
-  function addProduct(product: ProductRow, text: string) {
+  function addProduct(product: ProductRow, text: string, scaleQuantity?: number) {
     const input = parseScan(text);
-    if (input.kind === 'invalidQuantity') {
-      setScanError(invalidQuantityText);
+    const resolved = scaleQuantity !== undefined ? { ok: true as const, quantity: scaleQuantity } : scanQuantity(input, product.unit);
+    if (!resolved.ok) {
+      setScanError(resolved.problem === 'weightNeeded' ? t('pos.sale.weightNeeded', { name: product.name, unit: unitSymbol(product.unit) }) : quantityError(product.unit));
       return;
     }
-    const quantity = input.quantity;
+    const quantity = resolved.quantity;
     if (!product.active) {
       setScanError(t('pos.sale.inactive', { name: product.name }));
       return;
     }
     const already = lines.find((line) => line.productId === product.id)?.quantity ?? 0;
     if (!isValidQuantity(already + quantity)) {
-      setScanError(invalidQuantityText);
+      setScanError(quantityError(product.unit));
       return;
     }
     setLines((current) => {
@@ -139,6 +142,17 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
     }
     const { code } = input;
     if (!code) return;
+    // A scale's weight label (POS-22) names the product by its code and carries the weight.
+    const label = input.kind === 'code' && !core.products.findByCode(code) ? parseScaleLabel(code) : null;
+    if (label) {
+      const weighed = core.products.findByCode(label.productCode) ?? core.products.findByCode(String(Number(label.productCode)));
+      if (!weighed || !isMeasuredUnit(weighed.unit)) {
+        setScanError(t('pos.sale.notFound', { code }));
+        return;
+      }
+      addProduct(weighed, code, label.quantity);
+      return;
+    }
     // Enter before the suggestions caught up with the typing picks from the current text.
     const product = core.products.findByCode(code) ?? (settledScan === scan ? suggestions : suggestionsFor(core.products, scan))[highlight];
     if (!product) {
@@ -317,13 +331,13 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
                         <Text size="sm">{product?.name ?? line.productId}</Text>
                         {item && (
                           <Text size="xs" c="dimmed" hiddenFrom="lg">
-                            {t('pos.sale.unitLine', { price: money(item.unitPriceCents) })}
+                            {item.unit ? t('pos.sale.perUnitLine', { price: money(item.unitPriceCents), unit: unitSymbol(item.unit) }) : t('pos.sale.unitLine', { price: money(item.unitPriceCents) })}
                             {item.discountCents ? ` · ${t('pos.sale.discountLine', { amount: money(item.discountCents) })}` : ''}
                           </Text>
                         )}
                         {product && line.quantity > product.stock && (
                           <Badge size="xs" color="orange" variant="light" mr={4} data-testid={ids.lineStock} data-stock={product.stock}>
-                            {t('pos.sale.stockShort', { stock: product.stock })}
+                            {t('pos.sale.stockShort', { stock: formatUnitQuantity(product.stock, product.unit, i18n.language) })}
                           </Badge>
                         )}
                         {promotion && (
@@ -335,13 +349,14 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
                       <Table.Td>
                         <QuantityField
                           min={1}
+                          unit={product?.unit}
                           value={line.quantity}
                           onChange={(quantity) => setLines((current) => current.map((l, i) => (i === index ? { ...l, quantity } : l)))}
                           aria-label={t('pos.sale.qty')}
                           data-testid={ids.lineQuantity}
                         />
                       </Table.Td>
-                      <Table.Td ta="right" visibleFrom="lg">{item ? money(item.unitPriceCents) : ''}</Table.Td>
+                      <Table.Td ta="right" visibleFrom="lg">{item ? `${money(item.unitPriceCents)}${item.unit ? `/${unitSymbol(item.unit)}` : ''}` : ''}</Table.Td>
                       <Table.Td ta="right" visibleFrom="lg">{item?.discountCents ? money(item.discountCents) : ''}</Table.Td>
                       <Table.Td ta="right" fw={600}>{item ? money(item.totalCents) : ''}</Table.Td>
                       <Table.Td>

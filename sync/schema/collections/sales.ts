@@ -2,13 +2,23 @@ import type { CollectionSchema } from '../json-schema.ts';
 import { cents, id, instant, reference, taxId } from '../common-fields.ts';
 
 export const SALE_STATUSES = ['finished', 'cancelled'] as const;
+/** Units whose quantity is stored in thousandths (grams, millimetres, millilitres): POS-22. */
+export const SALE_MEASURED_UNITS = ['KG', 'M', 'L'] as const;
+const measuredUnit = { type: 'string', enum: SALE_MEASURED_UNITS, maxLength: 2 } as const;
+
+/**
+ * Version 1 (POS-22) added `unit` to items and returned items: when set, `quantity` is in grams,
+ * millimetres or millilitres and `unitPriceCents` is per kg, m or L (sync/rules/measure.ts). A
+ * version-0 document has no `unit` and counted its quantities in whole units, which is exactly what a
+ * line without `unit` means under version 1, so the device migrates it unchanged.
+ */
 
 export const saleSchema = {
   title: 'sales',
   description:
     'Sales recorded at a station (POS-09). Immutable once finished except for its cancellation (POS-10). ' +
     'Exchanges are sales whose payments include exchange credit (POS-11).',
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   additionalProperties: false,
@@ -30,7 +40,10 @@ export const saleSchema = {
         additionalProperties: false,
         properties: {
           productId: reference,
+          /** Whole units, or grams/mm/mL when `unit` is set (up to 1,000 kg, m or L). */
           quantity: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+          /** Set for goods sold by weight, length or volume (POS-22); the price is then per kg, m or L. */
+          unit: measuredUnit,
           unitPriceCents: cents,
           discountCents: cents,
           totalCents: cents,
@@ -75,7 +88,7 @@ export const saleSchema = {
           items: {
             type: 'object',
             additionalProperties: false,
-            properties: { productId: reference, quantity: { type: 'integer', minimum: 1, maximum: 1_000_000 }, unitPriceCents: cents },
+            properties: { productId: reference, quantity: { type: 'integer', minimum: 1, maximum: 1_000_000 }, unit: measuredUnit, unitPriceCents: cents },
             required: ['productId', 'quantity', 'unitPriceCents'],
           },
         },
@@ -96,7 +109,9 @@ export const saleSchema = {
 
 export interface SaleItem {
   productId: string;
+  /** Whole units, or grams/mm/mL when `unit` is set. */
   quantity: number;
+  unit?: (typeof SALE_MEASURED_UNITS)[number];
   unitPriceCents: number;
   discountCents: number;
   totalCents: number;
@@ -127,7 +142,7 @@ export interface Sale {
   exchange?: {
     originalSaleId: string;
     creditCents: number;
-    returnedItems: { productId: string; quantity: number; unitPriceCents: number }[];
+    returnedItems: { productId: string; quantity: number; unit?: (typeof SALE_MEASURED_UNITS)[number]; unitPriceCents: number }[];
   };
   status: (typeof SALE_STATUSES)[number];
   cancellation?: { reasonId: string; userId: string; at: string; note?: string };
