@@ -85,7 +85,7 @@ export async function cancelSale(page: Page, number: number, reasonId: string, k
 }
 
 /** Starts an exchange of `number`, returning the given quantities; leaves the page on the exchange's sale screen. */
-export async function startExchange(page: Page, number: number, returned: Record<string, number>): Promise<void> {
+export async function startExchange(page: Page, number: number, returned: Record<string, number | string>): Promise<void> {
   await openPos(page, 'exchange');
   await byId(page, ids.exchange.find).fill(String(number));
   await byId(page, ids.exchange.find).press('Enter');
