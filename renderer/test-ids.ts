@@ -96,6 +96,12 @@ export const TEST_IDS = {
     cartRow: 'pos-cart-row',
     lineQuantity: 'pos-line-quantity',
     lineRemove: 'pos-line-remove',
+    /** Opens the line's manual discount / typed price (POS-20). */
+    lineAdjust: 'pos-line-adjust',
+    adjust: { dialog: 'pos-adjust-dialog', discount: 'pos-adjust-discount', price: 'pos-adjust-price', save: 'pos-adjust-save' },
+    saleDiscount: 'pos-sale-discount',
+    /** Shown while the store blocks selling past the known stock. */
+    stockBlocked: 'pos-stock-blocked',
     /** On a cart line selling more than the station's known stock: `data-stock`. */
     lineStock: 'pos-line-stock',
     /** The sale's warning about lines past the known stock: `data-count` lines. */
@@ -139,6 +145,14 @@ export const TEST_IDS = {
     receiptReturnedItem: 'pos-receipt-returned-item',
     reprintPrint: 'pos-reprint-print',
     reprintClose: 'pos-reprint-close',
+    /** POS-20: the supervisor's code dialog. */
+    supervisor: {
+      dialog: 'pos-supervisor-dialog',
+      body: 'pos-supervisor-body',
+      code: 'pos-supervisor-code',
+      confirm: 'pos-supervisor-confirm',
+      error: 'pos-supervisor-error',
+    },
     cancel: {
       find: 'pos-cancel-find',
       findButton: 'pos-cancel-find-button',

@@ -52,6 +52,8 @@ export const posPtBR = {
     pay: 'Pagar (F9)',
     newSale: 'Nova venda (F8)',
     confirmClear: 'Descartar os itens desta venda?',
+    saleDiscount: 'Desconto na venda (R$, supervisor)',
+    stockBlocked: 'A loja não permite vender além do estoque conhecido. Diminua a quantidade de: {{items}}.',
     noCatalog: 'Os cadastros (vendedores, formas de pagamento) ainda não chegaram a esta estação. Conecte ao servidor uma vez para recebê-los.',
   },
   payment: {
@@ -239,7 +241,10 @@ export const posPtBR = {
       cashClose: 'fechamento de caixa',
       priceOverride: 'preço alterado',
       customerChange: 'cliente alterado',
+      discount: 'desconto manual',
+      closedTillSale: 'venda com caixa fechado',
     },
+    authorizedBy: 'autorizado por {{name}}',
   },
   storage: {
     title: 'Armazenamento local',
@@ -298,6 +303,26 @@ export const posPtBR = {
     cash_not_open: 'O caixa não está aberto. Registre a abertura primeiro.',
     cash_already_open: 'O caixa já está aberto. Registre o fechamento antes de abrir de novo.',
     storage_failed: 'Não foi possível gravar no banco local (disco ou cota cheios?). Libere espaço e tente de novo; nada foi perdido.',
+    supervisor_denied: 'Código de supervisor não reconhecido nesta estação. Confira o código ou chame outro supervisor.',
+    needs_supervisor: 'Esta operação precisa da autorização de um supervisor. {{detail}}',
+    till_closed: 'O caixa está fechado: abra o caixa ou peça a autorização de um supervisor para vender.',
+    withdrawal_exceeds_cash: 'A sangria é maior que o dinheiro na gaveta ({{cash}}). Diminua o valor ou peça a autorização de um supervisor.',
+    over_stock: 'A loja não permite vender além do estoque conhecido: {{products}}. Diminua a quantidade.',
+  },
+  adjust: {
+    title: 'Desconto ou preço do item',
+    hint: 'Preço de tabela: {{price}}. Pede a autorização de um supervisor ao pagar.',
+    discount: 'Desconto no item (R$)',
+    price: 'Preço unitário (R$)',
+    open: 'Desconto ou preço',
+  },
+  supervisor: {
+    title: 'Autorização do supervisor',
+    needed: 'Precisa de autorização: {{actions}}. O supervisor digita o código dele.',
+    code: 'Código do supervisor',
+    authorize: 'Autorizar',
+    authorizedBy: 'Autorizado por {{name}}',
+    actions: { discount: 'desconto manual', priceOverride: 'preço alterado', closedTill: 'venda com caixa fechado', cancel: 'cancelamento', withdrawal: 'sangria maior que o dinheiro na gaveta' },
   },
 };
 

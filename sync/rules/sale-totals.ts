@@ -79,7 +79,8 @@ function priceLine(line: CartLine, index: number, context: PricingContext, pick:
     discountCents,
     totalCents: gross - discountCents,
     ...(promotion ? { promotionId: promotion.promotionId } : {}),
-    ...(override !== undefined ? { priceOverride: true } : {}),
+    ...(override !== undefined ? { priceOverride: true, listPriceCents: unitPriceOf(product, context.priceTable ?? EMPTY_PRICE_TABLE) } : {}),
+    ...(manual > 0 ? { manualDiscountCents: manual } : {}),
   });
 }
 
@@ -99,7 +100,9 @@ export function computeSaleTotals(lines: readonly CartLine[], context: PricingCo
   const shares = allocateCents(saleDiscountCents, items.map((item) => item.totalCents));
   const discounted = items.map((item, index) => {
     const share = shares[index] ?? 0;
-    return { ...item, discountCents: item.discountCents + share, totalCents: item.totalCents - share };
+    if (share === 0) return item;
+    // A whole-sale discount is the cashier's too: its share counts as the line's manual discount (POS-20).
+    return { ...item, discountCents: item.discountCents + share, totalCents: item.totalCents - share, manualDiscountCents: (item.manualDiscountCents ?? 0) + share };
   });
   return ok({ items: discounted, ...totalsOf(discounted) });
 }

@@ -5,6 +5,8 @@ import { settlePayments } from './payments.ts';
 import { EMPTY_PRICE_TABLE, unitPriceOf, type PriceTable } from './pricing.ts';
 import { promotionPicker } from './promotions.ts';
 import { totalsOf } from './sale-totals.ts';
+import { authorizationIssues } from './authorization.ts';
+import type { StoreSettings } from './store-settings.ts';
 
 /**
  * The server's recomputation of a sale a station pushed (quarantine reason `totals_mismatch`).
@@ -14,12 +16,14 @@ import { totalsOf } from './sale-totals.ts';
  * - `masterData`: the sale is consistent but used other prices or promotions than the server has now,
  *   e.g. a station that sold offline before a price change reached it.
  * - `payment`: the payments do not settle the sale (too little, change from a card, unknown type).
+ * - `authorization`: a manual discount or price override without a supervisor, or beyond the store's
+ *   bound (authorization.ts, POS-20). Checked only when the context carries the store's settings.
  *
  * The sale's own `createdAt` is the instant promotions are evaluated at. Manual discounts are not
  * stored apart from promotion discounts, so a line's discount is only checked to be at least its
  * promotion's and at most the line amount.
  */
-export type SaleMismatchKind = 'arithmetic' | 'masterData' | 'payment';
+export type SaleMismatchKind = 'arithmetic' | 'masterData' | 'payment' | 'authorization';
 
 export interface SaleMismatch {
   kind: SaleMismatchKind;
@@ -37,6 +41,8 @@ export interface SaleVerificationContext {
   masterdata: ReadonlyMap<string, MasterRecord>;
   priceTable?: PriceTable;
   stationGroupId?: string;
+  /** The store's settings (bound of manual discounts); without them authorisations are not checked. */
+  settings?: StoreSettings;
 }
 
 function verifyItems(sale: Sale, context: SaleVerificationContext, out: SaleMismatch[]): void {
@@ -117,5 +123,8 @@ export function verifySaleTotals(sale: Sale, context: SaleVerificationContext): 
   verifyItems(sale, context, mismatches);
   verifySums(sale, mismatches);
   verifyPayments(sale, context, mismatches);
+  if (context.settings) {
+    for (const issue of authorizationIssues(sale, context.settings)) mismatches.push({ kind: 'authorization', field: issue.field, message: issue.message });
+  }
   return mismatches;
 }

@@ -2,7 +2,7 @@
  * From what the cashier entered to the sale document, with sync/rules doing every sum: the sale
  * screen calls it on each keystroke (pure, synchronous) and the POS core calls it again to record.
  */
-import type { Product, Sale, SaleItem, SalePayment } from '../../../sync/schema/index.ts';
+import type { Product, Sale, SaleAuthorization, SaleItem, SalePayment } from '../../../sync/schema/index.ts';
 import {
   computeSaleTotals,
   isValidTaxId,
@@ -44,6 +44,8 @@ export interface SaleDraft {
   payments: PaymentInput[];
   /** Goods brought back against an earlier sale (POS-11); their value pays first. */
   exchange?: { originalSaleId: string; returnedItems: ReturnedItem[] };
+  /** Supervisor authorisations given for this sale (POS-20): discount, price override, closed till. */
+  authorizations?: SaleAuthorization[];
 }
 
 export interface SaleQuote {
@@ -114,6 +116,7 @@ export function buildSale(draft: SaleDraft, catalog: PosCatalog, lookup: Product
     totalCents: totals.totalCents,
     changeCents: settled.value.changeCents,
     ...(draft.exchange ? { exchange: { originalSaleId: draft.exchange.originalSaleId, creditCents, returnedItems: draft.exchange.returnedItems } } : {}),
+    ...(draft.authorizations?.length ? { authorizations: draft.authorizations } : {}),
     status: 'finished',
   };
   return ok({ sale, settlement: settled.value, installmentAmounts: quote.value.installmentAmounts });

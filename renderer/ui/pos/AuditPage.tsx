@@ -69,9 +69,12 @@ export function AuditPage() {
             </Table.Thead>
             <Table.Tbody>
               {rows.map((event) => (
-                <Table.Tr key={event.id} data-testid={TEST_IDS.pos.auditRow} data-action={event.action} data-subject-id={event.subjectId ?? ''}>
+                <Table.Tr key={event.id} data-testid={TEST_IDS.pos.auditRow} data-action={event.action} data-subject-id={event.subjectId ?? ''} data-supervisor-id={event.supervisorId ?? ''}>
                   <Table.Td>{dateTime(event.at)}</Table.Td>
-                  <Table.Td>{userName(event.userId)}</Table.Td>
+                  <Table.Td>
+                    {userName(event.userId)}
+                    {event.supervisorId && <Text size="xs" c="dimmed">{t('pos.audit.authorizedBy', { name: userName(event.supervisorId) })}</Text>}
+                  </Table.Td>
                   <Table.Td>{catalog.byId.get(event.stationId)?.name ?? event.stationId}</Table.Td>
                   <Table.Td>{t(`pos.audit.actions.${event.action}`)}</Table.Td>
                   <Table.Td>{detail(event)}</Table.Td>

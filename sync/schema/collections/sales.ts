@@ -5,12 +5,16 @@ export const SALE_STATUSES = ['finished', 'cancelled'] as const;
 /** Units whose quantity is stored in thousandths (grams, millimetres, millilitres): POS-22. */
 export const SALE_MEASURED_UNITS = ['KG', 'M', 'L'] as const;
 const measuredUnit = { type: 'string', enum: SALE_MEASURED_UNITS, maxLength: 2 } as const;
+/** What a supervisor authorised in a sale (POS-20). */
+export const SALE_AUTHORIZATION_ACTIONS = ['discount', 'priceOverride', 'closedTill'] as const;
 
 /**
  * Version 1 (POS-22) added `unit` to items and returned items: when set, `quantity` is in grams,
  * millimetres or millilitres and `unitPriceCents` is per kg, m or L (sync/rules/measure.ts). A
  * version-0 document has no `unit` and counted its quantities in whole units, which is exactly what a
- * line without `unit` means under version 1, so the device migrates it unchanged.
+ * line without `unit` means under version 1, so the device migrates it unchanged. It also added the
+ * optional supervisor fields (POS-20): items' `manualDiscountCents` and `listPriceCents`, the sale's
+ * `authorizations` and the cancellation's `supervisorId`.
  */
 
 export const saleSchema = {
@@ -50,6 +54,10 @@ export const saleSchema = {
           promotionId: reference,
           /** Price typed by the cashier instead of the table price (audited, POS-16). */
           priceOverride: { type: 'boolean' },
+          /** With priceOverride: the table price it replaced, so the bound is checked on the sale itself. */
+          listPriceCents: cents,
+          /** The part of discountCents the cashier gave by hand (line discount + share of a sale discount), POS-20. */
+          manualDiscountCents: cents,
         },
         required: ['productId', 'quantity', 'unitPriceCents', 'discountCents', 'totalCents'],
       },
@@ -96,10 +104,21 @@ export const saleSchema = {
       required: ['originalSaleId', 'creditCents', 'returnedItems'],
     },
     status: { type: 'string', enum: SALE_STATUSES, maxLength: 12 },
+    /** Supervisor authorisations given at the station for this sale (POS-20). */
+    authorizations: {
+      type: 'array',
+      maxItems: 10,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { action: { type: 'string', enum: SALE_AUTHORIZATION_ACTIONS, maxLength: 16 }, supervisorId: reference, at: instant },
+        required: ['action', 'supervisorId', 'at'],
+      },
+    },
     cancellation: {
       type: 'object',
       additionalProperties: false,
-      properties: { reasonId: reference, userId: reference, at: instant, note: { type: 'string', maxLength: 500 } },
+      properties: { reasonId: reference, userId: reference, at: instant, note: { type: 'string', maxLength: 500 }, supervisorId: reference },
       required: ['reasonId', 'userId', 'at'],
     },
   },
@@ -117,6 +136,14 @@ export interface SaleItem {
   totalCents: number;
   promotionId?: string;
   priceOverride?: boolean;
+  listPriceCents?: number;
+  manualDiscountCents?: number;
+}
+export interface SaleAuthorization {
+  action: (typeof SALE_AUTHORIZATION_ACTIONS)[number];
+  /** The supervisor's user id. */
+  supervisorId: string;
+  at: string;
 }
 export interface SalePayment {
   paymentTypeId: string;
@@ -145,5 +172,6 @@ export interface Sale {
     returnedItems: { productId: string; quantity: number; unit?: (typeof SALE_MEASURED_UNITS)[number]; unitPriceCents: number }[];
   };
   status: (typeof SALE_STATUSES)[number];
-  cancellation?: { reasonId: string; userId: string; at: string; note?: string };
+  authorizations?: SaleAuthorization[];
+  cancellation?: { reasonId: string; userId: string; at: string; note?: string; supervisorId?: string };
 }
