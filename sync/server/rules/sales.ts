@@ -66,7 +66,9 @@ function supervisorsNamed(sale: Sale): string[] {
  */
 function checkSupervisors(sale: Sale, references: References): Refusal | null {
   for (const userId of supervisorsNamed(sale)) {
-    if (!masterOfKind(references, supervisorRecordId(userId), 'supervisor')) {
+    const record = masterOfKind(references, supervisorRecordId(userId), 'supervisor');
+    // A revoked code stays as an inactive record (names still resolve) but authorises nothing.
+    if (!record || record.data.active === false) {
       return { reason: 'not_permitted', message: `Sale ${sale.id} names ${userId} as the supervisor who authorised it, but ${userId} is not a supervisor of this store. Have an admin give ${userId} a supervisor code, or cancel the sale and record it again with a supervisor's authorisation.` };
     }
   }
