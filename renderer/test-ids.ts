@@ -183,6 +183,21 @@ export const TEST_IDS = {
       row: 'pos-cash-row',
       state: 'pos-cash-state',
       error: 'pos-cash-error',
+      /** POS-19: asks a supervisor for a withdrawal larger than the cash in the drawer. */
+      supervisor: 'pos-cash-supervisor',
+    },
+    /** POS-19: closing the till per payment type, and its report. */
+    closing: {
+      panel: 'pos-closing',
+      /** `data-payment-type-id`, `data-expected-cents` */
+      row: 'pos-closing-row',
+      counted: 'pos-closing-counted',
+      close: 'pos-closing-close',
+      report: 'pos-closing-report',
+      /** `data-payment-type-id`, `data-difference-cents` */
+      reportRow: 'pos-closing-report-row',
+      print: 'pos-closing-print',
+      reportClose: 'pos-closing-report-close',
     },
     query: {
       from: 'pos-query-from',

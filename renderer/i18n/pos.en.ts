@@ -133,6 +133,17 @@ export const posEn: PosMessages = {
     at: 'When',
     empty: 'No movement recorded on this station.',
   },
+  closing: {
+    type: 'Payment type',
+    expected: 'Expected',
+    counted: 'Counted',
+    difference: 'Difference',
+    close: 'Close the till',
+    reportTitle: 'Till closing report',
+    reportAt: 'Closed at {{at}}',
+    signature: 'Cashier signature: ____________________',
+    askSupervisor: 'Ask a supervisor to authorise',
+  },
   query: {
     title: "This station's sales",
     from: 'From',

@@ -132,6 +132,17 @@ export const posPtBR = {
     at: 'Quando',
     empty: 'Nenhum movimento registrado nesta estação.',
   },
+  closing: {
+    type: 'Forma de pagamento',
+    expected: 'Esperado',
+    counted: 'Contado',
+    difference: 'Diferença',
+    close: 'Fechar o caixa',
+    reportTitle: 'Relatório de fechamento de caixa',
+    reportAt: 'Fechado em {{at}}',
+    signature: 'Assinatura do operador: ____________________',
+    askSupervisor: 'Pedir autorização do supervisor',
+  },
   query: {
     title: 'Vendas desta estação',
     from: 'De',

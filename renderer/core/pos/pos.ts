@@ -6,7 +6,7 @@
 import type { RxCollection, RxDocument } from 'rxdb';
 import { BehaviorSubject, map, type Observable } from 'rxjs';
 import type { AuditEvent, CashMovement, MasterRecord, Product, Sale, SaleAuthorization } from '../../../sync/schema/index.ts';
-import { authorizationIssues, cashInDrawer, findSupervisorByCode, formatBrl, isValidTaxId, linesOverStock, stepsPerUnit } from '../../../sync/rules/index.ts';
+import { authorizationIssues, cashInDrawer, closingReport, findSupervisorByCode, formatBrl, tillExpected, type ClosingLine, type TillLine, isValidTaxId, linesOverStock, stepsPerUnit } from '../../../sync/rules/index.ts';
 import type { BalcaoDatabase } from '../../data/database.ts';
 import { isQuotaError } from '../../data/storage-health.ts';
 import type { ProductRow } from '../product-index.ts';
@@ -63,6 +63,13 @@ export interface Pos {
   recordCash(kind: CashKind, amountCents: number, reasonId?: string, note?: string, authorization?: Authorization): Promise<CashMovement>;
   /** Cash the drawer should hold now (opening + cash sales − change + supply − withdrawals), in cents; 0 when closed. */
   cashInDrawer(): Promise<number>;
+  /** What the open till expects per payment type (cash first), in cents (POS-19). */
+  tillExpected(): Promise<TillLine[]>;
+  /**
+   * Closes the till with what was counted per payment type (cents): the closing movement keeps the
+   * count, its amount is the cash counted; returns the closing report (expected, counted, difference).
+   */
+  closeTill(counted: ReadonlyMap<string, number>, note?: string): Promise<ClosingLine[]>;
   /** True while an opening has no closing after it. */
   cashOpen(): Promise<boolean>;
   findSale(idOrNumber: string): Promise<Sale | null>;
@@ -277,14 +284,20 @@ export function createPos(deps: PosDeps): Pos {
     return last?.kind === 'opening';
   }
 
-  /** Cash the drawer should hold since the last opening (till.ts). */
-  async function drawer(): Promise<number> {
+  async function tillState(): Promise<{ movements: CashMovement[]; sales: Sale[] }> {
     const [movements, stationSales] = await Promise.all([cash.find({ selector: { stationId: deps.stationId } }).exec(), sales.find({ selector: { stationId: deps.stationId } }).exec()]);
-    return cashInDrawer(
-      movements.map((doc) => doc.toJSON() as CashMovement),
-      stationSales.map((doc) => doc.toJSON() as Sale),
-      catalog.value.byId,
-    );
+    return { movements: movements.map((doc) => doc.toJSON() as CashMovement), sales: stationSales.map((doc) => doc.toJSON() as Sale) };
+  }
+
+  /** Cash the drawer should hold since the last opening (sync/rules till.ts). */
+  async function drawer(): Promise<number> {
+    const state = await tillState();
+    return cashInDrawer(state.movements, state.sales, catalog.value.byId);
+  }
+
+  async function expectedNow(): Promise<TillLine[]> {
+    const state = await tillState();
+    return tillExpected(state.movements, state.sales, catalog.value.byId);
   }
 
   const byNewest = <T extends { createdAt?: string; at?: string }>(a: T, b: T) => ((b.createdAt ?? b.at ?? '') < (a.createdAt ?? a.at ?? '') ? -1 : 1);
@@ -365,6 +378,28 @@ export function createPos(deps: PosDeps): Pos {
       }),
 
     cashInDrawer: () => drawer(),
+    tillExpected: () => expectedNow(),
+
+    closeTill: (counted, note) =>
+      serial(async () => {
+        if (!(await isCashOpen())) throw new PosError('cash_not_open');
+        for (const cents of counted.values()) if (!Number.isSafeInteger(cents) || cents < 0) throw new PosError('invalid_amount');
+        const report = closingReport(await expectedNow(), counted);
+        const cashLine = report.find((line) => catalog.value.byId.get(line.paymentTypeId)?.method === 'cash') ?? report[0];
+        const movement: CashMovement = {
+          id: newId(),
+          stationId: deps.stationId,
+          userId: deps.userId,
+          kind: 'closing',
+          amountCents: cashLine?.countedCents ?? 0,
+          at: now().toISOString(),
+          ...(note?.trim() ? { note: note.trim().slice(0, 500) } : {}),
+          count: report.map(({ paymentTypeId, expectedCents, countedCents }) => ({ paymentTypeId, expectedCents, countedCents })),
+        };
+        await guardStorage(() => cash.insert(movement));
+        await auditEvent('cashClose', movement.id, { amountCents: movement.amountCents, differences: Object.fromEntries(report.map((line) => [line.paymentTypeId, line.differenceCents])) });
+        return report;
+      }),
 
     cashOpen: isCashOpen,
 
