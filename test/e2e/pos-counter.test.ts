@@ -5,7 +5,7 @@ import { TEST_IDS } from '../../renderer/test-ids.ts';
 import { login, openProducts, pairStation, productsCount, screenshot, waitForPending } from './support/station-ui.ts';
 import { oneStation } from './support/one-station.ts';
 import { eventually } from './support/eventually.ts';
-import { chooseSeller, openPos, openSale, pay, scan } from './pos-ui.ts';
+import { chooseSeller, openPos, openSale, openTill, pay, scan } from './pos-ui.ts';
 
 /**
  * A day at the counter without rough edges (issue 15), in Chromium against a real server: wrong
@@ -51,6 +51,8 @@ describe('issue 15: the counter', () => {
     await openProducts(page);
     await expect.poll(() => productsCount(page), { timeout: 60_000 }).toBe(2000);
     await waitForPending(page, (n) => n === 0);
+    // The F-key tests below go straight to the payment step: the till is open (POS-19).
+    await openTill(page);
     await openSale(page);
 
     for (const prefix of ['0*', '-2*', '99999999*']) {
