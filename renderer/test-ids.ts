@@ -86,6 +86,7 @@ export const TEST_IDS = {
       audit: 'nav-pos-audit',
       storage: 'nav-pos-storage',
       monitor: 'nav-pos-monitor',
+      store: 'nav-pos-store',
     },
     /** Carries `data-ready="true"` once master data is loaded. */
     sale: 'pos-sale',
@@ -145,6 +146,34 @@ export const TEST_IDS = {
     receiptReturnedItem: 'pos-receipt-returned-item',
     reprintPrint: 'pos-reprint-print',
     reprintClose: 'pos-reprint-close',
+    /** Issue 15: the store's administration page (admin). */
+    store: {
+      page: 'pos-store',
+      error: 'pos-store-error',
+      message: 'pos-store-message',
+      stockPolicy: 'pos-store-stock-policy',
+      sellerPolicy: 'pos-store-seller-policy',
+      maxDiscount: 'pos-store-max-discount',
+      saveSettings: 'pos-store-save-settings',
+      /** `data-user-id`, `data-supervisor` */
+      userRow: 'pos-store-user',
+      userRoles: 'pos-store-user-roles',
+      codeInput: 'pos-store-code-input',
+      codeSave: 'pos-store-code-save',
+      codeRevoke: 'pos-store-code-revoke',
+      newUserCode: 'pos-store-new-user-code',
+      newUserName: 'pos-store-new-user-name',
+      newUserPassword: 'pos-store-new-user-password',
+      newUserSave: 'pos-store-new-user-save',
+      /** `data-station-id` */
+      stationRow: 'pos-store-station',
+      issueCode: 'pos-store-issue-code',
+      revokeCode: 'pos-store-revoke-code',
+      issuedCode: 'pos-store-issued-code',
+      newStationCode: 'pos-store-new-station-code',
+      newStationName: 'pos-store-new-station-name',
+      newStationSave: 'pos-store-new-station-save',
+    },
     /** POS-20: the supervisor's code dialog. */
     supervisor: {
       dialog: 'pos-supervisor-dialog',
