@@ -1,4 +1,4 @@
-import { PRODUCT_UNITS } from '../schema/index.ts';
+import type { PRODUCT_UNITS } from '../schema/index.ts';
 import { assertCents, divideRounded } from './money.ts';
 
 /**

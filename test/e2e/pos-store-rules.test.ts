@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
 import { lineAmountCents, scaleLabel } from '../../sync/rules/index.ts';
-import { login, openProducts, pairStation, productsCount, screenshot, waitForPending } from './support/station-ui.ts';
+import { login, logout, openProducts, pairStation, productsCount, screenshot, waitForPending } from './support/station-ui.ts';
 import { oneStation } from './support/one-station.ts';
 import { eventually } from './support/eventually.ts';
 import { authorizeAsSupervisor, cancelSale, chooseSeller, openPos, openSale, openTill, pay, scan, startExchange, SUPERVISOR_CODE } from './pos-ui.ts';
@@ -218,6 +218,39 @@ describe('issue 15: store rules at the counter', () => {
     await page.getByTestId(ids.stockBlocked).waitFor({ timeout: 30_000 });
     expect(await page.getByTestId(ids.pay).isDisabled()).toBe(true);
     await screenshot(page, 'counter-stock-blocked');
+  });
+
+  it('POS-04 POS-20 the admin edits the counter rules, gives a supervisor code, adds a user and issues a pairing code in the app; the trail records each', async () => {
+    await logout(page);
+    await login(page, 'admin', 'admin123');
+    await openPos(page, 'store');
+    const store = TEST_IDS.pos.store;
+    await page.getByTestId(store.stockPolicy).selectOption('warn');
+    await page.getByTestId(store.sellerPolicy).selectOption('remember');
+    await page.getByTestId(store.saveSettings).click();
+    await page.getByTestId(store.message).waitFor();
+    const cashier = page.locator(`[data-testid="${store.userRow}"][data-user-id="loja1-caixa"]`);
+    await cashier.getByTestId(store.codeInput).fill('135791');
+    await cashier.getByTestId(store.codeSave).click();
+    await page.locator(`[data-testid="${store.userRow}"][data-user-id="loja1-caixa"][data-supervisor="true"]`).waitFor();
+    await page.getByTestId(store.newUserCode).fill('caixa2');
+    await page.getByTestId(store.newUserName).fill('Caio Caixa');
+    await page.getByTestId(store.newUserPassword).fill('caixa2-senha');
+    await page.getByTestId(store.newUserSave).click();
+    await page.locator(`[data-testid="${store.userRow}"][data-user-id="loja1-caixa2"]`).waitFor();
+    await page.locator(`[data-testid="${store.stationRow}"][data-station-id="loja1-cx02"]`).getByTestId(store.issueCode).click();
+    const issued = (await page.getByTestId(store.issuedCode).textContent())!;
+    expect(issued).toMatch(/cx02/);
+    await screenshot(page, 'store-administration');
+
+    const token = (await api.login()).token;
+    const get = (path: string) => fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json() as Promise<unknown>);
+    expect(await get('/api/store/settings')).toEqual({ stockPolicy: 'warn', sellerPolicy: 'remember', maxManualDiscountBp: 1000 });
+    const events = (await get('/api/admin/events')) as { action: string }[];
+    expect(events.map((event) => event.action)).toEqual(expect.arrayContaining(['store_settings_changed', 'supervisor_code_set', 'user_created', 'pairing_code_issued']));
+    // The new user signs in with the password the admin gave.
+    const signIn = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ storeCode: 'loja1', userCode: 'caixa2', password: 'caixa2-senha' }) });
+    expect(signIn.status).toBe(200);
   });
 
   /** F9, the remaining amount in PIX, finish; leaves the receipt open and returns the sale id. */
