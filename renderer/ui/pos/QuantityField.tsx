@@ -57,7 +57,8 @@ export function QuantityField({ value, min, max = MAX_QUANTITY, unit, onChange, 
       size="xs"
       inputMode={measured ? 'decimal' : 'numeric'}
       value={text}
-      rightSection={measured ? <span style={{ fontSize: 11 }}>{unitSymbol(unit)}</span> : undefined}
+      // The unit is in the field's label for assistive tech; the narrow cart column keeps its width for the digits.
+      aria-description={measured ? unitSymbol(unit) : undefined}
       onChange={(event) => {
         const raw = event.currentTarget.value;
         setText(raw);

@@ -65,7 +65,8 @@ export function StorePage() {
   const roleOptions = ROLES.map((role) => ({ value: role, label: t(`roles.${role}`, { defaultValue: role }) }));
 
   return (
-    <Stack gap="md" maw={980} data-testid={ids.page}>
+    // Scrolls inside the page area, so every control is reachable at 1024×768.
+    <Stack gap="md" maw={980} data-testid={ids.page} style={{ flex: 1, minHeight: 0, overflowY: 'auto' }}>
       <Title order={4}>{t('pos.store.title')}</Title>
       {error && <Alert color="red" data-testid={ids.error}>{error}</Alert>}
       {message && <Alert color="teal" data-testid={ids.message}>{message}</Alert>}
