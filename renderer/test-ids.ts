@@ -86,6 +86,7 @@ export const TEST_IDS = {
       audit: 'nav-pos-audit',
       storage: 'nav-pos-storage',
       monitor: 'nav-pos-monitor',
+      store: 'nav-pos-store',
     },
     /** Carries `data-ready="true"` once master data is loaded. */
     sale: 'pos-sale',
@@ -96,6 +97,12 @@ export const TEST_IDS = {
     cartRow: 'pos-cart-row',
     lineQuantity: 'pos-line-quantity',
     lineRemove: 'pos-line-remove',
+    /** Opens the line's manual discount / typed price (POS-20). */
+    lineAdjust: 'pos-line-adjust',
+    adjust: { dialog: 'pos-adjust-dialog', discount: 'pos-adjust-discount', price: 'pos-adjust-price', save: 'pos-adjust-save' },
+    saleDiscount: 'pos-sale-discount',
+    /** Shown while the store blocks selling past the known stock. */
+    stockBlocked: 'pos-stock-blocked',
     /** On a cart line selling more than the station's known stock: `data-stock`. */
     lineStock: 'pos-line-stock',
     /** The sale's warning about lines past the known stock: `data-count` lines. */
@@ -134,8 +141,47 @@ export const TEST_IDS = {
     receiptInstallments: 'pos-receipt-installments',
     /** `data-cents`: what the customer pays in all, interest included. */
     receiptTotalWithInterest: 'pos-receipt-total-with-interest',
+    /** An exchange's receipt lists the goods that came back (POS-11). */
+    receiptReturned: 'pos-receipt-returned',
+    receiptReturnedItem: 'pos-receipt-returned-item',
     reprintPrint: 'pos-reprint-print',
     reprintClose: 'pos-reprint-close',
+    /** Issue 15: the store's administration page (admin). */
+    store: {
+      page: 'pos-store',
+      error: 'pos-store-error',
+      message: 'pos-store-message',
+      stockPolicy: 'pos-store-stock-policy',
+      sellerPolicy: 'pos-store-seller-policy',
+      maxDiscount: 'pos-store-max-discount',
+      saveSettings: 'pos-store-save-settings',
+      /** `data-user-id`, `data-supervisor` */
+      userRow: 'pos-store-user',
+      userRoles: 'pos-store-user-roles',
+      codeInput: 'pos-store-code-input',
+      codeSave: 'pos-store-code-save',
+      codeRevoke: 'pos-store-code-revoke',
+      newUserCode: 'pos-store-new-user-code',
+      newUserName: 'pos-store-new-user-name',
+      newUserPassword: 'pos-store-new-user-password',
+      newUserSave: 'pos-store-new-user-save',
+      /** `data-station-id` */
+      stationRow: 'pos-store-station',
+      issueCode: 'pos-store-issue-code',
+      revokeCode: 'pos-store-revoke-code',
+      issuedCode: 'pos-store-issued-code',
+      newStationCode: 'pos-store-new-station-code',
+      newStationName: 'pos-store-new-station-name',
+      newStationSave: 'pos-store-new-station-save',
+    },
+    /** POS-20: the supervisor's code dialog. */
+    supervisor: {
+      dialog: 'pos-supervisor-dialog',
+      body: 'pos-supervisor-body',
+      code: 'pos-supervisor-code',
+      confirm: 'pos-supervisor-confirm',
+      error: 'pos-supervisor-error',
+    },
     cancel: {
       find: 'pos-cancel-find',
       findButton: 'pos-cancel-find-button',
@@ -166,6 +212,21 @@ export const TEST_IDS = {
       row: 'pos-cash-row',
       state: 'pos-cash-state',
       error: 'pos-cash-error',
+      /** POS-19: asks a supervisor for a withdrawal larger than the cash in the drawer. */
+      supervisor: 'pos-cash-supervisor',
+    },
+    /** POS-19: closing the till per payment type, and its report. */
+    closing: {
+      panel: 'pos-closing',
+      /** `data-payment-type-id`, `data-expected-cents` */
+      row: 'pos-closing-row',
+      counted: 'pos-closing-counted',
+      close: 'pos-closing-close',
+      report: 'pos-closing-report',
+      /** `data-payment-type-id`, `data-difference-cents` */
+      reportRow: 'pos-closing-report-row',
+      print: 'pos-closing-print',
+      reportClose: 'pos-closing-report-close',
     },
     query: {
       from: 'pos-query-from',

@@ -10,7 +10,7 @@ export interface HttpContext {
 /** One JSON request; every failure becomes an ApiError (code `network` when nothing answered). */
 export async function requestJson<T>(
   ctx: HttpContext,
-  method: 'GET' | 'POST' | 'PUT',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   body?: unknown,
   signal?: AbortSignal,

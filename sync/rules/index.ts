@@ -1,6 +1,11 @@
 /** Pure domain rules shared by station and server; see each module's header for the choices made. */
 export * from './result.ts';
 export * from './money.ts';
+export * from './measure.ts';
+export * from './store-settings.ts';
+export * from './supervisor.ts';
+export * from './authorization.ts';
+export * from './till.ts';
 export * from './tax-id.ts';
 export * from './pricing.ts';
 export * from './promotions.ts';

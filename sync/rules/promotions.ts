@@ -1,5 +1,6 @@
 import type { MasterRecord, Product, Promotion, SaleItem } from '../schema/index.ts';
 import { multiplyCents, percentOfCents } from './money.ts';
+import { isMeasuredUnit, lineAmountCents } from './measure.ts';
 
 /**
  * Promotions (POS-17), computed the same way offline on the station and again on the server.
@@ -75,9 +76,13 @@ function applies(promo: CompiledPromotion, product: Product, atMs: number, stati
   return promo.productIds.has(product.id) || promo.productGroupIds.has(product.groupId);
 }
 
-/** What a promotion takes off a line of `quantity` units at `unitPriceCents`, between 0 and the line amount. */
-export function promotionDiscountCents(promotion: Promotion, unitPriceCents: number, quantity: number): number {
-  const gross = multiplyCents(unitPriceCents, quantity);
+/**
+ * What a promotion takes off a line of `quantity` at `unitPriceCents`, between 0 and the line amount.
+ * With a measured `unit` (KG, M, L: quantity in grams/mm/mL, price per kg/m/L, POS-22) amounts follow
+ * lineAmountCents; "buy X pay Y" counts whole units and never applies to measured goods.
+ */
+export function promotionDiscountCents(promotion: Promotion, unitPriceCents: number, quantity: number, unit?: string): number {
+  const gross = lineAmountCents(unitPriceCents, quantity, unit);
   let discount = 0;
   switch (promotion.type) {
     case 'percentOff':
@@ -85,12 +90,12 @@ export function promotionDiscountCents(promotion: Promotion, unitPriceCents: num
       break;
     case 'amountOff':
       // Per unit, never below zero: R$ 5 off a R$ 3 item makes it free, not negative.
-      discount = multiplyCents(Math.min(promotion.amountCents ?? 0, unitPriceCents), quantity);
+      discount = lineAmountCents(Math.min(promotion.amountCents ?? 0, unitPriceCents), quantity, unit);
       break;
     case 'buyXPayY': {
       const buy = promotion.buyQuantity ?? 0;
       const pay = promotion.payQuantity ?? buy;
-      if (buy > 0 && pay < buy) discount = multiplyCents(unitPriceCents, Math.floor(quantity / buy) * (buy - pay));
+      if (buy > 0 && pay < buy && !isMeasuredUnit(unit)) discount = multiplyCents(unitPriceCents, Math.floor(quantity / buy) * (buy - pay));
       break;
     }
   }
@@ -103,24 +108,24 @@ function better(candidate: PromotionChoice, current: PromotionChoice | undefined
   return candidate.promotionId < current.promotionId;
 }
 
-function bestOf(compiled: readonly CompiledPromotion[], product: Product, unitPriceCents: number, quantity: number, atMs: number, stationGroupId: string | undefined): PromotionChoice | undefined {
+function bestOf(compiled: readonly CompiledPromotion[], product: Product, unitPriceCents: number, quantity: number, unit: string | undefined, atMs: number, stationGroupId: string | undefined): PromotionChoice | undefined {
   let best: PromotionChoice | undefined;
   for (const promo of compiled) {
     if (!applies(promo, product, atMs, stationGroupId)) continue;
-    const candidate = { promotionId: promo.id, discountCents: promotionDiscountCents(promo.promotion, unitPriceCents, quantity) };
+    const candidate = { promotionId: promo.id, discountCents: promotionDiscountCents(promo.promotion, unitPriceCents, quantity, unit) };
     if (candidate.discountCents > 0 && better(candidate, best)) best = candidate;
   }
   return best;
 }
 
 /** Picks a line's promotion; undefined when none gives a discount. */
-export type PromotionPicker = (product: Product, unitPriceCents: number, quantity: number) => PromotionChoice | undefined;
+export type PromotionPicker = (product: Product, unitPriceCents: number, quantity: number, unit?: string) => PromotionChoice | undefined;
 
 /** Prepares the promotions once for a whole sale (a sale can have 1,000 lines). */
 export function promotionPicker(promotions: readonly MasterRecord[], scope: PromotionScope): PromotionPicker {
   const compiled = compile(promotions);
   const atMs = instantMs(scope.at);
-  return (product, unitPriceCents, quantity) => bestOf(compiled, product, unitPriceCents, quantity, atMs, scope.stationGroupId);
+  return (product, unitPriceCents, quantity, unit) => bestOf(compiled, product, unitPriceCents, quantity, unit, atMs, scope.stationGroupId);
 }
 
 /**
@@ -137,9 +142,9 @@ export function applyPromotions(
   const pick = promotionPicker(promotions, scope);
   return items.map((item) => {
     const { promotionId: _previous, ...rest } = item;
-    const gross = multiplyCents(item.unitPriceCents, item.quantity);
+    const gross = lineAmountCents(item.unitPriceCents, item.quantity, item.unit);
     const product = products.get(item.productId);
-    const choice = product && !item.priceOverride ? pick(product, item.unitPriceCents, item.quantity) : undefined;
+    const choice = product && !item.priceOverride ? pick(product, item.unitPriceCents, item.quantity, item.unit) : undefined;
     const discountCents = choice?.discountCents ?? 0;
     return { ...rest, discountCents, totalCents: gross - discountCents, ...(choice ? { promotionId: choice.promotionId } : {}) };
   });

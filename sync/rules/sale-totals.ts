@@ -1,5 +1,6 @@
 import type { MasterRecord, Product, SaleItem } from '../schema/index.ts';
-import { allocateCents, formatBrl, isCents, multiplyCents, sumCents } from './money.ts';
+import { allocateCents, formatBrl, isCents, sumCents } from './money.ts';
+import { isMeasuredUnit, lineAmountCents } from './measure.ts';
 import { EMPTY_PRICE_TABLE, unitPriceOf, type PriceTable } from './pricing.ts';
 import { promotionPicker } from './promotions.ts';
 import { ok, refuse, type RuleResult } from './result.ts';
@@ -14,12 +15,16 @@ import { ok, refuse, type RuleResult } from './result.ts';
  */
 export interface CartLine {
   productId: string;
+  /** Whole units, or grams/mm/mL for a product sold by KG, M or L (measure.ts, POS-22). */
   quantity: number;
   /** Price the cashier typed instead of the table price (audited, POS-16); disables promotions. */
   priceOverrideCents?: number;
   /** Discount the cashier gave on this line, on top of any promotion. */
   manualDiscountCents?: number;
 }
+
+/** The most a sale line may carry, in units or grams/mm/mL (sales schema items[].quantity maximum). */
+export const MAX_LINE_QUANTITY = 1_000_000;
 
 export interface PricingContext {
   products: ReadonlyMap<string, Product>;
@@ -42,7 +47,7 @@ export interface SaleTotals {
 /** Subtotal, discount and total are sums of the lines, so they can never disagree with them. */
 export function totalsOf(items: readonly SaleItem[]): Omit<SaleTotals, 'items'> {
   return {
-    subtotalCents: sumCents(items.map((item) => multiplyCents(item.unitPriceCents, item.quantity))),
+    subtotalCents: sumCents(items.map((item) => lineAmountCents(item.unitPriceCents, item.quantity, item.unit))),
     discountCents: sumCents(items.map((item) => item.discountCents)),
     totalCents: sumCents(items.map((item) => item.totalCents)),
   };
@@ -55,12 +60,13 @@ function priceLine(line: CartLine, index: number, context: PricingContext, pick:
   }
   const manual = line.manualDiscountCents ?? 0;
   const override = line.priceOverrideCents;
-  if (!Number.isSafeInteger(line.quantity) || line.quantity < 1 || !isCents(manual) || (override !== undefined && !isCents(override))) {
+  if (!Number.isSafeInteger(line.quantity) || line.quantity < 1 || line.quantity > MAX_LINE_QUANTITY || !isCents(manual) || (override !== undefined && !isCents(override))) {
     return refuse('invalid_line', `Line ${index + 1} (${product.name}) needs a whole quantity of at least 1 and prices in whole cents. Correct the line.`, { line: index + 1, product: product.name });
   }
+  const unit = isMeasuredUnit(product.unit) ? product.unit : undefined;
   const unitPriceCents = override ?? unitPriceOf(product, context.priceTable ?? EMPTY_PRICE_TABLE);
-  const gross = multiplyCents(unitPriceCents, line.quantity);
-  const promotion = override === undefined ? pick(product, unitPriceCents, line.quantity) : undefined;
+  const gross = lineAmountCents(unitPriceCents, line.quantity, unit);
+  const promotion = override === undefined ? pick(product, unitPriceCents, line.quantity, unit) : undefined;
   const discountCents = (promotion?.discountCents ?? 0) + manual;
   if (discountCents > gross) {
     return refuse('line_discount_too_large', `Line ${index + 1} (${product.name}): the discount ${formatBrl(discountCents)} is more than the line's ${formatBrl(gross)}. Lower the discount.`, { line: index + 1, product: product.name, discountCents, grossCents: gross });
@@ -68,11 +74,13 @@ function priceLine(line: CartLine, index: number, context: PricingContext, pick:
   return ok({
     productId: product.id,
     quantity: line.quantity,
+    ...(unit ? { unit } : {}),
     unitPriceCents,
     discountCents,
     totalCents: gross - discountCents,
     ...(promotion ? { promotionId: promotion.promotionId } : {}),
-    ...(override !== undefined ? { priceOverride: true } : {}),
+    ...(override !== undefined ? { priceOverride: true, listPriceCents: unitPriceOf(product, context.priceTable ?? EMPTY_PRICE_TABLE) } : {}),
+    ...(manual > 0 ? { manualDiscountCents: manual } : {}),
   });
 }
 
@@ -92,7 +100,9 @@ export function computeSaleTotals(lines: readonly CartLine[], context: PricingCo
   const shares = allocateCents(saleDiscountCents, items.map((item) => item.totalCents));
   const discounted = items.map((item, index) => {
     const share = shares[index] ?? 0;
-    return { ...item, discountCents: item.discountCents + share, totalCents: item.totalCents - share };
+    if (share === 0) return item;
+    // A whole-sale discount is the cashier's too: its share counts as the line's manual discount (POS-20).
+    return { ...item, discountCents: item.discountCents + share, totalCents: item.totalCents - share, manualDiscountCents: (item.manualDiscountCents ?? 0) + share };
   });
   return ok({ items: discounted, ...totalsOf(discounted) });
 }

@@ -1,9 +1,12 @@
 import type { MasterRecord, Product, Sale } from '../schema/index.ts';
-import { formatBrl, installmentPlan, multiplyCents, sumCents } from './money.ts';
+import { formatBrl, installmentPlan, sumCents } from './money.ts';
+import { isMeasuredUnit, lineAmountCents } from './measure.ts';
 import { settlePayments } from './payments.ts';
 import { EMPTY_PRICE_TABLE, unitPriceOf, type PriceTable } from './pricing.ts';
 import { promotionPicker } from './promotions.ts';
 import { totalsOf } from './sale-totals.ts';
+import { authorizationIssues } from './authorization.ts';
+import type { StoreSettings } from './store-settings.ts';
 
 /**
  * The server's recomputation of a sale a station pushed (quarantine reason `totals_mismatch`).
@@ -13,12 +16,14 @@ import { totalsOf } from './sale-totals.ts';
  * - `masterData`: the sale is consistent but used other prices or promotions than the server has now,
  *   e.g. a station that sold offline before a price change reached it.
  * - `payment`: the payments do not settle the sale (too little, change from a card, unknown type).
+ * - `authorization`: a manual discount or price override without a supervisor, or beyond the store's
+ *   bound (authorization.ts, POS-20). Checked only when the context carries the store's settings.
  *
  * The sale's own `createdAt` is the instant promotions are evaluated at. Manual discounts are not
  * stored apart from promotion discounts, so a line's discount is only checked to be at least its
  * promotion's and at most the line amount.
  */
-export type SaleMismatchKind = 'arithmetic' | 'masterData' | 'payment';
+export type SaleMismatchKind = 'arithmetic' | 'masterData' | 'payment' | 'authorization';
 
 export interface SaleMismatch {
   kind: SaleMismatchKind;
@@ -36,13 +41,15 @@ export interface SaleVerificationContext {
   masterdata: ReadonlyMap<string, MasterRecord>;
   priceTable?: PriceTable;
   stationGroupId?: string;
+  /** The store's settings (bound of manual discounts); without them authorisations are not checked. */
+  settings?: StoreSettings;
 }
 
 function verifyItems(sale: Sale, context: SaleVerificationContext, out: SaleMismatch[]): void {
   const pick = promotionPicker(context.promotions, { at: sale.createdAt, stationGroupId: context.stationGroupId });
   for (const [index, item] of sale.items.entries()) {
     const at = `/items/${index}`;
-    const gross = multiplyCents(item.unitPriceCents, item.quantity);
+    const gross = lineAmountCents(item.unitPriceCents, item.quantity, item.unit);
     if (item.discountCents > gross) {
       out.push({ kind: 'arithmetic', field: `${at}/discountCents`, expected: gross, actual: item.discountCents, message: `Item ${index + 1}: discount ${formatBrl(item.discountCents)} is more than the line amount ${formatBrl(gross)}.` });
     }
@@ -54,13 +61,17 @@ function verifyItems(sale: Sale, context: SaleVerificationContext, out: SaleMism
       out.push({ kind: 'masterData', field: `${at}/productId`, actual: item.productId, message: `Item ${index + 1}: product ${item.productId} is unknown to the server.` });
       continue;
     }
+    const unit = isMeasuredUnit(product.unit) ? product.unit : undefined;
+    if ((item.unit ?? null) !== (unit ?? null)) {
+      out.push({ kind: 'masterData', field: `${at}/unit`, expected: unit ?? null, actual: item.unit ?? null, message: `Item ${index + 1}: sold by ${item.unit ?? 'unit'} but the product is sold by ${product.unit} now.` });
+    }
     if (!item.priceOverride) {
       const expectedPrice = unitPriceOf(product, context.priceTable ?? EMPTY_PRICE_TABLE);
       if (item.unitPriceCents !== expectedPrice) {
         out.push({ kind: 'masterData', field: `${at}/unitPriceCents`, expected: expectedPrice, actual: item.unitPriceCents, message: `Item ${index + 1}: unit price ${formatBrl(item.unitPriceCents)} differs from the price table's ${formatBrl(expectedPrice)}.` });
       }
     }
-    const promotion = item.priceOverride ? undefined : pick(product, item.unitPriceCents, item.quantity);
+    const promotion = item.priceOverride ? undefined : pick(product, item.unitPriceCents, item.quantity, item.unit);
     if ((item.promotionId ?? null) !== (promotion?.promotionId ?? null)) {
       out.push({ kind: 'masterData', field: `${at}/promotionId`, expected: promotion?.promotionId ?? null, actual: item.promotionId ?? null, message: `Item ${index + 1}: the promotion applied differs from the best promotion running at the sale's time.` });
     } else if (promotion && item.discountCents < promotion.discountCents) {
@@ -77,7 +88,7 @@ function verifySums(sale: Sale, out: SaleMismatch[]): void {
     }
   }
   if (sale.exchange) {
-    const credit = sumCents(sale.exchange.returnedItems.map((item) => multiplyCents(item.unitPriceCents, item.quantity)));
+    const credit = sumCents(sale.exchange.returnedItems.map((item) => lineAmountCents(item.unitPriceCents, item.quantity, item.unit)));
     if (sale.exchange.creditCents !== credit) {
       out.push({ kind: 'arithmetic', field: '/exchange/creditCents', expected: credit, actual: sale.exchange.creditCents, message: 'Exchange credit is not the sum of the returned items.' });
     }
@@ -112,5 +123,8 @@ export function verifySaleTotals(sale: Sale, context: SaleVerificationContext): 
   verifyItems(sale, context, mismatches);
   verifySums(sale, mismatches);
   verifyPayments(sale, context, mismatches);
+  if (context.settings) {
+    for (const issue of authorizationIssues(sale, context.settings)) mismatches.push({ kind: 'authorization', field: issue.field, message: issue.message });
+  }
   return mismatches;
 }

@@ -136,6 +136,14 @@ export const ADMIN_EVENT_ACTIONS = [
   'pairing_code_revoked',
   'station_paired',
   'station_unpaired',
+  /** Issue 15: the admin saved the store's counter rules (detail: the settings). */
+  'store_settings_changed',
+  /** POS-20: the admin gave a user a supervisor code, or revoked it (detail: the user id). */
+  'supervisor_code_set',
+  'supervisor_code_revoked',
+  /** Issue 15: the admin added a user or changed a user's roles (detail: user id and roles). */
+  'user_created',
+  'user_roles_changed',
 ] as const;
 export type AdminEventAction = (typeof ADMIN_EVENT_ACTIONS)[number];
 

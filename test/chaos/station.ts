@@ -5,6 +5,7 @@ import { startSync, type SyncEngine } from '../../sync/client/index.ts';
 import { createDatabase, type BalcaoDatabase } from '../../renderer/data/database.ts';
 import { ProductIndex } from '../../renderer/core/product-index.ts';
 import { createPos, type Pos } from '../../renderer/core/pos/pos.ts';
+import { DEMO_SUPERVISOR_CODE } from '../../sync/server/seed/demo-data.ts';
 import { quoteSale, type PaymentInput, type SaleDraft } from '../../renderer/core/pos/sale-draft.ts';
 import type { CartLine } from '../../sync/rules/index.ts';
 import type { Random } from './random.ts';
@@ -313,7 +314,9 @@ export class ChaosStation {
   private async cancelOne(): Promise<boolean> {
     const options = this.candidates((sale) => sale.status === 'finished' && !sale.exchange && (this.standingExchanges.get(sale.id)?.size ?? 0) === 0);
     if (options.length === 0) return false;
-    const sale = await this.pos.cancelSale(this.random.pick(options).id, ids.cancel, this.random.chance(0.3) ? 'Cliente desistiu' : undefined);
+    // Cancelling needs a supervisor (POS-20): the demo admin's code, checked offline against its hash.
+    const supervisor = await this.pos.authorize(DEMO_SUPERVISOR_CODE, 'cancel');
+    const sale = await this.pos.cancelSale(this.random.pick(options).id, ids.cancel, this.random.chance(0.3) ? 'Cliente desistiu' : undefined, supervisor);
     this.remember(sale);
     this.counts.cancellations++;
     return true;
@@ -341,7 +344,8 @@ export class ChaosStation {
   private async cancelExchangeOne(): Promise<boolean> {
     const options = this.candidates((sale) => sale.status === 'finished' && sale.exchange !== undefined);
     if (options.length === 0) return false;
-    const exchange = await this.pos.cancelExchange(this.random.pick(options).id, this.random.pick([ids.exchange, ids.cancel]));
+    const supervisor = await this.pos.authorize(DEMO_SUPERVISOR_CODE, 'cancel');
+    const exchange = await this.pos.cancelExchange(this.random.pick(options).id, this.random.pick([ids.exchange, ids.cancel]), undefined, supervisor);
     this.remember(exchange);
     this.standingExchanges.get(exchange.exchange!.originalSaleId)?.delete(exchange.id);
     this.counts.exchangeCancellations++;

@@ -4,7 +4,7 @@ import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
 import { pairAndSync, screenshot } from './support/station-ui.ts';
 import { oneStation } from './support/one-station.ts';
-import { chooseSeller, openPos, openSale, scan } from './pos-ui.ts';
+import { chooseSeller, openPos, openSale, openTill, scan } from './pos-ui.ts';
 
 /**
  * Small windows (issue 15): at 1280×800 and 1024×768 every entry of the navigation can be scrolled
@@ -140,6 +140,8 @@ describe('issue 15: every screen fits 1280×800 and 1024×768', () => {
   });
 
   it('POS-09 POS-10 POS-16 at 1024×768 the sale screen with a full cart, the payment step and the summary fit the window', async () => {
+    // F9 goes straight to the payment step on an open till (POS-19).
+    await openTill(page);
     for (const size of [...SIZES].reverse()) {
       const label = `${size.width}×${size.height}`;
       await page.setViewportSize(size);

@@ -5,7 +5,7 @@ import { TEST_IDS } from '../../renderer/test-ids.ts';
 import { pairAndSync, screenshot } from './support/station-ui.ts';
 import { oneStation } from './support/one-station.ts';
 import { eventually } from './support/eventually.ts';
-import { chooseSeller, openPos, openSale, pay, scan } from './pos-ui.ts';
+import { chooseSeller, openPos, openSale, openTill, pay, scan } from './pos-ui.ts';
 
 /**
  * A day at the counter without rough edges (issue 15), in Chromium against a real server: wrong
@@ -46,6 +46,8 @@ describe('issue 15: the counter', () => {
 
   it('POS-09 "0*", "-2*" and "99999999*" before a code say "quantidade inválida" and add nothing; the message goes with the next good scan', async () => {
     await pairAndSync(page, { ui: ui.url, server: server.url });
+    // The F-key tests below go straight to the payment step: the till is open (POS-19).
+    await openTill(page);
     await openSale(page);
 
     for (const prefix of ['0*', '-2*', '99999999*']) {

@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
+import { stepsPerUnit } from '../../sync/rules/index.ts';
 import { launchDevice, type Device } from './support/browser.ts';
 import { CentralServer } from './support/central-server.ts';
 import { reportFailures } from './support/failure-report.ts';
@@ -55,13 +56,18 @@ describe('issue 3: two stations and the monitor', () => {
   let ui: WebHost;
   const stations: Station[] = [];
   const barcodes = new Map<string, string>();
+  /** Stock steps per quantity typed: 1000 for goods sold by KG, M or L (grams, mm, mL; POS-22). */
+  const steps = new Map<string, number>();
   const stockBefore = new Map<string, number>();
   const sold = new Map<string, number>();
 
   beforeAll(async () => {
     await server.start();
     ui = await startUi(server);
-    for (const product of await api.listAll('products', 1000)) barcodes.set(String(product.id), String(product.barcode));
+    for (const product of await api.listAll('products', 1000)) {
+      barcodes.set(String(product.id), String(product.barcode));
+      steps.set(String(product.id), stepsPerUnit(String(product.unit)));
+    }
     for (const code of ['cx01', 'cx02'] as const) {
       const device = await launchDevice();
       stations.push({ code, device, page: await device.newPage(), sales: [] });
@@ -79,7 +85,7 @@ describe('issue 3: two stations and the monitor', () => {
   async function sell(station: Station, lines: [string, number][], payments: Parameters<typeof pay>[1]): Promise<SaleOutcome> {
     for (const [productId, quantity] of lines) {
       await scan(station.page, barcodes.get(productId)!, quantity);
-      sold.set(productId, (sold.get(productId) ?? 0) + quantity);
+      sold.set(productId, (sold.get(productId) ?? 0) + quantity * steps.get(productId)!);
     }
     const outcome = await pay(station.page, payments);
     station.sales.push(outcome);
@@ -122,7 +128,7 @@ describe('issue 3: two stations and the monitor', () => {
     await sell(b, [['p-00004', 4]], [{ paymentTypeId: pix }]);
     const toCancel = await sell(b, [['p-00003', 2]], [{ paymentTypeId: pix }]);
     await cancelSale(b.page, toCancel.number, 'loja1-financialReason-cancelamento');
-    sold.set('p-00003', sold.get('p-00003')! - 2);
+    sold.set('p-00003', sold.get('p-00003')! - 2 * steps.get('p-00003')!);
     for (const station of stations) await localSummary(station.page, 2);
 
     await server.start();

@@ -10,15 +10,30 @@ export async function openPos(page: Page, nav: keyof typeof ids.nav): Promise<vo
   await byId(page, ids.nav[nav]).click();
 }
 
+/** Opens the till with `float` (typed, e.g. "100,00") when it is closed; a sale needs an open till (POS-19). */
+export async function openTill(page: Page, float = '0,00'): Promise<void> {
+  await openPos(page, 'cash');
+  const state = byId(page, ids.cash.state);
+  await state.waitFor();
+  if ((await state.getAttribute('data-open')) === 'true') return;
+  await byId(page, ids.cash.amount).fill(float);
+  await byId(page, ids.cash.save).click();
+  await page.locator(`[data-testid="${ids.cash.state}"][data-open="true"]`).waitFor();
+}
+
 export async function openSale(page: Page): Promise<void> {
   await openPos(page, 'sale');
   await page.locator(`[data-testid="${ids.sale}"][data-ready="true"]`).waitFor({ timeout: 30_000 });
 }
 
-/** A barcode scanner: the code typed fast, then Enter. `quantity` uses the "3*code" prefix. */
-export async function scan(page: Page, code: string, quantity = 1): Promise<void> {
+/**
+ * A barcode scanner: the code typed fast, then Enter. A `quantity` uses the "3*code" prefix (3 units,
+ * or 3 kg/m/L of goods sold by measure, which a bare code does not add: POS-22); a string such as
+ * "0,350" is typed as it is.
+ */
+export async function scan(page: Page, code: string, quantity?: number | string): Promise<void> {
   const input = byId(page, ids.scan);
-  await input.fill(quantity > 1 ? `${quantity}*${code}` : code);
+  await input.fill(quantity === undefined ? code : `${quantity}*${code}`);
   await input.press('Enter');
   await page.waitForFunction((id) => (document.querySelector(`[data-testid="${id}"]`) as HTMLInputElement | null)?.value === '', ids.scan);
 }
@@ -44,11 +59,26 @@ export async function chooseSeller(page: Page, sellerId?: string): Promise<void>
   await select.selectOption(value);
 }
 
-/** F9 → payment step → each payment → finish; returns the receipt's sale and closes it. Picks a seller if none is chosen. */
+/** The demo admin's supervisor code (sync/server/seed/demo-data.ts), POS-20. */
+export const SUPERVISOR_CODE = '246810';
+
+/** Types the supervisor's code in the authorisation dialog (POS-20) and waits for it to close. */
+export async function authorizeAsSupervisor(page: Page, code = SUPERVISOR_CODE): Promise<void> {
+  await byId(page, ids.supervisor.code).fill(code);
+  await byId(page, ids.supervisor.confirm).click();
+  await byId(page, ids.supervisor.body).waitFor({ state: 'detached' });
+}
+
+/**
+ * F9 → payment step → each payment → finish; returns the receipt's sale and closes it. Picks a seller
+ * if none is chosen. On a closed till (or with a manual discount) the supervisor authorises first.
+ */
 export async function pay(page: Page, payments: PaymentStep[]): Promise<SaleOutcome> {
   if (!(await byId(page, ids.seller).inputValue())) await chooseSeller(page);
   await page.keyboard.press('F9');
   const modal = page.locator('.mantine-Modal-content', { has: byId(page, ids.payment.finish) });
+  await modal.or(byId(page, ids.supervisor.body)).first().waitFor();
+  if (await byId(page, ids.supervisor.body).isVisible()) await authorizeAsSupervisor(page);
   await modal.waitFor();
   for (const payment of payments) {
     await modal.locator(`[data-testid="${ids.payment.type}"][data-payment-type-id="${payment.paymentTypeId}"]`).click();
@@ -77,11 +107,12 @@ export async function cancelSale(page: Page, number: number, reasonId: string, k
   await byId(page, ids.cancel.reason).selectOption(reasonId);
   await byId(page, ids.cancel.confirm).click();
   await confirmAction(page);
+  await authorizeAsSupervisor(page);
   await byId(page, ids.cancel.done).waitFor();
 }
 
 /** Starts an exchange of `number`, returning the given quantities; leaves the page on the exchange's sale screen. */
-export async function startExchange(page: Page, number: number, returned: Record<string, number>): Promise<void> {
+export async function startExchange(page: Page, number: number, returned: Record<string, number | string>): Promise<void> {
   await openPos(page, 'exchange');
   await byId(page, ids.exchange.find).fill(String(number));
   await byId(page, ids.exchange.find).press('Enter');

@@ -4,6 +4,11 @@ import type { MasterRecord, Product } from '../../sync/schema/index.ts';
 import { createDatabase, type BalcaoDatabase } from '../../renderer/data/database.ts';
 import { ProductIndex } from '../../renderer/core/product-index.ts';
 import { createPos, type Pos } from '../../renderer/core/pos/pos.ts';
+import { DEMO_SUPERVISOR_CODE, DEMO_SUPERVISOR_HASH } from '../../sync/server/seed/demo-data.ts';
+
+/** The supervisor's code at this station (POS-20): the demo admin's. */
+export const SUPERVISOR_CODE = DEMO_SUPERVISOR_CODE;
+export const SUPERVISOR_ID = 'loja1-admin';
 
 export const STATION = 'loja1-station-cx01';
 export const GROUP = 'loja1-stationGroup-centro';
@@ -44,6 +49,7 @@ export function masterRecords(): MasterRecord[] {
     record('promo-5off', 'promotion', 'R$ 5 off', { promotion: { type: 'amountOff', amountCents: 500, productIds: ['p-00002'] } }),
     record(GROUP, 'stationGroup', 'Grupo Centro', { priceTable: [{ productId: 'p-00004', priceCents: 900 }] }),
     record(STATION, 'station', 'Caixa 01', { groupId: GROUP }),
+    record(`supervisor-${SUPERVISOR_ID}`, 'supervisor', 'Ana Admin', { userId: SUPERVISOR_ID, codeHash: DEMO_SUPERVISOR_HASH }),
   ];
 }
 
@@ -78,7 +84,8 @@ export interface PosFixture {
   reopen(): Pos;
 }
 
-export async function posFixture(): Promise<PosFixture> {
+/** A station with its till open (a sale on a closed till needs a supervisor, POS-19) unless `tillOpen` is false. */
+export async function posFixture({ tillOpen = true }: { tillOpen?: boolean } = {}): Promise<PosFixture> {
   const db = await createDatabase(`pos_test_${Date.now()}_${counter++}`, ['cashier'], getRxStorageMemory() as never);
   await db.collections.masterdata!.bulkInsert(masterRecords());
   await db.collections.products!.bulkInsert(products());
@@ -98,5 +105,6 @@ export async function posFixture(): Promise<PosFixture> {
     });
   const pos = open();
   await pos.ready();
+  if (tillOpen) await pos.recordCash('opening', 0);
   return { db, index, pos, clock, reopen: open };
 }

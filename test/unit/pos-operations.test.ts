@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditEvent, CashMovement, MasterRecord, Product, Sale } from '../../sync/schema/index.ts';
 import { verifySaleTotals } from '../../sync/rules/index.ts';
 import { PosError } from '../../renderer/core/pos/errors.ts';
-import { ids, masterRecords, posFixture, products, STATION, GROUP, type PosFixture } from './pos-fixtures.ts';
+import { ids, masterRecords, posFixture, products, STATION, GROUP, SUPERVISOR_CODE, SUPERVISOR_ID, type PosFixture } from './pos-fixtures.ts';
 
 let fixture: PosFixture | null = null;
 afterEach(async () => {
@@ -15,8 +15,8 @@ afterEach(async () => {
   fixture = null;
 });
 
-async function setup(): Promise<PosFixture> {
-  fixture = await posFixture();
+async function setup(options?: { tillOpen?: boolean }): Promise<PosFixture> {
+  fixture = await posFixture(options);
   return fixture;
 }
 
@@ -193,15 +193,17 @@ describe('POS cancellation and exchange', () => {
   it('POS-10 cancels with a financial reason, changing only status and cancellation; a second cancel is refused', async () => {
     const f = await setup();
     const sale = await sold(f);
-    await expectPosError(f.pos.cancelSale(sale.id, ''), 'reason_required');
-    await expectPosError(f.pos.cancelSale(sale.id, ids.supply), 'invalid_reason');
-    const cancelled = await f.pos.cancelSale(sale.id, ids.cancel, 'cliente desistiu');
+    const supervisor = await f.pos.authorize(SUPERVISOR_CODE, 'cancel');
+    await expectPosError(f.pos.cancelSale(sale.id, ids.cancel), 'needs_supervisor');
+    await expectPosError(f.pos.cancelSale(sale.id, '', undefined, supervisor), 'reason_required');
+    await expectPosError(f.pos.cancelSale(sale.id, ids.supply, undefined, supervisor), 'invalid_reason');
+    const cancelled = await f.pos.cancelSale(sale.id, ids.cancel, 'cliente desistiu', supervisor);
     const { status, cancellation, ...rest } = cancelled;
     const { status: _s, ...before } = sale;
     expect(rest).toEqual(before);
     expect(status).toBe('cancelled');
-    expect(cancellation).toMatchObject({ reasonId: ids.cancel, userId: 'u-caixa', note: 'cliente desistiu' });
-    await expectPosError(f.pos.cancelSale(sale.id, ids.cancel), 'not_finished');
+    expect(cancellation).toMatchObject({ reasonId: ids.cancel, userId: 'u-caixa', note: 'cliente desistiu', supervisorId: SUPERVISOR_ID });
+    await expectPosError(f.pos.cancelSale(sale.id, ids.cancel, undefined, supervisor), 'not_finished');
   });
 
   it('POS-11 an exchange credits what was paid per unit, pays the new sale first, and cannot return more than was sold', async () => {
@@ -228,9 +230,10 @@ describe('POS cancellation and exchange', () => {
     expect(verifySaleTotals(sale, serverContext())).toEqual([]);
     expect((await f.pos.returnable(original.id)).find((l) => l.productId === 'p-00005')?.quantity).toBe(1);
     // An exchange is cancelled as an exchange, with its own reason; afterwards its goods are returnable again.
-    await expectPosError(f.pos.cancelSale(sale.id, ids.cancel), 'is_exchange');
-    await expectPosError(f.pos.cancelExchange(original.id, ids.exchange), 'not_exchange');
-    const cancelled = await f.pos.cancelExchange(sale.id, ids.exchange);
+    const supervisor = await f.pos.authorize(SUPERVISOR_CODE, 'cancel');
+    await expectPosError(f.pos.cancelSale(sale.id, ids.cancel, undefined, supervisor), 'is_exchange');
+    await expectPosError(f.pos.cancelExchange(original.id, ids.exchange, undefined, supervisor), 'not_exchange');
+    const cancelled = await f.pos.cancelExchange(sale.id, ids.exchange, undefined, supervisor);
     expect(cancelled.status).toBe('cancelled');
     expect((await f.pos.returnable(original.id)).find((l) => l.productId === 'p-00005')?.quantity).toBe(2);
   });
@@ -252,7 +255,7 @@ describe('POS cancellation and exchange', () => {
 
 describe('POS cash and audit', () => {
   it('POS-05 POS-19 cash movements: opening, supply and withdrawal with reasons, closing; order enforced', async () => {
-    const f = await setup();
+    const f = await setup({ tillOpen: false });
     await expectPosError(f.pos.recordCash('supply', 1000, ids.supply), 'cash_not_open');
     await f.pos.recordCash('opening', 10_000);
     await expectPosError(f.pos.recordCash('opening', 10_000), 'cash_already_open');
@@ -277,19 +280,23 @@ describe('POS cash and audit', () => {
   it('POS-16 writes an audit event for each sale, price override, cancel, exchange, exchange cancel and cash movement', async () => {
     const f = await setup();
     const pay = (cents: number) => [{ paymentTypeId: ids.cash, principalCents: cents }];
-    const a = await f.pos.recordSale({ lines: [{ productId: 'p-00005', quantity: 1, priceOverrideCents: 1000 }], sellerId: ids.seller, payments: pay(1000) });
+    const override = await f.pos.authorize(SUPERVISOR_CODE, 'priceOverride');
+    const a = await f.pos.recordSale({ lines: [{ productId: 'p-00005', quantity: 1, priceOverrideCents: 1200 }], sellerId: ids.seller, payments: pay(1200), authorizations: [{ action: 'priceOverride', supervisorId: override.supervisorId, at: override.at }] });
     const b = await f.pos.recordSale({ lines: [{ productId: 'p-00005', quantity: 1 }], sellerId: ids.seller, payments: pay(1234) });
-    await f.pos.cancelSale(b.sale.id, ids.cancel);
-    const ex = await f.pos.recordExchange({ lines: [{ productId: 'p-00005', quantity: 1 }], sellerId: ids.seller, payments: pay(234), exchange: { originalSaleId: a.sale.id, returnedItems: [{ productId: 'p-00005', quantity: 1, unitPriceCents: 0 }] } });
-    await f.pos.cancelExchange(ex.sale.id, ids.exchange);
-    await f.pos.recordCash('opening', 100);
+    const supervisor = await f.pos.authorize(SUPERVISOR_CODE, 'cancel');
+    await f.pos.cancelSale(b.sale.id, ids.cancel, undefined, supervisor);
+    const ex = await f.pos.recordExchange({ lines: [{ productId: 'p-00005', quantity: 1 }], sellerId: ids.seller, payments: pay(34), exchange: { originalSaleId: a.sale.id, returnedItems: [{ productId: 'p-00005', quantity: 1, unitPriceCents: 0 }] } });
+    await f.pos.cancelExchange(ex.sale.id, ids.exchange, undefined, supervisor);
+    await f.pos.recordCash('supply', 100, ids.supply);
     const events = await docs<AuditEvent>(f, 'auditEvents');
-    expect(events.map((e) => e.action).sort()).toEqual(['cancel', 'cashOpen', 'exchange', 'exchangeCancel', 'priceOverride', 'sale', 'sale'].sort());
+    expect(events.map((e) => e.action).sort()).toEqual(['cancel', 'cashOpen', 'cashSupply', 'exchange', 'exchangeCancel', 'priceOverride', 'sale', 'sale'].sort());
+    // POS-20: the trail names both users: the cashier who asked and the supervisor who authorised.
+    for (const action of ['priceOverride', 'cancel', 'exchangeCancel']) expect(events.find((e) => e.action === action)?.supervisorId, action).toBe(SUPERVISOR_ID);
     for (const event of events) {
       expect(event).toMatchObject({ userId: 'u-caixa', stationId: STATION });
       expect(Date.parse(event.at)).not.toBeNaN();
     }
     expect(events.find((e) => e.action === 'cancel')?.subjectId).toBe(b.sale.id);
-    expect(a.sale.items[0]).toMatchObject({ unitPriceCents: 1000, priceOverride: true, discountCents: 0 });
+    expect(a.sale.items[0]).toMatchObject({ unitPriceCents: 1200, priceOverride: true, listPriceCents: 1234, discountCents: 0 });
   });
 });

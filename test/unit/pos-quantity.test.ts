@@ -5,7 +5,7 @@ import { installmentParts } from '../../renderer/ui/pos/money.ts';
 
 describe('quantities typed at the counter', () => {
   it('POS-09 "0*", "-2*" and "99999999*" before a code are invalid quantities, not a zero line nor an unknown product', () => {
-    for (const text of ['0*7890010000421', '-2*7890010000421', '99999999*7890010000421', '1,5*7890010000421', '+0x7890010000421', '2.5 * abc', '0*']) {
+    for (const text of ['0*7890010000421', '-2*7890010000421', '99999999*7890010000421', '+0x7890010000421', '1,23456*abc', '0*']) {
       expect(parseScan(text), text).toMatchObject({ kind: 'invalidQuantity' });
     }
     expect(parseScan('-2*7890010000421')).toEqual({ kind: 'invalidQuantity', code: '7890010000421' });

@@ -49,10 +49,11 @@ describe('sale totals (POS-09)', () => {
   it('POS-09 POS-17 promotions, a line discount and a whole-sale discount add up to the cent', () => {
     const totals = totalsOrThrow(cart, context, 100);
     expect(totals.items).toEqual([
-      { productId: 'p-00001', quantity: 2, unitPriceCents: 1000, discountCents: 240, totalCents: 1760, promotionId: 'promo-a' },
-      { productId: 'p-00002', quantity: 3, unitPriceCents: 350, discountCents: 365, totalCents: 685, promotionId: 'promo-b' },
-      { productId: 'p-00003', quantity: 1, unitPriceCents: 1999, discountCents: 288, totalCents: 1711, promotionId: 'promo-a' },
-      { productId: 'p-00004', quantity: 1, unitPriceCents: 300, discountCents: 7, totalCents: 293 },
+      // manualDiscountCents: the cashier's part (the line's 50 and each line's share of the sale's 100), POS-20.
+      { productId: 'p-00001', quantity: 2, unitPriceCents: 1000, discountCents: 240, totalCents: 1760, promotionId: 'promo-a', manualDiscountCents: 40 },
+      { productId: 'p-00002', quantity: 3, unitPriceCents: 350, discountCents: 365, totalCents: 685, promotionId: 'promo-b', manualDiscountCents: 15 },
+      { productId: 'p-00003', quantity: 1, unitPriceCents: 1999, discountCents: 288, totalCents: 1711, promotionId: 'promo-a', manualDiscountCents: 88 },
+      { productId: 'p-00004', quantity: 1, unitPriceCents: 300, discountCents: 7, totalCents: 293, manualDiscountCents: 7 },
     ]);
     expect(totals).toMatchObject({ subtotalCents: 5349, discountCents: 900, totalCents: 4449 });
   });
@@ -62,7 +63,7 @@ describe('sale totals (POS-09)', () => {
     const totals = totalsOrThrow([{ productId: 'p-00001', quantity: 1 }, { productId: 'p-00003', quantity: 1, priceOverrideCents: 1500 }], { ...context, priceTable: priceTableOf(group) });
     expect(totals.items).toEqual([
       { productId: 'p-00001', quantity: 1, unitPriceCents: 899, discountCents: 90, totalCents: 809, promotionId: 'promo-a' },
-      { productId: 'p-00003', quantity: 1, unitPriceCents: 1500, discountCents: 0, totalCents: 1500, priceOverride: true },
+      { productId: 'p-00003', quantity: 1, unitPriceCents: 1500, discountCents: 0, totalCents: 1500, priceOverride: true, listPriceCents: 1999 },
     ]);
   });
 

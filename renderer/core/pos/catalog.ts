@@ -1,5 +1,5 @@
 import { PAYMENT_METHODS, type MasterRecord } from '../../../sync/schema/index.ts';
-import { priceTableOf, type PriceTable } from '../../../sync/rules/index.ts';
+import { priceTableOf, STORE_SETTINGS_ID, storeSettingsOf, type PriceTable, type StoreSettings } from '../../../sync/rules/index.ts';
 
 /**
  * The master data the POS screens and operations work from, as the station last received it. Only
@@ -16,6 +16,10 @@ export interface PosCatalog {
   station: MasterRecord | undefined;
   stationGroup: MasterRecord | undefined;
   priceTable: PriceTable;
+  /** The store's counter rules (defaults until the admin saves them). */
+  settings: StoreSettings;
+  /** Users who may authorise at this station (POS-20), with their code hashes. */
+  supervisors: MasterRecord[];
 }
 
 const collator = new Intl.Collator('pt-BR', { sensitivity: 'base', numeric: true });
@@ -41,6 +45,8 @@ export function buildCatalog(records: readonly MasterRecord[], stationId: string
     station: station?.kind === 'station' ? station : undefined,
     stationGroup: stationGroup?.kind === 'stationGroup' ? stationGroup : undefined,
     priceTable: priceTableOf(stationGroup),
+    settings: storeSettingsOf(byId.get(STORE_SETTINGS_ID)),
+    supervisors: records.filter((r) => r.kind === 'supervisor' && r.active && r.codeHash),
   };
 }
 

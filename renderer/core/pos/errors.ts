@@ -19,6 +19,16 @@ export type PosErrorCode =
   | 'cash_not_open'
   | 'cash_already_open'
   | 'storage_failed'
+  /** POS-20: the code typed is no supervisor's code at this station. */
+  | 'supervisor_denied'
+  /** POS-20: the operation needs a supervisor's authorisation (discount, price override, cancellation). */
+  | 'needs_supervisor'
+  /** POS-19: a sale on a closed till needs a supervisor. */
+  | 'till_closed'
+  /** POS-19: a withdrawal larger than the cash in the drawer needs a supervisor. */
+  | 'withdrawal_exceeds_cash'
+  /** Store setting stockPolicy = block: a line sells more than the stock the station knows. */
+  | 'over_stock'
   /** A sync/rules refusal; `rule` carries it so the UI can use ruleMessage(). */
   | 'rule';
 

@@ -5,8 +5,8 @@
  */
 import type { RxCollection, RxDocument } from 'rxdb';
 import { BehaviorSubject, map, type Observable } from 'rxjs';
-import type { AuditEvent, CashMovement, MasterRecord, Product, Sale } from '../../../sync/schema/index.ts';
-import { isValidTaxId } from '../../../sync/rules/index.ts';
+import type { AuditEvent, CashMovement, MasterRecord, Product, Sale, SaleAuthorization } from '../../../sync/schema/index.ts';
+import { authorizationIssues, cashInDrawer, closingReport, findSupervisorByCode, formatBrl, tillExpected, type ClosingLine, type TillLine, isValidTaxId, linesOverStock, stepsPerUnit } from '../../../sync/rules/index.ts';
 import type { BalcaoDatabase } from '../../data/database.ts';
 import { isQuotaError } from '../../data/storage-health.ts';
 import type { ProductRow } from '../product-index.ts';
@@ -32,6 +32,15 @@ export interface RecordedSale {
 
 export type CashKind = CashMovement['kind'];
 
+/** A supervisor's authorisation as the station records it: for a sale, a cancellation or a withdrawal. */
+export interface Authorization {
+  action: SaleAuthorization['action'] | 'cancel' | 'withdrawal';
+  /** The supervisor's user id. */
+  supervisorId: string;
+  supervisorName: string;
+  at: string;
+}
+
 export interface Pos {
   readonly stationId: string;
   readonly catalog$: Observable<PosCatalog>;
@@ -39,12 +48,28 @@ export interface Pos {
   /** Resolves once master data was read at least once. */
   ready(): Promise<void>;
   recordSale(draft: SaleDraft): Promise<RecordedSale>;
-  cancelSale(saleId: string, reasonId: string, note?: string): Promise<Sale>;
+  /**
+   * A supervisor's authorisation (POS-20): the code typed at this station is checked offline against
+   * the supervisors' salted hashes the station received. Throws PosError('supervisor_denied').
+   */
+  authorize(code: string, action: Authorization['action']): Promise<Authorization>;
+  /** Cancelling needs a supervisor (POS-20): `authorization` from authorize(code, 'cancel'). */
+  cancelSale(saleId: string, reasonId: string, note?: string, authorization?: Authorization): Promise<Sale>;
   /** What may come back from a sale: each line with the quantity still returnable and its unit credit. */
   returnable(saleId: string): Promise<(ReturnedItem & { soldQuantity: number })[]>;
   recordExchange(draft: SaleDraft & { exchange: NonNullable<SaleDraft['exchange']> }): Promise<RecordedSale>;
-  cancelExchange(saleId: string, reasonId: string, note?: string): Promise<Sale>;
-  recordCash(kind: CashKind, amountCents: number, reasonId?: string, note?: string): Promise<CashMovement>;
+  cancelExchange(saleId: string, reasonId: string, note?: string, authorization?: Authorization): Promise<Sale>;
+  /** A withdrawal larger than the cash in the drawer needs `authorization` (POS-19). */
+  recordCash(kind: CashKind, amountCents: number, reasonId?: string, note?: string, authorization?: Authorization): Promise<CashMovement>;
+  /** Cash the drawer should hold now (opening + cash sales − change + supply − withdrawals), in cents; 0 when closed. */
+  cashInDrawer(): Promise<number>;
+  /** What the open till expects per payment type (cash first), in cents (POS-19). */
+  tillExpected(): Promise<TillLine[]>;
+  /**
+   * Closes the till with what was counted per payment type (cents): the closing movement keeps the
+   * count, its amount is the cash counted; returns the closing report (expected, counted, difference).
+   */
+  closeTill(counted: ReadonlyMap<string, number>, note?: string): Promise<ClosingLine[]>;
   /** True while an opening has no closing after it. */
   cashOpen(): Promise<boolean>;
   findSale(idOrNumber: string): Promise<Sale | null>;
@@ -159,40 +184,69 @@ export function createPos(deps: PosDeps): Pos {
     if (draft.customerTaxId && !isValidTaxId(draft.customerTaxId)) throw new PosError('invalid_customer_tax_id');
     const built = buildSale(draft, catalog.value, productOf, at);
     if (!built.ok) throw new PosError('rule', built.error.params ?? {}, built.error);
+    const { settings } = catalog.value;
+    // The store decides whether selling past the stock this station knows stops the sale (issue 15).
+    if (settings.stockPolicy === 'block') {
+      const short = linesOverStock(built.value.sale.items, (id) => deps.product(id)?.stock);
+      if (short.length > 0) throw new PosError('over_stock', { products: short.map((item) => deps.product(item.productId)?.name ?? item.productId).join(', ') });
+    }
+    // A manual discount or price override needs a supervisor and stays within the store's bound (POS-20).
+    const issue = authorizationIssues(built.value.sale, settings)[0];
+    if (issue) throw new PosError('needs_supervisor', { detail: issue.message });
     return built.value;
+  }
+
+  async function requireOpenTill(draft: SaleDraft): Promise<void> {
+    // POS-19: no sale on a closed till without a supervisor.
+    if (!(await isCashOpen()) && !draft.authorizations?.some((authorization) => authorization.action === 'closedTill')) throw new PosError('till_closed');
   }
 
   async function insertSale(draft: SaleDraft): Promise<RecordedSale> {
     const at = now().toISOString();
     const built = build(draft, at);
+    await requireOpenTill(draft);
     const sale: Sale = { id: newId(), stationId: deps.stationId, number: await nextNumber(), userId: deps.userId, ...built.sale };
     await guardStorage(() => sales.insert(sale));
     return { sale, settlement: built.settlement, installmentAmounts: built.installmentAmounts };
   }
 
-  async function auditEvent(action: AuditEvent['action'], subjectId: string | undefined, detail: Record<string, unknown>): Promise<void> {
+  async function auditEvent(action: AuditEvent['action'], subjectId: string | undefined, detail: Record<string, unknown>, supervisorId?: string): Promise<void> {
     await guardStorage(() =>
-      audit.insert({ id: newId(), at: now().toISOString(), userId: deps.userId, stationId: deps.stationId, action, ...(subjectId ? { subjectId } : {}), detail: JSON.stringify(detail) }),
+      audit.insert({
+        id: newId(),
+        at: now().toISOString(),
+        userId: deps.userId,
+        stationId: deps.stationId,
+        action,
+        ...(subjectId ? { subjectId } : {}),
+        ...(supervisorId ? { supervisorId } : {}),
+        detail: JSON.stringify(detail),
+      }),
     );
   }
 
   async function auditSale(recorded: RecordedSale, action: 'sale' | 'exchange'): Promise<void> {
     const { sale } = recorded;
     await auditEvent(action, sale.id, { number: sale.number, totalCents: sale.totalCents, ...(sale.exchange ? { originalSaleId: sale.exchange.originalSaleId, creditCents: sale.exchange.creditCents } : {}) });
+    const supervisorOf = (action: SaleAuthorization['action']) => sale.authorizations?.find((authorization) => authorization.action === action)?.supervisorId;
     for (const item of sale.items) {
-      if (item.priceOverride) await auditEvent('priceOverride', sale.id, { number: sale.number, productId: item.productId, unitPriceCents: item.unitPriceCents });
+      if (item.priceOverride) await auditEvent('priceOverride', sale.id, { number: sale.number, productId: item.productId, unitPriceCents: item.unitPriceCents, listPriceCents: item.listPriceCents }, supervisorOf('priceOverride'));
+      if (item.manualDiscountCents) await auditEvent('discount', sale.id, { number: sale.number, productId: item.productId, manualDiscountCents: item.manualDiscountCents }, supervisorOf('discount'));
     }
+    const closedTill = supervisorOf('closedTill');
+    if (closedTill) await auditEvent('closedTillSale', sale.id, { number: sale.number }, closedTill);
   }
 
-  async function cancel(saleId: string, reasonId: string, note: string | undefined, exchange: boolean): Promise<Sale> {
+  async function cancel(saleId: string, reasonId: string, note: string | undefined, exchange: boolean, authorization: Authorization | undefined): Promise<Sale> {
+    if (!authorization || authorization.action !== 'cancel') throw new PosError('needs_supervisor');
     const doc = await saleDoc(saleId);
     if (doc.status !== 'finished') throw new PosError('not_finished', { number: doc.number });
     if (exchange && !doc.exchange) throw new PosError('not_exchange', { number: doc.number });
     if (!exchange && doc.exchange) throw new PosError('is_exchange', { number: doc.number });
     const reason = reasonFor(reasonId, exchange ? ['exchange', 'cancel'] : ['cancel']);
-    const cancellation = { reasonId: reason.id, userId: deps.userId, at: now().toISOString(), ...(note?.trim() ? { note: note.trim().slice(0, 500) } : {}) };
+    const cancellation = { reasonId: reason.id, userId: deps.userId, at: now().toISOString(), ...(note?.trim() ? { note: note.trim().slice(0, 500) } : {}), supervisorId: authorization.supervisorId };
     const updated = await guardStorage(() => doc.incrementalPatch({ status: 'cancelled', cancellation }));
-    await auditEvent(exchange ? 'exchangeCancel' : 'cancel', saleId, { number: doc.number, reasonId: reason.id, totalCents: doc.totalCents });
+    await auditEvent(exchange ? 'exchangeCancel' : 'cancel', saleId, { number: doc.number, reasonId: reason.id, totalCents: doc.totalCents }, authorization.supervisorId);
     return updated.toJSON() as Sale;
   }
 
@@ -205,17 +259,19 @@ export function createPos(deps: PosDeps): Pos {
     for (const exchange of exchanges) {
       for (const item of exchange.exchange?.returnedItems ?? []) taken.set(item.productId, (taken.get(item.productId) ?? 0) + item.quantity);
     }
-    const lines = new Map<string, { quantity: number; totalCents: number }>();
+    const lines = new Map<string, { quantity: number; totalCents: number; unit?: ReturnedItem['unit'] }>();
     for (const item of original.items) {
       const line = lines.get(item.productId) ?? { quantity: 0, totalCents: 0 };
-      lines.set(item.productId, { quantity: line.quantity + item.quantity, totalCents: line.totalCents + item.totalCents });
+      lines.set(item.productId, { quantity: line.quantity + item.quantity, totalCents: line.totalCents + item.totalCents, ...(item.unit ? { unit: item.unit } : {}) });
     }
     return [...lines.entries()].map(([productId, line]) => ({
       productId,
       soldQuantity: line.quantity,
       quantity: Math.max(0, line.quantity - (taken.get(productId) ?? 0)),
-      // What the customer actually paid per unit (after promotions), rounded down: credit never exceeds the payment.
-      unitPriceCents: Math.floor(line.totalCents / line.quantity),
+      ...(line.unit ? { unit: line.unit } : {}),
+      // What the customer actually paid per unit, or per kg/m/L of measured goods (after promotions),
+      // rounded down: the credit (rounded half-up per line, measure.ts) never exceeds the payment.
+      unitPriceCents: Math.floor((line.totalCents * stepsPerUnit(line.unit)) / line.quantity),
     }));
   }
 
@@ -226,6 +282,22 @@ export function createPos(deps: PosDeps): Pos {
       .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
       .at(-1);
     return last?.kind === 'opening';
+  }
+
+  async function tillState(): Promise<{ movements: CashMovement[]; sales: Sale[] }> {
+    const [movements, stationSales] = await Promise.all([cash.find({ selector: { stationId: deps.stationId } }).exec(), sales.find({ selector: { stationId: deps.stationId } }).exec()]);
+    return { movements: movements.map((doc) => doc.toJSON() as CashMovement), sales: stationSales.map((doc) => doc.toJSON() as Sale) };
+  }
+
+  /** Cash the drawer should hold since the last opening (sync/rules till.ts). */
+  async function drawer(): Promise<number> {
+    const state = await tillState();
+    return cashInDrawer(state.movements, state.sales, catalog.value.byId);
+  }
+
+  async function expectedNow(): Promise<TillLine[]> {
+    const state = await tillState();
+    return tillExpected(state.movements, state.sales, catalog.value.byId);
   }
 
   const byNewest = <T extends { createdAt?: string; at?: string }>(a: T, b: T) => ((b.createdAt ?? b.at ?? '') < (a.createdAt ?? a.at ?? '') ? -1 : 1);
@@ -244,7 +316,13 @@ export function createPos(deps: PosDeps): Pos {
         return recorded;
       }),
 
-    cancelSale: (saleId, reasonId, note) => serial(() => cancel(saleId, reasonId, note, false)),
+    cancelSale: (saleId, reasonId, note, authorization) => serial(() => cancel(saleId, reasonId, note, false, authorization)),
+
+    async authorize(code, action) {
+      const supervisor = await findSupervisorByCode(code.trim(), catalog.value.supervisors);
+      if (!supervisor?.userId) throw new PosError('supervisor_denied');
+      return { action, supervisorId: supervisor.userId, supervisorName: supervisor.name, at: now().toISOString() };
+    },
 
     returnable,
 
@@ -261,16 +339,16 @@ export function createPos(deps: PosDeps): Pos {
             throw new PosError('return_exceeds_sold', { productId: item.productId, available: line?.quantity ?? 0 });
           }
           // The credit is the price paid on the original sale, never a price typed now.
-          cleaned.push({ productId: item.productId, quantity: item.quantity, unitPriceCents: line.unitPriceCents });
+          cleaned.push({ productId: item.productId, quantity: item.quantity, ...(line.unit ? { unit: line.unit } : {}), unitPriceCents: line.unitPriceCents });
         }
         const recorded = await insertSale({ ...draft, exchange: { originalSaleId: exchange.originalSaleId, returnedItems: cleaned } });
         await auditSale(recorded, 'exchange');
         return recorded;
       }),
 
-    cancelExchange: (saleId, reasonId, note) => serial(() => cancel(saleId, reasonId, note, true)),
+    cancelExchange: (saleId, reasonId, note, authorization) => serial(() => cancel(saleId, reasonId, note, true, authorization)),
 
-    recordCash: (kind, amountCents, reasonId, note) =>
+    recordCash: (kind, amountCents, reasonId, note, authorization) =>
       serial(async () => {
         if (!Number.isSafeInteger(amountCents) || amountCents < 0 || (kind !== 'opening' && kind !== 'closing' && amountCents === 0)) {
           throw new PosError('invalid_amount');
@@ -279,6 +357,10 @@ export function createPos(deps: PosDeps): Pos {
         if (kind === 'opening' && open) throw new PosError('cash_already_open');
         if (kind !== 'opening' && !open) throw new PosError('cash_not_open');
         const reason = kind === 'supply' || kind === 'withdrawal' ? reasonFor(reasonId ?? '', [kind]) : undefined;
+        // POS-19: a withdrawal (sangria) larger than the cash in the drawer needs a supervisor.
+        const inDrawer = kind === 'withdrawal' ? await drawer() : 0;
+        const overDrawn = kind === 'withdrawal' && amountCents > inDrawer;
+        if (overDrawn && authorization?.action !== 'withdrawal') throw new PosError('withdrawal_exceeds_cash', { cashCents: inDrawer, cash: formatBrl(inDrawer) });
         const movement: CashMovement = {
           id: newId(),
           stationId: deps.stationId,
@@ -291,8 +373,32 @@ export function createPos(deps: PosDeps): Pos {
         };
         await guardStorage(() => cash.insert(movement));
         const action = ({ opening: 'cashOpen', supply: 'cashSupply', withdrawal: 'cashWithdrawal', closing: 'cashClose' } as const)[kind];
-        await auditEvent(action, movement.id, { amountCents, ...(reason ? { reasonId: reason.id } : {}) });
+        await auditEvent(action, movement.id, { amountCents, ...(reason ? { reasonId: reason.id } : {}), ...(overDrawn ? { cashInDrawerCents: inDrawer } : {}) }, overDrawn ? authorization?.supervisorId : undefined);
         return movement;
+      }),
+
+    cashInDrawer: () => drawer(),
+    tillExpected: () => expectedNow(),
+
+    closeTill: (counted, note) =>
+      serial(async () => {
+        if (!(await isCashOpen())) throw new PosError('cash_not_open');
+        for (const cents of counted.values()) if (!Number.isSafeInteger(cents) || cents < 0) throw new PosError('invalid_amount');
+        const report = closingReport(await expectedNow(), counted);
+        const cashLine = report.find((line) => catalog.value.byId.get(line.paymentTypeId)?.method === 'cash') ?? report[0];
+        const movement: CashMovement = {
+          id: newId(),
+          stationId: deps.stationId,
+          userId: deps.userId,
+          kind: 'closing',
+          amountCents: cashLine?.countedCents ?? 0,
+          at: now().toISOString(),
+          ...(note?.trim() ? { note: note.trim().slice(0, 500) } : {}),
+          count: report.map(({ paymentTypeId, expectedCents, countedCents }) => ({ paymentTypeId, expectedCents, countedCents })),
+        };
+        await guardStorage(() => cash.insert(movement));
+        await auditEvent('cashClose', movement.id, { amountCents: movement.amountCents, differences: Object.fromEntries(report.map((line) => [line.paymentTypeId, line.differenceCents])) });
+        return report;
       }),
 
     cashOpen: isCashOpen,

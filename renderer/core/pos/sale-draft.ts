@@ -2,11 +2,11 @@
  * From what the cashier entered to the sale document, with sync/rules doing every sum: the sale
  * screen calls it on each keystroke (pure, synchronous) and the POS core calls it again to record.
  */
-import type { Product, Sale, SaleItem, SalePayment } from '../../../sync/schema/index.ts';
+import type { Product, Sale, SaleAuthorization, SaleItem, SalePayment } from '../../../sync/schema/index.ts';
 import {
   computeSaleTotals,
   isValidTaxId,
-  multiplyCents,
+  lineAmountCents,
   normalizeTaxId,
   ok,
   paymentWithCondition,
@@ -29,7 +29,10 @@ export interface PaymentInput {
 
 export interface ReturnedItem {
   productId: string;
+  /** Whole units, or grams/mm/mL when `unit` is set (POS-22). */
   quantity: number;
+  unit?: 'KG' | 'M' | 'L';
+  /** Per unit, or per kg/m/L when `unit` is set. */
   unitPriceCents: number;
 }
 
@@ -41,6 +44,8 @@ export interface SaleDraft {
   payments: PaymentInput[];
   /** Goods brought back against an earlier sale (POS-11); their value pays first. */
   exchange?: { originalSaleId: string; returnedItems: ReturnedItem[] };
+  /** Supervisor authorisations given for this sale (POS-20): discount, price override, closed till. */
+  authorizations?: SaleAuthorization[];
 }
 
 export interface SaleQuote {
@@ -56,7 +61,7 @@ export interface SaleQuote {
 export type ProductLookup = (id: string) => Product | undefined;
 
 export function creditOf(returned: readonly ReturnedItem[]): number {
-  return sumCents(returned.map((item) => multiplyCents(item.unitPriceCents, item.quantity)));
+  return sumCents(returned.map((item) => lineAmountCents(item.unitPriceCents, item.quantity, item.unit)));
 }
 
 /** Totals and priced payments, without requiring the payments to cover the sale yet. */
@@ -111,6 +116,7 @@ export function buildSale(draft: SaleDraft, catalog: PosCatalog, lookup: Product
     totalCents: totals.totalCents,
     changeCents: settled.value.changeCents,
     ...(draft.exchange ? { exchange: { originalSaleId: draft.exchange.originalSaleId, creditCents, returnedItems: draft.exchange.returnedItems } } : {}),
+    ...(draft.authorizations?.length ? { authorizations: draft.authorizations } : {}),
     status: 'finished',
   };
   return ok({ sale, settlement: settled.value, installmentAmounts: quote.value.installmentAmounts });

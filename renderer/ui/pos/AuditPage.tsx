@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { supervisorRecordId } from '../../../sync/rules/index.ts';
 import { AUDIT_ACTIONS, type AuditEvent } from '../../../sync/schema/index.ts';
 import { formatCents } from '../../core/money.ts';
 import { TEST_IDS } from '../../test-ids.ts';
@@ -20,7 +21,8 @@ export function AuditPage() {
   const rows = useMemo(() => events.filter((e) => !action || e.action === action).slice(0, 1000), [events, action]);
   const session = core.state.session;
 
-  const userName = (id: string) => (session?.user.id === id ? session.user.name : id);
+  // Supervisors are known by name at every station (their master records, POS-20); others by id.
+  const userName = (id: string) => (session?.user.id === id ? session.user.name : (catalog.byId.get(supervisorRecordId(id))?.name ?? id));
   const detail = (event: AuditEvent) => {
     if (!event.detail) return '';
     try {
@@ -69,9 +71,12 @@ export function AuditPage() {
             </Table.Thead>
             <Table.Tbody>
               {rows.map((event) => (
-                <Table.Tr key={event.id} data-testid={TEST_IDS.pos.auditRow} data-action={event.action} data-subject-id={event.subjectId ?? ''}>
+                <Table.Tr key={event.id} data-testid={TEST_IDS.pos.auditRow} data-action={event.action} data-subject-id={event.subjectId ?? ''} data-supervisor-id={event.supervisorId ?? ''}>
                   <Table.Td>{dateTime(event.at)}</Table.Td>
-                  <Table.Td>{userName(event.userId)}</Table.Td>
+                  <Table.Td>
+                    {userName(event.userId)}
+                    {event.supervisorId && <Text size="xs" c="dimmed">{t('pos.audit.authorizedBy', { name: userName(event.supervisorId) })}</Text>}
+                  </Table.Td>
                   <Table.Td>{catalog.byId.get(event.stationId)?.name ?? event.stationId}</Table.Td>
                   <Table.Td>{t(`pos.audit.actions.${event.action}`)}</Table.Td>
                   <Table.Td>{detail(event)}</Table.Td>

@@ -8,6 +8,9 @@ import { TEST_IDS } from '../../test-ids.ts';
 import { usePosContext, usePosErrorText } from './pos-context.tsx';
 import { SaleLookup } from './SaleLookup.tsx';
 import { SaleSummaryCard } from './SaleSummaryCard.tsx';
+import { SupervisorDialog } from './SupervisorDialog.tsx';
+import type { Authorization } from '../../core/pos/pos.ts';
+import { PosError } from '../../core/pos/errors.ts';
 
 const ids = TEST_IDS.pos.cancel;
 
@@ -24,12 +27,14 @@ export function CancelPage({ kind }: { kind: 'sale' | 'exchange' }) {
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const confirm = async () => {
+  // Cancelling needs a supervisor (POS-20): confirming asks for the code, which then cancels.
+  const [asking, setAsking] = useState(false);
+  const confirm = async (authorization: Authorization) => {
     if (!pos || !sale) return;
     setBusy(true);
     setError(null);
     try {
-      const cancelled = kind === 'exchange' ? await pos.cancelExchange(sale.id, reasonId, note) : await pos.cancelSale(sale.id, reasonId, note);
+      const cancelled = kind === 'exchange' ? await pos.cancelExchange(sale.id, reasonId, note, authorization) : await pos.cancelSale(sale.id, reasonId, note, authorization);
       setSale(cancelled);
       setDone(t(kind === 'exchange' ? 'pos.cancel.doneExchange' : 'pos.cancel.done', { number: cancelled.number }));
     } catch (e) {
@@ -71,7 +76,10 @@ export function CancelPage({ kind }: { kind: 'sale' | 'exchange' }) {
               <TextInput label={t('pos.cancel.note')} value={note} onChange={(e) => setNote(e.currentTarget.value)} maxLength={500} data-testid={ids.note} />
               <ConfirmButton
                 color="red"
-                onConfirm={() => void confirm()}
+                onConfirm={() => {
+                  if (!reasonId) setError(errorText(new PosError('reason_required')));
+                  else setAsking(true);
+                }}
                 loading={busy}
                 question={t(kind === 'exchange' ? 'pos.cancel.askExchange' : 'pos.cancel.ask', { number: sale.number })}
                 data-testid={ids.confirm}
@@ -92,6 +100,14 @@ export function CancelPage({ kind }: { kind: 'sale' | 'exchange' }) {
           {done}
         </Alert>
       )}
+      <SupervisorDialog
+        actions={asking ? ['cancel'] : null}
+        onCancel={() => setAsking(false)}
+        onAuthorized={([authorization]) => {
+          setAsking(false);
+          if (authorization) void confirm(authorization);
+        }}
+      />
     </Stack>
   );
 }

@@ -3,7 +3,10 @@ import { Alert, Badge, Button, Group, NativeSelect, Stack, Table, Text, TextInpu
 import { useTranslation } from 'react-i18next';
 import { CASH_MOVEMENT_KINDS, type CashMovement } from '../../../sync/schema/index.ts';
 import { reasonsFor } from '../../core/pos/catalog.ts';
-import type { CashKind } from '../../core/pos/pos.ts';
+import type { Authorization, CashKind } from '../../core/pos/pos.ts';
+import { PosError } from '../../core/pos/errors.ts';
+import { SupervisorDialog } from './SupervisorDialog.tsx';
+import { TillClosing } from './TillClosing.tsx';
 import { MAX_AMOUNT_CENTS } from '../../core/pos/quantity.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { parseMoney } from './money.ts';
@@ -33,13 +36,18 @@ export function CashPage() {
   useEffect(() => {
     void pos?.cashOpen().then((isOpen) => {
       setOpen(isOpen);
-      setKind((current) => (isOpen && current === 'opening' ? 'supply' : !isOpen ? 'opening' : current));
+      setKind((current) => (isOpen && current === 'opening' ? 'supply' : !isOpen && current !== 'closing' ? 'opening' : current));
     });
   }, [pos, movements]);
   useEffect(() => setReasonId(reasons[0]?.id ?? ''), [kind, catalog]);
 
-  const save = async () => {
+  // POS-19: a withdrawal larger than the cash in the drawer waits for a supervisor's code.
+  const [overDrawn, setOverDrawn] = useState(false);
+  const [asking, setAsking] = useState(false);
+  const [reportShown, setReportShown] = useState(false);
+  const save = async (authorization?: Authorization) => {
     if (!pos) return;
+    setOverDrawn(false);
     setError(null);
     setMessage(null);
     const cents = parseMoney(amount);
@@ -48,12 +56,13 @@ export function CashPage() {
       return;
     }
     try {
-      await pos.recordCash(kind, cents, reasonId || undefined, note);
+      await pos.recordCash(kind, cents, reasonId || undefined, note, authorization);
       setMessage(t('pos.cash.saved', { kind: t(`pos.cash.kinds.${kind}`), amount: money(cents) }));
       setAmount('');
       setNote('');
     } catch (e) {
       setError(errorText(e));
+      setOverDrawn(e instanceof PosError && e.code === 'withdrawal_exceeds_cash');
     }
   };
 
@@ -66,7 +75,14 @@ export function CashPage() {
           {open ? t('pos.cash.open') : t('pos.cash.closed')}
         </Badge>
       </Group>
-      <Group align="end">
+      {kind === 'closing' && (open || reportShown) ? (
+        // Stays mounted while its report is on screen: the till is closed by then.
+        <TillClosing onClosed={() => setReportShown(true)} onReportClosed={() => {
+            setReportShown(false);
+            setKind('opening');
+          }} />
+      ) : null}
+      <Group align="end" display={kind === 'closing' && open ? 'none' : undefined}>
         <NativeSelect
           label={t('pos.cash.kind')}
           value={kind}
@@ -93,7 +109,33 @@ export function CashPage() {
           {t('pos.cash.save')}
         </Button>
       </Group>
-      {error && <Alert color="red" data-testid={ids.error}>{error}</Alert>}
+      {kind === 'closing' && open && (
+        <NativeSelect
+          label={t('pos.cash.kind')}
+          value={kind}
+          onChange={(e) => setKind(e.currentTarget.value as CashKind)}
+          data={CASH_MOVEMENT_KINDS.map((k) => ({ value: k, label: t(`pos.cash.kinds.${k}`) }))}
+          w={200}
+        />
+      )}
+      {error && (
+        <Alert color="red" data-testid={ids.error}>
+          {error}
+          {overDrawn && (
+            <Button size="xs" ml="sm" variant="white" onClick={() => setAsking(true)} data-testid={ids.supervisor}>
+              {t('pos.closing.askSupervisor')}
+            </Button>
+          )}
+        </Alert>
+      )}
+      <SupervisorDialog
+        actions={asking ? ['withdrawal'] : null}
+        onCancel={() => setAsking(false)}
+        onAuthorized={([authorization]) => {
+          setAsking(false);
+          void save(authorization);
+        }}
+      />
       {message && <Alert color="teal">{message}</Alert>}
       {mine.length === 0 ? (
         <Text c="dimmed">{t('pos.cash.empty')}</Text>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Alert, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Sale } from '../../../sync/schema/index.ts';
+import { unitSymbol } from '../../../sync/rules/index.ts';
 import type { ReturnedItem } from '../../core/pos/sale-draft.ts';
 import { creditOf } from '../../core/pos/sale-draft.ts';
 import { TEST_IDS } from '../../test-ids.ts';
@@ -10,7 +11,7 @@ import { usePosContext, usePosErrorText } from './pos-context.tsx';
 import { QuantityField } from './QuantityField.tsx';
 import { SaleLookup } from './SaleLookup.tsx';
 import { SaleWorkspace, type ExchangeInput } from './SaleWorkspace.tsx';
-import { useMoney } from './use-money.ts';
+import { useMoney, useQuantityText } from './use-money.ts';
 
 const ids = TEST_IDS.pos.exchange;
 
@@ -20,6 +21,7 @@ export function ExchangePage() {
   const core = useCore();
   const { pos } = usePosContext();
   const money = useMoney();
+  const quantityText = useQuantityText();
   const errorText = usePosErrorText();
   const [sale, setSale] = useState<Sale | null>(null);
   const [lines, setLines] = useState<(ReturnedItem & { soldQuantity: number; available: number })[]>([]);
@@ -45,7 +47,7 @@ export function ExchangePage() {
 
   if (exchange) return <SaleWorkspace exchange={exchange} onDone={() => { setExchange(null); setSale(null); setLines([]); }} />;
 
-  const returned = lines.filter((l) => l.quantity > 0).map(({ productId, quantity, unitPriceCents }) => ({ productId, quantity, unitPriceCents }));
+  const returned = lines.filter((l) => l.quantity > 0).map(({ productId, quantity, unit, unitPriceCents }) => ({ productId, quantity, ...(unit ? { unit } : {}), unitPriceCents }));
   return (
     <Stack maw={760} gap="sm">
       <Title order={4}>{t('pos.exchange.title')}</Title>
@@ -68,13 +70,14 @@ export function ExchangePage() {
               {lines.map((line, index) => (
                 <Table.Tr key={line.productId}>
                   <Table.Td>{core.products.get(line.productId)?.name ?? line.productId}</Table.Td>
-                  <Table.Td>{line.soldQuantity}</Table.Td>
-                  <Table.Td>{line.available}</Table.Td>
-                  <Table.Td ta="right">{money(line.unitPriceCents)}</Table.Td>
+                  <Table.Td>{quantityText(line.soldQuantity, line.unit)}</Table.Td>
+                  <Table.Td>{quantityText(line.available, line.unit)}</Table.Td>
+                  <Table.Td ta="right">{money(line.unitPriceCents)}{line.unit ? `/${unitSymbol(line.unit)}` : ''}</Table.Td>
                   <Table.Td>
                     <QuantityField
                       min={0}
                       max={line.available}
+                      unit={line.unit}
                       value={line.quantity}
                       onChange={(quantity) => setLines((current) => current.map((l, i) => (i === index ? { ...l, quantity } : l)))}
                       aria-label={t('pos.exchange.returnQty')}

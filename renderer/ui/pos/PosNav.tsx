@@ -1,5 +1,5 @@
 import { Kbd, NavLink } from '@mantine/core';
-import { IconActivity, IconArrowsExchange, IconCash, IconChartBar, IconDatabase, IconExclamationCircle, IconList, IconReceipt, IconReceiptOff, IconShieldCheck, IconArrowBackUp, IconCashRegister } from '@tabler/icons-react';
+import { IconActivity, IconArrowsExchange, IconCash, IconChartBar, IconDatabase, IconExclamationCircle, IconList, IconReceipt, IconReceiptOff, IconShieldCheck, IconArrowBackUp, IconCashRegister, IconBuildingStore } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../../../sync/schema/index.ts';
 import { TEST_IDS } from '../../test-ids.ts';
@@ -12,10 +12,11 @@ import { MonitorPage } from './MonitorPage.tsx';
 import { SaleWorkspace } from './SaleWorkspace.tsx';
 import { StationQueryPage } from './StationQueryPage.tsx';
 import { StoragePage } from './StoragePage.tsx';
+import { StorePage } from './StorePage.tsx';
 import { SummaryPage } from './SummaryPage.tsx';
 import { hotkeyOf, usePosHotkeys } from './use-pos-hotkeys.ts';
 
-const POS_PAGES = ['sale', 'cancelSale', 'exchange', 'cancelExchange', 'cash', 'query', 'summary', 'errors', 'audit', 'storage', 'monitor'] as const;
+const POS_PAGES = ['sale', 'cancelSale', 'exchange', 'cancelExchange', 'cash', 'query', 'summary', 'errors', 'audit', 'storage', 'monitor', 'store'] as const;
 export type PosPage = (typeof POS_PAGES)[number];
 
 export function isPosPage(page: string): page is PosPage {
@@ -34,13 +35,14 @@ const ICONS: Record<PosPage, typeof IconCash> = {
   audit: IconShieldCheck,
   storage: IconDatabase,
   monitor: IconActivity,
+  store: IconBuildingStore,
 };
 
 /** Which POS entries a user sees: selling needs the sales collection (cashier, admin); the monitor is admin only. */
 export function posPagesFor(roles: readonly Role[]): PosPage[] {
   const sells = roles.includes('cashier') || roles.includes('admin');
   return POS_PAGES.filter((page) => {
-    if (page === 'monitor') return roles.includes('admin');
+    if (page === 'monitor' || page === 'store') return roles.includes('admin');
     if (page === 'storage') return true;
     return sells;
   });
@@ -74,7 +76,7 @@ export function PosNav({ roles, page, onOpen }: { roles: readonly Role[]; page: 
         </NavLink>
       )}
       <NavLink label={t('pos.nav.reportsGroup')} leftSection={<IconChartBar size={18} />} defaultOpened childrenOffset={12}>
-        {pages.filter((p) => ['query', 'summary', 'errors', 'audit', 'storage', 'monitor'].includes(p)).map(link)}
+        {pages.filter((p) => ['query', 'summary', 'errors', 'audit', 'storage', 'monitor', 'store'].includes(p)).map(link)}
       </NavLink>
     </>
   );
@@ -104,5 +106,7 @@ export function PosPageView({ page }: { page: PosPage }) {
       return <StoragePage />;
     case 'monitor':
       return <MonitorPage />;
+    case 'store':
+      return <StorePage />;
   }
 }

@@ -1,13 +1,13 @@
 import { Badge, Button, Divider, Group, Modal, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { formatTaxId, sumCents } from '../../../sync/rules/index.ts';
+import { formatTaxId, lineAmountCents, sumCents, unitSymbol } from '../../../sync/rules/index.ts';
 import type { Sale } from '../../../sync/schema/index.ts';
 import type { RecordedSale } from '../../core/pos/pos.ts';
 import type { PosCatalog } from '../../core/pos/catalog.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { useCore } from '../core-context.tsx';
 import { installmentParts } from './money.ts';
-import { useDateTime, useMoney } from './use-money.ts';
+import { useDateTime, useMoney, useQuantityText } from './use-money.ts';
 
 const ids = TEST_IDS.pos;
 
@@ -17,6 +17,8 @@ export function ReceiptBody({ sale, catalog, originalNumber, creditLeftCents = 0
   const core = useCore();
   const money = useMoney();
   const dateTime = useDateTime();
+  const quantityText = useQuantityText();
+  const perUnit = (cents: number, unit?: string) => `${money(cents)}${unit ? `/${unitSymbol(unit)}` : ''}`;
   const interestCents = sumCents(sale.payments.map((payment) => payment.interestCents ?? 0));
   const line = (label: string, amount: string, bold = false, testId?: string, cents?: number) => (
     <Group justify="space-between" wrap="nowrap" data-testid={testId} data-cents={cents}>
@@ -34,7 +36,7 @@ export function ReceiptBody({ sale, catalog, originalNumber, creditLeftCents = 0
       {sale.items.map((item, index) => (
         <div key={index}>
           <Text ff="monospace" fz="sm">{core.products.get(item.productId)?.name ?? item.productId}</Text>
-          {line(`${item.quantity} × ${money(item.unitPriceCents)}${item.discountCents ? ` − ${money(item.discountCents)}` : ''}`, money(item.totalCents))}
+          {line(`${quantityText(item.quantity, item.unit)} × ${perUnit(item.unitPriceCents, item.unit)}${item.discountCents ? ` − ${money(item.discountCents)}` : ''}`, money(item.totalCents))}
           {item.promotionId && <Text ff="monospace" fz="xs" c="teal">{catalog.byId.get(item.promotionId)?.name}</Text>}
         </div>
       ))}
@@ -43,6 +45,17 @@ export function ReceiptBody({ sale, catalog, originalNumber, creditLeftCents = 0
       {line(t('pos.sale.discounts'), money(sale.discountCents))}
       {line(t('pos.sale.total'), money(sale.totalCents), true)}
       {sale.exchange && <Text ff="monospace" fz="sm">{t('pos.receipt.exchangeNote', { original: originalNumber ?? sale.exchange.originalSaleId, credit: money(sale.exchange.creditCents) })}</Text>}
+      {sale.exchange && (
+        // The goods that came back, so the customer's copy shows what the credit was for (POS-11).
+        <div data-testid={ids.receiptReturned}>
+          <Text ff="monospace" fz="sm" fw={600}>{t('pos.receipt.returnedItems')}</Text>
+          {sale.exchange.returnedItems.map((item, index) => (
+            <div key={index} data-testid={ids.receiptReturnedItem} data-product-id={item.productId} data-quantity={item.quantity}>
+              {line(`${core.products.get(item.productId)?.name ?? item.productId} ${quantityText(item.quantity, item.unit)} × ${perUnit(item.unitPriceCents, item.unit)}`, `− ${money(lineAmountCents(item.unitPriceCents, item.quantity, item.unit))}`)}
+            </div>
+          ))}
+        </div>
+      )}
       {sale.payments.map((payment, index) => (
         <div key={index} data-testid={ids.receiptPayment} data-amount-cents={payment.amountCents} data-interest-cents={payment.interestCents ?? 0}>
           {line(`${catalog.byId.get(payment.paymentTypeId)?.name ?? payment.paymentTypeId}${payment.interestCents ? ` (${t('pos.payment.interest', { amount: money(payment.interestCents) })})` : ''}`, money(payment.amountCents))}

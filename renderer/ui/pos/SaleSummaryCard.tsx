@@ -3,13 +3,14 @@ import { useTranslation } from 'react-i18next';
 import type { Sale } from '../../../sync/schema/index.ts';
 import { useCore } from '../core-context.tsx';
 import { usePosContext } from './pos-context.tsx';
-import { useDateTime, useMoney } from './use-money.ts';
+import { useDateTime, useMoney, useQuantityText } from './use-money.ts';
 
 export function SaleSummaryCard({ sale, testId }: { sale: Sale; testId: string }) {
   const { t } = useTranslation();
   const core = useCore();
   const { catalog } = usePosContext();
   const money = useMoney();
+  const quantityText = useQuantityText();
   const dateTime = useDateTime();
   return (
     <Paper withBorder p="sm" data-testid={testId} data-sale-id={sale.id} data-status={sale.status}>
@@ -28,7 +29,7 @@ export function SaleSummaryCard({ sale, testId }: { sale: Sale; testId: string }
         {sale.items.map((item, index) => (
           <Group key={index} justify="space-between">
             <Text size="sm">
-              {item.quantity} × {core.products.get(item.productId)?.name ?? item.productId}
+              {quantityText(item.quantity, item.unit)} × {core.products.get(item.productId)?.name ?? item.productId}
             </Text>
             <Text size="sm">{money(item.totalCents)}</Text>
           </Group>

@@ -1,14 +1,17 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ActionIcon, Alert, Badge, Box, Button, Group, NativeSelect, Paper, ScrollArea, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { IconBarcode, IconTrash } from '@tabler/icons-react';
+import { IconBarcode, IconDiscount2, IconTrash } from '@tabler/icons-react';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
-import { formatTaxId, normalizeTaxId, ruleMessage, type CartLine } from '../../../sync/rules/index.ts';
+import { formatTaxId, formatUnitQuantity, isMeasuredUnit, linesOverStock, normalizeTaxId, parseScaleLabel, requiredAuthorizations, ruleMessage, unitPriceOf, unitSymbol, type CartLine } from '../../../sync/rules/index.ts';
 import type { Customer } from '../../../sync/schema/index.ts';
 import { quoteSale, customerTaxIdProblem, type PaymentInput, type ReturnedItem } from '../../core/pos/sale-draft.ts';
-import type { RecordedSale } from '../../core/pos/pos.ts';
+import type { Authorization, RecordedSale } from '../../core/pos/pos.ts';
+import { LineAdjust } from './LineAdjust.tsx';
+import { SupervisorDialog } from './SupervisorDialog.tsx';
+import { parseMoney } from './money.ts';
 import type { ProductIndex, ProductRow } from '../../core/product-index.ts';
-import { MAX_QUANTITY, isValidQuantity, parseScan } from '../../core/pos/quantity.ts';
+import { MAX_QUANTITY, isValidQuantity, parseScan, scanQuantity } from '../../core/pos/quantity.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { useCore } from '../core-context.tsx';
 import { loadOpenCart, saveOpenCart } from './open-cart.ts';
@@ -53,7 +56,16 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
   const [scan, setScan] = useState('');
   const [scanError, setScanError] = useState<string | null>(null);
   const [highlight, setHighlight] = useState(0);
-  const [sellerId, setSellerId] = useState(restored?.sellerId ?? '');
+  // The store decides (issue 15): the seller is asked every sale, or the station's last one is kept.
+  const lastSellerKey = `balcao.pos.last-seller.${pos?.stationId ?? ''}`;
+  const remembersSeller = catalog.settings.sellerPolicy === 'remember';
+  const [sellerId, setSellerId] = useState(restored?.sellerId || (remembersSeller ? (window.localStorage.getItem(lastSellerKey) ?? '') : ''));
+  // POS-20: supervisor authorisations given for this sale, the action being asked for, the line being adjusted.
+  const [authorizations, setAuthorizations] = useState<Authorization[]>([]);
+  const [asking, setAsking] = useState<Authorization['action'][] | null>(null);
+  const [adjusting, setAdjusting] = useState<number | null>(null);
+  const [saleDiscountText, setSaleDiscountText] = useState('');
+  const saleDiscountCents = saleDiscountText.trim() ? parseMoney(saleDiscountText) : 0;
   const [taxId, setTaxId] = useState(restored?.taxId ?? '');
   const [paying, setPaying] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -71,6 +83,11 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
   }, [sellerId]);
   // An error about the cart goes once the cart changes: a later successful edit answers it.
   useEffect(() => setScanError(null), [lines]);
+  // A discount or price changed after the supervisor authorised it needs a new authorisation.
+  useEffect(() => setAuthorizations((given) => given.filter((a) => a.action === 'closedTill')), [lines, saleDiscountText]);
+  useEffect(() => {
+    if (remembersSeller && !sellerId) setSellerId(window.localStorage.getItem(lastSellerKey) ?? '');
+  }, [remembersSeller]);
 
   useEffect(() => {
     if (!exchange) saveOpenCart(recorded ? null : { lines, sellerId, taxId });
@@ -94,29 +111,33 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
     const row = core.products.get(id);
     return row ? { ...row, groupId: row.groupId ?? '' } : undefined;
   };
-  const draft = { lines, sellerId, customerTaxId: taxId || undefined, payments: [] as PaymentInput[], ...(exchange ? { exchange } : {}) };
+  const saleAuthorizations = authorizations.filter((a) => a.action !== 'cancel' && a.action !== 'withdrawal').map(({ action, supervisorId, at }) => ({ action: action as 'discount' | 'priceOverride' | 'closedTill', supervisorId, at }));
+  const draft = { lines, sellerId, customerTaxId: taxId || undefined, saleDiscountCents: saleDiscountCents ?? 0, payments: [] as PaymentInput[], authorizations: saleAuthorizations, ...(exchange ? { exchange } : {}) };
   const quote = quoteSale(draft, catalog, lookup, new Date().toISOString());
   const totals = quote.ok ? quote.value.totals : null;
   const credit = quote.ok ? quote.value.creditCents : 0;
   const due = totals ? Math.max(0, totals.totalCents - credit) : 0;
   const taxIdInvalid = customerTaxIdProblem(taxId);
   const invalidQuantityText = t('pos.sale.invalidQuantity', { min: 1, max: new Intl.NumberFormat(i18n.language).format(MAX_QUANTITY) });
+  const quantityError = (unit: string) =>
+    isMeasuredUnit(unit) ? t('pos.sale.invalidMeasure', { unit: unitSymbol(unit), max: formatUnitQuantity(MAX_QUANTITY, unit, i18n.language) }) : invalidQuantityText;
   const customer = !taxIdInvalid && taxId ? customers.find((c) => c.taxId === normalizeTaxId(taxId)) : undefined;
 
-  function addProduct(product: ProductRow, text: string) {
+  function addProduct(product: ProductRow, text: string, scaleQuantity?: number) {
     const input = parseScan(text);
-    if (input.kind === 'invalidQuantity') {
-      setScanError(invalidQuantityText);
+    const resolved = scaleQuantity !== undefined ? { ok: true as const, quantity: scaleQuantity } : scanQuantity(input, product.unit);
+    if (!resolved.ok) {
+      setScanError(resolved.problem === 'weightNeeded' ? t('pos.sale.weightNeeded', { name: product.name, unit: unitSymbol(product.unit) }) : quantityError(product.unit));
       return;
     }
-    const quantity = input.quantity;
+    const quantity = resolved.quantity;
     if (!product.active) {
       setScanError(t('pos.sale.inactive', { name: product.name }));
       return;
     }
     const already = lines.find((line) => line.productId === product.id)?.quantity ?? 0;
     if (!isValidQuantity(already + quantity)) {
-      setScanError(invalidQuantityText);
+      setScanError(quantityError(product.unit));
       return;
     }
     setLines((current) => {
@@ -139,6 +160,17 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
     }
     const { code } = input;
     if (!code) return;
+    // A scale's weight label (POS-22) names the product by its code and carries the weight.
+    const label = input.kind === 'code' && !core.products.findByCode(code) ? parseScaleLabel(code) : null;
+    if (label) {
+      const weighed = core.products.findByCode(label.productCode) ?? core.products.findByCode(String(Number(label.productCode)));
+      if (!weighed || !isMeasuredUnit(weighed.unit)) {
+        setScanError(t('pos.sale.notFound', { code }));
+        return;
+      }
+      addProduct(weighed, code, label.quantity);
+      return;
+    }
     // Enter before the suggestions caught up with the typing picks from the current text.
     const product = core.products.findByCode(code) ?? (settledScan === scan ? suggestions : suggestionsFor(core.products, scan))[highlight];
     if (!product) {
@@ -150,7 +182,9 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
 
   function reset() {
     setLines([]);
-    setSellerId('');
+    setSellerId(remembersSeller ? (window.localStorage.getItem(lastSellerKey) ?? '') : '');
+    setAuthorizations([]);
+    setSaleDiscountText('');
     setTaxId('');
     setScan('');
     setScanError(null);
@@ -158,8 +192,9 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
     setTimeout(() => scanRef.current?.focus(), 0);
   }
 
-  function openPayment() {
-    if (!lines.length || !totals) return;
+  async function openPayment(given: Authorization[] = authorizations) {
+    if (!lines.length || !totals || !pos) return;
+    if (stockBlocked) return;
     if (!sellerId) {
       setSellerError(true);
       sellerRef.current?.focus();
@@ -167,6 +202,14 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
     }
     if (taxIdInvalid) {
       customerRef.current?.focus();
+      return;
+    }
+    // POS-19/20: a manual discount, a typed price or a closed till need a supervisor's code first.
+    const needed: Authorization['action'][] = [...requiredAuthorizations(totals.items)];
+    if (!(await pos.cashOpen())) needed.push('closedTill');
+    const missing = needed.filter((action) => !given.some((a) => a.action === action));
+    if (missing.length > 0) {
+      setAsking(missing);
       return;
     }
     setPayError(null);
@@ -182,6 +225,7 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
         ? await pos.recordExchange({ ...draft, payments, exchange })
         : await pos.recordSale({ ...draft, payments });
       if (!exchange) saveOpenCart(null);
+      if (remembersSeller) window.localStorage.setItem(lastSellerKey, sellerId);
       setPaying(false);
       setRecorded(result);
     } catch (error) {
@@ -205,7 +249,7 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
         F4: () => sellerRef.current?.focus(),
         F6: () => customerRef.current?.focus(),
         F8: () => reset(),
-        F9: () => openPayment(),
+        F9: () => void openPayment(),
       };
       const action = actions[event.key];
       if (action) {
@@ -218,10 +262,9 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
   });
 
   // The stock this station knows (the last it received): selling past it is allowed, but said (POS-03).
-  const shortLines = lines.filter((line) => {
-    const product = core.products.get(line.productId);
-    return product !== undefined && line.quantity > product.stock;
-  });
+  const shortLines = linesOverStock(lines, (id) => core.products.get(id)?.stock);
+  // The store may block it instead (store settings, stockPolicy = block).
+  const stockBlocked = shortLines.length > 0 && catalog.settings.stockPolicy === 'block';
   const promotionsApplied = totals ? [...new Set(totals.items.map((i) => i.promotionId).filter((id): id is string => !!id))] : [];
   const ready = catalog.sellers.length > 0 && catalog.paymentTypes.length > 0;
 
@@ -303,7 +346,7 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
                   <Table.Th w={104} ta="right" visibleFrom="lg">{t('pos.sale.unitPrice')}</Table.Th>
                   <Table.Th w={96} ta="right" visibleFrom="lg">{t('pos.sale.discount')}</Table.Th>
                   <Table.Th w={116} ta="right">{t('pos.sale.total')}</Table.Th>
-                  <Table.Th w={44} />
+                  <Table.Th w={72} />
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -317,13 +360,13 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
                         <Text size="sm">{product?.name ?? line.productId}</Text>
                         {item && (
                           <Text size="xs" c="dimmed" hiddenFrom="lg">
-                            {t('pos.sale.unitLine', { price: money(item.unitPriceCents) })}
+                            {item.unit ? t('pos.sale.perUnitLine', { price: money(item.unitPriceCents), unit: unitSymbol(item.unit) }) : t('pos.sale.unitLine', { price: money(item.unitPriceCents) })}
                             {item.discountCents ? ` · ${t('pos.sale.discountLine', { amount: money(item.discountCents) })}` : ''}
                           </Text>
                         )}
                         {product && line.quantity > product.stock && (
                           <Badge size="xs" color="orange" variant="light" mr={4} data-testid={ids.lineStock} data-stock={product.stock}>
-                            {t('pos.sale.stockShort', { stock: product.stock })}
+                            {t('pos.sale.stockShort', { stock: formatUnitQuantity(product.stock, product.unit, i18n.language) })}
                           </Badge>
                         )}
                         {promotion && (
@@ -335,19 +378,25 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
                       <Table.Td>
                         <QuantityField
                           min={1}
+                          unit={product?.unit}
                           value={line.quantity}
                           onChange={(quantity) => setLines((current) => current.map((l, i) => (i === index ? { ...l, quantity } : l)))}
                           aria-label={t('pos.sale.qty')}
                           data-testid={ids.lineQuantity}
                         />
                       </Table.Td>
-                      <Table.Td ta="right" visibleFrom="lg">{item ? money(item.unitPriceCents) : ''}</Table.Td>
+                      <Table.Td ta="right" visibleFrom="lg">{item ? `${money(item.unitPriceCents)}${item.unit ? `/${unitSymbol(item.unit)}` : ''}` : ''}</Table.Td>
                       <Table.Td ta="right" visibleFrom="lg">{item?.discountCents ? money(item.discountCents) : ''}</Table.Td>
                       <Table.Td ta="right" fw={600}>{item ? money(item.totalCents) : ''}</Table.Td>
                       <Table.Td>
-                        <ActionIcon variant="subtle" color="red" aria-label={t('pos.sale.remove')} onClick={() => setLines(lines.filter((_, i) => i !== index))} data-testid={ids.lineRemove}>
-                          <IconTrash size={16} />
-                        </ActionIcon>
+                        <Group gap={0} wrap="nowrap">
+                          <ActionIcon variant="subtle" aria-label={t('pos.adjust.open')} onClick={() => setAdjusting(index)} data-testid={ids.lineAdjust}>
+                            <IconDiscount2 size={16} />
+                          </ActionIcon>
+                          <ActionIcon variant="subtle" color="red" aria-label={t('pos.sale.remove')} onClick={() => setLines(lines.filter((_, i) => i !== index))} data-testid={ids.lineRemove}>
+                            <IconTrash size={16} />
+                          </ActionIcon>
+                        </Group>
                       </Table.Td>
                     </Table.Tr>
                   );
@@ -397,13 +446,27 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
             ))}
           </Paper>
         )}
+        <TextInput
+          size="xs"
+          label={t('pos.sale.saleDiscount')}
+          value={saleDiscountText}
+          onChange={(e) => setSaleDiscountText(e.currentTarget.value)}
+          error={saleDiscountCents === null ? t('pos.payment.invalidAmount') : null}
+          inputMode="decimal"
+          data-testid={ids.saleDiscount}
+        />
+        {stockBlocked && (
+          <Alert color="red" data-testid={ids.stockBlocked}>
+            {t('pos.sale.stockBlocked', { items: shortLines.map((line) => core.products.get(line.productId)?.name ?? line.productId).join(', ') })}
+          </Alert>
+        )}
         {shortLines.length > 0 && (
           <Alert color="orange" data-testid={ids.stockWarning} data-count={shortLines.length}>
             {t('pos.sale.stockWarning', { items: shortLines.map((line) => core.products.get(line.productId)?.name ?? line.productId).join(', ') })}
           </Alert>
         )}
         {!quote.ok && <Alert color="red" data-testid={ids.saleError}>{ruleMessage(quote.error, i18n.language)}</Alert>}
-        <Button size="lg" onClick={openPayment} disabled={!lines.length || !totals || !pos || !ready} data-testid={ids.pay}>
+        <Button size="lg" onClick={() => void openPayment()} disabled={!lines.length || !totals || !pos || !ready || stockBlocked} data-testid={ids.pay}>
           {t('pos.sale.pay')}
         </Button>
         <Button variant="default" onClick={reset} data-testid={ids.newSale}>
@@ -419,6 +482,29 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
         error={payError}
         onClose={() => setPaying(false)}
         onFinish={(payments) => void finish(payments)}
+      />
+      <SupervisorDialog
+        actions={asking}
+        onCancel={() => setAsking(null)}
+        onAuthorized={(given) => {
+          const all = [...authorizations, ...given];
+          setAuthorizations(all);
+          setAsking(null);
+          void openPayment(all);
+        }}
+      />
+      <LineAdjust
+        line={adjusting !== null ? (lines[adjusting] ?? null) : null}
+        name={adjusting !== null ? (core.products.get(lines[adjusting]?.productId ?? '')?.name ?? '') : ''}
+        listPriceText={(() => {
+          const row = adjusting !== null ? core.products.get(lines[adjusting]?.productId ?? '') : undefined;
+          return row ? money(unitPriceOf({ ...row, groupId: row.groupId ?? '' }, catalog.priceTable)) : '';
+        })()}
+        onClose={() => setAdjusting(null)}
+        onSave={(line) => {
+          setLines((current) => current.map((l, i) => (i === adjusting ? line : l)));
+          setAdjusting(null);
+        }}
       />
       <Receipt recorded={recorded} catalog={catalog} originalNumber={exchange?.originalNumber} onClose={closeReceipt} />
     </Box>

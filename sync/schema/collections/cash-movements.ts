@@ -1,5 +1,5 @@
 import type { CollectionSchema } from '../json-schema.ts';
-import { cents, id, instant, reference } from '../common-fields.ts';
+import { cents, id, instant, reference, signedCents } from '../common-fields.ts';
 
 export const CASH_MOVEMENT_KINDS = ['opening', 'supply', 'withdrawal', 'closing'] as const;
 
@@ -8,7 +8,7 @@ export const cashMovementSchema = {
   description:
     'Cash drawer movements at a station (POS-05): opening float, supply (suprimento), withdrawal (sangria) and closing count. ' +
     'Supply and withdrawal carry a financial reason. Append-only.',
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   additionalProperties: false,
@@ -22,6 +22,20 @@ export const cashMovementSchema = {
     reasonId: reference,
     at: instant,
     note: { type: 'string', maxLength: 500 },
+    /**
+     * A closing's count per payment type (POS-19): what the till expected, what was counted. Added in
+     * version 1 (optional, so version-0 documents migrate unchanged).
+     */
+    count: {
+      type: 'array',
+      maxItems: 50,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { paymentTypeId: reference, expectedCents: signedCents, countedCents: cents },
+        required: ['paymentTypeId', 'expectedCents', 'countedCents'],
+      },
+    },
   },
   required: ['id', 'stationId', 'userId', 'kind', 'amountCents', 'at'],
   indexes: ['at'],
@@ -36,4 +50,5 @@ export interface CashMovement {
   reasonId?: string;
   at: string;
   note?: string;
+  count?: { paymentTypeId: string; expectedCents: number; countedCents: number }[];
 }

@@ -14,19 +14,32 @@ export const MASTER_KINDS = [
   'productGroup',
   'stationGroup',
   'station',
+  /** One per store: the rules the counter follows (stock policy, seller policy, discount bound). */
+  'storeSettings',
+  /** A user who may authorise at a station, with the salted hash of their supervisor code (POS-20). */
+  'supervisor',
 ] as const;
 export type MasterKind = (typeof MASTER_KINDS)[number];
 
 export const PAYMENT_METHODS = ['cash', 'card', 'pix', 'credit', 'voucher'] as const;
 export const FINANCIAL_REASON_USES = ['supply', 'withdrawal', 'cancel', 'exchange'] as const;
 export const PROMOTION_TYPES = ['percentOff', 'amountOff', 'buyXPayY'] as const;
+/** Selling past the stock the station knows: `warn` shows it and goes on, `block` stops the sale. */
+export const STOCK_POLICIES = ['warn', 'block'] as const;
+/** The seller of a sale: `ask` every sale, or `remember` the last one chosen on this station. */
+export const SELLER_POLICIES = ['ask', 'remember'] as const;
+
+/**
+ * Version 1 added the kinds storeSettings and supervisor and their fields (all optional), so a stored
+ * version-0 record is valid unchanged.
+ */
 
 const idList = { type: 'array', items: reference, maxItems: 10_000 } as const;
 
 export const masterdataSchema = {
   title: 'masterdata',
   description: 'Sellers, payment types and conditions, financial reasons, promotions, groups and stations (POS-03..06, POS-17).',
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   additionalProperties: false,
@@ -76,6 +89,27 @@ export const masterdataSchema = {
     },
     /** station */
     groupId: reference,
+    /** storeSettings */
+    stockPolicy: { type: 'string', enum: STOCK_POLICIES, maxLength: 8 },
+    sellerPolicy: { type: 'string', enum: SELLER_POLICIES, maxLength: 8 },
+    /** storeSettings: the largest manual discount a supervisor may authorise, in basis points of the amount. */
+    maxManualDiscountBp: { type: 'integer', minimum: 0, maximum: 10_000 },
+    /** supervisor: the user this code belongs to. */
+    userId: reference,
+    /**
+     * supervisor: PBKDF2-SHA256 of the code with a per-record random salt; the clear code never leaves
+     * the admin's request. Verified offline at the station (sync/rules/supervisor.ts).
+     */
+    codeHash: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        iterations: { type: 'integer', minimum: 10_000, maximum: 10_000_000 },
+        salt: { type: 'string', minLength: 16, maxLength: 64 },
+        hash: { type: 'string', minLength: 16, maxLength: 128 },
+      },
+      required: ['iterations', 'salt', 'hash'],
+    },
   },
   required: ['id', 'kind', 'code', 'name', 'active'],
   indexes: ['kind'],
@@ -108,4 +142,16 @@ export interface MasterRecord {
   promotion?: Promotion;
   priceTable?: { productId: string; priceCents: number }[];
   groupId?: string;
+  stockPolicy?: (typeof STOCK_POLICIES)[number];
+  sellerPolicy?: (typeof SELLER_POLICIES)[number];
+  maxManualDiscountBp?: number;
+  userId?: string;
+  codeHash?: SupervisorCodeHash;
+}
+
+/** PBKDF2-SHA256 of a supervisor code: salt and hash in base64. */
+export interface SupervisorCodeHash {
+  iterations: number;
+  salt: string;
+  hash: string;
 }

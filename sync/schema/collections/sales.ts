@@ -2,13 +2,27 @@ import type { CollectionSchema } from '../json-schema.ts';
 import { cents, id, instant, reference, taxId } from '../common-fields.ts';
 
 export const SALE_STATUSES = ['finished', 'cancelled'] as const;
+/** Units whose quantity is stored in thousandths (grams, millimetres, millilitres): POS-22. */
+export const SALE_MEASURED_UNITS = ['KG', 'M', 'L'] as const;
+const measuredUnit = { type: 'string', enum: SALE_MEASURED_UNITS, maxLength: 2 } as const;
+/** What a supervisor authorised in a sale (POS-20). */
+export const SALE_AUTHORIZATION_ACTIONS = ['discount', 'priceOverride', 'closedTill'] as const;
+
+/**
+ * Version 1 (POS-22) added `unit` to items and returned items: when set, `quantity` is in grams,
+ * millimetres or millilitres and `unitPriceCents` is per kg, m or L (sync/rules/measure.ts). A
+ * version-0 document has no `unit` and counted its quantities in whole units, which is exactly what a
+ * line without `unit` means under version 1, so the device migrates it unchanged. It also added the
+ * optional supervisor fields (POS-20): items' `manualDiscountCents` and `listPriceCents`, the sale's
+ * `authorizations` and the cancellation's `supervisorId`.
+ */
 
 export const saleSchema = {
   title: 'sales',
   description:
     'Sales recorded at a station (POS-09). Immutable once finished except for its cancellation (POS-10). ' +
     'Exchanges are sales whose payments include exchange credit (POS-11).',
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   additionalProperties: false,
@@ -30,13 +44,20 @@ export const saleSchema = {
         additionalProperties: false,
         properties: {
           productId: reference,
+          /** Whole units, or grams/mm/mL when `unit` is set (up to 1,000 kg, m or L). */
           quantity: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+          /** Set for goods sold by weight, length or volume (POS-22); the price is then per kg, m or L. */
+          unit: measuredUnit,
           unitPriceCents: cents,
           discountCents: cents,
           totalCents: cents,
           promotionId: reference,
           /** Price typed by the cashier instead of the table price (audited, POS-16). */
           priceOverride: { type: 'boolean' },
+          /** With priceOverride: the table price it replaced, so the bound is checked on the sale itself. */
+          listPriceCents: cents,
+          /** The part of discountCents the cashier gave by hand (line discount + share of a sale discount), POS-20. */
+          manualDiscountCents: cents,
         },
         required: ['productId', 'quantity', 'unitPriceCents', 'discountCents', 'totalCents'],
       },
@@ -75,7 +96,7 @@ export const saleSchema = {
           items: {
             type: 'object',
             additionalProperties: false,
-            properties: { productId: reference, quantity: { type: 'integer', minimum: 1, maximum: 1_000_000 }, unitPriceCents: cents },
+            properties: { productId: reference, quantity: { type: 'integer', minimum: 1, maximum: 1_000_000 }, unit: measuredUnit, unitPriceCents: cents },
             required: ['productId', 'quantity', 'unitPriceCents'],
           },
         },
@@ -83,10 +104,21 @@ export const saleSchema = {
       required: ['originalSaleId', 'creditCents', 'returnedItems'],
     },
     status: { type: 'string', enum: SALE_STATUSES, maxLength: 12 },
+    /** Supervisor authorisations given at the station for this sale (POS-20). */
+    authorizations: {
+      type: 'array',
+      maxItems: 10,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { action: { type: 'string', enum: SALE_AUTHORIZATION_ACTIONS, maxLength: 16 }, supervisorId: reference, at: instant },
+        required: ['action', 'supervisorId', 'at'],
+      },
+    },
     cancellation: {
       type: 'object',
       additionalProperties: false,
-      properties: { reasonId: reference, userId: reference, at: instant, note: { type: 'string', maxLength: 500 } },
+      properties: { reasonId: reference, userId: reference, at: instant, note: { type: 'string', maxLength: 500 }, supervisorId: reference },
       required: ['reasonId', 'userId', 'at'],
     },
   },
@@ -96,12 +128,22 @@ export const saleSchema = {
 
 export interface SaleItem {
   productId: string;
+  /** Whole units, or grams/mm/mL when `unit` is set. */
   quantity: number;
+  unit?: (typeof SALE_MEASURED_UNITS)[number];
   unitPriceCents: number;
   discountCents: number;
   totalCents: number;
   promotionId?: string;
   priceOverride?: boolean;
+  listPriceCents?: number;
+  manualDiscountCents?: number;
+}
+export interface SaleAuthorization {
+  action: (typeof SALE_AUTHORIZATION_ACTIONS)[number];
+  /** The supervisor's user id. */
+  supervisorId: string;
+  at: string;
 }
 export interface SalePayment {
   paymentTypeId: string;
@@ -127,8 +169,9 @@ export interface Sale {
   exchange?: {
     originalSaleId: string;
     creditCents: number;
-    returnedItems: { productId: string; quantity: number; unitPriceCents: number }[];
+    returnedItems: { productId: string; quantity: number; unit?: (typeof SALE_MEASURED_UNITS)[number]; unitPriceCents: number }[];
   };
   status: (typeof SALE_STATUSES)[number];
-  cancellation?: { reasonId: string; userId: string; at: string; note?: string };
+  authorizations?: SaleAuthorization[];
+  cancellation?: { reasonId: string; userId: string; at: string; note?: string; supervisorId?: string };
 }

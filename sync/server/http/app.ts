@@ -13,6 +13,7 @@ import { registerIntegrationRoutes } from './routes-integration.ts';
 import { registerOpsRoutes } from './routes-ops.ts';
 import { registerPosRoutes } from './routes-pos.ts';
 import { registerStationGroupRoutes } from './routes-station-groups.ts';
+import { registerStoreSettingsRoutes } from './routes-store-settings.ts';
 import { registerStationRoutes } from './routes-stations.ts';
 import { registerStreamRoute } from './routes-stream.ts';
 import { registerSyncRoutes } from './routes-sync.ts';
@@ -135,6 +136,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   registerIntegrationRoutes(app, ctx);
   registerPosRoutes(app, ctx);
   registerStationGroupRoutes(app, ctx);
+  registerStoreSettingsRoutes(app, ctx);
   registerDesignRoutes(app, ctx);
   registerBillingRoutes(app, ctx);
   registerUsageRoutes(app, ctx);

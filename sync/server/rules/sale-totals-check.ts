@@ -1,5 +1,5 @@
 import type { MasterRecord, Product, Sale } from '../../schema/index.ts';
-import { verifySaleTotals } from '../../rules/index.ts';
+import { STORE_SETTINGS_ID, storeSettingsOf, verifySaleTotals } from '../../rules/index.ts';
 import type { References, Refusal } from './rule.ts';
 import type { StoredDocument } from '../db/documents.ts';
 
@@ -28,11 +28,22 @@ function liveData<T>(references: References, collection: 'products' | 'masterdat
  * refused here (they stay visible in the sale itself).
  */
 export function checkSaleTotals(sale: Sale, references: References): Refusal | null {
-  const mismatches = verifySaleTotals(sale, {
+  const masterdata = liveData<MasterRecord>(references, 'masterdata');
+  const all = verifySaleTotals(sale, {
     products: liveData<Product>(references, 'products'),
     promotions: [],
-    masterdata: liveData<MasterRecord>(references, 'masterdata'),
+    masterdata,
+    settings: storeSettingsOf(masterdata.get(STORE_SETTINGS_ID)),
   }).filter((mismatch) => mismatch.kind !== 'masterData');
+  // A manual discount or price override without a supervisor, or beyond the store's bound (POS-20).
+  const unauthorised = all.filter((mismatch) => mismatch.kind === 'authorization');
+  if (unauthorised.length > 0) {
+    return {
+      reason: 'not_permitted',
+      message: `Sale ${sale.id} needs a supervisor: ${unauthorised.slice(0, 3).map((mismatch) => `${mismatch.field}: ${mismatch.message}`).join('; ')} Cancel it at the station and record it again with a supervisor's authorisation within the store's discount limit.`,
+    };
+  }
+  const mismatches = all;
   if (mismatches.length === 0) return null;
   const detail = mismatches
     .slice(0, 3)

@@ -3,6 +3,7 @@ import { sameDocument } from '../sync/stable-json.ts';
 import type { BusinessRule, References, Refusal } from './rule.ts';
 import { checkExchange, checkNoStandingExchange, exchangeReferences } from './exchanges.ts';
 import { checkSaleTotals } from './sale-totals-check.ts';
+import { STORE_SETTINGS_ID, supervisorRecordId } from '../../rules/index.ts';
 
 function findActive(references: References, collection: 'products' | 'masterdata', id: string) {
   const found = references.get(collection)?.get(id);
@@ -53,6 +54,27 @@ function checkPaymentReferences(sale: Sale, references: References): Refusal | n
   return null;
 }
 
+/** Every supervisor a sale names: in its authorisations and in its cancellation (POS-20). */
+function supervisorsNamed(sale: Sale): string[] {
+  return [...(sale.authorizations ?? []).map((authorization) => authorization.supervisorId), ...(sale.cancellation?.supervisorId ? [sale.cancellation.supervisorId] : [])];
+}
+
+/**
+ * A supervisor named in a sale must be one of the store's (an active master record of kind
+ * supervisor). The station checked the code offline against that record's hash; the server cannot see
+ * the code, so it makes sure the authority claimed exists.
+ */
+function checkSupervisors(sale: Sale, references: References): Refusal | null {
+  for (const userId of supervisorsNamed(sale)) {
+    const record = masterOfKind(references, supervisorRecordId(userId), 'supervisor');
+    // A revoked code stays as an inactive record (names still resolve) but authorises nothing.
+    if (!record || record.data.active === false) {
+      return { reason: 'not_permitted', message: `Sale ${sale.id} names ${userId} as the supervisor who authorised it, but ${userId} is not a supervisor of this store. Have an admin give ${userId} a supervisor code, or cancel the sale and record it again with a supervisor's authorisation.` };
+    }
+  }
+  return null;
+}
+
 export const salesRule: BusinessRule<Sale> = {
   references: (sale) => [
     { collection: 'products', ids: sale.items.map((item) => item.productId) },
@@ -62,6 +84,8 @@ export const salesRule: BusinessRule<Sale> = {
         sale.sellerId,
         ...sale.payments.flatMap((payment) => (payment.paymentConditionId ? [payment.paymentTypeId, payment.paymentConditionId] : [payment.paymentTypeId])),
         ...(sale.cancellation ? [sale.cancellation.reasonId] : []),
+        STORE_SETTINGS_ID,
+        ...supervisorsNamed(sale).map(supervisorRecordId),
       ],
     },
     ...exchangeReferences(sale),
@@ -76,7 +100,7 @@ export const salesRule: BusinessRule<Sale> = {
         return { reason: 'immutable_document', message: `Sale ${sale.id} is finished; only its cancellation may change it. Cancel it and record a new sale.` };
       }
       // A cancellation only needs its sale to exist and a known reason; products removed since must not block it.
-      if (before.status === 'finished') return checkCancellationReason(sale, references) ?? checkNoStandingExchange(sale, references);
+      if (before.status === 'finished') return checkCancellationReason(sale, references) ?? checkSupervisors(sale, references) ?? checkNoStandingExchange(sale, references);
     }
     const refusal =
       checkItems(sale, references) ??
@@ -85,7 +109,8 @@ export const salesRule: BusinessRule<Sale> = {
         : null) ??
       checkPaymentReferences(sale, references) ??
       (sale.status === 'finished' ? checkExchange(sale, references) : null) ??
-      checkCancellationReason(sale, references);
+      checkCancellationReason(sale, references) ??
+      checkSupervisors(sale, references);
     if (refusal) return refusal;
     // A sale cancelled before it was ever accepted counted nowhere: cancelling is a way out of totals_mismatch.
     return sale.status === 'cancelled' ? null : checkSaleTotals(sale, references);

@@ -1,4 +1,5 @@
 import type { Product } from '../../schema/index.ts';
+import { stepsPerUnit } from '../../rules/index.ts';
 
 const NOUNS = ['Parafuso', 'Porca', 'Arruela', 'Chave', 'Martelo', 'Alicate', 'Fita', 'Cola', 'Tinta', 'Pincel', 'Lixa', 'Trena', 'Broca', 'Serrote', 'Cabo', 'Tomada', 'Lâmpada', 'Torneira', 'Mangueira', 'Prego'];
 const QUALIFIERS = ['inox', 'galvanizado', 'profissional', 'reforçado', 'compacto', 'branco', 'preto', 'azul', 'econômico', 'premium'];
@@ -24,7 +25,8 @@ export function demoProduct(prefix: string, index: number, groupIds: readonly st
     unit: UNITS[index % UNITS.length]!,
     // Between R$ 1,00 and R$ 500,00, never a round pattern that hides rounding bugs.
     priceCents: 100 + ((index * 7919) % 49_900),
-    stock: 10 + ((index * 31) % 500),
+    // Stock is in the unit's smallest step (POS-22): goods sold by KG, M or L hold 10 to 509 kg/m/L in g/mm/mL.
+    stock: (10 + ((index * 31) % 500)) * stepsPerUnit(UNITS[index % UNITS.length]),
     groupId: groupIds[index % groupIds.length]!,
     active: true,
   };

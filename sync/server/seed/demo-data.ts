@@ -93,7 +93,14 @@ export function groupId(storeCode: string, code: string): string {
   return `${storeCode}-grp-${code}`;
 }
 
-/** Sellers, payment types and conditions, financial reasons and promotions of a store. */
+/**
+ * The demo admin's supervisor code (POS-20), as the README gives it: 246810. Only its PBKDF2 hash is
+ * seeded (precomputed with hashSupervisorCode; test/unit/supervisor.test.ts checks it).
+ */
+export const DEMO_SUPERVISOR_CODE = '246810';
+export const DEMO_SUPERVISOR_HASH = { iterations: 120_000, salt: 'CEDKA2ta/qLlCeis6pn0/g==', hash: 'qtfZk97I808hjl2QstoWV3r93H88v1EmMaIwIkDe6HE=' };
+
+/** Sellers, payment types and conditions, financial reasons, promotions and the supervisor of a store. */
 export function demoMasterData(storeCode: string, productPrefix: string): MasterRecord[] {
   const id = (kind: string, code: string) => `${storeCode}-${kind}-${code}`;
   const record = (kind: MasterRecord['kind'], code: string, name: string, extra: Partial<MasterRecord> = {}): MasterRecord => ({ id: id(kind, code), kind, code, name, active: true, ...extra });
@@ -117,6 +124,7 @@ export function demoMasterData(storeCode: string, productPrefix: string): Master
     record('promotion', 'pintura10', '10 % off em Pintura', { promotion: { type: 'percentOff', percentBp: 1_000, productGroupIds: [groupId(storeCode, 'pintura')] } }),
     record('promotion', 'leve3pague2', 'Leve 3, pague 2', { promotion: { type: 'buyXPayY', buyQuantity: 3, payQuantity: 2, productIds: [`${productPrefix}-00001`] } }),
     record('promotion', 'menos5', 'R$ 5,00 off', { promotion: { type: 'amountOff', amountCents: 500, productIds: [`${productPrefix}-00002`] } }),
+    { id: `supervisor-${storeCode}-admin`, kind: 'supervisor', code: 'admin', name: 'Ana Admin', active: true, userId: `${storeCode}-admin`, codeHash: DEMO_SUPERVISOR_HASH },
   ];
 }
 

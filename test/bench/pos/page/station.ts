@@ -47,6 +47,8 @@ export async function prepareStation(session: DeviceSession, expected: number): 
   }
   const pos = createPos({ db: device.db, stationId: session.stationId, userId: await cashierId(session), product: (id) => index.get(id) });
   await pos.ready();
+  // A sale needs an open till (POS-19).
+  if (!(await pos.cashOpen())) await pos.recordCash('opening', 0);
   const promotions = pos.catalog().promotions.filter((promotion) => promotion.active).length;
   if (promotions === 0 || paintIds.length === 0) throw new Error('the station received no promotions or no Pintura products: nothing to apply');
   return {
