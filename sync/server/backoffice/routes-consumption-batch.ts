@@ -1,3 +1,4 @@
+import { errorResponses } from '../http/problem.ts';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ConsumptionRecord, ContractDoc, ServiceDoc } from '../../schema/index.ts';
@@ -144,7 +145,7 @@ export function registerConsumptionBatchRoute(app: FastifyInstance, ctx: ServerC
             [XLSX_TYPE]: { schema: { description: 'The .xlsx file itself (binary), first worksheet, header in row 1' } },
           },
         },
-        response: { 200: reportSchema, 422: reportSchema },
+        response: { 200: reportSchema, 422: reportSchema, ...errorResponses },
       },
       preHandler: authenticate(ctx),
       config: BILLING_RESOURCE,

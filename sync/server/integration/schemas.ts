@@ -313,4 +313,5 @@ export const saleResponse = { ...sale, properties: { ...sale.properties, storedA
 
 export const salesResponse = pageOf(saleResponse, 'sales');
 
-export const errors = { '4xx': errorBodySchema, '5xx': errorBodySchema } as const;
+/** The 4xx/5xx problem answers of every route (one definition, in http/problem.ts). */
+export { errorResponses as errors } from '../http/problem.ts';
