@@ -274,7 +274,7 @@ export class ChaosStation {
     ];
   }
 
-  private draft(lines: CartLine[], exchange?: SaleDraft['exchange']): SaleDraft {
+  private async draft(lines: CartLine[], exchange?: SaleDraft['exchange']): Promise<SaleDraft> {
     const catalog = this.pos.catalog();
     const draft: SaleDraft = { lines, sellerId: this.random.pick(catalog.sellers).id, payments: [] };
     if (this.random.chance(0.2)) draft.customerTaxId = this.random.pick(CUSTOMER_TAX_IDS);
@@ -284,6 +284,9 @@ export class ChaosStation {
     if (!exchange && this.random.chance(0.05)) {
       // A small discount on the whole sale, spread over its lines by sync/rules.
       draft.saleDiscountCents = Math.min(500, Math.floor(quote.value.totals.totalCents / 10));
+      // A manual discount needs a supervisor (POS-20): the demo admin's code, checked offline against its hash.
+      const { supervisorId, at } = await this.pos.authorize(DEMO_SUPERVISOR_CODE, 'discount');
+      draft.authorizations = [{ action: 'discount', supervisorId, at }];
       const discounted = quoteSale(draft, catalog, (id) => productOf(this.index, id), this.at());
       if (!discounted.ok) throw new Error(`quote: ${discounted.error.message}`);
       draft.payments = this.payments(discounted.value.remainingCents);
@@ -299,7 +302,7 @@ export class ChaosStation {
 
   private async saleOne(): Promise<void> {
     const count = this.random.pick([1, 1, 1, 2, 2, 3, 4]);
-    const recorded = await this.pos.recordSale(this.draft(this.lines(count)));
+    const recorded = await this.pos.recordSale(await this.draft(this.lines(count)));
     this.remember(recorded.sale);
     this.counts.sales++;
   }
@@ -330,9 +333,10 @@ export class ChaosStation {
     const returnable = (await this.pos.returnable(original.id)).filter((line) => line.quantity > 0);
     if (returnable.length === 0) return false;
     const line = this.random.pick(returnable);
-    const returnedItems = [{ productId: line.productId, quantity: this.random.int(1, line.quantity), unitPriceCents: line.unitPriceCents }];
+    // Weighed goods come back in their smallest step (grams, mm, mL), credited per kg/m/L (POS-22).
+    const returnedItems = [{ productId: line.productId, quantity: this.random.int(1, line.quantity), unitPriceCents: line.unitPriceCents, ...(line.unit ? { unit: line.unit } : {}) }];
     const exchange = { originalSaleId: original.id, returnedItems };
-    const recorded = await this.pos.recordExchange({ ...this.draft(this.lines(this.random.pick([1, 1, 2])), exchange), exchange });
+    const recorded = await this.pos.recordExchange({ ...(await this.draft(this.lines(this.random.pick([1, 1, 2])), exchange)), exchange });
     this.remember(recorded.sale);
     const standing = this.standingExchanges.get(original.id) ?? new Set<string>();
     standing.add(recorded.sale.id);
