@@ -283,7 +283,8 @@ export class ChaosStation {
     if (!quote.ok) throw new Error(`quote: ${quote.error.message}`);
     if (!exchange && this.random.chance(0.05)) {
       // A small discount on the whole sale, spread over its lines by sync/rules.
-      draft.saleDiscountCents = Math.min(500, Math.floor(quote.value.totals.totalCents / 10));
+      // At most 5 %: spread over the lines and rounded, no line may pass the store's 10 % bound (POS-20).
+      draft.saleDiscountCents = Math.min(500, Math.floor(quote.value.totals.totalCents / 20));
       // A manual discount needs a supervisor (POS-20): the demo admin's code, checked offline against its hash.
       const { supervisorId, at } = await this.pos.authorize(DEMO_SUPERVISOR_CODE, 'discount');
       draft.authorizations = [{ action: 'discount', supervisorId, at }];
