@@ -101,8 +101,8 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ServerContext):
     async (request, reply) => {
       const session = sessionOf(request);
       assertCanRead(session, 'products');
-      return listOrXlsx(request, reply, { name: 'products', item: productResponse, key: 'products' }, (limit, cursor) =>
-        searchProducts(ctx.db, session.store.id, { ...request.query, ...(limit ? { limit, cursor } : {}) }),
+      return listOrXlsx(request, reply, { name: 'products', item: productResponse, key: 'products' }, (page) =>
+        searchProducts(ctx.db, session.store.id, { ...request.query, ...page }),
       );
     },
   );

@@ -58,8 +58,8 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: ServerContext): v
     async (request, reply) => {
       const session = sessionOf(request);
       assertOrders(session);
-      return listOrXlsx(request, reply, { name: 'orders', item: orderResponse, key: 'orders' }, (limit, cursor) =>
-        listOrders(ctx.db, session.store.id, { ...request.query, ...(limit ? { limit, cursor } : {}) }),
+      return listOrXlsx(request, reply, { name: 'orders', item: orderResponse, key: 'orders' }, (page) =>
+        listOrders(ctx.db, session.store.id, { ...request.query, ...page }),
       );
     },
   );

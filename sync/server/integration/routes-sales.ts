@@ -36,8 +36,8 @@ export function registerSalesRoutes(app: FastifyInstance, ctx: ServerContext): v
       const query = request.query;
       if (scope.stationId !== null && query.stationId !== undefined && query.stationId !== scope.stationId) throw problems.forbidden(`You may read the sales of your own station (${scope.stationId}) only.`);
       const stationId = scope.stationId ?? query.stationId;
-      return listOrXlsx(request, reply, { name: 'sales', item: saleResponse, key: 'sales' }, (limit, cursor) =>
-        listSalesMovements(ctx.db, session.store.id, { ...query, stationId, ...(limit ? { limit, cursor } : {}) }),
+      return listOrXlsx(request, reply, { name: 'sales', item: saleResponse, key: 'sales' }, (page) =>
+        listSalesMovements(ctx.db, session.store.id, { ...query, stationId, ...page }),
       );
     },
   );

@@ -43,8 +43,8 @@ export function registerStockRoutes(app: FastifyInstance, ctx: ServerContext): v
     async (request, reply) => {
       const session = sessionOf(request);
       assertCanRead(session, 'products');
-      return listOrXlsx(request, reply, { name: 'stock', item: stockLevel, key: 'levels' }, (limit, cursor) =>
-        stockLevels(ctx.db, session.store.id, { ...request.query, ...(limit ? { limit, cursor } : {}) }),
+      return listOrXlsx(request, reply, { name: 'stock', item: stockLevel, key: 'levels' }, (page) =>
+        stockLevels(ctx.db, session.store.id, { ...request.query, ...page }),
       );
     },
   );

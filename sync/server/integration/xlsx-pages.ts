@@ -15,17 +15,20 @@ function pageSheet(name: string, item: unknown, key: string): XlsxSheet<Page> {
   };
 }
 
+/** What the spreadsheet asks of a list beyond the caller's filters: larger pages from the start (a cursor the caller sent is not used), then the next cursor. Empty for the JSON page. */
+export type PageOverride = { limit?: number; cursor?: string | undefined };
+
 /**
  * API-03 for the integration lists: the JSON page, or — when the caller asked for .xlsx (`?format=xlsx`
  * or the Accept header) — every page of the same selection as one worksheet, read `XLSX_PAGE` rows at a time.
- * `list(limit, cursor)` runs the route's own query with the caller's filters.
+ * `list(page)` runs the route's own query with the caller's filters, overridden by `page`.
  */
 export async function listOrXlsx<P extends Page>(
   request: FastifyRequest,
   reply: FastifyReply,
   sheet: { name: string; item: unknown; key: string },
-  list: (limit: number | undefined, cursor: string | undefined) => Promise<P>,
+  list: (page: PageOverride) => Promise<P>,
 ): Promise<P | FastifyReply> {
-  if (!wantsXlsx(request)) return list(undefined, undefined);
-  return sendXlsx(reply, pageSheet(sheet.name, sheet.item, sheet.key), (cursor) => list(XLSX_PAGE, cursor ?? undefined));
+  if (!wantsXlsx(request)) return list({});
+  return sendXlsx(reply, pageSheet(sheet.name, sheet.item, sheet.key), (cursor) => list({ limit: XLSX_PAGE, cursor: cursor ?? undefined }));
 }
