@@ -32,6 +32,15 @@ describe('API keys screen', () => {
     await byId(API_KEYS_IDS.formError).waitFor();
     await byId(`${API_KEYS_IDS.scope}-products-read`).check();
     await byId(`${API_KEYS_IDS.scope}-masterdata-write`).check();
+    // The expiry is the app's own dd/mm/aaaa picker, never the browser's native (mm/dd/yyyy) date field.
+    expect(await page.locator('input[type="date"]').count()).toBe(0);
+    await byId(API_KEYS_IDS.expires).click();
+    await page.locator('.mantine-Popover-dropdown').first().waitFor();
+    await screenshot(page, 'api-keys-form-1280');
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await screenshot(page, 'api-keys-form-1024');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await byId(API_KEYS_IDS.expires).click();
     await byId(API_KEYS_IDS.save).click();
 
     const secret = (await byId(API_KEYS_IDS.secret).textContent())?.trim() ?? '';

@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Badge, Button, Checkbox, Code, CopyButton, Group, Modal, NumberInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { DatePickerInput } from '@mantine/dates';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { API_RESOURCES, DEFAULT_KEY_RATE_LIMIT, type ApiKeyInfo, type ApiScope, type CreatedApiKey, type CreateApiKeyRequest } from '../../../sync/schema/index.ts';
-import { dateTimeFormat } from '../../i18n/format.ts';
+import { dateTimeFormat, pickerLocale } from '../../i18n/format.ts';
 import { ConfirmButton } from '../ConfirmButton.tsx';
 import { useCore, useErrorText } from '../core-context.tsx';
 import { API_KEYS_IDS } from './test-ids.ts';
@@ -168,7 +169,7 @@ export function ApiKeysPage() {
 
 function CreateKeyModal({ opened, onClose, onCreated }: { opened: boolean; onClose(): void; onCreated(key: CreatedApiKey): void }) {
   const core = useCore();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const errorText = useErrorText();
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<Set<ApiScope>>(new Set());
@@ -228,7 +229,19 @@ function CreateKeyModal({ opened, onClose, onCreated }: { opened: boolean; onClo
             ))}
           </Table.Tbody>
         </Table>
-        <TextInput type="date" label={t('apiKeys.expiresAt')} description={t('apiKeys.expiresHint')} value={expires} onChange={(event) => setExpires(event.currentTarget.value)} data-testid={API_KEYS_IDS.expires} />
+        {/* The app's own date picker, in the user's language (dd/mm/aaaa), not the browser's native mm/dd/yyyy. */}
+        <DatePickerInput
+          label={t('apiKeys.expiresAt')}
+          description={t('apiKeys.expiresHint')}
+          valueFormat="DD/MM/YYYY"
+          locale={pickerLocale(i18n.language)}
+          clearable
+          minDate={new Date()}
+          value={expires || null}
+          onChange={(day) => setExpires(day ?? '')}
+          popoverProps={{ withinPortal: true }}
+          data-testid={API_KEYS_IDS.expires}
+        />
         <NumberInput label={t('apiKeys.rateLimit')} min={1} max={100_000} allowDecimal={false} value={limit} onChange={(value) => setLimit(typeof value === 'number' ? value : DEFAULT_KEY_RATE_LIMIT)} />
         {problem && (
           <Alert color="red" data-testid={API_KEYS_IDS.formError}>
