@@ -36,5 +36,5 @@ export const apiKeysEn: Strings<typeof apiKeysPtBR> = {
   revokeQuestion: 'Revoke the key "{{name}}"? The integrator loses access at once, and this cannot be undone.',
   revokedDone: 'Key revoked.',
   loadFailed: 'The keys could not be loaded: {{message}}',
-  resources: { products: 'Products', stock: 'Stock', orders: 'Orders', sales: 'Sales', masterdata: 'Master data', billing: 'Billing' },
+  resources: { products: 'Products', stock: 'Stock', orders: 'Orders', sales: 'Sales', masterdata: 'Master data', billing: 'Billing', webhooks: 'Webhooks' },
 };

@@ -32,5 +32,5 @@ export const apiKeysPtBR = {
   revokeQuestion: 'Revogar a chave "{{name}}"? O integrador deixa de ter acesso na hora e isto não pode ser desfeito.',
   revokedDone: 'Chave revogada.',
   loadFailed: 'Não foi possível carregar as chaves: {{message}}',
-  resources: { products: 'Produtos', stock: 'Estoque', orders: 'Pedidos', sales: 'Vendas', masterdata: 'Cadastros', billing: 'Faturamento' },
+  resources: { products: 'Produtos', stock: 'Estoque', orders: 'Pedidos', sales: 'Vendas', masterdata: 'Cadastros', billing: 'Faturamento', webhooks: 'Webhooks' },
 };

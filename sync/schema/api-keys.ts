@@ -2,7 +2,7 @@
  * Integrator API keys (API-08): the resources a key may be scoped to, and the wire shapes of the
  * admin routes (`/api/api-keys`). Shared by the server and the admin screen.
  */
-export const API_RESOURCES = ['products', 'stock', 'orders', 'sales', 'masterdata', 'billing'] as const;
+export const API_RESOURCES = ['products', 'stock', 'orders', 'sales', 'masterdata', 'billing', 'webhooks'] as const;
 export type ApiResource = (typeof API_RESOURCES)[number];
 export type ApiAccess = 'read' | 'write';
 /** `products:read`, `stock:write`, … — write does not imply read: grant both when both are needed. */

@@ -2,6 +2,7 @@ import { periodDays } from '../../rules/index.ts';
 import type { BillingRunResult } from '../../schema/index.ts';
 import type { Database } from '../db/database.ts';
 import { lockStoreSequence } from '../db/documents.ts';
+import { enqueueReceivableEvents } from '../webhooks/receivable-events.ts';
 
 /**
  * The monthly billing run (BO-05): one INSERT … SELECT turns the period's contracts and consumption
@@ -25,14 +26,15 @@ export async function runBilling(db: Database, storeId: string, period: string, 
   const end = `${nextFirst}T00:00:00.000Z`;
   return db.transaction(async (tx) => {
     await lockStoreSequence(tx, storeId);
-    let rows: { amount_cents: string | number }[];
+    let rows: { id: string; amount_cents: string | number }[];
     try {
-      rows = await tx.query<{ amount_cents: string | number }>(BILLING_SQL, [storeId, period, first, last, end, nextFirst, nextLastDay]);
+      rows = await tx.query<{ id: string; amount_cents: string | number }>(BILLING_SQL, [storeId, period, first, last, end, nextFirst, nextLastDay]);
     } catch (error) {
       if ((error as { code?: string }).code === '23514') throw new RangeError(`A contract's charge for ${period} exceeds the largest amount the system holds (R$ 1,000,000,000.00). Check its quantities and prices.`);
       throw error;
     }
     const amountCents = rows.reduce((sum, row) => sum + Number(row.amount_cents), 0);
+    await enqueueReceivableEvents(tx, storeId, 'receivable.created', rows.map((row) => row.id)); // webhooks (API-02)
     await tx.query('INSERT INTO billing_runs (store_id, period, user_id, created, amount_cents) VALUES ($1, $2, $3, $4, $5)', [storeId, period, userId, rows.length, amountCents]);
     return { period, created: rows.length, amountCents };
   });
@@ -112,4 +114,4 @@ SELECT $1, 'rcv-' || $2 || '-' || contract_id, coalesce(customer_id, ''), contra
   FROM charges
  WHERE amount > 0
 ON CONFLICT (store_id, contract_id, period) DO NOTHING
-RETURNING amount_cents`;
+RETURNING id, amount_cents`;

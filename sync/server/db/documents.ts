@@ -1,5 +1,6 @@
 import type { CollectionName } from '../../schema/index.ts';
 import { assertValidDocument } from '../validation/documents.ts';
+import { enqueueDocumentEvents } from '../webhooks/document-events.ts';
 import type { Queryable } from './database.ts';
 
 /** A document as stored: its fields without `_deleted`, which lives in its own column. */
@@ -165,6 +166,7 @@ export async function lockStoreSequence(tx: Queryable, storeId: string): Promise
 export async function writeDocuments(tx: Queryable, storeId: string, collection: CollectionName, writes: readonly DocumentWrite[], options: { validated?: boolean } = {}): Promise<number | null> {
   if (writes.length === 0) return null;
   if (!options.validated) for (const write of writes) assertValidDocument(collection, write.id, write.data);
+  await enqueueDocumentEvents(tx, storeId, collection, writes); // webhooks (API-02): before the write, it compares with what is stored
   const [counter] = await tx.query<{ last: number }>('UPDATE store_seq SET last = last + $2 WHERE store_id = $1 RETURNING last', [storeId, writes.length]);
   const last = Number(counter?.last);
   const first = last - writes.length + 1;

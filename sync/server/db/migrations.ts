@@ -5,6 +5,7 @@ import { backofficeMigration } from '../backoffice/migration.ts';
 import { hardeningMigration } from './migration-012-hardening.ts';
 import { integrationMigration } from '../integration/migration.ts';
 import { apiKeysMigration } from '../auth/api-keys-migration.ts';
+import { webhooksMigration } from '../webhooks/migration.ts';
 
 /**
  * One list of migrations for PostgreSQL and PGlite alike. Append only: a released migration never changes.
@@ -102,6 +103,7 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
   hardeningMigration,
   integrationMigration,
   apiKeysMigration,
+  webhooksMigration,
 ];
 
 export async function migrate(db: Database): Promise<number> {

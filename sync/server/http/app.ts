@@ -22,6 +22,7 @@ import { registerBillingRoutes } from '../backoffice/routes.ts';
 import { registerUsageRoutes } from '../backoffice/routes-usage.ts';
 import { registerIntegrationResources } from '../integration/routes.ts';
 import { registerApiKeyRoutes } from '../auth/api-keys-routes.ts';
+import { registerWebhookRoutes } from '../webhooks/routes.ts';
 
 export interface RateLimits {
   /** Requests per minute per client address on every route. */
@@ -142,5 +143,6 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   registerUsageRoutes(app, ctx);
   registerIntegrationResources(app, ctx);
   registerApiKeyRoutes(app, ctx);
+  registerWebhookRoutes(app, ctx);
   return app;
 }

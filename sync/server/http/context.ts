@@ -4,6 +4,7 @@ import type { FirstSetup } from '../auth/setup.ts';
 import type { Database } from '../db/database.ts';
 import type { ChangeHub } from '../sync/change-hub.ts';
 import type { Metrics } from './metrics.ts';
+import type { WebhookWorker } from '../webhooks/worker.ts';
 
 /** What every route module receives; no module reaches for globals. */
 export interface ServerContext {
@@ -23,4 +24,6 @@ export interface ServerContext {
   setup?: FirstSetup;
   /** A static bearer token that may read /metrics (Prometheus); admins may read it with their session. */
   metricsToken?: string | null;
+  /** Webhook delivery (API-02): its clock, its address policy, and a wake-up after a redelivery. */
+  webhooks?: WebhookWorker;
 }

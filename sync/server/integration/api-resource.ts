@@ -4,7 +4,7 @@ import { ApiProblem } from '../http/problem.ts';
  * The resource an integration route serves (contract with the API-key work): a key needs
  * `<resource>:read` for GET/HEAD and `<resource>:write` for any other method on the route.
  */
-export type ApiResource = 'products' | 'stock' | 'orders' | 'sales' | 'masterdata' | 'billing';
+export type ApiResource = 'products' | 'stock' | 'orders' | 'sales' | 'masterdata' | 'billing' | 'webhooks';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

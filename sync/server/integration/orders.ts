@@ -6,6 +6,7 @@ import { ApiProblem } from '../http/problem.ts';
 import { stableJson } from '../sync/stable-json.ts';
 import { decodeCursor, encodeCursor } from './api-resource.ts';
 import { commitReservation, holdReservation, loadReservation, releaseReservation, reserve, resolveProducts, type ProductRef, type Reservation } from './stock.ts';
+import { enqueueEvents } from '../webhooks/outbox.ts';
 
 /**
  * E-commerce orders (API-04, seed 001): a server-side table (devices do not replicate orders), moved
@@ -161,6 +162,7 @@ export async function actOnOrder(db: Database, storeId: string, userId: string, 
     const now = new Date().toISOString();
     const moved: StoredOrder = { ...order, status: next.value, updatedAt: now, history: [...order.history, { action, from: order.status, to: next.value, at: now, userId, ...(reason ? { reason } : {}) }] };
     await tx.query('UPDATE integration_orders SET status = $3, data = $4::jsonb, updated_at = $5 WHERE store_id = $1 AND id = $2', [storeId, id, moved.status, JSON.stringify(moved), now]);
+    await enqueueEvents(tx, storeId, [{ type: 'order.status_changed', resourceId: id, data: { ...(await view(tx, storeId, moved)), previousStatus: order.status } }]);
     return { order: await view(tx, storeId, moved), applied: true };
   });
 }

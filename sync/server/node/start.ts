@@ -11,6 +11,7 @@ import { rearmDemoPairingCodes, seedDemo, seedProducts } from '../seed/seed.ts';
 import { ChangeHub } from '../sync/change-hub.ts';
 import { defaultDataDir } from './data-dir.ts';
 import { packageVersion } from './version.ts';
+import { WebhookWorker, type WebhookOptions } from '../webhooks/worker.ts';
 
 export interface StartOptions {
   /** 0 picks a free port. Default: PORT or 4010. */
@@ -43,6 +44,8 @@ export interface StartOptions {
   metricsToken?: string | null;
   /** Where the setup code is announced; default the console. */
   announce?: (line: string) => void;
+  /** Webhook delivery (API-02): clock, timeouts, local receivers allowed (see webhooks/worker.ts WebhookOptions). */
+  webhooks?: WebhookOptions;
 }
 
 export interface RunningServer {
@@ -61,6 +64,8 @@ export interface RunningServer {
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
   /** The same database with transactions, for tests that write as the server does (e.g. a record as an older version stored it). */
   db: Database;
+  /** The webhook delivery worker (tests step it: runDue, sweep). */
+  webhooks: WebhookWorker;
 }
 
 function envFlag(name: string): boolean {
@@ -83,6 +88,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const db = await openDatabase(databaseUrl ? { databaseUrl } : { dataDir: options.dataDir ?? defaultDataDir() });
   const liveSessions = new LiveSessions();
   const hub = new ChangeHub(db);
+  let webhooks: WebhookWorker | null = null;
   try {
     await migrate(db);
     const demo = options.seedDemo ?? envFlag('BALCAO_DEMO');
@@ -95,12 +101,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     await beginEpoch(db);
     await hub.start();
     await liveSessions.start(db);
+    const version = packageVersion();
+    webhooks = new WebhookWorker(db, `Balcao-Webhooks/${version}`, options.webhooks);
     const limits = options.rateLimit === false ? false : { ...DEFAULT_RATE_LIMITS, ...options.rateLimit };
     const ctx: ServerContext = {
       db,
       hub,
       metrics: createMetrics(),
-      version: packageVersion(),
+      version,
+      webhooks,
       openStreams: new Map(),
       stationOnlineSeconds: onlineSeconds,
       liveSessions,
@@ -119,6 +128,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     });
     const port = options.port ?? Number(process.env.PORT ?? 4010);
     await app.listen({ port, host });
+    await webhooks.start((message) => app.log.error(message));
     const address = app.server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
     const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${actualPort}`;
@@ -138,9 +148,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       seedProducts: (count, storeCode = 'loja1') => seedProducts(db, storeCode, count),
       query: (sql, params) => db.query(sql, params),
       db,
+      webhooks,
       async close() {
         if (closed) return;
         closed = true;
+        await webhooks!.stop();
         // Open event streams would keep the server from closing.
         app.server.closeAllConnections();
         await app.close();
@@ -150,6 +162,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       },
     };
   } catch (error) {
+    await webhooks?.stop().catch(() => undefined);
     await liveSessions.close().catch(() => undefined);
     await hub.close().catch(() => undefined);
     await db.close().catch(() => undefined);

@@ -1,0 +1,252 @@
+import type { Database } from '../db/database.ts';
+import { retryDelaySeconds } from './backoff.ts';
+import { RETRY_WINDOW_SECONDS, WEBHOOKS_CHANNEL } from './outbox.ts';
+import { sweepOverdueReceivables } from './receivable-events.ts';
+import { sendMessage, type AttemptResult } from './send.ts';
+
+/** Server options of webhook delivery (`startServer({ webhooks })`). */
+export interface WebhookOptions {
+  /** Start delivering at server start (default true). Tests that step time themselves call runDue(). */
+  autoStart?: boolean;
+  /** The clock that schedules retries and decides the 3-day limit (default: the real one). */
+  clock?: () => Date;
+  /** Random source of the retry jitter, [0, 1) (default Math.random). */
+  random?: () => number;
+  /** One attempt's limit: connect, send, answer (default 10,000 ms; env BALCAO_WEBHOOKS_TIMEOUT_MS). */
+  timeoutMs?: number;
+  /** How long a claimed message is reserved for its sender; after it, another worker sends it again (default timeoutMs + 30 s). */
+  leaseMs?: number;
+  /** Messages sent at once by one server process (default 8). */
+  concurrency?: number;
+  /** Loopback/private addresses and plain http allowed (default: env BALCAO_WEBHOOKS_ALLOW_PRIVATE, else on only under tests and the demo). */
+  allowPrivateNetworks?: boolean;
+  /** How often overdue receivables are looked for and old messages removed (default 60,000 ms). */
+  sweepMs?: number;
+  /** Delivered and failed messages are kept this many days for the log (default 30). */
+  keepDays?: number;
+}
+
+interface Claimed {
+  id: string;
+  subscription_id: string;
+  type: string;
+  body: string;
+  attempts: number;
+  retry_until: Date | string;
+  url: string;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_until: Date | string | null;
+}
+
+/**
+ * The delivery worker (API-02): at least once. It claims due messages of active subscriptions with a
+ * lease (FOR UPDATE SKIP LOCKED, so several server instances share the work), sends each signed, and
+ * records the attempt. A 2xx marks the message delivered; a failure schedules the next attempt
+ * (backoff.ts) until its 3-day window ends, and then the message is `failed` and its subscription
+ * paused with the reason (the admin and the integrator see it; resuming sends what waited).
+ * A server killed mid-delivery leaves its claims to expire: the messages are sent again, with the same
+ * `webhook-id`, so a receiver that drops duplicates by that id sees each event once.
+ */
+export class WebhookWorker {
+  readonly allowPrivateNetworks: boolean;
+  private readonly clock: () => Date;
+  private readonly random: () => number;
+  private readonly timeoutMs: number;
+  private readonly leaseMs: number;
+  private readonly concurrency: number;
+  private readonly sweepMs: number;
+  private readonly keepDays: number;
+  private readonly autoStart: boolean;
+  private stopped = false;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private unlisten: (() => Promise<void>) | null = null;
+  private readonly abort = new AbortController();
+  private log: (message: string) => void = (message) => console.error(message);
+
+  constructor(
+    private readonly db: Database,
+    private readonly userAgent: string,
+    options: WebhookOptions = {},
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+    this.random = options.random ?? Math.random;
+    this.timeoutMs = options.timeoutMs ?? (Number(process.env.BALCAO_WEBHOOKS_TIMEOUT_MS) || 10_000);
+    this.leaseMs = options.leaseMs ?? this.timeoutMs + 30_000;
+    this.concurrency = options.concurrency ?? 8;
+    this.sweepMs = options.sweepMs ?? 60_000;
+    this.keepDays = options.keepDays ?? 30;
+    this.autoStart = options.autoStart ?? true;
+    this.allowPrivateNetworks = options.allowPrivateNetworks ?? defaultAllowPrivate();
+  }
+
+  /** The worker's clock (routes use it, so a redelivery is due on the same clock as the retries). */
+  now(): Date {
+    return this.clock();
+  }
+
+  /** Listens for new messages and starts delivering (unless autoStart is false). */
+  async start(log?: (message: string) => void): Promise<void> {
+    if (log) this.log = log;
+    if (!this.autoStart) return;
+    this.unlisten = await this.db.listen(WEBHOOKS_CHANNEL, () => this.wake());
+    this.sweepTimer = setInterval(() => void this.sweep().catch((error: unknown) => this.log(`webhooks: sweep failed: ${String(error)}`)), this.sweepMs);
+    this.sweepTimer.unref();
+    this.wake();
+  }
+
+  /** Delivers soon (a new message, a redelivery, a resumed subscription). No-op when not started. */
+  wake(): void {
+    if (this.stopped || !this.autoStart) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.runDue();
+        } while (this.again && !this.stopped);
+      } catch (error) {
+        if (!this.stopped) this.log(`webhooks: delivery round failed: ${String(error)}`);
+      } finally {
+        this.running = null;
+        if (!this.stopped) await this.scheduleNext().catch(() => this.schedule(30_000));
+      }
+    })();
+  }
+
+  /** Stops: aborts attempts under way (their messages stay pending, unclaimed, and are sent by the next worker). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.abort.abort();
+    await this.running?.catch(() => undefined);
+    await this.unlisten?.().catch(() => undefined);
+  }
+
+  /**
+   * Sends every message due by the clock, batch after batch, until none is due; the attempts of one
+   * batch run at once. @returns the number of attempts made
+   */
+  async runDue(): Promise<number> {
+    let attempts = 0;
+    while (!this.stopped) {
+      const claimed = await this.claim();
+      if (claimed.length === 0) break;
+      await Promise.all(claimed.map((message) => this.deliver(message)));
+      attempts += claimed.length;
+      if (this.stopped) break;
+    }
+    return attempts;
+  }
+
+  /** Announces receivables that became overdue, and removes delivered/failed messages past the keeping time. */
+  async sweep(): Promise<number> {
+    const now = this.clock();
+    const overdue = await sweepOverdueReceivables(this.db, now);
+    await this.db.query(
+      `UPDATE webhook_subscriptions s SET status = 'paused', paused_at = $1, updated_at = $1,
+              paused_reason = 'The API key that made this subscription was revoked or expired: nothing is sent to it any more. An admin may delete it, or the integrator make a new one with a valid key.'
+        WHERE s.status = 'active' AND s.api_key_id IS NOT NULL
+          AND EXISTS (SELECT 1 FROM api_keys k WHERE k.id = s.api_key_id AND (k.revoked_at IS NOT NULL OR coalesce(k.expires_at <= $1, false)))`,
+      [now.toISOString()],
+    );
+    await this.db.query("DELETE FROM webhook_messages WHERE state <> 'pending' AND created_at < $1::timestamptz - make_interval(days => $2)", [now.toISOString(), this.keepDays]);
+    if (overdue > 0) this.wake();
+    return overdue;
+  }
+
+  private async claim(): Promise<Claimed[]> {
+    const now = this.clock().toISOString();
+    return this.db.query<Claimed>(
+      `UPDATE webhook_messages m SET lease_until = $1::timestamptz + make_interval(secs => $2::double precision / 1000)
+         FROM webhook_subscriptions s
+        WHERE s.id = m.subscription_id
+          AND m.id IN (SELECT m2.id FROM webhook_messages m2 JOIN webhook_subscriptions s2 ON s2.id = m2.subscription_id
+                        WHERE m2.state = 'pending' AND m2.next_attempt_at <= $1::timestamptz AND (m2.lease_until IS NULL OR m2.lease_until <= $1::timestamptz)
+                          AND s2.status = 'active'
+                          AND NOT EXISTS (SELECT 1 FROM api_keys k WHERE k.id = s2.api_key_id AND (k.revoked_at IS NOT NULL OR coalesce(k.expires_at <= $1::timestamptz, false)))
+                        ORDER BY m2.next_attempt_at, m2.id
+                        LIMIT $3
+                        FOR UPDATE OF m2 SKIP LOCKED)
+       RETURNING m.id, m.subscription_id, m.type, m.payload::text AS body, m.attempts, m.retry_until, s.url, s.secret, s.previous_secret, s.previous_secret_until`,
+      [now, this.leaseMs, this.concurrency],
+    );
+  }
+
+  private async deliver(message: Claimed): Promise<void> {
+    const now = this.clock();
+    const previousValid = message.previous_secret !== null && message.previous_secret_until !== null && new Date(message.previous_secret_until) > now;
+    const result = await sendMessage({
+      url: message.url,
+      id: message.id,
+      body: message.body,
+      secrets: previousValid ? [message.secret, message.previous_secret!] : [message.secret],
+      timeoutMs: this.timeoutMs,
+      allowPrivateNetworks: this.allowPrivateNetworks,
+      userAgent: this.userAgent,
+      signal: this.abort.signal,
+    });
+    if (this.abort.signal.aborted && !result.ok) {
+      // Stopping: not the receiver's fault; the claim is given back for the next worker.
+      await this.db.query('UPDATE webhook_messages SET lease_until = NULL WHERE id = $1', [message.id]).catch(() => undefined);
+      return;
+    }
+    await this.record(message, result);
+  }
+
+  /** The attempt in the log and the message's next state, in one transaction. */
+  private async record(message: Claimed, result: AttemptResult): Promise<void> {
+    const now = this.clock();
+    const attempt = message.attempts + 1;
+    const retryUntil = new Date(message.retry_until);
+    const gaveUp = !result.ok && now >= retryUntil;
+    const next = result.ok || gaveUp ? now : new Date(Math.min(retryUntil.getTime(), now.getTime() + retryDelaySeconds(attempt, this.random) * 1000));
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        'INSERT INTO webhook_attempts (message_id, subscription_id, attempt, at, duration_ms, status_code, error) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING',
+        [message.id, message.subscription_id, attempt, now.toISOString(), result.durationMs, result.statusCode, result.error],
+      );
+      await tx.query(
+        `UPDATE webhook_messages SET attempts = $2, lease_until = NULL, last_status = $3, last_error = $4, next_attempt_at = $5,
+                state = $6, delivered_at = CASE WHEN $6 = 'delivered' THEN $7::timestamptz ELSE delivered_at END
+          WHERE id = $1`,
+        [message.id, attempt, result.statusCode, result.error, next.toISOString(), result.ok ? 'delivered' : gaveUp ? 'failed' : 'pending', now.toISOString()],
+      );
+      if (gaveUp) {
+        const reason = `Message ${message.id} (${message.type}) could not be delivered for ${RETRY_WINDOW_SECONDS / 86_400} days (${attempt} attempts); last error: ${result.error ?? 'unknown'}. Fix the receiver, resume the subscription (what waited is then sent) and redeliver the failed message.`;
+        await tx.query("UPDATE webhook_subscriptions SET status = 'paused', paused_at = $2, paused_reason = $3, updated_at = $2 WHERE id = $1 AND status = 'active'", [message.subscription_id, now.toISOString(), reason]);
+      }
+    });
+  }
+
+  private async scheduleNext(): Promise<void> {
+    const [row] = await this.db.query<{ next: Date | string | null }>(
+      `SELECT min(greatest(m.next_attempt_at, coalesce(m.lease_until, m.next_attempt_at))) AS next
+         FROM webhook_messages m JOIN webhook_subscriptions s ON s.id = m.subscription_id
+        WHERE m.state = 'pending' AND s.status = 'active'`,
+    );
+    const next = row?.next ? new Date(row.next).getTime() - this.clock().getTime() : Infinity;
+    // Other instances' messages arrive by NOTIFY; the poll only covers retries and expired claims.
+    this.schedule(Math.max(20, Math.min(next, 30_000)));
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.wake(), ms);
+    this.timer.unref();
+  }
+}
+
+function defaultAllowPrivate(): boolean {
+  const env = process.env.BALCAO_WEBHOOKS_ALLOW_PRIVATE;
+  if (env !== undefined && env !== '') return /^(1|true|yes)$/i.test(env);
+  return Boolean(process.env.VITEST) || /^(1|true|yes)$/i.test(process.env.BALCAO_DEMO ?? '');
+}

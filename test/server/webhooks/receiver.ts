@@ -1,0 +1,82 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+
+/** One POST the receiver got. */
+export interface Received {
+  id: string;
+  headers: Record<string, string>;
+  body: string;
+  payload: { id: string; type: string; timestamp: string; storeId: string; resourceId: string; data: Record<string, unknown> };
+  /** Index of the first secret of `secrets` that verifies it with standardwebhooks' Webhook.verify, or -1. */
+  verifiedWith: number;
+}
+
+/**
+ * A local webhook receiver as an integrator would write it: verifies each message with the
+ * `standardwebhooks` package (Webhook.verify), and drops duplicates by `webhook-id`. `answer` decides the
+ * status code (default 204); `hold` keeps answers back (a slow receiver, for the crash test).
+ */
+export class Receiver {
+  readonly all: Received[] = [];
+  /** First copy of each webhook-id: what a receiver that drops duplicates processes. */
+  readonly unique = new Map<string, Received>();
+  secrets: string[] = [];
+  answer: (message: Received) => number = () => 204;
+  hold: Promise<void> | null = null;
+  private server!: http.Server;
+  url = '';
+
+  static async start(): Promise<Receiver> {
+    const receiver = new Receiver();
+    receiver.server = http.createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)]));
+        const message: Received = { id: headers['webhook-id'] ?? '', headers, body, payload: JSON.parse(body), verifiedWith: receiver.verify(body, headers) };
+        receiver.all.push(message);
+        const status = receiver.answer(message);
+        const reply = () => {
+          if (status >= 200 && status < 300 && !receiver.unique.has(message.id)) receiver.unique.set(message.id, message);
+          response.writeHead(status).end();
+        };
+        if (receiver.hold) void receiver.hold.then(reply);
+        else reply();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
+    receiver.url = `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}/hook`;
+    return receiver;
+  }
+
+  verify(body: string, headers: Record<string, string>): number {
+    return this.secrets.findIndex((secret) => {
+      try {
+        new Webhook(secret).verify(body, headers);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  of(type: string): Received[] {
+    return [...this.unique.values()].filter((message) => message.payload.type === type);
+  }
+
+  /** Waits until `check` holds (polling a condition, not a fixed sleep); fails after `limitMs` with what was received. */
+  async until(check: () => boolean, limitMs = 20_000): Promise<void> {
+    const started = Date.now();
+    while (!check()) {
+      if (Date.now() - started > limitMs) throw new Error(`the receiver did not get what was expected within ${limitMs} ms; got ${this.all.length} POSTs: ${this.all.map((m) => m.payload.type).join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
