@@ -22,7 +22,7 @@ describe.each(DATABASE_KINDS)('webhook events from their write paths on %s', (ki
     server = await startTestServer(kind, { webhooks: { clock: () => new Date(Date.now() + offsetMs) } });
     receiver = await Receiver.start();
     other = await Receiver.start();
-    key = (await createKey(server, ['webhooks:write', 'sales:read', 'orders:read', 'orders:write', 'stock:read', 'stock:write', 'billing:read', 'billing:write', 'products:write', 'products:read'])).secret;
+    key = (await createKey(server, ['webhooks:read', 'webhooks:write', 'sales:read', 'orders:read', 'orders:write', 'stock:read', 'stock:write', 'billing:read', 'billing:write', 'products:write', 'products:read'])).secret;
     const made = await call(server.url, 'POST', '/api/v1/webhooks/subscriptions', {
       token: key,
       body: { url: receiver.url, eventTypes: ['sale.uploaded', 'order.status_changed', 'stock.below_level', 'contract.changed', 'receivable.created', 'receivable.overdue'], stockLevel: 5 },
@@ -60,9 +60,7 @@ describe.each(DATABASE_KINDS)('webhook events from their write paths on %s', (ki
     expect(uploaded!.payload.data).toMatchObject({ id: 'wh-sale-1', stationId: station.stationId, totalCents: 2 * 1999, items: [expect.objectContaining({ productId: id, quantity: 2 })] });
     expect(ofResource('stock.below_level', id)[0]!.payload.data).toMatchObject({ id, sku: 'WHK-1', stock: 4, stockBefore: 6, level: 5 });
     // The retried upload made no second event; the other store heard nothing.
-    const messages = (await call(server.url, 'GET', `/api/v1/webhooks/subscriptions`, { token: key })).body[0];
     expect(receiver.all.filter((message) => message.payload.resourceId === 'wh-sale-1')).toHaveLength(1);
-    expect(messages.pending).toBe(0);
     expect(other.all).toEqual([]);
   });
 
@@ -100,19 +98,19 @@ describe.each(DATABASE_KINDS)('webhook events from their write paths on %s', (ki
     expect(ofResource('contract.changed', 'wh-ct').map((message) => message.payload.data.state)).toEqual(['draft', 'active']);
     expect(other.all).toEqual([]);
 
-    const run = await bo.api('POST', '/billing-runs', { period: '2026-10' });
+    const run = await bo.api('POST', '/billing-runs', { period: '2026-11' });
     expect(run.body.created).toBe(1);
-    await receiver.until(() => ofResource('receivable.created', 'rcv-2026-10-wh-ct').length === 1);
-    expect(ofResource('receivable.created', 'rcv-2026-10-wh-ct')[0]!.payload.data).toMatchObject({ contractId: 'wh-ct', amountCents: 5000, dueDate: '2026-11-05', status: 'open' });
-    expect((await bo.api('POST', '/billing-runs', { period: '2026-10' })).body.created).toBe(0);
+    await receiver.until(() => ofResource('receivable.created', 'rcv-2026-11-wh-ct').length === 1);
+    expect(ofResource('receivable.created', 'rcv-2026-11-wh-ct')[0]!.payload.data).toMatchObject({ contractId: 'wh-ct', amountCents: 5000, dueDate: '2026-12-05', status: 'open' });
+    expect((await bo.api('POST', '/billing-runs', { period: '2026-11' })).body.created).toBe(0);
 
-    // Due 2026-11-05: overdue by the São Paulo calendar on any day after it.
-    offsetMs = Math.max(0, Date.parse('2026-11-06T12:00:00Z') - Date.now());
+    // Due 2026-12-05: overdue by the São Paulo calendar on any day after it.
+    offsetMs = Math.max(0, Date.parse('2026-12-06T12:00:00Z') - Date.now());
     await server.webhooks.sweep();
     await server.webhooks.sweep();
-    await receiver.until(() => ofResource('receivable.overdue', 'rcv-2026-10-wh-ct').length === 1);
-    expect(ofResource('receivable.overdue', 'rcv-2026-10-wh-ct')[0]!.payload.data).toMatchObject({ status: 'overdue', dueDate: '2026-11-05' });
-    expect(receiver.all.filter((message) => message.payload.type === 'receivable.overdue' && message.payload.resourceId === 'rcv-2026-10-wh-ct')).toHaveLength(1);
+    await receiver.until(() => ofResource('receivable.overdue', 'rcv-2026-11-wh-ct').length === 1);
+    expect(ofResource('receivable.overdue', 'rcv-2026-11-wh-ct')[0]!.payload.data).toMatchObject({ status: 'overdue', dueDate: '2026-12-05' });
+    expect(receiver.all.filter((message) => message.payload.type === 'receivable.overdue' && message.payload.resourceId === 'rcv-2026-11-wh-ct')).toHaveLength(1);
     expect(receiver.all.every((message) => message.verifiedWith === 0)).toBe(true);
     expect(await adminToken(server)).toBeTruthy();
   });

@@ -125,6 +125,7 @@ describe.each(DATABASE_KINDS)('webhooks on %s', (kind) => {
     try {
       const made = await subscribe(admin, { url: failing.url, eventTypes: ['contract.changed'] });
       const id = made.subscription.id;
+      failing.secrets = [made.secret];
       const messageId = (await api(admin, 'POST', `/subscriptions/${id}/ping`)).body.id as string;
       const delays: number[] = [];
       let last = clock().getTime();

@@ -14,7 +14,7 @@ export interface WebhookOptions {
   random?: () => number;
   /** One attempt's limit: connect, send, answer (default 10,000 ms; env BALCAO_WEBHOOKS_TIMEOUT_MS). */
   timeoutMs?: number;
-  /** How long a claimed message is reserved for its sender; after it, another worker sends it again (default timeoutMs + 30 s). */
+  /** How long a claimed message is reserved for its sender; after it, another worker sends it again (default timeoutMs + 30 s; env BALCAO_WEBHOOKS_LEASE_MS). */
   leaseMs?: number;
   /** Messages sent at once by one server process (default 8). */
   concurrency?: number;
@@ -75,7 +75,7 @@ export class WebhookWorker {
     this.clock = options.clock ?? (() => new Date());
     this.random = options.random ?? Math.random;
     this.timeoutMs = options.timeoutMs ?? (Number(process.env.BALCAO_WEBHOOKS_TIMEOUT_MS) || 10_000);
-    this.leaseMs = options.leaseMs ?? this.timeoutMs + 30_000;
+    this.leaseMs = options.leaseMs ?? (Number(process.env.BALCAO_WEBHOOKS_LEASE_MS) || this.timeoutMs + 30_000);
     this.concurrency = options.concurrency ?? 8;
     this.sweepMs = options.sweepMs ?? 60_000;
     this.keepDays = options.keepDays ?? 30;

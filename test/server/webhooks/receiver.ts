@@ -14,7 +14,8 @@ export interface Received {
 
 /**
  * A local webhook receiver as an integrator would write it: verifies each message with the
- * `standardwebhooks` package (Webhook.verify), and drops duplicates by `webhook-id`. `answer` decides the
+ * `standardwebhooks` package (Webhook.verify), processes what verifies on arrival, and drops duplicates by
+ * `webhook-id` (`unique`: the first copy of each). `answer` decides the
  * status code (default 204); `hold` keeps answers back (a slow receiver, for the crash test).
  */
 export class Receiver {
@@ -38,9 +39,10 @@ export class Receiver {
         const message: Received = { id: headers['webhook-id'] ?? '', headers, body, payload: JSON.parse(body), verifiedWith: receiver.verify(body, headers) };
         receiver.all.push(message);
         const status = receiver.answer(message);
+        // Processed on arrival (as a receiver that stores, then answers): a copy with a known id is dropped.
+        if (status >= 200 && status < 300 && message.verifiedWith >= 0 && !receiver.unique.has(message.id)) receiver.unique.set(message.id, message);
         const reply = () => {
-          if (status >= 200 && status < 300 && !receiver.unique.has(message.id)) receiver.unique.set(message.id, message);
-          response.writeHead(status).end();
+          if (!response.destroyed) response.writeHead(status).end();
         };
         if (receiver.hold) void receiver.hold.then(reply);
         else reply();
