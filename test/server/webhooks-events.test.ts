@@ -22,7 +22,7 @@ describe.each(DATABASE_KINDS)('webhook events from their write paths on %s', (ki
     server = await startTestServer(kind, { webhooks: { clock: () => new Date(Date.now() + offsetMs) } });
     receiver = await Receiver.start();
     other = await Receiver.start();
-    key = (await createKey(server, ['webhooks:read', 'webhooks:write', 'sales:read', 'orders:read', 'orders:write', 'stock:read', 'stock:write', 'billing:read', 'billing:write', 'products:write', 'products:read'])).secret;
+    key = (await createKey(server, ['webhooks:read', 'webhooks:write', 'sales:read', 'sales:write', 'orders:read', 'orders:write', 'stock:read', 'stock:write', 'billing:read', 'billing:write', 'products:write', 'products:read'])).secret;
     const made = await call(server.url, 'POST', '/api/v1/webhooks/subscriptions', {
       token: key,
       body: { url: receiver.url, eventTypes: ['sale.uploaded', 'order.status_changed', 'stock.below_level', 'contract.changed', 'receivable.created', 'receivable.overdue'], stockLevel: 5 },
@@ -62,6 +62,10 @@ describe.each(DATABASE_KINDS)('webhook events from their write paths on %s', (ki
     // The retried upload made no second event; the other store heard nothing.
     expect(receiver.all.filter((message) => message.payload.resourceId === 'wh-sale-1')).toHaveLength(1);
     expect(other.all).toEqual([]);
+    // A sale an integrator writes through the API is an upload too.
+    const { _deleted: _ignored, ...viaApi } = posSale('wh-sale-api', 'loja1-cx02', [[id, 1, 1999]]);
+    expect((await api('PUT', '/sales/wh-sale-api', viaApi)).status).toBe(200);
+    await receiver.until(() => ofResource('sale.uploaded', 'wh-sale-api').length === 1);
   });
 
   it('API-02 stock.below_level fires from a stock adjustment only when the stock crosses the level downwards', async () => {

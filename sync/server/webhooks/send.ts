@@ -49,7 +49,7 @@ export function sendMessage(options: SendOptions): Promise<AttemptResult> {
   const elapsed = () => Math.round(performance.now() - started);
   return new Promise<AttemptResult>((resolve) => {
     let settled = false;
-    let timer: NodeJS.Timeout | undefined;
+    let timer: NodeJS.Timeout | undefined = undefined;
     const finish = (result: Omit<AttemptResult, 'durationMs'>) => {
       if (settled) return;
       settled = true;

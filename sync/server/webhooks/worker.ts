@@ -198,7 +198,12 @@ export class WebhookWorker {
       await this.db.query('UPDATE webhook_messages SET lease_until = NULL WHERE id = $1', [message.id]).catch(() => undefined);
       return;
     }
-    await this.record(message, result);
+    try {
+      await this.record(message, result);
+    } catch (error) {
+      // The subscription was deleted while its message was on the way: nothing is left to record.
+      if ((error as { code?: string }).code !== '23503') throw error;
+    }
   }
 
   /** The attempt in the log and the message's next state, in one transaction. */
