@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Database } from '../db/database.ts';
 import { retryDelaySeconds } from './backoff.ts';
 import { RETRY_WINDOW_SECONDS, WEBHOOKS_CHANNEL } from './outbox.ts';
@@ -16,7 +17,7 @@ export interface WebhookOptions {
   timeoutMs?: number;
   /** How long a claimed message is reserved for its sender; after it, another worker sends it again (default timeoutMs + 30 s; env BALCAO_WEBHOOKS_LEASE_MS). */
   leaseMs?: number;
-  /** Messages sent at once by one server process (default 8). */
+  /** Messages sent at once by one server process (default 16). */
   concurrency?: number;
   /** Loopback/private addresses and plain http allowed (default: env BALCAO_WEBHOOKS_ALLOW_PRIVATE, else on only under tests and the demo). */
   allowPrivateNetworks?: boolean;
@@ -76,11 +77,13 @@ export class WebhookWorker {
     this.random = options.random ?? Math.random;
     this.timeoutMs = options.timeoutMs ?? (Number(process.env.BALCAO_WEBHOOKS_TIMEOUT_MS) || 10_000);
     this.leaseMs = options.leaseMs ?? (Number(process.env.BALCAO_WEBHOOKS_LEASE_MS) || this.timeoutMs + 30_000);
-    this.concurrency = options.concurrency ?? 8;
+    this.concurrency = options.concurrency ?? 16;
     this.sweepMs = options.sweepMs ?? 60_000;
     this.keepDays = options.keepDays ?? 30;
     this.autoStart = options.autoStart ?? true;
     this.allowPrivateNetworks = options.allowPrivateNetworks ?? defaultAllowPrivate();
+    // Every attempt under way listens to the one stop signal.
+    setMaxListeners(0, this.abort.signal);
   }
 
   /** The worker's clock (routes use it, so a redelivery is due on the same clock as the retries). */
@@ -139,7 +142,7 @@ export class WebhookWorker {
     while (!this.stopped) {
       const claimed = await this.claim();
       if (claimed.length === 0) break;
-      await Promise.all(claimed.map((message) => this.deliver(message)));
+      await this.deliverAll(claimed);
       attempts += claimed.length;
       if (this.stopped) break;
     }
@@ -180,53 +183,65 @@ export class WebhookWorker {
     );
   }
 
-  private async deliver(message: Claimed): Promise<void> {
+  /** Sends a claimed batch at once, then records every attempt in one transaction (set-based). */
+  private async deliverAll(claimed: readonly Claimed[]): Promise<void> {
     const now = this.clock();
-    const previousValid = message.previous_secret !== null && message.previous_secret_until !== null && new Date(message.previous_secret_until) > now;
-    const result = await sendMessage({
-      url: message.url,
-      id: message.id,
-      body: message.body,
-      secrets: previousValid ? [message.secret, message.previous_secret!] : [message.secret],
-      timeoutMs: this.timeoutMs,
-      allowPrivateNetworks: this.allowPrivateNetworks,
-      userAgent: this.userAgent,
-      signal: this.abort.signal,
-    });
-    if (this.abort.signal.aborted && !result.ok) {
-      // Stopping: not the receiver's fault; the claim is given back for the next worker.
-      await this.db.query('UPDATE webhook_messages SET lease_until = NULL WHERE id = $1', [message.id]).catch(() => undefined);
-      return;
-    }
-    try {
-      await this.record(message, result);
-    } catch (error) {
-      // The subscription was deleted while its message was on the way: nothing is left to record.
-      if ((error as { code?: string }).code !== '23503') throw error;
-    }
+    const results = await Promise.all(
+      claimed.map((message) => {
+        const previousValid = message.previous_secret !== null && message.previous_secret_until !== null && new Date(message.previous_secret_until) > now;
+        return sendMessage({
+          url: message.url,
+          id: message.id,
+          body: message.body,
+          secrets: previousValid ? [message.secret, message.previous_secret!] : [message.secret],
+          timeoutMs: this.timeoutMs,
+          allowPrivateNetworks: this.allowPrivateNetworks,
+          userAgent: this.userAgent,
+          signal: this.abort.signal,
+        });
+      }),
+    );
+    const done = claimed.map((message, index) => ({ message, result: results[index]! }));
+    // Stopping: an attempt cut short is not the receiver's fault; its claim is given back for the next worker.
+    const cut = this.abort.signal.aborted ? done.filter(({ result }) => !result.ok) : [];
+    if (cut.length > 0) await this.db.query('UPDATE webhook_messages SET lease_until = NULL WHERE id = ANY($1::text[])', [cut.map(({ message }) => message.id)]).catch(() => undefined);
+    await this.record(done.filter((entry) => !cut.includes(entry)));
   }
 
-  /** The attempt in the log and the message's next state, in one transaction. */
-  private async record(message: Claimed, result: AttemptResult): Promise<void> {
+  /**
+   * The attempts in the log and the messages' next states, in one transaction of a few set-based
+   * statements whatever the batch size. A message whose subscription was deleted meanwhile is skipped.
+   */
+  private async record(done: readonly { message: Claimed; result: AttemptResult }[]): Promise<void> {
+    if (done.length === 0) return;
     const now = this.clock();
-    const attempt = message.attempts + 1;
-    const retryUntil = new Date(message.retry_until);
-    const gaveUp = !result.ok && now >= retryUntil;
-    const next = result.ok || gaveUp ? now : new Date(Math.min(retryUntil.getTime(), now.getTime() + retryDelaySeconds(attempt, this.random) * 1000));
+    const at = now.toISOString();
+    const rows = done.map(({ message, result }) => {
+      const attempt = message.attempts + 1;
+      const retryUntil = new Date(message.retry_until);
+      const gaveUp = !result.ok && now >= retryUntil;
+      const next = result.ok || gaveUp ? now : new Date(Math.min(retryUntil.getTime(), now.getTime() + retryDelaySeconds(attempt, this.random) * 1000));
+      return { message, result, attempt, gaveUp, next: next.toISOString(), state: result.ok ? 'delivered' : gaveUp ? 'failed' : 'pending' };
+    });
     await this.db.transaction(async (tx) => {
       await tx.query(
-        'INSERT INTO webhook_attempts (message_id, subscription_id, attempt, at, duration_ms, status_code, error) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING',
-        [message.id, message.subscription_id, attempt, now.toISOString(), result.durationMs, result.statusCode, result.error],
+        `INSERT INTO webhook_attempts (message_id, subscription_id, attempt, at, duration_ms, status_code, error)
+         SELECT a.message_id, a.subscription_id, a.attempt, $4::timestamptz, a.duration_ms, a.status_code, a.error
+           FROM unnest($1::text[], $2::text[], $3::integer[], $5::integer[], $6::integer[], $7::text[]) AS a(message_id, subscription_id, attempt, duration_ms, status_code, error)
+          WHERE EXISTS (SELECT 1 FROM webhook_messages m WHERE m.id = a.message_id)
+         ON CONFLICT DO NOTHING`,
+        [rows.map((row) => row.message.id), rows.map((row) => row.message.subscription_id), rows.map((row) => row.attempt), at, rows.map((row) => row.result.durationMs), rows.map((row) => row.result.statusCode), rows.map((row) => row.result.error)],
       );
       await tx.query(
-        `UPDATE webhook_messages SET attempts = $2, lease_until = NULL, last_status = $3, last_error = $4, next_attempt_at = $5,
-                state = $6, delivered_at = CASE WHEN $6 = 'delivered' THEN $7::timestamptz ELSE delivered_at END
-          WHERE id = $1`,
-        [message.id, attempt, result.statusCode, result.error, next.toISOString(), result.ok ? 'delivered' : gaveUp ? 'failed' : 'pending', now.toISOString()],
+        `UPDATE webhook_messages m SET attempts = u.attempt, lease_until = NULL, last_status = u.status_code, last_error = u.error, next_attempt_at = u.next,
+                state = u.state, delivered_at = CASE WHEN u.state = 'delivered' THEN $7::timestamptz ELSE m.delivered_at END
+           FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[], $5::timestamptz[], $6::text[]) AS u(id, attempt, status_code, error, next, state)
+          WHERE m.id = u.id`,
+        [rows.map((row) => row.message.id), rows.map((row) => row.attempt), rows.map((row) => row.result.statusCode), rows.map((row) => row.result.error), rows.map((row) => row.next), rows.map((row) => row.state), at],
       );
-      if (gaveUp) {
-        const reason = `Message ${message.id} (${message.type}) could not be delivered for ${RETRY_WINDOW_SECONDS / 86_400} days (${attempt} attempts); last error: ${result.error ?? 'unknown'}. Fix the receiver, resume the subscription (what waited is then sent) and redeliver the failed message.`;
-        await tx.query("UPDATE webhook_subscriptions SET status = 'paused', paused_at = $2, paused_reason = $3, updated_at = $2 WHERE id = $1 AND status = 'active'", [message.subscription_id, now.toISOString(), reason]);
+      for (const row of rows.filter((entry) => entry.gaveUp)) {
+        const reason = `Message ${row.message.id} (${row.message.type}) could not be delivered for ${RETRY_WINDOW_SECONDS / 86_400} days (${row.attempt} attempts); last error: ${row.result.error ?? 'unknown'}. Fix the receiver, resume the subscription (what waited is then sent) and redeliver the failed message.`;
+        await tx.query("UPDATE webhook_subscriptions SET status = 'paused', paused_at = $2, paused_reason = $3, updated_at = $2 WHERE id = $1 AND status = 'active'", [row.message.subscription_id, at, reason]);
       }
     });
   }
