@@ -107,7 +107,7 @@ export async function createSubscription(db: Database, session: Session, input: 
   const secret = newSecret();
   return db.transaction(async (tx) => {
     // Counted under a lock of the store's row so two concurrent creations cannot pass the limit together.
-    await tx.query('SELECT 1 FROM stores WHERE id = $1 FOR UPDATE', [session.store.id]);
+    await tx.query('SELECT 1 FROM stores WHERE id = $1 FOR NO KEY UPDATE', [session.store.id]);
     const [count] = await tx.query<{ n: string | number }>('SELECT count(*) AS n FROM webhook_subscriptions WHERE store_id = $1', [session.store.id]);
     if (Number(count?.n ?? 0) >= MAX_SUBSCRIPTIONS_PER_STORE) throw new ApiProblem(409, 'business_rule', `The store already has ${MAX_SUBSCRIPTIONS_PER_STORE} webhook subscriptions, the most it may have. Delete one, or subscribe one URL to several event types.`);
     await tx.query(
