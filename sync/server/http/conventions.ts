@@ -66,6 +66,18 @@ Each key has its own budget per minute (set when the key is made); people and de
 per address. Answers carry \`RateLimit-Limit\`, \`RateLimit-Remaining\` and \`RateLimit-Reset\` (seconds);
 a **429** \`rate_limited\` carries \`Retry-After\` (seconds).
 
+## Webhooks (API-02)
+
+Opt-in: the server calls out only for subscriptions made with \`POST /api/v1/webhooks/subscriptions\`
+(scopes \`webhooks:*\`, plus the read scope of each event's data). Each message is a \`POST\` of
+\`{"id","type","timestamp","storeId","resourceId","data"}\` signed with the Standard Webhooks scheme:
+\`webhook-id\`, \`webhook-timestamp\` and \`webhook-signature\` (\`v1,<base64 HMAC-SHA256>\`, two during a
+secret rotation). Verify with the \`standardwebhooks\` package and answer 2xx within 10 s.
+**Delivery is at least once: drop duplicates by \`webhook-id\`** (the same on every retry and redelivery).
+Failed attempts are retried with exponential backoff and jitter (30 s doubling up to 6 h) for 3 days; then
+the subscription is paused with the reason, and can be resumed; \`…/messages/{id}/redeliver\` sends one
+again. Only https URLs of public addresses are called.
+
 ## Problem types
 
 ${problemSections}`;
