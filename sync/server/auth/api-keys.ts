@@ -81,11 +81,14 @@ export async function listApiKeys(db: Queryable, storeId: string): Promise<ApiKe
   return rows.map(infoOf);
 }
 
-/** Revokes a key of the store (idempotent: revoking twice keeps the first time); null when the store has no such key. */
-export async function revokeApiKey(db: Queryable, storeId: string, id: string, revokedBy: string): Promise<ApiKeyInfo | null> {
-  await db.query('UPDATE api_keys SET revoked_at = now(), revoked_by = $3 WHERE store_id = $1 AND id = $2 AND revoked_at IS NULL', [storeId, id, revokedBy]);
+/**
+ * Revokes a key of the store (idempotent: revoking twice keeps the first time); null when the store
+ * has no such key. `revokedNow` is false when it was already revoked (nothing changed).
+ */
+export async function revokeApiKey(db: Queryable, storeId: string, id: string, revokedBy: string): Promise<{ key: ApiKeyInfo; revokedNow: boolean } | null> {
+  const changed = await db.query('UPDATE api_keys SET revoked_at = now(), revoked_by = $3 WHERE store_id = $1 AND id = $2 AND revoked_at IS NULL RETURNING id', [storeId, id, revokedBy]);
   const rows = await db.query<KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE store_id = $1 AND id = $2`, [storeId, id]);
-  return rows[0] ? infoOf(rows[0]) : null;
+  return rows[0] ? { key: infoOf(rows[0]), revokedNow: changed.length > 0 } : null;
 }
 
 export type KeyLookup = { session: Session } | { problem: 'unknown' | 'expired' | 'revoked' };

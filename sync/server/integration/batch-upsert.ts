@@ -137,6 +137,11 @@ export async function batchUpsert(db: Database, kind: UpsertKind, writer: Writer
         fail(index, [{ pointer: `/items/${index}/id`, message: `${kind.keyOf(item)} is record ${previous.id}, not ${item.id}. Leave id out or send ${previous.id}.` }]);
         continue;
       }
+      // An id naming a record of another kind (a station, the store's settings) is not this item's record.
+      if (previous && kind.collection === 'masterdata' && previous.data.kind !== item.kind) {
+        fail(index, [{ pointer: `/items/${index}/id`, message: `Record ${previous.id} is a ${String(previous.data.kind)}, not a ${String(item.kind)}. Leave id out or send the id of a ${String(item.kind)}.` }]);
+        continue;
+      }
       if (idsSeen.has(id)) {
         fail(index, [{ pointer: `/items/${index}/id`, message: `Id ${id} is already item ${idsSeen.get(id)} of this batch.` }]);
         continue;
