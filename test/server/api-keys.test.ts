@@ -96,6 +96,24 @@ describe.each(DATABASE_KINDS)('integrator API keys on %s', (kind) => {
     expect((await call(server.url, 'GET', '/api/v1/products/p-00001', { token: forged })).status).toBe(401);
   });
 
+  it('API-08 creating and revoking a key are in the administration trail with who did it; revoking again adds nothing', async () => {
+    const admin = await adminToken(server);
+    const me = (await call(server.url, 'GET', '/api/auth/me', { token: admin })).body as { user: { id: string } };
+    const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+    const key = await createKey(server, ['sales:read', 'products:read'], { name: 'ERP auditado', expiresAt });
+    const trail = async () => ((await call(server.url, 'GET', '/api/admin/events?limit=1000', { token: admin })).body as { action: string; userId: string; detail: string }[]).filter((event) => event.detail?.includes(key.id));
+    expect(await trail()).toEqual([expect.objectContaining({ action: 'api_key_created', userId: me.user.id })]);
+    expect(JSON.parse((await trail())[0]!.detail)).toEqual({ keyId: key.id, name: 'ERP auditado', scopes: ['products:read', 'sales:read'], expiresAt: new Date(expiresAt).toISOString() });
+    expect(JSON.stringify(await trail())).not.toContain(key.secret.slice(key.prefix.length));
+    for (let attempt = 0; attempt < 2; attempt += 1) expect((await call(server.url, 'POST', `/api/api-keys/${key.id}/revoke`, { token: admin, body: {} })).status).toBe(200);
+    const events = await trail();
+    expect(events.map((event) => [event.action, event.userId])).toEqual([['api_key_revoked', me.user.id], ['api_key_created', me.user.id]]);
+    // A refused attempt (a cashier) leaves no event.
+    const cashier = (await login(server, 'caixa', 'caixa123')).token;
+    expect((await call(server.url, 'POST', '/api/api-keys', { token: cashier, body: { name: 'x', scopes: ['products:read'] } })).status).toBe(403);
+    expect(await trail()).toHaveLength(2);
+  });
+
   it('API-08 a key without the scope gets 403: GET needs read, writes need write, per resource', async () => {
     const key = await createKey(server, ['products:read']);
     const product = await call(server.url, 'GET', '/api/v1/products/p-00002', { token: key.secret });
