@@ -156,7 +156,9 @@ export async function batchUpsert(db: Database, kind: UpsertKind, writer: Writer
       candidates.push({ index, doc: { ...doc, _deleted: false }, isNew: !previous || previous.deleted });
     }
     if (candidates.length === 0) return;
-    const outcome = await writeBatchIn(tx, { storeId: writer.storeId, collection: kind.collection, checkConflicts: false, writer, validated: true }, candidates.map((candidate) => ({ newDocumentState: candidate.doc })));
+    // Every candidate's stored version (by key or by id) was read above under the lock: writeBatchIn need not read them again.
+    const known = new Map([...stored.values(), ...byId.values()].map((doc) => [doc.id, doc]));
+    const outcome = await writeBatchIn(tx, { storeId: writer.storeId, collection: kind.collection, checkConflicts: false, writer, validated: true, known }, candidates.map((candidate) => ({ newDocumentState: candidate.doc })));
     const written = new Set(outcome.written);
     const unchanged = new Set(outcome.unchanged);
     const refused = new Map(outcome.quarantined.map((entry) => [entry.id, entry.refusal]));
