@@ -144,6 +144,9 @@ export const ADMIN_EVENT_ACTIONS = [
   /** Issue 15: the admin added a user or changed a user's roles (detail: user id and roles). */
   'user_created',
   'user_roles_changed',
+  /** API-08: the admin created an integrator API key, or revoked one (detail: key id, name, scopes, expiry). */
+  'api_key_created',
+  'api_key_revoked',
 ] as const;
 export type AdminEventAction = (typeof ADMIN_EVENT_ACTIONS)[number];
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminToken, call, DATABASE_KINDS, login, startTestServer, type TestServer } from './support/servers.ts';
 import { createKey } from './support/api-keys.ts';
+import { authCache } from '../../sync/server/auth/auth-cache.ts';
 import { cpf } from './support/documents.ts';
 
 const seller = (id: string, name: string) => ({ id, kind: 'seller', code: id.slice(0, 20), name, active: true });
@@ -79,6 +80,8 @@ describe.each(DATABASE_KINDS)('integrator API keys on %s', (kind) => {
 
     // Expiry is the database's clock: move it into the past rather than wait.
     await server.db.query("UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE id = $1", [key.id]);
+    // Changed behind the server's back (no route changes an expiry): its in-process lookup cache must start over.
+    authCache.clear();
     const expired = await call(server.url, 'GET', '/api/v1/products/p-00001', { token: key.secret });
     expect(expired).toMatchObject({ status: 401, body: { error: { code: 'unauthorized', message: expect.stringMatching(/expired/) } } });
 
@@ -94,6 +97,45 @@ describe.each(DATABASE_KINDS)('integrator API keys on %s', (kind) => {
     // A made-up key with a real id is refused too (the secret is checked, not only the id).
     const forged = `bk.${other.id}.${'A'.repeat(43)}`;
     expect((await call(server.url, 'GET', '/api/v1/products/p-00001', { token: forged })).status).toBe(401);
+  });
+
+  it('API-08 creating and revoking a key are in the administration trail with who did it; revoking again adds nothing', async () => {
+    const admin = await adminToken(server);
+    const me = (await call(server.url, 'GET', '/api/auth/me', { token: admin })).body as { user: { id: string } };
+    const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+    const key = await createKey(server, ['sales:read', 'products:read'], { name: 'ERP auditado', expiresAt });
+    const trail = async () => ((await call(server.url, 'GET', '/api/admin/events?limit=1000', { token: admin })).body as { action: string; userId: string; detail: string }[]).filter((event) => event.detail?.includes(key.id));
+    expect(await trail()).toEqual([expect.objectContaining({ action: 'api_key_created', userId: me.user.id })]);
+    expect(JSON.parse((await trail())[0]!.detail)).toEqual({ keyId: key.id, name: 'ERP auditado', scopes: ['products:read', 'sales:read'], expiresAt: new Date(expiresAt).toISOString() });
+    expect(JSON.stringify(await trail())).not.toContain(key.secret.slice(key.prefix.length));
+    for (let attempt = 0; attempt < 2; attempt += 1) expect((await call(server.url, 'POST', `/api/api-keys/${key.id}/revoke`, { token: admin, body: {} })).status).toBe(200);
+    const events = await trail();
+    expect(events.map((event) => [event.action, event.userId])).toEqual([['api_key_revoked', me.user.id], ['api_key_created', me.user.id]]);
+    // A refused attempt (a cashier) leaves no event.
+    const cashier = (await login(server, 'caixa', 'caixa123')).token;
+    expect((await call(server.url, 'POST', '/api/api-keys', { token: cashier, body: { name: 'x', scopes: ['products:read'] } })).status).toBe(403);
+    expect(await trail()).toHaveLength(2);
+  });
+
+  it('API-08 a revoked key, a logged-out session and a demoted user are refused on the very next request, though their lookups are cached', async () => {
+    const key = await createKey(server, ['products:read']);
+    const admin = await adminToken(server);
+    // Several calls in a row: the later ones are answered from the in-process lookup cache.
+    for (let n = 0; n < 3; n += 1) expect((await call(server.url, 'GET', '/api/v1/products/p-00001', { token: key.secret })).status).toBe(200);
+    expect((await call(server.url, 'POST', `/api/api-keys/${key.id}/revoke`, { token: admin, body: {} })).status).toBe(200);
+    expect((await call(server.url, 'GET', '/api/v1/products/p-00001', { token: key.secret })).status).toBe(401);
+
+    const person = (await login(server, 'admin', 'admin123')).token;
+    for (let n = 0; n < 3; n += 1) expect((await call(server.url, 'GET', '/api/auth/me', { token: person })).status).toBe(200);
+    expect((await call(server.url, 'POST', '/api/auth/logout', { token: person, body: {} })).status).toBeLessThan(300);
+    expect((await call(server.url, 'GET', '/api/auth/me', { token: person })).status).toBe(401);
+
+    const backoffice = (await login(server, 'retaguarda', 'retaguarda123')).token;
+    for (let n = 0; n < 3; n += 1) expect((await call(server.url, 'GET', '/api/v1/billing/customers', { token: backoffice })).status).toBe(200);
+    expect((await call(server.url, 'PUT', '/api/users/loja1-retaguarda/roles', { token: admin, body: { roles: ['cashier'] } })).status).toBe(200);
+    expect((await call(server.url, 'GET', '/api/v1/billing/customers', { token: backoffice })).status).toBe(403);
+    expect((await call(server.url, 'PUT', '/api/users/loja1-retaguarda/roles', { token: admin, body: { roles: ['backoffice'] } })).status).toBe(200);
+    expect((await call(server.url, 'GET', '/api/v1/billing/customers', { token: backoffice })).status).toBe(200);
   });
 
   it('API-08 a key without the scope gets 403: GET needs read, writes need write, per resource', async () => {

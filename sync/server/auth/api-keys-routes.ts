@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { API_SCOPES, type CreateApiKeyRequest } from '../../schema/index.ts';
+import { API_SCOPES, type ApiKeyInfo, type CreateApiKeyRequest } from '../../schema/index.ts';
+import { recordAdminEvent } from './admin-events.ts';
 import { assertAdmin, sessionOf } from '../http/authenticate.ts';
 import type { ServerContext } from '../http/context.ts';
 import { ApiProblem, errorResponses, problems } from '../http/problem.ts';
@@ -46,6 +47,9 @@ const createBody = {
   required: ['name', 'scopes'],
 } as const;
 
+/** The admin trail's detail of a key event (never the secret): id, name, scopes, expiry. */
+const keyDetail = (key: ApiKeyInfo) => JSON.stringify({ keyId: key.id, name: key.name, scopes: key.scopes, expiresAt: key.expiresAt });
+
 const idParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 64 } }, required: ['id'] } as const;
 const tags = ['api keys'];
 
@@ -56,6 +60,7 @@ const tags = ['api keys'];
  * - POST /api/api-keys: a new key `{ name, scopes, expiresAt?, rateLimitPerMinute? }` → 201 with the
  *   secret, shown this once (stored as its SHA-256);
  * - POST /api/api-keys/:id/revoke: the key is refused from now on (401); 404 if not of this store.
+ * Creating and revoking are recorded in the store's administration trail (who, which key).
  */
 export function registerApiKeyRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get(
@@ -80,7 +85,11 @@ export function registerApiKeyRoutes(app: FastifyInstance, ctx: ServerContext): 
           messagePt: 'expiresAt está no passado. Informe um instante futuro, ou nenhum para uma chave que não expira.',
         });
       }
-      const created = await createApiKey(ctx.db, { storeId: session.store.id, createdBy: session.user.id, name: name.trim() || name, scopes: wanted, expiresAt: expiresAt && new Date(expiresAt).toISOString(), rateLimitPerMinute: limit });
+      const created = await ctx.db.transaction(async (tx) => {
+        const key = await createApiKey(tx, { storeId: session.store.id, createdBy: session.user.id, name: name.trim() || name, scopes: wanted, expiresAt: expiresAt && new Date(expiresAt).toISOString(), rateLimitPerMinute: limit });
+        await recordAdminEvent(tx, { storeId: session.store.id, userId: session.user.id, action: 'api_key_created', detail: keyDetail(key) });
+        return key;
+      });
       return reply.status(201).header('cache-control', 'no-store').send(created);
     },
   );
@@ -91,9 +100,14 @@ export function registerApiKeyRoutes(app: FastifyInstance, ctx: ServerContext): 
     async (request) => {
       const session = sessionOf(request);
       assertAdmin(session, 'manages API keys.');
-      const revoked = await revokeApiKey(ctx.db, session.store.id, request.params.id, session.user.id);
+      const revoked = await ctx.db.transaction(async (tx) => {
+        const outcome = await revokeApiKey(tx, session.store.id, request.params.id, session.user.id);
+        // Only the revocation that took effect is an event; revoking again changes nothing.
+        if (outcome?.revokedNow) await recordAdminEvent(tx, { storeId: session.store.id, userId: session.user.id, action: 'api_key_revoked', detail: keyDetail(outcome.key) });
+        return outcome;
+      });
       if (!revoked) throw problems.notFound(`API key ${request.params.id}`);
-      return revoked;
+      return revoked.key;
     },
   );
 }

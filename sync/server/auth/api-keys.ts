@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { API_SCOPES, DEFAULT_KEY_RATE_LIMIT, type ApiKeyInfo, type ApiScope, type CreatedApiKey } from '../../schema/index.ts';
 import type { Queryable } from '../db/database.ts';
+import { forgetLookups } from './auth-cache.ts';
 import { digest, digestsEqual } from './secrets.ts';
 import type { Session } from './sessions.ts';
 
@@ -81,11 +82,16 @@ export async function listApiKeys(db: Queryable, storeId: string): Promise<ApiKe
   return rows.map(infoOf);
 }
 
-/** Revokes a key of the store (idempotent: revoking twice keeps the first time); null when the store has no such key. */
-export async function revokeApiKey(db: Queryable, storeId: string, id: string, revokedBy: string): Promise<ApiKeyInfo | null> {
-  await db.query('UPDATE api_keys SET revoked_at = now(), revoked_by = $3 WHERE store_id = $1 AND id = $2 AND revoked_at IS NULL', [storeId, id, revokedBy]);
+/**
+ * Revokes a key of the store (idempotent: revoking twice keeps the first time); null when the store
+ * has no such key. `revokedNow` is false when it was already revoked (nothing changed).
+ */
+export async function revokeApiKey(db: Queryable, storeId: string, id: string, revokedBy: string): Promise<{ key: ApiKeyInfo; revokedNow: boolean } | null> {
+  const changed = await db.query('UPDATE api_keys SET revoked_at = now(), revoked_by = $3 WHERE store_id = $1 AND id = $2 AND revoked_at IS NULL RETURNING id', [storeId, id, revokedBy]);
+  // The key's cached lookups end now in this process, and at commit in the others (auth-cache.ts).
+  if (changed.length > 0) await forgetLookups(db, [`key:${id}`]);
   const rows = await db.query<KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE store_id = $1 AND id = $2`, [storeId, id]);
-  return rows[0] ? infoOf(rows[0]) : null;
+  return rows[0] ? { key: infoOf(rows[0]), revokedNow: changed.length > 0 } : null;
 }
 
 export type KeyLookup = { session: Session } | { problem: 'unknown' | 'expired' | 'revoked' };

@@ -2,6 +2,7 @@ import { canRead, canWrite, COLLECTIONS, type CollectionName, type Role, type Wi
 import type { Queryable } from '../db/database.ts';
 import type { StoredDocument } from '../db/documents.ts';
 import { problems } from '../http/problem.ts';
+import { assertKeyMayWriteCollection, assertKeyMayWriteDocuments } from './key-writes.ts';
 import type { Session } from './sessions.ts';
 
 /**
@@ -17,10 +18,14 @@ export interface Writer {
   stationId: string | null;
   /** 'sync': replication push or quarantine fix from a device; 'api': the integration REST API. */
   via: 'sync' | 'api';
+  /** Set when the caller is an integrator's API key (its id): auth/key-writes.ts limits what it writes. */
+  apiKeyId?: string;
 }
 
 export function writerOf(session: Session, via: Writer['via']): Writer {
-  return { storeId: session.store.id, userId: session.user.id, roles: session.user.roles, stationId: session.stationId, via };
+  const writer: Writer = { storeId: session.store.id, userId: session.user.id, roles: session.user.roles, stationId: session.stationId, via };
+  if (session.apiKey) writer.apiKeyId = session.apiKey.id;
+  return writer;
 }
 
 function isAdminWriter(writer: Pick<Writer, 'roles'>): boolean {
@@ -31,7 +36,9 @@ function isAdminWriter(writer: Pick<Writer, 'roles'>): boolean {
  * Role: whether the caller may change the collection at all. Read-only collections (catalogue,
  * master data, design projects) are written centrally: by an admin through the integration API.
  */
-export function assertRoleMayWrite(writer: Pick<Writer, 'roles' | 'via'>, collection: CollectionName): void {
+export function assertRoleMayWrite(writer: Pick<Writer, 'roles' | 'via' | 'apiKeyId'>, collection: CollectionName): void {
+  // A key is not a person: some records are never its to write, whatever its role (auth/key-writes.ts).
+  if (writer.apiKeyId !== undefined) assertKeyMayWriteCollection(collection);
   if (writer.via === 'api' && isAdminWriter(writer)) return;
   if (canWrite(collection, writer.roles)) return;
   if (COLLECTIONS[collection].writeRoles.length === 0 || canRead(collection, writer.roles)) throw problems.readOnly(collection);
@@ -44,6 +51,7 @@ export function assertRoleMayWrite(writer: Pick<Writer, 'roles' | 'via'>, collec
  * - store: every document is read and written inside the caller's store only (the storage key);
  *   a station named by a document must be a station of that store;
  * - role: assertRoleMayWrite;
+ * - API key: never a station's records nor the administrator's own (auth/key-writes.ts);
  * - station: a record of a station-visible collection (sales, cash movements, audit trail) belongs to
  *   the station in its `stationId`. A non-admin writes only records of the station it signed in on,
  *   new or stored; nobody moves a stored record to another station.
@@ -58,6 +66,7 @@ export async function assertOwnership(
   current: ReadonlyMap<string, StoredDocument>,
 ): Promise<void> {
   assertRoleMayWrite(writer, collection);
+  if (writer.apiKeyId !== undefined) assertKeyMayWriteDocuments(writer.userId, collection, docs, current);
   if (COLLECTIONS[collection].visibility !== 'station') return;
   const admin = isAdminWriter(writer);
   const named = new Set<string>();

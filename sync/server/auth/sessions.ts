@@ -1,5 +1,6 @@
 import type { ApiScope, Role, SessionUser } from '../../schema/index.ts';
 import type { Database, Queryable } from '../db/database.ts';
+import { authCache, forgetLookups, REVOKED_CHANNEL } from './auth-cache.ts';
 import { digest, newRandomSecret } from './secrets.ts';
 
 /** Who is calling: resolved from the bearer token on every request. */
@@ -19,8 +20,8 @@ export interface Session {
 
 export const SESSION_HOURS = 12;
 
-/** NOTIFY channel that tells every server process which sessions ended (their open streams close). */
-export const REVOKED_CHANNEL = 'balcao_sessions_revoked';
+/** NOTIFY channel that tells every server process which sessions ended (their open streams close, their cached lookups go). */
+export { REVOKED_CHANNEL };
 
 export async function createSession(db: Queryable, userId: string, storeId: string, stationId: string | null): Promise<{ token: string; expiresAt: string }> {
   const token = newRandomSecret();
@@ -76,10 +77,8 @@ export async function revokeSessions(tx: Queryable, revocation: Revocation): Pro
     ? await tx.query<{ token_hash: string }>('DELETE FROM sessions WHERE token_hash = $1 RETURNING token_hash', [revocation.tokenHash])
     : await tx.query<{ token_hash: string }>('DELETE FROM sessions WHERE station_id = $1 RETURNING token_hash', [revocation.stationId]);
   const hashes = rows.map((row) => row.token_hash);
-  // NOTIFY payloads are limited to 8,000 bytes: 100 hashes of 64 characters fit.
-  for (let start = 0; start < hashes.length; start += 100) {
-    await tx.query('SELECT pg_notify($1, $2)', [REVOKED_CHANNEL, JSON.stringify(hashes.slice(start, start + 100))]);
-  }
+  // Cached lookups end here at once, and in other processes at commit (auth-cache.ts).
+  await forgetLookups(tx, hashes);
   return hashes.length;
 }
 
@@ -101,7 +100,10 @@ export class LiveSessions {
       } catch {
         return;
       }
-      if (Array.isArray(hashes)) for (const hash of hashes) if (typeof hash === 'string') this.end(hash);
+      if (!Array.isArray(hashes)) return;
+      const names = hashes.filter((hash): hash is string => typeof hash === 'string');
+      authCache.forget(names);
+      for (const hash of names) this.end(hash);
     });
   }
 

@@ -3,7 +3,7 @@ import { designMigration } from './migration-002-design.ts';
 import { authMigration } from './migration-003-auth.ts';
 import { backofficeMigration } from '../backoffice/migration.ts';
 import { hardeningMigration } from './migration-012-hardening.ts';
-import { integrationMigration } from '../integration/migration.ts';
+import { integrationMigration, salesPeriodMigration } from '../integration/migration.ts';
 import { apiKeysMigration } from '../auth/api-keys-migration.ts';
 import { webhooksMigration } from '../webhooks/migration.ts';
 
@@ -104,6 +104,7 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
   integrationMigration,
   apiKeysMigration,
   webhooksMigration,
+  salesPeriodMigration,
 ];
 
 export async function migrate(db: Database): Promise<number> {

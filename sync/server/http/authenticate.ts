@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { canRead, COLLECTIONS, type ApiResource, type CollectionName } from '../../schema/index.ts';
 import { findApiKey, isApiKeyToken } from '../auth/api-keys.ts';
+import { authCache } from '../auth/auth-cache.ts';
+import { digest } from '../auth/secrets.ts';
 import { assertRoleMayWrite, writerOf } from '../auth/ownership.ts';
 import { findSession, isAdmin, type Session } from '../auth/sessions.ts';
 import type { ReadScope } from '../db/documents.ts';
@@ -49,15 +51,24 @@ export function installAuthentication(app: FastifyInstance, ctx: ServerContext):
     if (request.routeOptions.config.public === true || isDocsRoute(url)) return;
     const token = bearerToken(request);
     if (!token) throw problems.unauthorized();
+    // A token resolved moments ago needs no database round trip (auth/auth-cache.ts: revocations end it at once).
+    const cached = authCache.get(digest(token));
+    if (cached) {
+      request.session = cached;
+      if (cached.apiKey) assertKeyMayCall(request, cached);
+      return;
+    }
     if (isApiKeyToken(token)) {
       const key = await findApiKey(ctx.db, token);
       if ('problem' in key) throw problems.apiKeyRefused(key.problem);
+      authCache.put(key.session);
       request.session = key.session;
       assertKeyMayCall(request, key.session);
       return;
     }
     const found = await findSession(ctx.db, token);
     if ('problem' in found) throw found.problem === 'expired' ? problems.sessionExpired() : problems.unauthorized();
+    authCache.put(found.session);
     request.session = found.session;
   });
 }

@@ -23,6 +23,11 @@ The machine-readable contract is the OpenAPI 3.1 document at \`/docs/json\` (bro
   \`GET\`/\`HEAD\` need \`<resource>:read\`, every other method \`<resource>:write\` (write does not imply read).
   A route outside the integration API (replication, pairing, administration) refuses keys with 403.
 - A key sees only its own store. People (the app, the back office) keep using their session token.
+- Whatever its scopes, a key never writes what the stations record — sales and exchanges, till (cash)
+  movements, the audit trail: \`sales:write\` grants nothing, sales are read-only for integrators —
+  nor design records, the store administrator's master records (kinds \`station\`, \`storeSettings\`,
+  \`supervisor\`), or a contract request in a person's name: 403. Creating and revoking keys is in the
+  store's administration trail.
 
 ## Problem details (RFC 9457)
 

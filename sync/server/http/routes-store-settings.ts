@@ -3,6 +3,7 @@ import { ROLES, SELLER_POLICIES, STOCK_POLICIES, type MasterRecord, type Role, t
 import { hashSecret } from '../auth/secrets.ts';
 import { hashSupervisorCode, STORE_SETTINGS_ID, storeSettingsOf, storeSettingsRecord, supervisorRecordId, type StoreSettings } from '../../rules/index.ts';
 import { recordAdminEvent } from '../auth/admin-events.ts';
+import { forgetLookups } from '../auth/auth-cache.ts';
 import { loadDocuments, lockStoreSequence } from '../db/documents.ts';
 import { writeBatchIn } from '../sync/write-documents.ts';
 import { assertAdmin, sessionOf } from './authenticate.ts';
@@ -242,6 +243,8 @@ export function registerStoreSettingsRoutes(app: FastifyInstance, ctx: ServerCon
       return ctx.db.transaction(async (tx) => {
         const [user] = await tx.query<{ id: string; code: string; name: string }>('UPDATE users SET roles = $3 WHERE store_id = $1 AND id = $2 RETURNING id, code, name', [session.store.id, request.params.id, roles]);
         if (!user) throw problems.notFound(`User ${request.params.id}`);
+        // The user's sessions act with the new roles from the next request (no cached old roles).
+        await forgetLookups(tx, [`user:${user.id}`]);
         await recordAdminEvent(tx, { storeId: session.store.id, userId: session.user.id, action: 'user_roles_changed', detail: JSON.stringify({ userId: user.id, roles }) });
         const record = (await loadDocuments(tx, session.store.id, 'masterdata', [supervisorRecordId(user.id)])).get(supervisorRecordId(user.id));
         return { ...user, roles, supervisor: !!record && !record.deleted && record.data.active === true };

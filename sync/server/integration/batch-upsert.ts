@@ -137,6 +137,11 @@ export async function batchUpsert(db: Database, kind: UpsertKind, writer: Writer
         fail(index, [{ pointer: `/items/${index}/id`, message: `${kind.keyOf(item)} is record ${previous.id}, not ${item.id}. Leave id out or send ${previous.id}.` }]);
         continue;
       }
+      // An id naming a record of another kind (a station, the store's settings) is not this item's record.
+      if (previous && kind.collection === 'masterdata' && previous.data.kind !== item.kind) {
+        fail(index, [{ pointer: `/items/${index}/id`, message: `Record ${previous.id} is a ${String(previous.data.kind)}, not a ${String(item.kind)}. Leave id out or send the id of a ${String(item.kind)}.` }]);
+        continue;
+      }
       if (idsSeen.has(id)) {
         fail(index, [{ pointer: `/items/${index}/id`, message: `Id ${id} is already item ${idsSeen.get(id)} of this batch.` }]);
         continue;
@@ -151,7 +156,9 @@ export async function batchUpsert(db: Database, kind: UpsertKind, writer: Writer
       candidates.push({ index, doc: { ...doc, _deleted: false }, isNew: !previous || previous.deleted });
     }
     if (candidates.length === 0) return;
-    const outcome = await writeBatchIn(tx, { storeId: writer.storeId, collection: kind.collection, checkConflicts: false, writer, validated: true }, candidates.map((candidate) => ({ newDocumentState: candidate.doc })));
+    // Every candidate's stored version (by key or by id) was read above under the lock: writeBatchIn need not read them again.
+    const known = new Map([...stored.values(), ...byId.values()].map((doc) => [doc.id, doc]));
+    const outcome = await writeBatchIn(tx, { storeId: writer.storeId, collection: kind.collection, checkConflicts: false, writer, validated: true, known }, candidates.map((candidate) => ({ newDocumentState: candidate.doc })));
     const written = new Set(outcome.written);
     const unchanged = new Set(outcome.unchanged);
     const refused = new Map(outcome.quarantined.map((entry) => [entry.id, entry.refusal]));

@@ -59,3 +59,18 @@ export const integrationMigration = {
     CREATE INDEX documents_masterdata_code ON documents (store_id, (data ->> 'kind'), (data ->> 'code')) WHERE collection = 'masterdata'
   `,
 };
+
+/**
+ * The sales movements' period filter (API-04, `from`/`to` on the sale's createdAt) reads an index
+ * instead of every sale of the store: integration/sales.ts filters on exactly this expression.
+ * balcao_instant only accepts an ISO-8601 time with its zone (Z or an offset), so its answer does
+ * not depend on the session's TimeZone or DateStyle: it is immutable, as an index expression must be.
+ */
+export const salesPeriodMigration = {
+  version: 1203,
+  name: 'integration-sales-period-index',
+  sql: `
+    ALTER FUNCTION balcao_instant(text) IMMUTABLE;
+    CREATE INDEX documents_sales_created ON documents (store_id, balcao_instant(data ->> 'createdAt')) WHERE collection = 'sales' AND NOT deleted
+  `,
+};

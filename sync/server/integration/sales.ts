@@ -20,21 +20,33 @@ export interface SalesQuery {
 const isSeqCursor = (value: unknown): value is { s: number } => Number.isSafeInteger((value as { s?: unknown } | null)?.s) && (value as { s: number }).s >= 0;
 
 /**
+ * The query of one page: only the filters asked for are in the SQL, so the planner sees a plain
+ * range on `balcao_instant(data ->> 'createdAt')` and can use the documents_sales_created index
+ * (migration 1203) for a period, whatever plan it caches.
+ */
+export function salesMovementsSql(storeId: string, after: number, query: SalesQuery): { sql: string; params: unknown[] } {
+  const params: unknown[] = [storeId, after];
+  const where = ["store_id = $1", "collection = 'sales'", 'NOT deleted', 'seq > $2'];
+  const add = (condition: (at: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(condition(`$${params.length}`));
+  };
+  if (query.stationId !== undefined) add((at) => `station_id = ${at}`, query.stationId);
+  if (query.status !== undefined) add((at) => `data ->> 'status' = ${at}`, query.status);
+  if (query.from !== undefined) add((at) => `balcao_instant(data ->> 'createdAt') >= ${at}::timestamptz`, query.from);
+  if (query.to !== undefined) add((at) => `balcao_instant(data ->> 'createdAt') < ${at}::timestamptz`, query.to);
+  params.push(query.limit + 1);
+  return { sql: `SELECT data, seq, updated_at FROM documents WHERE ${where.join(' AND ')} ORDER BY seq LIMIT $${params.length}`, params };
+}
+
+/**
  * One page of sales movements (stored, not deleted) after the cursor's sequence number, filtered by
  * station, status and createdAt period; `nextCursor` is always set. Money in cents. 400 for a foreign cursor.
  */
 export async function listSalesMovements(db: Queryable, storeId: string, query: SalesQuery): Promise<{ sales: Record<string, unknown>[]; nextCursor: string; hasMore: boolean }> {
   const after = query.cursor ? decodeCursor(query.cursor, isSeqCursor).s : 0;
-  const rows = await db.query<{ data: Record<string, unknown>; seq: string | number; updated_at: unknown }>(
-    `SELECT data, seq, updated_at FROM documents
-      WHERE store_id = $1 AND collection = 'sales' AND NOT deleted AND seq > $2
-        AND ($3::text IS NULL OR station_id = $3)
-        AND ($4::text IS NULL OR data ->> 'status' = $4)
-        AND ($5::timestamptz IS NULL OR balcao_instant(data ->> 'createdAt') >= $5::timestamptz)
-        AND ($6::timestamptz IS NULL OR balcao_instant(data ->> 'createdAt') < $6::timestamptz)
-      ORDER BY seq LIMIT $7`,
-    [storeId, after, query.stationId ?? null, query.status ?? null, query.from ?? null, query.to ?? null, query.limit + 1],
-  );
+  const { sql, params } = salesMovementsSql(storeId, after, query);
+  const rows = await db.query<{ data: Record<string, unknown>; seq: string | number; updated_at: unknown }>(sql, params);
   const hasMore = rows.length > query.limit;
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);

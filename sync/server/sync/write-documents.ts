@@ -42,6 +42,11 @@ export interface WriteOptions {
   validated?: boolean;
   /** If-Match of a single-resource API write: checked against each row's stored version under the store's lock (412 when stale). */
   ifMatch?: IfMatch;
+  /**
+   * The stored version of every row's id (an id absent here is not stored), when the caller read them
+   * in this transaction under the store's lock (the batch upsert): saves reading them a second time.
+   */
+  known?: ReadonlyMap<string, StoredDocument>;
 }
 
 export function toWire(stored: StoredDocument): WireDocument {
@@ -189,7 +194,7 @@ function instantRefusal(collection: CollectionName, doc: WireDocument, previous:
 async function writeRows(tx: Queryable, options: WriteOptions, batch: readonly WriteRow[]): Promise<WriteOutcome> {
   const { storeId, collection, checkConflicts } = options;
   const ids = batch.map((row) => String(row.newDocumentState.id));
-  const current = await loadDocuments(tx, storeId, collection, ids);
+  const current = options.known ? new Map(ids.flatMap((id) => (options.known!.has(id) ? [[id, options.known!.get(id)!] as const] : []))) : await loadDocuments(tx, storeId, collection, ids);
   if (options.writer !== 'server') await assertOwnership(tx, options.writer, collection, batch.map((row) => row.newDocumentState), current);
   if (options.ifMatch) for (const id of ids) assertIfMatch(options.ifMatch, current.get(id)?.seq, `${collection}/${id}`);
   const refusedVersions = checkConflicts ? await openQuarantined(tx, storeId, collection, ids) : new Map<string, Record<string, unknown>>();
@@ -258,7 +263,8 @@ async function writeRows(tx: Queryable, options: WriteOptions, batch: readonly W
   await resolveQuarantine(tx, storeId, collection, outcome.written);
   // Kept under their own document ids, so the merged write above does not settle them.
   await quarantine(tx, storeId, collection, editConflicts);
-  outcome.seq = await writeDocuments(tx, storeId, collection, accepted, { validated: options.validated });
+  // `current` was read under the store's lock: it says which rows are stored already.
+  outcome.seq = await writeDocuments(tx, storeId, collection, accepted, { validated: options.validated, stored: new Set(current.keys()) });
   if (collection === 'sales') await applyStockEffects(tx, storeId, accepted, current);
   if (collection === 'customers' && outcome.written.length > 0) await armCustomerExport(tx, storeId);
   if (collection === 'backoffice') await retryWaitingForContracts(tx, options, accepted);
