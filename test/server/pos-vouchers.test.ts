@@ -27,7 +27,7 @@ describe.each(DATABASE_KINDS)('exchange vouchers on %s', (kind) => {
   async function issue(prefix: string, number: number): Promise<string> {
     const voucher = `CX01-${number}`;
     const original = posSale(`${prefix}-orig`, station.stationId, [['p-00100', 2, 10_000]], { number: number - 1 });
-    const exchange = {
+    const exchange: Record<string, unknown> = {
       ...posSale(`${prefix}-ex`, station.stationId, [['p-00100', 1, 10_000]], { number, returned: { originalSaleId: `${prefix}-orig`, lines: [['p-00100', 2, 10_000]] } }),
       payments: [],
     };
@@ -87,7 +87,7 @@ describe.each(DATABASE_KINDS)('exchange vouchers on %s', (kind) => {
 
     // Another exchange claiming number CX01-12 (a restored station reusing its numbers) is refused.
     const original = posSale('v4-orig', station.stationId, [['p-00100', 1, 10_000]], { number: 30 });
-    const duplicate = { ...posSale('v4-ex', station.stationId, [['p-00100', 1, 5_000]], { number: 31, returned: { originalSaleId: 'v4-orig', lines: [['p-00100', 1, 10_000]] } }), payments: [] };
+    const duplicate: Record<string, unknown> = { ...posSale('v4-ex', station.stationId, [['p-00100', 1, 5_000]], { number: 31, returned: { originalSaleId: 'v4-orig', lines: [['p-00100', 1, 10_000]] } }), payments: [] };
     const claimed = { ...duplicate, exchange: { ...(duplicate.exchange as object), voucher: { number: voucher, amountCents: 5_000 } } };
     expect((await push(station.token, [original, claimed])).body).toEqual([]);
     expect(await errorOf('v4-ex')).toMatchObject({ reason: 'duplicate_key' });
@@ -102,7 +102,7 @@ describe.each(DATABASE_KINDS)('exchange vouchers on %s', (kind) => {
     expect(await errorOf('v5-r2')).toMatchObject({ reason: 'unknown_reference' });
 
     const original = posSale('v6-orig', station.stationId, [['p-00100', 1, 10_000]], { number: 40 });
-    const exchange = { ...posSale('v6-ex', station.stationId, [['p-00100', 1, 4_000]], { number: 41, returned: { originalSaleId: 'v6-orig', lines: [['p-00100', 1, 10_000]] } }), payments: [] };
+    const exchange: Record<string, unknown> = { ...posSale('v6-ex', station.stationId, [['p-00100', 1, 4_000]], { number: 41, returned: { originalSaleId: 'v6-orig', lines: [['p-00100', 1, 10_000]] } }), payments: [] };
     const inflated = { ...exchange, exchange: { ...(exchange.exchange as object), voucher: { number: 'CX01-41', amountCents: 9_000 } } };
     expect((await push(station.token, [original, inflated])).body).toEqual([]);
     expect(await errorOf('v6-ex')).toMatchObject({ reason: 'totals_mismatch' });
