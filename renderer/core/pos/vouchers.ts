@@ -8,6 +8,7 @@
 import type { RxCollection } from 'rxdb';
 import type { MasterRecord, Sale } from '../../../sync/schema/index.ts';
 import { normalizeVoucherNumber, redeemVoucher, voucherBalanceCents, voucherKnownAtStation, voucherRecordId, voucherSpends, type VoucherState } from '../../../sync/rules/index.ts';
+import { ApiError } from '../../../sync/client/index.ts';
 import type { PosCatalog } from './catalog.ts';
 import { PosError } from './errors.ts';
 
@@ -56,4 +57,22 @@ export async function checkVoucherUnspent(sales: RxCollection<Sale>, catalog: Po
   const state = await voucherAtStation(sales, catalog, number);
   const spentBy = [...(state?.redemptions.keys() ?? [])].filter((saleId) => saleId !== exchange.id);
   if (spentBy.length > 0) throw new PosError('voucher_spent', { number, sales: spentBy.length });
+}
+
+/**
+ * The online confirmation through the core's authenticated request: accepted, refused (409, the
+ * server's reason), or — for anything else (offline, timeout, server error) — unreachable, and the
+ * station goes on with the balance it knows.
+ */
+export function voucherConfirmer(request: (method: 'POST', path: string, body: unknown) => Promise<unknown>): (sale: Sale) => Promise<VoucherConfirmation> {
+  return async (sale) => {
+    try {
+      await request('POST', '/api/pos/voucher-sales', sale);
+      return { kind: 'confirmed' };
+    } catch (error) {
+      const cause = (error as { cause?: unknown } | null)?.cause ?? error;
+      if (cause instanceof ApiError && cause.status === 409) return { kind: 'refused', detail: cause.message };
+      return { kind: 'unreachable' };
+    }
+  };
 }

@@ -482,6 +482,8 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
         error={payError}
         onClose={() => setPaying(false)}
         onFinish={(payments) => void finish(payments)}
+        lookUpVoucher={(text) => (pos ? pos.voucher(text) : Promise.reject(new Error('no pos')))}
+        errorText={errorText}
       />
       <SupervisorDialog
         actions={asking}
