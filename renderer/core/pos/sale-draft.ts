@@ -77,6 +77,7 @@ export function quoteSale(draft: SaleDraft, catalog: PosCatalog, lookup: Product
     draft.lines,
     { products, promotions: catalog.promotions, priceTable: catalog.priceTable, stationGroupId: catalog.stationGroup?.id, at },
     draft.saleDiscountCents ?? 0,
+    catalog.settings.maxManualDiscountBp,
   );
   if (!totals.ok) return totals;
   const creditCents = draft.exchange ? creditOf(draft.exchange.returnedItems) : 0;
