@@ -19,7 +19,7 @@ import { chooseSeller, openSale, openTill, pay, scan } from './pos-ui.ts';
 const ids = TEST_IDS.pos;
 const pix = 'loja1-paymentType-pix';
 
-describe('POS-04 the seller setting: ask every sale, or remember the last one', () => {
+describe('POS-09 the seller setting: ask every sale, or remember the last one', () => {
   const server = new CentralServer();
   const api = new RestClient(() => server.url);
   let ui: WebHost;
@@ -63,7 +63,7 @@ describe('POS-04 the seller setting: ask every sale, or remember the last one', 
     return page.getByTestId(ids.seller).inputValue();
   }
 
-  it('POS-04 "ask" starts every sale without a seller; "remember" keeps the last one, across a reload; back to "ask" it stops', async () => {
+  it('POS-09 "ask" starts every sale without a seller; "remember" keeps the last one, across a reload; back to "ask" it stops', async () => {
     await page.goto(ui.url);
     await pairStation(page, { serverUrl: server.url, storeCode: 'loja1', stationCode: 'cx01', pairingCode: 'cx01-pair' });
     await login(page, 'caixa', 'caixa123');
