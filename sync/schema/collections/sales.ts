@@ -14,7 +14,7 @@ export const SALE_AUTHORIZATION_ACTIONS = ['discount', 'priceOverride', 'closedT
  * version-0 document has no `unit` and counted its quantities in whole units, which is exactly what a
  * line without `unit` means under version 1, so the device migrates it unchanged. Where such a line
  * meets stock (kept in grams for KG), its whole units are converted by the product's unit
- * (sync/rules/measure.ts stockStepsOf): an old line of 2 of a KG product is 2000 g, never 2 g. It also added the
+ * (sync/rules/measure.ts stockStepsOf): an old line of 2 of a KG product is 2000 g, never 2 g. Version 1 also added the
  * optional supervisor fields (POS-20): items' `manualDiscountCents` and `listPriceCents`, the sale's
  * `authorizations` and the cancellation's `supervisorId`.
  *
