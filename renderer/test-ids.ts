@@ -130,12 +130,17 @@ export const TEST_IDS = {
       /** `data-cents`: due plus the interest of the payments entered. */
       totalWithInterest: 'pos-payment-total-with-interest',
       error: 'pos-payment-error',
+      /** POS-21: the voucher number of a voucher payment; `data-balance-cents` once found. */
+      voucherNumber: 'pos-payment-voucher-number',
+      voucherFind: 'pos-payment-voucher-find',
     },
     /** `data-sale-id`, `data-number`, `data-total-cents`, `data-change-cents` */
     receipt: 'pos-receipt',
     receiptClose: 'pos-receipt-close',
     /** Present on a reprinted receipt (POS-23). */
     receiptCopy: 'pos-receipt-copy',
+    /** POS-21: the voucher an exchange issued; `data-number`, `data-cents`. */
+    receiptVoucher: 'pos-receipt-voucher',
     /** `data-amount-cents`, `data-interest-cents` */
     receiptPayment: 'pos-receipt-payment',
     receiptInstallments: 'pos-receipt-installments',

@@ -12,6 +12,8 @@ import { sheetsPtBR } from './sheets.pt-BR.ts';
 import { sheetsEn } from './sheets.en.ts';
 import { apiKeysPtBR } from './apikeys.pt-BR.ts';
 import { apiKeysEn } from './apikeys.en.ts';
+import { adminTrailPtBR } from './admintrail.pt-BR.ts';
+import { adminTrailEn } from './admintrail.en.ts';
 
 export type Language = 'pt-BR' | 'en';
 
@@ -19,7 +21,7 @@ export async function initI18n(language: Language): Promise<typeof i18next> {
   await i18next.use(initReactI18next).init({
     lng: language,
     fallbackLng: 'pt-BR',
-    resources: { 'pt-BR': { translation: { ...ptBR, pos: posPtBR, design: designPtBR, bo: { ...backofficePtBR, sheets: sheetsPtBR }, apiKeys: apiKeysPtBR } }, en: { translation: { ...en, pos: posEn, design: designEn, bo: { ...backofficeEn, sheets: sheetsEn }, apiKeys: apiKeysEn } } },
+    resources: { 'pt-BR': { translation: { ...ptBR, pos: posPtBR, design: designPtBR, bo: { ...backofficePtBR, sheets: sheetsPtBR }, apiKeys: apiKeysPtBR, adminTrail: adminTrailPtBR } }, en: { translation: { ...en, pos: posEn, design: designEn, bo: { ...backofficeEn, sheets: sheetsEn }, apiKeys: apiKeysEn, adminTrail: adminTrailEn } } },
     // React escapes already.
     interpolation: { escapeValue: false },
     returnNull: false,

@@ -76,6 +76,11 @@ export const posEn: PosMessages = {
     keys: 'Keys 1–{{count}} choose the payment type; Enter adds the amount; F9 finishes.',
     invalidAmount: 'Invalid amount. Type it in reais, e.g. 12,50.',
     creditLeft: 'Unused exchange credit: {{amount}}. Give the customer a voucher.',
+    voucherNumber: 'Exchange voucher number',
+    voucherFind: 'Look up',
+    voucherBalance: 'Voucher {{number}}: balance {{amount}}',
+    voucherFirst: 'Type or scan the voucher number and look up its balance before adding it.',
+    voucherTooMuch: 'The voucher covers at most {{amount}} of this sale. Pay the rest another way.',
   },
   receipt: {
     title: 'Sale #{{number}} recorded',
@@ -91,6 +96,11 @@ export const posEn: PosMessages = {
     reprintTitle: 'Reprint the receipt of sale no. {{number}}',
     reprint: 'Reprint',
     returnedItems: 'Returned items',
+    voucherTitle: 'EXCHANGE VOUCHER',
+    voucherNumber: 'Number',
+    voucherValue: 'Value',
+    voucherHint: 'Valid at any till of this store. Keep this receipt.',
+    voucherSpent: 'voucher {{number}}',
   },
   cancel: {
     ask: 'Cancel sale no. {{number}}? The stock comes back and the sale stays cancelled.',
@@ -358,6 +368,8 @@ export const posEn: PosMessages = {
     till_closed: 'The till is closed: open it, or ask a supervisor to authorise the sale.',
     withdrawal_exceeds_cash: 'The withdrawal is more than the cash in the drawer ({{cash}}). Lower it or ask a supervisor to authorise it.',
     over_stock: 'The store does not allow selling past the known stock: {{products}}. Lower the quantity.',
+    voucher_refused: 'The server refused the voucher payment (its balance may just have been spent at another till); nothing was recorded. Choose another payment. Detail: {{detail}}',
+    voucher_spent: 'Voucher {{number}} of this exchange was already spent in {{sales}} sale(s). Cancel those sales before cancelling the exchange.',
   },
   adjust: {
     title: 'Line discount or price',

@@ -75,6 +75,11 @@ export const posPtBR = {
     keys: 'Teclas 1–{{count}} escolhem a forma de pagamento; Enter lança o valor; F9 finaliza.',
     invalidAmount: 'Valor inválido. Digite em reais, por exemplo 12,50.',
     creditLeft: 'Crédito de troca não usado: {{amount}}. Entregue um vale ao cliente.',
+    voucherNumber: 'Número do vale-troca',
+    voucherFind: 'Consultar',
+    voucherBalance: 'Vale {{number}}: saldo {{amount}}',
+    voucherFirst: 'Digite ou leia o número do vale e consulte o saldo antes de lançar.',
+    voucherTooMuch: 'O vale cobre no máximo {{amount}} nesta venda. Lance o restante em outra forma de pagamento.',
   },
   receipt: {
     title: 'Venda nº {{number}} registrada',
@@ -90,6 +95,11 @@ export const posPtBR = {
     reprintTitle: 'Reimprimir cupom da venda nº {{number}}',
     reprint: 'Reimprimir',
     returnedItems: 'Itens devolvidos',
+    voucherTitle: 'VALE-TROCA',
+    voucherNumber: 'Número',
+    voucherValue: 'Valor',
+    voucherHint: 'Use em qualquer caixa desta loja. Guarde este comprovante.',
+    voucherSpent: 'vale {{number}}',
   },
   cancel: {
     ask: 'Cancelar a venda nº {{number}}? O estoque volta e a venda fica cancelada.',
@@ -357,6 +367,8 @@ export const posPtBR = {
     till_closed: 'O caixa está fechado: abra o caixa ou peça a autorização de um supervisor para vender.',
     withdrawal_exceeds_cash: 'A sangria é maior que o dinheiro na gaveta ({{cash}}). Diminua o valor ou peça a autorização de um supervisor.',
     over_stock: 'A loja não permite vender além do estoque conhecido: {{products}}. Diminua a quantidade.',
+    voucher_refused: 'O servidor recusou o pagamento com vale-troca (o saldo pode ter sido usado em outro caixa agora há pouco); nada foi gravado. Escolha outra forma de pagamento. Detalhe: {{detail}}',
+    voucher_spent: 'O vale-troca {{number}} desta troca já foi usado em {{sales}} venda(s). Cancele essas vendas antes de cancelar a troca.',
   },
   adjust: {
     title: 'Desconto ou preço do item',

@@ -8,12 +8,19 @@ import type { StoreSettings } from './store-settings.ts';
  * same way by the station before it records the sale and by the server when the sale arrives:
  *
  * - A manual discount (a line's own, or its share of a whole-sale discount: `manualDiscountCents`)
- *   needs a `discount` authorisation and may not exceed `maxManualDiscountBp` of the line's amount.
+ *   needs a `discount` authorisation and may not exceed `maxManualDiscountBp` of the line's amount,
+ *   rounded up to the cent (manualDiscountCapCents): a whole-sale discount of exactly the bound of the
+ *   sale, spread over its lines, then always fits every line (sale-totals.ts), whatever the rounding.
  * - A price override needs a `priceOverride` authorisation, carries the table price it replaced
  *   (`listPriceCents`), and may lower the price by at most `maxManualDiscountBp` of it (raising it is
  *   not a discount). Percentages round half-even to the cent (money.ts).
  * - Whether the supervisor named is one of the store's is the server's check (sync/server/rules).
  */
+/** The most manual discount a line of `grossCents` may carry under `basisPoints`, in cents: the bound rounded up. */
+export function manualDiscountCapCents(grossCents: number, basisPoints: number): number {
+  return Number((BigInt(grossCents) * BigInt(basisPoints) + 9_999n) / 10_000n);
+}
+
 export interface AuthorizationIssue {
   /** JSON pointer into the sale. */
   field: string;
@@ -41,7 +48,7 @@ export function authorizationIssues(sale: Pick<Sale, 'items' | 'authorizations'>
       issues.push({ field: `${at}/manualDiscountCents`, message: `Item ${index + 1}: the manual discount ${formatBrl(manual)} is more than the line's whole discount ${formatBrl(item.discountCents)}.` });
     }
     const gross = lineAmountCents(item.unitPriceCents, item.quantity, item.unit);
-    const most = percentOfCents(gross, bound);
+    const most = manualDiscountCapCents(gross, bound);
     if (manual > most) {
       issues.push({ field: `${at}/manualDiscountCents`, message: `Item ${index + 1}: the manual discount ${formatBrl(manual)} is more than the store allows (${bound / 100} % = ${formatBrl(most)}).` });
     }

@@ -23,3 +23,4 @@ export * from './merge.ts';
 export * from './backoffice-records.ts';
 export * from './import-rows.ts';
 export * from './order-state.ts';
+export * from './voucher.ts';

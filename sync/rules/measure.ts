@@ -103,3 +103,13 @@ function ean13CheckDigit(twelveDigits: string): number {
   for (let index = 0; index < 12; index++) sum += Number(twelveDigits[index]) * (index % 2 === 0 ? 1 : 3);
   return (10 - (sum % 10)) % 10;
 }
+
+/**
+ * A sale line's quantity in its product's stock steps (grams, mm, mL or units). A line that carries
+ * `unit` is already in steps. A line without one counts whole units (sales schema): for a product sold
+ * by KG, M or L that is a sale written before POS-22 (sales version 0, when 2 meant 2 kg) or by an
+ * integrator, so 2 is 2000 g of stock, never 2 g. Counted goods: the quantity as it is.
+ */
+export function stockStepsOf(line: { quantity: number; unit?: string }, productUnit: string | undefined): number {
+  return isMeasuredUnit(line.unit) ? line.quantity : line.quantity * stepsPerUnit(productUnit);
+}

@@ -65,6 +65,10 @@ const MESSAGES: Record<RuleErrorCode, (p: Params) => string> = {
   invalid_payment: (p) => `Pagamento ${p.payment} (${p.paymentType}): valor ou juros inválidos. Remova o pagamento e lance de novo.`,
   non_cash_overpayment: (p) => `Cartão e PIX somam ${brl(p.nonCashCents)}, mas só ${brl(p.dueCents)} está em aberto; troco só em dinheiro. Diminua o valor no cartão ou PIX.`,
   insufficient_payment: (p) => `Pago ${brl(p.paidCents)} de ${brl(p.dueCents)}. Lance mais um pagamento de ${brl(p.missingCents)}.`,
+  voucher_unknown: (p) => `Vale-troca ${p.number ?? ''} não encontrado nesta estação. Confira o número; se foi emitido em outra estação agora há pouco, conecte ao servidor ou sincronize e tente de novo.`,
+  voucher_void: (p) => `O vale-troca ${p.number ?? ''} foi anulado: a troca que o emitiu foi cancelada. Escolha outro pagamento.`,
+  voucher_overspent: (p) => `O vale-troca ${p.number ?? ''} tem saldo de ${brl(p.balanceCents)}, menos que os ${brl(p.amountCents)} desta venda (foi usado em outra venda). Pague a diferença de outra forma.`,
+  voucher_payment: (p) => `Pagamento ${p.payment ?? ''}: um pagamento com vale-troca precisa do número do vale, e só ele pode ter um.`,
 };
 
 export function ruleMessagePtBr(error: RuleError): string {

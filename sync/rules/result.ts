@@ -30,6 +30,11 @@ export const RULE_ERROR_CODES = [
   'invalid_payment',
   'non_cash_overpayment',
   'insufficient_payment',
+  // exchange vouchers (POS-21)
+  'voucher_unknown',
+  'voucher_void',
+  'voucher_overspent',
+  'voucher_payment',
 ] as const;
 export type RuleErrorCode = (typeof RULE_ERROR_CODES)[number];
 

@@ -4,6 +4,7 @@ import { isMeasuredUnit, lineAmountCents } from './measure.ts';
 import { EMPTY_PRICE_TABLE, unitPriceOf, type PriceTable } from './pricing.ts';
 import { promotionPicker } from './promotions.ts';
 import { ok, refuse, type RuleResult } from './result.ts';
+import { manualDiscountCapCents } from './authorization.ts';
 
 /**
  * A sale's items and totals (POS-09), from what the cashier entered. The station computes them offline
@@ -84,8 +85,28 @@ function priceLine(line: CartLine, index: number, context: PricingContext, pick:
   });
 }
 
-/** Prices every line, applies promotions and the optional whole-sale discount, and sums it all. */
-export function computeSaleTotals(lines: readonly CartLine[], context: PricingContext, saleDiscountCents = 0): RuleResult<SaleTotals> {
+/**
+ * Spreads `totalCents` over lines in proportion to `weights` without passing any line's `caps`: the
+ * proportional split first, then what the caps cut off goes to the lines with room left, in proportion
+ * to that room. Null when the caps together hold less than the total.
+ */
+export function spreadWithinCaps(totalCents: number, weights: readonly number[], caps: readonly number[]): number[] | null {
+  if (sumCents(caps) < totalCents) return null;
+  const shares = allocateCents(totalCents, weights).map((share, index) => Math.min(share, caps[index]!));
+  const left = totalCents - sumCents(shares);
+  if (left === 0) return shares;
+  const room = caps.map((cap, index) => cap - shares[index]!);
+  // left ≤ the room left, so each extra share stays within its line's room (largest remainder).
+  return allocateCents(left, room).map((extra, index) => shares[index]! + extra);
+}
+
+/**
+ * Prices every line, applies promotions and the optional whole-sale discount, and sums it all. With
+ * the store's `maxManualDiscountBp`, the sale discount is spread so that no line passes its own bound
+ * (authorization.ts) whenever the sale's lines can hold it: a sale discount of exactly the bound of
+ * the sale is then accepted, to the cent, instead of one line's rounded share going a cent over.
+ */
+export function computeSaleTotals(lines: readonly CartLine[], context: PricingContext, saleDiscountCents = 0, maxManualDiscountBp?: number): RuleResult<SaleTotals> {
   const pick = promotionPicker(context.promotions, context);
   const items: SaleItem[] = [];
   for (const [index, line] of lines.entries()) {
@@ -97,7 +118,13 @@ export function computeSaleTotals(lines: readonly CartLine[], context: PricingCo
   if (!isCents(saleDiscountCents) || saleDiscountCents > before) {
     return refuse('sale_discount_too_large', `The sale discount ${formatBrl(saleDiscountCents)} is more than the sale's ${formatBrl(before)}. Lower the discount.`, { discountCents: saleDiscountCents, totalCents: before });
   }
-  const shares = allocateCents(saleDiscountCents, items.map((item) => item.totalCents));
+  const weights = items.map((item) => item.totalCents);
+  const caps =
+    maxManualDiscountBp === undefined
+      ? null
+      : items.map((item) => Math.max(0, Math.min(item.totalCents, manualDiscountCapCents(lineAmountCents(item.unitPriceCents, item.quantity, item.unit), maxManualDiscountBp) - (item.manualDiscountCents ?? 0))));
+  // Beyond what the lines can hold, the plain split stands and the authorisation check says why.
+  const shares = (caps && spreadWithinCaps(saleDiscountCents, weights, caps)) ?? allocateCents(saleDiscountCents, weights);
   const discounted = items.map((item, index) => {
     const share = shares[index] ?? 0;
     if (share === 0) return item;

@@ -6,6 +6,7 @@ import { EMPTY_PRICE_TABLE, unitPriceOf, type PriceTable } from './pricing.ts';
 import { promotionPicker } from './promotions.ts';
 import { totalsOf } from './sale-totals.ts';
 import { authorizationIssues } from './authorization.ts';
+import { voucherPaymentProblem } from './voucher.ts';
 import type { StoreSettings } from './store-settings.ts';
 
 /**
@@ -112,9 +113,18 @@ function verifyPayments(sale: Sale, context: SaleVerificationContext, out: SaleM
   const settled = settlePayments({ totalCents: sale.totalCents, exchangeCreditCents: sale.exchange?.creditCents, payments: sale.payments, paymentTypes: context.masterdata });
   if (!settled.ok) {
     out.push({ kind: 'payment', field: '/payments', message: settled.error.message });
-  } else if (sale.changeCents !== settled.value.changeCents) {
-    out.push({ kind: 'arithmetic', field: '/changeCents', expected: settled.value.changeCents, actual: sale.changeCents, message: 'Change is not the payments minus what was due.' });
+  } else {
+    if (sale.changeCents !== settled.value.changeCents) {
+      out.push({ kind: 'arithmetic', field: '/changeCents', expected: settled.value.changeCents, actual: sale.changeCents, message: 'Change is not the payments minus what was due.' });
+    }
+    // POS-21: an issued voucher is worth exactly the exchange credit the sale did not use.
+    const voucher = sale.exchange?.voucher;
+    if (voucher && voucher.amountCents !== settled.value.creditLeftCents) {
+      out.push({ kind: 'arithmetic', field: '/exchange/voucher/amountCents', expected: settled.value.creditLeftCents, actual: voucher.amountCents, message: 'The voucher issued is not the exchange credit left unused.' });
+    }
   }
+  const voucherPayments = voucherPaymentProblem(sale, context.masterdata);
+  if (!voucherPayments.ok) out.push({ kind: 'payment', field: '/payments', message: voucherPayments.error.message });
 }
 
 /** Every way the pushed sale differs from the server's recomputation; empty when it checks out. */

@@ -230,6 +230,9 @@ export interface PosAuditEntry {
   at: string;
   userId: string;
   userName: string | null;
+  /** The supervisor who authorised it (POS-20), else null. */
+  supervisorId: string | null;
+  supervisorName: string | null;
   stationId: string;
   action: string;
   subjectId: string | null;

@@ -131,7 +131,7 @@ describe.each(DATABASE_KINDS)('POS reports on %s', (kind) => {
     const ids = (entries: { id: string }[]) => entries.map((entry) => entry.id);
     const own = (await get(cx01, '/api/pos/audit')).body;
     expect(ids(own)).toEqual(['a3', 'a2', 'a1']);
-    expect(own[0]).toEqual({ id: 'a3', at: '2026-11-20T10:10:00.000Z', userId: 'loja1-caixa', userName: 'Carla Caixa', stationId: CX01, action: 'cancel', subjectId: 'R1', detail: null });
+    expect(own[0]).toEqual({ id: 'a3', at: '2026-11-20T10:10:00.000Z', userId: 'loja1-caixa', userName: 'Carla Caixa', supervisorId: null, supervisorName: null, stationId: CX01, action: 'cancel', subjectId: 'R1', detail: null });
     expect(ids((await get(admin, '/api/pos/audit')).body)).toEqual(['b2', 'a3', 'a2', 'b1', 'a1']);
     expect(ids((await get(admin, '/api/pos/audit?userId=loja1-admin')).body)).toEqual(['b2']);
     expect(ids((await get(admin, `/api/pos/audit?stationId=${CX02}`)).body)).toEqual(['b2', 'b1']);

@@ -49,8 +49,8 @@ describe('supervisor authorisation at the station (POS-20)', () => {
     await refused(f.pos.recordSale({ lines: [line], sellerId: ids.seller, payments: pay(1134) }), 'needs_supervisor');
     const given = await f.pos.authorize(SUPERVISOR_CODE, 'discount');
     const authorizations = [{ action: 'discount' as const, supervisorId: given.supervisorId, at: given.at }];
-    // 10 % of R$ 12,34 is the default bound: R$ 1,24 is one cent too many.
-    await refused(f.pos.recordSale({ lines: [{ ...line, manualDiscountCents: 124 }], sellerId: ids.seller, payments: pay(1110), authorizations }), 'needs_supervisor');
+    // 10 % of R$ 12,34 is the default bound, rounded up to the cent (so a sale discount at the bound always fits its lines): R$ 1,25 is one cent too many.
+    await refused(f.pos.recordSale({ lines: [{ ...line, manualDiscountCents: 125 }], sellerId: ids.seller, payments: pay(1109), authorizations }), 'needs_supervisor');
     const { sale } = await f.pos.recordSale({ lines: [line], sellerId: ids.seller, payments: pay(1134), authorizations });
     expect(sale.items[0]).toMatchObject({ manualDiscountCents: 100, discountCents: 100, totalCents: 1134 });
     expect(sale.authorizations).toEqual(authorizations);

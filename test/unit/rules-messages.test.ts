@@ -20,6 +20,7 @@ import {
   type RuleError,
   type RuleResult,
 } from '../../sync/rules/index.ts';
+import { redeemVoucher, voucherPaymentProblem } from '../../sync/rules/voucher.ts';
 import { NOW, paymentTypes, products } from './rules-fixtures.ts';
 
 /** What a text shows when a parameter it uses was not passed (or passed under another name). */
@@ -81,6 +82,11 @@ describe('refusal texts in pt-BR (UI default) and English', () => {
       errorOf(checkConsumptionChange(undefined, { kind: 'create', next: { ...usage, date: '2026-02-31' } }, () => false)),
       errorOf(checkConsumptionContract({ ...usage, serviceId: 's9' }, contract)),
       errorOf(checkConsumptionContract({ ...usage, date: '2026-10-20' }, { ...contract, state: 'cancelled', history: [{ at: NOW, action: 'cancel', from: 'active', to: 'cancelled', userId: 'u', effectiveDate: '2026-10-16' }] })),
+      // Exchange vouchers (POS-21).
+      errorOf(redeemVoucher(null, 'CX01-7', 's', 100)),
+      errorOf(redeemVoucher({ number: 'CX01-7', issuedCents: 500, saleId: 'e', void: true, redemptions: new Map() }, 'CX01-7', 's', 100)),
+      errorOf(redeemVoucher({ number: 'CX01-7', issuedCents: 500, saleId: 'e', void: false, redemptions: new Map([['a', 400]]) }, 'CX01-7', 's', 200)),
+      errorOf(voucherPaymentProblem({ payments: [{ paymentTypeId: 'pt-cash', amountCents: 1, voucherNumber: 'CX01-7' }] }, paymentTypes)),
     ];
     // Each code is raised here by the rule that owns it, with the parameters that rule really passes.
     expect(new Set(raised.map((error) => error.code))).toEqual(new Set(RULE_ERROR_CODES));

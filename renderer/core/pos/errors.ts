@@ -29,6 +29,10 @@ export type PosErrorCode =
   | 'withdrawal_exceeds_cash'
   /** Store setting stockPolicy = block: a line sells more than the stock the station knows. */
   | 'over_stock'
+  /** POS-21: the server, asked online, refused the voucher spend (`detail`: its reason); nothing was recorded. */
+  | 'voucher_refused'
+  /** POS-21: the exchange's voucher was already spent (`sales`): cancel those sales first. */
+  | 'voucher_spent'
   /** A sync/rules refusal; `rule` carries it so the UI can use ruleMessage(). */
   | 'rule';
 

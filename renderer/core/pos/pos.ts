@@ -13,6 +13,8 @@ import type { ProductRow } from '../product-index.ts';
 import { buildCatalog, type PosCatalog } from './catalog.ts';
 import { PosError } from './errors.ts';
 import { buildSale, type BuiltSale, type ReturnedItem, type SaleDraft } from './sale-draft.ts';
+import { checkSpendsHere, checkVoucherUnspent, lookUpVoucher, type VoucherConfirmation, type VoucherInfo } from './vouchers.ts';
+import { voucherNumberFor, voucherSpends } from '../../../sync/rules/index.ts';
 
 export interface PosDeps {
   db: BalcaoDatabase;
@@ -22,6 +24,14 @@ export interface PosDeps {
   product: (id: string) => ProductRow | undefined;
   now?: () => Date;
   newId?: () => string;
+  /** The station's code (cx01): the first part of the numbers of the vouchers it issues (POS-21); the station id without it. */
+  stationCode?: string;
+  /**
+   * Asks the server to accept a sale that spends a voucher before the station keeps it (POS-21):
+   * POST /api/pos/voucher-sales. Without it, or when the server cannot be reached, the balance the
+   * station knows decides and the server applies the spend in order when the sale uploads.
+   */
+  confirmVoucherSale?: (sale: Sale) => Promise<VoucherConfirmation>;
 }
 
 export interface RecordedSale {
@@ -47,7 +57,14 @@ export interface Pos {
   catalog(): PosCatalog;
   /** Resolves once master data was read at least once. */
   ready(): Promise<void>;
+  /**
+   * Records a sale. A voucher payment (POS-21) is checked against the balance the station knows and,
+   * online, confirmed by the server first; throws PosError('rule') with voucher_unknown / voucher_void
+   * / voucher_overspent, or PosError('voucher_refused') when the server refused it (nothing recorded).
+   */
   recordSale(draft: SaleDraft): Promise<RecordedSale>;
+  /** A typed or scanned voucher number's value and balance as this station knows them (POS-21). */
+  voucher(text: string): Promise<VoucherInfo>;
   /**
    * A supervisor's authorisation (POS-20): the code typed at this station is checked offline against
    * the supervisors' salted hashes the station received. Throws PosError('supervisor_denied').
@@ -57,7 +74,9 @@ export interface Pos {
   cancelSale(saleId: string, reasonId: string, note?: string, authorization?: Authorization): Promise<Sale>;
   /** What may come back from a sale: each line with the quantity still returnable and its unit credit. */
   returnable(saleId: string): Promise<(ReturnedItem & { soldQuantity: number })[]>;
+  /** An exchange; credit it does not use becomes a voucher (`sale.exchange.voucher`, POS-21). */
   recordExchange(draft: SaleDraft & { exchange: NonNullable<SaleDraft['exchange']> }): Promise<RecordedSale>;
+  /** Refused with PosError('voucher_spent') while a sale the station knows spent the exchange's voucher. */
   cancelExchange(saleId: string, reasonId: string, note?: string, authorization?: Authorization): Promise<Sale>;
   /** A withdrawal larger than the cash in the drawer needs `authorization` (POS-19). */
   recordCash(kind: CashKind, amountCents: number, reasonId?: string, note?: string, authorization?: Authorization): Promise<CashMovement>;
@@ -157,6 +176,13 @@ export function createPos(deps: PosDeps): Pos {
     return lastNumber;
   }
 
+  /** Gives back the number of a sale the server refused before it was kept, so no gap is left. */
+  async function releaseNumber(number: number): Promise<void> {
+    if (lastNumber !== number) return;
+    lastNumber = number - 1;
+    await guardStorage(() => deps.db.upsertLocal<{ last: number }>(counterKey, { last: lastNumber! }));
+  }
+
   const productOf = (id: string): Product | undefined => {
     const row = deps.product(id);
     return row ? { ...row, groupId: row.groupId ?? '' } : undefined;
@@ -205,7 +231,20 @@ export function createPos(deps: PosDeps): Pos {
     const at = now().toISOString();
     const built = build(draft, at);
     await requireOpenTill(draft);
-    const sale: Sale = { id: newId(), stationId: deps.stationId, number: await nextNumber(), userId: deps.userId, ...built.sale };
+    const id = newId();
+    if (voucherSpends(built.sale).size > 0) await checkSpendsHere(sales, catalog.value, { id, payments: built.sale.payments });
+    const number = await nextNumber();
+    const sale: Sale = { id, stationId: deps.stationId, number, userId: deps.userId, ...built.sale };
+    const left = built.settlement.creditLeftCents;
+    // POS-21: the exchange credit the sale did not use becomes a voucher numbered by this station.
+    if (sale.exchange && left > 0) sale.exchange = { ...sale.exchange, voucher: { number: voucherNumberFor(deps.stationCode ?? deps.stationId, number), amountCents: left } };
+    if (voucherSpends(sale).size > 0 && deps.confirmVoucherSale) {
+      const answer = await deps.confirmVoucherSale(sale);
+      if (answer.kind === 'refused') {
+        await releaseNumber(number);
+        throw new PosError('voucher_refused', { detail: answer.detail });
+      }
+    }
     await guardStorage(() => sales.insert(sale));
     return { sale, settlement: built.settlement, installmentAmounts: built.installmentAmounts };
   }
@@ -243,6 +282,7 @@ export function createPos(deps: PosDeps): Pos {
     if (doc.status !== 'finished') throw new PosError('not_finished', { number: doc.number });
     if (exchange && !doc.exchange) throw new PosError('not_exchange', { number: doc.number });
     if (!exchange && doc.exchange) throw new PosError('is_exchange', { number: doc.number });
+    if (exchange) await checkVoucherUnspent(sales, catalog.value, doc.toJSON() as Sale);
     const reason = reasonFor(reasonId, exchange ? ['exchange', 'cancel'] : ['cancel']);
     const cancellation = { reasonId: reason.id, userId: deps.userId, at: now().toISOString(), ...(note?.trim() ? { note: note.trim().slice(0, 500) } : {}), supervisorId: authorization.supervisorId };
     const updated = await guardStorage(() => doc.incrementalPatch({ status: 'cancelled', cancellation }));
@@ -317,6 +357,8 @@ export function createPos(deps: PosDeps): Pos {
       }),
 
     cancelSale: (saleId, reasonId, note, authorization) => serial(() => cancel(saleId, reasonId, note, false, authorization)),
+
+    voucher: (text) => lookUpVoucher(sales, catalog.value, text),
 
     async authorize(code, action) {
       const supervisor = await findSupervisorByCode(code.trim(), catalog.value.supervisors);

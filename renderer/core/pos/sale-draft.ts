@@ -25,6 +25,8 @@ export interface PaymentInput {
   paymentTypeId: string;
   paymentConditionId?: string;
   principalCents: number;
+  /** A voucher-method payment type: the voucher it spends (POS-21), in its stored form. */
+  voucherNumber?: string;
 }
 
 export interface ReturnedItem {
@@ -75,6 +77,7 @@ export function quoteSale(draft: SaleDraft, catalog: PosCatalog, lookup: Product
     draft.lines,
     { products, promotions: catalog.promotions, priceTable: catalog.priceTable, stationGroupId: catalog.stationGroup?.id, at },
     draft.saleDiscountCents ?? 0,
+    catalog.settings.maxManualDiscountBp,
   );
   if (!totals.ok) return totals;
   const creditCents = draft.exchange ? creditOf(draft.exchange.returnedItems) : 0;
@@ -83,7 +86,7 @@ export function quoteSale(draft: SaleDraft, catalog: PosCatalog, lookup: Product
   for (const input of draft.payments) {
     const condition = input.paymentConditionId ? catalog.byId.get(input.paymentConditionId) : undefined;
     const priced = paymentWithCondition(input.principalCents, input.paymentTypeId, condition?.kind === 'paymentCondition' ? condition : undefined);
-    payments.push(priced.payment);
+    payments.push(input.voucherNumber ? { ...priced.payment, voucherNumber: input.voucherNumber } : priced.payment);
     installmentAmounts.push(priced.installmentAmounts);
   }
   const paid = sumCents(draft.payments.map((p) => p.principalCents));

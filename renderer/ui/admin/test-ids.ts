@@ -18,3 +18,17 @@ export const API_KEYS_IDS = {
   formError: 'api-keys-form-error',
   save: 'api-keys-save',
 } as const;
+
+/** data-testid values of the admin trail screen (issue 15). */
+export const ADMIN_TRAIL_IDS = {
+  nav: 'nav-admin-trail',
+  /** `data-count`: rows shown. */
+  page: 'admin-trail-page',
+  filter: 'admin-trail-filter',
+  refresh: 'admin-trail-refresh',
+  error: 'admin-trail-error',
+  /** `data-kind`, `data-action` */
+  row: 'admin-trail-row',
+  at: 'admin-trail-at',
+  supervisor: 'admin-trail-supervisor',
+} as const;

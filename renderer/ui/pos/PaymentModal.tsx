@@ -5,6 +5,7 @@ import type { MasterRecord } from '../../../sync/schema/index.ts';
 import { installmentPlan, sumCents } from '../../../sync/rules/index.ts';
 import { conditionsFor, type PosCatalog } from '../../core/pos/catalog.ts';
 import type { PaymentInput } from '../../core/pos/sale-draft.ts';
+import type { VoucherInfo } from '../../core/pos/vouchers.ts';
 import { MAX_AMOUNT_CENTS } from '../../core/pos/quantity.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { centsToInput, installmentParts, parseMoney } from './money.ts';
@@ -22,10 +23,14 @@ interface Props {
   error: string | null;
   onClose(): void;
   onFinish(payments: PaymentInput[]): void;
+  /** A typed or scanned voucher number's balance as the station knows it (POS-21); rejects with the reason. */
+  lookUpVoucher(text: string): Promise<VoucherInfo>;
+  /** The text of a lookup's error, in the user's language. */
+  errorText(error: unknown): string;
 }
 
 /** The payment step (POS-06): several payments, conditions with installments, change for cash. */
-export function PaymentModal({ opened, catalog, dueCents, creditLeftCents, busy, error, onClose, onFinish }: Props) {
+export function PaymentModal({ opened, catalog, dueCents, creditLeftCents, busy, error, onClose, onFinish, lookUpVoucher, errorText }: Props) {
   const { t } = useTranslation();
   const money = useMoney();
   const [payments, setPayments] = useState<PaymentInput[]>([]);
@@ -33,6 +38,11 @@ export function PaymentModal({ opened, catalog, dueCents, creditLeftCents, busy,
   const [conditionId, setConditionId] = useState<string>('');
   const [amount, setAmount] = useState('');
   const [amountError, setAmountError] = useState<string | null>(null);
+  // POS-21: a voucher payment names the voucher; its balance (less what this sale already took) caps the amount.
+  const [voucherText, setVoucherText] = useState('');
+  const [voucher, setVoucher] = useState<VoucherInfo | null>(null);
+  const [voucherError, setVoucherError] = useState<string | null>(null);
+  const voucherRef = useRef<HTMLInputElement>(null);
   const amountRef = useRef<HTMLInputElement>(null);
   const typesRef = useRef<HTMLDivElement>(null);
   const finishRef = useRef<HTMLButtonElement>(null);
@@ -43,6 +53,8 @@ export function PaymentModal({ opened, catalog, dueCents, creditLeftCents, busy,
   const cashPaid = sumCents(payments.filter((p) => cashIds.has(p.paymentTypeId)).map((p) => p.principalCents));
   const change = Math.max(0, Math.min(cashPaid, paid - dueCents));
   const conditions = typeId ? conditionsFor(catalog, typeId) : [];
+  const isVoucher = catalog.byId.get(typeId)?.method === 'voucher';
+  const voucherLeft = voucher ? Math.max(0, voucher.balanceCents - sumCents(payments.filter((p) => p.voucherNumber === voucher.number).map((p) => p.principalCents))) : 0;
   // Each payment as it will be recorded: the condition's interest on top of the part it pays.
   const priced = payments.map((p) => {
     const condition = p.paymentConditionId ? catalog.byId.get(p.paymentConditionId) : undefined;
@@ -55,6 +67,9 @@ export function PaymentModal({ opened, catalog, dueCents, creditLeftCents, busy,
     setPayments([]);
     setAmount(centsToInput(dueCents));
     setAmountError(null);
+    setVoucherText('');
+    setVoucher(null);
+    setVoucherError(null);
     choose(catalog.paymentTypes[0]);
     // Reset only when the step opens for a new sale.
   }, [opened]);
@@ -64,7 +79,21 @@ export function PaymentModal({ opened, catalog, dueCents, creditLeftCents, busy,
     setTypeId(type.id);
     const first = conditionsFor(catalog, type.id)[0];
     setConditionId(first?.id ?? '');
-    setTimeout(() => amountRef.current?.select(), 0);
+    setTimeout(() => (type.method === 'voucher' ? voucherRef.current?.focus() : amountRef.current?.select()), 0);
+  }
+
+  async function findVoucher() {
+    setVoucher(null);
+    setVoucherError(null);
+    try {
+      const found = await lookUpVoucher(voucherText);
+      setVoucher(found);
+      const taken = sumCents(payments.filter((p) => p.voucherNumber === found.number).map((p) => p.principalCents));
+      setAmount(centsToInput(Math.min(Math.max(0, found.balanceCents - taken), remaining)));
+      setTimeout(() => amountRef.current?.select(), 0);
+    } catch (e) {
+      setVoucherError(errorText(e));
+    }
   }
 
   function add(): PaymentInput[] | null {
@@ -73,8 +102,12 @@ export function PaymentModal({ opened, catalog, dueCents, creditLeftCents, busy,
       setAmountError(t('pos.payment.invalidAmount'));
       return null;
     }
+    if (isVoucher && (!voucher || cents > voucherLeft || cents > remaining)) {
+      setAmountError(voucher ? t('pos.payment.voucherTooMuch', { amount: money(Math.min(voucherLeft, remaining)) }) : t('pos.payment.voucherFirst'));
+      return null;
+    }
     setAmountError(null);
-    const next = [...payments, { paymentTypeId: typeId, ...(conditionId ? { paymentConditionId: conditionId } : {}), principalCents: cents }];
+    const next = [...payments, { paymentTypeId: typeId, ...(conditionId && !isVoucher ? { paymentConditionId: conditionId } : {}), principalCents: cents, ...(isVoucher && voucher ? { voucherNumber: voucher.number } : {}) }];
     setPayments(next);
     const left = Math.max(0, dueCents - sumCents(next.map((p) => p.principalCents)));
     setAmount(left > 0 ? centsToInput(left) : '');
@@ -134,8 +167,37 @@ export function PaymentModal({ opened, catalog, dueCents, creditLeftCents, busy,
             </Button>
           ))}
         </Group>
+        {isVoucher && (
+          <Group align="end" wrap="nowrap">
+            <TextInput
+              ref={voucherRef}
+              label={t('pos.payment.voucherNumber')}
+              placeholder="CX01-123"
+              value={voucherText}
+              onChange={(e) => {
+                setVoucherText(e.currentTarget.value);
+                setVoucher(null);
+                setVoucherError(null);
+              }}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') {
+                  e.preventDefault();
+                  void findVoucher();
+                }
+              }}
+              error={voucherError}
+              description={voucher ? t('pos.payment.voucherBalance', { number: voucher.number, amount: money(voucherLeft) }) : undefined}
+              data-testid={ids.voucherNumber}
+              data-balance-cents={voucher ? voucherLeft : undefined}
+              style={{ flex: 1 }}
+            />
+            <Button variant="light" onClick={() => void findVoucher()} data-testid={ids.voucherFind}>
+              {t('pos.payment.voucherFind')}
+            </Button>
+          </Group>
+        )}
         {/* The condition names the installments and their amount: a row of its own, never cut short. */}
-        {conditions.length > 0 && (
+        {conditions.length > 0 && !isVoucher && (
           <NativeSelect
             label={t('pos.payment.condition')}
             value={conditionId}
@@ -176,7 +238,10 @@ export function PaymentModal({ opened, catalog, dueCents, creditLeftCents, busy,
                 const plan = priced[index]!;
                 return (
                   <Table.Tr key={index} data-testid={ids.line} data-amount-cents={plan.totalCents} data-interest-cents={plan.interestCents}>
-                    <Table.Td>{catalog.byId.get(p.paymentTypeId)?.name}</Table.Td>
+                    <Table.Td>
+                      {catalog.byId.get(p.paymentTypeId)?.name}
+                      {p.voucherNumber && <Text size="xs" c="dimmed">{t('pos.receipt.voucherSpent', { number: p.voucherNumber })}</Text>}
+                    </Table.Td>
                     <Table.Td>
                       {condition?.name}
                       {plan.installments.length > 1 && <Text size="xs" c="dimmed">{installmentParts(plan.totalCents, plan.installments.length, money)}</Text>}

@@ -59,6 +59,7 @@ export function ReceiptBody({ sale, catalog, originalNumber, creditLeftCents = 0
       {sale.payments.map((payment, index) => (
         <div key={index} data-testid={ids.receiptPayment} data-amount-cents={payment.amountCents} data-interest-cents={payment.interestCents ?? 0}>
           {line(`${catalog.byId.get(payment.paymentTypeId)?.name ?? payment.paymentTypeId}${payment.interestCents ? ` (${t('pos.payment.interest', { amount: money(payment.interestCents) })})` : ''}`, money(payment.amountCents))}
+          {payment.voucherNumber && <Text ff="monospace" fz="xs" c="dimmed">{t('pos.receipt.voucherSpent', { number: payment.voucherNumber })}</Text>}
           {payment.installments && payment.installments > 1 ? (
             <Text ff="monospace" fz="xs" c="dimmed" data-testid={ids.receiptInstallments}>
               {installmentParts(payment.amountCents, payment.installments, money)}
@@ -68,7 +69,17 @@ export function ReceiptBody({ sale, catalog, originalNumber, creditLeftCents = 0
       ))}
       {interestCents > 0 && line(t('pos.payment.totalWithInterest'), money(sale.totalCents - (sale.exchange?.creditCents ?? 0) + interestCents), true, ids.receiptTotalWithInterest, sale.totalCents - (sale.exchange?.creditCents ?? 0) + interestCents)}
       {sale.changeCents > 0 && line(t('pos.payment.change'), money(sale.changeCents), true)}
-      {creditLeftCents > 0 && <Text ff="monospace" fz="sm">{t('pos.payment.creditLeft', { amount: money(creditLeftCents) })}</Text>}
+      {sale.exchange?.voucher ? (
+        // POS-21: the voucher the customer takes away, with the number a cashier types or scans at any station.
+        <Stack gap={0} p={6} style={{ border: '1px dashed var(--mantine-color-gray-6)' }} data-testid={ids.receiptVoucher} data-number={sale.exchange.voucher.number} data-cents={sale.exchange.voucher.amountCents}>
+          <Text ff="monospace" fz="sm" fw={700}>{t('pos.receipt.voucherTitle')}</Text>
+          {line(t('pos.receipt.voucherNumber'), sale.exchange.voucher.number, true)}
+          {line(t('pos.receipt.voucherValue'), money(sale.exchange.voucher.amountCents), true)}
+          <Text ff="monospace" fz="xs">{t('pos.receipt.voucherHint')}</Text>
+        </Stack>
+      ) : (
+        creditLeftCents > 0 && <Text ff="monospace" fz="sm">{t('pos.payment.creditLeft', { amount: money(creditLeftCents) })}</Text>
+      )}
       <Text ff="monospace" fz="sm">{t('pos.receipt.seller', { name: catalog.byId.get(sale.sellerId)?.name ?? sale.sellerId })}</Text>
       {sale.customerTaxId && <Text ff="monospace" fz="sm">{t('pos.receipt.customer', { taxId: formatTaxId(sale.customerTaxId) })}</Text>}
     </Stack>

@@ -269,7 +269,7 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
   const ready = catalog.sellers.length > 0 && catalog.paymentTypes.length > 0;
 
   return (
-    <Box data-testid={ids.sale} data-ready={String(!!pos && ready)} style={{ display: 'flex', gap: 12, flex: 1, minHeight: 0 }}>
+    <Box data-testid={ids.sale} data-ready={String(!!pos && ready)} data-seller-policy={catalog.settings.sellerPolicy} style={{ display: 'flex', gap: 12, flex: 1, minHeight: 0 }}>
       <Stack gap="xs" style={{ flex: 1, minWidth: 0 }}>
         <Group justify="space-between">
           <Title order={4}>{exchange ? t('pos.sale.exchangeTitle') : t('pos.sale.title')}</Title>
@@ -482,6 +482,8 @@ export function SaleWorkspace({ exchange, onDone }: { exchange?: ExchangeInput; 
         error={payError}
         onClose={() => setPaying(false)}
         onFinish={(payments) => void finish(payments)}
+        lookUpVoucher={(text) => (pos ? pos.voucher(text) : Promise.reject(new Error('no pos')))}
+        errorText={errorText}
       />
       <SupervisorDialog
         actions={asking}

@@ -7,6 +7,7 @@ import { createPos, type Pos } from '../../core/pos/pos.ts';
 import { buildCatalog, type PosCatalog } from '../../core/pos/catalog.ts';
 import { PosError } from '../../core/pos/errors.ts';
 import { UploadWatermark } from '../../core/pos/sync-state.ts';
+import { voucherConfirmer } from '../../core/pos/vouchers.ts';
 import { CoreError } from '../../core/errors.ts';
 import { useCore, useObservable } from '../core-context.tsx';
 import { OFFLINE_SYNC_STATUS } from '../../core/core.ts';
@@ -46,8 +47,9 @@ export function PosProvider({ children }: { children: ReactNode }) {
 
   const pos = useMemo(() => {
     if (!db || !stationId || !userId || !db.collections.sales) return null;
-    return createPos({ db, stationId, userId, product: (id) => core.products.get(id) });
-  }, [core, db, stationId, userId]);
+    // POS-21: vouchers are numbered with the station's code; online, a voucher spend is confirmed by the server first.
+    return createPos({ db, stationId, userId, stationCode: state.settings.stationCode ?? undefined, product: (id) => core.products.get(id), confirmVoucherSale: voucherConfirmer((method, path, body) => core.request(method, path, body)) });
+  }, [core, db, stationId, userId, state.settings.stationCode]);
   useEffect(() => () => pos?.dispose(), [pos]);
 
   const emptyCatalog = useMemo(() => buildCatalog([], stationId), [stationId]);

@@ -18,6 +18,11 @@ export const MASTER_KINDS = [
   'storeSettings',
   /** A user who may authorise at a station, with the salted hash of their supervisor code (POS-20). */
   'supervisor',
+  /**
+   * An exchange voucher (POS-21), written only by the server when it accepts the exchange that issued
+   * it, and updated as sales redeem it; every station of the store receives it (sync/rules/voucher.ts).
+   */
+  'voucher',
 ] as const;
 export type MasterKind = (typeof MASTER_KINDS)[number];
 
@@ -31,7 +36,7 @@ export const SELLER_POLICIES = ['ask', 'remember'] as const;
 
 /**
  * Version 1 added the kinds storeSettings and supervisor and their fields (all optional), so a stored
- * version-0 record is valid unchanged.
+ * version-0 record is valid unchanged. Version 2 added the kind voucher and its fields (optional too).
  */
 
 const idList = { type: 'array', items: reference, maxItems: 10_000 } as const;
@@ -39,7 +44,7 @@ const idList = { type: 'array', items: reference, maxItems: 10_000 } as const;
 export const masterdataSchema = {
   title: 'masterdata',
   description: 'Sellers, payment types and conditions, financial reasons, promotions, groups and stations (POS-03..06, POS-17).',
-  version: 1,
+  version: 2,
   primaryKey: 'id',
   type: 'object',
   additionalProperties: false,
@@ -110,6 +115,16 @@ export const masterdataSchema = {
       },
       required: ['iterations', 'salt', 'hash'],
     },
+    /** voucher: its value when issued, in cents (the exchange's unused credit). */
+    issuedCents: cents,
+    /** voucher: the exchange sale that issued it. */
+    saleId: reference,
+    /** voucher: the sales the server accepted that paid with it, in the order applied (cents each). */
+    redemptions: {
+      type: 'array',
+      maxItems: 1000,
+      items: { type: 'object', additionalProperties: false, properties: { saleId: reference, amountCents: cents }, required: ['saleId', 'amountCents'] },
+    },
   },
   required: ['id', 'kind', 'code', 'name', 'active'],
   indexes: ['kind'],
@@ -147,6 +162,15 @@ export interface MasterRecord {
   maxManualDiscountBp?: number;
   userId?: string;
   codeHash?: SupervisorCodeHash;
+  issuedCents?: number;
+  saleId?: string;
+  redemptions?: VoucherRedemption[];
+}
+
+/** One sale's spend of a voucher, as the server applied it (POS-21). */
+export interface VoucherRedemption {
+  saleId: string;
+  amountCents: number;
 }
 
 /** PBKDF2-SHA256 of a supervisor code: salt and hash in base64. */

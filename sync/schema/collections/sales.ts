@@ -12,17 +12,25 @@ export const SALE_AUTHORIZATION_ACTIONS = ['discount', 'priceOverride', 'closedT
  * Version 1 (POS-22) added `unit` to items and returned items: when set, `quantity` is in grams,
  * millimetres or millilitres and `unitPriceCents` is per kg, m or L (sync/rules/measure.ts). A
  * version-0 document has no `unit` and counted its quantities in whole units, which is exactly what a
- * line without `unit` means under version 1, so the device migrates it unchanged. It also added the
+ * line without `unit` means under version 1, so the device migrates it unchanged. Where such a line
+ * meets stock (kept in grams for KG), its whole units are converted by the product's unit
+ * (sync/rules/measure.ts stockStepsOf): an old line of 2 of a KG product is 2000 g, never 2 g. Version 1 also added the
  * optional supervisor fields (POS-20): items' `manualDiscountCents` and `listPriceCents`, the sale's
  * `authorizations` and the cancellation's `supervisorId`.
+ *
+ * Version 2 (POS-21) added exchange vouchers, both optional: `exchange.voucher` (the voucher an
+ * exchange issues for its unused credit) and a payment's `voucherNumber` (a payment of a voucher-method
+ * payment type names the voucher it spends). A version-1 document is valid unchanged.
  */
+/** A voucher number as printed and typed: the issuing station's code, a dash and the exchange's number (sync/rules/voucher.ts). */
+export const voucherNumberField = { type: 'string', minLength: 3, maxLength: 48, pattern: '^[0-9A-Z][0-9A-Z-]{0,31}-[0-9]{1,10}$' } as const;
 
 export const saleSchema = {
   title: 'sales',
   description:
     'Sales recorded at a station (POS-09). Immutable once finished except for its cancellation (POS-10). ' +
     'Exchanges are sales whose payments include exchange credit (POS-11).',
-  version: 1,
+  version: 2,
   primaryKey: 'id',
   type: 'object',
   additionalProperties: false,
@@ -75,6 +83,8 @@ export const saleSchema = {
           amountCents: cents,
           /** Interest charged by the condition, part of amountCents. */
           interestCents: cents,
+          /** A payment of a voucher-method payment type: the voucher it spends (POS-21). */
+          voucherNumber: voucherNumberField,
         },
         required: ['paymentTypeId', 'amountCents'],
       },
@@ -99,6 +109,13 @@ export const saleSchema = {
             properties: { productId: reference, quantity: { type: 'integer', minimum: 1, maximum: 1_000_000 }, unit: measuredUnit, unitPriceCents: cents },
             required: ['productId', 'quantity', 'unitPriceCents'],
           },
+        },
+        /** The voucher issued for the credit the exchange did not use (POS-21): its number and value. */
+        voucher: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { number: voucherNumberField, amountCents: cents },
+          required: ['number', 'amountCents'],
         },
       },
       required: ['originalSaleId', 'creditCents', 'returnedItems'],
@@ -151,6 +168,7 @@ export interface SalePayment {
   installments?: number;
   amountCents: number;
   interestCents?: number;
+  voucherNumber?: string;
 }
 export interface Sale {
   id: string;
@@ -170,6 +188,7 @@ export interface Sale {
     originalSaleId: string;
     creditCents: number;
     returnedItems: { productId: string; quantity: number; unit?: (typeof SALE_MEASURED_UNITS)[number]; unitPriceCents: number }[];
+    voucher?: { number: string; amountCents: number };
   };
   status: (typeof SALE_STATUSES)[number];
   authorizations?: SaleAuthorization[];

@@ -149,22 +149,26 @@ export interface AuditFilter {
 
 /** Audit events of the period, newest first (by the device's `at`, then by arrival). */
 export async function listAudit(db: Queryable, scope: ReportScope, period: Period, filter: AuditFilter): Promise<PosAuditEntry[]> {
-  const rows = await db.query<{ data: Record<string, string | undefined>; user_name: string | null }>(
+  const rows = await db.query<{ data: Record<string, string | undefined>; user_name: string | null; supervisor_name: string | null }>(
     `WITH ${BOUNDS}
-     SELECT d.data, u.name AS user_name
+     SELECT d.data, u.name AS user_name, s.name AS supervisor_name
        FROM documents d CROSS JOIN bounds b
        LEFT JOIN users u ON u.store_id = d.store_id AND u.id = d.data->>'userId'
+       LEFT JOIN users s ON s.store_id = d.store_id AND s.id = d.data->>'supervisorId'
       WHERE d.store_id = $1 AND d.collection = 'auditEvents' AND NOT d.deleted AND ($7::text IS NULL OR d.station_id = $7)
         AND ($8::text IS NULL OR d.data->>'userId' = $8) AND ${inPeriod(happenedAt("d.data->>'at'", 'd.updated_at'))}
       ORDER BY ${happenedAt("d.data->>'at'", 'd.updated_at')} DESC, d.seq DESC
       LIMIT $9`,
     [...baseParams(scope, period), filter.userId, filter.limit],
   );
-  return rows.map(({ data, user_name }) => ({
+  return rows.map(({ data, user_name, supervisor_name }) => ({
     id: String(data.id),
     at: String(data.at),
     userId: String(data.userId),
     userName: user_name,
+    // POS-20: who authorised it, when a supervisor did.
+    supervisorId: data.supervisorId ?? null,
+    supervisorName: supervisor_name,
     stationId: String(data.stationId),
     action: String(data.action),
     subjectId: data.subjectId ?? null,

@@ -12,6 +12,7 @@ import { registerErrorRoutes } from './routes-errors.ts';
 import { registerIntegrationRoutes } from './routes-integration.ts';
 import { registerOpsRoutes } from './routes-ops.ts';
 import { registerPosRoutes } from './routes-pos.ts';
+import { registerVoucherRoutes } from './routes-vouchers.ts';
 import { registerStationGroupRoutes } from './routes-station-groups.ts';
 import { registerStoreSettingsRoutes } from './routes-store-settings.ts';
 import { registerStationRoutes } from './routes-stations.ts';
@@ -136,6 +137,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   registerStationRoutes(app, ctx);
   registerIntegrationRoutes(app, ctx);
   registerPosRoutes(app, ctx);
+  registerVoucherRoutes(app, ctx);
   registerStationGroupRoutes(app, ctx);
   registerStoreSettingsRoutes(app, ctx);
   registerDesignRoutes(app, ctx);

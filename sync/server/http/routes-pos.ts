@@ -49,7 +49,7 @@ const auditSchema = {
   items: {
     type: 'object',
     properties: {
-      id: { type: 'string' }, at: { type: 'string' }, userId: { type: 'string' }, userName: nullableText, stationId: { type: 'string' },
+      id: { type: 'string' }, at: { type: 'string' }, userId: { type: 'string' }, userName: nullableText, supervisorId: nullableText, supervisorName: nullableText, stationId: { type: 'string' },
       action: { type: 'string' }, subjectId: nullableText, detail: nullableText,
     },
   },

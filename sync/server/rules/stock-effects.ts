@@ -1,4 +1,5 @@
 import { productSchema, type Sale } from '../../schema/index.ts';
+import { stockStepsOf } from '../../rules/index.ts';
 import type { Queryable } from '../db/database.ts';
 import { loadDocuments, writeDocuments, type DocumentWrite, type StoredDocument } from '../db/documents.ts';
 
@@ -8,27 +9,34 @@ import { loadDocuments, writeDocuments, type DocumentWrite, type StoredDocument 
  * the difference is applied. A retried upload finds the same state already stored and changes nothing;
  * a cancellation gives back exactly what the finished sale took; an exchange puts its returned goods
  * back and takes its new goods out, and cancelling it reverses both.
+ *
+ * Stock is kept in the product's steps (grams for KG, measure.ts). A line without `unit` counts whole
+ * units, so an old line of a product sold by KG (written before POS-22) moves 1000 g per kg, not 1 g
+ * (stockStepsOf): the product's unit is what converts it.
  */
 type SaleState = { data: Record<string, unknown>; deleted: boolean } | undefined;
 
-/** Units a sale state holds out of stock, by product (negative: it put goods back). */
-function heldOutOfStock(state: SaleState): Map<string, number> {
+/** The unit a product is sold by (UN when the server does not know it). */
+export type UnitOf = (productId: string) => string | undefined;
+
+/** Stock steps a sale state holds out of stock, by product (negative: it put goods back). */
+function heldOutOfStock(state: SaleState, unitOf: UnitOf): Map<string, number> {
   const held = new Map<string, number>();
   if (!state || state.deleted) return held;
   const sale = state.data as unknown as Sale;
   if (sale.status !== 'finished') return held;
   const add = (productId: string, quantity: number) => held.set(productId, (held.get(productId) ?? 0) + quantity);
-  for (const item of sale.items) add(item.productId, item.quantity);
-  for (const item of sale.exchange?.returnedItems ?? []) add(item.productId, -item.quantity);
+  for (const item of sale.items) add(item.productId, stockStepsOf(item, unitOf(item.productId)));
+  for (const item of sale.exchange?.returnedItems ?? []) add(item.productId, -stockStepsOf(item, unitOf(item.productId)));
   return held;
 }
 
 /** Stock change per product caused by moving every sale from its stored state to its new one. */
-export function stockChanges(transitions: readonly { previous: SaleState; next: SaleState }[]): Map<string, number> {
+export function stockChanges(transitions: readonly { previous: SaleState; next: SaleState }[], unitOf: UnitOf = () => undefined): Map<string, number> {
   const changes = new Map<string, number>();
   for (const { previous, next } of transitions) {
-    for (const [productId, units] of heldOutOfStock(previous)) changes.set(productId, (changes.get(productId) ?? 0) + units);
-    for (const [productId, units] of heldOutOfStock(next)) changes.set(productId, (changes.get(productId) ?? 0) - units);
+    for (const [productId, units] of heldOutOfStock(previous, unitOf)) changes.set(productId, (changes.get(productId) ?? 0) + units);
+    for (const [productId, units] of heldOutOfStock(next, unitOf)) changes.set(productId, (changes.get(productId) ?? 0) - units);
   }
   for (const [productId, units] of changes) if (units === 0) changes.delete(productId);
   return changes;
@@ -57,12 +65,22 @@ export async function applyStockEffects(
   accepted: readonly DocumentWrite[],
   previous: ReadonlyMap<string, StoredDocument>,
 ): Promise<void> {
-  const changes = stockChanges(accepted.map((write) => ({ previous: previous.get(write.id), next: write })));
+  const transitions = accepted.map((write) => ({ previous: previous.get(write.id), next: write }));
+  const touched = new Set<string>();
+  for (const { previous: before, next } of transitions) {
+    for (const state of [before, next]) {
+      const sale = state?.data as Sale | undefined;
+      for (const item of [...(sale?.items ?? []), ...(sale?.exchange?.returnedItems ?? [])]) touched.add(item.productId);
+    }
+  }
+  if (touched.size === 0) return;
+  const products = await loadDocuments(tx, storeId, 'products', [...touched]);
+  const changes = stockChanges(transitions, (productId) => products.get(productId)?.data.unit as string | undefined);
   if (changes.size === 0) return;
-  const products = await loadDocuments(tx, storeId, 'products', [...changes.keys()]);
   const writes: DocumentWrite[] = [];
   // A product unknown to the server has no stock to keep (the sale rule refuses such sales anyway).
   for (const [productId, product] of products) {
+    if (!changes.has(productId)) continue;
     const stock = stockAfter(Number(product.data.stock ?? 0), changes.get(productId) ?? 0);
     writes.push({ id: productId, stationId: product.stationId, data: { ...product.data, stock }, deleted: product.deleted });
   }

@@ -114,6 +114,8 @@ export function demoMasterData(storeCode: string, productPrefix: string): Master
     record('paymentType', 'debito', 'Cartão de débito', { method: 'card' }),
     record('paymentType', 'credito', 'Cartão de crédito', { method: 'credit' }),
     record('paymentType', 'pix', 'PIX', { method: 'pix' }),
+    // Spends an exchange voucher (POS-21): the payment names the voucher's number.
+    record('paymentType', 'vale', 'Vale-troca', { method: 'voucher' }),
     record('paymentCondition', 'avista', 'À vista', { paymentTypeId: cash, installments: 1, interestBp: 0 }),
     record('paymentCondition', '3x', '3x sem juros', { paymentTypeId: credit, installments: 3, interestBp: 0 }),
     record('paymentCondition', '6x', '6x com juros 1,99 % a.m.', { paymentTypeId: credit, installments: 6, interestBp: 199 }),

@@ -4,6 +4,7 @@ import { loadDocuments, loadDocumentsByField, lockStoreSequence, writeDocuments,
 import { openQuarantined, quarantine, resolveQuarantine, type QuarantineEntry } from '../db/quarantine.ts';
 import { BUSINESS_RULES, type Refusal } from '../rules/index.ts';
 import { applyStockEffects } from '../rules/stock-effects.ts';
+import { applyVoucherEffects } from '../rules/vouchers.ts';
 import { applyDesignActions } from '../design/actions.ts';
 import { armCustomerExport } from '../design/jobs-queue.ts';
 import { BACKOFFICE_GUARDED, guardBackofficeBatch, waitingFor } from '../backoffice/guards.ts';
@@ -259,6 +260,8 @@ async function writeRows(tx: Queryable, options: WriteOptions, batch: readonly W
     const refusals = await guardBackofficeBatch(tx, { storeId, now: new Date().toISOString() }, collection, accepted, current);
     moveToRefused(options, accepted, refused, outcome, refusals);
   }
+  // Exchange vouchers are issued and spent in upload order, under the store's lock (POS-21).
+  if (collection === 'sales') moveToRefused(options, accepted, refused, outcome, await applyVoucherEffects(tx, storeId, accepted, current));
   await quarantine(tx, storeId, collection, refused);
   await resolveQuarantine(tx, storeId, collection, outcome.written);
   // Kept under their own document ids, so the merged write above does not settle them.
