@@ -128,6 +128,8 @@ export const backofficeEn: Strings<typeof backofficePtBR> = {
     correction: 'correction',
     remove: 'Remove',
     correct: 'Correct',
+    fixRefused: 'Fix record',
+    removeRefused: 'Remove record',
     filterContract: 'All contracts',
     count: '{{count}} records',
     errors: { whole: 'Enter a whole number.', date: 'Enter a valid date.', contract: 'Pick the contract.', service: 'Pick the service.' },

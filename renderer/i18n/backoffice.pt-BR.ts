@@ -124,6 +124,8 @@ export const backofficePtBR = {
     correction: 'correção',
     remove: 'Excluir',
     correct: 'Corrigir',
+    fixRefused: 'Corrigir lançamento',
+    removeRefused: 'Excluir lançamento',
     filterContract: 'Todos os contratos',
     count: '{{count}} lançamentos',
     errors: { whole: 'Informe um número inteiro.', date: 'Informe uma data válida.', contract: 'Escolha o contrato.', service: 'Escolha o serviço.' },

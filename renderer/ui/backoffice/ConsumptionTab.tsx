@@ -54,8 +54,9 @@ export function ConsumptionTab() {
 
   return (
     <Box className={classes.page}>
-      <Group justify="space-between" mb="xs" wrap="nowrap">
-        <Group gap="xs">
+      {/* At 1024 px the tools do not fit beside the filter: they go to a second line rather than off screen. */}
+      <Group justify="space-between" mb="xs" gap="xs">
+        <Group gap="xs" wrap="nowrap">
           <Select size="sm" w={240} clearable placeholder={t('bo.consumption.filterContract')} data={contracts.map((c) => ({ value: c.id, label: c.code }))} value={contractFilter} onChange={setContractFilter} />
           <Badge variant="light">{t('bo.consumption.count', { count: rows.length })}</Badge>
         </Group>
@@ -65,7 +66,20 @@ export function ConsumptionTab() {
           <Button leftSection={<IconPlus size={16} />} size="sm" onClick={() => setEditing({ mode: 'new' })} data-testid={ids.add}>{t('bo.consumption.add')}</Button>
         </Group>
       </Group>
-      <Refusals collections={['consumption']} label={(id) => records.find((r) => r.id === id)?.externalId ?? id} />
+      <Refusals collections={['consumption']} label={(id) => {
+        // The record as the user knows it (day, contract, quantity): its id says nothing to a person.
+        const record = records.find((r) => r.id === id);
+        return record ? `${day(record.date)} · ${contractCode.get(record.contractId) ?? record.contractId} · ${record.quantity.toLocaleString()} ${service.get(record.serviceId)?.unit ?? ''}`.trim() : id;
+      }} actions={(id) => {
+        // A refused record stays on this device until the user fixes it: changed (another contract or date) or removed.
+        const record = records.find((r) => r.id === id);
+        return record ? (
+          <Group gap="xs" mt={4}>
+            <Button size="compact-xs" variant="light" onClick={() => setEditing({ mode: 'edit', record })} data-testid={ids.fixRefused} data-record-id={id}>{t('bo.consumption.fixRefused')}</Button>
+            <Button size="compact-xs" variant="light" color="red" onClick={() => void remove(record)} data-testid={ids.removeRefused} data-record-id={id}>{t('bo.consumption.removeRefused')}</Button>
+          </Group>
+        ) : null;
+      }} />
       <div className={classes.header} style={{ gridTemplateColumns: COLUMNS }}>
         <span>{t('bo.consumption.date')}</span>
         <span>{t('bo.consumption.contract')}</span>

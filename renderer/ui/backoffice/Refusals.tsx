@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { Alert, List, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { CollectionName } from '../../../sync/schema/index.ts';
@@ -13,7 +13,12 @@ import { useRefusals } from './use-backoffice.ts';
  * refused change is kept on the server, never dropped, and the user fixes it here (e.g. a customer
  * with open receivables cannot be deactivated; usage after a cancellation is refused).
  */
-export function Refusals({ collections, label }: { collections: readonly CollectionName[]; label?: (documentId: string) => string }) {
+export function Refusals({ collections, label, actions }: {
+  collections: readonly CollectionName[];
+  label?: (documentId: string) => string;
+  /** The ways to fix one refused document on this screen (e.g. change it, remove it), shown on its line. */
+  actions?: (documentId: string) => ReactNode;
+}) {
   const { t } = useTranslation();
   const refusals = useRefusals(collections);
   const core = useCore();
@@ -33,6 +38,7 @@ export function Refusals({ collections, label }: { collections: readonly Collect
             {/* The reason in the user's language (the POS screens' texts), then the server's own detail. */}
             <b>{label?.(entry.documentId) ?? entry.documentId}</b>: {t(`pos.errors.hints.${entry.reason}`, { defaultValue: t(`pos.errors.reasons.${entry.reason}`, { defaultValue: '' }) })}
             <Text size="xs" c="dimmed">{entry.message}</Text>
+            {actions?.(entry.documentId)}
           </List.Item>
         ))}
       </List>
