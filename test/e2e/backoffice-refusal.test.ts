@@ -101,6 +101,9 @@ describe('issue 11: back office acceptance 5, usage refused after a cancellation
     for (const record of records) {
       await refusal(record.id).waitFor({ timeout: 60_000 });
       expect(await refusal(record.id).textContent()).toContain('O contrato foi cancelado antes da data do consumo');
+      // The detail in pt-BR too (the device's rules on the kept record), not the server's English.
+      await expect.poll(() => refusal(record.id).textContent()).toContain('a partir de 15/11/2026');
+      expect(await refusal(record.id).textContent()).not.toMatch(/cancelled effective/);
       expect(await serverRecord(record.id)).toBeNull();
     }
     const open = await openErrors();
@@ -118,7 +121,7 @@ describe('issue 11: back office acceptance 5, usage refused after a cancellation
     await byId(page, ids.consumption.fixRefused).and(page.locator(`[data-record-id="${records[0]!.id}"]`)).click();
     await byId(page, ids.consumption.save).click();
     await byId(page, ids.consumption.error).waitFor();
-    expect(await byId(page, ids.consumption.error).textContent()).toContain('O contrato foi cancelado a partir de 2026-11-15');
+    expect(await byId(page, ids.consumption.error).textContent()).toContain('O contrato foi cancelado a partir de 15/11/2026');
     await screenshot(page, 'bo-04-fix-refused-1280');
     await page.setViewportSize({ width: 1024, height: 768 });
     await screenshot(page, 'bo-04-fix-refused-1024');

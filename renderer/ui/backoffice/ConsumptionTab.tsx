@@ -6,6 +6,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
 import type { ConsumptionRecord } from '../../../sync/schema/index.ts';
 import { BackofficeRefused, removeConsumption } from '../../core/backoffice/backoffice.ts';
+import { localRefusalDetail } from '../../core/backoffice/refusal-detail.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { useCore } from '../core-context.tsx';
 import classes from '../table.module.css';
@@ -23,7 +24,7 @@ export type ConsumptionEditing = { mode: 'new' } | { mode: 'edit'; record: Consu
 
 /** BO-04: usage records, added, changed, removed; a billed period's record gets a correcting record instead. */
 export function ConsumptionTab() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const core = useCore();
   const day = useDay();
   const refusalText = useRefusalText();
@@ -33,6 +34,7 @@ export function ConsumptionTab() {
   const [editing, setEditing] = useState<ConsumptionEditing | null>(null);
   const [importing, setImporting] = useState(false);
   const contractCode = useMemo(() => new Map(contracts.map((c) => [c.id, c.code])), [contracts]);
+  const contractById = useMemo(() => new Map(contracts.map((c) => [c.id, c])), [contracts]);
   const service = useMemo(() => new Map(services.map((s) => [s.id, s])), [services]);
   const rows = useMemo(() => (contractFilter ? records.filter((r) => r.contractId === contractFilter) : records), [records, contractFilter]);
 
@@ -70,7 +72,7 @@ export function ConsumptionTab() {
         // The record as the user knows it (day, contract, quantity): its id says nothing to a person.
         const record = records.find((r) => r.id === id);
         return record ? `${day(record.date)} · ${contractCode.get(record.contractId) ?? record.contractId} · ${record.quantity.toLocaleString()} ${service.get(record.serviceId)?.unit ?? ''}`.trim() : id;
-      }} actions={(id) => {
+      }} detail={(entry) => localRefusalDetail(entry, i18n.language, contractById)} actions={(id) => {
         // A refused record stays on this device until the user fixes it: changed (another contract or date) or removed.
         const record = records.find((r) => r.id === id);
         return record ? (
