@@ -18,7 +18,8 @@ export const backofficeEn: Strings<typeof backofficePtBR> = {
   empty: 'Nothing here yet.',
   customers: {
     title: 'Customers',
-    count: '{{count}} customers',
+    count_one: '{{count}} customer',
+    count_other: '{{count}} customers',
     search: 'Search by name, CPF/CNPJ, city or e-mail',
     add: 'New customer',
     addTitle: 'New customer',
@@ -128,8 +129,11 @@ export const backofficeEn: Strings<typeof backofficePtBR> = {
     correction: 'correction',
     remove: 'Remove',
     correct: 'Correct',
+    fixRefused: 'Fix record',
+    removeRefused: 'Remove record',
     filterContract: 'All contracts',
-    count: '{{count}} records',
+    count_one: '{{count}} record',
+    count_other: '{{count}} records',
     errors: { whole: 'Enter a whole number.', date: 'Enter a valid date.', contract: 'Pick the contract.', service: 'Pick the service.' },
   },
   receivables: {

@@ -14,7 +14,8 @@ export const backofficePtBR = {
   empty: 'Nada cadastrado ainda.',
   customers: {
     title: 'Clientes',
-    count: '{{count}} clientes',
+    count_one: '{{count}} cliente',
+    count_other: '{{count}} clientes',
     search: 'Buscar por nome, CPF/CNPJ, cidade ou e-mail',
     add: 'Novo cliente',
     addTitle: 'Novo cliente',
@@ -124,8 +125,11 @@ export const backofficePtBR = {
     correction: 'correção',
     remove: 'Excluir',
     correct: 'Corrigir',
+    fixRefused: 'Corrigir lançamento',
+    removeRefused: 'Excluir lançamento',
     filterContract: 'Todos os contratos',
-    count: '{{count}} lançamentos',
+    count_one: '{{count}} lançamento',
+    count_other: '{{count}} lançamentos',
     errors: { whole: 'Informe um número inteiro.', date: 'Informe uma data válida.', contract: 'Escolha o contrato.', service: 'Escolha o serviço.' },
   },
   receivables: {

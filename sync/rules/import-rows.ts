@@ -75,7 +75,15 @@ export interface RowError {
   row: number;
   /** The template header of the column. */
   column: string;
+  /** Why, in pt-BR (the app's default language; also the error file's "erros" column). */
   reason: string;
+  /** Why, in English (rowErrorText picks by the user's language). */
+  reasonEn: string;
+}
+
+/** The reason of a bad row in the user's language (pt-BR unless the locale is another language). */
+export function rowErrorText(error: RowError, locale: string): string {
+  return locale.toLowerCase().startsWith('pt') ? error.reason : error.reasonEn;
 }
 
 export interface CheckedRows<T> {
@@ -104,27 +112,27 @@ export function checkCustomerRows(rows: readonly (readonly string[])[], mapping:
   rows.forEach((values, index) => {
     const row = index + 2;
     if (values.every((value) => value.trim() === '')) return;
-    const bad = (column: string, reason: string) => errors.push({ row, column, reason });
+    const bad = (column: string, reason: string, reasonEn: string) => errors.push({ row, column, reason, reasonEn });
     const before = errors.length;
     const rawTaxId = restoreTaxIdZeros(cell(values, mapping, 'taxId'));
     const taxId = canonicalTaxId(rawTaxId);
-    if (!rawTaxId) bad('CPF/CNPJ', 'obrigatório');
-    else if (!taxId) bad('CPF/CNPJ', `CPF/CNPJ inválido: ${rawTaxId}`);
-    else if (seen.has(taxId)) bad('CPF/CNPJ', `repetido (já na linha ${seen.get(taxId)})`);
+    if (!rawTaxId) bad('CPF/CNPJ', 'obrigatório', 'required');
+    else if (!taxId) bad('CPF/CNPJ', `CPF/CNPJ inválido: ${rawTaxId}`, `invalid CPF/CNPJ: ${rawTaxId}`);
+    else if (seen.has(taxId)) bad('CPF/CNPJ', `repetido (já na linha ${seen.get(taxId)})`, `repeated (already on row ${seen.get(taxId)})`);
     const name = cell(values, mapping, 'name');
-    if (!name) bad('Nome', 'obrigatório');
-    else if (name.length > 200) bad('Nome', 'mais de 200 caracteres');
-    const optional = <T>(key: string, column: string, normalize: (value: string) => T | null, what: string): T | undefined => {
+    if (!name) bad('Nome', 'obrigatório', 'required');
+    else if (name.length > 200) bad('Nome', 'mais de 200 caracteres', 'more than 200 characters');
+    const optional = <T>(key: string, column: string, normalize: (value: string) => T | null, what: string, whatEn: string): T | undefined => {
       const value = cell(values, mapping, key);
       if (!value) return undefined;
       const normal = normalize(value);
-      if (normal === null) bad(column, `${what} inválido: ${value}`);
+      if (normal === null) bad(column, `${what} inválido: ${value}`, `invalid ${whatEn}: ${value}`);
       return normal ?? undefined;
     };
-    const email = optional('email', 'E-mail', normalizeEmail, 'e-mail');
-    const phone = optional('phone', 'Telefone', normalizePhone, 'telefone');
-    const cep = optional('cep', 'CEP', normalizeCep, 'CEP');
-    const uf = optional('uf', 'UF', normalizeUf, 'UF');
+    const email = optional('email', 'E-mail', normalizeEmail, 'e-mail', 'e-mail');
+    const phone = optional('phone', 'Telefone', normalizePhone, 'telefone', 'phone');
+    const cep = optional('cep', 'CEP', normalizeCep, 'CEP', 'CEP');
+    const uf = optional('uf', 'UF', normalizeUf, 'UF', 'UF');
     const city = cell(values, mapping, 'city').slice(0, 100);
     const address = cell(values, mapping, 'address').slice(0, 200);
     if (taxId && !seen.has(taxId)) seen.set(taxId, row);
@@ -173,26 +181,26 @@ export function checkConsumptionRows(rows: readonly (readonly string[])[], mappi
   rows.forEach((values, index) => {
     const row = index + 2;
     if (values.every((value) => value.trim() === '')) return;
-    const bad = (column: string, reason: string) => errors.push({ row, column, reason });
+    const bad = (column: string, reason: string, reasonEn: string) => errors.push({ row, column, reason, reasonEn });
     const before = errors.length;
     const externalId = cell(values, mapping, 'externalId');
-    if (!externalId) bad('ID externo', 'obrigatório');
-    else if (externalId.length > 100) bad('ID externo', 'mais de 100 caracteres');
-    else if (seen.has(externalId)) bad('ID externo', `repetido (já na linha ${seen.get(externalId)})`);
+    if (!externalId) bad('ID externo', 'obrigatório', 'required');
+    else if (externalId.length > 100) bad('ID externo', 'mais de 100 caracteres', 'more than 100 characters');
+    else if (seen.has(externalId)) bad('ID externo', `repetido (já na linha ${seen.get(externalId)})`, `repeated (already on row ${seen.get(externalId)})`);
     else seen.set(externalId, row);
     const contractCode = cell(values, mapping, 'contract');
     const contract = contractCode ? lookup.contract(contractCode) : undefined;
-    if (!contractCode) bad('Contrato', 'obrigatório');
-    else if (!contract) bad('Contrato', `contrato ${contractCode} não encontrado`);
+    if (!contractCode) bad('Contrato', 'obrigatório', 'required');
+    else if (!contract) bad('Contrato', `contrato ${contractCode} não encontrado`, `contract ${contractCode} not found`);
     const serviceCode = cell(values, mapping, 'service');
     const service = serviceCode ? lookup.service(serviceCode) : undefined;
-    if (!serviceCode) bad('Serviço', 'obrigatório');
-    else if (!service) bad('Serviço', `serviço ${serviceCode} não encontrado`);
-    else if (contract && !contract.serviceIds.includes(service.id)) bad('Serviço', `serviço ${serviceCode} não faz parte do contrato ${contractCode}`);
+    if (!serviceCode) bad('Serviço', 'obrigatório', 'required');
+    else if (!service) bad('Serviço', `serviço ${serviceCode} não encontrado`, `service ${serviceCode} not found`);
+    else if (contract && !contract.serviceIds.includes(service.id)) bad('Serviço', `serviço ${serviceCode} não faz parte do contrato ${contractCode}`, `service ${serviceCode} is not part of contract ${contractCode}`);
     const date = parseDay(cell(values, mapping, 'date'));
-    if (!date) bad('Data', `data inválida: ${cell(values, mapping, 'date') || '(vazia)'}; use DD/MM/AAAA`);
+    if (!date) bad('Data', `data inválida: ${cell(values, mapping, 'date') || '(vazia)'}; use DD/MM/AAAA`, `invalid date: ${cell(values, mapping, 'date') || '(empty)'}; use DD/MM/YYYY`);
     const quantity = parseQuantity(cell(values, mapping, 'quantity'));
-    if (quantity === null) bad('Quantidade', `quantidade inválida: ${cell(values, mapping, 'quantity') || '(vazia)'}; use um número inteiro`);
+    if (quantity === null) bad('Quantidade', `quantidade inválida: ${cell(values, mapping, 'quantity') || '(vazia)'}; use um número inteiro`, `invalid quantity: ${cell(values, mapping, 'quantity') || '(empty)'}; use a whole number`);
     const description = cell(values, mapping, 'description').slice(0, 200);
     if (errors.length > before || !contract || !service || !date || quantity === null) return;
     records.push({ row, record: { externalId, contractId: contract.id, serviceId: service.id, date, quantity, ...(description ? { description } : {}) } });

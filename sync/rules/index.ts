@@ -21,6 +21,7 @@ export * from './consumption.ts';
 export * from './billing.ts';
 export * from './merge.ts';
 export * from './backoffice-records.ts';
+export * from './field-messages.ts';
 export * from './import-rows.ts';
 export * from './order-state.ts';
 export * from './voucher.ts';

@@ -19,6 +19,8 @@ const STATE_PT: Record<ContractState, string> = {
 };
 
 const brl = (value: string | number | undefined) => formatBrl(Number(value ?? 0));
+/** 2026-11-15 → 15/11/2026 and 2026-11 → 11/2026, as Brazil writes days and months; anything else unchanged. */
+const dayPt = (value: string | number | undefined) => String(value ?? '').replace(/^(\d{4})-(\d{2})-(\d{2})$/, '$3/$2/$1').replace(/^(\d{4})-(\d{2})$/, '$2/$1');
 
 const ORDER_STATE_PT: Record<OrderState, string> = { new: 'novo', paid: 'pago', invoiced: 'faturado', shipped: 'enviado', delivered: 'entregue', cancelled: 'cancelado' };
 
@@ -40,14 +42,17 @@ function transitionPt(p: Params): string {
   return `${what} Situações possíveis: ${allowedTransitions(from).map((state) => STATE_PT[state]).join(', ')}.`;
 }
 
+/** The rules' field names (params.field of invalid_value) as the screens label them. */
+const FIELD_PT: Record<string, string> = { date: 'data', effectiveDate: 'data de efeito', quantity: 'quantidade', contractId: 'contrato', serviceId: 'serviço' };
+
 const ACTION_PT: Record<string, string> = { activate: 'ativar', deactivate: 'desativar', suspend: 'suspender', resume: 'retomar', cancel: 'cancelar' };
 
 const MESSAGES: Record<RuleErrorCode, (p: Params) => string> = {
   invalid_transition: transitionPt,
   reason_required: (p) => `Para ${ACTION_PT[String(p.action)] ?? 'mudar'} o contrato, informe o motivo.`,
-  invalid_value: (p) => `Valor inválido${p.field ? ` no campo ${p.field}` : ''}. Corrija e salve de novo.`,
-  billed_period: (p) => `O período ${p.period} já foi faturado para este contrato: o consumo não pode ser alterado nem removido. Lance um consumo de correção em um período aberto.`,
-  contract_cancelled: (p) => `O contrato foi cancelado a partir de ${p.cancelledOn}; não é possível lançar consumo nessa data. Confira o contrato ou a data.`,
+  invalid_value: (p) => `Valor inválido${p.field ? ` no campo ${FIELD_PT[String(p.field)] ?? p.field}` : ''}. Corrija e salve de novo.`,
+  billed_period: (p) => `O período ${dayPt(p.period)} já foi faturado para este contrato: o consumo não pode ser alterado nem removido. Lance um consumo de correção em um período aberto.`,
+  contract_cancelled: (p) => `O contrato foi cancelado a partir de ${dayPt(p.cancelledOn)}; não é possível lançar consumo nessa data. Confira o contrato ou a data.`,
   unknown_service: () => 'O serviço não faz parte deste contrato. Escolha um serviço do contrato ou inclua-o no contrato antes.',
   unknown_version: (p) => `A versão escolhida não pertence ao ambiente "${p.environment}". Recarregue o ambiente e escolha uma versão da lista.`,
   already_converted: (p) => `O ambiente "${p.environment}" já foi convertido; o orçamento não pode ser aprovado de novo.`,

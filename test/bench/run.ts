@@ -136,6 +136,7 @@ async function main(): Promise<number> {
 main()
   .then(async (code) => Math.max(code, await (await import('./pos/run.ts')).runPosBench()))
   .then(async (code) => Math.max(code, await (await import('./sheets/run.ts')).runSheetsBench()))
+  .then(async (code) => Math.max(code, await (await import('./backoffice/billing-run.ts')).runBillingBench()))
   .then(async (code) => Math.max(code, await (await import('./integration/run.ts')).runIntegrationBench()))
   .then(
     (code) => process.exit(code),

@@ -15,7 +15,8 @@ describe.each(DATABASE_KINDS)('integration REST API on %s', (kind) => {
     await server?.close();
   });
 
-  const customer = (id: string, name = 'Cliente API') => ({ id, name, taxId: cpf(77), active: true, updatedAt: '2026-11-23T10:00:00.000Z' });
+  // One CPF per customer: a CPF/CNPJ identifies one customer of a store (BO-01, enforced by the server).
+  const customer = (id: string, name = 'Cliente API') => ({ id, name, taxId: cpf(77 + Number(id.replace(/\D/g, '') || 0)), active: true, updatedAt: '2026-11-23T10:00:00.000Z' });
 
   it('API-01 creates, reads, lists and deletes a document', async () => {
     const put = await call(server.url, 'PUT', '/api/v1/customers/api-1', { token: admin, body: customer('api-1') });

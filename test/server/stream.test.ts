@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../sync/server/node/start.ts';
 import { call, DATABASE_KINDS, login, stationSession, startTestServer, type TestServer } from './support/servers.ts';
-import { saleDoc } from './support/documents.ts';
+import { cpf, saleDoc } from './support/documents.ts';
 import { changeOf, openStream } from './support/stream.ts';
 
 describe.each(DATABASE_KINDS)('change stream on %s', (kind) => {
@@ -64,7 +64,8 @@ describe('two server instances on one PostgreSQL', () => {
       try {
         await stream.waitFor((e) => e.event === 'resync', 'resync');
         const admin = (await login(first, 'admin', 'admin123')).token;
-        const customer = { id: 'c-from-first', name: 'Via instância 1', taxId: '52998224725', active: true, updatedAt: '2026-11-23T10:00:00.000Z' };
+        // A CPF of its own: the demo's Maria holds 52998224725, and a CPF/CNPJ identifies one customer (BO-01).
+        const customer = { id: 'c-from-first', name: 'Via instância 1', taxId: cpf(90_001), active: true, updatedAt: '2026-11-23T10:00:00.000Z' };
         expect((await call(first.url, 'PUT', '/api/v1/customers/c-from-first', { token: admin, body: customer })).status).toBe(200);
         const event = await stream.waitFor((e) => changeOf(e)?.documents.some((doc) => doc.id === 'c-from-first') ?? false, 'change written through the other instance');
         expect(changeOf(event)!.collection).toBe('customers');

@@ -20,9 +20,9 @@ describe('spreadsheet import rules (BO-01, BO-04)', () => {
     const { mapping } = matchHeaders(['CPF/CNPJ', 'Nome', 'E-mail', 'Telefone', 'CEP', 'UF'], CUSTOMER_COLUMNS);
     const checked = checkCustomerRows(rows, mapping);
     expect(checked.errors).toEqual([
-      { row: 11, column: 'CPF/CNPJ', reason: 'CPF/CNPJ inválido: 52998224724' },
-      { row: 501, column: 'Nome', reason: 'obrigatório' },
-      { row: 901, column: 'CPF/CNPJ', reason: 'repetido (já na linha 2)' },
+      { row: 11, column: 'CPF/CNPJ', reason: 'CPF/CNPJ inválido: 52998224724', reasonEn: 'invalid CPF/CNPJ: 52998224724' },
+      { row: 501, column: 'Nome', reason: 'obrigatório', reasonEn: 'required' },
+      { row: 901, column: 'CPF/CNPJ', reason: 'repetido (já na linha 2)', reasonEn: 'repeated (already on row 2)' },
     ]);
     expect(checked.records).toHaveLength(997);
     expect(checked.records[0]!.record).toEqual({ taxId: cpfOf(1), name: 'Cliente 1', phone: '11987654321', cep: '01310100', uf: 'SP' });

@@ -56,9 +56,12 @@ describe('device spreadsheet files (BO-01, BO-04, BO-05)', () => {
     expect(back).toEqual({ header: exported.header, rows: [['E1', 'CT-1', 'MIN', '03/10/2026', '7', '']] });
 
     const file = { header: ['CPF', 'Nome'], rows: [['1', 'A'], ['2', ''], ['3', 'C']] };
-    const errors = errorSheet('customers', file, [{ row: 3, column: 'Nome', reason: 'obrigatório' }, { row: 3, column: 'CPF/CNPJ', reason: 'inválido' }]);
+    const bad = [{ row: 3, column: 'Nome', reason: 'obrigatório', reasonEn: 'required' }, { row: 3, column: 'CPF/CNPJ', reason: 'inválido', reasonEn: 'invalid' }];
+    const errors = errorSheet('customers', file, bad);
     expect(errors.header).toEqual(['CPF', 'Nome', 'erros']);
     expect(errors.rows).toEqual([['2', '', 'Nome: obrigatório; CPF/CNPJ: inválido']]);
+    // The error file is written in the user's language.
+    expect(errorSheet('customers', file, bad, 'en').rows).toEqual([['2', '', 'Nome: required; CPF/CNPJ: invalid']]);
   });
 
   it('BO-05 the receivables download has one row each and a total equal to the sum of the cents', () => {

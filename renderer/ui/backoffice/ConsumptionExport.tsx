@@ -27,7 +27,7 @@ export function ConsumptionExport({ records, contracts, services }: { records: r
   };
   return (
     <Group gap={4} wrap="nowrap">
-      <Select size="sm" w={150} clearable placeholder={t('bo.sheets.allPeriods')} aria-label={t('bo.sheets.exportPeriod')} data={periods.map((p) => ({ value: p, label: periodName(p) }))} value={period} onChange={setPeriod} data-testid={ids.exportPeriod} />
+      <Select size="sm" w={170} clearable placeholder={t('bo.sheets.allPeriods')} aria-label={t('bo.sheets.exportPeriod')} data={periods.map((p) => ({ value: p, label: periodName(p) }))} value={period} onChange={setPeriod} data-testid={ids.exportPeriod} />
       <Button size="sm" variant="default" leftSection={<IconDownload size={16} />} loading={busy} onClick={() => void exportSheet()} data-testid={ids.export}>{t('bo.sheets.export')}</Button>
     </Group>
   );

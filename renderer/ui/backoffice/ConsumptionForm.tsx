@@ -85,7 +85,7 @@ export function ConsumptionForm({ editing, contracts, services, onCorrect, onDon
         </Alert>
       )}
       <Group grow align="flex-start">
-        <Select label={t('bo.consumption.contract')} withAsterisk searchable disabled={editing.mode !== 'new'} data={contracts.map((c) => ({ value: c.id, label: c.code }))} value={contractId} onChange={(value) => { setContractId(value); setServiceId(null); }} error={fieldErrors.contract} data-testid={ids.contract} />
+        <Select label={t('bo.consumption.contract')} withAsterisk searchable disabled={editing.mode === 'correct'} data={contracts.map((c) => ({ value: c.id, label: c.code }))} value={contractId} onChange={(value) => { setContractId(value); setServiceId((current) => (keepsService(contracts, value, current) ? current : null)); }} error={fieldErrors.contract} data-testid={ids.contract} />
         <Select label={t('bo.consumption.service')} withAsterisk disabled={editing.mode === 'correct'} data={lineServices.map((s) => ({ value: s.id, label: `${s.code} · ${s.name ?? ''}` }))} value={serviceId} onChange={setServiceId} error={fieldErrors.service} data-testid={ids.service} />
       </Group>
       <Group grow align="flex-start">
@@ -99,4 +99,9 @@ export function ConsumptionForm({ editing, contracts, services, onCorrect, onDon
       </Group>
     </Stack>
   );
+}
+
+/** Moving a record to another contract keeps its service when that contract has it too. */
+function keepsService(contracts: readonly ContractDoc[], contractId: string | null, serviceId: string | null): boolean {
+  return !!serviceId && !!contracts.find((c) => c.id === contractId)?.lines?.some((line) => line.serviceId === serviceId);
 }

@@ -6,6 +6,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
 import type { ConsumptionRecord } from '../../../sync/schema/index.ts';
 import { BackofficeRefused, removeConsumption } from '../../core/backoffice/backoffice.ts';
+import { localRefusalDetail } from '../../core/backoffice/refusal-detail.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { useCore } from '../core-context.tsx';
 import classes from '../table.module.css';
@@ -23,7 +24,7 @@ export type ConsumptionEditing = { mode: 'new' } | { mode: 'edit'; record: Consu
 
 /** BO-04: usage records, added, changed, removed; a billed period's record gets a correcting record instead. */
 export function ConsumptionTab() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const core = useCore();
   const day = useDay();
   const refusalText = useRefusalText();
@@ -33,6 +34,7 @@ export function ConsumptionTab() {
   const [editing, setEditing] = useState<ConsumptionEditing | null>(null);
   const [importing, setImporting] = useState(false);
   const contractCode = useMemo(() => new Map(contracts.map((c) => [c.id, c.code])), [contracts]);
+  const contractById = useMemo(() => new Map(contracts.map((c) => [c.id, c])), [contracts]);
   const service = useMemo(() => new Map(services.map((s) => [s.id, s])), [services]);
   const rows = useMemo(() => (contractFilter ? records.filter((r) => r.contractId === contractFilter) : records), [records, contractFilter]);
 
@@ -54,8 +56,9 @@ export function ConsumptionTab() {
 
   return (
     <Box className={classes.page}>
-      <Group justify="space-between" mb="xs" wrap="nowrap">
-        <Group gap="xs">
+      {/* At 1024 px the tools do not fit beside the filter: they go to a second line rather than off screen. */}
+      <Group justify="space-between" mb="xs" gap="xs">
+        <Group gap="xs" wrap="nowrap">
           <Select size="sm" w={240} clearable placeholder={t('bo.consumption.filterContract')} data={contracts.map((c) => ({ value: c.id, label: c.code }))} value={contractFilter} onChange={setContractFilter} />
           <Badge variant="light">{t('bo.consumption.count', { count: rows.length })}</Badge>
         </Group>
@@ -65,7 +68,20 @@ export function ConsumptionTab() {
           <Button leftSection={<IconPlus size={16} />} size="sm" onClick={() => setEditing({ mode: 'new' })} data-testid={ids.add}>{t('bo.consumption.add')}</Button>
         </Group>
       </Group>
-      <Refusals collections={['consumption']} label={(id) => records.find((r) => r.id === id)?.externalId ?? id} />
+      <Refusals collections={['consumption']} label={(id) => {
+        // The record as the user knows it (day, contract, quantity): its id says nothing to a person.
+        const record = records.find((r) => r.id === id);
+        return record ? `${day(record.date)} · ${contractCode.get(record.contractId) ?? record.contractId} · ${record.quantity.toLocaleString()} ${service.get(record.serviceId)?.unit ?? ''}`.trim() : id;
+      }} detail={(entry) => localRefusalDetail(entry, i18n.language, contractById)} actions={(id) => {
+        // A refused record stays on this device until the user fixes it: changed (another contract or date) or removed.
+        const record = records.find((r) => r.id === id);
+        return record ? (
+          <Group gap="xs" mt={4}>
+            <Button size="compact-xs" variant="light" onClick={() => setEditing({ mode: 'edit', record })} data-testid={ids.fixRefused} data-record-id={id}>{t('bo.consumption.fixRefused')}</Button>
+            <Button size="compact-xs" variant="light" color="red" onClick={() => void remove(record)} data-testid={ids.removeRefused} data-record-id={id}>{t('bo.consumption.removeRefused')}</Button>
+          </Group>
+        ) : null;
+      }} />
       <div className={classes.header} style={{ gridTemplateColumns: COLUMNS }}>
         <span>{t('bo.consumption.date')}</span>
         <span>{t('bo.consumption.contract')}</span>

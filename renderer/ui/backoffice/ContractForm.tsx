@@ -3,7 +3,7 @@ import { ActionIcon, Alert, Button, Checkbox, Group, NumberInput, Select, Stack,
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { ContractDoc, ContractLine, Customer, ServiceDoc } from '../../../sync/schema/index.ts';
-import { contractProblems, isCalendarDate } from '../../../sync/rules/index.ts';
+import { contractProblems, fieldProblemText, isCalendarDate } from '../../../sync/rules/index.ts';
 import { requestTransition } from '../../core/backoffice/backoffice.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { useCore } from '../core-context.tsx';
@@ -28,7 +28,7 @@ interface LineDraft {
  * history) and, when asked, an activate request follows at once, also offline.
  */
 export function ContractForm({ contract, customers, services, codes, onDone }: { contract: ContractDoc | null; customers: Customer[]; services: ServiceDoc[]; codes: string[]; onDone(saved: ContractDoc | null): void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const core = useCore();
   const refusalText = useRefusalText();
   const [code, setCode] = useState(contract?.code ?? `CT-${String(codes.length + 1).padStart(4, '0')}`);
@@ -78,7 +78,7 @@ export function ContractForm({ contract, customers, services, codes, onDone }: {
       updatedAt: new Date().toISOString(),
     };
     // The shared rules catch the rest (e.g. a service contracted twice), in the rule's words.
-    if (problems.length === 0) problems.push(...contractProblems(doc).map((problem) => problem.message));
+    if (problems.length === 0) problems.push(...contractProblems(doc).map((problem) => fieldProblemText(problem, i18n.language)));
     setErrors(problems);
     if (problems.length) return;
     setBusy(true);

@@ -1,7 +1,8 @@
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { Alert, List, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { CollectionName } from '../../../sync/schema/index.ts';
+import type { CollectionName, IntegrationError } from '../../../sync/schema/index.ts';
+import { localRefusalDetail } from '../../core/backoffice/refusal-detail.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { OFFLINE_SYNC_STATUS } from '../../core/core.ts';
 import { useCore, useObservable } from '../core-context.tsx';
@@ -13,8 +14,15 @@ import { useRefusals } from './use-backoffice.ts';
  * refused change is kept on the server, never dropped, and the user fixes it here (e.g. a customer
  * with open receivables cannot be deactivated; usage after a cancellation is refused).
  */
-export function Refusals({ collections, label }: { collections: readonly CollectionName[]; label?: (documentId: string) => string }) {
-  const { t } = useTranslation();
+export function Refusals({ collections, label, actions, detail }: {
+  collections: readonly CollectionName[];
+  label?: (documentId: string) => string;
+  /** The ways to fix one refused document on this screen (e.g. change it, remove it), shown on its line. */
+  actions?: (documentId: string) => ReactNode;
+  /** The refusal's detail in the user's language from this screen's data (e.g. the contract a usage record names). */
+  detail?: (entry: IntegrationError) => string | null;
+}) {
+  const { t, i18n } = useTranslation();
   const refusals = useRefusals(collections);
   const core = useCore();
   const { refreshIntegrationErrors } = usePosContext();
@@ -24,15 +32,22 @@ export function Refusals({ collections, label }: { collections: readonly Collect
     if (status.online && status.pendingUploads === 0) void refreshIntegrationErrors();
   }, [status.online, status.pendingUploads, refreshIntegrationErrors]);
   if (refusals.length === 0) return null;
+  const english = !i18n.language.toLowerCase().startsWith('pt');
   return (
     <Alert color="red" mb="xs" data-testid={TEST_IDS.backoffice.refusals} data-count={refusals.length}>
       <Text size="sm" fw={600}>{t('bo.refusals', { count: refusals.length })}</Text>
       <List size="sm">
         {refusals.map((entry) => (
           <List.Item key={entry.id} data-document-id={entry.documentId}>
-            {/* The reason in the user's language (the POS screens' texts), then the server's own detail. */}
+            {/* The reason in the user's language (the POS screens' texts). */}
             <b>{label?.(entry.documentId) ?? entry.documentId}</b>: {t(`pos.errors.hints.${entry.reason}`, { defaultValue: t(`pos.errors.reasons.${entry.reason}`, { defaultValue: '' }) })}
-            <Text size="xs" c="dimmed">{entry.message}</Text>
+            {/* The server writes its detail in English: an English-speaking user reads it as it is; in pt-BR the
+                device's own rules say it again from the refused record when they can (refusal-detail.ts). */}
+            {(() => {
+              const text = english ? entry.message : (detail?.(entry) ?? localRefusalDetail(entry, i18n.language));
+              return text ? <Text size="xs" c="dimmed">{text}</Text> : null;
+            })()}
+            {actions?.(entry.documentId)}
           </List.Item>
         ))}
       </List>

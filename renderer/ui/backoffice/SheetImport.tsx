@@ -4,7 +4,7 @@ import { IconDownload, IconFileSpreadsheet } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { RxCollection } from 'rxdb';
 import type { ConsumptionRecord, Customer } from '../../../sync/schema/index.ts';
-import { normalizeHeader } from '../../../sync/rules/index.ts';
+import { normalizeHeader, rowErrorText } from '../../../sync/rules/index.ts';
 import { applyWrites, dryRunConsumption, dryRunCustomers, errorSheet, matchSheet, SHEET_COLUMNS, templateSheet, type DryRun, type RememberedMapping, type SheetKind } from '../../core/backoffice/sheets/imports.ts';
 import { SheetFileError } from '../../core/backoffice/sheets/sheet-errors.ts';
 import type { SheetText } from '../../core/backoffice/sheets/sheet-file.ts';
@@ -40,7 +40,7 @@ export async function downloadTemplate(kind: SheetKind): Promise<void> {
  * only the good rows, with an error file that repeats the bad ones plus an "erros" column.
  */
 export function SheetImport({ kind, onClose }: { kind: SheetKind; onClose(): void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const core = useCore();
   const { contracts, services } = useBackofficeDocs();
   const input = useRef<HTMLInputElement>(null);
@@ -168,7 +168,7 @@ export function SheetImport({ kind, onClose }: { kind: SheetKind; onClose(): voi
                       <Table.Tr key={index} data-testid={ids.errorRow} data-row={error.row} data-column={error.column}>
                         <Table.Td>{error.row}</Table.Td>
                         <Table.Td>{error.column}</Table.Td>
-                        <Table.Td>{error.reason}</Table.Td>
+                        <Table.Td>{rowErrorText(error, i18n.language)}</Table.Td>
                       </Table.Tr>
                     ))}
                   </Table.Tbody>
@@ -197,7 +197,7 @@ export function SheetImport({ kind, onClose }: { kind: SheetKind; onClose(): voi
           <Alert color="teal" data-testid={ids.done} data-written={step.written}>{t('bo.sheets.done', { count: step.written })}</Alert>
           <Group justify="flex-end">
             {step.partial && sheet && dry && (
-              <Button variant="light" color="orange" leftSection={<IconDownload size={14} />} data-testid={ids.errorFile} onClick={() => void writeSheetFile(errorSheet(kind, sheet, dry.errors)).then((bytes) => downloadFile(bytes, kind === 'customers' ? 'clientes-erros.xlsx' : 'consumo-erros.xlsx'))}>
+              <Button variant="light" color="orange" leftSection={<IconDownload size={14} />} data-testid={ids.errorFile} onClick={() => void writeSheetFile(errorSheet(kind, sheet, dry.errors, i18n.language)).then((bytes) => downloadFile(bytes, kind === 'customers' ? 'clientes-erros.xlsx' : 'consumo-erros.xlsx'))}>
                 {t('bo.sheets.errorFile')}
               </Button>
             )}

@@ -70,6 +70,10 @@ export const BACKOFFICE_IDS = {
     description: 'bo-consumption-description',
     save: 'bo-consumption-save',
     error: 'bo-consumption-error',
+    /** On a server refusal of a record: open it to move it to another contract or change its date. */
+    fixRefused: 'bo-consumption-fix-refused',
+    /** On a server refusal of a record: remove the record (the refusal is settled when the removal uploads). */
+    removeRefused: 'bo-consumption-remove-refused',
   },
   receivables: {
     refresh: 'bo-receivables-refresh',

@@ -1,5 +1,5 @@
 import type { BackofficeAction, CollectionName, ConsumptionRecord, ContractDoc, ContractHistoryEntry } from '../../schema/index.ts';
-import { applyContractRequest, checkConsumptionChange, formatBrl, isContractState, periodOf } from '../../rules/index.ts';
+import { applyContractRequest, checkConsumptionChange, formatBrl, formatTaxId, isContractState, periodOf } from '../../rules/index.ts';
 import type { Queryable } from '../db/database.ts';
 import { loadDocuments, writeDocuments, type DocumentWrite, type StoredDocument } from '../db/documents.ts';
 import type { Refusal } from '../rules/rule.ts';
@@ -30,8 +30,55 @@ export async function guardBackofficeBatch(tx: Queryable, ctx: GuardContext, col
   return new Map();
 }
 
-/** BO-01: a customer with open receivables cannot be deactivated. */
+/**
+ * BO-01: one customer per CPF/CNPJ in a store, and a customer with open receivables cannot be deactivated.
+ *
+ * CPF/CNPJ is the customer's key (spreadsheets and the API update by it). The rule that settles two
+ * customers with the same CPF/CNPJ — e.g. made on two devices while offline — is "the first to reach the
+ * server keeps it": the one already stored (or earlier in the same upload) is written, the later one is
+ * refused (`duplicate_key`, naming the customer that holds the key) and kept in integration errors on
+ * its device, never dropped; the user changes its CPF/CNPJ (a typo) or discards it and uses the
+ * existing customer, which reaches that device by the normal pull. Stored keys are canonical (digits,
+ * capital letters), so equality is exact. Concurrent uploads of one key are serialised by a transaction
+ * lock on (store, key), so two transactions cannot both see it free (PostgreSQL; PGlite has one connection).
+ */
 async function guardCustomers(tx: Queryable, ctx: GuardContext, accepted: readonly DocumentWrite[], current: ReadonlyMap<string, StoredDocument>): Promise<Refusals> {
+  const refusals = await guardTaxIds(tx, ctx, accepted);
+  for (const [id, refusal] of await guardDeactivations(tx, ctx, accepted.filter((write) => !refusals.has(write.id)), current)) refusals.set(id, refusal);
+  return refusals;
+}
+
+async function guardTaxIds(tx: Queryable, ctx: GuardContext, accepted: readonly DocumentWrite[]): Promise<Refusals> {
+  const refusals: Refusals = new Map();
+  const live = accepted.filter((write) => !write.deleted && typeof write.data.taxId === 'string');
+  if (live.length === 0) return refusals;
+  const taxIds = [...new Set(live.map((write) => String(write.data.taxId)))].sort();
+  // In key order, so two transactions locking overlapping keys cannot deadlock.
+  await tx.query(
+    `SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT hashtextextended($1 || '|customers.taxId|' || t, 0) AS k FROM unnest($2::text[]) AS t ORDER BY 1) AS keys`,
+    [ctx.storeId, taxIds],
+  );
+  const taken = await tx.query<{ id: string; tax_id: string; name: string }>(
+    `SELECT id, data ->> 'taxId' AS tax_id, data ->> 'name' AS name FROM documents
+      WHERE store_id = $1 AND collection = 'customers' AND NOT deleted AND data ->> 'taxId' = ANY($2::text[]) AND NOT (id = ANY($3::text[]))`,
+    [ctx.storeId, taxIds, live.map((write) => write.id)],
+  );
+  const holder = new Map(taken.map((row) => [row.tax_id, { id: row.id, name: row.name }]));
+  for (const write of live) {
+    const taxId = String(write.data.taxId);
+    const other = holder.get(taxId);
+    if (other && other.id !== write.id) {
+      refusals.set(write.id, {
+        reason: 'duplicate_key',
+        message: `CPF/CNPJ ${formatTaxId(taxId)} already belongs to customer ${other.name} (${other.id}); a CPF/CNPJ identifies one customer. Use that customer, or correct the CPF/CNPJ of ${String(write.data.name)} and save again.`,
+      });
+    } else holder.set(taxId, { id: write.id, name: String(write.data.name) });
+  }
+  return refusals;
+}
+
+/** A customer with open receivables cannot be deactivated. */
+async function guardDeactivations(tx: Queryable, ctx: GuardContext, accepted: readonly DocumentWrite[], current: ReadonlyMap<string, StoredDocument>): Promise<Refusals> {
   const deactivating = accepted.filter((write) => write.data.active === false && current.get(write.id)?.data.active !== false);
   const open = await openReceivablesOf(tx, ctx.storeId, deactivating.map((write) => write.id));
   const refusals: Refusals = new Map();

@@ -49,3 +49,17 @@ export const backofficeMigration = {
     CREATE INDEX documents_consumption_external ON documents (store_id, (data ->> 'externalId')) WHERE collection = 'consumption';
   `,
 };
+
+/**
+ * Issue 11, second migration (1102: the issue's number, then its own count, as 1202 for issue 12): the
+ * customers' CPF/CNPJ lookup of the duplicate-key guard (guards.ts) on every customers write. Not unique:
+ * a store may already hold duplicates from before the guard, and a refusal is per record (integration
+ * errors), never a failed batch.
+ */
+export const backofficeTaxIdMigration = {
+  version: 1102,
+  name: 'backoffice-customer-tax-id',
+  sql: `
+    CREATE INDEX documents_customers_tax_id ON documents (store_id, (data ->> 'taxId')) WHERE collection = 'customers' AND NOT deleted;
+  `,
+};

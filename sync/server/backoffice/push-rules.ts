@@ -12,7 +12,9 @@ import { sameDocument } from '../sync/stable-json.ts';
 
 /** BO-01: never deleted (deactivated with a reason instead); fields valid. */
 export const customersRule: BusinessRule<Customer> = {
-  check(customer) {
+  check(customer, previous) {
+    // Discarding a customer the server never kept (e.g. refused as a duplicate CPF/CNPJ) loses nothing.
+    if (customer._deleted && (!previous || previous.deleted)) return null;
     if (customer._deleted) {
       return { reason: 'not_deletable', message: `Customer ${customer.id} cannot be deleted: customers are kept for their history. Deactivate the customer with a reason instead.` };
     }

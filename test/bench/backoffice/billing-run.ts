@@ -2,8 +2,11 @@
  * Benchmark of the monthly billing run (BO-05; issue 11 target ≤ 5 s): 5,000 active contracts with two
  * service lines each and 100,000 consumption records in the period, on PGlite and on PostgreSQL
  * (BALCAO_TEST_PG_URL). Documents are inserted set-based straight into `documents` (the guards are
- * not what is measured). Run alone: `npx tsx test/bench/backoffice/billing-run.ts`.
+ * not what is measured). Part of `npm run bench` (after the spreadsheets; PostgreSQL only when
+ * BALCAO_TEST_PG_URL is set, BENCH_BILLING=0 skips it); alone: `npx tsx test/bench/backoffice/billing-run.ts`.
  */
+import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { openDatabase, type Database } from '../../../sync/server/db/database.ts';
 import { migrate } from '../../../sync/server/db/migrations.ts';
@@ -40,7 +43,10 @@ async function fill(db: Database): Promise<void> {
   await db.query('ANALYZE documents');
 }
 
-async function measure(kind: string, db: Database): Promise<void> {
+const TARGET_SECONDS = 5;
+
+/** Seconds of the first run; the second must create nothing (idempotent). */
+async function measure(kind: string, db: Database): Promise<{ seconds: number; idempotent: boolean }> {
   await migrate(db);
   await fill(db);
   const started = performance.now();
@@ -49,14 +55,40 @@ async function measure(kind: string, db: Database): Promise<void> {
   const again = performance.now();
   const second = await runBilling(db, 'bench', '2026-11', 'bench');
   const secondMs = performance.now() - again;
-  console.log(`${kind}: billing run of ${CONTRACTS} contracts / ${RECORDS} consumption records: ${(firstMs / 1000).toFixed(2)} s (${first.created} receivables, ${first.amountCents} cents); second run ${(secondMs / 1000).toFixed(2)} s, ${second.created} created`);
+  const load = loadavg().map((value) => value.toFixed(2)).join(' ');
+  console.log(`${kind}: billing run of ${CONTRACTS} contracts / ${RECORDS} consumption records: ${(firstMs / 1000).toFixed(2)} s (target ≤ ${TARGET_SECONDS} s: ${firstMs / 1000 <= TARGET_SECONDS ? 'met' : 'MISSED'}; ${first.created} receivables, ${first.amountCents} cents); second run ${(secondMs / 1000).toFixed(2)} s, ${second.created} created; load average ${load}`);
+  return { seconds: firstMs / 1000, idempotent: second.created === 0 };
 }
 
-const pglite = await openDatabase({ dataDir: 'memory://' });
-await measure('pglite', pglite);
-await pglite.close();
-const scratch = await createScratchDatabase();
-const postgres = await openDatabase({ databaseUrl: scratch.url });
-await measure('postgresql', postgres);
-await postgres.close();
-await scratch.drop();
+/** Runs the billing bench on PGlite (and PostgreSQL when BALCAO_TEST_PG_URL is set); 1 when a second run created anything. */
+export async function runBillingBench(): Promise<number> {
+  if (process.env.BENCH_BILLING === '0') return 0;
+  console.log('Billing run (issue 11, BO-05) — npx tsx test/bench/backoffice/billing-run.ts (or npm run bench)');
+  let code = 0;
+  const pglite = await openDatabase({ dataDir: 'memory://' });
+  try {
+    if (!(await measure('pglite', pglite)).idempotent) code = 1;
+  } finally {
+    await pglite.close();
+  }
+  if (!process.env.BALCAO_TEST_PG_URL) return code;
+  const scratch = await createScratchDatabase();
+  const postgres = await openDatabase({ databaseUrl: scratch.url });
+  try {
+    if (!(await measure('postgresql', postgres)).idempotent) code = 1;
+  } finally {
+    await postgres.close();
+    await scratch.drop();
+  }
+  return code;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  runBillingBench().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`Billing benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

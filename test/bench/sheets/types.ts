@@ -6,8 +6,13 @@ export interface ImportFigures {
   dryRunSeconds: number;
   /** Of which: reading the .xlsx in the sheet worker. */
   readSeconds: number;
-  /** Writing the planned records through the device's RxDB collection (chunks of 1,000). */
+  /** Writing the planned records through the device's RxDB collection, while a live query of the collection
+   * keeps a sorted list as the consumption screen does (renderer/ui/backoffice/use-backoffice.ts). */
   importSeconds: number;
+  /** Longest gap between two main-thread timer ticks during the import (ms). */
+  longestImportGapMs: number;
+  /** The imported records' upload to the server by the app's sync client (first push → every row acknowledged). */
+  uploadSeconds: number;
   /** The same file again after the import: every row equal to its record (the re-import of an export). */
   dryRunAgainSeconds: number;
   written: number;
@@ -18,7 +23,8 @@ export interface ImportFigures {
 }
 
 export interface SheetsBenchApi {
-  importConsumption(rows: number): Promise<ImportFigures>;
+  /** `server`: where the app's sync client uploads the imported records (a back-office user's token). */
+  importConsumption(rows: number, server: { url: string; token: string }): Promise<ImportFigures>;
 }
 
 declare global {

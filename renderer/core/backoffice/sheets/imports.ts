@@ -8,8 +8,10 @@ import {
   CONSUMPTION_COLUMNS,
   CUSTOMER_COLUMNS,
   customerProblems,
+  fieldProblemText,
   matchHeaders,
   ruleMessage,
+  rowErrorText,
   type ColumnSpec,
   type HeaderMatch,
   type RowError,
@@ -83,7 +85,7 @@ export async function dryRunCustomers(customers: RxCollection<Customer>, sheet: 
     // The same field checks as the form and the server (sync/rules/backoffice-records.ts).
     const problems = customerProblems(doc);
     if (problems.length) {
-      for (const problem of problems) errors.push({ row, column: CUSTOMER_FIELD_COLUMN[problem.field] ?? problem.field, reason: problem.message });
+      for (const problem of problems) errors.push({ row, column: CUSTOMER_FIELD_COLUMN[problem.field] ?? problem.field, reason: fieldProblemText(problem, 'pt-BR'), reasonEn: problem.message });
       continue;
     }
     if (previous && sameFields(previous, doc, CUSTOMER_FIELDS)) unchanged++;
@@ -141,7 +143,7 @@ export async function dryRunConsumption(db: BalcaoDatabase, sheet: SheetText, ma
     const change = checkConsumptionChange(previous, { kind: previous ? 'update' : 'create', next: doc }, billed);
     const against = change.ok ? checkConsumptionContract(doc, contractsById.get(doc.contractId)) : change;
     if (!against.ok) {
-      errors.push({ row, column: against.error.code === 'unknown_service' ? 'Serviço' : against.error.params?.field === 'quantity' ? 'Quantidade' : 'Data', reason: ruleMessage(against.error, 'pt-BR') });
+      errors.push({ row, column: against.error.code === 'unknown_service' ? 'Serviço' : against.error.params?.field === 'quantity' ? 'Quantidade' : 'Data', reason: ruleMessage(against.error, 'pt-BR'), reasonEn: against.error.message });
       continue;
     }
     writes.push({ row, doc, change: previous ? 'update' : 'add' });
@@ -176,9 +178,9 @@ export async function applyWrites<T extends { id: string }>(collection: RxCollec
 }
 
 /** The error file of a partial import: the bad rows as they were in the file, plus an "erros" column. */
-export function errorSheet(kind: SheetKind, sheet: SheetText, errors: readonly RowError[]): SheetToWrite {
+export function errorSheet(kind: SheetKind, sheet: SheetText, errors: readonly RowError[], locale = 'pt-BR'): SheetToWrite {
   const reasons = new Map<number, string[]>();
-  for (const error of errors) reasons.set(error.row, [...(reasons.get(error.row) ?? []), `${error.column}: ${error.reason}`]);
+  for (const error of errors) reasons.set(error.row, [...(reasons.get(error.row) ?? []), `${error.column}: ${rowErrorText(error, locale)}`]);
   const width = sheet.header.length;
   const rows = [...reasons].sort(([a], [b]) => a - b).map(([row, list]) => {
     const cells = sheet.rows[row - 2] ?? [];
