@@ -21,6 +21,17 @@ export const epochProperty = {
   description: "The checkpoint's epoch, as the server answered it. A checkpoint from another history of the server (a restored backup) is answered from the beginning with `resync: true`",
 } as const;
 
+/** The push answer's header naming where the batch sits in the store's history (sync/client/stale-guard.ts reads it). */
+export const POSITION_HEADER = 'balcao-seq';
+
+const positionHeader = {
+  type: 'integer',
+  minimum: 0,
+  maximum: SEQ_MAX,
+  description:
+    'The store sequence number the batch was stored at: every row written or already equal is stored at or below it, and any later change of them above it. A pull page or stream change whose checkpoint is below it may hold an older state of those rows. Optional for clients (older ones ignore it)',
+} as const;
+
 const pullQuery = {
   type: 'object',
   properties: {
@@ -59,12 +70,19 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
         tags: ['replication'],
         summary: `Write ${collection} documents; answers the conflicting master states`,
         body: pushBodySchema(collection, MAX_PUSH),
-        response: { 200: { type: 'array', description: 'Master states of the rows that lost a conflict (empty: all written, unchanged or kept in quarantine)', items: wireDocumentSchema(collection) } },
+        response: {
+          200: {
+            type: 'array',
+            description: 'Master states of the rows that lost a conflict (empty: all written, unchanged or kept in quarantine)',
+            headers: { [POSITION_HEADER]: positionHeader },
+            items: wireDocumentSchema(collection),
+          },
+        },
       },
       preHandler,
       serializerCompiler: serializeAsIs,
     },
-    async (request): Promise<WireDocument[]> => {
+    async (request, reply): Promise<WireDocument[]> => {
       const session = sessionOf(request);
       assertCanWrite(session, collection, 'sync');
       const writer = writerOf(session, 'sync');
@@ -73,6 +91,7 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
       ctx.metrics.conflicts.inc({ collection }, outcome.conflicts.length);
       for (const { refusal } of outcome.quarantined) ctx.metrics.quarantined.inc({ collection, reason: refusal.reason });
       if (outcome.quarantined.length > 0) request.log.warn({ collection, quarantined: outcome.quarantined }, 'documents quarantined');
+      void reply.header(POSITION_HEADER, String(outcome.position));
       return outcome.conflicts;
     },
   );
