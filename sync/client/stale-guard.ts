@@ -31,14 +31,17 @@ interface Acked {
  * server state comes in a page whose checkpoint bounds its rows. Writers of a store commit in sequence
  * order (sync/server/db/documents.ts lockStoreSequence), so a page whose checkpoint is at or past the
  * write was read after it: its state of the document is the acknowledged one or newer. A page whose
- * checkpoint is below it holds the acknowledged state or an older one: a different state is refused.
+ * checkpoint is below it holds the acknowledged state or an older one: a different state is refused,
+ * unless the request was sent after the push answer came (it read after the commit, so a different
+ * state is the server's own: a quarantined or merged document — taking it is how the device converges).
  * Refused pull answers are read again once the pushes are answered; refused stream items become a
  * RESYNC (a pull from RxDB's checkpoint, which is below the write, so the write comes back).
  *
- * Earlier this was inferred from arrival order (a pull started after the answer, the stream's echo,
- * a RESYNC meaning a new connection), which events on separate connections (push answer vs stream),
- * a stream RESYNC sent before the write but received after its answer, or an epoch change turned into
- * a RESYNC by the client broke (issue 14). That inference remains only for servers that send no sequence.
+ * For the stream this used to be inferred from arrival order (the stream's echo of the write, a RESYNC
+ * meaning a new connection), which a stream RESYNC sent before the write but received after its answer
+ * (separate connections), or a server restart's new epoch that the client turns into a RESYNC, broke:
+ * a stale change then passed, and a later one moved RxDB's checkpoint past the write (issue 14). That
+ * inference remains only for servers that send no sequence number.
  */
 export class StaleGuard {
   /** Pushes sent and not yet answered or given up. */
@@ -131,8 +134,10 @@ export class StaleGuard {
       if (inFlight !== undefined && !deepEqual(inFlight, doc)) return true;
       const acked = this.acked.get(id);
       if (acked === undefined || deepEqual(acked.state, doc)) return false;
-      if (acked.seq !== null) return checkpoint === null || checkpoint === undefined || checkpoint.seq < acked.seq;
-      return acked.epoch > startEpoch;
+      // A request sent after the answer reads after the commit: what it holds is the server's state (a
+      // quarantined or merged document differs from what the device sent, and must be taken).
+      if (acked.epoch <= startEpoch) return false;
+      return acked.seq === null || !checkpoint || checkpoint.seq < acked.seq;
     });
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startSync } from '../../sync/client/index.ts';
+import { StaleGuard, type StreamItem } from '../../sync/client/stale-guard.ts';
 import type { Checkpoint, PullResponse } from '../../sync/schema/index.ts';
 import { cleanupAfterEach, customer, login, openDeviceDb, until } from './sync-client-helpers.ts';
 import { DATABASE_KINDS } from './support/servers.ts';
@@ -157,5 +158,62 @@ describe.each(DATABASE_KINDS)('sync client: server states in explicit order (%s)
     const changed = await push(srv.url, token, [{ assumedMasterState: doc81, newDocumentState: { ...doc81, name: 'Outro' } }]);
     expect(await seqOf('c-test-81')).toBeGreaterThan(again.position);
     expect(changed.position).toBe(await seqOf('c-test-81'));
+
+    // Documented in the API document, as an optional header older clients ignore.
+    const doc = (await (await fetch(`${srv.url}/docs/json`)).json()) as { paths: Record<string, { post: { responses: Record<string, { headers?: Record<string, { schema?: { type?: string } }> }> } }> };
+    expect(doc.paths['/api/sync/customers/push']?.post.responses['200']?.headers?.['balcao-seq']?.schema?.type).toBe('integer');
+  });
+});
+
+describe('sync client: the stale guard decides by sequence numbers', () => {
+  const sent = { id: 'x', name: 'Cancelada', _deleted: false };
+  const older = { id: 'x', name: 'Finalizada', _deleted: false };
+  const acknowledged = (guard: StaleGuard) => {
+    guard.pushStarted([sent]);
+    guard.pushEnded([sent], [], new Map([['x', 100]]));
+  };
+
+  it('POS-02 a pull sent before the answer is read again when its page ends below the write, taken when it reaches it', () => {
+    const guard = new StaleGuard('id', () => undefined);
+    const before = guard.pullStarted();
+    acknowledged(guard);
+    expect(guard.pullIsStale([older], { seq: 99 }, before)).toBe(true);
+    expect(guard.pullIsStale([sent], { seq: 99 }, before)).toBe(false);
+    // A page at or past the write was read after it: a different state there is newer (another writer).
+    expect(guard.pullIsStale([{ ...sent, name: 'Alterado' }], { seq: 100 }, before)).toBe(false);
+    guard.pullEnded();
+  });
+
+  it('POS-02 a pull sent after the answer takes the server state even below the write (a quarantined or merged document), so reading again cannot loop', () => {
+    const guard = new StaleGuard('id', () => undefined);
+    acknowledged(guard);
+    const after = guard.pullStarted();
+    expect(guard.pullIsStale([older], { seq: 40 }, after)).toBe(false);
+    guard.pullEnded();
+  });
+
+  it('POS-02 a live change below the write becomes a RESYNC whatever arrived before it; one at or past it is handed on', () => {
+    const emitted: StreamItem[] = [];
+    const guard = new StaleGuard('id', (item) => emitted.push(item));
+    acknowledged(guard);
+    // A stream RESYNC (or a new epoch) after the answer no longer vouches for what follows.
+    guard.stream('RESYNC');
+    guard.stream({ documents: [older], checkpoint: { seq: 99 } });
+    expect(emitted).toEqual(['RESYNC', 'RESYNC']);
+    const newer = { documents: [{ ...sent, name: 'Alterado' }], checkpoint: { seq: 130 } };
+    guard.stream(newer);
+    expect(emitted.at(-1)).toEqual(newer);
+    // Once the stream passed the write, the entry is gone: nothing is remembered for ever.
+    guard.stream({ documents: [older], checkpoint: { seq: 99 } });
+    expect(emitted.at(-1)).not.toBe('RESYNC');
+  });
+
+  it('POS-02 without a sequence number (an older server) the guard still refuses a state read before the answer', () => {
+    const guard = new StaleGuard('id', () => undefined);
+    const before = guard.pullStarted();
+    guard.pushStarted([sent]);
+    guard.pushEnded([sent], []);
+    expect(guard.pullIsStale([older], { seq: 500 }, before)).toBe(true);
+    guard.pullEnded();
   });
 });
