@@ -4,6 +4,7 @@ import type { RxCollection, RxReplicationPullStreamItem, WithDeleted } from 'rxd
 import {
   COLLECTIONS,
   isCollectionName,
+  PUSH_POSITION_HEADER,
   type Checkpoint,
   type CollectionName,
   type PullResponse,
@@ -31,9 +32,6 @@ export interface StartSyncOptions extends SyncOptions {
 
 /** Rows per push request the server accepts (MAX_PUSH in sync/server/http/routes-sync.ts). */
 const SERVER_PUSH_LIMIT = 5000;
-
-/** The push answer's header: the store sequence number the batch was stored at or below (sync/server/http/routes-sync.ts). */
-const POSITION_HEADER = 'balcao-seq';
 
 /** How often, at most, the time of the last successful sync is written to the device. */
 const LAST_SYNC_SAVE_MS = 2000;
@@ -184,7 +182,7 @@ export function startSync(options: StartSyncOptions): SyncEngine {
       const answer = await requestJsonAnswer<PushResponse>(http, 'POST', `/api/sync/${name}/push`, rows, stopController.signal);
       const conflicts = answer.body;
       const primary = COLLECTIONS[name].schema.primaryKey as string;
-      const position = Number(answer.headers.get(POSITION_HEADER) ?? Number.NaN);
+      const position = Number(answer.headers.get(PUSH_POSITION_HEADER) ?? Number.NaN);
       if (Number.isSafeInteger(position) && position >= 0) for (const row of rows) positions.set(String(row.newDocumentState[primary]), position);
       if (rejected.size > 0) {
         for (const row of rows) rejected.delete(`${name}/${String(row.newDocumentState[primary])}`);

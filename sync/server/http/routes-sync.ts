@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { COLLECTION_NAMES, SEQ_MAX, type CollectionName, type PushRow, type WireDocument } from '../../schema/index.ts';
+import { COLLECTION_NAMES, PUSH_POSITION_HEADER, SEQ_MAX, type CollectionName, type PushRow, type WireDocument } from '../../schema/index.ts';
 import { pageBody, readChangesPage } from '../db/documents.ts';
 import { pushBodySchema } from '../validation/schemas.ts';
 import { writeBatch } from '../sync/write-documents.ts';
@@ -20,9 +20,6 @@ export const epochProperty = {
   pattern: '^[A-Za-z0-9_-]+$',
   description: "The checkpoint's epoch, as the server answered it. A checkpoint from another history of the server (a restored backup) is answered from the beginning with `resync: true`",
 } as const;
-
-/** The push answer's header naming where the batch sits in the store's history (sync/client/stale-guard.ts reads it). */
-export const POSITION_HEADER = 'balcao-seq';
 
 const positionHeader = {
   type: 'integer',
@@ -74,7 +71,7 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
           200: {
             type: 'array',
             description: 'Master states of the rows that lost a conflict (empty: all written, unchanged or kept in quarantine)',
-            headers: { [POSITION_HEADER]: positionHeader },
+            headers: { [PUSH_POSITION_HEADER]: positionHeader },
             items: wireDocumentSchema(collection),
           },
         },
@@ -91,7 +88,7 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
       ctx.metrics.conflicts.inc({ collection }, outcome.conflicts.length);
       for (const { refusal } of outcome.quarantined) ctx.metrics.quarantined.inc({ collection, reason: refusal.reason });
       if (outcome.quarantined.length > 0) request.log.warn({ collection, quarantined: outcome.quarantined }, 'documents quarantined');
-      void reply.header(POSITION_HEADER, String(outcome.position));
+      void reply.header(PUSH_POSITION_HEADER, String(outcome.position));
       return outcome.conflicts;
     },
   );
