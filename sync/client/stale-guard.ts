@@ -46,6 +46,8 @@ interface Acked {
 export class StaleGuard {
   /** Pushes sent and not yet answered or given up. */
   private pushing = 0;
+  /** RxDB's upstream is working (it may be about to send a push this guard has not seen yet). */
+  private upstreamBusy = false;
   /** Counts answered pushes; a pull remembers the value it started at. */
   private ackEpoch = 0;
   /** Per document id: the acknowledged state and where it sits. */
@@ -112,9 +114,25 @@ export class StaleGuard {
     }
     for (const state of states) this.inFlight.delete(this.id(state));
     if (this.pushing > 0) return;
+    this.release();
+    for (const resolve of this.settledWaiters.splice(0)) resolve();
+  }
+
+  /** Hands on the held stream items once no push runs (or becomes a RESYNC). */
+  private release(): void {
+    if (this.pushing > 0 || this.upstreamBusy) return;
     const items = this.held.splice(0);
     if (items.length > 0) this.forward(items);
-    for (const resolve of this.settledWaiters.splice(0)) resolve();
+  }
+
+  /**
+   * RxDB's upstream started or ended a round. While it runs, stream items are held as behind a push:
+   * RxDB itself holds them until it ends, so judged now they could be stored after a write this guard
+   * had not seen yet (a cancellation picked up by the round, answered before the item is stored).
+   */
+  upstreamActive(active: boolean): void {
+    this.upstreamBusy = active;
+    this.release();
   }
 
   /** Resolves when no push is in flight. */
@@ -152,7 +170,7 @@ export class StaleGuard {
       // Without sequence numbers (older server) only: a new connection carries changes committed after it opened.
       for (const acked of this.acked.values()) if (acked.seq === null) acked.passed = true;
     }
-    if (this.pushing > 0) this.held.push(item);
+    if (this.pushing > 0 || this.upstreamBusy) this.held.push(item);
     else this.forward([item]);
   }
 

@@ -328,6 +328,11 @@ export function startSync(options: StartSyncOptions): SyncEngine {
         handler: async (rows) => (await push(lane, rows as PushRow[])) as WithDeleted<Doc>[],
       },
     });
+    // RxDB holds live changes while its upstream runs; the guard judges them when RxDB would store them.
+    void lane.replication.startPromise.then(() => {
+      const upstream = lane.replication.internalReplicationState?.events.active.up;
+      if (upstream && !stopped) subscriptions.push(upstream.subscribe((active) => guard.upstreamActive(active)));
+    });
     subscriptions.push(
       lane.replication.error$.subscribe((error) => {
         // RxDB wraps handler errors; the original one carries the readable message.

@@ -208,6 +208,19 @@ describe('sync client: the stale guard decides by sequence numbers', () => {
     expect(emitted.at(-1)).not.toBe('RESYNC');
   });
 
+  it('POS-02 a live change that arrives while RxDB prepares a push is judged after that push is answered', () => {
+    const emitted: StreamItem[] = [];
+    const guard = new StaleGuard('id', (item) => emitted.push(item));
+    // RxDB's upstream picked up the cancellation; the push request is not out yet.
+    guard.upstreamActive(true);
+    guard.stream({ documents: [older], checkpoint: { seq: 99 } });
+    expect(emitted).toEqual([]);
+    acknowledged(guard);
+    expect(emitted).toEqual([]);
+    guard.upstreamActive(false);
+    expect(emitted).toEqual(['RESYNC']);
+  });
+
   it('POS-02 without a sequence number (an older server) the guard still refuses a state read before the answer', () => {
     const guard = new StaleGuard('id', () => undefined);
     const before = guard.pullStarted();
