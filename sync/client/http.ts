@@ -15,6 +15,17 @@ export async function requestJson<T>(
   body?: unknown,
   signal?: AbortSignal,
 ): Promise<T> {
+  return (await requestJsonAnswer<T>(ctx, method, path, body, signal)).body;
+}
+
+/** requestJson, with the answer's headers (e.g. the push answer's `balcao-seq`). */
+export async function requestJsonAnswer<T>(
+  ctx: HttpContext,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<{ body: T; headers: Headers }> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const token = ctx.getToken();
   if (token) headers.authorization = `Bearer ${token}`;
@@ -35,9 +46,9 @@ export async function requestJson<T>(
     if (response.status === 401) ctx.onUnauthorized?.();
     throw error;
   }
-  if (response.status === 204) return undefined as T;
+  if (response.status === 204) return { body: undefined as T, headers: response.headers };
   try {
-    return (await response.json()) as T;
+    return { body: (await response.json()) as T, headers: response.headers };
   } catch (cause) {
     throw new ApiError('internal', `Server sent an unreadable answer (${String(cause)}). Try again later.`, response.status);
   }

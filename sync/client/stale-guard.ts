@@ -5,26 +5,53 @@ import type { Checkpoint } from '../schema/index.ts';
 type Doc = Record<string, unknown>;
 export type StreamItem = RxReplicationPullStreamItem<Doc, Checkpoint>;
 
+/** Acknowledged documents remembered at most (oldest forgotten first): a bound on memory, far above any burst. */
+const MAX_ACKED = 50_000;
+
+interface Acked {
+  state: Doc;
+  /** Where the push answer said the write sits in the store's history (header `balcao-seq`); null from an older server. */
+  seq: number | null;
+  /** ackEpoch when it was acknowledged. */
+  epoch: number;
+  /** The stream has since delivered a checkpoint at or past `seq` (or, without `seq`, the state itself / a new connection). */
+  passed: boolean;
+}
+
 /**
  * Keeps server states older than a write the server has acknowledged from being stored over it.
  *
  * Why: once a push is answered, RxDB's assumed master state equals the device's state, so a server
  * state that was read before that write committed (a pull answer, a stream event) no longer looks like
- * a conflict and RxDB stores it, undoing e.g. a cancellation on the station. Server sequence numbers
- * give the order, but a push answer carries none, so the guard relies on what they imply:
- * - a server read that started after the answer sees the acknowledged state or a newer one;
- * - the stream delivers a store's changes in sequence order, so until it delivers the acknowledged
- *   state itself (its echo), any other state of that document it delivers is older.
- * Suspect pull answers are read again after the pushes are answered; suspect stream items become a
- * RESYNC (a pull, read after the answer). So the device also converges to the server's state.
+ * a conflict and RxDB stores it, undoing e.g. a cancellation on the station — and when a later page
+ * moves RxDB's checkpoint past the write, no pull ever brings the write back ("send now" cannot repair).
+ *
+ * The order is explicit, not inferred: the push answer says at which store sequence number the batch
+ * was stored (every acknowledged row at or below it, any later change of them above it), and every
+ * server state comes in a page whose checkpoint bounds its rows. Writers of a store commit in sequence
+ * order (sync/server/db/documents.ts lockStoreSequence), so a page whose checkpoint is at or past the
+ * write was read after it: its state of the document is the acknowledged one or newer. A page whose
+ * checkpoint is below it holds the acknowledged state or an older one: a different state is refused,
+ * unless the request was sent after the push answer came (it read after the commit, so a different
+ * state is the server's own: a quarantined or merged document — taking it is how the device converges).
+ * Refused pull answers are read again once the pushes are answered; refused stream items become a
+ * RESYNC (a pull from RxDB's checkpoint, which is below the write, so the write comes back).
+ *
+ * For the stream this used to be inferred from arrival order (the stream's echo of the write, a RESYNC
+ * meaning a new connection), which a stream RESYNC sent before the write but received after its answer
+ * (separate connections), or a server restart's new epoch that the client turns into a RESYNC, broke:
+ * a stale change then passed, and a later one moved RxDB's checkpoint past the write (issue 14). That
+ * inference remains only for servers that send no sequence number.
  */
 export class StaleGuard {
   /** Pushes sent and not yet answered or given up. */
   private pushing = 0;
+  /** RxDB's upstream is working (it may be about to send a push this guard has not seen yet). */
+  private upstreamBusy = false;
   /** Counts answered pushes; a pull remembers the value it started at. */
   private ackEpoch = 0;
-  /** Per document id: the acknowledged state, when, and whether the stream has delivered it since. */
-  private readonly acked = new Map<string, { epoch: number; state: Doc; echoed: boolean }>();
+  /** Per document id: the acknowledged state and where it sits. */
+  private readonly acked = new Map<string, Acked>();
   /** Per document id: the state in a push in flight. */
   private readonly inFlight = new Map<string, Doc>();
   /** Stream items that arrived while a push was in flight. */
@@ -64,23 +91,48 @@ export class StaleGuard {
 
   /**
    * The round ended: `conflicts` is the server's answer (its states for the conflicting ids), or null
-   * when the round gave up (nothing acknowledged). Held stream items are released or become a RESYNC.
+   * when the round gave up (nothing acknowledged); `positions` the sequence number each acknowledged id
+   * was stored at or below (from the answer's `balcao-seq`; absent from older servers). Held stream
+   * items are released or become a RESYNC.
    */
-  pushEnded(states: readonly Doc[], conflicts: readonly Doc[] | null): void {
+  pushEnded(states: readonly Doc[], conflicts: readonly Doc[] | null, positions?: ReadonlyMap<string, number>): void {
     this.pushing--;
     if (conflicts) {
       const conflicting = new Set(conflicts.map((doc) => this.id(doc)));
       this.ackEpoch++;
       for (const state of states) {
         const id = this.id(state);
-        if (!conflicting.has(id)) this.acked.set(id, { epoch: this.ackEpoch, state, echoed: false });
+        if (conflicting.has(id)) continue;
+        // Re-inserted so the map stays in acknowledgement order for the size bound.
+        this.acked.delete(id);
+        this.acked.set(id, { state, seq: positions?.get(id) ?? null, epoch: this.ackEpoch, passed: false });
+      }
+      for (const id of this.acked.keys()) {
+        if (this.acked.size <= MAX_ACKED) break;
+        this.acked.delete(id);
       }
     }
     for (const state of states) this.inFlight.delete(this.id(state));
     if (this.pushing > 0) return;
+    this.release();
+    for (const resolve of this.settledWaiters.splice(0)) resolve();
+  }
+
+  /** Hands on the held stream items once no push runs (or becomes a RESYNC). */
+  private release(): void {
+    if (this.pushing > 0 || this.upstreamBusy) return;
     const items = this.held.splice(0);
     if (items.length > 0) this.forward(items);
-    for (const resolve of this.settledWaiters.splice(0)) resolve();
+  }
+
+  /**
+   * RxDB's upstream started or ended a round. While it runs, stream items are held as behind a push:
+   * RxDB itself holds them until it ends, so judged now they could be stored after a write this guard
+   * had not seen yet (a cancellation picked up by the round, answered before the item is stored).
+   */
+  upstreamActive(active: boolean): void {
+    this.upstreamBusy = active;
+    this.release();
   }
 
   /** Resolves when no push is in flight. */
@@ -90,52 +142,67 @@ export class StaleGuard {
   }
 
   /**
-   * True when a pull answer whose request started at `startEpoch` may hold a state older than one the
-   * device has (in flight, or acknowledged after the request started): read it again after `settled()`.
+   * True when a pull answer (its documents and checkpoint) whose request started at `startEpoch` may
+   * hold a state older than one the device has (in flight, or acknowledged): read it again after `settled()`.
    */
-  pullIsStale(documents: readonly Doc[], startEpoch: number): boolean {
+  pullIsStale(documents: readonly Doc[], checkpoint: Checkpoint | null | undefined, startEpoch: number): boolean {
     return documents.some((doc) => {
       const id = this.id(doc);
       const inFlight = this.inFlight.get(id);
       if (inFlight !== undefined && !deepEqual(inFlight, doc)) return true;
       const acked = this.acked.get(id);
-      return acked !== undefined && acked.epoch > startEpoch && !deepEqual(acked.state, doc);
+      if (acked === undefined || deepEqual(acked.state, doc)) return false;
+      // A request sent after the answer reads after the commit: what it holds is the server's state (a
+      // quarantined or merged document differs from what the device sent, and must be taken).
+      if (acked.epoch <= startEpoch) return false;
+      return acked.seq === null || !checkpoint || checkpoint.seq < acked.seq;
     });
+  }
+
+  /** The server answered from the beginning of another history (restored backup): its sequence numbers are not comparable. */
+  historyChanged(): void {
+    this.acked.clear();
   }
 
   /** A live change or RESYNC from the stream: handed on now, held behind a push, or turned into a RESYNC. */
   stream(item: StreamItem): void {
     if (item === 'RESYNC') {
-      // A new stream connection: it carries only changes committed after it opened, so none older
-      // than the writes acknowledged before it (those need no echo on this stream any more).
-      for (const acked of this.acked.values()) acked.echoed = true;
+      // Without sequence numbers (older server) only: a new connection carries changes committed after it opened.
+      for (const acked of this.acked.values()) if (acked.seq === null) acked.passed = true;
     }
-    if (this.pushing > 0) this.held.push(item);
+    if (this.pushing > 0 || this.upstreamBusy) this.held.push(item);
     else this.forward([item]);
   }
 
   private forward(items: StreamItem[]): void {
     let stale = false;
+    let reached = -1;
     for (const item of items) {
       if (item === 'RESYNC') continue;
+      reached = Math.max(reached, item.checkpoint.seq);
       for (const doc of item.documents) {
-        const id = this.id(doc);
-        const acked = this.acked.get(id);
-        if (!acked || acked.echoed) continue;
-        // In stream order, the acknowledged state itself comes before any newer one.
-        if (deepEqual(acked.state, doc)) acked.echoed = true;
-        else stale = true;
+        const acked = this.acked.get(this.id(doc));
+        if (!acked) continue;
+        if (acked.seq !== null) {
+          if (item.checkpoint.seq < acked.seq && !deepEqual(acked.state, doc)) stale = true;
+        } else if (!acked.passed) {
+          // In stream order, the acknowledged state itself comes before any newer one.
+          if (deepEqual(acked.state, doc)) acked.passed = true;
+          else stale = true;
+        }
       }
     }
+    // The stream reads in order: after a page at or past a write, it (and any later connection) reads after it.
+    if (!stale && reached >= 0) for (const acked of this.acked.values()) if (acked.seq !== null && reached >= acked.seq) acked.passed = true;
     this.prune();
     if (stale) this.emit('RESYNC');
     else for (const item of items) this.emit(item);
   }
 
-  /** An entry is needed until the stream echoed it and no pull that started before it runs. */
+  /** An entry is needed until the stream has passed it and no pull that may have started before runs. */
   private prune(): void {
     if (this.pulls > 0) return;
-    for (const [id, acked] of this.acked) if (acked.echoed) this.acked.delete(id);
+    for (const [id, acked] of this.acked) if (acked.passed) this.acked.delete(id);
   }
 
   private id(doc: Doc): string {

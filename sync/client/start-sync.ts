@@ -4,6 +4,7 @@ import type { RxCollection, RxReplicationPullStreamItem, WithDeleted } from 'rxd
 import {
   COLLECTIONS,
   isCollectionName,
+  PUSH_POSITION_HEADER,
   type Checkpoint,
   type CollectionName,
   type PullResponse,
@@ -12,7 +13,7 @@ import {
   type StreamChange,
 } from '../schema/index.ts';
 import { ApiError } from './api-error.ts';
-import { requestJson, type HttpContext } from './http.ts';
+import { requestJson, requestJsonAnswer, type HttpContext } from './http.ts';
 import { ThrottledTask, countPending } from './pending.ts';
 import { PullLane } from './pull-lane.ts';
 import { readSse } from './sse.ts';
@@ -165,19 +166,25 @@ export function startSync(options: StartSyncOptions): SyncEngine {
    * Sends rows in requests the server accepts, all at once: RxDB waits for the whole round before it
    * reads the next rows, so one round of many rows beats several rounds of few.
    */
-  const sendRows = async (name: CollectionName, rows: PushRow[]): Promise<PushResponse> => {
-    if (rows.length <= SERVER_PUSH_LIMIT) return sendRequest(name, rows);
+  const sendRows = async (name: CollectionName, rows: PushRow[], positions: Map<string, number>): Promise<PushResponse> => {
+    if (rows.length <= SERVER_PUSH_LIMIT) return sendRequest(name, rows, positions);
     const requests: Promise<PushResponse>[] = [];
-    for (let start = 0; start < rows.length; start += SERVER_PUSH_LIMIT) requests.push(sendRequest(name, rows.slice(start, start + SERVER_PUSH_LIMIT)));
+    for (let start = 0; start < rows.length; start += SERVER_PUSH_LIMIT) requests.push(sendRequest(name, rows.slice(start, start + SERVER_PUSH_LIMIT), positions));
     return (await Promise.all(requests)).flat();
   };
 
-  /** One push request; a 400 is bisected so one malformed row cannot hold back the others. */
-  const sendRequest = async (name: CollectionName, rows: PushRow[]): Promise<PushResponse> => {
+  /**
+   * One push request; a 400 is bisected so one malformed row cannot hold back the others. Records in
+   * `positions` the sequence number the server stored each row at or below (see stale-guard.ts).
+   */
+  const sendRequest = async (name: CollectionName, rows: PushRow[], positions: Map<string, number>): Promise<PushResponse> => {
     try {
-      const conflicts = await requestJson<PushResponse>(http, 'POST', `/api/sync/${name}/push`, rows, stopController.signal);
+      const answer = await requestJsonAnswer<PushResponse>(http, 'POST', `/api/sync/${name}/push`, rows, stopController.signal);
+      const conflicts = answer.body;
+      const primary = COLLECTIONS[name].schema.primaryKey as string;
+      const position = Number(answer.headers.get(PUSH_POSITION_HEADER) ?? Number.NaN);
+      if (Number.isSafeInteger(position) && position >= 0) for (const row of rows) positions.set(String(row.newDocumentState[primary]), position);
       if (rejected.size > 0) {
-        const primary = COLLECTIONS[name].schema.primaryKey as string;
         for (const row of rows) rejected.delete(`${name}/${String(row.newDocumentState[primary])}`);
       }
       return conflicts;
@@ -186,8 +193,8 @@ export function startSync(options: StartSyncOptions): SyncEngine {
       if (!malformed) throw error;
       if (rows.length > 1) {
         const middle = Math.ceil(rows.length / 2);
-        const left = await sendRequest(name, rows.slice(0, middle));
-        const right = await sendRequest(name, rows.slice(middle));
+        const left = await sendRequest(name, rows.slice(0, middle), positions);
+        const right = await sendRequest(name, rows.slice(middle), positions);
         return [...left, ...right];
       }
       const primary = COLLECTIONS[name].schema.primaryKey as string;
@@ -205,20 +212,22 @@ export function startSync(options: StartSyncOptions): SyncEngine {
     const states = rows.map((row) => row.newDocumentState);
     lane.guard.pushStarted(states);
     let answer: PushResponse | null = null;
+    const positions = new Map<string, number>();
     try {
-      answer = await pushRetrying(lane, rows);
+      answer = await pushRetrying(lane, rows, positions);
       return answer;
     } finally {
-      lane.guard.pushEnded(states, answer);
+      lane.guard.pushEnded(states, answer, positions);
     }
   };
 
-  const pushRetrying = async (lane: Lane, rows: PushRow[]): Promise<PushResponse> => {
+  const pushRetrying = async (lane: Lane, rows: PushRow[], positions: Map<string, number>): Promise<PushResponse> => {
     for (let attempt = 0; ; attempt++) {
       if (stopped) throw new Error('Synchronisation stopped.');
       try {
         if (!options.getToken()) throw new ApiError('unauthorized', 'Not logged in: log in to upload pending changes.');
-        const conflicts = await sendRows(lane.name, rows);
+        positions.clear();
+        const conflicts = await sendRows(lane.name, rows, positions);
         succeeded();
         return conflicts;
       } catch (error) {
@@ -228,12 +237,19 @@ export function startSync(options: StartSyncOptions): SyncEngine {
     }
   };
 
-  /** A pull whose answer may predate a write acknowledged meanwhile is read again once pushes are answered. */
+  /**
+   * A pull whose answer may predate a write acknowledged meanwhile is read again once pushes are
+   * answered (with a growing pause if, with none in flight, the server keeps answering an older state).
+   */
   const guardedPull = async (lane: Lane, checkpoint: Checkpoint | undefined, batchSize: number): Promise<PullResponse> => {
     let startEpoch = lane.guard.pullStarted();
     try {
       let response = await pull(lane, checkpoint, batchSize);
-      while (!stopped && lane.guard.pullIsStale(response.documents, startEpoch)) {
+      for (let attempt = 0; !stopped; attempt++) {
+        // Answered from the beginning of another history (restored backup): sequence numbers start over.
+        if (response.resync) lane.guard.historyChanged();
+        if (!lane.guard.pullIsStale(response.documents, response.checkpoint, startEpoch)) break;
+        if (attempt > 0 && lane.guard.epoch === startEpoch) await wake.wait(backoff(retryTime, attempt, maxRetryTime));
         await lane.guard.settled();
         startEpoch = lane.guard.epoch;
         response = await pull(lane, checkpoint, batchSize);
@@ -311,6 +327,11 @@ export function startSync(options: StartSyncOptions): SyncEngine {
         batchSize: pushBatchSize,
         handler: async (rows) => (await push(lane, rows as PushRow[])) as WithDeleted<Doc>[],
       },
+    });
+    // RxDB holds live changes while its upstream runs; the guard judges them when RxDB would store them.
+    void lane.replication.startPromise.then(() => {
+      const upstream = lane.replication.internalReplicationState?.events.active.up;
+      if (upstream && !stopped) subscriptions.push(upstream.subscribe((active) => guard.upstreamActive(active)));
     });
     subscriptions.push(
       lane.replication.error$.subscribe((error) => {

@@ -36,6 +36,12 @@ export interface PushRow<T = Record<string, unknown>> {
 /** The conflicting master documents; empty when every row was written (or quarantined). */
 export type PushResponse<T = Record<string, unknown>> = WireDocument<T>[];
 
+/**
+ * Header of the push answer: the store sequence number the batch was stored at or below (every row it
+ * acknowledged; any later change of them lands above it). Optional: older clients ignore it.
+ */
+export const PUSH_POSITION_HEADER = 'balcao-seq';
+
 /** `GET /api/sync/stream` server-sent events: event `change` carries this JSON. */
 export interface StreamChange<T = Record<string, unknown>> {
   collection: CollectionName;

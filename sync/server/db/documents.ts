@@ -150,11 +150,14 @@ export async function loadProductsBySku(db: Queryable, storeId: string, skus: re
 
 /**
  * Locks the store's sequence counter until the transaction ends. Every writer of a store takes it
- * first, so writes (and their conflict checks) are serialised and commit in sequence order.
+ * first, so writes (and their conflict checks) are serialised and commit in sequence order: a reader
+ * that sees sequence N sees every sequence below it (test/server/sequence-visibility.test.ts).
+ * Returns the store's last sequence number when the lock was taken.
  */
-export async function lockStoreSequence(tx: Queryable, storeId: string): Promise<void> {
-  const rows = await tx.query('SELECT last FROM store_seq WHERE store_id = $1 FOR UPDATE', [storeId]);
+export async function lockStoreSequence(tx: Queryable, storeId: string): Promise<number> {
+  const rows = await tx.query<{ last: number | string }>('SELECT last FROM store_seq WHERE store_id = $1 FOR UPDATE', [storeId]);
   if (rows.length === 0) throw new Error(`store ${storeId} has no sequence counter`);
+  return Number(rows[0]!.last);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { COLLECTION_NAMES, SEQ_MAX, type CollectionName, type PushRow, type WireDocument } from '../../schema/index.ts';
+import { COLLECTION_NAMES, PUSH_POSITION_HEADER, SEQ_MAX, type CollectionName, type PushRow, type WireDocument } from '../../schema/index.ts';
 import { pageBody, readChangesPage } from '../db/documents.ts';
 import { pushBodySchema } from '../validation/schemas.ts';
 import { writeBatch } from '../sync/write-documents.ts';
@@ -19,6 +19,14 @@ export const epochProperty = {
   maxLength: 40,
   pattern: '^[A-Za-z0-9_-]+$',
   description: "The checkpoint's epoch, as the server answered it. A checkpoint from another history of the server (a restored backup) is answered from the beginning with `resync: true`",
+} as const;
+
+const positionHeader = {
+  type: 'integer',
+  minimum: 0,
+  maximum: SEQ_MAX,
+  description:
+    'The store sequence number the batch was stored at: every row written or already equal is stored at or below it, and any later change of them above it. A pull page or stream change whose checkpoint is below it may hold an older state of those rows. Optional for clients (older ones ignore it)',
 } as const;
 
 const pullQuery = {
@@ -59,12 +67,19 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
         tags: ['replication'],
         summary: `Write ${collection} documents; answers the conflicting master states`,
         body: pushBodySchema(collection, MAX_PUSH),
-        response: { 200: { type: 'array', description: 'Master states of the rows that lost a conflict (empty: all written, unchanged or kept in quarantine)', items: wireDocumentSchema(collection) } },
+        response: {
+          200: {
+            type: 'array',
+            description: 'Master states of the rows that lost a conflict (empty: all written, unchanged or kept in quarantine)',
+            headers: { [PUSH_POSITION_HEADER]: positionHeader },
+            items: wireDocumentSchema(collection),
+          },
+        },
       },
       preHandler,
       serializerCompiler: serializeAsIs,
     },
-    async (request): Promise<WireDocument[]> => {
+    async (request, reply): Promise<WireDocument[]> => {
       const session = sessionOf(request);
       assertCanWrite(session, collection, 'sync');
       const writer = writerOf(session, 'sync');
@@ -73,6 +88,7 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
       ctx.metrics.conflicts.inc({ collection }, outcome.conflicts.length);
       for (const { refusal } of outcome.quarantined) ctx.metrics.quarantined.inc({ collection, reason: refusal.reason });
       if (outcome.quarantined.length > 0) request.log.warn({ collection, quarantined: outcome.quarantined }, 'documents quarantined');
+      void reply.header(PUSH_POSITION_HEADER, String(outcome.position));
       return outcome.conflicts;
     },
   );

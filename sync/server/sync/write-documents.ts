@@ -28,6 +28,12 @@ export interface WriteOutcome {
   quarantined: { id: string; refusal: Refusal }[];
   /** Highest sequence number written, when something was. */
   seq: number | null;
+  /**
+   * Where the batch sits in the store's history: every row it acknowledged (written or unchanged) is
+   * stored at or below this sequence number, and any later change of them lands above it. The push
+   * answer carries it (header `balcao-seq`) so a device can tell older server states from newer ones.
+   */
+  position: number;
 }
 
 export interface WriteOptions {
@@ -112,14 +118,15 @@ export async function writeBatch(db: Database, options: WriteOptions, rows: read
  * in quarantine with the reason — never the whole batch's failure, which a device would retry forever.
  */
 export async function writeBatchIn(tx: Queryable, options: WriteOptions, rows: readonly WriteRow[]): Promise<WriteOutcome> {
-  await lockStoreSequence(tx, options.storeId);
+  const locked = await lockStoreSequence(tx, options.storeId);
   const batch = lastPerId(rows);
   try {
-    return await inSavepoint(tx, 'write_batch', () => writeRows(tx, options, batch));
+    const outcome = await inSavepoint(tx, 'write_batch', () => writeRows(tx, options, batch));
+    return { ...outcome, position: Math.max(locked, outcome.seq ?? 0) };
   } catch (error) {
     if (!isDocumentFault(error)) throw error;
   }
-  const outcome: WriteOutcome = { conflicts: [], written: [], unchanged: [], quarantined: [], seq: null };
+  const outcome: WriteOutcome = { conflicts: [], written: [], unchanged: [], quarantined: [], seq: null, position: locked };
   for (const row of batch) {
     try {
       const one = await inSavepoint(tx, 'write_row', () => writeRows(tx, options, [row]));
@@ -128,6 +135,7 @@ export async function writeBatchIn(tx: Queryable, options: WriteOptions, rows: r
       outcome.unchanged.push(...one.unchanged);
       outcome.quarantined.push(...one.quarantined);
       outcome.seq = one.seq ?? outcome.seq;
+      outcome.position = Math.max(outcome.position, one.seq ?? 0);
     } catch (error) {
       if (!isDocumentFault(error)) throw error;
       const doc = row.newDocumentState;
@@ -199,7 +207,7 @@ async function writeRows(tx: Queryable, options: WriteOptions, batch: readonly W
   if (options.writer !== 'server') await assertOwnership(tx, options.writer, collection, batch.map((row) => row.newDocumentState), current);
   if (options.ifMatch) for (const id of ids) assertIfMatch(options.ifMatch, current.get(id)?.seq, `${collection}/${id}`);
   const refusedVersions = checkConflicts ? await openQuarantined(tx, storeId, collection, ids) : new Map<string, Record<string, unknown>>();
-  const outcome: WriteOutcome = { conflicts: [], written: [], unchanged: [], quarantined: [], seq: null };
+  const outcome: WriteOutcome = { conflicts: [], written: [], unchanged: [], quarantined: [], seq: null, position: 0 };
 
   const candidates: WireDocument[] = [];
   const editConflicts: QuarantineEntry[] = [];
