@@ -8,7 +8,7 @@ import { at, check, cpf, type Step } from './check.ts';
 const CUSTOMERS = '/api/v1/billing/customers';
 
 export const idempotency: Step = {
-  name: 'idempotency: replay, other body',
+  name: 'idempotency: replay, other body, in flight',
   async run(context) {
     const { http, run } = context;
     const key = `hom-${run}-idem`;
@@ -21,6 +21,20 @@ export const idempotency: Step = {
     check(context, again.status === first.status && at(again.body, 'id') === at(first.body, 'id'), 'the replay answers the first answer (same status, same id): nothing was made twice');
     const other = await http.send('POST', CUSTOMERS, { idempotencyKey: key, body: { ...body, name: `Outro cliente ${run}` } });
     check(context, other.status === 422 && at(other.body, 'error.code') === 'idempotency_conflict', 'the same key with another body answers 422 idempotency_conflict');
+
+    // In flight: the same request sent several times at once (a retry racing the first attempt).
+    // Exactly one is carried out; each other answer is its replay, or 409 idempotency_in_progress with Retry-After.
+    const racing = { name: `Cliente simultâneo ${run}`, taxId: cpf(parseInt(run, 36) + 3) };
+    const answers = await Promise.all(Array.from({ length: 4 }, () => http.send('POST', CUSTOMERS, { idempotencyKey: `hom-${run}-idem-race`, body: racing })));
+    const carriedOut = answers.filter((answer) => answer.status === 201 && answer.headers['idempotent-replayed'] === undefined);
+    check(context, carriedOut.length === 1, 'of 4 identical requests sent at once with one Idempotency-Key, exactly one is carried out (201 not marked as a replay)');
+    const id = at(carriedOut[0]!.body, 'id');
+    for (const answer of answers) {
+      if (answer === carriedOut[0]) continue;
+      const replay = answer.headers['idempotent-replayed'] === 'true' && at(answer.body, 'id') === id;
+      const inFlight = answer.status === 409 && at(answer.body, 'error.code') === 'idempotency_in_progress' && answer.headers['retry-after'] !== undefined;
+      check(context, replay || inFlight, 'every other answer is a replay of that one (same id) or 409 idempotency_in_progress with Retry-After');
+    }
   },
 };
 

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -52,12 +53,12 @@ describe.each(DATABASE_KINDS)('homologation script on %s', (kind) => {
     const result = await runHomologation({ base: server.url, key: await newKey(), behaviour: { ...CONFORMING, idempotencyKey: () => undefined } });
     expect(result.passed).toBe(false);
     const failed = firstFailure(result)!;
-    expect(failed.name).toBe('idempotency: replay, other body');
+    expect(failed.name).toBe('idempotency: replay, other body, in flight');
     expect(failed.failure).toMatchObject({ expected: expect.stringMatching(/replay/), request: { method: 'POST', url: expect.stringMatching(/\/api\/v1\/billing\/customers$/) }, answer: { status: 201 } });
     expect(failed.failure!.request!.requestHeaders['idempotency-key']).toBeUndefined();
     expect(failed.failure!.request!.requestHeaders.authorization).toBe('Bearer ***');
-    expect(textReport(result)).toMatch(/FAIL {2}idempotency: replay, other body/);
-    expect(junitReport(result)).toMatch(/<testcase classname="homologation" name="idempotency: replay, other body" time="[\d.]+">\s*<failure/);
+    expect(textReport(result)).toMatch(/FAIL {2}idempotency: replay, other body, in flight/);
+    expect(junitReport(result)).toMatch(/<testcase classname="homologation" name="idempotency: replay, other body, in flight" time="[\d.]+">\s*<failure/);
   });
 
   it('API-07 a connector that ignores Retry-After fails at the rate-limit step', { timeout: 120_000 }, async () => {
@@ -65,5 +66,23 @@ describe.each(DATABASE_KINDS)('homologation script on %s', (kind) => {
     const failed = firstFailure(result)!;
     expect(failed.name).toBe('rate limit: 429 with Retry-After honoured');
     expect(failed.failure).toMatchObject({ expected: expect.stringMatching(/after waiting Retry-After/), answer: { status: 429, headers: { 'retry-after': expect.any(String) } } });
+  });
+
+  // The command itself (HTTP only, so one database kind is enough): a key the server does not know fails every step.
+  it.runIf(kind === 'pglite')('API-07 npm run homologate exits 1 when a step fails, after printing the report and writing junit.xml and report.json', { timeout: 120_000 }, async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'homologation-cli-'));
+    try {
+      const args = ['--import', 'tsx', 'test/homologate/cli.ts', '--base', server.url, '--key', `bk.0000000000000000.${'x'.repeat(43)}`, '--out', folder];
+      const outcome = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        execFile(process.execPath, args, { timeout: 100_000 }, (error, stdout) => resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout }));
+      });
+      expect(outcome.code).toBe(1);
+      expect(outcome.stdout).toMatch(/FAIL {2}master data batch upsert/);
+      expect(outcome.stdout).toMatch(/answer: {3}401/);
+      expect(await readFile(path.join(folder, 'junit.xml'), 'utf8')).toContain(`failures="${STEPS.length}"`);
+      expect(JSON.parse(await readFile(path.join(folder, 'report.json'), 'utf8'))).toMatchObject({ passed: false });
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });
