@@ -34,6 +34,8 @@ export interface RateLimits {
   credentialsPerAddressPerMinute: number;
   /** Accounts one password may fail on per minute before it is refused on every account (password spraying). */
   accountsPerPasswordPerMinute: number;
+  /** Length of the rate-limit window of `perMinute` and of each key's budget, seconds (default 60; tests shorten it so a 429's Retry-After is short). */
+  windowSeconds?: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimits = { perMinute: 6_000, credentialsPerMinute: 10, credentialsPerAddressPerMinute: 60, accountsPerPasswordPerMinute: 5 };
@@ -122,7 +124,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
     await app.register(rateLimit, {
       max: async (request) => request.session?.apiKey?.rateLimitPerMinute ?? perMinute,
       keyGenerator: (request) => (request.session?.apiKey ? `api-key:${request.session.apiKey.id}` : request.ip),
-      timeWindow: '1 minute',
+      timeWindow: (options.rateLimit.windowSeconds ?? 60) * 1000,
       enableDraftSpec: true,
     });
   }

@@ -1,0 +1,72 @@
+import { StepFailure, cpf, type Step, type StepContext } from './check.ts';
+import { Connector, CONFORMING, type Behaviour, type Exchange } from './http.ts';
+import { LocalReceiver } from './receiver.ts';
+import { BILLING_STEPS } from './steps-billing.ts';
+import { COMMERCE_STEPS } from './steps-commerce.ts';
+import { CONVENTION_STEPS } from './steps-conventions.ts';
+
+/** The integration steps, in the order an integrator goes through them (API-07). */
+export const STEPS: Step[] = [...COMMERCE_STEPS, ...BILLING_STEPS, ...CONVENTION_STEPS];
+
+export interface StepResult {
+  name: string;
+  passed: boolean;
+  /** Wall time of the step, ms. */
+  durationMs: number;
+  failure?: { expected: string; request?: Omit<Exchange, 'status' | 'headers' | 'body'>; answer?: Pick<Exchange, 'status' | 'headers' | 'body'>; error?: string };
+}
+
+export interface RunResult {
+  base: string;
+  startedAt: string;
+  passed: boolean;
+  steps: StepResult[];
+}
+
+export interface RunOptions {
+  base: string;
+  key: string;
+  /** The connector's habits (default: a conforming connector). */
+  behaviour?: Behaviour;
+  fetch?: typeof fetch;
+  /** How long a webhook may take to arrive, ms (default 30,000). */
+  webhookWaitMs?: number;
+}
+
+/**
+ * Walks every step against the server at `base` with the integrator's key, each step after the
+ * other (a failed step is recorded and the walk goes on, so the report shows every problem), and
+ * answers what passed and failed. Starts and stops the local webhook receiver on 127.0.0.1.
+ */
+export async function runHomologation(options: RunOptions): Promise<RunResult> {
+  const http = new Connector(options.base.replace(/\/+$/, ''), options.key, options.behaviour ?? CONFORMING, options.fetch);
+  const receiver = await LocalReceiver.start();
+  const run = Date.now().toString(36).slice(-6) + Math.floor(Math.random() * 36 ** 2).toString(36).padStart(2, '0');
+  const context: StepContext = { http, receiver, run, state: { taxId: cpf(parseInt(run, 36) + 2) }, webhookWaitMs: options.webhookWaitMs ?? 30_000 };
+  const result: RunResult = { base: http.base, startedAt: new Date().toISOString(), passed: true, steps: [] };
+  try {
+    for (const step of STEPS) {
+      const started = performance.now();
+      try {
+        await step.run(context);
+        result.steps.push({ name: step.name, passed: true, durationMs: Math.round(performance.now() - started) });
+      } catch (error) {
+        result.passed = false;
+        result.steps.push({ name: step.name, passed: false, durationMs: Math.round(performance.now() - started), failure: failureOf(error) });
+      }
+    }
+  } finally {
+    await receiver.close();
+  }
+  return result;
+}
+
+function failureOf(error: unknown): StepResult['failure'] {
+  if (error instanceof StepFailure) {
+    const exchange = error.exchange;
+    if (!exchange) return { expected: error.expected };
+    const { status, headers, body, ...request } = exchange;
+    return { expected: error.expected, request, answer: { status, headers, body } };
+  }
+  return { expected: 'the step runs to its end', error: error instanceof Error ? error.message : String(error) };
+}
