@@ -104,7 +104,7 @@ describe.each(DATABASE_KINDS)('hostile values at the door on %s (issue 14)', (ki
 
   it('POS-12 POS-15 POS-16 BO-05 a record stored before times were checked breaks no report, and its sale can still be cancelled', async () => {
     // As an older server stored them: a sale and an audit event whose device times PostgreSQL cannot read.
-    const legacy = posSale('legacy-1', station.stationId, [['p-00510', 2, 1000]], { createdAt: '2026-11-23T13:00:00+20:00' });
+    const legacy = posSale('legacy-1', station.stationId, [['p-00511', 2, 1000]], { createdAt: '2026-11-23T13:00:00+20:00' });
     const { _deleted, ...legacyData } = legacy;
     const event = { id: 'legacy-ev', stationId: station.stationId, userId: 'loja1-caixa', at: '0000-01-01T00:00:00Z', action: 'sale' };
     await station.server.db.transaction(async (tx) => {
@@ -125,10 +125,10 @@ describe.each(DATABASE_KINDS)('hostile values at the door on %s (issue 14)', (ki
     expect((await get('/api/pos/audit')).body.map((entry: { id: string }) => entry.id)).toContain('legacy-ev');
 
     // The station cancels it, carrying its stored time unchanged; the goods come back.
-    const before = await stockOf(station.server, station.admin, ['p-00510']);
+    const before = await stockOf(station.server, station.admin, ['p-00511']);
     expect((await push('sales', [{ newDocumentState: cancelled(legacy), assumedMasterState: legacy }])).body).toEqual([]);
     expect((await get('/api/v1/sales/legacy-1')).body).toMatchObject({ status: 'cancelled', createdAt: '2026-11-23T13:00:00+20:00' });
-    expect(await stockOf(station.server, station.admin, ['p-00510'])).toEqual({ 'p-00510': before['p-00510']! + 2 });
+    expect(await stockOf(station.server, station.admin, ['p-00511'])).toEqual({ 'p-00511': before['p-00511']! + 2 });
     // The monthly billing run reads contract history times the same way: one it cannot read counts as long ago.
     const contract = {
       id: 'legacy-ct', kind: 'contract', code: 'CT-LEGACY', customerId: 'loja1-cli-1', startDate: '2026-10-01', billingDay: 5, state: 'cancelled', lines: [], updatedAt: '2026-11-01T00:00:00Z',
@@ -144,7 +144,7 @@ describe.each(DATABASE_KINDS)('hostile values at the door on %s (issue 14)', (ki
     await expect(runBilling(station.server.db, 'loja1', '2026-11', 'loja1-admin')).resolves.toMatchObject({ period: '2026-11' });
 
     // Claiming a stored time that is not stored gains nothing: the write path compares it with the stored sale.
-    const forged = posSale('forged-1', station.stationId, [['p-00510', 1, 1000]], { createdAt: '2026-11-23T13:00:00+20:00' });
+    const forged = posSale('forged-1', station.stationId, [['p-00511', 1, 1000]], { createdAt: '2026-11-23T13:00:00+20:00' });
     expect((await push('sales', [{ newDocumentState: forged, assumedMasterState: forged }])).status).toBe(200);
     expect((await get('/api/v1/sales/forged-1')).status).toBe(404);
     expect(await errorOf('forged-1')).toMatchObject({ reason: 'invalid_value', message: expect.stringMatching(/\/createdAt .*offset \+20:00/) });

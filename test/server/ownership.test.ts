@@ -15,7 +15,7 @@ describe.each(DATABASE_KINDS)('ownership of records on %s', (kind) => {
   let otherStoreAdmin: string;
 
   const STATION_RECORDS = {
-    sales: (id: string, stationId: string) => posSale(id, stationId, [['p-00300', 2, 500]]),
+    sales: (id: string, stationId: string) => posSale(id, stationId, [['p-00308', 2, 500]]),
     cashMovements: (id: string, stationId: string) => ({ id, stationId, userId: 'loja1-caixa', kind: 'opening', amountCents: 10_000, at: '2026-11-23T08:00:00.000Z', _deleted: false }),
     auditEvents: (id: string, stationId: string) => ({ id, stationId, userId: 'loja1-caixa', action: 'login', at: '2026-11-23T08:00:00.000Z', _deleted: false }),
   } as const;
@@ -49,17 +49,17 @@ describe.each(DATABASE_KINDS)('ownership of records on %s', (kind) => {
   it("API-04 a cashier of cx01 cannot cancel a sale of cx02 through the integration API: 403, and cx02's sale and stock stay", async () => {
     const saleId = `own-sales-${cx02.stationId}`;
     const before = (await asAdmin('sales', saleId)).body;
-    const stock = await stockOf(server, admin, ['p-00300']);
+    const stock = await stockOf(server, admin, ['p-00308']);
     const answer = await call(server.url, 'PUT', `/api/v1/sales/${saleId}`, { token: cx01.token, body: strip(cancelled(before)) });
     expect(answer.status).toBe(403);
     expect(answer.body.error.code).toBe('forbidden');
     expect((await asAdmin('sales', saleId)).body).toEqual(before);
-    expect(await stockOf(server, admin, ['p-00300'])).toEqual(stock);
+    expect(await stockOf(server, admin, ['p-00308'])).toEqual(stock);
     // Its own sale it may cancel through the same route.
     const own = (await asAdmin('sales', `own-sales-${cx01.stationId}`)).body;
     const mine = await call(server.url, 'PUT', `/api/v1/sales/${own.id}`, { token: cx01.token, body: strip(cancelled(own)) });
     expect(mine.status).toBe(200);
-    expect(await stockOf(server, admin, ['p-00300'])).toEqual({ 'p-00300': stock['p-00300']! + 2 });
+    expect(await stockOf(server, admin, ['p-00308'])).toEqual({ 'p-00308': stock['p-00308']! + 2 });
   });
 
   for (const collection of ['sales', 'cashMovements', 'auditEvents'] as const) {

@@ -23,10 +23,10 @@ describe.each(DATABASE_KINDS)('POS stock effects on %s', (kind) => {
   });
 
   it('POS-02 two new sales of the same product in one batch both count', async () => {
-    const before = await stockOf(station.server, station.admin, ['p-00102']);
-    const rows = ['st-b1', 'st-b2'].map((id) => ({ newDocumentState: posSale(id, station.stationId, [['p-00102', 3, 100]]) }));
+    const before = await stockOf(station.server, station.admin, ['p-00105']);
+    const rows = ['st-b1', 'st-b2'].map((id) => ({ newDocumentState: posSale(id, station.stationId, [['p-00105', 3, 100]]) }));
     expect((await push('sales', rows)).body).toEqual([]);
-    expect(await stockOf(station.server, station.admin, ['p-00102'])).toEqual(moved(before, { 'p-00102': -6 }));
+    expect(await stockOf(station.server, station.admin, ['p-00105'])).toEqual(moved(before, { 'p-00105': -6 }));
   });
 
   it('POS-10 a cancellation puts the goods back once, and devices receive the new stock through replication', async () => {

@@ -62,10 +62,10 @@ describe.each(DATABASE_KINDS)('webhook events from their write paths on %s', (ki
     // The retried upload made no second event; the other store heard nothing.
     expect(receiver.all.filter((message) => message.payload.resourceId === 'wh-sale-1')).toHaveLength(1);
     expect(other.all).toEqual([]);
-    // A sale an integrator writes through the API is an upload too.
+    // Sales come from the stations only: a key's write is refused (API-08), so it is no upload and no event.
     const { _deleted: _ignored, ...viaApi } = posSale('wh-sale-api', 'loja1-cx02', [[id, 1, 1999]]);
-    expect((await api('PUT', '/sales/wh-sale-api', viaApi)).status).toBe(200);
-    await receiver.until(() => ofResource('sale.uploaded', 'wh-sale-api').length === 1);
+    expect((await api('PUT', '/sales/wh-sale-api', viaApi)).status).toBe(403);
+    expect((await api('GET', '/sales/wh-sale-api')).status).toBe(404);
   });
 
   it('API-02 stock.below_level fires from a stock adjustment only when the stock crosses the level downwards', async () => {
