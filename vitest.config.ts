@@ -10,6 +10,8 @@ export default defineConfig({
           name: 'server',
           include: ['test/server/**/*.test.ts'],
           environment: 'node',
+          // Migrated PostgreSQL / PGlite databases each test server copies (test/server/support/templates.ts).
+          globalSetup: ['test/server/support/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -22,6 +24,8 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 240_000,
           fileParallelism: false,
+          // One migrated, seeded PGlite folder each central server copies on its first start.
+          globalSetup: ['test/e2e/support/global-setup.ts'],
         },
       },
     ],
