@@ -40,11 +40,13 @@ const vitest = (project: string): Step => ({
 const typecheck: Step = { name: 'typecheck', title: 'type check (tsc)', command: bin('tsc'), args: ['--noEmit', '-p', '.'] };
 const lint: Step = { name: 'lint', title: 'lint (eslint)', command: bin('eslint'), args: ['.'] };
 const build: Step = { name: 'build', title: 'build (renderer + electron)', command: bin('tsx'), args: ['build/build.ts'] };
-const allLanes: Step[][] = [
+const parallelLanes: Step[][] = [
   [typecheck, lint, vitest('server')],
   [vitest('unit'), build, vitest('e2e')],
 ];
-const allSteps = allLanes.flat();
+const allSteps = [typecheck, lint, vitest('unit'), vitest('server'), build, vitest('e2e')];
+// BALCAO_TEST_SERIAL=1: one step at a time, in the old order (a slow or crowded machine, or to read the output live).
+const allLanes = /^(1|true|yes)$/i.test(process.env.BALCAO_TEST_SERIAL ?? '') ? [allSteps] : parallelLanes;
 
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !allSteps.some((step) => step.name === name));
