@@ -1,10 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
-/** Three suites, run in this order by `npm test` (build/test.ts). */
+/** Three suites; `npm test` (build/test.ts) runs unit → e2e in one lane and server in the other. */
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+          // npm test runs unit beside the type check and lint (build/test.ts): a few heavier tests
+          // (eslint's API, 100,000 products) need more than the default 5 s on a shared 2-core machine.
+          testTimeout: 20_000,
+        },
+      },
       {
         test: {
           name: 'server',

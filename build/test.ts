@@ -62,9 +62,7 @@ const env = {
   BALCAO_TEST_PG_URL: process.env.BALCAO_TEST_PG_URL ?? 'postgres://postgres:postgres@localhost:5432/postgres',
 };
 
-let running = 0;
-
-/** Runs one step; with another step running, its output goes to a buffer printed at the end. */
+/** Runs one step; with two lanes, its output goes to a buffer printed when it ends (and to test-results/<step>.log). */
 function run(step: Step): Promise<number> {
   const alone = lanes.length === 1;
   return new Promise((resolve) => {
@@ -78,12 +76,10 @@ function run(step: Step): Promise<number> {
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
-    running += 1;
     let settled = false;
     const finish = (code: number) => {
       if (settled) return;
       settled = true;
-      running -= 1;
       log?.end();
       if (!alone) {
         const seconds = Math.round((Date.now() - started) / 1000);
@@ -111,7 +107,7 @@ async function runLane(lane: Step[]): Promise<void> {
   for (const step of lane) {
     if (failure) return;
     begun += 1;
-    console.log(`\n▶ [${begun}/${total}] ${step.title}${lanes.length > 1 ? ` (${running} other step(s) running; output when it ends)` : ''}`);
+    console.log(`\n▶ [${begun}/${total}] ${step.title}${lanes.length > 1 ? ' (in parallel with the other lane; its output when it ends)' : ''}`);
     const code = await run(step);
     if (step.project) {
       const tally = readTally(join(TEST_RESULTS, `${step.project}.json`));
