@@ -34,7 +34,8 @@ export async function startTestServer(kind: DatabaseKind, options: StartOptions 
       const server = await startServer({ ...base, dataDir: 'memory://', ...options });
       return Object.assign(server, { kind });
     }
-    const dataDir = copyPgliteTemplate(templates.pglite[content]);
+    // Copied under the run's template folder, so the global teardown removes what a test left open.
+    const dataDir = copyPgliteTemplate(templates.pglite[content], templates.root);
     const removeDir = () => rmSync(dataDir, { recursive: true, force: true });
     const server = await startServer({ ...base, dataDir, ...options }).catch((error: unknown) => {
       removeDir();
