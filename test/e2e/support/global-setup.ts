@@ -24,5 +24,11 @@ export default async function setup(project: TestProject): Promise<() => void> {
     console.warn(`[e2e] no PGlite template, each central server seeds its own: ${(error as Error).message}`);
   }
   project.provide('balcaoE2eDemoDataDir', demo);
-  return () => rmSync(root, { recursive: true, force: true });
+  // An interrupted run (Ctrl-C) skips the teardown: still free the folder, which lives in RAM.
+  const free = () => rmSync(root, { recursive: true, force: true });
+  process.once('exit', free);
+  return () => {
+    process.off('exit', free);
+    free();
+  };
 }

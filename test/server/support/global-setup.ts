@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import { buildTemplates, dropTemplates, type DatabaseTemplates } from './templates.ts';
 
@@ -21,7 +22,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     console.warn(`[server tests] no database templates, each server migrates its own database: ${(error as Error).message}`);
   }
   project.provide('balcaoTemplates', templates);
+  // An interrupted run (Ctrl-C) skips the teardown: at least free the PGlite folders, which live in RAM.
+  const root = templates?.root;
+  const freeFolders = () => root && rmSync(root, { recursive: true, force: true });
+  process.once('exit', freeFolders);
   return async () => {
+    process.off('exit', freeFolders);
     if (templates) await dropTemplates(templates);
   };
 }
