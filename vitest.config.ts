@@ -1,15 +1,26 @@
 import { defineConfig } from 'vitest/config';
 
-/** Three suites, run in this order by `npm test` (build/test.ts). */
+/** Three suites; `npm test` (build/test.ts) runs unit → e2e in one lane and server in the other. */
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+          // npm test runs unit beside the type check and lint (build/test.ts): a few heavier tests
+          // (eslint's API, 100,000 products) need more than the default 5 s on a shared 2-core machine.
+          testTimeout: 20_000,
+        },
+      },
       {
         test: {
           name: 'server',
           include: ['test/server/**/*.test.ts'],
           environment: 'node',
+          // Migrated PostgreSQL / PGlite databases each test server copies (test/server/support/templates.ts).
+          globalSetup: ['test/server/support/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -22,6 +33,8 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 240_000,
           fileParallelism: false,
+          // One migrated, seeded PGlite folder each central server copies on its first start.
+          globalSetup: ['test/e2e/support/global-setup.ts'],
         },
       },
     ],

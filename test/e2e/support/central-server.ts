@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inject } from 'vitest';
+import { fillIfEmpty } from '../../server/support/templates.ts';
 import { startServer, type RunningServer, type StartOptions } from '../../../sync/server/node/start.ts';
 
 /**
@@ -54,6 +56,10 @@ export class CentralServer {
     if (this.running) return;
     // A DATABASE_URL in the environment would win over the data folder and share state between runs.
     delete process.env.DATABASE_URL;
+    // The first start copies a migrated, seeded folder built once per run (global-setup.ts): the
+    // same data a first start would write, without initdb, migrations and seeding in every file.
+    const template = inject('balcaoE2eDemoDataDir');
+    if (template) fillIfEmpty(this.dataDir, template);
     // Demo data (asked for): the demo stations' documented codes (cx01-pair, …) work once per start.
     this.running = await startServer({ port: this.port, dataDir: this.dataDir, seedDemo: true, logLevel: 'error', rateLimit: false, corsOrigins: [...this.origins], ...this.options });
     this.port = this.running.port;

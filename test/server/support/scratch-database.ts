@@ -24,5 +24,10 @@ export async function createScratchDatabase(prefix = 'balcao_test'): Promise<{ u
   await asAdmin((client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => asAdmin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)) };
+  return { url: url.toString(), drop: () => dropDatabase(name) };
+}
+
+/** Drops a database, forcing off connections a killed server left behind. */
+export function dropDatabase(name: string): Promise<void> {
+  return asAdmin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }

@@ -1,4 +1,6 @@
-import { afterAll, beforeAll } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { startServer, type RunningServer, type StartOptions } from '../../../sync/server/node/start.ts';
 import type { LoginResponse, PairResponse } from '../../../sync/schema/index.ts';
 import { CHECKED_PATHS, checkAgainstDocument } from './openapi-responses.ts';
@@ -6,7 +8,8 @@ import { CHECKED_PATHS, checkAgainstDocument } from './openapi-responses.ts';
 export type DatabaseKind = 'pglite' | 'postgresql';
 export const DATABASE_KINDS: DatabaseKind[] = ['pglite', 'postgresql'];
 
-import { createScratchDatabase } from './scratch-database.ts';
+import { createScratchDatabase, dropDatabase } from './scratch-database.ts';
+import { copyPgliteTemplate, createDatabaseFrom, type TemplateContent } from './templates.ts';
 
 export { createScratchDatabase, PG_ADMIN_URL } from './scratch-database.ts';
 
@@ -16,23 +19,61 @@ export interface TestServer extends RunningServer {
   databaseUrl?: string;
 }
 
-/** A server with the demo data on a fresh database of the given kind, on a free port. */
+/**
+ * A server with the demo data (or, with `seedDemo: false`, none) on a fresh database of the given
+ * kind, on a free port. The database is a copy of a migrated template built once per run
+ * (templates.ts) — the same content a fresh server would create, without paying initdb, migrations
+ * and seeding per server. `options.dataDir` (PGlite) is used as given.
+ */
 export async function startTestServer(kind: DatabaseKind, options: StartOptions = {}): Promise<TestServer> {
+  const templates = inject('balcaoTemplates') ?? null;
+  const content: TemplateContent = (options.seedDemo ?? true) ? 'demo' : 'empty';
+  const base = { port: 0, seedDemo: true, logLevel: 'error', rateLimit: false } as const;
   if (kind === 'pglite') {
-    const server = await startServer({ port: 0, dataDir: 'memory://', seedDemo: true, logLevel: 'error', rateLimit: false, ...options });
-    return Object.assign(server, { kind });
+    if (!templates || options.dataDir !== undefined) {
+      const server = await startServer({ ...base, dataDir: 'memory://', ...options });
+      return Object.assign(server, { kind });
+    }
+    // Copied under the run's template folder, so the global teardown removes what a test left open.
+    const dataDir = copyPgliteTemplate(templates.pglite[content], templates.root);
+    const removeDir = () => rmSync(dataDir, { recursive: true, force: true });
+    const server = await startServer({ ...base, dataDir, ...options }).catch((error: unknown) => {
+      removeDir();
+      throw error;
+    });
+    const close = server.close;
+    return Object.assign(server, {
+      kind,
+      // The demo data was put in for this server (by copying), as a fresh start would have.
+      seeded: content === 'demo',
+      close: async () => {
+        await close();
+        removeDir();
+      },
+    });
   }
-  const scratch = await createScratchDatabase();
-  const server = await startServer({ port: 0, databaseUrl: scratch.url, seedDemo: true, logLevel: 'error', rateLimit: false, ...options });
+  const scratch = templates ? await scratchFromTemplate(templates.postgresql[content]) : await createScratchDatabase();
+  const server = await startServer({ ...base, databaseUrl: scratch.url, ...options }).catch(async (error: unknown) => {
+    await scratch.drop().catch(() => undefined);
+    throw error;
+  });
   const close = server.close;
   return Object.assign(server, {
     kind,
+    ...(templates ? { seeded: content === 'demo' } : {}),
     databaseUrl: scratch.url,
     close: async () => {
       await close();
       await scratch.drop();
     },
   });
+}
+
+/** Like createScratchDatabase, but a copy of `template` (CREATE DATABASE … TEMPLATE …). */
+async function scratchFromTemplate(template: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `balcao_test_${randomBytes(6).toString('hex')}`;
+  const url = await createDatabaseFrom(name, template);
+  return { url, drop: () => dropDatabase(name) };
 }
 
 export interface Call {
