@@ -1,6 +1,4 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Webhook } from 'standardwebhooks';
+import { listenForWebhooks, verifyingSecret, type Listener } from './listener.ts';
 
 /** One POST the receiver got, and what it made of it. */
 export interface Delivery {
@@ -24,37 +22,21 @@ export class LocalReceiver {
   readonly processed = new Set<string>();
   secret = '';
   url = '';
-  private server!: http.Server;
+  private listener!: Listener;
 
   static async start(): Promise<LocalReceiver> {
     const receiver = new LocalReceiver();
-    receiver.server = http.createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)]));
-        const webhookId = headers['webhook-id'] ?? '';
-        const verified = receiver.verify(body, headers);
-        const duplicate = verified && receiver.processed.has(webhookId);
-        if (verified && !duplicate) receiver.processed.add(webhookId);
-        receiver.deliveries.push({ webhookId, body, headers, verified, duplicate });
-        response.writeHead(verified ? 204 : 401).end();
-      });
+    receiver.listener = await listenForWebhooks('/homologation-hook', (message, reply) => {
+      const { body, headers } = message;
+      const webhookId = headers['webhook-id'] ?? '';
+      const verified = receiver.secret !== '' && verifyingSecret([receiver.secret], message) === 0;
+      const duplicate = verified && receiver.processed.has(webhookId);
+      if (verified && !duplicate) receiver.processed.add(webhookId);
+      receiver.deliveries.push({ webhookId, body, headers, verified, duplicate });
+      reply(verified ? 204 : 401);
     });
-    await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
-    receiver.url = `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}/homologation-hook`;
+    receiver.url = receiver.listener.url;
     return receiver;
-  }
-
-  private verify(body: string, headers: Record<string, string>): boolean {
-    if (!this.secret) return false;
-    try {
-      new Webhook(this.secret).verify(body, headers);
-      return true;
-    } catch {
-      return false;
-    }
   }
 
   /** Polls until `check` holds or `limitMs` passes (a delivery is asynchronous); true when it held. */
@@ -68,7 +50,6 @@ export class LocalReceiver {
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.listener.close();
   }
 }

@@ -1,6 +1,4 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Webhook } from 'standardwebhooks';
+import { listenForWebhooks, verifyingSecret, type Listener } from '../../homologate/listener.ts';
 
 /** One POST the receiver got. */
 export interface Received {
@@ -25,43 +23,27 @@ export class Receiver {
   secrets: string[] = [];
   answer: (message: Received) => number = () => 204;
   hold: Promise<void> | null = null;
-  private server!: http.Server;
+  private listener!: Listener;
   url = '';
 
   static async start(): Promise<Receiver> {
     const receiver = new Receiver();
-    receiver.server = http.createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)]));
-        const message: Received = { id: headers['webhook-id'] ?? '', headers, body, payload: JSON.parse(body), verifiedWith: receiver.verify(body, headers) };
-        receiver.all.push(message);
-        const status = receiver.answer(message);
-        // Processed on arrival (as a receiver that stores, then answers): a copy with a known id is dropped.
-        if (status >= 200 && status < 300 && message.verifiedWith >= 0 && !receiver.unique.has(message.id)) receiver.unique.set(message.id, message);
-        const reply = () => {
-          if (!response.destroyed) response.writeHead(status).end();
-        };
-        if (receiver.hold) void receiver.hold.then(reply);
-        else reply();
-      });
+    receiver.listener = await listenForWebhooks('/hook', (incoming, reply) => {
+      const { body, headers } = incoming;
+      const message: Received = { id: headers['webhook-id'] ?? '', headers, body, payload: JSON.parse(body), verifiedWith: receiver.verify(body, headers) };
+      receiver.all.push(message);
+      const status = receiver.answer(message);
+      // Processed on arrival (as a receiver that stores, then answers): a copy with a known id is dropped.
+      if (status >= 200 && status < 300 && message.verifiedWith >= 0 && !receiver.unique.has(message.id)) receiver.unique.set(message.id, message);
+      if (receiver.hold) void receiver.hold.then(() => reply(status));
+      else reply(status);
     });
-    await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
-    receiver.url = `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}/hook`;
+    receiver.url = receiver.listener.url;
     return receiver;
   }
 
   verify(body: string, headers: Record<string, string>): number {
-    return this.secrets.findIndex((secret) => {
-      try {
-        new Webhook(secret).verify(body, headers);
-        return true;
-      } catch {
-        return false;
-      }
-    });
+    return verifyingSecret(this.secrets, { body, headers });
   }
 
   of(type: string): Received[] {
@@ -78,7 +60,6 @@ export class Receiver {
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.listener.close();
   }
 }
