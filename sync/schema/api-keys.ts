@@ -2,6 +2,7 @@
  * Integrator API keys (API-08): the resources a key may be scoped to, and the wire shapes of the
  * admin routes (`/api/api-keys`). Shared by the server and the admin screen.
  */
+import type { ApiKeyEnvironment, HomologationRun } from './sandbox.ts';
 export const API_RESOURCES = ['products', 'stock', 'orders', 'sales', 'masterdata', 'billing', 'webhooks'] as const;
 export type ApiResource = (typeof API_RESOURCES)[number];
 export type ApiAccess = 'read' | 'write';
@@ -26,6 +27,10 @@ export interface ApiKeyInfo {
   expiresAt: string | null;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** Absent on older servers: read as 'production'. Sandbox keys reach only the sandbox store (API-06). */
+  environment?: ApiKeyEnvironment;
+  /** The key's last conformance run (API-07), or null if it never ran one. */
+  lastHomologation?: HomologationRun | null;
 }
 
 /** `POST /api/api-keys` */
