@@ -156,8 +156,10 @@ export async function runIntegrationBench(): Promise<number> {
   const products = positive('BENCH_API_PRODUCTS', 100_000);
   const getRequests = positive('BENCH_API_GETS', 5_000);
   const results: KindResult[] = [];
+  // BENCH_API_DB=pglite or postgresql runs one kind only (profiling one database at a time).
+  const only = process.env.BENCH_API_DB;
   const dataDir = mkdtempSync(join(tmpdir(), 'balcao-bench-api-'));
-  try {
+  if (only !== 'postgresql') try {
     const server = await startServer({ port: 0, dataDir, seedDemo: true, logLevel: 'warn', rateLimit: false });
     try {
       results.push(await measure('pglite', server, products, getRequests));
@@ -167,7 +169,7 @@ export async function runIntegrationBench(): Promise<number> {
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
-  if (process.env.BALCAO_TEST_PG_URL) {
+  if (process.env.BALCAO_TEST_PG_URL && only !== 'pglite') {
     const scratch = await createScratchDatabase();
     try {
       const server = await startServer({ port: 0, databaseUrl: scratch.url, seedDemo: true, logLevel: 'warn', rateLimit: false });

@@ -1,0 +1,62 @@
+/**
+ * `npx tsx test/bench/integration/profile-upsert.ts [pglite|postgresql] [products]`: where the batch
+ * upsert's server time goes, without HTTP: batches of 1,000 new products through batchUpsert with
+ * every query timed, printed for the first and the last batch (a cost that grows with the table shows).
+ */
+import { performance } from 'node:perf_hooks';
+import { openDatabase, type Database, type Queryable } from '../../../sync/server/db/database.ts';
+import { migrate } from '../../../sync/server/db/migrations.ts';
+import { seedDemo } from '../../../sync/server/seed/seed.ts';
+import { batchUpsert, PRODUCT_UPSERT } from '../../../sync/server/integration/batch-upsert.ts';
+import { createScratchDatabase } from '../../server/support/servers.ts';
+
+const kind = process.argv[2] === 'postgresql' ? 'postgresql' : 'pglite';
+const products = Number(process.argv[3] ?? 20_000);
+const scratch = kind === 'postgresql' ? await createScratchDatabase() : null;
+const db = await openDatabase(scratch ? { databaseUrl: scratch.url } : { dataDir: 'memory://' });
+try {
+  await migrate(db);
+  await seedDemo(db);
+  const [store] = await db.query<{ id: string }>("SELECT id FROM stores WHERE code = 'loja1'");
+  const writer = { storeId: store!.id, userId: 'admin', stationId: null, roles: ['admin'], via: 'api' } as never;
+  const sku = (i: number) => `BENCH${String(i).padStart(7, '0')}`;
+  let total = 0;
+  for (let start = 0; start < products; start += 1000) {
+    const items = Array.from({ length: 1000 }, (_v, k) => {
+      const i = start + k;
+      return { sku: sku(i), barcode: `2${String(i).padStart(12, '0')}`, name: `Produto de bancada ${i}`, unit: 'UN', priceCents: 101 + ((i * 7_919) % 99_898), stock: 10 + (i % 90), groupId: 'loja1-grp-hidraulica' };
+    });
+    const times: string[] = [];
+    const timed: Database = {
+      ...db,
+      kind: db.kind,
+      query: db.query.bind(db),
+      listen: db.listen.bind(db),
+      close: db.close.bind(db),
+      transaction: (work) =>
+        db.transaction((tx) =>
+          work({
+            async query(sql, params) {
+              const t = performance.now();
+              try {
+                return await tx.query(sql, params);
+              } finally {
+                times.push(`  ${(performance.now() - t).toFixed(1)} ms  ${sql.replace(/\s+/g, ' ').trim().slice(0, 100)}`);
+              }
+            },
+          } as Queryable),
+        ),
+    };
+    const t = performance.now();
+    const answer = await batchUpsert(timed, PRODUCT_UPSERT, writer, items);
+    const ms = performance.now() - t;
+    total += ms;
+    if (start % 10_000 === 0) console.log(`at ${start}: ${ms.toFixed(0)} ms, total ${(total / 1000).toFixed(2)} s`);
+    if (answer.summary.created !== 1000) throw new Error(JSON.stringify(answer.results.find((r) => r.errors)));
+    if (start === 0 || start + 1000 >= products) console.log(`batch at ${start}: ${ms.toFixed(0)} ms\n${times.join('\n')}`);
+  }
+  console.log(`${kind}: ${products} products in ${(total / 1000).toFixed(2)} s`);
+} finally {
+  await db.close();
+  await scratch?.drop();
+}
