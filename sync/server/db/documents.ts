@@ -2,6 +2,7 @@ import type { CollectionName } from '../../schema/index.ts';
 import { assertValidDocument } from '../validation/documents.ts';
 import { enqueueDocumentEvents } from '../webhooks/document-events.ts';
 import type { Queryable } from './database.ts';
+import { saleInstantText } from './migration-016-sale-instant.ts';
 
 /** A document as stored: its fields without `_deleted`, which lives in its own column. */
 export interface StoredDocument {
@@ -178,29 +179,32 @@ export async function writeDocuments(tx: Queryable, storeId: string, collection:
   const first = last - writes.length + 1;
   // Each batch goes as one JSON array (one parameter PostgreSQL parses in C), not as text arrays: a
   // text[] parameter of JSON documents costs an escaping pass in JS and an array-literal parse.
-  const rows = writes.map((write, index) => ({ i: write.id, q: first + index, s: write.stationId, d: write.data, x: write.deleted }));
+  // A sale's createdAt goes in its own column (migration-016-sale-instant.ts), checked here rather than per row by PostgreSQL.
+  const sales = collection === 'sales';
+  const rows = writes.map((write, index) => ({ i: write.id, q: first + index, s: write.stationId, d: write.data, x: write.deleted, ...(sales ? { c: saleInstantText(write.data.createdAt) } : {}) }));
   const elements = `jsonb_array_elements($3::jsonb) AS w(value)`;
-  const columns = `w.value ->> 'i', (w.value -> 'q')::bigint, w.value ->> 's', w.value -> 'd', (w.value -> 'x')::boolean, now()`;
+  const columns = `w.value ->> 'i', (w.value -> 'q')::bigint, w.value ->> 's', w.value -> 'd', (w.value -> 'x')::boolean, now(), (w.value ->> 'c')::timestamptz`;
   const { stored } = options;
   if (!stored) {
     await tx.query(
-      `INSERT INTO documents (store_id, collection, id, seq, station_id, data, deleted, updated_at)
+      `INSERT INTO documents (store_id, collection, id, seq, station_id, data, deleted, updated_at, sale_created)
        SELECT $1, $2, ${columns} FROM ${elements}
        ON CONFLICT (store_id, collection, id) DO UPDATE
           SET seq = excluded.seq, station_id = excluded.station_id, data = excluded.data,
-              deleted = excluded.deleted, updated_at = excluded.updated_at`,
+              deleted = excluded.deleted, updated_at = excluded.updated_at, sale_created = excluded.sale_created`,
       [storeId, collection, JSON.stringify(rows)],
     );
   } else {
     const fresh = rows.filter((row) => !stored.has(row.i));
     const changed = rows.filter((row) => stored.has(row.i));
     if (fresh.length > 0) {
-      await tx.query(`INSERT INTO documents (store_id, collection, id, seq, station_id, data, deleted, updated_at) SELECT $1, $2, ${columns} FROM ${elements}`, [storeId, collection, JSON.stringify(fresh)]);
+      await tx.query(`INSERT INTO documents (store_id, collection, id, seq, station_id, data, deleted, updated_at, sale_created) SELECT $1, $2, ${columns} FROM ${elements}`, [storeId, collection, JSON.stringify(fresh)]);
     }
     if (changed.length > 0) {
       await tx.query(
         `UPDATE documents d
-            SET seq = (w.value -> 'q')::bigint, station_id = w.value ->> 's', data = w.value -> 'd', deleted = (w.value -> 'x')::boolean, updated_at = now()
+            SET seq = (w.value -> 'q')::bigint, station_id = w.value ->> 's', data = w.value -> 'd', deleted = (w.value -> 'x')::boolean, updated_at = now(),
+                sale_created = (w.value ->> 'c')::timestamptz
            FROM ${elements}
           WHERE d.store_id = $1 AND d.collection = $2 AND d.id = w.value ->> 'i'`,
         [storeId, collection, JSON.stringify(changed)],

@@ -21,8 +21,8 @@ const isSeqCursor = (value: unknown): value is { s: number } => Number.isSafeInt
 
 /**
  * The query of one page: only the filters asked for are in the SQL, so the planner sees a plain
- * range on `balcao_instant(data ->> 'createdAt')` and can use the documents_sales_created index
- * (migration 1203) for a period, whatever plan it caches.
+ * range on `sale_created` (balcao_instant of createdAt, written by the document writer) and can use
+ * the documents_sales_created index (migrations 1203, 1610) for a period, whatever plan it caches.
  */
 export function salesMovementsSql(storeId: string, after: number, query: SalesQuery): { sql: string; params: unknown[] } {
   const params: unknown[] = [storeId, after];
@@ -33,8 +33,8 @@ export function salesMovementsSql(storeId: string, after: number, query: SalesQu
   };
   if (query.stationId !== undefined) add((at) => `station_id = ${at}`, query.stationId);
   if (query.status !== undefined) add((at) => `data ->> 'status' = ${at}`, query.status);
-  if (query.from !== undefined) add((at) => `balcao_instant(data ->> 'createdAt') >= ${at}::timestamptz`, query.from);
-  if (query.to !== undefined) add((at) => `balcao_instant(data ->> 'createdAt') < ${at}::timestamptz`, query.to);
+  if (query.from !== undefined) add((at) => `sale_created >= ${at}::timestamptz`, query.from);
+  if (query.to !== undefined) add((at) => `sale_created < ${at}::timestamptz`, query.to);
   params.push(query.limit + 1);
   return { sql: `SELECT data, seq, updated_at FROM documents WHERE ${where.join(' AND ')} ORDER BY seq LIMIT $${params.length}`, params };
 }

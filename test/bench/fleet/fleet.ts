@@ -9,7 +9,7 @@
  *    stock minus everything sold in both phases: `fleetSeconds` (target ≤ 30 s), and the server's peak
  *    resident memory during it, `serverRssMB`.
  * Any sale missing, refused, or a stock off by one unit fails the run (throws): a figure is only
- * reported for work that was verified.
+ * reported for work that was verified. FLEET_CPU_PROFILE=<folder>: the server process writes a V8 CPU profile there.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -56,7 +56,7 @@ interface ServerHandle {
 
 function startServerProcess(options: Record<string, unknown>): Promise<ServerHandle> {
   const file = fileURLToPath(new URL('./server-process.ts', import.meta.url));
-  const child: ChildProcess = fork(file, [JSON.stringify(options)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(file, [JSON.stringify(options)], { execArgv: ['--import', 'tsx', ...(process.env.FLEET_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FLEET_CPU_PROFILE}`] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const next = <T>(): Promise<T> =>
     new Promise((resolve, reject) => {
       const onExit = (code: number | null) => reject(new Error(`the fleet server exited (${code})`));

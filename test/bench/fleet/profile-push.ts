@@ -1,0 +1,62 @@
+/**
+ * `npx tsx test/bench/fleet/profile-push.ts [pglite|postgresql] [sales]`: where a sales push spends the
+ * server's time, without HTTP: batches of 5,000 new sales of station cx01 through writeBatchIn, each
+ * query timed, and the JavaScript between queries as the rest.
+ */
+import { performance } from 'node:perf_hooks';
+import { openDatabase, type Queryable } from '../../../sync/server/db/database.ts';
+import { migrate } from '../../../sync/server/db/migrations.ts';
+import { seedDemo } from '../../../sync/server/seed/seed.ts';
+import { writeBatchIn } from '../../../sync/server/sync/write-documents.ts';
+import { createScratchDatabase } from '../../server/support/scratch-database.ts';
+
+const kind = process.argv[2] === 'postgresql' ? 'postgresql' : 'pglite';
+const total = Number(process.argv[3] ?? 10_000);
+const scratch = kind === 'postgresql' ? await createScratchDatabase() : null;
+const db = await openDatabase(scratch ? { databaseUrl: scratch.url } : { dataDir: 'memory://' });
+try {
+  await migrate(db);
+  await seedDemo(db);
+  if (process.env.DROP_INDEX) await db.query(`DROP INDEX ${process.env.DROP_INDEX}`);
+  const [store] = await db.query<{ id: string }>("SELECT id FROM stores WHERE code = 'loja1'");
+  const products = (await db.query<{ id: string; price: string }>("SELECT id, data ->> 'priceCents' AS price FROM documents WHERE store_id = $1 AND collection = 'products' AND data ->> 'unit' = 'UN' ORDER BY id LIMIT 500", [store!.id])).map((row) => ({ id: row.id, priceCents: Number(row.price) }));
+  const writer = { storeId: store!.id, userId: 'loja1-caixa', roles: ['cashier'], stationId: 'loja1-cx01', via: 'sync' } as const;
+  const createdAt = new Date(Date.now() - 3_600_000).toISOString();
+  for (let start = 0; start < total; start += 5000) {
+    const rows = Array.from({ length: Math.min(5000, total - start) }, (_v, n) => {
+      const k = start + n;
+      const items = Array.from({ length: 1 + (k % 3) }, (_w, j) => {
+        const product = products[(k * 31 + j * 131) % products.length]!;
+        const quantity = 1 + ((k + j) % 3);
+        return { productId: product.id, quantity, unitPriceCents: product.priceCents, discountCents: 0, totalCents: quantity * product.priceCents };
+      });
+      const totalCents = items.reduce((sum, item) => sum + item.totalCents, 0);
+      const sale = { id: `prof-${k}`, stationId: 'loja1-cx01', number: k + 1, userId: 'loja1-caixa', sellerId: 'loja1-seller-v01', createdAt, items, payments: [{ paymentTypeId: 'loja1-paymentType-dinheiro', amountCents: totalCents }], subtotalCents: totalCents, discountCents: 0, totalCents, changeCents: 0, status: 'finished', _deleted: false };
+      return { newDocumentState: sale, assumedMasterState: null };
+    });
+    const times: string[] = [];
+    let inQueries = 0;
+    const started = performance.now();
+    const outcome = await db.transaction(async (tx) => {
+      const timed: Queryable = {
+        async query(sql, params) {
+          const t = performance.now();
+          try {
+            return await tx.query(sql, params);
+          } finally {
+            const ms = performance.now() - t;
+            inQueries += ms;
+            times.push(`  ${ms.toFixed(1)} ms  ${sql.replace(/\s+/g, ' ').trim().slice(0, 110)}`);
+          }
+        },
+      };
+      return writeBatchIn(timed, { storeId: store!.id, collection: 'sales', checkConflicts: true, sourceStationId: 'loja1-cx01', writer, validated: true }, rows);
+    });
+    const ms = performance.now() - started;
+    if (outcome.quarantined.length > 0) throw new Error(JSON.stringify(outcome.quarantined[0]));
+    console.log(`${kind} push of ${rows.length} sales at ${start}: ${ms.toFixed(0)} ms (queries ${inQueries.toFixed(0)} ms, JavaScript ${(ms - inQueries).toFixed(0)} ms)\n${times.join('\n')}`);
+  }
+} finally {
+  await db.close();
+  await scratch?.drop();
+}
