@@ -57,13 +57,16 @@ export function stockAfter(stock: number, change: number): number {
 /**
  * Applies the stock effect of accepted sale writes inside the write transaction (which holds the
  * store's sequence lock, so no other writer reads a stock in between). Changed products are written
- * in one statement through writeDocuments, so they get new sequence numbers and reach every device.
+ * in one statement through writeDocuments, so they get new sequence numbers and reach every device:
+ * one stock update per product per batch, whatever the number of sales. `known`: products already
+ * read in this transaction under the lock (the sale rule's references), not read a second time.
  */
 export async function applyStockEffects(
   tx: Queryable,
   storeId: string,
   accepted: readonly DocumentWrite[],
   previous: ReadonlyMap<string, StoredDocument>,
+  known?: ReadonlyMap<string, StoredDocument>,
 ): Promise<void> {
   const transitions = accepted.map((write) => ({ previous: previous.get(write.id), next: write }));
   const touched = new Set<string>();
@@ -74,7 +77,9 @@ export async function applyStockEffects(
     }
   }
   if (touched.size === 0) return;
-  const products = await loadDocuments(tx, storeId, 'products', [...touched]);
+  // The sale rule read most of these products under the same lock (known): only the others are read here.
+  const products = new Map([...touched].flatMap((id) => (known?.has(id) ? [[id, known.get(id)!] as const] : [])));
+  for (const [id, product] of await loadDocuments(tx, storeId, 'products', [...touched].filter((id) => !products.has(id)))) products.set(id, product);
   const changes = stockChanges(transitions, (productId) => products.get(productId)?.data.unit as string | undefined);
   if (changes.size === 0) return;
   const writes: DocumentWrite[] = [];
@@ -84,5 +89,6 @@ export async function applyStockEffects(
     const stock = stockAfter(Number(product.data.stock ?? 0), changes.get(productId) ?? 0);
     writes.push({ id: productId, stationId: product.stationId, data: { ...product.data, stock }, deleted: product.deleted });
   }
-  await writeDocuments(tx, storeId, 'products', writes);
+  // Every product written was read above: all are stored, so they go in with a plain UPDATE.
+  await writeDocuments(tx, storeId, 'products', writes, { stored: new Set(writes.map((write) => write.id)) });
 }

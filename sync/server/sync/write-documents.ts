@@ -276,7 +276,7 @@ async function writeRows(tx: Queryable, options: WriteOptions, batch: readonly W
   await quarantine(tx, storeId, collection, editConflicts);
   // `current` was read under the store's lock: it says which rows are stored already.
   outcome.seq = await writeDocuments(tx, storeId, collection, accepted, { validated: options.validated, stored: new Set(current.keys()) });
-  if (collection === 'sales') await applyStockEffects(tx, storeId, accepted, current);
+  if (collection === 'sales') await applyStockEffects(tx, storeId, accepted, current, references.get('products'));
   if (collection === 'customers' && outcome.written.length > 0) await armCustomerExport(tx, storeId);
   if (collection === 'backoffice') await retryWaitingForContracts(tx, options, accepted);
   return outcome;

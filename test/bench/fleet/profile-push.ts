@@ -56,6 +56,9 @@ try {
     if (outcome.quarantined.length > 0) throw new Error(JSON.stringify(outcome.quarantined[0]));
     console.log(`${kind} push of ${rows.length} sales at ${start}: ${ms.toFixed(0)} ms (queries ${inQueries.toFixed(0)} ms, JavaScript ${(ms - inQueries).toFixed(0)} ms)\n${times.join('\n')}`);
   }
+  // What a stored sale costs on disk (table, its TOAST and every index of documents), for the README's scaling plan.
+  const [size] = await db.query<{ bytes: string; sales: string; all: string }>("SELECT pg_total_relation_size('documents') AS bytes, count(*) FILTER (WHERE collection = 'sales') AS sales, count(*) AS all FROM documents");
+  console.log(`documents: ${size!.all} rows (${size!.sales} sales), ${(Number(size!.bytes) / 1024 / 1024).toFixed(1)} MB with indexes`);
 } finally {
   await db.close();
   await scratch?.drop();
