@@ -271,7 +271,8 @@ async function writeRows(tx: Queryable, options: WriteOptions, batch: readonly W
   // Exchange vouchers are issued and spent in upload order, under the store's lock (POS-21).
   if (collection === 'sales') moveToRefused(options, accepted, refused, outcome, await applyVoucherEffects(tx, storeId, accepted, current));
   await quarantine(tx, storeId, collection, refused);
-  await resolveQuarantine(tx, storeId, collection, outcome.written);
+  // With checkConflicts the open refusals of the batch's ids were read above under the lock: only those can be settled.
+  await resolveQuarantine(tx, storeId, collection, checkConflicts ? outcome.written.filter((id) => refusedVersions.has(id)) : outcome.written);
   // Kept under their own document ids, so the merged write above does not settle them.
   await quarantine(tx, storeId, collection, editConflicts);
   // `current` was read under the store's lock: it says which rows are stored already.
