@@ -179,9 +179,9 @@ export async function writeDocuments(tx: Queryable, storeId: string, collection:
   const first = last - writes.length + 1;
   // Each batch goes as one JSON array (one parameter PostgreSQL parses in C), not as text arrays: a
   // text[] parameter of JSON documents costs an escaping pass in JS and an array-literal parse.
-  // A sale's createdAt goes in its own column (migration-016-sale-instant.ts), checked here rather than per row by PostgreSQL.
+  // A live sale's createdAt goes in its own column (migration-016-sale-instant.ts), checked here rather than per row by PostgreSQL.
   const sales = collection === 'sales';
-  const rows = writes.map((write, index) => ({ i: write.id, q: first + index, s: write.stationId, d: write.data, x: write.deleted, ...(sales ? { c: saleInstantText(write.data.createdAt) } : {}) }));
+  const rows = writes.map((write, index) => ({ i: write.id, q: first + index, s: write.stationId, d: write.data, x: write.deleted, ...(sales && !write.deleted ? { c: saleInstantText(write.data.createdAt) } : {}) }));
   const elements = `jsonb_array_elements($3::jsonb) AS w(value)`;
   const columns = `w.value ->> 'i', (w.value -> 'q')::bigint, w.value ->> 's', w.value -> 'd', (w.value -> 'x')::boolean, now(), (w.value ->> 'c')::timestamptz`;
   const { stored } = options;

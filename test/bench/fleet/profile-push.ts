@@ -1,7 +1,8 @@
 /**
  * `npx tsx test/bench/fleet/profile-push.ts [pglite|postgresql] [sales]`: where a sales push spends the
  * server's time, without HTTP: batches of 5,000 new sales of station cx01 through writeBatchIn, each
- * query timed, and the JavaScript between queries as the rest.
+ * query timed, and the JavaScript between queries as the rest. DROP_INDEX=<name> drops an index first;
+ * OLD_INDEX=1 puts back the balcao_instant index migration 1610 replaced (before/after on one machine).
  */
 import { performance } from 'node:perf_hooks';
 import { openDatabase, type Queryable } from '../../../sync/server/db/database.ts';
@@ -18,6 +19,11 @@ try {
   await migrate(db);
   await seedDemo(db);
   if (process.env.DROP_INDEX) await db.query(`DROP INDEX ${process.env.DROP_INDEX}`);
+  // OLD_INDEX=1: the index as it was before migration 1610, for a before/after comparison on one machine.
+  if (process.env.OLD_INDEX) {
+    await db.query('DROP INDEX documents_sales_created');
+    await db.query("CREATE INDEX documents_sales_created ON documents (store_id, balcao_instant(data ->> 'createdAt')) WHERE collection = 'sales' AND NOT deleted");
+  }
   const [store] = await db.query<{ id: string }>("SELECT id FROM stores WHERE code = 'loja1'");
   const products = (await db.query<{ id: string; price: string }>("SELECT id, data ->> 'priceCents' AS price FROM documents WHERE store_id = $1 AND collection = 'products' AND data ->> 'unit' = 'UN' ORDER BY id LIMIT 500", [store!.id])).map((row) => ({ id: row.id, priceCents: Number(row.price) }));
   const writer = { storeId: store!.id, userId: 'loja1-caixa', roles: ['cashier'], stationId: 'loja1-cx01', via: 'sync' } as const;
@@ -37,6 +43,7 @@ try {
     const times: string[] = [];
     let inQueries = 0;
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const outcome = await db.transaction(async (tx) => {
       const timed: Queryable = {
         async query(sql, params) {
@@ -53,8 +60,9 @@ try {
       return writeBatchIn(timed, { storeId: store!.id, collection: 'sales', checkConflicts: true, sourceStationId: 'loja1-cx01', writer, validated: true }, rows);
     });
     const ms = performance.now() - started;
+    const cpuMs = (process.cpuUsage(cpu).user + process.cpuUsage(cpu).system) / 1000;
     if (outcome.quarantined.length > 0) throw new Error(JSON.stringify(outcome.quarantined[0]));
-    console.log(`${kind} push of ${rows.length} sales at ${start}: ${ms.toFixed(0)} ms (queries ${inQueries.toFixed(0)} ms, JavaScript ${(ms - inQueries).toFixed(0)} ms)\n${times.join('\n')}`);
+    console.log(`${kind} push of ${rows.length} sales at ${start}: ${ms.toFixed(0)} ms (queries ${inQueries.toFixed(0)} ms, JavaScript ${(ms - inQueries).toFixed(0)} ms; this process's CPU ${cpuMs.toFixed(0)} ms, which on PGlite includes the database)\n${times.join('\n')}`);
   }
   // What a stored sale costs on disk (table, its TOAST and every index of documents), for the README's scaling plan.
   const [size] = await db.query<{ bytes: string; sales: string; all: string }>("SELECT pg_total_relation_size('documents') AS bytes, count(*) FILTER (WHERE collection = 'sales') AS sales, count(*) AS all FROM documents");
