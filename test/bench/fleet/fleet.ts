@@ -38,6 +38,9 @@ export interface FleetResult {
   uploadSalesPerSecond: number;
   /** Phase 1's seconds and sales, phase 2's sales, the server's resident memory before phase 2 (MB). */
   uploadSeconds: number;
+  /** CPU seconds the server process used in phase 1 and in phase 2 (on PGlite the database's too; PostgreSQL's own are not in it). */
+  uploadServerCpuSeconds: number;
+  fleetServerCpuSeconds: number;
   singleStationSales: number;
   fleetSales: number;
   serverRssBeforeMB: number;
@@ -214,19 +217,21 @@ export async function runFleet(opts: FleetOptions): Promise<FleetResult> {
 
       log(`${opts.db}: 1. one station uploads ${singleStationSales.toLocaleString('en-US')} offline sales and reads them back`);
       const soloSales = salesOf(solo, 'solo', singleStationSales, products, sold, 0);
+      const soloCpu = await server.ask<{ cpuSeconds: number }>('rss');
       const soloStart = performance.now();
       await uploadAndVerify(url, solo, soloSales);
       const uploadSeconds = (performance.now() - soloStart) / 1000;
+      const soloCpuAfter = await server.ask<{ cpuSeconds: number }>('rss');
 
       const fleetSales = stations.map((station, n) => salesOf(station, `s${n}`, opts.salesPerStation, products, sold, n + 1));
-      const before = await server.ask<{ rssMB: number }>('rss');
+      const before = await server.ask<{ rssMB: number; cpuSeconds: number }>('rss');
       await server.ask('reset-peak');
       log(`${opts.db}: 2. ${opts.stations} stations reconnect at once, ${opts.salesPerStation.toLocaleString('en-US')} sales each`);
       const fleetStart = performance.now();
       await Promise.all(stations.map((station, n) => uploadAndVerify(url, station, fleetSales[n]!)));
       await verifyStock(url, admin, products, sold);
       const fleetSeconds = (performance.now() - fleetStart) / 1000;
-      const memory = await server.ask<{ peakMB: number }>('rss');
+      const memory = await server.ask<{ peakMB: number; cpuSeconds: number }>('rss');
       return {
         fleetSeconds: Number(fleetSeconds.toFixed(2)),
         serverRssMB: memory.peakMB,
@@ -235,6 +240,8 @@ export async function runFleet(opts: FleetOptions): Promise<FleetResult> {
         singleStationSales,
         fleetSales: opts.stations * opts.salesPerStation,
         serverRssBeforeMB: before.rssMB,
+        uploadServerCpuSeconds: Number((soloCpuAfter.cpuSeconds - soloCpu.cpuSeconds).toFixed(2)),
+        fleetServerCpuSeconds: Number((memory.cpuSeconds - before.cpuSeconds).toFixed(2)),
       };
     } finally {
       await server.close();
