@@ -17,6 +17,7 @@ import { registerStationGroupRoutes } from './routes-station-groups.ts';
 import { registerStoreSettingsRoutes } from './routes-store-settings.ts';
 import { registerStationRoutes } from './routes-stations.ts';
 import { registerStreamRoute } from './routes-stream.ts';
+import { registerPullStreamRoutes } from './routes-pull-stream.ts';
 import { registerSyncRoutes } from './routes-sync.ts';
 import { validatorCompiler } from '../validation/validator.ts';
 import { registerBillingRoutes } from '../backoffice/routes.ts';
@@ -148,5 +149,6 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   registerIntegrationResources(app, ctx);
   registerApiKeyRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
+  registerPullStreamRoutes(app, ctx);
   return app;
 }
