@@ -9,6 +9,8 @@
  * Profile the server with `node --cpu-prof --import tsx test/bench/reads/run.ts`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -95,11 +97,35 @@ async function measure(database: string, server: RunningServer, products: number
   return `${database}: feed of ${rows.toLocaleString('en-US')} in ${round(feedSeconds)} s (target ≤ 3 s); GET by sku, ${CLIENTS} clients, ${gets} requests: p50 ${round(percentile(latencies, 50))} ms, p95 ${round(percentile(latencies, 95))} ms, p99 ${round(percentile(latencies, 99))} ms, ${perSecond}/s (target p95 ≤ 15 ms); alone p50 ${round(percentile(alone, 50))} ms`;
 }
 
+/**
+ * The floor under the GET figure on this machine at this moment: a bare Node HTTP server that answers
+ * every GET with one fixed product body (no routing, auth or database), met by the same 50 clients.
+ * No server can answer these clients faster than this one; the API's p95 is judged against it.
+ */
+async function floor(gets: number): Promise<string> {
+  const body = JSON.stringify({ id: 'p-1', sku: 'READ0000001', barcode: '3000000000001', name: 'Produto de leitura 1', unit: 'UN', priceCents: 1234, stock: 10, groupId: 'loja1-grp-hidraulica' });
+  const bare = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+    response.end(body);
+  });
+  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(bare.address() as AddressInfo).port}`;
+    const paths = Array.from({ length: gets }, (_v, n) => `/api/v1/products/sku/READ${String(n).padStart(7, '0')}`);
+    const started = performance.now();
+    const latencies = (await clientsOnAThread(url, 'none', paths, CLIENTS)).sort((a, b) => a - b);
+    const perSecond = Math.round(gets / ((performance.now() - started) / 1000));
+    return `floor (bare Node HTTP server, fixed body, same clients): p50 ${round(percentile(latencies, 50))} ms, p95 ${round(percentile(latencies, 95))} ms, ${perSecond}/s`;
+  } finally {
+    bare.close();
+  }
+}
+
 async function main(): Promise<void> {
   const products = positive('BENCH_READ_PRODUCTS', 100_000);
   const gets = positive('BENCH_READ_GETS', 5_000);
   const only = process.env.BENCH_READ_DB;
-  const lines: string[] = [];
+  const lines: string[] = [await floor(gets)];
   if (only !== 'postgresql') {
     const dataDir = mkdtempSync(join(tmpdir(), 'balcao-bench-reads-'));
     try {
