@@ -53,7 +53,7 @@ describe.each(DATABASE_KINDS)('streamed pull on %s', (kind) => {
     expect(Number(answer.remaining)).toBe(answer.pages.reduce((sum, page) => sum + page.documents.length, 0));
   });
 
-  it("POS-01 a station's stream of sales holds only its own station's sales", async () => {
+  it("a station's stream of sales holds only its own station's sales", async () => {
     const one = await stationSession(server, 'cx01');
     const two = await stationSession(server, 'cx02');
     expect((await call(server.url, 'POST', '/api/sync/sales/push', { token: one.token, body: [{ newDocumentState: saleDoc('s-stream-one', one.station.stationId) }] })).status).toBe(200);
