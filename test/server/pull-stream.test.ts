@@ -37,10 +37,10 @@ describe.each(DATABASE_KINDS)('streamed pull on %s', (kind) => {
     for (const page of answer.pages) {
       const paged = await call(server.url, 'GET', `/api/sync/products/pull?limit=700&checkpoint=${checkpoint}`, { token });
       expect(page).toEqual(paged.body);
-      checkpoint = page.checkpoint.seq;
+      checkpoint = page.checkpoint!.seq;
     }
     // From the end: one empty page, nothing left; without progress=true no count is made.
-    const after = await stream(server, `/api/sync/products/pull-stream?limit=700&checkpoint=${checkpoint}&epoch=${answer.pages.at(-1)!.checkpoint.epoch}`, token);
+    const after = await stream(server, `/api/sync/products/pull-stream?limit=700&checkpoint=${checkpoint}&epoch=${answer.pages.at(-1)!.checkpoint!.epoch}`, token);
     expect(after.pages).toEqual([{ documents: [], checkpoint: answer.pages.at(-1)!.checkpoint }]);
     expect(after.remaining).toBeNull();
   });

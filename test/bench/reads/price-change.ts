@@ -7,7 +7,8 @@
  * Figures: from the first call to the last changed price stored on the station (priceChangeMs, target
  * ≤ 2 s), and from the last call's answer (what propagation adds to the server's write). The device
  * bench in Chromium (C's, `npm run bench`) measures the same path with IndexedDB storage.
- * BENCH_READ_DB=pglite|postgresql (default pglite; postgresql needs BALCAO_TEST_PG_URL).
+ * BENCH_READ_DB=pglite|postgresql (default pglite; postgresql needs BALCAO_TEST_PG_URL). BENCH_PULL=paged: the
+ * first sync page by page (as against an older server), to compare with the streamed pull.
  */
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -50,7 +51,10 @@ async function main(): Promise<void> {
     const cols = (await db.addCollections({ products: { schema: COLLECTIONS.products.schema, conflictHandler: conflictHandlerFor('products'), migrationStrategies: migrationStrategiesFor('products') } } as never)) as Record<string, RxCollection>;
     step('station: first sync');
     const syncStart = performance.now();
-    const engine = startSync({ serverUrl: server.url, collections: cols, getToken: () => login.token });
+    // BENCH_PULL=paged: the station pulls page by page, as against a server without the stream route (for comparison).
+    const paged = process.env.BENCH_PULL === 'paged';
+    const withoutStream: typeof fetch = (input, init) => (String(input).includes('/pull-stream') ? Promise.resolve(new Response(null, { status: 404 })) : fetch(input, init));
+    const engine = startSync({ serverUrl: server.url, collections: cols, getToken: () => login.token, ...(paged ? { fetch: withoutStream } : {}) });
     await engine.awaitInSync();
     const firstSyncMs = performance.now() - syncStart;
     const total = await cols.products!.count().exec();
@@ -92,7 +96,7 @@ async function main(): Promise<void> {
     const round = (ms: number) => Math.round(ms);
     process.stdout.write(
       `Price change benchmark (issue 16) — npx tsx test/bench/reads/price-change.ts — ${cpus().length} CPUs, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n` +
-        `${kind}: station first sync of ${total.toLocaleString('en-US')} products (streamed pull, memory storage): ${round(firstSyncMs)} ms\n` +
+        `${kind}: station first sync of ${total.toLocaleString('en-US')} products (${paged ? 'paged' : 'streamed'} pull, memory storage): ${round(firstSyncMs)} ms\n` +
         `${kind}: price change of ${changes.toLocaleString('en-US')} products: priceChangeMs ${round(doneAt - changeStart)} (first ERP call to the last price stored on the station; target ≤ 2,000); the server's writes ${round(writtenAt - changeStart)} ms, propagation after the last answer ${round(doneAt - writtenAt)} ms\n`,
     );
   } finally {
