@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { COLLECTION_NAMES, SEQ_MAX, type CollectionName } from '../../schema/index.ts';
-import { countChangesAfter, pageBody, readChangesPage, type ReadScope } from '../db/documents.ts';
+import { countChangesAfter, pageBody, readChangesPage } from '../db/documents.ts';
 import { assertCanRead, authenticate, readScopeOf, sessionOf } from './authenticate.ts';
 import type { ServerContext } from './context.ts';
 import { epochProperty, MAX_PULL } from './routes-sync.ts';
@@ -78,7 +78,7 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
             ctx.metrics.pulled.inc({ collection }, page.count);
             yield `${pageBody(page)}\n`;
             if (page.count < limit || stopped) return;
-            page = await readChangesPage(ctx.db, scope as ReadScope, { seq: page.checkpoint.seq, epoch: page.checkpoint.epoch }, limit);
+            page = await readChangesPage(ctx.db, scope, { seq: page.checkpoint.seq, epoch: page.checkpoint.epoch }, limit);
           }
         } finally {
           untrack?.();

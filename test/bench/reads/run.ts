@@ -14,7 +14,6 @@ import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { startServer, type RunningServer } from '../../../sync/server/node/start.ts';
 import { createScratchDatabase } from '../../server/support/servers.ts';
