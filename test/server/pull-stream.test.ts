@@ -45,6 +45,14 @@ describe.each(DATABASE_KINDS)('streamed pull on %s', (kind) => {
     expect(after.remaining).toBeNull();
   });
 
+  it('POS-03 the app reads the count from another origin: the header is exposed to it by CORS', async () => {
+    const { token } = await login(server, 'admin', 'admin123');
+    const response = await fetch(`${server.url}/api/sync/products/pull-stream?limit=10000&progress=true`, { headers: { authorization: `Bearer ${token}`, origin: 'app://balcao' } });
+    await response.text();
+    expect(response.headers.get('access-control-allow-origin')).toBe('app://balcao');
+    expect((response.headers.get('access-control-expose-headers') ?? '').split(',').map((name) => name.trim())).toContain('balcao-remaining');
+  });
+
   it('POS-03 a checkpoint this server never issued starts the stream from the beginning, marked resync', async () => {
     const { token } = await login(server, 'admin', 'admin123');
     const answer = await stream(server, '/api/sync/products/pull-stream?limit=5000&checkpoint=999999999&progress=true', token);
