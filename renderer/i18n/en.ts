@@ -99,6 +99,7 @@ export const en: Messages = {
     firstSyncConnecting: 'First sync: connecting to the server…',
     firstSyncOffline: 'Waiting for the server to run the first sync.',
     firstSyncPaused: 'First sync interrupted ({{count, number}} records received): the rest arrives when the connection to the server returns.',
+    firstSyncOf: 'Syncing with the server: {{count, number}} of {{total, number}} records received…',
     empty: 'No product found.',
     emptyDb: 'No products on this computer yet.',
   },

@@ -97,6 +97,7 @@ export const ptBR = {
     firstSyncConnecting: 'Primeira sincronização: conectando ao servidor…',
     firstSyncOffline: 'Aguardando conexão com o servidor para a primeira sincronização.',
     firstSyncPaused: 'Primeira sincronização interrompida ({{count, number}} registros recebidos): o restante chega quando a conexão com o servidor voltar.',
+    firstSyncOf: 'Sincronizando com o servidor: {{count, number}} de {{total, number}} registros recebidos…',
     empty: 'Nenhum produto encontrado.',
     emptyDb: 'Nenhum produto neste computador ainda.',
   },

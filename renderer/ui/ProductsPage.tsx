@@ -57,14 +57,16 @@ export function ProductsPage() {
         <Box mb="xs" data-testid={TEST_IDS.products.firstSyncProgress} data-kind={firstSync.kind} data-pulled={status.initialSync.pulled}>
           <Text size="xs" c="dimmed" mb={4}>
             {firstSync.kind === 'progress'
-              ? t('products.firstSync', { count: firstSync.pulled })
+              ? firstSync.expected !== undefined
+                ? t('products.firstSyncOf', { count: firstSync.pulled, total: firstSync.expected })
+                : t('products.firstSync', { count: firstSync.pulled })
               : firstSync.kind === 'connecting'
                 ? t('products.firstSyncConnecting')
                 : firstSync.pulled > 0
                   ? t('products.firstSyncPaused', { count: firstSync.pulled })
                   : t('products.firstSyncOffline')}
           </Text>
-          <Progress value={100} animated={firstSync.kind !== 'waiting'} striped size="sm" color={firstSync.kind === 'waiting' ? 'gray' : undefined} />
+          <Progress value={firstSync.kind !== 'connecting' && firstSync.expected ? Math.min(100, (100 * firstSync.pulled) / firstSync.expected) : 100} animated={firstSync.kind !== 'waiting'} striped size="sm" color={firstSync.kind === 'waiting' ? 'gray' : undefined} />
         </Box>
       )}
       <div className={classes.header} style={{ gridTemplateColumns: 'var(--product-columns)' }}>

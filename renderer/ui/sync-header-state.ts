@@ -28,9 +28,10 @@ export type FirstSyncView =
   | { kind: 'hidden' }
   /** Online, the first batch has not arrived yet: no "0 records" line. */
   | { kind: 'connecting' }
-  | { kind: 'progress'; pulled: number }
+  /** `expected`: documents the first sync will have received in all, once the server said (a bar can show the share). */
+  | { kind: 'progress'; pulled: number; expected?: number }
   /** The first sync cannot run (or go on) until the server answers. */
-  | { kind: 'waiting'; pulled: number };
+  | { kind: 'waiting'; pulled: number; expected?: number };
 
 export interface FirstSyncInput {
   /** The local database has never finished a full pull (CoreState.firstSync). */
@@ -45,8 +46,9 @@ export interface FirstSyncInput {
  */
 export function firstSyncView({ firstSync, syncUnavailable, status }: FirstSyncInput): FirstSyncView {
   if (!firstSync || syncUnavailable || status.initialSync.done) return { kind: 'hidden' };
-  const pulled = status.initialSync.pulled;
+  const { pulled, expected } = status.initialSync;
+  const total = expected !== undefined && expected > 0 ? { expected } : {};
   // A new engine starts offline with no error: it has not tried yet, which is not "waiting".
-  if (!status.online && status.lastError !== null) return { kind: 'waiting', pulled };
-  return pulled > 0 ? { kind: 'progress', pulled } : { kind: 'connecting' };
+  if (!status.online && status.lastError !== null) return { kind: 'waiting', pulled, ...total };
+  return pulled > 0 ? { kind: 'progress', pulled, ...total } : { kind: 'connecting' };
 }

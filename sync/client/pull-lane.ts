@@ -1,5 +1,6 @@
 import { getChangedDocumentsSince, type RxCollection } from 'rxdb';
 import type { Checkpoint, CollectionName, PullResponse, StreamChange } from '../schema/index.ts';
+import { StreamUnsupported, type PageStream } from './pull-stream.ts';
 import type { SyncStateStore } from './sync-state.ts';
 import { writePulled } from './write-pulled.ts';
 
@@ -13,6 +14,13 @@ export interface PullLaneOptions {
    * prefix before it (or throws when there is none), so the checkpoint never passes it.
    */
   fetchPage(checkpoint: Checkpoint | undefined, limit: number): Promise<PullResponse>;
+  /**
+   * The whole pull after `checkpoint` as one stream of pages of `limit` (issue 16: one request instead
+   * of one per page). Absent, or StreamUnsupported (an older server): page by page with fetchPage.
+   */
+  openStream?(checkpoint: Checkpoint | undefined, limit: number): Promise<PageStream>;
+  /** A streamed pull began with this many documents after the stored checkpoint, when the server told. */
+  onRemaining?(documents: number): void;
   isValid(doc: unknown): boolean;
   /** After every stored page or live change (counts documents for the initial-sync progress). */
   onStored(documents: number): void;
@@ -42,6 +50,8 @@ export class PullLane {
   /** Checkpoint of the last live change for this collection since the stream's last RESYNC. */
   private streamSeq: number | null = null;
   private idleWaiters: (() => void)[] = [];
+  /** The server answered 404 to the pull stream: page by page from now on. */
+  private streamUnsupported = false;
   private checkpointWrites: Promise<void> = Promise.resolve();
   /** The checkpoint the queued write will store; null when no write is queued. */
   private nextCheckpoint: Checkpoint | null = null;
@@ -191,31 +201,73 @@ export class PullLane {
   }
 
   private async pullAll(): Promise<void> {
+    if (this.options.openStream && !this.streamUnsupported && (await this.pullStreamed())) {
+      this.caughtUp();
+      return;
+    }
+    await this.pullPaged();
+  }
+
+  /**
+   * The pull as one stream, each page stored with its checkpoint as it arrives, so a cut midway goes
+   * on from the last stored page (through `retrying`). True when it reached the end; false when the
+   * paged pull must go on from where it stopped: a page holds an invalid document (the paged pull
+   * stops right before it) or the server has no stream.
+   */
+  private async pullStreamed(): Promise<boolean> {
+    const { batchSize } = this.options;
+    // A stream that ended after a full page was cut at a line boundary, not finished: again from there.
+    for (let ended = false; !ended; ) {
+      let stream: PageStream;
+      try {
+        stream = await this.options.openStream!(this.checkpoint ?? undefined, batchSize);
+      } catch (error) {
+        if (!(error instanceof StreamUnsupported)) throw error;
+        this.streamUnsupported = true;
+        return false;
+      }
+      if (stream.remaining !== null) this.options.onRemaining?.(stream.remaining);
+      ended = true;
+      for await (const page of stream.pages) {
+        if (this.options.isStopped()) return true;
+        if (!page.documents.every((doc) => this.options.isValid(doc))) return false;
+        await this.storePage(page);
+        ended = page.documents.length < batchSize || page.checkpoint === null;
+      }
+    }
+    return true;
+  }
+
+  private async pullPaged(): Promise<void> {
     const { batchSize } = this.options;
     let next: Promise<PullResponse> = this.options.fetchPage(this.checkpoint ?? undefined, batchSize);
     for (;;) {
       const page = await next;
-      // The server did not issue our checkpoint (it was restored from a backup): this page starts
-      // from the beginning, and live changes seen so far belong to the history we leave.
-      if (page.resync) this.streamSeq = null;
       const full = page.documents.length >= batchSize && page.checkpoint !== null;
       if (full) {
         next = this.options.fetchPage(page.checkpoint!, batchSize);
         // Read later (or dropped when storing this page fails); never an unhandled rejection.
         next.catch(() => undefined);
       }
-      if (page.documents.length > 0 && page.checkpoint) await this.store(page.documents, page.checkpoint);
-      else {
-        // Nothing at all in the server's history: its start is where we stand now.
-        if (page.resync && page.checkpoint) {
-          this.checkpoint = page.checkpoint;
-          this.persist(false);
-        }
-        this.options.onStored(0);
-      }
+      await this.storePage(page);
       if (!full) break;
     }
     this.caughtUp();
+  }
+
+  private async storePage(page: PullResponse): Promise<void> {
+    // The server did not issue our checkpoint (it was restored from a backup): this page starts
+    // from the beginning, and live changes seen so far belong to the history we leave.
+    if (page.resync) this.streamSeq = null;
+    if (page.documents.length > 0 && page.checkpoint) await this.store(page.documents, page.checkpoint);
+    else {
+      // Nothing at all in the server's history: its start is where we stand now.
+      if (page.resync && page.checkpoint) {
+        this.checkpoint = page.checkpoint;
+        this.persist(false);
+      }
+      this.options.onStored(0);
+    }
   }
 
   /**

@@ -16,12 +16,13 @@ import { ApiError } from './api-error.ts';
 import { requestJson, requestJsonAnswer, type HttpContext } from './http.ts';
 import { ThrottledTask, countPending } from './pending.ts';
 import { PullLane } from './pull-lane.ts';
+import { openPullStream } from './pull-stream.ts';
 import { readSse } from './sse.ts';
 import { StaleGuard } from './stale-guard.ts';
 import { StatusStore } from './status-store.ts';
 import { syncStateStore } from './sync-state.ts';
 import { WakeableDelay, backoff } from './wakeable-delay.ts';
-import type { SyncEngine, SyncOptions } from './types.ts';
+import type { SyncEngine, SyncOptions, SyncStatus } from './types.ts';
 
 export interface StartSyncOptions extends SyncOptions {
   /** Longest wait between retries, ms. */
@@ -262,6 +263,15 @@ export function startSync(options: StartSyncOptions): SyncEngine {
 
   const lanes: Lane[] = [];
   const pullLanes: PullLane[] = [];
+  /** First-sync progress of the pull lanes: documents stored, and stored plus what their streams announced. */
+  const pulledByLane = new Map<CollectionName, number>();
+  const expectedByLane = new Map<CollectionName, number>();
+  const initialProgress = (): SyncStatus['initialSync'] => {
+    if (expectedByLane.size === 0) return { done: false, pulled: pulledInitially };
+    let expected = pulledInitially;
+    for (const [name, total] of expectedByLane) expected += Math.max(0, total - (pulledByLane.get(name) ?? 0));
+    return { done: false, pulled: pulledInitially, expected };
+  };
   const pending = new ThrottledTask(async () => {
     const counts = await Promise.all(lanes.map((lane) => countPending(lane.replication).catch(() => 0)));
     if (!stopped) status.patch({ pendingUploads: counts.reduce((sum, count) => sum + count, 0) });
@@ -277,12 +287,20 @@ export function startSync(options: StartSyncOptions): SyncEngine {
           batchSize: pullBatchSize,
           state: syncState,
           fetchPage: (checkpoint, limit) => pull({ name }, checkpoint, limit),
+          // Progress (the count of what is left) is only worth a query while the first sync runs.
+          openStream: (checkpoint, limit) => openPullStream(http, name, checkpoint, limit, !status.value.initialSync.done, stopController.signal),
+          onRemaining: (documents) => {
+            if (status.value.initialSync.done) return;
+            expectedByLane.set(name, (pulledByLane.get(name) ?? 0) + documents);
+            status.patch({ initialSync: initialProgress() });
+          },
           isValid: (doc) => validate(name, doc) === null,
           onStored: (count) => {
             succeeded();
             if (!status.value.initialSync.done && count > 0) {
               pulledInitially += count;
-              status.patch({ initialSync: { done: false, pulled: pulledInitially } });
+              pulledByLane.set(name, (pulledByLane.get(name) ?? 0) + count);
+              status.patch({ initialSync: initialProgress() });
             }
           },
           onError: reportError,
@@ -314,7 +332,7 @@ export function startSync(options: StartSyncOptions): SyncEngine {
           succeeded();
           if (!status.value.initialSync.done) {
             pulledInitially += response.documents.length;
-            status.patch({ initialSync: { done: false, pulled: pulledInitially } });
+            status.patch({ initialSync: initialProgress() });
           }
           // With `resync` the server answered from the beginning (our checkpoint is of a history it no
           // longer has): RxDB stores this page and its checkpoint like any other, which is the restart.

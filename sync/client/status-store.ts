@@ -24,7 +24,8 @@ export class StatusStore {
       next.lastSyncAt === current.lastSyncAt &&
       next.lastError === current.lastError &&
       next.initialSync.done === current.initialSync.done &&
-      next.initialSync.pulled === current.initialSync.pulled;
+      next.initialSync.pulled === current.initialSync.pulled &&
+      next.initialSync.expected === current.initialSync.expected;
     if (!same) this.subject.next(next);
   }
 

@@ -12,8 +12,12 @@ export interface SyncStatus {
   lastSyncAt: string | null;
   /** What went wrong last, readable by a person; null after the next success. */
   lastError: string | null;
-  /** Progress of the first full pull; `done` once every collection caught up once. */
-  initialSync: { done: boolean; pulled: number };
+  /**
+   * Progress of the first full pull; `done` once every collection caught up once. `expected`: documents
+   * the first pull will have stored in all (at least `pulled`), once the server said how many are left
+   * (streamed pulls); absent until then.
+   */
+  initialSync: { done: boolean; pulled: number; expected?: number };
 }
 
 export interface SyncOptions {

@@ -27,9 +27,11 @@ async function device(url: string, token: string, pulls: Pull[]) {
     const response = await fetch(input, init);
     const path = new URL(String(input)).pathname + new URL(String(input)).search;
     if (!path.includes('/pull') || !response.ok) return response;
-    const body = (await response.json()) as PullResponse;
-    pulls.push({ path, resync: body.resync === true });
-    return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    // A streamed pull (pull-stream) is NDJSON, one page a line: it is one pull, resync when its first page says so.
+    const text = await response.text();
+    const pages = path.includes('/pull-stream') ? text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as PullResponse) : [JSON.parse(text) as PullResponse];
+    pulls.push({ path, resync: pages.some((page) => page.resync === true) });
+    return new Response(text, { status: 200, headers: response.headers });
   };
   const engine = startSync({ serverUrl: url, collections: cols, getToken: () => token, fetch: recording, pullBatchSize: 500, retryTime: 100, maxRetryTime: 500 });
   cleanups.push(async () => {

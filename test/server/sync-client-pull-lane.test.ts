@@ -13,16 +13,22 @@ interface Pulled {
   ids: string[];
 }
 
-/** The network edge: records product pulls and can drop the id of one product on its way to the device. */
+/**
+ * The network edge: records product pulls, paged or streamed (one entry per request), and can drop
+ * the id of one product on its way to the device.
+ */
 function productPullFetch(pulls: Pulled[], corruptId: { value: string | null }): typeof fetch {
   return async (input, init) => {
     const url = new URL(String(input));
     const response = await fetch(input, init);
-    if (!url.pathname.endsWith('/products/pull') || !response.ok) return response;
-    const body = (await response.json()) as PullResponse;
-    pulls.push({ checkpoint: Number(url.searchParams.get('checkpoint') ?? 0), ids: body.documents.map((doc) => String(doc.id)) });
-    for (const doc of body.documents) if (doc.id === corruptId.value) delete doc.id;
-    return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    const streamed = url.pathname.endsWith('/products/pull-stream');
+    if (!(streamed || url.pathname.endsWith('/products/pull')) || !response.ok) return response;
+    // A stream's pages are NDJSON lines; a paged answer is one page.
+    const pages = streamed ? (await response.text()).split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as PullResponse) : [(await response.json()) as PullResponse];
+    pulls.push({ checkpoint: Number(url.searchParams.get('checkpoint') ?? 0), ids: pages.flatMap((page) => page.documents.map((doc) => String(doc.id))) });
+    for (const page of pages) for (const doc of page.documents) if (doc.id === corruptId.value) delete doc.id;
+    const body = streamed ? pages.map((page) => `${JSON.stringify(page)}\n`).join('') : JSON.stringify(pages[0]);
+    return new Response(body, { status: 200, headers: { 'content-type': streamed ? 'application/x-ndjson' : 'application/json' } });
   };
 }
 

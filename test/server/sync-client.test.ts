@@ -142,9 +142,12 @@ describe.each(DATABASE_KINDS)('sync client against the real server on %s', (kind
     const countingFetch: typeof fetch = async (input, init) => {
       const response = await fetch(input, init);
       const url = new URL(String(input));
-      if (!url.pathname.endsWith('/products/pull') || !response.ok) return response;
-      const body = (await response.clone().json()) as { documents: { id: string }[] };
-      pulls.push({ checkpoint: url.searchParams.get('checkpoint'), ids: body.documents.map((doc) => doc.id) });
+      const streamed = url.pathname.endsWith('/products/pull-stream');
+      if (!(streamed || url.pathname.endsWith('/products/pull')) || !response.ok) return response;
+      // A streamed pull (NDJSON, one page a line) counts as one pull of all its pages' documents.
+      const text = await response.clone().text();
+      const pages = (streamed ? text.split('\n').filter((line) => line !== '') : [text]).map((line) => JSON.parse(line) as { documents: { id: string }[] });
+      pulls.push({ checkpoint: url.searchParams.get('checkpoint'), ids: pages.flatMap((page) => page.documents.map((doc) => doc.id)) });
       return response;
     };
     const name = `resume${Date.now()}${dbCounter++}`;

@@ -64,6 +64,16 @@ describe('first-sync indicator', () => {
     expect(firstSyncView({ firstSync: true, syncUnavailable: false, status: online(7000, true) })).toEqual({ kind: 'hidden' });
   });
 
+  it('POS-03 a first sync shows how many of the expected records arrived once the server told the total', () => {
+    const told = (pulled: number, expected: number) => ({ ...online(pulled), initialSync: { done: false, pulled, expected } });
+    expect(firstSyncView({ firstSync: true, syncUnavailable: false, status: told(5000, 20000) })).toEqual({ kind: 'progress', pulled: 5000, expected: 20000 });
+    expect(firstSyncView({ firstSync: true, syncUnavailable: false, status: { ...told(5000, 20000), online: false, lastError: 'offline' } })).toEqual({ kind: 'waiting', pulled: 5000, expected: 20000 });
+    // Without a total (an older server) the count alone, as before.
+    expect(firstSyncView({ firstSync: true, syncUnavailable: false, status: online(5000) })).not.toHaveProperty('expected');
+    expect(ptBR.products.firstSyncOf).toContain('{{total, number}}');
+    expect(en.products.firstSyncOf).toContain('{{total, number}}');
+  });
+
   it('offline during a first sync it waits, and hides when sync is unavailable altogether', () => {
     expect(firstSyncView({ firstSync: true, syncUnavailable: false, status: offline(1200) })).toEqual({ kind: 'waiting', pulled: 1200 });
     // A new engine has not tried yet: connecting, not waiting.

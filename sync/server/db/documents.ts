@@ -106,6 +106,15 @@ export async function readChangesPage(db: Queryable, scope: ReadScope, from: Rea
   };
 }
 
+/** How many documents of the scope lie after sequence number `since` (a streamed pull's progress). */
+export async function countChangesAfter(db: Queryable, scope: ReadScope, since: number): Promise<number> {
+  const [row] = await db.query<{ count: number | string }>(
+    'SELECT count(*) AS count FROM documents WHERE store_id = $1 AND collection = $2 AND seq > $3 AND ($4::text IS NULL OR station_id = $4)',
+    [scope.storeId, scope.collection, since, scope.stationId],
+  );
+  return Number(row?.count ?? 0);
+}
+
 /** A page as the pull and list routes answer it: `{documents, checkpoint, resync?}`, spliced without re-serialising. */
 export function pageBody(page: ChangesPage): string {
   return `{"documents":${page.json},"checkpoint":${JSON.stringify(page.checkpoint)}${page.resync ? ',"resync":true' : ''}}`;

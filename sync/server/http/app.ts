@@ -17,6 +17,7 @@ import { registerStationGroupRoutes } from './routes-station-groups.ts';
 import { registerStoreSettingsRoutes } from './routes-store-settings.ts';
 import { registerStationRoutes } from './routes-stations.ts';
 import { registerStreamRoute } from './routes-stream.ts';
+import { registerPullStreamRoutes } from './routes-pull-stream.ts';
 import { registerSyncRoutes } from './routes-sync.ts';
 import { validatorCompiler } from '../validation/validator.ts';
 import { registerBillingRoutes } from '../backoffice/routes.ts';
@@ -108,7 +109,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   await app.register(cors, {
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-    exposedHeaders: ['idempotent-replay', 'idempotent-replayed', 'retry-after', 'etag', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'balcao-seq'],
+    exposedHeaders: ['idempotent-replay', 'idempotent-replayed', 'retry-after', 'etag', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'balcao-seq', 'balcao-remaining'],
     maxAge: 600,
   });
   app.addHook('onRequest', async (request) => {
@@ -148,5 +149,6 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   registerIntegrationResources(app, ctx);
   registerApiKeyRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
+  registerPullStreamRoutes(app, ctx);
   return app;
 }
