@@ -6,6 +6,7 @@ import { hardeningMigration } from './migration-012-hardening.ts';
 import { integrationMigration, salesPeriodMigration } from '../integration/migration.ts';
 import { apiKeysMigration } from '../auth/api-keys-migration.ts';
 import { webhooksMigration } from '../webhooks/migration.ts';
+import { sandboxMigration } from '../sandbox/migration.ts';
 
 /**
  * One list of migrations for PostgreSQL and PGlite alike. Append only: a released migration never changes.
@@ -106,6 +107,7 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
   webhooksMigration,
   salesPeriodMigration,
   backofficeTaxIdMigration,
+  sandboxMigration,
 ];
 
 export async function migrate(db: Database): Promise<number> {
