@@ -69,7 +69,9 @@ export async function runHomologation(options: RunOptions): Promise<RunResult> {
   } finally {
     await receiver.close();
   }
-  if (options.postReport ?? options.key.startsWith('bk_test.')) result.recorded = await postReport(http, result);
+  // The script itself posts (honouring Retry-After), not the connector under test: a connector that breaks a
+  // convention still gets its failed run on record.
+  if (options.postReport ?? options.key.startsWith('bk_test.')) result.recorded = await postReport(new Connector(http.base, options.key, CONFORMING, options.fetch), result);
   return result;
 }
 
