@@ -71,19 +71,19 @@ export async function runHomologation(options: RunOptions): Promise<RunResult> {
   }
   // The script itself posts (honouring Retry-After), not the connector under test: a connector that breaks a
   // convention still gets its failed run on record.
-  if (options.postReport ?? options.key.startsWith('bk_test.')) result.recorded = await postReport(new Connector(http.base, options.key, CONFORMING, options.fetch), result);
+  if (options.postReport ?? options.key.startsWith('bk_test.')) result.recorded = await postReport(new Connector(http.base, options.key, CONFORMING, options.fetch), result, `hom-${run}-report`);
   return result;
 }
 
 /** Posts the report as the acceptance record of this run; a failure to post is reported, never thrown. */
-async function postReport(http: Connector, result: RunResult): Promise<NonNullable<RunResult['recorded']>> {
+async function postReport(http: Connector, result: RunResult, idempotencyKey: string): Promise<NonNullable<RunResult['recorded']>> {
   try {
     // What the server keeps: each step's outcome and, on failure, what was expected and the answer's status.
     const steps = result.steps.map(({ id, name, passed, durationMs, failure }) => ({
       id, name, passed, durationMs,
       ...(failure ? { failure: { expected: failure.expected.slice(0, 2_000), ...(failure.error ? { error: failure.error.slice(0, 2_000) } : {}), ...(failure.answer ? { answer: { status: failure.answer.status } } : {}) } } : {}),
     }));
-    const answer = await http.send('POST', '/api/v1/homologation-runs', { body: { base: result.base.slice(0, 2_000), startedAt: result.startedAt, passed: result.passed, steps } });
+    const answer = await http.send('POST', '/api/v1/homologation-runs', { idempotencyKey, body: { base: result.base.slice(0, 2_000), startedAt: result.startedAt, passed: result.passed, steps } });
     if (answer.status === 201) return { status: answer.status, run: answer.body as HomologationRun };
     return { status: answer.status, error: JSON.stringify(answer.body).slice(0, 1_000) };
   } catch (error) {

@@ -77,6 +77,12 @@ describe.each(DATABASE_KINDS)('sandbox clock and reset on %s', (kind) => {
     const moved = await advance(60, admin);
     expect(moved.status).toBe(200);
     expect(moved.body.offsetSeconds).toBe(info.clock.offsetSeconds + 60);
+    // A retried move with its Idempotency-Key moves once (API-05).
+    const once = await as(sbx, 'POST', '/api/v1/sandbox/clock', { advanceSeconds: 30 }, { 'idempotency-key': 'clock-once' });
+    const again = await as(sbx, 'POST', '/api/v1/sandbox/clock', { advanceSeconds: 30 }, { 'idempotency-key': 'clock-once' });
+    expect(once.body.offsetSeconds).toBe(moved.body.offsetSeconds + 30);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect((await as(admin, 'GET', '/api/sandbox')).body.clock.offsetSeconds).toBe(once.body.offsetSeconds);
     expect((await advance(0)).status).toBe(400);
     expect((await advance(-5)).status).toBe(400);
     expect((await advance(401 * DAY)).status).toBe(400);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HomologationRun, SandboxClock } from '../../schema/index.ts';
 import { assertAdmin, sessionOf } from '../http/authenticate.ts';
 import type { ServerContext } from '../http/context.ts';
+import { withIdempotency } from '../http/idempotency.ts';
 import { ApiProblem, errorResponses, problems } from '../http/problem.ts';
 import { advanceClock, MAX_ADVANCE_SECONDS } from './clock.ts';
 import { recordRun, REQUIRED_STEPS, type PostedReport } from './runs.ts';
@@ -18,6 +19,7 @@ const tags = ['sandbox'];
  * - POST /api/v1/sandbox/clock `{ advanceSeconds }` (a sandbox key, or the admin) → 200 SandboxClock;
  *   a production key 403; 404 when the admin's store has no sandbox; 422 past 10 years ahead;
  * - POST /api/v1/homologation-runs (a sandbox key) the script's JSON report → 201 HomologationRun.
+ * Both writes honour an Idempotency-Key (a retried clock move moves once; a retried post records once).
  */
 export function registerSandboxRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/sandbox', { schema: { tags, summary: "The store's sandbox (admin): its store id, clock and fixture counts", response: { 200: sandboxInfoSchema, ...errorResponses } } }, async (request) => {
@@ -55,24 +57,29 @@ export function registerSandboxRoutes(app: FastifyInstance, ctx: ServerContext):
         response: { 200: sandboxClockSchema, ...errorResponses },
       },
     },
-    async (request): Promise<SandboxClock> => {
+    async (request, reply) => {
       const session = sessionOf(request);
       if (!session.apiKey) assertAdmin(session, 'moves the sandbox clock.');
       // A sandbox key's store is the sandbox; an admin moves the clock of the sandbox of their store.
       const sandboxStoreId = session.apiKey ? session.store.id : (await getSandbox(ctx.db, session.store.id))?.storeId;
       if (sandboxStoreId === undefined) throw problems.notFound('The sandbox of this store (create it with POST /api/sandbox)');
-      let offset: number | null;
-      try {
-        offset = await advanceClock(ctx.db, sandboxStoreId, request.body.advanceSeconds);
-      } catch (error) {
-        if (error instanceof RangeError) throw new ApiProblem(422, 'business_rule', error.message, '/advanceSeconds');
-        throw error;
-      }
-      if (offset === null) throw problems.notFound('The sandbox');
-      const [row] = await ctx.db.query<{ now: Date | string }>('SELECT store_now($1) AS now', [sandboxStoreId]);
-      return { now: new Date(row!.now).toISOString(), offsetSeconds: offset };
+      // A retried move (the answer was lost) sent with its Idempotency-Key moves the clock once (API-05).
+      return withIdempotency(ctx.db, session.store.id, request, reply, async () => ({ status: 200, body: await moveClock(sandboxStoreId, request.body.advanceSeconds) }));
     },
   );
+
+  async function moveClock(sandboxStoreId: string, advanceSeconds: number): Promise<SandboxClock> {
+    let offset: number | null;
+    try {
+      offset = await advanceClock(ctx.db, sandboxStoreId, advanceSeconds);
+    } catch (error) {
+      if (error instanceof RangeError) throw new ApiProblem(422, 'business_rule', error.message, '/advanceSeconds');
+      throw error;
+    }
+    if (offset === null) throw problems.notFound('The sandbox');
+    const [row] = await ctx.db.query<{ now: Date | string }>('SELECT store_now($1) AS now', [sandboxStoreId]);
+    return { now: new Date(row!.now).toISOString(), offsetSeconds: offset };
+  }
 
   app.post<{ Body: PostedReport }>(
     '/api/v1/homologation-runs',
@@ -86,11 +93,14 @@ export function registerSandboxRoutes(app: FastifyInstance, ctx: ServerContext):
         response: { 201: homologationRunSchema, ...errorResponses },
       },
     },
-    async (request, reply): Promise<HomologationRun> => {
+    async (request, reply) => {
       const session = sessionOf(request);
-      if (!session.apiKey) throw problems.forbidden('Only the sandbox key that ran the conformance script posts its report.');
-      const run = await recordRun(ctx.db, { keyId: session.apiKey.id, storeId: session.store.id, report: request.body });
-      return reply.status(201).send(run);
+      const key = session.apiKey;
+      if (!key) throw problems.forbidden('Only the sandbox key that ran the conformance script posts its report.');
+      return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
+        const run: HomologationRun = await recordRun(ctx.db, { keyId: key.id, storeId: session.store.id, report: request.body });
+        return { status: 201, body: run };
+      });
     },
   );
 }
