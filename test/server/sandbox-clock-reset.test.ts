@@ -118,4 +118,13 @@ describe.each(DATABASE_KINDS)('sandbox clock and reset on %s', (kind) => {
     expect((await as(admin, 'POST', '/api/sandbox/reset', {})).status).toBe(200);
     expect((await call(server.url, 'POST', '/api/sandbox/reset', { token: await adminToken(server, 'loja2'), body: {} })).status).toBe(404);
   });
+
+  it('API-06 three admins creating a store\'s sandbox at once make one sandbox, seeded once', async () => {
+    const other = await adminToken(server, 'loja2');
+    const answers = await Promise.all([1, 2, 3].map(() => call(server.url, 'POST', '/api/sandbox', { token: other, body: {} })));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 200, 201]);
+    expect(new Set(answers.map((answer) => answer.body.storeId))).toEqual(new Set(['loja2.sandbox']));
+    expect((await call(server.url, 'GET', '/api/sandbox', { token: other })).body.fixtures).toEqual({ products: 200, customers: 5, stations: 2, contracts: 3 });
+    expect((await server.db.query('SELECT 1 FROM sandboxes WHERE store_id = $1', ['loja2'])).length).toBe(1);
+  });
 });

@@ -11,12 +11,6 @@ export async function storeNow(db: Queryable, storeId: string): Promise<Date> {
   return new Date(row!.now);
 }
 
-/** The clock offset of a store in seconds (0 for production stores). */
-export async function storeClockOffset(db: Queryable, storeId: string): Promise<number> {
-  const [row] = await db.query<{ offset: string | number }>('SELECT clock_offset_seconds AS offset FROM sandboxes WHERE sandbox_store_id = $1', [storeId]);
-  return row ? Number(row.offset) : 0;
-}
-
 /** Sandbox stores whose clock is ahead, with their offsets in seconds (for sweeps over every store). */
 export async function storesAhead(db: Queryable): Promise<{ storeId: string; offsetSeconds: number }[]> {
   const rows = await db.query<{ store_id: string; offset: string | number }>('SELECT sandbox_store_id AS store_id, clock_offset_seconds AS offset FROM sandboxes WHERE clock_offset_seconds > 0');

@@ -84,6 +84,8 @@ const detailOf = (failure: PostedReport['steps'][number]['failure']): string | u
 export async function recordRun(db: Queryable, input: { keyId: string; storeId: string; report: PostedReport }): Promise<HomologationRun> {
   const [previous] = await db.query<{ at: Date | string | null }>('SELECT max(received_at) AS at FROM homologation_runs WHERE key_id = $1', [input.keyId]);
   const since = previous?.at ? new Date(previous.at).toISOString() : '-infinity';
+  // What the key did before its previous run is never evidence again: the log holds one run's worth per key.
+  await db.query('DELETE FROM sandbox_requests WHERE key_id = $1 AND at <= $2::timestamptz', [input.keyId, since]);
   const steps: HomologationStepResult[] = input.report.steps.map((step) => ({ step: step.id, passed: step.passed, ...(detailOf(step.failure) ? { detail: detailOf(step.failure) } : {}) }));
   for (const id of REQUIRED_STEPS) if (!steps.some((step) => step.step === id)) steps.push({ step: id, passed: false, detail: 'missing from the report' });
   const uncorroborated: string[] = [];
