@@ -37,5 +37,6 @@ export const adminTrailEn: Strings<typeof adminTrailPtBR> = {
     user_roles_changed: "User's roles changed",
     api_key_created: 'API key created',
     api_key_revoked: 'API key revoked',
+    api_key_promoted: 'API key promoted to production',
   },
 };

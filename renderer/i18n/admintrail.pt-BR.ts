@@ -33,5 +33,6 @@ export const adminTrailPtBR = {
     user_roles_changed: 'Papéis de usuário alterados',
     api_key_created: 'Chave de API criada',
     api_key_revoked: 'Chave de API revogada',
+    api_key_promoted: 'Chave de API promovida para produção',
   },
 };

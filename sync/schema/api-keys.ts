@@ -40,6 +40,12 @@ export interface CreateApiKeyRequest {
   /** ISO-8601; absent = never expires (revoke it when the integrator leaves). */
   expiresAt?: string;
   rateLimitPerMinute?: number;
+  /**
+   * API-06/07: the admin makes sandbox keys only (the default; the store's sandbox is created on the
+   * first). `production` is answered 409 `homologation_required`: a production key is made by promoting
+   * a sandbox key whose last homologation run passed (`POST /api/api-keys/:id/promote`).
+   */
+  environment?: ApiKeyEnvironment;
 }
 
 /** The answer of `POST /api/api-keys`: the only time the secret is shown. */

@@ -28,6 +28,8 @@ export const ERROR_CODES = [
   'internal',
   /** Integration API: a reservation or order asks for more than the available stock (stock − reserved). */
   'insufficient_stock',
+  /** API-07: a production key is made only by promoting a sandbox key whose last homologation run passed. */
+  'homologation_required',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

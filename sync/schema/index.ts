@@ -19,3 +19,4 @@ export * from './collections/backoffice-actions.ts';
 export * from './receivables.ts';
 export * from './storable.ts';
 export * from './api-keys.ts';
+export * from './sandbox.ts';

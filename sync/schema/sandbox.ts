@@ -12,6 +12,8 @@
  * - `GET  /api/api-keys/:id/homologation-runs` → 200 `{ data: HomologationRun[] }`, newest first;
  * - `POST /api/api-keys/:id/promote`  (a sandbox key) → 201 `CreatedApiKey` (a production key, secret shown once)
  *   | 409 `homologation_required` when the key's last run did not pass.
+ * - `POST /api/api-keys` makes sandbox keys only (the sandbox is created with the first); `environment:
+ *   'production'` → 409 `homologation_required`. Both writes under /api/v1 honour an Idempotency-Key.
  */
 
 /** Production keys start `bk.`; sandbox keys start `bk_test.` — told apart at a glance. */

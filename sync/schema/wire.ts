@@ -153,6 +153,8 @@ export const ADMIN_EVENT_ACTIONS = [
   /** API-08: the admin created an integrator API key, or revoked one (detail: key id, name, scopes, expiry). */
   'api_key_created',
   'api_key_revoked',
+  /** API-07: the admin promoted a sandbox key to a production key after a passing run (detail: new key, promotedFrom, runId). */
+  'api_key_promoted',
 ] as const;
 export type AdminEventAction = (typeof ADMIN_EVENT_ACTIONS)[number];
 

@@ -23,6 +23,8 @@ export interface StepContext {
 }
 
 export interface Step {
+  /** Stable id the server knows the step by (its evidence, sync/server/sandbox/runs.ts), e.g. `master-data`. */
+  id: string;
   /** Stable name: the report, JUnit test case and tests use it. */
   name: string;
   run(context: StepContext): Promise<void>;

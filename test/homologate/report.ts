@@ -24,6 +24,13 @@ export function textReport(result: RunResult): string {
   }
   const failed = result.steps.filter((step) => !step.passed).length;
   lines.push('', failed === 0 ? `All ${result.steps.length} steps passed.` : `${failed} of ${result.steps.length} steps failed.`);
+  const recorded = result.recorded;
+  if (recorded?.run) {
+    const { run } = recorded;
+    lines.push(`Recorded by the server as run ${run.id}: ${run.passed ? 'PASSED (the key may be promoted to production)' : 'NOT PASSED'}${run.uncorroborated.length > 0 ? `; not corroborated: ${run.uncorroborated.join(', ')}` : ''}.`);
+  } else if (recorded) {
+    lines.push(`The server did not record the report (${recorded.status}): ${recorded.error ?? ''}`);
+  }
   return lines.join('\n');
 }
 

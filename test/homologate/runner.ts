@@ -1,3 +1,4 @@
+import type { HomologationRun } from '../../sync/schema/index.ts';
 import { StepFailure, cpf, type Step, type StepContext } from './check.ts';
 import { Connector, CONFORMING, type Behaviour, type Exchange } from './http.ts';
 import { LocalReceiver } from './receiver.ts';
@@ -9,6 +10,8 @@ import { CONVENTION_STEPS } from './steps-conventions.ts';
 export const STEPS: Step[] = [...COMMERCE_STEPS, ...BILLING_STEPS, ...CONVENTION_STEPS];
 
 export interface StepResult {
+  /** The step's stable id (the server corroborates each by it). */
+  id: string;
   name: string;
   passed: boolean;
   /** Wall time of the step, ms. */
@@ -21,6 +24,12 @@ export interface RunResult {
   startedAt: string;
   passed: boolean;
   steps: StepResult[];
+  /**
+   * The server's acceptance record of this run (API-07): a sandbox key posts the report at the end
+   * (POST /api/v1/homologation-runs); the server corroborates each step from what the key did. Absent
+   * for a production key (production is never homologated) or when posting was turned off.
+   */
+  recorded?: { status: number; run?: HomologationRun; error?: string };
 }
 
 export interface RunOptions {
@@ -31,6 +40,8 @@ export interface RunOptions {
   fetch?: typeof fetch;
   /** How long a webhook may take to arrive, ms (default 30,000). */
   webhookWaitMs?: number;
+  /** Post the report to the server at the end (default: when the key is a sandbox key, `bk_test.`). */
+  postReport?: boolean;
 }
 
 /**
@@ -49,16 +60,35 @@ export async function runHomologation(options: RunOptions): Promise<RunResult> {
       const started = performance.now();
       try {
         await step.run(context);
-        result.steps.push({ name: step.name, passed: true, durationMs: Math.round(performance.now() - started) });
+        result.steps.push({ id: step.id, name: step.name, passed: true, durationMs: Math.round(performance.now() - started) });
       } catch (error) {
         result.passed = false;
-        result.steps.push({ name: step.name, passed: false, durationMs: Math.round(performance.now() - started), failure: failureOf(error) });
+        result.steps.push({ id: step.id, name: step.name, passed: false, durationMs: Math.round(performance.now() - started), failure: failureOf(error) });
       }
     }
   } finally {
     await receiver.close();
   }
+  // The script itself posts (honouring Retry-After), not the connector under test: a connector that breaks a
+  // convention still gets its failed run on record.
+  if (options.postReport ?? options.key.startsWith('bk_test.')) result.recorded = await postReport(new Connector(http.base, options.key, CONFORMING, options.fetch), result, `hom-${run}-report`);
   return result;
+}
+
+/** Posts the report as the acceptance record of this run; a failure to post is reported, never thrown. */
+async function postReport(http: Connector, result: RunResult, idempotencyKey: string): Promise<NonNullable<RunResult['recorded']>> {
+  try {
+    // What the server keeps: each step's outcome and, on failure, what was expected and the answer's status.
+    const steps = result.steps.map(({ id, name, passed, durationMs, failure }) => ({
+      id, name, passed, durationMs,
+      ...(failure ? { failure: { expected: failure.expected.slice(0, 2_000), ...(failure.error ? { error: failure.error.slice(0, 2_000) } : {}), ...(failure.answer ? { answer: { status: failure.answer.status } } : {}) } } : {}),
+    }));
+    const answer = await http.send('POST', '/api/v1/homologation-runs', { idempotencyKey, body: { base: result.base.slice(0, 2_000), startedAt: result.startedAt, passed: result.passed, steps } });
+    if (answer.status === 201) return { status: answer.status, run: answer.body as HomologationRun };
+    return { status: answer.status, error: JSON.stringify(answer.body).slice(0, 1_000) };
+  } catch (error) {
+    return { status: 0, error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 function failureOf(error: unknown): StepResult['failure'] {

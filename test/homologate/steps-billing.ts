@@ -8,6 +8,7 @@ const BILLING = '/api/v1/billing';
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export const billing: Step = {
+  id: 'billing',
   name: 'billing: customer, contract transitions, consumption, receivables',
   async run(context) {
     const { http, run } = context;
@@ -49,6 +50,7 @@ export const billing: Step = {
 };
 
 export const spreadsheetExport: Step = {
+  id: 'spreadsheet',
   name: 'spreadsheet export (?format=xlsx)',
   async run(context) {
     const answer = await context.http.send('GET', `/api/v1/products/search?q=${encodeURIComponent(`homologação ${context.run}`)}&format=xlsx`, { binary: true });

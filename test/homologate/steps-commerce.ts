@@ -18,6 +18,7 @@ async function levelOf(context: StepContext, sku: string) {
 }
 
 export const masterData: Step = {
+  id: 'master-data',
   name: 'master data batch upsert',
   async run(context) {
     const { http, run } = context;
@@ -43,6 +44,7 @@ export const masterData: Step = {
 };
 
 export const productSearch: Step = {
+  id: 'product-search',
   name: 'product search',
   async run(context) {
     const sku = skuOf(context, 1);
@@ -59,6 +61,7 @@ export const productSearch: Step = {
 };
 
 export const stockAdjust: Step = {
+  id: 'stock-adjustment',
   name: 'stock adjustment',
   async run(context) {
     const sku = skuOf(context, 1);
@@ -71,6 +74,7 @@ export const stockAdjust: Step = {
 };
 
 export const stockReservation: Step = {
+  id: 'stock-reservation',
   name: 'stock reservation: reserve, release, commit',
   async run(context) {
     const { http, run } = context;
@@ -95,6 +99,7 @@ export const stockReservation: Step = {
 };
 
 export const orderFlow: Step = {
+  id: 'order-flow',
   name: 'order through its status flow',
   async run(context) {
     const { http, run } = context;
@@ -122,6 +127,7 @@ export const orderFlow: Step = {
 };
 
 export const salesReadBack: Step = {
+  id: 'sales-read',
   name: 'sales read-back',
   async run(context) {
     let cursor = '';

@@ -8,6 +8,7 @@ import { at, check, cpf, type Step } from './check.ts';
 const CUSTOMERS = '/api/v1/billing/customers';
 
 export const idempotency: Step = {
+  id: 'idempotency',
   name: 'idempotency: replay, other body, in flight',
   async run(context) {
     const { http, run } = context;
@@ -39,6 +40,7 @@ export const idempotency: Step = {
 };
 
 export const etag: Step = {
+  id: 'etag',
   name: 'ETag and If-Match (stale → 412)',
   async run(context) {
     const { http, run } = context;
@@ -60,6 +62,7 @@ export const etag: Step = {
 const BURSTS = 20;
 
 export const rateLimit: Step = {
+  id: 'rate-limit',
   name: 'rate limit: 429 with Retry-After honoured',
   async run(context) {
     const { http } = context;
@@ -90,6 +93,7 @@ export const rateLimit: Step = {
 };
 
 export const webhook: Step = {
+  id: 'webhook',
   name: 'webhook: signed delivery received, duplicate ignored',
   async run(context) {
     const { http, receiver, run } = context;

@@ -1,20 +1,29 @@
 import { randomBytes } from 'node:crypto';
-import { API_SCOPES, DEFAULT_KEY_RATE_LIMIT, type ApiKeyInfo, type ApiScope, type CreatedApiKey } from '../../schema/index.ts';
+import { API_SCOPES, DEFAULT_KEY_RATE_LIMIT, type ApiKeyEnvironment, type ApiKeyInfo, type ApiScope, type CreatedApiKey } from '../../schema/index.ts';
 import type { Queryable } from '../db/database.ts';
+import type { HomologationRun } from '../../schema/sandbox.ts';
 import { forgetLookups } from './auth-cache.ts';
 import { digest, digestsEqual } from './secrets.ts';
 import type { Session } from './sessions.ts';
 
 /**
- * Integrator API keys (API-08). A key is `bk.<id>.<secret>`: the id finds the row, the secret (256
- * random bits) is checked against its stored SHA-256 in constant time. The dots cannot occur in a
+ * Integrator API keys (API-08). A key is `bk.<id>.<secret>` (production) or `bk_test.<id>.<secret>`
+ * (sandbox, API-06): the id finds the row, the secret (256 random bits) is checked against its stored
+ * SHA-256 of the whole token in constant time — so a prefix cannot be swapped. The dots cannot occur in a
  * session token (base64url), so one look at a bearer token says which kind it is.
  */
 export const KEY_PREFIX = 'bk.';
-const KEY_PATTERN = /^bk\.([0-9a-f]{16})\.([A-Za-z0-9_-]{43})$/;
+/** Sandbox keys: told apart from production keys at a glance; they resolve only to the sandbox store. */
+export const SANDBOX_KEY_PREFIX = 'bk_test.';
+const KEY_PATTERN = /^(?:bk|bk_test)\.([0-9a-f]{16})\.([A-Za-z0-9_-]{43})$/;
 
 export function isApiKeyToken(token: string): boolean {
-  return token.startsWith(KEY_PREFIX);
+  return token.startsWith(KEY_PREFIX) || token.startsWith(SANDBOX_KEY_PREFIX);
+}
+
+/** The environment a key token's prefix names (not verified). */
+export function environmentOfToken(token: string): ApiKeyEnvironment {
+  return token.startsWith(SANDBOX_KEY_PREFIX) ? 'sandbox' : 'production';
 }
 
 /** The key id of a well-formed key token (not verified), or null. */
@@ -35,6 +44,7 @@ interface KeyRow {
   expires_at: Date | string | null;
   last_used_at: Date | string | null;
   revoked_at: Date | string | null;
+  environment: ApiKeyEnvironment;
 }
 
 const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
@@ -51,35 +61,63 @@ function infoOf(row: KeyRow): ApiKeyInfo {
     expiresAt: iso(row.expires_at),
     lastUsedAt: iso(row.last_used_at),
     revokedAt: iso(row.revoked_at),
+    environment: row.environment,
   };
 }
 
-const COLUMNS = 'id, store_id, name, secret_hash, prefix, scopes, rate_limit_per_minute, created_by, created_at, expires_at, last_used_at, revoked_at';
+const COLUMNS = 'id, store_id, name, secret_hash, prefix, scopes, rate_limit_per_minute, created_by, created_at, expires_at, last_used_at, revoked_at, environment';
+/** The store and its sandbox (API-06): the production admin manages the keys of both. */
+const STORE_AND_SANDBOX = 'store_id IN (SELECT $1::text UNION ALL SELECT sandbox_store_id FROM sandboxes WHERE store_id = $1)';
 
 /**
- * Creates a key for a store; the answer carries the secret, which is never stored nor shown again.
- * `expiresAt` ISO-8601 or undefined (never); `rateLimitPerMinute` requests per minute.
+ * Creates a key; the answer carries the secret, which is never stored nor shown again. `storeId` is
+ * the store whose data the key reaches: a sandbox key's is the sandbox store (sandbox/sandboxes.ts).
+ * `expiresAt` ISO-8601 or undefined (never); `rateLimitPerMinute` requests per minute. This function
+ * does not check the homologation rule (API-07): the admin route makes only sandbox keys, and
+ * production keys come from promoteApiKey — or from seedProductionKey (api-keys-seed.ts, tests and tools).
  */
 export async function createApiKey(
   db: Queryable,
-  input: { storeId: string; createdBy: string; name: string; scopes: readonly ApiScope[]; expiresAt?: string; rateLimitPerMinute?: number },
+  input: { storeId: string; createdBy: string; name: string; scopes: readonly ApiScope[]; expiresAt?: string; rateLimitPerMinute?: number; environment?: ApiKeyEnvironment; promotedFrom?: string },
 ): Promise<CreatedApiKey> {
+  const environment = input.environment ?? 'production';
+  const keyPrefix = environment === 'sandbox' ? SANDBOX_KEY_PREFIX : KEY_PREFIX;
   const id = randomBytes(8).toString('hex');
-  const secret = `${KEY_PREFIX}${id}.${randomBytes(32).toString('base64url')}`;
-  const prefix = secret.slice(0, KEY_PREFIX.length + 16 + 5);
+  const secret = `${keyPrefix}${id}.${randomBytes(32).toString('base64url')}`;
+  const prefix = secret.slice(0, keyPrefix.length + 16 + 5);
   const scopes = [...new Set(input.scopes)].sort();
   const rows = await db.query<KeyRow>(
-    `INSERT INTO api_keys (id, store_id, name, secret_hash, prefix, scopes, rate_limit_per_minute, created_by, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
-    [id, input.storeId, input.name, digest(secret), prefix, scopes, input.rateLimitPerMinute ?? DEFAULT_KEY_RATE_LIMIT, input.createdBy, input.expiresAt ?? null],
+    `INSERT INTO api_keys (id, store_id, name, secret_hash, prefix, scopes, rate_limit_per_minute, created_by, expires_at, environment, promoted_from)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${COLUMNS}`,
+    [id, input.storeId, input.name, digest(secret), prefix, scopes, input.rateLimitPerMinute ?? DEFAULT_KEY_RATE_LIMIT, input.createdBy, input.expiresAt ?? null, environment, input.promotedFrom ?? null],
   );
   return { ...infoOf(rows[0]!), secret };
 }
 
-/** The store's keys, newest first, revoked ones included (an audit of who had access). */
+/**
+ * The keys of the store and of its sandbox, newest first, revoked ones included (an audit of who had
+ * access), each with its environment and its last homologation run (API-07).
+ */
 export async function listApiKeys(db: Queryable, storeId: string): Promise<ApiKeyInfo[]> {
-  const rows = await db.query<KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE store_id = $1 ORDER BY created_at DESC, id`, [storeId]);
-  return rows.map(infoOf);
+  const rows = await db.query<KeyRow & { last_run: string | null }>(
+    `SELECT ${COLUMNS.split(', ').map((column) => `k.${column}`).join(', ')},
+            (SELECT row_to_json(h)::text FROM homologation_runs h WHERE h.key_id = k.id ORDER BY h.received_at DESC, h.id DESC LIMIT 1) AS last_run
+       FROM api_keys k WHERE k.${STORE_AND_SANDBOX} ORDER BY k.created_at DESC, k.id`,
+    [storeId],
+  );
+  return rows.map((row) => ({ ...infoOf(row), lastHomologation: row.last_run === null ? null : runFromJson(row.last_run) }));
+}
+
+/** A key of the store or of its sandbox (what its admin may manage), or null. */
+export async function findStoreKey(db: Queryable, storeId: string, id: string): Promise<(ApiKeyInfo & { storeId: string }) | null> {
+  const rows = await db.query<KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE ${STORE_AND_SANDBOX} AND id = $2`, [storeId, id]);
+  return rows[0] ? { ...infoOf(rows[0]), storeId: rows[0].store_id } : null;
+}
+
+/** A homologation_runs row as row_to_json gives it, in the wire shape. */
+export function runFromJson(text: string): HomologationRun {
+  const row = JSON.parse(text) as { id: string; key_id: string; received_at: string; passed: boolean; steps: string; uncorroborated: string[] };
+  return { id: row.id, keyId: row.key_id, receivedAt: new Date(row.received_at).toISOString(), passed: row.passed, steps: JSON.parse(row.steps) as HomologationRun['steps'], uncorroborated: row.uncorroborated };
 }
 
 /**
@@ -87,10 +125,10 @@ export async function listApiKeys(db: Queryable, storeId: string): Promise<ApiKe
  * has no such key. `revokedNow` is false when it was already revoked (nothing changed).
  */
 export async function revokeApiKey(db: Queryable, storeId: string, id: string, revokedBy: string): Promise<{ key: ApiKeyInfo; revokedNow: boolean } | null> {
-  const changed = await db.query('UPDATE api_keys SET revoked_at = now(), revoked_by = $3 WHERE store_id = $1 AND id = $2 AND revoked_at IS NULL RETURNING id', [storeId, id, revokedBy]);
+  const changed = await db.query(`UPDATE api_keys SET revoked_at = now(), revoked_by = $3 WHERE ${STORE_AND_SANDBOX} AND id = $2 AND revoked_at IS NULL RETURNING id`, [storeId, id, revokedBy]);
   // The key's cached lookups end now in this process, and at commit in the others (auth-cache.ts).
   if (changed.length > 0) await forgetLookups(db, [`key:${id}`]);
-  const rows = await db.query<KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE store_id = $1 AND id = $2`, [storeId, id]);
+  const rows = await db.query<KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE ${STORE_AND_SANDBOX} AND id = $2`, [storeId, id]);
   return rows[0] ? { key: infoOf(rows[0]), revokedNow: changed.length > 0 } : null;
 }
 
@@ -105,7 +143,7 @@ export async function findApiKey(db: Queryable, token: string): Promise<KeyLooku
   const id = apiKeyIdOf(token);
   if (id === null) return { problem: 'unknown' };
   const rows = await db.query<KeyRow & { store_code: string; store_name: string; expired: boolean }>(
-    `SELECT k.id, k.store_id, k.name, k.secret_hash, k.prefix, k.scopes, k.rate_limit_per_minute, k.created_by, k.created_at, k.expires_at, k.last_used_at, k.revoked_at,
+    `SELECT k.id, k.store_id, k.name, k.secret_hash, k.prefix, k.scopes, k.rate_limit_per_minute, k.created_by, k.created_at, k.expires_at, k.last_used_at, k.revoked_at, k.environment,
             s.code AS store_code, s.name AS store_name, coalesce(k.expires_at <= now(), false) AS expired
        FROM api_keys k JOIN stores s ON s.id = k.store_id WHERE k.id = $1`,
     [id],
@@ -124,7 +162,7 @@ export async function findApiKey(db: Queryable, token: string): Promise<KeyLooku
       stationId: null,
       expiresAt: info.expiresAt ?? '9999-12-31T23:59:59.999Z',
       tokenHash,
-      apiKey: { id: row.id, name: row.name, scopes: info.scopes, rateLimitPerMinute: row.rate_limit_per_minute },
+      apiKey: { id: row.id, name: row.name, scopes: info.scopes, rateLimitPerMinute: row.rate_limit_per_minute, environment: row.environment },
     },
   };
 }

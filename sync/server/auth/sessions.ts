@@ -1,4 +1,4 @@
-import type { ApiScope, Role, SessionUser } from '../../schema/index.ts';
+import type { ApiKeyEnvironment, ApiScope, Role, SessionUser } from '../../schema/index.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { authCache, forgetLookups, REVOKED_CHANNEL } from './auth-cache.ts';
 import { digest, newRandomSecret } from './secrets.ts';
@@ -15,7 +15,7 @@ export interface Session {
    * Set when the caller is an integrator's API key (auth/api-keys.ts), not a person: it acts in its
    * store as an administrator would, limited to its scopes and to routes that declare an apiResource.
    */
-  apiKey?: { id: string; name: string; scopes: readonly ApiScope[]; rateLimitPerMinute: number };
+  apiKey?: { id: string; name: string; scopes: readonly ApiScope[]; rateLimitPerMinute: number; environment?: ApiKeyEnvironment };
 }
 
 export const SESSION_HOURS = 12;

@@ -16,6 +16,7 @@ import { runBilling } from './billing-run.ts';
 import { assertBackoffice, getLive, getLiveVersion, listLive, writeOne, writeOneVersion } from './documents.ts';
 import { etagOf, ifMatchOf } from '../http/etag.ts';
 import { changeReceivable, InvalidCursor, listReceivables, ReceivableRefused, storeToday } from './receivables.ts';
+import { storeNow } from '../sandbox/clock.ts';
 import { BILLING_API, BILLING_RESOURCE } from './routes.ts';
 import { registerConsumptionBatchRoute } from './routes-consumption-batch.ts';
 import { isCalendarDate } from '../../rules/index.ts';
@@ -229,8 +230,9 @@ function registerReceivableRoutes(app: FastifyInstance, ctx: ServerContext, preH
       assertBackoffice(session);
       assertDays(request.query, ['dueFrom', 'dueTo']);
       try {
-        if (wantsXlsx(request)) return await sendXlsx(reply, RECEIVABLES_SHEET, (next) => listReceivables(ctx.db, { storeId: session.store.id, today: storeToday(), ...request.query, limit: XLSX_PAGE, cursor: next }));
-        return await listReceivables(ctx.db, { storeId: session.store.id, today: storeToday(), ...request.query });
+        const today = storeToday(await storeNow(ctx.db, session.store.id)); // the store's clock: a sandbox's may be ahead
+        if (wantsXlsx(request)) return await sendXlsx(reply, RECEIVABLES_SHEET, (next) => listReceivables(ctx.db, { storeId: session.store.id, today, ...request.query, limit: XLSX_PAGE, cursor: next }));
+        return await listReceivables(ctx.db, { storeId: session.store.id, today, ...request.query });
       } catch (error) {
         if (error instanceof InvalidCursor) throw new ApiProblem(400, 'validation_failed', error.message, 'cursor');
         throw error;
@@ -262,7 +264,7 @@ function registerReceivableRoutes(app: FastifyInstance, ctx: ServerContext, preH
         return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
           const what = kind === 'pay' ? ({ kind, paidAt: request.body.paidAt ?? new Date().toISOString(), userId: session.user.id } as const) : ({ kind, reason: request.body.reason!, userId: session.user.id } as const);
           try {
-            const changed = await changeReceivable(ctx.db, session.store.id, storeToday(), request.params.id, what);
+            const changed = await changeReceivable(ctx.db, session.store.id, storeToday(await storeNow(ctx.db, session.store.id)), request.params.id, what);
             if (!changed) throw problems.notFound(`Receivable ${request.params.id}`);
             return { status: 200, body: changed };
           } catch (error) {

@@ -6,6 +6,7 @@ import { hardeningMigration } from './migration-012-hardening.ts';
 import { integrationMigration, salesPeriodMigration } from '../integration/migration.ts';
 import { apiKeysMigration } from '../auth/api-keys-migration.ts';
 import { webhooksMigration } from '../webhooks/migration.ts';
+import { sandboxMigration } from '../sandbox/migration.ts';
 import { saleInstantMigration } from './migration-016-sale-instant.ts';
 
 /**
@@ -107,6 +108,7 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
   webhooksMigration,
   salesPeriodMigration,
   backofficeTaxIdMigration,
+  sandboxMigration,
   saleInstantMigration,
 ];
 

@@ -25,6 +25,7 @@ import { registerUsageRoutes } from '../backoffice/routes-usage.ts';
 import { registerIntegrationResources } from '../integration/routes.ts';
 import { registerApiKeyRoutes } from '../auth/api-keys-routes.ts';
 import { registerWebhookRoutes } from '../webhooks/routes.ts';
+import { registerSandboxRoutes } from '../sandbox/routes.ts';
 
 export interface RateLimits {
   /** Requests per minute per client address on every route. */
@@ -150,5 +151,6 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   registerApiKeyRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
   registerPullStreamRoutes(app, ctx);
+  registerSandboxRoutes(app, ctx);
   return app;
 }

@@ -7,6 +7,7 @@ import { assertRoleMayWrite, writerOf } from '../auth/ownership.ts';
 import { findSession, isAdmin, type Session } from '../auth/sessions.ts';
 import type { ReadScope } from '../db/documents.ts';
 import type { ServerContext } from './context.ts';
+import { logSandboxRequest } from '../sandbox/runs.ts';
 import { problems } from './problem.ts';
 
 declare module 'fastify' {
@@ -25,6 +26,11 @@ declare module 'fastify' {
      * `<resource>:write`. Routes without it (sync, pairing, admin) refuse keys with 403.
      */
     apiResource?: ApiResource;
+    /**
+     * API-06/07: the route serves sandbox keys whatever their scopes (the sandbox clock, the posted
+     * conformance report); a production key is refused with 403. Admin sessions pass as usual.
+     */
+    sandboxKey?: boolean;
   }
 }
 
@@ -71,10 +77,29 @@ export function installAuthentication(app: FastifyInstance, ctx: ServerContext):
     authCache.put(found.session);
     request.session = found.session;
   });
+  // API-07: what each sandbox key does is the evidence its conformance report is corroborated against.
+  app.addHook('onResponse', async (request, reply) => {
+    const key = request.session?.apiKey;
+    if (key?.environment !== 'sandbox' || request.routeOptions.url === undefined) return;
+    const idempotencyKey = request.headers['idempotency-key'];
+    const format = (request.query as { format?: unknown } | undefined)?.format;
+    await logSandboxRequest(ctx.db, {
+      keyId: key.id,
+      method: request.method,
+      route: request.routeOptions.url,
+      status: reply.statusCode,
+      idempotencyKey: typeof idempotencyKey === 'string' ? idempotencyKey : null,
+      spreadsheet: format === 'xlsx' || /spreadsheetml/.test(String(reply.getHeader('content-type') ?? '')),
+    }).catch((error: unknown) => request.log.warn({ err: error }, 'sandbox request log'));
+  });
 }
 
 /** Scopes of an API key against the route's apiResource; see FastifyContextConfig.apiResource. */
 function assertKeyMayCall(request: FastifyRequest, session: Session): void {
+  if (request.routeOptions.config.sandboxKey === true) {
+    if (session.apiKey?.environment === 'sandbox') return;
+    throw problems.forbidden('Only a sandbox key (bk_test.…) calls this route: production is never moved nor homologated.');
+  }
   const scopes = session.apiKey?.scopes ?? [];
   const resource = request.routeOptions.config.apiResource;
   if (resource === undefined) throw problems.keyNotAllowedHere(`${request.method} ${request.routeOptions.url ?? ''}`);

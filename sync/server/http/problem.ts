@@ -75,6 +75,7 @@ export const PROBLEM_TITLES: Partial<Record<ErrorCode, { en: string; pt: string 
   portal_unavailable: { en: 'Design portal unavailable', pt: 'Portal de projetos indisponível' },
   business_rule: { en: 'Refused by a business rule', pt: 'Recusado por uma regra de negócio' },
   internal: { en: 'Server error', pt: 'Erro no servidor' },
+  homologation_required: { en: 'A passing homologation run is required', pt: 'É preciso uma homologação aprovada' },
 };
 
 const keyReason = {

@@ -62,7 +62,9 @@ export async function resolveProducts(tx: Queryable, storeId: string, refs: read
   });
 }
 
-const ACTIVE = "r.status = 'active' AND (r.expires_at IS NULL OR r.expires_at > now())";
+// The store's clock (sandbox/clock.ts; $1 is the store in every query using it), evaluated once per query:
+// a sandbox whose clock was moved forward sees its reservations expire.
+const ACTIVE = "r.status = 'active' AND (r.expires_at IS NULL OR r.expires_at > (SELECT store_now($1)))";
 
 /** Units held by active, unexpired reservations, by product (one reservation may be left out). */
 export async function reservedUnits(tx: Queryable, storeId: string, productIds: readonly string[], except: string | null = null): Promise<Map<string, number>> {
@@ -110,7 +112,7 @@ function instant(value: unknown): string | null {
 export async function loadReservation(tx: Queryable, storeId: string, id: string): Promise<(Reservation & { requestHash: string }) | null> {
   const [row] = await tx.query<{ id: string; order_id: string | null; status: Reservation['status']; expires_at: unknown; request_hash: string; items: ReservationLine[] }>(
     `SELECT r.id, r.order_id, r.request_hash, r.expires_at,
-            CASE WHEN r.status = 'active' AND r.expires_at IS NOT NULL AND r.expires_at <= now() THEN 'expired' ELSE r.status END AS status,
+            CASE WHEN r.status = 'active' AND r.expires_at IS NOT NULL AND r.expires_at <= (SELECT store_now($1)) THEN 'expired' ELSE r.status END AS status,
             (SELECT coalesce(jsonb_agg(jsonb_build_object('productId', l.product_id, 'quantity', l.quantity) ORDER BY l.product_id), '[]'::jsonb)
                FROM stock_reservation_lines l WHERE l.store_id = r.store_id AND l.reservation_id = r.id) AS items
        FROM stock_reservations r WHERE r.store_id = $1 AND r.id = $2`,
@@ -146,7 +148,7 @@ export async function reserve(tx: Queryable, storeId: string, request: ReserveRe
   const lines = linesOf(products, request.items.map((item) => item.quantity));
   await assertAvailable(tx, storeId, lines, null, request.pointer);
   await tx.query(
-    "INSERT INTO stock_reservations (store_id, id, order_id, status, expires_at, request_hash) VALUES ($1, $2, $3, 'active', now() + make_interval(secs => $4), $5)",
+    "INSERT INTO stock_reservations (store_id, id, order_id, status, expires_at, request_hash) VALUES ($1, $2, $3, 'active', store_now($1) + make_interval(secs => $4), $5)",
     [storeId, request.id, request.orderId, request.ttlSeconds, request.requestHash],
   );
   await tx.query(

@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '../db/database.ts';
 import { storeToday } from '../backoffice/receivables.ts';
+import { storesAhead } from '../sandbox/clock.ts';
 import { enqueueEvents, subscribedTypes } from './outbox.ts';
 
 /**
@@ -32,15 +33,18 @@ export async function enqueueReceivableEvents(tx: Queryable, storeId: string, ty
  */
 export async function sweepOverdueReceivables(db: Database, now: Date): Promise<number> {
   const today = storeToday(now);
+  // A sandbox whose clock was moved forward (sandbox/clock.ts) has its own, later today.
+  const ahead = await storesAhead(db);
+  const aheadTodays = ahead.map((store) => storeToday(new Date(now.getTime() + store.offsetSeconds * 1000)));
   return db.transaction(async (tx) => {
     const rows = await tx.query<{ store_id: string; receivable_id: string }>(
       `INSERT INTO webhook_overdue_seen (store_id, receivable_id)
-       SELECT r.store_id, r.id FROM receivables r
-        WHERE r.status = 'open' AND r.due_date < $1::date
+       SELECT r.store_id, r.id FROM receivables r LEFT JOIN unnest($2::text[], $3::date[]) AS t(store_id, today) ON t.store_id = r.store_id
+        WHERE r.status = 'open' AND r.due_date < coalesce(t.today, $1::date)
           AND NOT EXISTS (SELECT 1 FROM webhook_overdue_seen w WHERE w.store_id = r.store_id AND w.receivable_id = r.id)
        ON CONFLICT DO NOTHING
        RETURNING store_id, receivable_id`,
-      [today],
+      [today, ahead.map((store) => store.storeId), aheadTodays],
     );
     const byStore = new Map<string, string[]>();
     for (const row of rows) byStore.set(row.store_id, [...(byStore.get(row.store_id) ?? []), row.receivable_id]);

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import type { CollectionName, ContractDoc, MasterRecord, ServiceDoc } from '../../schema/index.ts';
+import { digest } from '../auth/secrets.ts';
+import type { Queryable } from '../db/database.ts';
+import { lockStoreSequence, writeDocuments } from '../db/documents.ts';
+import { demoProduct } from '../seed/catalogue.ts';
+import { PRODUCT_GROUPS, demoCustomers, demoMasterData, groupId } from '../seed/demo-data.ts';
+
+/** Products a fresh sandbox holds: enough for searches with several pages, small enough to seed in a blink. */
+export const SANDBOX_PRODUCTS = 200;
+const PRODUCT_PREFIX = 't';
+/** Fixed instant of the fixtures' own records (history, updatedAt), so a reset gives the same data. */
+const SEEDED_AT = '2026-01-01T12:00:00.000Z';
+
+async function write(tx: Queryable, storeId: string, collection: CollectionName, docs: readonly { id: string }[]): Promise<void> {
+  await writeDocuments(tx, storeId, collection, docs.map((doc) => ({ id: doc.id, stationId: null, data: doc as unknown as Record<string, unknown>, deleted: false })));
+}
+
+/**
+ * Seeds a sandbox store with realistic fixtures (API-06), inside the caller's transaction: product groups,
+ * sellers, payment types and conditions, two stations (rows and master records; never pairable: their
+ * pairing code is a random digest nobody holds), 200 products with valid EAN-13 barcodes, five customers
+ * with valid test CPF/CNPJ, two services and three contracts (draft, active, suspended) with their history.
+ */
+export async function seedSandbox(tx: Queryable, storeId: string): Promise<void> {
+  await lockStoreSequence(tx, storeId);
+  const stationGroupId = `${storeId}-stationGroup-homologacao`;
+  const stations = [
+    { code: 'cx01', name: 'Caixa de homologação 01' },
+    { code: 'cx02', name: 'Caixa de homologação 02' },
+  ];
+  await tx.query(
+    `INSERT INTO stations (id, store_id, code, name, group_id, pairing_code_hash)
+     SELECT $1 || '-' || s.code, $1, s.code, s.name, $2, $5 FROM unnest($3::text[], $4::text[]) AS s(code, name)`,
+    [storeId, stationGroupId, stations.map((s) => s.code), stations.map((s) => s.name), digest(randomBytes(32).toString('hex'))],
+  );
+  const groups: MasterRecord[] = PRODUCT_GROUPS.map((group) => ({ id: groupId(storeId, group.code), kind: 'productGroup', code: group.code, name: group.name, active: true }));
+  const places: MasterRecord[] = [
+    { id: stationGroupId, kind: 'stationGroup', code: 'homologacao', name: 'Grupo de homologação', active: true, priceTable: [] },
+    ...stations.map((station): MasterRecord => ({ id: `${storeId}-${station.code}`, kind: 'station', code: station.code, name: station.name, active: true, groupId: stationGroupId })),
+  ];
+  // The demo's master data less its supervisor (it names a user of a real store).
+  const master = demoMasterData(storeId, PRODUCT_PREFIX).filter((record) => record.kind !== 'supervisor');
+  await write(tx, storeId, 'masterdata', [...groups, ...places, ...master]);
+  const groupIds = PRODUCT_GROUPS.map((group) => groupId(storeId, group.code));
+  await write(tx, storeId, 'products', Array.from({ length: SANDBOX_PRODUCTS }, (_, index) => demoProduct(PRODUCT_PREFIX, index + 1, groupIds, 9)));
+  const customers = demoCustomers(storeId);
+  await write(tx, storeId, 'customers', customers);
+
+  const services: ServiceDoc[] = [
+    { id: `${storeId}-svc-internet`, kind: 'service', code: 'INTERNET', name: 'Internet 300 Mb', active: true, monthlyFeeCents: 9_990, updatedAt: SEEDED_AT },
+    { id: `${storeId}-svc-minutos`, kind: 'service', code: 'MINUTOS', name: 'Minutos de telefonia', active: true, monthlyFeeCents: 2_000, unit: 'min', unitPriceCents: 15, includedQuantity: 100, updatedAt: SEEDED_AT },
+  ];
+  const history = (states: ('draft' | 'active' | 'suspended')[]): ContractDoc['history'] =>
+    states.map((to, index) => ({
+      at: SEEDED_AT,
+      action: index === 0 ? 'create' : to === 'active' ? 'activate' : 'suspend',
+      ...(index > 0 ? { from: states[index - 1] } : {}),
+      to,
+      userId: 'sandbox',
+      ...(to === 'suspended' ? { reason: 'Inadimplência (dados de homologação)' } : {}),
+    }));
+  const contract = (n: number, customerIndex: number, states: ('draft' | 'active' | 'suspended')[]): ContractDoc => ({
+    id: `${storeId}-ct-${n}`,
+    kind: 'contract',
+    code: `HOMOLOG-${n}`,
+    customerId: customers[customerIndex]!.id,
+    startDate: '2026-01-01',
+    billingDay: 10,
+    lines: services.map((service) => ({ id: `${storeId}-ct-${n}-${service.code.toLowerCase()}`, serviceId: service.id, quantity: 1 })),
+    state: states[states.length - 1]!,
+    history: history(states),
+    updatedAt: SEEDED_AT,
+  });
+  const contracts = [contract(1, 0, ['draft']), contract(2, 1, ['draft', 'active']), contract(3, 2, ['draft', 'active', 'suspended'])];
+  await write(tx, storeId, 'backoffice', [...services, ...contracts]);
+}
