@@ -112,6 +112,7 @@ export const adminEn: Strings<typeof adminPtBR> = {
     promoteRevoked: 'Key revoked or expired.',
     promoteRefused: "This key's last homologation did not pass: run the script again before promoting.",
     promotedTitle: 'Production key created: copy it now',
+    readOnly: 'read-only (station sales)',
   },
   sandbox: {
     nav: 'Sandbox',

@@ -108,6 +108,7 @@ export const adminPtBR = {
     promoteRevoked: 'Chave revogada ou expirada.',
     promoteRefused: 'A última homologação desta chave não passou: rode o roteiro de novo antes de promover.',
     promotedTitle: 'Chave de produção criada: copie agora',
+    readOnly: 'somente leitura (vendas dos caixas)',
   },
   sandbox: {
     nav: 'Sandbox',
