@@ -112,6 +112,7 @@ export const adminEn: Strings<typeof adminPtBR> = {
     promoteRevoked: 'Key revoked or expired.',
     promoteRefused: "This key's last homologation did not pass: run the script again before promoting.",
     promotedTitle: 'Production key created: copy it now',
+    newKeysAreSandbox: 'New keys are sandbox keys (they start bk_test.) and reach only the sandbox. A production key comes from promotion, after a passing homologation run.',
     readOnly: 'read-only (station sales)',
   },
   sandbox: {

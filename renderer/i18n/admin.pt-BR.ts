@@ -108,6 +108,7 @@ export const adminPtBR = {
     promoteRevoked: 'Chave revogada ou expirada.',
     promoteRefused: 'A última homologação desta chave não passou: rode o roteiro de novo antes de promover.',
     promotedTitle: 'Chave de produção criada: copie agora',
+    newKeysAreSandbox: 'Chaves novas são de sandbox (começam com bk_test.) e só alcançam a sandbox. Uma chave de produção nasce da promoção, depois de uma homologação aprovada.',
     readOnly: 'somente leitura (vendas dos caixas)',
   },
   sandbox: {

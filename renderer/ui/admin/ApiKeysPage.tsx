@@ -95,7 +95,7 @@ export function ApiKeysPage() {
         </Button>
       </Group>
       <Text size="sm" c="dimmed">
-        {t('apiKeys.intro')}
+        {t('apiKeys.intro')} {t('admin.keys.newKeysAreSandbox')}
       </Text>
       {loadError && (
         <Alert color="red" data-testid={API_KEYS_IDS.error}>
