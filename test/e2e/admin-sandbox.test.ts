@@ -7,7 +7,8 @@ import { CONFORMING } from '../homologate/http.ts';
 import { runHomologation } from '../homologate/runner.ts';
 import { rateLimitedServer } from './support/admin-limited-server.ts';
 import { oneStation } from './support/one-station.ts';
-import { confirmAction, login, pairStation, screenshot, waitForConnection } from './support/station-ui.ts';
+import { confirmAction, login, pairStation, waitForConnection } from './support/station-ui.ts';
+import { settledScreenshot } from './support/admin-screens.ts';
 
 /**
  * Issue 13, API-06 / API-07, the admin's side: the sandbox screen (create with sample data, clock
@@ -56,9 +57,9 @@ describe('admin: sandbox and promotion screens', () => {
     await byId(SANDBOX_IDS.amount).fill('5');
     await byId(SANDBOX_IDS.advance).click();
     await page.locator(`[data-testid="${SANDBOX_IDS.clock}"][data-offset-seconds="190800"]`).waitFor();
-    await screenshot(page, 'admin-sandbox-1280');
+    await settledScreenshot(page, 'admin-sandbox-1280');
     await page.setViewportSize({ width: 1024, height: 768 });
-    await screenshot(page, 'admin-sandbox-1024');
+    await settledScreenshot(page, 'admin-sandbox-1024');
     await page.setViewportSize({ width: 1280, height: 800 });
 
     await byId(SANDBOX_IDS.reset).click();
@@ -100,12 +101,12 @@ describe('admin: sandbox and promotion screens', () => {
     await row.getByTestId(KEY_HOMOLOGATION_IDS.lastRun).click();
     await byId(KEY_HOMOLOGATION_IDS.runPanel).waitFor();
     expect(await page.locator(`[data-testid="${KEY_HOMOLOGATION_IDS.runStep}"][data-passed="false"]`).count()).toBeGreaterThan(0);
-    await screenshot(page, 'admin-keys-run-failed-1280');
+    await settledScreenshot(page, 'admin-keys-run-failed-1280');
     await page.keyboard.press('Escape');
     await byId(KEY_HOMOLOGATION_IDS.runPanel).waitFor({ state: 'detached' });
-    await screenshot(page, 'admin-keys-promote-refused-1280');
+    await settledScreenshot(page, 'admin-keys-promote-refused-1280');
     await page.setViewportSize({ width: 1024, height: 768 });
-    await screenshot(page, 'admin-keys-promote-refused-1024');
+    await settledScreenshot(page, 'admin-keys-promote-refused-1024');
     await page.setViewportSize({ width: 1280, height: 800 });
 
     // The server refuses too, whatever the screen shows.
@@ -125,7 +126,7 @@ describe('admin: sandbox and promotion screens', () => {
     await confirmAction(page);
     const productionKey = (await byId(API_KEYS_IDS.secret).textContent())?.trim() ?? '';
     expect(productionKey).toMatch(/^bk\.[0-9a-f]{16}\./);
-    await screenshot(page, 'admin-keys-promoted-1280');
+    await settledScreenshot(page, 'admin-keys-promoted-1280');
     await byId(API_KEYS_IDS.done).click();
     expect(await page.content()).not.toContain(productionKey.slice(-30));
     await page.locator(`[data-testid="${API_KEYS_IDS.row}"]:has([data-environment="production"])`).first().waitFor();

@@ -6,7 +6,8 @@ import { TEST_IDS } from '../../renderer/test-ids.ts';
 import { Receiver } from '../server/webhooks/receiver.ts';
 import { eventually } from './support/eventually.ts';
 import { oneStation } from './support/one-station.ts';
-import { confirmAction, login, pairStation, screenshot, waitForConnection } from './support/station-ui.ts';
+import { confirmAction, login, pairStation, waitForConnection } from './support/station-ui.ts';
+import { settledScreenshot } from './support/admin-screens.ts';
 
 /**
  * Issue 13, API-02: the store administrator manages webhook subscriptions in the app — creates one
@@ -53,7 +54,7 @@ describe('admin: webhook subscriptions screen', () => {
     await byId(WEBHOOKS_IDS.save).click();
     expect(await byId(WEBHOOKS_IDS.formError).textContent()).toContain('nível de estoque');
     await byId(WEBHOOKS_IDS.stockLevel).fill('5');
-    await screenshot(page, 'admin-webhooks-form-1280');
+    await settledScreenshot(page, 'admin-webhooks-form-1280');
     await byId(WEBHOOKS_IDS.save).click();
 
     // The signing secret, once.
@@ -103,9 +104,9 @@ describe('admin: webhook subscriptions screen', () => {
     const waiting = page.locator(`[data-testid="${WEBHOOKS_IDS.message}"][data-message-id="${failedId}"]`);
     expect(await waiting.getAttribute('data-state')).toBe('pending');
     expect(await waiting.textContent()).toContain('próxima tentativa');
-    await screenshot(page, 'admin-webhooks-log-1280');
+    await settledScreenshot(page, 'admin-webhooks-log-1280');
     await page.setViewportSize({ width: 1024, height: 768 });
-    await screenshot(page, 'admin-webhooks-log-1024');
+    await settledScreenshot(page, 'admin-webhooks-log-1024');
     await page.setViewportSize({ width: 1280, height: 800 });
 
     // Fixed receiver: redeliver sends it now, same webhook-id; redelivering a delivered one is a duplicate the receiver drops.
@@ -133,15 +134,15 @@ describe('admin: webhook subscriptions screen', () => {
     await byId(WEBHOOKS_IDS.ping).click();
     await byId(WEBHOOKS_IDS.refresh).click();
     await card().getByText('1 aguardando').waitFor();
-    await screenshot(page, 'admin-webhooks-paused-1280');
+    await settledScreenshot(page, 'admin-webhooks-paused-1280');
     await page.setViewportSize({ width: 1024, height: 768 });
-    await screenshot(page, 'admin-webhooks-paused-1024');
+    await settledScreenshot(page, 'admin-webhooks-paused-1024');
 
     // In English too.
     await byId(TEST_IDS.shell.userMenu).click();
     await byId(TEST_IDS.shell.languageEn).click();
     await reason.getByText('Paused by Ana Admin').waitFor();
-    await screenshot(page, 'admin-webhooks-paused-en-1024');
+    await settledScreenshot(page, 'admin-webhooks-paused-en-1024');
     await byId(TEST_IDS.shell.userMenu).click();
     await byId(TEST_IDS.shell.languagePt).click();
     await page.setViewportSize({ width: 1280, height: 800 });

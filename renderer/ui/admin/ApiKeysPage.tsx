@@ -104,6 +104,8 @@ export function ApiKeysPage() {
       )}
       {keys && keys.length === 0 && <Text c="dimmed">{t('apiKeys.empty')}</Text>}
       {keys && keys.length > 0 && (
+        // Never wider than the window: below this width the table scrolls inside the page.
+        <Table.ScrollContainer minWidth={760}>
         <Table striped data-testid={API_KEYS_IDS.table}>
           <Table.Thead>
             <Table.Tr>
@@ -125,26 +127,30 @@ export function ApiKeysPage() {
               const run = key.lastHomologation ?? null;
               return (
                 <Table.Tr key={key.id} data-testid={API_KEYS_IDS.row} data-key-id={key.id}>
-                  <Table.Td>
-                    <Group gap={6} wrap="nowrap">
-                      <Text size="sm">{key.name}</Text>
-                      <Badge size="sm" variant={environment === 'sandbox' ? 'light' : 'filled'} color={environment === 'sandbox' ? 'violet' : 'teal'} data-testid={KEY_HOMOLOGATION_IDS.environment} data-environment={environment}>
-                        {t(`admin.keys.environments.${environment}`)}
-                      </Badge>
-                    </Group>
-                    <Code>{key.prefix}…</Code>
+                  <Table.Td maw={240}>
+                    <Text size="sm">{key.name}</Text>
+                    <Badge size="sm" my={2} variant={environment === 'sandbox' ? 'light' : 'filled'} color={environment === 'sandbox' ? 'violet' : 'teal'} data-testid={KEY_HOMOLOGATION_IDS.environment} data-environment={environment}>
+                      {t(`admin.keys.environments.${environment}`)}
+                    </Badge>
+                    <Code display="block" style={{ wordBreak: 'break-all', whiteSpace: 'normal' }}>
+                      {key.prefix}…
+                    </Code>
                   </Table.Td>
                   <Table.Td>
-                    <Group gap={4}>
-                      {key.scopes.map((scope) => {
-                        const [resource, access] = scope.split(':') as [string, 'read' | 'write'];
+                    {/* One line per resource ("Produtos: Leitura, Escrita"): all of a key's scopes fit a narrow window. */}
+                    <Stack gap={2}>
+                      {API_RESOURCES.filter((resource) => key.scopes.some((scope) => scope.startsWith(`${resource}:`))).map((resource) => {
+                        const accesses = (['read', 'write'] as const).filter((access) => key.scopes.includes(`${resource}:${access}`));
                         return (
-                          <Badge key={scope} size="sm" variant="light" color={access === 'write' ? 'orange' : 'blue'}>
-                            {t(`apiKeys.resources.${resource}`)}: {t(`apiKeys.${access}`)}
-                          </Badge>
+                          <Text key={resource} size="xs" style={{ whiteSpace: 'nowrap' }}>
+                            <Text span size="xs" fw={600}>
+                              {t(`apiKeys.resources.${resource}`)}
+                            </Text>
+                            : {accesses.map((access) => t(`apiKeys.${access}`)).join(', ')}
+                          </Text>
                         );
                       })}
-                    </Group>
+                    </Stack>
                   </Table.Td>
                   <Table.Td>
                     {environment === 'sandbox' || run ? (
@@ -206,6 +212,7 @@ export function ApiKeysPage() {
             })}
           </Table.Tbody>
         </Table>
+        </Table.ScrollContainer>
       )}
       <CreateKeyModal
         opened={creating}

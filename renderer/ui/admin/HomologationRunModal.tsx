@@ -67,7 +67,7 @@ export function HomologationRunModal({ apiKey, onClose }: { apiKey: ApiKeyInfo |
                         </Text>
                       )}
                     </Table.Td>
-                    <Table.Td w={90}>
+                    <Table.Td style={{ width: 1, whiteSpace: 'nowrap' }}>
                       <Badge color={step.passed ? 'green' : 'red'} variant="light">
                         {step.passed ? t('admin.keys.stepPassed') : t('admin.keys.stepFailed')}
                       </Badge>

@@ -148,7 +148,7 @@ export function SandboxPage() {
             <Group gap="xs" mb="sm">
               <Text size="sm">{t('admin.sandbox.now')}:</Text>
               <Text fw={700}>{when(sandbox.clock.now)}</Text>
-              <Badge variant="light" color={sandbox.clock.offsetSeconds > 0 ? 'violet' : 'gray'}>
+              <Badge variant="light" tt="none" color={sandbox.clock.offsetSeconds > 0 ? 'violet' : 'gray'}>
                 {ahead(sandbox.clock.offsetSeconds)}
               </Badge>
             </Group>
