@@ -105,7 +105,7 @@ export function ApiKeysPage() {
       {keys && keys.length === 0 && <Text c="dimmed">{t('apiKeys.empty')}</Text>}
       {keys && keys.length > 0 && (
         // Never wider than the window: below this width the table scrolls inside the page.
-        <Table.ScrollContainer minWidth={760}>
+        <Table.ScrollContainer minWidth={720}>
         <Table striped data-testid={API_KEYS_IDS.table}>
           <Table.Thead>
             <Table.Tr>
@@ -116,7 +116,6 @@ export function ApiKeysPage() {
                 {t('apiKeys.columns.lastUsed')} / {t('apiKeys.columns.expires')}
               </Table.Th>
               <Table.Th>{t('apiKeys.columns.status')}</Table.Th>
-              <Table.Th />
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -196,16 +195,17 @@ export function ApiKeysPage() {
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <Badge color={status === 'active' ? 'green' : 'gray'} data-testid={API_KEYS_IDS.status}>
-                      {t(`apiKeys.${status}`)}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>
-                    {status !== 'revoked' && (
-                      <ConfirmButton size="xs" color="red" variant="light" question={t('apiKeys.revokeQuestion', { name: key.name })} onConfirm={() => void revoke(key)} data-testid={API_KEYS_IDS.revoke}>
-                        {t('apiKeys.revoke')}
-                      </ConfirmButton>
-                    )}
+                    {/* Status and its action in one column, so the table fits a 1024-pixel window. */}
+                    <Stack gap={6} align="flex-start">
+                      <Badge color={status === 'active' ? 'green' : 'gray'} data-testid={API_KEYS_IDS.status}>
+                        {t(`apiKeys.${status}`)}
+                      </Badge>
+                      {status !== 'revoked' && (
+                        <ConfirmButton size="compact-xs" color="red" variant="light" question={t('apiKeys.revokeQuestion', { name: key.name })} onConfirm={() => void revoke(key)} data-testid={API_KEYS_IDS.revoke}>
+                          {t('apiKeys.revoke')}
+                        </ConfirmButton>
+                      )}
+                    </Stack>
                   </Table.Td>
                 </Table.Tr>
               );
