@@ -32,12 +32,13 @@ describe('admin screens: promotion to production', () => {
   const run = (passed: boolean): HomologationRun => ({ id: 'r1', keyId: 'k1', receivedAt: '2026-11-29T11:00:00Z', passed, steps: [{ step: 'master-data', passed }], uncorroborated: [] });
   const key = (over: Partial<ApiKeyInfo>): Pick<ApiKeyInfo, 'environment' | 'revokedAt' | 'expiresAt' | 'lastHomologation'> => ({ environment: 'sandbox', revokedAt: null, expiresAt: null, lastHomologation: null, ...over });
 
-  it('API-07 a sandbox key is promotable only after its last run passed; otherwise the reason is given', () => {
+  it('API-07 a live sandbox key is promotable only after its last run passed; otherwise the reason is given', () => {
     expect(promotionOf(key({}), now)).toEqual({ offered: true, allowed: false, why: 'noRun' });
     expect(promotionOf(key({ lastHomologation: run(false) }), now)).toEqual({ offered: true, allowed: false, why: 'failed' });
     expect(promotionOf(key({ lastHomologation: run(true) }), now)).toEqual({ offered: true, allowed: true });
-    expect(promotionOf(key({ lastHomologation: run(true), revokedAt: '2026-11-29T11:30:00Z' }), now)).toEqual({ offered: true, allowed: false, why: 'revoked' });
-    expect(promotionOf(key({ lastHomologation: run(true), expiresAt: '2026-11-29T11:59:59Z' }), now)).toEqual({ offered: true, allowed: false, why: 'revoked' });
+    // A revoked or expired sandbox key is not offered promotion, whatever its run.
+    expect(promotionOf(key({ lastHomologation: run(true), revokedAt: '2026-11-29T11:30:00Z' }), now)).toEqual({ offered: false });
+    expect(promotionOf(key({ lastHomologation: run(true), expiresAt: '2026-11-29T11:59:59Z' }), now)).toEqual({ offered: false });
   });
 
   it('API-06 production keys, and keys of a server that does not say their environment, are never offered promotion', () => {

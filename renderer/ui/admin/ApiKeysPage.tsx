@@ -170,7 +170,7 @@ export function ApiKeysPage() {
                           </ConfirmButton>
                         )}
                         {promotion.offered && !promotion.allowed && (
-                          <Tooltip label={t(`admin.keys.promote${promotion.why === 'noRun' ? 'NeedsRun' : promotion.why === 'failed' ? 'NeedsPass' : 'Revoked'}`)} multiline w={260}>
+                          <Tooltip label={t(promotion.why === 'noRun' ? 'admin.keys.promoteNeedsRun' : 'admin.keys.promoteNeedsPass')} multiline w={260}>
                             <Button size="compact-xs" color="teal" disabled data-testid={KEY_HOMOLOGATION_IDS.promote}>
                               {t('admin.keys.promote')}
                             </Button>
@@ -178,7 +178,7 @@ export function ApiKeysPage() {
                         )}
                         {promotion.offered && !promotion.allowed && (
                           <Text size="xs" c="dimmed" maw={220} data-testid={KEY_HOMOLOGATION_IDS.promoteWhy} data-why={promotion.why}>
-                            {t(`admin.keys.promote${promotion.why === 'noRun' ? 'NeedsRun' : promotion.why === 'failed' ? 'NeedsPass' : 'Revoked'}`)}
+                            {t(promotion.why === 'noRun' ? 'admin.keys.promoteNeedsRun' : 'admin.keys.promoteNeedsPass')}
                           </Text>
                         )}
                       </Stack>
