@@ -79,7 +79,7 @@ export interface Core {
   canWrite(collection: CollectionName): boolean;
   saveCustomer(input: CustomerInput, id?: string): Promise<Customer>;
   /** An authenticated call to the server (monitor, integration errors, POS reports); rejects with a CoreError. */
-  request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T>;
+  request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
 }
 
 /** What the UI shows before the sync engine reports, and after it stops. */
@@ -584,7 +584,7 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
       return doc;
     },
 
-    async request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+    async request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
       const serverUrl = state.value.settings.serverUrl;
       if (!serverUrl) throw new CoreError('not_paired');
       await ensureToken(false);

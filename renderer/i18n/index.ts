@@ -14,6 +14,8 @@ import { apiKeysPtBR } from './apikeys.pt-BR.ts';
 import { apiKeysEn } from './apikeys.en.ts';
 import { adminTrailPtBR } from './admintrail.pt-BR.ts';
 import { adminTrailEn } from './admintrail.en.ts';
+import { adminPtBR } from './admin.pt-BR.ts';
+import { adminEn } from './admin.en.ts';
 
 export type Language = 'pt-BR' | 'en';
 
@@ -21,7 +23,7 @@ export async function initI18n(language: Language): Promise<typeof i18next> {
   await i18next.use(initReactI18next).init({
     lng: language,
     fallbackLng: 'pt-BR',
-    resources: { 'pt-BR': { translation: { ...ptBR, pos: posPtBR, design: designPtBR, bo: { ...backofficePtBR, sheets: sheetsPtBR }, apiKeys: apiKeysPtBR, adminTrail: adminTrailPtBR } }, en: { translation: { ...en, pos: posEn, design: designEn, bo: { ...backofficeEn, sheets: sheetsEn }, apiKeys: apiKeysEn, adminTrail: adminTrailEn } } },
+    resources: { 'pt-BR': { translation: { ...ptBR, pos: posPtBR, design: designPtBR, bo: { ...backofficePtBR, sheets: sheetsPtBR }, apiKeys: apiKeysPtBR, adminTrail: adminTrailPtBR, admin: adminPtBR } }, en: { translation: { ...en, pos: posEn, design: designEn, bo: { ...backofficeEn, sheets: sheetsEn }, apiKeys: apiKeysEn, adminTrail: adminTrailEn, admin: adminEn } } },
     // React escapes already.
     interpolation: { escapeValue: false },
     returnNull: false,

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Alert, AppShell, Avatar, Badge, Group, Menu, NavLink, ScrollArea, Text, Tooltip, UnstyledButton } from '@mantine/core';
-import { IconBuildingStore, IconChevronDown, IconHistory, IconKey, IconLanguage, IconLogout, IconPackage, IconUsers } from '@tabler/icons-react';
+import { IconBuildingStore, IconChevronDown, IconHistory, IconKey, IconLanguage, IconLogout, IconPackage, IconUsers, IconWebhook, IconFlask } from '@tabler/icons-react';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { TEST_IDS } from '../test-ids.ts';
@@ -18,8 +18,11 @@ import { BackofficeNav, BackofficeView } from './backoffice/BackofficeNav.tsx';
 import { ApiKeysPage } from './admin/ApiKeysPage.tsx';
 import { API_KEYS_IDS, ADMIN_TRAIL_IDS } from './admin/test-ids.ts';
 import { AdminTrailPage } from './admin/AdminTrailPage.tsx';
+import { WEBHOOKS_IDS, SANDBOX_IDS } from './admin/test-ids.ts';
+import { WebhooksPage } from './admin/WebhooksPage.tsx';
+import { SandboxPage } from './admin/SandboxPage.tsx';
 
-type Page = 'products' | 'customers' | 'design' | 'backoffice' | 'apiKeys' | 'adminTrail' | PosPage;
+type Page = 'products' | 'customers' | 'design' | 'backoffice' | 'apiKeys' | 'adminTrail' | 'webhooks' | 'sandbox' | PosPage;
 
 function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
@@ -112,6 +115,8 @@ export function Shell() {
         <BackofficeNav roles={roles} active={page === 'backoffice'} onOpen={() => setPage('backoffice')} />
         {roles.includes('admin') && <NavLink label={t('apiKeys.nav')} leftSection={<IconKey size={18} />} active={page === 'apiKeys'} onClick={() => setPage('apiKeys')} data-testid={API_KEYS_IDS.nav} />}
         {roles.includes('admin') && <NavLink label={t('adminTrail.nav')} leftSection={<IconHistory size={18} />} active={page === 'adminTrail'} onClick={() => setPage('adminTrail')} data-testid={ADMIN_TRAIL_IDS.nav} />}
+        {roles.includes('admin') && <NavLink label={t('admin.webhooks.nav')} leftSection={<IconWebhook size={18} />} active={page === 'webhooks'} onClick={() => setPage('webhooks')} data-testid={WEBHOOKS_IDS.nav} />}
+        {roles.includes('admin') && <NavLink label={t('admin.sandbox.nav')} leftSection={<IconFlask size={18} />} active={page === 'sandbox'} onClick={() => setPage('sandbox')} data-testid={SANDBOX_IDS.nav} />}
         </AppShell.Section>
       </AppShell.Navbar>
       <AppShell.Main>
@@ -128,7 +133,7 @@ export function Shell() {
               : t('shell.storageWriteFailed')}
           </Alert>
         )}
-        {page === 'products' ? <ProductsPage /> : page === 'customers' ? <CustomersPage /> : page === 'design' ? <DesignView /> : page === 'backoffice' ? <BackofficeView /> : page === 'apiKeys' ? <ApiKeysPage /> : page === 'adminTrail' ? <AdminTrailPage /> : <PosPageView page={page} />}
+        {page === 'products' ? <ProductsPage /> : page === 'customers' ? <CustomersPage /> : page === 'design' ? <DesignView /> : page === 'backoffice' ? <BackofficeView /> : page === 'apiKeys' ? <ApiKeysPage /> : page === 'adminTrail' ? <AdminTrailPage /> : page === 'webhooks' ? <WebhooksPage /> : page === 'sandbox' ? <SandboxPage /> : <PosPageView page={page} />}
         </div>
       </AppShell.Main>
     </AppShell>

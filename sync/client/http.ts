@@ -10,7 +10,7 @@ export interface HttpContext {
 /** One JSON request; every failure becomes an ApiError (code `network` when nothing answered). */
 export async function requestJson<T>(
   ctx: HttpContext,
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   body?: unknown,
   signal?: AbortSignal,
@@ -21,7 +21,7 @@ export async function requestJson<T>(
 /** requestJson, with the answer's headers (e.g. the push answer's `balcao-seq`). */
 export async function requestJsonAnswer<T>(
   ctx: HttpContext,
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   body?: unknown,
   signal?: AbortSignal,

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, Badge, Button, Checkbox, Code, CopyButton, Group, Modal, NumberInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, Code, CopyButton, Group, Modal, NumberInput, Stack, Table, Text, TextInput, Title, Tooltip, UnstyledButton } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
@@ -7,7 +7,11 @@ import { API_RESOURCES, DEFAULT_KEY_RATE_LIMIT, type ApiKeyInfo, type ApiScope, 
 import { dateTimeFormat, pickerLocale } from '../../i18n/format.ts';
 import { ConfirmButton } from '../ConfirmButton.tsx';
 import { useCore, useErrorText } from '../core-context.tsx';
-import { API_KEYS_IDS } from './test-ids.ts';
+import { API_KEYS_IDS, KEY_HOMOLOGATION_IDS } from './test-ids.ts';
+import { grantableAccess } from './scopes.ts';
+import { environmentOf, promotionOf } from './promotion.ts';
+import { HomologationRunModal } from './HomologationRunModal.tsx';
+import { serverProblem, useAdminErrorText } from './admin-error.ts';
 
 /** The end of the chosen day in the user's time zone, as an instant for the server. */
 function endOfDay(day: string): string | undefined {
@@ -23,9 +27,12 @@ function statusOf(key: ApiKeyInfo, now: number): 'active' | 'revoked' | 'expired
 }
 
 /**
- * Integrators' API keys (API-08), for the store administrator: the list (name, start of the key,
- * scopes, last use, expiry, status), a form to make a key — whose secret is shown once, to copy —
- * and revocation. Calls /api/api-keys on the server; nothing of it is kept on this device.
+ * Integrators' API keys (API-08), for the store administrator: the list (name, environment — sandbox or
+ * production —, start of the key, scopes, last homologation run, last use, expiry, status), a form to
+ * make a key — whose secret is shown once, to copy — with only the scopes that grant something (never
+ * `sales:write`: station sales are read-only for integrators), revocation, and for a sandbox key
+ * "Promover para produção" (API-07), offered once its last homologation run passed; the production
+ * key's secret is shown once. Calls /api/api-keys on the server; nothing of it is kept on this device.
  */
 export function ApiKeysPage() {
   const core = useCore();
@@ -35,6 +42,9 @@ export function ApiKeysPage() {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
+  const [promoted, setPromoted] = useState(false);
+  const [runOf, setRunOf] = useState<ApiKeyInfo | null>(null);
+  const adminErrorText = useAdminErrorText();
 
   const load = useCallback(async () => {
     try {
@@ -59,6 +69,19 @@ export function ApiKeysPage() {
     }
   };
 
+  const promote = async (key: ApiKeyInfo) => {
+    try {
+      const production = await core.request<CreatedApiKey>('POST', `/api/api-keys/${encodeURIComponent(key.id)}/promote`, {});
+      setPromoted(true);
+      setCreated(production);
+      await load();
+    } catch (error) {
+      const refused = serverProblem(error)?.code === 'homologation_required';
+      notifications.show({ message: refused ? t('admin.keys.promoteRefused') : adminErrorText(error), color: 'red' });
+      await load();
+    }
+  };
+
   const format = dateTimeFormat(i18n.language);
   const when = (iso: string | null, none: string) => (iso ? format.format(new Date(iso)) : none);
   const now = Date.now();
@@ -72,7 +95,7 @@ export function ApiKeysPage() {
         </Button>
       </Group>
       <Text size="sm" c="dimmed">
-        {t('apiKeys.intro')}
+        {t('apiKeys.intro')} {t('admin.keys.newKeysAreSandbox')}
       </Text>
       {loadError && (
         <Alert color="red" data-testid={API_KEYS_IDS.error}>
@@ -81,58 +104,115 @@ export function ApiKeysPage() {
       )}
       {keys && keys.length === 0 && <Text c="dimmed">{t('apiKeys.empty')}</Text>}
       {keys && keys.length > 0 && (
+        // Never wider than the window: below this width the table scrolls inside the page.
+        <Table.ScrollContainer minWidth={720}>
         <Table striped data-testid={API_KEYS_IDS.table}>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('apiKeys.columns.name')}</Table.Th>
-              <Table.Th>{t('apiKeys.columns.prefix')}</Table.Th>
               <Table.Th>{t('apiKeys.columns.scopes')}</Table.Th>
-              <Table.Th>{t('apiKeys.columns.lastUsed')}</Table.Th>
-              <Table.Th>{t('apiKeys.columns.expires')}</Table.Th>
+              <Table.Th>{t('admin.keys.homologation')}</Table.Th>
+              <Table.Th>
+                {t('apiKeys.columns.lastUsed')} / {t('apiKeys.columns.expires')}
+              </Table.Th>
               <Table.Th>{t('apiKeys.columns.status')}</Table.Th>
-              <Table.Th />
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {keys.map((key) => {
               const status = statusOf(key, now);
+              const environment = environmentOf(key);
+              const promotion = promotionOf(key, now);
+              const run = key.lastHomologation ?? null;
               return (
                 <Table.Tr key={key.id} data-testid={API_KEYS_IDS.row} data-key-id={key.id}>
-                  <Table.Td>{key.name}</Table.Td>
-                  <Table.Td>
-                    <Code>{key.prefix}…</Code>
+                  <Table.Td maw={240}>
+                    <Text size="sm">{key.name}</Text>
+                    <Badge size="sm" my={2} variant={environment === 'sandbox' ? 'light' : 'filled'} color={environment === 'sandbox' ? 'violet' : 'teal'} data-testid={KEY_HOMOLOGATION_IDS.environment} data-environment={environment}>
+                      {t(`admin.keys.environments.${environment}`)}
+                    </Badge>
+                    <Code display="block" style={{ wordBreak: 'break-all', whiteSpace: 'normal' }}>
+                      {key.prefix}…
+                    </Code>
                   </Table.Td>
                   <Table.Td>
-                    <Group gap={4}>
-                      {key.scopes.map((scope) => {
-                        const [resource, access] = scope.split(':') as [string, 'read' | 'write'];
+                    {/* One line per resource ("Produtos: Leitura, Escrita"): all of a key's scopes fit a narrow window. */}
+                    <Stack gap={2}>
+                      {API_RESOURCES.filter((resource) => key.scopes.some((scope) => scope.startsWith(`${resource}:`))).map((resource) => {
+                        const accesses = (['read', 'write'] as const).filter((access) => key.scopes.includes(`${resource}:${access}`));
                         return (
-                          <Badge key={scope} size="sm" variant="light" color={access === 'write' ? 'orange' : 'blue'}>
-                            {t(`apiKeys.resources.${resource}`)}: {t(`apiKeys.${access}`)}
-                          </Badge>
+                          <Text key={resource} size="xs" style={{ whiteSpace: 'nowrap' }}>
+                            <Text span size="xs" fw={600}>
+                              {t(`apiKeys.resources.${resource}`)}
+                            </Text>
+                            : {accesses.map((access) => t(`apiKeys.${access}`)).join(', ')}
+                          </Text>
                         );
                       })}
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>{when(key.lastUsedAt, t('apiKeys.never'))}</Table.Td>
-                  <Table.Td>{when(key.expiresAt, t('apiKeys.noExpiry'))}</Table.Td>
-                  <Table.Td>
-                    <Badge color={status === 'active' ? 'green' : 'gray'} data-testid={API_KEYS_IDS.status}>
-                      {t(`apiKeys.${status}`)}
-                    </Badge>
+                    </Stack>
                   </Table.Td>
                   <Table.Td>
-                    {status !== 'revoked' && (
-                      <ConfirmButton size="xs" color="red" variant="light" question={t('apiKeys.revokeQuestion', { name: key.name })} onConfirm={() => void revoke(key)} data-testid={API_KEYS_IDS.revoke}>
-                        {t('apiKeys.revoke')}
-                      </ConfirmButton>
+                    {environment === 'sandbox' || run ? (
+                      <Stack gap={4} align="flex-start">
+                        <UnstyledButton onClick={() => setRunOf(key)} data-testid={KEY_HOMOLOGATION_IDS.lastRun} data-passed={run ? String(run.passed) : 'none'}>
+                          <Badge variant="light" color={!run ? 'gray' : run.passed ? 'green' : 'red'} style={{ cursor: 'pointer' }}>
+                            {!run ? t('admin.keys.noRun') : run.passed ? t('admin.keys.runPassed') : t('admin.keys.runFailed', { count: run.steps.filter((step) => !step.passed).length })}
+                          </Badge>
+                        </UnstyledButton>
+                        {run && (
+                          <Text size="xs" c="dimmed">
+                            {format.format(new Date(run.receivedAt))}
+                          </Text>
+                        )}
+                        {promotion.offered && promotion.allowed && (
+                          <ConfirmButton size="compact-xs" color="teal" question={t('admin.keys.promoteQuestion', { name: key.name })} onConfirm={() => void promote(key)} data-testid={KEY_HOMOLOGATION_IDS.promote}>
+                            {t('admin.keys.promote')}
+                          </ConfirmButton>
+                        )}
+                        {promotion.offered && !promotion.allowed && (
+                          <Tooltip label={t(promotion.why === 'noRun' ? 'admin.keys.promoteNeedsRun' : 'admin.keys.promoteNeedsPass')} multiline w={260}>
+                            <Button size="compact-xs" color="teal" disabled data-testid={KEY_HOMOLOGATION_IDS.promote}>
+                              {t('admin.keys.promote')}
+                            </Button>
+                          </Tooltip>
+                        )}
+                        {promotion.offered && !promotion.allowed && (
+                          <Text size="xs" c="dimmed" maw={220} data-testid={KEY_HOMOLOGATION_IDS.promoteWhy} data-why={promotion.why}>
+                            {t(promotion.why === 'noRun' ? 'admin.keys.promoteNeedsRun' : 'admin.keys.promoteNeedsPass')}
+                          </Text>
+                        )}
+                      </Stack>
+                    ) : (
+                      <Text size="sm" c="dimmed">
+                        —
+                      </Text>
                     )}
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{when(key.lastUsedAt, t('apiKeys.never'))}</Text>
+                    <Text size="xs" c="dimmed">
+                      {when(key.expiresAt, t('apiKeys.noExpiry'))}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    {/* Status and its action in one column, so the table fits a 1024-pixel window. */}
+                    <Stack gap={6} align="flex-start">
+                      <Badge color={status === 'active' ? 'green' : 'gray'} data-testid={API_KEYS_IDS.status}>
+                        {t(`apiKeys.${status}`)}
+                      </Badge>
+                      {status !== 'revoked' && (
+                        <ConfirmButton size="compact-xs" color="red" variant="light" question={t('apiKeys.revokeQuestion', { name: key.name })} onConfirm={() => void revoke(key)} data-testid={API_KEYS_IDS.revoke}>
+                          {t('apiKeys.revoke')}
+                        </ConfirmButton>
+                      )}
+                    </Stack>
                   </Table.Td>
                 </Table.Tr>
               );
             })}
           </Table.Tbody>
         </Table>
+        </Table.ScrollContainer>
       )}
       <CreateKeyModal
         opened={creating}
@@ -143,9 +223,18 @@ export function ApiKeysPage() {
           void load();
         }}
       />
-      <Modal opened={created !== null} onClose={() => setCreated(null)} title={t('apiKeys.createdTitle')} size="lg" centered closeOnClickOutside={false}>
+      <HomologationRunModal apiKey={runOf} onClose={() => setRunOf(null)} />
+      <Modal opened={created !== null} onClose={() => { setCreated(null); setPromoted(false); }} title={promoted ? t('admin.keys.promotedTitle') : t('apiKeys.createdTitle')} size="lg" centered closeOnClickOutside={false}>
         <Stack gap="sm">
           <Alert color="yellow">{t('apiKeys.createdBody')}</Alert>
+          {created && (
+            <Group gap="xs">
+              <Badge variant="light" color={environmentOf(created) === 'sandbox' ? 'violet' : 'teal'} data-testid={KEY_HOMOLOGATION_IDS.environment} data-environment={environmentOf(created)}>
+                {t(`admin.keys.environments.${environmentOf(created)}`)}
+              </Badge>
+              <Text size="sm">{created.name}</Text>
+            </Group>
+          )}
           <Code block data-testid={API_KEYS_IDS.secret}>
             {created?.secret}
           </Code>
@@ -157,7 +246,7 @@ export function ApiKeysPage() {
                 </Button>
               )}
             </CopyButton>
-            <Button onClick={() => setCreated(null)} data-testid={API_KEYS_IDS.done}>
+            <Button onClick={() => { setCreated(null); setPromoted(false); }} data-testid={API_KEYS_IDS.done}>
               {t('apiKeys.done')}
             </Button>
           </Group>
@@ -219,6 +308,16 @@ function CreateKeyModal({ opened, onClose, onCreated }: { opened: boolean; onClo
                 <Table.Td>{t(`apiKeys.resources.${resource}`)}</Table.Td>
                 {(['read', 'write'] as const).map((access) => {
                   const scope = `${resource}:${access}` as ApiScope;
+                  // A scope that grants nothing is not offered (sales:write: station sales are read-only for integrators).
+                  if (!grantableAccess(resource).includes(access)) {
+                    return (
+                      <Table.Td key={access}>
+                        <Text size="xs" c="dimmed" data-testid={`${API_KEYS_IDS.scope}-${resource}-${access}-none`}>
+                          {t('admin.keys.readOnly')}
+                        </Text>
+                      </Table.Td>
+                    );
+                  }
                   return (
                     <Table.Td key={access}>
                       <Checkbox label={t(`apiKeys.${access}`)} checked={scopes.has(scope)} onChange={(event) => toggle(scope, event.currentTarget.checked)} data-testid={`${API_KEYS_IDS.scope}-${resource}-${access}`} />

@@ -32,3 +32,72 @@ export const ADMIN_TRAIL_IDS = {
   at: 'admin-trail-at',
   supervisor: 'admin-trail-supervisor',
 } as const;
+
+/** data-testid values of the webhook subscriptions screen (issue 13, API-02). */
+export const WEBHOOKS_IDS = {
+  nav: 'nav-webhooks',
+  page: 'webhooks-page',
+  create: 'webhooks-create',
+  refresh: 'webhooks-refresh',
+  error: 'webhooks-error',
+  /** `data-subscription-id`, `data-status` */
+  row: 'webhooks-row',
+  status: 'webhooks-status',
+  /** `data-kind`: delivery_failed | key_revoked | manual | other */
+  pauseReason: 'webhooks-pause-reason',
+  pause: 'webhooks-pause',
+  resume: 'webhooks-resume',
+  rotate: 'webhooks-rotate',
+  ping: 'webhooks-ping',
+  log: 'webhooks-log',
+  remove: 'webhooks-remove',
+  form: 'webhooks-form',
+  url: 'webhooks-url',
+  /** Followed by `-<event type>`. */
+  event: 'webhooks-event',
+  stockLevel: 'webhooks-stock-level',
+  formError: 'webhooks-form-error',
+  save: 'webhooks-save',
+  secret: 'webhooks-secret',
+  secretDone: 'webhooks-secret-done',
+  logPanel: 'webhooks-log-panel',
+  /** `data-message-id`, `data-state` */
+  message: 'webhooks-message',
+  /** `data-message-id`, `data-status` */
+  attempt: 'webhooks-attempt',
+  redeliver: 'webhooks-redeliver',
+  logRefresh: 'webhooks-log-refresh',
+} as const;
+
+/** data-testid values of the sandbox screen (issue 13, API-06). */
+export const SANDBOX_IDS = {
+  nav: 'nav-sandbox',
+  page: 'sandbox-page',
+  error: 'sandbox-error',
+  none: 'sandbox-none',
+  create: 'sandbox-create',
+  info: 'sandbox-info',
+  /** Followed by `-<products|customers|stations|contracts>`, `data-count`. */
+  fixture: 'sandbox-fixture',
+  reset: 'sandbox-reset',
+  /** `data-offset-seconds` */
+  clock: 'sandbox-clock',
+  amount: 'sandbox-clock-amount',
+  unit: 'sandbox-clock-unit',
+  advance: 'sandbox-clock-advance',
+  clockError: 'sandbox-clock-error',
+} as const;
+
+/** data-testid values added to the API keys screen for issue 13 (environment, homologation, promotion). */
+export const KEY_HOMOLOGATION_IDS = {
+  /** `data-environment` */
+  environment: 'api-keys-environment',
+  /** `data-passed`: true | false | none */
+  lastRun: 'api-keys-last-run',
+  runPanel: 'api-keys-run-panel',
+  /** `data-step`, `data-passed` */
+  runStep: 'api-keys-run-step',
+  promote: 'api-keys-promote',
+  /** Why promotion is not offered yet. */
+  promoteWhy: 'api-keys-promote-why',
+} as const;

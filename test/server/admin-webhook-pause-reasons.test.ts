@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKey } from './support/api-keys.ts';
+import { adminToken, call, DATABASE_KINDS, startTestServer, type TestServer } from './support/servers.ts';
+import { Receiver } from './webhooks/receiver.ts';
+import { pauseKind, pausedBy } from '../../renderer/ui/admin/pause-reason.ts';
+
+/**
+ * The webhook screen tells the admin why a subscription was paused in their language, from the
+ * server's sentence (renderer/ui/admin/pause-reason.ts). These tests make each kind of pause happen on a
+ * real server — 3 days of failed deliveries (clock stepped), a revoked key (sweep), a person — and check
+ * the screen's reading of the text the server actually wrote, so a reworded reason cannot slip by.
+ */
+describe.each(DATABASE_KINDS)('webhook pause reasons as the admin screen reads them, on %s', (kind) => {
+  let server: TestServer;
+  let offsetMs = 0;
+  const clock = () => new Date(Date.now() + offsetMs);
+  beforeAll(async () => {
+    server = await startTestServer(kind, { webhooks: { autoStart: false, clock, random: () => 0.5, timeoutMs: 2_000 } });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const api = (token: string, method: string, path: string, body?: unknown) => call(server.url, method, `/api/v1/webhooks${path}`, { token, body });
+  const reasonOf = async (token: string, id: string) => {
+    const view = (await api(token, 'GET', `/subscriptions/${id}`)).body as { status: string; pausedReason: string | null };
+    expect(view.status).toBe('paused');
+    return view.pausedReason;
+  };
+
+  it('API-02 a subscription paused after 3 days of failed deliveries reads as delivery_failed', async () => {
+    const admin = await adminToken(server);
+    const failing = await Receiver.start();
+    failing.answer = () => 503;
+    try {
+      const made = await api(admin, 'POST', '/subscriptions', { url: failing.url, eventTypes: ['contract.changed'] });
+      expect(made.status).toBe(201);
+      const id = made.body.subscription.id as string;
+      await api(admin, 'POST', `/subscriptions/${id}/ping`);
+      expect(await server.webhooks.runDue()).toBe(1);
+      // Past the 3-day window: the next attempt is the last, and it pauses the subscription.
+      offsetMs += 4 * 86_400_000;
+      expect(await server.webhooks.runDue()).toBe(1);
+      const reason = await reasonOf(admin, id);
+      expect(pauseKind(reason)).toBe('delivery_failed');
+      expect(pausedBy(reason)).toBeNull();
+    } finally {
+      offsetMs = 0;
+      await failing.close();
+    }
+  });
+
+  it('API-02 a subscription paused because its key was revoked reads as key_revoked', async () => {
+    const receiver = await Receiver.start();
+    try {
+      const key = await createKey(server, ['webhooks:read', 'webhooks:write', 'billing:read']);
+      const made = await api(key.secret, 'POST', '/subscriptions', { url: receiver.url, eventTypes: ['contract.changed'] });
+      expect(made.status).toBe(201);
+      const admin = await adminToken(server);
+      expect((await call(server.url, 'POST', `/api/api-keys/${key.id}/revoke`, { token: admin })).status).toBe(200);
+      await server.webhooks.sweep();
+      expect(pauseKind(await reasonOf(admin, made.body.subscription.id))).toBe('key_revoked');
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('API-02 a subscription an admin paused reads as manual and names who; resuming clears the reason', async () => {
+    const admin = await adminToken(server);
+    const made = await api(admin, 'POST', '/subscriptions', { url: 'http://127.0.0.1:9/hook', eventTypes: ['contract.changed'] });
+    expect(made.status).toBe(201);
+    const id = made.body.subscription.id as string;
+    expect((await api(admin, 'PATCH', `/subscriptions/${id}`, { status: 'paused' })).status).toBe(200);
+    const reason = await reasonOf(admin, id);
+    expect(pauseKind(reason)).toBe('manual');
+    expect(pausedBy(reason)).toBe('Ana Admin');
+    const resumed = (await api(admin, 'PATCH', `/subscriptions/${id}`, { status: 'active' })).body as { pausedReason: string | null };
+    expect(pauseKind(resumed.pausedReason)).toBe('other');
+  });
+});
