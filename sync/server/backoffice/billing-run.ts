@@ -49,14 +49,13 @@ const HISTORY_AT = (entry: string) => `coalesce(balcao_instant(${entry}.entry ->
 
 // $1 store, $2 period, $3 first day, $4 last day, $5 first instant after the period, $6 first day of
 // the next month, $7 that month's number of days. Mirrors computeCharge and contractStateAt.
+// `contracts` is MATERIALIZED and carries each contract's fee state: inlined, the planner evaluated the
+// history sub-queries once per line and again in every expression that used the fee (the aggregate,
+// its filter and the lines' JSON), which was most of the run on PGlite (5,000 contracts: 10 s → 5 s at load 13).
 const BILLING_SQL = `
-WITH contracts AS (
-  SELECT d.id, d.data
-    FROM documents d
-   WHERE d.store_id = $1 AND d.collection = 'backoffice' AND NOT d.deleted AND d.data ->> 'kind' = 'contract'
-),
-fee_state AS (
-  SELECT c.id,
+WITH contracts AS MATERIALIZED (
+  SELECT c.id, c.data ->> 'customerId' AS customer_id, coalesce((c.data ->> 'billingDay')::int, 1) AS billing_day,
+         coalesce(c.data -> 'lines', '[]'::jsonb) AS lines,
          CASE
            WHEN c.data ->> 'startDate' IS NULL OR (c.data ->> 'startDate')::date > $4::date THEN false
            WHEN EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(c.data -> 'history', '[]'::jsonb)) AS h(entry)
@@ -68,14 +67,13 @@ fee_state AS (
                            WHERE e.entry ->> 'action' <> 'cancel' AND ${HISTORY_AT('e')} < $5::timestamptz
                            ORDER BY e.n DESC LIMIT 1), 'draft') = 'active'
          END AS fee_applies
-    FROM contracts c
+    FROM documents c
+   WHERE c.store_id = $1 AND c.collection = 'backoffice' AND NOT c.deleted AND c.data ->> 'kind' = 'contract'
 ),
 contract_lines AS (
-  SELECT c.id AS contract_id, c.data ->> 'customerId' AS customer_id, coalesce((c.data ->> 'billingDay')::int, 1) AS billing_day,
-         f.fee_applies, l.line, l.ord
+  SELECT c.id AS contract_id, c.customer_id, c.billing_day, c.fee_applies, l.line, l.ord
     FROM contracts c
-    JOIN fee_state f ON f.id = c.id
-    CROSS JOIN LATERAL jsonb_array_elements(coalesce(c.data -> 'lines', '[]'::jsonb)) WITH ORDINALITY AS l(line, ord)
+    CROSS JOIN LATERAL jsonb_array_elements(c.lines) WITH ORDINALITY AS l(line, ord)
 ),
 usage AS (
   SELECT data ->> 'contractId' AS contract_id, data ->> 'serviceId' AS service_id, sum((data ->> 'quantity')::bigint) AS used
