@@ -72,11 +72,26 @@ export class ThrottledTask {
   private lastStart = Number.NEGATIVE_INFINITY;
   private again = false;
   private stopped = false;
+  /** A run was due while `hold` said wait: `release` runs it. */
+  private held = false;
 
+  /**
+   * `hold`: while it answers true, a due run waits for `release()` instead of starting (the upload is
+   * reading and recording the same documents the count reads: counting then only slows both down and
+   * counts a state about to change). `now()` never waits for it.
+   */
   constructor(
     private readonly task: () => Promise<void>,
     private readonly intervalMs: number,
+    private readonly hold: () => boolean = () => false,
   ) {}
+
+  /** The hold ended: a run that was due starts (throttled as usual). */
+  release(): void {
+    if (!this.held) return;
+    this.held = false;
+    this.request();
+  }
 
   /** Runs soon: at once when the last run is old enough, else when the interval has passed. */
   request(): void {
@@ -85,11 +100,16 @@ export class ThrottledTask {
       this.again = true;
       return;
     }
+    if (this.held) {
+      if (this.hold()) return;
+      this.held = false;
+    }
     if (this.timer !== undefined) return;
     this.timer = setTimeout(
       () => {
         this.timer = undefined;
-        void this.start();
+        if (this.hold()) this.held = true;
+        else void this.start();
       },
       Math.max(0, this.lastStart + this.intervalMs - Date.now()),
     );
@@ -101,6 +121,7 @@ export class ThrottledTask {
     if (this.stopped) return;
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.held = false;
     await this.start();
   }
 

@@ -50,6 +50,8 @@ interface Lane {
   epoch?: string;
   /** Every server state bound for RxDB passes it: none older than an acknowledged write is stored. */
   guard: StaleGuard;
+  /** RxDB's upstream is reading, sending or recording a round (not waiting out an outage). */
+  uploading: boolean;
 }
 
 function describe(error: unknown): string {
@@ -232,7 +234,11 @@ export function startSync(options: StartSyncOptions): SyncEngine {
         return conflicts;
       } catch (error) {
         reportError(error);
+        // Offline the round can wait for minutes: the pending count must follow new writes meanwhile.
+        lane.uploading = false;
+        pending.release();
         await wake.wait(backoff(retryTime, attempt, maxRetryTime));
+        lane.uploading = true;
       }
     }
   };
@@ -265,7 +271,7 @@ export function startSync(options: StartSyncOptions): SyncEngine {
   const pending = new ThrottledTask(async () => {
     const counts = await Promise.all(lanes.map((lane) => countPending(lane.replication).catch(() => 0)));
     if (!stopped) status.patch({ pendingUploads: counts.reduce((sum, count) => sum + count, 0) });
-  }, options.pendingIntervalMs ?? 2000);
+  }, options.pendingIntervalMs ?? 2000, () => lanes.some((lane) => lane.uploading));
   for (const [name, collection] of Object.entries(options.collections)) {
     if (!collection || !isCollectionName(name)) continue;
     if (COLLECTIONS[name].writeRoles.length === 0) {
@@ -294,7 +300,7 @@ export function startSync(options: StartSyncOptions): SyncEngine {
     }
     const stream$ = new Subject<StreamItem>();
     const guard = new StaleGuard(COLLECTIONS[name].schema.primaryKey as string, (item) => stream$.next(item));
-    const lane = { name, collection, stream$, failures: 0, guard } as Lane;
+    const lane = { name, collection, stream$, failures: 0, guard, uploading: true } as Lane;
     lane.replication = replicateRxCollection<Doc, Checkpoint>({
       collection: collection as RxCollection<Doc>,
       // Per server and collection: the stored checkpoint is reused after a restart, never across servers.
@@ -328,11 +334,25 @@ export function startSync(options: StartSyncOptions): SyncEngine {
         handler: async (rows) => (await push(lane, rows as PushRow[])) as WithDeleted<Doc>[],
       },
     });
-    // RxDB holds live changes while its upstream runs; the guard judges them when RxDB would store them.
+    // RxDB's upstream starts active (its first round reads what changed while the app was closed).
+    const notUploading = () => {
+      lane.uploading = false;
+      pending.release();
+    };
     void lane.replication.startPromise.then(() => {
       const upstream = lane.replication.internalReplicationState?.events.active.up;
-      if (upstream && !stopped) subscriptions.push(upstream.subscribe((active) => guard.upstreamActive(active)));
-    });
+      if (!upstream || stopped) return notUploading();
+      // RxDB holds live changes while its upstream runs; the guard judges them when RxDB would store them.
+      subscriptions.push(upstream.subscribe((active) => guard.upstreamActive(active)));
+      // The pending count waits for the end of an upload round (it would read the same 10,000 documents
+      // and their acknowledged states as the round and slow it down; counted after, it finds few or none).
+      subscriptions.push(
+        upstream.subscribe((active) => {
+          lane.uploading = active;
+          if (!active) pending.release();
+        }),
+      );
+    }, notUploading);
     subscriptions.push(
       lane.replication.error$.subscribe((error) => {
         // RxDB wraps handler errors; the original one carries the readable message.
