@@ -17,6 +17,26 @@ async function findWhere(instance: RxStorageInstance<Doc, unknown, unknown>, sel
 }
 
 /**
+ * An upper bound of countPending from two index counts only: documents the local storage changed since
+ * the stored upstream checkpoint. While an upload round runs, these are what it is sending (the exact
+ * count would read every one of them and their acknowledged states, slowing the round down).
+ */
+export async function countChangedSinceUpload(replication: RxReplicationState<Doc, { seq: number }>): Promise<number> {
+  await replication.startPromise;
+  const state = replication.internalReplicationState;
+  if (!state) return 0;
+  const checkpoint = (await getLastCheckpointDoc<Doc, unknown>(state, 'up')) as { id: string; lwt: number } | undefined;
+  const instance = state.input.forkInstance as RxStorageInstance<Doc, unknown, unknown>;
+  const primary = instance.schema.primaryKey as string;
+  const lwt = checkpoint?.lwt ?? 0;
+  const [after, sameTime] = await Promise.all([
+    countWhere(instance, { '_meta.lwt': { $gt: lwt } } as MangoQuerySelector<Doc>),
+    checkpoint ? countWhere(instance, { '_meta.lwt': { $eq: lwt }, [primary]: { $gt: checkpoint.id } } as MangoQuerySelector<Doc>) : 0,
+  ]);
+  return after + sameTime;
+}
+
+/**
  * Local writes not yet acknowledged. Candidates are the documents the local storage changed since the
  * upstream checkpoint RxDB persisted in its meta storage (a cheap index read; usually none). A candidate
  * is not pending when
@@ -72,11 +92,26 @@ export class ThrottledTask {
   private lastStart = Number.NEGATIVE_INFINITY;
   private again = false;
   private stopped = false;
+  /** A run was due while `hold` said wait: `release` runs it. */
+  private held = false;
 
+  /**
+   * `hold`: while it answers true, a due run waits for `release()` instead of starting (the upload is
+   * reading and recording the same documents the count reads: counting then only slows both down and
+   * counts a state about to change). `now()` never waits for it.
+   */
   constructor(
     private readonly task: () => Promise<void>,
     private readonly intervalMs: number,
+    private readonly hold: () => boolean = () => false,
   ) {}
+
+  /** The hold ended: a run that was due starts (throttled as usual). */
+  release(): void {
+    if (!this.held) return;
+    this.held = false;
+    this.request();
+  }
 
   /** Runs soon: at once when the last run is old enough, else when the interval has passed. */
   request(): void {
@@ -85,11 +120,16 @@ export class ThrottledTask {
       this.again = true;
       return;
     }
+    if (this.held) {
+      if (this.hold()) return;
+      this.held = false;
+    }
     if (this.timer !== undefined) return;
     this.timer = setTimeout(
       () => {
         this.timer = undefined;
-        void this.start();
+        if (this.hold()) this.held = true;
+        else void this.start();
       },
       Math.max(0, this.lastStart + this.intervalMs - Date.now()),
     );
@@ -101,6 +141,7 @@ export class ThrottledTask {
     if (this.stopped) return;
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.held = false;
     await this.start();
   }
 

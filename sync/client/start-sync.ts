@@ -14,7 +14,7 @@ import {
 } from '../schema/index.ts';
 import { ApiError } from './api-error.ts';
 import { requestJson, requestJsonAnswer, type HttpContext } from './http.ts';
-import { ThrottledTask, countPending } from './pending.ts';
+import { ThrottledTask, countChangedSinceUpload, countPending } from './pending.ts';
 import { PullLane } from './pull-lane.ts';
 import { openPullStream } from './pull-stream.ts';
 import { readSse } from './sse.ts';
@@ -51,6 +51,10 @@ interface Lane {
   epoch?: string;
   /** Every server state bound for RxDB passes it: none older than an acknowledged write is stored. */
   guard: StaleGuard;
+  /** RxDB's upstream is reading, sending or recording a round (not waiting out an outage). */
+  uploading: boolean;
+  /** This lane's last pending-upload count (the status shows the sum). */
+  pendingCount: number;
 }
 
 function describe(error: unknown): string {
@@ -233,7 +237,11 @@ export function startSync(options: StartSyncOptions): SyncEngine {
         return conflicts;
       } catch (error) {
         reportError(error);
+        // Offline the round can wait for minutes: the pending count must follow new writes meanwhile.
+        lane.uploading = false;
+        pending.release();
         await wake.wait(backoff(retryTime, attempt, maxRetryTime));
+        lane.uploading = true;
       }
     }
   };
@@ -272,10 +280,28 @@ export function startSync(options: StartSyncOptions): SyncEngine {
     for (const [name, total] of expectedByLane) expected += Math.max(0, total - (pulledByLane.get(name) ?? 0));
     return { done: false, pulled: pulledInitially, expected };
   };
-  const pending = new ThrottledTask(async () => {
-    const counts = await Promise.all(lanes.map((lane) => countPending(lane.replication).catch(() => 0)));
-    if (!stopped) status.patch({ pendingUploads: counts.reduce((sum, count) => sum + count, 0) });
-  }, options.pendingIntervalMs ?? 2000);
+  const showPending = (): void => {
+    if (!stopped) status.patch({ pendingUploads: lanes.reduce((sum, lane) => sum + lane.pendingCount, 0) });
+  };
+  // The exact count waits for the end of an upload round: it reads the same documents and acknowledged
+  // states the round reads and records, on the same IndexedDB, and slowed a 10,000-row upload down.
+  const pending = new ThrottledTask(
+    async () => {
+      const counts = await Promise.all(lanes.map((lane) => countPending(lane.replication).catch(() => 0)));
+      counts.forEach((count, index) => (lanes[index]!.pendingCount = count));
+      showPending();
+    },
+    options.pendingIntervalMs ?? 2000,
+    () => lanes.some((lane) => lane.uploading),
+  );
+  /** When a round starts, what it sends is shown at once, from two index counts (an upper bound). */
+  const countRound = (lane: Lane): void => {
+    void countChangedSinceUpload(lane.replication).then((count) => {
+      if (!lane.uploading || stopped) return;
+      lane.pendingCount = count;
+      showPending();
+    }, () => undefined);
+  };
   for (const [name, collection] of Object.entries(options.collections)) {
     if (!collection || !isCollectionName(name)) continue;
     if (COLLECTIONS[name].writeRoles.length === 0) {
@@ -312,7 +338,7 @@ export function startSync(options: StartSyncOptions): SyncEngine {
     }
     const stream$ = new Subject<StreamItem>();
     const guard = new StaleGuard(COLLECTIONS[name].schema.primaryKey as string, (item) => stream$.next(item));
-    const lane = { name, collection, stream$, failures: 0, guard } as Lane;
+    const lane = { name, collection, stream$, failures: 0, guard, uploading: true, pendingCount: 0 } as Lane;
     lane.replication = replicateRxCollection<Doc, Checkpoint>({
       collection: collection as RxCollection<Doc>,
       // Per server and collection: the stored checkpoint is reused after a restart, never across servers.
@@ -346,11 +372,26 @@ export function startSync(options: StartSyncOptions): SyncEngine {
         handler: async (rows) => (await push(lane, rows as PushRow[])) as WithDeleted<Doc>[],
       },
     });
-    // RxDB holds live changes while its upstream runs; the guard judges them when RxDB would store them.
+    // RxDB's upstream starts active (its first round reads what changed while the app was closed).
+    const notUploading = () => {
+      lane.uploading = false;
+      pending.release();
+    };
     void lane.replication.startPromise.then(() => {
       const upstream = lane.replication.internalReplicationState?.events.active.up;
-      if (upstream && !stopped) subscriptions.push(upstream.subscribe((active) => guard.upstreamActive(active)));
-    });
+      if (!upstream || stopped) return notUploading();
+      // RxDB holds live changes while its upstream runs; the guard judges them when RxDB would store them.
+      subscriptions.push(upstream.subscribe((active) => guard.upstreamActive(active)));
+      // The pending count waits for the end of an upload round (it would read the same 10,000 documents
+      // and their acknowledged states as the round and slow it down; counted after, it finds few or none).
+      subscriptions.push(
+        upstream.subscribe((active) => {
+          lane.uploading = active;
+          if (active) countRound(lane);
+          else pending.release();
+        }),
+      );
+    }, notUploading);
     subscriptions.push(
       lane.replication.error$.subscribe((error) => {
         // RxDB wraps handler errors; the original one carries the readable message.

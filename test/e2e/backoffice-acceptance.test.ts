@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
 import { formatTaxId } from '../../sync/rules/index.ts';
-import { login, pairStation, screenshot, waitForConnection, waitForPending } from './support/station-ui.ts';
+import { login, screenshot, waitForConnection, waitForPending } from './support/station-ui.ts';
+import { byId, choose, integrationCaller, screenshotWidths, signInBackOffice } from './support/backoffice-ui.ts';
 import { randomCpf } from './support/tax-ids.ts';
 import { oneStation } from './support/one-station.ts';
 import { eventually } from './support/eventually.ts';
@@ -14,14 +15,6 @@ import { eventually } from './support/eventually.ts';
  */
 
 const ids = TEST_IDS.backoffice;
-const byId = (page: Page, id: string) => page.getByTestId(id);
-
-/** Picks an option of a Mantine Select by its visible label. */
-async function choose(page: Page, testId: string, label: string | RegExp, nth = 0): Promise<void> {
-  await byId(page, testId).nth(nth).click();
-  await page.getByRole('option', { name: label }).first().click();
-}
-
 async function addService(page: Page, service: { code: string; name: string; fee: string; unitPrice: string; unit: string }): Promise<void> {
   await byId(page, ids.services.add).click();
   await byId(page, ids.services.code).fill(service.code);
@@ -65,13 +58,8 @@ describe('issue 11: back office offline acceptance', () => {
   const { server, api } = oneStation({ logBrowserErrors: true, ready: (station) => void ({ ui, page } = station) });
 
   it('BO-01 BO-02 BO-03 BO-04 offline, retaguarda creates a customer, a contract with two services, suspends and resumes it, and enters three consumption records that survive a reload', async () => {
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await page.goto(ui.url);
-    await pairStation(page, { serverUrl: server.url, storeCode: 'loja1', stationCode: 'cx01', pairingCode: 'cx01-pair' });
     // Online once, so that the offline login and the back-office collections exist on this device.
-    await login(page, 'retaguarda', 'retaguarda123');
-    await waitForConnection(page, true);
-    await waitForPending(page, (count) => count === 0);
+    await signInBackOffice(page, { ui, server });
 
     await server.stop();
     await waitForConnection(page, false);
@@ -122,10 +110,7 @@ describe('issue 11: back office offline acceptance', () => {
     await transition(page, 'resume');
     await page.locator(`[data-testid="${ids.contracts.state}"][data-state="active"]`).waitFor();
     expect(await page.getByTestId(ids.contracts.pendingRow).evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')))).toEqual(['activate', 'suspend', 'resume']);
-    await screenshot(page, 'bo-03-contract-offline-1280');
-    await page.setViewportSize({ width: 1024, height: 768 });
-    await screenshot(page, 'bo-03-contract-offline-1024');
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await screenshotWidths(page, 'bo-03-contract-offline');
 
     // BO-04: three usage records.
     await byId(page, ids.tab.consumption).click();
@@ -180,16 +165,7 @@ describe('issue 11: back office offline acceptance', () => {
   });
 
   it('BO-05 BO-04 BO-01 a billing run shows on screen with the API total to the cent; a billed record gets a correcting record; deactivating the billed customer is refused with its reason', async () => {
-    const { token } = await api.login();
-    const call = async (method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${server.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'idempotency-key': crypto.randomUUID(), ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      expect(response.status, `${method} ${path}`).toBe(200);
-      return (await response.json()) as Record<string, unknown>;
-    };
+    const call = integrationCaller(server, api);
     const run = await call('POST', '/api/v1/billing/billing-runs', { period: '2026-11' });
     expect(run.created).toBeGreaterThanOrEqual(1);
     const list = (await call('GET', `/api/v1/billing/receivables?customerId=${customer.id}`)) as { totals: { amountCents: number } };
@@ -204,10 +180,7 @@ describe('issue 11: back office offline acceptance', () => {
     await expect.poll(async () => Number(await byId(page, ids.receivables.total).getAttribute('data-cents'))).toBe(list.totals.amountCents);
     // Intl writes pt-BR money with a no-break space after the sign.
     expect(await byId(page, ids.receivables.total).textContent()).toMatch(/1 conta, R\$\s210,40$/);
-    await screenshot(page, 'bo-05-receivables-1280');
-    await page.setViewportSize({ width: 1024, height: 768 });
-    await screenshot(page, 'bo-05-receivables-1024');
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await screenshotWidths(page, 'bo-05-receivables');
 
     // BO-04: a record of the billed period cannot change; the rule's message offers the correcting record.
     await byId(page, ids.tab.consumption).click();
@@ -234,10 +207,7 @@ describe('issue 11: back office offline acceptance', () => {
     const refusal = page.locator(`[data-testid="${ids.refusals}"] [data-document-id="${customer.id}"]`);
     await refusal.waitFor({ timeout: 60_000 });
     expect(await refusal.textContent()).toContain('contas a receber em aberto');
-    await screenshot(page, 'bo-01-deactivation-refused-1280');
-    await page.setViewportSize({ width: 1024, height: 768 });
-    await screenshot(page, 'bo-01-deactivation-refused-1024');
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await screenshotWidths(page, 'bo-01-deactivation-refused');
     expect(await api.get('customers', customer.id)).toMatchObject({ active: true });
     const corrections = await eventually(async () => {
       const found = (await api.listAll('consumption')).filter((doc) => doc.contractId === contract.id && doc.correctsId);

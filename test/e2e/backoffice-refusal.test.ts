@@ -2,7 +2,8 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
-import { login, pairStation, screenshot, waitForConnection, waitForPending } from './support/station-ui.ts';
+import { screenshot, waitForConnection, waitForPending } from './support/station-ui.ts';
+import { byId, choose, integrationCaller, openBackOffice, screenshotWidths } from './support/backoffice-ui.ts';
 import { randomCpf } from './support/tax-ids.ts';
 import { oneStation } from './support/one-station.ts';
 import { eventually } from './support/eventually.ts';
@@ -16,14 +17,6 @@ import { eventually } from './support/eventually.ts';
  */
 
 const ids = TEST_IDS.backoffice;
-const byId = (page: Page, id: string) => page.getByTestId(id);
-
-/** Picks an option of a Mantine Select by its visible label. */
-async function choose(page: Page, testId: string, label: string | RegExp): Promise<void> {
-  await byId(page, testId).click();
-  await page.getByRole('option', { name: label }).first().click();
-}
-
 describe('issue 11: back office acceptance 5, usage refused after a cancellation', () => {
   let ui: WebHost;
   let page: Page;
@@ -34,17 +27,7 @@ describe('issue 11: back office acceptance 5, usage refused after a cancellation
   const records: { id: string; quantity: string }[] = [{ id: '', quantity: '70' }, { id: '', quantity: '45' }];
   const { server, api } = oneStation({ logBrowserErrors: true, ready: (station) => void ({ ui, page } = station) });
 
-  const call = async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
-    const { token } = await api.login();
-    const response = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'idempotency-key': crypto.randomUUID(), ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await response.text();
-    expect(response.status, `${method} ${path}: ${text}`).toBeLessThan(300);
-    return JSON.parse(text) as Record<string, unknown>;
-  };
+  const call = integrationCaller(server, api);
   const serverRecord = async (id: string) => (await api.listAll('consumption')).filter((doc) => doc.id === id).at(-1) ?? null;
   /** The store's open integration errors, as the admin sees them. */
   const openErrors = async () => {
@@ -63,13 +46,7 @@ describe('issue 11: back office acceptance 5, usage refused after a cancellation
       await call('POST', `/api/v1/billing/contracts/${contract.id}/activate`, {});
     }
 
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await page.goto(ui.url);
-    await pairStation(page, { serverUrl: server.url, storeCode: 'loja1', stationCode: 'cx01', pairingCode: 'cx01-pair' });
-    await login(page, 'retaguarda', 'retaguarda123');
-    await waitForConnection(page, true);
-    await waitForPending(page, (count) => count === 0);
-    await byId(page, ids.nav).click();
+    await openBackOffice(page, { ui, server, navId: ids.nav });
     await byId(page, ids.tab.consumption).click();
 
     // Offline: two usage records for the contract, still active as far as this device knows.
@@ -110,10 +87,7 @@ describe('issue 11: back office acceptance 5, usage refused after a cancellation
     expect(records.map((record) => open.find((entry) => entry.documentId === record.id)?.reason)).toEqual(['contract_cancelled', 'contract_cancelled']);
     // The record is still on the device, never dropped; the contract shows cancelled.
     expect(await byId(page, ids.consumption.row).count()).toBe(2);
-    await screenshot(page, 'bo-04-refused-cancelled-1280');
-    await page.setViewportSize({ width: 1024, height: 768 });
-    await screenshot(page, 'bo-04-refused-cancelled-1024');
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await screenshotWidths(page, 'bo-04-refused-cancelled');
   });
 
   it('BO-04 the user fixes the refusals on the device: one record moved to the other contract, one removed; the fix reaches the server and the refusals are settled', async () => {
@@ -122,10 +96,7 @@ describe('issue 11: back office acceptance 5, usage refused after a cancellation
     await byId(page, ids.consumption.save).click();
     await byId(page, ids.consumption.error).waitFor();
     expect(await byId(page, ids.consumption.error).textContent()).toContain('O contrato foi cancelado a partir de 15/11/2026');
-    await screenshot(page, 'bo-04-fix-refused-1280');
-    await page.setViewportSize({ width: 1024, height: 768 });
-    await screenshot(page, 'bo-04-fix-refused-1024');
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await screenshotWidths(page, 'bo-04-fix-refused');
     // Moved to the customer's other contract: the service is kept, since that contract has it too.
     await choose(page, ids.consumption.contract, replacement.code);
     await byId(page, ids.consumption.save).click();

@@ -4,7 +4,8 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
-import { login, pairStation, screenshot, waitForConnection, waitForPending } from './support/station-ui.ts';
+import { screenshot, waitForPending } from './support/station-ui.ts';
+import { byId, integrationCaller, openBackOffice } from './support/backoffice-ui.ts';
 import { randomCpf } from './support/tax-ids.ts';
 import { oneStation } from './support/one-station.ts';
 import { eventually } from './support/eventually.ts';
@@ -17,7 +18,6 @@ import { eventually } from './support/eventually.ts';
 
 const ids = TEST_IDS.backoffice;
 const sheetIds = TEST_IDS.backoffice.sheets;
-const byId = (page: Page, id: string) => page.getByTestId(id);
 type Cell = string | number | null;
 
 async function xlsx(header: string[], rows: Cell[][]): Promise<Buffer> {
@@ -61,26 +61,11 @@ describe('issue 11: back office spreadsheets acceptance', () => {
   const stamp = Date.now().toString(36).toUpperCase();
   const { server, api } = oneStation({ ready: (station) => void ({ ui, page } = station) });
 
-  const call = async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
-    const { token } = await api.login();
-    const response = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'idempotency-key': crypto.randomUUID(), ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await response.text();
-    expect(response.status, `${method} ${path}: ${text}`).toBeLessThan(300);
-    return JSON.parse(text) as Record<string, unknown>;
-  };
+  const call = integrationCaller(server, api);
   const serverCustomers = async () => (await api.listAll('customers')).filter((doc) => !doc._deleted);
 
   it('BO-01 a 1,000-row customers .xlsx with a bad CPF, a missing name and a repeated CPF: the dry run names exactly those rows and writes nothing; fixed, all 1,000 are imported', async () => {
-    await page.goto(ui.url);
-    await pairStation(page, { serverUrl: server.url, storeCode: 'loja1', stationCode: 'cx01', pairingCode: 'cx01-pair' });
-    await login(page, 'retaguarda', 'retaguarda123');
-    await waitForConnection(page, true);
-    await waitForPending(page, (count) => count === 0);
-    await byId(page, ids.nav).click();
+    await openBackOffice(page, { ui, server, navId: ids.nav });
     const before = (await serverCustomers()).length;
     // The customers tab's badge: "N clientes" on this device.
     const deviceCount = async () => Number((await page.getByText(/^\d+ clientes$/).first().textContent())!.split(' ')[0]);

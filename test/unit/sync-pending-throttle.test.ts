@@ -59,4 +59,45 @@ describe('pending-upload count throttle', () => {
     expect(starts).toEqual([0, 50, 1005]);
     task.stop();
   });
+
+  it('while held (an upload round is running) a due count waits, and runs once when released; now() does not wait', async () => {
+    const starts: number[] = [];
+    let held = true;
+    const task = new ThrottledTask(
+      async () => {
+        starts.push(Date.now() - t0);
+      },
+      50,
+      () => held,
+    );
+    // Asked many times during the round: nothing runs.
+    for (let elapsed = 0; elapsed < 300; elapsed += 10) {
+      task.request();
+      await vi.advanceTimersByTimeAsync(10);
+    }
+    expect(starts).toEqual([]);
+    // The round ends: exactly one count, at once.
+    held = false;
+    task.release();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(starts).toEqual([300]);
+    // A release with nothing due runs nothing.
+    task.release();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(starts).toEqual([300]);
+    // Held again, a request waits; a request once the hold is over runs even without release().
+    held = true;
+    task.request();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(starts).toEqual([300]);
+    held = false;
+    task.request();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(starts).toEqual([300, 2400]);
+    // now() (send now, awaitInSync) counts even while held.
+    held = true;
+    await task.now();
+    expect(starts).toEqual([300, 2400, 2500]);
+    task.stop();
+  });
 });
