@@ -22,8 +22,12 @@ export type ProductRow = Pick<Product, 'id' | 'sku' | 'barcode' | 'name' | 'unit
 
 /** Lower case, accents removed, trimmed: what search compares. */
 export function normalize(text: string): string {
+  // Most codes and many names are plain ASCII: no decomposition to undo (a third of a rebuild's time).
+  if (ASCII.test(text)) return text.toLowerCase().trim();
   return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().trim();
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** The words of a normalized text: runs of letters and digits. */
 export function words(normalized: string): string[] {
@@ -41,8 +45,13 @@ export function sortKey(name: string, id: string): string {
 
 const SEPARATOR = '\n';
 const NO_GROUP = -1;
-/** Pending changes beyond this many and beyond the index's size rebuild it at once (doubling keeps the total cost linear). */
-const PENDING_REBUILD = 5_000;
+/**
+ * Pending changes beyond this many and beyond four times the index's size rebuild it at once: a first
+ * sync of 1,000,000 products rebuilds at about 50,000, 250,000 and at the end, a total cost linear in the
+ * catalogue; smaller batches wait for writes to pause.
+ */
+const PENDING_REBUILD = 50_000;
+const PENDING_GROWTH = 4;
 /** Writes that pause this long rebuild the index, so searches stop checking pending products one by one. */
 const IDLE_REBUILD_MS = 300;
 const MAX_WORDS = 16;
@@ -421,7 +430,7 @@ export class CatalogueIndex {
     this.pending.add(slot);
     this.pendingBarcode.set(this.barcodes[slot]!, slot);
     this.pendingSku.set(this.skus[slot]!, slot);
-    if (this.pending.size > PENDING_REBUILD && this.pending.size > this.built.rankSlots.length) this.rebuild();
+    if (this.pending.size > PENDING_REBUILD && this.pending.size > PENDING_GROWTH * this.built.rankSlots.length) this.rebuild();
     else if (this.idleTimer === null) this.idleTimer = setTimeout(() => this.rebuild(), IDLE_REBUILD_MS);
     else {
       clearTimeout(this.idleTimer);
@@ -464,9 +473,7 @@ export class CatalogueIndex {
     if (this.counts.length !== rankSlots.length) this.counts = new Uint8Array(rankSlots.length);
     const counts = this.counts;
     counts.fill(0);
-    wanted.forEach((word, i) => this.forEachRank(word, (rank) => {
-      if (counts[rank] === i) counts[rank] = i + 1;
-    }));
+    wanted.forEach((word, i) => this.countRanks(word, i, counts));
     const all = wanted.length;
     for (let rank = 0; rank < counts.length && out.length < limit; rank++) {
       if (counts[rank] === all && !this.stale[rankSlots[rank]!]) out.push(rankSlots[rank]!);
@@ -474,18 +481,27 @@ export class CatalogueIndex {
     return out;
   }
 
-  /** Every rank with a name word, SKU or barcode starting with `word`. */
-  private forEachRank(word: string, visit: (rank: number) => void): void {
+  /**
+   * Raises to `i + 1` the count of every rank at `i` with a name word, SKU or barcode starting with
+   * `word`: after every word, the ranks matching all of them hold the number of words. Plain loops over
+   * typed arrays: a two-letter word visits most of a 1,000,000-product catalogue in a few ms.
+   */
+  private countRanks(word: string, i: number, counts: Uint8Array): void {
     const { vocabulary, postingStarts, postings, rankOf, byBarcode, bySku } = this.built;
-    for (let i = lowerBound(vocabulary.length, (p) => vocabulary[p]!, word); i < vocabulary.length && vocabulary[i]!.startsWith(word); i++) {
-      for (let p = postingStarts[i]!; p < postingStarts[i + 1]!; p++) visit(postings[p]!);
+    const next = i + 1;
+    for (let v = lowerBound(vocabulary.length, (p) => vocabulary[p]!, word); v < vocabulary.length && vocabulary[v]!.startsWith(word); v++) {
+      const end = postingStarts[v + 1]!;
+      for (let p = postingStarts[v]!; p < end; p++) {
+        const rank = postings[p]!;
+        if (counts[rank] === i) counts[rank] = next;
+      }
     }
     for (const [sorted, values] of [[byBarcode, this.barcodes], [bySku, this.skus]] as const) {
       const keyAt = (p: number) => normalize(values[sorted[p]!]!);
       const end = lowerBound(sorted.length, keyAt, `${word}\uffff`);
       for (let p = lowerBound(sorted.length, keyAt, word); p < end; p++) {
         const rank = rankOf[sorted[p]!]!;
-        if (rank >= 0) visit(rank);
+        if (rank >= 0 && counts[rank] === i) counts[rank] = next;
       }
     }
   }
