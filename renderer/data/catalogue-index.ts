@@ -227,28 +227,22 @@ export class CatalogueIndex {
     const wanted = words(normalize(query)).slice(0, MAX_WORDS);
     const exact = wanted.length > 0 ? this.findByCode(query) : undefined;
     const exactSlot = exact ? this.slotOf.get(exact.id) : undefined;
+    // The exact hit leads even when name order would put it past the limit.
+    const leading = exact && exactSlot !== undefined && this.matchesAll(exactSlot, wanted) ? [exact] : [];
     const slots: number[] = [];
-    let exactMatches = false;
-    const take = (slot: number) => {
-      if (slot === exactSlot) exactMatches = true;
-      else slots.push(slot);
-    };
-    // One more than the limit: the exact hit may be among them and is not counted twice.
-    const room = limit + 1;
-    const base = this.baseMatches(wanted, room);
+    const room = limit - leading.length;
+    const base = this.baseMatches(wanted, room + 1);
     const pending = [...this.pending].filter((slot) => this.matchesAll(slot, wanted));
-    if (pending.length === 0) for (const slot of base) take(slot);
-    else {
+    let ordered = base;
+    if (pending.length > 0) {
       const keyed = (slot: number) => ({ slot, key: sortKey(this.names[slot]!, this.ids[slot]!) });
-      const merged = [...base.map(keyed), ...pending.map(keyed)].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      for (const entry of merged.slice(0, room)) take(entry.slot);
+      ordered = [...base.map(keyed), ...pending.map(keyed)].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((entry) => entry.slot);
     }
-    const rows = exactMatches && exact ? [exact] : [];
-    for (const slot of slots) {
-      if (rows.length >= limit) break;
-      rows.push(this.row(slot));
+    for (const slot of ordered) {
+      if (slots.length >= room) break;
+      if (slot !== exactSlot || leading.length === 0) slots.push(slot);
     }
-    return rows;
+    return [...leading, ...slots.map((slot) => this.row(slot))];
   }
 
   /** Rebuilds the search index over every product: pending changes join it, stale entries leave it. */
