@@ -22,12 +22,12 @@ export type ProductRow = Pick<Product, 'id' | 'sku' | 'barcode' | 'name' | 'unit
 
 /** Lower case, accents removed, trimmed: what search compares. */
 export function normalize(text: string): string {
-  // Most codes and many names are plain ASCII: no decomposition to undo (a third of a rebuild's time).
+  // Most codes and many names are printable ASCII: no decomposition to undo (a third of a rebuild's time).
   if (ASCII.test(text)) return text.toLowerCase().trim();
   return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().trim();
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^[ -~]*$/;
 
 /** The words of a normalized text: runs of letters and digits. */
 export function words(normalized: string): string[] {
@@ -40,7 +40,11 @@ export function words(normalized: string): string[] {
  * its length. Sorting 1,000,000 names with Intl.Collator costs seconds; this, a fraction.
  */
 export function sortKey(name: string, id: string): string {
-  return `${normalize(name).replace(/\d+/g, (digits) => String.fromCharCode(0x21 + Math.min(digits.length, 60)) + digits)}\u0000${id}`;
+  return keyOfNormalized(normalize(name), id);
+}
+
+function keyOfNormalized(normalized: string, id: string): string {
+  return `${normalized.replace(/\d+/g, (digits) => String.fromCharCode(0x21 + Math.min(digits.length, 60)) + digits)}\u0000${id}`;
 }
 
 const SEPARATOR = '\n';
@@ -53,7 +57,7 @@ const NO_GROUP = -1;
 const PENDING_REBUILD = 50_000;
 const PENDING_GROWTH = 4;
 /** Writes that pause this long rebuild the index, so searches stop checking pending products one by one. */
-const IDLE_REBUILD_MS = 300;
+const IDLE_REBUILD_MS = 1_000;
 const MAX_WORDS = 16;
 
 /** The built search index: ranks follow name order; postings list ranks. */
@@ -251,11 +255,14 @@ export class CatalogueIndex {
     this.idleTimer = null;
     const slots: number[] = [];
     const keys: string[] = [];
+    // Each name is normalized once: for its sort key and for its words.
+    const normalizedNames: string[] = [];
     for (let slot = 0; slot < this.ids.length; slot++) {
       const id = this.ids[slot];
       if (id === undefined) continue;
       slots.push(slot);
-      keys[slot] = sortKey(this.names[slot]!, id);
+      normalizedNames[slot] = normalize(this.names[slot]!);
+      keys[slot] = keyOfNormalized(normalizedNames[slot]!, id);
     }
     slots.sort((a, b) => (keys[a]! < keys[b]! ? -1 : 1));
     const rankSlots = Int32Array.from(slots);
@@ -264,10 +271,11 @@ export class CatalogueIndex {
     for (let rank = 0; rank < rankSlots.length; rank++) {
       const slot = rankSlots[rank]!;
       rankOf[slot] = rank;
-      for (const word of new Set(words(normalize(this.names[slot]!)))) {
+      for (const word of words(normalizedNames[slot]!)) {
         const list = byWord.get(word);
-        if (list) list.push(rank);
-        else byWord.set(word, [rank]);
+        // A word twice in one name is listed once (ranks arrive in order).
+        if (!list) byWord.set(word, [rank]);
+        else if (list[list.length - 1] !== rank) list.push(rank);
       }
     }
     const vocabulary = [...byWord.keys()].sort();

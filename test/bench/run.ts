@@ -110,7 +110,11 @@ async function main(): Promise<number> {
     const raw = RAW ? await within('the raw Dexie run', 300_000, call('rawDexie', [session, PRODUCTS, PULL_BATCH ?? CLIENT_PULL_BATCH])) : null;
     const priceChanges = Math.min(PRICE_CHANGES, PRODUCTS);
     step(`2b. price change of ${priceChanges.toLocaleString('en-US')} products on the server, until the open device has them`);
-    const priceChange = await within('the price change', 180_000, call('priceChange', [session, priceChanges, 170_000]));
+    // The server's batch upsert is another task's (issue 12); a slow one is a figure to report, not the end of the run.
+    const priceChange = await within('the price change', 300_000, call('priceChange', [session, priceChanges, 290_000])).catch((error: unknown) => {
+      step(`price change: ${String(error)}`);
+      return { products: priceChanges, ms: null, serverMs: null, error: String(error) };
+    });
     // Latency runs on the device as the pull left it (in sync, idle); the upload restarts sync last.
     step(`4. latency over ${CHANGES} server changes`);
     const latency = await within('the latency run', CHANGES * (CHANGE_TIMEOUT_MS + 2_000), call('latency', [session, CHANGES, CHANGE_TIMEOUT_MS]));

@@ -88,10 +88,11 @@ export interface SaleScreenSales {
 /** A price change of many products on the server until the last of them is in the open device's catalogue. */
 export interface PriceChangeFigures {
   products: number;
-  /** First batch POST sent → the last changed price in the catalogue, ms. */
-  ms: number;
+  /** First batch POST sent → the last changed price in the catalogue, ms (null: not within the phase's bound, see `error`). */
+  ms: number | null;
   /** The server's answers to the batch POSTs, summed, ms. */
-  serverMs: number;
+  serverMs: number | null;
+  error?: string;
 }
 
 export interface UploadFigures {
