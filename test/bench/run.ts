@@ -105,7 +105,7 @@ async function main(): Promise<number> {
     };
 
     step('1. initial pull into a fresh device');
-    const pull = await profiled('pull', () => within('the initial pull', 300_000, call('initialPull', [session, PRODUCTS])));
+    const pull = await profiled('pull', () => within('the initial pull', 300_000 * Math.max(1, PRODUCTS / 100_000), call('initialPull', [session, PRODUCTS])));
     step(RAW ? '2. raw Dexie bulkPut of the same documents' : `2. raw Dexie bulkPut skipped above 200,000 products (BENCH_RAW=1 forces it)`);
     const raw = RAW ? await within('the raw Dexie run', 300_000, call('rawDexie', [session, PRODUCTS, PULL_BATCH ?? CLIENT_PULL_BATCH])) : null;
     const priceChanges = Math.min(PRICE_CHANGES, PRODUCTS);
