@@ -9,7 +9,7 @@
  * test-results/bench.json under `scale`: first sync, reopen to a usable sale screen, retained heap,
  * barcode / keystroke / sale p95 on the reopened device, and a price change of BENCH_PRICE_CHANGES
  * (10,000) products on the server reaching the open device. The raw Dexie ceiling runs up to 200,000
- * products (it holds every document in the page; BENCH_RAW=1 forces it). BENCH_DEVICE_ONLY=1 skips the
+ * products (it holds every document in the page; BENCH_RAW=1 forces it, BENCH_RAW=0 skips it). BENCH_DEVICE_ONLY=1 skips the
  * benches that follow this one.
  */
 import { writeFileSync } from 'node:fs';
@@ -28,7 +28,7 @@ const PRODUCTS = productsFlag() ?? positive('BENCH_PRODUCTS', 100_000);
 const PRICE_CHANGES = positive('BENCH_PRICE_CHANGES', 10_000);
 const LOOKUPS = positive('BENCH_LOOKUPS', 10_000);
 const SALES = positive('BENCH_SALES', 500);
-const RAW = process.env.BENCH_RAW === '1' || PRODUCTS <= 200_000;
+const RAW = process.env.BENCH_RAW === '1' || (process.env.BENCH_RAW !== '0' && PRODUCTS <= 200_000);
 const DEVICE_ONLY = process.env.BENCH_DEVICE_ONLY === '1';
 const UPLOADS = positive('BENCH_UPLOADS', 10_000);
 const CHANGES = positive('BENCH_CHANGES', 200);
