@@ -11,6 +11,7 @@ import { DEFAULT_DEVICE_SETTINGS, type BalcaoBridge, type DeviceSettings } from 
 import { addMissingCollections, createDatabase, databaseName, type BalcaoDatabase } from '../data/database.ts';
 import { acquireTabLock, type TabLock } from '../data/tab-lock.ts';
 import { estimateStorage, isQuotaError, requestPersistentStorage, STORAGE_WARNING_RATIO } from '../data/storage-health.ts';
+import { catalogueOf } from '../data/memory-mapped-storage.ts';
 import { normalizeServerUrl, serverApi } from './api.ts';
 import { CoreError } from './errors.ts';
 import { OfflineLoginStore, type KeyValueStorage, type OfflineProfile } from './offline-login.ts';
@@ -171,6 +172,14 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
 
   async function loadProductIndex(collection: RxCollection<Product>): Promise<void> {
     products.clear();
+    // The device's catalogue storage keeps the compact catalogue current itself (issue 16): use it, no read.
+    const kept = catalogueOf(collection.database.name);
+    if (kept) {
+      products.use(kept);
+      subscriptions.add(collection.$.subscribe(() => productsVersion.next(products.version)));
+      productsVersion.next(products.version);
+      return;
+    }
     // Subscribe before the full read so nothing written in between is missed; upserts are idempotent.
     subscriptions.add(
       collection.$.subscribe((event) => {

@@ -21,6 +21,7 @@ import {
   type RxStorageInstanceCreationParams,
   type RxStorageQueryResult,
 } from 'rxdb';
+import { CatalogueIndex, type CatalogueSnapshot, type ProductRow } from './catalogue-index.ts';
 import { deleteRecordStore, openRecordStore, type RecordStore } from './record-store.ts';
 
 type Doc = Record<string, unknown>;
@@ -28,13 +29,19 @@ type StoredDoc = RxDocumentData<Doc>;
 type Checkpoint = RxStorageDefaultCheckpoint;
 
 /**
- * An RxStorage for collections the device only ever receives and holds in memory anyway (the product
- * catalogue, which the product index keeps whole). Every document lives in a Map; IndexedDB keeps a
- * copy in one object store with no secondary index, read once when the collection opens.
+ * The RxStorage of the product catalogue (read-only on devices, up to 1,000,000 SKUs — issue 16). The
+ * documents live in IndexedDB only (one object store, no secondary index); memory holds the compact
+ * catalogue a sale needs (renderer/data/catalogue-index.ts: columns and a search index, no object per
+ * product) and the ids of tombstones. Every write updates the catalogue, so the sale screen's lookups
+ * are current without a read of the collection.
  *
- * Why: RxDB's Dexie storage reads every key before writing and maintains five index trees per document,
- * which caps a 100,000-product first sync at about half of what IndexedDB can write. Here a write is one
- * put per document, and queries run over memory with RxDB's own matcher and sort.
+ * Reopening reads one snapshot of the catalogue plus the journal of writes after it (record-store.ts),
+ * not every document: 1,000,000 documents cost tens of seconds to read and a gigabyte of heap. The
+ * snapshot is rewritten when writes pause after ≥ SNAPSHOT_AFTER journaled documents, and at close.
+ *
+ * Why not RxDB's Dexie storage: it reads every key before writing and maintains five index trees per
+ * document, which caps a first sync at about half of what IndexedDB can write. Queries other than
+ * by id or a count of everything read the documents from disk: nothing on the sale path makes them.
  *
  * Only one window opens a device database (renderer/data/tab-lock.ts), so no other instance can
  * change the IndexedDB copy behind this one's back.
@@ -50,15 +57,66 @@ export function getMemoryMappedStorage(): RxStorage<MemoryMappedInternals, Recor
 
 type Params = RxStorageInstanceCreationParams<Doc, Record<string, never>>;
 
+/** What the snapshot keeps beside the catalogue: deleted ids, which RxDB asks about as tombstones. */
+interface SavedCatalogue {
+  catalogue: CatalogueSnapshot;
+  tombstones: string[];
+}
+
+/** Journaled documents after which a pause in writes rewrites the snapshot (a reopen replays at most about this many). */
+const SNAPSHOT_AFTER = 10_000;
+/** How long writes must pause before the snapshot is rewritten (a pull writes in bursts). */
+const SNAPSHOT_IDLE_MS = 2_000;
+
+/** The catalogues of the open databases, by database name: what the sale screen searches (renderer/core/core.ts). */
+const openCatalogues = new Map<string, CatalogueIndex>();
+
+/** The live catalogue of an open device database, or undefined when its products are not in this storage. */
+export function catalogueOf(databaseName: string): CatalogueIndex | undefined {
+  return openCatalogues.get(databaseName);
+}
+
 async function openInstance(params: Params): Promise<MemoryMappedInstance> {
   ensureRxStorageInstanceParamsAreCorrect(params);
   if (params.schema.attachments) throw new Error(`${params.collectionName}: the memory-mapped storage keeps no attachments; use the Dexie storage for this collection.`);
   const primaryPath = getPrimaryFieldOfPrimaryKey(params.schema.primaryKey) as string;
   const recordsName = memoryMappedDatabaseName(params.databaseName, params.collectionName, params.schema.version);
   const records = await openRecordStore<StoredDoc>(recordsName, primaryPath);
-  const documents = new Map<string, StoredDoc>();
-  for (const doc of await records.readAll()) documents.set(doc[primaryPath] as string, doc);
-  return new MemoryMappedInstance(params, { primaryPath, recordsName, records, documents });
+  const { snapshot, journal } = await records.readSaved<SavedCatalogue>();
+  let catalogue: CatalogueIndex;
+  const tombstones = new Set<string>();
+  let unsaved = 0;
+  if (snapshot) {
+    catalogue = CatalogueIndex.fromSnapshot(snapshot.data.catalogue);
+    for (const id of snapshot.data.tombstones) tombstones.add(id);
+    // Writes after the snapshot: their documents as stored now (the last write of each id wins).
+    const ids = [...new Set(journal.filter((entry) => entry.seq > snapshot.seq).flatMap((entry) => entry.ids))];
+    const docs = await records.getMany(ids);
+    ids.forEach((id, i) => apply(catalogue, tombstones, id, docs[i]));
+    unsaved = ids.length;
+  } else {
+    // No snapshot yet (a catalogue stored before snapshots, or a crash before the first one): read it all once.
+    catalogue = new CatalogueIndex();
+    for (const doc of await records.readAll()) apply(catalogue, tombstones, doc[primaryPath] as string, doc);
+    catalogue.rebuild();
+    unsaved = catalogue.size + tombstones.size;
+  }
+  const lastSeq = journal.at(-1)?.seq ?? snapshot?.seq ?? 0;
+  const instance = new MemoryMappedInstance(params, { primaryPath, recordsName, records, catalogue, tombstones }, lastSeq, unsaved);
+  if (params.collectionName === 'products') openCatalogues.set(params.databaseName, catalogue);
+  return instance;
+}
+
+/** Brings the catalogue to a document as stored (undefined: no longer stored at all). */
+function apply(catalogue: CatalogueIndex, tombstones: Set<string>, id: string, doc: StoredDoc | undefined): void {
+  if (!doc || doc._deleted) {
+    catalogue.remove(id);
+    if (doc) tombstones.add(id);
+    else tombstones.delete(id);
+  } else {
+    catalogue.upsert(doc as unknown as ProductRow);
+    tombstones.delete(id);
+  }
 }
 
 /** The IndexedDB database behind one collection at one schema version. */
@@ -70,7 +128,10 @@ export interface MemoryMappedInternals {
   primaryPath: string;
   recordsName: string;
   records: RecordStore<StoredDoc>;
-  documents: Map<string, StoredDoc>;
+  /** Live documents, compactly (the sale screen's product lookup). */
+  catalogue: CatalogueIndex;
+  /** Ids of deleted documents still stored as tombstones. */
+  tombstones: Set<string>;
 }
 
 class MemoryMappedInstance implements RxStorageInstance<Doc, MemoryMappedInternals, Record<string, never>, Checkpoint> {
@@ -82,15 +143,21 @@ class MemoryMappedInstance implements RxStorageInstance<Doc, MemoryMappedInterna
   /** Writes run one after another, so each is categorized against the state the previous one left. */
   private writes: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private snapshotTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     params: Params,
     readonly internals: MemoryMappedInternals,
+    /** Key of the newest journal entry. */
+    private lastSeq: number,
+    /** Documents written since the snapshot. */
+    private unsaved: number,
   ) {
     this.databaseName = params.databaseName;
     this.collectionName = params.collectionName;
     this.schema = params.schema;
     this.options = params.options;
+    if (unsaved >= SNAPSHOT_AFTER) this.saveWhenIdle();
   }
 
   bulkWrite(rows: BulkWriteRow<Doc>[], context: string): Promise<RxStorageBulkWriteResponse<Doc>> {
@@ -104,13 +171,27 @@ class MemoryMappedInstance implements RxStorageInstance<Doc, MemoryMappedInterna
     return result;
   }
 
+  /** Ids this storage holds, live or as tombstones: only those are read from disk. */
+  private stored(id: string): boolean {
+    return this.internals.catalogue.has(id) || this.internals.tombstones.has(id);
+  }
+
   /** Disk first, memory and events after: nobody sees a document that a failed write did not keep. */
   private async writeNow(rows: BulkWriteRow<Doc>[], context: string): Promise<RxStorageBulkWriteResponse<Doc>> {
-    const { documents, primaryPath } = this.internals;
-    const categorized = categorizeBulkWriteRows<Doc>(this, primaryPath as never, documents, rows, context);
+    const { primaryPath, records, catalogue, tombstones } = this.internals;
+    // A fresh catalogue's pull reads nothing here: none of its ids is stored yet.
+    const known = rows.map((row) => row.document[primaryPath] as string).filter((id) => this.stored(id));
+    const docsInDb = new Map<string, StoredDoc>();
+    for (const doc of await records.getMany(known)) if (doc) docsInDb.set(doc[primaryPath] as string, doc);
+    const categorized = categorizeBulkWriteRows<Doc>(this, primaryPath as never, docsInDb, rows, context);
     const written = [...categorized.bulkInsertDocs, ...categorized.bulkUpdateDocs].map((row) => row.document);
-    if (written.length > 0) await this.internals.records.write(written, []);
-    for (const doc of written) documents.set(doc[primaryPath] as string, doc);
+    if (written.length > 0) {
+      const ids = written.map((doc) => doc[primaryPath] as string);
+      this.lastSeq = await records.write(written, [], ids);
+      for (const doc of written) apply(catalogue, tombstones, doc[primaryPath] as string, doc);
+      this.unsaved += written.length;
+      if (this.unsaved >= SNAPSHOT_AFTER) this.saveWhenIdle();
+    }
     const { eventBulk, newestRow } = categorized;
     if (eventBulk.events.length > 0 && newestRow) {
       eventBulk.checkpoint = { id: newestRow.document[primaryPath] as string, lwt: newestRow.document._meta.lwt };
@@ -119,33 +200,60 @@ class MemoryMappedInstance implements RxStorageInstance<Doc, MemoryMappedInterna
     return { error: categorized.errors };
   }
 
-  async findDocumentsById(ids: string[], withDeleted: boolean): Promise<StoredDoc[]> {
-    this.ensureOpen();
-    const found: StoredDoc[] = [];
-    for (const id of ids) {
-      const doc = this.internals.documents.get(id);
-      if (doc && (withDeleted || !doc._deleted)) found.push(doc);
-    }
-    return found;
+  /** (Re)arms the snapshot for when writes pause. */
+  private saveWhenIdle(): void {
+    if (this.snapshotTimer !== null) clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = setTimeout(() => {
+      this.snapshotTimer = null;
+      if (!this.closed) void this.serially(() => this.saveSnapshot()).catch((error: unknown) => console.warn(`${this.collectionName}: the catalogue snapshot was not saved`, error));
+    }, SNAPSHOT_IDLE_MS);
   }
 
-  /** A scan of memory: these collections are read whole (the product index), not searched by index. */
+  /** Runs between writes (serially), so the snapshot and `lastSeq` describe the same state. */
+  private async saveSnapshot(): Promise<void> {
+    if (this.unsaved === 0) return;
+    const { catalogue, tombstones, records } = this.internals;
+    const seq = this.lastSeq;
+    const saved = this.unsaved;
+    await records.writeSnapshot<SavedCatalogue>({ seq, data: { catalogue: catalogue.snapshot(), tombstones: [...tombstones] } });
+    this.unsaved -= saved;
+  }
+
+  async findDocumentsById(ids: string[], withDeleted: boolean): Promise<StoredDoc[]> {
+    this.ensureOpen();
+    const wanted = ids.filter((id) => (withDeleted ? this.stored(id) : this.internals.catalogue.has(id)));
+    const found = await this.internals.records.getMany(wanted);
+    return found.filter((doc): doc is StoredDoc => !!doc && (withDeleted || !doc._deleted));
+  }
+
+  /** Every stored document, from disk: queries are rare here (the sale screen searches the catalogue). */
+  private async everything(): Promise<StoredDoc[]> {
+    return this.internals.records.readAll();
+  }
+
   async query(prepared: PreparedQuery<Doc>): Promise<RxStorageQueryResult<Doc>> {
     this.ensureOpen();
     const { query } = prepared;
     const matches = getQueryMatcher(this.schema, query);
-    const rows = [...this.internals.documents.values()].filter((doc) => matches(doc)).sort(getSortComparator(this.schema, query));
+    const rows = (await this.everything()).filter((doc) => matches(doc)).sort(getSortComparator(this.schema, query));
     const skip = query.skip ?? 0;
     const end = typeof query.limit === 'number' ? skip + query.limit : undefined;
     return { documents: rows.slice(skip, end) };
   }
 
+  /** A count of every live document comes from memory; any other selector reads the documents. */
   async count(prepared: PreparedQuery<Doc>): Promise<RxStorageCountResult> {
     this.ensureOpen();
+    const selector = prepared.query.selector as Record<string, unknown>;
+    const keys = Object.keys(selector);
+    const deleted = selector._deleted as { $eq?: unknown } | boolean | undefined;
+    if (keys.length === 1 && keys[0] === '_deleted' && (deleted === false || (typeof deleted === 'object' && deleted.$eq === false))) {
+      return { count: this.internals.catalogue.size, mode: 'fast' };
+    }
     const matches = getQueryMatcher(this.schema, prepared.query);
     let count = 0;
-    for (const doc of this.internals.documents.values()) if (matches(doc)) count++;
-    return { count, mode: 'fast' };
+    for (const doc of await this.everything()) if (matches(doc)) count++;
+    return { count, mode: 'slow' };
   }
 
   async getChangedDocumentsSince(limit: number, checkpoint?: Checkpoint): Promise<{ documents: StoredDoc[]; checkpoint: Checkpoint }> {
@@ -153,7 +261,7 @@ class MemoryMappedInstance implements RxStorageInstance<Doc, MemoryMappedInterna
     const { primaryPath } = this.internals;
     const key = (doc: StoredDoc) => ({ lwt: doc._meta.lwt, id: doc[primaryPath] as string });
     const after = (doc: StoredDoc) => !checkpoint || key(doc).lwt > checkpoint.lwt || (key(doc).lwt === checkpoint.lwt && key(doc).id > checkpoint.id);
-    const documents = [...this.internals.documents.values()]
+    const documents = (await this.everything())
       .filter(after)
       .sort((a, b) => a._meta.lwt - b._meta.lwt || ((a[primaryPath] as string) < (b[primaryPath] as string) ? -1 : 1))
       .slice(0, limit);
@@ -172,27 +280,36 @@ class MemoryMappedInstance implements RxStorageInstance<Doc, MemoryMappedInterna
   /** Drops tombstones older than `minimumDeletedTime` ms, from disk and then from memory. */
   cleanup(minimumDeletedTime: number): Promise<boolean> {
     this.ensureOpen();
-    const { documents, records } = this.internals;
+    const { tombstones, records, primaryPath } = this.internals;
     const before = now() - minimumDeletedTime;
     return this.serially(async () => {
-      const expired = [...documents.entries()].filter(([, doc]) => doc._deleted && doc._meta.lwt < before).map(([id]) => id);
-      if (expired.length > 0) await records.write([], expired);
-      for (const id of expired) documents.delete(id);
+      const expired = (await records.getMany([...tombstones])).filter((doc): doc is StoredDoc => !!doc && doc._deleted && doc._meta.lwt < before).map((doc) => doc[primaryPath] as string);
+      if (expired.length > 0) {
+        this.lastSeq = await records.write([], expired, expired);
+        for (const id of expired) tombstones.delete(id);
+        this.unsaved += expired.length;
+      }
       return true;
     });
   }
 
+  /** Saves the snapshot when writes came after it, so the next open reads no journal. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.snapshotTimer !== null) clearTimeout(this.snapshotTimer);
     await this.writes;
+    await this.saveSnapshot().catch((error: unknown) => console.warn(`${this.collectionName}: the catalogue snapshot was not saved at close`, error));
     this.internals.records.close();
-    this.internals.documents.clear();
+    this.internals.catalogue.dispose();
+    if (openCatalogues.get(this.databaseName) === this.internals.catalogue) openCatalogues.delete(this.databaseName);
     this.changes.complete();
   }
 
   async remove(): Promise<void> {
     this.ensureOpen();
+    // Nothing to keep: no snapshot on the way out.
+    this.unsaved = 0;
     await this.close();
     await deleteRecordStore(this.internals.recordsName);
   }

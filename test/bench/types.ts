@@ -55,8 +55,44 @@ export interface ReopenFigures {
   /** Building the product index from them. */
   indexMs: number;
   totalMs: number;
-  /** JS heap the open database and the index retain: after minus before, each after a full GC (Chromium only). */
+  /** JS heap the open database and the catalogue retain: after minus before, each after a full GC (Chromium only). */
   heapMb: number | null;
+  /** The page's whole JS heap at that moment (after a full GC). */
+  heapTotalMb: number | null;
+  /** Products searches still check one by one (changes the catalogue's index has not taken in). */
+  pendingIndex: number;
+  lookups: SaleScreenLookups;
+  sales: SaleScreenSales;
+}
+
+/** Sample timings in ms. */
+export interface Timing {
+  samples: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+export interface SaleScreenLookups {
+  /** findByCode of a whole barcode (a scanner read). */
+  barcode: Timing;
+  /** One search for the screen's suggestions per keystroke: barcodes digit by digit, words letter by letter. */
+  keystroke: Timing;
+}
+
+export interface SaleScreenSales {
+  /** pos.recordSale: the sale, its stock effects and audit event written offline. */
+  record: Timing;
+}
+
+/** A price change of many products on the server until the last of them is in the open device's catalogue. */
+export interface PriceChangeFigures {
+  products: number;
+  /** First batch POST sent → the last changed price in the catalogue, ms (null: not within the phase's bound, see `error`). */
+  ms: number | null;
+  /** The server's answers to the batch POSTs, summed, ms. */
+  serverMs: number | null;
+  error?: string;
 }
 
 export interface UploadFigures {
@@ -99,7 +135,9 @@ export interface BenchApi {
   latency(session: DeviceSession, changes: number, timeoutMs: number): Promise<LatencyFigures>;
   close(): Promise<void>;
   /** After close(): opens the same device again (phase 5), then removes its database. */
-  reopen(expected: number): Promise<ReopenFigures>;
+  reopen(expected: number, session: DeviceSession, lookups: number, sales: number): Promise<ReopenFigures>;
+  /** While the device syncs: `count` products get a new price on the server (batches of 1,000). */
+  priceChange(session: DeviceSession, count: number, timeoutMs: number): Promise<PriceChangeFigures>;
 }
 
 declare global {

@@ -69,6 +69,28 @@ describe('memory-mapped catalogue storage in Chromium', () => {
     expect(onDisk).toBe(1);
   });
 
+  it('POS-03 the station\'s catalogue follows every write at once and comes back from its snapshot after a reopen', async () => {
+    const { inserted, patched, found, removed, reopened } = await run('catalogueFollowsWrites');
+    expect(inserted).toBe('p-00002');
+    expect(patched).toMatchObject({ id: 'p-00002', priceCents: 12_345, name: 'Caneta azul' });
+    expect(found).toEqual(['p-00002']);
+    expect(removed).toBeNull();
+    expect(reopened).toMatchObject({ size: 2, patched: { priceCents: 12_345, name: 'Caneta azul' }, found: ['p-00002'], gone: null });
+  });
+
+  it('POS-01 writes after the last snapshot survive a crash: the reopened catalogue replays the journal', async () => {
+    const state = await run('journalReplay');
+    // The close saved a snapshot that took in the first write's journal entry; the "crash" left one more.
+    expect(state.journalEntries).toBe(1);
+    expect(state.snapshotSeq).toBeGreaterThan(0);
+    expect(state.nameOf1).toBe('Depois do snapshot');
+    expect(state.found9).toEqual(['p-00009']);
+    expect(state.has2).toBe(false);
+    expect(state.size).toBe(3);
+    expect(state.count).toBe(3);
+    expect(state.tombstone).toEqual([true]);
+  });
+
   it('POS-01 removing the device database removes the catalogue\'s IndexedDB database too', async () => {
     expect(await run('remove')).toEqual({ before: true, after: false });
   });

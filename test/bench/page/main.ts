@@ -5,6 +5,7 @@ import { rawDexie } from './raw-dexie.ts';
 import { offlineUpload } from './upload.ts';
 import { latency } from './latency.ts';
 import { reopen } from './reopen.ts';
+import { priceChange } from './price-change.ts';
 
 let device: Device | null = null;
 let deviceName: string | null = null;
@@ -31,9 +32,10 @@ const api: BenchApi = {
     await device?.db.close();
     device = null;
   },
-  reopen: (expected) => {
+  priceChange: (session, count, timeoutMs) => priceChange(opened(), session, count, timeoutMs),
+  reopen: (expected, session, lookups, sales) => {
     if (!deviceName || device) throw new Error('reopen runs after close(), on the device the initial pull filled');
-    return reopen(deviceName, expected);
+    return reopen(deviceName, expected, session, lookups, sales);
   },
 };
 

@@ -4,7 +4,8 @@
  */
 import type { RxCollection, RxDocumentData } from 'rxdb';
 import { createDatabase, type BalcaoDatabase } from '../../../../renderer/data/database.ts';
-import { memoryMappedDatabaseName } from '../../../../renderer/data/memory-mapped-storage.ts';
+import { catalogueOf, memoryMappedDatabaseName } from '../../../../renderer/data/memory-mapped-storage.ts';
+import { openRecordStore } from '../../../../renderer/data/record-store.ts';
 import type { Product } from '../../../../sync/schema/index.ts';
 
 type StoredProduct = RxDocumentData<Product>;
@@ -96,6 +97,64 @@ const checks = {
     const onDisk = await productsOf(reopened).count().exec();
     await reopened.close();
     return { error, inMemory, onDisk, events };
+  },
+
+  /**
+   * The compact catalogue follows every write at once (no read of the collection), and a reopen finds
+   * it from the snapshot saved at close.
+   */
+  async catalogueFollowsWrites() {
+    const name = `mm_catalogue_${Date.now()}`;
+    const db = await open(name);
+    const products = productsOf(db);
+    await products.bulkInsert([1, 2, 3].map(product));
+    const catalogue = catalogueOf(name)!;
+    const inserted = catalogue.findByCode('78900002')?.id ?? null;
+    await (await products.findOne('p-00002').exec())!.incrementalPatch({ priceCents: 12_345, name: 'Caneta azul' });
+    const patched = catalogue.get('p-00002') ?? null;
+    const found = catalogue.search('caneta az').map((row) => row.id);
+    await (await products.findOne('p-00003').exec())!.remove();
+    const removed = catalogue.get('p-00003') ?? null;
+    await db.close();
+    const reopened = await open(name);
+    const again = catalogueOf(name)!;
+    const state = { size: again.size, patched: again.get('p-00002') ?? null, found: again.search('caneta').map((row) => row.id), gone: again.get('p-00003') ?? null };
+    await reopened.close();
+    return { inserted, patched, found, removed, reopened: state };
+  },
+
+  /**
+   * A crash after a write and before the next snapshot: the write is in the records and the journal
+   * (same transaction) but not in the snapshot. The reopened catalogue replays the journal.
+   */
+  async journalReplay() {
+    const name = `mm_journal_${Date.now()}`;
+    const db = await open(name);
+    await productsOf(db).bulkInsert([1, 2, 3].map(product));
+    await db.close();
+    // As the storage writes, without the snapshot that would follow: what a crash leaves behind.
+    const records = await openRecordStore<StoredProduct>(memoryMappedDatabaseName(name, 'products', 0), 'id');
+    const [first] = (await records.getMany(['p-00001'])) as StoredProduct[];
+    const renamed = { ...first!, name: 'Depois do snapshot', _rev: `2-${first!._rev.split('-')[1]}`, _meta: { lwt: Date.now() } };
+    const added = { ...product(9), _deleted: false, _attachments: {}, _rev: '1-crash', _meta: { lwt: Date.now() } } as StoredProduct;
+    const gone = { ...first!, id: 'p-00002', _deleted: true, _rev: '2-crash', _meta: { lwt: Date.now() } } as StoredProduct;
+    await records.write([renamed, added, gone], [], ['p-00001', 'p-00009', 'p-00002']);
+    const saved = await records.readSaved();
+    records.close();
+    const reopened = await open(name);
+    const catalogue = catalogueOf(name)!;
+    const state = {
+      journalEntries: saved.journal.length,
+      snapshotSeq: saved.snapshot?.seq ?? null,
+      size: catalogue.size,
+      nameOf1: catalogue.get('p-00001')?.name ?? null,
+      found9: catalogue.search('produto 00009').map((row) => row.id),
+      has2: catalogue.get('p-00002') !== undefined,
+      count: await productsOf(reopened).count().exec(),
+      tombstone: ((await productsOf(reopened).storageInstance.findDocumentsById(['p-00002'], true)) as StoredProduct[]).map((doc) => doc._deleted),
+    };
+    await reopened.close();
+    return state;
   },
 
   /** Removing the database deletes the catalogue's own IndexedDB database too. */

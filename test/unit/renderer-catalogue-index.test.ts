@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { CatalogueIndex, sortKey, type ProductRow } from '../../renderer/data/catalogue-index.ts';
+
+function product(n: number, name: string, extra: Partial<ProductRow> = {}): ProductRow {
+  const id = `p-${String(n).padStart(5, '0')}`;
+  return { id, sku: `SKU${n}`, barcode: `789${String(n).padStart(10, '0')}`, name, unit: 'UN', priceCents: 100 * n, stock: n, active: true, groupId: `g-${n % 3}`, ...extra };
+}
+
+const NAMES = ['Camisa polo azul', 'Camiseta básica branca', 'Calça jeans', 'Tênis corrida', 'Meia cano alto'];
+const QUERIES = ['', 'c', 'cam', 'camisa', 'cami az', 'tenis', 'SKU1', 'sku12', '789', '7890000000012', 'jeans 4', 'nada'];
+
+function filled(count: number): CatalogueIndex {
+  const index = new CatalogueIndex();
+  for (let n = 1; n <= count; n++) index.upsert(product(n, `${NAMES[n % NAMES.length]} ${n % 40}`, { unit: n % 7 === 0 ? 'KG' : 'UN', active: n % 11 !== 0 }));
+  return index;
+}
+
+const ids = (rows: ProductRow[]) => rows.map((row) => row.id);
+
+describe('compact catalogue (issue 16)', () => {
+  it('POS-09 finds the same products, in the same order, before and after its index is rebuilt and from a snapshot', () => {
+    const pending = filled(3_000);
+    // Nothing was built yet beyond the first batches: many products wait in the pending set.
+    const answers = QUERIES.map((query) => ids(pending.search(query)));
+    const limited = QUERIES.map((query) => ids(pending.search(query, 5)));
+    const built = filled(3_000);
+    built.rebuild();
+    expect(built.pendingCount).toBe(0);
+    expect(QUERIES.map((query) => ids(built.search(query)))).toEqual(answers);
+    expect(QUERIES.map((query) => ids(built.search(query, 5)))).toEqual(limited);
+    const restored = CatalogueIndex.fromSnapshot(structuredClone(built.snapshot()));
+    expect(restored.size).toBe(3_000);
+    expect(QUERIES.map((query) => ids(restored.search(query)))).toEqual(answers);
+    // Every field comes back, group and unit included.
+    for (const n of [1, 7, 11, 2_999]) expect(restored.get(product(n, '').id)).toEqual(built.get(product(n, '').id));
+    expect(restored.get('p-00007')).toMatchObject({ unit: 'KG', groupId: 'g-1' });
+    expect(restored.get('p-00011')?.active).toBe(false);
+  });
+
+  it('POS-09 a whole barcode or SKU finds its product first, and the barcode lookup finds it exactly', () => {
+    const index = filled(2_000);
+    index.rebuild();
+    expect(index.findByCode('7890000001234')?.id).toBe('p-01234');
+    expect(index.findByCode('SKU1234')?.id).toBe('p-01234');
+    // SKUs are exact for the lookup (a typed code), prefixes for search.
+    expect(index.findByCode('sku1234')).toBeUndefined();
+    expect(index.search('SKU12', 3)[0]?.id).toBe('p-00012');
+    expect(index.search('7890000001234').map((row) => row.id)).toEqual(['p-01234']);
+  });
+
+  it('POS-03 after a snapshot, price changes edit in place; renames, new products and removals are found at once and after a rebuild', () => {
+    const index = CatalogueIndex.fromSnapshot(structuredClone(filled(1_000).snapshot()));
+    index.upsert({ ...index.get('p-00010')!, priceCents: 1 });
+    expect(index.pendingCount).toBe(0);
+    expect(index.get('p-00010')?.priceCents).toBe(1);
+    index.upsert({ ...index.get('p-00020')!, name: 'Boné aba reta', barcode: '111' });
+    index.upsert(product(5_000, 'Boné trucker'));
+    index.remove('p-00030');
+    const check = () => {
+      expect(ids(index.search('bone'))).toEqual(['p-00020', 'p-05000']);
+      expect(index.findByCode('111')?.id).toBe('p-00020');
+      expect(index.findByCode(product(20, '').barcode)).toBeUndefined();
+      expect(index.findByCode(product(30, '').barcode)).toBeUndefined();
+      expect(index.get('p-00030')).toBeUndefined();
+      expect(ids(index.search('')).includes('p-00030')).toBe(false);
+      expect(index.size).toBe(1_000);
+    };
+    check();
+    index.rebuild();
+    check();
+  });
+
+  it('orders names like pt-BR with numbers in numeric order, accents and case ignored', () => {
+    const names = ['Item 10', 'item 9', 'Árvore', 'Bola', 'bola 2'];
+    const sorted = [...names].sort((a, b) => (sortKey(a, '') < sortKey(b, '') ? -1 : 1));
+    expect(sorted).toEqual(['Árvore', 'Bola', 'bola 2', 'item 9', 'Item 10']);
+  });
+});
