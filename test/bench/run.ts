@@ -172,6 +172,7 @@ main()
   .then(async (code) => (DEVICE_ONLY ? code : Math.max(code, await (await import('./sheets/run.ts')).runSheetsBench())))
   .then(async (code) => (DEVICE_ONLY ? code : Math.max(code, await (await import('./backoffice/billing-run.ts')).runBillingBench())))
   .then(async (code) => (DEVICE_ONLY ? code : Math.max(code, await (await import('./integration/run.ts')).runIntegrationBench())))
+  .then(async (code) => (DEVICE_ONLY ? code : Math.max(code, await (await import('./fleet/scale.ts')).addFleetToScale(resultFile))))
   .then(
     (code) => process.exit(code),
     (error: unknown) => {
