@@ -1,11 +1,11 @@
 import type { ApiScope } from '../../schema/index.ts';
+import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../../schema/webhooks.ts';
 
 /**
  * The events an integrator may subscribe to (API-02), each with the read scope a key needs to receive
  * it: a snapshot of a sale is sales data, so only a key that may read sales may subscribe to sales.
  */
-export const WEBHOOK_EVENT_TYPES = ['sale.uploaded', 'order.status_changed', 'stock.below_level', 'contract.changed', 'receivable.created', 'receivable.overdue'] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+export { WEBHOOK_EVENT_TYPES, type WebhookEventType };
 
 /** Sent only on request (POST …/ping) to one subscription, whatever its event types. */
 export const PING_EVENT = 'webhook.ping';

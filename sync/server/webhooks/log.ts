@@ -1,38 +1,11 @@
+import type { AttemptView, MessageView } from '../../schema/webhooks.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { ApiProblem } from '../http/problem.ts';
 import { decodeCursor, encodeCursor } from '../integration/api-resource.ts';
 import { PING_EVENT } from './event-types.ts';
 import { enqueueEvents, RETRY_WINDOW_SECONDS } from './outbox.ts';
 
-/** One queued event of a subscription (a message) and where its delivery stands. */
-export interface MessageView {
-  /** The `webhook-id`: the same on every attempt and redelivery. */
-  id: string;
-  type: string;
-  resourceId: string;
-  state: 'pending' | 'delivered' | 'failed';
-  attempts: number;
-  createdAt: string;
-  nextAttemptAt: string | null;
-  deliveredAt: string | null;
-  lastStatus: number | null;
-  lastError: string | null;
-  /** The body as sent (signed bytes: JSON of {id, type, timestamp, storeId, resourceId, data}). */
-  payload: Record<string, unknown>;
-}
 
-/** One attempt of the delivery log. */
-export interface AttemptView {
-  messageId: string;
-  type: string;
-  attempt: number;
-  at: string;
-  /** Milliseconds. */
-  durationMs: number;
-  /** null when no answer came (refused, timed out, address refused). */
-  statusCode: number | null;
-  error: string | null;
-}
 
 const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
 const isKeyset = (value: unknown): value is { c: string; i: string } => typeof (value as { c?: unknown } | null)?.c === 'string' && typeof (value as { i?: unknown }).i === 'string';
@@ -124,3 +97,5 @@ export async function ping(db: Database, storeId: string, subscriptionId: string
     return messageOf(row!);
   });
 }
+
+export type { AttemptView, MessageView };

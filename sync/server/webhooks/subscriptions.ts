@@ -1,3 +1,4 @@
+import type { SubscriptionView } from '../../schema/webhooks.ts';
 import { randomBytes } from 'node:crypto';
 import type { Database, Queryable } from '../db/database.ts';
 import { ApiProblem } from '../http/problem.ts';
@@ -6,28 +7,6 @@ import { EVENT_SCOPES, type WebhookEventType } from './event-types.ts';
 import { RETRY_WINDOW_SECONDS } from './outbox.ts';
 import { urlProblem } from './target.ts';
 
-/** A subscription as the API shows it: never its secret (shown once, when made or rotated). */
-export interface SubscriptionView {
-  id: string;
-  url: string;
-  description: string;
-  eventTypes: WebhookEventType[];
-  /** stock.below_level: fires when a product's stock goes from ≥ this to below it (unit's smallest step). */
-  stockLevel: number | null;
-  status: 'active' | 'paused';
-  pausedReason: string | null;
-  pausedAt: string | null;
-  /** The API key that made it (null: an admin's session). */
-  apiKeyId: string | null;
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
-  /** Until when the previous secret still signs (a rotation under way), else null. */
-  previousSecretUntil: string | null;
-  /** Messages waiting to be sent / given up after 3 days. */
-  pending: number;
-  failed: number;
-}
 
 export interface SubscriptionInput {
   url: string;
@@ -194,3 +173,5 @@ export async function rotateSecret(db: Database, session: Session, id: string, g
 function newSecret(): string {
   return `whsec_${randomBytes(24).toString('base64')}`;
 }
+
+export type { SubscriptionView };
