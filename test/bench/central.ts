@@ -89,7 +89,8 @@ function counter(metrics: string, name: string, collection: string): number {
 export async function countUpload(central: Central, collection: string, listedIds: Iterable<string>): Promise<UploadCheck> {
   const seen = new Map<string, number>();
   for (const id of listedIds) seen.set(id, (seen.get(id) ?? 0) + 1);
-  const metrics = await (await fetch(`${central.session.serverUrl}/metrics`)).text();
+  // /metrics answers only its token or an administrator (routes-ops.ts): without one, every counter read 0.
+  const metrics = await (await fetch(`${central.session.serverUrl}/metrics`, { headers: { authorization: `Bearer ${central.session.adminToken}` } })).text();
   return {
     stored: seen.size,
     duplicates: [...seen.values()].filter((times) => times > 1).length,
