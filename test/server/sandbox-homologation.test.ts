@@ -76,6 +76,10 @@ describe.each(DATABASE_KINDS)('sandbox and homologation on %s', (kind) => {
     expect((await call(server.url, 'GET', '/api/v1/products/p-00001', { token: key.secret })).status).toBe(404);
     const trail = (await call(server.url, 'GET', '/api/admin/events?limit=1000', { token: admin })).body as { action: string; detail: string }[];
     expect(trail.find((event) => event.action === 'api_key_promoted' && event.detail.includes(promoted.body.id))?.detail).toContain(`"promotedFrom":"${key.id}"`);
+    // Promoted once: a second production key from the same run is refused while the first is live.
+    const again = await call(server.url, 'POST', `/api/api-keys/${key.id}/promote`, { token: admin, body: {} });
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toContain(`already promoted to production key ${promoted.body.id}`);
     // The walk's evidence counted for that run only: the same all-passed report posted again, without walking, does not pass.
     const replayed = await call(server.url, 'POST', '/api/v1/homologation-runs', { token: key.secret, body: { passed: true, steps: result.recorded!.run!.steps.map((step) => ({ id: step.step, passed: true })) } });
     expect(replayed.body).toMatchObject({ passed: false, uncorroborated: expect.arrayContaining(['master-data', 'webhook']) });

@@ -56,6 +56,9 @@ export function registerPromotionRoutes(app: FastifyInstance, ctx: ServerContext
           const failed = [...last.steps.filter((step) => !step.passed).map((step) => step.step), ...last.uncorroborated.map((step) => `${step} (not corroborated)`)];
           throw homologationRequired(`The last homologation run of key ${key.id} (${last.receivedAt}) did not pass: ${failed.join(', ').slice(0, 500)}.`);
         }
+        // One production key per homologated sandbox key: a second one would be a key nobody homologated the use of.
+        const [earlier] = await tx.query<{ id: string }>('SELECT id FROM api_keys WHERE store_id = $1 AND promoted_from = $2 AND revoked_at IS NULL', [session.store.id, key.id]);
+        if (earlier) throw homologationRequired(`Key ${key.id} was already promoted to production key ${earlier.id}: revoke that one first, or make and homologate a new sandbox key.`);
         const expired = key.expiresAt !== null && Date.parse(key.expiresAt) <= Date.now();
         if (expired) throw homologationRequired(`Key ${key.id} has expired: make a new sandbox key and homologate it.`);
         const created = await createApiKey(tx, {
