@@ -106,7 +106,7 @@ describe.each(DATABASE_KINDS)('sandbox isolation on %s', (kind) => {
     expect((await as(prd, 'GET', '/api/v1/orders/iso-order-prd')).body.items[0].sku).toBe((await as(prd, 'GET', '/api/v1/products/p-00010')).body.sku);
   });
 
-  it('API-06 sales: a production station\'s sale is read by production only (the sandbox has no station that can sell: keys never write station sales)', async () => {
+  it('API-06 sales: a production station\'s sale is read by production only, the sandbox\'s fixture sales by the sandbox only', async () => {
     const station = await stationSession(server, 'cx02');
     const sale = posSale('iso-sale-prd', station.station.stationId, [['p-00020', 1, 1000]]);
     expect((await call(server.url, 'POST', '/api/sync/sales/push', { token: station.token, body: [{ newDocumentState: sale, assumedMasterState: null }] })).body).toEqual([]);
@@ -115,7 +115,13 @@ describe.each(DATABASE_KINDS)('sandbox isolation on %s', (kind) => {
     expect(await movements(sbx)).not.toContain('iso-sale-prd');
     expect((await as(prd, 'GET', '/api/v1/sales/iso-sale-prd')).status).toBe(200);
     expect((await as(sbx, 'GET', '/api/v1/sales/iso-sale-prd')).status).toBe(404);
-    expect(JSON.stringify((await as(sbx, 'GET', '/api/v1/sales?since=0&limit=1000')).body.documents)).toBe('[]');
+    // The sandbox comes with its stations' sales (fixtures), so an ERP's read-back has something to read — its own only.
+    const sandboxSales = (await as(sbx, 'GET', '/api/v1/sales?since=0&limit=1000')).body.documents as { id: string; stationId: string }[];
+    expect(sandboxSales.map((doc) => doc.id).sort()).toEqual(['loja1.sandbox-sale-cx01-1', 'loja1.sandbox-sale-cx01-2', 'loja1.sandbox-sale-cx02-3']);
+    expect(sandboxSales.every((doc) => doc.stationId.startsWith('loja1.sandbox-'))).toBe(true);
+    expect(await movements(sbx)).toContain('loja1.sandbox-sale-cx02-3');
+    expect(await movements(prd)).not.toContain('loja1.sandbox-sale');
+    expect((await as(prd, 'GET', '/api/v1/sales/loja1.sandbox-sale-cx01-1')).status).toBe(404);
   });
 
   it('API-06 billing: customers (one CPF on each side), contracts, billing runs and receivables stay on their side', async () => {

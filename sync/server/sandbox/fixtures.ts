@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { CollectionName, ContractDoc, MasterRecord, ServiceDoc } from '../../schema/index.ts';
+import type { CollectionName, ContractDoc, MasterRecord, Product, Sale, ServiceDoc } from '../../schema/index.ts';
 import { digest } from '../auth/secrets.ts';
 import type { Queryable } from '../db/database.ts';
 import { lockStoreSequence, writeDocuments } from '../db/documents.ts';
@@ -43,7 +43,11 @@ export async function seedSandbox(tx: Queryable, storeId: string): Promise<void>
   const master = demoMasterData(storeId, PRODUCT_PREFIX).filter((record) => record.kind !== 'supervisor');
   await write(tx, storeId, 'masterdata', [...groups, ...places, ...master]);
   const groupIds = PRODUCT_GROUPS.map((group) => groupId(storeId, group.code));
-  await write(tx, storeId, 'products', Array.from({ length: SANDBOX_PRODUCTS }, (_, index) => demoProduct(PRODUCT_PREFIX, index + 1, groupIds, 9)));
+  const products = Array.from({ length: SANDBOX_PRODUCTS }, (_, index) => demoProduct(PRODUCT_PREFIX, index + 1, groupIds, 9));
+  const sales = fixtureSales(storeId, products);
+  // The products' stock is what is left after the fixture sales, as if the stations had uploaded them.
+  for (const sale of sales) for (const item of sale.items) products.find((product) => product.id === item.productId)!.stock -= item.quantity;
+  await write(tx, storeId, 'products', products);
   const customers = demoCustomers(storeId);
   await write(tx, storeId, 'customers', customers);
 
@@ -74,4 +78,39 @@ export async function seedSandbox(tx: Queryable, storeId: string): Promise<void>
   });
   const contracts = [contract(1, 0, ['draft']), contract(2, 1, ['draft', 'active']), contract(3, 2, ['draft', 'active', 'suspended'])];
   await write(tx, storeId, 'backoffice', [...services, ...contracts]);
+  // Stations' sales, so that an ERP's read-back of "movimentações de vendas" has something to read (keys never write them).
+  const stationSales = sales.map((sale) => ({ id: sale.id, stationId: sale.stationId, data: sale as unknown as Record<string, unknown>, deleted: false }));
+  await writeDocuments(tx, storeId, 'sales', stationSales);
+}
+
+/**
+ * Three sales of the fixture stations (two on cx01, one on cx02, cash and card, counted products only), as a
+ * station records them: lines, totals and payments add up, in cents.
+ */
+function fixtureSales(storeId: string, products: readonly Product[]): Sale[] {
+  const counted = products.filter((product) => product.unit === 'UN');
+  const sale = (n: number, station: string, lines: [Product, number][], paymentType: string): Sale => {
+    const items = lines.map(([product, quantity]) => ({ productId: product.id, quantity, unitPriceCents: product.priceCents, discountCents: 0, totalCents: quantity * product.priceCents }));
+    const totalCents = items.reduce((sum, item) => sum + item.totalCents, 0);
+    return {
+      id: `${storeId}-sale-${station}-${n}`,
+      stationId: `${storeId}-${station}`,
+      number: n,
+      userId: 'sandbox',
+      sellerId: `${storeId}-seller-v01`,
+      createdAt: `2026-01-0${n + 1}T14:00:00.000Z`,
+      items,
+      payments: [{ paymentTypeId: `${storeId}-paymentType-${paymentType}`, amountCents: totalCents }],
+      subtotalCents: totalCents,
+      discountCents: 0,
+      totalCents,
+      changeCents: 0,
+      status: 'finished',
+    };
+  };
+  return [
+    sale(1, 'cx01', [[counted[0]!, 2], [counted[1]!, 1]], 'dinheiro'),
+    sale(2, 'cx01', [[counted[2]!, 1]], 'debito'),
+    sale(3, 'cx02', [[counted[3]!, 3]], 'credito'),
+  ];
 }
