@@ -20,7 +20,8 @@ async function write(tx: Queryable, storeId: string, collection: CollectionName,
  * Seeds a sandbox store with realistic fixtures (API-06), inside the caller's transaction: product groups,
  * sellers, payment types and conditions, two stations (rows and master records; never pairable: their
  * pairing code is a random digest nobody holds), 200 products with valid EAN-13 barcodes, five customers
- * with valid test CPF/CNPJ, two services and three contracts (draft, active, suspended) with their history.
+ * with valid test CPF/CNPJ, two services, three contracts (draft, active, suspended) with their history, and
+ * three sales of the two stations (the products' stock net of them).
  */
 export async function seedSandbox(tx: Queryable, storeId: string): Promise<void> {
   await lockStoreSequence(tx, storeId);
