@@ -13,7 +13,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { clientsOnAThread } from '../concurrent-gets.ts';
 import { startServer, type RunningServer } from '../../../sync/server/node/start.ts';
 import { createScratchDatabase } from '../../server/support/servers.ts';
 import { positive, stepper, writeFigures } from '../harness.ts';
@@ -47,38 +47,6 @@ async function json(url: string, init: RequestInit & { token: string }): Promise
   return { status: response.status, body: await response.json() };
 }
 
-/** Plain JavaScript for the client thread: CLIENTS loops, each sending its next GET when the last answered. */
-const CLIENT_THREAD = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { performance } = require('node:perf_hooks');
-const { url, token, paths, clients } = workerData;
-let next = 0;
-const latencies = [];
-async function client() {
-  while (next < paths.length) {
-    const path = paths[next++];
-    const started = performance.now();
-    const response = await fetch(url + path, { headers: { authorization: 'Bearer ' + token } });
-    await response.arrayBuffer();
-    latencies.push(performance.now() - started);
-    if (response.status !== 200) throw new Error('GET ' + path + ': ' + response.status);
-  }
-}
-Promise.all(Array.from({ length: clients }, client)).then(() => parentPort.postMessage(latencies), (error) => parentPort.postMessage({ error: String(error) }));
-`;
-
-/** Latencies (ms) of GETs of `paths` sent by `clients` concurrent clients on a worker thread. */
-function clientsOnAThread(url: string, token: string, paths: string[], clients: number): Promise<number[]> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(CLIENT_THREAD, { eval: true, workerData: { url, token, paths, clients } });
-    worker.once('message', (message: number[] | { error: string }) => {
-      void worker.terminate();
-      if (Array.isArray(message)) resolve(message);
-      else reject(new Error(message.error));
-    });
-    worker.once('error', reject);
-  });
-}
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;

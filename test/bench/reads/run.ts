@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
+import { clientsOnAThread } from '../concurrent-gets.ts';
 import { startServer, type RunningServer } from '../../../sync/server/node/start.ts';
 import { createScratchDatabase } from '../../server/support/servers.ts';
 import { positive, stepper } from '../harness.ts';
@@ -23,37 +23,6 @@ const step = stepper('bench reads');
 const CLIENTS = 50;
 const FEED_PAGE = 5_000;
 
-/** Plain JavaScript for the client thread: CLIENTS loops, each sending its next GET when the last answered. */
-const CLIENT_THREAD = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { performance } = require('node:perf_hooks');
-const { url, token, paths, clients } = workerData;
-let next = 0;
-const latencies = [];
-async function client() {
-  while (next < paths.length) {
-    const path = paths[next++];
-    const started = performance.now();
-    const response = await fetch(url + path, { headers: { authorization: 'Bearer ' + token } });
-    await response.arrayBuffer();
-    latencies.push(performance.now() - started);
-    if (response.status !== 200) throw new Error('GET ' + path + ': ' + response.status);
-  }
-}
-Promise.all(Array.from({ length: clients }, client)).then(() => parentPort.postMessage(latencies), (error) => parentPort.postMessage({ error: String(error) }));
-`;
-
-function clientsOnAThread(url: string, token: string, paths: string[], clients: number): Promise<number[]> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(CLIENT_THREAD, { eval: true, workerData: { url, token, paths, clients } });
-    worker.once('message', (message: number[] | { error: string }) => {
-      void worker.terminate();
-      if (Array.isArray(message)) resolve(message);
-      else reject(new Error(message.error));
-    });
-    worker.once('error', reject);
-  });
-}
 
 const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 const round = (value: number) => Number(value.toFixed(2));
