@@ -6,7 +6,7 @@ import { lineAmountCents, scaleLabel } from '../../sync/rules/index.ts';
 import { login, logout, openProducts, pairStation, productsCount, screenshot, waitForPending } from './support/station-ui.ts';
 import { oneStation } from './support/one-station.ts';
 import { eventually } from './support/eventually.ts';
-import { authorizeAsSupervisor, cancelSale, chooseSeller, openPos, openSale, openTill, pay, scan, startExchange, SUPERVISOR_CODE } from './pos-ui.ts';
+import { authorizeAsSupervisor, cancelSale, chooseSeller, openPos, openSale, openTill, pay, scan, startExchange, SUPERVISOR_CODE, waitForNoDialog } from './pos-ui.ts';
 
 /**
  * The rest of issue 15 at the counter, in Chromium against a real server: goods sold by weight
@@ -105,7 +105,7 @@ describe('issue 15: store rules at the counter', () => {
     expect(await returned.textContent()).toMatch(/0,250 kg/);
     await screenshot(page, 'counter-exchange-receipt');
     await page.getByTestId(ids.receiptClose).click();
-    await page.locator('[role="dialog"]').waitFor({ state: 'detached' });
+    await waitForNoDialog(page);
     await waitForPending(page, (n) => n === 0, 60_000);
     const storedExchange = await eventually(() => api.get('sales', exchange), `exchange ${exchange} on the server`, 60_000);
     expect((storedExchange.exchange as { returnedItems: unknown[] }).returnedItems).toEqual([expect.objectContaining({ productId: cheese.id, quantity: 250, unit: 'KG' })]);
@@ -145,7 +145,7 @@ describe('issue 15: store rules at the counter', () => {
     const saleId = (await receipt.getAttribute('data-sale-id'))!;
     const number = Number(await receipt.getAttribute('data-number'));
     await page.getByTestId(ids.receiptClose).click();
-    await page.locator('[role="dialog"]').waitFor({ state: 'detached' });
+    await waitForNoDialog(page);
 
     await cancelSale(page, number, 'loja1-financialReason-cancelamento');
     await waitForPending(page, (n) => n === 0, 60_000);

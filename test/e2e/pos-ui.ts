@@ -59,6 +59,20 @@ export async function chooseSeller(page: Page, sellerId?: string): Promise<void>
   await select.selectOption(value);
 }
 
+/**
+ * Waits until no modal is left in the page. A closing modal's frame outlives its content for the closing
+ * animation, and under load the payment step and the receipt can both be closing at once: count them all
+ * (a single-element locator would throw a strict-mode violation). The F-keys wait for no dialog.
+ */
+export async function waitForNoDialog(page: Page, timeout = 10_000): Promise<void> {
+  const dialogs = page.locator('[role="dialog"]');
+  const deadline = Date.now() + timeout;
+  while ((await dialogs.count()) > 0) {
+    if (Date.now() > deadline) throw new Error(`${await dialogs.count()} dialog(s) still open after ${timeout} ms`);
+    await page.waitForTimeout(50);
+  }
+}
+
 /** The demo admin's supervisor code (sync/server/seed/demo-data.ts), POS-20. */
 export const SUPERVISOR_CODE = '246810';
 
@@ -94,8 +108,7 @@ export async function pay(page: Page, payments: PaymentStep[]): Promise<SaleOutc
   const outcome = { saleId: await attribute('data-sale-id'), number: Number(await attribute('data-number')), totalCents: Number(await attribute('data-total-cents')), changeCents: Number(await attribute('data-change-cents')) };
   await byId(page, ids.receiptClose).click();
   await receipt.waitFor({ state: 'detached' });
-  // The modal's frame outlives its content for the closing animation; the F-keys wait for no dialog.
-  await page.locator('[role="dialog"]').waitFor({ state: 'detached' });
+  await waitForNoDialog(page);
   return outcome;
 }
 
