@@ -6,6 +6,10 @@
 export const WEBHOOK_EVENT_TYPES = ['sale.uploaded', 'order.status_changed', 'stock.below_level', 'contract.changed', 'receivable.created', 'receivable.overdue'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
+/** Why a subscription is paused: see SubscriptionView.pausedCode. */
+export const WEBHOOK_PAUSE_CODES = ['delivery_failed', 'key_revoked', 'manual'] as const;
+export type WebhookPauseCode = (typeof WEBHOOK_PAUSE_CODES)[number];
+
 /** A subscription as the API shows it: never its secret (shown once, when made or rotated). */
 export interface SubscriptionView {
   id: string;
@@ -15,11 +19,25 @@ export interface SubscriptionView {
   /** stock.below_level: fires when a product's stock goes from ≥ this to below it (unit's smallest step). */
   stockLevel: number | null;
   status: 'active' | 'paused';
+  /** Why it is paused, in English, for integrators (the screens show `pausedCode` in the user's language). */
   pausedReason: string | null;
+  /**
+   * Why it is paused, as a code: `delivery_failed` (3 days of failed deliveries), `key_revoked` (the key
+   * that made it was revoked or expired), `manual` (a person paused it: `pausedByName`); null when active.
+   * Optional: absent from servers before stop 21.
+   */
+  pausedCode?: WebhookPauseCode | null;
+  /** The name of the person who paused it by hand, else null. Optional (servers before stop 21). */
+  pausedByName?: string | null;
   pausedAt: string | null;
   /** The API key that made it (null: an admin's session). */
   apiKeyId: string | null;
+  /** That key's name, else null. Optional (servers before stop 21). */
+  apiKeyName?: string | null;
+  /** The user id of who made it (the admin, or the key's creator). */
   createdBy: string;
+  /** That user's name (null when unknown). Optional (servers before stop 21). */
+  createdByName?: string | null;
   createdAt: string;
   updatedAt: string;
   /** Until when the previous secret still signs (a rotation under way), else null. */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKey } from './support/api-keys.ts';
 import { adminToken, call, DATABASE_KINDS, startTestServer, type TestServer } from './support/servers.ts';
 import { Receiver } from './webhooks/receiver.ts';
-import { pauseKind, pausedBy } from '../../renderer/ui/admin/pause-reason.ts';
+import { pauseKind, pauseKindOf, pausedBy, pausedByOf } from '../../renderer/ui/admin/pause-reason.ts';
 
 /**
  * The webhook screen tells the admin why a subscription was paused in their language, from the
@@ -44,6 +44,10 @@ describe.each(DATABASE_KINDS)('webhook pause reasons as the admin screen reads t
       const reason = await reasonOf(admin, id);
       expect(pauseKind(reason)).toBe('delivery_failed');
       expect(pausedBy(reason)).toBeNull();
+      // Stop 21: the code (no sentence to parse) and names, not ids, for the screen.
+      const view = (await api(admin, 'GET', `/subscriptions/${id}`)).body;
+      expect(view).toMatchObject({ pausedCode: 'delivery_failed', pausedByName: null, createdByName: 'Ana Admin', apiKeyName: null });
+      expect([pauseKindOf(view), pausedByOf(view)]).toEqual(['delivery_failed', null]);
     } finally {
       offsetMs = 0;
       await failing.close();
@@ -60,6 +64,7 @@ describe.each(DATABASE_KINDS)('webhook pause reasons as the admin screen reads t
       expect((await call(server.url, 'POST', `/api/api-keys/${key.id}/revoke`, { token: admin })).status).toBe(200);
       await server.webhooks.sweep();
       expect(pauseKind(await reasonOf(admin, made.body.subscription.id))).toBe('key_revoked');
+      expect((await api(admin, 'GET', `/subscriptions/${made.body.subscription.id}`)).body).toMatchObject({ pausedCode: 'key_revoked', pausedByName: null, apiKeyId: key.id, apiKeyName: key.name });
     } finally {
       await receiver.close();
     }
@@ -74,7 +79,11 @@ describe.each(DATABASE_KINDS)('webhook pause reasons as the admin screen reads t
     const reason = await reasonOf(admin, id);
     expect(pauseKind(reason)).toBe('manual');
     expect(pausedBy(reason)).toBe('Ana Admin');
-    const resumed = (await api(admin, 'PATCH', `/subscriptions/${id}`, { status: 'active' })).body as { pausedReason: string | null };
+    const paused = (await api(admin, 'GET', `/subscriptions/${id}`)).body;
+    expect(paused).toMatchObject({ pausedCode: 'manual', pausedByName: 'Ana Admin' });
+    expect([pauseKindOf(paused), pausedByOf(paused)]).toEqual(['manual', 'Ana Admin']);
+    const resumed = (await api(admin, 'PATCH', `/subscriptions/${id}`, { status: 'active' })).body as { pausedReason: string | null; pausedCode: string | null };
     expect(pauseKind(resumed.pausedReason)).toBe('other');
+    expect(resumed.pausedCode).toBeNull();
   });
 });

@@ -75,3 +75,25 @@ export const webhooksMigration = {
     )
   `,
 };
+
+/**
+ * Stop 21: why a subscription is paused, as a code the screens translate (`paused_code`: delivery_failed,
+ * key_revoked, manual) and who paused it by hand (`paused_by`, a user id), beside the English sentence
+ * (`paused_reason`) that integrators already read. Rows paused before this migration get their code from
+ * that sentence, once, here. Version 2101 (stop 21) so parallel branches do not collide.
+ */
+export const webhookPauseCodeMigration = {
+  version: 2101,
+  name: 'webhook-pause-code',
+  sql: `
+    ALTER TABLE webhook_subscriptions ADD COLUMN paused_code text CHECK (paused_code IN ('delivery_failed', 'key_revoked', 'manual'));
+    ALTER TABLE webhook_subscriptions ADD COLUMN paused_by text;
+    UPDATE webhook_subscriptions SET paused_code = CASE
+        WHEN paused_reason ~* 'could not be delivered for [0-9]+ days' THEN 'delivery_failed'
+        WHEN paused_reason ~* 'API key that made this subscription was revoked or expired' THEN 'key_revoked'
+        WHEN paused_reason ~* '^Paused by ' THEN 'manual'
+      END,
+      paused_by = CASE WHEN paused_reason ~* '^Paused by ' THEN substring(paused_reason from '\\(([^()]*)\\)\\.?$') END
+      WHERE status = 'paused'
+  `,
+};

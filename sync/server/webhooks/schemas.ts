@@ -1,4 +1,5 @@
 import { cursorQuery } from '../integration/api-resource.ts';
+import { WEBHOOK_PAUSE_CODES } from '../../schema/webhooks.ts';
 import { EVENT_DESCRIPTIONS, WEBHOOK_EVENT_TYPES } from './event-types.ts';
 
 const dateTime = { type: 'string', format: 'date-time' } as const;
@@ -23,9 +24,13 @@ export const subscriptionView = {
     stockLevel: { type: ['integer', 'null'] },
     status: { type: 'string', enum: ['active', 'paused'] },
     pausedReason: { type: ['string', 'null'], description: 'Why it is paused (3 days of failed deliveries, a revoked key, or who paused it)' },
+    pausedCode: { type: ['string', 'null'], enum: [...WEBHOOK_PAUSE_CODES, null], description: 'Why it is paused, as a code: delivery_failed (3 days of failed deliveries), key_revoked (the key that made it was revoked or expired), manual (a person paused it); null when active' },
+    pausedByName: { type: ['string', 'null'], description: 'The name of the person who paused it by hand, else null' },
     pausedAt: nullableDateTime,
     apiKeyId: { type: ['string', 'null'], description: 'The key that made it; null: an admin session' },
-    createdBy: { type: 'string' },
+    apiKeyName: { type: ['string', 'null'], description: "That key's name, else null" },
+    createdBy: { type: 'string', description: 'The user id of who made it (the admin, or the creator of the key)' },
+    createdByName: { type: ['string', 'null'], description: "That user's name, null when unknown" },
     createdAt: dateTime,
     updatedAt: dateTime,
     previousSecretUntil: { ...nullableDateTime, description: 'During a rotation: until when the previous secret signs too' },

@@ -1,4 +1,4 @@
-import type { SubscriptionView } from '../../schema/webhooks.ts';
+import type { SubscriptionView, WebhookPauseCode } from '../../schema/webhooks.ts';
 import { randomBytes } from 'node:crypto';
 import type { Database, Queryable } from '../db/database.ts';
 import { ApiProblem } from '../http/problem.ts';
@@ -20,7 +20,8 @@ export const MAX_SUBSCRIPTIONS_PER_STORE = 50;
 
 interface Row {
   id: string; url: string; description: string; event_types: string[]; stock_level: string | number | null; status: 'active' | 'paused';
-  paused_reason: string | null; paused_at: Date | string | null; api_key_id: string | null; created_by: string; created_at: Date | string;
+  paused_reason: string | null; paused_code: WebhookPauseCode | null; paused_by_name: string | null; paused_at: Date | string | null;
+  api_key_id: string | null; api_key_name: string | null; created_by: string; created_by_name: string | null; created_at: Date | string;
   updated_at: Date | string; previous_secret_until: Date | string | null; pending: string | number; failed: string | number;
 }
 
@@ -36,9 +37,13 @@ function viewOf(row: Row, now: Date): SubscriptionView {
     stockLevel: row.stock_level === null ? null : Number(row.stock_level),
     status: row.status,
     pausedReason: row.paused_reason,
+    pausedCode: row.status === 'paused' ? row.paused_code : null,
+    pausedByName: row.status === 'paused' ? row.paused_by_name : null,
     pausedAt: iso(row.paused_at),
     apiKeyId: row.api_key_id,
+    apiKeyName: row.api_key_name,
     createdBy: row.created_by,
+    createdByName: row.created_by_name,
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,
     previousSecretUntil: until && until > now ? until.toISOString() : null,
@@ -48,8 +53,12 @@ function viewOf(row: Row, now: Date): SubscriptionView {
 }
 
 const SELECT = `
-  SELECT s.id, s.url, s.description, s.event_types, s.stock_level, s.status, s.paused_reason, s.paused_at, s.api_key_id, s.created_by,
+  SELECT s.id, s.url, s.description, s.event_types, s.stock_level, s.status, s.paused_reason, s.paused_code, s.paused_at, s.api_key_id, s.created_by,
          s.created_at, s.updated_at, s.previous_secret_until,
+         -- Names for the screens (users' and keys' ids mean nothing to a person); null when the row is gone.
+         (SELECT u.name FROM users u WHERE u.id = s.paused_by) AS paused_by_name,
+         (SELECT u.name FROM users u WHERE u.id = s.created_by) AS created_by_name,
+         (SELECT k.name FROM api_keys k WHERE k.id = s.api_key_id) AS api_key_name,
          (SELECT count(*) FROM webhook_messages m WHERE m.subscription_id = s.id AND m.state = 'pending') AS pending,
          (SELECT count(*) FROM webhook_messages m WHERE m.subscription_id = s.id AND m.state = 'failed') AS failed
     FROM webhook_subscriptions s`;
@@ -131,10 +140,12 @@ export async function updateSubscription(db: Database, session: Session, id: str
           stock_level = CASE WHEN $5 THEN $6 ELSE stock_level END,
           status = coalesce($7, status),
           paused_reason = CASE WHEN $7 = 'active' THEN NULL WHEN $7 = 'paused' AND status = 'active' THEN $8 ELSE paused_reason END,
+          paused_code = CASE WHEN $7 = 'active' THEN NULL WHEN $7 = 'paused' AND status = 'active' THEN 'manual' ELSE paused_code END,
+          paused_by = CASE WHEN $7 = 'active' THEN NULL WHEN $7 = 'paused' AND status = 'active' THEN $10 ELSE paused_by END,
           paused_at = CASE WHEN $7 = 'active' THEN NULL WHEN $7 = 'paused' AND status = 'active' THEN $9::timestamptz ELSE paused_at END,
           updated_at = $9::timestamptz
         WHERE id = $1`,
-      [id, change.url ?? null, change.description ?? null, change.eventTypes ? [...new Set(change.eventTypes)] : null, change.stockLevel !== undefined, change.stockLevel ?? null, change.status ?? null, `Paused by ${session.user.name} (${session.user.id}).`, at],
+      [id, change.url ?? null, change.description ?? null, change.eventTypes ? [...new Set(change.eventTypes)] : null, change.stockLevel !== undefined, change.stockLevel ?? null, change.status ?? null, `Paused by ${session.user.name} (${session.user.id}).`, at, session.user.id],
     );
     if (change.status === 'active') {
       // What waited during the pause is due now, with a fresh 3-day window (the receiver was fixed).

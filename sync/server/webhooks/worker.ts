@@ -154,7 +154,7 @@ export class WebhookWorker {
     const now = this.clock();
     const overdue = await sweepOverdueReceivables(this.db, now);
     await this.db.query(
-      `UPDATE webhook_subscriptions s SET status = 'paused', paused_at = $1, updated_at = $1,
+      `UPDATE webhook_subscriptions s SET status = 'paused', paused_at = $1, updated_at = $1, paused_code = 'key_revoked', paused_by = NULL,
               paused_reason = 'The API key that made this subscription was revoked or expired: nothing is sent to it any more. An admin may delete it, or the integrator make a new one with a valid key.'
         WHERE s.status = 'active' AND s.api_key_id IS NOT NULL
           AND EXISTS (SELECT 1 FROM api_keys k WHERE k.id = s.api_key_id AND (k.revoked_at IS NOT NULL OR coalesce(k.expires_at <= $1, false)))`,
@@ -241,7 +241,7 @@ export class WebhookWorker {
       );
       for (const row of rows.filter((entry) => entry.gaveUp)) {
         const reason = `Message ${row.message.id} (${row.message.type}) could not be delivered for ${RETRY_WINDOW_SECONDS / 86_400} days (${row.attempt} attempts); last error: ${row.result.error ?? 'unknown'}. Fix the receiver, resume the subscription (what waited is then sent) and redeliver the failed message.`;
-        await tx.query("UPDATE webhook_subscriptions SET status = 'paused', paused_at = $2, paused_reason = $3, updated_at = $2 WHERE id = $1 AND status = 'active'", [row.message.subscription_id, at, reason]);
+        await tx.query("UPDATE webhook_subscriptions SET status = 'paused', paused_at = $2, paused_reason = $3, paused_code = 'delivery_failed', paused_by = NULL, updated_at = $2 WHERE id = $1 AND status = 'active'", [row.message.subscription_id, at, reason]);
       }
     });
   }
