@@ -38,5 +38,7 @@ export const adminTrailEn: Strings<typeof adminTrailPtBR> = {
     api_key_created: 'API key created',
     api_key_revoked: 'API key revoked',
     api_key_promoted: 'API key promoted to production',
+    sandbox_created: 'Homologation sandbox created',
+    sandbox_reset: 'Homologation sandbox reset',
   },
 };

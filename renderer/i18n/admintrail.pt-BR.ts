@@ -34,5 +34,7 @@ export const adminTrailPtBR = {
     api_key_created: 'Chave de API criada',
     api_key_revoked: 'Chave de API revogada',
     api_key_promoted: 'Chave de API promovida para produção',
+    sandbox_created: 'Sandbox de homologação criada',
+    sandbox_reset: 'Sandbox de homologação reiniciada',
   },
 };

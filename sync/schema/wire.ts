@@ -155,6 +155,9 @@ export const ADMIN_EVENT_ACTIONS = [
   'api_key_revoked',
   /** API-07: the admin promoted a sandbox key to a production key after a passing run (detail: new key, promotedFrom, runId). */
   'api_key_promoted',
+  /** API-06: the admin created the store's sandbox (detail: sandboxStoreId, via: sandbox | first_key) or reset it (detail: sandboxStoreId, clockOffsetSeconds it had). */
+  'sandbox_created',
+  'sandbox_reset',
 ] as const;
 export type AdminEventAction = (typeof ADMIN_EVENT_ACTIONS)[number];
 

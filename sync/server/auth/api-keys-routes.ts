@@ -101,7 +101,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, ctx: ServerContext): 
         });
       }
       // API-06: a sandbox key is a key of the sandbox store (made on the first key), so it reaches nothing else.
-      const sandbox = (await createSandbox(ctx.db, session.store.id)).info;
+      const sandbox = (await createSandbox(ctx.db, session.store.id, { userId: session.user.id, via: 'first_key' })).info;
       const created = await ctx.db.transaction(async (tx) => {
         const key = await createApiKey(tx, { storeId: sandbox.storeId, createdBy: session.user.id, name: name.trim() || name, scopes: wanted, expiresAt: expiresAt && new Date(expiresAt).toISOString(), rateLimitPerMinute: limit, environment: 'sandbox' });
         await recordAdminEvent(tx, { storeId: session.store.id, userId: session.user.id, action: 'api_key_created', detail: keyDetail(key) });

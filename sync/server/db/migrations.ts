@@ -5,8 +5,8 @@ import { backofficeMigration, backofficeTaxIdMigration } from '../backoffice/mig
 import { hardeningMigration } from './migration-012-hardening.ts';
 import { integrationMigration, salesPeriodMigration } from '../integration/migration.ts';
 import { apiKeysMigration } from '../auth/api-keys-migration.ts';
-import { webhooksMigration } from '../webhooks/migration.ts';
-import { sandboxMigration } from '../sandbox/migration.ts';
+import { webhookPauseCodeMigration, webhooksMigration } from '../webhooks/migration.ts';
+import { sandboxMigration, sandboxRequestsAgeMigration } from '../sandbox/migration.ts';
 import { saleInstantMigration } from './migration-016-sale-instant.ts';
 
 /**
@@ -110,6 +110,8 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
   backofficeTaxIdMigration,
   sandboxMigration,
   saleInstantMigration,
+  webhookPauseCodeMigration,
+  sandboxRequestsAgeMigration,
 ];
 
 export async function migrate(db: Database): Promise<number> {

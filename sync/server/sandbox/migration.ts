@@ -50,3 +50,15 @@ export const sandboxMigration = {
       'SELECT now() + make_interval(secs => coalesce((SELECT clock_offset_seconds FROM sandboxes WHERE sandbox_store_id = p_store), 0))'
   `,
 };
+
+/**
+ * Stop 21: the sandbox request log is pruned by age (rows older than 30 days, whatever the key: also a key
+ * that never posts a run), so the prune needs an index on the instant. Version 2102 (stop 21).
+ */
+export const sandboxRequestsAgeMigration = {
+  version: 2102,
+  name: 'sandbox-requests-by-age',
+  sql: `
+    CREATE INDEX sandbox_requests_by_age ON sandbox_requests (at)
+  `,
+};

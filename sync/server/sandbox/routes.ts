@@ -16,6 +16,7 @@ const tags = ['sandbox'];
  * - GET  /api/sandbox (admin) → 200 SandboxInfo | 404 when the store has none;
  * - POST /api/sandbox (admin) → 201 created and seeded | 200 it already existed;
  * - POST /api/sandbox/reset (admin) → 200: its data wiped and reseeded, clock at zero | 404 none;
+ *   both changes are in the store's administration trail (sandbox_created, sandbox_reset: ADM-02);
  * - POST /api/v1/sandbox/clock `{ advanceSeconds }` (a sandbox key, or the admin) → 200 SandboxClock;
  *   a production key 403; 404 when the admin's store has no sandbox; 422 past 10 years ahead;
  * - POST /api/v1/homologation-runs (a sandbox key) the script's JSON report → 201 HomologationRun.
@@ -34,14 +35,14 @@ export function registerSandboxRoutes(app: FastifyInstance, ctx: ServerContext):
     const session = sessionOf(request);
     assertAdmin(session, 'manages the sandbox.');
     assertProductionStore(session.store.id);
-    const { info, created } = await createSandbox(ctx.db, session.store.id);
+    const { info, created } = await createSandbox(ctx.db, session.store.id, { userId: session.user.id, via: 'sandbox' });
     return reply.status(created ? 201 : 200).send(info);
   });
 
   app.post('/api/sandbox/reset', { schema: { tags, summary: "Reset the sandbox (admin): wipe its data, reseed the fixtures, clock back to zero; keys and runs stay", response: { 200: sandboxInfoSchema, ...errorResponses } } }, async (request) => {
     const session = sessionOf(request);
     assertAdmin(session, 'manages the sandbox.');
-    const info = await resetSandbox(ctx.db, session.store.id);
+    const info = await resetSandbox(ctx.db, session.store.id, { userId: session.user.id });
     if (!info) throw problems.notFound('The sandbox of this store (create it with POST /api/sandbox)');
     return info;
   });

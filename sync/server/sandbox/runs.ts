@@ -53,7 +53,14 @@ const EXTRA: Record<string, string> = {
                    AND a.at > (SELECT min(b.at) FROM sandbox_requests b WHERE b.key_id = $1 AND b.at > $2::timestamptz AND b.status = 429) LIMIT 1`,
 };
 
-/** Records what a sandbox key's request was (route pattern, status, Idempotency-Key), for corroboration. */
+/** Days a sandbox request stays in the log when no run has consumed it. */
+export const SANDBOX_REQUEST_KEEP_DAYS = 30;
+
+/**
+ * Records what a sandbox key's request was (route pattern, status, Idempotency-Key), for corroboration,
+ * then prunes the log (see pruneSandboxRequests): a run consumes its key's log, but a key that never posts
+ * one — or was abandoned — would otherwise keep every request it ever made.
+ */
 export async function logSandboxRequest(db: Queryable, entry: { keyId: string; method: string; route: string; status: number; idempotencyKey: string | null; spreadsheet: boolean }): Promise<void> {
   await db.query('INSERT INTO sandbox_requests (key_id, method, route, status, idempotency_key, spreadsheet) VALUES ($1, $2, $3, $4, $5, $6)', [
     entry.keyId,
@@ -63,6 +70,18 @@ export async function logSandboxRequest(db: Queryable, entry: { keyId: string; m
     entry.idempotencyKey?.slice(0, 300) ?? null,
     entry.spreadsheet,
   ]);
+  await pruneSandboxRequests(db);
+}
+
+/**
+ * Deletes sandbox requests older than `keepDays` (default 30) before `now`, of every key: evidence that old
+ * proves nothing about a connector as it is today, and a key that never posts a run never has its log
+ * consumed by recordRun. Indexed by instant (sandbox_requests_by_age), so with nothing to delete it is
+ * one index probe. Real time, not the sandbox clock (`at` is the real instant). @returns rows deleted
+ */
+export async function pruneSandboxRequests(db: Queryable, now: Date = new Date(), keepDays: number = SANDBOX_REQUEST_KEEP_DAYS): Promise<number> {
+  const deleted = await db.query('DELETE FROM sandbox_requests WHERE at < $1::timestamptz - make_interval(days => $2) RETURNING 1', [now.toISOString(), keepDays]);
+  return deleted.length;
 }
 
 /** The report as the script posts it (test/homologate/runner.ts RunResult), validated by the route's schema. */

@@ -1,4 +1,5 @@
 import type { SandboxInfo } from '../../schema/index.ts';
+import { recordAdminEvent } from '../auth/admin-events.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { seedSandbox } from './fixtures.ts';
 
@@ -45,11 +46,21 @@ export async function getSandbox(db: Queryable, storeId: string): Promise<Sandbo
   };
 }
 
+/** Who asked for a sandbox change, for the store's administration trail (ADM-02). */
+export interface SandboxActor {
+  /** The admin's user id. */
+  userId: string;
+  /** What made it: the sandbox screen / route, or the store's first sandbox API key. */
+  via: 'sandbox' | 'first_key';
+}
+
 /**
- * Creates and seeds the store's sandbox in one transaction (a crash leaves none, never half of one).
- * Idempotent: `created` is false when it already existed (also when a concurrent call made it first).
+ * Creates and seeds the store's sandbox in one transaction (a crash leaves none, never half of one),
+ * recording `sandbox_created` in the store's administration trail (who, when; detail: the sandbox's store
+ * id and what made it). Idempotent: `created` is false — and nothing is recorded — when it already
+ * existed (also when a concurrent call made it first).
  */
-export async function createSandbox(db: Database, storeId: string): Promise<{ info: SandboxInfo; created: boolean }> {
+export async function createSandbox(db: Database, storeId: string, actor: SandboxActor): Promise<{ info: SandboxInfo; created: boolean }> {
   const created = await db.transaction(async (tx) => {
     // Serialises two admins creating at once: the second waits, then finds the first one's sandbox.
     await tx.query('SELECT id FROM stores WHERE id = $1 FOR UPDATE', [storeId]);
@@ -60,6 +71,7 @@ export async function createSandbox(db: Database, storeId: string): Promise<{ in
     await tx.query('INSERT INTO store_seq (store_id, last) VALUES ($1, 0)', [sandboxId]);
     await tx.query('INSERT INTO sandboxes (store_id, sandbox_store_id) VALUES ($1, $2)', [storeId, sandboxId]);
     await seedSandbox(tx, sandboxId);
+    await recordAdminEvent(tx, { storeId, userId: actor.userId, action: 'sandbox_created', detail: JSON.stringify({ sandboxStoreId: sandboxId, via: actor.via }) });
     return true;
   });
   return { info: (await getSandbox(db, storeId))!, created };
@@ -69,12 +81,15 @@ export async function createSandbox(db: Database, storeId: string): Promise<{ in
  * Resets the store's sandbox (API-06): wipes every row of the sandbox store (documents, stock,
  * reservations, orders, sales, receivables, billing runs, webhook subscriptions and their outbox,
  * idempotency keys, stations…), reseeds the fixtures and puts its clock back to zero — in one
- * transaction. Keys and homologation runs stay. Null when the store has no sandbox.
+ * transaction, with `sandbox_reset` in the store's administration trail (who, when; detail: the sandbox's
+ * store id and the clock offset in seconds it had). Keys and homologation runs stay. Null when the store
+ * has no sandbox.
  */
-export async function resetSandbox(db: Database, storeId: string): Promise<SandboxInfo | null> {
+export async function resetSandbox(db: Database, storeId: string, actor: Pick<SandboxActor, 'userId'>): Promise<SandboxInfo | null> {
   const done = await db.transaction(async (tx) => {
-    const [row] = await tx.query<{ sandbox_store_id: string }>('SELECT sandbox_store_id FROM sandboxes WHERE store_id = $1 FOR UPDATE', [storeId]);
+    const [row] = await tx.query<{ sandbox_store_id: string; clock_offset_seconds: string | number }>('SELECT sandbox_store_id, clock_offset_seconds FROM sandboxes WHERE store_id = $1 FOR UPDATE', [storeId]);
     if (!row) return false;
+    await recordAdminEvent(tx, { storeId, userId: actor.userId, action: 'sandbox_reset', detail: JSON.stringify({ sandboxStoreId: row.sandbox_store_id, clockOffsetSeconds: Number(row.clock_offset_seconds) }) });
     await wipeStore(tx, row.sandbox_store_id);
     await tx.query('UPDATE sandboxes SET reset_at = now(), clock_offset_seconds = 0 WHERE store_id = $1', [storeId]);
     await seedSandbox(tx, row.sandbox_store_id);
