@@ -21,7 +21,7 @@ export const adminEn: Strings<typeof adminPtBR> = {
     paused: 'Paused',
     pending: '{{count}} waiting',
     failed: '{{count}} failed',
-    byKey: 'key {{id}}',
+    byKey: 'key “{{name}}”',
     byAdmin: '{{name}}',
     pausedAt: 'Paused on {{when}}',
     pauseKinds: {

@@ -17,7 +17,7 @@ export const adminPtBR = {
     paused: 'Pausada',
     pending: '{{count}} aguardando',
     failed: '{{count}} com falha',
-    byKey: 'chave {{id}}',
+    byKey: 'chave “{{name}}”',
     byAdmin: '{{name}}',
     pausedAt: 'Pausada em {{when}}',
     pauseKinds: {

@@ -34,7 +34,8 @@ function Screens() {
 export function App({ core }: { core: Core }) {
   return (
     <MantineProvider theme={theme} defaultColorScheme="light">
-      <Notifications position="bottom-right" />
+      {/* At most three toasts at once; the rest wait their turn (screens also replace their own: ui/toast.ts). */}
+      <Notifications position="bottom-right" limit={3} />
       <CoreContext.Provider value={core}>
         <Screens />
       </CoreContext.Provider>

@@ -1,7 +1,6 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Badge, Button, Checkbox, Code, CopyButton, Group, Modal, NumberInput, Stack, Table, Text, TextInput, Title, Tooltip, UnstyledButton } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
-import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { API_RESOURCES, DEFAULT_KEY_RATE_LIMIT, type ApiKeyInfo, type ApiScope, type CreatedApiKey, type CreateApiKeyRequest } from '../../../sync/schema/index.ts';
 import { dateTimeFormat, pickerLocale } from '../../i18n/format.ts';
@@ -12,6 +11,11 @@ import { grantableAccess } from './scopes.ts';
 import { environmentOf, promotionOf } from './promotion.ts';
 import { HomologationRunModal } from './HomologationRunModal.tsx';
 import { serverProblem, useAdminErrorText } from './admin-error.ts';
+import { useAdminList } from './use-admin-list.ts';
+import { toast } from '../toast.ts';
+
+/** One toast at a time for this screen's actions: the latest outcome replaces the previous one. */
+const TOAST_CHANNEL = 'admin-api-keys';
 
 /** The end of the chosen day in the user's time zone, as an instant for the server. */
 function endOfDay(day: string): string | undefined {
@@ -38,34 +42,20 @@ export function ApiKeysPage() {
   const core = useCore();
   const { t, i18n } = useTranslation();
   const errorText = useErrorText();
-  const [keys, setKeys] = useState<ApiKeyInfo[] | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const { items: keys, loadError, load } = useAdminList<ApiKeyInfo>('/api/api-keys');
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
   const [promoted, setPromoted] = useState(false);
   const [runOf, setRunOf] = useState<ApiKeyInfo | null>(null);
   const adminErrorText = useAdminErrorText();
 
-  const load = useCallback(async () => {
-    try {
-      setKeys(await core.request<ApiKeyInfo[]>('GET', '/api/api-keys'));
-      setLoadError(null);
-    } catch (error) {
-      setLoadError(errorText(error));
-    }
-  }, [core, errorText]);
-  useEffect(() => {
-    void load();
-    // Loaded when the page opens, and again after each change made here (load is rebuilt every render).
-  }, [core]);
-
   const revoke = async (key: ApiKeyInfo) => {
     try {
       await core.request('POST', `/api/api-keys/${encodeURIComponent(key.id)}/revoke`, {});
-      notifications.show({ message: t('apiKeys.revokedDone'), color: 'green' });
+      toast(TOAST_CHANNEL, t('apiKeys.revokedDone'), 'green');
       await load();
     } catch (error) {
-      notifications.show({ message: errorText(error), color: 'red' });
+      toast(TOAST_CHANNEL, errorText(error), 'red');
     }
   };
 
@@ -77,7 +67,7 @@ export function ApiKeysPage() {
       await load();
     } catch (error) {
       const refused = serverProblem(error)?.code === 'homologation_required';
-      notifications.show({ message: refused ? t('admin.keys.promoteRefused') : adminErrorText(error), color: 'red' });
+      toast(TOAST_CHANNEL, refused ? t('admin.keys.promoteRefused') : adminErrorText(error), 'red');
       await load();
     }
   };

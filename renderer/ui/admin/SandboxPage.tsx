@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Badge, Button, Code, Group, NumberInput, Paper, SegmentedControl, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import type { SandboxClock, SandboxInfo } from '../../../sync/schema/sandbox.ts';
 import { dateTimeFormat } from '../../i18n/format.ts';
 import { ConfirmButton } from '../ConfirmButton.tsx';
 import { useCore } from '../core-context.tsx';
+import { toast } from '../toast.ts';
 import { serverProblem, useAdminErrorText } from './admin-error.ts';
 import { offsetParts } from './clock-offset.ts';
 import { SANDBOX_IDS } from './test-ids.ts';
@@ -53,9 +53,9 @@ export function SandboxPage() {
     setBusy(true);
     try {
       setSandbox(await core.request<SandboxInfo>('POST', path, {}));
-      notifications.show({ message: done, color: 'green' });
+      toast('admin-sandbox', done, 'green');
     } catch (error) {
-      notifications.show({ message: errorText(error), color: 'red' });
+      toast('admin-sandbox', errorText(error), 'red');
     } finally {
       setBusy(false);
     }
@@ -68,7 +68,7 @@ export function SandboxPage() {
       const clock = await core.request<SandboxClock>('POST', '/api/v1/sandbox/clock', { advanceSeconds: amount * UNIT_SECONDS[unit] });
       setSandbox((current) => (current ? { ...current, clock } : current));
       setClockError(null);
-      notifications.show({ message: t('admin.sandbox.advanced'), color: 'green' });
+      toast('admin-sandbox', t('admin.sandbox.advanced'), 'green');
     } catch (error) {
       setClockError(errorText(error));
     } finally {

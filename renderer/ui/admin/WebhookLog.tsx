@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Badge, Button, Group, Modal, ScrollArea, Stack, Table, Tabs, Text, Tooltip } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { dateTimeFormat } from '../../i18n/format.ts';
 import { useCore } from '../core-context.tsx';
+import { toast } from '../toast.ts';
 import { useAdminErrorText } from './admin-error.ts';
 import { WEBHOOKS_IDS } from './test-ids.ts';
 import { subscriptionPath, type AttemptView, type LogPage, type MessageView, type SubscriptionView } from './webhook-types.ts';
@@ -70,11 +70,11 @@ export function WebhookLog({ subscription, onClose, onChanged }: { subscription:
     if (!id) return;
     try {
       await core.request('POST', `${subscriptionPath(id)}/messages/${encodeURIComponent(message.id)}/redeliver`, {});
-      notifications.show({ message: t('admin.webhooks.redelivered'), color: 'green' });
+      toast('admin-webhooks', t('admin.webhooks.redelivered'), 'green');
       await load();
       onChanged();
     } catch (error) {
-      notifications.show({ message: errorText(error), color: 'red' });
+      toast('admin-webhooks', errorText(error), 'red');
     }
   };
 

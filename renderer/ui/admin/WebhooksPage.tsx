@@ -1,17 +1,21 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Badge, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { dateTimeFormat } from '../../i18n/format.ts';
 import { ConfirmButton } from '../ConfirmButton.tsx';
 import { useCore } from '../core-context.tsx';
 import { useAdminErrorText } from './admin-error.ts';
-import { pauseKind, pausedBy } from './pause-reason.ts';
+import { toast } from '../toast.ts';
+import { pauseKindOf, pausedByOf } from './pause-reason.ts';
 import { SecretModal } from './SecretModal.tsx';
 import { WEBHOOKS_IDS } from './test-ids.ts';
 import { WebhookForm } from './WebhookForm.tsx';
 import { WebhookLog } from './WebhookLog.tsx';
+import { useAdminList } from './use-admin-list.ts';
 import { subscriptionPath, WEBHOOKS_BASE, type CreatedSubscription, type RotatedSecret, type SubscriptionView } from './webhook-types.ts';
+
+/** One toast at a time for this screen's actions: the latest outcome replaces the previous one. */
+const TOAST_CHANNEL = 'admin-webhooks';
 
 /**
  * Webhook subscriptions of the store (API-02), for its administrator: each with its URL, events, status
@@ -23,31 +27,17 @@ export function WebhooksPage() {
   const core = useCore();
   const { t, i18n } = useTranslation();
   const errorText = useAdminErrorText();
-  const [subscriptions, setSubscriptions] = useState<SubscriptionView[] | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const { items: subscriptions, loadError, load } = useAdminList<SubscriptionView>(`${WEBHOOKS_BASE}/subscriptions`);
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<{ value: string; previousUntil: string | null } | null>(null);
   const [logOf, setLogOf] = useState<SubscriptionView | null>(null);
 
-  const load = useCallback(async () => {
-    try {
-      setSubscriptions(await core.request<SubscriptionView[]>('GET', `${WEBHOOKS_BASE}/subscriptions`));
-      setLoadError(null);
-    } catch (error) {
-      setLoadError(errorText(error));
-    }
-  }, [core, errorText]);
-  useEffect(() => {
-    void load();
-    // Loaded when the page opens, and again after each change made here.
-  }, [core]);
-
   const act = async (run: () => Promise<unknown>, done?: string) => {
     try {
       await run();
-      if (done) notifications.show({ message: done, color: 'green' });
+      if (done) toast(TOAST_CHANNEL, done, 'green');
     } catch (error) {
-      notifications.show({ message: errorText(error), color: 'red' });
+      toast(TOAST_CHANNEL, errorText(error), 'red');
     }
     await load();
   };
@@ -87,7 +77,7 @@ export function WebhooksPage() {
       )}
       {subscriptions && subscriptions.length === 0 && <Text c="dimmed">{t('admin.webhooks.empty')}</Text>}
       {subscriptions?.map((subscription) => {
-        const kind = pauseKind(subscription.pausedReason);
+        const kind = pauseKindOf(subscription);
         const paused = subscription.status === 'paused';
         return (
           <Paper key={subscription.id} withBorder p="sm" radius="md" data-testid={WEBHOOKS_IDS.row} data-subscription-id={subscription.id} data-status={subscription.status}>
@@ -99,7 +89,12 @@ export function WebhooksPage() {
                   </Text>
                   <Text size="xs" c="dimmed">
                     {subscription.description ? `${subscription.description} · ` : ''}
-                    {t('admin.webhooks.columns.owner')}: {subscription.apiKeyId ? t('admin.webhooks.byKey', { id: subscription.apiKeyId }) : t('admin.webhooks.byAdmin', { name: subscription.createdBy })} · {when(subscription.createdAt)}
+                    {t('admin.webhooks.columns.owner')}:{' '}
+                    {/* Names, not ids (an older server sends only the ids). */}
+                    <span data-testid={WEBHOOKS_IDS.owner}>
+                      {subscription.apiKeyId ? t('admin.webhooks.byKey', { name: subscription.apiKeyName ?? subscription.apiKeyId }) : t('admin.webhooks.byAdmin', { name: subscription.createdByName ?? subscription.createdBy })}
+                    </span>{' '}
+                    · {when(subscription.createdAt)}
                   </Text>
                 </div>
                 <Group gap={6} wrap="nowrap">
@@ -127,10 +122,11 @@ export function WebhooksPage() {
                 ))}
               </Group>
               {paused && (
-                <Alert color="orange" p="xs" data-testid={WEBHOOKS_IDS.pauseReason} data-kind={kind} title={t(`admin.webhooks.pauseKinds.${kind}`, { name: pausedBy(subscription.pausedReason) ?? '' })}>
+                <Alert color="orange" p="xs" data-testid={WEBHOOKS_IDS.pauseReason} data-kind={kind} title={t(`admin.webhooks.pauseKinds.${kind}`, { name: pausedByOf(subscription) ?? '' })}>
                   <Stack gap={2}>
                     {subscription.pausedAt && <Text size="xs">{t('admin.webhooks.pausedAt', { when: when(subscription.pausedAt) })}</Text>}
-                    {kind !== 'manual' && subscription.pausedReason && (
+                    {/* The server's English sentence only when no code says it in the user's language (an unknown reason). */}
+                    {kind === 'other' && subscription.pausedReason && (
                       <Text size="xs" c="dimmed" style={{ wordBreak: 'break-word' }}>
                         {subscription.pausedReason}
                       </Text>

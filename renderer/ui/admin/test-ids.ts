@@ -43,6 +43,8 @@ export const WEBHOOKS_IDS = {
   /** `data-subscription-id`, `data-status` */
   row: 'webhooks-row',
   status: 'webhooks-status',
+  /** Who made it: the admin's name, or the integrator key's name. */
+  owner: 'webhooks-owner',
   /** `data-kind`: delivery_failed | key_revoked | manual | other */
   pauseReason: 'webhooks-pause-reason',
   pause: 'webhooks-pause',
