@@ -1,36 +1,31 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_SCOPES, type CreatedApiKey } from '../../sync/schema/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AdminEvent, CreatedApiKey } from '../../sync/schema/index.ts';
 import { storeToday } from '../../sync/server/backoffice/receivables.ts';
 import { sweepOverdueReceivables } from '../../sync/server/webhooks/receivable-events.ts';
-import { createKey } from './support/api-keys.ts';
+import { pruneSandboxRequests } from '../../sync/server/sandbox/runs.ts';
+import { useSandboxServer } from './sandbox-server.ts';
 import { cpf } from './support/documents.ts';
-import { adminToken, call, DATABASE_KINDS, startTestServer, type TestServer } from './support/servers.ts';
+import { adminToken, call, DATABASE_KINDS, type TestServer } from './support/servers.ts';
 
 /**
  * Issue 13, API-06: the sandbox clock (moved forward by a sandbox key or the admin) drives stock
  * reservation expiry and overdue receivables in the sandbox only; a reset wipes what the integrator
  * did, reseeds the fixtures and puts the clock back, while keys and production stay as they were.
+ * Creating and resetting it are in the administration trail (ADM-02), and the request log a run is
+ * corroborated against does not grow for ever for a key that never posts a run.
  */
 const DAY = 86_400;
 
 describe.each(DATABASE_KINDS)('sandbox clock and reset on %s', (kind) => {
+  // The shared sandbox setup (test/server/sandbox-server.ts), read into locals once it is made.
+  const sandbox = useSandboxServer(kind, { sandbox: 'Relógio' });
+  const as = sandbox.as;
   let server: TestServer;
   let admin: string;
   let sbx: CreatedApiKey;
   let prd: CreatedApiKey;
-  const as = (key: CreatedApiKey | string, method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
-    call(server.url, method, path, { token: typeof key === 'string' ? key : key.secret, body, headers });
+  beforeAll(() => void ({ server, admin, sbx, prd } = sandbox));
   const advance = (seconds: number, who: CreatedApiKey | string = sbx) => as(who, 'POST', '/api/v1/sandbox/clock', { advanceSeconds: seconds });
-
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    admin = await adminToken(server);
-    sbx = (await call(server.url, 'POST', '/api/api-keys', { token: admin, body: { name: 'Relógio', scopes: [...API_SCOPES] } })).body as CreatedApiKey;
-    prd = await createKey(server, [...API_SCOPES], { name: 'Produção' });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
 
   it('API-06 moving the sandbox clock past a reservation\'s expiry expires it in the sandbox, not the same reservation in production', async () => {
     const reserve = async (key: CreatedApiKey, productId: string) => {
@@ -126,5 +121,42 @@ describe.each(DATABASE_KINDS)('sandbox clock and reset on %s', (kind) => {
     expect(new Set(answers.map((answer) => answer.body.storeId))).toEqual(new Set(['loja2.sandbox']));
     expect((await call(server.url, 'GET', '/api/sandbox', { token: other })).body.fixtures).toEqual({ products: 200, customers: 5, stations: 2, contracts: 3 });
     expect((await server.db.query('SELECT 1 FROM sandboxes WHERE store_id = $1', ['loja2'])).length).toBe(1);
+    // ADM-02: the one creation is in loja2's trail once, by its admin; the two that found it made nothing.
+    const trail = (await call(server.url, 'GET', '/api/admin/events', { token: other })).body as AdminEvent[];
+    const created = trail.filter((event) => event.action === 'sandbox_created');
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({ userName: expect.any(String), detail: JSON.stringify({ sandboxStoreId: 'loja2.sandbox', via: 'sandbox' }) });
+  });
+
+  it('ADM-02 API-06 creating the sandbox (with the first sandbox key) and resetting it are in the administration trail: who, when, what', async () => {
+    const trail = async () => (await as(admin, 'GET', '/api/admin/events?limit=1000')).body as AdminEvent[];
+    const [created] = (await trail()).filter((event) => event.action === 'sandbox_created');
+    expect(created).toMatchObject({ userName: 'Ana Admin', detail: JSON.stringify({ sandboxStoreId: 'loja1.sandbox', via: 'first_key' }) });
+    expect(Date.parse(created!.at)).toBeGreaterThan(0);
+    const resetsBefore = (await trail()).filter((event) => event.action === 'sandbox_reset').length;
+    expect((await advance(120)).status).toBe(200);
+    const offset = (await as(admin, 'GET', '/api/sandbox')).body.clock.offsetSeconds as number;
+    const startedAt = Date.now();
+    expect((await as(admin, 'POST', '/api/sandbox/reset', {})).status).toBe(200);
+    const resets = (await trail()).filter((event) => event.action === 'sandbox_reset');
+    expect(resets).toHaveLength(resetsBefore + 1);
+    expect(resets[0]).toMatchObject({ userId: created!.userId, userName: 'Ana Admin', detail: JSON.stringify({ sandboxStoreId: 'loja1.sandbox', clockOffsetSeconds: offset }) });
+    expect(Date.parse(resets[0]!.at)).toBeGreaterThanOrEqual(startedAt - 60_000);
+  });
+
+  it('API-07 the sandbox request log is pruned after 30 days, also for a key that never posts a run', async () => {
+    // A key that walked once, long ago, and never posted a run; and one recent request of the same key.
+    const old = new Date(Date.now() - 31 * DAY * 1_000).toISOString();
+    const recent = new Date(Date.now() - 29 * DAY * 1_000).toISOString();
+    await server.db.query("INSERT INTO sandbox_requests (key_id, at, method, route, status) VALUES ('never-ran', $1, 'GET', '/api/v1/stock', 200), ('never-ran', $2, 'GET', '/api/v1/stock', 200)", [old, recent]);
+    const left = async () => (await server.db.query<{ at: Date | string }>("SELECT at FROM sandbox_requests WHERE key_id = 'never-ran'")).map((row) => new Date(row.at).toISOString());
+    // Any sandbox request prunes the log of every key: no run has to come. (The log is written once the
+    // answer is sent, so the test waits for it rather than reading right after the answer.)
+    expect((await as(sbx, 'GET', '/api/v1/stock?limit=1')).status).toBe(200);
+    await expect.poll(left, { timeout: 30_000 }).toEqual([recent]);
+    expect((await server.db.query('SELECT 1 FROM sandbox_requests WHERE key_id = $1', [sbx.id])).length).toBeGreaterThan(0);
+    // The rule itself, on a given instant: two more days and the recent one goes too.
+    expect(await pruneSandboxRequests(server.db, new Date(Date.now() + 2 * DAY * 1_000))).toBeGreaterThanOrEqual(1);
+    expect(await left()).toEqual([]);
   });
 });

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_SCOPES, type CreatedApiKey } from '../../sync/schema/index.ts';
-import { createKey } from './support/api-keys.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CreatedApiKey } from '../../sync/schema/index.ts';
+import { useSandboxServer } from './sandbox-server.ts';
 import { cpf } from './support/documents.ts';
 import { posSale } from './support/pos-sales.ts';
 import { ean13 } from '../../sync/server/seed/catalogue.ts';
-import { adminToken, call, DATABASE_KINDS, pullAll, startTestServer, stationSession, type TestServer } from './support/servers.ts';
+import { adminToken, call, DATABASE_KINDS, pullAll, stationSession, type TestServer } from './support/servers.ts';
 
 /**
  * Issue 13, API-06: the sandbox is the production store's companion store; no read or write crosses
@@ -14,24 +14,14 @@ import { adminToken, call, DATABASE_KINDS, pullAll, startTestServer, stationSess
  * API lets a caller choose them, so a leak would show as a changed or visible record.
  */
 describe.each(DATABASE_KINDS)('sandbox isolation on %s', (kind) => {
+  // The shared sandbox setup (test/server/sandbox-server.ts), read into locals once it is made.
+  const sandbox = useSandboxServer(kind);
+  const as = sandbox.as;
   let server: TestServer;
   let admin: string;
   let sbx: CreatedApiKey;
   let prd: CreatedApiKey;
-  const as = (key: CreatedApiKey | string, method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
-    call(server.url, method, path, { token: typeof key === 'string' ? key : key.secret, body, headers });
-
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    admin = await adminToken(server);
-    const made = await call(server.url, 'POST', '/api/api-keys', { token: admin, body: { name: 'Homologação', scopes: [...API_SCOPES] } });
-    expect(made.status).toBe(201);
-    sbx = made.body as CreatedApiKey;
-    prd = await createKey(server, [...API_SCOPES], { name: 'Produção' });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  beforeAll(() => void ({ server, admin, sbx, prd } = sandbox));
 
   it('API-06 products: neither side reads the other\'s, and a write with the same id stays on its own side', async () => {
     expect((await as(sbx, 'GET', '/api/v1/products/p-00002')).status).toBe(404);
