@@ -27,6 +27,7 @@ export const apiKeysEn: Strings<typeof apiKeysPtBR> = {
   copied: 'Copied',
   done: 'I have copied it',
   columns: { name: 'Name', prefix: 'Key starts with', scopes: 'Scopes', lastUsed: 'Last used', expires: 'Expires', status: 'Status' },
+  createdBy: 'Created by {{name}}',
   never: 'never',
   noExpiry: 'does not expire',
   active: 'Active',

@@ -23,6 +23,7 @@ export const apiKeysPtBR = {
   copied: 'Copiada',
   done: 'Já copiei',
   columns: { name: 'Nome', prefix: 'Início da chave', scopes: 'Escopos', lastUsed: 'Último uso', expires: 'Expira', status: 'Situação' },
+  createdBy: 'Criada por {{name}}',
   never: 'nunca',
   noExpiry: 'não expira',
   active: 'Ativa',

@@ -23,7 +23,10 @@ export interface ApiKeyInfo {
   /** Requests per minute. */
   rateLimitPerMinute: number;
   createdAt: string;
+  /** The user id of the admin who made it. */
   createdBy: string;
+  /** That admin's name, for the screen (the list sends it; null when unknown; absent before stop 21). */
+  createdByName?: string | null;
   expiresAt: string | null;
   lastUsedAt: string | null;
   revokedAt: string | null;

@@ -66,6 +66,8 @@ describe('admin: webhook subscriptions screen', () => {
     expect(await page.content()).not.toContain(secret);
     await card().waitFor();
     expect(await card().getAttribute('data-status')).toBe('active');
+    // Who made it, by name (not the user id).
+    expect(await card().getByTestId(WEBHOOKS_IDS.owner).textContent()).toBe('Ana Admin');
     expect(await card().textContent()).toContain('Contrato alterado');
     expect(await card().textContent()).toContain('Estoque abaixo do nível < 5');
 

@@ -55,6 +55,8 @@ describe('API keys screen', () => {
     expect(await row.textContent()).toContain('Produtos: Leitura');
     expect(await row.textContent()).toContain('Cadastros: Escrita');
     expect(await row.getByTestId(API_KEYS_IDS.status).textContent()).toBe('Ativa');
+    // Who made it, by name (not the user id).
+    expect(await row.getByTestId(API_KEYS_IDS.createdBy).textContent()).toBe('Criada por Ana Admin');
     // Shown once: the page no longer holds the secret anywhere.
     expect(await page.content()).not.toContain(secret.slice(-30));
 

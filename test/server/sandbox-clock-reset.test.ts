@@ -144,6 +144,13 @@ describe.each(DATABASE_KINDS)('sandbox clock and reset on %s', (kind) => {
     expect(Date.parse(resets[0]!.at)).toBeGreaterThanOrEqual(startedAt - 60_000);
   });
 
+  it('API-08 the key list names the admin who made each key, beside the user id', async () => {
+    const keys = (await as(admin, 'GET', '/api/api-keys')).body as { id: string; createdBy: string; createdByName?: string | null }[];
+    const made = keys.find((key) => key.id === sbx.id);
+    expect(made).toMatchObject({ createdByName: 'Ana Admin' });
+    expect(made!.createdBy).not.toBe('Ana Admin');
+  });
+
   it('API-07 the sandbox request log is pruned after 30 days, also for a key that never posts a run', async () => {
     // A key that walked once, long ago, and never posted a run; and one recent request of the same key.
     const old = new Date(Date.now() - 31 * DAY * 1_000).toISOString();

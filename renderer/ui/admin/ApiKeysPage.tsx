@@ -124,6 +124,10 @@ export function ApiKeysPage() {
                     <Code display="block" style={{ wordBreak: 'break-all', whiteSpace: 'normal' }}>
                       {key.prefix}…
                     </Code>
+                    {/* A person's name, not their user id (an older server sends only the id). */}
+                    <Text size="xs" c="dimmed" data-testid={API_KEYS_IDS.createdBy}>
+                      {t('apiKeys.createdBy', { name: key.createdByName ?? key.createdBy })}
+                    </Text>
                   </Table.Td>
                   <Table.Td>
                     {/* One line per resource ("Produtos: Leitura, Escrita"): all of a key's scopes fit a narrow window. */}

@@ -7,6 +7,8 @@ export const API_KEYS_IDS = {
   table: 'api-keys-table',
   row: 'api-keys-row',
   status: 'api-keys-status',
+  /** "Criada por <name>": the admin who made the key, by name. */
+  createdBy: 'api-keys-created-by',
   revoke: 'api-keys-revoke',
   secret: 'api-keys-secret',
   done: 'api-keys-done',
