@@ -6,7 +6,7 @@ import { COLLECTION_API_RESOURCE } from '../../sync/server/http/routes-integrati
 import { GRANTABLE_SCOPES, grantableAccess, UNGRANTABLE_SCOPES } from '../../renderer/ui/admin/scopes.ts';
 import { promotionOf } from '../../renderer/ui/admin/promotion.ts';
 import { offsetParts } from '../../renderer/ui/admin/clock-offset.ts';
-import { pauseKind, pausedBy } from '../../renderer/ui/admin/pause-reason.ts';
+import { pauseKind, pauseKindOf, pausedBy, pausedByOf } from '../../renderer/ui/admin/pause-reason.ts';
 
 describe('admin screens: what the API key form offers', () => {
   it('API-08 the key form never offers sales:write, and every collection behind the sales resource is refused to keys on the server', () => {
@@ -58,5 +58,17 @@ describe('admin screens: sandbox clock and webhook pauses', () => {
     expect(pauseKind(null)).toBe('other');
     expect(pauseKind('Receiver under maintenance')).toBe('other');
     expect(pausedBy('Receiver under maintenance')).toBeNull();
+  });
+
+  it('API-02 the pause is read from the server\'s code when it sends one, and from its sentence only when it does not (an older server)', () => {
+    // The code wins, whatever the sentence says (it may be reworded or translated).
+    expect(pauseKindOf({ pausedCode: 'key_revoked', pausedReason: 'Paused by Ana Admin (u-1).' })).toBe('key_revoked');
+    expect(pausedByOf({ pausedCode: 'manual', pausedByName: 'Bia Gerente', pausedReason: 'Paused by Ana Admin (u-1).' })).toBe('Bia Gerente');
+    expect(pausedByOf({ pausedCode: 'delivery_failed', pausedByName: null, pausedReason: 'Paused by Ana Admin (u-1).' })).toBeNull();
+    // An older server: no pausedCode field at all.
+    expect(pauseKindOf({ pausedReason: 'Paused by Ana Admin (u-1).' })).toBe('manual');
+    expect(pausedByOf({ pausedReason: 'Paused by Ana Admin (u-1).' })).toBe('Ana Admin');
+    // Active (code null, no sentence): no known kind.
+    expect(pauseKindOf({ pausedCode: null, pausedReason: null })).toBe('other');
   });
 });
