@@ -33,6 +33,9 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 240_000,
           fileParallelism: false,
+          // expect.poll's default is 1 s: far too short for a page or a server under a shared 2-core machine's
+          // load (the waits are for the app to get there, not a bound on how fast it must). A call may pass less.
+          expect: { poll: { timeout: 30_000 } },
           // One migrated, seeded PGlite folder each central server copies on its first start.
           globalSetup: ['test/e2e/support/global-setup.ts'],
         },

@@ -96,7 +96,7 @@ describe('issue 3: two stations and the monitor', () => {
   async function localSummary(page: Page, count: number): Promise<{ cents: number; count: number }> {
     await openPos(page, 'summary');
     const total = page.getByTestId(ids.summary.total);
-    await expect.poll(async () => Number(await total.getAttribute('data-count')), { timeout: 10_000 }).toBe(count);
+    await expect.poll(async () => Number(await total.getAttribute('data-count')), { timeout: 30_000 }).toBe(count);
     return { cents: Number(await total.getAttribute('data-cents')), count };
   }
 
@@ -141,7 +141,7 @@ describe('issue 3: two stations and the monitor', () => {
       expect(await station.page.getByTestId(ids.summary.waiting).getAttribute('data-count')).toBe('0');
     }
     for (const [id, quantity] of sold) {
-      await expect.poll(async () => Number((await api.get('products', id))!.stock), { timeout: 15_000 }).toBe(stockBefore.get(id)! - quantity);
+      await expect.poll(async () => Number((await api.get('products', id))!.stock), { timeout: 30_000 }).toBe(stockBefore.get(id)! - quantity);
     }
     await screenshot(stations[1]!.page, 'pos-two-stations-summary');
   });
