@@ -87,7 +87,7 @@ describe('issue 2: core offline-first acceptance', () => {
 
     await login(page, 'caixa', 'caixa123');
     await waitForConnection(page, false);
-    await page.getByText(ptBR.shell.offlineSession).waitFor();
+    await page.getByText(ptBR.shell.offlineSession).first().waitFor();
     expect(await waitForProductsCount(page, 2000)).toBe(2000);
     expect(await waitForPending(page, (count) => count >= 1)).toBeGreaterThanOrEqual(1);
   });

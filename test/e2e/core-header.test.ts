@@ -125,8 +125,8 @@ describe('issue 2: header defects found in acceptance runs', () => {
     await waitForConnection(page, false);
     const errorsBefore = device.log.filter((line) => line.startsWith('[pageerror]')).length;
     await page.getByTestId(TEST_IDS.shell.sendNow).click();
-    await page.getByText(ptBR.shell.sendNowUnreachable).waitFor({ timeout: 30_000 });
-    await page.getByText(ptBR.shell.sendNowFailed).waitFor();
+    await page.getByText(ptBR.shell.sendNowUnreachable).first().waitFor({ timeout: 30_000 });
+    await page.getByText(ptBR.shell.sendNowFailed).first().waitFor();
     await screenshot(page, 'header-send-now-unreachable');
     // The button is usable again, and nothing escaped as an unhandled rejection.
     expect(await page.getByTestId(TEST_IDS.shell.sendNow).isEnabled()).toBe(true);
@@ -137,7 +137,7 @@ describe('issue 2: header defects found in acceptance runs', () => {
     await addCustomer(page, { name: `Cliente Cabeçalho ${Date.now()}`, taxId: randomCpf(), city: 'Olinda' });
     await waitForPending(page, (count) => count >= 1);
     await page.locator(`[data-testid="${TEST_IDS.shell.connectionBadge}"][data-online="false"]`).hover();
-    await page.getByText(ptBR.shell.problems.unreachable.detail).waitFor();
+    await page.getByText(ptBR.shell.problems.unreachable.detail).first().waitFor();
     await checkHeader(page, 'offline-pending');
 
     // The server is back but refuses the upload: the header names a server error and what to do.

@@ -104,7 +104,7 @@ describe('issue 3: POS screens', () => {
     await waitForPending(page, (n) => n >= 1);
     await page.unroute(uploads);
     await page.keyboard.press('F10');
-    await page.getByText('Tudo o que estava pendente foi enviado ao servidor.').waitFor({ timeout: 30_000 });
+    await page.getByText('Tudo o que estava pendente foi enviado ao servidor.').first().waitFor({ timeout: 30_000 });
     expect(await waitForPending(page, (n) => n === 0)).toBe(0);
     expect(await api.get('sales', sale.saleId)).not.toBeNull();
     await page.reload();
@@ -130,7 +130,7 @@ describe('issue 3: POS screens', () => {
     // The same name again is refused with what to do, not registered twice.
     await page.getByTestId(ids.monitor.newGroupName).fill('Grupo  SUL');
     await page.getByTestId(ids.monitor.newGroupSave).click();
-    await page.getByText('Já existe um grupo chamado «Grupo Sul»').waitFor();
+    await page.getByText('Já existe um grupo chamado «Grupo Sul»').first().waitFor();
 
     await groupSelect.selectOption(sul);
     const token = (await api.login()).token;
