@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
@@ -31,14 +31,30 @@ const MONITOR_TIMEOUT = 60_000;
 
 /**
  * Jumps the station's (installed) clock one heartbeat period ahead every second until `done` settles:
- * each jump fires the heartbeat and any retry wait at once, as if that much time had passed.
+ * each jump fires the heartbeat and any retry wait at once, as if that much time had passed. The clock
+ * also drives the app's request timeouts (AbortSignal.timeout, 10 s): a jump while a request is on its way
+ * would abort it as timed out, and under load (a request slower than a second) the station never got
+ * through. So the clock jumps only while no request of the page is in flight (the live stream aside: it
+ * stays open by design).
  */
 async function beatUntil<T>(page: Page, done: Promise<T>): Promise<T> {
   let settled = false;
   const watched = done.finally(() => (settled = true));
-  while (!settled) {
-    await page.clock.fastForward(HEARTBEAT_MS);
-    await Promise.race([watched.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1_000))]);
+  const inFlight = new Set<Request>();
+  const started = (request: Request) => void (new URL(request.url()).pathname !== '/api/sync/stream' && inFlight.add(request));
+  const ended = (request: Request) => void inFlight.delete(request);
+  page.on('request', started);
+  page.on('requestfinished', ended);
+  page.on('requestfailed', ended);
+  try {
+    while (!settled) {
+      if (inFlight.size === 0) await page.clock.fastForward(HEARTBEAT_MS);
+      await Promise.race([watched.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1_000))]);
+    }
+  } finally {
+    page.off('request', started);
+    page.off('requestfinished', ended);
+    page.off('requestfailed', ended);
   }
   return watched;
 }
