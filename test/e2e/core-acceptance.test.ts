@@ -171,7 +171,9 @@ describe('issue 2: core offline-first acceptance', () => {
     page.on('requestfailed', onFailed);
 
     await server.stop();
-    await waitForConnection(page, false);
+    // With the live stream held open above, only the next heartbeat (every 30 s) finds the server gone:
+    // up to 30 s plus its failing request, more than the usual 30 s wait under load.
+    await waitForConnection(page, false, 90_000);
     const name = `Cliente Enviar Agora ${Date.now()}`;
     const id = await addCustomer(page, { name, taxId: randomCpf(), city: 'Belém' });
     // The upload fails and waits for its next try, on the page's (still running) clock.
