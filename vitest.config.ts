@@ -32,7 +32,18 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 240_000,
-          fileParallelism: false,
+          // Two files at a time: a file spends most of its time waiting (the page, the server, the network
+          // between them), so two share a 2-core machine well; each has its own ports, folders and browser
+          // profile. BALCAO_E2E_WORKERS=1 runs them one at a time (e.g. to watch one under load).
+          fileParallelism: true,
+          maxWorkers: Math.max(1, Number(process.env.BALCAO_E2E_WORKERS) || 2),
+          // A worker keeps its imported modules (the server, Playwright, the schemas) from one file to the next
+          // instead of importing them again per file (several seconds each under load). The files share no state
+          // through them: each builds its own servers, browser and folders in its beforeAll.
+          isolate: false,
+          // expect.poll's default is 1 s: far too short for a page or a server under a shared 2-core machine's
+          // load (the waits are for the app to get there, not a bound on how fast it must). A call may pass less.
+          expect: { poll: { timeout: 30_000 } },
           // One migrated, seeded PGlite folder each central server copies on its first start.
           globalSetup: ['test/e2e/support/global-setup.ts'],
         },

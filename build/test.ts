@@ -46,7 +46,8 @@ const parallelLanes: Step[][] = [
 ];
 const allSteps = [typecheck, lint, vitest('unit'), vitest('server'), build, vitest('e2e')];
 // One step at a time by default. BALCAO_TEST_LANES=1 runs the two lanes side by side: faster on a machine
-// with spare cores, but on 2 busy cores the e2e logins (scrypt) can starve past the app's 10 s timeout.
+// with spare cores, but on 2 busy cores the e2e logins (scrypt) can starve past the app's 10 s timeout, and
+// the e2e project already runs two files at a time (vitest.config.ts), so alone it keeps both cores busy.
 const allLanes = /^(1|true|yes)$/i.test(process.env.BALCAO_TEST_LANES ?? '') ? parallelLanes : [allSteps];
 
 const only = process.argv.slice(2);

@@ -4,10 +4,11 @@ import type { WebHost } from '../../build/web-host.ts';
 import { API_RESOURCES } from '../../sync/schema/index.ts';
 import { API_KEYS_IDS, KEY_HOMOLOGATION_IDS, SANDBOX_IDS } from '../../renderer/ui/admin/test-ids.ts';
 import { CONFORMING } from '../homologate/http.ts';
-import { runHomologation } from '../homologate/runner.ts';
-import { rateLimitedServer } from './support/admin-limited-server.ts';
+import { runHomologation, STEPS } from '../homologate/runner.ts';
+import { apiKeysPtBR } from '../../renderer/i18n/apikeys.pt-BR.ts';
+import { CentralServer } from './support/central-server.ts';
 import { oneStation } from './support/one-station.ts';
-import { confirmAction, login, pairStation, waitForConnection } from './support/station-ui.ts';
+import { confirmAction, login, pairStation, waitForConnection, waitForGone } from './support/station-ui.ts';
 import { settledScreenshot } from './support/admin-screens.ts';
 
 /**
@@ -16,11 +17,22 @@ import { settledScreenshot } from './support/admin-screens.ts';
  * steps, and "Promover para produção" refused with the reason until a run passed; then a production key
  * shown once). The runs are the real conformance script (test/homologate) with the sandbox key, against
  * a server with its rate limits on. Needs the sandbox routes of sync/schema/sandbox.ts (engineer H).
+ * The limits' window is 10 s (as in test/server/sandbox-homologation.test.ts), not production's 60 s:
+ * each walk's 429 step waits out Retry-After, which is the window's rest; the step proves that a 429
+ * comes with Retry-After and that waiting it out is served, whatever the window's length.
  */
+const WINDOW_SECONDS = 10;
+/**
+ * The key's budget per window, typed in the create form (default 600). The walk's 429 step spends it in one
+ * burst of concurrent requests; 600 at once under a loaded 2-core machine outlasted the window, or broke
+ * sockets ("fetch failed"). 100, as in the server tests, still needs a burst to reach.
+ */
+const KEY_LIMIT = 100;
+
 describe('admin: sandbox and promotion screens', () => {
   let ui: WebHost;
   let page: Page;
-  const { server } = oneStation({ server: rateLimitedServer(), logBrowserErrors: true, ready: (station) => void ({ ui, page } = station) });
+  const { server } = oneStation({ server: new CentralServer({ rateLimit: { windowSeconds: WINDOW_SECONDS } }), logBrowserErrors: true, ready: (station) => void ({ ui, page } = station) });
   const byId = (id: string) => page.getByTestId(id);
   const countOf = async (id: string) => Number(await byId(id).getAttribute('data-count'));
   const openKeys = async () => {
@@ -79,6 +91,7 @@ describe('admin: sandbox and promotion screens', () => {
       await byId(`${API_KEYS_IDS.scope}-${resource}-read`).check();
       if (resource !== 'sales') await byId(`${API_KEYS_IDS.scope}-${resource}-write`).check();
     }
+    await page.getByLabel(apiKeysPtBR.rateLimit).fill(String(KEY_LIMIT));
     await byId(API_KEYS_IDS.save).click();
     const sandboxKey = (await byId(API_KEYS_IDS.secret).textContent())?.trim() ?? '';
     expect(sandboxKey).toMatch(/^bk_test\./);
@@ -91,9 +104,14 @@ describe('admin: sandbox and promotion screens', () => {
     expect(await row.getByTestId(KEY_HOMOLOGATION_IDS.promote).isDisabled()).toBe(true);
     expect(await row.getByTestId(KEY_HOMOLOGATION_IDS.promoteWhy).getAttribute('data-why')).toBe('noRun');
 
-    // A connector that re-posts without an idempotency key: the run fails, promotion stays refused.
-    const broken = await runHomologation({ base: server.url, key: sandboxKey, behaviour: { ...CONFORMING, idempotencyKey: () => undefined } });
+    // A connector that re-posts without an idempotency key: the run fails, promotion stays refused. Its walk
+    // stops at the idempotency step (the server counts the steps left out as failed too): the rate-limit
+    // step's burst and wait are the passing run's below (the whole walk: test/server/sandbox-homologation.test.ts).
+    const upToIdempotency = STEPS.slice(0, STEPS.findIndex((step) => step.id === 'idempotency') + 1);
+    const broken = await runHomologation({ base: server.url, key: sandboxKey, behaviour: { ...CONFORMING, idempotencyKey: () => undefined }, steps: upToIdempotency });
     expect(broken.passed).toBe(false);
+    expect(broken.steps.find((step) => step.id === 'idempotency')?.passed).toBe(false);
+    expect(broken.recorded?.run?.passed).toBe(false);
     await openKeys();
     expect(await row.getByTestId(KEY_HOMOLOGATION_IDS.lastRun).getAttribute('data-passed')).toBe('false');
     expect(await row.getByTestId(KEY_HOMOLOGATION_IDS.promote).isDisabled()).toBe(true);
@@ -103,7 +121,7 @@ describe('admin: sandbox and promotion screens', () => {
     expect(await page.locator(`[data-testid="${KEY_HOMOLOGATION_IDS.runStep}"][data-passed="false"]`).count()).toBeGreaterThan(0);
     await settledScreenshot(page, 'admin-keys-run-failed-1280');
     await page.keyboard.press('Escape');
-    await byId(KEY_HOMOLOGATION_IDS.runPanel).waitFor({ state: 'detached' });
+    await waitForGone(byId(KEY_HOMOLOGATION_IDS.runPanel));
     await settledScreenshot(page, 'admin-keys-promote-refused-1280');
     await page.setViewportSize({ width: 1024, height: 768 });
     await settledScreenshot(page, 'admin-keys-promote-refused-1024');
@@ -115,6 +133,8 @@ describe('admin: sandbox and promotion screens', () => {
     const keyId = await row.getAttribute('data-key-id');
     const refused = await fetch(`${server.url}/api/api-keys/${keyId}/promote`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
     expect(refused.status).toBe(409);
+    const keys = (await (await fetch(`${server.url}/api/api-keys`, { headers: { authorization: `Bearer ${token}` } })).json()) as { id: string; rateLimitPerMinute: number }[];
+    expect(keys.find((key) => key.id === keyId)?.rateLimitPerMinute).toBe(KEY_LIMIT);
 
     // A conforming run passes: promotion is offered, and the production key is shown once.
     const passing = await runHomologation({ base: server.url, key: sandboxKey });

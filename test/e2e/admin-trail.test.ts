@@ -69,7 +69,7 @@ describe('POS-16 ADM-02 the admin trail in the app', () => {
 
     await page.getByTestId(ADMIN_TRAIL_IDS.nav).click();
     const cancellation = rows('supervisor', 'cancel');
-    await cancellation.waitFor({ timeout: 15_000 });
+    await cancellation.waitFor({ timeout: 30_000 });
     expect(await cancellation.getByTestId(ADMIN_TRAIL_IDS.supervisor).textContent()).toContain('Ana Admin');
     await rows('till', 'cashOpen').waitFor();
     const settings = rows('administration', 'store_settings_changed');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
 import { formatTaxId } from '../../sync/rules/index.ts';
-import { login, screenshot, waitForConnection, waitForPending } from './support/station-ui.ts';
+import { login, screenshot, waitForConnection, waitForGone, waitForPending } from './support/station-ui.ts';
 import { byId, choose, integrationCaller, screenshotWidths, signInBackOffice } from './support/backoffice-ui.ts';
 import { randomCpf } from './support/tax-ids.ts';
 import { oneStation } from './support/one-station.ts';
@@ -30,7 +30,7 @@ async function transition(page: Page, action: 'suspend' | 'resume', reason?: str
   await byId(page, `${ids.contracts.action}-${action}`).click();
   if (reason) await byId(page, ids.contracts.reason).fill(reason);
   await byId(page, ids.contracts.confirm).click();
-  await byId(page, ids.contracts.confirm).waitFor({ state: 'detached' });
+  await waitForGone(byId(page, ids.contracts.confirm));
 }
 
 async function addUsage(page: Page, usage: { service: RegExp; quantity: string; date: string; description: string }): Promise<void> {
@@ -40,7 +40,7 @@ async function addUsage(page: Page, usage: { service: RegExp; quantity: string; 
   await byId(page, ids.consumption.date).fill(usage.date);
   await byId(page, ids.consumption.description).fill(usage.description);
   await byId(page, ids.consumption.save).click();
-  await byId(page, ids.consumption.save).waitFor({ state: 'detached' });
+  await waitForGone(byId(page, ids.consumption.save));
 }
 
 describe('issue 11: back office offline acceptance', () => {

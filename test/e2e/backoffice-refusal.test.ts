@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
-import { screenshot, waitForConnection, waitForPending } from './support/station-ui.ts';
+import { screenshot, waitForConnection, waitForGone, waitForPending } from './support/station-ui.ts';
 import { byId, choose, integrationCaller, openBackOffice, screenshotWidths } from './support/backoffice-ui.ts';
 import { randomCpf } from './support/tax-ids.ts';
 import { oneStation } from './support/one-station.ts';
@@ -59,7 +59,7 @@ describe('issue 11: back office acceptance 5, usage refused after a cancellation
       await byId(page, ids.consumption.quantity).fill(record.quantity);
       await byId(page, ids.consumption.date).fill(`2${index}/11/2026`);
       await byId(page, ids.consumption.save).click();
-      await byId(page, ids.consumption.save).waitFor({ state: 'detached' });
+      await waitForGone(byId(page, ids.consumption.save));
       const row = page.locator(`[data-testid="${ids.consumption.row}"][data-quantity="${record.quantity}"]`);
       await row.waitFor();
       record.id = (await row.getAttribute('data-record-id'))!;
@@ -100,7 +100,7 @@ describe('issue 11: back office acceptance 5, usage refused after a cancellation
     // Moved to the customer's other contract: the service is kept, since that contract has it too.
     await choose(page, ids.consumption.contract, replacement.code);
     await byId(page, ids.consumption.save).click();
-    await byId(page, ids.consumption.save).waitFor({ state: 'detached' });
+    await waitForGone(byId(page, ids.consumption.save));
 
     await byId(page, ids.consumption.removeRefused).and(page.locator(`[data-record-id="${records[1]!.id}"]`)).click();
     await waitForPending(page, (count) => count === 0, 60_000);

@@ -4,23 +4,7 @@ import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
 import { ptBR } from '../../renderer/i18n/pt-BR.ts';
 import type { Device } from './support/browser.ts';
-import {
-  addCustomer,
-  customerRow,
-  login,
-  logout,
-  openCustomers,
-  openProducts,
-  pairStation,
-  pendingUploads,
-  productRow,
-  waitForProductsCount,
-  screenshot,
-  searchProducts,
-  submitLogin,
-  waitForConnection,
-  waitForPending,
-} from './support/station-ui.ts';
+import { addCustomer, customerRow, login, logout, openCustomers, openProducts, pairStation, pendingUploads, productRow, screenshot, searchProducts, submitLogin, waitForConnection, waitForGone, waitForPending, waitForProductsCount } from './support/station-ui.ts';
 import { randomCpf } from './support/tax-ids.ts';
 import { oneStation } from './support/one-station.ts';
 import { eventually } from './support/eventually.ts';
@@ -52,7 +36,7 @@ describe('issue 2: core offline-first acceptance', () => {
     await page.getByTestId(TEST_IDS.products.row).first().waitFor();
     expect(await page.getByTestId(TEST_IDS.products.row).count()).toBeGreaterThan(5);
     await waitForConnection(page, true);
-    await page.getByTestId(TEST_IDS.products.firstSyncProgress).waitFor({ state: 'detached', timeout: 30_000 });
+    await waitForGone(page.getByTestId(TEST_IDS.products.firstSyncProgress));
 
     // The station shows the central catalogue as it is: look one product up by its barcode.
     const central = (await api.get('products', 'p-01234'))!;
@@ -103,7 +87,7 @@ describe('issue 2: core offline-first acceptance', () => {
 
     await login(page, 'caixa', 'caixa123');
     await waitForConnection(page, false);
-    await page.getByText(ptBR.shell.offlineSession).waitFor();
+    await page.getByText(ptBR.shell.offlineSession).first().waitFor();
     expect(await waitForProductsCount(page, 2000)).toBe(2000);
     expect(await waitForPending(page, (count) => count >= 1)).toBeGreaterThanOrEqual(1);
   });
@@ -187,7 +171,9 @@ describe('issue 2: core offline-first acceptance', () => {
     page.on('requestfailed', onFailed);
 
     await server.stop();
-    await waitForConnection(page, false);
+    // With the live stream held open above, only the next heartbeat (every 30 s) finds the server gone:
+    // up to 30 s plus its failing request, more than the usual 30 s wait under load.
+    await waitForConnection(page, false, 90_000);
     const name = `Cliente Enviar Agora ${Date.now()}`;
     const id = await addCustomer(page, { name, taxId: randomCpf(), city: 'Belém' });
     // The upload fails and waits for its next try, on the page's (still running) clock.

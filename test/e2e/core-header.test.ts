@@ -4,19 +4,7 @@ import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
 import { ptBR } from '../../renderer/i18n/pt-BR.ts';
 import type { Device } from './support/browser.ts';
-import {
-  addCustomer,
-  login,
-  logout,
-  openProducts,
-  pairStation,
-  productRow,
-  screenshot,
-  searchProducts,
-  waitForConnection,
-  waitForPending,
-  waitForProductsCount,
-} from './support/station-ui.ts';
+import { addCustomer, login, logout, openProducts, pairStation, productRow, screenshot, searchProducts, waitForConnection, waitForGone, waitForPending, waitForProductsCount } from './support/station-ui.ts';
 import { randomCpf } from './support/tax-ids.ts';
 import { oneStation } from './support/one-station.ts';
 
@@ -122,7 +110,7 @@ describe('issue 2: header defects found in acceptance runs', () => {
     const seen = await recordAppearances(page, progress);
     await login(page, 'caixa', 'caixa123');
     expect(await waitForProductsCount(page, 2000)).toBe(2000);
-    await page.locator(progress).waitFor({ state: 'detached', timeout: 30_000 });
+    await waitForGone(page.locator(progress));
     const texts = await seen();
     console.log(`[e2e] first-sync indicator texts: ${JSON.stringify(texts)}`);
     expect(texts.length).toBeGreaterThan(0);
@@ -137,8 +125,8 @@ describe('issue 2: header defects found in acceptance runs', () => {
     await waitForConnection(page, false);
     const errorsBefore = device.log.filter((line) => line.startsWith('[pageerror]')).length;
     await page.getByTestId(TEST_IDS.shell.sendNow).click();
-    await page.getByText(ptBR.shell.sendNowUnreachable).waitFor({ timeout: 15_000 });
-    await page.getByText(ptBR.shell.sendNowFailed).waitFor();
+    await page.getByText(ptBR.shell.sendNowUnreachable).first().waitFor({ timeout: 30_000 });
+    await page.getByText(ptBR.shell.sendNowFailed).first().waitFor();
     await screenshot(page, 'header-send-now-unreachable');
     // The button is usable again, and nothing escaped as an unhandled rejection.
     expect(await page.getByTestId(TEST_IDS.shell.sendNow).isEnabled()).toBe(true);
@@ -149,7 +137,7 @@ describe('issue 2: header defects found in acceptance runs', () => {
     await addCustomer(page, { name: `Cliente Cabeçalho ${Date.now()}`, taxId: randomCpf(), city: 'Olinda' });
     await waitForPending(page, (count) => count >= 1);
     await page.locator(`[data-testid="${TEST_IDS.shell.connectionBadge}"][data-online="false"]`).hover();
-    await page.getByText(ptBR.shell.problems.unreachable.detail).waitFor();
+    await page.getByText(ptBR.shell.problems.unreachable.detail).first().waitFor();
     await checkHeader(page, 'offline-pending');
 
     // The server is back but refuses the upload: the header names a server error and what to do.
@@ -181,7 +169,7 @@ describe('issue 2: header defects found in acceptance runs', () => {
     const product = (await api.get('products', 'p-00077'))!;
     await api.put('products', { ...product, name: `Produto ${mark}` });
     await waitForConnection(page, true);
-    await page.getByTestId(TEST_IDS.shell.offlineSession).waitFor({ state: 'detached', timeout: 30_000 });
+    await waitForGone(page.getByTestId(TEST_IDS.shell.offlineSession));
     await waitForPending(page, (count) => count === 0);
     await searchProducts(page, mark);
     await productRow(page, 'p-00077').waitFor({ timeout: 30_000 });

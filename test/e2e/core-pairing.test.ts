@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
 import { ptBR } from '../../renderer/i18n/pt-BR.ts';
-import { login, pairStation, screenshot, waitForProductsCount, submitLogin, type PairingInput } from './support/station-ui.ts';
+import { login, pairStation, screenshot, submitLogin, type PairingInput, waitForGone, waitForProductsCount } from './support/station-ui.ts';
 import { oneStation } from './support/one-station.ts';
 
 /** Pairing and login refusals say what to do; a station only ever sees its own store's data. */
@@ -104,7 +104,7 @@ describe('pairing and store scoping', () => {
 
     await login(page, 'admin', 'admin123');
     expect(await waitForProductsCount(page, 50)).toBe(50);
-    await page.getByTestId(TEST_IDS.products.firstSyncProgress).waitFor({ state: 'detached', timeout: 30_000 });
+    await waitForGone(page.getByTestId(TEST_IDS.products.firstSyncProgress));
     // The count badge can render a frame before the list does.
     await page.getByTestId(TEST_IDS.products.row).first().waitFor();
     const ids = await page.getByTestId(TEST_IDS.products.row).evaluateAll((rows) => rows.map((row) => row.getAttribute('data-product-id')));

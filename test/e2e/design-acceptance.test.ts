@@ -3,7 +3,7 @@ import type { DesignEnvironmentDoc } from '../../sync/schema/index.ts';
 import { describe, expect, it } from 'vitest';
 import type { WebHost } from '../../build/web-host.ts';
 import { startDesignSimulator, type DesignSimulator } from '../design-sim/simulator.ts';
-import { addCustomer, confirmAction, login, logout, pairStation, screenshot, waitForConnection, waitForPending } from './support/station-ui.ts';
+import { addCustomer, confirmAction, login, logout, pairStation, screenshot, waitForConnection, waitForGone, waitForPending } from './support/station-ui.ts';
 import { randomCpf } from './support/tax-ids.ts';
 import {
   addHandItem,
@@ -85,7 +85,7 @@ describe('issue 4: design projects acceptance', () => {
     await page.getByTestId(ids.link.error).waitFor();
     expect(await page.getByTestId(ids.link.error).textContent()).toMatch(/senha do software de projeto/i);
     await linkDesignSoftware(page, SIM_USER.login, SIM_USER.password);
-    await page.locator(sel(ids.link.status, { status: 'linked' })).waitFor({ timeout: 15_000 });
+    await page.locator(sel(ids.link.status, { status: 'linked' })).waitFor({ timeout: 30_000 });
     expect(await linkStatus(page).textContent()).toContain('Vinculado');
     await screenshot(page, 'design-linked');
 
@@ -173,7 +173,7 @@ describe('issue 4: design projects acceptance', () => {
     // DES-10: the design software opens at any version; in the browser host as a link.
     await page.locator(sel(ids.environment.version, { number: 1 })).getByTestId(ids.environment.openDesign).click();
     const link = page.locator(sel(ids.environment.version, { number: 1 })).getByTestId(ids.environment.openLink);
-    await link.waitFor({ timeout: 15_000 });
+    await link.waitFor({ timeout: 30_000 });
     expect(await link.getAttribute('href')).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${simPort}/`));
     const [opened] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
     await opened.getByTestId('design-open').waitFor();
@@ -183,7 +183,7 @@ describe('issue 4: design projects acceptance', () => {
 
     // DES-12: project stage and history show the conversion.
     await page.getByTestId(ids.environment.back).click();
-    await page.locator(sel(ids.project.page, { 'project-id': projectId, stage: 'converted' })).waitFor({ timeout: 15_000 });
+    await page.locator(sel(ids.project.page, { 'project-id': projectId, stage: 'converted' })).waitFor({ timeout: 30_000 });
     await page.getByRole('tab', { name: /Histórico/ }).click();
     await page.locator(sel(ids.project.history, { kind: 'converted', 'environment-id': kitchenId })).waitFor();
     await page.locator(sel(ids.project.history, { kind: 'approval_refused', 'environment-id': kitchenId })).waitFor();
@@ -213,7 +213,7 @@ describe('issue 4: design projects acceptance', () => {
     await screenshot(page, 'design-review-mandatory');
     await page.locator(sel(ids.review.mandatoryUpdate, { 'environment-id': kitchenId })).click();
     await confirmUpdate(page);
-    await page.getByTestId(ids.review.mandatory).waitFor({ state: 'detached', timeout: 30_000 });
+    await waitForGone(page.getByTestId(ids.review.mandatory));
     const row = page.locator(sel(ids.review.environment, { 'environment-id': kitchenId }));
     await page.locator(sel(ids.review.environment, { 'environment-id': kitchenId, 'changed-after-conversion': 'true', outdated: 'false' })).waitFor({ timeout: 30_000 });
     expect(await row.textContent()).toContain('Alterado após a conversão');

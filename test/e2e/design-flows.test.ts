@@ -21,7 +21,7 @@ import {
   versions,
   waitForApproval,
 } from './support/design-ui.ts';
-import { addCustomer, login, pairStation, screenshot } from './support/station-ui.ts';
+import { addCustomer, login, pairStation, screenshot, waitForGone } from './support/station-ui.ts';
 import { randomCpf } from './support/tax-ids.ts';
 import { oneStation } from './support/one-station.ts';
 
@@ -69,15 +69,15 @@ describe('issue 4: design flows', () => {
 
   it('DES-02 after a password change in the design software the designer sees "link again" and links again', async () => {
     await linkDesignSoftware(page, 'projetista', 'projetista-design');
-    await page.locator(sel(ids.link.status, { status: 'linked' })).waitFor({ timeout: 15_000 });
+    await page.locator(sel(ids.link.status, { status: 'linked' })).waitFor({ timeout: 30_000 });
     expect((await sim.setPassword('projetista', 'senha-nova-2')).status).toBe(200);
     await openProjects(page);
     await page.getByTestId(ids.nav.link).click();
-    await page.locator(sel(ids.link.status, { status: 'relink' })).waitFor({ timeout: 15_000 });
+    await page.locator(sel(ids.link.status, { status: 'relink' })).waitFor({ timeout: 30_000 });
     expect(await page.getByTestId(ids.link.submit).textContent()).toContain('Vincular de novo');
     await screenshot(page, 'design-relink');
     await linkDesignSoftware(page, 'projetista', 'senha-nova-2');
-    await page.locator(sel(ids.link.status, { status: 'linked' })).waitFor({ timeout: 15_000 });
+    await page.locator(sel(ids.link.status, { status: 'linked' })).waitFor({ timeout: 30_000 });
   });
 
   it('DES-06 "Negotiate" delivers the items at once: the budget shows in the Items tab by origin and the answer opens the store system', async () => {
@@ -101,11 +101,11 @@ describe('issue 4: design flows', () => {
 
     // The answer's link opens the store system at that environment (the browser host takes it as #open=<link>).
     await page.getByTestId(ids.nav.projects).click();
-    await page.locator(sel(ids.environment.page)).waitFor({ state: 'detached' });
+    await waitForGone(page.locator(sel(ids.environment.page)));
     await page.evaluate((link) => {
       window.location.hash = `open=${encodeURIComponent(link)}`;
     }, String(answer.body.openUrl));
-    await page.locator(sel(ids.environment.page, { 'environment-id': environmentId })).waitFor({ timeout: 10_000 });
+    await page.locator(sel(ids.environment.page, { 'environment-id': environmentId })).waitFor({ timeout: 30_000 });
     expect(await page.evaluate(() => window.location.hash)).toBe('');
     negotiated = { projectId, environmentId };
   });

@@ -178,7 +178,7 @@ describe('issue 3: POS contingency acceptance', () => {
     await api.put('products', { ...product, active: true });
     await openPos(page, 'errors');
     await row.getByTestId(ids.errors.retry).click();
-    await page.locator(`[data-testid="${ids.errors.row}"][data-document-id="${refused.saleId}"][data-resolved="true"]`).waitFor({ timeout: 15_000 });
+    await page.locator(`[data-testid="${ids.errors.row}"][data-document-id="${refused.saleId}"][data-resolved="true"]`).waitFor({ timeout: 30_000 });
     const accepted = await eventually(() => api.get('sales', refused.saleId), 'the fixed sale on the server', 60_000);
     expect(accepted.totalCents).toBe(refused.totalCents);
     expect((await querySyncStates(page)).get(refused.saleId)?.state).not.toBe('refused');

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
-import { pairAndSync, screenshot } from './support/station-ui.ts';
+import { pairAndSync, screenshot, waitForGone } from './support/station-ui.ts';
 import { oneStation } from './support/one-station.ts';
 import { eventually } from './support/eventually.ts';
 import { chooseSeller, openPos, openSale, openTill, pay, scan } from './pos-ui.ts';
@@ -92,7 +92,7 @@ describe('issue 15: the counter', () => {
     expect(Number(await page.getByTestId(ids.lineStock).first().getAttribute('data-stock'))).toBe(product.stock);
     await screenshot(page, 'counter-stock-warning');
     await page.getByTestId(ids.lineQuantity).first().fill('1');
-    await warning.waitFor({ state: 'detached' });
+    await waitForGone(warning);
   });
 
   it('POS-06 after F9 the number keys choose the payment type; 6x with interest shows "total com juros" and the receipt parts add up', async () => {
@@ -137,7 +137,7 @@ describe('issue 15: the counter', () => {
     await page.getByTestId(TEST_IDS.confirm.dialog).waitFor();
     await screenshot(page, 'counter-cancel-asks');
     await page.getByTestId(TEST_IDS.confirm.no).click();
-    await page.getByTestId(TEST_IDS.confirm.dialog).waitFor({ state: 'detached' });
+    await waitForGone(page.getByTestId(TEST_IDS.confirm.dialog));
     expect(await page.getByTestId(ids.cancel.done).count()).toBe(0);
 
     await openPos(page, 'query');

@@ -65,7 +65,7 @@ describe('issue 3: POS screens', () => {
     }
 
     // Chromium accounts IndexedDB writes to the origin's usage shortly after they commit.
-    await expect.poll(async () => (await readStorage(page)).usage, { timeout: 20_000 }).toBeGreaterThan(before.usage);
+    await expect.poll(async () => (await readStorage(page)).usage, { timeout: 30_000 }).toBeGreaterThan(before.usage);
     const after = await readStorage(page);
     expect(after.sales).toBe(8);
     expect(after.usage).toBeGreaterThan(before.usage);
@@ -104,8 +104,8 @@ describe('issue 3: POS screens', () => {
     await waitForPending(page, (n) => n >= 1);
     await page.unroute(uploads);
     await page.keyboard.press('F10');
-    await page.getByText('Tudo o que estava pendente foi enviado ao servidor.').waitFor({ timeout: 20_000 });
-    expect(await waitForPending(page, (n) => n === 0, 5_000)).toBe(0);
+    await page.getByText('Tudo o que estava pendente foi enviado ao servidor.').first().waitFor({ timeout: 30_000 });
+    expect(await waitForPending(page, (n) => n === 0)).toBe(0);
     expect(await api.get('sales', sale.saleId)).not.toBeNull();
     await page.reload();
     await login(page, 'caixa', 'caixa123');
@@ -124,13 +124,13 @@ describe('issue 3: POS screens', () => {
     await page.getByTestId(ids.monitor.newGroupSave).click();
     const sul = 'loja1-stationGroup-grupo-sul';
     // The group is master data: it reaches this device by replication, then the select offers it.
-    await groupSelect.locator(`option[value="${sul}"]`).waitFor({ state: 'attached', timeout: 20_000 });
+    await groupSelect.locator(`option[value="${sul}"]`).waitFor({ state: 'attached', timeout: 30_000 });
     expect((await api.get('masterdata', sul))?.kind).toBe('stationGroup');
 
     // The same name again is refused with what to do, not registered twice.
     await page.getByTestId(ids.monitor.newGroupName).fill('Grupo  SUL');
     await page.getByTestId(ids.monitor.newGroupSave).click();
-    await page.getByText('Já existe um grupo chamado «Grupo Sul»').waitFor();
+    await page.getByText('Já existe um grupo chamado «Grupo Sul»').first().waitFor();
 
     await groupSelect.selectOption(sul);
     const token = (await api.login()).token;
@@ -138,9 +138,9 @@ describe('issue 3: POS screens', () => {
       .poll(async () => {
         const stations = (await (await fetch(`${server.url}/api/stations`, { headers: { authorization: `Bearer ${token}` } })).json()) as { code: string; groupId: string | null }[];
         return stations.find((station) => station.code === 'cx01')?.groupId;
-      }, { timeout: 10_000 })
+      }, { timeout: 30_000 })
       .toBe(sul);
-    await expect.poll(async () => groupSelect.inputValue(), { timeout: 10_000 }).toBe(sul);
+    await expect.poll(async () => groupSelect.inputValue(), { timeout: 30_000 }).toBe(sul);
     await screenshot(page, 'pos-monitor-new-group');
   });
 });

@@ -92,7 +92,7 @@ describe('issue 15: store rules at the counter', () => {
     await waitForPending(page, (n) => n === 0, 60_000);
     const stored = await eventually(() => api.get('sales', sale.saleId), `sale ${sale.saleId} on the server`, 60_000);
     expect(stored.items).toEqual([expect.objectContaining({ productId: cheese.id, quantity: 1250, unit: 'KG', totalCents: expected })]);
-    await expect.poll(async () => Number((await api.get('products', cheese.id))!.stock), { timeout: 15_000 }).toBe(cheese.stock - 1250);
+    await expect.poll(async () => Number((await api.get('products', cheese.id))!.stock), { timeout: 30_000 }).toBe(cheese.stock - 1250);
 
     // POS-11: 0,250 kg comes back; the credit is what was paid for it, and the receipt lists it.
     await startExchange(page, sale.number, { [cheese.id]: '0,250' });
@@ -109,7 +109,7 @@ describe('issue 15: store rules at the counter', () => {
     await waitForPending(page, (n) => n === 0, 60_000);
     const storedExchange = await eventually(() => api.get('sales', exchange), `exchange ${exchange} on the server`, 60_000);
     expect((storedExchange.exchange as { returnedItems: unknown[] }).returnedItems).toEqual([expect.objectContaining({ productId: cheese.id, quantity: 250, unit: 'KG' })]);
-    await expect.poll(async () => Number((await api.get('products', cheese.id))!.stock), { timeout: 15_000 }).toBe(cheese.stock - 1000);
+    await expect.poll(async () => Number((await api.get('products', cheese.id))!.stock), { timeout: 30_000 }).toBe(cheese.stock - 1000);
   });
 
   it('POS-20 POS-19 a manual discount and a cancellation need the supervisor\'s code; the first sale on a closed till was authorised; the trail names both users', async () => {

@@ -1,7 +1,7 @@
 /** Drives the POS screens the way a cashier does: scanner input, F-keys, the payment step. */
 import type { Locator, Page } from 'playwright-core';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
-import { confirmAction } from './support/station-ui.ts';
+import { confirmAction, waitForGone } from './support/station-ui.ts';
 
 const ids = TEST_IDS.pos;
 const byId = (page: Page, id: string): Locator => page.getByTestId(id);
@@ -61,16 +61,11 @@ export async function chooseSeller(page: Page, sellerId?: string): Promise<void>
 
 /**
  * Waits until no modal is left in the page. A closing modal's frame outlives its content for the closing
- * animation, and under load the payment step and the receipt can both be closing at once: count them all
- * (a single-element locator would throw a strict-mode violation). The F-keys wait for no dialog.
+ * animation, and under load the payment step and the receipt can both be closing at once: wait for every
+ * one of them to go (waitForGone; a strict single-element wait throws). The F-keys wait for no dialog.
  */
-export async function waitForNoDialog(page: Page, timeout = 10_000): Promise<void> {
-  const dialogs = page.locator('[role="dialog"]');
-  const deadline = Date.now() + timeout;
-  while ((await dialogs.count()) > 0) {
-    if (Date.now() > deadline) throw new Error(`${await dialogs.count()} dialog(s) still open after ${timeout} ms`);
-    await page.waitForTimeout(50);
-  }
+export async function waitForNoDialog(page: Page, timeout = 30_000): Promise<void> {
+  await waitForGone(page.locator('[role="dialog"]'), timeout);
 }
 
 /** The demo admin's supervisor code (sync/server/seed/demo-data.ts), POS-20. */
@@ -80,7 +75,7 @@ export const SUPERVISOR_CODE = '246810';
 export async function authorizeAsSupervisor(page: Page, code = SUPERVISOR_CODE): Promise<void> {
   await byId(page, ids.supervisor.code).fill(code);
   await byId(page, ids.supervisor.confirm).click();
-  await byId(page, ids.supervisor.body).waitFor({ state: 'detached' });
+  await waitForGone(byId(page, ids.supervisor.body));
 }
 
 /**
@@ -103,11 +98,11 @@ export async function pay(page: Page, payments: PaymentStep[]): Promise<SaleOutc
   }
   await byId(page, ids.payment.finish).click();
   const receipt = byId(page, ids.receipt);
-  await receipt.waitFor({ timeout: 10_000 });
+  await receipt.waitFor({ timeout: 30_000 });
   const attribute = async (name: string) => (await receipt.getAttribute(name))!;
   const outcome = { saleId: await attribute('data-sale-id'), number: Number(await attribute('data-number')), totalCents: Number(await attribute('data-total-cents')), changeCents: Number(await attribute('data-change-cents')) };
   await byId(page, ids.receiptClose).click();
-  await receipt.waitFor({ state: 'detached' });
+  await waitForGone(receipt);
   await waitForNoDialog(page);
   return outcome;
 }

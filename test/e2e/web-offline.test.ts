@@ -61,7 +61,7 @@ describe('issue 15: the browser host reloads and sells offline', () => {
     const sale = await pay(page, [{ paymentTypeId: 'loja1-paymentType-pix' }]);
     expect(sale.number).toBeGreaterThan(0);
     // The header's count follows within its refresh interval (2 s).
-    await waitForPending(page, (n) => n > 0, 15_000);
+    await waitForPending(page, (n) => n > 0);
     expect(await pendingUploads(page)).toBeGreaterThan(0);
     await screenshot(page, 'web-offline-sold');
 

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
-import { login, logout, openCustomers, pairAndSync, screenshot, waitForConnection, waitForPending } from './support/station-ui.ts';
+import { login, logout, openCustomers, pairAndSync, screenshot, waitForConnection, waitForGone, waitForPending } from './support/station-ui.ts';
 import { oneStation } from './support/one-station.ts';
 import { randomCpf } from './support/tax-ids.ts';
 import { openPos, openSale, pay, scan } from './pos-ui.ts';
@@ -83,7 +83,7 @@ describe('issue 15: words and formats follow the user, not the browser', () => {
     await page.getByTestId(TEST_IDS.customers.email).fill('cliente@exemplo.com.br');
     await expect.poll(() => page.getByText(/e-mail inválido/i).count()).toBe(0);
     await page.getByTestId(TEST_IDS.customers.save).click();
-    await page.getByTestId(TEST_IDS.customers.save).waitFor({ state: 'detached' });
+    await waitForGone(page.getByTestId(TEST_IDS.customers.save));
     const row = page.locator(`[data-testid="${TEST_IDS.customers.row}"]`, { hasText: 'Cliente Formatos' });
     await row.waitFor();
     const text = (await row.textContent())!;
@@ -98,8 +98,8 @@ describe('issue 15: words and formats follow the user, not the browser', () => {
     await scan(page, barcode);
     await pay(page, [{ paymentTypeId: 'loja1-paymentType-pix' }]);
     const badge = page.getByTestId(TEST_IDS.shell.pendingCount);
-    await expect.poll(async () => Number(await badge.getAttribute('data-count')), { timeout: 15_000 }).toBeGreaterThan(1);
-    await expect.poll(() => badge.getAttribute('data-sales'), { timeout: 15_000 }).toBe('1');
+    await expect.poll(async () => Number(await badge.getAttribute('data-count')), { timeout: 30_000 }).toBeGreaterThan(1);
+    await expect.poll(() => badge.getAttribute('data-sales'), { timeout: 30_000 }).toBe('1');
     expect((await badge.textContent())?.trim()).toBe('1 venda pendente');
     await screenshot(page, 'formats-pending-sales');
     await server.start();

@@ -14,10 +14,14 @@ export class CentralServer {
   private port = 0;
   readonly dataDir = mkdtempSync(join(tmpdir(), 'balcao-e2e-server-'));
 
-  /** `options`: extra server options, e.g. a short station offline threshold. */
-  private readonly options: Pick<StartOptions, 'stationOnlineSeconds'>;
+  /**
+   * `options`: extra server options, e.g. a short station offline threshold, or `rateLimit` to turn the
+   * rate limits ON (off by default here: e2e logins and syncs are not what those files prove), e.g.
+   * `{ windowSeconds: 5 }` so a 429's Retry-After is seconds, not a minute.
+   */
+  private readonly options: Pick<StartOptions, 'stationOnlineSeconds' | 'rateLimit'>;
 
-  constructor(options: Pick<StartOptions, 'stationOnlineSeconds'> = {}) {
+  constructor(options: Pick<StartOptions, 'stationOnlineSeconds' | 'rateLimit'> = {}) {
     this.options = options;
   }
 

@@ -2,7 +2,7 @@
 import { createServer } from 'node:net';
 import type { Locator, Page } from 'playwright-core';
 import { TEST_IDS } from '../../../renderer/test-ids.ts';
-import { confirmAction } from './station-ui.ts';
+import { confirmAction, waitForGone } from './station-ui.ts';
 
 const ids = TEST_IDS.design;
 const byId = (page: Page, id: string): Locator => page.getByTestId(id);
@@ -50,7 +50,7 @@ export async function registerPortalAccount(page: Page, input: { taxId: string; 
   await byId(page, ids.portal.url).fill(input.portalUrl);
   await byId(page, ids.portal.submit).click();
   const secret = byId(page, ids.portal.secret);
-  await secret.waitFor({ timeout: 15_000 });
+  await secret.waitFor({ timeout: 30_000 });
   return (await secret.textContent())!.trim();
 }
 
@@ -105,7 +105,7 @@ export async function confirmUpdate(page: Page): Promise<{ kind: string; key: st
   await byId(page, ids.update.modal).waitFor();
   const changes = await page.locator(sel(ids.update.change)).evaluateAll((rows) => rows.map((row) => ({ kind: row.getAttribute('data-kind')!, key: row.getAttribute('data-key')! })));
   await byId(page, ids.update.confirm).click();
-  await byId(page, ids.update.modal).waitFor({ state: 'detached' });
+  await waitForGone(byId(page, ids.update.modal));
   return changes;
 }
 

@@ -15,6 +15,16 @@ export interface PairingInput {
 
 const byId = (page: Page, id: string): Locator => page.getByTestId(id);
 
+/**
+ * Waits until nothing in the page matches `locator` (default up to 30 s). `locator.waitFor({ state: 'detached' })`
+ * is strict: it throws at once when two elements match, as when a modal that is closing (its frame outlives its
+ * content for the animation) is still there beside the next one opening, which happens under load. Waiting on
+ * the first match to go goes on until no match is left, whatever their number.
+ */
+export async function waitForGone(locator: Locator, timeout = 30_000): Promise<void> {
+  await locator.first().waitFor({ state: 'detached', timeout });
+}
+
 export async function pairStation(page: Page, input: PairingInput): Promise<void> {
   await byId(page, TEST_IDS.setup.form).waitFor();
   await byId(page, TEST_IDS.setup.serverUrl).fill(input.serverUrl);
@@ -55,7 +65,7 @@ export async function login(page: Page, userCode: string, password: string): Pro
 /** Answers "yes" to the question an irreversible action asks first (renderer/ui/ConfirmButton.tsx). */
 export async function confirmAction(page: Page): Promise<void> {
   await byId(page, TEST_IDS.confirm.yes).click();
-  await byId(page, TEST_IDS.confirm.dialog).waitFor({ state: 'detached' });
+  await waitForGone(byId(page, TEST_IDS.confirm.dialog));
 }
 
 export async function logout(page: Page): Promise<void> {
@@ -123,7 +133,7 @@ export async function addCustomer(page: Page, customer: NewCustomer): Promise<st
   await byId(page, TEST_IDS.customers.taxId).fill(customer.taxId);
   if (customer.city) await byId(page, TEST_IDS.customers.city).fill(customer.city);
   await byId(page, TEST_IDS.customers.save).click();
-  await byId(page, TEST_IDS.customers.save).waitFor({ state: 'detached' });
+  await waitForGone(byId(page, TEST_IDS.customers.save));
   return findCustomerId(page, customer.name);
 }
 
