@@ -151,7 +151,7 @@ export async function batchUpsert(db: Database, kind: UpsertKind, writer: Writer
       // Object.assign, not spreads: spreading objects whose keys overlap left V8 with slow objects,
       // about 5 µs each to build and twice the time to validate (x1,000 a call). No key is `__proto__`:
       // the item passed its schema (no extra fields) and the stored data passed the document's.
-      const doc = Object.assign({}, kind.defaults, previous?.data, item, { id });
+      const doc: Record<string, unknown> = Object.assign({}, kind.defaults, previous?.data, item, { id });
       if (!kind.documentValidator(doc)) {
         fail(index, errorsOf(kind.documentValidator, `/items/${index}`));
         continue;

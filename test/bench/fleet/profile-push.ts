@@ -53,10 +53,10 @@ try {
     let inQueries = 0;
     const started = performance.now();
     const cpu = process.cpuUsage();
-    let backendMs: number | null = null;
+    const backend = { ms: null as number | null };
     const outcome = await db.transaction(async (tx) => {
-      const [backend] = kind === 'postgresql' ? await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid') : [];
-      const before = backend ? backendCpuMs(backend.pid) : 0;
+      const [connection] = kind === 'postgresql' ? await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid') : [];
+      const before = connection ? backendCpuMs(connection.pid) : 0;
       const timed: Queryable = {
         async query(sql, params) {
           const t = performance.now();
@@ -70,13 +70,13 @@ try {
         },
       };
       const written = await writeBatchIn(timed, { storeId: store!.id, collection: 'sales', checkConflicts: true, sourceStationId: 'loja1-cx01', writer, validated: true }, rows);
-      if (backend) backendMs = backendCpuMs(backend.pid) - before;
+      if (connection) backend.ms = backendCpuMs(connection.pid) - before;
       return written;
     });
     const ms = performance.now() - started;
     const cpuMs = (process.cpuUsage(cpu).user + process.cpuUsage(cpu).system) / 1000;
     if (outcome.quarantined.length > 0) throw new Error(JSON.stringify(outcome.quarantined[0]));
-    console.log(`${kind} push of ${rows.length} sales at ${start}: ${ms.toFixed(0)} ms (queries ${inQueries.toFixed(0)} ms, JavaScript ${(ms - inQueries).toFixed(0)} ms; this process's CPU ${cpuMs.toFixed(0)} ms, which on PGlite includes the database${backendMs !== null ? `; PostgreSQL backend CPU ${backendMs.toFixed(0)} ms` : ''})\n${times.join('\n')}`);
+    console.log(`${kind} push of ${rows.length} sales at ${start}: ${ms.toFixed(0)} ms (queries ${inQueries.toFixed(0)} ms, JavaScript ${(ms - inQueries).toFixed(0)} ms; this process's CPU ${cpuMs.toFixed(0)} ms, which on PGlite includes the database${backend.ms !== null ? `; PostgreSQL backend CPU ${backend.ms.toFixed(0)} ms` : ''})\n${times.join('\n')}`);
   }
   // What a stored sale costs on disk (table, its TOAST and every index of documents), for the README's scaling plan.
   const [size] = await db.query<{ bytes: string; sales: string; all: string }>("SELECT pg_total_relation_size('documents') AS bytes, count(*) FILTER (WHERE collection = 'sales') AS sales, count(*) AS all FROM documents");
