@@ -184,7 +184,9 @@ export async function writeDocuments(tx: Queryable, storeId: string, collection:
   if (!options.validated) for (const write of writes) assertValidDocument(collection, write.id, write.data);
   await enqueueDocumentEvents(tx, storeId, collection, writes); // webhooks (API-02): before the write, it compares with what is stored
   const [counter] = await tx.query<{ last: number }>('UPDATE store_seq SET last = last + $2 WHERE store_id = $1 RETURNING last', [storeId, writes.length]);
-  const last = Number(counter?.last);
+  // The store's counter is what keeps documents to known stores (migration-016-documents-store-key.ts).
+  if (!counter) throw new Error(`store ${storeId} has no sequence counter: no document is written for it`);
+  const last = Number(counter.last);
   const first = last - writes.length + 1;
   // Each batch goes as one JSON array (one parameter PostgreSQL parses in C), not as text arrays: a
   // text[] parameter of JSON documents costs an escaping pass in JS and an array-literal parse.

@@ -8,6 +8,7 @@ import { apiKeysMigration } from '../auth/api-keys-migration.ts';
 import { webhookPauseCodeMigration, webhooksMigration } from '../webhooks/migration.ts';
 import { sandboxMigration, sandboxRequestsAgeMigration } from '../sandbox/migration.ts';
 import { saleInstantMigration } from './migration-016-sale-instant.ts';
+import { documentsStoreKeyMigration } from './migration-016-documents-store-key.ts';
 
 /**
  * One list of migrations for PostgreSQL and PGlite alike. Append only: a released migration never changes.
@@ -110,6 +111,7 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
   backofficeTaxIdMigration,
   sandboxMigration,
   saleInstantMigration,
+  documentsStoreKeyMigration,
   webhookPauseCodeMigration,
   sandboxRequestsAgeMigration,
 ];

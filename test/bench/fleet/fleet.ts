@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createScratchDatabase } from '../../server/support/scratch-database.ts';
+import { databaseCpuBetween, readDatabaseCpu } from './database-cpu.ts';
 
 export interface FleetOptions {
   stations: number;
@@ -41,6 +42,9 @@ export interface FleetResult {
   /** CPU seconds the server process used in phase 1 and in phase 2 (on PGlite the database's too; PostgreSQL's own are not in it). */
   uploadServerCpuSeconds: number;
   fleetServerCpuSeconds: number;
+  /** CPU seconds of PostgreSQL's backends for the bench's database in phase 1 and phase 2 (null on PGlite, or when not readable). */
+  uploadDatabaseCpuSeconds: number | null;
+  fleetDatabaseCpuSeconds: number | null;
   singleStationSales: number;
   fleetSales: number;
   serverRssBeforeMB: number;
@@ -217,21 +221,26 @@ export async function runFleet(opts: FleetOptions): Promise<FleetResult> {
 
       log(`${opts.db}: 1. one station uploads ${singleStationSales.toLocaleString('en-US')} offline sales and reads them back`);
       const soloSales = salesOf(solo, 'solo', singleStationSales, products, sold, 0);
+      const databaseCpu = () => (scratch ? readDatabaseCpu(scratch.url) : Promise.resolve(null));
       const soloCpu = await server.ask<{ cpuSeconds: number }>('rss');
+      const soloDatabaseCpu = await databaseCpu();
       const soloStart = performance.now();
       await uploadAndVerify(url, solo, soloSales);
       const uploadSeconds = (performance.now() - soloStart) / 1000;
       const soloCpuAfter = await server.ask<{ cpuSeconds: number }>('rss');
+      const soloDatabaseCpuAfter = await databaseCpu();
 
       const fleetSales = stations.map((station, n) => salesOf(station, `s${n}`, opts.salesPerStation, products, sold, n + 1));
       const before = await server.ask<{ rssMB: number; cpuSeconds: number }>('rss');
       await server.ask('reset-peak');
+      const fleetDatabaseCpu = await databaseCpu();
       log(`${opts.db}: 2. ${opts.stations} stations reconnect at once, ${opts.salesPerStation.toLocaleString('en-US')} sales each`);
       const fleetStart = performance.now();
       await Promise.all(stations.map((station, n) => uploadAndVerify(url, station, fleetSales[n]!)));
       await verifyStock(url, admin, products, sold);
       const fleetSeconds = (performance.now() - fleetStart) / 1000;
       const memory = await server.ask<{ peakMB: number; cpuSeconds: number }>('rss');
+      const fleetDatabaseCpuAfter = await databaseCpu();
       return {
         fleetSeconds: Number(fleetSeconds.toFixed(2)),
         serverRssMB: memory.peakMB,
@@ -242,6 +251,8 @@ export async function runFleet(opts: FleetOptions): Promise<FleetResult> {
         serverRssBeforeMB: before.rssMB,
         uploadServerCpuSeconds: Number((soloCpuAfter.cpuSeconds - soloCpu.cpuSeconds).toFixed(2)),
         fleetServerCpuSeconds: Number((memory.cpuSeconds - before.cpuSeconds).toFixed(2)),
+        uploadDatabaseCpuSeconds: databaseCpuBetween(soloDatabaseCpu, soloDatabaseCpuAfter),
+        fleetDatabaseCpuSeconds: databaseCpuBetween(fleetDatabaseCpu, fleetDatabaseCpuAfter),
       };
     } finally {
       await server.close();

@@ -29,8 +29,8 @@ try {
   const lines = [`Fleet benchmark (issue 16) — ${COMMAND}`, `machine: ${cpus().length} CPUs`];
   for (const r of results) {
     lines.push(
-      `${r.db}: one station, ${r.singleStationSales.toLocaleString('en-US')} offline sales uploaded and verified in ${r.uploadSeconds} s: ${r.uploadSalesPerSecond.toLocaleString('en-US')} sales/s (target ≥ ${TARGETS.uploadSalesPerSecond.toLocaleString('en-US')}, ${mark(r.uploadSalesPerSecond >= TARGETS.uploadSalesPerSecond)}); server process CPU ${r.uploadServerCpuSeconds} s`,
-      `${r.db}: ${stations} stations × ${salesPerStation.toLocaleString('en-US')} sales at once, verified, stock exact: ${r.fleetSeconds} s (target ≤ ${TARGETS.fleetSeconds} s, ${mark(r.fleetSeconds <= TARGETS.fleetSeconds)}); server RSS peak ${r.serverRssMB} MB (${r.serverRssBeforeMB} MB before), server process CPU ${r.fleetServerCpuSeconds} s; load ${r.load}`,
+      `${r.db}: one station, ${r.singleStationSales.toLocaleString('en-US')} offline sales uploaded and verified in ${r.uploadSeconds} s: ${r.uploadSalesPerSecond.toLocaleString('en-US')} sales/s (target ≥ ${TARGETS.uploadSalesPerSecond.toLocaleString('en-US')}, ${mark(r.uploadSalesPerSecond >= TARGETS.uploadSalesPerSecond)}); server process CPU ${r.uploadServerCpuSeconds} s${r.uploadDatabaseCpuSeconds !== null ? `, PostgreSQL backends' CPU ${r.uploadDatabaseCpuSeconds} s` : ''}`,
+      `${r.db}: ${stations} stations × ${salesPerStation.toLocaleString('en-US')} sales at once, verified, stock exact: ${r.fleetSeconds} s (target ≤ ${TARGETS.fleetSeconds} s, ${mark(r.fleetSeconds <= TARGETS.fleetSeconds)}); server RSS peak ${r.serverRssMB} MB (${r.serverRssBeforeMB} MB before), server process CPU ${r.fleetServerCpuSeconds} s${r.fleetDatabaseCpuSeconds !== null ? `, PostgreSQL backends' CPU ${r.fleetDatabaseCpuSeconds} s` : ''}; load ${r.load}`,
     );
   }
   writeFigures(resultFile, { command: COMMAND, targets: TARGETS, stations, salesPerStation, results }, lines.join('\n'));
