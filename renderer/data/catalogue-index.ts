@@ -40,12 +40,9 @@ const PENDING_GROWTH = 4;
 /** Writes that pause this long rebuild the index, so searches stop checking pending products one by one. */
 const IDLE_REBUILD_MS = 1_000;
 const MAX_WORDS = 16;
-/**
- * A driving word with at most this many candidates is answered from its candidates (each tested
- * against the other words); above it, products are walked in name order until the limit is reached,
- * which a common word reaches after a few products.
- */
-const ENUMERATE_MAX = 50_000;
+/** A driving word matching more codes than this walks name order rather than sorting them (see baseMatches). */
+const CODES_SORTED = 4_000;
+const NO_RANK = Number.MAX_SAFE_INTEGER;
 
 /** The built search index: ranks follow name order; postings list ranks. */
 interface Built {
@@ -80,9 +77,14 @@ interface WordRanges {
   size: number;
 }
 
+/** Walk products in name order testing every word, intersect every word's sorted ranks, or choose by the words (default). */
+export type SearchPath = 'auto' | 'walk' | 'merge';
+
 export interface CatalogueOptions {
   builder?: IndexBuilder;
-  enumerateMax?: number;
+  path?: SearchPath;
+  /** Codes a word matches above which `auto` tests it per product instead of sorting its ranks (default 4,000; tests lower it). */
+  walkAboveCodes?: number;
 }
 
 /** What IndexedDB keeps between sessions (structured-cloneable). */
@@ -169,8 +171,6 @@ export class CatalogueIndex {
   private pendingBarcode = new Map<string, number>();
   private pendingSku = new Map<string, number>();
   /** Candidates already seen by the running search: seen[rank] === searchStamp. */
-  private seen = new Int32Array(0);
-  private searchStamp = 0;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
   /** The background build running, with the slots changed since it read the columns (they stay pending). */
   private building: { touched: Set<number>; done: Promise<void> } | null = null;
@@ -182,15 +182,17 @@ export class CatalogueIndex {
   version = 0;
 
   private readonly builder: IndexBuilder;
-  private readonly enumerateMax: number;
+  private readonly path: SearchPath;
+  private readonly walkAboveCodes: number;
 
   /**
    * @param options.builder where rebuilds run (default: a Worker where the page has them);
-   * @param options.enumerateMax candidates above which a search walks name order instead (tests lower it).
+   * @param options.path how searches find products: by expected cost (default), or always one way (tests).
    */
   constructor(options: CatalogueOptions = {}) {
     this.builder = options.builder ?? defaultBuilder();
-    this.enumerateMax = options.enumerateMax ?? ENUMERATE_MAX;
+    this.path = options.path ?? 'auto';
+    this.walkAboveCodes = options.walkAboveCodes ?? CODES_SORTED;
   }
 
   get size(): number {
@@ -266,6 +268,11 @@ export class CatalogueIndex {
   get(id: string): ProductRow | undefined {
     const slot = this.slotOf.get(id);
     return slot === undefined ? undefined : this.row(slot);
+  }
+
+  /** Calls `visit` with every live product, in slot order (tools and benches; a sale never walks the catalogue). */
+  forEach(visit: (row: ProductRow) => void): void {
+    for (let slot = 0; slot < this.ids.length; slot++) if (this.ids[slot] !== undefined) visit(this.row(slot));
   }
 
   /** Exact barcode, then exact SKU (a scanner or a typed code). */
@@ -591,49 +598,104 @@ export class CatalogueIndex {
     return false;
   }
 
-  /** Slots of the built index matching every word, in rank order, at most `limit`. */
+  /**
+   * Slots of the built index matching every word, in rank order, at most `limit`. Each word's name
+   * postings are already in rank order, and its few codes (SKU, barcode) are sorted once: the words are
+   * intersected by leapfrogging (each list jumps by binary search to the highest rank another reached),
+   * which stops at the limit and skips over whole runs of names ("parafuso inox" jumps past every
+   * other "parafuso"). A word matching many codes ("789", every barcode) is not sorted but tested per
+   * product; with only such words, ranks are walked in name order, where they sit everywhere.
+   */
   private baseMatches(wanted: readonly string[], limit: number): number[] {
     const { rankSlots } = this.built;
+    const count = rankSlots.length;
     const out: number[] = [];
     if (wanted.length === 0) {
-      for (let rank = 0; rank < rankSlots.length && out.length < limit; rank++) if (!this.stale[rankSlots[rank]!]) out.push(rankSlots[rank]!);
+      for (let rank = 0; rank < count && out.length < limit; rank++) if (!this.stale[rankSlots[rank]!]) out.push(rankSlots[rank]!);
       return out;
     }
-    const ranges = wanted.map((word) => this.rangesOf(word)).sort((a, b) => a.size - b.size);
-    const driver = ranges[0]!;
-    if (driver.size === 0) return out;
-    const others = ranges.slice(1);
-    const matches = (rank: number) => !this.stale[rankSlots[rank]!] && others.every((range) => this.rankHas(rank, range));
-    if (driver.size > this.enumerateMax) {
-      // Every word is common: walk in name order, the first `limit` matches come early.
-      for (let rank = 0; rank < rankSlots.length && out.length < limit; rank++) if (this.rankHas(rank, driver) && matches(rank)) out.push(rankSlots[rank]!);
+    const ranges = wanted.map((word) => this.rangesOf(word));
+    if (ranges.some((range) => range.size === 0)) return out;
+    const codes = (range: WordRanges) => range.b1 - range.b0 + (range.s1 - range.s0);
+    const streamed = this.path === 'walk' ? [] : ranges.filter((range) => this.path === 'merge' || codes(range) <= this.walkAboveCodes);
+    const tested = ranges.filter((range) => !streamed.includes(range));
+    const matches = (rank: number) => !this.stale[rankSlots[rank]!] && tested.every((range) => this.rankHas(rank, range));
+    if (streamed.length === 0) {
+      for (let rank = 0; rank < count && out.length < limit; rank++) if (matches(rank)) out.push(rankSlots[rank]!);
       return out;
     }
-    const found = this.candidatesOf(driver).filter(matches).sort((a, b) => a - b);
-    for (let i = 0; i < found.length && out.length < limit; i++) out.push(rankSlots[found[i]!]!);
+    const streams = streamed.map((range) => this.streamOf(range));
+    let target = 0;
+    while (out.length < limit) {
+      let agreed = true;
+      for (const stream of streams) {
+        const rank = stream(target);
+        if (rank === NO_RANK) return out;
+        if (rank !== target) {
+          target = rank;
+          agreed = false;
+        }
+      }
+      if (!agreed) continue;
+      if (matches(target)) out.push(rankSlots[target]!);
+      target++;
+    }
     return out;
   }
 
-  /** The distinct ranks with a name word, barcode or SKU in `ranges`. */
-  private candidatesOf(ranges: WordRanges): number[] {
+  /**
+   * A word's ranks as a seek function: the smallest rank ≥ target (targets never decrease), or NO_RANK.
+   * Lists: the postings of each vocabulary word it starts, and its codes' ranks sorted here.
+   */
+  private streamOf(ranges: WordRanges): (target: number) => number {
     const { postingStarts, postings, byBarcode, bySku, rankOf } = this.built;
-    if (this.seen.length !== this.built.rankSlots.length) {
-      this.seen = new Int32Array(this.built.rankSlots.length);
-      this.searchStamp = 0;
+    const arrays: Int32Array[] = [];
+    const positions: number[] = [];
+    const ends: number[] = [];
+    for (let v = ranges.v0; v < ranges.v1; v++) {
+      if (postingStarts[v]! === postingStarts[v + 1]!) continue;
+      arrays.push(postings);
+      positions.push(postingStarts[v]!);
+      ends.push(postingStarts[v + 1]!);
     }
-    const stamp = ++this.searchStamp;
-    const seen = this.seen;
-    const out: number[] = [];
-    const add = (rank: number) => {
-      if (rank >= 0 && seen[rank] !== stamp) {
-        seen[rank] = stamp;
-        out.push(rank);
+    const codeCount = ranges.b1 - ranges.b0 + (ranges.s1 - ranges.s0);
+    if (codeCount > 0) {
+      const codeRanks = new Int32Array(codeCount);
+      let n = 0;
+      for (let p = ranges.b0; p < ranges.b1; p++) codeRanks[n++] = rankOf[byBarcode[p]!] ?? -1;
+      for (let p = ranges.s0; p < ranges.s1; p++) codeRanks[n++] = rankOf[bySku[p]!] ?? -1;
+      // A typed array sorts numerically without a compare callback.
+      codeRanks.sort();
+      arrays.push(codeRanks);
+      positions.push(0);
+      ends.push(codeCount);
+    }
+    return (target) => {
+      let best = NO_RANK;
+      for (let list = 0; list < arrays.length; list++) {
+        const array = arrays[list]!;
+        let low = positions[list]!;
+        const end = ends[list]!;
+        if (low < end && array[low]! < target) {
+          // Gallop, then binary search: jumps are short while lists interleave, long over runs.
+          let step = 1;
+          let high = low + 1;
+          while (high < end && array[high]! < target) {
+            low = high;
+            step *= 2;
+            high = Math.min(end, low + step);
+          }
+          while (low < high) {
+            const middle = (low + high) >>> 1;
+            if (array[middle]! < target) low = middle + 1;
+            else high = middle;
+          }
+          positions[list] = low;
+        }
+        if (low < end && array[low]! < best) best = array[low]!;
       }
+      return best;
     };
-    for (let p = postingStarts[ranges.v0]!; p < postingStarts[ranges.v1]!; p++) add(postings[p]!);
-    for (let p = ranges.b0; p < ranges.b1; p++) add(rankOf[byBarcode[p]!] ?? -1);
-    for (let p = ranges.s0; p < ranges.s1; p++) add(rankOf[bySku[p]!] ?? -1);
-    return out;
   }
 
   private matchesAll(slot: number, wanted: readonly string[]): boolean {

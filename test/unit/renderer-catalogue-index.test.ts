@@ -78,7 +78,7 @@ describe('compact catalogue (issue 16)', () => {
     expect(sorted).toEqual(['Árvore', 'Bola', 'bola 2', 'item 9', 'Item 10']);
   });
 
-  it('POS-09 each search path (the rarest word\'s candidates, or name order when every word is common) returns what a scan of every product returns', () => {
+  it('POS-09 each search path (name order walked, the rarest word\'s candidates merged, the cheaper of both) returns what a scan of every product returns', () => {
     const rows = Array.from({ length: 1_500 }, (_, i) => product(i + 1, `${NAMES[(i + 1) % NAMES.length]} ${(i + 1) % 40}`));
     // The reference: every product tested, sorted by name (what the index must give without scanning).
     const own = new Map(rows.map((row) => [row.id, [...words(normalize(row.name)), normalize(row.sku), normalize(row.barcode)]]));
@@ -90,14 +90,15 @@ describe('compact catalogue (issue 16)', () => {
         .slice(0, limit)
         .map((row) => row.id);
     };
-    // Every threshold: below it a word's candidates are tested one by one, above it name order is walked.
-    const catalogues = [1, 100, 1_000_000].map((enumerateMax) => {
-      const index = new CatalogueIndex({ enumerateMax });
+    // Each way alone, the choice between them by expected cost, and walks that give way to the merge
+    // (a code prefix with a word that rarely meets it: '789 meia alto 2').
+    const catalogues = [{ path: 'walk' as const }, { path: 'merge' as const }, {}, { walkAboveCodes: 10 }].map((options) => {
+      const index = new CatalogueIndex(options);
       for (const row of rows) index.upsert(row);
       index.rebuild();
       return index;
     });
-    const queries = ['', 'c', 'ca', 'cam', 'camisa 1', 'ca 3', '7', '789', '78900000001', 'sku1', 'sku 12', 'meia alto 2', 'tenis jeans', 'ba br 3', 'nada'];
+    const queries = ['', 'c', 'ca', 'cam', 'camisa 1', 'ca 3', '7', '789', '78900000001', 'sku1', 'sku 12', 'meia alto 2', 'tenis jeans', 'ba br 3', '789 meia alto 2', '7890 jeans 1', 'sku1 tenis', 'nada'];
     const expected = queries.map((query) => [Number.POSITIVE_INFINITY, 25, 1].map((limit) => reference(query, limit)));
     for (const index of catalogues) {
       queries.forEach((query, q) => {
