@@ -6,10 +6,10 @@
  *
  * Search matches each query word as a **prefix** of a word of the product's name, of its SKU or of its
  * barcode (accents and case ignored), which an index answers without scanning every name: a scan of
- * 1,000,000 names costs 25–110 ms per keystroke, the index a few. Search drives from the query word
- * with the fewest candidates and tests the other words per product on a forward index (each product's
- * word numbers and code positions); a word that matches most of the catalogue ("789", every barcode)
- * walks products in name order and stops at the limit. Changes after the last build (new products,
+ * 1,000,000 names costs 25–110 ms per keystroke, the index well under one. The query words' ranks (in
+ * name order) are intersected by leapfrogging and the intersection stops at the rows asked for; a word
+ * that matches many codes ("789", every barcode) is tested per product on a forward index (each
+ * product's word numbers and code positions) instead. Changes after the last build (new products,
  * renamed ones) wait in a small pending set that searches check one by one; the index is rebuilt in a
  * Worker (catalogue-builder.ts) when that set grows, or when writes pause, and swapped in when ready:
  * the page never waits for the seconds a rebuild costs at 1,000,000 products.
