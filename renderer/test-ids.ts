@@ -56,6 +56,8 @@ export const TEST_IDS = {
     /** Present while the first sync runs; `data-pulled` carries the documents pulled so far. */
     firstSyncProgress: 'first-sync-progress',
     empty: 'products-empty',
+    /** Shown when more products match than the list holds ("refine the search"). */
+    more: 'products-more',
   },
   customers: {
     add: 'customer-add',

@@ -6,59 +6,43 @@
  *
  * Search matches each query word as a **prefix** of a word of the product's name, of its SKU or of its
  * barcode (accents and case ignored), which an index answers without scanning every name: a scan of
- * 1,000,000 names costs 25–110 ms per keystroke, the index a few. Changes after the last build (new
- * products, renamed ones) wait in a small pending set that searches check one by one; the index is
- * rebuilt when that set grows as large as the index, or when writes pause.
+ * 1,000,000 names costs 25–110 ms per keystroke, the index well under one. The query words' ranks (in
+ * name order) are intersected by leapfrogging and the intersection stops at the rows asked for; a word
+ * that matches many codes ("789", every barcode) is tested per product on a forward index (each
+ * product's word numbers and code positions) instead. Changes after the last build (new products,
+ * renamed ones) wait in a small pending set that searches check one by one; the index is rebuilt in a
+ * Worker (catalogue-builder.ts) when that set grows, or when writes pause, and swapped in when ready:
+ * the page never waits for the seconds a rebuild costs at 1,000,000 products.
  *
  * `snapshot()` / `fromSnapshot()` give the whole of it as a few strings and typed arrays, which IndexedDB
  * stores and returns in one read: a reopen needs no per-product document and no sort.
  */
 import type { Product } from '../../sync/schema/index.ts';
 import { PRODUCT_UNITS } from '../../sync/schema/index.ts';
+import { buildIndex, normalize, sortKey, words, VOCABULARY_SEPARATOR, type BuildInput, type BuildOutput } from './catalogue-build.ts';
+import { defaultBuilder, type IndexBuilder } from './catalogue-builder.ts';
 
 export type ProductRow = Pick<Product, 'id' | 'sku' | 'barcode' | 'name' | 'unit' | 'priceCents' | 'stock' | 'active'> &
   /** Promotions by product group need it at the sale screen. */
   Partial<Pick<Product, 'groupId'>>;
 
-/** Lower case, accents removed, trimmed: what search compares. */
-export function normalize(text: string): string {
-  // Most codes and many names are printable ASCII: no decomposition to undo (a third of a rebuild's time).
-  if (ASCII.test(text)) return text.toLowerCase().trim();
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().trim();
-}
-
-const ASCII = /^[ -~]*$/;
-
-/** The words of a normalized text: runs of letters and digits. */
-export function words(normalized: string): string[] {
-  return normalized.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-}
-
-/**
- * Orders names like a pt-BR collator with numeric ordering (accents and case ignored, "Item 9" before
- * "Item 10"), as a plain string compare: each run of digits is prefixed by a character that grows with
- * its length. Sorting 1,000,000 names with Intl.Collator costs seconds; this, a fraction.
- */
-export function sortKey(name: string, id: string): string {
-  return keyOfNormalized(normalize(name), id);
-}
-
-function keyOfNormalized(normalized: string, id: string): string {
-  return `${normalized.replace(/\d+/g, (digits) => String.fromCharCode(0x21 + Math.min(digits.length, 60)) + digits)}\u0000${id}`;
-}
+export { normalize, sortKey, words } from './catalogue-build.ts';
 
 const SEPARATOR = '\n';
 const NO_GROUP = -1;
 /**
- * Pending changes beyond this many and beyond four times the index's size rebuild it at once: a first
- * sync of 1,000,000 products rebuilds at about 50,000, 250,000 and at the end, a total cost linear in the
- * catalogue; smaller batches wait for writes to pause.
+ * Pending changes beyond this many and beyond four times the index's size start a rebuild at once (in
+ * the background): a first sync of 1,000,000 products builds at about 50,000, 250,000 and at the end, a
+ * total cost linear in the catalogue; smaller batches wait for writes to pause.
  */
 const PENDING_REBUILD = 50_000;
 const PENDING_GROWTH = 4;
 /** Writes that pause this long rebuild the index, so searches stop checking pending products one by one. */
 const IDLE_REBUILD_MS = 1_000;
 const MAX_WORDS = 16;
+/** A driving word matching more codes than this walks name order rather than sorting them (see baseMatches). */
+const CODES_SORTED = 4_000;
+const NO_RANK = Number.MAX_SAFE_INTEGER;
 
 /** The built search index: ranks follow name order; postings list ranks. */
 interface Built {
@@ -73,6 +57,34 @@ interface Built {
   /** Slots sorted by normalized barcode and by normalized SKU. */
   byBarcode: Int32Array;
   bySku: Int32Array;
+  /** Forward index, derived: rank r's word numbers are rankWords[rankWordStarts[r] .. rankWordStarts[r + 1]). */
+  rankWordStarts: Int32Array;
+  rankWords: Int32Array;
+  /** rank → its position in byBarcode / bySku. */
+  barcodePos: Int32Array;
+  skuPos: Int32Array;
+}
+
+/** What one query word matches in the built index: ranges of the vocabulary and of the sorted codes. */
+interface WordRanges {
+  v0: number;
+  v1: number;
+  b0: number;
+  b1: number;
+  s0: number;
+  s1: number;
+  /** Candidates (postings plus codes; a product may count more than once). */
+  size: number;
+}
+
+/** Walk products in name order testing every word, intersect every word's sorted ranks, or choose by the words (default). */
+export type SearchPath = 'auto' | 'walk' | 'merge';
+
+export interface CatalogueOptions {
+  builder?: IndexBuilder;
+  path?: SearchPath;
+  /** Codes a word matches above which `auto` tests it per product instead of sorting its ranks (default 4,000; tests lower it). */
+  walkAboveCodes?: number;
 }
 
 /** What IndexedDB keeps between sessions (structured-cloneable). */
@@ -89,7 +101,7 @@ export interface CatalogueSnapshot {
   prices: Float64Array;
   stocks: Float64Array;
   active: Uint8Array;
-  built: Omit<Built, 'rankOf' | 'vocabulary'> & { vocabulary: string };
+  built: Omit<BuildOutput, 'vocabulary'> & { vocabulary: string };
 }
 
 function grown<T extends Float64Array | Int32Array | Uint8Array>(array: T, capacity: number): T {
@@ -110,6 +122,33 @@ function lowerBound(length: number, keyAt: (position: number) => string, target:
   return low;
 }
 
+/** The index's derived arrays: slot → rank and the forward index (linear; tens of ms at 1,000,000). */
+function derive(output: BuildOutput, vocabulary: string[], slotCount: number): Built {
+  const { rankSlots, postingStarts, postings, byBarcode, bySku } = output;
+  const count = rankSlots.length;
+  const rankOf = new Int32Array(slotCount).fill(-1);
+  for (let rank = 0; rank < count; rank++) rankOf[rankSlots[rank]!] = rank;
+  const rankWordStarts = new Int32Array(count + 1);
+  for (let p = 0; p < postings.length; p++) rankWordStarts[postings[p]! + 1]!++;
+  for (let rank = 0; rank < count; rank++) rankWordStarts[rank + 1]! += rankWordStarts[rank]!;
+  const rankWords = new Int32Array(postings.length);
+  const fill = rankWordStarts.slice(0, count);
+  for (let v = 0; v < vocabulary.length; v++) {
+    for (let p = postingStarts[v]!; p < postingStarts[v + 1]!; p++) rankWords[fill[postings[p]!]!++] = v;
+  }
+  const positions = (sorted: Int32Array) => {
+    const out = new Int32Array(count).fill(-1);
+    for (let p = 0; p < sorted.length; p++) {
+      const rank = rankOf[sorted[p]!]!;
+      if (rank >= 0) out[rank] = p;
+    }
+    return out;
+  };
+  return { rankSlots, rankOf, vocabulary, postingStarts, postings, byBarcode, bySku, rankWordStarts, rankWords, barcodePos: positions(byBarcode), skuPos: positions(bySku) };
+}
+
+const EMPTY_OUTPUT: BuildOutput = { rankSlots: new Int32Array(0), vocabulary: '', postingStarts: new Int32Array(1), postings: new Int32Array(0), byBarcode: new Int32Array(0), bySku: new Int32Array(0) };
+
 export class CatalogueIndex {
   private ids: (string | undefined)[] = [];
   private skus: string[] = [];
@@ -124,21 +163,36 @@ export class CatalogueIndex {
   private readonly groupCode = new Map<string, number>();
   private readonly slotOf = new Map<string, number>();
   private live = 0;
-  private built: Built = CatalogueIndex.emptyBuilt();
+  private built: Built = derive(EMPTY_OUTPUT, [], 0);
   /** Slots whose indexed words no longer hold (renamed or removed): the built index skips them. */
   private stale = new Uint8Array(1024);
   /** Slots added or renamed since the last build: checked one by one. */
   private pending = new Set<number>();
   private pendingBarcode = new Map<string, number>();
   private pendingSku = new Map<string, number>();
-  private counts = new Uint8Array(0);
+  /** Candidates already seen by the running search: seen[rank] === searchStamp. */
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The background build running, with the slots changed since it read the columns (they stay pending). */
+  private building: { touched: Set<number>; done: Promise<void> } | null = null;
+  /** A change arrived during the background build that should start another one when it ends. */
+  private buildAgain = false;
+  /** Bumps when the index is replaced by other means (clear, an in-thread rebuild): a background build started before is dropped. */
+  private generation = 0;
   /** Bumps on every change, so a UI can memoize on it. */
   version = 0;
 
-  private static emptyBuilt(): Built {
-    const none = new Int32Array(0);
-    return { rankSlots: none, rankOf: new Int32Array(0), vocabulary: [], postingStarts: new Int32Array(1), postings: none, byBarcode: none, bySku: none };
+  private readonly builder: IndexBuilder;
+  private readonly path: SearchPath;
+  private readonly walkAboveCodes: number;
+
+  /**
+   * @param options.builder where rebuilds run (default: a Worker where the page has them);
+   * @param options.path how searches find products: by expected cost (default), or always one way (tests).
+   */
+  constructor(options: CatalogueOptions = {}) {
+    this.builder = options.builder ?? defaultBuilder();
+    this.path = options.path ?? 'auto';
+    this.walkAboveCodes = options.walkAboveCodes ?? CODES_SORTED;
   }
 
   get size(): number {
@@ -185,6 +239,7 @@ export class CatalogueIndex {
     if (slot === undefined) return;
     this.unmarkPendingCodes(slot);
     this.pending.delete(slot);
+    this.building?.touched.add(slot);
     this.slotOf.delete(id);
     this.ids[slot] = undefined;
     this.stale[slot] = 1;
@@ -201,7 +256,8 @@ export class CatalogueIndex {
     this.groupCode.clear();
     this.groups = [];
     this.live = 0;
-    this.built = CatalogueIndex.emptyBuilt();
+    this.built = derive(EMPTY_OUTPUT, [], 0);
+    this.generation++;
     this.stale.fill(0);
     this.pending.clear();
     this.pendingBarcode.clear();
@@ -214,18 +270,21 @@ export class CatalogueIndex {
     return slot === undefined ? undefined : this.row(slot);
   }
 
-  /** Exact barcode, then exact SKU (a scanner or a typed code): two binary searches, no scan. */
+  /** Calls `visit` with every live product, in slot order (tools and benches; a sale never walks the catalogue). */
+  forEach(visit: (row: ProductRow) => void): void {
+    for (let slot = 0; slot < this.ids.length; slot++) if (this.ids[slot] !== undefined) visit(this.row(slot));
+  }
+
+  /** Exact barcode, then exact SKU (a scanner or a typed code). */
   findByCode(code: string): ProductRow | undefined {
-    const text = code.trim();
-    if (!text) return undefined;
-    const slot = this.exact(text, this.barcodes, this.built.byBarcode, this.pendingBarcode) ?? this.exact(text, this.skus, this.built.bySku, this.pendingSku);
+    const slot = this.exact(code, this.barcodes, this.built.byBarcode, this.pendingBarcode) ?? this.exact(code, this.skus, this.built.bySku, this.pendingSku);
     return slot === undefined ? undefined : this.row(slot);
   }
 
   /**
    * Products whose words start with every word of the query, in name order. A query that is a whole
    * barcode or SKU puts that product first, so a scanner hit is always the top row. `limit` caps the
-   * rows returned (suggestions).
+   * rows returned (suggestions; a list asks for one more than it shows to know that there are more).
    */
   search(query: string, limit = Number.POSITIVE_INFINITY): ProductRow[] {
     const wanted = words(normalize(query)).slice(0, MAX_WORDS);
@@ -249,50 +308,26 @@ export class CatalogueIndex {
     return [...leading, ...slots.map((slot) => this.row(slot))];
   }
 
-  /** Rebuilds the search index over every product: pending changes join it, stale entries leave it. */
+  /**
+   * Rebuilds the search index over every product in this thread, now: pending changes join it, stale
+   * entries leave it. Blocks for seconds at 1,000,000 products; the catalogue itself rebuilds in the
+   * background (`settled()`); this is for tools and tests.
+   */
   rebuild(): void {
-    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
-    this.idleTimer = null;
-    const slots: number[] = [];
-    const keys: string[] = [];
-    // Each name is normalized once: for its sort key and for its words.
-    const normalizedNames: string[] = [];
-    for (let slot = 0; slot < this.ids.length; slot++) {
-      const id = this.ids[slot];
-      if (id === undefined) continue;
-      slots.push(slot);
-      normalizedNames[slot] = normalize(this.names[slot]!);
-      keys[slot] = keyOfNormalized(normalizedNames[slot]!, id);
-    }
-    slots.sort((a, b) => (keys[a]! < keys[b]! ? -1 : 1));
-    const rankSlots = Int32Array.from(slots);
-    const rankOf = new Int32Array(this.ids.length).fill(-1);
-    const byWord = new Map<string, number[]>();
-    for (let rank = 0; rank < rankSlots.length; rank++) {
-      const slot = rankSlots[rank]!;
-      rankOf[slot] = rank;
-      for (const word of words(normalizedNames[slot]!)) {
-        const list = byWord.get(word);
-        // A word twice in one name is listed once (ranks arrive in order).
-        if (!list) byWord.set(word, [rank]);
-        else if (list[list.length - 1] !== rank) list.push(rank);
-      }
-    }
-    const vocabulary = [...byWord.keys()].sort();
-    const postingStarts = new Int32Array(vocabulary.length + 1);
-    let total = 0;
-    for (let i = 0; i < vocabulary.length; i++) {
-      postingStarts[i] = total;
-      total += byWord.get(vocabulary[i]!)!.length;
-    }
-    postingStarts[vocabulary.length] = total;
-    const postings = new Int32Array(total);
-    for (let i = 0; i < vocabulary.length; i++) postings.set(byWord.get(vocabulary[i]!)!, postingStarts[i]!);
-    this.built = { rankSlots, rankOf, vocabulary, postingStarts, postings, byBarcode: this.sortedBy(slots, this.barcodes), bySku: this.sortedBy(slots, this.skus) };
-    this.stale = new Uint8Array(this.stale.length);
-    this.pending.clear();
-    this.pendingBarcode.clear();
-    this.pendingSku.clear();
+    this.cancelIdle();
+    this.generation++;
+    const input = this.buildInput();
+    this.install(buildIndex(input), new Set());
+  }
+
+  /**
+   * Resolves once the index holds every change made before the call (a background build, started
+   * here when changes wait). Changes made meanwhile may still be pending.
+   */
+  async settled(): Promise<void> {
+    while (this.building) await this.building.done;
+    if (this.pending.size === 0 && !this.stale.includes(1)) return;
+    await this.rebuildInBackground();
   }
 
   /** Whether searches still check products one by one (changes since the last build). */
@@ -300,9 +335,14 @@ export class CatalogueIndex {
     return this.pending.size;
   }
 
-  /** The whole catalogue and its index (rebuilt first when changes wait), for IndexedDB. */
+  /** Whether a background build is running. */
+  get rebuilding(): boolean {
+    return this.building !== null;
+  }
+
+  /** The whole catalogue and its index, for IndexedDB. Changes still pending are built first, in this thread (call `settled()` before to avoid it). */
   snapshot(): CatalogueSnapshot {
-    if (this.pending.size > 0 || this.stale.some((flag) => flag === 1)) this.rebuild();
+    if (this.pending.size > 0 || this.stale.includes(1)) this.rebuild();
     const slots = this.built.rankSlots;
     // Slots are renumbered in rank order: the snapshot holds live products only.
     const renumbered = new Int32Array(this.ids.length).fill(-1);
@@ -334,7 +374,7 @@ export class CatalogueIndex {
       active: typed(this.activeFlags),
       built: {
         rankSlots: Int32Array.from(slots, (_slot, rank) => rank),
-        vocabulary: this.built.vocabulary.join(SEPARATOR),
+        vocabulary: this.built.vocabulary.join(VOCABULARY_SEPARATOR),
         postingStarts: this.built.postingStarts,
         postings: this.built.postings,
         byBarcode: renumber(this.built.byBarcode),
@@ -343,9 +383,9 @@ export class CatalogueIndex {
     };
   }
 
-  /** A catalogue as `snapshot()` left it: no per-product work beyond splitting its columns and one map of ids. */
-  static fromSnapshot(snapshot: CatalogueSnapshot): CatalogueIndex {
-    const index = new CatalogueIndex();
+  /** A catalogue as `snapshot()` left it: no per-product work beyond splitting its columns, one map of ids and the forward index. */
+  static fromSnapshot(snapshot: CatalogueSnapshot, options: CatalogueOptions = {}): CatalogueIndex {
+    const index = new CatalogueIndex(options);
     const split = (joined: string) => (snapshot.count === 0 ? [] : joined.split(SEPARATOR));
     index.ids = split(snapshot.ids);
     index.skus = split(snapshot.skus);
@@ -362,22 +402,81 @@ export class CatalogueIndex {
     index.ids.forEach((id, slot) => index.slotOf.set(id!, slot));
     index.live = snapshot.count;
     const { built } = snapshot;
-    index.built = {
-      rankSlots: built.rankSlots,
-      rankOf: built.rankSlots,
-      vocabulary: built.vocabulary === '' ? [] : built.vocabulary.split(SEPARATOR),
-      postingStarts: built.postingStarts,
-      postings: built.postings,
-      byBarcode: built.byBarcode,
-      bySku: built.bySku,
-    };
+    index.built = derive(built, built.vocabulary === '' ? [] : built.vocabulary.split(VOCABULARY_SEPARATOR), snapshot.count);
     return index;
   }
 
-  /** Stops the idle rebuild timer (the catalogue is being dropped). */
+  /** Stops the idle rebuild timer (the catalogue is being dropped); a running background build is dropped when it ends. */
   dispose(): void {
+    this.cancelIdle();
+    this.generation++;
+  }
+
+  private cancelIdle(): void {
     if (this.idleTimer !== null) clearTimeout(this.idleTimer);
     this.idleTimer = null;
+  }
+
+  /** The live products' text columns, in slot order. */
+  private buildInput(): BuildInput {
+    const slots: number[] = [];
+    for (let slot = 0; slot < this.ids.length; slot++) if (this.ids[slot] !== undefined) slots.push(slot);
+    return {
+      slots: Int32Array.from(slots),
+      ids: slots.map((slot) => this.ids[slot]!),
+      names: slots.map((slot) => this.names[slot]!),
+      skus: slots.map((slot) => this.skus[slot]!),
+      barcodes: slots.map((slot) => this.barcodes[slot]!),
+    };
+  }
+
+  /**
+   * Starts a build of the current columns in the builder (a Worker) unless one runs (then one more
+   * follows it). Searches keep using the old index and the pending set until it is swapped in.
+   */
+  private rebuildInBackground(): Promise<void> {
+    this.cancelIdle();
+    if (this.building) {
+      this.buildAgain = true;
+      return this.building.done;
+    }
+    const generation = this.generation;
+    const touched = new Set<number>();
+    const input = this.buildInput();
+    const done = this.builder(input).then(
+      (output) => {
+        this.building = null;
+        if (generation !== this.generation) return;
+        this.install(output, touched);
+        this.version++;
+      },
+      (error: unknown) => {
+        this.building = null;
+        console.warn('the catalogue index was not rebuilt', error);
+      },
+    ).then(() => {
+      if (this.buildAgain) {
+        this.buildAgain = false;
+        if (this.pending.size > 0) this.scheduleIdle();
+      }
+    });
+    this.building = { touched, done };
+    return done;
+  }
+
+  /** Swaps a built index in. Slots changed since its columns were read stay pending and stale in it. */
+  private install(output: BuildOutput, touched: Set<number>): void {
+    this.built = derive(output, output.vocabulary === '' ? [] : output.vocabulary.split(VOCABULARY_SEPARATOR), this.ids.length);
+    this.stale = new Uint8Array(this.stale.length);
+    for (const slot of touched) this.stale[slot] = 1;
+    const stillPending = [...this.pending].filter((slot) => touched.has(slot));
+    this.pending = new Set(stillPending);
+    this.pendingBarcode.clear();
+    this.pendingSku.clear();
+    for (const slot of stillPending) {
+      this.pendingBarcode.set(this.barcodes[slot]!, slot);
+      this.pendingSku.set(this.skus[slot]!, slot);
+    }
   }
 
   private row(slot: number): ProductRow {
@@ -430,25 +529,30 @@ export class CatalogueIndex {
 
   private markPending(slot: number): void {
     this.pending.add(slot);
+    this.building?.touched.add(slot);
     this.pendingBarcode.set(this.barcodes[slot]!, slot);
     this.pendingSku.set(this.skus[slot]!, slot);
-    if (this.pending.size > PENDING_REBUILD && this.pending.size > PENDING_GROWTH * this.built.rankSlots.length) this.rebuild();
-    else if (this.idleTimer === null) this.idleTimer = setTimeout(() => this.rebuild(), IDLE_REBUILD_MS);
-    else {
-      clearTimeout(this.idleTimer);
-      this.idleTimer = setTimeout(() => this.rebuild(), IDLE_REBUILD_MS);
+    if (this.pending.size > PENDING_REBUILD && this.pending.size > PENDING_GROWTH * this.built.rankSlots.length) {
+      if (this.building) this.buildAgain = true;
+      else void this.rebuildInBackground();
+    } else {
+      this.scheduleIdle();
     }
+  }
+
+  /** (Re)arms the rebuild for when writes pause. */
+  private scheduleIdle(): void {
+    this.cancelIdle();
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.building) this.buildAgain = true;
+      else void this.rebuildInBackground();
+    }, IDLE_REBUILD_MS);
   }
 
   private unmarkPendingCodes(slot: number): void {
     if (this.pendingBarcode.get(this.barcodes[slot]!) === slot) this.pendingBarcode.delete(this.barcodes[slot]!);
     if (this.pendingSku.get(this.skus[slot]!) === slot) this.pendingSku.delete(this.skus[slot]!);
-  }
-
-  private sortedBy(slots: readonly number[], values: readonly string[]): Int32Array {
-    const keys: string[] = [];
-    for (const slot of slots) keys[slot] = normalize(values[slot]!);
-    return Int32Array.from([...slots].sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0)));
   }
 
   /** A slot whose raw value is exactly `text`: the pending map first, then the sorted slots. */
@@ -464,48 +568,134 @@ export class CatalogueIndex {
     return undefined;
   }
 
-  /** Slots of the built index matching every word, in rank order, at most `limit`. */
+  /** Where `word` is a prefix in the vocabulary and in the sorted codes, and how many candidates that gives. */
+  private rangesOf(word: string): WordRanges {
+    const { vocabulary, postingStarts, byBarcode, bySku } = this.built;
+    const upper = `${word}\uffff`;
+    const v0 = lowerBound(vocabulary.length, (p) => vocabulary[p]!, word);
+    const v1 = lowerBound(vocabulary.length, (p) => vocabulary[p]!, upper);
+    const barcodeAt = (p: number) => normalize(this.barcodes[byBarcode[p]!]!);
+    const skuAt = (p: number) => normalize(this.skus[bySku[p]!]!);
+    const b0 = lowerBound(byBarcode.length, barcodeAt, word);
+    const b1 = lowerBound(byBarcode.length, barcodeAt, upper);
+    const s0 = lowerBound(bySku.length, skuAt, word);
+    const s1 = lowerBound(bySku.length, skuAt, upper);
+    return { v0, v1, b0, b1, s0, s1, size: postingStarts[v1]! - postingStarts[v0]! + (b1 - b0) + (s1 - s0) };
+  }
+
+  /** Whether the product at `rank` has a name word, barcode or SKU in `ranges` (the forward index: no string work). */
+  private rankHas(rank: number, ranges: WordRanges): boolean {
+    const { rankWordStarts, rankWords, barcodePos, skuPos } = this.built;
+    const barcode = barcodePos[rank]!;
+    if (barcode >= ranges.b0 && barcode < ranges.b1) return true;
+    const sku = skuPos[rank]!;
+    if (sku >= ranges.s0 && sku < ranges.s1) return true;
+    const end = rankWordStarts[rank + 1]!;
+    for (let p = rankWordStarts[rank]!; p < end; p++) {
+      const word = rankWords[p]!;
+      if (word >= ranges.v0 && word < ranges.v1) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Slots of the built index matching every word, in rank order, at most `limit`. Each word's name
+   * postings are already in rank order, and its few codes (SKU, barcode) are sorted once: the words are
+   * intersected by leapfrogging (each list jumps by binary search to the highest rank another reached),
+   * which stops at the limit and skips over whole runs of names ("parafuso inox" jumps past every
+   * other "parafuso"). A word matching many codes ("789", every barcode) is not sorted but tested per
+   * product; with only such words, ranks are walked in name order, where they sit everywhere.
+   */
   private baseMatches(wanted: readonly string[], limit: number): number[] {
     const { rankSlots } = this.built;
+    const count = rankSlots.length;
     const out: number[] = [];
     if (wanted.length === 0) {
-      for (let rank = 0; rank < rankSlots.length && out.length < limit; rank++) if (!this.stale[rankSlots[rank]!]) out.push(rankSlots[rank]!);
+      for (let rank = 0; rank < count && out.length < limit; rank++) if (!this.stale[rankSlots[rank]!]) out.push(rankSlots[rank]!);
       return out;
     }
-    if (this.counts.length !== rankSlots.length) this.counts = new Uint8Array(rankSlots.length);
-    const counts = this.counts;
-    counts.fill(0);
-    wanted.forEach((word, i) => this.countRanks(word, i, counts));
-    const all = wanted.length;
-    for (let rank = 0; rank < counts.length && out.length < limit; rank++) {
-      if (counts[rank] === all && !this.stale[rankSlots[rank]!]) out.push(rankSlots[rank]!);
+    const ranges = wanted.map((word) => this.rangesOf(word));
+    if (ranges.some((range) => range.size === 0)) return out;
+    const codes = (range: WordRanges) => range.b1 - range.b0 + (range.s1 - range.s0);
+    const streamed = this.path === 'walk' ? [] : ranges.filter((range) => this.path === 'merge' || codes(range) <= this.walkAboveCodes);
+    const tested = ranges.filter((range) => !streamed.includes(range));
+    const matches = (rank: number) => !this.stale[rankSlots[rank]!] && tested.every((range) => this.rankHas(rank, range));
+    if (streamed.length === 0) {
+      for (let rank = 0; rank < count && out.length < limit; rank++) if (matches(rank)) out.push(rankSlots[rank]!);
+      return out;
+    }
+    const streams = streamed.map((range) => this.streamOf(range));
+    let target = 0;
+    while (out.length < limit) {
+      let agreed = true;
+      for (const stream of streams) {
+        const rank = stream(target);
+        if (rank === NO_RANK) return out;
+        if (rank !== target) {
+          target = rank;
+          agreed = false;
+        }
+      }
+      if (!agreed) continue;
+      if (matches(target)) out.push(rankSlots[target]!);
+      target++;
     }
     return out;
   }
 
   /**
-   * Raises to `i + 1` the count of every rank at `i` with a name word, SKU or barcode starting with
-   * `word`: after every word, the ranks matching all of them hold the number of words. Plain loops over
-   * typed arrays: a two-letter word visits most of a 1,000,000-product catalogue in a few ms.
+   * A word's ranks as a seek function: the smallest rank ≥ target (targets never decrease), or NO_RANK.
+   * Lists: the postings of each vocabulary word it starts, and its codes' ranks sorted here.
    */
-  private countRanks(word: string, i: number, counts: Uint8Array): void {
-    const { vocabulary, postingStarts, postings, rankOf, byBarcode, bySku } = this.built;
-    const next = i + 1;
-    for (let v = lowerBound(vocabulary.length, (p) => vocabulary[p]!, word); v < vocabulary.length && vocabulary[v]!.startsWith(word); v++) {
-      const end = postingStarts[v + 1]!;
-      for (let p = postingStarts[v]!; p < end; p++) {
-        const rank = postings[p]!;
-        if (counts[rank] === i) counts[rank] = next;
-      }
+  private streamOf(ranges: WordRanges): (target: number) => number {
+    const { postingStarts, postings, byBarcode, bySku, rankOf } = this.built;
+    const arrays: Int32Array[] = [];
+    const positions: number[] = [];
+    const ends: number[] = [];
+    for (let v = ranges.v0; v < ranges.v1; v++) {
+      if (postingStarts[v]! === postingStarts[v + 1]!) continue;
+      arrays.push(postings);
+      positions.push(postingStarts[v]!);
+      ends.push(postingStarts[v + 1]!);
     }
-    for (const [sorted, values] of [[byBarcode, this.barcodes], [bySku, this.skus]] as const) {
-      const keyAt = (p: number) => normalize(values[sorted[p]!]!);
-      const end = lowerBound(sorted.length, keyAt, `${word}\uffff`);
-      for (let p = lowerBound(sorted.length, keyAt, word); p < end; p++) {
-        const rank = rankOf[sorted[p]!]!;
-        if (rank >= 0 && counts[rank] === i) counts[rank] = next;
-      }
+    const codeCount = ranges.b1 - ranges.b0 + (ranges.s1 - ranges.s0);
+    if (codeCount > 0) {
+      const codeRanks = new Int32Array(codeCount);
+      let n = 0;
+      for (let p = ranges.b0; p < ranges.b1; p++) codeRanks[n++] = rankOf[byBarcode[p]!] ?? -1;
+      for (let p = ranges.s0; p < ranges.s1; p++) codeRanks[n++] = rankOf[bySku[p]!] ?? -1;
+      // A typed array sorts numerically without a compare callback.
+      codeRanks.sort();
+      arrays.push(codeRanks);
+      positions.push(0);
+      ends.push(codeCount);
     }
+    return (target) => {
+      let best = NO_RANK;
+      for (let list = 0; list < arrays.length; list++) {
+        const array = arrays[list]!;
+        let low = positions[list]!;
+        const end = ends[list]!;
+        if (low < end && array[low]! < target) {
+          // Gallop, then binary search: jumps are short while lists interleave, long over runs.
+          let step = 1;
+          let high = low + 1;
+          while (high < end && array[high]! < target) {
+            low = high;
+            step *= 2;
+            high = Math.min(end, low + step);
+          }
+          while (low < high) {
+            const middle = (low + high) >>> 1;
+            if (array[middle]! < target) low = middle + 1;
+            else high = middle;
+          }
+          positions[list] = low;
+        }
+        if (low < end && array[low]! < best) best = array[low]!;
+      }
+      return best;
+    };
   }
 
   private matchesAll(slot: number, wanted: readonly string[]): boolean {

@@ -98,7 +98,8 @@ async function openInstance(params: Params): Promise<MemoryMappedInstance> {
     // No snapshot yet (a catalogue stored before snapshots, or a crash before the first one): read it all once.
     catalogue = new CatalogueIndex();
     for (const doc of await records.readAll()) apply(catalogue, tombstones, doc[primaryPath] as string, doc);
-    catalogue.rebuild();
+    // Built in the background (a Worker): searches check the pending products meanwhile.
+    void catalogue.settled();
     unsaved = catalogue.size + tombstones.size;
   }
   const lastSeq = journal.at(-1)?.seq ?? snapshot?.seq ?? 0;
@@ -215,6 +216,8 @@ class MemoryMappedInstance implements RxStorageInstance<Doc, MemoryMappedInterna
     const { catalogue, tombstones, records } = this.internals;
     const seq = this.lastSeq;
     const saved = this.unsaved;
+    // The index is built off the page's thread first; writes wait meanwhile (this runs serially), so nothing new is pending after.
+    await catalogue.settled();
     await records.writeSnapshot<SavedCatalogue>({ seq, data: { catalogue: catalogue.snapshot(), tombstones: [...tombstones] } });
     this.unsaved -= saved;
   }

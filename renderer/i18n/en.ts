@@ -87,6 +87,7 @@ export const en: Messages = {
     count_one: '{{count, number}} product',
     count_other: '{{count, number}} products',
     shown: '{{shown, number}} of {{total, number}}',
+    more: 'More than {{count, number}} results: refine the search',
     search: 'Search by name, SKU or barcode',
     sku: 'SKU',
     barcode: 'Barcode',

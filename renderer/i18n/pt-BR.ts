@@ -85,6 +85,7 @@ export const ptBR = {
     count_one: '{{count, number}} produto',
     count_other: '{{count, number}} produtos',
     shown: '{{shown, number}} de {{total, number}}',
+    more: 'Mais de {{count, number}} resultados: refine a busca',
     search: 'Buscar por nome, SKU ou código de barras',
     sku: 'SKU',
     barcode: 'Código de barras',

@@ -11,6 +11,8 @@ import classes from './table.module.css';
 import { OFFLINE_SYNC_STATUS } from '../core/core.ts';
 
 const ROW_HEIGHT = 34;
+/** Rows the list shows at most; past it, it asks to refine the search (issue 16: 1,000,000 SKUs). */
+const LIST_CAP = 1_000;
 
 export function ProductsPage() {
   const core = useCore();
@@ -21,7 +23,7 @@ export function ProductsPage() {
   const [query, setQuery] = useState('');
   // Typing stays responsive while a long result list is recomputed.
   const deferredQuery = useDeferredValue(query);
-  const rows = useMemo(() => core.products.search(deferredQuery), [core.products, deferredQuery, version]);
+  const { rows, more } = useMemo(() => core.products.searchCapped(deferredQuery, LIST_CAP), [core.products, deferredQuery, version]);
   const total = core.products.size;
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
@@ -36,10 +38,16 @@ export function ProductsPage() {
           <Badge variant="light" data-testid={TEST_IDS.products.count} data-count={total}>
             {t('products.count', { count: total })}
           </Badge>
-          {deferredQuery && (
-            <Text size="xs" c="dimmed">
-              {t('products.shown', { shown: rows.length, total })}
+          {more ? (
+            <Text size="xs" c="dimmed" data-testid={TEST_IDS.products.more}>
+              {t('products.more', { count: LIST_CAP })}
             </Text>
+          ) : (
+            deferredQuery && (
+              <Text size="xs" c="dimmed">
+                {t('products.shown', { shown: rows.length, total })}
+              </Text>
+            )
           )}
         </Group>
         <TextInput

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CatalogueIndex, sortKey, type ProductRow } from '../../renderer/data/catalogue-index.ts';
+import { CatalogueIndex, normalize, sortKey, words, type ProductRow } from '../../renderer/data/catalogue-index.ts';
+import { buildIndex } from '../../renderer/data/catalogue-build.ts';
+import type { IndexBuilder } from '../../renderer/data/catalogue-builder.ts';
 
 function product(n: number, name: string, extra: Partial<ProductRow> = {}): ProductRow {
   const id = `p-${String(n).padStart(5, '0')}`;
@@ -74,5 +76,72 @@ describe('compact catalogue (issue 16)', () => {
     const names = ['Item 10', 'item 9', 'Árvore', 'Bola', 'bola 2'];
     const sorted = [...names].sort((a, b) => (sortKey(a, '') < sortKey(b, '') ? -1 : 1));
     expect(sorted).toEqual(['Árvore', 'Bola', 'bola 2', 'item 9', 'Item 10']);
+  });
+
+  it('POS-09 each search path (name order walked, the rarest word\'s candidates merged, the cheaper of both) returns what a scan of every product returns', () => {
+    const rows = Array.from({ length: 1_500 }, (_, i) => product(i + 1, `${NAMES[(i + 1) % NAMES.length]} ${(i + 1) % 40}`));
+    // The reference: every product tested, sorted by name (what the index must give without scanning).
+    const own = new Map(rows.map((row) => [row.id, [...words(normalize(row.name)), normalize(row.sku), normalize(row.barcode)]]));
+    const byName = [...rows].sort((a, b) => (sortKey(a.name, a.id) < sortKey(b.name, b.id) ? -1 : 1));
+    const reference = (query: string, limit: number) => {
+      const wanted = words(normalize(query));
+      return byName
+        .filter((row) => wanted.every((word) => own.get(row.id)!.some((candidate) => candidate.startsWith(word))))
+        .slice(0, limit)
+        .map((row) => row.id);
+    };
+    // Each way alone, the choice between them by expected cost, and walks that give way to the merge
+    // (a code prefix with a word that rarely meets it: '789 meia alto 2').
+    const catalogues = [{ path: 'walk' as const }, { path: 'merge' as const }, {}, { walkAboveCodes: 10 }].map((options) => {
+      const index = new CatalogueIndex(options);
+      for (const row of rows) index.upsert(row);
+      index.rebuild();
+      return index;
+    });
+    const queries = ['', 'c', 'ca', 'cam', 'camisa 1', 'ca 3', '7', '789', '78900000001', 'sku1', 'sku 12', 'meia alto 2', 'tenis jeans', 'ba br 3', '789 meia alto 2', '7890 jeans 1', 'sku1 tenis', 'nada'];
+    const expected = queries.map((query) => [Number.POSITIVE_INFINITY, 25, 1].map((limit) => reference(query, limit)));
+    for (const index of catalogues) {
+      queries.forEach((query, q) => {
+        [Number.POSITIVE_INFINITY, 25, 1].forEach((limit, l) => expect(ids(index.search(query, limit)), `${query} (${limit})`).toEqual(expected[q]![l]));
+      });
+      index.dispose();
+    }
+  });
+
+  it('POS-09 a rebuild runs in the background: searches answer meanwhile, and changes made while it ran stay pending until the next one', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const builder: IndexBuilder = async (input) => {
+      await gate;
+      return buildIndex(input);
+    };
+    const index = CatalogueIndex.fromSnapshot(structuredClone(filled(1_000).snapshot()), { builder });
+    index.upsert(product(5_000, 'Boné trucker'));
+    const first = index.settled();
+    expect(index.rebuilding).toBe(true);
+    // While the build runs: a rename, a new product and a removal.
+    index.upsert({ ...index.get('p-00020')!, name: 'Boné aba reta', barcode: '111' });
+    index.upsert(product(5_001, 'Boné novo'));
+    index.remove('p-00030');
+    const check = () => {
+      expect(ids(index.search('bone'))).toEqual(['p-00020', 'p-05001', 'p-05000']);
+      expect(index.findByCode('111')?.id).toBe('p-00020');
+      expect(index.findByCode(product(5_000, '').barcode)?.id).toBe('p-05000');
+      expect(index.findByCode(product(20, '').barcode)).toBeUndefined();
+      expect(index.findByCode(product(30, '').barcode)).toBeUndefined();
+      expect(ids(index.search('')).includes('p-00030')).toBe(false);
+      expect(index.size).toBe(1_001);
+    };
+    check();
+    release();
+    await first;
+    expect(index.rebuilding).toBe(false);
+    // The build read the columns before the rename and the new product: they wait for the next one.
+    expect(index.pendingCount).toBe(2);
+    check();
+    await index.settled();
+    expect(index.pendingCount).toBe(0);
+    check();
+    index.dispose();
   });
 });

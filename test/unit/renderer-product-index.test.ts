@@ -116,3 +116,22 @@ describe('product search while typing', () => {
     expect(index.findByCode('RENOMEADO')?.id).toBe('p-01500');
   });
 });
+
+describe('product list cap (issue 16)', () => {
+  it('POS-09 a list search returns at most the cap in name order and says when more products match', () => {
+    const index = new ProductIndex();
+    for (let n = 1; n <= 2_500; n++) index.upsert(product(n, `Produto ${n} ${n % 1_000 === 0 ? 'raro' : 'comum'}`));
+    const all = index.search('789');
+    expect(all.length).toBe(2_500);
+    const capped = index.searchCapped('789', 1_000);
+    expect(capped.more).toBe(true);
+    expect(capped.rows.map((row) => row.id)).toEqual(all.slice(0, 1_000).map((row) => row.id));
+    expect(index.searchCapped('', 1_000)).toMatchObject({ more: true });
+    const rare = index.searchCapped('raro', 1_000);
+    expect(rare).toMatchObject({ more: false });
+    expect(rare.rows.map((row) => row.id)).toEqual(['p-01000', 'p-02000']);
+    // Exactly the cap: nothing more to say.
+    expect(index.searchCapped('raro', 2)).toMatchObject({ more: false });
+    expect(index.searchCapped('raro', 1)).toMatchObject({ more: true });
+  });
+});

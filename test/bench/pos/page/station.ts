@@ -1,6 +1,7 @@
 import type { RxCollection } from 'rxdb';
 import type { Product, SessionUser } from '../../../../sync/schema/index.ts';
 import { ProductIndex } from '../../../../renderer/core/product-index.ts';
+import { catalogueOf } from '../../../../renderer/data/memory-mapped-storage.ts';
 import { createPos, type Pos } from '../../../../renderer/core/pos/pos.ts';
 import { openDevice, type Device } from '../../page/device.ts';
 import { round } from '../../page/stats.ts';
@@ -32,19 +33,22 @@ export async function prepareStation(session: DeviceSession, expected: number): 
   const products = device.db.collections.products as RxCollection<Product> | undefined;
   if (!products) throw new Error('the device database has no products collection');
 
+  // As the core does (renderer/core/core.ts): the catalogue storage's own catalogue, no read of the collection.
   const indexStarted = performance.now();
+  const catalogue = catalogueOf(device.db.name);
+  if (!catalogue) throw new Error('the device database kept no catalogue (products are not in the catalogue storage)');
+  await catalogue.settled();
   const index = new ProductIndex();
-  const docs = await products.find().exec();
-  for (const doc of docs) index.upsert(doc.toJSON() as Product);
+  index.use(catalogue);
   const indexSeconds = (performance.now() - indexStarted) / 1000;
   if (index.size !== expected) throw new Error(`the product index holds ${index.size} products, expected ${expected}`);
 
   const barcodes: string[] = [];
   const paintIds: string[] = [];
-  for (const doc of docs) {
-    barcodes.push(doc.barcode);
-    if (doc.groupId?.endsWith('-grp-pintura') && doc.active) paintIds.push(doc.id);
-  }
+  catalogue.forEach((row) => {
+    barcodes.push(row.barcode);
+    if (row.groupId?.endsWith('-grp-pintura') && row.active) paintIds.push(row.id);
+  });
   const pos = createPos({ db: device.db, stationId: session.stationId, userId: await cashierId(session), product: (id) => index.get(id) });
   await pos.ready();
   // A sale needs an open till (POS-19).
