@@ -23,6 +23,14 @@ export default defineConfig({
           globalSetup: ['test/server/support/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // Two files at a time: most of a server test is waiting (PostgreSQL, scrypt in libuv's pool,
+          // clients' backoff, child servers), so a second file keeps the two cores busy. Every file
+          // has its own ports (0), databases (random names) and temp folders (mkdtemp).
+          maxWorkers: 2,
+          // Files share one module registry per worker: each file no longer pays for importing the
+          // server, RxDB and PGlite again (several seconds a file). No server test mocks modules or
+          // changes globals, and each file closes what it starts.
+          isolate: false,
         },
       },
       {
