@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, DATABASE_KINDS, login, pair, pullAll, stationSession, startTestServer, type TestServer } from './support/servers.ts';
+import { call, DATABASE_KINDS, demoDatabase, login, pair, pullAll, stationSession, startTestServer, type TestServer } from './support/servers.ts';
 import { saleDoc } from './support/documents.ts';
 
 describe.each(DATABASE_KINDS)('auth and scoping on %s', (kind) => {
@@ -98,7 +95,9 @@ describe.each(DATABASE_KINDS)('auth and scoping on %s', (kind) => {
   it('passwords, pairing codes and tokens are stored hashed', async () => {
     // PGlite's data is private to the server that opened it: that kind gets a server of its own on a
     // data folder, which the test reads once the server has stopped. PostgreSQL is read while it runs.
-    const dataDir = kind === 'pglite' ? mkdtempSync(join(tmpdir(), 'balcao-hashes-')) : null;
+    // (A copy of the run's demo template: the same data a seeded first start writes, without its initdb.)
+    const place = kind === 'pglite' ? await demoDatabase('pglite') : null;
+    const dataDir = place?.dataDir ?? null;
     const own = dataDir ? await startTestServer('pglite', { dataDir }) : server;
     try {
       const session = await login(own, 'caixa', 'caixa123');
@@ -123,7 +122,7 @@ describe.each(DATABASE_KINDS)('auth and scoping on %s', (kind) => {
     } finally {
       if (dataDir) {
         await own.close();
-        rmSync(dataDir, { recursive: true, force: true });
+        await place?.drop();
       }
     }
   });

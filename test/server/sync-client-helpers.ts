@@ -1,7 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterEach, inject } from 'vitest';
 import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
@@ -10,6 +10,8 @@ import { COLLECTIONS, type CollectionName, type LoginResponse } from '../../sync
 import { conflictHandlerFor, migrationStrategiesFor } from '../../sync/client/index.ts';
 import { startServer } from '../../sync/server/node/start.ts';
 import { createScratchDatabase, type DatabaseKind } from './support/servers.ts';
+import { createDatabaseFrom, fillIfEmpty, scratchRoot } from './support/templates.ts';
+import { dropDatabase } from './support/scratch-database.ts';
 
 const storage = getRxStorageMemory();
 addRxPlugin(RxDBLocalDocumentsPlugin);
@@ -76,26 +78,40 @@ export function cleanupAfterEach() {
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
   });
+  // The run's migrated demo databases (test/server/support/templates.ts): a server here starts from a
+  // copy instead of paying PGlite's initdb, the migrations and the seeding each time (the same content a
+  // fresh seeded start makes). Without templates (global setup failed) every server builds its own.
+  const templates = inject('balcaoTemplates') ?? null;
   const place = async (kind: DatabaseKind): Promise<DataPlace> => {
     if (kind === 'postgresql') {
+      if (templates) {
+        const name = `balcao_test_${randomBytes(6).toString('hex')}`;
+        const url = await createDatabaseFrom(name, templates.postgresql.demo);
+        cleanups.push(() => dropDatabase(name));
+        return { databaseUrl: url };
+      }
       const scratch = await createScratchDatabase();
       cleanups.push(scratch.drop);
       return { databaseUrl: scratch.url };
     }
-    const dir = await mkdtemp(join(tmpdir(), 'balcao-sync-client-'));
+    // Empty until a server starts on it (server() fills it from the template then): a test may copy
+    // files into it first, as the restore-from-backup story does.
+    const dir = await mkdtemp(join(scratchRoot(), 'balcao-sync-client-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     return { dataDir: dir };
   };
   return {
     cleanups,
-    /** A data place of its own for `kind`: a PGlite folder or a scratch PostgreSQL database. */
+    /** A data place of its own for `kind`: a PGlite folder or a PostgreSQL database (with the demo data once a server starts on it). */
     place,
     /**
      * A real central server with the demo data on `kind`: on a fresh database, or on `at` (to start it
      * again on the same data, e.g. on the same `port` after an outage).
      */
     async server(kind: DatabaseKind, at?: DataPlace, port = 0): Promise<Server> {
-      const where = at ?? (kind === 'pglite' ? { dataDir: 'memory://' } : await place(kind));
+      const where = at ?? (kind === 'pglite' && !templates ? { dataDir: 'memory://' } : await place(kind));
+      // A first start on an empty PGlite folder: copy the demo template into it (as a seeded first start would fill it).
+      if (templates && 'dataDir' in where && where.dataDir !== 'memory://') fillIfEmpty(where.dataDir, templates.pglite.demo);
       const started = await startServer({ port, ...where, seedDemo: true });
       cleanups.push(() => started.close());
       return started;

@@ -1,11 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { call, createScratchDatabase, DATABASE_KINDS, type DatabaseKind } from './support/servers.ts';
+import { call, DATABASE_KINDS, demoDatabase, type DatabaseKind } from './support/servers.ts';
 import { Receiver } from './webhooks/receiver.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -76,16 +73,9 @@ describe.each(DATABASE_KINDS)('webhooks across a killed server on %s', (kind: Da
   });
 
   it('API-02 killing the server (SIGKILL) during delivery loses no event and delivers none twice to a receiver that drops duplicates by webhook-id', { timeout: 240_000 }, async () => {
-    let target: { databaseUrl?: string; dataDir?: string };
-    if (kind === 'postgresql') {
-      const scratch = await createScratchDatabase();
-      cleanups.push(() => scratch.drop());
-      target = { databaseUrl: scratch.url };
-    } else {
-      const dir = mkdtempSync(join(tmpdir(), 'balcao-webhooks-crash-'));
-      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-      target = { dataDir: dir };
-    }
+    // A copy of the run's demo database (the child's seeded start then finds its data).
+    const { drop, ...target } = await demoDatabase(kind);
+    cleanups.push(drop);
     const server = new ServerChild(await freePort(), target);
     cleanups.push(() => server.kill());
     const receiver = await Receiver.start();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { startServer, type RunningServer, type StartOptions } from '../../../sync/server/node/start.ts';
 import type { LoginResponse, PairResponse } from '../../../sync/schema/index.ts';
@@ -9,7 +10,7 @@ export type DatabaseKind = 'pglite' | 'postgresql';
 export const DATABASE_KINDS: DatabaseKind[] = ['pglite', 'postgresql'];
 
 import { createScratchDatabase, dropDatabase } from './scratch-database.ts';
-import { copyPgliteTemplate, createDatabaseFrom, type TemplateContent } from './templates.ts';
+import { copyPgliteTemplate, createDatabaseFrom, scratchRoot, type TemplateContent } from './templates.ts';
 
 export { createScratchDatabase, PG_ADMIN_URL } from './scratch-database.ts';
 
@@ -67,6 +68,24 @@ export async function startTestServer(kind: DatabaseKind, options: StartOptions 
       await scratch.drop();
     },
   });
+}
+
+/**
+ * A database with the demo data that no server has open yet, for a test that starts its own server
+ * (a child process, a restart on the same data): a copy of the run's demo template (templates.ts),
+ * so that server finds its data instead of paying PGlite's initdb, the migrations and the seeding.
+ * PostgreSQL: `{ databaseUrl }`; PGlite: `{ dataDir }` (under the scratch root). Without templates
+ * (global setup failed) it is an empty database or folder, which a seeded start fills as before.
+ * `drop` removes it (forcing off connections a killed server left behind).
+ */
+export async function demoDatabase(kind: DatabaseKind): Promise<{ databaseUrl?: string; dataDir?: string; drop: () => Promise<void> }> {
+  const templates = inject('balcaoTemplates') ?? null;
+  if (kind === 'postgresql') {
+    const scratch = templates ? await scratchFromTemplate(templates.postgresql.demo) : await createScratchDatabase();
+    return { databaseUrl: scratch.url, drop: scratch.drop };
+  }
+  const dataDir = templates ? copyPgliteTemplate(templates.pglite.demo, templates.root) : mkdtempSync(join(scratchRoot(), 'balcao-test-pglite-'));
+  return { dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
 }
 
 /** Like createScratchDatabase, but a copy of `template` (CREATE DATABASE … TEMPLATE …). */
