@@ -152,12 +152,14 @@ export async function dryRunConsumption(db: BalcaoDatabase, sheet: SheetText, ma
 }
 
 /**
- * Records per local write. Large: each write is one IndexedDB transaction, and a live list of the
- * collection on screen (the consumption tab) is read again whole after every write of more than 100
- * records (RxDB's change buffer), so 1,000 a write read the list ten times during a 10,000-row import
- * (bench: 1,000 → 9.5 s, 2,500 → 7.3 s, 5,000 → 5.3 s, all at load 14). Progress still moves between writes.
+ * Records per local write. Each write is one IndexedDB transaction, and a live list of the collection on
+ * screen (the consumption tab) is read again whole after every write of more than 100 records (RxDB's
+ * change buffer): 1,000 a write read the list ten times during a 10,000-row import (bench, one run at
+ * load 14: 1,000 → 9.5 s, 2,500 → 7.3 s, 5,000 → 5.3 s). Not larger: the main thread stops for the
+ * whole preparation of a write (5,000: 2.2–2.8 s at load 24, against 0.8 s for 1,000), and progress moves
+ * between writes.
  */
-export const IMPORT_CHUNK = 5000;
+export const IMPORT_CHUNK = 2500;
 
 /**
  * Writes the planned records through the device's collection in chunks of `chunkSize` (progress after
