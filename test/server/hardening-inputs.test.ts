@@ -5,6 +5,7 @@ import { writeBatchIn, type WriteOptions, type WriteRow } from '../../sync/serve
 import { runBilling } from '../../sync/server/backoffice/billing-run.ts';
 import { signatureHeader, ACCOUNT_HEADER, SIGNATURE_HEADER } from '../../sync/server/design/signature.ts';
 import { DEMO_DESIGN_PORTAL } from '../../sync/server/seed/design-seed.ts';
+import { DEFAULT_TIME_ZONE } from '../../sync/server/http/period.ts';
 import { call, DATABASE_KINDS, pullAll, useStationServer } from './support/servers.ts';
 import { customerDoc } from './support/documents.ts';
 import { cancelled, posSale, stockOf } from './support/pos-sales.ts';
@@ -115,7 +116,8 @@ describe.each(DATABASE_KINDS)('hostile values at the door on %s (issue 14)', (ki
     const sales = await get('/api/pos/sales');
     expect(sales.status).toBe(200);
     expect(sales.body.map((entry: { sale: { id: string } }) => entry.sale.id)).toContain('legacy-1');
-    const today = new Date().toISOString().slice(0, 10);
+    // "Today" as the reports count days: in the store's time zone, not UTC (from 00:00 to 03:00 UTC they differ).
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: DEFAULT_TIME_ZONE }).format(new Date());
     for (const path of ['/api/pos/summary', `/api/pos/summary?from=${today}&to=${today}`, `/api/pos/sales?from=${today}`, '/api/pos/audit', `/api/pos/audit?from=${today}`]) {
       expect({ path, status: (await get(path)).status }).toEqual({ path, status: 200 });
     }
