@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
 import { ADMIN_TRAIL_IDS } from '../../renderer/ui/admin/test-ids.ts';
-import { launchDevice, type Device } from './support/browser.ts';
+import { deviceToday, launchDevice, type Device } from './support/browser.ts';
 import { CentralServer } from './support/central-server.ts';
 import { reportFailures } from './support/failure-report.ts';
 import { RestClient } from './support/rest-client.ts';
@@ -77,7 +77,7 @@ describe('POS-16 ADM-02 the admin trail in the app', () => {
     expect(await settings.textContent()).toContain('Regras do caixa alteradas');
     await rows('administration', 'station_paired').waitFor();
     // Dates in the user's language: dd/mm/aaaa in pt-BR, whatever the browser's language.
-    const day = new Intl.DateTimeFormat('pt-BR', { timeZone: 'America/Sao_Paulo', day: '2-digit', month: '2-digit', year: 'numeric' }).format(new Date());
+    const day = deviceToday();
     expect(await settings.getByTestId(ADMIN_TRAIL_IDS.at).textContent()).toContain(day.slice(0, 6));
     // The filter shows one kind only.
     await page.getByTestId(ADMIN_TRAIL_IDS.filter).selectOption('supervisor');

@@ -5,6 +5,7 @@ import { TEST_IDS } from '../../renderer/test-ids.ts';
 import { login, logout, openCustomers, pairAndSync, screenshot, waitForConnection, waitForGone, waitForPending } from './support/station-ui.ts';
 import { oneStation } from './support/one-station.ts';
 import { randomCpf } from './support/tax-ids.ts';
+import { deviceToday } from './support/browser.ts';
 import { openPos, openSale, pay, scan } from './pos-ui.ts';
 
 /**
@@ -31,10 +32,7 @@ describe('issue 15: words and formats follow the user, not the browser', () => {
     },
   });
 
-  const today = () => {
-    const now = new Date();
-    return `${String(now.getDate()).padStart(2, '0')}/${String(now.getMonth() + 1).padStart(2, '0')}/${now.getFullYear()}`;
-  };
+  const today = deviceToday;
 
   it('POS-15 POS-12 days in the summary and the period pickers read dd/mm/aaaa in an English browser; roles are named in Portuguese', async () => {
     await pairAndSync(page, { ui: ui.url, server: server.url });

@@ -21,6 +21,14 @@ export interface Device {
  * installation; the profile folder is deleted on close. Given `profile`, that folder is opened
  * instead (a station started again) and kept on close.
  */
+/** The stations' time zone (the demo store's, São Paulo): a test's "today" is this zone's, not the machine's. */
+export const DEVICE_TIME_ZONE = 'America/Sao_Paulo';
+
+/** Today in the stations' time zone as pt-BR shows it (dd/mm/aaaa): differs from the machine's UTC day from 00:00 to 03:00 UTC. */
+export function deviceToday(): string {
+  return new Intl.DateTimeFormat('pt-BR', { timeZone: DEVICE_TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric' }).format(new Date());
+}
+
 export async function launchDevice(options: { locale?: string; profile?: string } = {}): Promise<Device> {
   const profile = options.profile ?? mkdtempSync(join(tmpdir(), 'balcao-e2e-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -29,7 +37,7 @@ export async function launchDevice(options: { locale?: string; profile?: string 
     viewport: { width: 1280, height: 800 },
     // The browser's own language; the app must follow the user's choice, not this (issue 15).
     locale: options.locale ?? 'pt-BR',
-    timezoneId: 'America/Sao_Paulo',
+    timezoneId: DEVICE_TIME_ZONE,
   });
   const log: string[] = [];
   const watch = (page: Page) => {
