@@ -19,7 +19,7 @@
  */
 import type { Product } from '../../sync/schema/index.ts';
 import { PRODUCT_UNITS } from '../../sync/schema/index.ts';
-import { buildIndex, normalize, sortKey, words, VOCABULARY_SEPARATOR, type BuildInput, type BuildOutput } from './catalogue-build.ts';
+import { buildIndex, normalize, sortedIds, sortKey, words, VOCABULARY_SEPARATOR, type BuildInput, type BuildOutput } from './catalogue-build.ts';
 import { defaultBuilder, type IndexBuilder } from './catalogue-builder.ts';
 
 export type ProductRow = Pick<Product, 'id' | 'sku' | 'barcode' | 'name' | 'unit' | 'priceCents' | 'stock' | 'active'> &
@@ -57,7 +57,15 @@ interface Built {
   /** Slots sorted by normalized barcode and by normalized SKU. */
   byBarcode: Int32Array;
   bySku: Int32Array;
-  /** Forward index, derived: rank r's word numbers are rankWords[rankWordStarts[r] .. rankWordStarts[r + 1]). */
+  /** Slots sorted by id, when the builder gave them (a snapshot keeps them). */
+  byId: Int32Array | null;
+  /** Built on first use (forward()): a reopen does not pay for it before the first search that tests words per product. */
+  forward: Forward | null;
+}
+
+/** Forward index, derived from Built: what rankHas reads. */
+interface Forward {
+  /** Rank r's word numbers are rankWords[rankWordStarts[r] .. rankWordStarts[r + 1]). */
   rankWordStarts: Int32Array;
   rankWords: Int32Array;
   /** rank → its position in byBarcode / bySku. */
@@ -89,7 +97,8 @@ export interface CatalogueOptions {
 
 /** What IndexedDB keeps between sessions (structured-cloneable). */
 export interface CatalogueSnapshot {
-  format: 1;
+  /** 1: without `built.byId` (still opened: ids then go into a Map at load); 2: with it. */
+  format: 1 | 2;
   count: number;
   ids: string;
   skus: string;
@@ -122,12 +131,19 @@ function lowerBound(length: number, keyAt: (position: number) => string, target:
   return low;
 }
 
-/** The index's derived arrays: slot → rank and the forward index (linear; tens of ms at 1,000,000). */
+/** The index's derived arrays: slot → rank (linear, a few ms at 1,000,000); the forward index waits for its first use. */
 function derive(output: BuildOutput, vocabulary: string[], slotCount: number): Built {
   const { rankSlots, postingStarts, postings, byBarcode, bySku } = output;
   const count = rankSlots.length;
   const rankOf = new Int32Array(slotCount).fill(-1);
   for (let rank = 0; rank < count; rank++) rankOf[rankSlots[rank]!] = rank;
+  return { rankSlots, rankOf, vocabulary, postingStarts, postings, byBarcode, bySku, byId: output.byId ?? null, forward: null };
+}
+
+/** Each rank's word numbers and code positions (linear; tens of ms at 1,000,000). */
+function deriveForward(built: Built): Forward {
+  const { rankSlots, rankOf, vocabulary, postingStarts, postings, byBarcode, bySku } = built;
+  const count = rankSlots.length;
   const rankWordStarts = new Int32Array(count + 1);
   for (let p = 0; p < postings.length; p++) rankWordStarts[postings[p]! + 1]!++;
   for (let rank = 0; rank < count; rank++) rankWordStarts[rank + 1]! += rankWordStarts[rank]!;
@@ -144,7 +160,7 @@ function derive(output: BuildOutput, vocabulary: string[], slotCount: number): B
     }
     return out;
   };
-  return { rankSlots, rankOf, vocabulary, postingStarts, postings, byBarcode, bySku, rankWordStarts, rankWords, barcodePos: positions(byBarcode), skuPos: positions(bySku) };
+  return { rankWordStarts, rankWords, barcodePos: positions(byBarcode), skuPos: positions(bySku) };
 }
 
 const EMPTY_OUTPUT: BuildOutput = { rankSlots: new Int32Array(0), vocabulary: '', postingStarts: new Int32Array(1), postings: new Int32Array(0), byBarcode: new Int32Array(0), bySku: new Int32Array(0) };
@@ -161,7 +177,13 @@ export class CatalogueIndex {
   private activeFlags = new Uint8Array(1024);
   private groups: string[] = [];
   private readonly groupCode = new Map<string, number>();
+  /**
+   * id → slot of products not in the loaded snapshot (all of them when there is none); the snapshot's own
+   * are found by binary search over loadedById (loadedIds never changes, unlike ids).
+   */
   private readonly slotOf = new Map<string, number>();
+  private loadedIds: readonly string[] | null = null;
+  private loadedById: Int32Array | null = null;
   private live = 0;
   private built: Built = derive(EMPTY_OUTPUT, [], 0);
   /** Slots whose indexed words no longer hold (renamed or removed): the built index skips them. */
@@ -200,12 +222,12 @@ export class CatalogueIndex {
   }
 
   has(id: string): boolean {
-    return this.slotOf.has(id);
+    return this.slotFor(id) !== undefined;
   }
 
   /** Adds or replaces a product; a change of price, stock or flags edits its slot in place. */
   upsert(doc: ProductRow): void {
-    let slot = this.slotOf.get(doc.id);
+    let slot = this.slotFor(doc.id);
     if (slot === undefined) {
       slot = this.ids.length;
       this.ensureCapacity(slot + 1);
@@ -235,7 +257,7 @@ export class CatalogueIndex {
   }
 
   remove(id: string): void {
-    const slot = this.slotOf.get(id);
+    const slot = this.slotFor(id);
     if (slot === undefined) return;
     this.unmarkPendingCodes(slot);
     this.pending.delete(slot);
@@ -253,6 +275,8 @@ export class CatalogueIndex {
     this.barcodes = [];
     this.names = [];
     this.slotOf.clear();
+    this.loadedIds = null;
+    this.loadedById = null;
     this.groupCode.clear();
     this.groups = [];
     this.live = 0;
@@ -266,7 +290,7 @@ export class CatalogueIndex {
   }
 
   get(id: string): ProductRow | undefined {
-    const slot = this.slotOf.get(id);
+    const slot = this.slotFor(id);
     return slot === undefined ? undefined : this.row(slot);
   }
 
@@ -277,8 +301,26 @@ export class CatalogueIndex {
 
   /** Exact barcode, then exact SKU (a scanner or a typed code). */
   findByCode(code: string): ProductRow | undefined {
-    const slot = this.exact(code, this.barcodes, this.built.byBarcode, this.pendingBarcode) ?? this.exact(code, this.skus, this.built.bySku, this.pendingSku);
+    const slot = this.codeSlot(code);
     return slot === undefined ? undefined : this.row(slot);
+  }
+
+  private codeSlot(code: string): number | undefined {
+    return this.exact(code, this.barcodes, this.built.byBarcode, this.pendingBarcode) ?? this.exact(code, this.skus, this.built.bySku, this.pendingSku);
+  }
+
+  /** The live slot of `id`: products added since the load in the Map, the snapshot's by binary search. */
+  private slotFor(id: string): number | undefined {
+    const added = this.slotOf.get(id);
+    if (added !== undefined) return added;
+    const loaded = this.loadedIds;
+    const byId = this.loadedById;
+    if (!loaded || !byId) return undefined;
+    const position = lowerBound(byId.length, (p) => loaded[byId[p]!]!, id);
+    if (position === byId.length) return undefined;
+    const slot = byId[position]!;
+    // A removed product's slot keeps its loaded id but no longer its live one.
+    return loaded[slot] === id && this.ids[slot] === id ? slot : undefined;
   }
 
   /**
@@ -288,10 +330,9 @@ export class CatalogueIndex {
    */
   search(query: string, limit = Number.POSITIVE_INFINITY): ProductRow[] {
     const wanted = words(normalize(query)).slice(0, MAX_WORDS);
-    const exact = wanted.length > 0 ? this.findByCode(query) : undefined;
-    const exactSlot = exact ? this.slotOf.get(exact.id) : undefined;
+    const exactSlot = wanted.length > 0 ? this.codeSlot(query) : undefined;
     // The exact hit leads even when name order would put it past the limit.
-    const leading = exact && exactSlot !== undefined && this.matchesAll(exactSlot, wanted) ? [exact] : [];
+    const leading = exactSlot !== undefined && this.matchesAll(exactSlot, wanted) ? [this.row(exactSlot)] : [];
     const slots: number[] = [];
     const room = limit - leading.length;
     const base = this.baseMatches(wanted, room + 1);
@@ -359,8 +400,10 @@ export class CatalogueIndex {
       return joined;
     };
     const renumber = (array: Int32Array) => array.map((slot) => renumbered[slot]!);
+    // An index loaded from a format-1 snapshot has no id order yet: sorted here once (about a second at 1,000,000).
+    const byId = this.built.byId ?? sortedIds(slots, Array.from(slots, (slot) => this.ids[slot]!));
     return {
-      format: 1,
+      format: 2,
       count: slots.length,
       ids: join(column(this.ids as string[])),
       skus: join(column(this.skus)),
@@ -379,11 +422,12 @@ export class CatalogueIndex {
         postings: this.built.postings,
         byBarcode: renumber(this.built.byBarcode),
         bySku: renumber(this.built.bySku),
+        byId: renumber(byId),
       },
     };
   }
 
-  /** A catalogue as `snapshot()` left it: no per-product work beyond splitting its columns, one map of ids and the forward index. */
+  /** A catalogue as `snapshot()` left it: no per-product work beyond splitting its columns (ids are found by binary search over `built.byId`; a format-1 snapshot fills a Map of them). */
   static fromSnapshot(snapshot: CatalogueSnapshot, options: CatalogueOptions = {}): CatalogueIndex {
     const index = new CatalogueIndex(options);
     const split = (joined: string) => (snapshot.count === 0 ? [] : joined.split(SEPARATOR));
@@ -399,7 +443,13 @@ export class CatalogueIndex {
     index.activeFlags.set(snapshot.active);
     index.groups = [...snapshot.groups];
     snapshot.groups.forEach((group, code) => index.groupCode.set(group, code));
-    index.ids.forEach((id, slot) => index.slotOf.set(id!, slot));
+    if (snapshot.built.byId && snapshot.built.byId.length === snapshot.count) {
+      index.loadedIds = index.ids.slice() as string[];
+      index.loadedById = snapshot.built.byId;
+    } else {
+      // A format-1 snapshot (before byId): every id into the Map, as then.
+      index.ids.forEach((id, slot) => index.slotOf.set(id!, slot));
+    }
     index.live = snapshot.count;
     const { built } = snapshot;
     index.built = derive(built, built.vocabulary === '' ? [] : built.vocabulary.split(VOCABULARY_SEPARATOR), snapshot.count);
@@ -585,7 +635,7 @@ export class CatalogueIndex {
 
   /** Whether the product at `rank` has a name word, barcode or SKU in `ranges` (the forward index: no string work). */
   private rankHas(rank: number, ranges: WordRanges): boolean {
-    const { rankWordStarts, rankWords, barcodePos, skuPos } = this.built;
+    const { rankWordStarts, rankWords, barcodePos, skuPos } = this.forward();
     const barcode = barcodePos[rank]!;
     if (barcode >= ranges.b0 && barcode < ranges.b1) return true;
     const sku = skuPos[rank]!;
@@ -696,6 +746,12 @@ export class CatalogueIndex {
       }
       return best;
     };
+  }
+
+  /** The built index's forward index, derived on first use. */
+  private forward(): Forward {
+    this.built.forward ??= deriveForward(this.built);
+    return this.built.forward;
   }
 
   private matchesAll(slot: number, wanted: readonly string[]): boolean {
