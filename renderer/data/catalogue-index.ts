@@ -21,6 +21,7 @@ import type { Product } from '../../sync/schema/index.ts';
 import { PRODUCT_UNITS } from '../../sync/schema/index.ts';
 import { buildIndex, normalize, sortedIds, sortKey, words, VOCABULARY_SEPARATOR, type BuildInput, type BuildOutput } from './catalogue-build.ts';
 import { defaultBuilder, type IndexBuilder } from './catalogue-builder.ts';
+import { TextColumn } from './text-column.ts';
 
 export type ProductRow = Pick<Product, 'id' | 'sku' | 'barcode' | 'name' | 'unit' | 'priceCents' | 'stock' | 'active'> &
   /** Promotions by product group need it at the sale screen. */
@@ -166,10 +167,11 @@ function deriveForward(built: Built): Forward {
 const EMPTY_OUTPUT: BuildOutput = { rankSlots: new Int32Array(0), vocabulary: '', postingStarts: new Int32Array(1), postings: new Int32Array(0), byBarcode: new Int32Array(0), bySku: new Int32Array(0) };
 
 export class CatalogueIndex {
-  private ids: (string | undefined)[] = [];
-  private skus: string[] = [];
-  private barcodes: string[] = [];
-  private names: string[] = [];
+  /** Text columns (ids: undefined for a removed product's slot). */
+  private ids = new TextColumn();
+  private skus = new TextColumn();
+  private barcodes = new TextColumn();
+  private names = new TextColumn();
   private units = new Uint8Array(1024);
   private groupCodes = new Int32Array(1024);
   private prices = new Float64Array(1024);
@@ -182,7 +184,6 @@ export class CatalogueIndex {
    * are found by binary search over loadedById (loadedIds never changes, unlike ids).
    */
   private readonly slotOf = new Map<string, number>();
-  private loadedIds: readonly string[] | null = null;
   private loadedById: Int32Array | null = null;
   private live = 0;
   private built: Built = derive(EMPTY_OUTPUT, [], 0);
@@ -238,11 +239,11 @@ export class CatalogueIndex {
       this.slotOf.set(doc.id, slot);
       this.live++;
       this.markPending(slot);
-    } else if (this.names[slot] !== doc.name || this.skus[slot] !== doc.sku || this.barcodes[slot] !== doc.barcode) {
+    } else if (this.names.get(slot) !== doc.name || this.skus.get(slot) !== doc.sku || this.barcodes.get(slot) !== doc.barcode) {
       this.unmarkPendingCodes(slot);
-      this.names[slot] = doc.name;
-      this.skus[slot] = doc.sku;
-      this.barcodes[slot] = doc.barcode;
+      this.names.set(slot, doc.name);
+      this.skus.set(slot, doc.sku);
+      this.barcodes.set(slot, doc.barcode);
       this.stale[slot] = 1;
       this.markPending(slot);
     } else if (!this.differs(slot, doc)) {
@@ -263,19 +264,18 @@ export class CatalogueIndex {
     this.pending.delete(slot);
     this.building?.touched.add(slot);
     this.slotOf.delete(id);
-    this.ids[slot] = undefined;
+    this.ids.set(slot, undefined);
     this.stale[slot] = 1;
     this.live--;
     this.version++;
   }
 
   clear(): void {
-    this.ids = [];
-    this.skus = [];
-    this.barcodes = [];
-    this.names = [];
+    this.ids = new TextColumn();
+    this.skus = new TextColumn();
+    this.barcodes = new TextColumn();
+    this.names = new TextColumn();
     this.slotOf.clear();
-    this.loadedIds = null;
     this.loadedById = null;
     this.groupCode.clear();
     this.groups = [];
@@ -296,7 +296,7 @@ export class CatalogueIndex {
 
   /** Calls `visit` with every live product, in slot order (tools and benches; a sale never walks the catalogue). */
   forEach(visit: (row: ProductRow) => void): void {
-    for (let slot = 0; slot < this.ids.length; slot++) if (this.ids[slot] !== undefined) visit(this.row(slot));
+    for (let slot = 0; slot < this.ids.length; slot++) if (this.ids.get(slot) !== undefined) visit(this.row(slot));
   }
 
   /** Exact barcode, then exact SKU (a scanner or a typed code). */
@@ -313,14 +313,13 @@ export class CatalogueIndex {
   private slotFor(id: string): number | undefined {
     const added = this.slotOf.get(id);
     if (added !== undefined) return added;
-    const loaded = this.loadedIds;
     const byId = this.loadedById;
-    if (!loaded || !byId) return undefined;
-    const position = lowerBound(byId.length, (p) => loaded[byId[p]!]!, id);
+    if (!byId) return undefined;
+    const position = lowerBound(byId.length, (p) => this.ids.loaded(byId[p]!), id);
     if (position === byId.length) return undefined;
     const slot = byId[position]!;
     // A removed product's slot keeps its loaded id but no longer its live one.
-    return loaded[slot] === id && this.ids[slot] === id ? slot : undefined;
+    return this.ids.loaded(slot) === id && this.ids.get(slot) === id ? slot : undefined;
   }
 
   /**
@@ -339,7 +338,7 @@ export class CatalogueIndex {
     const pending = [...this.pending].filter((slot) => this.matchesAll(slot, wanted));
     let ordered = base;
     if (pending.length > 0) {
-      const keyed = (slot: number) => ({ slot, key: sortKey(this.names[slot]!, this.ids[slot]!) });
+      const keyed = (slot: number) => ({ slot, key: sortKey(this.names.get(slot)!, this.ids.get(slot)!) });
       ordered = [...base.map(keyed), ...pending.map(keyed)].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((entry) => entry.slot);
     }
     for (const slot of ordered) {
@@ -388,7 +387,7 @@ export class CatalogueIndex {
     // Slots are renumbered in rank order: the snapshot holds live products only.
     const renumbered = new Int32Array(this.ids.length).fill(-1);
     slots.forEach((slot, rank) => (renumbered[slot] = rank));
-    const column = <T>(source: ArrayLike<T>) => Array.from(slots, (slot) => source[slot]!);
+    const column = (source: TextColumn) => Array.from(slots, (slot) => source.get(slot)!);
     const typed = <T extends Float64Array | Int32Array | Uint8Array>(source: T): T => {
       const out = new (source.constructor as new (n: number) => T)(slots.length);
       slots.forEach((slot, rank) => (out[rank] = source[slot]!));
@@ -401,11 +400,11 @@ export class CatalogueIndex {
     };
     const renumber = (array: Int32Array) => array.map((slot) => renumbered[slot]!);
     // An index loaded from a format-1 snapshot has no id order yet: sorted here once (about a second at 1,000,000).
-    const byId = this.built.byId ?? sortedIds(slots, Array.from(slots, (slot) => this.ids[slot]!));
+    const byId = this.built.byId ?? sortedIds(slots, column(this.ids));
     return {
       format: 2,
       count: slots.length,
-      ids: join(column(this.ids as string[])),
+      ids: join(column(this.ids)),
       skus: join(column(this.skus)),
       barcodes: join(column(this.barcodes)),
       names: join(column(this.names)),
@@ -430,11 +429,11 @@ export class CatalogueIndex {
   /** A catalogue as `snapshot()` left it: no per-product work beyond splitting its columns (ids are found by binary search over `built.byId`; a format-1 snapshot fills a Map of them). */
   static fromSnapshot(snapshot: CatalogueSnapshot, options: CatalogueOptions = {}): CatalogueIndex {
     const index = new CatalogueIndex(options);
-    const split = (joined: string) => (snapshot.count === 0 ? [] : joined.split(SEPARATOR));
-    index.ids = split(snapshot.ids);
-    index.skus = split(snapshot.skus);
-    index.barcodes = split(snapshot.barcodes);
-    index.names = split(snapshot.names);
+    const column = (joined: string) => new TextColumn(snapshot.count === 0 ? '' : joined, snapshot.count, SEPARATOR);
+    index.ids = column(snapshot.ids);
+    index.skus = column(snapshot.skus);
+    index.barcodes = column(snapshot.barcodes);
+    index.names = column(snapshot.names);
     index.ensureCapacity(snapshot.count);
     index.units.set(snapshot.units);
     index.groupCodes.set(snapshot.groupCodes);
@@ -444,11 +443,10 @@ export class CatalogueIndex {
     index.groups = [...snapshot.groups];
     snapshot.groups.forEach((group, code) => index.groupCode.set(group, code));
     if (snapshot.built.byId && snapshot.built.byId.length === snapshot.count) {
-      index.loadedIds = index.ids.slice() as string[];
       index.loadedById = snapshot.built.byId;
     } else {
       // A format-1 snapshot (before byId): every id into the Map, as then.
-      index.ids.forEach((id, slot) => index.slotOf.set(id!, slot));
+      for (let slot = 0; slot < snapshot.count; slot++) index.slotOf.set(index.ids.loaded(slot), slot);
     }
     index.live = snapshot.count;
     const { built } = snapshot;
@@ -470,13 +468,13 @@ export class CatalogueIndex {
   /** The live products' text columns, in slot order. */
   private buildInput(): BuildInput {
     const slots: number[] = [];
-    for (let slot = 0; slot < this.ids.length; slot++) if (this.ids[slot] !== undefined) slots.push(slot);
+    for (let slot = 0; slot < this.ids.length; slot++) if (this.ids.get(slot) !== undefined) slots.push(slot);
     return {
       slots: Int32Array.from(slots),
-      ids: slots.map((slot) => this.ids[slot]!),
-      names: slots.map((slot) => this.names[slot]!),
-      skus: slots.map((slot) => this.skus[slot]!),
-      barcodes: slots.map((slot) => this.barcodes[slot]!),
+      ids: slots.map((slot) => this.ids.get(slot)!),
+      names: slots.map((slot) => this.names.get(slot)!),
+      skus: slots.map((slot) => this.skus.get(slot)!),
+      barcodes: slots.map((slot) => this.barcodes.get(slot)!),
     };
   }
 
@@ -524,18 +522,18 @@ export class CatalogueIndex {
     this.pendingBarcode.clear();
     this.pendingSku.clear();
     for (const slot of stillPending) {
-      this.pendingBarcode.set(this.barcodes[slot]!, slot);
-      this.pendingSku.set(this.skus[slot]!, slot);
+      this.pendingBarcode.set(this.barcodes.get(slot)!, slot);
+      this.pendingSku.set(this.skus.get(slot)!, slot);
     }
   }
 
   private row(slot: number): ProductRow {
     const group = this.groupCodes[slot]!;
     return {
-      id: this.ids[slot]!,
-      sku: this.skus[slot]!,
-      barcode: this.barcodes[slot]!,
-      name: this.names[slot]!,
+      id: this.ids.get(slot)!,
+      sku: this.skus.get(slot)!,
+      barcode: this.barcodes.get(slot)!,
+      name: this.names.get(slot)!,
       unit: PRODUCT_UNITS[this.units[slot]!]!,
       priceCents: this.prices[slot]!,
       stock: this.stocks[slot]!,
@@ -580,8 +578,8 @@ export class CatalogueIndex {
   private markPending(slot: number): void {
     this.pending.add(slot);
     this.building?.touched.add(slot);
-    this.pendingBarcode.set(this.barcodes[slot]!, slot);
-    this.pendingSku.set(this.skus[slot]!, slot);
+    this.pendingBarcode.set(this.barcodes.get(slot)!, slot);
+    this.pendingSku.set(this.skus.get(slot)!, slot);
     if (this.pending.size > PENDING_REBUILD && this.pending.size > PENDING_GROWTH * this.built.rankSlots.length) {
       if (this.building) this.buildAgain = true;
       else void this.rebuildInBackground();
@@ -601,19 +599,19 @@ export class CatalogueIndex {
   }
 
   private unmarkPendingCodes(slot: number): void {
-    if (this.pendingBarcode.get(this.barcodes[slot]!) === slot) this.pendingBarcode.delete(this.barcodes[slot]!);
-    if (this.pendingSku.get(this.skus[slot]!) === slot) this.pendingSku.delete(this.skus[slot]!);
+    if (this.pendingBarcode.get(this.barcodes.get(slot)!) === slot) this.pendingBarcode.delete(this.barcodes.get(slot)!);
+    if (this.pendingSku.get(this.skus.get(slot)!) === slot) this.pendingSku.delete(this.skus.get(slot)!);
   }
 
   /** A slot whose raw value is exactly `text`: the pending map first, then the sorted slots. */
-  private exact(text: string, values: readonly string[], sorted: Int32Array, pending: Map<string, number>): number | undefined {
+  private exact(text: string, values: TextColumn, sorted: Int32Array, pending: Map<string, number>): number | undefined {
     const recent = pending.get(text);
-    if (recent !== undefined && this.ids[recent] !== undefined) return recent;
+    if (recent !== undefined && this.ids.get(recent) !== undefined) return recent;
     const key = normalize(text);
-    for (let position = lowerBound(sorted.length, (p) => normalize(values[sorted[p]!]!), key); position < sorted.length; position++) {
+    for (let position = lowerBound(sorted.length, (p) => normalize(values.get(sorted[p]!)!), key); position < sorted.length; position++) {
       const slot = sorted[position]!;
-      if (normalize(values[slot]!) !== key) break;
-      if (!this.stale[slot] && values[slot] === text) return slot;
+      if (normalize(values.get(slot)!) !== key) break;
+      if (!this.stale[slot] && values.get(slot) === text) return slot;
     }
     return undefined;
   }
@@ -624,8 +622,8 @@ export class CatalogueIndex {
     const upper = `${word}\uffff`;
     const v0 = lowerBound(vocabulary.length, (p) => vocabulary[p]!, word);
     const v1 = lowerBound(vocabulary.length, (p) => vocabulary[p]!, upper);
-    const barcodeAt = (p: number) => normalize(this.barcodes[byBarcode[p]!]!);
-    const skuAt = (p: number) => normalize(this.skus[bySku[p]!]!);
+    const barcodeAt = (p: number) => normalize(this.barcodes.get(byBarcode[p]!)!);
+    const skuAt = (p: number) => normalize(this.skus.get(bySku[p]!)!);
     const b0 = lowerBound(byBarcode.length, barcodeAt, word);
     const b1 = lowerBound(byBarcode.length, barcodeAt, upper);
     const s0 = lowerBound(bySku.length, skuAt, word);
@@ -755,8 +753,8 @@ export class CatalogueIndex {
   }
 
   private matchesAll(slot: number, wanted: readonly string[]): boolean {
-    if (this.ids[slot] === undefined) return false;
-    const own = [...words(normalize(this.names[slot]!)), normalize(this.skus[slot]!), normalize(this.barcodes[slot]!)];
+    if (this.ids.get(slot) === undefined) return false;
+    const own = [...words(normalize(this.names.get(slot)!)), normalize(this.skus.get(slot)!), normalize(this.barcodes.get(slot)!)];
     return wanted.every((word) => own.some((candidate) => candidate.startsWith(word)));
   }
 }
