@@ -102,6 +102,15 @@ describe('compact catalogue (issue 16)', () => {
       expect(ids(again.search('chapeu'))).toEqual(['p-00777']);
       expect(QUERIES.map((query) => ids(again.search(query)))).toEqual(QUERIES.map((query) => ids(index.search(query))));
     }
+    // An old snapshot's catalogue saved again with only a price changed (nothing to rebuild) sorts its ids itself.
+    const priced = CatalogueIndex.fromSnapshot(structuredClone(old));
+    priced.upsert({ ...priced.get('p-01500')!, priceCents: 7 });
+    const resaved = structuredClone(priced.snapshot());
+    expect(resaved.built.byId?.length).toBe(2_000);
+    const reopened = CatalogueIndex.fromSnapshot(resaved);
+    expect(reopened.get('p-01500')?.priceCents).toBe(7);
+    for (const n of [1, 999, 2_000]) expect(reopened.get(product(n, '').id)).toEqual(source.get(product(n, '').id));
+    expect(QUERIES.map((query) => ids(reopened.search(query)))).toEqual(answers);
   });
 
   it('orders names like pt-BR with numbers in numeric order, accents and case ignored', () => {
