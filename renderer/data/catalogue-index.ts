@@ -15,7 +15,9 @@
  * the page never waits for the seconds a rebuild costs at 1,000,000 products.
  *
  * `snapshot()` / `fromSnapshot()` give the whole of it as a few strings and typed arrays, which IndexedDB
- * stores and returns in one read: a reopen needs no per-product document and no sort.
+ * stores and returns in one read: a reopen needs no per-product document and no sort. It splits no
+ * column (text columns stay one string with their starts, text-column.ts) and fills no map of ids (the
+ * snapshot keeps slots in id order for a binary search); the forward index waits for its first search.
  */
 import type { Product } from '../../sync/schema/index.ts';
 import { PRODUCT_UNITS } from '../../sync/schema/index.ts';

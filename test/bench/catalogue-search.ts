@@ -1,8 +1,9 @@
 /**
  * The compact catalogue alone at scale (issue 16), without a server or a browser: `npx tsx
  * test/bench/catalogue-search.ts [products]` (default 1,000,000) fills a CatalogueIndex with the seeded
- * catalogue (sync/server/seed/catalogue.ts), builds its index, restores it from a snapshot as a reopen does,
- * and times barcode lookups and search per keystroke with the sale screen's own sampler
+ * catalogue (sync/server/seed/catalogue.ts), builds its index, restores it from a snapshot as a reopen does
+ * (`loadFromSnapshotMs`: from the snapshot's strings and arrays to the first barcode lookup, read by id, and
+ * first two searches answered), and times barcode lookups and search per keystroke with the sale screen's own sampler
  * (test/bench/page/sale-screen.ts). Node runs the same V8 as Chromium; `npm run bench` measures the page.
  */
 import { loadavg } from 'node:os';
