@@ -62,18 +62,20 @@ interface Built {
   bySku: Int32Array;
   /** Slots sorted by id, when the builder gave them (a snapshot keeps them). */
   byId: Int32Array | null;
-  /** Built on first use (forward()): a reopen does not pay for it before the first search that tests words per product. */
-  forward: Forward | null;
+  /**
+   * The forward index, each part built on first use by a search that tests words per product (rankHas):
+   * a reopen pays for none of it, and "789" (barcodes only) for barcodePos alone.
+   * rank → its position in byBarcode / bySku:
+   */
+  barcodePos: Int32Array | null;
+  skuPos: Int32Array | null;
+  /** Rank r's word numbers are words[starts[r] .. starts[r + 1]). */
+  rankWords: RankWords | null;
 }
 
-/** Forward index, derived from Built: what rankHas reads. */
-interface Forward {
-  /** Rank r's word numbers are rankWords[rankWordStarts[r] .. rankWordStarts[r + 1]). */
-  rankWordStarts: Int32Array;
-  rankWords: Int32Array;
-  /** rank → its position in byBarcode / bySku. */
-  barcodePos: Int32Array;
-  skuPos: Int32Array;
+interface RankWords {
+  starts: Int32Array;
+  words: Int32Array;
 }
 
 /** What one query word matches in the built index: ranges of the vocabulary and of the sorted codes. */
@@ -140,12 +142,12 @@ function derive(output: BuildOutput, vocabulary: string[], slotCount: number): B
   const count = rankSlots.length;
   const rankOf = new Int32Array(slotCount).fill(-1);
   for (let rank = 0; rank < count; rank++) rankOf[rankSlots[rank]!] = rank;
-  return { rankSlots, rankOf, vocabulary, postingStarts, postings, byBarcode, bySku, byId: output.byId ?? null, forward: null };
+  return { rankSlots, rankOf, vocabulary, postingStarts, postings, byBarcode, bySku, byId: output.byId ?? null, barcodePos: null, skuPos: null, rankWords: null };
 }
 
-/** Each rank's word numbers and code positions (linear; tens of ms at 1,000,000). */
-function deriveForward(built: Built): Forward {
-  const { rankSlots, rankOf, vocabulary, postingStarts, postings, byBarcode, bySku } = built;
+/** Each rank's word numbers (linear in the postings; tens of ms at 1,000,000). */
+function deriveRankWords(built: Built): RankWords {
+  const { rankSlots, vocabulary, postingStarts, postings } = built;
   const count = rankSlots.length;
   const rankWordStarts = new Int32Array(count + 1);
   for (let p = 0; p < postings.length; p++) rankWordStarts[postings[p]! + 1]!++;
@@ -155,15 +157,17 @@ function deriveForward(built: Built): Forward {
   for (let v = 0; v < vocabulary.length; v++) {
     for (let p = postingStarts[v]!; p < postingStarts[v + 1]!; p++) rankWords[fill[postings[p]!]!++] = v;
   }
-  const positions = (sorted: Int32Array) => {
-    const out = new Int32Array(count).fill(-1);
-    for (let p = 0; p < sorted.length; p++) {
-      const rank = rankOf[sorted[p]!]!;
-      if (rank >= 0) out[rank] = p;
-    }
-    return out;
-  };
-  return { rankWordStarts, rankWords, barcodePos: positions(byBarcode), skuPos: positions(bySku) };
+  return { starts: rankWordStarts, words: rankWords };
+}
+
+/** rank → position in `sorted` (slots sorted by a code), -1 for none (linear). */
+function positionsOf(built: Built, sorted: Int32Array): Int32Array {
+  const out = new Int32Array(built.rankSlots.length).fill(-1);
+  for (let p = 0; p < sorted.length; p++) {
+    const rank = built.rankOf[sorted[p]!]!;
+    if (rank >= 0) out[rank] = p;
+  }
+  return out;
 }
 
 const EMPTY_OUTPUT: BuildOutput = { rankSlots: new Int32Array(0), vocabulary: '', postingStarts: new Int32Array(1), postings: new Int32Array(0), byBarcode: new Int32Array(0), bySku: new Int32Array(0) };
@@ -635,15 +639,23 @@ export class CatalogueIndex {
 
   /** Whether the product at `rank` has a name word, barcode or SKU in `ranges` (the forward index: no string work). */
   private rankHas(rank: number, ranges: WordRanges): boolean {
-    const { rankWordStarts, rankWords, barcodePos, skuPos } = this.forward();
-    const barcode = barcodePos[rank]!;
-    if (barcode >= ranges.b0 && barcode < ranges.b1) return true;
-    const sku = skuPos[rank]!;
-    if (sku >= ranges.s0 && sku < ranges.s1) return true;
-    const end = rankWordStarts[rank + 1]!;
-    for (let p = rankWordStarts[rank]!; p < end; p++) {
-      const word = rankWords[p]!;
-      if (word >= ranges.v0 && word < ranges.v1) return true;
+    // An empty range matches nothing: its part of the forward index is not needed (nor built).
+    const built = this.built;
+    if (ranges.b1 > ranges.b0) {
+      const barcode = (built.barcodePos ??= positionsOf(built, built.byBarcode))[rank]!;
+      if (barcode >= ranges.b0 && barcode < ranges.b1) return true;
+    }
+    if (ranges.s1 > ranges.s0) {
+      const sku = (built.skuPos ??= positionsOf(built, built.bySku))[rank]!;
+      if (sku >= ranges.s0 && sku < ranges.s1) return true;
+    }
+    if (ranges.v1 > ranges.v0) {
+      const { starts, words } = (built.rankWords ??= deriveRankWords(built));
+      const end = starts[rank + 1]!;
+      for (let p = starts[rank]!; p < end; p++) {
+        const word = words[p]!;
+        if (word >= ranges.v0 && word < ranges.v1) return true;
+      }
     }
     return false;
   }
@@ -746,12 +758,6 @@ export class CatalogueIndex {
       }
       return best;
     };
-  }
-
-  /** The built index's forward index, derived on first use. */
-  private forward(): Forward {
-    this.built.forward ??= deriveForward(this.built);
-    return this.built.forward;
   }
 
   private matchesAll(slot: number, wanted: readonly string[]): boolean {
