@@ -55,11 +55,18 @@ export interface BuildOutput {
   /** Slots sorted by normalized barcode and by normalized SKU. */
   byBarcode: Int32Array;
   bySku: Int32Array;
+  /**
+   * Slots sorted by id (code unit order): a snapshot keeps it so a reopen finds a product by id with a
+   * binary search instead of first filling a Map of 1,000,000 ids. Absent from builders older than it.
+   */
+  byId?: Int32Array;
 }
 
 /** The typed arrays of an output, for a Worker's transfer list. */
 export function transferables(output: BuildOutput): ArrayBuffer[] {
-  return [output.rankSlots, output.postingStarts, output.postings, output.byBarcode, output.bySku].map((array) => array.buffer as ArrayBuffer);
+  const arrays = [output.rankSlots, output.postingStarts, output.postings, output.byBarcode, output.bySku];
+  if (output.byId) arrays.push(output.byId);
+  return arrays.map((array) => array.buffer as ArrayBuffer);
 }
 
 /** Sorts by name (sortKey order), groups name words, sorts codes. Linear but for the sorts. */
@@ -100,7 +107,14 @@ export function buildIndex(input: BuildInput): BuildOutput {
     postings,
     byBarcode: sortedBy(input.slots, input.barcodes),
     bySku: sortedBy(input.slots, input.skus),
+    byId: sortedIds(input.slots, input.ids),
   };
+}
+
+/** Slots by raw id, compared as `<` compares strings (what CatalogueIndex's binary search assumes). */
+export function sortedIds(slots: Int32Array, ids: readonly string[]): Int32Array {
+  const order = Array.from({ length: slots.length }, (_, i) => i).sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
+  return Int32Array.from(order, (i) => slots[i]!);
 }
 
 function sortedBy(slots: Int32Array, values: readonly string[]): Int32Array {

@@ -15,12 +15,15 @@
  * the page never waits for the seconds a rebuild costs at 1,000,000 products.
  *
  * `snapshot()` / `fromSnapshot()` give the whole of it as a few strings and typed arrays, which IndexedDB
- * stores and returns in one read: a reopen needs no per-product document and no sort.
+ * stores and returns in one read: a reopen needs no per-product document and no sort. It splits no
+ * column (text columns stay one string with their starts, text-column.ts) and fills no map of ids (the
+ * snapshot keeps slots in id order for a binary search); the forward index waits for its first search.
  */
 import type { Product } from '../../sync/schema/index.ts';
 import { PRODUCT_UNITS } from '../../sync/schema/index.ts';
-import { buildIndex, normalize, sortKey, words, VOCABULARY_SEPARATOR, type BuildInput, type BuildOutput } from './catalogue-build.ts';
+import { buildIndex, normalize, sortedIds, sortKey, words, VOCABULARY_SEPARATOR, type BuildInput, type BuildOutput } from './catalogue-build.ts';
 import { defaultBuilder, type IndexBuilder } from './catalogue-builder.ts';
+import { TextColumn } from './text-column.ts';
 
 export type ProductRow = Pick<Product, 'id' | 'sku' | 'barcode' | 'name' | 'unit' | 'priceCents' | 'stock' | 'active'> &
   /** Promotions by product group need it at the sale screen. */
@@ -57,12 +60,22 @@ interface Built {
   /** Slots sorted by normalized barcode and by normalized SKU. */
   byBarcode: Int32Array;
   bySku: Int32Array;
-  /** Forward index, derived: rank r's word numbers are rankWords[rankWordStarts[r] .. rankWordStarts[r + 1]). */
-  rankWordStarts: Int32Array;
-  rankWords: Int32Array;
-  /** rank → its position in byBarcode / bySku. */
-  barcodePos: Int32Array;
-  skuPos: Int32Array;
+  /** Slots sorted by id, when the builder gave them (a snapshot keeps them). */
+  byId: Int32Array | null;
+  /**
+   * The forward index, each part built on first use by a search that tests words per product (rankHas):
+   * a reopen pays for none of it, and "789" (barcodes only) for barcodePos alone.
+   * rank → its position in byBarcode / bySku:
+   */
+  barcodePos: Int32Array | null;
+  skuPos: Int32Array | null;
+  /** Rank r's word numbers are words[starts[r] .. starts[r + 1]). */
+  rankWords: RankWords | null;
+}
+
+interface RankWords {
+  starts: Int32Array;
+  words: Int32Array;
 }
 
 /** What one query word matches in the built index: ranges of the vocabulary and of the sorted codes. */
@@ -89,7 +102,8 @@ export interface CatalogueOptions {
 
 /** What IndexedDB keeps between sessions (structured-cloneable). */
 export interface CatalogueSnapshot {
-  format: 1;
+  /** 1: without `built.byId` (still opened: ids then go into a Map at load); 2: with it. */
+  format: 1 | 2;
   count: number;
   ids: string;
   skus: string;
@@ -122,12 +136,19 @@ function lowerBound(length: number, keyAt: (position: number) => string, target:
   return low;
 }
 
-/** The index's derived arrays: slot → rank and the forward index (linear; tens of ms at 1,000,000). */
+/** The index's derived arrays: slot → rank (linear, a few ms at 1,000,000); the forward index waits for its first use. */
 function derive(output: BuildOutput, vocabulary: string[], slotCount: number): Built {
   const { rankSlots, postingStarts, postings, byBarcode, bySku } = output;
   const count = rankSlots.length;
   const rankOf = new Int32Array(slotCount).fill(-1);
   for (let rank = 0; rank < count; rank++) rankOf[rankSlots[rank]!] = rank;
+  return { rankSlots, rankOf, vocabulary, postingStarts, postings, byBarcode, bySku, byId: output.byId ?? null, barcodePos: null, skuPos: null, rankWords: null };
+}
+
+/** Each rank's word numbers (linear in the postings; tens of ms at 1,000,000). */
+function deriveRankWords(built: Built): RankWords {
+  const { rankSlots, vocabulary, postingStarts, postings } = built;
+  const count = rankSlots.length;
   const rankWordStarts = new Int32Array(count + 1);
   for (let p = 0; p < postings.length; p++) rankWordStarts[postings[p]! + 1]!++;
   for (let rank = 0; rank < count; rank++) rankWordStarts[rank + 1]! += rankWordStarts[rank]!;
@@ -136,24 +157,27 @@ function derive(output: BuildOutput, vocabulary: string[], slotCount: number): B
   for (let v = 0; v < vocabulary.length; v++) {
     for (let p = postingStarts[v]!; p < postingStarts[v + 1]!; p++) rankWords[fill[postings[p]!]!++] = v;
   }
-  const positions = (sorted: Int32Array) => {
-    const out = new Int32Array(count).fill(-1);
-    for (let p = 0; p < sorted.length; p++) {
-      const rank = rankOf[sorted[p]!]!;
-      if (rank >= 0) out[rank] = p;
-    }
-    return out;
-  };
-  return { rankSlots, rankOf, vocabulary, postingStarts, postings, byBarcode, bySku, rankWordStarts, rankWords, barcodePos: positions(byBarcode), skuPos: positions(bySku) };
+  return { starts: rankWordStarts, words: rankWords };
+}
+
+/** rank → position in `sorted` (slots sorted by a code), -1 for none (linear). */
+function positionsOf(built: Built, sorted: Int32Array): Int32Array {
+  const out = new Int32Array(built.rankSlots.length).fill(-1);
+  for (let p = 0; p < sorted.length; p++) {
+    const rank = built.rankOf[sorted[p]!]!;
+    if (rank >= 0) out[rank] = p;
+  }
+  return out;
 }
 
 const EMPTY_OUTPUT: BuildOutput = { rankSlots: new Int32Array(0), vocabulary: '', postingStarts: new Int32Array(1), postings: new Int32Array(0), byBarcode: new Int32Array(0), bySku: new Int32Array(0) };
 
 export class CatalogueIndex {
-  private ids: (string | undefined)[] = [];
-  private skus: string[] = [];
-  private barcodes: string[] = [];
-  private names: string[] = [];
+  /** Text columns (ids: undefined for a removed product's slot). */
+  private ids = new TextColumn();
+  private skus = new TextColumn();
+  private barcodes = new TextColumn();
+  private names = new TextColumn();
   private units = new Uint8Array(1024);
   private groupCodes = new Int32Array(1024);
   private prices = new Float64Array(1024);
@@ -161,7 +185,12 @@ export class CatalogueIndex {
   private activeFlags = new Uint8Array(1024);
   private groups: string[] = [];
   private readonly groupCode = new Map<string, number>();
+  /**
+   * id → slot of products not in the loaded snapshot (all of them when there is none); the snapshot's own
+   * are found by binary search over loadedById (loadedIds never changes, unlike ids).
+   */
   private readonly slotOf = new Map<string, number>();
+  private loadedById: Int32Array | null = null;
   private live = 0;
   private built: Built = derive(EMPTY_OUTPUT, [], 0);
   /** Slots whose indexed words no longer hold (renamed or removed): the built index skips them. */
@@ -200,12 +229,12 @@ export class CatalogueIndex {
   }
 
   has(id: string): boolean {
-    return this.slotOf.has(id);
+    return this.slotFor(id) !== undefined;
   }
 
   /** Adds or replaces a product; a change of price, stock or flags edits its slot in place. */
   upsert(doc: ProductRow): void {
-    let slot = this.slotOf.get(doc.id);
+    let slot = this.slotFor(doc.id);
     if (slot === undefined) {
       slot = this.ids.length;
       this.ensureCapacity(slot + 1);
@@ -216,11 +245,11 @@ export class CatalogueIndex {
       this.slotOf.set(doc.id, slot);
       this.live++;
       this.markPending(slot);
-    } else if (this.names[slot] !== doc.name || this.skus[slot] !== doc.sku || this.barcodes[slot] !== doc.barcode) {
+    } else if (this.names.get(slot) !== doc.name || this.skus.get(slot) !== doc.sku || this.barcodes.get(slot) !== doc.barcode) {
       this.unmarkPendingCodes(slot);
-      this.names[slot] = doc.name;
-      this.skus[slot] = doc.sku;
-      this.barcodes[slot] = doc.barcode;
+      this.names.set(slot, doc.name);
+      this.skus.set(slot, doc.sku);
+      this.barcodes.set(slot, doc.barcode);
       this.stale[slot] = 1;
       this.markPending(slot);
     } else if (!this.differs(slot, doc)) {
@@ -235,24 +264,25 @@ export class CatalogueIndex {
   }
 
   remove(id: string): void {
-    const slot = this.slotOf.get(id);
+    const slot = this.slotFor(id);
     if (slot === undefined) return;
     this.unmarkPendingCodes(slot);
     this.pending.delete(slot);
     this.building?.touched.add(slot);
     this.slotOf.delete(id);
-    this.ids[slot] = undefined;
+    this.ids.set(slot, undefined);
     this.stale[slot] = 1;
     this.live--;
     this.version++;
   }
 
   clear(): void {
-    this.ids = [];
-    this.skus = [];
-    this.barcodes = [];
-    this.names = [];
+    this.ids = new TextColumn();
+    this.skus = new TextColumn();
+    this.barcodes = new TextColumn();
+    this.names = new TextColumn();
     this.slotOf.clear();
+    this.loadedById = null;
     this.groupCode.clear();
     this.groups = [];
     this.live = 0;
@@ -266,19 +296,36 @@ export class CatalogueIndex {
   }
 
   get(id: string): ProductRow | undefined {
-    const slot = this.slotOf.get(id);
+    const slot = this.slotFor(id);
     return slot === undefined ? undefined : this.row(slot);
   }
 
   /** Calls `visit` with every live product, in slot order (tools and benches; a sale never walks the catalogue). */
   forEach(visit: (row: ProductRow) => void): void {
-    for (let slot = 0; slot < this.ids.length; slot++) if (this.ids[slot] !== undefined) visit(this.row(slot));
+    for (let slot = 0; slot < this.ids.length; slot++) if (this.ids.get(slot) !== undefined) visit(this.row(slot));
   }
 
   /** Exact barcode, then exact SKU (a scanner or a typed code). */
   findByCode(code: string): ProductRow | undefined {
-    const slot = this.exact(code, this.barcodes, this.built.byBarcode, this.pendingBarcode) ?? this.exact(code, this.skus, this.built.bySku, this.pendingSku);
+    const slot = this.codeSlot(code);
     return slot === undefined ? undefined : this.row(slot);
+  }
+
+  private codeSlot(code: string): number | undefined {
+    return this.exact(code, this.barcodes, this.built.byBarcode, this.pendingBarcode) ?? this.exact(code, this.skus, this.built.bySku, this.pendingSku);
+  }
+
+  /** The live slot of `id`: products added since the load in the Map, the snapshot's by binary search. */
+  private slotFor(id: string): number | undefined {
+    const added = this.slotOf.get(id);
+    if (added !== undefined) return added;
+    const byId = this.loadedById;
+    if (!byId) return undefined;
+    const position = lowerBound(byId.length, (p) => this.ids.loaded(byId[p]!), id);
+    if (position === byId.length) return undefined;
+    const slot = byId[position]!;
+    // A removed product's slot keeps its loaded id but no longer its live one.
+    return this.ids.loaded(slot) === id && this.ids.get(slot) === id ? slot : undefined;
   }
 
   /**
@@ -288,17 +335,16 @@ export class CatalogueIndex {
    */
   search(query: string, limit = Number.POSITIVE_INFINITY): ProductRow[] {
     const wanted = words(normalize(query)).slice(0, MAX_WORDS);
-    const exact = wanted.length > 0 ? this.findByCode(query) : undefined;
-    const exactSlot = exact ? this.slotOf.get(exact.id) : undefined;
+    const exactSlot = wanted.length > 0 ? this.codeSlot(query) : undefined;
     // The exact hit leads even when name order would put it past the limit.
-    const leading = exact && exactSlot !== undefined && this.matchesAll(exactSlot, wanted) ? [exact] : [];
+    const leading = exactSlot !== undefined && this.matchesAll(exactSlot, wanted) ? [this.row(exactSlot)] : [];
     const slots: number[] = [];
     const room = limit - leading.length;
     const base = this.baseMatches(wanted, room + 1);
     const pending = [...this.pending].filter((slot) => this.matchesAll(slot, wanted));
     let ordered = base;
     if (pending.length > 0) {
-      const keyed = (slot: number) => ({ slot, key: sortKey(this.names[slot]!, this.ids[slot]!) });
+      const keyed = (slot: number) => ({ slot, key: sortKey(this.names.get(slot)!, this.ids.get(slot)!) });
       ordered = [...base.map(keyed), ...pending.map(keyed)].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((entry) => entry.slot);
     }
     for (const slot of ordered) {
@@ -347,7 +393,7 @@ export class CatalogueIndex {
     // Slots are renumbered in rank order: the snapshot holds live products only.
     const renumbered = new Int32Array(this.ids.length).fill(-1);
     slots.forEach((slot, rank) => (renumbered[slot] = rank));
-    const column = <T>(source: ArrayLike<T>) => Array.from(slots, (slot) => source[slot]!);
+    const column = (source: TextColumn) => Array.from(slots, (slot) => source.get(slot)!);
     const typed = <T extends Float64Array | Int32Array | Uint8Array>(source: T): T => {
       const out = new (source.constructor as new (n: number) => T)(slots.length);
       slots.forEach((slot, rank) => (out[rank] = source[slot]!));
@@ -359,10 +405,12 @@ export class CatalogueIndex {
       return joined;
     };
     const renumber = (array: Int32Array) => array.map((slot) => renumbered[slot]!);
+    // An index loaded from a format-1 snapshot has no id order yet: sorted here once (about a second at 1,000,000).
+    const byId = this.built.byId ?? sortedIds(slots, column(this.ids));
     return {
-      format: 1,
+      format: 2,
       count: slots.length,
-      ids: join(column(this.ids as string[])),
+      ids: join(column(this.ids)),
       skus: join(column(this.skus)),
       barcodes: join(column(this.barcodes)),
       names: join(column(this.names)),
@@ -379,18 +427,19 @@ export class CatalogueIndex {
         postings: this.built.postings,
         byBarcode: renumber(this.built.byBarcode),
         bySku: renumber(this.built.bySku),
+        byId: renumber(byId),
       },
     };
   }
 
-  /** A catalogue as `snapshot()` left it: no per-product work beyond splitting its columns, one map of ids and the forward index. */
+  /** A catalogue as `snapshot()` left it: no per-product work beyond splitting its columns (ids are found by binary search over `built.byId`; a format-1 snapshot fills a Map of them). */
   static fromSnapshot(snapshot: CatalogueSnapshot, options: CatalogueOptions = {}): CatalogueIndex {
     const index = new CatalogueIndex(options);
-    const split = (joined: string) => (snapshot.count === 0 ? [] : joined.split(SEPARATOR));
-    index.ids = split(snapshot.ids);
-    index.skus = split(snapshot.skus);
-    index.barcodes = split(snapshot.barcodes);
-    index.names = split(snapshot.names);
+    const column = (joined: string) => new TextColumn(snapshot.count === 0 ? '' : joined, snapshot.count, SEPARATOR);
+    index.ids = column(snapshot.ids);
+    index.skus = column(snapshot.skus);
+    index.barcodes = column(snapshot.barcodes);
+    index.names = column(snapshot.names);
     index.ensureCapacity(snapshot.count);
     index.units.set(snapshot.units);
     index.groupCodes.set(snapshot.groupCodes);
@@ -399,7 +448,12 @@ export class CatalogueIndex {
     index.activeFlags.set(snapshot.active);
     index.groups = [...snapshot.groups];
     snapshot.groups.forEach((group, code) => index.groupCode.set(group, code));
-    index.ids.forEach((id, slot) => index.slotOf.set(id!, slot));
+    if (snapshot.built.byId && snapshot.built.byId.length === snapshot.count) {
+      index.loadedById = snapshot.built.byId;
+    } else {
+      // A format-1 snapshot (before byId): every id into the Map, as then.
+      for (let slot = 0; slot < snapshot.count; slot++) index.slotOf.set(index.ids.loaded(slot), slot);
+    }
     index.live = snapshot.count;
     const { built } = snapshot;
     index.built = derive(built, built.vocabulary === '' ? [] : built.vocabulary.split(VOCABULARY_SEPARATOR), snapshot.count);
@@ -420,13 +474,13 @@ export class CatalogueIndex {
   /** The live products' text columns, in slot order. */
   private buildInput(): BuildInput {
     const slots: number[] = [];
-    for (let slot = 0; slot < this.ids.length; slot++) if (this.ids[slot] !== undefined) slots.push(slot);
+    for (let slot = 0; slot < this.ids.length; slot++) if (this.ids.get(slot) !== undefined) slots.push(slot);
     return {
       slots: Int32Array.from(slots),
-      ids: slots.map((slot) => this.ids[slot]!),
-      names: slots.map((slot) => this.names[slot]!),
-      skus: slots.map((slot) => this.skus[slot]!),
-      barcodes: slots.map((slot) => this.barcodes[slot]!),
+      ids: slots.map((slot) => this.ids.get(slot)!),
+      names: slots.map((slot) => this.names.get(slot)!),
+      skus: slots.map((slot) => this.skus.get(slot)!),
+      barcodes: slots.map((slot) => this.barcodes.get(slot)!),
     };
   }
 
@@ -474,18 +528,18 @@ export class CatalogueIndex {
     this.pendingBarcode.clear();
     this.pendingSku.clear();
     for (const slot of stillPending) {
-      this.pendingBarcode.set(this.barcodes[slot]!, slot);
-      this.pendingSku.set(this.skus[slot]!, slot);
+      this.pendingBarcode.set(this.barcodes.get(slot)!, slot);
+      this.pendingSku.set(this.skus.get(slot)!, slot);
     }
   }
 
   private row(slot: number): ProductRow {
     const group = this.groupCodes[slot]!;
     return {
-      id: this.ids[slot]!,
-      sku: this.skus[slot]!,
-      barcode: this.barcodes[slot]!,
-      name: this.names[slot]!,
+      id: this.ids.get(slot)!,
+      sku: this.skus.get(slot)!,
+      barcode: this.barcodes.get(slot)!,
+      name: this.names.get(slot)!,
       unit: PRODUCT_UNITS[this.units[slot]!]!,
       priceCents: this.prices[slot]!,
       stock: this.stocks[slot]!,
@@ -530,8 +584,8 @@ export class CatalogueIndex {
   private markPending(slot: number): void {
     this.pending.add(slot);
     this.building?.touched.add(slot);
-    this.pendingBarcode.set(this.barcodes[slot]!, slot);
-    this.pendingSku.set(this.skus[slot]!, slot);
+    this.pendingBarcode.set(this.barcodes.get(slot)!, slot);
+    this.pendingSku.set(this.skus.get(slot)!, slot);
     if (this.pending.size > PENDING_REBUILD && this.pending.size > PENDING_GROWTH * this.built.rankSlots.length) {
       if (this.building) this.buildAgain = true;
       else void this.rebuildInBackground();
@@ -551,19 +605,19 @@ export class CatalogueIndex {
   }
 
   private unmarkPendingCodes(slot: number): void {
-    if (this.pendingBarcode.get(this.barcodes[slot]!) === slot) this.pendingBarcode.delete(this.barcodes[slot]!);
-    if (this.pendingSku.get(this.skus[slot]!) === slot) this.pendingSku.delete(this.skus[slot]!);
+    if (this.pendingBarcode.get(this.barcodes.get(slot)!) === slot) this.pendingBarcode.delete(this.barcodes.get(slot)!);
+    if (this.pendingSku.get(this.skus.get(slot)!) === slot) this.pendingSku.delete(this.skus.get(slot)!);
   }
 
   /** A slot whose raw value is exactly `text`: the pending map first, then the sorted slots. */
-  private exact(text: string, values: readonly string[], sorted: Int32Array, pending: Map<string, number>): number | undefined {
+  private exact(text: string, values: TextColumn, sorted: Int32Array, pending: Map<string, number>): number | undefined {
     const recent = pending.get(text);
-    if (recent !== undefined && this.ids[recent] !== undefined) return recent;
+    if (recent !== undefined && this.ids.get(recent) !== undefined) return recent;
     const key = normalize(text);
-    for (let position = lowerBound(sorted.length, (p) => normalize(values[sorted[p]!]!), key); position < sorted.length; position++) {
+    for (let position = lowerBound(sorted.length, (p) => normalize(values.get(sorted[p]!)!), key); position < sorted.length; position++) {
       const slot = sorted[position]!;
-      if (normalize(values[slot]!) !== key) break;
-      if (!this.stale[slot] && values[slot] === text) return slot;
+      if (normalize(values.get(slot)!) !== key) break;
+      if (!this.stale[slot] && values.get(slot) === text) return slot;
     }
     return undefined;
   }
@@ -574,8 +628,8 @@ export class CatalogueIndex {
     const upper = `${word}\uffff`;
     const v0 = lowerBound(vocabulary.length, (p) => vocabulary[p]!, word);
     const v1 = lowerBound(vocabulary.length, (p) => vocabulary[p]!, upper);
-    const barcodeAt = (p: number) => normalize(this.barcodes[byBarcode[p]!]!);
-    const skuAt = (p: number) => normalize(this.skus[bySku[p]!]!);
+    const barcodeAt = (p: number) => normalize(this.barcodes.get(byBarcode[p]!)!);
+    const skuAt = (p: number) => normalize(this.skus.get(bySku[p]!)!);
     const b0 = lowerBound(byBarcode.length, barcodeAt, word);
     const b1 = lowerBound(byBarcode.length, barcodeAt, upper);
     const s0 = lowerBound(bySku.length, skuAt, word);
@@ -585,15 +639,23 @@ export class CatalogueIndex {
 
   /** Whether the product at `rank` has a name word, barcode or SKU in `ranges` (the forward index: no string work). */
   private rankHas(rank: number, ranges: WordRanges): boolean {
-    const { rankWordStarts, rankWords, barcodePos, skuPos } = this.built;
-    const barcode = barcodePos[rank]!;
-    if (barcode >= ranges.b0 && barcode < ranges.b1) return true;
-    const sku = skuPos[rank]!;
-    if (sku >= ranges.s0 && sku < ranges.s1) return true;
-    const end = rankWordStarts[rank + 1]!;
-    for (let p = rankWordStarts[rank]!; p < end; p++) {
-      const word = rankWords[p]!;
-      if (word >= ranges.v0 && word < ranges.v1) return true;
+    // An empty range matches nothing: its part of the forward index is not needed (nor built).
+    const built = this.built;
+    if (ranges.b1 > ranges.b0) {
+      const barcode = (built.barcodePos ??= positionsOf(built, built.byBarcode))[rank]!;
+      if (barcode >= ranges.b0 && barcode < ranges.b1) return true;
+    }
+    if (ranges.s1 > ranges.s0) {
+      const sku = (built.skuPos ??= positionsOf(built, built.bySku))[rank]!;
+      if (sku >= ranges.s0 && sku < ranges.s1) return true;
+    }
+    if (ranges.v1 > ranges.v0) {
+      const { starts, words } = (built.rankWords ??= deriveRankWords(built));
+      const end = starts[rank + 1]!;
+      for (let p = starts[rank]!; p < end; p++) {
+        const word = words[p]!;
+        if (word >= ranges.v0 && word < ranges.v1) return true;
+      }
     }
     return false;
   }
@@ -699,8 +761,8 @@ export class CatalogueIndex {
   }
 
   private matchesAll(slot: number, wanted: readonly string[]): boolean {
-    if (this.ids[slot] === undefined) return false;
-    const own = [...words(normalize(this.names[slot]!)), normalize(this.skus[slot]!), normalize(this.barcodes[slot]!)];
+    if (this.ids.get(slot) === undefined) return false;
+    const own = [...words(normalize(this.names.get(slot)!)), normalize(this.skus.get(slot)!), normalize(this.barcodes.get(slot)!)];
     return wanted.every((word) => own.some((candidate) => candidate.startsWith(word)));
   }
 }

@@ -91,6 +91,17 @@ describe('memory-mapped catalogue storage in Chromium', () => {
     expect(state.tombstone).toEqual([true]);
   });
 
+  it('POS-03 a catalogue snapshot saved before the id order (format 1) still opens whole, and the next one saved has it', async () => {
+    const state = await run('olderSnapshot');
+    // What this build saves, before the test turns it into an older one.
+    expect(state.savedFormat).toBe(2);
+    expect(state.savedById).toBe(3);
+    expect(state).toMatchObject({ size: 3, second: 'Produto 00002', found: ['p-00003'], byBarcode: 'p-00001', count: 3 });
+    expect(state.resavedFormat).toBe(2);
+    expect(state.resavedById).toBe(3);
+    expect(state.renamed).toEqual(['p-00001']);
+  });
+
   it('POS-01 removing the device database removes the catalogue\'s IndexedDB database too', async () => {
     expect(await run('remove')).toEqual({ before: true, after: false });
   });

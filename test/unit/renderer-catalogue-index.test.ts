@@ -72,6 +72,47 @@ describe('compact catalogue (issue 16)', () => {
     check();
   });
 
+  it('POS-09 a snapshot finds products by id without a map of ids, and one from before the id order (format 1) still opens the same', () => {
+    const source = filled(2_000);
+    source.rebuild();
+    const answers = QUERIES.map((query) => ids(source.search(query)));
+    const current = structuredClone(source.snapshot());
+    expect(current.format).toBe(2);
+    const old = structuredClone(current);
+    old.format = 1;
+    delete old.built.byId;
+    for (const snapshot of [current, old]) {
+      const index = CatalogueIndex.fromSnapshot(structuredClone(snapshot));
+      expect(QUERIES.map((query) => ids(index.search(query)))).toEqual(answers);
+      for (const n of [1, 2, 777, 1_999, 2_000]) expect(index.get(product(n, '').id)).toEqual(source.get(product(n, '').id));
+      expect(index.has('p-99999')).toBe(false);
+      expect(index.get('p-0000')).toBeUndefined();
+      // A loaded product removed, then added again under the same id: found once, in its new form.
+      index.remove('p-00777');
+      expect(index.has('p-00777')).toBe(false);
+      expect(index.get('p-00777')).toBeUndefined();
+      index.upsert(product(777, 'Chapéu panamá'));
+      expect(index.get('p-00777')?.name).toBe('Chapéu panamá');
+      expect(index.size).toBe(2_000);
+      expect(ids(index.search('chapeu'))).toEqual(['p-00777']);
+      // Its next snapshot has the id order again, and the same answers.
+      const again = CatalogueIndex.fromSnapshot(structuredClone(index.snapshot()));
+      expect(again.get('p-00777')?.name).toBe('Chapéu panamá');
+      expect(again.get('p-00778')).toEqual(source.get('p-00778'));
+      expect(ids(again.search('chapeu'))).toEqual(['p-00777']);
+      expect(QUERIES.map((query) => ids(again.search(query)))).toEqual(QUERIES.map((query) => ids(index.search(query))));
+    }
+    // An old snapshot's catalogue saved again with only a price changed (nothing to rebuild) sorts its ids itself.
+    const priced = CatalogueIndex.fromSnapshot(structuredClone(old));
+    priced.upsert({ ...priced.get('p-01500')!, priceCents: 7 });
+    const resaved = structuredClone(priced.snapshot());
+    expect(resaved.built.byId?.length).toBe(2_000);
+    const reopened = CatalogueIndex.fromSnapshot(resaved);
+    expect(reopened.get('p-01500')?.priceCents).toBe(7);
+    for (const n of [1, 999, 2_000]) expect(reopened.get(product(n, '').id)).toEqual(source.get(product(n, '').id));
+    expect(QUERIES.map((query) => ids(reopened.search(query)))).toEqual(answers);
+  });
+
   it('orders names like pt-BR with numbers in numeric order, accents and case ignored', () => {
     const names = ['Item 10', 'item 9', 'Árvore', 'Bola', 'bola 2'];
     const sorted = [...names].sort((a, b) => (sortKey(a, '') < sortKey(b, '') ? -1 : 1));

@@ -4,6 +4,7 @@
  */
 import type { RxCollection, RxDocumentData } from 'rxdb';
 import { createDatabase, type BalcaoDatabase } from '../../../../renderer/data/database.ts';
+import type { CatalogueSnapshot } from '../../../../renderer/data/catalogue-index.ts';
 import { catalogueOf, memoryMappedDatabaseName } from '../../../../renderer/data/memory-mapped-storage.ts';
 import { openRecordStore } from '../../../../renderer/data/record-store.ts';
 import type { Product } from '../../../../sync/schema/index.ts';
@@ -155,6 +156,43 @@ const checks = {
     };
     await reopened.close();
     return state;
+  },
+
+  /**
+   * A snapshot saved before it kept the id order (format 1, no `built.byId`) still opens whole, and the
+   * next snapshot saved has the id order (issue 16).
+   */
+  async olderSnapshot() {
+    const name = `mm_older_${Date.now()}`;
+    const db = await open(name);
+    await productsOf(db).bulkInsert([1, 2, 3].map(product));
+    await db.close();
+    const records = await openRecordStore<StoredProduct>(memoryMappedDatabaseName(name, 'products', 0), 'id');
+    type Saved = { catalogue: CatalogueSnapshot; tombstones: string[] };
+    const saved = (await records.readSaved<Saved>()).snapshot!;
+    const { byId, ...built } = saved.data.catalogue.built;
+    await records.writeSnapshot<Saved>({ seq: saved.seq, data: { ...saved.data, catalogue: { ...saved.data.catalogue, format: 1, built } } });
+    records.close();
+    const reopened = await open(name);
+    const catalogue = catalogueOf(name)!;
+    const state = {
+      savedFormat: saved.data.catalogue.format,
+      savedById: byId?.length ?? 0,
+      size: catalogue.size,
+      second: catalogue.get('p-00002')?.name ?? null,
+      found: catalogue.search('produto 00003').map((row) => row.id),
+      byBarcode: catalogue.findByCode('78900001')?.id ?? null,
+      count: await productsOf(reopened).count().exec(),
+    };
+    await (await productsOf(reopened).findOne('p-00001').exec())!.incrementalPatch({ name: 'Lápis preto' });
+    await reopened.close();
+    const after = await openRecordStore<StoredProduct>(memoryMappedDatabaseName(name, 'products', 0), 'id');
+    const resaved = (await after.readSaved<Saved>()).snapshot!.data.catalogue;
+    after.close();
+    const again = await open(name);
+    const renamed = catalogueOf(name)!.search('lapis').map((row) => row.id);
+    await again.close();
+    return { ...state, resavedFormat: resaved.format, resavedById: resaved.built.byId?.length ?? 0, renamed };
   },
 
   /** Removing the database deletes the catalogue's own IndexedDB database too. */
