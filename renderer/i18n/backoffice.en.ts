@@ -6,7 +6,8 @@ type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]>
 export const backofficeEn: Strings<typeof backofficePtBR> = {
   tabs: { customers: 'Customers', services: 'Services', contracts: 'Contracts', consumption: 'Consumption', receivables: 'Receivables' },
   offline: 'Offline: what you save here stays on this computer and uploads by itself when the server is back.',
-  refusals: 'The server refused {{count}} change(s) of this screen. Fix and save again:',
+  refusals_one: 'The server refused {{count}} change of this screen. Fix and save again:',
+  refusals_other: 'The server refused {{count}} changes of this screen. Fix and save again:',
   save: 'Save',
   cancel: 'Cancel',
   edit: 'Edit',

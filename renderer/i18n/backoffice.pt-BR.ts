@@ -2,7 +2,8 @@
 export const backofficePtBR = {
   tabs: { customers: 'Clientes', services: 'Serviços', contracts: 'Contratos', consumption: 'Consumo', receivables: 'Contas a receber' },
   offline: 'Sem conexão: o que você gravar aqui fica no computador e é enviado sozinho quando o servidor voltar.',
-  refusals: 'O servidor recusou {{count}} alteração(ões) desta tela. Corrija e grave de novo:',
+  refusals_one: 'O servidor recusou {{count}} alteração desta tela. Corrija e grave de novo:',
+  refusals_other: 'O servidor recusou {{count}} alterações desta tela. Corrija e grave de novo:',
   save: 'Gravar',
   cancel: 'Cancelar',
   edit: 'Alterar',

@@ -19,11 +19,20 @@ import { adminEn } from './admin.en.ts';
 
 export type Language = 'pt-BR' | 'en';
 
+/**
+ * Every UI string, by language. Counted words use i18next plurals (`key_one` / `key_other`, chosen by
+ * `count` through Intl.PluralRules), never "item(s)".
+ */
+export const I18N_RESOURCES = {
+  'pt-BR': { translation: { ...ptBR, pos: posPtBR, design: designPtBR, bo: { ...backofficePtBR, sheets: sheetsPtBR }, apiKeys: apiKeysPtBR, adminTrail: adminTrailPtBR, admin: adminPtBR } },
+  en: { translation: { ...en, pos: posEn, design: designEn, bo: { ...backofficeEn, sheets: sheetsEn }, apiKeys: apiKeysEn, adminTrail: adminTrailEn, admin: adminEn } },
+} as const;
+
 export async function initI18n(language: Language): Promise<typeof i18next> {
   await i18next.use(initReactI18next).init({
     lng: language,
     fallbackLng: 'pt-BR',
-    resources: { 'pt-BR': { translation: { ...ptBR, pos: posPtBR, design: designPtBR, bo: { ...backofficePtBR, sheets: sheetsPtBR }, apiKeys: apiKeysPtBR, adminTrail: adminTrailPtBR, admin: adminPtBR } }, en: { translation: { ...en, pos: posEn, design: designEn, bo: { ...backofficeEn, sheets: sheetsEn }, apiKeys: apiKeysEn, adminTrail: adminTrailEn, admin: adminEn } } },
+    resources: I18N_RESOURCES,
     // React escapes already.
     interpolation: { escapeValue: false },
     returnNull: false,

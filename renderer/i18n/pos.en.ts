@@ -369,7 +369,8 @@ export const posEn: PosMessages = {
     withdrawal_exceeds_cash: 'The withdrawal is more than the cash in the drawer ({{cash}}). Lower it or ask a supervisor to authorise it.',
     over_stock: 'The store does not allow selling past the known stock: {{products}}. Lower the quantity.',
     voucher_refused: 'The server refused the voucher payment (its balance may just have been spent at another till); nothing was recorded. Choose another payment. Detail: {{detail}}',
-    voucher_spent: 'Voucher {{number}} of this exchange was already spent in {{sales}} sale(s). Cancel those sales before cancelling the exchange.',
+    voucher_spent_one: 'Voucher {{number}} of this exchange was already spent in {{count}} sale. Cancel that sale before cancelling the exchange.',
+    voucher_spent_other: 'Voucher {{number}} of this exchange was already spent in {{count}} sales. Cancel those sales before cancelling the exchange.',
   },
   adjust: {
     title: 'Line discount or price',

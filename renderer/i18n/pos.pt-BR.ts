@@ -368,7 +368,8 @@ export const posPtBR = {
     withdrawal_exceeds_cash: 'A sangria é maior que o dinheiro na gaveta ({{cash}}). Diminua o valor ou peça a autorização de um supervisor.',
     over_stock: 'A loja não permite vender além do estoque conhecido: {{products}}. Diminua a quantidade.',
     voucher_refused: 'O servidor recusou o pagamento com vale-troca (o saldo pode ter sido usado em outro caixa agora há pouco); nada foi gravado. Escolha outra forma de pagamento. Detalhe: {{detail}}',
-    voucher_spent: 'O vale-troca {{number}} desta troca já foi usado em {{sales}} venda(s). Cancele essas vendas antes de cancelar a troca.',
+    voucher_spent_one: 'O vale-troca {{number}} desta troca já foi usado em {{count}} venda. Cancele essa venda antes de cancelar a troca.',
+    voucher_spent_other: 'O vale-troca {{number}} desta troca já foi usado em {{count}} vendas. Cancele essas vendas antes de cancelar a troca.',
   },
   adjust: {
     title: 'Desconto ou preço do item',

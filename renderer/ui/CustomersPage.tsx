@@ -1,6 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ActionIcon, Alert, Badge, Box, Button, Group, Modal, Text, TextInput, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { IconPencil, IconPlus, IconSearch } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
@@ -13,6 +12,7 @@ import { CustomerForm } from './CustomerForm.tsx';
 import { formatPhone } from './phone.ts';
 import classes from './table.module.css';
 import { OFFLINE_SYNC_STATUS } from '../core/core.ts';
+import { toast } from './toast.ts';
 
 const ROW_HEIGHT = 36;
 const collator = new Intl.Collator('pt-BR', { sensitivity: 'base' });
@@ -57,7 +57,7 @@ export function CustomersPage() {
 
   const done = (saved: Customer | null) => {
     setEditing(null);
-    if (saved) notifications.show({ color: 'teal', message: t('customers.saved') });
+    if (saved) toast('customers', t('customers.saved'), 'teal');
   };
 
   return (

@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { Alert, Anchor, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { notifications } from '@mantine/notifications';
 import { IconAlertCircle, IconLogin } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { TEST_IDS } from '../test-ids.ts';
 import { useCore, useErrorText, useObservable } from './core-context.tsx';
+import { toast } from './toast.ts';
 
 export function LoginScreen() {
   const core = useCore();
@@ -22,7 +22,7 @@ export function LoginScreen() {
     setError(null);
     try {
       const session = await core.login(userCode, password);
-      if (session.offline) notifications.show({ color: 'yellow', title: t('login.offlineTitle'), message: t('login.offlineBody'), autoClose: 8000 });
+      if (session.offline) toast('login', t('login.offlineBody'), 'yellow', { title: t('login.offlineTitle'), autoClose: 8000 });
     } catch (cause) {
       setError(errorText(cause));
       form.setFieldValue('password', '');

@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { Badge, Button, Group, Stack, Text, Tooltip } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconCloudUpload, IconWifi, IconWifiOff } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { Sale } from '../../sync/schema/index.ts';
@@ -13,6 +12,7 @@ import { coreErrorCode } from '../core/errors.ts';
 import { useCore, useObservable } from './core-context.tsx';
 import { syncProblemOf } from './sync-header-state.ts';
 import { OFFLINE_SYNC_STATUS } from '../core/core.ts';
+import { toast } from './toast.ts';
 
 const TOOLTIP_WIDTH = 340;
 
@@ -51,15 +51,10 @@ export function SyncHeader() {
     setSending(true);
     try {
       await core.sendNow();
-      notifications.show({ color: 'teal', message: t('shell.sentNow') });
+      toast('sync-send-now', t('shell.sentNow'), 'teal');
     } catch (error) {
       const code = coreErrorCode(error);
-      notifications.show({
-        color: code === 'server_unreachable' ? 'yellow' : 'red',
-        title: t('shell.sendNowFailed'),
-        message: code === 'server_unreachable' ? t('shell.sendNowUnreachable') : t(`errors.${code}`),
-        autoClose: 10_000,
-      });
+      toast('sync-send-now', code === 'server_unreachable' ? t('shell.sendNowUnreachable') : t(`errors.${code}`), code === 'server_unreachable' ? 'yellow' : 'red', { title: t('shell.sendNowFailed'), autoClose: 10_000 });
     } finally {
       setSending(false);
     }

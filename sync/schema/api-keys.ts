@@ -34,6 +34,11 @@ export interface ApiKeyInfo {
   environment?: ApiKeyEnvironment;
   /** The key's last conformance run (API-07), or null if it never ran one. */
   lastHomologation?: HomologationRun | null;
+  /**
+   * A sandbox key's live production key (API-07): the id of the unrevoked key promoted from it, or null.
+   * While it lives, the sandbox key is not promoted again (409 homologation_required). Absent on older servers.
+   */
+  promotedTo?: string | null;
 }
 
 /** `POST /api/api-keys` */

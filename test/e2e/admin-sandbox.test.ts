@@ -64,7 +64,7 @@ describe('admin: sandbox and promotion screens', () => {
     await byId(SANDBOX_IDS.amount).fill('2');
     await byId(SANDBOX_IDS.advance).click();
     await page.locator(`[data-testid="${SANDBOX_IDS.clock}"][data-offset-seconds="172800"]`).waitFor();
-    expect(await byId(SANDBOX_IDS.clock).textContent()).toContain('adiantado 2 dia(s)');
+    expect(await byId(SANDBOX_IDS.clock).textContent()).toContain('adiantado 2 dias');
     await byId(SANDBOX_IDS.unit).getByText('horas').click();
     await byId(SANDBOX_IDS.amount).fill('5');
     await byId(SANDBOX_IDS.advance).click();
@@ -150,6 +150,12 @@ describe('admin: sandbox and promotion screens', () => {
     await byId(API_KEYS_IDS.done).click();
     expect(await page.content()).not.toContain(productionKey.slice(-30));
     await page.locator(`[data-testid="${API_KEYS_IDS.row}"]:has([data-environment="production"])`).first().waitFor();
+    // Promoted once: the sandbox key's row no longer offers it, and says which production key is live.
+    // (The production key has the same name: the sandbox key's row is the one marked sandbox.)
+    const sandboxRow = row.filter({ has: page.locator('[data-environment="sandbox"]') });
+    await sandboxRow.locator('[data-why="promoted"]').waitFor();
+    expect(await sandboxRow.getByTestId(KEY_HOMOLOGATION_IDS.promote).isDisabled()).toBe(true);
+    expect(await sandboxRow.getByTestId(KEY_HOMOLOGATION_IDS.promoteWhy).textContent()).toContain(productionKey.slice(3, 19));
     const call = await fetch(`${server.url}/api/v1/products?since=0&limit=1`, { headers: { authorization: `Bearer ${productionKey}` } });
     expect(call.status).toBe(200);
   });

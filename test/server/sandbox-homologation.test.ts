@@ -86,6 +86,11 @@ describe.each(DATABASE_KINDS)('sandbox and homologation on %s', (kind) => {
     // A production key is not promoted, and does not post reports nor move a clock.
     expect((await call(server.url, 'POST', `/api/api-keys/${promoted.body.id}/promote`, { token: admin, body: {} })).status).toBe(409);
     expect((await call(server.url, 'POST', '/api/v1/homologation-runs', { token: promoted.body.secret, body: { passed: true, steps: [] } })).status).toBe(403);
+    // The key list names the live production key, so the screen stops offering promotion; revoking it clears that.
+    const promotedToOf = async () => ((await call(server.url, 'GET', '/api/api-keys', { token: admin })).body as { id: string; promotedTo?: string | null }[]).find((listed) => listed.id === key.id)?.promotedTo;
+    expect(await promotedToOf()).toBe(promoted.body.id);
+    expect((await call(server.url, 'POST', `/api/api-keys/${promoted.body.id}/revoke`, { token: admin, body: {} })).status).toBe(200);
+    expect(await promotedToOf()).toBeNull();
   });
 
   it('API-07 a report claiming every step passed from a key that did nothing is recorded as not passed (uncorroborated) and the key is not promoted', async () => {

@@ -4,7 +4,7 @@ import type { HomologationRun } from '../../sync/schema/sandbox.ts';
 import { KEY_WRITES } from '../../sync/server/auth/key-writes.ts';
 import { COLLECTION_API_RESOURCE } from '../../sync/server/http/routes-integration.ts';
 import { GRANTABLE_SCOPES, grantableAccess, UNGRANTABLE_SCOPES } from '../../renderer/ui/admin/scopes.ts';
-import { promotionOf } from '../../renderer/ui/admin/promotion.ts';
+import { failedStepCount, promotionOf } from '../../renderer/ui/admin/promotion.ts';
 import { offsetParts } from '../../renderer/ui/admin/clock-offset.ts';
 import { pauseKind, pauseKindOf, pausedBy, pausedByOf } from '../../renderer/ui/admin/pause-reason.ts';
 
@@ -39,6 +39,19 @@ describe('admin screens: promotion to production', () => {
     // A revoked or expired sandbox key is not offered promotion, whatever its run.
     expect(promotionOf(key({ lastHomologation: run(true), revokedAt: '2026-11-29T11:30:00Z' }), now)).toEqual({ offered: false });
     expect(promotionOf(key({ lastHomologation: run(true), expiresAt: '2026-11-29T11:59:59Z' }), now)).toEqual({ offered: false });
+  });
+
+  it('API-07 a sandbox key whose production key is still live is not offered promotion again, and says why', () => {
+    expect(promotionOf(key({ lastHomologation: run(true), promotedTo: 'abc123' }), now)).toEqual({ offered: true, allowed: false, why: 'promoted' });
+    // Once that production key is revoked (the server then sends null), promotion is offered again.
+    expect(promotionOf(key({ lastHomologation: run(true), promotedTo: null }), now)).toEqual({ offered: true, allowed: true });
+  });
+
+  it('API-07 a run refused only for uncorroborated steps counts them as failed, each step once', () => {
+    const steps = [{ step: 'master-data', passed: true }, { step: 'webhook', passed: false }, { step: 'idempotency', passed: true }];
+    expect(failedStepCount({ steps, uncorroborated: [] })).toBe(1);
+    expect(failedStepCount({ steps, uncorroborated: ['master-data', 'webhook'] })).toBe(2);
+    expect(failedStepCount({ steps: steps.map((step) => ({ ...step, passed: true })), uncorroborated: ['idempotency'] })).toBe(1);
   });
 
   it('API-06 production keys, and keys of a server that does not say their environment, are never offered promotion', () => {

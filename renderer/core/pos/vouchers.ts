@@ -56,7 +56,7 @@ export async function checkVoucherUnspent(sales: RxCollection<Sale>, catalog: Po
   if (!number) return;
   const state = await voucherAtStation(sales, catalog, number);
   const spentBy = [...(state?.redemptions.keys() ?? [])].filter((saleId) => saleId !== exchange.id);
-  if (spentBy.length > 0) throw new PosError('voucher_spent', { number, sales: spentBy.length });
+  if (spentBy.length > 0) throw new PosError('voucher_spent', { number, count: spentBy.length });
 }
 
 /**

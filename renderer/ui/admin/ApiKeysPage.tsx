@@ -8,7 +8,7 @@ import { ConfirmButton } from '../ConfirmButton.tsx';
 import { useCore, useErrorText } from '../core-context.tsx';
 import { API_KEYS_IDS, KEY_HOMOLOGATION_IDS } from './test-ids.ts';
 import { grantableAccess } from './scopes.ts';
-import { environmentOf, promotionOf } from './promotion.ts';
+import { environmentOf, failedStepCount, promotionOf, type PromotionRefusal } from './promotion.ts';
 import { HomologationRunModal } from './HomologationRunModal.tsx';
 import { serverProblem, useAdminErrorText } from './admin-error.ts';
 import { useAdminList } from './use-admin-list.ts';
@@ -72,6 +72,8 @@ export function ApiKeysPage() {
     }
   };
 
+  const promotionRefusalText = (why: PromotionRefusal, key: ApiKeyInfo) =>
+    why === 'promoted' ? t('admin.keys.promoteAlready', { id: key.promotedTo }) : t(why === 'noRun' ? 'admin.keys.promoteNeedsRun' : 'admin.keys.promoteNeedsPass');
   const format = dateTimeFormat(i18n.language);
   const when = (iso: string | null, none: string) => (iso ? format.format(new Date(iso)) : none);
   const now = Date.now();
@@ -150,7 +152,7 @@ export function ApiKeysPage() {
                       <Stack gap={4} align="flex-start">
                         <UnstyledButton onClick={() => setRunOf(key)} data-testid={KEY_HOMOLOGATION_IDS.lastRun} data-passed={run ? String(run.passed) : 'none'}>
                           <Badge variant="light" color={!run ? 'gray' : run.passed ? 'green' : 'red'} style={{ cursor: 'pointer' }}>
-                            {!run ? t('admin.keys.noRun') : run.passed ? t('admin.keys.runPassed') : t('admin.keys.runFailed', { count: run.steps.filter((step) => !step.passed).length })}
+                            {!run ? t('admin.keys.noRun') : run.passed ? t('admin.keys.runPassed') : t('admin.keys.runFailed', { count: failedStepCount(run) })}
                           </Badge>
                         </UnstyledButton>
                         {run && (
@@ -164,7 +166,7 @@ export function ApiKeysPage() {
                           </ConfirmButton>
                         )}
                         {promotion.offered && !promotion.allowed && (
-                          <Tooltip label={t(promotion.why === 'noRun' ? 'admin.keys.promoteNeedsRun' : 'admin.keys.promoteNeedsPass')} multiline w={260}>
+                          <Tooltip label={promotionRefusalText(promotion.why, key)} multiline w={260}>
                             <Button size="compact-xs" color="teal" disabled data-testid={KEY_HOMOLOGATION_IDS.promote}>
                               {t('admin.keys.promote')}
                             </Button>
@@ -172,7 +174,7 @@ export function ApiKeysPage() {
                         )}
                         {promotion.offered && !promotion.allowed && (
                           <Text size="xs" c="dimmed" maw={220} data-testid={KEY_HOMOLOGATION_IDS.promoteWhy} data-why={promotion.why}>
-                            {t(promotion.why === 'noRun' ? 'admin.keys.promoteNeedsRun' : 'admin.keys.promoteNeedsPass')}
+                            {promotionRefusalText(promotion.why, key)}
                           </Text>
                         )}
                       </Stack>

@@ -7,6 +7,7 @@ import { dateTimeFormat } from '../../i18n/format.ts';
 import { useCore } from '../core-context.tsx';
 import { useAdminErrorText } from './admin-error.ts';
 import { KEY_HOMOLOGATION_IDS } from './test-ids.ts';
+import { failedStepCount } from './promotion.ts';
 
 /**
  * A key's last conformance run (the "termo de aceite", API-07): each step passed / failed with what was
@@ -45,7 +46,7 @@ export function HomologationRunModal({ apiKey, onClose }: { apiKey: ApiKeyInfo |
           <>
             <Group justify="space-between">
               <Text size="sm">{t('admin.keys.runReceived', { when: format.format(new Date(run.receivedAt)) })}</Text>
-              <Badge color={run.passed ? 'green' : 'red'}>{run.passed ? t('admin.keys.runPassed') : t('admin.keys.runFailed', { count: run.steps.filter((step) => !step.passed).length })}</Badge>
+              <Badge color={run.passed ? 'green' : 'red'}>{run.passed ? t('admin.keys.runPassed') : t('admin.keys.runFailed', { count: failedStepCount(run) })}</Badge>
             </Group>
             <Table striped fz="sm" verticalSpacing={4}>
               <Table.Thead>
@@ -88,7 +89,7 @@ export function HomologationRunModal({ apiKey, onClose }: { apiKey: ApiKeyInfo |
               <Group key={previous.id} gap="xs">
                 <Text size="sm">{format.format(new Date(previous.receivedAt))}</Text>
                 <Badge size="sm" variant="light" color={previous.passed ? 'green' : 'red'}>
-                  {previous.passed ? t('admin.keys.runPassed') : t('admin.keys.runFailed', { count: previous.steps.filter((step) => !step.passed).length })}
+                  {previous.passed ? t('admin.keys.runPassed') : t('admin.keys.runFailed', { count: failedStepCount(previous) })}
                 </Badge>
               </Group>
             ))}

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Badge, Button, Code, Group, NumberInput, Paper, SegmentedControl, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { SandboxClock, SandboxInfo } from '../../../sync/schema/sandbox.ts';
@@ -6,7 +6,8 @@ import { dateTimeFormat } from '../../i18n/format.ts';
 import { ConfirmButton } from '../ConfirmButton.tsx';
 import { useCore } from '../core-context.tsx';
 import { toast } from '../toast.ts';
-import { serverProblem, useAdminErrorText } from './admin-error.ts';
+import { useAdminErrorText } from './admin-error.ts';
+import { useAdminResource } from './use-admin-list.ts';
 import { offsetParts } from './clock-offset.ts';
 import { SANDBOX_IDS } from './test-ids.ts';
 
@@ -26,28 +27,11 @@ export function SandboxPage() {
   const { t, i18n } = useTranslation();
   const errorText = useAdminErrorText();
   // undefined: loading; null: this store has none yet (404).
-  const [sandbox, setSandbox] = useState<SandboxInfo | null | undefined>(undefined);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const { value: sandbox, setValue: setSandbox, loadError } = useAdminResource<SandboxInfo>('/api/sandbox', { missingIsNull: true });
   const [busy, setBusy] = useState(false);
   const [amount, setAmount] = useState<number | ''>(1);
   const [unit, setUnit] = useState<keyof typeof UNIT_SECONDS>('days');
   const [clockError, setClockError] = useState<string | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      setSandbox(await core.request<SandboxInfo>('GET', '/api/sandbox'));
-      setLoadError(null);
-    } catch (error) {
-      if (serverProblem(error)?.status === 404) {
-        setSandbox(null);
-        setLoadError(null);
-      } else setLoadError(errorText(error));
-    }
-  }, [core, errorText]);
-  useEffect(() => {
-    void load();
-    // Loaded when the page opens.
-  }, [core]);
 
   const change = async (path: string, done: string) => {
     setBusy(true);

@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { Alert, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import type { ConsumptionRecord, ContractDoc, ServiceDoc } from '../../../sync/schema/index.ts';
 import { isCalendarDate, periodOf } from '../../../sync/rules/index.ts';
@@ -10,6 +9,7 @@ import { useCore } from '../core-context.tsx';
 import type { ConsumptionEditing } from './ConsumptionTab.tsx';
 import { DayInput } from './DayInput.tsx';
 import { newId, parseWhole, today, usePeriod, useRefusalText } from './use-backoffice.ts';
+import { toast } from '../toast.ts';
 
 const ids = TEST_IDS.backoffice.consumption;
 
@@ -66,7 +66,7 @@ export function ConsumptionForm({ editing, contracts, services, onCorrect, onDon
         };
         await saveConsumption(db, record, contract);
       }
-      notifications.show({ color: 'teal', message: t('bo.saved') });
+      toast('bo-consumption', t('bo.saved'), 'teal');
       onDone();
     } catch (cause) {
       setError({ text: refusalText(cause), billed: cause instanceof BackofficeRefused && cause.error.code === 'billed_period' && editing.mode === 'edit' });

@@ -1,6 +1,5 @@
 import { useMemo, useRef, useState } from 'react';
 import { ActionIcon, Badge, Box, Button, Group, Modal, Select, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { IconFileSpreadsheet, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
@@ -15,6 +14,7 @@ import { Refusals } from './Refusals.tsx';
 import { SheetImport } from './SheetImport.tsx';
 import { ConsumptionExport } from './ConsumptionExport.tsx';
 import { useBackofficeDocs, useConsumption, useDay, useRefusalText } from './use-backoffice.ts';
+import { toast } from '../toast.ts';
 
 const ids = TEST_IDS.backoffice.consumption;
 const ROW_HEIGHT = 36;
@@ -46,9 +46,9 @@ export function ConsumptionTab() {
     if (!db) return;
     try {
       await removeConsumption(db, record.id);
-      notifications.show({ color: 'teal', message: t('bo.saved') });
+      toast('bo-consumption', t('bo.saved'), 'teal');
     } catch (error) {
-      notifications.show({ color: 'red', message: refusalText(error) });
+      toast('bo-consumption', refusalText(error), 'red');
       // A billed period: the rule's message says to correct instead, so offer that at once.
       if (error instanceof BackofficeRefused && error.error.code === 'billed_period') setEditing({ mode: 'correct', record });
     }

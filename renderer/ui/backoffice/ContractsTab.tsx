@@ -1,6 +1,5 @@
 import { useMemo, useState } from 'react';
 import { Badge, Box, Button, Group, Modal, Paper, ScrollArea, Table, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { IconPlus } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { BackofficeAction, ContractDoc } from '../../../sync/schema/index.ts';
@@ -10,6 +9,7 @@ import { ContractDetail } from './ContractDetail.tsx';
 import { ContractForm } from './ContractForm.tsx';
 import { Refusals } from './Refusals.tsx';
 import { STATE_COLORS, useBackofficeDocs, useContractRequests, useCustomers, useDay } from './use-backoffice.ts';
+import { toast } from '../toast.ts';
 
 const ids = TEST_IDS.backoffice.contracts;
 
@@ -91,7 +91,7 @@ export function ContractsTab() {
               setEditing(null);
               if (saved) {
                 setSelectedId(saved.id);
-                notifications.show({ color: 'teal', message: t('bo.saved') });
+                toast('bo-contracts', t('bo.saved'), 'teal');
               }
             }}
           />

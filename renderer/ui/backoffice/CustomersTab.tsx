@@ -1,6 +1,5 @@
 import { useMemo, useRef, useState } from 'react';
 import { ActionIcon, Badge, Box, Button, Group, Modal, Text, TextInput, Tooltip } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { IconFileSpreadsheet, IconPencil, IconPlus, IconSearch, IconUserCheck, IconUserOff } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
@@ -14,6 +13,7 @@ import { Refusals } from './Refusals.tsx';
 import { SheetImport } from './SheetImport.tsx';
 import { useCustomers, useRefusalText } from './use-backoffice.ts';
 import { useCore } from '../core-context.tsx';
+import { toast } from '../toast.ts';
 
 const ids = TEST_IDS.backoffice.customers;
 const ROW_HEIGHT = 36;
@@ -48,15 +48,15 @@ export function CustomersTab() {
     try {
       const { id, name, taxId, email, phone, city, cep, uf, address } = customer;
       await core.saveCustomer({ name, taxId, email, phone, city, cep, uf, address, active: true }, id);
-      notifications.show({ color: 'teal', message: t('bo.saved') });
+      toast('bo-customers', t('bo.saved'), 'teal');
     } catch (error) {
-      notifications.show({ color: 'red', message: refusalText(error) });
+      toast('bo-customers', refusalText(error), 'red');
     }
   };
   const done = (saved: boolean) => {
     setEditing(null);
     setDeactivating(null);
-    if (saved) notifications.show({ color: 'teal', message: t('bo.saved') });
+    if (saved) toast('bo-customers', t('bo.saved'), 'teal');
   };
 
   return (

@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { ActionIcon, Alert, Badge, Box, Button, Group, Modal, NumberInput, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { notifications } from '@mantine/notifications';
 import { IconPencil, IconPlus } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { RxCollection } from 'rxdb';
@@ -12,6 +11,7 @@ import { centsToInput, parseMoney } from '../pos/money.ts';
 import { useMoney } from '../pos/use-money.ts';
 import { Refusals } from './Refusals.tsx';
 import { newId, parseWhole, useBackofficeDocs, useRefusalText } from './use-backoffice.ts';
+import { toast } from '../toast.ts';
 
 const ids = TEST_IDS.backoffice.services;
 
@@ -28,7 +28,7 @@ export function ServicesTab() {
     try {
       await backofficeCollection(core)?.incrementalUpsert({ ...service, active: !(service.active ?? true), updatedAt: new Date().toISOString() });
     } catch (error) {
-      notifications.show({ color: 'red', message: refusalText(error) });
+      toast('bo-services', refusalText(error), 'red');
     }
   };
 
@@ -133,7 +133,7 @@ function ServiceForm({ service, codes, onDone }: { service: ServiceDoc | null; c
     };
     try {
       await backofficeCollection(core)?.incrementalUpsert(doc);
-      notifications.show({ color: 'teal', message: t('bo.saved') });
+      toast('bo-services', t('bo.saved'), 'teal');
       onDone();
     } catch (cause) {
       setError(refusalText(cause));

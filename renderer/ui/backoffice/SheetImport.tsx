@@ -149,7 +149,7 @@ export function SheetImport({ kind, onClose }: { kind: SheetKind; onClose(): voi
           ))}
         </Stack>
       )}
-      {match && match.missing.length > 0 && <Alert color="orange">{t('bo.sheets.missing', { columns: match.missing.join(', ') })}</Alert>}
+      {match && match.missing.length > 0 && <Alert color="orange">{t('bo.sheets.missing', { count: match.missing.length, columns: match.missing.join(', ') })}</Alert>}
       {dry && step.step === 'checked' && (
         <>
           <Alert color={dry.errors.length ? 'orange' : 'teal'} data-testid={ids.summary} data-checked={dry.checked} data-writes={dry.writes.length} data-bad-rows={badRows} data-unchanged={dry.unchanged}>

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
 import { Alert, Badge, Button, Group, Loader, Select, Stack, Tabs, Text, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconArrowLeft, IconRefresh, IconTool } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { DesignEnvironmentDoc } from '../../../sync/schema/index.ts';
@@ -14,6 +13,7 @@ import { HistoryList } from './HistoryList.tsx';
 import { ItemsTab } from './ItemsTab.tsx';
 import { UpdateModal } from './UpdateModal.tsx';
 import { OpenInDesign, VersionsTab } from './VersionsTab.tsx';
+import { toast } from '../toast.ts';
 
 const ids = TEST_IDS.design.environment;
 
@@ -121,7 +121,7 @@ function OccurrenceForm({ env }: { env: DesignEnvironmentDoc }) {
     setError(null);
     try {
       await design!.createOccurrence(env.id, source);
-      notifications.show({ color: 'teal', message: t('design.occurrence.created', { name: env.name }) });
+      toast('design-environment', t('design.occurrence.created', { name: env.name }), 'teal');
       open({ page: 'project', projectId: env.projectId });
     } catch (cause) {
       setError(errorText(cause));

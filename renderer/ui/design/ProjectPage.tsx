@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { Alert, Badge, Button, Card, Group, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { IconArrowLeft, IconClipboardCheck, IconCurrencyReal, IconLink, IconPlus } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { DesignAction, DesignProject } from '../../../sync/schema/index.ts';
@@ -14,6 +13,7 @@ import { HistoryList } from './HistoryList.tsx';
 import { NoticesList } from './NoticesList.tsx';
 import { PurchaseOrdersList } from './PurchaseOrdersList.tsx';
 import { useCustomers } from './use-customers.ts';
+import { toast } from '../toast.ts';
 
 const ids = TEST_IDS.design.project;
 
@@ -46,7 +46,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
     setError(null);
     try {
       await work();
-      if (done) notifications.show({ color: 'teal', message: done });
+      if (done) toast('design-project', done, 'teal');
     } catch (cause) {
       setError(errorText(cause));
     }

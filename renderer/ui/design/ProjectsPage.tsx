@@ -1,6 +1,5 @@
 import { useMemo, useState } from 'react';
 import { Alert, Badge, Button, Group, Modal, Select, Stack, Table, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { IconPlus } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { formatTaxId } from '../../../sync/rules/index.ts';
@@ -11,6 +10,7 @@ import { OutdatedMark, StageBadge } from './badges.tsx';
 import { useDesign, useDesignErrorText } from './design-context.tsx';
 import { NoticesList } from './NoticesList.tsx';
 import { useCustomers } from './use-customers.ts';
+import { toast } from '../toast.ts';
 
 const ids = TEST_IDS.design.projects;
 
@@ -131,7 +131,7 @@ function NewProjectForm({ onDone }: { onDone(): void }) {
     try {
       // A legacy design project (DES-15) becomes a new store project linked to it, with its environments.
       const id = legacyId.trim() ? await design.createLegacyProject(name, customerId ?? '', legacyId) : await design.createProject(name, customerId ?? '');
-      notifications.show({ color: 'teal', message: t('design.projects.created') });
+      toast('design-projects', t('design.projects.created'), 'teal');
       onDone();
       open({ page: 'project', projectId: id });
     } catch (cause) {

@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'react';
 import { Alert, Badge, Button, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import type { IntegrationError } from '../../../sync/schema/index.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { useCore } from '../core-context.tsx';
 import { usePosContext, usePosErrorText } from './pos-context.tsx';
 import { useDateTime } from './use-money.ts';
+import { toast } from '../toast.ts';
 
 const ids = TEST_IDS.pos.errors;
 
@@ -27,10 +27,10 @@ export function IntegrationErrorsPage() {
     setBusy(entry.id);
     try {
       const result = await core.request<IntegrationError>('POST', `/api/sync/errors/${encodeURIComponent(entry.id)}/retry`);
-      notifications.show({ color: result.resolvedAt ? 'teal' : 'orange', message: t('pos.errors.retried', { result: result.resolvedAt ? t('pos.errors.resolved') : `${t('pos.errors.stillRefused')}: ${result.message}` }) });
+      toast('pos-integration-errors', t('pos.errors.retried', { result: result.resolvedAt ? t('pos.errors.resolved') : `${t('pos.errors.stillRefused')}: ${result.message}` }), result.resolvedAt ? 'teal' : 'orange');
       await refreshIntegrationErrors();
     } catch (error) {
-      notifications.show({ color: 'red', message: errorText(error) });
+      toast('pos-integration-errors', errorText(error), 'red');
     } finally {
       setBusy(null);
     }

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Badge, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import type { IntegrationError, StationStatus } from '../../../sync/schema/index.ts';
 import { TEST_IDS } from '../../test-ids.ts';
@@ -8,6 +7,7 @@ import { useCore } from '../core-context.tsx';
 import { NewStationGroup } from './NewStationGroup.tsx';
 import { usePosContext, usePosErrorText } from './pos-context.tsx';
 import { useDateTime } from './use-money.ts';
+import { toast } from '../toast.ts';
 
 const ids = TEST_IDS.pos.monitor;
 const REFRESH_SECONDS = 3;
@@ -27,10 +27,10 @@ export function MonitorPage() {
   const moveStation = async (station: StationStatus, groupId: string) => {
     try {
       await core.request('PUT', `/api/stations/${encodeURIComponent(station.id)}/group`, { groupId });
-      notifications.show({ color: 'teal', message: t('pos.monitor.groupChanged', { group: catalog.byId.get(groupId)?.name ?? groupId }) });
+      toast('pos-monitor', t('pos.monitor.groupChanged', { group: catalog.byId.get(groupId)?.name ?? groupId }), 'teal');
       await refresh();
     } catch (error) {
-      notifications.show({ color: 'red', message: errorText(error) });
+      toast('pos-monitor', errorText(error), 'red');
     }
   };
 

@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import { Button, Group, TextInput } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import type { MasterRecord } from '../../../sync/schema/index.ts';
 import { normalize } from '../../core/product-index.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { useCore } from '../core-context.tsx';
 import { usePosContext, usePosErrorText } from './pos-context.tsx';
+import { toast } from '../toast.ts';
 
 const ids = TEST_IDS.pos.monitor;
 
@@ -45,7 +45,7 @@ export function NewStationGroup() {
     try {
       const group: MasterRecord = { id, kind: 'stationGroup', code, name: trimmed.slice(0, 200), active: true, priceTable: [] };
       await core.request('PUT', `/api/v1/masterdata/${encodeURIComponent(id)}`, group);
-      notifications.show({ color: 'teal', message: t('pos.monitor.groupCreated', { name: group.name }) });
+      toast('pos-monitor', t('pos.monitor.groupCreated', { name: group.name }), 'teal');
       setName('');
       setProblem(null);
     } catch (error) {

@@ -16,8 +16,9 @@ const tags = ['api keys'];
  * - GET  /api/api-keys/:id/homologation-runs → 200 `{ data: HomologationRun[] }`, newest first; 404 not a key of the store;
  * - POST /api/api-keys/:id/promote → 201 a production key (`bk.…`, the secret shown once) with the sandbox
  *   key's name, scopes, rate limit and expiry, reaching the production store; 409 homologation_required when
- *   the key is not a live sandbox key or its last run did not pass. The sandbox key keeps working (the
- *   integrator may go on testing); promoting again makes another production key. In the admin trail.
+ *   the key is not a live sandbox key, its last run did not pass, or a production key promoted from it is
+ *   still live (revoke that one to promote again). The sandbox key keeps working (the integrator may go on
+ *   testing). In the admin trail.
  */
 export function registerPromotionRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get<{ Params: { id: string } }>(

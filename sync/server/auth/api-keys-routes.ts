@@ -31,6 +31,7 @@ export const keyInfo = {
     revokedAt: nullableDateTime,
     environment: { type: 'string', enum: ['production', 'sandbox'], description: 'sandbox keys (bk_test.) reach only the sandbox store (API-06)' },
     lastHomologation: { anyOf: [homologationRunSchema, { type: 'null' }], description: "the key's last conformance run (API-07), or null" },
+    promotedTo: { type: ['string', 'null'], description: "a sandbox key's live production key (API-07): the id of the unrevoked key promoted from it, or null; while it lives, promoting again is refused (409 homologation_required)" },
   },
   required: ['id', 'name', 'prefix', 'scopes', 'rateLimitPerMinute', 'createdAt', 'createdBy', 'expiresAt', 'lastUsedAt', 'revokedAt'],
 } as const;

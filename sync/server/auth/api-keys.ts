@@ -96,17 +96,19 @@ export async function createApiKey(
 
 /**
  * The keys of the store and of its sandbox, newest first, revoked ones included (an audit of who had
- * access), each with its environment and its last homologation run (API-07).
+ * access), each with its environment, its last homologation run and, for a sandbox key, the live
+ * production key promoted from it (API-07).
  */
 export async function listApiKeys(db: Queryable, storeId: string): Promise<ApiKeyInfo[]> {
-  const rows = await db.query<KeyRow & { last_run: string | null; created_by_name: string | null }>(
+  const rows = await db.query<KeyRow & { last_run: string | null; created_by_name: string | null; promoted_to: string | null }>(
     `SELECT ${COLUMNS.split(', ').map((column) => `k.${column}`).join(', ')},
             (SELECT u.name FROM users u WHERE u.id = k.created_by) AS created_by_name,
-            (SELECT row_to_json(h)::text FROM homologation_runs h WHERE h.key_id = k.id ORDER BY h.received_at DESC, h.id DESC LIMIT 1) AS last_run
+            (SELECT row_to_json(h)::text FROM homologation_runs h WHERE h.key_id = k.id ORDER BY h.received_at DESC, h.id DESC LIMIT 1) AS last_run,
+            (SELECT p.id FROM api_keys p WHERE p.promoted_from = k.id AND p.revoked_at IS NULL ORDER BY p.created_at DESC LIMIT 1) AS promoted_to
        FROM api_keys k WHERE k.${STORE_AND_SANDBOX} ORDER BY k.created_at DESC, k.id`,
     [storeId],
   );
-  return rows.map((row) => ({ ...infoOf(row), createdByName: row.created_by_name, lastHomologation: row.last_run === null ? null : runFromJson(row.last_run) }));
+  return rows.map((row) => ({ ...infoOf(row), createdByName: row.created_by_name, lastHomologation: row.last_run === null ? null : runFromJson(row.last_run), promotedTo: row.promoted_to }));
 }
 
 /** A key of the store or of its sandbox (what its admin may manage), or null. */

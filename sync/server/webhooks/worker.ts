@@ -224,6 +224,11 @@ export class WebhookWorker {
       return { message, result, attempt, gaveUp, next: next.toISOString(), state: result.ok ? 'delivered' : gaveUp ? 'failed' : 'pending' };
     });
     await this.db.transaction(async (tx) => {
+      // Subscriptions first, as a delete takes them (then cascades to their messages): the attempts' foreign
+      // keys would otherwise lock a message before its subscription, and a concurrent delete deadlocked the
+      // round or removed a message between the check below and the insert. A subscription deleted before
+      // this lock is gone for the statements that follow (each reads a new snapshot), so its attempts are skipped.
+      await tx.query('SELECT 1 FROM webhook_subscriptions WHERE id = ANY($1::text[]) ORDER BY id FOR KEY SHARE', [[...new Set(rows.map((row) => row.message.subscription_id))]]);
       await tx.query(
         `INSERT INTO webhook_attempts (message_id, subscription_id, attempt, at, duration_ms, status_code, error)
          SELECT a.message_id, a.subscription_id, a.attempt, $4::timestamptz, a.duration_ms, a.status_code, a.error

@@ -40,6 +40,18 @@ async function storedState(name: string) {
   return state;
 }
 
+/**
+ * A database named `${prefix}_<now>` with products 1–3, closed, and its product records opened directly
+ * (the storage's own IndexedDB database): the setup of the tests that alter what is on disk, then reopen.
+ */
+async function threeProductsClosed(prefix: string) {
+  const name = `${prefix}_${Date.now()}`;
+  const db = await open(name);
+  await productsOf(db).bulkInsert([1, 2, 3].map(product));
+  await db.close();
+  return { name, records: await openRecordStore<StoredProduct>(memoryMappedDatabaseName(name, 'products', 0), 'id') };
+}
+
 const checks = {
   /** Inserts, an update and a deletion survive closing and reopening the database. */
   async reopen() {
@@ -129,12 +141,8 @@ const checks = {
    * (same transaction) but not in the snapshot. The reopened catalogue replays the journal.
    */
   async journalReplay() {
-    const name = `mm_journal_${Date.now()}`;
-    const db = await open(name);
-    await productsOf(db).bulkInsert([1, 2, 3].map(product));
-    await db.close();
+    const { name, records } = await threeProductsClosed('mm_journal');
     // As the storage writes, without the snapshot that would follow: what a crash leaves behind.
-    const records = await openRecordStore<StoredProduct>(memoryMappedDatabaseName(name, 'products', 0), 'id');
     const [first] = (await records.getMany(['p-00001'])) as StoredProduct[];
     const renamed = { ...first!, name: 'Depois do snapshot', _rev: `2-${first!._rev.split('-')[1]}`, _meta: { lwt: Date.now() } };
     const added = { ...product(9), _deleted: false, _attachments: {}, _rev: '1-crash', _meta: { lwt: Date.now() } } as StoredProduct;
@@ -163,11 +171,7 @@ const checks = {
    * next snapshot saved has the id order (issue 16).
    */
   async olderSnapshot() {
-    const name = `mm_older_${Date.now()}`;
-    const db = await open(name);
-    await productsOf(db).bulkInsert([1, 2, 3].map(product));
-    await db.close();
-    const records = await openRecordStore<StoredProduct>(memoryMappedDatabaseName(name, 'products', 0), 'id');
+    const { name, records } = await threeProductsClosed('mm_older');
     type Saved = { catalogue: CatalogueSnapshot; tombstones: string[] };
     const saved = (await records.readSaved<Saved>()).snapshot!;
     const { byId, ...built } = saved.data.catalogue.built;
