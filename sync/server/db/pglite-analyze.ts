@@ -20,6 +20,9 @@ export function autoAnalyze(db: Queryable, now: () => number = Date.now): () => 
   return async () => {
     if (now() - lastCheck < CHECK_EVERY_MS) return;
     lastCheck = now();
+    // Counts of changes reach the shared statistics at most once a second unless forced (PostgreSQL 15+):
+    // without this the latest batches would be invisible here. The flush happens as this statement ends.
+    await db.query('SELECT pg_stat_force_next_flush()');
     const stale = await db.query<{ name: string }>(
       `SELECT quote_ident(c.relname) AS name FROM pg_class c
         WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace
