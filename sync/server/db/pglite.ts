@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, types } from '@electric-sql/pglite';
 import type { Database, Queryable } from './database.ts';
+import { autoAnalyze } from './pglite-analyze.ts';
 
 const parsers = { [types.INT8]: (value: string) => Number(value) };
 
@@ -15,11 +16,17 @@ export async function openPglite(dataDir: string): Promise<Database> {
     },
   });
 
+  const analyzeIfStale = autoAnalyze(queryOn(db));
   return {
     kind: 'pglite',
     ...queryOn(db),
     // PGlite has one connection: its transaction() holds it exclusively, which serialises writers.
-    transaction: (work) => db.transaction((tx) => work(queryOn(tx))),
+    transaction: async (work) => {
+      const result = await db.transaction((tx) => work(queryOn(tx)));
+      // The transaction has committed: a failed ANALYZE (the database closing) must not make it look failed.
+      await analyzeIfStale().catch(() => undefined);
+      return result;
+    },
     async listen(channel, onPayload) {
       const stop = await db.listen(channel, onPayload);
       return async () => {

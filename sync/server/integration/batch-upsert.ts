@@ -72,7 +72,8 @@ export const PRODUCT_UPSERT: UpsertKind = {
               WHERE store_id = $1 AND collection = 'products' AND data ->> 'sku' = k.sku
               LIMIT 1
            ) d`,
-        [storeId, [...new Set(items.map((item) => String(item.sku)))]],
+        // Sorted: the probes then walk the index in order, touching each of its pages once (1,000,000 products: fewer cache misses).
+        [storeId, [...new Set(items.map((item) => String(item.sku)))].sort()],
       ),
     ),
   defaults: { barcode: '', stock: 0, active: true },
