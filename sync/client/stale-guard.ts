@@ -4,6 +4,12 @@ import type { Checkpoint } from '../schema/index.ts';
 
 type Doc = Record<string, unknown>;
 export type StreamItem = RxReplicationPullStreamItem<Doc, Checkpoint>;
+/** The stream's RESYNC on connect, with where the collection stood then (`StreamResync`, sync/schema/wire.ts). */
+interface PositionedResync {
+  resyncUnlessAt: Checkpoint;
+}
+type HeldItem = StreamItem | PositionedResync;
+const positioned = (item: HeldItem): item is PositionedResync => typeof item === 'object' && 'resyncUnlessAt' in item;
 
 /** Acknowledged documents remembered at most (oldest forgotten first): a bound on memory, far above any burst. */
 const MAX_ACKED = 50_000;
@@ -55,7 +61,7 @@ export class StaleGuard {
   /** Per document id: the state in a push in flight. */
   private readonly inFlight = new Map<string, Doc>();
   /** Stream items that arrived while a push was in flight. */
-  private held: StreamItem[] = [];
+  private held: HeldItem[] = [];
   private settledWaiters: (() => void)[] = [];
   /** Pulls running (RxDB runs one per collection at a time, but the count costs nothing). */
   private pulls = 0;
@@ -64,6 +70,11 @@ export class StaleGuard {
     private readonly primary: string,
     /** Hands an item to RxDB's pull stream. */
     private readonly emit: (item: StreamItem) => void,
+    /**
+     * True when the lane has handed RxDB exactly this checkpoint (a pull answer or a live change), so a
+     * stream opening at it has nothing the device lacks. Without it, every RESYNC goes to RxDB.
+     */
+    private readonly handedAt: (position: Checkpoint) => boolean = () => false,
   ) {}
 
   /** A pull request is about to go out; returns the epoch to pass to `pullIsStale`/`pullEnded`. */
@@ -164,6 +175,31 @@ export class StaleGuard {
     this.acked.clear();
   }
 
+  /**
+   * The stream's RESYNC on connect, saying where the collection stood when it opened: judged when RxDB
+   * would get it (after the pushes and RxDB's upstream round, in arrival order): a lane handed exactly
+   * that checkpoint by then skips it (the stream carries everything after it); any other pulls.
+   */
+  streamOpened(position: Checkpoint): void {
+    const item: PositionedResync = { resyncUnlessAt: position };
+    if (this.pushing > 0 || this.upstreamBusy) this.held.push(item);
+    else this.forward([item]);
+  }
+
+  /**
+   * The documents of a server page that are exactly a state the server acknowledged from this device
+   * (its own write coming back): the device holds it already, or a newer local one RxDB would keep.
+   */
+  echoesOf(documents: readonly Doc[]): Set<Doc> {
+    const echoes = new Set<Doc>();
+    if (this.acked.size === 0) return echoes;
+    for (const doc of documents) {
+      const acked = this.acked.get(this.id(doc));
+      if (acked && deepEqual(acked.state, doc)) echoes.add(doc);
+    }
+    return echoes;
+  }
+
   /** A live change or RESYNC from the stream: handed on now, held behind a push, or turned into a RESYNC. */
   stream(item: StreamItem): void {
     if (item === 'RESYNC') {
@@ -174,12 +210,15 @@ export class StaleGuard {
     else this.forward([item]);
   }
 
-  private forward(items: StreamItem[]): void {
+  private forward(items: HeldItem[]): void {
     let stale = false;
     let reached = -1;
+    /** Per page, its documents that are the device's own acknowledged state (judged before pruning forgets them). */
+    const echoes = new Map<StreamItem, Set<Doc>>();
     for (const item of items) {
-      if (item === 'RESYNC') continue;
+      if (item === 'RESYNC' || positioned(item)) continue;
       reached = Math.max(reached, item.checkpoint.seq);
+      echoes.set(item, this.echoesOf(item.documents));
       for (const doc of item.documents) {
         const acked = this.acked.get(this.id(doc));
         if (!acked) continue;
@@ -195,8 +234,12 @@ export class StaleGuard {
     // The stream reads in order: after a page at or past a write, it (and any later connection) reads after it.
     if (!stale && reached >= 0) for (const acked of this.acked.values()) if (acked.seq !== null && reached >= acked.seq) acked.passed = true;
     this.prune();
-    if (stale) this.emit('RESYNC');
-    else for (const item of items) this.emit(item);
+    if (stale) return this.emit('RESYNC');
+    for (const item of items) {
+      // In order: the pages handed before the position count for it.
+      if (!positioned(item)) this.emit(withoutEchoes(item, echoes.get(item)));
+      else if (!this.handedAt(item.resyncUnlessAt)) this.emit('RESYNC');
+    }
   }
 
   /** An entry is needed until the stream has passed it and no pull that may have started before runs. */
@@ -208,4 +251,18 @@ export class StaleGuard {
   private id(doc: Doc): string {
     return String(doc[this.primary]);
   }
+}
+
+/**
+ * A stream page without the device's own writes coming back (the server sends every change to every
+ * device, the writer included): RxDB would read each one's local and acknowledged state only to find
+ * both equal to it, which cost seconds after a 10,000-row import. One document stays when all are
+ * echoes, because RxDB stores a page's checkpoint only with a document (an empty page would leave the
+ * checkpoint behind and the next pull would fetch the echoes again).
+ */
+function withoutEchoes(item: StreamItem, echoes: ReadonlySet<Doc> | undefined): StreamItem {
+  if (item === 'RESYNC' || !echoes || echoes.size === 0) return item;
+  const documents = item.documents.filter((doc) => !echoes.has(doc));
+  if (documents.length === 0) documents.push(item.documents[item.documents.length - 1]!);
+  return { documents, checkpoint: item.checkpoint };
 }

@@ -11,11 +11,14 @@ import {
   type PushRow,
   type PushResponse,
   type StreamChange,
+  type StreamResync,
 } from '../schema/index.ts';
 import { ApiError } from './api-error.ts';
 import { requestJson, requestJsonAnswer, type HttpContext } from './http.ts';
 import { ThrottledTask, countChangedSinceUpload, countPending } from './pending.ts';
+import { pullWithoutEchoes } from './echo-free-pull.ts';
 import { PullLane } from './pull-lane.ts';
+import { awaitDownstreamIdle, awaitUpstreamIdle } from './replication-idle.ts';
 import { openPullStream } from './pull-stream.ts';
 import { readSse } from './sse.ts';
 import { StaleGuard } from './stale-guard.ts';
@@ -49,12 +52,33 @@ interface Lane {
   failures: number;
   /** Epoch of the last checkpoint this lane received; live changes of another one go through a pull. */
   epoch?: string;
+  /** Sequence number of the lane's checkpoint (pulled or live): 0 (nothing yet) belongs to every history. */
+  seq?: number;
+  /** The checkpoint of the last pull answer or live change handed to RxDB (a stream opening there need not pull). */
+  handed?: Checkpoint;
   /** Every server state bound for RxDB passes it: none older than an acknowledged write is stored. */
   guard: StaleGuard;
   /** RxDB's upstream is reading, sending or recording a round (not waiting out an outage). */
   uploading: boolean;
   /** This lane's last pending-upload count (the status shows the sum). */
   pendingCount: number;
+}
+
+/** The data of a stream `resync` event: positions on connect (`StreamResync`), or `"RESYNC"` (after a gap; older servers). */
+function streamResyncOf(data: string): StreamResync | undefined {
+  try {
+    const parsed = JSON.parse(data) as unknown;
+    const positions = (parsed as { positions?: unknown } | null)?.positions;
+    if (typeof positions !== 'object' || positions === null) return undefined;
+    const valid: StreamResync['positions'] = {};
+    for (const [name, position] of Object.entries(positions)) {
+      const { seq, epoch } = (position ?? {}) as Partial<Checkpoint>;
+      if (isCollectionName(name) && Number.isSafeInteger(seq) && typeof epoch === 'string') valid[name] = { seq: seq!, epoch };
+    }
+    return { positions: valid };
+  } catch {
+    return undefined;
+  }
 }
 
 function describe(error: unknown): string {
@@ -337,7 +361,14 @@ export function startSync(options: StartSyncOptions): SyncEngine {
       continue;
     }
     const stream$ = new Subject<StreamItem>();
-    const guard = new StaleGuard(COLLECTIONS[name].schema.primaryKey as string, (item) => stream$.next(item));
+    const guard = new StaleGuard(
+      COLLECTIONS[name].schema.primaryKey as string,
+      (item) => {
+        if (item !== 'RESYNC') lane.handed = item.checkpoint;
+        stream$.next(item);
+      },
+      (position) => lane.handed !== undefined && lane.handed.seq === position.seq && lane.handed.epoch === position.epoch,
+    );
     const lane = { name, collection, stream$, failures: 0, guard, uploading: true, pendingCount: 0 } as Lane;
     lane.replication = replicateRxCollection<Doc, Checkpoint>({
       collection: collection as RxCollection<Doc>,
@@ -352,7 +383,8 @@ export function startSync(options: StartSyncOptions): SyncEngine {
         batchSize: pullBatchSize,
         stream$: stream$.asObservable(),
         handler: async (checkpoint, batchSize) => {
-          const response = await guardedPull(lane, checkpoint, batchSize);
+          // Without the device's own writes coming back (an upload's echo): RxDB would only compare them.
+          const response = await pullWithoutEchoes((from, limit) => guardedPull(lane, from, limit), (docs) => lane.guard.echoesOf(docs), checkpoint, batchSize);
           lane.failures = 0;
           lane.replication.retryTime = retryTime;
           succeeded();
@@ -364,6 +396,8 @@ export function startSync(options: StartSyncOptions): SyncEngine {
           // longer has): RxDB stores this page and its checkpoint like any other, which is the restart.
           const next = response.checkpoint ?? checkpoint ?? { seq: 0 };
           lane.epoch = next.epoch;
+          lane.seq = next.seq;
+          lane.handed = next;
           return { documents: response.documents as WithDeleted<Doc>[], checkpoint: next };
         },
       },
@@ -423,13 +457,27 @@ export function startSync(options: StartSyncOptions): SyncEngine {
     if (!lane) return;
     // An invalid document goes through the pull handler, which stops the checkpoint before it; a
     // change of another epoch too, so the server can check our checkpoint (RxDB would adopt the change's).
-    const otherHistory = change.checkpoint.epoch !== undefined && change.checkpoint.epoch !== lane.epoch;
-    if (otherHistory || change.documents.some((doc) => validate(lane.name, doc) !== null)) lane.guard.stream('RESYNC');
-    else lane.guard.stream({ documents: change.documents as WithDeleted<Doc>[], checkpoint: change.checkpoint });
+    let otherHistory = change.checkpoint.epoch !== undefined && change.checkpoint.epoch !== lane.epoch;
+    // A checkpoint at 0 is valid in every history (the server accepts it as it is): nothing to check, so
+    // the change is taken as it comes. Otherwise a device's first upload to an empty collection came back
+    // through a pull of every row it had just sent (the empty pull's epoch is 'origin', before any start).
+    if (otherHistory && lane.seq === 0 && lane.epoch !== undefined) {
+      otherHistory = false;
+      lane.epoch = change.checkpoint.epoch;
+    }
+    if (otherHistory || change.documents.some((doc) => validate(lane.name, doc) !== null)) return lane.guard.stream('RESYNC');
+    // RxDB's checkpoint moves with the change (or with the pull that replaces it, which sets its own).
+    if (change.documents.length > 0) lane.seq = change.checkpoint.seq;
+    lane.guard.stream({ documents: change.documents as WithDeleted<Doc>[], checkpoint: change.checkpoint });
   };
 
-  const resyncAll = (): void => {
-    for (const lane of lanes) lane.guard.stream('RESYNC');
+  /** A RESYNC from the stream; on connect it says where each collection stood (`StreamResync`; absent from older servers). */
+  const resyncAll = (opened?: StreamResync): void => {
+    for (const lane of lanes) {
+      const position = opened?.positions[lane.name];
+      if (position) lane.guard.streamOpened(position);
+      else lane.guard.stream('RESYNC');
+    }
     for (const lane of pullLanes) lane.resync();
   };
 
@@ -456,7 +504,7 @@ export function startSync(options: StartSyncOptions): SyncEngine {
           // Pushes waiting out an outage go now instead of at the end of their backoff.
           wake.wakeAll();
           await readSse(response.body, (event) => {
-            if (event.event === 'resync') resyncAll();
+            if (event.event === 'resync') resyncAll(streamResyncOf(event.data));
             else if (event.event === 'change') routeChange(JSON.parse(event.data) as StreamChange);
           });
           if (!stopped) status.patch({ online: false, lastError: 'Lost the connection to the server. You can keep working offline.' });
@@ -489,8 +537,17 @@ export function startSync(options: StartSyncOptions): SyncEngine {
       }
       status.patch({ online: true });
       wake.wakeAll();
-      for (const lane of lanes) lane.replication.reSync();
       for (const lane of pullLanes) lane.pull();
+      // Upload first, then pull from the device's checkpoint: by then the stream has brought the server's
+      // echo of the upload and RxDB's checkpoint has moved past it, so the pull does not fetch the
+      // device's own writes again (pulling first, RxDB ran that pull after the upload from the old
+      // checkpoint: 10,000 imported rows came back, to be read and left out again).
+      const inSync = async (lane: Lane) => {
+        await awaitUpstreamIdle(lane.replication);
+        await awaitDownstreamIdle(lane.replication);
+        lane.replication.reSync();
+        await lane.replication.awaitInSync();
+      };
       // Losing the server mid-way must reject instead of leaving the button spinning forever.
       let lost: Subscription | undefined;
       const wentOffline = new Promise<never>((_resolve, reject) => {
@@ -499,7 +556,7 @@ export function startSync(options: StartSyncOptions): SyncEngine {
         });
       });
       try {
-        await Promise.race([Promise.all(lanes.map((lane) => lane.replication.awaitInSync())), wentOffline]);
+        await Promise.race([Promise.all(lanes.map(inSync)), wentOffline]);
       } finally {
         lost?.unsubscribe();
       }

@@ -48,8 +48,22 @@ export interface StreamChange<T = Record<string, unknown>> {
   documents: WireDocument<T>[];
   checkpoint: Checkpoint;
 }
-/** Event names on the stream. `resync` (data `"RESYNC"`) is sent on connect and after any gap. */
+/**
+ * Event names on the stream. `resync` is sent on connect (data: a `StreamResync`; `"RESYNC"` from
+ * older servers) and after any gap (data `"RESYNC"`): the device pulls from its checkpoints.
+ */
 export const STREAM_EVENTS = { change: 'change', resync: 'resync' } as const;
+
+/**
+ * Data of the `resync` event a stream opens with: per collection it carries, the checkpoint of its last
+ * document when the stream opened (`{seq: 0, epoch: 'origin'}` while there is none). The stream carries
+ * every change after it, so a device that was handed exactly that checkpoint (same seq and epoch) has
+ * missed nothing and need not pull; any other device pulls from its checkpoint. Older devices ignore
+ * the data.
+ */
+export interface StreamResync {
+  positions: Partial<Record<CollectionName, Checkpoint>>;
+}
 
 /** `POST /api/stations/pair` */
 export interface PairRequest {

@@ -3,6 +3,7 @@ import { startServer } from '../../sync/server/node/start.ts';
 import { call, DATABASE_KINDS, login, stationSession, startTestServer, type TestServer } from './support/servers.ts';
 import { cpf, saleDoc } from './support/documents.ts';
 import { changeOf, openStream } from './support/stream.ts';
+import type { StreamResync } from '../../sync/schema/index.ts';
 
 describe.each(DATABASE_KINDS)('change stream on %s', (kind) => {
   let server: TestServer;
@@ -21,7 +22,11 @@ describe.each(DATABASE_KINDS)('change stream on %s', (kind) => {
     try {
       expect(stream.contentType).toMatch(/text\/event-stream/);
       const first = await stream.waitFor(() => true, 'first event');
-      expect(first).toEqual({ event: 'resync', data: '"RESYNC"' });
+      // On connect the RESYNC says where each collection stood (StreamResync); older devices ignore the data.
+      expect(first.event).toBe('resync');
+      const opened = JSON.parse(first.data) as StreamResync;
+      expect(opened.positions.products).toEqual({ seq: expect.any(Number), epoch: expect.any(String) });
+      expect(opened.positions.products!.seq).toBeGreaterThan(0);
 
       const product = (await call(server.url, 'GET', '/api/v1/products/p-00005', { token: admin })).body;
       const { _deleted, ...fields } = product;

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { COLLECTION_NAMES, collectionsFor, STREAM_EVENTS, type CollectionName } from '../../schema/index.ts';
+import { COLLECTION_NAMES, collectionsFor, STREAM_EVENTS, type Checkpoint, type CollectionName, type StreamResync } from '../../schema/index.ts';
 import { isAdmin, type Session } from '../auth/sessions.ts';
-import { maxSeq, readChangesPage, type ChangeNotice } from '../db/documents.ts';
+import { readChangesPage, type ChangeNotice } from '../db/documents.ts';
+import { streamPositions } from '../sync/stream-positions.ts';
 import { authenticate, readScopeOf, sessionOf } from './authenticate.ts';
 import type { ServerContext } from './context.ts';
 
@@ -11,17 +12,42 @@ const BATCH = 1_000;
 /**
  * One server-sent-events stream per device. It stays gap-free by remembering, per collection, the last
  * sequence number sent and reading everything after it on each notice; anything that may have broken
- * that chain (connect, a failed read) makes it send RESYNC so the device pulls from its checkpoint.
+ * that chain (connect, a failed read) makes it send RESYNC so the device pulls from its checkpoint. On
+ * connect the RESYNC says where each collection stood (`StreamResync`), so a device already there skips the pull.
  */
 export function registerStreamRoute(app: FastifyInstance, ctx: ServerContext): void {
-  app.get('/api/sync/stream', { schema: { tags: ['replication'], summary: 'Live change batches and RESYNC (server-sent events)', response: { 200: { description: 'An event stream: `changes` events with a collection and its checkpoint, `RESYNC`, and keep-alive comments', content: { 'text/event-stream': { schema: { type: 'string' } } } } } }, preHandler: authenticate(ctx) }, async (request, reply) => {
+  app.get('/api/sync/stream', { schema: { tags: ['replication'], summary: 'Live change batches and RESYNC (server-sent events)', response: { 200: { description: 'An event stream: `change` events with a collection, its documents and checkpoint; `resync` on connect (data: `{positions}`, where each collection stood: a device already at exactly that checkpoint need not pull) and after a gap (data: `"RESYNC"`); keep-alive comments', content: { 'text/event-stream': { schema: { type: 'string' } } } } } }, preHandler: authenticate(ctx) }, async (request, reply) => {
     const session = sessionOf(request);
     const collections = isAdmin(session) ? COLLECTION_NAMES : collectionsFor(session.user.roles);
     const lastSent = new Map<CollectionName, number>();
-    for (const collection of collections) lastSent.set(collection, await maxSeq(ctx.db, session.store.id, collection));
-
-    reply.hijack();
     const raw = reply.raw;
+    // Listening starts before the positions are read: a write committed after the read is noticed (and
+    // sent once the stream is ready), so a device that skips its pull on the positions misses nothing.
+    const pump = createPump(ctx, session, new Set(collections), lastSent, (event, data) => {
+      if (!raw.destroyed) raw.write(`event: ${event}\ndata: ${data}\n\n`);
+    });
+    const unsubscribe = ctx.hub.subscribe(session.store.id, pump.notice);
+    // Set once the stream runs; the device may leave before (while the positions are read).
+    const open: { heartbeat?: ReturnType<typeof setInterval>; untrack?: () => void; closed?: boolean } = {};
+    request.raw.on('close', () => {
+      open.closed = true;
+      open.untrack?.();
+      clearInterval(open.heartbeat);
+      unsubscribe();
+      if (open.heartbeat) trackStream(ctx, session.stationId, -1);
+    });
+    let positions: Map<CollectionName, Required<Checkpoint>>;
+    try {
+      positions = await streamPositions(ctx.db, session.store.id, collections);
+    } catch (error) {
+      unsubscribe();
+      throw error;
+    }
+    reply.hijack();
+    // The device left while the positions were read: nothing to stream.
+    if (open.closed) return;
+    for (const collection of collections) lastSent.set(collection, positions.get(collection)?.seq ?? 0);
+
     // Long-lived on purpose: the idle timeout that cuts off slow clients does not apply; the heartbeat
     // below finds a dead peer instead.
     request.raw.socket.setTimeout(0);
@@ -32,24 +58,14 @@ export function registerStreamRoute(app: FastifyInstance, ctx: ServerContext): v
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    const send = (event: string, data: string) => {
-      if (!raw.destroyed) raw.write(`event: ${event}\ndata: ${data}\n\n`);
-    };
-    send(STREAM_EVENTS.resync, '"RESYNC"');
+    const opening: StreamResync = { positions: Object.fromEntries(positions) };
+    raw.write(`event: ${STREAM_EVENTS.resync}\ndata: ${JSON.stringify(opening)}\n\n`);
+    pump.start();
 
-    const pump = createPump(ctx, session, lastSent, send);
-    const unsubscribe = ctx.hub.subscribe(session.store.id, pump);
-    const heartbeat = setInterval(() => raw.destroyed || raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    open.heartbeat = setInterval(() => raw.destroyed || raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
     trackStream(ctx, session.stationId, +1);
     // A revoked (logout, re-pairing) or expired session stops receiving at once.
-    const untrack = ctx.liveSessions?.track(session, () => raw.end());
-
-    request.raw.on('close', () => {
-      untrack?.();
-      clearInterval(heartbeat);
-      unsubscribe();
-      trackStream(ctx, session.stationId, -1);
-    });
+    open.untrack = ctx.liveSessions?.track(session, () => raw.end());
   });
 }
 
@@ -61,10 +77,14 @@ function trackStream(ctx: ServerContext, stationId: string | null, delta: 1 | -1
   else ctx.openStreams.delete(stationId);
 }
 
-/** Coalesces notices and reads them one at a time, in order, per connection. */
-function createPump(ctx: ServerContext, session: Session, lastSent: Map<CollectionName, number>, send: (event: string, data: string) => void) {
+/**
+ * Coalesces notices and reads them one at a time, in order, per connection. Notices that arrive before
+ * `start()` (while the stream's positions are read) wait for it.
+ */
+function createPump(ctx: ServerContext, session: Session, carried: ReadonlySet<CollectionName>, lastSent: Map<CollectionName, number>, send: (event: string, data: string) => void) {
   const noticed = new Map<CollectionName, number>();
   let running = false;
+  let started = false;
 
   const drain = async () => {
     running = true;
@@ -98,9 +118,15 @@ function createPump(ctx: ServerContext, session: Session, lastSent: Map<Collecti
     lastSent.set(collection, Math.max(since, upTo));
   };
 
-  return (notice: ChangeNotice) => {
-    if (!lastSent.has(notice.collection)) return;
-    noticed.set(notice.collection, Math.max(noticed.get(notice.collection) ?? 0, notice.seq));
-    if (!running) void drain();
+  return {
+    notice(notice: ChangeNotice): void {
+      if (!carried.has(notice.collection)) return;
+      noticed.set(notice.collection, Math.max(noticed.get(notice.collection) ?? 0, notice.seq));
+      if (started && !running) void drain();
+    },
+    start(): void {
+      started = true;
+      if (!running && noticed.size > 0) void drain();
+    },
   };
 }

@@ -9,8 +9,9 @@
  * 2. On the server (PGlite in a temp folder): BENCH_EXPORT_ROWS (100,000) consumption records loaded
  *    through the consumption batch, then GET /api/v1/billing/consumption?format=xlsx streamed to the
  *    client: time, bytes, and the server process's peak memory above its level before the export.
- * BENCH_SHEETS=0 skips it. BENCH_PROFILE=1 records the page's CPU profile during the device phase
- * (self time by module and function, printed and written to test-results/bench-sheets-profile.json).
+ * BENCH_SHEETS=0 skips it. BENCH_PROFILE=1 records the page's CPU profile during the device phase, or
+ * BENCH_PROFILE=dryRun|import|upload during that part only (self time by module and function, printed and
+ * written to test-results/bench-sheets-profile.json).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -24,7 +25,17 @@ import { withCpfCheckDigits } from '../../../sync/rules/tax-id.ts';
 import { summarize, type CpuProfile } from '../cpu-profile.ts';
 import { launchChromium, openBenchPage, positive as size, stepper, within, writeFigures } from '../harness.ts';
 import { serveStatic } from '../static-server.ts';
+import { cpuBetween, readCpu, type CpuReading } from './process-cpu.ts';
 import type { ImportFigures } from './types.ts';
+
+type Phase = 'dryRun' | 'import' | 'dryRunAgain' | 'upload';
+/** CPU seconds of one part: Chromium's processes (page, IndexedDB, network) and this process (the server, PGlite). */
+interface PhaseCpu {
+  browser: number;
+  benchProcess: number;
+  /** The machine's 1-minute load average when the part started. */
+  loadAtStart: number;
+}
 
 const pageDir = fileURLToPath(new URL('../../../dist/bench-sheets/', import.meta.url));
 const resultFile = fileURLToPath(new URL('../../../test-results/bench-sheets.json', import.meta.url));
@@ -159,16 +170,20 @@ async function exportBench(rows: number): Promise<ExportFigures> {
   }
 }
 
-function report(result: { device: ImportFigures & { uploaded: number }; server: ExportFigures; environment: Record<string, unknown> }): string {
+function report(result: { device: ImportFigures & { uploaded: number; cpu: Partial<Record<Phase, PhaseCpu>> }; server: ExportFigures; environment: Record<string, unknown> }): string {
   const d = result.device;
+  const cpuOf = (phase: Phase) => {
+    const spent = d.cpu[phase];
+    return spent ? `; CPU: browser ${spent.browser.toFixed(2)} s, server and bench ${spent.benchProcess.toFixed(2)} s; load ${spent.loadAtStart}` : '';
+  };
   const s = result.server;
   const mark = (seconds: number) => (seconds <= TARGET_SECONDS ? 'met' : 'MISSED');
   return [
     `Spreadsheets (issue 11, API-03) — ${COMMAND}`,
     `device, ${d.rows.toLocaleString('en-US')} consumption rows (.xlsx of ${Math.round(d.fileBytes / 1024)} KiB), Chromium, IndexedDB:`,
-    `  dry run (read in the worker + check)  ${d.dryRunSeconds.toFixed(2)} s  (read ${d.readSeconds.toFixed(2)} s; target ≤ ${TARGET_SECONDS} s: ${mark(d.dryRunSeconds)}; ${d.errors} errors)`,
-    `  import (RxDB writes)                  ${d.importSeconds.toFixed(2)} s  (target ≤ ${TARGET_SECONDS} s: ${mark(d.importSeconds)}; ${d.written.toLocaleString('en-US')} written)`,
-    `  upload (sync client → server)         ${d.uploadSeconds.toFixed(2)} s  (target ≤ ${UPLOAD_TARGET_SECONDS} s: ${d.uploadSeconds <= UPLOAD_TARGET_SECONDS ? 'met' : 'MISSED'}; ${d.uploaded.toLocaleString('en-US')} on the server)`,
+    `  dry run (read in the worker + check)  ${d.dryRunSeconds.toFixed(2)} s  (read ${d.readSeconds.toFixed(2)} s; target ≤ ${TARGET_SECONDS} s: ${mark(d.dryRunSeconds)}; ${d.errors} errors${cpuOf('dryRun')})`,
+    `  import (RxDB writes)                  ${d.importSeconds.toFixed(2)} s  (target ≤ ${TARGET_SECONDS} s: ${mark(d.importSeconds)}; ${d.written.toLocaleString('en-US')} written${cpuOf('import')})`,
+    `  upload (sync client → server)         ${d.uploadSeconds.toFixed(2)} s  (target ≤ ${UPLOAD_TARGET_SECONDS} s: ${d.uploadSeconds <= UPLOAD_TARGET_SECONDS ? 'met' : 'MISSED'}; ${d.uploaded.toLocaleString('en-US')} on the server${cpuOf('upload')})`,
     `  longest main-thread pause during the import (live list on): ${d.longestImportGapMs} ms`,
     `  dry run again (re-import, unchanged)  ${d.dryRunAgainSeconds.toFixed(2)} s  (${d.unchangedAgain.toLocaleString('en-US')} unchanged)`,
     `  longest main-thread pause during the dry run: ${d.longestMainThreadGapMs} ms`,
@@ -191,25 +206,47 @@ export async function runSheetsBench(): Promise<number> {
   let page: Awaited<ReturnType<typeof serveStatic>> | null = null;
   let device: ImportFigures;
   let uploaded = 0;
+  const cpu: Partial<Record<Phase, PhaseCpu>> = {};
   const upload = await uploadServer();
   try {
     page = await serveStatic(pageDir);
     upload.server.allowOrigin(new URL(page.url).origin);
     browser = await launchChromium();
     const { tab, call } = await openBenchPage(browser, page.url, 'sheetsBench', step);
-    const cdp = process.env.BENCH_PROFILE === '1' ? await tab.context().newCDPSession(tab) : null;
+    // BENCH_PROFILE=1: the whole device phase; =dryRun, =import, =upload: that part only. The page names
+    // each part as it starts (window.sheetsBenchPhase); the CPU time of each part is read then too.
+    const profiled = process.env.BENCH_PROFILE;
+    const cdp = profiled ? await tab.context().newCDPSession(tab) : null;
+    let profiling: Promise<unknown> | null = null;
+    let stopped: Promise<{ profile: CpuProfile }> | null = null;
     if (cdp) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
-      await cdp.send('Profiler.start');
+      if (profiled === '1') profiling = cdp.send('Profiler.start');
     }
+    let current: { phase: Phase; at: CpuReading; load: number } | null = null;
+    await tab.exposeFunction('sheetsBenchPhase', async (phase: Phase | 'done') => {
+      const at = readCpu();
+      if (current) {
+        const spent = cpuBetween(current.at, at);
+        cpu[current.phase] = { browser: spent.children, benchProcess: spent.self, loadAtStart: current.load };
+      }
+      current = phase === 'done' ? null : { phase, at, load: Math.round(loadavg()[0]! * 10) / 10 };
+      if (!cdp) return;
+      if (profiling && !stopped && phase !== profiled && profiled !== '1') stopped = cdp.send('Profiler.stop') as unknown as Promise<{ profile: CpuProfile }>;
+      if (phase === profiled) profiling = cdp.send('Profiler.start');
+      await (stopped ?? profiling);
+    });
     step(`1. device: dry run and import of ${importRows.toLocaleString('en-US')} consumption rows`);
     device = await within('the device import', 600_000, call('importConsumption', [importRows, { url: upload.server.url, token: upload.token }]));
     uploaded = await countConsumption(upload.server, upload.token);
     if (cdp) {
-      const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+      if (!profiling) throw new Error(`BENCH_PROFILE=${profiled}: no such part (1, dryRun, import, upload)`);
+      const { profile } = await (stopped ?? (cdp.send('Profiler.stop') as unknown as Promise<{ profile: CpuProfile }>));
       const summary = summarize(profile, pageDir, 25);
       writeFileSync(profileFile, `${JSON.stringify(summary, null, 2)}\n`);
+      // The whole profile too, for Chromium's DevTools (Performance → Load profile) or a script.
+      writeFileSync(profileFile.replace(/\.json$/, '.cpuprofile'), JSON.stringify(profile));
       process.stdout.write(`CPU of the page during the device phase (${summary.totalMs} ms): ${summary.byModule.map((entry) => `${entry.module} ${entry.ms} ms`).join(', ')}\n`);
       process.stdout.write(`Top functions: ${summary.byFunction.map((entry) => `${entry.fn} [${entry.module}] ${entry.ms} ms`).join('; ')}\n`);
     }
@@ -221,7 +258,7 @@ export async function runSheetsBench(): Promise<number> {
   step(`2. server: streamed .xlsx export of ${exportRows.toLocaleString('en-US')} rows`);
   const server = await within('the export', 1_200_000, exportBench(exportRows));
   const environment = { node: process.version, cpus: cpus().length, loadAverage: loadavg().map((value) => Math.round(value * 100) / 100), platform: `${process.platform}-${process.arch}` };
-  const result = { command: COMMAND, at: new Date().toISOString(), environment, device: { ...device, uploaded }, server };
+  const result = { command: COMMAND, at: new Date().toISOString(), environment, device: { ...device, uploaded, cpu }, server };
   writeFigures(resultFile, result, report(result));
   return device.written === importRows && uploaded === importRows && device.errors === 0 && device.unchangedAgain === importRows && server.rowsInFile === exportRows ? 0 : 1;
 }

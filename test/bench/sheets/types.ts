@@ -30,5 +30,7 @@ export interface SheetsBenchApi {
 declare global {
   interface Window {
     sheetsBench?: SheetsBenchApi;
+    /** Exposed by the bench runner when it profiles one part: called as each part starts ('done' after the last). */
+    sheetsBenchPhase?: (phase: 'dryRun' | 'import' | 'dryRunAgain' | 'upload' | 'done') => Promise<void>;
   }
 }

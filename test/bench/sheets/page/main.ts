@@ -47,6 +47,8 @@ const api: SheetsBenchApi = {
         return Math.round(longest);
       };
     };
+    const phase = (name: Parameters<NonNullable<typeof window.sheetsBenchPhase>>[0]) => window.sheetsBenchPhase?.(name);
+    await phase('dryRun');
     let stopWatch = watchMainThread();
     const first = await dryRun(db, file, contracts, services);
     const longestDryRun = stopWatch();
@@ -56,6 +58,7 @@ const api: SheetsBenchApi = {
     const screen = collection.find().$.subscribe((docs) => {
       listed = docs.map((doc) => doc.toJSON() as ConsumptionRecord).sort((a, b) => b.date.localeCompare(a.date) || b.updatedAt.localeCompare(a.updatedAt)).length;
     });
+    await phase('import');
     stopWatch = watchMainThread();
     const importStarted = performance.now();
     const written = await applyWrites(collection, first.dry.writes);
@@ -63,12 +66,15 @@ const api: SheetsBenchApi = {
     const longestImport = stopWatch();
     screen.unsubscribe();
     if (listed !== count) console.warn(`the live list showed ${listed} of ${count} records`);
+    await phase('dryRunAgain');
     const again = await dryRun(db, file, contracts, services);
     // The upload, as the app does it: the sync client pushes what the import wrote.
+    await phase('upload');
     const engine = startSync({ serverUrl: server.url, collections: { consumption: db.collections.consumption }, getToken: () => server.token });
     const uploadStarted = performance.now();
     await engine.sendNow();
     const uploadSeconds = (performance.now() - uploadStarted) / 1000;
+    await phase('done');
     if (engine.status.pendingUploads !== 0) throw new Error(`${engine.status.pendingUploads} records still pending after the upload`);
     await engine.stop();
     await db.remove();
