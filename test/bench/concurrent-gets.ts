@@ -13,12 +13,25 @@ import { spawn } from 'node:child_process';
 /**
  * Plain JavaScript for the client process: CLIENTS loops, each on one keep-alive socket of its own, sending its
  * next GET when the last answered. The HTTP/1.1 is written and read by hand (like wrk or autocannon do): the
- * request is one fixed string, the answer is read up to its Content-Length; a chunked answer is refused.
+ * request is one fixed string, the answer is read up to its Content-Length or its last chunk.
  */
 const CLIENT_PROCESS = `
 const net = require('node:net');
 const { performance } = require('node:perf_hooks');
 const HEAD_END = Buffer.from('\\r\\n\\r\\n');
+// Where a chunked body that starts at \`from\` ends (after its last, empty chunk; no trailers), or -1 while incomplete.
+function chunkedEnd(buffer, from) {
+  let at = from;
+  for (;;) {
+    const lineEnd = buffer.indexOf('\\r\\n', at);
+    if (lineEnd < 0) return -1;
+    const size = parseInt(buffer.toString('latin1', at, lineEnd), 16);
+    if (Number.isNaN(size)) throw new Error('a chunked answer with a bad chunk size');
+    if (size === 0) return buffer.length >= lineEnd + 4 ? lineEnd + 4 : -1;
+    at = lineEnd + 2 + size + 2;
+    if (at > buffer.length) return -1;
+  }
+}
 process.once('message', ({ url, token, paths, clients }) => {
   const target = new URL(url);
   let next = 0;
@@ -45,9 +58,8 @@ process.once('message', ({ url, token, paths, clients }) => {
         const head = buffer.toString('latin1', 0, headEnd);
         const status = Number(head.slice(9, 12));
         const length = /\\r\\ncontent-length: *(\\d+)/i.exec(head);
-        if (!length) { reject(new Error('GET ' + path + ': an answer without Content-Length')); socket.destroy(); return; }
-        const end = headEnd + 4 + Number(length[1]);
-        if (buffer.length < end) return;
+        const end = length ? headEnd + 4 + Number(length[1]) : chunkedEnd(buffer, headEnd + 4);
+        if (end < 0 || buffer.length < end) return;
         latencies.push(performance.now() - started);
         if (status !== 200) { reject(new Error('GET ' + path + ': ' + status + ' ' + buffer.toString('utf8', headEnd + 4, end).slice(0, 300))); socket.destroy(); return; }
         buffer = buffer.subarray(end);
