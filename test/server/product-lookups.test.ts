@@ -3,9 +3,12 @@ import { call, DATABASE_KINDS, login, startTestServer, type TestServer } from '.
 import { createKey } from './support/api-keys.ts';
 import type { Queryable } from '../../sync/server/db/database.ts';
 import { MAX_BATCH, productLookups } from '../../sync/server/integration/product-lookups.ts';
+import { documentLookups } from '../../sync/server/integration/document-lookups.ts';
+import { loadDocuments } from '../../sync/server/db/documents.ts';
 
 /**
- * Issue 12's GET by sku, answered in batches (sync/server/integration/product-lookups.ts): lookups that arrive
+ * Issue 12's single GETs (by sku, and GET /api/v1/:collection/:id), answered in batches
+ * (sync/server/integration/batched-lookups.ts): lookups that arrive
  * together share one query; each still gets exactly its own store's product, sees every write that committed
  * before it, and a key or session revoked between two GETs is refused on the second.
  */
@@ -13,6 +16,8 @@ describe.each(DATABASE_KINDS)('GET /api/v1/products/sku/:sku in batches on %s', 
   let server: TestServer;
   let admin1: { token: string; storeId: string };
   let admin2: { token: string; storeId: string };
+  /** Ids of TWIN-0…39 in store 1 and in store 2. */
+  const ids: { one: string[]; two: string[] } = { one: [], two: [] };
   beforeAll(async () => {
     server = await startTestServer(kind);
     const one = await login(server, 'admin', 'admin123', 'loja1');
@@ -29,6 +34,7 @@ describe.each(DATABASE_KINDS)('GET /api/v1/products/sku/:sku in batches on %s', 
       const answer = await call(server.url, 'POST', '/api/v1/products/batch', { token, body });
       expect(answer.status, JSON.stringify(answer.body).slice(0, 300)).toBe(200);
       expect(answer.body.summary.error).toBe(0);
+      (token === admin1.token ? ids.one : ids.two).push(...answer.body.results.slice(0, 40).map((result: { id: string }) => result.id));
     }
   });
   afterAll(async () => {
@@ -109,5 +115,51 @@ describe.each(DATABASE_KINDS)('GET /api/v1/products/sku/:sku in batches on %s', 
     for (const token of [key.secret, person]) expect((await call(server.url, 'GET', '/api/v1/products/sku/TWIN-1', { token })).status).toBe(401);
     // The store's other callers go on.
     expect((await call(server.url, 'GET', '/api/v1/products/sku/TWIN-1', { token: admin1.token })).status).toBe(200);
+  });
+
+  it('API-04 GETs by id of two stores at once: one query per store, each sees only its own store\'s documents', async () => {
+    const { db, queries } = counted();
+    const lookup = documentLookups(db, 'products');
+    const answers = await Promise.all([
+      ...ids.one.map((id) => lookup(admin1.storeId, id)),
+      ...ids.two.map((id) => lookup(admin2.storeId, id)),
+      lookup(admin1.storeId, ids.two[0]!),
+      lookup(admin2.storeId, ids.one[0]!),
+    ]);
+    expect(queries()).toBe(2);
+    // Each answer is what a query of its own answers: store 1's documents, then store 2's, then nothing.
+    const alone = async (storeId: string, id: string) => (await loadDocuments(server.db, storeId, 'products', [id])).get(id) ?? null;
+    const expected = [...(await Promise.all(ids.one.map((id) => alone(admin1.storeId, id)))), ...(await Promise.all(ids.two.map((id) => alone(admin2.storeId, id))))];
+    expect(answers.slice(0, 80)).toEqual(expected);
+    expect(answers.slice(0, 80).map((found) => found?.data.sku)).toEqual([...ids.one.map((_id, n) => `TWIN-${n}`), ...ids.two.map((_id, n) => `TWIN-${n}`)]);
+    expect(answers.slice(80)).toEqual([null, null]);
+
+    // The same over HTTP, with ETags: every GET answers its own store's version, a foreign id 404.
+    const key2 = await createKey(server, ['products:read'], { storeCode: 'loja2' });
+    const gets = [...ids.one.slice(0, 10).map((id) => ({ token: admin1.token, id })), ...ids.two.slice(0, 10).map((id) => ({ token: key2.secret, id })), { token: key2.secret, id: ids.one[0]! }];
+    const overHttp = await Promise.all(gets.map(({ token, id }) => call(server.url, 'GET', `/api/v1/products/${id}`, { token })));
+    expect(overHttp.map((answer) => (answer.status === 200 ? answer.body.id : answer.status))).toEqual([...ids.one.slice(0, 10), ...ids.two.slice(0, 10), 404]);
+    expect(overHttp.slice(0, 20).map((answer) => answer.headers.get('etag'))).toEqual(expected.filter((_v, n) => n < 10 || (n >= 40 && n < 50)).map((found) => `"${found!.seq}"`));
+  });
+
+  it('API-04 a key whose query fails, or that PostgreSQL cannot hold (NUL), answers alone: the GETs sharing its batch are answered', async () => {
+    let queries = 0;
+    const failing: Queryable = {
+      query: (sql, params) => {
+        queries += 1;
+        if (JSON.stringify(params).includes('BOOM')) return Promise.reject(new Error('this query fails'));
+        return server.db.query(sql, params);
+      },
+    };
+    const lookup = productLookups(failing);
+    const answers = await Promise.allSettled(['TWIN-1', 'BOOM', 'TWIN-2', 'NUL\u0000'].map((sku) => lookup(admin1.storeId, sku)));
+    expect(answers.map((answer) => (answer.status === 'fulfilled' ? (answer.value?.sku ?? null) : String(answer.reason)))).toEqual(['TWIN-1', 'Error: this query fails', 'TWIN-2', null]);
+    // The batch, then each of its three keys PostgreSQL can hold alone.
+    expect(queries).toBe(4);
+
+    const gets = ['/products/sku/TWIN-1', '/products/sku/NUL%00', `/products/${ids.one[2]!}`, '/products/x%00y', '/products/sku/TWIN-3'];
+    const overHttp = await Promise.all(gets.map((path) => call(server.url, 'GET', `/api/v1${path}`, { token: admin1.token })));
+    // Over HTTP a NUL is refused before any lookup (400); the GETs sent with it are answered.
+    expect(overHttp.map((answer) => answer.status)).toEqual([200, 400, 200, 400, 200]);
   });
 });

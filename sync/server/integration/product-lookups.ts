@@ -1,63 +1,14 @@
 import type { Queryable } from '../db/database.ts';
+import { batchedLookups, type BatchedLookup } from './batched-lookups.ts';
 
-/**
- * GET /api/v1/products/sku/:sku answered in batches (issue 12: single GET p95 with 50 concurrent clients).
- * A lookup that arrives while the event loop is busy waits for the end of the current turn (setImmediate);
- * every lookup of one store gathered by then is answered by one query through the documents_product_sku
- * index. With 50 clients that is one database round trip for many GETs instead of one each — the round
- * trip (the query's parse and plan, two socket writes and reads, the pool) was most of a GET's cost.
- *
- * Nothing is cached: the query of a batch is sent after every lookup in it arrived, so a GET sees every
- * write that committed before the GET reached the server, as a query of its own would.
- */
+export { MAX_BATCH } from './batched-lookups.ts';
 
-/** Lookups in one query at most (the rest go in the next one). */
-export const MAX_BATCH = 200;
+/** `lookup(storeId, sku)` resolves to the live product of the store with that sku (its data), or null. */
+export type ProductLookup = BatchedLookup<Record<string, unknown>>;
 
-interface Pending {
-  /** sku → the lookups waiting for it. */
-  bySku: Map<string, { resolve: (data: Record<string, unknown> | null) => void; reject: (error: unknown) => void }[]>;
-}
-
-/** `lookup(storeId, sku)` resolves to the live product with that sku (its data), or null. */
-export type ProductLookup = (storeId: string, sku: string) => Promise<Record<string, unknown> | null>;
-
-/** A batched lookup on `db`; one per server (it holds the lookups waiting for the current turn to end). */
+/** GET /api/v1/products/sku/:sku's lookup on `db`, batched per store (batched-lookups.ts); one per server. */
 export function productLookups(db: Queryable): ProductLookup {
-  let waiting = new Map<string, Pending>();
-  let scheduled = false;
-
-  const flush = () => {
-    scheduled = false;
-    const batches = waiting;
-    waiting = new Map();
-    for (const [storeId, pending] of batches) {
-      const skus = [...pending.bySku.keys()];
-      for (let start = 0; start < skus.length; start += MAX_BATCH) void answer(storeId, skus.slice(start, start + MAX_BATCH), pending);
-    }
-  };
-
-  const answer = async (storeId: string, skus: string[], pending: Pending) => {
-    try {
-      const found = await productsBySku(db, storeId, skus);
-      for (const sku of skus) for (const waiter of pending.bySku.get(sku) ?? []) waiter.resolve(found.get(sku) ?? null);
-    } catch (error) {
-      for (const sku of skus) for (const waiter of pending.bySku.get(sku) ?? []) waiter.reject(error);
-    }
-  };
-
-  return (storeId, sku) =>
-    new Promise((resolve, reject) => {
-      let pending = waiting.get(storeId);
-      if (!pending) waiting.set(storeId, (pending = { bySku: new Map() }));
-      const waiters = pending.bySku.get(sku);
-      if (waiters) waiters.push({ resolve, reject });
-      else pending.bySku.set(sku, [{ resolve, reject }]);
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(flush);
-      }
-    });
+  return batchedLookups((storeId, skus) => productsBySku(db, storeId, skus));
 }
 
 /**
