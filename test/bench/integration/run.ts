@@ -5,7 +5,9 @@
  * 1. batch upsert of BENCH_API_PRODUCTS (100,000) new products through POST /api/v1/products/batch,
  *    1,000 a call, one call after another (target ≤ 10 s);
  * 2. the products change feed from the beginning to the end, 5,000 a page (target ≤ 3 s);
- * 3. single GET /api/v1/products/sku/:sku from 50 concurrent clients, p95 latency (target ≤ 15 ms).
+ * 3. single GET /api/v1/products/sku/:sku from 50 concurrent clients, p95 latency (target ≤ 15 ms), with CPU ms per
+ *    GET of the server, PostgreSQL and the clients; first the floor: the same clients against a bare node:http
+ *    server (get-floor.ts). BENCH_API_GETS (5,000) GETs; on a loaded machine judge by CPU per GET and the floor.
  * BENCH_INTEGRATION=0 skips it. Figures: test-results/bench-integration.json.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
