@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { COLLECTION_NAMES, SEQ_MAX, type ApiResource, type CollectionName, type WireDocument } from '../../schema/index.ts';
-import { loadDocuments, pageBody, readChangesPage } from '../db/documents.ts';
+import { pageBody, readChangesPage } from '../db/documents.ts';
 import { documentSchema, wireDocumentSchema } from '../validation/schemas.ts';
 import { toWire, writeBatch, type WriteOutcome } from '../sync/write-documents.ts';
 import { writerOf } from '../auth/ownership.ts';
@@ -12,6 +12,7 @@ import { changesPageSchema, serializeAsIs } from './response-schemas.ts';
 import { ApiProblem, problems } from './problem.ts';
 import { epochProperty, MAX_PULL } from './routes-sync.ts';
 import { columnsOf, formatQuery, sendXlsx, wantsXlsx, withXlsx, type XlsxSheet } from './xlsx.ts';
+import { documentLookups } from '../integration/document-lookups.ts';
 
 /** A change-feed page with its documents parsed, as a worksheet (API-03): next page from the checkpoint while pages are full. */
 type ParsedPage = { docs: Record<string, unknown>[]; seq: number; full: boolean };
@@ -87,6 +88,8 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
   const resource = COLLECTION_API_RESOURCE[collection];
   const config = resource ? { apiResource: resource } : {};
   const responses = responsesOf(collection);
+  // GETs by id arriving together share one query (integration/batched-lookups.ts; issue 12's GET p95).
+  const byId = documentLookups(ctx.db, collection);
 
   app.get<{ Querystring: { since: number; epoch?: string; limit: number } }>(
     `/api/v1/${collection}`,
@@ -105,7 +108,7 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
     const session = sessionOf(request);
     assertCanRead(session, collection);
     const scope = readScopeOf(session, collection);
-    const found = (await loadDocuments(ctx.db, session.store.id, collection, [request.params.id])).get(request.params.id);
+    const found = await byId(session.store.id, request.params.id);
     if (!found || (scope.stationId !== null && found.stationId !== scope.stationId)) throw problems.notFound(`${collection}/${request.params.id}`);
     void reply.header('etag', etagOf(found.seq));
     return toWire(found);
@@ -136,7 +139,7 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
       const session = sessionOf(request);
       assertCanWrite(session, collection, 'api');
       return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
-        const found = (await loadDocuments(ctx.db, session.store.id, collection, [request.params.id])).get(request.params.id);
+        const found = await byId(session.store.id, request.params.id);
         // Another station's record is refused by the ownership rule in writeBatch (403), like a PUT.
         if (!found) return { status: 404, body: problems.notFound(`${collection}/${request.params.id}`).toBody() };
         const doc: WireDocument = { ...found.data, _deleted: true };

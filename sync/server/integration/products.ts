@@ -40,15 +40,6 @@ export async function searchProducts(db: Queryable, storeId: string, search: Pro
   return { products: page.map((row) => row.data), nextCursor: hasMore && last ? encodeCursor({ after: last.id }) : null, hasMore };
 }
 
-/** The live product with this sku, or null. */
-export async function productBySku(db: Queryable, storeId: string, sku: string): Promise<Record<string, unknown> | null> {
-  const [row] = await db.query<{ data: Record<string, unknown> }>(
-    "SELECT data FROM documents WHERE store_id = $1 AND collection = 'products' AND data ->> 'sku' = $2 AND NOT deleted LIMIT 1",
-    [storeId, sku],
-  );
-  return row?.data ?? null;
-}
-
 interface FeedCursor {
   s: number;
   e: string;

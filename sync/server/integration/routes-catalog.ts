@@ -8,7 +8,8 @@ import { withIdempotency } from '../http/idempotency.ts';
 import { problems } from '../http/problem.ts';
 import { V1 } from './api-resource.ts';
 import { batchReply, batchUpsert, MASTER_UPSERT, PRODUCT_UPSERT } from './batch-upsert.ts';
-import { productBySku, productFeedBody, searchProducts } from './products.ts';
+import { productFeedBody, searchProducts } from './products.ts';
+import { productLookups } from './product-lookups.ts';
 import { batchBody, batchRefusedResponse, batchResponse, batchValidatorCompiler, errors, feedQuery, feedResponse, masterItemSchema, pageOf, pageQuery, productItemSchema, productResponse, skuParams } from './schemas.ts';
 
 /**
@@ -22,6 +23,8 @@ import { batchBody, batchRefusedResponse, batchResponse, batchValidatorCompiler,
  */
 export function registerCatalogRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const preHandler = authenticate(ctx);
+  // GETs by sku arriving together share one query (product-lookups.ts; issue 12's GET p95).
+  const productBySku = productLookups(ctx.db);
 
   app.post<{ Body: { items: unknown[] } }>(
     `${V1}/products/batch`,
@@ -117,7 +120,7 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ServerContext):
     async (request) => {
       const session = sessionOf(request);
       assertCanRead(session, 'products');
-      const product = await productBySku(ctx.db, session.store.id, request.params.sku);
+      const product = await productBySku(session.store.id, request.params.sku);
       if (!product) throw problems.notFound(`Product with sku ${request.params.sku}`);
       return product;
     },

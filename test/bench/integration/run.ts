@@ -5,7 +5,9 @@
  * 1. batch upsert of BENCH_API_PRODUCTS (100,000) new products through POST /api/v1/products/batch,
  *    1,000 a call, one call after another (target ≤ 10 s);
  * 2. the products change feed from the beginning to the end, 5,000 a page (target ≤ 3 s);
- * 3. single GET /api/v1/products/sku/:sku from 50 concurrent clients, p95 latency (target ≤ 15 ms).
+ * 3. single GET /api/v1/products/sku/:sku from 50 concurrent clients, p95 latency (target ≤ 15 ms), with CPU ms per
+ *    GET of the server, PostgreSQL and the clients; first the floor: the same clients against a bare node:http
+ *    server (get-floor.ts). BENCH_API_GETS (5,000) GETs; on a loaded machine judge by CPU per GET and the floor.
  * BENCH_INTEGRATION=0 skips it. Figures: test-results/bench-integration.json.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,7 +15,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { clientsOnAThread } from '../concurrent-gets.ts';
+import { concurrentGets } from '../concurrent-gets.ts';
+import { measureFloor, type FloorRun } from '../get-floor.ts';
 import { startServer, type RunningServer } from '../../../sync/server/node/start.ts';
 import { createScratchDatabase } from '../../server/support/servers.ts';
 import { positive, stepper, writeFigures } from '../harness.ts';
@@ -48,6 +51,15 @@ interface KindResult {
   getP99Ms: number;
   /** p50 of one client alone: the server's time per request without queueing. */
   getAloneP50Ms: number;
+  /** GETs answered per second while the 50 clients ran. */
+  getPerSecond: number;
+  /**
+   * CPU ms per GET: this process (the server alone: the clients run in a process of their own; on PGlite
+   * the database too), PostgreSQL's backends (null on PGlite; 10 ms ticks summed over the run), the clients.
+   */
+  getServerCpuMsPerGet: number;
+  getDatabaseCpuMsPerGet: number | null;
+  getClientCpuMsPerGet: number;
 }
 
 async function json(url: string, init: RequestInit & { token: string }): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any -- figures read from arbitrary JSON
@@ -96,12 +108,16 @@ async function measure(database: string, server: RunningServer, products: number
   if (feedRows < products) throw new Error(`the feed returned ${feedRows} rows, fewer than the ${products} upserted`);
 
   step(`${database}: 3. ${getRequests.toLocaleString('en-US')} single GETs by sku from ${CLIENTS} concurrent clients`);
-  // The clients run on a thread of their own, so their HTTP work does not queue behind the server's.
+  // The clients run in a process of their own (concurrent-gets.ts), so this process's CPU time is the server's.
   const paths = Array.from({ length: getRequests }, (_v, n) => `/api/v1/products/sku/${sku((n * 7_919) % products)}`);
   // One client alone first: the server's own time per request, without queueing.
-  const alone = (await clientsOnAThread(server.url, token, paths.slice(0, 500), 1)).sort((a, b) => a - b);
-  const latencies = await clientsOnAThread(server.url, token, paths, CLIENTS);
-  latencies.sort((a, b) => a - b);
+  const alone = (await concurrentGets(server.url, token, paths.slice(0, 500), 1)).latencies;
+  const getDatabaseCpu = await databaseCpu();
+  const getCpu = process.cpuUsage();
+  const gets = await concurrentGets(server.url, token, paths, CLIENTS);
+  const getCpuUsed = process.cpuUsage(getCpu);
+  const getDatabaseCpuSeconds = databaseCpuBetween(getDatabaseCpu, await databaseCpu());
+  const latencies = gets.latencies;
   const round = (value: number, digits = 2) => Number(value.toFixed(digits));
   return {
     database,
@@ -117,20 +133,48 @@ async function measure(database: string, server: RunningServer, products: number
     getP95Ms: round(percentile(latencies, 95)),
     getP99Ms: round(percentile(latencies, 99)),
     getAloneP50Ms: round(percentile(alone, 50)),
+    getPerSecond: Math.round(getRequests / (gets.wallMs / 1000)),
+    getServerCpuMsPerGet: round((getCpuUsed.user + getCpuUsed.system) / 1000 / getRequests, 3),
+    getDatabaseCpuMsPerGet: getDatabaseCpuSeconds === null ? null : round((getDatabaseCpuSeconds * 1000) / getRequests, 3),
+    getClientCpuMsPerGet: round(gets.clientCpuMs / getRequests, 3),
   };
 }
 
-function report(results: readonly KindResult[]): string {
-  const lines = [`Integration API benchmark (issue 12) — ${COMMAND}`, `machine: ${cpus().length} CPUs, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`];
+function report(results: readonly KindResult[], floor: FloorFigures): string {
+  const lines = [
+    `Integration API benchmark (issue 12) — ${COMMAND}`,
+    `machine: ${cpus().length} CPUs, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `floor (a bare node:http server answering a fixed body, the same ${CLIENTS} clients): p50 ${floor.p50Ms} ms, p95 ${floor.p95Ms} ms, ${floor.perSecond.toLocaleString('en-US')}/s; CPU per GET: server ${floor.serverCpuMsPerGet} ms, clients ${floor.clientCpuMsPerGet} ms`,
+  ];
   for (const r of results) {
     const mark = (met: boolean) => (met ? 'met' : 'MISSED');
     lines.push(
       `${r.database}: batch upsert of ${r.products.toLocaleString('en-US')} products: ${r.upsertSeconds} s (${r.upsertPerSecond.toLocaleString('en-US')}/s; target ≤ ${TARGETS.upsertSeconds} s, ${mark(r.upsertSeconds <= TARGETS.upsertSeconds)}); CPU: this process (server and client) ${r.upsertProcessCpuSeconds} s${r.upsertDatabaseCpuSeconds !== null ? `, PostgreSQL backends ${r.upsertDatabaseCpuSeconds} s` : ''}`,
       `${r.database}: change feed of ${r.feedRows.toLocaleString('en-US')} products: ${r.feedSeconds} s (target ≤ ${TARGETS.feedSeconds} s, ${mark(r.feedSeconds <= TARGETS.feedSeconds)})`,
-      `${r.database}: GET by sku, ${CLIENTS} concurrent clients, ${r.getRequests.toLocaleString('en-US')} requests: p50 ${r.getP50Ms} ms, p95 ${r.getP95Ms} ms, p99 ${r.getP99Ms} ms (target p95 ≤ ${TARGETS.getP95Ms} ms, ${mark(r.getP95Ms <= TARGETS.getP95Ms)}); one client alone: p50 ${r.getAloneP50Ms} ms`,
+      `${r.database}: GET by sku, ${CLIENTS} concurrent clients, ${r.getRequests.toLocaleString('en-US')} requests: p50 ${r.getP50Ms} ms, p95 ${r.getP95Ms} ms, p99 ${r.getP99Ms} ms, ${r.getPerSecond.toLocaleString('en-US')}/s (target p95 ≤ ${TARGETS.getP95Ms} ms, ${mark(r.getP95Ms <= TARGETS.getP95Ms)}); one client alone: p50 ${r.getAloneP50Ms} ms; ` +
+        `CPU per GET: server ${r.getServerCpuMsPerGet} ms${r.getDatabaseCpuMsPerGet !== null ? `, PostgreSQL backends ${r.getDatabaseCpuMsPerGet} ms` : ''}, clients ${r.getClientCpuMsPerGet} ms`,
     );
   }
   return lines.join('\n');
+}
+
+interface FloorFigures {
+  p50Ms: number;
+  p95Ms: number;
+  perSecond: number;
+  serverCpuMsPerGet: number;
+  clientCpuMsPerGet: number;
+}
+
+function summarizeFloor(run: FloorRun, gets: number): FloorFigures {
+  const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+  return {
+    p50Ms: round(percentile(run.latencies, 50)),
+    p95Ms: round(percentile(run.latencies, 95)),
+    perSecond: Math.round(gets / (run.wallMs / 1000)),
+    serverCpuMsPerGet: round(run.serverCpuMs / gets, 3),
+    clientCpuMsPerGet: round(run.clientCpuMs / gets, 3),
+  };
 }
 
 /** Runs the benchmark; resolves to the exit code (1 when a phase failed; missed targets are findings, not failures). */
@@ -139,6 +183,8 @@ export async function runIntegrationBench(): Promise<number> {
   const products = positive('BENCH_API_PRODUCTS', 100_000);
   const getRequests = positive('BENCH_API_GETS', 5_000);
   const results: KindResult[] = [];
+  step(`floor: ${getRequests.toLocaleString('en-US')} GETs of a bare node:http server from ${CLIENTS} clients`);
+  const floor = summarizeFloor(await measureFloor(getRequests, CLIENTS), getRequests);
   // BENCH_API_DB=pglite or postgresql runs one kind only (profiling one database at a time).
   const only = process.env.BENCH_API_DB;
   const dataDir = mkdtempSync(join(tmpdir(), 'balcao-bench-api-'));
@@ -165,7 +211,7 @@ export async function runIntegrationBench(): Promise<number> {
       await scratch.drop();
     }
   }
-  writeFigures(resultFile, { command: COMMAND, targets: TARGETS, results }, report(results));
+  writeFigures(resultFile, { command: COMMAND, targets: TARGETS, floor, results }, report(results, floor));
   return 0;
 }
 
