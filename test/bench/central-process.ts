@@ -5,7 +5,7 @@
  * `{ start: StartOptions, products }` in argv[2]: seeds `products` products into loja1 unless the
  * store already holds exactly that many (a seeded database is reused between runs), sends `{ url }`
  * once listening, answers `'cpu'` with `{ cpuSeconds, rssMB }` (user + system time of this process so
- * far) and stops on `'close'`.
+ * far), answers `{ allowOrigin }` by granting that browser origin (then `{ ok: true }`) and stops on `'close'`.
  */
 import { startServer, type StartOptions } from '../../sync/server/node/start.ts';
 
@@ -20,7 +20,10 @@ if (Number(row?.count ?? 0) !== products) {
   process.stderr.write(`[central] seeded ${products} products in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 process.on('message', (message) => {
-  if (message === 'cpu') {
+  if (typeof message === 'object' && message !== null && 'allowOrigin' in message) {
+    server.allowOrigin(String(message.allowOrigin));
+    process.send?.({ ok: true });
+  } else if (message === 'cpu') {
     const cpu = process.cpuUsage();
     process.send?.({ cpuSeconds: (cpu.user + cpu.system) / 1e6, rssMB: Math.round(process.memoryUsage.rss() / 2 ** 20) });
   } else if (message === 'close') {
