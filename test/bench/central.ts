@@ -30,14 +30,23 @@ interface Started {
   close(): Promise<void>;
 }
 
+/** The bench server in a child process (central-process.ts): where it listens, and what it can be asked. */
+export interface CentralProcess extends CentralServer {
+  allowOrigin(origin: string): Promise<void>;
+  /** CPU seconds (user + system) the server process used so far, and its resident memory. */
+  cpu(): Promise<{ cpuSeconds: number; rssMB: number }>;
+  close(): Promise<void>;
+}
+
 /**
- * The server in a process of its own (central-process.ts): at 1,000,000 products the in-process
- * PGlite server shared its event loop with the runner driving Chromium, and a first sync took 1,040 s
- * with a failed CORS preflight and a pull stream cut midway (issue 16).
+ * The server in a process of its own (central-process.ts), with `start` (StartOptions as JSON) and
+ * `products` products in loja1 (seeded unless the store holds exactly that many): at 1,000,000
+ * products the in-process PGlite server shared its event loop with the runner driving Chromium, and a
+ * first sync took 1,040 s with a failed CORS preflight and a pull stream cut midway (issue 16).
  */
-async function ownProcess(dataDir: string, products: number): Promise<Started> {
+export async function startCentralProcess(start: Record<string, unknown>, products: number): Promise<CentralProcess> {
   const file = fileURLToPath(new URL('./central-process.ts', import.meta.url));
-  const child = fork(file, [JSON.stringify({ start: { dataDir, seedDemo: true }, products })], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(file, [JSON.stringify({ start, products })], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const next = <T>(): Promise<T> =>
     new Promise((resolve, reject) => {
       const onExit = (code: number | null) => reject(new Error(`the bench server process exited (${code})`));
@@ -47,16 +56,18 @@ async function ownProcess(dataDir: string, products: number): Promise<Started> {
         resolve(message as T);
       });
     });
+  const ask = <T>(message: unknown): Promise<T> => {
+    const answer = next<T>();
+    child.send(message as string);
+    return answer;
+  };
   const { url } = await next<{ url: string }>();
   return {
-    server: {
-      url,
-      allowOrigin: async (origin) => {
-        const answer = next<{ ok: boolean }>();
-        child.send({ allowOrigin: origin });
-        await answer;
-      },
+    url,
+    allowOrigin: async (origin) => {
+      await ask<{ ok: boolean }>({ allowOrigin: origin });
     },
+    cpu: () => ask<{ cpuSeconds: number; rssMB: number }>('cpu'),
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -64,6 +75,11 @@ async function ownProcess(dataDir: string, products: number): Promise<Started> {
         child.send('close');
       }),
   };
+}
+
+async function ownProcess(dataDir: string, products: number): Promise<Started> {
+  const server = await startCentralProcess({ dataDir, seedDemo: true }, products);
+  return { server, close: () => server.close() };
 }
 
 async function inProcess(dataDir: string, products: number): Promise<Started> {

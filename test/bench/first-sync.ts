@@ -8,7 +8,6 @@
  * the page's storage profile and the load, and writes them to test-results/first-sync.json.
  * BENCH_PROFILE=1 also records the page's CPU profile of the pull.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import pg from 'pg';
 import { build } from 'vite';
 import type { Browser } from 'playwright-core';
 import type { LoginResponse, PairResponse } from '../../sync/schema/index.ts';
+import { startCentralProcess } from './central.ts';
 import { summarize, type CpuProfile } from './cpu-profile.ts';
 import { databaseCpuBetween, readDatabaseCpu } from './fleet/database-cpu.ts';
 import { launchChromium, openBenchPage, stepper, within, writeFigures } from './harness.ts';
@@ -31,40 +31,6 @@ const pageDir = fileURLToPath(new URL('../../dist/bench/', import.meta.url));
 const resultFile = fileURLToPath(new URL('../../test-results/first-sync.json', import.meta.url));
 const step = stepper('first-sync');
 const loadNow = () => loadavg().map((value) => value.toFixed(2)).join(' / ');
-
-interface Child {
-  url: string;
-  cpu(): Promise<{ cpuSeconds: number; rssMB: number }>;
-  close(): Promise<void>;
-}
-
-function startChild(start: Record<string, unknown>): Promise<Child> {
-  const file = fileURLToPath(new URL('./central-process.ts', import.meta.url));
-  const child: ChildProcess = fork(file, [JSON.stringify({ start, products: PRODUCTS })], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const next = <T>(): Promise<T> =>
-    new Promise((resolve, reject) => {
-      const onExit = (code: number | null) => reject(new Error(`the server process exited (${code})`));
-      child.once('exit', onExit);
-      child.once('message', (message) => {
-        child.off('exit', onExit);
-        resolve(message as T);
-      });
-    });
-  return next<{ url: string }>().then(({ url }) => ({
-    url,
-    cpu: () => {
-      const answer = next<{ cpuSeconds: number; rssMB: number }>();
-      child.send('cpu');
-      return answer;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.send('close');
-      }),
-  }));
-}
 
 /** The kept database of this size: a PGlite folder, or a PostgreSQL database made once. */
 async function keptDatabase(): Promise<Record<string, unknown>> {
@@ -101,7 +67,7 @@ async function main(): Promise<void> {
   const origin = new URL(page.url).origin;
   const database = await keptDatabase();
   step(`starting the server (${DB}) with ${PRODUCTS.toLocaleString('en-US')} products (seeded once, then kept)`);
-  const central = await startChild({ ...database, seedDemo: true, corsOrigins: [origin] });
+  const central = await startCentralProcess({ ...database, seedDemo: true, corsOrigins: [origin] }, PRODUCTS);
   let browser: Browser | null = null;
   try {
     const station = await post<PairResponse>(`${central.url}/api/stations/pair`, { storeCode: 'loja1', stationCode: 'cx01', pairingCode: 'cx01-pair' });
