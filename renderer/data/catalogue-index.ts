@@ -115,6 +115,8 @@ export interface CatalogueSnapshot {
   prices: Float64Array;
   stocks: Float64Array;
   active: Uint8Array;
+  /** Disk locations of the documents (absent from snapshots saved before chunks: all 0). */
+  locations?: Float64Array;
   built: Omit<BuildOutput, 'vocabulary'> & { vocabulary: string };
 }
 
@@ -183,6 +185,8 @@ export class CatalogueIndex {
   private prices = new Float64Array(1024);
   private stocks = new Float64Array(1024);
   private activeFlags = new Uint8Array(1024);
+  /** Where each product's document is on disk, for the storage that keeps it (record-store.ts locations; 0: by id). */
+  private locations = new Float64Array(1024);
   private groups: string[] = [];
   private readonly groupCode = new Map<string, number>();
   /**
@@ -201,6 +205,8 @@ export class CatalogueIndex {
   private pendingSku = new Map<string, number>();
   /** Candidates already seen by the running search: seen[rank] === searchStamp. */
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When a product last became pending (Date.now()): the idle rebuild waits for a pause after it. */
+  private lastChangeAt = 0;
   /** The background build running, with the slots changed since it read the columns (they stay pending). */
   private building: { touched: Set<number>; done: Promise<void> } | null = null;
   /** A change arrived during the background build that should start another one when it ends. */
@@ -232,9 +238,13 @@ export class CatalogueIndex {
     return this.slotFor(id) !== undefined;
   }
 
-  /** Adds or replaces a product; a change of price, stock or flags edits its slot in place. */
-  upsert(doc: ProductRow): void {
+  /**
+   * Adds or replaces a product; a change of price, stock or flags edits its slot in place. `location`:
+   * where its document now is on disk, for the storage (kept with the product, 0 by default).
+   */
+  upsert(doc: ProductRow, location = 0): void {
     let slot = this.slotFor(doc.id);
+    if (slot !== undefined) this.locations[slot] = location;
     if (slot === undefined) {
       slot = this.ids.length;
       this.ensureCapacity(slot + 1);
@@ -243,6 +253,7 @@ export class CatalogueIndex {
       this.barcodes.push(doc.barcode);
       this.names.push(doc.name);
       this.slotOf.set(doc.id, slot);
+      this.locations[slot] = location;
       this.live++;
       this.markPending(slot);
     } else if (this.names.get(slot) !== doc.name || this.skus.get(slot) !== doc.sku || this.barcodes.get(slot) !== doc.barcode) {
@@ -293,6 +304,12 @@ export class CatalogueIndex {
     this.pendingBarcode.clear();
     this.pendingSku.clear();
     this.version++;
+  }
+
+  /** Where the live product `id`'s document is on disk (see upsert), or undefined when there is none. */
+  locationOf(id: string): number | undefined {
+    const slot = this.slotFor(id);
+    return slot === undefined ? undefined : this.locations[slot];
   }
 
   get(id: string): ProductRow | undefined {
@@ -420,6 +437,7 @@ export class CatalogueIndex {
       prices: typed(this.prices),
       stocks: typed(this.stocks),
       active: typed(this.activeFlags),
+      locations: typed(this.locations),
       built: {
         rankSlots: Int32Array.from(slots, (_slot, rank) => rank),
         vocabulary: this.built.vocabulary.join(VOCABULARY_SEPARATOR),
@@ -446,6 +464,7 @@ export class CatalogueIndex {
     index.prices.set(snapshot.prices);
     index.stocks.set(snapshot.stocks);
     index.activeFlags.set(snapshot.active);
+    if (snapshot.locations) index.locations.set(snapshot.locations);
     index.groups = [...snapshot.groups];
     snapshot.groups.forEach((group, code) => index.groupCode.set(group, code));
     if (snapshot.built.byId && snapshot.built.byId.length === snapshot.count) {
@@ -578,6 +597,7 @@ export class CatalogueIndex {
     this.prices = grown(this.prices, capacity);
     this.stocks = grown(this.stocks, capacity);
     this.activeFlags = grown(this.activeFlags, capacity);
+    this.locations = grown(this.locations, capacity);
     this.stale = grown(this.stale, capacity);
   }
 
@@ -594,14 +614,24 @@ export class CatalogueIndex {
     }
   }
 
-  /** (Re)arms the rebuild for when writes pause. */
+  /**
+   * (Re)arms the rebuild for when writes pause. Called per changed product, so it only notes the time:
+   * one timer runs, and when it fires early (writes went on) it waits out the rest (a clearTimeout and
+   * setTimeout per product cost a second of a 200,000-product first sync).
+   */
   private scheduleIdle(): void {
-    this.cancelIdle();
+    this.lastChangeAt = Date.now();
+    if (this.idleTimer === null) this.armIdle(IDLE_REBUILD_MS);
+  }
+
+  private armIdle(delay: number): void {
     this.idleTimer = setTimeout(() => {
       this.idleTimer = null;
+      const quiet = Date.now() - this.lastChangeAt;
+      if (quiet < IDLE_REBUILD_MS) return this.armIdle(IDLE_REBUILD_MS - quiet);
       if (this.building) this.buildAgain = true;
       else void this.rebuildInBackground();
-    }, IDLE_REBUILD_MS);
+    }, delay);
   }
 
   private unmarkPendingCodes(slot: number): void {

@@ -22,7 +22,7 @@ import {
   type RxStorageQueryResult,
 } from 'rxdb';
 import { CatalogueIndex, type CatalogueSnapshot, type ProductRow } from './catalogue-index.ts';
-import { deleteRecordStore, openRecordStore, type RecordStore } from './record-store.ts';
+import { deleteRecordStore, openRecordStore, type JournalEntry, type RecordStore } from './record-store.ts';
 
 type Doc = Record<string, unknown>;
 type StoredDoc = RxDocumentData<Doc>;
@@ -57,11 +57,21 @@ export function getMemoryMappedStorage(): RxStorage<MemoryMappedInternals, Recor
 
 type Params = RxStorageInstanceCreationParams<Doc, Record<string, never>>;
 
-/** What the snapshot keeps beside the catalogue: deleted ids, which RxDB asks about as tombstones. */
+/** What the snapshot keeps beside the catalogue: deleted ids, which RxDB asks about as tombstones, and where they are. */
 interface SavedCatalogue {
   catalogue: CatalogueSnapshot;
   tombstones: string[];
+  /** Each tombstone's location (absent from snapshots saved before chunks: all 0). */
+  tombstoneLocations?: number[];
 }
+
+/**
+ * A write's new live documents go into one chunk (record-store.ts: one put instead of one per
+ * document, a tenth of the cost) when there are at least this many (a pull's page); fewer, and
+ * every update or deletion, are put one by one, so an edit never rewrites a chunk.
+ */
+const CHUNK_MIN = 100;
+const CHUNK_MAX = 50_000;
 
 /** Journaled documents after which a pause in writes rewrites the snapshot (a reopen replays at most about this many). */
 const SNAPSHOT_AFTER = 10_000;
@@ -84,20 +94,19 @@ async function openInstance(params: Params): Promise<MemoryMappedInstance> {
   const records = await openRecordStore<StoredDoc>(recordsName, primaryPath);
   const { snapshot, journal } = await records.readSaved<SavedCatalogue>();
   let catalogue: CatalogueIndex;
-  const tombstones = new Set<string>();
+  const tombstones = new Map<string, number>();
   let unsaved = 0;
   if (snapshot) {
     catalogue = CatalogueIndex.fromSnapshot(snapshot.data.catalogue);
-    for (const id of snapshot.data.tombstones) tombstones.add(id);
-    // Writes after the snapshot: their documents as stored now (the last write of each id wins).
-    const ids = [...new Set(journal.filter((entry) => entry.seq > snapshot.seq).flatMap((entry) => entry.ids))];
-    const docs = await records.getMany(ids);
-    ids.forEach((id, i) => apply(catalogue, tombstones, id, docs[i]));
-    unsaved = ids.length;
+    const { tombstones: deleted, tombstoneLocations } = snapshot.data;
+    deleted.forEach((id, i) => tombstones.set(id, tombstoneLocations?.[i] ?? 0));
+    unsaved = await replay(records, catalogue, tombstones, journal.filter((entry) => entry.seq > snapshot.seq));
   } else {
-    // No snapshot yet (a catalogue stored before snapshots, or a crash before the first one): read it all once.
+    // No snapshot yet (a catalogue stored before snapshots, or a crash before the first one): the
+    // records store once (what came before the journal), then every write the journal names.
     catalogue = new CatalogueIndex();
-    for (const doc of await records.readAll()) apply(catalogue, tombstones, doc[primaryPath] as string, doc);
+    for (const doc of await records.readAll()) apply(catalogue, tombstones, doc[primaryPath] as string, doc, 0);
+    await replay(records, catalogue, tombstones, journal);
     // Built in the background (a Worker): searches check the pending products meanwhile.
     void catalogue.settled();
     unsaved = catalogue.size + tombstones.size;
@@ -108,14 +117,28 @@ async function openInstance(params: Params): Promise<MemoryMappedInstance> {
   return instance;
 }
 
-/** Brings the catalogue to a document as stored (undefined: no longer stored at all). */
-function apply(catalogue: CatalogueIndex, tombstones: Set<string>, id: string, doc: StoredDoc | undefined): void {
+/**
+ * Writes the journal names, in order: each id's document as stored now, from where its last write put it.
+ * Returns how many ids that was.
+ */
+async function replay(records: RecordStore<StoredDoc>, catalogue: CatalogueIndex, tombstones: Map<string, number>, entries: readonly JournalEntry[]): Promise<number> {
+  const where = new Map<string, number>();
+  for (const entry of entries) entry.ids.forEach((id, i) => where.set(id, entry.at?.[i] ?? 0));
+  const ids = [...where.keys()];
+  const locations = [...where.values()];
+  const docs = await records.readAt(ids, locations);
+  ids.forEach((id, i) => apply(catalogue, tombstones, id, docs[i], locations[i]!));
+  return ids.length;
+}
+
+/** Brings the catalogue to a document as stored at `location` (undefined: no longer stored at all). */
+function apply(catalogue: CatalogueIndex, tombstones: Map<string, number>, id: string, doc: StoredDoc | undefined, location: number): void {
   if (!doc || doc._deleted) {
     catalogue.remove(id);
-    if (doc) tombstones.add(id);
+    if (doc) tombstones.set(id, location);
     else tombstones.delete(id);
   } else {
-    catalogue.upsert(doc as unknown as ProductRow);
+    catalogue.upsert(doc as unknown as ProductRow, location);
     tombstones.delete(id);
   }
 }
@@ -131,8 +154,8 @@ export interface MemoryMappedInternals {
   records: RecordStore<StoredDoc>;
   /** Live documents, compactly (the sale screen's product lookup). */
   catalogue: CatalogueIndex;
-  /** Ids of deleted documents still stored as tombstones. */
-  tombstones: Set<string>;
+  /** Ids of deleted documents still stored as tombstones, with their locations on disk. */
+  tombstones: Map<string, number>;
 }
 
 class MemoryMappedInstance implements RxStorageInstance<Doc, MemoryMappedInternals, Record<string, never>, Checkpoint> {
@@ -177,20 +200,35 @@ class MemoryMappedInstance implements RxStorageInstance<Doc, MemoryMappedInterna
     return this.internals.catalogue.has(id) || this.internals.tombstones.has(id);
   }
 
+  /** Where the current copy of a stored id is (record-store.ts locations); undefined for an id not stored. */
+  private locationOf(id: string): number | undefined {
+    return this.internals.catalogue.locationOf(id) ?? this.internals.tombstones.get(id);
+  }
+
+  /** The stored documents of these ids (all stored), from wherever each one's current copy is. */
+  private read(ids: readonly string[]): Promise<(StoredDoc | undefined)[]> {
+    return this.internals.records.readAt(ids, ids.map((id) => this.locationOf(id) ?? 0));
+  }
+
   /** Disk first, memory and events after: nobody sees a document that a failed write did not keep. */
   private async writeNow(rows: BulkWriteRow<Doc>[], context: string): Promise<RxStorageBulkWriteResponse<Doc>> {
     const { primaryPath, records, catalogue, tombstones } = this.internals;
     // A fresh catalogue's pull reads nothing here: none of its ids is stored yet.
     const known = rows.map((row) => row.document[primaryPath] as string).filter((id) => this.stored(id));
     const docsInDb = new Map<string, StoredDoc>();
-    for (const doc of await records.getMany(known)) if (doc) docsInDb.set(doc[primaryPath] as string, doc);
+    for (const doc of await this.read(known)) if (doc) docsInDb.set(doc[primaryPath] as string, doc);
     const categorized = categorizeBulkWriteRows<Doc>(this, primaryPath as never, docsInDb, rows, context);
-    const written = [...categorized.bulkInsertDocs, ...categorized.bulkUpdateDocs].map((row) => row.document);
-    if (written.length > 0) {
-      const ids = written.map((doc) => doc[primaryPath] as string);
-      this.lastSeq = await records.write(written, [], ids);
-      for (const doc of written) apply(catalogue, tombstones, doc[primaryPath] as string, doc);
-      this.unsaved += written.length;
+    const inserts = categorized.bulkInsertDocs.map((row) => row.document);
+    const fresh = inserts.filter((doc) => !doc._deleted);
+    const chunked = fresh.length >= CHUNK_MIN && fresh.length <= CHUNK_MAX ? fresh : [];
+    const single = [...(chunked.length > 0 ? inserts.filter((doc) => doc._deleted) : inserts), ...categorized.bulkUpdateDocs.map((row) => row.document)];
+    if (chunked.length + single.length > 0) {
+      const idOf = (doc: StoredDoc) => doc[primaryPath] as string;
+      const { seq, locations } = await records.append(single, single.map(idOf), chunked, chunked.map(idOf));
+      this.lastSeq = seq;
+      for (const doc of single) apply(catalogue, tombstones, idOf(doc), doc, 0);
+      chunked.forEach((doc, i) => apply(catalogue, tombstones, idOf(doc), doc, locations[i]!));
+      this.unsaved += chunked.length + single.length;
       if (this.unsaved >= SNAPSHOT_AFTER) this.saveWhenIdle();
     }
     const { eventBulk, newestRow } = categorized;
@@ -218,20 +256,25 @@ class MemoryMappedInstance implements RxStorageInstance<Doc, MemoryMappedInterna
     const saved = this.unsaved;
     // The index is built off the page's thread first; writes wait meanwhile (this runs serially), so nothing new is pending after.
     await catalogue.settled();
-    await records.writeSnapshot<SavedCatalogue>({ seq, data: { catalogue: catalogue.snapshot(), tombstones: [...tombstones] } });
+    await records.writeSnapshot<SavedCatalogue>({ seq, data: { catalogue: catalogue.snapshot(), tombstones: [...tombstones.keys()], tombstoneLocations: [...tombstones.values()] } });
     this.unsaved -= saved;
   }
 
   async findDocumentsById(ids: string[], withDeleted: boolean): Promise<StoredDoc[]> {
     this.ensureOpen();
     const wanted = ids.filter((id) => (withDeleted ? this.stored(id) : this.internals.catalogue.has(id)));
-    const found = await this.internals.records.getMany(wanted);
+    const found = await this.read(wanted);
     return found.filter((doc): doc is StoredDoc => !!doc && (withDeleted || !doc._deleted));
   }
 
-  /** Every stored document, from disk: queries are rare here (the sale screen searches the catalogue). */
+  /**
+   * Every stored document, from disk: queries are rare here (the sale screen searches the catalogue).
+   * Only current copies: one whose id was written again since lives elsewhere.
+   */
   private async everything(): Promise<StoredDoc[]> {
-    return this.internals.records.readAll();
+    const { primaryPath } = this.internals;
+    const copies = await this.internals.records.readEverywhere();
+    return copies.filter(({ record, at }) => this.locationOf(record[primaryPath] as string) === at).map(({ record }) => record);
   }
 
   async query(prepared: PreparedQuery<Doc>): Promise<RxStorageQueryResult<Doc>> {
@@ -286,7 +329,7 @@ class MemoryMappedInstance implements RxStorageInstance<Doc, MemoryMappedInterna
     const { tombstones, records, primaryPath } = this.internals;
     const before = now() - minimumDeletedTime;
     return this.serially(async () => {
-      const expired = (await records.getMany([...tombstones])).filter((doc): doc is StoredDoc => !!doc && doc._deleted && doc._meta.lwt < before).map((doc) => doc[primaryPath] as string);
+      const expired = (await this.read([...tombstones.keys()])).filter((doc): doc is StoredDoc => !!doc && doc._deleted && doc._meta.lwt < before).map((doc) => doc[primaryPath] as string);
       if (expired.length > 0) {
         this.lastSeq = await records.write([], expired, expired);
         for (const id of expired) tombstones.delete(id);

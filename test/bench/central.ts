@@ -1,12 +1,20 @@
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, type RunningServer } from '../../sync/server/node/start.ts';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../../sync/server/node/start.ts';
 import type { LoginResponse, PairResponse, PullResponse } from '../../sync/schema/index.ts';
 import type { DeviceSession } from './types.ts';
 
+/** What the benches use of the server: where it listens, and granting a page's origin (awaited when the server runs in its own process). */
+export interface CentralServer {
+  url: string;
+  allowOrigin(origin: string): void | Promise<void>;
+}
+
 export interface Central {
-  server: RunningServer;
+  server: CentralServer;
   session: DeviceSession;
   close(): Promise<void>;
 }
@@ -17,13 +25,90 @@ async function post<T>(url: string, body: unknown): Promise<T> {
   return (await response.json()) as T;
 }
 
-/** A real server on a temporary PGlite folder, the demo data plus `products` products in loja1. */
-export async function startCentral(products: number): Promise<Central> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'balcao-bench-'));
+interface Started {
+  server: CentralServer;
+  close(): Promise<void>;
+}
+
+/** The bench server in a child process (central-process.ts): where it listens, and what it can be asked. */
+export interface CentralProcess extends CentralServer {
+  allowOrigin(origin: string): Promise<void>;
+  /** CPU seconds (user + system) the server process used so far, and its resident memory. */
+  cpu(): Promise<{ cpuSeconds: number; rssMB: number }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The server in a process of its own (central-process.ts), with `start` (StartOptions as JSON) and
+ * `products` products in loja1 (seeded unless the store holds exactly that many): at 1,000,000
+ * products the in-process PGlite server shared its event loop with the runner driving Chromium, and a
+ * first sync took 1,040 s with a failed CORS preflight and a pull stream cut midway (issue 16).
+ */
+export async function startCentralProcess(start: Record<string, unknown>, products: number): Promise<CentralProcess> {
+  const file = fileURLToPath(new URL('./central-process.ts', import.meta.url));
+  const child = fork(file, [JSON.stringify({ start, products })], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const next = <T>(): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`the bench server process exited (${code})`));
+      child.once('exit', onExit);
+      child.once('message', (message) => {
+        child.off('exit', onExit);
+        resolve(message as T);
+      });
+    });
+  const ask = <T>(message: unknown): Promise<T> => {
+    const answer = next<T>();
+    child.send(message as string);
+    return answer;
+  };
+  const { url } = await next<{ url: string }>();
+  return {
+    url,
+    allowOrigin: async (origin) => {
+      await ask<{ ok: boolean }>({ allowOrigin: origin });
+    },
+    cpu: () => ask<{ cpuSeconds: number; rssMB: number }>('cpu'),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.send('close');
+      }),
+  };
+}
+
+async function ownProcess(dataDir: string, products: number): Promise<Started> {
+  const server = await startCentralProcess({ dataDir, seedDemo: true }, products);
+  return { server, close: () => server.close() };
+}
+
+async function inProcess(dataDir: string, products: number): Promise<Started> {
   const server = await startServer({ port: 0, dataDir, seedDemo: true, logLevel: 'warn', rateLimit: false });
   try {
     // Rewrites p-00001… in place and adds the rest: the store then holds exactly `products`.
     await server.seedProducts(products, 'loja1');
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  return { server, close: () => server.close() };
+}
+
+/**
+ * A real server on a temporary PGlite folder, the demo data plus `products` products in loja1; with
+ * `ownProcess`, the server runs in a child process (its CPU and event loop apart from the runner's).
+ */
+export async function startCentral(products: number, options: { ownProcess?: boolean } = {}): Promise<Central> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'balcao-bench-'));
+  let started: Started;
+  try {
+    started = await (options.ownProcess ? ownProcess(dataDir, products) : inProcess(dataDir, products));
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const { server } = started;
+  try {
     const station = await post<PairResponse>(`${server.url}/api/stations/pair`, { storeCode: 'loja1', stationCode: 'cx01', pairingCode: 'cx01-pair' });
     const cashier = await post<LoginResponse>(`${server.url}/api/auth/login`, {
       storeCode: 'loja1',
@@ -37,12 +122,12 @@ export async function startCentral(products: number): Promise<Central> {
       server,
       session: { serverUrl: server.url, deviceToken: cashier.token, adminToken: admin.token, stationId: station.stationId, putBaseUrl: server.url, tuning: {} },
       async close() {
-        await server.close();
+        await started.close();
         rmSync(dataDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
-    await server.close();
+    await started.close();
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }

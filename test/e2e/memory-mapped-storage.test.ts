@@ -102,6 +102,35 @@ describe('memory-mapped catalogue storage in Chromium', () => {
     expect(state.renamed).toEqual(['p-00001']);
   });
 
+  it('POS-03 a pulled page of new products is stored as one chunk; later writes of them win everywhere, before and after a reopen', async () => {
+    const { open1, open2, inChunks, single } = await run('chunks');
+    // 150 inserted in one write: one chunk; the rename and the deletion are put on their own.
+    expect(inChunks).toBe(150);
+    expect(single).toBe(2);
+    for (const state of [open1, open2]) {
+      expect(state).toEqual({
+        count: 149,
+        found: 149,
+        ids: 149,
+        first: 'Renomeado',
+        // p-00002 (200 cents) is deleted; the rename's price is the chunk copy's no longer.
+        cheapest: ['p-00001:1'],
+        byId: ['p-00001:Renomeado', 'p-00002:deleted', 'p-00150:Produto 00150'],
+        catalogue: 'Renomeado',
+      });
+    }
+  });
+
+  it('POS-01 chunked writes after the last snapshot, or before any, survive a crash: each product is read from where its last write put it', async () => {
+    const { withSnapshot, withoutSnapshot } = await run('chunkReplay');
+    expect(withSnapshot).toEqual({ size: 123, renamed: 'Depois do crash', last: 'Produto 00319', byId: ['Depois do crash', 'Produto 00319'], count: 123, queried: ['p-00200'] });
+    expect(withoutSnapshot).toEqual({ size: 120, renamed: 'Depois do crash', last: 'Produto 00319', byId: ['Depois do crash', 'Produto 00319'], count: 120, queried: ['p-00200'] });
+  });
+
+  it('POS-01 a catalogue database from before chunks keeps its products and takes chunks after the upgrade', async () => {
+    expect(await run('upgradeFromVersion2')).toEqual({ before: 1, after: 101, again: { count: 101, first: 'Produto 00001', last: 'Produto 00101' } });
+  });
+
   it('POS-01 removing the device database removes the catalogue\'s IndexedDB database too', async () => {
     expect(await run('remove')).toEqual({ before: true, after: false });
   });

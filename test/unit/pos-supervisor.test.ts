@@ -77,6 +77,24 @@ describe('supervisor authorisation at the station (POS-20)', () => {
     expect((await docs<AuditEvent>(f, 'auditEvents')).find((e) => e.action === 'closedTillSale')).toMatchObject({ supervisorId: SUPERVISOR_ID, subjectId: sale.id });
   });
 
+  it('POS-19 the till state a sale checks follows movements written by another path (a second window, a pull) as well as its own', async () => {
+    const f = await setup({ tillOpen: false });
+    const draft = { lines: [{ productId: 'p-00005', quantity: 1 }], sellerId: ids.seller, payments: pay(1234) };
+    await refused(f.pos.recordSale(draft), 'till_closed');
+    // Opened by another POS on the same database: this one's remembered "closed" must not outlive it.
+    const other = f.reopen();
+    await other.ready();
+    await other.recordCash('opening', 0);
+    await f.pos.recordSale(draft);
+    // Closed the same way: the next sale here is refused again.
+    await other.closeTill(new Map());
+    await refused(f.pos.recordSale(draft), 'till_closed');
+    other.dispose();
+    // Its own opening is seen at once.
+    await f.pos.recordCash('opening', 0);
+    await f.pos.recordSale(draft);
+  });
+
   it('POS-19 a withdrawal larger than the cash in the drawer needs a supervisor; the drawer counts float, cash sales, change, supply and withdrawals', async () => {
     const f = await setup({ tillOpen: false });
     await f.pos.recordCash('opening', 10_000);

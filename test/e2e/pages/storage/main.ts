@@ -199,6 +199,116 @@ const checks = {
     return { ...state, resavedFormat: resaved.format, resavedById: resaved.built.byId?.length ?? 0, renamed };
   },
 
+  /**
+   * A pull page's new products go into one chunk (issue 16); later writes of some of them are put one
+   * by one, and every read (by id, queries, counts, the catalogue) sees only each product's current
+   * copy, before and after a reopen from the snapshot.
+   */
+  async chunks() {
+    const name = `mm_chunks_${Date.now()}`;
+    const db = await open(name);
+    const products = productsOf(db);
+    await products.bulkInsert(Array.from({ length: 150 }, (_, i) => product(i + 1)));
+    await (await products.findOne('p-00001').exec())!.incrementalPatch({ name: 'Renomeado', priceCents: 1 });
+    await (await products.findOne('p-00002').exec())!.remove();
+    const read = async (target: BalcaoDatabase) => {
+      const collection = productsOf(target);
+      const all = await collection.find({ sort: [{ id: 'asc' }] }).exec();
+      const byId = (await collection.storageInstance.findDocumentsById(['p-00001', 'p-00002', 'p-00150'], true)) as StoredProduct[];
+      return {
+        count: await collection.count().exec(),
+        found: all.length,
+        ids: new Set(all.map((doc) => doc.id)).size,
+        first: all[0]?.name ?? null,
+        cheapest: (await collection.find({ selector: { priceCents: { $lt: 300 } }, sort: [{ priceCents: 'asc' }] }).exec()).map((doc) => `${doc.id}:${doc.priceCents}`),
+        byId: byId.map((doc) => `${doc.id}:${doc._deleted ? 'deleted' : doc.name}`).sort(),
+        catalogue: catalogueOf(name)!.get('p-00001')?.name ?? null,
+      };
+    };
+    const open1 = await read(db);
+    await db.close();
+    const records = await openRecordStore<StoredProduct>(memoryMappedDatabaseName(name, 'products', 0), 'id');
+    const stored = await records.readEverywhere();
+    records.close();
+    const reopened = await open(name);
+    const open2 = await read(reopened);
+    await reopened.close();
+    return { open1, open2, inChunks: stored.filter((copy) => copy.at !== 0).length, single: stored.filter((copy) => copy.at === 0).length };
+  },
+
+  /**
+   * A crash after chunked writes and before the next snapshot, with and without any snapshot: the
+   * reopened catalogue replays the journal and reads each product from where its last write put it.
+   */
+  async chunkReplay() {
+    const stamp = (doc: Product, rev: string) => ({ ...doc, _deleted: false, _attachments: {}, _rev: rev, _meta: { lwt: Date.now() } }) as StoredProduct;
+    const crash = async (records: Awaited<ReturnType<typeof openRecordStore<StoredProduct>>>) => {
+      // As the storage writes: a page in a chunk, then a rename of one of its products put on its own.
+      const page = Array.from({ length: 120 }, (_, i) => stamp(product(200 + i), '1-crash'));
+      await records.append([], [], page, page.map((doc) => doc.id));
+      const renamed = { ...page[0]!, name: 'Depois do crash', _rev: '2-crash' };
+      await records.append([renamed], [renamed.id], [], []);
+    };
+    const state = async (name: string) => {
+      const db = await open(name);
+      const catalogue = catalogueOf(name)!;
+      const collection = productsOf(db);
+      const result = {
+        size: catalogue.size,
+        renamed: catalogue.get('p-00200')?.name ?? null,
+        last: catalogue.get('p-00319')?.name ?? null,
+        byId: ((await collection.storageInstance.findDocumentsById(['p-00200', 'p-00319'], false)) as StoredProduct[]).map((doc) => doc.name).sort(),
+        count: await collection.count().exec(),
+        queried: (await collection.find({ selector: { name: 'Depois do crash' } }).exec()).map((doc) => doc.id),
+      };
+      await db.close();
+      return result;
+    };
+    // After a snapshot: the closed database saved one, the crash left journal entries after it.
+    const withSnapshot = `mm_chunk_replay_${Date.now()}`;
+    const db = await open(withSnapshot);
+    await productsOf(db).bulkInsert([1, 2, 3].map(product));
+    await db.close();
+    const first = await openRecordStore<StoredProduct>(memoryMappedDatabaseName(withSnapshot, 'products', 0), 'id');
+    await crash(first);
+    first.close();
+    // Without any snapshot: a crash before the first one.
+    const withoutSnapshot = `mm_chunk_nosnap_${Date.now()}`;
+    const second = await openRecordStore<StoredProduct>(memoryMappedDatabaseName(withoutSnapshot, 'products', 0), 'id');
+    await crash(second);
+    second.close();
+    return { withSnapshot: await state(withSnapshot), withoutSnapshot: await state(withoutSnapshot) };
+  },
+
+  /** A catalogue database of version 2 (records, journal and snapshot, no chunks) opens with its records and then takes chunks. */
+  async upgradeFromVersion2() {
+    const name = `mm_v2_${Date.now()}`;
+    const recordsName = memoryMappedDatabaseName(name, 'products', 0);
+    await new Promise<void>((resolve, reject) => {
+      const request = indexedDB.open(recordsName, 2);
+      request.onupgradeneeded = () => {
+        const old = request.result;
+        old.createObjectStore('records', { keyPath: 'id' }).put({ ...product(1), _deleted: false, _attachments: {}, _rev: '1-v2', _meta: { lwt: Date.now() } });
+        old.createObjectStore('journal', { autoIncrement: true });
+        old.createObjectStore('snapshot');
+      };
+      request.onsuccess = () => {
+        request.result.close();
+        resolve();
+      };
+      request.onerror = () => reject(request.error ?? new Error('open failed'));
+    });
+    const db = await open(name);
+    const before = await productsOf(db).count().exec();
+    await productsOf(db).bulkInsert(Array.from({ length: 100 }, (_, i) => product(i + 2)));
+    const after = await productsOf(db).count().exec();
+    await db.close();
+    const reopened = await open(name);
+    const again = { count: await productsOf(reopened).count().exec(), first: catalogueOf(name)!.get('p-00001')?.name ?? null, last: catalogueOf(name)!.get('p-00101')?.name ?? null };
+    await reopened.close();
+    return { before, after, again };
+  },
+
   /** Removing the database deletes the catalogue's own IndexedDB database too. */
   async remove() {
     const name = `mm_remove_${Date.now()}`;

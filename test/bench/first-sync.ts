@@ -1,0 +1,145 @@
+/**
+ * First sync and reopen at scale (issue 16), alone: `npx tsx test/bench/first-sync.ts 1000000`.
+ * The server runs in a process of its own (central-process.ts) on PGlite in a kept folder, or on a kept
+ * PostgreSQL database with BENCH_DB=postgresql (BALCAO_TEST_PG_URL); either is seeded once per size and
+ * reused, so a run costs the pull and not the seeding. One Chromium page pulls the whole catalogue
+ * into a fresh device (phase 1 of run.ts), closes it and reopens it to a usable sale screen (phase 5).
+ * Prints wall time, the server's CPU seconds, PostgreSQL's backend CPU seconds (when on PostgreSQL),
+ * the page's storage profile and the load, and writes them to test-results/first-sync.json.
+ * BENCH_PROFILE=1 also records the page's CPU profile of the pull.
+ */
+import { mkdirSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { build } from 'vite';
+import type { Browser } from 'playwright-core';
+import type { LoginResponse, PairResponse } from '../../sync/schema/index.ts';
+import { startCentralProcess } from './central.ts';
+import { summarize, type CpuProfile } from './cpu-profile.ts';
+import { databaseCpuBetween, readDatabaseCpu } from './fleet/database-cpu.ts';
+import { launchChromium, openBenchPage, stepper, within, writeFigures } from './harness.ts';
+import { serveStatic } from './static-server.ts';
+import type { DeviceSession } from './types.ts';
+
+const PRODUCTS = Number(process.argv[2] ?? 100_000);
+if (!Number.isInteger(PRODUCTS) || PRODUCTS <= 0 || PRODUCTS > 1_000_000) throw new Error(`products ${process.argv[2]} is not a whole number between 1 and 1,000,000`);
+const DB = process.env.BENCH_DB === 'postgresql' ? 'postgresql' : 'pglite';
+const PROFILE = process.env.BENCH_PROFILE === '1';
+const pageDir = fileURLToPath(new URL('../../dist/bench/', import.meta.url));
+const resultFile = fileURLToPath(new URL('../../test-results/first-sync.json', import.meta.url));
+const step = stepper('first-sync');
+const loadNow = () => loadavg().map((value) => value.toFixed(2)).join(' / ');
+
+/** The kept database of this size: a PGlite folder, or a PostgreSQL database made once. */
+async function keptDatabase(): Promise<Record<string, unknown>> {
+  const name = `balcao_first_sync_${PRODUCTS}`;
+  if (DB === 'pglite') {
+    const dataDir = join(tmpdir(), name);
+    mkdirSync(dataDir, { recursive: true });
+    return { dataDir };
+  }
+  const admin = process.env.BALCAO_TEST_PG_URL ?? 'postgres://postgres:postgres@localhost:5432/postgres';
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rows.length === 0) await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return { databaseUrl: url.toString() };
+}
+
+async function post<T>(url: string, body: unknown): Promise<T> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`POST ${url} answered HTTP ${response.status}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+async function main(): Promise<void> {
+  step('building the bench page');
+  await build({ configFile: fileURLToPath(new URL('./vite.bench.config.ts', import.meta.url)), root: undefined, logLevel: 'warn' });
+  const page = await serveStatic(pageDir);
+  const origin = new URL(page.url).origin;
+  const database = await keptDatabase();
+  step(`starting the server (${DB}) with ${PRODUCTS.toLocaleString('en-US')} products (seeded once, then kept)`);
+  const central = await startCentralProcess({ ...database, seedDemo: true, corsOrigins: [origin] }, PRODUCTS);
+  let browser: Browser | null = null;
+  try {
+    const station = await post<PairResponse>(`${central.url}/api/stations/pair`, { storeCode: 'loja1', stationCode: 'cx01', pairingCode: 'cx01-pair' });
+    const cashier = await post<LoginResponse>(`${central.url}/api/auth/login`, { storeCode: 'loja1', userCode: 'caixa', password: 'caixa123', stationId: station.stationId, deviceKey: station.deviceKey });
+    const session: DeviceSession = { serverUrl: central.url, deviceToken: cashier.token, adminToken: '', stationId: station.stationId, putBaseUrl: central.url, tuning: {} };
+    browser = await launchChromium();
+    const { tab, call } = await openBenchPage(browser, page.url, 'bench', step, process.env.BENCH_DEBUG === '1');
+    const cdp = PROFILE ? await tab.context().newCDPSession(tab) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+      await cdp.send('Profiler.start');
+    }
+    const loadBefore = loadNow();
+    const serverBefore = await central.cpu();
+    const pgBefore = typeof database.databaseUrl === 'string' ? await readDatabaseCpu(database.databaseUrl) : null;
+    const cpuBefore = process.cpuUsage();
+    step(`1. first sync of ${PRODUCTS.toLocaleString('en-US')} products (load ${loadBefore})`);
+    const pull = await within('the first sync', 3_600_000, call('initialPull', [session, PRODUCTS]));
+    const serverAfter = await central.cpu();
+    const pgAfter = typeof database.databaseUrl === 'string' ? await readDatabaseCpu(database.databaseUrl) : null;
+    const loadAfterPull = loadNow();
+    const profile = cdp ? summarize(((await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile }).profile, pageDir) : null;
+    step(`   ${pull.seconds} s (load ${loadAfterPull}); closing the device (saves the catalogue snapshot)`);
+    const closeStarted = performance.now();
+    await within('closing the device', 600_000, call('close', []));
+    const closeMs = Math.round(performance.now() - closeStarted);
+    step(`5. reopening the device (close took ${closeMs} ms)`);
+    const reopened = await within('the reopen', 600_000, call('reopen', [PRODUCTS, session, 10_000, 500]));
+    const cpuAfter = process.cpuUsage(cpuBefore);
+    const result = {
+      command: `${DB === 'postgresql' ? 'BENCH_DB=postgresql ' : ''}npx tsx test/bench/first-sync.ts ${PRODUCTS}`,
+      at: new Date().toISOString(),
+      db: DB,
+      products: PRODUCTS,
+      load: { beforePull: loadBefore, afterPull: loadAfterPull, atEnd: loadNow() },
+      firstSyncSeconds: pull.seconds,
+      docsPerSecond: pull.docsPerSecond,
+      serverCpuSeconds: Number((serverAfter.cpuSeconds - serverBefore.cpuSeconds).toFixed(2)),
+      serverRssMB: serverAfter.rssMB,
+      postgresCpuSeconds: databaseCpuBetween(pgBefore, pgAfter),
+      runnerCpuSeconds: Number(((cpuAfter.user + cpuAfter.system) / 1e6).toFixed(2)),
+      closeMs,
+      reopenMs: reopened.totalMs,
+      heapMB: reopened.heapMb,
+      barcodeP95Ms: reopened.lookups.barcode.p95,
+      keystrokeP95Ms: reopened.lookups.keystroke.p95,
+      saleP95Ms: reopened.sales.record.p95,
+      pull,
+      reopened,
+      profile,
+    };
+    const lines = [
+      `first sync of ${PRODUCTS.toLocaleString('en-US')} products (${DB}): ${pull.seconds} s = ${pull.docsPerSecond} docs/s; server CPU ${result.serverCpuSeconds} s${result.postgresCpuSeconds === null ? '' : `, PostgreSQL CPU ${result.postgresCpuSeconds} s`}; load ${loadBefore} → ${loadAfterPull}`,
+      `  requests ${pull.requests}, to headers ${pull.fetchMs} ms; products.bulkWrite ${JSON.stringify(pull.storage.products?.bulkWrite ?? null)}`,
+      `close ${closeMs} ms; reopen ${reopened.totalMs} ms (database + catalogue ${reopened.openMs}, POS core ${reopened.indexMs}); heap ${reopened.heapMb} MB`,
+      `barcode p95 ${reopened.lookups.barcode.p95} ms; keystroke p95 ${reopened.lookups.keystroke.p95} ms; sale p50 ${reopened.sales.record.p50} / p95 ${reopened.sales.record.p95} ms`,
+      ...(profile ? [`page CPU during the pull ${profile.totalMs} ms: ${profile.byModule.map((entry) => `${entry.module} ${entry.ms} ms`).join(', ')}`, ...profile.byFunction.slice(0, 20).map((entry) => `  ${entry.fn} (${entry.module}) ${entry.ms} ms`)] : []),
+      `Reproduce: ${result.command}`,
+    ];
+    writeFigures(resultFile, result, lines.join('\n'));
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await page.close().catch(() => undefined);
+    await central.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`first-sync bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
