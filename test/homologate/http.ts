@@ -41,7 +41,8 @@ export interface Answer extends Exchange {
   bytes?: Uint8Array;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms` milliseconds of real time (the connector's default way of waiting out a Retry-After). */
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 /** A 429 is retried this many times; a connector that honours Retry-After needs one. */
 const RETRIES_AFTER_429 = 3;
 
@@ -53,6 +54,8 @@ export class Connector {
     private readonly key: string,
     readonly behaviour: Behaviour = CONFORMING,
     private readonly fetchImpl: typeof fetch = fetch,
+    /** How the connector waits out a 429's Retry-After, ms (default: real time; a test with the server's rate-limit clock in hand moves that clock instead). */
+    readonly wait: (ms: number) => Promise<void> = sleep,
   ) {}
 
   /** The last exchange, for a failure report. */
@@ -66,7 +69,7 @@ export class Connector {
       const answer = await this.once(method, path, options);
       if (answer.status !== 429 || options.raw429 || attempt >= RETRIES_AFTER_429) return answer;
       const retryAfter = Number(answer.headers['retry-after'] ?? '1');
-      await sleep(Math.max(0, this.behaviour.waitAfter429(Number.isFinite(retryAfter) ? retryAfter : 1)) * 1000);
+      await this.wait(Math.max(0, this.behaviour.waitAfter429(Number.isFinite(retryAfter) ? retryAfter : 1)) * 1000);
     }
   }
 

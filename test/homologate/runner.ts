@@ -47,6 +47,11 @@ export interface RunOptions {
    * counts a step missing from the report as failed. For a test that only needs a failed run on record.
    */
   steps?: readonly Step[];
+  /**
+   * How a wait for a 429's Retry-After is made, ms (default: real time). A test whose server counts its
+   * rate-limit windows on a clock of the test's (RateLimits.clock) moves that clock forward instead.
+   */
+  wait?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -55,7 +60,7 @@ export interface RunOptions {
  * answers what passed and failed. Starts and stops the local webhook receiver on 127.0.0.1.
  */
 export async function runHomologation(options: RunOptions): Promise<RunResult> {
-  const http = new Connector(options.base.replace(/\/+$/, ''), options.key, options.behaviour ?? CONFORMING, options.fetch);
+  const http = new Connector(options.base.replace(/\/+$/, ''), options.key, options.behaviour ?? CONFORMING, options.fetch, options.wait);
   const receiver = await LocalReceiver.start();
   const run = Date.now().toString(36).slice(-6) + Math.floor(Math.random() * 36 ** 2).toString(36).padStart(2, '0');
   const context: StepContext = { http, receiver, run, state: { taxId: cpf(parseInt(run, 36) + 2) }, webhookWaitMs: options.webhookWaitMs ?? 30_000 };
@@ -76,7 +81,7 @@ export async function runHomologation(options: RunOptions): Promise<RunResult> {
   }
   // The script itself posts (honouring Retry-After), not the connector under test: a connector that breaks a
   // convention still gets its failed run on record.
-  if (options.postReport ?? options.key.startsWith('bk_test.')) result.recorded = await postReport(new Connector(http.base, options.key, CONFORMING, options.fetch), result, `hom-${run}-report`);
+  if (options.postReport ?? options.key.startsWith('bk_test.')) result.recorded = await postReport(new Connector(http.base, options.key, CONFORMING, options.fetch, options.wait), result, `hom-${run}-report`);
   return result;
 }
 

@@ -86,7 +86,7 @@ export const rateLimit: Step = {
     check(context, Number.isInteger(retryAfter) && retryAfter >= 0, 'the 429 carries Retry-After in whole seconds');
     check(context, at(limited.body, 'error.code') === 'rate_limited', 'the 429 is a rate_limited problem');
     // The connector decides how long to wait; a conforming one waits Retry-After, then is served.
-    await new Promise((resolve) => setTimeout(resolve, http.behaviour.waitAfter429(retryAfter) * 1000));
+    await http.wait(http.behaviour.waitAfter429(retryAfter) * 1000);
     const after = await http.send('GET', path, { raw429: true });
     check(context, after.status === 200, `after waiting Retry-After (${retryAfter} s) the request is served (200, not 429)`);
   },

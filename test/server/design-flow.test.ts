@@ -64,7 +64,7 @@ describe.each(DATABASE_KINDS)('design projects flow on %s', (kind) => {
     const failed = await world.waitForEnvironment(id, (env) => env.status !== 'creating');
     expect(failed).toMatchObject({ status: 'failed', failure: expect.stringMatching(/design portal answered 422/) });
     expect((await world.project(projectId)).history.at(-1)).toMatchObject({ kind: 'environment_failed', environmentId: id });
-  }, 20_000);
+  });
 
   it('DES-08 DES-09 every update is a numbered version with option name, import date and design id; hand-added items survive', async () => {
     const { projectId, environmentId } = await projectWithEnvironment(world, { environment: 'Cozinha' });

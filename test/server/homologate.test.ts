@@ -5,17 +5,20 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_SCOPES } from '../../sync/schema/index.ts';
 import { junitReport, textReport, writeReports } from '../homologate/report.ts';
-import { runHomologation, STEPS, type RunResult } from '../homologate/runner.ts';
+import { runHomologation, STEPS, type RunOptions, type RunResult } from '../homologate/runner.ts';
 import { CONFORMING } from '../homologate/http.ts';
 import { createKey } from './support/api-keys.ts';
+import { testClock } from './support/test-clock.ts';
 import { DATABASE_KINDS, startTestServer, type TestServer } from './support/servers.ts';
 
 /**
  * Issue 13, API-07: the conformance script walks every integration step against a fresh server with
  * a key that has every scope and passes; a connector that breaks a convention fails at that step.
- * The server's rate-limit window is 10 s (not a minute) so the 429 step's Retry-After is short; a key's
- * budget of 100 per window is more than the walk sends before that step (about 45 requests), and a
- * burst of 100 is served well within 10 s. Each test has its own key (its own budget).
+ * The server's rate-limit window is 10 s (not a minute) on a clock of the test's (support/test-clock.ts):
+ * the window moves only when the connector waits out a Retry-After, so that wait costs no real time and
+ * no window can end in the middle of the 429 step, however slow the machine. A key's budget of 100 per
+ * window is more than the walk sends before that step (about 45 requests). Each test has its own key
+ * (its own budget).
  */
 const WINDOW_SECONDS = 10;
 const KEY_LIMIT = 100;
@@ -23,8 +26,10 @@ const firstFailure = (result: RunResult) => result.steps.find((step) => !step.pa
 
 describe.each(DATABASE_KINDS)('homologation script on %s', (kind) => {
   let server: TestServer;
+  const clock = testClock();
+  const walk = (options: Omit<RunOptions, 'base' | 'wait'>) => runHomologation({ base: server.url, wait: clock.wait, ...options });
   beforeAll(async () => {
-    server = await startTestServer(kind, { rateLimit: { windowSeconds: WINDOW_SECONDS } });
+    server = await startTestServer(kind, { rateLimit: { windowSeconds: WINDOW_SECONDS, clock: clock.now } });
   });
   const newKey = async () => (await createKey(server, [...API_SCOPES], { name: 'Integrador em homologação', rateLimitPerMinute: KEY_LIMIT })).secret;
   afterAll(async () => {
@@ -32,7 +37,7 @@ describe.each(DATABASE_KINDS)('homologation script on %s', (kind) => {
   });
 
   it('API-07 the whole walk passes against a fresh server and writes the report, JUnit XML and JSON', { timeout: 120_000 }, async () => {
-    const result = await runHomologation({ base: server.url, key: await newKey() });
+    const result = await walk({ key: await newKey() });
     expect(firstFailure(result), textReport(result)).toBeUndefined();
     expect(result.steps.map((step) => step.name)).toEqual(STEPS.map((step) => step.name));
     expect(result.passed).toBe(true);
@@ -50,7 +55,7 @@ describe.each(DATABASE_KINDS)('homologation script on %s', (kind) => {
   });
 
   it('API-07 a connector that re-posts without an Idempotency-Key fails at the idempotency step, with the request and the answer in the report', { timeout: 120_000 }, async () => {
-    const result = await runHomologation({ base: server.url, key: await newKey(), behaviour: { ...CONFORMING, idempotencyKey: () => undefined } });
+    const result = await walk({ key: await newKey(), behaviour: { ...CONFORMING, idempotencyKey: () => undefined } });
     expect(result.passed).toBe(false);
     const failed = firstFailure(result)!;
     expect(failed.name).toBe('idempotency: replay, other body, in flight');
@@ -63,7 +68,7 @@ describe.each(DATABASE_KINDS)('homologation script on %s', (kind) => {
   });
 
   it('API-07 a connector that ignores Retry-After fails at the rate-limit step', { timeout: 120_000 }, async () => {
-    const result = await runHomologation({ base: server.url, key: await newKey(), behaviour: { ...CONFORMING, waitAfter429: () => 0 } });
+    const result = await walk({ key: await newKey(), behaviour: { ...CONFORMING, waitAfter429: () => 0 } });
     const failed = firstFailure(result)!;
     expect(failed.name).toBe('rate limit: 429 with Retry-After honoured');
     expect(failed.failure).toMatchObject({ expected: expect.stringMatching(/after waiting Retry-After/), answer: { status: 429, headers: { 'retry-after': expect.any(String) } } });

@@ -1,15 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_SCOPES, type CreatedApiKey, type HomologationRun } from '../../sync/schema/index.ts';
 import { CONFORMING } from '../homologate/http.ts';
-import { runHomologation, STEPS } from '../homologate/runner.ts';
+import { runHomologation, STEPS, type RunOptions } from '../homologate/runner.ts';
 import { textReport } from '../homologate/report.ts';
+import { testClock } from './support/test-clock.ts';
 import { adminToken, call, DATABASE_KINDS, login, startTestServer, type TestServer } from './support/servers.ts';
 
 /**
  * Issue 13, API-06 and API-07 on the server: the admin makes the sandbox and sandbox keys (never a
  * production key directly), the conformance script posts its report, the server corroborates it from
  * what the key did, and only a passing run lets the admin promote the key to production.
- * Rate-limit window 10 s and a key budget of 100, as in homologate.test.ts (the walk's 429 step).
+ * Rate-limit window 10 s on the test's clock and a key budget of 100, as in homologate.test.ts (the
+ * walk's 429 step waits out Retry-After by moving that clock, not in real time).
  */
 const WINDOW_SECONDS = 10;
 const KEY_LIMIT = 100;
@@ -17,8 +19,10 @@ const KEY_LIMIT = 100;
 describe.each(DATABASE_KINDS)('sandbox and homologation on %s', (kind) => {
   let server: TestServer;
   let admin: string;
+  const clock = testClock();
+  const walk = (options: Omit<RunOptions, 'base' | 'wait'>) => runHomologation({ base: server.url, wait: clock.wait, ...options });
   beforeAll(async () => {
-    server = await startTestServer(kind, { rateLimit: { windowSeconds: WINDOW_SECONDS } });
+    server = await startTestServer(kind, { rateLimit: { windowSeconds: WINDOW_SECONDS, clock: clock.now } });
     admin = await adminToken(server);
   });
   afterAll(async () => {
@@ -56,7 +60,7 @@ describe.each(DATABASE_KINDS)('sandbox and homologation on %s', (kind) => {
   it('API-07 a passing walk with a sandbox key is recorded and corroborated; only then is the key promoted to a production key', { timeout: 180_000 }, async () => {
     const key = await sandboxKey();
     expect((await call(server.url, 'POST', `/api/api-keys/${key.id}/promote`, { token: admin, body: {} })).body.error.code).toBe('homologation_required');
-    const result = await runHomologation({ base: server.url, key: key.secret });
+    const result = await walk({ key: key.secret });
     expect(result.steps.find((step) => !step.passed), textReport(result)).toBeUndefined();
     expect(result.recorded?.status, textReport(result)).toBe(201);
     expect(result.recorded!.run).toMatchObject({ keyId: key.id, passed: true, uncorroborated: [] });
@@ -112,7 +116,7 @@ describe.each(DATABASE_KINDS)('sandbox and homologation on %s', (kind) => {
 
   it('API-07 a connector that ignores Retry-After fails its run on the server too, and its key cannot be promoted', { timeout: 180_000 }, async () => {
     const key = await sandboxKey('Conector sem Retry-After');
-    const result = await runHomologation({ base: server.url, key: key.secret, behaviour: { ...CONFORMING, waitAfter429: () => 0 } });
+    const result = await walk({ key: key.secret, behaviour: { ...CONFORMING, waitAfter429: () => 0 } });
     expect(result.passed).toBe(false);
     expect(result.recorded?.run).toMatchObject({ passed: false });
     expect(result.recorded!.run!.steps.find((step) => step.step === 'rate-limit')).toMatchObject({ passed: false, detail: expect.stringMatching(/Retry-After/) });

@@ -56,7 +56,12 @@ export function customer(n: number): Record<string, unknown> {
   return { id: `c-test-${n}`, name: `Cliente ${n}`, taxId: cpf(n), active: true, updatedAt: new Date().toISOString() };
 }
 
-export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+/**
+ * Waits until `check` holds, looking every 50 ms; throws naming `what` after `timeoutMs`. The timeout is
+ * a hang guard, not a bound on how fast the app must be (two server files run at a time on a shared
+ * machine), so it is generous.
+ */
+export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const start = Date.now();
   while (!(await check())) {
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);

@@ -32,6 +32,30 @@ function productPullFetch(pulls: Pulled[], corruptId: { value: string | null }):
   };
 }
 
+/**
+ * `fetchImpl` with the live stream watched: `seen.value` turns true once the stream's first event, the
+ * server's RESYNC, has come through. The engine reports online when the stream's head arrives, which on
+ * a busy machine can be well before that RESYNC (and the pull it starts) reaches the device.
+ */
+function watchingResync(fetchImpl: typeof fetch, seen: { value: boolean }): typeof fetch {
+  return async (input, init) => {
+    const response = await fetchImpl(input, init);
+    if (!new URL(String(input)).pathname.endsWith('/api/sync/stream') || !response.body) return response;
+    const decoder = new TextDecoder();
+    let text = '';
+    const watch = new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        if (!seen.value) {
+          text += decoder.decode(chunk, { stream: true });
+          if (/^event: resync$/m.test(text)) seen.value = true;
+        }
+        controller.enqueue(chunk);
+      },
+    });
+    return new Response(response.body.pipeThrough(watch), { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+}
+
 let counter = 0;
 /** A running server, a logged-in user and a device database name no other test uses. */
 async function loggedIn(kind: DatabaseKind, label: string) {
@@ -136,9 +160,11 @@ describe.each(DATABASE_KINDS)('pull-only replication of read-only collections on
   it('POS-03 live changes are stored from the stream without another pull once the device follows it', async () => {
     const { srv, token, name } = await loggedIn(kind, 'live');
     const pulls: Pulled[] = [];
-    const live = await device(srv.url, token, name, productPullFetch(pulls, { value: null }));
+    const resync = { value: false };
+    const live = await device(srv.url, token, name, watchingResync(productPullFetch(pulls, { value: null }), resync));
     await inSync(live.engine);
-    await until(() => live.engine.status.online, 'stream connected');
+    // The stream's RESYNC starts a pull of its own: count from after it (polling lets the engine handle it first).
+    await until(() => live.engine.status.online && resync.value, "the stream's RESYNC received");
     await inSync(live.engine);
     const before = pulls.length;
     for (const [index, id] of ['p-00007', 'p-00008', 'p-00009', 'p-00010'].entries()) {

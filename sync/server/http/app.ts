@@ -26,6 +26,7 @@ import { registerIntegrationResources } from '../integration/routes.ts';
 import { registerApiKeyRoutes } from '../auth/api-keys-routes.ts';
 import { registerWebhookRoutes } from '../webhooks/routes.ts';
 import { registerSandboxRoutes } from '../sandbox/routes.ts';
+import { clockedRateLimitStore } from './rate-limit-clock.ts';
 
 export interface RateLimits {
   /** Requests per minute per client address on every route. */
@@ -38,6 +39,8 @@ export interface RateLimits {
   accountsPerPasswordPerMinute: number;
   /** Length of the rate-limit window of `perMinute` and of each key's budget, seconds (default 60; tests shorten it so a 429's Retry-After is short). */
   windowSeconds?: number;
+  /** Milliseconds now for those windows (default Date.now): a test moves its own clock forward to wait out a Retry-After without sleeping. */
+  clock?: () => number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimits = { perMinute: 6_000, credentialsPerMinute: 10, credentialsPerAddressPerMinute: 60, accountsPerPasswordPerMinute: 5 };
@@ -128,6 +131,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
       keyGenerator: (request) => (request.session?.apiKey ? `api-key:${request.session.apiKey.id}` : request.ip),
       timeWindow: (options.rateLimit.windowSeconds ?? 60) * 1000,
       enableDraftSpec: true,
+      ...(options.rateLimit.clock ? { store: clockedRateLimitStore(options.rateLimit.clock) } : {}),
     });
   }
   installAuthentication(app, ctx);
