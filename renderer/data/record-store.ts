@@ -77,6 +77,25 @@ function committed(transaction: IDBTransaction): Promise<void> {
   });
 }
 
+/**
+ * Queues a write transaction's requests and waits for its outcome; `queue` answers the journal entry's
+ * request (its key is the entry's seq) or nothing. A record IndexedDB cannot take (no key, not cloneable)
+ * throws while queuing: the transaction is then aborted and none of the records is stored.
+ */
+async function writeAll(transaction: IDBTransaction, queue: () => Promise<IDBValidKey> | undefined): Promise<number> {
+  const done = committed(transaction);
+  let seq: Promise<IDBValidKey> | undefined;
+  try {
+    seq = queue();
+  } catch (error) {
+    transaction.abort();
+    done.catch(() => undefined);
+    throw error;
+  }
+  await done;
+  return Number((await seq) ?? 0);
+}
+
 export async function openRecordStore<T>(name: string, keyPath: string): Promise<RecordStore<T>> {
   // Version 1 had the records only, version 2 no chunks: upgrading adds what is missing and keeps the rest.
   const request = indexedDB.open(name, 3);
@@ -129,27 +148,18 @@ export async function openRecordStore<T>(name: string, keyPath: string): Promise
       if (chunked.length >= CHUNK_SPAN) throw new Error(`a chunk holds fewer than ${CHUNK_SPAN} records, not ${chunked.length}`);
       const chunk = nextChunk;
       const transaction = db.transaction([STORE, CHUNKS, JOURNAL], 'readwrite');
-      const done = committed(transaction);
       const locations = new Float64Array(putKeys.length + keys.length);
       for (let i = 0; i < keys.length; i++) locations[putKeys.length + i] = chunk * CHUNK_SPAN + i;
-      let seq: Promise<IDBValidKey> = Promise.resolve(0);
-      try {
+      const seq = await writeAll(transaction, () => {
         const store = transaction.objectStore(STORE);
         for (const record of puts) store.put(record);
         if (chunked.length > 0) {
           transaction.objectStore(CHUNKS).put(chunked, chunk);
           nextChunk++;
         }
-        seq = settled(transaction.objectStore(JOURNAL).add({ ids: [...putKeys, ...keys], at: locations }));
-      } catch (error) {
-        // A record IndexedDB cannot take (not cloneable) throws here: store none of them.
-        transaction.abort();
-        done.catch(() => undefined);
-        seq.catch(() => undefined);
-        throw error;
-      }
-      await done;
-      return { seq: Number(await seq), locations: locations.subarray(putKeys.length) };
+        return settled(transaction.objectStore(JOURNAL).add({ ids: [...putKeys, ...keys], at: locations }));
+      });
+      return { seq, locations: locations.subarray(putKeys.length) };
     },
     async getMany(keys) {
       if (keys.length === 0) return [];
@@ -159,23 +169,13 @@ export async function openRecordStore<T>(name: string, keyPath: string): Promise
     },
     async write(puts, deletes, journal) {
       const transaction = db.transaction(journal ? [STORE, JOURNAL] : [STORE], 'readwrite');
-      const done = committed(transaction);
-      const store = transaction.objectStore(STORE);
-      let seq: Promise<IDBValidKey> = Promise.resolve(0);
-      try {
+      return writeAll(transaction, () => {
         // Requests are queued without awaiting each one; the transaction's outcome covers them all.
+        const store = transaction.objectStore(STORE);
         for (const record of puts) store.put(record);
         for (const key of deletes) store.delete(key);
-        if (journal) seq = settled(transaction.objectStore(JOURNAL).add({ ids: journal }));
-      } catch (error) {
-        // A record IndexedDB cannot take (no key, not cloneable) throws here: store none of them.
-        transaction.abort();
-        done.catch(() => undefined);
-        seq.catch(() => undefined);
-        throw error;
-      }
-      await done;
-      return Number(await seq);
+        return journal ? settled(transaction.objectStore(JOURNAL).add({ ids: journal })) : undefined;
+      });
     },
     async readSaved<S>() {
       const transaction = db.transaction([SNAPSHOT, JOURNAL], 'readonly');
