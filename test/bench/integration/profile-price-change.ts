@@ -7,11 +7,12 @@
  * seeding time, the wall and CPU time per 1,000 (this process; on PGlite the database's too).
  */
 import { performance } from 'node:perf_hooks';
-import { openDatabase, type Database, type Queryable } from '../../../sync/server/db/database.ts';
+import { openDatabase } from '../../../sync/server/db/database.ts';
 import { migrate } from '../../../sync/server/db/migrations.ts';
 import { seedDemo, seedProducts } from '../../../sync/server/seed/seed.ts';
 import { batchUpsert, PRODUCT_UPSERT } from '../../../sync/server/integration/batch-upsert.ts';
 import { createScratchDatabase } from '../../server/support/servers.ts';
+import { timedDatabase } from './timed-database.ts';
 
 const kind = process.argv[2] === 'postgresql' ? 'postgresql' : 'pglite';
 const products = Number(process.argv[3] ?? 1_000_000);
@@ -56,26 +57,7 @@ try {
   let processMs = 0;
   for (let start = 0; start < items.length; start += 1000) {
     const times: { ms: number; sql: string; params: unknown[] | undefined }[] = [];
-    const timed: Database = {
-      ...db,
-      kind: db.kind,
-      query: db.query.bind(db),
-      listen: db.listen.bind(db),
-      close: db.close.bind(db),
-      transaction: (work) =>
-        db.transaction((tx) =>
-          work({
-            async query(sql, params) {
-              const at = performance.now();
-              try {
-                return await tx.query(sql, params);
-              } finally {
-                times.push({ ms: performance.now() - at, sql, params: params as unknown[] | undefined });
-              }
-            },
-          } as Queryable),
-        ),
-    };
+    const timed = timedDatabase(db, (ms, sql, params) => times.push({ ms, sql, params }));
     t = performance.now();
     const cpu = process.cpuUsage();
     const answer = await batchUpsert(timed, PRODUCT_UPSERT, writer, items.slice(start, start + 1000));

@@ -6,11 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { openDatabase, type Database, type Queryable } from '../../../sync/server/db/database.ts';
+import { openDatabase } from '../../../sync/server/db/database.ts';
 import { migrate } from '../../../sync/server/db/migrations.ts';
 import { seedDemo } from '../../../sync/server/seed/seed.ts';
 import { batchUpsert, PRODUCT_UPSERT } from '../../../sync/server/integration/batch-upsert.ts';
 import { createScratchDatabase } from '../../server/support/servers.ts';
+import { timedDatabase } from './timed-database.ts';
 
 const kind = process.argv[2] === 'postgresql' ? 'postgresql' : 'pglite';
 
@@ -37,30 +38,17 @@ try {
       return { sku: sku(i), barcode: `2${String(i).padStart(12, '0')}`, name: `Produto de bancada ${i}`, unit: 'UN', priceCents: 101 + ((i * 7_919) % 99_898), stock: 10 + (i % 90), groupId: 'loja1-grp-hidraulica' };
     });
     const times: string[] = [];
-    const timed: Database = {
-      ...db,
-      kind: db.kind,
-      query: db.query.bind(db),
-      listen: db.listen.bind(db),
-      close: db.close.bind(db),
-      transaction: (work) =>
-        db.transaction(async (tx) => {
-          const [backend] = kind === 'postgresql' ? await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid') : [];
-          const before = backend ? backendCpuMs(backend.pid) : 0;
-          const result = await work({
-            async query(sql, params) {
-              const t = performance.now();
-              try {
-                return await tx.query(sql, params);
-              } finally {
-                times.push(`  ${(performance.now() - t).toFixed(1)} ms  ${sql.replace(/\s+/g, ' ').trim().slice(0, 100)}`);
-              }
-            },
-          } as Queryable);
-          if (backend) backendMs += backendCpuMs(backend.pid) - before;
-          return result;
-        }),
-    };
+    const timed = timedDatabase(
+      db,
+      (ms, sql) => times.push(`  ${ms.toFixed(1)} ms  ${sql.replace(/\s+/g, ' ').trim().slice(0, 100)}`),
+      async (tx, work) => {
+        const [backend] = kind === 'postgresql' ? await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid') : [];
+        const before = backend ? backendCpuMs(backend.pid) : 0;
+        const result = await work();
+        if (backend) backendMs += backendCpuMs(backend.pid) - before;
+        return result;
+      },
+    );
     const t = performance.now();
     const cpu = process.cpuUsage();
     const answer = await batchUpsert(timed, PRODUCT_UPSERT, writer, items);
