@@ -89,8 +89,12 @@ export async function pay(page: Page, payments: PaymentStep[]): Promise<SaleOutc
   await modal.or(byId(page, ids.supervisor.body)).first().waitFor();
   if (await byId(page, ids.supervisor.body).isVisible()) await authorizeAsSupervisor(page);
   await modal.waitFor();
+  // The step chooses its first payment type in an effect after it shows: a click before that is undone.
+  await modal.locator(`[data-testid="${ids.payment.type}"][data-selected="true"]`).first().waitFor();
   for (const payment of payments) {
-    await modal.locator(`[data-testid="${ids.payment.type}"][data-payment-type-id="${payment.paymentTypeId}"]`).click();
+    const type = modal.locator(`[data-testid="${ids.payment.type}"][data-payment-type-id="${payment.paymentTypeId}"]`);
+    await type.click();
+    await modal.locator(`[data-testid="${ids.payment.type}"][data-payment-type-id="${payment.paymentTypeId}"][data-selected="true"]`).waitFor();
     if (payment.conditionId) await byId(page, ids.payment.condition).selectOption(payment.conditionId);
     const amount = byId(page, ids.payment.amount);
     if (payment.amount !== undefined) await amount.fill(payment.amount);
