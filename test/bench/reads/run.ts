@@ -9,12 +9,11 @@
  * Profile the server with `node --cpu-prof --import tsx test/bench/reads/run.ts`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { clientsOnAThread } from '../concurrent-gets.ts';
+import { measureFloor } from '../get-floor.ts';
 import { startServer, type RunningServer } from '../../../sync/server/node/start.ts';
 import { createScratchDatabase } from '../../server/support/servers.ts';
 import { positive, stepper } from '../harness.ts';
@@ -71,22 +70,10 @@ async function measure(database: string, server: RunningServer, products: number
  * No server can answer these clients faster than this one; the API's p95 is judged against it.
  */
 async function floor(gets: number): Promise<string> {
-  const body = JSON.stringify({ id: 'p-1', sku: 'READ0000001', barcode: '3000000000001', name: 'Produto de leitura 1', unit: 'UN', priceCents: 1234, stock: 10, groupId: 'loja1-grp-hidraulica' });
-  const bare = createServer((_request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-    response.end(body);
-  });
-  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
-  try {
-    const url = `http://127.0.0.1:${(bare.address() as AddressInfo).port}`;
-    const paths = Array.from({ length: gets }, (_v, n) => `/api/v1/products/sku/READ${String(n).padStart(7, '0')}`);
-    const started = performance.now();
-    const latencies = (await clientsOnAThread(url, 'none', paths, CLIENTS)).sort((a, b) => a - b);
-    const perSecond = Math.round(gets / ((performance.now() - started) / 1000));
-    return `floor (bare Node HTTP server, fixed body, same clients): p50 ${round(percentile(latencies, 50))} ms, p95 ${round(percentile(latencies, 95))} ms, ${perSecond}/s`;
-  } finally {
-    bare.close();
-  }
+  const run = await measureFloor(gets, CLIENTS);
+  const latencies = [...run.latencies].sort((x, y) => x - y);
+  const perSecond = Math.round(gets / (run.wallMs / 1000));
+  return `floor (bare Node HTTP server, fixed body, same clients): p50 ${round(percentile(latencies, 50))} ms, p95 ${round(percentile(latencies, 95))} ms, ${perSecond}/s`;
 }
 
 async function main(): Promise<void> {
