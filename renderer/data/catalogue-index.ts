@@ -23,6 +23,7 @@ import type { Product } from '../../sync/schema/index.ts';
 import { PRODUCT_UNITS } from '../../sync/schema/index.ts';
 import { buildIndex, normalize, sortedIds, sortKey, words, VOCABULARY_SEPARATOR, type BuildInput, type BuildOutput } from './catalogue-build.ts';
 import { defaultBuilder, type IndexBuilder } from './catalogue-builder.ts';
+import { StoredRevisions, type Revision, type RevisionsSnapshot } from './stored-revisions.ts';
 import { TextColumn } from './text-column.ts';
 
 export type ProductRow = Pick<Product, 'id' | 'sku' | 'barcode' | 'name' | 'unit' | 'priceCents' | 'stock' | 'active'> &
@@ -117,6 +118,8 @@ export interface CatalogueSnapshot {
   active: Uint8Array;
   /** Disk locations of the documents (absent from snapshots saved before chunks: all 0). */
   locations?: Float64Array;
+  /** The documents' RxDB revisions (absent from snapshots saved before they were kept: all unknown). */
+  revisions?: RevisionsSnapshot;
   built: Omit<BuildOutput, 'vocabulary'> & { vocabulary: string };
 }
 
@@ -187,6 +190,8 @@ export class CatalogueIndex {
   private activeFlags = new Uint8Array(1024);
   /** Where each product's document is on disk, for the storage that keeps it (record-store.ts locations; 0: by id). */
   private locations = new Float64Array(1024);
+  /** Each product's stored revision, for the same storage (stored-revisions.ts). */
+  private revisions = new StoredRevisions();
   private groups: string[] = [];
   private readonly groupCode = new Map<string, number>();
   /**
@@ -240,11 +245,15 @@ export class CatalogueIndex {
 
   /**
    * Adds or replaces a product; a change of price, stock or flags edits its slot in place. `location`:
-   * where its document now is on disk, for the storage (kept with the product, 0 by default).
+   * where its document now is on disk, and `revision`: its stored RxDB revision when the row holds the
+   * whole document (undefined: it does not, or it is not known), both for the storage and kept with the product.
    */
-  upsert(doc: ProductRow, location = 0): void {
+  upsert(doc: ProductRow, location = 0, revision?: Revision): void {
     let slot = this.slotFor(doc.id);
-    if (slot !== undefined) this.locations[slot] = location;
+    if (slot !== undefined) {
+      this.locations[slot] = location;
+      this.revisions.set(slot, revision);
+    }
     if (slot === undefined) {
       slot = this.ids.length;
       this.ensureCapacity(slot + 1);
@@ -254,6 +263,7 @@ export class CatalogueIndex {
       this.names.push(doc.name);
       this.slotOf.set(doc.id, slot);
       this.locations[slot] = location;
+      this.revisions.set(slot, revision);
       this.live++;
       this.markPending(slot);
     } else if (this.names.get(slot) !== doc.name || this.skus.get(slot) !== doc.sku || this.barcodes.get(slot) !== doc.barcode) {
@@ -293,6 +303,7 @@ export class CatalogueIndex {
     this.barcodes = new TextColumn();
     this.names = new TextColumn();
     this.slotOf.clear();
+    this.revisions = new StoredRevisions();
     this.loadedById = null;
     this.groupCode.clear();
     this.groups = [];
@@ -310,6 +321,12 @@ export class CatalogueIndex {
   locationOf(id: string): number | undefined {
     const slot = this.slotFor(id);
     return slot === undefined ? undefined : this.locations[slot];
+  }
+
+  /** The stored revision of the live product `id` (see upsert), or undefined when there is none or it is not known. */
+  revisionOf(id: string): Revision | undefined {
+    const slot = this.slotFor(id);
+    return slot === undefined ? undefined : this.revisions.get(slot);
   }
 
   get(id: string): ProductRow | undefined {
@@ -393,6 +410,11 @@ export class CatalogueIndex {
     await this.rebuildInBackground();
   }
 
+  /** Whether the built index holds every change: `snapshot()` then builds nothing in this thread. */
+  get indexCurrent(): boolean {
+    return this.pending.size === 0 && !this.stale.includes(1);
+  }
+
   /** Whether searches still check products one by one (changes since the last build). */
   get pendingCount(): number {
     return this.pending.size;
@@ -438,6 +460,7 @@ export class CatalogueIndex {
       stocks: typed(this.stocks),
       active: typed(this.activeFlags),
       locations: typed(this.locations),
+      revisions: this.revisions.snapshot(slots),
       built: {
         rankSlots: Int32Array.from(slots, (_slot, rank) => rank),
         vocabulary: this.built.vocabulary.join(VOCABULARY_SEPARATOR),
@@ -465,6 +488,7 @@ export class CatalogueIndex {
     index.stocks.set(snapshot.stocks);
     index.activeFlags.set(snapshot.active);
     if (snapshot.locations) index.locations.set(snapshot.locations);
+    index.revisions = StoredRevisions.fromSnapshot(snapshot.revisions, snapshot.count);
     index.groups = [...snapshot.groups];
     snapshot.groups.forEach((group, code) => index.groupCode.set(group, code));
     if (snapshot.built.byId && snapshot.built.byId.length === snapshot.count) {

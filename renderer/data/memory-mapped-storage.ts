@@ -21,8 +21,10 @@ import {
   type RxStorageInstanceCreationParams,
   type RxStorageQueryResult,
 } from 'rxdb';
+import { PRODUCT_UNITS } from '../../sync/schema/index.ts';
 import { CatalogueIndex, type CatalogueSnapshot, type ProductRow } from './catalogue-index.ts';
 import { deleteRecordStore, openRecordStore, type JournalEntry, type RecordStore } from './record-store.ts';
+import type { Revision } from './stored-revisions.ts';
 
 type Doc = Record<string, unknown>;
 type StoredDoc = RxDocumentData<Doc>;
@@ -34,6 +36,12 @@ type Checkpoint = RxStorageDefaultCheckpoint;
  * catalogue a sale needs (renderer/data/catalogue-index.ts: columns and a search index, no object per
  * product) and the ids of tombstones. Every write updates the catalogue, so the sale screen's lookups
  * are current without a read of the collection.
+ *
+ * The catalogue's row holds every field of a product (its schema allows no other), so with the stored
+ * revision kept beside it (stored-revisions.ts) a live product's document is answered from memory, not
+ * read: a pull that updates 10,000 products scattered over 1,000,000 read a 5,000-product chunk for
+ * every few of them (issue 16). A document the row does not hold whole (another field, attachments,
+ * more in `_meta`) is read from disk, as are tombstones.
  *
  * Reopening reads one snapshot of the catalogue plus the journal of writes after it (record-store.ts),
  * not every document: 1,000,000 documents cost tens of seconds to read and a gigabyte of heap. The
@@ -68,7 +76,10 @@ interface SavedCatalogue {
 /**
  * A write's new live documents go into one chunk (record-store.ts: one put instead of one per
  * document, a tenth of the cost) when there are at least this many (a pull's page); fewer, and
- * every update or deletion, are put one by one, so an edit never rewrites a chunk.
+ * every update or deletion, are put one by one, so an edit never rewrites a chunk. Updates are not
+ * chunked: a put by id replaces the document's previous single copy, so a catalogue changed again and
+ * again holds at most one stale copy per product (its first chunk's), where new chunks would grow
+ * without bound.
  */
 const CHUNK_MIN = 100;
 const CHUNK_MAX = 50_000;
@@ -138,9 +149,43 @@ function apply(catalogue: CatalogueIndex, tombstones: Map<string, number>, id: s
     if (doc) tombstones.set(id, location);
     else tombstones.delete(id);
   } else {
-    catalogue.upsert(doc as unknown as ProductRow, location);
+    catalogue.upsert(doc as unknown as ProductRow, location, revisionIfWhole(doc));
     tombstones.delete(id);
   }
+}
+
+const TEXT_FIELDS = ['id', 'sku', 'barcode', 'name'] as const;
+const KNOWN_FIELDS: ReadonlySet<string> = new Set([...TEXT_FIELDS, 'unit', 'priceCents', 'stock', 'groupId', 'active', '_deleted', '_rev', '_meta', '_attachments']);
+
+/**
+ * The live document's revision when `documentFromMemory` rebuilds exactly this document from its
+ * catalogue row (the fields of a product of `sync/schema`, nothing else, no attachments, `_meta` with
+ * `lwt` only); undefined otherwise, and the document is then read from disk when asked for.
+ */
+function revisionIfWhole(doc: StoredDoc): Revision | undefined {
+  for (const key of Object.keys(doc)) if (!KNOWN_FIELDS.has(key)) return undefined;
+  const meta = doc._meta as Record<string, unknown>;
+  const whole =
+    TEXT_FIELDS.every((field) => typeof doc[field] === 'string') &&
+    (PRODUCT_UNITS as readonly unknown[]).includes(doc.unit) &&
+    typeof doc.priceCents === 'number' &&
+    typeof doc.stock === 'number' &&
+    typeof doc.active === 'boolean' &&
+    (!('groupId' in doc) || typeof doc.groupId === 'string') &&
+    doc._deleted === false &&
+    typeof doc._rev === 'string' &&
+    Object.keys(doc._attachments ?? {}).length === 0 &&
+    Object.keys(meta).length === 1 &&
+    typeof meta.lwt === 'number';
+  return whole ? { rev: doc._rev, lwt: meta.lwt as number } : undefined;
+}
+
+/** The stored document of a live product, rebuilt from its catalogue row and kept revision; undefined when the revision is not kept. */
+function documentFromMemory(catalogue: CatalogueIndex, id: string): StoredDoc | undefined {
+  const revision = catalogue.revisionOf(id);
+  const row = revision && catalogue.get(id);
+  if (!revision || !row) return undefined;
+  return { ...row, _deleted: false, _rev: revision.rev, _meta: { lwt: revision.lwt }, _attachments: {} } as unknown as StoredDoc;
 }
 
 /** The IndexedDB database behind one collection at one schema version. */
@@ -205,9 +250,16 @@ class MemoryMappedInstance implements RxStorageInstance<Doc, MemoryMappedInterna
     return this.internals.catalogue.locationOf(id) ?? this.internals.tombstones.get(id);
   }
 
-  /** The stored documents of these ids (all stored), from wherever each one's current copy is. */
-  private read(ids: readonly string[]): Promise<(StoredDoc | undefined)[]> {
-    return this.internals.records.readAt(ids, ids.map((id) => this.locationOf(id) ?? 0));
+  /** The stored documents of these ids (all stored): from memory where the catalogue holds them whole, else from wherever each one's current copy is on disk. */
+  private async read(ids: readonly string[]): Promise<(StoredDoc | undefined)[]> {
+    const found: (StoredDoc | undefined)[] = ids.map((id) => documentFromMemory(this.internals.catalogue, id));
+    const missing: number[] = [];
+    found.forEach((doc, i) => doc === undefined && missing.push(i));
+    if (missing.length === 0) return found;
+    const missingIds = missing.map((i) => ids[i]!);
+    const fromDisk = await this.internals.records.readAt(missingIds, missingIds.map((id) => this.locationOf(id) ?? 0));
+    missing.forEach((i, n) => (found[i] = fromDisk[n]));
+    return found;
   }
 
   /** Disk first, memory and events after: nobody sees a document that a failed write did not keep. */
@@ -244,8 +296,22 @@ class MemoryMappedInstance implements RxStorageInstance<Doc, MemoryMappedInterna
     if (this.snapshotTimer !== null) clearTimeout(this.snapshotTimer);
     this.snapshotTimer = setTimeout(() => {
       this.snapshotTimer = null;
-      if (!this.closed) void this.serially(() => this.saveSnapshot()).catch((error: unknown) => console.warn(`${this.collectionName}: the catalogue snapshot was not saved`, error));
+      if (!this.closed) void this.saveWhenBuilt().catch((error: unknown) => console.warn(`${this.collectionName}: the catalogue snapshot was not saved`, error));
     }, SNAPSHOT_IDLE_MS);
+  }
+
+  /**
+   * The index is built off the page's thread (seconds at 1,000,000 products) while writes go on: a
+   * price change arriving then is not held back. A rename that came meanwhile leaves the index behind
+   * again, and the snapshot waits for the next pause rather than build it in this thread.
+   */
+  private async saveWhenBuilt(): Promise<void> {
+    await this.internals.catalogue.settled();
+    await this.serially(async () => {
+      if (this.closed) return;
+      if (this.internals.catalogue.indexCurrent) await this.saveSnapshot();
+      else this.saveWhenIdle();
+    });
   }
 
   /** Runs between writes (serially), so the snapshot and `lastSeq` describe the same state. */

@@ -3,10 +3,12 @@
  * The server runs in a process of its own (central-process.ts) on PGlite in a kept folder, or on a kept
  * PostgreSQL database with BENCH_DB=postgresql (BALCAO_TEST_PG_URL); either is seeded once per size and
  * reused, so a run costs the pull and not the seeding. One Chromium page pulls the whole catalogue
- * into a fresh device (phase 1 of run.ts), closes it and reopens it to a usable sale screen (phase 5).
+ * into a fresh device (phase 1 of run.ts), changes the price of BENCH_PRICE_CHANGES (10,000; 0 skips it)
+ * products on the server until the open device has them (phase 2b), closes it and reopens it to a usable
+ * sale screen (phase 5).
  * Prints wall time, the server's CPU seconds, PostgreSQL's backend CPU seconds (when on PostgreSQL),
  * the page's storage profile and the load, and writes them to test-results/first-sync.json.
- * BENCH_PROFILE=1 also records the page's CPU profile of the pull.
+ * BENCH_PROFILE=1 also records the page's CPU profile of the pull, BENCH_PROFILE=price that of the price change.
  */
 import { mkdirSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -21,12 +23,13 @@ import { summarize, type CpuProfile } from './cpu-profile.ts';
 import { databaseCpuBetween, readDatabaseCpu } from './fleet/database-cpu.ts';
 import { launchChromium, openBenchPage, stepper, within, writeFigures } from './harness.ts';
 import { serveStatic } from './static-server.ts';
-import type { DeviceSession } from './types.ts';
+import type { DeviceSession, PriceChangeFigures } from './types.ts';
 
 const PRODUCTS = Number(process.argv[2] ?? 100_000);
 if (!Number.isInteger(PRODUCTS) || PRODUCTS <= 0 || PRODUCTS > 1_000_000) throw new Error(`products ${process.argv[2]} is not a whole number between 1 and 1,000,000`);
 const DB = process.env.BENCH_DB === 'postgresql' ? 'postgresql' : 'pglite';
-const PROFILE = process.env.BENCH_PROFILE === '1';
+const PROFILE = process.env.BENCH_PROFILE === '1' ? 'pull' : process.env.BENCH_PROFILE === 'price' ? 'price' : null;
+const PRICE_CHANGES = Math.min(PRODUCTS, Number(process.env.BENCH_PRICE_CHANGES ?? 10_000));
 const pageDir = fileURLToPath(new URL('../../dist/bench/', import.meta.url));
 const resultFile = fileURLToPath(new URL('../../test-results/first-sync.json', import.meta.url));
 const step = stepper('first-sync');
@@ -72,15 +75,19 @@ async function main(): Promise<void> {
   try {
     const station = await post<PairResponse>(`${central.url}/api/stations/pair`, { storeCode: 'loja1', stationCode: 'cx01', pairingCode: 'cx01-pair' });
     const cashier = await post<LoginResponse>(`${central.url}/api/auth/login`, { storeCode: 'loja1', userCode: 'caixa', password: 'caixa123', stationId: station.stationId, deviceKey: station.deviceKey });
-    const session: DeviceSession = { serverUrl: central.url, deviceToken: cashier.token, adminToken: '', stationId: station.stationId, putBaseUrl: central.url, tuning: {} };
+    const admin = await post<LoginResponse>(`${central.url}/api/auth/login`, { storeCode: 'loja1', userCode: 'admin', password: 'admin123' });
+    const session: DeviceSession = { serverUrl: central.url, deviceToken: cashier.token, adminToken: admin.token, stationId: station.stationId, putBaseUrl: central.url, tuning: {} };
     browser = await launchChromium();
     const { tab, call } = await openBenchPage(browser, page.url, 'bench', step, process.env.BENCH_DEBUG === '1');
     const cdp = PROFILE ? await tab.context().newCDPSession(tab) : null;
-    if (cdp) {
+    const startProfile = async () => {
+      if (!cdp) return;
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
       await cdp.send('Profiler.start');
-    }
+    };
+    const stopProfile = async () => (cdp ? summarize(((await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile }).profile, pageDir) : null);
+    if (PROFILE === 'pull') await startProfile();
     const loadBefore = loadNow();
     const serverBefore = await central.cpu();
     const pgBefore = typeof database.databaseUrl === 'string' ? await readDatabaseCpu(database.databaseUrl) : null;
@@ -90,8 +97,17 @@ async function main(): Promise<void> {
     const serverAfter = await central.cpu();
     const pgAfter = typeof database.databaseUrl === 'string' ? await readDatabaseCpu(database.databaseUrl) : null;
     const loadAfterPull = loadNow();
-    const profile = cdp ? summarize(((await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile }).profile, pageDir) : null;
-    step(`   ${pull.seconds} s (load ${loadAfterPull}); closing the device (saves the catalogue snapshot)`);
+    let profile = PROFILE === 'pull' ? await stopProfile() : null;
+    step(`   ${pull.seconds} s (load ${loadAfterPull})`);
+    let priceChange: PriceChangeFigures | null = null;
+    if (PRICE_CHANGES > 0) {
+      step(`2b. price change of ${PRICE_CHANGES.toLocaleString('en-US')} products on the server, until the open device has them (load ${loadNow()})`);
+      if (PROFILE === 'price') await startProfile();
+      priceChange = await within('the price change', 300_000, call('priceChange', [session, PRICE_CHANGES, 290_000]));
+      if (PROFILE === 'price') profile = await stopProfile();
+      step(`   ${priceChange.ms} ms, of which the server's answers ${priceChange.serverMs} ms`);
+    }
+    step('   closing the device (saves the catalogue snapshot)');
     const closeStarted = performance.now();
     await within('closing the device', 600_000, call('close', []));
     const closeMs = Math.round(performance.now() - closeStarted);
@@ -99,7 +115,7 @@ async function main(): Promise<void> {
     const reopened = await within('the reopen', 600_000, call('reopen', [PRODUCTS, session, 10_000, 500]));
     const cpuAfter = process.cpuUsage(cpuBefore);
     const result = {
-      command: `${DB === 'postgresql' ? 'BENCH_DB=postgresql ' : ''}npx tsx test/bench/first-sync.ts ${PRODUCTS}`,
+      command: `${DB === 'postgresql' ? 'BENCH_DB=postgresql ' : ''}${PRICE_CHANGES === 10_000 ? '' : `BENCH_PRICE_CHANGES=${PRICE_CHANGES} `}npx tsx test/bench/first-sync.ts ${PRODUCTS}`,
       at: new Date().toISOString(),
       db: DB,
       products: PRODUCTS,
@@ -116,6 +132,8 @@ async function main(): Promise<void> {
       barcodeP95Ms: reopened.lookups.barcode.p95,
       keystrokeP95Ms: reopened.lookups.keystroke.p95,
       saleP95Ms: reopened.sales.record.p95,
+      priceChangeMs: priceChange?.ms ?? null,
+      priceChange,
       pull,
       reopened,
       profile,
@@ -123,9 +141,10 @@ async function main(): Promise<void> {
     const lines = [
       `first sync of ${PRODUCTS.toLocaleString('en-US')} products (${DB}): ${pull.seconds} s = ${pull.docsPerSecond} docs/s; server CPU ${result.serverCpuSeconds} s${result.postgresCpuSeconds === null ? '' : `, PostgreSQL CPU ${result.postgresCpuSeconds} s`}; load ${loadBefore} → ${loadAfterPull}`,
       `  requests ${pull.requests}, to headers ${pull.fetchMs} ms; products.bulkWrite ${JSON.stringify(pull.storage.products?.bulkWrite ?? null)}`,
+      ...(priceChange ? [`price change of ${priceChange.products} products: ${priceChange.ms} ms (server answers ${priceChange.serverMs} ms)`] : []),
       `close ${closeMs} ms; reopen ${reopened.totalMs} ms (database + catalogue ${reopened.openMs}, POS core ${reopened.indexMs}); heap ${reopened.heapMb} MB`,
       `barcode p95 ${reopened.lookups.barcode.p95} ms; keystroke p95 ${reopened.lookups.keystroke.p95} ms; sale p50 ${reopened.sales.record.p50} / p95 ${reopened.sales.record.p95} ms`,
-      ...(profile ? [`page CPU during the pull ${profile.totalMs} ms: ${profile.byModule.map((entry) => `${entry.module} ${entry.ms} ms`).join(', ')}`, ...profile.byFunction.slice(0, 20).map((entry) => `  ${entry.fn} (${entry.module}) ${entry.ms} ms`)] : []),
+      ...(profile ? [`page CPU during the ${PROFILE === 'price' ? 'price change' : 'pull'} ${profile.totalMs} ms: ${profile.byModule.map((entry) => `${entry.module} ${entry.ms} ms`).join(', ')}`, ...profile.byFunction.slice(0, 20).map((entry) => `  ${entry.fn} (${entry.module}) ${entry.ms} ms`)] : []),
       `Reproduce: ${result.command}`,
     ];
     writeFigures(resultFile, result, lines.join('\n'));

@@ -309,6 +309,76 @@ const checks = {
     return { before, after, again };
   },
 
+  /**
+   * Stored products are answered from memory (catalogue row + kept revision), not read from their
+   * chunk: reads of the chunks store are counted while the storage answers and while a pull-like
+   * update of all of them is written; every answer equals the document on disk, before and after a
+   * reopen. A document the catalogue does not hold whole (more in `_meta`) is read from disk.
+   */
+  async answersFromMemory() {
+    const name = `mm_memory_${Date.now()}`;
+    let chunkReads = 0;
+    const get = IDBObjectStore.prototype.get;
+    IDBObjectStore.prototype.get = function (this: IDBObjectStore, query: IDBValidKey | IDBKeyRange) {
+      if (this.name === 'chunks') chunkReads++;
+      return get.call(this, query);
+    };
+    try {
+      const ids = Array.from({ length: 150 }, (_, i) => product(i + 1).id);
+      const onDisk = async () => {
+        const records = await openRecordStore<StoredProduct>(memoryMappedDatabaseName(name, 'products', 0), 'id');
+        const copies = await records.readEverywhere();
+        records.close();
+        return copies;
+      };
+      /** The current copy of each id on disk: the one the storage's catalogue locates (the last written). */
+      const currentOnDisk = async (target: BalcaoDatabase) => {
+        const catalogue = catalogueOf(target.name)!;
+        const copies = await onDisk();
+        return ids.map((id) => copies.find((copy) => copy.record.id === id && copy.at === catalogue.locationOf(id))?.record ?? null);
+      };
+      // Key order aside: documents compared field by field.
+      const canonical = (docs: (StoredProduct | null)[]) => JSON.stringify(docs, (_key, value: unknown) => (value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1))) : value));
+      const answer = async (target: BalcaoDatabase) => {
+        const before = chunkReads;
+        const docs = (await productsOf(target).storageInstance.findDocumentsById(ids, false)) as StoredProduct[];
+        return { docs: docs.sort((a, b) => (a.id < b.id ? -1 : 1)), chunkReads: chunkReads - before };
+      };
+      const db = await open(name);
+      await productsOf(db).bulkInsert(ids.map((_id, i) => product(i + 1)));
+      const first = await answer(db);
+      const firstEqual = canonical(first.docs) === canonical(await currentOnDisk(db));
+      // As sync/client/write-pulled.ts stores a pulled page of changed products: the stored state as previous.
+      const before = chunkReads;
+      const update = await productsOf(db).storageInstance.bulkWrite(
+        first.docs.map((doc) => ({ previous: doc, document: { ...doc, priceCents: doc.priceCents + 1, _rev: `${Number(doc._rev.split('-')[0]) + 1}-pull`, _meta: { lwt: Date.now() } } })),
+        'e2e-pulled-update',
+      );
+      const updateChunkReads = chunkReads - before;
+      const updated = await answer(db);
+      const updatedEqual = canonical(updated.docs) === canonical(await currentOnDisk(db));
+      // A document with more in _meta than the catalogue keeps: answered, whole, from disk.
+      const odd = { ...updated.docs[0]!, name: 'Com meta a mais', _rev: `${Number(updated.docs[0]!._rev.split('-')[0]) + 1}-odd`, _meta: { lwt: Date.now(), extra: 'x' } } as StoredProduct;
+      await productsOf(db).storageInstance.bulkWrite([{ previous: updated.docs[0]!, document: odd }], 'e2e-odd-meta');
+      const oddAnswer = ((await productsOf(db).storageInstance.findDocumentsById([odd.id], false)) as StoredProduct[])[0];
+      await db.close();
+      const reopened = await open(name);
+      const again = await answer(reopened);
+      const againEqual = canonical(again.docs) === canonical(await currentOnDisk(reopened));
+      await reopened.close();
+      return {
+        first: { count: first.docs.length, chunkReads: first.chunkReads, equal: firstEqual },
+        update: { errors: update.error.length, chunkReads: updateChunkReads },
+        updated: { prices: updated.docs.slice(0, 2).map((doc) => doc.priceCents), chunkReads: updated.chunkReads, equal: updatedEqual },
+        odd: { name: oddAnswer?.name ?? null, meta: oddAnswer?._meta ?? null },
+        reopened: { count: again.docs.length, chunkReads: again.chunkReads, equal: againEqual, name: again.docs[0]?.name ?? null },
+        ...(await onDisk().then((copies) => ({ chunks: copies.filter((copy) => copy.at !== 0).length, copies: copies.length }))),
+      };
+    } finally {
+      IDBObjectStore.prototype.get = get;
+    }
+  },
+
   /** Removing the database deletes the catalogue's own IndexedDB database too. */
   async remove() {
     const name = `mm_remove_${Date.now()}`;
