@@ -212,6 +212,8 @@ class MemoryMappedInstance implements RxStorageInstance<Doc, MemoryMappedInterna
   /** Writes run one after another, so each is categorized against the state the previous one left. */
   private writes: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Writes stored so far (a read that spans one does not teach the catalogue what it read). */
+  private writesDone = 0;
   private snapshotTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -257,8 +259,18 @@ class MemoryMappedInstance implements RxStorageInstance<Doc, MemoryMappedInterna
     found.forEach((doc, i) => doc === undefined && missing.push(i));
     if (missing.length === 0) return found;
     const missingIds = missing.map((i) => ids[i]!);
-    const fromDisk = await this.internals.records.readAt(missingIds, missingIds.map((id) => this.locationOf(id) ?? 0));
-    missing.forEach((i, n) => (found[i] = fromDisk[n]));
+    const locations = missingIds.map((id) => this.locationOf(id) ?? 0);
+    const writesBefore = this.writesDone;
+    const fromDisk = await this.internals.records.readAt(missingIds, locations);
+    // A catalogue from a snapshot saved before revisions were kept learns each one as it is read, unless
+    // a write landed during the read (what was read may be older than memory then).
+    const learn = this.writesDone === writesBefore;
+    const { catalogue } = this.internals;
+    missing.forEach((i, n) => {
+      const doc = fromDisk[n];
+      found[i] = doc;
+      if (learn && doc && !doc._deleted && catalogue.has(ids[i]!)) catalogue.upsert(doc as unknown as ProductRow, locations[n]!, revisionIfWhole(doc));
+    });
     return found;
   }
 
@@ -277,6 +289,7 @@ class MemoryMappedInstance implements RxStorageInstance<Doc, MemoryMappedInterna
     if (chunked.length + single.length > 0) {
       const idOf = (doc: StoredDoc) => doc[primaryPath] as string;
       const { seq, locations } = await records.append(single, single.map(idOf), chunked, chunked.map(idOf));
+      this.writesDone++;
       this.lastSeq = seq;
       for (const doc of single) apply(catalogue, tombstones, idOf(doc), doc, 0);
       chunked.forEach((doc, i) => apply(catalogue, tombstones, idOf(doc), doc, locations[i]!));
@@ -398,6 +411,7 @@ class MemoryMappedInstance implements RxStorageInstance<Doc, MemoryMappedInterna
       const expired = (await this.read([...tombstones.keys()])).filter((doc): doc is StoredDoc => !!doc && doc._deleted && doc._meta.lwt < before).map((doc) => doc[primaryPath] as string);
       if (expired.length > 0) {
         this.lastSeq = await records.write([], expired, expired);
+        this.writesDone++;
         for (const id of expired) tombstones.delete(id);
         this.unsaved += expired.length;
       }

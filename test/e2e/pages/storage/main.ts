@@ -310,17 +310,17 @@ const checks = {
   },
 
   /**
-   * Stored products are answered from memory (catalogue row + kept revision), not read from their
-   * chunk: reads of the chunks store are counted while the storage answers and while a pull-like
+   * Stored products are answered from memory (catalogue row + kept revision), not read from disk:
+   * reads of the chunks and records stores are counted while the storage answers and while a pull-like
    * update of all of them is written; every answer equals the document on disk, before and after a
    * reopen. A document the catalogue does not hold whole (more in `_meta`) is read from disk.
    */
   async answersFromMemory() {
     const name = `mm_memory_${Date.now()}`;
-    let chunkReads = 0;
+    let diskReads = 0;
     const get = IDBObjectStore.prototype.get;
     IDBObjectStore.prototype.get = function (this: IDBObjectStore, query: IDBValidKey | IDBKeyRange) {
-      if (this.name === 'chunks') chunkReads++;
+      if (this.name === 'chunks' || this.name === 'records') diskReads++;
       return get.call(this, query);
     };
     try {
@@ -340,21 +340,21 @@ const checks = {
       // Key order aside: documents compared field by field.
       const canonical = (docs: (StoredProduct | null)[]) => JSON.stringify(docs, (_key, value: unknown) => (value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1))) : value));
       const answer = async (target: BalcaoDatabase) => {
-        const before = chunkReads;
+        const before = diskReads;
         const docs = (await productsOf(target).storageInstance.findDocumentsById(ids, false)) as StoredProduct[];
-        return { docs: docs.sort((a, b) => (a.id < b.id ? -1 : 1)), chunkReads: chunkReads - before };
+        return { docs: docs.sort((a, b) => (a.id < b.id ? -1 : 1)), diskReads: diskReads - before };
       };
       const db = await open(name);
       await productsOf(db).bulkInsert(ids.map((_id, i) => product(i + 1)));
       const first = await answer(db);
       const firstEqual = canonical(first.docs) === canonical(await currentOnDisk(db));
       // As sync/client/write-pulled.ts stores a pulled page of changed products: the stored state as previous.
-      const before = chunkReads;
+      const before = diskReads;
       const update = await productsOf(db).storageInstance.bulkWrite(
         first.docs.map((doc) => ({ previous: doc, document: { ...doc, priceCents: doc.priceCents + 1, _rev: `${Number(doc._rev.split('-')[0]) + 1}-pull`, _meta: { lwt: Date.now() } } })),
         'e2e-pulled-update',
       );
-      const updateChunkReads = chunkReads - before;
+      const updateDiskReads = diskReads - before;
       const updated = await answer(db);
       const updatedEqual = canonical(updated.docs) === canonical(await currentOnDisk(db));
       // A document with more in _meta than the catalogue keeps: answered, whole, from disk.
@@ -366,12 +366,25 @@ const checks = {
       const again = await answer(reopened);
       const againEqual = canonical(again.docs) === canonical(await currentOnDisk(reopened));
       await reopened.close();
+      // A snapshot saved before revisions were kept: its products are read from disk once, then answered from memory.
+      type Saved = { catalogue: CatalogueSnapshot; tombstones: string[] };
+      const records = await openRecordStore<StoredProduct>(memoryMappedDatabaseName(name, 'products', 0), 'id');
+      const saved = (await records.readSaved<Saved>()).snapshot!;
+      const { revisions: _dropped, ...olderCatalogue } = saved.data.catalogue;
+      await records.writeSnapshot<Saved>({ seq: saved.seq, data: { ...saved.data, catalogue: olderCatalogue } });
+      records.close();
+      const older = await open(name);
+      const olderFirst = await answer(older);
+      const olderSecond = await answer(older);
+      const olderEqual = canonical(olderSecond.docs) === canonical(await currentOnDisk(older));
+      await older.close();
       return {
-        first: { count: first.docs.length, chunkReads: first.chunkReads, equal: firstEqual },
-        update: { errors: update.error.length, chunkReads: updateChunkReads },
-        updated: { prices: updated.docs.slice(0, 2).map((doc) => doc.priceCents), chunkReads: updated.chunkReads, equal: updatedEqual },
+        first: { count: first.docs.length, diskReads: first.diskReads, equal: firstEqual },
+        update: { errors: update.error.length, diskReads: updateDiskReads },
+        updated: { prices: updated.docs.slice(0, 2).map((doc) => doc.priceCents), diskReads: updated.diskReads, equal: updatedEqual },
         odd: { name: oddAnswer?.name ?? null, meta: oddAnswer?._meta ?? null },
-        reopened: { count: again.docs.length, chunkReads: again.chunkReads, equal: againEqual, name: again.docs[0]?.name ?? null },
+        reopened: { count: again.docs.length, diskReads: again.diskReads, equal: againEqual, name: again.docs[0]?.name ?? null },
+        olderSnapshot: { firstDiskReads: olderFirst.diskReads, secondDiskReads: olderSecond.diskReads, count: olderSecond.docs.length, equal: olderEqual },
         ...(await onDisk().then((copies) => ({ chunks: copies.filter((copy) => copy.at !== 0).length, copies: copies.length }))),
       };
     } finally {
