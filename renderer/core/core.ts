@@ -561,7 +561,8 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
       const previous = id ? ((await collection.findOne(id).exec())?.toJSON() as Customer | undefined) : undefined;
       const kept: Partial<Customer> = {};
       for (const field of KEPT_CUSTOMER_FIELDS) if (previous?.[field] !== undefined) Object.assign(kept, { [field]: previous[field] });
-      const active = input.active ?? true;
+      // A form that does not offer deactivation (the till's) keeps the customer as it is: only the back office deactivates or reactivates (BO-01).
+      const active = input.active ?? previous?.active ?? true;
       const now = new Date().toISOString();
       // Letters stay: the alphanumeric CNPJ (July 2026) has them.
       const taxId = normalizeTaxId(input.taxId) ?? input.taxId.trim();

@@ -13,7 +13,8 @@ import { ok, refuse, type RuleResult } from './result.ts';
  *   `correctsId` names the record it corrects. The next billing run nets it with that period's usage.
  * - Only a correcting record may have a negative quantity.
  * - The service must be one of the contract's lines; usage dated on or after the contract's
- *   cancellation effective date is refused (the customer no longer has the service).
+ *   cancellation effective date is refused (the customer no longer has the service), and so is usage
+ *   dated before the contract's start (the customer did not have it yet).
  */
 export function periodOf(date: string): string {
   return date.slice(0, 7);
@@ -63,6 +64,9 @@ export function checkConsumptionContract(record: ConsumptionRecord, contract: Co
   if (!contract) return refuse('unknown_service', `Contract ${record.contractId} is not known. Check the contract and try again.`, { field: 'contractId' });
   if (!(contract.lines ?? []).some((line) => line.serviceId === record.serviceId)) {
     return refuse('unknown_service', `Service ${record.serviceId} is not contracted in contract ${contract.code}. Choose one of the contract's services or add the service to the contract first.`, { field: 'serviceId' });
+  }
+  if (contract.startDate && isCalendarDate(record.date) && record.date < contract.startDate) {
+    return refuse('invalid_value', `Usage on ${record.date} is before contract ${contract.code} starts (${contract.startDate}). Check the date, or the contract.`, { field: 'date' });
   }
   const cancelledOn = contract.state === 'cancelled' ? (cancellationDate(contract.history ?? []) ?? '0000-01-01') : null;
   if (cancelledOn !== null && record.date >= cancelledOn) {

@@ -64,6 +64,8 @@ export interface BillingRunResult {
   created: number;
   /** Their sum in cents. */
   amountCents: number;
+  /** Contracts left unbilled, with why (a charge beyond the largest amount); run the period again once fixed. */
+  refused: { contractId: string; reason: 'charge_too_large'; message: string }[];
 }
 
 const line: JsonSchema = {
@@ -128,8 +130,20 @@ export const receivableListSchema: JsonSchema = {
 
 export const billingRunSchema: JsonSchema = {
   type: 'object',
-  properties: { period: billingPeriod, created: { type: 'integer' }, amountCents: { type: 'integer' } },
-  required: ['period', 'created', 'amountCents'],
+  properties: {
+    period: billingPeriod,
+    created: { type: 'integer' },
+    amountCents: { type: 'integer' },
+    refused: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { contractId: reference, reason: { type: 'string', enum: ['charge_too_large'] }, message: { type: 'string', maxLength: 1000 } },
+        required: ['contractId', 'reason', 'message'],
+      },
+    },
+  },
+  required: ['period', 'created', 'amountCents', 'refused'],
 };
 
 /** Body of mark-paid / cancel. */

@@ -36,6 +36,13 @@ export interface CollectionDefinition<Doc = unknown> {
    */
   appendOnly?: boolean;
   /**
+   * Fields only some of the writing roles may set or change (`roles`); a new document from anyone else
+   * must hold `defaults` there (absent when not listed). E.g. a cashier registers and edits customers at
+   * the till, but only the back office deactivates one (BO-01). Every write path checks it (server
+   * rules/restricted-fields.ts); the device's forms do not offer it.
+   */
+  restrictedFields?: { fields: readonly string[]; roles: readonly Role[]; defaults: Readonly<Record<string, unknown>> };
+  /**
    * Times (JSON pointers) that name a planned date, which may lie years ahead (a promotion's period).
    * Every other time in a document is a clock reading — of a device, or of the server — and must fall
    * in the plausible window (sync/schema/storable.ts). Not in the RxDB schema: changing that would
@@ -79,6 +86,7 @@ export const COLLECTIONS = {
     readRoles: ALL,
     writeRoles: ['cashier', 'designer', 'backoffice', 'admin'],
     visibility: 'store',
+    restrictedFields: { fields: ['active', 'deactivationReason', 'deactivatedAt', 'deactivatedBy'], roles: BACK_OFFICE, defaults: { active: true } },
   }),
   sales: define<Sale>({ name: 'sales', schema: saleSchema, readRoles: ['cashier', 'admin'], writeRoles: ['cashier', 'admin'], visibility: 'station' }),
   cashMovements: define<CashMovement>({
@@ -114,6 +122,17 @@ export function canRead(collection: CollectionName, roles: readonly Role[]): boo
 
 export function canWrite(collection: CollectionName, roles: readonly Role[]): boolean {
   return COLLECTIONS[collection].writeRoles.some((role) => roles.includes(role));
+}
+
+/**
+ * The restricted field (CollectionDefinition.restrictedFields) these roles would set or change by writing
+ * `doc` over `previous` (undefined: a new document), or null when they may write it.
+ */
+export function restrictedFieldChanged(collection: CollectionName, roles: readonly Role[], doc: Readonly<Record<string, unknown>>, previous: Readonly<Record<string, unknown>> | undefined): string | null {
+  const restricted = (COLLECTIONS[collection] as CollectionDefinition).restrictedFields;
+  if (!restricted || restricted.roles.some((role) => roles.includes(role))) return null;
+  const before = previous ?? restricted.defaults;
+  return restricted.fields.find((field) => JSON.stringify(doc[field]) !== JSON.stringify(before[field])) ?? null;
 }
 
 /** The collections a device with these roles replicates. */

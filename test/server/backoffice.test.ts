@@ -151,8 +151,8 @@ describe.each(DATABASE_KINDS)('back office on %s', (kind) => {
       const expected = computeCharge(contract, services, usage, '2026-11');
       expect([contract.id, byContract[contract.id]?.amountCents ?? null, byContract[contract.id]?.lines ?? null]).toEqual([contract.id, expected?.amountCents ?? null, expected?.lines ?? null]);
     }
-    expect(run.body).toEqual({ period: '2026-11', created: listed.body.receivables.length, amountCents: listed.body.totals.amountCents });
-    expect((await bo.api('POST', '/billing-runs', { period: '2026-11' })).body).toEqual({ period: '2026-11', created: 0, amountCents: 0 });
+    expect(run.body).toEqual({ period: '2026-11', created: listed.body.receivables.length, amountCents: listed.body.totals.amountCents, refused: [] });
+    expect((await bo.api('POST', '/billing-runs', { period: '2026-11' })).body).toEqual({ period: '2026-11', created: 0, amountCents: 0, refused: [] });
     expect((await bo.api('GET', '/receivables?period=2026-11')).body.receivables).toHaveLength(listed.body.receivables.length);
   });
 
@@ -199,8 +199,10 @@ describe.each(DATABASE_KINDS)('back office on %s', (kind) => {
     const byStatus = (await bo.api('GET', '/receivables?status=cancelled')).body;
     expect(byStatus.totals).toMatchObject({ count: 1, amountCents: 6000, byStatus: { cancelled: { count: 1, amountCents: 6000 }, open: { count: 0, amountCents: 0 } } });
     // Open and due before today → overdue: usage of January 2025 (150 min, 50 beyond the included 100), due 2025-02-10.
-    expect((await bo.push('consumption', rows(usageDoc('u-2025', 'ct-off', 'min', 150, '2025-01-15')))).body).toEqual([]);
-    expect((await bo.api('POST', '/billing-runs', { period: '2025-01' })).body).toEqual({ period: '2025-01', created: 1, amountCents: 50 * 12 });
+    // (On a contract that had started by then: usage before a contract's start is refused.)
+    expect((await bo.push('backoffice', rows(contractDoc('ct-old', 'bo-cust-2', [['min', 1]], { startDate: '2024-12-01' })))).body).toEqual([]);
+    expect((await bo.push('consumption', rows(usageDoc('u-2025', 'ct-old', 'min', 150, '2025-01-15')))).body).toEqual([]);
+    expect((await bo.api('POST', '/billing-runs', { period: '2025-01' })).body).toEqual({ period: '2025-01', created: 1, amountCents: 50 * 12, refused: [] });
     const overdue = (await bo.api('GET', '/receivables?status=overdue')).body;
     expect(overdue.receivables).toEqual([expect.objectContaining({ period: '2025-01', dueDate: '2025-02-10', status: 'overdue', amountCents: 600 })]);
     expect(overdue.totals.byStatus.overdue).toEqual({ count: 1, amountCents: 600 });

@@ -14,29 +14,32 @@ import { enqueueReceivableEvents } from '../webhooks/receivable-events.ts';
  * sequence lock, like every document write, so no consumption upload can slip into a period while it
  * is being billed (and be left unbilled with the period closed behind it).
  *
- * @param period YYYY-MM
- * @returns how many receivables this run created and their sum in cents
- * @throws RangeError when a contract's charge exceeds the cents bound (nothing is written then)
+ * A contract whose charge for the period exceeds the largest amount a receivable holds (MAX_CHARGE_CENTS)
+ * is left unbilled and named in `refused`, with why: the other contracts are billed; once its quantities
+ * or prices are corrected, running the period again bills it.
+ *
+ * @param period YYYY-MM, from 1970-01 to 9998-12 (its receivables fall due in the next month)
+ * @returns how many receivables this run created, their sum in cents, and the contracts it refused
+ * @throws RangeError for a period outside that range (nothing is written then)
  */
 export async function runBilling(db: Database, storeId: string, period: string, userId: string): Promise<BillingRunResult> {
-  const { first, last } = periodDays(period);
   const [year, month] = period.split('-').map(Number) as [number, number];
+  if (!(year >= 1970 && year <= 9998 && month >= 1 && month <= 12)) throw new RangeError(`Period ${period} cannot be billed: choose a month from 1970-01 to 9998-12.`);
+  const { first, last } = periodDays(period);
   const nextFirst = new Date(Date.UTC(year, month, 1)).toISOString().slice(0, 10);
   const nextLastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
   const end = `${nextFirst}T00:00:00.000Z`;
   return db.transaction(async (tx) => {
     await lockStoreSequence(tx, storeId);
-    let rows: { id: string; amount_cents: string | number }[];
-    try {
-      rows = await tx.query<{ id: string; amount_cents: string | number }>(BILLING_SQL, [storeId, period, first, last, end, nextFirst, nextLastDay, last]);
-    } catch (error) {
-      if ((error as { code?: string }).code === '23514') throw new RangeError(`A contract's charge for ${period} exceeds the largest amount the system holds (R$ 1,000,000,000.00). Check its quantities and prices.`);
-      throw error;
-    }
-    const amountCents = rows.reduce((sum, row) => sum + Number(row.amount_cents), 0);
+    const answer = await tx.query<{ kind: 'created' | 'too_large'; id: string; amount: string }>(BILLING_SQL, [storeId, period, first, last, end, nextFirst, nextLastDay, last, MAX_CHARGE_CENTS]);
+    const rows = answer.filter((row) => row.kind === 'created');
+    const refused = answer
+      .filter((row) => row.kind === 'too_large')
+      .map((row) => ({ contractId: row.id, reason: 'charge_too_large' as const, message: `Contract ${row.id}: its charge for ${period} (${row.amount} cents) exceeds the largest amount a receivable holds (${MAX_CHARGE_CENTS} cents). Correct its quantities or prices, then run the period again.` }));
+    const amountCents = rows.reduce((sum, row) => sum + Number(row.amount), 0);
     await enqueueReceivableEvents(tx, storeId, 'receivable.created', rows.map((row) => row.id)); // webhooks (API-02)
     await tx.query('INSERT INTO billing_runs (store_id, period, user_id, created, amount_cents) VALUES ($1, $2, $3, $4, $5)', [storeId, period, userId, rows.length, amountCents]);
-    return { period, created: rows.length, amountCents };
+    return { period, created: rows.length, amountCents, refused };
   });
 }
 
@@ -45,10 +48,14 @@ export async function runBilling(db: Database, storeId: string, period: string, 
  * (balcao_instant, migration-012-hardening.ts) counts as long ago — it is history — instead of failing
  * the whole store's billing run.
  */
+/** The largest amount of one receivable, in cents (sync/schema `cents`: R$ 1,000,000,000.00). */
+const MAX_CHARGE_CENTS = 100_000_000_000;
+
 const HISTORY_AT = (entry: string) => `coalesce(balcao_instant(${entry}.entry ->> 'at'), '-infinity'::timestamptz)`;
 
 // $1 store, $2 period, $3 first day (text), $4 last day (a date), $5 first instant after the period, $6 first
-// day of the next month, $7 that month's number of days, $8 the last day as text (YYYY-MM-DD).
+// day of the next month, $7 that month's number of days, $8 the last day as text (YYYY-MM-DD), $9 the largest
+// charge (cents): a contract above it is answered as 'too_large' instead of stopping the run.
 // Mirrors computeCharge and contractStateAt.
 // `contracts` is MATERIALIZED and carries each contract's fee state: inlined, the planner evaluated the
 // history sub-queries once per line and again in every expression that used the fee (the aggregate,
@@ -109,11 +116,16 @@ charges AS (
          ) ORDER BY ord) AS lines
     FROM priced
    GROUP BY contract_id, customer_id, billing_day
+),
+inserted AS (
+  INSERT INTO receivables (store_id, id, customer_id, contract_id, period, due_date, amount_cents, lines)
+  SELECT $1, 'rcv-' || $2 || '-' || contract_id, coalesce(customer_id, ''), contract_id, $2,
+         $6::date + (least(billing_day, $7::int) - 1), amount, lines
+    FROM charges
+   WHERE amount > 0 AND amount <= $9::numeric
+  ON CONFLICT (store_id, contract_id, period) DO NOTHING
+  RETURNING id, amount_cents
 )
-INSERT INTO receivables (store_id, id, customer_id, contract_id, period, due_date, amount_cents, lines)
-SELECT $1, 'rcv-' || $2 || '-' || contract_id, coalesce(customer_id, ''), contract_id, $2,
-       $6::date + (least(billing_day, $7::int) - 1), amount, lines
-  FROM charges
- WHERE amount > 0
-ON CONFLICT (store_id, contract_id, period) DO NOTHING
-RETURNING id, amount_cents`;
+SELECT 'created' AS kind, id, amount_cents::text AS amount FROM inserted
+UNION ALL
+SELECT 'too_large', contract_id, amount::text FROM charges WHERE amount > $9::numeric`;

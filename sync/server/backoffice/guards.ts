@@ -128,6 +128,57 @@ async function guardServicesAndContracts(tx: Queryable, ctx: GuardContext, accep
   return refusals;
 }
 
+/** The latest day usage may be dated: a year after the server's today (a later one is a typo, e.g. 9999). */
+function latestUsageDate(now: string): string {
+  const day = new Date(`${now.slice(0, 10)}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() + 366);
+  return day.toISOString().slice(0, 10);
+}
+
+/**
+ * BO-04 correcting records: `correctsId` names a live record of the same contract and service, and the
+ * corrections of a record never take back more than it recorded (its quantity plus every correction of
+ * it stays ≥ 0), counted in upload order with the corrections already stored.
+ */
+async function correctionRefusals(tx: Queryable, storeId: string, writes: readonly DocumentWrite[]): Promise<Refusals> {
+  const refusals: Refusals = new Map();
+  const corrections = writes.filter((write) => !write.deleted && typeof write.data.correctsId === 'string');
+  if (corrections.length === 0) return refusals;
+  const originalIds = [...new Set(corrections.map((write) => String(write.data.correctsId)))];
+  const batchIds = corrections.map((write) => write.id);
+  const originals = await tx.query<{ id: string; contract_id: string; service_id: string; quantity: string }>(
+    `SELECT id, data ->> 'contractId' AS contract_id, data ->> 'serviceId' AS service_id, data ->> 'quantity' AS quantity
+       FROM documents WHERE store_id = $1 AND collection = 'consumption' AND NOT deleted AND id = ANY($2::text[])`,
+    [storeId, originalIds],
+  );
+  const stored = await tx.query<{ corrects_id: string; total: string }>(
+    `SELECT data ->> 'correctsId' AS corrects_id, sum((data ->> 'quantity')::numeric)::text AS total
+       FROM documents WHERE store_id = $1 AND collection = 'consumption' AND NOT deleted
+        AND data ->> 'correctsId' = ANY($2::text[]) AND NOT (id = ANY($3::text[]))
+      GROUP BY 1`,
+    [storeId, originalIds, batchIds],
+  );
+  const byId = new Map(originals.map((row) => [row.id, row]));
+  const remaining = new Map(originals.map((row) => [row.id, Number(row.quantity)]));
+  for (const row of stored) remaining.set(row.corrects_id, (remaining.get(row.corrects_id) ?? 0) + Number(row.total));
+  for (const write of corrections) {
+    const correctsId = String(write.data.correctsId);
+    const original = byId.get(correctsId);
+    const what = `Correcting record ${String(write.data.externalId)}`;
+    if (!original || original.contract_id !== write.data.contractId || original.service_id !== write.data.serviceId) {
+      refusals.set(write.id, { reason: 'invalid_value', message: `${what} corrects ${correctsId}, which is not a usage record of contract ${String(write.data.contractId)} and service ${String(write.data.serviceId)}. Choose the record to correct.` });
+      continue;
+    }
+    const left = (remaining.get(correctsId) ?? 0) + Number(write.data.quantity);
+    if (left < 0) {
+      refusals.set(write.id, { reason: 'invalid_value', message: `${what} takes back more than record ${correctsId} still counts (${remaining.get(correctsId) ?? 0}). Check its quantity.` });
+      continue;
+    }
+    remaining.set(correctsId, left);
+  }
+  return refusals;
+}
+
 /** BO-04: billed periods are closed; one live record per external id. */
 async function guardConsumption(tx: Queryable, ctx: GuardContext, accepted: readonly DocumentWrite[], current: ReadonlyMap<string, StoredDocument>): Promise<Refusals> {
   const pairs: { contractId: string; period: string }[] = [];
@@ -146,7 +197,11 @@ async function guardConsumption(tx: Queryable, ctx: GuardContext, accepted: read
     if (write.deleted && !previous) continue;
     const checked = checkConsumptionChange(previous, change, isBilled);
     if (!checked.ok) refusals.set(write.id, { reason: checked.error.code === 'billed_period' ? 'billed_period' : 'invalid_value', message: checked.error.message });
+    else if (!write.deleted && String(write.data.date) > latestUsageDate(ctx.now)) {
+      refusals.set(write.id, { reason: 'invalid_value', message: `Consumption ${String(write.data.externalId)}: usage is recorded after it happens; ${String(write.data.date)} is more than a year ahead. Check the date.` });
+    }
   }
+  for (const [id, refusal] of await correctionRefusals(tx, ctx.storeId, accepted.filter((write) => !refusals.has(write.id)))) refusals.set(id, refusal);
   const live = accepted.filter((write) => !write.deleted && !refusals.has(write.id));
   const holders = await tx.query<{ id: string; external_id: string }>(
     `SELECT id, data ->> 'externalId' AS external_id FROM documents

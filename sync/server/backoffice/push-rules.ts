@@ -88,7 +88,7 @@ export const consumptionRule: BusinessRule<ConsumptionRecord> = {
     }
     const checked = checkConsumptionContract(record, stored.data as unknown as ContractDoc);
     if (checked.ok) return null;
-    const reason = checked.error.code === 'contract_cancelled' ? 'contract_cancelled' : 'unknown_reference';
+    const reason = checked.error.code === 'contract_cancelled' ? 'contract_cancelled' : checked.error.code === 'invalid_value' ? 'invalid_value' : 'unknown_reference';
     return { reason, message: `Consumption ${record.externalId}: ${checked.error.message}` };
   },
 };

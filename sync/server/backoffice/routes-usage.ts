@@ -180,7 +180,8 @@ function registerReceivableRoutes(app: FastifyInstance, ctx: ServerContext, preH
         summary: 'Run the billing of a period (BO-05): fees of active contracts and the period\'s consumption become receivables',
         description:
           'Rules (sync/rules/billing.ts): the monthly fee in full, without proration, when the contract is active at the end of the month; usage beyond the included quantity × unit price; ' +
-          'one receivable per contract and period, due on the billing day of the next month. Idempotent: running a period again adds nothing (`created: 0`).',
+          'one receivable per contract and period, due on the billing day of the next month. Idempotent: running a period again adds nothing (`created: 0`). ' +
+          'A contract whose charge exceeds R$ 1,000,000,000.00 is left unbilled and listed in `refused`; the others are billed. Periods: 1970-01 to 9998-12 (422 otherwise).',
         body: billingRunBody,
         response: { 200: billingRunSchema },
       },

@@ -84,14 +84,17 @@ export interface ErrorFilter {
   scope: { station: string | null } | 'store';
   includeResolved: boolean;
   limit: number;
+  /** Only entries of these collections (the ones the caller's roles may read); absent: all. */
+  collections?: readonly CollectionName[];
 }
 
 export async function listIntegrationErrors(db: Queryable, filter: ErrorFilter): Promise<IntegrationError[]> {
   const rows = await db.query<QuarantineRow>(
     `SELECT * FROM quarantine
       WHERE store_id = $1 AND ($2 OR station_id IS NOT DISTINCT FROM $3::text) AND ($4 OR resolved_at IS NULL)
+        AND ($6::text[] IS NULL OR collection = ANY($6::text[]))
       ORDER BY created_at DESC LIMIT $5`,
-    [filter.storeId, filter.scope === 'store', filter.scope === 'store' ? null : filter.scope.station, filter.includeResolved, filter.limit],
+    [filter.storeId, filter.scope === 'store', filter.scope === 'store' ? null : filter.scope.station, filter.includeResolved, filter.limit, filter.collections ?? null],
   );
   return rows.map(toIntegrationError);
 }

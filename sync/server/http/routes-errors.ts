@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { IntegrationError } from '../../schema/index.ts';
+import { canRead, COLLECTION_NAMES, type IntegrationError } from '../../schema/index.ts';
 import { isAdmin, type Session } from '../auth/sessions.ts';
 import { findIntegrationError, listIntegrationErrors, recordFailedRetry, resolveEntry } from '../db/quarantine.ts';
 import { writeBatch } from '../sync/write-documents.ts';
@@ -14,8 +14,17 @@ const listQuery = {
   properties: { includeResolved: { type: 'boolean', default: false }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200 } },
 } as const;
 
+/**
+ * An admin sees the store's entries; anyone else those of the station they signed in on (or, without
+ * one, the station-less callers'), and only of collections their roles may read: a cashier does not
+ * read the back office's refused charges.
+ */
 function visibleTo(session: Session, entry: IntegrationError): boolean {
-  return isAdmin(session) || entry.stationId === session.stationId;
+  return isAdmin(session) || (entry.stationId === session.stationId && canRead(entry.collection, session.user.roles));
+}
+
+function readableBy(session: Session) {
+  return isAdmin(session) ? undefined : COLLECTION_NAMES.filter((collection) => canRead(collection, session.user.roles));
 }
 
 /** Integration errors (POS-07): what the server kept in quarantine, and a way to try again. */
@@ -30,6 +39,7 @@ export function registerErrorRoutes(app: FastifyInstance, ctx: ServerContext): v
       return listIntegrationErrors(ctx.db, {
         storeId: session.store.id,
         scope: isAdmin(session) ? 'store' : { station: session.stationId },
+        collections: readableBy(session),
         includeResolved: request.query.includeResolved,
         limit: request.query.limit,
       });

@@ -3,6 +3,7 @@ import type { Database, Queryable } from '../db/database.ts';
 import { loadDocuments, loadDocumentsByField, lockStoreSequence, writeDocuments, type DocumentWrite, type StoredDocument } from '../db/documents.ts';
 import { openQuarantined, quarantine, resolveQuarantine, type QuarantineEntry } from '../db/quarantine.ts';
 import { BUSINESS_RULES, type Refusal } from '../rules/index.ts';
+import { restrictedFieldRefusal, stampDeactivation } from '../rules/restricted-fields.ts';
 import { applyStockEffects } from '../rules/stock-effects.ts';
 import { applyVoucherEffects } from '../rules/vouchers.ts';
 import { applyDesignActions } from '../design/actions.ts';
@@ -248,10 +249,16 @@ async function writeRows(tx: Queryable, options: WriteOptions, batch: readonly W
   const rule = BUSINESS_RULES[collection];
   const accepted: DocumentWrite[] = [];
   const refused: QuarantineEntry[] = [];
-  for (const doc of candidates) {
-    const id = String(doc.id);
+  for (const candidate of candidates) {
+    const id = String(candidate.id);
     const previous = current.get(id);
-    const refusal = appendOnlyRefusal(collection, doc, previous) ?? instantRefusal(collection, doc, previous) ?? rule?.check(doc, previous, references) ?? null;
+    const doc = stampDeactivation(collection, candidate, previous, options.writer);
+    const refusal =
+      restrictedFieldRefusal(collection, doc, previous, options.writer) ??
+      appendOnlyRefusal(collection, doc, previous) ??
+      instantRefusal(collection, doc, previous) ??
+      rule?.check(doc, previous, references) ??
+      null;
     if (refusal) {
       refused.push({ documentId: id, stationId: stationOf(doc) ?? options.sourceStationId ?? null, reason: refusal.reason, message: refusal.message, document: doc });
       outcome.quarantined.push({ id, refusal });
