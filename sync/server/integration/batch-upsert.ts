@@ -50,7 +50,12 @@ interface UpsertKind {
   /** Fields a new record gets when the item leaves them out. */
   defaults: Record<string, unknown>;
   /** Set when an item may be merged into its stored record in SQL (patchInSql): the schema's keys and the statement that does it. */
-  patchable?: { keys: { allowed: readonly string[]; required: readonly string[] }; patch: typeof patchProductsBySku };
+  patchable?: {
+    keys: { allowed: readonly string[]; required: readonly string[] };
+    /** The fields a new record must have (required, without a default, not the key nor the id): an item with all of them may be new. */
+    newNeeds: readonly string[];
+    patch: typeof patchProductsBySku;
+  };
 }
 
 /** Top-level keywords of a schema whose every rule is about one field (none spans two: no if/then, oneOf, dependencies). */
@@ -106,7 +111,10 @@ export const PRODUCT_UPSERT: UpsertKind = {
 };
 const productKeys = patchKeys(productItemSchema, documentSchema('products'));
 // A complete stored product has every required field: the defaults, all required, would add nothing to its merge.
-if (productKeys && Object.keys(PRODUCT_UPSERT.defaults).every((field) => productKeys.required.includes(field))) PRODUCT_UPSERT.patchable = { keys: productKeys, patch: patchProductsBySku };
+if (productKeys && Object.keys(PRODUCT_UPSERT.defaults).every((field) => productKeys.required.includes(field))) {
+  const newNeeds = productKeys.required.filter((field) => !(field in PRODUCT_UPSERT.defaults) && field !== 'id' && field !== 'sku');
+  PRODUCT_UPSERT.patchable = { keys: productKeys, newNeeds, patch: patchProductsBySku };
+}
 
 /** Master records: identified by kind + code; new ones start active. */
 export const MASTER_UPSERT: UpsertKind = {
@@ -222,7 +230,8 @@ export async function batchUpsert(db: Database, kind: UpsertKind, writer: Writer
 }
 
 /**
- * A batch whose every item changes a live record found by its key (no `id` sent: a price list),
+ * A batch whose every item changes some fields of a live record found by its key (no `id` sent, not
+ * all the fields a new record needs: a price list, a stock count),
  * merged into the records by PostgreSQL (`data || item`, patchProductsBySku) when the kind is
  * `patchable`: the stored documents never cross to JavaScript. Equivalent to the general path for
  * such a batch: the same ownership rule, the same result per item ('updated', or 'unchanged' when the
@@ -238,6 +247,9 @@ export async function batchUpsert(db: Database, kind: UpsertKind, writer: Writer
 async function patchInSql(tx: Queryable, kind: UpsertKind, writer: Writer, last: number, entries: readonly { index: number; item: Record<string, unknown> }[], results: ItemResult[]): Promise<'done' | 'none stored' | 'general'> {
   const patchable = kind.patchable;
   if (!patchable || entries.length === 0 || entries.some(({ item }) => item.id !== undefined)) return 'general';
+  // An item with every field a new record needs may well be new (a catalogue load): such batches go the general
+  // way at once, rather than having every item probed and sent to PostgreSQL twice (+18 ms per 1,000 new products).
+  if (entries.some(({ item }) => patchable.newNeeds.every((field) => item[field] !== undefined))) return 'general';
   if (entries.some(({ item }) => item.stock !== undefined) && (await subscribedTypes(tx, writer.storeId)).has('stock.below_level')) return 'general';
   let found: Map<string, PatchProbe>;
   try {
