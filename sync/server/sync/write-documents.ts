@@ -150,7 +150,8 @@ export async function writeBatchIn(tx: Queryable, options: WriteOptions, rows: r
   return outcome;
 }
 
-async function inSavepoint<T>(tx: Queryable, name: string, work: () => Promise<T>): Promise<T> {
+/** Runs `work` in a savepoint of `tx`, rolled back to it when `work` throws (the error is thrown on). */
+export async function inSavepoint<T>(tx: Queryable, name: string, work: () => Promise<T>): Promise<T> {
   await tx.query(`SAVEPOINT ${name}`);
   try {
     const result = await work();
@@ -167,7 +168,7 @@ async function inSavepoint<T>(tx: Queryable, name: string, work: () => Promise<T
  * refuses its data (class 22 data exception, 23 integrity constraint, 54 program limit). Anything
  * else (a lost connection, a bug) fails the request as before, so nothing is refused by accident.
  */
-function isDocumentFault(error: unknown): boolean {
+export function isDocumentFault(error: unknown): boolean {
   if (error instanceof InvalidDocument) return true;
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^(22|23|54)/.test(code);

@@ -74,7 +74,7 @@ try {
     if (first && process.env.EXPLAIN) {
       // EXPLAIN=1: the slowest statement; EXPLAIN=<text>: the first statement that contains it.
       const pattern = process.env.EXPLAIN === '1' ? null : process.env.EXPLAIN;
-      const slowest = times.filter((entry) => /^\s*(SELECT|UPDATE|INSERT)/i.test(entry.sql) && (!pattern || entry.sql.includes(pattern))).sort((a, b) => b.ms - a.ms)[0]!;
+      const slowest = times.filter((entry) => /^\s*(SELECT|UPDATE|INSERT|WITH)/i.test(entry.sql) && (!pattern || entry.sql.includes(pattern))).sort((a, b) => b.ms - a.ms)[0]!;
       // Rolled back: the plan is measured on the same data, and nothing is written twice.
       await db.transaction(async (tx) => {
         const plan = await tx.query<Record<string, string>>(`EXPLAIN (ANALYZE, BUFFERS) ${slowest.sql}`, slowest.params);

@@ -4,6 +4,8 @@
  * temp folder and — when BALCAO_TEST_PG_URL is set — on a scratch PostgreSQL database. Phases:
  * 1. batch upsert of BENCH_API_PRODUCTS (100,000) new products through POST /api/v1/products/batch,
  *    1,000 a call, one call after another (target ≤ 10 s);
+ * 1b. a price change of BENCH_API_PRICE_CHANGES (10,000) of those products, 1,000 `{sku, priceCents}` a call (issue 16:
+ *    the server's part of "a price change of 10,000 products reaches an open station in ≤ 2 s"; target ≤ 1 s);
  * 2. the products change feed from the beginning to the end, 5,000 a page (target ≤ 3 s);
  * 3. single GET /api/v1/products/sku/:sku from 50 concurrent clients, p95 latency (target ≤ 15 ms), with CPU ms per
  *    GET of the server, PostgreSQL and the clients; first the floor: the same clients against a bare node:http
@@ -24,7 +26,7 @@ import { databaseCpuBetween, readDatabaseCpu } from '../fleet/database-cpu.ts';
 
 const COMMAND = 'npx tsx test/bench/integration/run.ts (or npm run bench, which runs it after the sync and POS benches)';
 const resultFile = fileURLToPath(new URL('../../../test-results/bench-integration.json', import.meta.url));
-const TARGETS = { upsertSeconds: 10, feedSeconds: 3, getP95Ms: 15 };
+const TARGETS = { upsertSeconds: 10, priceChangeSeconds: 1, feedSeconds: 3, getP95Ms: 15 };
 const BATCH = 1_000;
 const FEED_PAGE = 5_000;
 const CLIENTS = 50;
@@ -43,6 +45,11 @@ interface KindResult {
    */
   upsertProcessCpuSeconds: number;
   upsertDatabaseCpuSeconds: number | null;
+  /** Phase 1b: how many products changed price, the wall time of the calls, and their CPU as for the upsert. */
+  priceChanges: number;
+  priceChangeSeconds: number;
+  priceChangeProcessCpuSeconds: number;
+  priceChangeDatabaseCpuSeconds: number | null;
   feedSeconds: number;
   feedRows: number;
   getRequests: number;
@@ -72,7 +79,7 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
 
-async function measure(database: string, server: RunningServer, products: number, getRequests: number, databaseUrl?: string): Promise<KindResult> {
+async function measure(database: string, server: RunningServer, products: number, getRequests: number, priceChanges: number, databaseUrl?: string): Promise<KindResult> {
   const login = await json(`${server.url}/api/auth/login`, { method: 'POST', token: '', body: JSON.stringify({ storeCode: 'loja1', userCode: 'admin', password: 'admin123' }) });
   const token = login.body.token as string;
   const sku = (i: number) => `BENCH${String(i).padStart(7, '0')}`;
@@ -93,6 +100,25 @@ async function measure(database: string, server: RunningServer, products: number
   const upsertSeconds = (performance.now() - upsertStart) / 1000;
   const upsertCpuUsed = process.cpuUsage(upsertCpu);
   const upsertDatabaseCpuSeconds = databaseCpuBetween(upsertDatabaseCpu, await databaseCpu());
+
+  const changes = Math.min(priceChanges, products);
+  step(`${database}: 1b. changing the price of ${changes.toLocaleString('en-US')} of them by sku, ${BATCH} a call`);
+  // Spread over the catalogue (every stride-th product), as a supplier's price list would be.
+  const stride = Math.max(1, Math.floor(products / changes));
+  const priceDatabaseCpu = await databaseCpu();
+  const priceCpu = process.cpuUsage();
+  const priceStart = performance.now();
+  for (let start = 0; start < changes; start += BATCH) {
+    const items = Array.from({ length: Math.min(BATCH, changes - start) }, (_v, k) => {
+      const i = (start + k) * stride;
+      return { sku: sku(i), priceCents: 102 + ((i * 7_919) % 99_898) };
+    });
+    const answer = await json(`${server.url}/api/v1/products/batch`, { method: 'POST', token, body: JSON.stringify({ items }) });
+    if (answer.status !== 200 || answer.body.summary.updated !== items.length) throw new Error(`price change at ${start}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
+  }
+  const priceChangeSeconds = (performance.now() - priceStart) / 1000;
+  const priceCpuUsed = process.cpuUsage(priceCpu);
+  const priceChangeDatabaseCpuSeconds = databaseCpuBetween(priceDatabaseCpu, await databaseCpu());
 
   step(`${database}: 2. reading the change feed from the beginning, ${FEED_PAGE} a page`);
   const feedStart = performance.now();
@@ -126,6 +152,10 @@ async function measure(database: string, server: RunningServer, products: number
     upsertPerSecond: Math.round(products / upsertSeconds),
     upsertProcessCpuSeconds: round((upsertCpuUsed.user + upsertCpuUsed.system) / 1e6),
     upsertDatabaseCpuSeconds,
+    priceChanges: changes,
+    priceChangeSeconds: round(priceChangeSeconds),
+    priceChangeProcessCpuSeconds: round((priceCpuUsed.user + priceCpuUsed.system) / 1e6),
+    priceChangeDatabaseCpuSeconds,
     feedSeconds: round(feedSeconds),
     feedRows,
     getRequests,
@@ -150,6 +180,7 @@ function report(results: readonly KindResult[], floor: FloorFigures): string {
     const mark = (met: boolean) => (met ? 'met' : 'MISSED');
     lines.push(
       `${r.database}: batch upsert of ${r.products.toLocaleString('en-US')} products: ${r.upsertSeconds} s (${r.upsertPerSecond.toLocaleString('en-US')}/s; target ≤ ${TARGETS.upsertSeconds} s, ${mark(r.upsertSeconds <= TARGETS.upsertSeconds)}); CPU: this process (server and client) ${r.upsertProcessCpuSeconds} s${r.upsertDatabaseCpuSeconds !== null ? `, PostgreSQL backends ${r.upsertDatabaseCpuSeconds} s` : ''}`,
+      `${r.database}: price change of ${r.priceChanges.toLocaleString('en-US')} of them by sku: ${r.priceChangeSeconds} s (target ≤ ${TARGETS.priceChangeSeconds} s, ${mark(r.priceChangeSeconds <= TARGETS.priceChangeSeconds)}); CPU: this process (server and client) ${r.priceChangeProcessCpuSeconds} s${r.priceChangeDatabaseCpuSeconds !== null ? `, PostgreSQL backends ${r.priceChangeDatabaseCpuSeconds} s` : ''}`,
       `${r.database}: change feed of ${r.feedRows.toLocaleString('en-US')} products: ${r.feedSeconds} s (target ≤ ${TARGETS.feedSeconds} s, ${mark(r.feedSeconds <= TARGETS.feedSeconds)})`,
       `${r.database}: GET by sku, ${CLIENTS} concurrent clients, ${r.getRequests.toLocaleString('en-US')} requests: p50 ${r.getP50Ms} ms, p95 ${r.getP95Ms} ms, p99 ${r.getP99Ms} ms, ${r.getPerSecond.toLocaleString('en-US')}/s (target p95 ≤ ${TARGETS.getP95Ms} ms, ${mark(r.getP95Ms <= TARGETS.getP95Ms)}); one client alone: p50 ${r.getAloneP50Ms} ms; ` +
         `CPU per GET: server ${r.getServerCpuMsPerGet} ms${r.getDatabaseCpuMsPerGet !== null ? `, PostgreSQL backends ${r.getDatabaseCpuMsPerGet} ms` : ''}, clients ${r.getClientCpuMsPerGet} ms`,
@@ -182,6 +213,7 @@ export async function runIntegrationBench(): Promise<number> {
   if (process.env.BENCH_INTEGRATION === '0') return 0;
   const products = positive('BENCH_API_PRODUCTS', 100_000);
   const getRequests = positive('BENCH_API_GETS', 5_000);
+  const priceChanges = positive('BENCH_API_PRICE_CHANGES', 10_000);
   const results: KindResult[] = [];
   step(`floor: ${getRequests.toLocaleString('en-US')} GETs of a bare node:http server from ${CLIENTS} clients`);
   const floor = summarizeFloor(await measureFloor(getRequests, CLIENTS), getRequests);
@@ -191,7 +223,7 @@ export async function runIntegrationBench(): Promise<number> {
   if (only !== 'postgresql') try {
     const server = await startServer({ port: 0, dataDir, seedDemo: true, logLevel: 'warn', rateLimit: false });
     try {
-      results.push(await measure('pglite', server, products, getRequests));
+      results.push(await measure('pglite', server, products, getRequests, priceChanges));
     } finally {
       await server.close();
     }
@@ -203,7 +235,7 @@ export async function runIntegrationBench(): Promise<number> {
     try {
       const server = await startServer({ port: 0, databaseUrl: scratch.url, seedDemo: true, logLevel: 'warn', rateLimit: false });
       try {
-        results.push(await measure('postgresql', server, products, getRequests, scratch.url));
+        results.push(await measure('postgresql', server, products, getRequests, priceChanges, scratch.url));
       } finally {
         await server.close();
       }
