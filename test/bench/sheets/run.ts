@@ -13,9 +13,9 @@
  * BENCH_PROFILE=dryRun|import|upload during that part only (self time by module and function, printed and
  * written to test-results/bench-sheets-profile.json).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import type { Browser } from 'playwright-core';
@@ -184,6 +184,7 @@ function report(result: { device: ImportFigures & { uploaded: number; cpu: Parti
     `  dry run (read in the worker + check)  ${d.dryRunSeconds.toFixed(2)} s  (read ${d.readSeconds.toFixed(2)} s; target ≤ ${TARGET_SECONDS} s: ${mark(d.dryRunSeconds)}; ${d.errors} errors${cpuOf('dryRun')})`,
     `  import (RxDB writes)                  ${d.importSeconds.toFixed(2)} s  (target ≤ ${TARGET_SECONDS} s: ${mark(d.importSeconds)}; ${d.written.toLocaleString('en-US')} written${cpuOf('import')})`,
     `  upload (sync client → server)         ${d.uploadSeconds.toFixed(2)} s  (target ≤ ${UPLOAD_TARGET_SECONDS} s: ${d.uploadSeconds <= UPLOAD_TARGET_SECONDS ? 'met' : 'MISSED'}; ${d.uploaded.toLocaleString('en-US')} on the server${cpuOf('upload')})`,
+    `  upload's requests (ms after its start; the gaps are the device's work): ${d.uploadRequests.map((r) => `${r.what}${r.rows ? ` ×${r.rows}` : ''} ${r.startMs}–${r.endMs}`).join(', ')}`,
     `  longest main-thread pause during the import (live list on): ${d.longestImportGapMs} ms`,
     `  dry run again (re-import, unchanged)  ${d.dryRunAgainSeconds.toFixed(2)} s  (${d.unchangedAgain.toLocaleString('en-US')} unchanged)`,
     `  longest main-thread pause during the dry run: ${d.longestMainThreadGapMs} ms`,
@@ -244,6 +245,7 @@ export async function runSheetsBench(): Promise<number> {
       if (!profiling) throw new Error(`BENCH_PROFILE=${profiled}: no such part (1, dryRun, import, upload)`);
       const { profile } = await (stopped ?? (cdp.send('Profiler.stop') as unknown as Promise<{ profile: CpuProfile }>));
       const summary = summarize(profile, pageDir, 25);
+      mkdirSync(dirname(profileFile), { recursive: true });
       writeFileSync(profileFile, `${JSON.stringify(summary, null, 2)}\n`);
       // The whole profile too, for Chromium's DevTools (Performance → Load profile) or a script.
       writeFileSync(profileFile.replace(/\.json$/, '.cpuprofile'), JSON.stringify(profile));

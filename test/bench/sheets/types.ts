@@ -13,6 +13,11 @@ export interface ImportFigures {
   longestImportGapMs: number;
   /** The imported records' upload to the server by the app's sync client (first push → every row acknowledged). */
   uploadSeconds: number;
+  /**
+   * Where the upload's time went: each request of the sync client (method, path without query, rows sent
+   * for a push), its start and end in ms after the upload started; the device's own work is the gaps.
+   */
+  uploadRequests: { what: string; rows: number; startMs: number; endMs: number }[];
   /** The same file again after the import: every row equal to its record (the re-import of an export). */
   dryRunAgainSeconds: number;
   written: number;

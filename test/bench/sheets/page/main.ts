@@ -4,7 +4,7 @@ import { balcaoStorage, createDatabase } from '../../../../renderer/data/databas
 import { applyWrites, dryRunConsumption, matchSheet } from '../../../../renderer/core/backoffice/sheets/imports.ts';
 import { readSheetFile, writeSheetFile } from '../../../../renderer/core/backoffice/sheets/sheets.ts';
 import { startSync } from '../../../../sync/client/index.ts';
-import type { SheetsBenchApi } from '../types.ts';
+import type { ImportFigures, SheetsBenchApi } from '../types.ts';
 
 /**
  * The device's consumption import, as the screen runs it (renderer/ui/backoffice/SheetImport.tsx): the
@@ -70,8 +70,21 @@ const api: SheetsBenchApi = {
     const again = await dryRun(db, file, contracts, services);
     // The upload, as the app does it: the sync client pushes what the import wrote.
     await phase('upload');
-    const engine = startSync({ serverUrl: server.url, collections: { consumption: db.collections.consumption }, getToken: () => server.token });
-    const uploadStarted = performance.now();
+    // Each request's start and end (the gaps between them are the device's work: reading, recording).
+    const uploadRequests: ImportFigures['uploadRequests'] = [];
+    let uploadStarted = performance.now();
+    const timedFetch: typeof fetch = async (input, init) => {
+      const url = new URL(String(input));
+      const rows = init?.method === 'POST' && typeof init.body === 'string' ? (JSON.parse(init.body) as unknown[]).length : 0;
+      const startMs = performance.now() - uploadStarted;
+      const answer = await fetch(input, init);
+      // A stream's end is not this request's: only requests answered whole are timed.
+      if (!url.pathname.endsWith('/stream')) await answer.clone().arrayBuffer();
+      uploadRequests.push({ what: `${init?.method ?? 'GET'} ${url.pathname}`, rows, startMs: Math.round(startMs), endMs: Math.round(performance.now() - uploadStarted) });
+      return answer;
+    };
+    const engine = startSync({ serverUrl: server.url, collections: { consumption: db.collections.consumption }, getToken: () => server.token, fetch: timedFetch });
+    uploadStarted = performance.now();
     await engine.sendNow();
     const uploadSeconds = (performance.now() - uploadStarted) / 1000;
     await phase('done');
@@ -86,6 +99,7 @@ const api: SheetsBenchApi = {
       importSeconds: round(importSeconds),
       longestImportGapMs: longestImport,
       uploadSeconds: round(uploadSeconds),
+      uploadRequests,
       dryRunAgainSeconds: round(again.seconds),
       written,
       errors: first.dry.errors.length,
