@@ -9,7 +9,8 @@
  * 2. On the server (PGlite in a temp folder): BENCH_EXPORT_ROWS (100,000) consumption records loaded
  *    through the consumption batch, then GET /api/v1/billing/consumption?format=xlsx streamed to the
  *    client: time, bytes, and the server process's peak memory above its level before the export.
- * BENCH_SHEETS=0 skips it. BENCH_PROFILE=1 records the page's CPU profile during the device phase, or
+ * BENCH_SHEETS=0 skips it. BENCH_UPLOAD_STORAGE=meta-memory|memory: an experiment on the device's storage
+ * (see SheetsBenchApi.importConsumption), not the app's figures. BENCH_PROFILE=1 records the page's CPU profile during the device phase, or
  * BENCH_PROFILE=dryRun|import|upload during that part only (self time by module and function, printed and
  * written to test-results/bench-sheets-profile.json).
  */
@@ -239,7 +240,10 @@ export async function runSheetsBench(): Promise<number> {
       await (stopped ?? profiling);
     });
     step(`1. device: dry run and import of ${importRows.toLocaleString('en-US')} consumption rows`);
-    device = await within('the device import', 600_000, call('importConsumption', [importRows, { url: upload.server.url, token: upload.token }]));
+    const storage = (process.env.BENCH_UPLOAD_STORAGE ?? 'app') as 'app' | 'meta-memory' | 'memory';
+    if (!['app', 'meta-memory', 'memory'].includes(storage)) throw new Error(`BENCH_UPLOAD_STORAGE=${storage}: app, meta-memory or memory`);
+    if (storage !== 'app') step(`   experiment: BENCH_UPLOAD_STORAGE=${storage} (not the app's storage)`);
+    device = await within('the device import', 600_000, call('importConsumption', [importRows, { url: upload.server.url, token: upload.token }, storage]));
     uploaded = await countConsumption(upload.server, upload.token);
     if (cdp) {
       if (!profiling) throw new Error(`BENCH_PROFILE=${profiled}: no such part (1, dryRun, import, upload)`);

@@ -29,7 +29,12 @@ export interface ImportFigures {
 
 export interface SheetsBenchApi {
   /** `server`: where the app's sync client uploads the imported records (a back-office user's token). */
-  importConsumption(rows: number, server: { url: string; token: string }): Promise<ImportFigures>;
+  /**
+   * `storage` (an experiment, BENCH_UPLOAD_STORAGE): 'app' (default) the app's storage; 'meta-memory' RxDB's
+   * replication metadata in memory (what the upload would cost if recording acknowledged states were free);
+   * 'memory' every collection in memory (the upload without any IndexedDB work on the device).
+   */
+  importConsumption(rows: number, server: { url: string; token: string }, storage?: 'app' | 'meta-memory' | 'memory'): Promise<ImportFigures>;
 }
 
 declare global {

@@ -1,4 +1,5 @@
-import type { RxCollection } from 'rxdb';
+import type { RxCollection, RxStorage } from 'rxdb';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import type { ConsumptionRecord, ContractDoc, ServiceDoc } from '../../../../sync/schema/index.ts';
 import { balcaoStorage, createDatabase } from '../../../../renderer/data/database.ts';
 import { applyWrites, dryRunConsumption, matchSheet } from '../../../../renderer/core/backoffice/sheets/imports.ts';
@@ -23,9 +24,18 @@ async function dryRun(db: Awaited<ReturnType<typeof createDatabase>>, file: File
   return { dry, readSeconds, seconds: (performance.now() - started) / 1000 };
 }
 
+/** The storage of the experiment (see SheetsBenchApi): RxDB's replication metadata, or everything, in memory. */
+function storageFor(choice: 'app' | 'meta-memory' | 'memory'): RxStorage<unknown, unknown> {
+  const app = balcaoStorage();
+  if (choice === 'app') return app;
+  const memory = getRxStorageMemory() as unknown as RxStorage<unknown, unknown>;
+  if (choice === 'memory') return memory;
+  return { ...app, createStorageInstance: (params) => (params.collectionName.startsWith('rx-replication-meta-') ? memory : app).createStorageInstance(params) };
+}
+
 const api: SheetsBenchApi = {
-  async importConsumption(count, server) {
-    const db = await createDatabase(`sheets_bench_${Date.now()}`, ['backoffice'], balcaoStorage());
+  async importConsumption(count, server, storage = 'app') {
+    const db = await createDatabase(`sheets_bench_${Date.now()}`, ['backoffice'], storageFor(storage));
     const services: ServiceDoc[] = [{ id: 'svc-min', kind: 'service', code: 'MIN', name: 'Minutos', monthlyFeeCents: 1000, unit: 'min', unitPriceCents: 12, active: true, updatedAt: now() }];
     const contracts: ContractDoc[] = Array.from({ length: 50 }, (_, i) => ({ id: `ct-${i}`, kind: 'contract', code: `CT-${i}`, customerId: `cust-${i}`, startDate: '2026-01-01', billingDay: 10, state: 'active', history: [], lines: [{ id: `ct-${i}-l`, serviceId: 'svc-min', quantity: 1 }], updatedAt: now() }));
     await db.collections.backoffice!.bulkInsert([...services, ...contracts]);
