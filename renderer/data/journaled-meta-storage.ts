@@ -1,4 +1,5 @@
-import { getPrimaryFieldOfPrimaryKey, type BulkWriteRow, type RxDocumentData, type RxStorage, type RxStorageBulkWriteResponse, type RxStorageInstance, type RxStorageInstanceCreationParams } from 'rxdb';
+import { getPrimaryFieldOfPrimaryKey, normalizeMangoQuery, prepareQuery, type BulkWriteRow, type RxDocumentData, type RxStorage, type RxStorageBulkWriteResponse, type RxStorageInstance, type RxStorageInstanceCreationParams } from 'rxdb';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { COLLECTIONS, type CollectionName } from '../../sync/schema/index.ts';
 
@@ -96,6 +97,17 @@ async function openInstance(memory: RxStorage<unknown, unknown>, params: Params)
     const entries = await request(journal.transaction(JOURNAL, 'readonly').objectStore(JOURNAL).getAll() as IDBRequest<RxDocumentData<Doc>[][]>);
     const latest = new Map<string, RxDocumentData<Doc>>();
     for (const docs of entries) for (const doc of docs) latest.set(String(doc[key]), doc);
+    if (entries.length === 0) {
+      // A device from before this storage kept the metadata in Dexie: taken over once, so nothing already
+      // acknowledged is sent again (and no local change is mistaken for a conflict).
+      const before = await fromDexie(params, key);
+      if (before.length > 0) {
+        for (const doc of before) latest.set(String(doc[key]), doc);
+        const tx = journal.transaction(JOURNAL, 'readwrite');
+        tx.objectStore(JOURNAL).add(before);
+        await done(tx);
+      }
+    }
     if (latest.size > 0) {
       const result = await inMemory.bulkWrite([...latest.values()].map((document) => ({ document })), 'journaled-meta-replay');
       if (result.error.length > 0) throw new Error(`replaying ${journalName}: ${result.error.length} documents refused`);
@@ -113,6 +125,24 @@ async function openInstance(memory: RxStorage<unknown, unknown>, params: Params)
     throw error;
   }
   return journaled(inMemory, key, journal, journalName);
+}
+
+/** The IndexedDB database RxDB's Dexie storage keeps an instance in (rxdb/plugins/storage-dexie, dexie-helper.js). */
+export function dexieDatabaseName(params: { databaseName: string; collectionName: string; schema: { version: number } }): string {
+  return `rxdb-dexie-${params.databaseName}--${params.schema.version}--${params.collectionName}`;
+}
+
+/** Every document the Dexie storage holds for these params; none (and nothing created) when it has no database. */
+async function fromDexie(params: Params, key: string): Promise<RxDocumentData<Doc>[]> {
+  const name = dexieDatabaseName(params);
+  if (!(await indexedDB.databases()).some((entry) => entry.name === name)) return [];
+  const dexie = (await getRxStorageDexie().createStorageInstance(params as never)) as unknown as Instance;
+  try {
+    const query = normalizeMangoQuery(params.schema as never, { selector: {}, sort: [{ [key]: 'asc' }] as never, skip: 0 });
+    return (await dexie.query(prepareQuery(params.schema as never, query))).documents;
+  } finally {
+    await dexie.close();
+  }
 }
 
 function journaled(inMemory: Instance, primary: string, journal: IDBDatabase, journalName: string): Instance {

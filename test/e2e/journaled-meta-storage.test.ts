@@ -58,6 +58,10 @@ describe('journaled replication metadata in Chromium', () => {
     expect(await run('compact')).toEqual({ before: 30, after: 1, count: 30, afterCompaction: [['c0', 0], ['c29', 29]] });
   });
 
+  it('BO-04 a device upgraded from metadata kept in Dexie keeps its acknowledged states (nothing re-sent or taken for a conflict)', async () => {
+    expect(await run('upgrade')).toEqual({ taken: [['u1', 10], ['u2', 11]], reopened: [['u1', 20], ['u2', 11]], entries: 2 });
+  });
+
   it('BO-04 removing the metadata deletes its journal', async () => {
     expect(await run('remove')).toEqual({ before: true, after: false, left: 0 });
   });

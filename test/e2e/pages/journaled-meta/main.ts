@@ -4,6 +4,7 @@
  * IndexedDB for test/e2e/journaled-meta-storage.test.ts. Each check returns plain data; the test asserts on it.
  */
 import { fillWithDefaultSettings, getRxReplicationMetaInstanceSchema, type RxDocumentData, type RxJsonSchema, type RxStorageInstance } from 'rxdb';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { balcaoStorage } from '../../../../renderer/data/database.ts';
 import { journalDatabaseName } from '../../../../renderer/data/journaled-meta-storage.ts';
 import { COLLECTIONS, type CollectionName } from '../../../../sync/schema/index.ts';
@@ -11,11 +12,11 @@ import { COLLECTIONS, type CollectionName } from '../../../../sync/schema/index.
 type Doc = Record<string, unknown>;
 type Meta = RxDocumentData<Doc>;
 
-/** Opens the metadata instance RxDB's replication of `collection` would open. */
-async function openMeta(databaseName: string, collection: CollectionName): Promise<RxStorageInstance<Doc, unknown, unknown>> {
+/** Opens the metadata instance RxDB's replication of `collection` would open (`dexie`: as it was kept before). */
+async function openMeta(databaseName: string, collection: CollectionName, dexie = false): Promise<RxStorageInstance<Doc, unknown, unknown>> {
   const parent = fillWithDefaultSettings(COLLECTIONS[collection].schema as unknown as RxJsonSchema<RxDocumentData<Doc>>);
   const schema = fillWithDefaultSettings(getRxReplicationMetaInstanceSchema(parent as never, false) as never);
-  return (await balcaoStorage().createStorageInstance({
+  return (await (dexie ? getRxStorageDexie() : balcaoStorage()).createStorageInstance({
     databaseName,
     collectionName: `rx-replication-meta-${collection}`,
     schema: schema as never,
@@ -97,6 +98,23 @@ const checks = {
     const afterCompaction = await quantities(third, ['c0', 'c29']);
     await third.close();
     return { before, after, count: all.length, afterCompaction };
+  },
+
+  /** A device upgraded from the Dexie-kept metadata: the first open takes it over, and journals it. */
+  async upgrade() {
+    const name = `jm_upgrade_${Date.now()}`;
+    const old = await openMeta(name, 'consumption', true);
+    await old.bulkWrite(['u1', 'u2'].map((id, i) => ({ document: meta(id, 10 + i) })), 'test');
+    await old.close();
+    const upgraded = await openMeta(name, 'consumption');
+    const taken = await quantities(upgraded, ['u1', 'u2']);
+    await upgraded.bulkWrite([{ previous: (await upgraded.findDocumentsById(['u1|0'], true))[0]!, document: meta('u1', 20, '2-u') }], 'test');
+    await upgraded.close();
+    // Taken over once: the journal is read from now on, not Dexie again.
+    const again = await openMeta(name, 'consumption');
+    const reopened = await quantities(again, ['u1', 'u2']);
+    await again.close();
+    return { taken, reopened, entries: await journalEntries(name, 'rx-replication-meta-consumption') };
   },
 
   /** remove() (RxDB removing a replication's metadata) deletes the journal. */
