@@ -18,6 +18,8 @@ export interface ImportFigures {
    * for a push), its start and end in ms after the upload started; the device's own work is the gaps.
    */
   uploadRequests: { what: string; rows: number; startMs: number; endMs: number }[];
+  /** The page's JS heap after the upload minus before it (MB, after a garbage collection each; null without --expose-gc): what the sync engine and the replication metadata hold. */
+  uploadHeapMb: number | null;
   /** The same file again after the import: every row equal to its record (the re-import of an export). */
   dryRunAgainSeconds: number;
   written: number;
@@ -27,14 +29,17 @@ export interface ImportFigures {
   longestMainThreadGapMs: number;
 }
 
+export type UploadStorage = 'app' | 'dexie-meta' | 'meta-memory' | 'memory';
+
 export interface SheetsBenchApi {
   /** `server`: where the app's sync client uploads the imported records (a back-office user's token). */
   /**
-   * `storage` (an experiment, BENCH_UPLOAD_STORAGE): 'app' (default) the app's storage; 'meta-memory' RxDB's
+   * `storage` (an experiment, BENCH_UPLOAD_STORAGE): 'app' (default) the app's storage; 'dexie-meta' every
+   * replication's metadata in Dexie (the app before journaled-meta-storage.ts); 'meta-memory' RxDB's
    * replication metadata in memory (what the upload would cost if recording acknowledged states were free);
    * 'memory' every collection in memory (the upload without any IndexedDB work on the device).
    */
-  importConsumption(rows: number, server: { url: string; token: string }, storage?: 'app' | 'meta-memory' | 'memory'): Promise<ImportFigures>;
+  importConsumption(rows: number, server: { url: string; token: string }, storage?: UploadStorage): Promise<ImportFigures>;
 }
 
 declare global {

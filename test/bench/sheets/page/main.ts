@@ -1,11 +1,12 @@
 import type { RxCollection, RxStorage } from 'rxdb';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import type { ConsumptionRecord, ContractDoc, ServiceDoc } from '../../../../sync/schema/index.ts';
 import { balcaoStorage, createDatabase } from '../../../../renderer/data/database.ts';
 import { applyWrites, dryRunConsumption, matchSheet } from '../../../../renderer/core/backoffice/sheets/imports.ts';
 import { readSheetFile, writeSheetFile } from '../../../../renderer/core/backoffice/sheets/sheets.ts';
 import { startSync } from '../../../../sync/client/index.ts';
-import type { ImportFigures, SheetsBenchApi } from '../types.ts';
+import type { ImportFigures, SheetsBenchApi, UploadStorage } from '../types.ts';
 
 /**
  * The device's consumption import, as the screen runs it (renderer/ui/backoffice/SheetImport.tsx): the
@@ -24,13 +25,21 @@ async function dryRun(db: Awaited<ReturnType<typeof createDatabase>>, file: File
   return { dry, readSeconds, seconds: (performance.now() - started) / 1000 };
 }
 
-/** The storage of the experiment (see SheetsBenchApi): RxDB's replication metadata, or everything, in memory. */
-function storageFor(choice: 'app' | 'meta-memory' | 'memory'): RxStorage<unknown, unknown> {
+/** The storage of the experiment (see SheetsBenchApi): where RxDB's replication metadata, or everything, is kept. */
+function storageFor(choice: UploadStorage): RxStorage<unknown, unknown> {
   const app = balcaoStorage();
   if (choice === 'app') return app;
   const memory = getRxStorageMemory() as unknown as RxStorage<unknown, unknown>;
   if (choice === 'memory') return memory;
-  return { ...app, createStorageInstance: (params) => (params.collectionName.startsWith('rx-replication-meta-') ? memory : app).createStorageInstance(params) };
+  const meta = choice === 'meta-memory' ? memory : (getRxStorageDexie() as RxStorage<unknown, unknown>);
+  return { ...app, createStorageInstance: (params) => (params.collectionName.startsWith('rx-replication-meta-') ? meta : app).createStorageInstance(params) };
+}
+
+/** The JS heap after a garbage collection (MB), when Chromium exposes both. */
+function heapMb(): number | null {
+  (window as unknown as { gc?: () => void }).gc?.();
+  const used = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
+  return used === undefined ? null : used / 1024 / 1024;
 }
 
 const api: SheetsBenchApi = {
@@ -94,9 +103,11 @@ const api: SheetsBenchApi = {
       return answer;
     };
     const engine = startSync({ serverUrl: server.url, collections: { consumption: db.collections.consumption }, getToken: () => server.token, fetch: timedFetch });
+    const heapBefore = heapMb();
     uploadStarted = performance.now();
     await engine.sendNow();
     const uploadSeconds = (performance.now() - uploadStarted) / 1000;
+    const heapAfter = heapMb();
     await phase('done');
     if (engine.status.pendingUploads !== 0) throw new Error(`${engine.status.pendingUploads} records still pending after the upload`);
     await engine.stop();
@@ -110,6 +121,7 @@ const api: SheetsBenchApi = {
       longestImportGapMs: longestImport,
       uploadSeconds: round(uploadSeconds),
       uploadRequests,
+      uploadHeapMb: heapBefore === null || heapAfter === null ? null : round(heapAfter - heapBefore, 1),
       dryRunAgainSeconds: round(again.seconds),
       written,
       errors: first.dry.errors.length,
