@@ -5,6 +5,7 @@ import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { COLLECTIONS, collectionsFor, type CollectionName, type Role } from '../../sync/schema/index.ts';
 import { conflictHandlerFor, migrationStrategiesFor } from '../../sync/client/index.ts';
 import { getMemoryMappedStorage } from './memory-mapped-storage.ts';
+import { getJournaledMetaStorage, isJournaledMeta } from './journaled-meta-storage.ts';
 
 export type BalcaoCollections = Partial<Record<CollectionName, RxCollection>>;
 export type BalcaoDatabase = RxDatabase<BalcaoCollections>;
@@ -36,10 +37,14 @@ export const MEMORY_MAPPED_COLLECTIONS: ReadonlySet<string> = new Set<Collection
 export function balcaoStorage(): RxStorage<unknown, unknown> {
   const dexie = getRxStorageDexie() as RxStorage<unknown, unknown>;
   const memoryMapped = getMemoryMappedStorage() as unknown as RxStorage<unknown, unknown>;
+  // Replication metadata of bulk-written collections: in memory with a journal (journaled-meta-storage.ts).
+  const journaledMeta = getJournaledMetaStorage();
+  const pick = (params: { collectionName: string; schema: object }) =>
+    MEMORY_MAPPED_COLLECTIONS.has(params.collectionName) ? memoryMapped : isJournaledMeta(params) ? journaledMeta : dexie;
   return {
     name: 'balcao',
     rxdbVersion: RXDB_VERSION,
-    createStorageInstance: (params) => (MEMORY_MAPPED_COLLECTIONS.has(params.collectionName) ? memoryMapped : dexie).createStorageInstance(params),
+    createStorageInstance: (params) => pick(params).createStorageInstance(params),
   };
 }
 

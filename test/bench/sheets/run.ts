@@ -9,13 +9,14 @@
  * 2. On the server (PGlite in a temp folder): BENCH_EXPORT_ROWS (100,000) consumption records loaded
  *    through the consumption batch, then GET /api/v1/billing/consumption?format=xlsx streamed to the
  *    client: time, bytes, and the server process's peak memory above its level before the export.
- * BENCH_SHEETS=0 skips it. BENCH_PROFILE=1 records the page's CPU profile during the device phase, or
+ * BENCH_SHEETS=0 skips it. BENCH_UPLOAD_STORAGE=dexie-meta|meta-memory|memory: an experiment on the device's storage
+ * (see SheetsBenchApi.importConsumption), not the app's figures. BENCH_PROFILE=1 records the page's CPU profile during the device phase, or
  * BENCH_PROFILE=dryRun|import|upload during that part only (self time by module and function, printed and
  * written to test-results/bench-sheets-profile.json).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import type { Browser } from 'playwright-core';
@@ -26,7 +27,7 @@ import { summarize, type CpuProfile } from '../cpu-profile.ts';
 import { launchChromium, openBenchPage, positive as size, stepper, within, writeFigures } from '../harness.ts';
 import { serveStatic } from '../static-server.ts';
 import { cpuBetween, readCpu, type CpuReading } from './process-cpu.ts';
-import type { ImportFigures } from './types.ts';
+import type { ImportFigures, UploadStorage } from './types.ts';
 
 type Phase = 'dryRun' | 'import' | 'dryRunAgain' | 'upload';
 /** CPU seconds of one part: Chromium's processes (page, IndexedDB, network) and this process (the server, PGlite). */
@@ -184,6 +185,8 @@ function report(result: { device: ImportFigures & { uploaded: number; cpu: Parti
     `  dry run (read in the worker + check)  ${d.dryRunSeconds.toFixed(2)} s  (read ${d.readSeconds.toFixed(2)} s; target ≤ ${TARGET_SECONDS} s: ${mark(d.dryRunSeconds)}; ${d.errors} errors${cpuOf('dryRun')})`,
     `  import (RxDB writes)                  ${d.importSeconds.toFixed(2)} s  (target ≤ ${TARGET_SECONDS} s: ${mark(d.importSeconds)}; ${d.written.toLocaleString('en-US')} written${cpuOf('import')})`,
     `  upload (sync client → server)         ${d.uploadSeconds.toFixed(2)} s  (target ≤ ${UPLOAD_TARGET_SECONDS} s: ${d.uploadSeconds <= UPLOAD_TARGET_SECONDS ? 'met' : 'MISSED'}; ${d.uploaded.toLocaleString('en-US')} on the server${cpuOf('upload')})`,
+    `  page heap after the upload minus before: ${d.uploadHeapMb ?? '?'} MB (sync engine and replication metadata)`,
+    `  upload's requests (ms after its start; the gaps are the device's work): ${d.uploadRequests.map((r) => `${r.what}${r.rows ? ` ×${r.rows}` : ''} ${r.startMs}–${r.endMs}`).join(', ')}`,
     `  longest main-thread pause during the import (live list on): ${d.longestImportGapMs} ms`,
     `  dry run again (re-import, unchanged)  ${d.dryRunAgainSeconds.toFixed(2)} s  (${d.unchangedAgain.toLocaleString('en-US')} unchanged)`,
     `  longest main-thread pause during the dry run: ${d.longestMainThreadGapMs} ms`,
@@ -238,12 +241,16 @@ export async function runSheetsBench(): Promise<number> {
       await (stopped ?? profiling);
     });
     step(`1. device: dry run and import of ${importRows.toLocaleString('en-US')} consumption rows`);
-    device = await within('the device import', 600_000, call('importConsumption', [importRows, { url: upload.server.url, token: upload.token }]));
+    const storage = (process.env.BENCH_UPLOAD_STORAGE ?? 'app') as UploadStorage;
+    if (!['app', 'dexie-meta', 'meta-memory', 'memory'].includes(storage)) throw new Error(`BENCH_UPLOAD_STORAGE=${storage}: app, dexie-meta, meta-memory or memory`);
+    if (storage !== 'app') step(`   experiment: BENCH_UPLOAD_STORAGE=${storage} (not the app's storage)`);
+    device = await within('the device import', 600_000, call('importConsumption', [importRows, { url: upload.server.url, token: upload.token }, storage]));
     uploaded = await countConsumption(upload.server, upload.token);
     if (cdp) {
       if (!profiling) throw new Error(`BENCH_PROFILE=${profiled}: no such part (1, dryRun, import, upload)`);
       const { profile } = await (stopped ?? (cdp.send('Profiler.stop') as unknown as Promise<{ profile: CpuProfile }>));
       const summary = summarize(profile, pageDir, 25);
+      mkdirSync(dirname(profileFile), { recursive: true });
       writeFileSync(profileFile, `${JSON.stringify(summary, null, 2)}\n`);
       // The whole profile too, for Chromium's DevTools (Performance → Load profile) or a script.
       writeFileSync(profileFile.replace(/\.json$/, '.cpuprofile'), JSON.stringify(profile));

@@ -13,6 +13,13 @@ export interface ImportFigures {
   longestImportGapMs: number;
   /** The imported records' upload to the server by the app's sync client (first push → every row acknowledged). */
   uploadSeconds: number;
+  /**
+   * Where the upload's time went: each request of the sync client (method, path without query, rows sent
+   * for a push), its start and end in ms after the upload started; the device's own work is the gaps.
+   */
+  uploadRequests: { what: string; rows: number; startMs: number; endMs: number }[];
+  /** The page's JS heap after the upload minus before it (MB, after a garbage collection each; null without --expose-gc): what the sync engine and the replication metadata hold. */
+  uploadHeapMb: number | null;
   /** The same file again after the import: every row equal to its record (the re-import of an export). */
   dryRunAgainSeconds: number;
   written: number;
@@ -22,9 +29,17 @@ export interface ImportFigures {
   longestMainThreadGapMs: number;
 }
 
+export type UploadStorage = 'app' | 'dexie-meta' | 'meta-memory' | 'memory';
+
 export interface SheetsBenchApi {
   /** `server`: where the app's sync client uploads the imported records (a back-office user's token). */
-  importConsumption(rows: number, server: { url: string; token: string }): Promise<ImportFigures>;
+  /**
+   * `storage` (an experiment, BENCH_UPLOAD_STORAGE): 'app' (default) the app's storage; 'dexie-meta' every
+   * replication's metadata in Dexie (the app before journaled-meta-storage.ts); 'meta-memory' RxDB's
+   * replication metadata in memory (what the upload would cost if recording acknowledged states were free);
+   * 'memory' every collection in memory (the upload without any IndexedDB work on the device).
+   */
+  importConsumption(rows: number, server: { url: string; token: string }, storage?: UploadStorage): Promise<ImportFigures>;
 }
 
 declare global {

@@ -1,10 +1,12 @@
-import type { RxCollection } from 'rxdb';
+import type { RxCollection, RxStorage } from 'rxdb';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import type { ConsumptionRecord, ContractDoc, ServiceDoc } from '../../../../sync/schema/index.ts';
 import { balcaoStorage, createDatabase } from '../../../../renderer/data/database.ts';
 import { applyWrites, dryRunConsumption, matchSheet } from '../../../../renderer/core/backoffice/sheets/imports.ts';
 import { readSheetFile, writeSheetFile } from '../../../../renderer/core/backoffice/sheets/sheets.ts';
 import { startSync } from '../../../../sync/client/index.ts';
-import type { SheetsBenchApi } from '../types.ts';
+import type { ImportFigures, SheetsBenchApi, UploadStorage } from '../types.ts';
 
 /**
  * The device's consumption import, as the screen runs it (renderer/ui/backoffice/SheetImport.tsx): the
@@ -23,9 +25,26 @@ async function dryRun(db: Awaited<ReturnType<typeof createDatabase>>, file: File
   return { dry, readSeconds, seconds: (performance.now() - started) / 1000 };
 }
 
+/** The storage of the experiment (see SheetsBenchApi): where RxDB's replication metadata, or everything, is kept. */
+function storageFor(choice: UploadStorage): RxStorage<unknown, unknown> {
+  const app = balcaoStorage();
+  if (choice === 'app') return app;
+  const memory = getRxStorageMemory() as unknown as RxStorage<unknown, unknown>;
+  if (choice === 'memory') return memory;
+  const meta = choice === 'meta-memory' ? memory : (getRxStorageDexie() as RxStorage<unknown, unknown>);
+  return { ...app, createStorageInstance: (params) => (params.collectionName.startsWith('rx-replication-meta-') ? meta : app).createStorageInstance(params) };
+}
+
+/** The JS heap after a garbage collection (MB), when Chromium exposes both. */
+function heapMb(): number | null {
+  (window as unknown as { gc?: () => void }).gc?.();
+  const used = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
+  return used === undefined ? null : used / 1024 / 1024;
+}
+
 const api: SheetsBenchApi = {
-  async importConsumption(count, server) {
-    const db = await createDatabase(`sheets_bench_${Date.now()}`, ['backoffice'], balcaoStorage());
+  async importConsumption(count, server, storage = 'app') {
+    const db = await createDatabase(`sheets_bench_${Date.now()}`, ['backoffice'], storageFor(storage));
     const services: ServiceDoc[] = [{ id: 'svc-min', kind: 'service', code: 'MIN', name: 'Minutos', monthlyFeeCents: 1000, unit: 'min', unitPriceCents: 12, active: true, updatedAt: now() }];
     const contracts: ContractDoc[] = Array.from({ length: 50 }, (_, i) => ({ id: `ct-${i}`, kind: 'contract', code: `CT-${i}`, customerId: `cust-${i}`, startDate: '2026-01-01', billingDay: 10, state: 'active', history: [], lines: [{ id: `ct-${i}-l`, serviceId: 'svc-min', quantity: 1 }], updatedAt: now() }));
     await db.collections.backoffice!.bulkInsert([...services, ...contracts]);
@@ -70,10 +89,25 @@ const api: SheetsBenchApi = {
     const again = await dryRun(db, file, contracts, services);
     // The upload, as the app does it: the sync client pushes what the import wrote.
     await phase('upload');
-    const engine = startSync({ serverUrl: server.url, collections: { consumption: db.collections.consumption }, getToken: () => server.token });
-    const uploadStarted = performance.now();
+    // Each request's start and end (the gaps between them are the device's work: reading, recording).
+    const uploadRequests: ImportFigures['uploadRequests'] = [];
+    let uploadStarted = performance.now();
+    const timedFetch: typeof fetch = async (input, init) => {
+      const url = new URL(String(input));
+      const rows = init?.method === 'POST' && typeof init.body === 'string' ? (JSON.parse(init.body) as unknown[]).length : 0;
+      const startMs = performance.now() - uploadStarted;
+      const answer = await fetch(input, init);
+      // A stream's end is not this request's: only requests answered whole are timed.
+      if (!url.pathname.endsWith('/stream')) await answer.clone().arrayBuffer();
+      uploadRequests.push({ what: `${init?.method ?? 'GET'} ${url.pathname}`, rows, startMs: Math.round(startMs), endMs: Math.round(performance.now() - uploadStarted) });
+      return answer;
+    };
+    const engine = startSync({ serverUrl: server.url, collections: { consumption: db.collections.consumption }, getToken: () => server.token, fetch: timedFetch });
+    const heapBefore = heapMb();
+    uploadStarted = performance.now();
     await engine.sendNow();
     const uploadSeconds = (performance.now() - uploadStarted) / 1000;
+    const heapAfter = heapMb();
     await phase('done');
     if (engine.status.pendingUploads !== 0) throw new Error(`${engine.status.pendingUploads} records still pending after the upload`);
     await engine.stop();
@@ -86,6 +120,8 @@ const api: SheetsBenchApi = {
       importSeconds: round(importSeconds),
       longestImportGapMs: longestImport,
       uploadSeconds: round(uploadSeconds),
+      uploadRequests,
+      uploadHeapMb: heapBefore === null || heapAfter === null ? null : round(heapAfter - heapBefore, 1),
       dryRunAgainSeconds: round(again.seconds),
       written,
       errors: first.dry.errors.length,
