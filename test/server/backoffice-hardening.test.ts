@@ -94,6 +94,20 @@ describe.each(DATABASE_KINDS)('back office hardening on %s', (kind) => {
     expect((await bo.api('POST', '/consumption', { contractId: 'ct-dates', serviceId: 'min', quantity: 1, date: '2026-10-01', externalId: 'dates-ok' })).status).toBe(201);
   });
 
+  it('BO-02 a pushed record the schema refuses (a fee above the largest amount) is kept with its reason; the rest of the batch is written', async () => {
+    const answer = await bo.push('backoffice', rows(serviceDoc('ok-1'), serviceDoc('too-big', { monthlyFeeCents: 9_999_999_999_999 }), serviceDoc('ok-2')));
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual([]);
+    const services = ((await bo.api('GET', '/services')).body as { services: { id: string }[] }).services.map((service) => service.id);
+    expect(services).toEqual(expect.arrayContaining(['ok-1', 'ok-2']));
+    expect(services).not.toContain('too-big');
+    const kept = (await bo.errors()).find((entry) => entry.documentId === 'too-big');
+    expect(kept).toMatchObject({ reason: 'invalid_value', message: expect.stringContaining('monthlyFeeCents'), document: expect.objectContaining({ monthlyFeeCents: 9_999_999_999_999 }) });
+    // Rows that do not even name their document are still the whole body's 400: nothing to keep them under.
+    const nameless = await bo.push('backoffice', [{ newDocumentState: { kind: 'service', code: 'X' } }]);
+    expect(nameless.status).toBe(400);
+  });
+
   it('BO-06 a cashier does not read the back office refusals (billing ids, amounts) through /api/sync/errors', async () => {
     await bo.api('POST', '/consumption', { contractId: 'nope', serviceId: 'min', quantity: 1, date: '2026-11-05', externalId: 'err-leak' });
     expect((await bo.errors()).some((entry) => entry.document.externalId === 'err-leak')).toBe(true);

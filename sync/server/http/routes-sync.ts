@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { COLLECTION_NAMES, PUSH_POSITION_HEADER, SEQ_MAX, type CollectionName, type PushRow, type WireDocument } from '../../schema/index.ts';
 import { pageBody, readChangesPage } from '../db/documents.ts';
 import { pushBodySchema } from '../validation/schemas.ts';
-import { writeBatch } from '../sync/write-documents.ts';
+import { writeBatch, writeBatchIn } from '../sync/write-documents.ts';
+import { splitMalformedRows } from '../sync/malformed-rows.ts';
+import { quarantine } from '../db/quarantine.ts';
 import { writerOf } from '../auth/ownership.ts';
 import { assertCanRead, assertCanWrite, authenticate, readScopeOf, sessionOf } from './authenticate.ts';
 import type { ServerContext } from './context.ts';
@@ -78,12 +80,26 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
       },
       preHandler,
       serializerCompiler: serializeAsIs,
+      // A row the schema refuses is that row's refusal, not the batch's 400 (sync/malformed-rows.ts).
+      attachValidation: true,
     },
     async (request, reply): Promise<WireDocument[]> => {
       const session = sessionOf(request);
       assertCanWrite(session, collection, 'sync');
       const writer = writerOf(session, 'sync');
-      const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: true, sourceStationId: session.stationId, writer, validated: true }, request.body);
+      const options = { storeId: session.store.id, collection, checkConflicts: true, sourceStationId: session.stationId, writer, validated: true } as const;
+      let outcome;
+      if (request.validationError) {
+        const split = splitMalformedRows(collection, request.body, MAX_PUSH, session.stationId);
+        if (!split) throw request.validationError;
+        outcome = await ctx.db.transaction(async (tx) => {
+          const written = await writeBatchIn(tx, options, split.rows);
+          await quarantine(tx, session.store.id, collection, split.malformed);
+          return { ...written, quarantined: [...written.quarantined, ...split.malformed.map((entry) => ({ id: entry.documentId, refusal: { reason: entry.reason, message: entry.message } }))] };
+        });
+      } else {
+        outcome = await writeBatch(ctx.db, options, request.body);
+      }
       ctx.metrics.pushed.inc({ collection }, outcome.written.length);
       ctx.metrics.conflicts.inc({ collection }, outcome.conflicts.length);
       for (const { refusal } of outcome.quarantined) ctx.metrics.quarantined.inc({ collection, reason: refusal.reason });
