@@ -112,6 +112,7 @@ export const backofficeEn: Strings<typeof backofficePtBR> = {
       lines: 'Contract at least one service.',
       date: 'Enter a valid date.',
       billingDay: 'Day 1 to 31.',
+      quantity: 'Quantity: a whole number from 1 to {{max}}.',
     },
   },
   consumption: {

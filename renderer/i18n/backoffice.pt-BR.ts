@@ -108,6 +108,7 @@ export const backofficePtBR = {
       lines: 'Contrate ao menos um serviço.',
       date: 'Informe uma data válida.',
       billingDay: 'Dia de 1 a 31.',
+      quantity: 'Quantidade: um número inteiro de 1 a {{max}}.',
     },
   },
   consumption: {

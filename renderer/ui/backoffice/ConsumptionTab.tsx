@@ -13,7 +13,7 @@ import { ConsumptionForm } from './ConsumptionForm.tsx';
 import { Refusals } from './Refusals.tsx';
 import { SheetImport } from './SheetImport.tsx';
 import { ConsumptionExport } from './ConsumptionExport.tsx';
-import { useBackofficeDocs, useConsumption, useDay, useRefusalText } from './use-backoffice.ts';
+import { useBackofficeDocs, useConsumption, useDay, useQuantity, useRefusalText } from './use-backoffice.ts';
 import { toast } from '../toast.ts';
 
 const ids = TEST_IDS.backoffice.consumption;
@@ -27,6 +27,7 @@ export function ConsumptionTab() {
   const { t, i18n } = useTranslation();
   const core = useCore();
   const day = useDay();
+  const quantity = useQuantity();
   const refusalText = useRefusalText();
   const records = useConsumption();
   const { services, contracts } = useBackofficeDocs();
@@ -71,7 +72,7 @@ export function ConsumptionTab() {
       <Refusals collections={['consumption']} label={(id) => {
         // The record as the user knows it (day, contract, quantity): its id says nothing to a person.
         const record = records.find((r) => r.id === id);
-        return record ? `${day(record.date)} · ${contractCode.get(record.contractId) ?? record.contractId} · ${record.quantity.toLocaleString()} ${service.get(record.serviceId)?.unit ?? ''}`.trim() : id;
+        return record ? `${day(record.date)} · ${contractCode.get(record.contractId) ?? record.contractId} · ${quantity(record.quantity)} ${service.get(record.serviceId)?.unit ?? ''}`.trim() : id;
       }} detail={(entry) => localRefusalDetail(entry, i18n.language, contractById)} actions={(id) => {
         // A refused record stays on this device until the user fixes it: changed (another contract or date) or removed.
         const record = records.find((r) => r.id === id);
@@ -103,7 +104,7 @@ export function ConsumptionTab() {
                   <span>{day(record.date)}</span>
                   <span className={classes.ellipsis}>{contractCode.get(record.contractId) ?? record.contractId}</span>
                   <span className={classes.ellipsis}>{svc ? `${svc.code} · ${svc.name ?? ''}` : record.serviceId}</span>
-                  <span className={classes.num} data-negative={record.quantity < 0 || undefined}>{record.quantity.toLocaleString()} {svc?.unit ?? ''}</span>
+                  <span className={classes.num} data-negative={record.quantity < 0 || undefined}>{quantity(record.quantity)} {svc?.unit ?? ''}</span>
                   <span className={classes.ellipsis}>
                     {record.correctsId && <Badge size="xs" variant="light" color="grape" mr={4}>{t('bo.consumption.correction')}</Badge>}
                     {record.description}

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { ActionIcon, Alert, Button, Checkbox, Group, NumberInput, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import type { ContractDoc, ContractLine, Customer, ServiceDoc } from '../../../sync/schema/index.ts';
+import { MAX_CONTRACT_LINE_QUANTITY as MAX_LINE_QUANTITY, type ContractDoc, type ContractLine, type Customer, type ServiceDoc } from '../../../sync/schema/index.ts';
 import { contractProblems, fieldProblemText, isCalendarDate } from '../../../sync/rules/index.ts';
 import { requestTransition } from '../../core/backoffice/backoffice.ts';
 import { TEST_IDS } from '../../test-ids.ts';
@@ -61,7 +61,13 @@ export function ContractForm({ contract, customers, services, codes, onDone }: {
       const unitPrice = line.unitPrice.trim() ? parseMoney(line.unitPrice) : undefined;
       if (fee === null || unitPrice === null) problems.push(t('bo.services.errors.money'));
       if (!line.serviceId) continue;
-      built.push({ id: line.id, serviceId: line.serviceId, quantity: Math.max(1, Math.trunc(Number(line.quantity) || 1)), ...(fee != null ? { feeOverrideCents: fee } : {}), ...(unitPrice != null ? { unitPriceOverrideCents: unitPrice } : {}) });
+      // What was typed, checked, never rounded or clamped into something else (sync/schema: 1 to 1,000,000).
+      const quantity = Number(line.quantity);
+      if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_LINE_QUANTITY) {
+        problems.push(t('bo.contracts.errors.quantity', { max: MAX_LINE_QUANTITY.toLocaleString(i18n.language) }));
+        continue;
+      }
+      built.push({ id: line.id, serviceId: line.serviceId, quantity, ...(fee != null ? { feeOverrideCents: fee } : {}), ...(unitPrice != null ? { unitPriceOverrideCents: unitPrice } : {}) });
     }
     if (built.length === 0) problems.push(t('bo.contracts.errors.lines'));
     const doc: ContractDoc = {
@@ -104,7 +110,7 @@ export function ContractForm({ contract, customers, services, codes, onDone }: {
       </Group>
       <Group grow align="flex-start">
         <DayInput label={t('bo.contracts.startDate')} withAsterisk value={startDate} onChange={setStartDate} data-testid={ids.startDate} />
-        <NumberInput label={t('bo.contracts.billingDay')} withAsterisk min={1} max={31} allowDecimal={false} value={billingDay} onChange={setBillingDay} data-testid={ids.billingDay} />
+        <NumberInput label={t('bo.contracts.billingDay')} withAsterisk min={1} max={31} clampBehavior="none" allowDecimal={false} value={billingDay} onChange={setBillingDay} data-testid={ids.billingDay} />
       </Group>
       <Text size="sm" fw={600}>{t('bo.contracts.lines')}</Text>
       <Table withRowBorders={false} verticalSpacing={4}>
@@ -121,7 +127,7 @@ export function ContractForm({ contract, customers, services, codes, onDone }: {
           {lines.map((line, index) => (
             <Table.Tr key={line.id}>
               <Table.Td><Select size="xs" searchable data={offered.map((s) => ({ value: s.id, label: `${s.code} · ${s.name ?? ''}` }))} value={line.serviceId} onChange={(value) => setLine(index, { serviceId: value })} data-testid={ids.lineService} /></Table.Td>
-              <Table.Td><NumberInput size="xs" min={1} allowDecimal={false} value={line.quantity} onChange={(value) => setLine(index, { quantity: value })} data-testid={ids.lineQuantity} /></Table.Td>
+              <Table.Td><NumberInput size="xs" min={1} max={MAX_LINE_QUANTITY} clampBehavior="none" allowDecimal={false} value={line.quantity} onChange={(value) => setLine(index, { quantity: value })} data-testid={ids.lineQuantity} /></Table.Td>
               <Table.Td><TextInput size="xs" placeholder="0,00" value={line.fee} onChange={(e) => setLine(index, { fee: e.currentTarget.value })} data-testid={ids.lineFee} /></Table.Td>
               <Table.Td><TextInput size="xs" placeholder="0,00" value={line.unitPrice} onChange={(e) => setLine(index, { unitPrice: e.currentTarget.value })} /></Table.Td>
               <Table.Td>

@@ -10,7 +10,7 @@ import { useCore } from '../core-context.tsx';
 import { centsToInput, parseMoney } from '../pos/money.ts';
 import { useMoney } from '../pos/use-money.ts';
 import { Refusals } from './Refusals.tsx';
-import { newId, parseWhole, useBackofficeDocs, useRefusalText } from './use-backoffice.ts';
+import { newId, parseWhole, useBackofficeDocs, useQuantity, useRefusalText } from './use-backoffice.ts';
 import { toast } from '../toast.ts';
 
 const ids = TEST_IDS.backoffice.services;
@@ -20,6 +20,7 @@ export function ServicesTab() {
   const { t } = useTranslation();
   const core = useCore();
   const money = useMoney();
+  const quantity = useQuantity();
   const refusalText = useRefusalText();
   const { services } = useBackofficeDocs();
   const [editing, setEditing] = useState<ServiceDoc | 'new' | null>(null);
@@ -61,7 +62,7 @@ export function ServicesTab() {
                   <Table.Td>{service.name}</Table.Td>
                   <Table.Td ta="right">{service.monthlyFeeCents ? money(service.monthlyFeeCents) : '—'}</Table.Td>
                   <Table.Td ta="right">{service.unitPriceCents !== undefined ? `${money(service.unitPriceCents)} / ${service.unit ?? ''}` : '—'}</Table.Td>
-                  <Table.Td ta="right">{service.includedQuantity ? `${service.includedQuantity.toLocaleString()} ${service.unit ?? ''}` : '—'}</Table.Td>
+                  <Table.Td ta="right">{service.includedQuantity ? `${quantity(service.includedQuantity)} ${service.unit ?? ''}` : '—'}</Table.Td>
                   <Table.Td><Badge size="xs" variant="light" color={active ? 'teal' : 'gray'}>{active ? t('bo.active') : t('bo.inactive')}</Badge></Table.Td>
                   <Table.Td>
                     <Group gap={4} wrap="nowrap" justify="flex-end">

@@ -77,6 +77,15 @@ export function useDay(): (day: string | undefined) => string {
   }, [i18n.language]);
 }
 
+/** A quantity as the user's locale writes it (pt-BR: 1.000.000), never the browser's default locale. */
+export function useQuantity(): (quantity: number) => string {
+  const { i18n } = useTranslation();
+  return useMemo(() => {
+    const format = new Intl.NumberFormat(i18n.language);
+    return (quantity) => format.format(quantity);
+  }, [i18n.language]);
+}
+
 /** YYYY-MM as the user's locale names a month (pt-BR: jan. de 2026). */
 export function usePeriod(): (period: string) => string {
   const { i18n } = useTranslation();

@@ -20,6 +20,9 @@ export const CONTRACT_ACTION_KINDS = ['activate', 'deactivate', 'suspend', 'resu
 /** Quantities are integers in the unit's smallest step (e.g. minutes, kWh, units). */
 export const quantity = { type: 'integer', minimum: 0, maximum: 1_000_000_000 } as const;
 
+/** The most units of one service a contract line holds (the form and the server refuse more). */
+export const MAX_CONTRACT_LINE_QUANTITY = 1_000_000;
+
 const contractLine = {
   type: 'object',
   additionalProperties: false,
@@ -28,7 +31,7 @@ const contractLine = {
     id,
     serviceId: reference,
     /** How many of the service are contracted (seats, lines, units); multiplies the fee and the included quantity. */
-    quantity: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+    quantity: { type: 'integer', minimum: 1, maximum: MAX_CONTRACT_LINE_QUANTITY },
     /** Replaces the service's monthly fee (per contracted unit) for this contract. */
     feeOverrideCents: cents,
     /** Replaces the service's metered price per unit for this contract. */
