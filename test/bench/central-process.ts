@@ -5,8 +5,10 @@
  * `{ start: StartOptions, products }` in argv[2]: seeds `products` products into loja1 unless the
  * store already holds exactly that many (a seeded database is reused between runs), sends `{ url }`
  * once listening, answers `'cpu'` with `{ cpuSeconds, rssMB }` (user + system time of this process so
- * far), answers `{ allowOrigin }` by granting that browser origin (then `{ ok: true }`) and stops on `'close'`.
+ * far), answers `{ allowOrigin }` by granting that browser origin (then `{ ok: true }`), `'profile-start'`
+ * by starting a CPU profile (`{ ok: true }`) and `'profile-stop'` with it (`{ profile }`), and stops on `'close'`.
  */
+import { Session } from 'node:inspector/promises';
 import { startServer, type StartOptions } from '../../sync/server/node/start.ts';
 
 const { start, products } = JSON.parse(process.argv[2] ?? '{}') as { start: StartOptions; products: number };
@@ -19,8 +21,24 @@ if (Number(row?.count ?? 0) !== products) {
   await server.seedProducts(products, 'loja1');
   process.stderr.write(`[central] seeded ${products} products in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
+let profiler: Session | null = null;
 process.on('message', (message) => {
-  if (typeof message === 'object' && message !== null && 'allowOrigin' in message) {
+  if (message === 'profile-start') {
+    profiler = new Session();
+    profiler.connect();
+    void profiler
+      .post('Profiler.enable')
+      .then(() => profiler!.post('Profiler.setSamplingInterval', { interval: 500 }))
+      .then(() => profiler!.post('Profiler.start'))
+      .then(() => process.send?.({ ok: true }));
+  } else if (message === 'profile-stop' && profiler) {
+    const session = profiler;
+    profiler = null;
+    void session.post('Profiler.stop').then(({ profile }) => {
+      session.disconnect();
+      process.send?.({ profile });
+    });
+  } else if (typeof message === 'object' && message !== null && 'allowOrigin' in message) {
     server.allowOrigin(String(message.allowOrigin));
     process.send?.({ ok: true });
   } else if (message === 'cpu') {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../sync/server/node/start.ts';
 import type { LoginResponse, PairResponse, PullResponse } from '../../sync/schema/index.ts';
+import type { CpuProfile } from './cpu-profile.ts';
 import type { DeviceSession } from './types.ts';
 
 /** What the benches use of the server: where it listens, and granting a page's origin (awaited when the server runs in its own process). */
@@ -35,6 +36,10 @@ export interface CentralProcess extends CentralServer {
   allowOrigin(origin: string): Promise<void>;
   /** CPU seconds (user + system) the server process used so far, and its resident memory. */
   cpu(): Promise<{ cpuSeconds: number; rssMB: number }>;
+  /** Starts a CPU profile of the server process (sampling every 0.5 ms). */
+  profileStart(): Promise<void>;
+  /** Stops it and returns it. */
+  profileStop(): Promise<CpuProfile>;
   close(): Promise<void>;
 }
 
@@ -68,6 +73,10 @@ export async function startCentralProcess(start: Record<string, unknown>, produc
       await ask<{ ok: boolean }>({ allowOrigin: origin });
     },
     cpu: () => ask<{ cpuSeconds: number; rssMB: number }>('cpu'),
+    profileStart: async () => {
+      await ask<{ ok: boolean }>('profile-start');
+    },
+    profileStop: async () => (await ask<{ profile: CpuProfile }>('profile-stop')).profile,
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

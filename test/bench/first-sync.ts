@@ -8,7 +8,8 @@
  * sale screen (phase 5).
  * Prints wall time, the server's CPU seconds, PostgreSQL's backend CPU seconds (when on PostgreSQL),
  * the page's storage profile and the load, and writes them to test-results/first-sync.json.
- * BENCH_PROFILE=1 also records the page's CPU profile of the pull, BENCH_PROFILE=price that of the price change.
+ * BENCH_PROFILE=1 also records the page's CPU profile of the pull, BENCH_PROFILE=price that of the price change,
+ * BENCH_PROFILE=server-price the server process's during the price change (by function).
  */
 import { mkdirSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -28,7 +29,7 @@ import type { DeviceSession, PriceChangeFigures } from './types.ts';
 const PRODUCTS = Number(process.argv[2] ?? 100_000);
 if (!Number.isInteger(PRODUCTS) || PRODUCTS <= 0 || PRODUCTS > 1_000_000) throw new Error(`products ${process.argv[2]} is not a whole number between 1 and 1,000,000`);
 const DB = process.env.BENCH_DB === 'postgresql' ? 'postgresql' : 'pglite';
-const PROFILE = process.env.BENCH_PROFILE === '1' ? 'pull' : process.env.BENCH_PROFILE === 'price' ? 'price' : null;
+const PROFILE = process.env.BENCH_PROFILE === '1' ? 'pull' : process.env.BENCH_PROFILE === 'price' ? 'price' : process.env.BENCH_PROFILE === 'server-price' ? 'server-price' : null;
 const PRICE_CHANGES = Math.min(PRODUCTS, Number(process.env.BENCH_PRICE_CHANGES ?? 10_000));
 const pageDir = fileURLToPath(new URL('../../dist/bench/', import.meta.url));
 const resultFile = fileURLToPath(new URL('../../test-results/first-sync.json', import.meta.url));
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
     const session: DeviceSession = { serverUrl: central.url, deviceToken: cashier.token, adminToken: admin.token, stationId: station.stationId, putBaseUrl: central.url, tuning: {} };
     browser = await launchChromium();
     const { tab, call } = await openBenchPage(browser, page.url, 'bench', step, process.env.BENCH_DEBUG === '1');
-    const cdp = PROFILE ? await tab.context().newCDPSession(tab) : null;
+    const cdp = PROFILE === 'pull' || PROFILE === 'price' ? await tab.context().newCDPSession(tab) : null;
     const startProfile = async () => {
       if (!cdp) return;
       await cdp.send('Profiler.enable');
@@ -103,8 +104,10 @@ async function main(): Promise<void> {
     if (PRICE_CHANGES > 0) {
       step(`2b. price change of ${PRICE_CHANGES.toLocaleString('en-US')} products on the server, until the open device has them (load ${loadNow()})`);
       if (PROFILE === 'price') await startProfile();
+      if (PROFILE === 'server-price') await central.profileStart();
       priceChange = await within('the price change', 300_000, call('priceChange', [session, PRICE_CHANGES, 290_000]));
       if (PROFILE === 'price') profile = await stopProfile();
+      if (PROFILE === 'server-price') profile = summarize(await central.profileStop(), pageDir, 40);
       step(`   ${priceChange.ms} ms, of which the server's answers ${priceChange.serverMs} ms`);
     }
     step('   closing the device (saves the catalogue snapshot)');
@@ -144,7 +147,7 @@ async function main(): Promise<void> {
       ...(priceChange ? [`price change of ${priceChange.products} products: ${priceChange.ms} ms (server answers ${priceChange.serverMs} ms)`] : []),
       `close ${closeMs} ms; reopen ${reopened.totalMs} ms (database + catalogue ${reopened.openMs}, POS core ${reopened.indexMs}); heap ${reopened.heapMb} MB`,
       `barcode p95 ${reopened.lookups.barcode.p95} ms; keystroke p95 ${reopened.lookups.keystroke.p95} ms; sale p50 ${reopened.sales.record.p50} / p95 ${reopened.sales.record.p95} ms`,
-      ...(profile ? [`page CPU during the ${PROFILE === 'price' ? 'price change' : 'pull'} ${profile.totalMs} ms: ${profile.byModule.map((entry) => `${entry.module} ${entry.ms} ms`).join(', ')}`, ...profile.byFunction.slice(0, 20).map((entry) => `  ${entry.fn} (${entry.module}) ${entry.ms} ms`)] : []),
+      ...(profile ? [`${PROFILE === 'server-price' ? 'server' : 'page'} CPU during the ${PROFILE === 'pull' ? 'pull' : 'price change'} ${profile.totalMs} ms: ${profile.byModule.map((entry) => `${entry.module} ${entry.ms} ms`).join(', ')}`, ...profile.byFunction.slice(0, PROFILE === 'server-price' ? 40 : 20).map((entry) => `  ${entry.fn} (${entry.module}) ${entry.ms} ms`)] : []),
       `Reproduce: ${result.command}`,
     ];
     writeFigures(resultFile, result, lines.join('\n'));
