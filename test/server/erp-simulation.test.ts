@@ -53,7 +53,8 @@ describe.each(DATABASE_KINDS)('ERP simulation on %s', (kind) => {
     const station = await pairStation(first, 'cx01');
     const cashier = (await login(first, 'caixa', 'caixa123', 'loja1', station)).token;
     const { db, cols } = await openDeviceDb(`erp-sim-${kind}-${Date.now()}`, ['products', 'masterdata', 'sales']);
-    const engine = startSync({ serverUrl: first.url, collections: cols, getToken: () => cashier, retryTime: 200, maxRetryTime: 1000 });
+    // pendingIntervalMs: the wait for "nothing pending" below need not sit out the default 2 s recount throttle.
+    const engine = startSync({ serverUrl: first.url, collections: cols, getToken: () => cashier, retryTime: 200, maxRetryTime: 1000, pendingIntervalMs: 50 });
     cleanups.push(async () => {
       await engine.stop();
       await db.close();

@@ -8,7 +8,9 @@ const { cleanups, server, place } = cleanupAfterEach();
 let dbCounter = 0;
 async function device(url: string, token: string, dbName = `dev${Date.now()}${dbCounter++}`) {
   const { db, cols } = await openDeviceDb(dbName, ['products', 'customers']);
-  const engine = startSync({ serverUrl: url, collections: cols, getToken: () => token, retryTime: 200, maxRetryTime: 1000 });
+  // pendingIntervalMs: the pending count is recounted at most every 2 s by default; the waits on it below
+  // (offline writes counted, then uploaded) would otherwise sit out that throttle each time.
+  const engine = startSync({ serverUrl: url, collections: cols, getToken: () => token, retryTime: 200, maxRetryTime: 1000, pendingIntervalMs: 50 });
   const seen: SyncStatus[] = [];
   engine.status$.subscribe((status) => seen.push(status));
   cleanups.push(async () => {
