@@ -1,10 +1,5 @@
-import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
-import { build, mergeConfig } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveStatic } from '../bench/static-server.ts';
-import benchPageBuild from '../bench/vite.bench.config.ts';
-import { launchDevice, type Device } from './support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { useCheckPage } from './support/check-page.ts';
 import type { JournaledMetaChecks } from './pages/journaled-meta/main.ts';
 
 /**
@@ -12,35 +7,11 @@ import type { JournaledMetaChecks } from './pages/journaled-meta/main.ts';
  * (renderer/data/journaled-meta-storage.ts: memory plus a journal in IndexedDB), through the app's own
  * storage router, in a real Chromium IndexedDB. The back-office e2e files cover the upload end to end.
  */
-const pageRoot = fileURLToPath(new URL('./pages/journaled-meta/', import.meta.url));
-const outDir = fileURLToPath(new URL('../../dist/test-pages/journaled-meta/', import.meta.url));
-
 describe('journaled replication metadata in Chromium', () => {
-  let device: Device;
-  let page: Page;
-  let site: Awaited<ReturnType<typeof serveStatic>>;
-
-  beforeAll(async () => {
-    // The shipped renderer's path (no RxDB dev-mode), as memory-mapped-storage.test.ts builds its page.
-    const nodeEnv = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    await build({ ...mergeConfig(benchPageBuild, { root: pageRoot, build: { outDir } }), configFile: false }).finally(() => {
-      process.env.NODE_ENV = nodeEnv;
-    });
-    site = await serveStatic(outDir);
-    device = await launchDevice();
-    page = await device.newPage();
-    await page.goto(site.url);
-    await page.waitForFunction(() => document.getElementById('state')?.textContent === 'pronto');
-  });
-
-  afterAll(async () => {
-    await device?.close();
-    await site?.close();
-  });
+  const checks = useCheckPage('journaled-meta');
 
   const run = <K extends keyof JournaledMetaChecks>(check: K) =>
-    page.evaluate((name) => window.journaledMetaChecks[name]() as Promise<unknown>, check) as ReturnType<JournaledMetaChecks[K]>;
+    checks.page().evaluate((name) => window.journaledMetaChecks[name]() as Promise<unknown>, check) as ReturnType<JournaledMetaChecks[K]>;
 
   it('BO-04 acknowledged consumption states survive closing and reopening; a stale write gets 409 and is not kept', async () => {
     const result = await run('reopen');

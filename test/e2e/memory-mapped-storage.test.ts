@@ -1,46 +1,16 @@
-import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
-import { build, mergeConfig } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveStatic } from '../bench/static-server.ts';
-import benchPageBuild from '../bench/vite.bench.config.ts';
-import { launchDevice, type Device } from './support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { useCheckPage } from './support/check-page.ts';
 import type { StorageChecks } from './pages/storage/main.ts';
 
 /**
  * The catalogue's storage (renderer/data/memory-mapped-storage.ts) in a real Chromium IndexedDB, through
  * the app's own createDatabase. The sync tests cover it end to end; these pin what a storage must keep.
  */
-const pageRoot = fileURLToPath(new URL('./pages/storage/', import.meta.url));
-const outDir = fileURLToPath(new URL('../../dist/test-pages/storage/', import.meta.url));
-
 describe('memory-mapped catalogue storage in Chromium', () => {
-  let device: Device;
-  let page: Page;
-  let site: Awaited<ReturnType<typeof serveStatic>>;
-
-  beforeAll(async () => {
-    // The shipped renderer's path (no RxDB dev-mode), built like the bench pages; vitest sets
-    // NODE_ENV=test, which Vite reads as development.
-    const nodeEnv = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    await build({ ...mergeConfig(benchPageBuild, { root: pageRoot, build: { outDir } }), configFile: false }).finally(() => {
-      process.env.NODE_ENV = nodeEnv;
-    });
-    site = await serveStatic(outDir);
-    device = await launchDevice();
-    page = await device.newPage();
-    await page.goto(site.url);
-    await page.waitForFunction(() => document.getElementById('state')?.textContent === 'pronto');
-  });
-
-  afterAll(async () => {
-    await device?.close();
-    await site?.close();
-  });
+  const checks = useCheckPage('storage');
 
   const run = <K extends keyof StorageChecks>(check: K) =>
-    page.evaluate((name) => window.storageChecks[name]() as Promise<unknown>, check) as ReturnType<StorageChecks[K]>;
+    checks.page().evaluate((name) => window.storageChecks[name]() as Promise<unknown>, check) as ReturnType<StorageChecks[K]>;
 
   it('POS-01 products, an update and a deletion survive closing and reopening the database', async () => {
     const { reopened, databases } = await run('reopen');
