@@ -130,5 +130,11 @@ describe('issue 11: the back-office rules speak pt-BR by default, English on req
     expectPtBr(detail!, 'consumption refusal detail');
     const customer = { ...refusal, collection: 'customers' as const, reason: 'invalid_value' as const, document: { id: 'c', name: 'Ana', taxId: '52998224725', email: 'x@', active: true, updatedAt: at } };
     expectPtBr(localRefusalDetail(customer, 'pt-BR')!, 'customer refusal detail');
+    // A contract request the server refused: checked again against the contract's state, it says which transitions that state allows.
+    const suspendedContract = { ...contract, state: 'suspended' as const };
+    const request = { ...refusal, collection: 'backofficeActions' as const, reason: 'invalid_transition' as const, document: { id: 'r1', kind: 'suspend', contractId: 'ct-1', userId: 'u', requestedAt: at } };
+    const transition = localRefusalDetail(request, 'pt-BR', new Map([['ct-1', suspendedContract]]));
+    expect(transition).toContain('Situações possíveis');
+    expectPtBr(transition!, 'contract request refusal detail');
   });
 });

@@ -1,5 +1,5 @@
-import type { ConsumptionRecord, ContractDoc, Customer, IntegrationError, ServiceDoc } from '../../../sync/schema/index.ts';
-import { checkConsumptionContract, contractProblems, customerProblems, fieldProblemText, ruleMessage, serviceProblems } from '../../../sync/rules/index.ts';
+import type { BackofficeAction, ConsumptionRecord, ContractDoc, Customer, IntegrationError, ServiceDoc } from '../../../sync/schema/index.ts';
+import { applyContractRequest, checkConsumptionContract, contractProblems, customerProblems, fieldProblemText, isContractState, ruleMessage, serviceProblems } from '../../../sync/rules/index.ts';
 
 /**
  * A server refusal's detail in the user's language. The server words its refusals in English (they are
@@ -7,10 +7,12 @@ import { checkConsumptionContract, contractProblems, customerProblems, fieldProb
  * kept, so the field problems of a customer, service or contract — and a usage record against its
  * contract — read in the user's language. Null when the rules find nothing to say here (the refusal
  * depends on data only the server has, e.g. open receivables): the translated reason above it stands.
+ * A refused contract request is checked again against the contract's current state, so its text says
+ * which transitions that state allows (BO-03).
  */
 export function localRefusalDetail(entry: IntegrationError, locale: string, contracts: ReadonlyMap<string, ContractDoc> = new Map()): string | null {
   const doc = entry.document as Record<string, unknown>;
-  if (entry.reason !== 'invalid_value' && entry.reason !== 'invalid_tax_id' && entry.reason !== 'contract_cancelled' && entry.reason !== 'unknown_reference') return null;
+  if (!['invalid_value', 'invalid_tax_id', 'contract_cancelled', 'unknown_reference', 'invalid_transition'].includes(entry.reason)) return null;
   let texts: string[] = [];
   if (entry.collection === 'customers' && typeof doc.name === 'string' && typeof doc.taxId === 'string') {
     texts = customerProblems(doc as unknown as Customer).map((problem) => fieldProblemText(problem, locale));
@@ -22,6 +24,11 @@ export function localRefusalDetail(entry: IntegrationError, locale: string, cont
     const contract = contracts.get(doc.contractId);
     const checked = contract ? checkConsumptionContract(doc as unknown as ConsumptionRecord, contract) : null;
     if (checked && !checked.ok) texts = [ruleMessage(checked.error, locale)];
+  } else if (entry.collection === 'backofficeActions' && typeof doc.contractId === 'string') {
+    const contract = contracts.get(doc.contractId);
+    const now = new Date().toISOString();
+    const applied = contract ? applyContractRequest(isContractState(contract.state) ? contract.state : 'draft', doc as unknown as BackofficeAction, now, now.slice(0, 10)) : null;
+    if (applied && !applied.ok) texts = [ruleMessage(applied.error, locale)];
   }
   return texts.length ? texts.join(' ') : null;
 }
