@@ -4,6 +4,7 @@ import { IconPlus } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { BackofficeAction, ContractDoc } from '../../../sync/schema/index.ts';
 import { displayedState } from '../../core/backoffice/backoffice.ts';
+import { localRefusalDetail } from '../../core/backoffice/refusal-detail.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { ContractDetail } from './ContractDetail.tsx';
 import { ContractForm } from './ContractForm.tsx';
@@ -21,7 +22,7 @@ export function pendingOf(contract: ContractDoc, requests: readonly BackofficeAc
 
 /** BO-03: contracts with their lines, state (including this device's pending requests) and history. */
 export function ContractsTab() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const day = useDay();
   const customers = useCustomers();
   const { services, contracts } = useBackofficeDocs();
@@ -29,6 +30,7 @@ export function ContractsTab() {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [editing, setEditing] = useState<ContractDoc | 'new' | null>(null);
   const customerName = useMemo(() => new Map(customers.map((c) => [c.id, c.name])), [customers]);
+  const contractById = useMemo(() => new Map(contracts.map((c) => [c.id, c])), [contracts]);
   const selected = contracts.find((c) => c.id === selectedId) ?? null;
   const now = new Date().toISOString();
 
@@ -37,7 +39,16 @@ export function ContractsTab() {
       <Group justify="flex-end" mb="xs">
         <Button leftSection={<IconPlus size={16} />} size="sm" onClick={() => setEditing('new')} data-testid={ids.add}>{t('bo.contracts.add')}</Button>
       </Group>
-      <Refusals collections={['backoffice', 'backofficeActions']} label={(id) => contracts.find((c) => c.id === id)?.code ?? services.find((s) => s.id === id)?.code ?? id} />
+      <Refusals
+        collections={['backoffice', 'backofficeActions']}
+        // A refused request is named by its contract (and its kind), not by the request's own id.
+        label={(id, entry) => {
+          const recordId = String(entry.document.contractId ?? entry.document.id ?? id);
+          const code = contracts.find((c) => c.id === recordId)?.code ?? services.find((s) => s.id === recordId)?.code ?? recordId;
+          return entry.collection === 'backofficeActions' ? `${code} (${t(`bo.contracts.actions.${String(entry.document.kind)}`, { defaultValue: String(entry.document.kind) })})` : code;
+        }}
+        detail={(entry) => localRefusalDetail(entry, i18n.language, contractById)}
+      />
       <Group align="stretch" gap="sm" wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
         <ScrollArea style={{ flex: '1 1 40%', minWidth: 260 }}>
           <Table striped highlightOnHover>

@@ -73,7 +73,7 @@ export function CustomersTab() {
           </Button>
         </Group>
       </Group>
-      <Refusals collections={['customers']} label={(id) => names.get(id) ?? id} />
+      <Refusals collections={['customers']} label={(id, entry) => names.get(String(entry.document.id ?? id)) ?? id} />
       <div className={classes.header} style={{ gridTemplateColumns: COLUMNS }}>
         <span>{t('bo.customers.name')}</span>
         <span>{t('bo.customers.taxId')}</span>

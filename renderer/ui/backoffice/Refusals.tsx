@@ -16,7 +16,8 @@ import { useRefusals } from './use-backoffice.ts';
  */
 export function Refusals({ collections, label, actions, detail }: {
   collections: readonly CollectionName[];
-  label?: (documentId: string) => string;
+  /** How the user knows the refused record (a code, a name); `entry.document` is the refused version (an edit conflict's documentId is not the record's id). */
+  label?: (documentId: string, entry: IntegrationError) => string;
   /** The ways to fix one refused document on this screen (e.g. change it, remove it), shown on its line. */
   actions?: (documentId: string) => ReactNode;
   /** The refusal's detail in the user's language from this screen's data (e.g. the contract a usage record names). */
@@ -40,7 +41,7 @@ export function Refusals({ collections, label, actions, detail }: {
         {refusals.map((entry) => (
           <List.Item key={entry.id} data-document-id={entry.documentId}>
             {/* The reason in the user's language (the POS screens' texts). */}
-            <b>{label?.(entry.documentId) ?? entry.documentId}</b>: {t(`pos.errors.hints.${entry.reason}`, { defaultValue: t(`pos.errors.reasons.${entry.reason}`, { defaultValue: '' }) })}
+            <b>{label?.(entry.documentId, entry) ?? entry.documentId}</b>: {t(`pos.errors.hints.${entry.reason}`, { defaultValue: t(`pos.errors.reasons.${entry.reason}`, { defaultValue: '' }) })}
             {/* The server writes its detail in English: an English-speaking user reads it as it is; in pt-BR the
                 device's own rules say it again from the refused record when they can (refusal-detail.ts). */}
             {(() => {
