@@ -120,6 +120,7 @@ export const en: Messages = {
     phone: 'Phone',
     city: 'City',
     active: 'Active',
+    inactive: 'Inactive (the back office reactivates)',
     syncState: 'State',
     pending: 'pending',
     synced: 'synced',

@@ -118,6 +118,7 @@ export const ptBR = {
     phone: 'Telefone',
     city: 'Cidade',
     active: 'Ativo',
+    inactive: 'Inativo (a retaguarda reativa)',
     syncState: 'Situação',
     pending: 'pendente',
     synced: 'sincronizado',

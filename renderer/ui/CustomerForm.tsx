@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Checkbox, Group, Stack, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Group, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
 import type { Customer } from '../../sync/schema/index.ts';
@@ -23,7 +23,6 @@ export function CustomerForm({ customer, onDone }: { customer: Customer | null; 
       email: customer?.email ?? '',
       phone: customer?.phone ? formatPhone(customer.phone) : '',
       city: customer?.city ?? '',
-      active: customer?.active ?? true,
     },
     validate: {
       name: (value) => (value.trim() ? null : t('customers.errors.nameRequired')),
@@ -83,7 +82,8 @@ export function CustomerForm({ customer, onDone }: { customer: Customer | null; 
           />
           <TextInput label={t('customers.city')} data-testid={TEST_IDS.customers.city} {...form.getInputProps('city')} />
         </Group>
-        {customer && <Checkbox label={t('customers.active')} {...form.getInputProps('active', { type: 'checkbox' })} />}
+        {/* Deactivating (with a reason) and reactivating are the back office's (BO-01, Retaguarda → Clientes): saving here keeps the customer's state. */}
+        {customer && !customer.active && <Badge color="gray" variant="light">{t('customers.inactive')}</Badge>}
         <Group justify="flex-end">
           <Button variant="default" onClick={() => onDone(null)} data-testid={TEST_IDS.customers.cancel}>
             {t('common.cancel')}
