@@ -104,6 +104,11 @@ export interface DesignSimulator {
   findProject(ref: string): SimProject;
   findEnvironment(project: string, environment: string): SimEnvironment;
   list(): { projects: (SimProject & { environmentsDetail: { designEnvironmentId: string; name: string; revision: number; storeEnvironmentId?: string }[] })[]; users: Omit<SimUser, 'password'>[]; customers: string[] };
+  /**
+   * Signs and checks with this secret from now on: a portal started before its account was registered
+   * (the store system makes the secret at registration, and registration needs the portal's address).
+   */
+  useSecret(next: string): void;
   close(): Promise<void>;
 }
 
@@ -126,7 +131,7 @@ function escapeHtml(text: string): string {
 
 export async function startDesignSimulator(options: SimulatorOptions): Promise<DesignSimulator> {
   const accountId = options.accountId ?? `sim-${randomUUID().slice(0, 8)}`;
-  const secret = options.secret ?? randomUUID().replace(/-/g, '') + randomUUID().replace(/-/g, '');
+  let secret = options.secret ?? randomUUID().replace(/-/g, '') + randomUUID().replace(/-/g, '');
   const createDelayMs = options.createDelayMs ?? 300;
   const verify = options.verifySignatures ?? true;
   const users = new Map<string, SimUser>();
@@ -383,6 +388,10 @@ export async function startDesignSimulator(options: SimulatorOptions): Promise<D
         users: [...users.values()].map(({ password: _password, ...user }) => user),
         customers: [...customers.keys()],
       };
+    },
+    useSecret(next: string) {
+      secret = next;
+      sim.secret = next;
     },
     async close() {
       server.closeAllConnections();

@@ -13,7 +13,6 @@ import {
   designIds as ids,
   environmentCard,
   environmentIdOf,
-  freePort,
   items,
   linkDesignSoftware,
   linkStatus,
@@ -56,7 +55,9 @@ describe('issue 4: design projects acceptance', () => {
     logBrowserErrors: true,
     ready: async (station) => {
       ({ ui, page } = station);
-      simPort = await freePort();
+      // Listening before the account names its address: a port picked free and bound later could be taken meanwhile.
+      sim = await startDesignSimulator({ balcaoUrl: server.url, accountId: 'sim-e2e', createDelayMs: 400 });
+      simPort = Number(new URL(sim.url).port);
       await recordNativeNotifications(page);
     },
     beforeClose: async () => {
@@ -76,7 +77,7 @@ describe('issue 4: design projects acceptance', () => {
     expect(secret.length).toBeGreaterThanOrEqual(16);
     await page.getByTestId(ids.portal.current).waitFor();
     await screenshot(page, 'design-portal-account');
-    sim = await startDesignSimulator({ balcaoUrl: server.url, port: simPort, accountId: 'sim-e2e', secret, createDelayMs: 400 });
+    sim.useSecret(secret);
     await logout(page);
 
     // DES-02: the designer links their design-software user: a wrong password says so, the right one shows the green mark.

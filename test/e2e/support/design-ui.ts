@@ -1,5 +1,4 @@
 /** Drives the design screens the way a designer, back office user or reviewer does (issue 4). */
-import { createServer } from 'node:net';
 import type { Locator, Page } from 'playwright-core';
 import { TEST_IDS } from '../../../renderer/test-ids.ts';
 import { confirmAction, waitForGone } from './station-ui.ts';
@@ -8,15 +7,6 @@ const ids = TEST_IDS.design;
 const byId = (page: Page, id: string): Locator => page.getByTestId(id);
 const sel = (id: string, attrs: Record<string, string | number> = {}) =>
   `[data-testid="${id}"]${Object.entries(attrs).map(([key, value]) => `[data-${key}="${value}"]`).join('')}`;
-
-/** A port nobody listens on now, so the simulator can be registered before it starts. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Counts the native notifications the web bridge raises (window.Notification) from the next load on. */
 export async function recordNativeNotifications(page: Page): Promise<void> {
