@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
 import { lineAmountCents, scaleLabel } from '../../sync/rules/index.ts';
-import { login, logout, openProducts, pairStation, productsCount, screenshot, waitForPending } from './support/station-ui.ts';
+import { confirmAction, login, logout, openProducts, pairStation, productsCount, screenshot, waitForGone, waitForPending } from './support/station-ui.ts';
 import { oneStation } from './support/one-station.ts';
 import { eventually } from './support/eventually.ts';
 import { authorizeAsSupervisor, cancelSale, chooseSeller, openPos, openSale, openTill, pay, scan, startExchange, SUPERVISOR_CODE, waitForNoDialog } from './pos-ui.ts';
@@ -162,6 +162,31 @@ describe('issue 15: store rules at the counter', () => {
     );
     const errors = await fetch(`${server.url}/api/sync/errors`, { headers: { authorization: `Bearer ${(await api.login()).token}` } }).then((r) => r.json() as Promise<{ documentId: string }[]>);
     expect(errors.filter((error) => error.documentId === saleId)).toEqual([]);
+  });
+
+  it('POS-20 a supervisor code being typed survives the catalogue changing under the dialog (a pull re-renders the page)', async () => {
+    const reasonId = 'loja1-financialReason-cancelamento';
+    await openSale(page);
+    await scan(page, unitProduct.barcode);
+    const sale = await pay(page, [{ paymentTypeId: pix }]);
+    await openPos(page, 'cancelSale');
+    await page.getByTestId(ids.cancel.find).fill(String(sale.number));
+    await page.getByTestId(ids.cancel.find).press('Enter');
+    await page.locator(`[data-testid="${ids.cancel.sale}"][data-status="finished"]`).waitFor();
+    await page.getByTestId(ids.cancel.reason).selectOption(reasonId);
+    await page.getByTestId(ids.cancel.confirm).click();
+    await confirmAction(page);
+    await page.getByTestId(ids.supervisor.body).waitFor();
+    await page.getByTestId(ids.supervisor.code).fill(SUPERVISOR_CODE);
+    // The admin renames the reason meanwhile; the page behind the dialog shows the new name once pulled.
+    const reason = (await api.get('masterdata', reasonId))!;
+    await api.put('masterdata', { ...reason, name: `${String(reason.name)} (renomeado)` });
+    await page.locator(`[data-testid="${ids.cancel.reason}"] option[value="${reasonId}"]`, { hasText: 'renomeado' }).waitFor({ state: 'attached', timeout: 30_000 });
+    expect(await page.getByTestId(ids.supervisor.code).inputValue()).toBe(SUPERVISOR_CODE);
+    await page.getByTestId(ids.supervisor.confirm).click();
+    await waitForGone(page.getByTestId(ids.supervisor.body));
+    await page.getByTestId(ids.cancel.done).waitFor();
+    await api.put('masterdata', reason);
   });
 
   it('POS-19 a withdrawal larger than the drawer needs a supervisor; closing shows expected, counted and difference per payment type and a report', async () => {

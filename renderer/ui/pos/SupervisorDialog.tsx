@@ -19,10 +19,13 @@ export function SupervisorDialog({ actions, onAuthorized, onCancel }: { actions:
   const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Callers pass a new array each render, and the page re-renders whenever the catalogue or the sync
+  // state moves: reset on what is asked, not on the array, or a code being typed is wiped mid-way.
+  const asked = actions?.join(',') ?? null;
   useEffect(() => {
     setCode('');
     setError(null);
-  }, [actions]);
+  }, [asked]);
 
   const submit = async () => {
     if (!pos || !actions) return;
