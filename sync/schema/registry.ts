@@ -41,7 +41,13 @@ export interface CollectionDefinition<Doc = unknown> {
    * the till, but only the back office deactivates one (BO-01). Every write path checks it (server
    * rules/restricted-fields.ts); the device's forms do not offer it.
    */
-  restrictedFields?: { fields: readonly string[]; roles: readonly Role[]; defaults: Readonly<Record<string, unknown>> };
+  restrictedFields?: {
+    fields: readonly string[];
+    roles: readonly Role[];
+    defaults: Readonly<Record<string, unknown>>;
+    /** Why, in the refusal's words (English, as every refusal message), e.g. "only the back office deactivates or reactivates a customer". */
+    rule: string;
+  };
   /**
    * Times (JSON pointers) that name a planned date, which may lie years ahead (a promotion's period).
    * Every other time in a document is a clock reading — of a device, or of the server — and must fall
@@ -86,7 +92,7 @@ export const COLLECTIONS = {
     readRoles: ALL,
     writeRoles: ['cashier', 'designer', 'backoffice', 'admin'],
     visibility: 'store',
-    restrictedFields: { fields: ['active', 'deactivationReason', 'deactivatedAt', 'deactivatedBy'], roles: BACK_OFFICE, defaults: { active: true } },
+    restrictedFields: { fields: ['active', 'deactivationReason', 'deactivatedAt', 'deactivatedBy'], roles: BACK_OFFICE, defaults: { active: true }, rule: 'only the back office deactivates or reactivates a customer' },
   }),
   sales: define<Sale>({ name: 'sales', schema: saleSchema, readRoles: ['cashier', 'admin'], writeRoles: ['cashier', 'admin'], visibility: 'station' }),
   cashMovements: define<CashMovement>({
@@ -126,13 +132,14 @@ export function canWrite(collection: CollectionName, roles: readonly Role[]): bo
 
 /**
  * The restricted field (CollectionDefinition.restrictedFields) these roles would set or change by writing
- * `doc` over `previous` (undefined: a new document), or null when they may write it.
+ * `doc` over `previous` (undefined: a new document), with the entry's rule, or null when they may write it.
  */
-export function restrictedFieldChanged(collection: CollectionName, roles: readonly Role[], doc: Readonly<Record<string, unknown>>, previous: Readonly<Record<string, unknown>> | undefined): string | null {
+export function restrictedFieldChanged(collection: CollectionName, roles: readonly Role[], doc: Readonly<Record<string, unknown>>, previous: Readonly<Record<string, unknown>> | undefined): { field: string; rule: string } | null {
   const restricted = (COLLECTIONS[collection] as CollectionDefinition).restrictedFields;
   if (!restricted || restricted.roles.some((role) => roles.includes(role))) return null;
   const before = previous ?? restricted.defaults;
-  return restricted.fields.find((field) => JSON.stringify(doc[field]) !== JSON.stringify(before[field])) ?? null;
+  const field = restricted.fields.find((name) => JSON.stringify(doc[name]) !== JSON.stringify(before[name]));
+  return field === undefined ? null : { field, rule: restricted.rule };
 }
 
 /** The collections a device with these roles replicates. */

@@ -11,11 +11,11 @@ import type { Refusal } from './rule.ts';
  */
 export function restrictedFieldRefusal(collection: CollectionName, doc: WireDocument, previous: StoredDocument | undefined, writer: Writer | 'server'): Refusal | null {
   if (writer === 'server') return null;
-  const field = restrictedFieldChanged(collection, writer.roles, doc, previous && !previous.deleted ? previous.data : undefined);
-  if (field === null) return null;
+  const changed = restrictedFieldChanged(collection, writer.roles, doc, previous && !previous.deleted ? previous.data : undefined);
+  if (changed === null) return null;
   return {
     reason: 'not_permitted',
-    message: `${collection} ${String(doc.id)}: your role may not set or change field ${field} (only the back office deactivates or reactivates a customer). Undo that change and send it again, or ask the back office.`,
+    message: `${collection} ${String(doc.id)}: your role may not set or change field ${changed.field} (${changed.rule}). Undo that change and send it again, or ask someone whose role may.`,
   };
 }
 
