@@ -4,6 +4,7 @@ import { useForm } from '@mantine/form';
 import { IconPencil, IconPlus } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { RxCollection } from 'rxdb';
+import { keyTaken } from '../../../sync/rules/index.ts';
 import type { BackofficeDoc, ServiceDoc } from '../../../sync/schema/index.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { useCore } from '../core-context.tsx';
@@ -105,7 +106,7 @@ function ServiceForm({ service, codes, onDone }: { service: ServiceDoc | null; c
       included: service?.includedQuantity ?? ('' as number | string),
     },
     validate: {
-      code: (value) => (!value.trim() ? t('bo.services.errors.code') : codes.includes(value.trim()) ? t('bo.services.errors.codeDuplicate') : null),
+      code: (value) => (!value.trim() ? t('bo.services.errors.code') : keyTaken('code', value, codes) ? t('bo.services.errors.codeDuplicate') : null),
       name: (value) => (value.trim() ? null : t('bo.required')),
       fee: (value) => (!value.trim() || parseMoney(value) !== null ? null : t('bo.services.errors.money')),
       unitPrice: (value, values) => {

@@ -2,7 +2,7 @@ import { errorResponses } from '../http/problem.ts';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ConsumptionRecord, ContractDoc, ServiceDoc } from '../../schema/index.ts';
-import { checkConsumptionRows, CONSUMPTION_COLUMNS, matchHeaders, type RowError } from '../../rules/index.ts';
+import { checkConsumptionRows, CONSUMPTION_COLUMNS, keyIndex, matchHeaders, type RowError } from '../../rules/index.ts';
 import { loadDocumentsByField, lockStoreSequence } from '../db/documents.ts';
 import type { Queryable } from '../db/database.ts';
 import { writeBatchIn } from '../sync/write-documents.ts';
@@ -90,14 +90,15 @@ async function fromSheet(db: Queryable, storeId: string, body: unknown): Promise
     throw new ApiProblem(400, 'validation_failed', `The sheet lacks the column(s) ${match.missing.join(', ')}. Row 1 must name them (template: ${CONSUMPTION_COLUMNS.map((c) => c.header).join(', ')}).`);
   }
   const { contracts, services } = await backofficeDocs(db, storeId);
-  const byCode = new Map(contracts.map((contract) => [contract.code, contract]));
-  const serviceByCode = new Map(services.map((service) => [service.code, service]));
+  // By key, as the uniqueness of codes compares them ("tel" names service TEL; sync/rules/record-keys.ts).
+  const contractByCode = keyIndex('code', contracts, (contract) => contract.code);
+  const serviceByCode = keyIndex('code', services, (service) => service.code);
   const checked = checkConsumptionRows(sheet.rows, match.mapping, {
     contract: (code) => {
-      const contract = byCode.get(code);
+      const contract = contractByCode(code);
       return contract ? { id: contract.id, serviceIds: (contract.lines ?? []).map((line) => line.serviceId) } : undefined;
     },
-    service: (code) => serviceByCode.get(code),
+    service: serviceByCode,
   });
   const bad = new Set(checked.errors.map((error: RowError) => error.row));
   return {

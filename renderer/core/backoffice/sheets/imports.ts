@@ -9,6 +9,7 @@ import {
   CUSTOMER_COLUMNS,
   customerProblems,
   fieldProblemText,
+  keyIndex,
   matchHeaders,
   ruleMessage,
   rowErrorText,
@@ -72,15 +73,13 @@ function byRow(errors: RowError[]): RowError[] {
  */
 export async function dryRunCustomers(customers: RxCollection<Customer>, sheet: SheetText, mapping: Record<string, number>, now: string, newId: () => string): Promise<DryRun<Customer>> {
   const checked = checkCustomerRows(sheet.rows, mapping);
-  const existing = new Map((await customers.find().exec()).map((doc) => {
-    const customer = doc.toJSON() as Customer;
-    return [customer.taxId, customer] as const;
-  }));
+  // By key (sync/rules/record-keys.ts), as the server's one-customer-per-CPF/CNPJ rule compares them.
+  const existing = keyIndex('taxId', (await customers.find().exec()).map((doc) => doc.toJSON() as Customer), (customer) => customer.taxId);
   const errors = [...checked.errors];
   const writes: PlannedWrite<Customer>[] = [];
   let unchanged = 0;
   for (const { row, record } of checked.records) {
-    const previous = existing.get(record.taxId);
+    const previous = existing(record.taxId);
     const doc: Customer = previous ? { ...previous, ...record, updatedAt: now } : { id: newId(), ...record, active: true, updatedAt: now };
     // The same field checks as the form and the server (sync/rules/backoffice-records.ts).
     const problems = customerProblems(doc);
@@ -109,28 +108,27 @@ export interface ConsumptionContext {
  * cancelled contract takes no later usage.
  */
 export async function dryRunConsumption(db: BalcaoDatabase, sheet: SheetText, mapping: Record<string, number>, context: ConsumptionContext): Promise<DryRun<ConsumptionRecord>> {
-  const contractsByCode = new Map(context.contracts.map((contract) => [contract.code, contract]));
+  // Contracts, services and records by key, as the server's uniqueness rules compare them ("tel" names
+  // service TEL; sync/rules/record-keys.ts): the same functions the API's sheet upload uses.
+  const contractByCode = keyIndex('code', context.contracts, (contract) => contract.code);
   const contractsById = new Map(context.contracts.map((contract) => [contract.id, contract]));
-  const servicesByCode = new Map(context.services.map((service) => [service.code, service]));
+  const serviceByCode = keyIndex('code', context.services, (service) => service.code);
   const checked = checkConsumptionRows(sheet.rows, mapping, {
     contract: (code) => {
-      const contract = contractsByCode.get(code);
+      const contract = contractByCode(code);
       return contract ? { id: contract.id, serviceIds: (contract.lines ?? []).map((line) => line.serviceId) } : undefined;
     },
-    service: (code) => servicesByCode.get(code),
+    service: serviceByCode,
   });
   const collection = db.collections.consumption as unknown as RxCollection<ConsumptionRecord> | undefined;
   if (!collection) throw new Error('The consumption collection is not open: the user has no back-office role.');
-  const existing = new Map((await collection.find().exec()).map((doc) => {
-    const record = doc.toJSON() as ConsumptionRecord;
-    return [record.externalId, record] as const;
-  }));
+  const existing = keyIndex('externalId', (await collection.find().exec()).map((doc) => doc.toJSON() as ConsumptionRecord), (record) => record.externalId);
   const billed = billedFrom((await cachedReceivables(db))?.list.receivables ?? []);
   const errors = [...checked.errors];
   const writes: PlannedWrite<ConsumptionRecord>[] = [];
   let unchanged = 0;
   for (const { row, record } of checked.records) {
-    const previous = existing.get(record.externalId);
+    const previous = existing(record.externalId);
     const { description, ...fields } = record;
     const doc: ConsumptionRecord = previous
       ? { ...previous, ...fields, ...(description ? { description } : {}), updatedAt: context.now, ...(context.userId ? { userId: context.userId } : {}) }
