@@ -136,6 +136,7 @@ export const backofficeEn: Strings<typeof backofficePtBR> = {
     filterContract: 'All contracts',
     count_one: '{{count}} record',
     count_other: '{{count}} records',
+    saveAnyway: 'Save anyway',
     errors: { whole: 'Enter a whole number.', date: 'Enter a valid date.', contract: 'Pick the contract.', service: 'Pick the service.' },
   },
   receivables: {

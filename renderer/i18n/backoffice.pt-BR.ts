@@ -132,6 +132,7 @@ export const backofficePtBR = {
     filterContract: 'Todos os contratos',
     count_one: '{{count}} lançamento',
     count_other: '{{count}} lançamentos',
+    saveAnyway: 'Salvar mesmo assim',
     errors: { whole: 'Informe um número inteiro.', date: 'Informe uma data válida.', contract: 'Escolha o contrato.', service: 'Escolha o serviço.' },
   },
   receivables: {

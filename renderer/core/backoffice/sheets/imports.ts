@@ -9,6 +9,7 @@ import {
   CUSTOMER_COLUMNS,
   customerProblems,
   fieldProblemText,
+  implausibleUsage,
   keyIndex,
   matchHeaders,
   ruleMessage,
@@ -16,6 +17,7 @@ import {
   type ColumnSpec,
   type HeaderMatch,
   type RowError,
+  usageWarningText,
 } from '../../../../sync/rules/index.ts';
 import type { BalcaoDatabase } from '../../../data/database.ts';
 import { billedFrom, cachedReceivables } from '../backoffice.ts';
@@ -49,6 +51,8 @@ export interface DryRun<T = Customer | ConsumptionRecord> {
   writes: PlannedWrite<T>[];
   /** Good rows equal to the record they name (nothing to write). */
   unchanged: number;
+  /** Rows that import but need a second look (an implausible quantity: sync/rules/usage-plausibility.ts), by row. */
+  warnings: RowError[];
 }
 
 /** The user's column mapping is kept per kind: normalised file header → column key. */
@@ -90,7 +94,7 @@ export async function dryRunCustomers(customers: RxCollection<Customer>, sheet: 
     if (previous && sameFields(previous, doc, CUSTOMER_FIELDS)) unchanged++;
     else writes.push({ row, doc, change: previous ? 'update' : 'add' });
   }
-  return { kind: 'customers', checked: checked.records.length + new Set(checked.errors.map((e) => e.row)).size, errors: byRow(errors), writes, unchanged };
+  return { kind: 'customers', checked: checked.records.length + new Set(checked.errors.map((e) => e.row)).size, errors: byRow(errors), writes, unchanged, warnings: [] };
 }
 
 export interface ConsumptionContext {
@@ -105,7 +109,8 @@ export interface ConsumptionContext {
  * Dry run of a consumption file (BO-04): nothing is written. Contracts and services are named by their
  * codes; an external id already on the device updates that record (an edited export), and the
  * consumption rules decide as on a form: a billed period cannot change (make a correcting record), a
- * cancelled contract takes no later usage.
+ * cancelled contract takes no later usage. A row with an implausible quantity imports, and is listed in
+ * `warnings` for a second look.
  */
 export async function dryRunConsumption(db: BalcaoDatabase, sheet: SheetText, mapping: Record<string, number>, context: ConsumptionContext): Promise<DryRun<ConsumptionRecord>> {
   // Contracts, services and records by key, as the server's uniqueness rules compare them ("tel" names
@@ -126,6 +131,8 @@ export async function dryRunConsumption(db: BalcaoDatabase, sheet: SheetText, ma
   const billed = billedFrom((await cachedReceivables(db))?.list.receivables ?? []);
   const errors = [...checked.errors];
   const writes: PlannedWrite<ConsumptionRecord>[] = [];
+  const warnings: RowError[] = [];
+  const servicesById = new Map(context.services.map((service) => [service.id, service]));
   let unchanged = 0;
   for (const { row, record } of checked.records) {
     const previous = existing(record.externalId);
@@ -145,8 +152,10 @@ export async function dryRunConsumption(db: BalcaoDatabase, sheet: SheetText, ma
       continue;
     }
     writes.push({ row, doc, change: previous ? 'update' : 'add' });
+    const warning = implausibleUsage(doc.quantity, servicesById.get(doc.serviceId));
+    if (warning) warnings.push({ row, column: 'Quantidade', reason: usageWarningText(warning, 'pt-BR'), reasonEn: warning.message });
   }
-  return { kind: 'consumption', checked: checked.records.length + new Set(checked.errors.map((e) => e.row)).size, errors: byRow(errors), writes, unchanged };
+  return { kind: 'consumption', checked: checked.records.length + new Set(checked.errors.map((e) => e.row)).size, errors: byRow(errors), writes, unchanged, warnings };
 }
 
 /**

@@ -54,6 +54,18 @@ describe.each(DATABASE_KINDS)('back-office keys on %s', (kind) => {
     expect(report.errors).toEqual([{ row: 3, column: 'Contrato', reason: 'contrato CT-B não encontrado' }]);
   });
 
+  it('BO-04 the API\'s batch lists an implausible quantity as a warning (dry run and write), and still accepts it', async () => {
+    const items = [
+      { externalId: 'W-1', contractId: 'ct-a', serviceId: 'tel', quantity: 1_000_000_000, date: '2026-11-03' },
+      { externalId: 'W-2', contractId: 'ct-a', serviceId: 'tel', quantity: 999_999, date: '2026-11-03' },
+    ];
+    const dry = await bo.api('POST', '/consumption/batch?dryRun=true', { items }, { 'idempotency-key': crypto.randomUUID() });
+    expect(dry.status).toBe(200);
+    expect(dry.body).toMatchObject({ accepted: 2, written: 0, errors: [], warnings: [{ pointer: '/items/0/quantity', reason: expect.stringContaining('R$ 100.000.000,00') }] });
+    const written = await bo.api('POST', '/consumption/batch', { items }, { 'idempotency-key': crypto.randomUUID() });
+    expect(written.body).toMatchObject({ written: 2, warnings: [{ pointer: '/items/0/quantity' }] });
+  });
+
   it('BO-04 an external id with spaces around it is refused on push and through the API, with the field named', async () => {
     expect((await bo.push('consumption', rows(usageDoc('u-spaced', 'ct-a', 'tel', 3, '2026-11-03', { externalId: ' E-1 ' })))).status).toBe(200);
     expect(await openError('u-spaced')).toMatchObject({ reason: 'invalid_value', message: expect.stringContaining('External id " E-1 " begins or ends with a space') });
