@@ -74,7 +74,7 @@ export function CustomersTab() {
         </Group>
       </Group>
       <Refusals collections={['customers']} label={(id, entry) => names.get(String(entry.document.id ?? id)) ?? id} />
-      <div className={classes.header} style={{ gridTemplateColumns: COLUMNS }}>
+      <div className={classes.header} style={{ gridTemplateColumns: COLUMNS }} data-list-header>
         <span>{t('bo.customers.name')}</span>
         <span>{t('bo.customers.taxId')}</span>
         <span>{t('bo.customers.email')}</span>
