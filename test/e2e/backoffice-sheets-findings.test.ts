@@ -32,8 +32,9 @@ async function summary(page: Page): Promise<{ checked: number; writes: number; b
 }
 
 /**
- * Every table and grid list on screen whose last column ends beyond what its scrolling box shows
- * (cut, or only reachable by scrolling sideways): their header texts, [] when all fit.
+ * What the lists on screen cut: a table or grid list whose last column ends beyond what its scrolling
+ * box shows (cut, or only reachable by scrolling sideways), a badge or a key cell whose text is cut
+ * short. [] when everything fits.
  */
 function cutLists(page: Page): Promise<string[]> {
   return page.evaluate(() => {
@@ -46,6 +47,22 @@ function cutLists(page: Page): Promise<string[]> {
       while (box && !['auto', 'scroll', 'hidden'].includes(getComputedStyle(box).overflowX)) box = box.parentElement;
       const right = (box ?? document.documentElement).getBoundingClientRect().right;
       if (last.getBoundingClientRect().right > right + 1) cut.push(`${last.textContent ?? ''} (${Math.round(last.getBoundingClientRect().right)} > ${Math.round(right)})`);
+    }
+    // A badge whose text is cut short ("A…", "6 CLIENT…").
+    for (const label of document.querySelectorAll<HTMLElement>('.mantine-Badge-label')) {
+      if (label.offsetParent !== null && label.scrollWidth > label.clientWidth + 1) cut.push(`badge ${label.textContent ?? ''}`);
+    }
+    // A button or field pushed past the right edge of its tab.
+    for (const panel of document.querySelectorAll<HTMLElement>('[role="tabpanel"]')) {
+      if (panel.offsetParent === null) continue;
+      const edge = panel.getBoundingClientRect().right;
+      for (const control of panel.querySelectorAll<HTMLElement>('button, input')) {
+        if (control.offsetParent !== null && control.getBoundingClientRect().right > edge + 1) cut.push(`control ${control.textContent || control.getAttribute('placeholder') || ''}`);
+      }
+    }
+    // A cell cut with an ellipsis that holds a key (a CPF/CNPJ).
+    for (const cell of document.querySelectorAll<HTMLElement>('[data-key-cell]')) {
+      if (cell.scrollWidth > cell.clientWidth + 1) cut.push(`cell ${cell.textContent ?? ''}`);
     }
     return cut;
   });
@@ -108,11 +125,11 @@ describe('issue 11: the breaker\'s sheet, quantity and layout findings', () => {
     expect(await byId(page, ids.consumption.save).getAttribute('data-confirming')).toBe('true');
     expect(await rows.count()).toBe(before);
     await screenshotWidths(page, 'bo-04-form-implausible-quantity');
-    // Another quantity withdraws the warning; the implausible one asks again.
+    // Another quantity withdraws the warning (a plain save again); typing the warned one back shows it again.
     await byId(page, ids.consumption.quantity).fill('100000000');
     expect(await byId(page, ids.consumption.warning).count()).toBe(0);
+    expect(await byId(page, ids.consumption.save).getAttribute('data-confirming')).toBeNull();
     await byId(page, ids.consumption.quantity).fill('1000000000');
-    await byId(page, ids.consumption.save).click();
     await byId(page, ids.consumption.warning).waitFor();
     await byId(page, ids.consumption.save).click();
     await waitForGone(byId(page, ids.consumption.save));
@@ -129,9 +146,16 @@ describe('issue 11: the breaker\'s sheet, quantity and layout findings', () => {
       expect(await cutLists(page), `contracts at ${width}`).toEqual([]);
       expect(await state.textContent()).toBe('Ativo');
     }
+    await page.setViewportSize({ width: 1280, height: 800 });
     await screenshotWidths(page, 'bo-03-contract-open');
+    // Receivables with an amount of nine digits (the 1,000,000,000 minutes above) and their status.
+    await call('POST', '/api/v1/billing/billing-runs', { period: '2026-11' });
     for (const tab of ['customers', 'services', 'consumption', 'receivables'] as const) {
       await byId(page, ids.tab[tab]).click();
+      if (tab === 'receivables') {
+        await byId(page, ids.receivables.refresh).click();
+        await byId(page, ids.receivables.row).first().waitFor();
+      }
       for (const [width, height] of [[1280, 800], [1024, 768]] as const) {
         await page.setViewportSize({ width, height });
         expect(await cutLists(page), `${tab} at ${width}`).toEqual([]);

@@ -11,7 +11,7 @@ import { ContractForm } from './ContractForm.tsx';
 import { Refusals } from './Refusals.tsx';
 import { STATE_COLORS, useBackofficeDocs, useContractRequests, useCustomers, useDay } from './use-backoffice.ts';
 import { toast } from '../toast.ts';
-import classes from './contracts.module.css';
+import classes from './backoffice.module.css';
 
 const ids = TEST_IDS.backoffice.contracts;
 
@@ -60,7 +60,7 @@ export function ContractsTab() {
                 {/* Shown when the list is wide enough (contracts.module.css); the open contract shows them anyway. */}
                 <Table.Th className={classes.wide}>{t('bo.contracts.startDate')}</Table.Th>
                 <Table.Th className={classes.wide}>{t('bo.contracts.lines')}</Table.Th>
-                <Table.Th className={classes.state}>{t('bo.contracts.state')}</Table.Th>
+                <Table.Th className={classes.fit}>{t('bo.contracts.state')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -73,7 +73,7 @@ export function ContractsTab() {
                     <Table.Td>{customerName.get(contract.customerId ?? '') ?? '—'}</Table.Td>
                     <Table.Td className={classes.wide}>{day(contract.startDate)}</Table.Td>
                     <Table.Td className={classes.wide}>{contract.lines?.length ?? 0}</Table.Td>
-                    <Table.Td className={classes.state}>
+                    <Table.Td className={classes.fit}>
                       <Badge size="sm" variant="light" color={STATE_COLORS[state]}>{t(`bo.contracts.states.${state}`)}</Badge>
                       {pending.length > 0 && <Text size="xs" c="orange">{t('bo.contracts.pending')}</Text>}
                     </Table.Td>

@@ -13,6 +13,7 @@ import { useMoney } from '../pos/use-money.ts';
 import { Refusals } from './Refusals.tsx';
 import { newId, parseWhole, useBackofficeDocs, useQuantity, useRefusalText } from './use-backoffice.ts';
 import { toast } from '../toast.ts';
+import classes from './backoffice.module.css';
 
 const ids = TEST_IDS.backoffice.services;
 
@@ -64,7 +65,7 @@ export function ServicesTab() {
                   <Table.Td ta="right">{service.monthlyFeeCents ? money(service.monthlyFeeCents) : '—'}</Table.Td>
                   <Table.Td ta="right">{service.unitPriceCents !== undefined ? `${money(service.unitPriceCents)} / ${service.unit ?? ''}` : '—'}</Table.Td>
                   <Table.Td ta="right">{service.includedQuantity ? `${quantity(service.includedQuantity)} ${service.unit ?? ''}` : '—'}</Table.Td>
-                  <Table.Td><Badge size="xs" variant="light" color={active ? 'teal' : 'gray'}>{active ? t('bo.active') : t('bo.inactive')}</Badge></Table.Td>
+                  <Table.Td className={classes.fit}><Badge size="xs" variant="light" color={active ? 'teal' : 'gray'}>{active ? t('bo.active') : t('bo.inactive')}</Badge></Table.Td>
                   <Table.Td>
                     <Group gap={4} wrap="nowrap" justify="flex-end">
                       <ActionIcon variant="subtle" size="sm" aria-label={t('bo.edit')} onClick={() => setEditing(service)} data-testid={ids.edit}><IconPencil size={16} /></ActionIcon>
