@@ -121,11 +121,11 @@ async function guardServicesAndContracts(tx: Queryable, ctx: GuardContext, accep
   // Codes are compared by key (recordKey 'code': "TEL" = "tel" = " Tel "), the spreadsheets' rule too.
   // The key is computed here, not in SQL (PostgreSQL's upper() follows the database's locale), so every
   // code of the kinds written is read: a store holds hundreds or a few thousand, and a back-office
-  // upload of services and contracts is made by hand.
+  // upload of services and contracts is made by hand. Two uploads cannot both find a code free: every
+  // writer of a store holds its sequence lock (writeBatchIn takes it first) until it commits.
   const live = accepted.filter((write) => !write.deleted);
   if (live.length === 0) return refusals;
   const keyOf = (kind: unknown, code: unknown) => `${String(kind)}|${recordKey('code', String(code))}`;
-  await lockKeys(tx, ctx.storeId, 'backoffice.code', live.map((write) => keyOf(write.data.kind, write.data.code)));
   const taken = await tx.query<{ id: string; kind: string; code: string }>(
     `SELECT id, data ->> 'kind' AS kind, data ->> 'code' AS code FROM documents
       WHERE store_id = $1 AND collection = 'backoffice' AND NOT deleted AND NOT (id = ANY($2::text[])) AND data ->> 'kind' = ANY($3::text[])`,
@@ -219,8 +219,8 @@ async function guardConsumption(tx: Queryable, ctx: GuardContext, accepted: read
   for (const [id, refusal] of await correctionRefusals(tx, ctx.storeId, accepted.filter((write) => !refusals.has(write.id)))) refusals.set(id, refusal);
   const live = accepted.filter((write) => !write.deleted && !refusals.has(write.id));
   // A stored external id equals its key (checkConsumptionChange refuses white space around one), so
-  // the exact comparison below is the key's.
-  await lockKeys(tx, ctx.storeId, 'consumption.externalId', live.map((write) => String(write.data.externalId)));
+  // the exact comparison below is the key's. Concurrent uploads are serialised by the store's sequence
+  // lock, which every writer holds until it commits (writeBatchIn takes it first): no key lock needed.
   const holders = await tx.query<{ id: string; external_id: string }>(
     `SELECT id, data ->> 'externalId' AS external_id FROM documents
       WHERE store_id = $1 AND collection = 'consumption' AND NOT deleted AND data ->> 'externalId' = ANY($2::text[]) AND NOT (id = ANY($3::text[]))`,
