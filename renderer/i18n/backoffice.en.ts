@@ -19,6 +19,7 @@ export const backofficeEn: Strings<typeof backofficePtBR> = {
   empty: 'Nothing here yet.',
   customers: {
     title: 'Customers',
+    count_zero: 'No customers',
     count_one: '{{count}} customer',
     count_other: '{{count}} customers',
     search: 'Search by name, CPF/CNPJ, city or e-mail',
@@ -134,8 +135,10 @@ export const backofficeEn: Strings<typeof backofficePtBR> = {
     fixRefused: 'Fix record',
     removeRefused: 'Remove record',
     filterContract: 'All contracts',
+    count_zero: 'No records',
     count_one: '{{count}} record',
     count_other: '{{count}} records',
+    saveAnyway: 'Save anyway',
     errors: { whole: 'Enter a whole number.', date: 'Enter a valid date.', contract: 'Pick the contract.', service: 'Pick the service.' },
   },
   receivables: {
@@ -154,6 +157,7 @@ export const backofficeEn: Strings<typeof backofficePtBR> = {
     allCustomers: 'All customers',
     dueFrom: 'Due from',
     dueTo: 'Due until',
+    total_zero: 'Total: no receivables, {{amount}}',
     total_one: 'Total: {{count}} receivable, {{amount}}',
     total_other: 'Total: {{count}} receivables, {{amount}}',
     statuses: { open: 'Open', paid: 'Paid', overdue: 'Overdue', cancelled: 'Cancelled' },

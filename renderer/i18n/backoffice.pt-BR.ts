@@ -15,6 +15,7 @@ export const backofficePtBR = {
   empty: 'Nada cadastrado ainda.',
   customers: {
     title: 'Clientes',
+    count_zero: 'Nenhum cliente',
     count_one: '{{count}} cliente',
     count_other: '{{count}} clientes',
     search: 'Buscar por nome, CPF/CNPJ, cidade ou e-mail',
@@ -130,8 +131,10 @@ export const backofficePtBR = {
     fixRefused: 'Corrigir lançamento',
     removeRefused: 'Excluir lançamento',
     filterContract: 'Todos os contratos',
+    count_zero: 'Nenhum lançamento',
     count_one: '{{count}} lançamento',
     count_other: '{{count}} lançamentos',
+    saveAnyway: 'Salvar mesmo assim',
     errors: { whole: 'Informe um número inteiro.', date: 'Informe uma data válida.', contract: 'Escolha o contrato.', service: 'Escolha o serviço.' },
   },
   receivables: {
@@ -150,6 +153,7 @@ export const backofficePtBR = {
     allCustomers: 'Todos os clientes',
     dueFrom: 'Vence de',
     dueTo: 'Vence até',
+    total_zero: 'Total: nenhuma conta, {{amount}}',
     total_one: 'Total: {{count}} conta, {{amount}}',
     total_other: 'Total: {{count}} contas, {{amount}}',
     statuses: { open: 'Em aberto', paid: 'Paga', overdue: 'Vencida', cancelled: 'Cancelada' },

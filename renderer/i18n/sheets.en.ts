@@ -25,6 +25,8 @@ export const sheetsEn: typeof sheetsPtBR = {
   row: 'Row',
   column: 'Column',
   reason: 'Reason',
+  warningsTitle_one: '{{count}} row to check (it imports as it is):',
+  warningsTitle_other: '{{count}} rows to check (they import as they are):',
   importAll: 'Import all ({{count}})',
   importAllBlocked: 'Fix the rows with errors to import all, or import only the good rows.',
   importGood: 'Import only the {{count}} good rows',

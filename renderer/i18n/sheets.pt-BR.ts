@@ -23,6 +23,8 @@ export const sheetsPtBR = {
   row: 'Linha',
   column: 'Coluna',
   reason: 'Motivo',
+  warningsTitle_one: '{{count}} linha para conferir (será importada assim):',
+  warningsTitle_other: '{{count}} linhas para conferir (serão importadas assim):',
   importAll: 'Importar tudo ({{count}})',
   importAllBlocked: 'Corrija as linhas com erro para importar tudo, ou importe só as linhas boas.',
   importGood: 'Importar só as {{count}} linhas boas',

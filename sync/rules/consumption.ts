@@ -1,5 +1,6 @@
 import type { ConsumptionRecord, ContractDoc } from '../schema/index.ts';
 import { cancellationDate } from './contract-state.ts';
+import { externalIdProblem } from './record-keys.ts';
 import { ok, refuse, type RuleResult } from './result.ts';
 
 /**
@@ -49,6 +50,8 @@ export function checkConsumptionChange(previous: ConsumptionRecord | undefined, 
   }
   if (change.kind === 'remove') return ok(null);
   const next = change.next;
+  const badExternalId = externalIdProblem(next.externalId);
+  if (badExternalId) return refuse('invalid_value', badExternalId, { field: 'externalId' });
   if (!isCalendarDate(next.date)) return refuse('invalid_value', `Date ${next.date} does not exist. Enter a real day (YYYY-MM-DD).`, { field: 'date' });
   if (isBilled(next.contractId, periodOf(next.date))) {
     return refuse('billed_period', `Period ${periodOf(next.date)} is already billed for contract ${next.contractId}: date the record in an open period (a correcting record if it changes billed usage).`, { period: periodOf(next.date) });

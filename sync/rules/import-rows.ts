@@ -279,6 +279,33 @@ export function cellText(value: unknown): string {
   return '';
 }
 
+/** One cell as an .xlsx reader gives it (ExcelJS's Cell): a merged range's other cells name its first as `master`. */
+export interface SheetCellLike {
+  value: unknown;
+  isMerged: boolean;
+  master: unknown;
+}
+
+/** One row as an .xlsx reader gives it (ExcelJS's Row). */
+export interface SheetRowLike {
+  eachCell(options: { includeEmpty: boolean }, callback: (cell: SheetCellLike, column: number) => void): void;
+}
+
+/**
+ * The text cells of one worksheet row (index 0 = column A), for every .xlsx reader (the device's import
+ * and the API's upload). A merged range's value belongs to its first (top-left) cell only: ExcelJS
+ * answers the range's value for each of its cells, so a name merged across "Nome" and "E-mail" would
+ * otherwise be read as an e-mail too, and one merged down two rows as both rows' name.
+ */
+export function sheetRowText(row: SheetRowLike): string[] {
+  const cells: string[] = [];
+  row.eachCell({ includeEmpty: false }, (cell, column) => {
+    cells[column - 1] = cell.isMerged && cell.master !== cell ? '' : cellText(cell.value).trim();
+  });
+  for (let index = 0; index < cells.length; index++) cells[index] ??= '';
+  return cells;
+}
+
 /**
  * A CPF/CNPJ typed into a number cell loses its leading zeros ("01234567890" → 1234567890): all
  * digits and shorter than a CPF (11) or a CNPJ (14) gets them back, so the check digits decide.

@@ -23,5 +23,7 @@ export * from './merge.ts';
 export * from './backoffice-records.ts';
 export * from './field-messages.ts';
 export * from './import-rows.ts';
+export * from './record-keys.ts';
+export * from './usage-plausibility.ts';
 export * from './order-state.ts';
 export * from './voucher.ts';

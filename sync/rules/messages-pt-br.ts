@@ -43,7 +43,7 @@ function transitionPt(p: Params): string {
 }
 
 /** The rules' field names (params.field of invalid_value) as the screens label them. */
-const FIELD_PT: Record<string, string> = { date: 'data', effectiveDate: 'data de efeito', quantity: 'quantidade', contractId: 'contrato', serviceId: 'serviço' };
+const FIELD_PT: Record<string, string> = { date: 'data', effectiveDate: 'data de efeito', quantity: 'quantidade', contractId: 'contrato', serviceId: 'serviço', externalId: 'ID externo' };
 
 const ACTION_PT: Record<string, string> = { activate: 'ativar', deactivate: 'desativar', suspend: 'suspender', resume: 'retomar', cancel: 'cancelar' };
 

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Alert, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ConsumptionRecord, ContractDoc, ServiceDoc } from '../../../sync/schema/index.ts';
-import { isCalendarDate, periodOf } from '../../../sync/rules/index.ts';
+import { implausibleUsage, isCalendarDate, periodOf, usageWarningText } from '../../../sync/rules/index.ts';
 import { BackofficeRefused, saveConsumption, saveCorrection } from '../../core/backoffice/backoffice.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { useCore } from '../core-context.tsx';
@@ -16,10 +16,11 @@ const ids = TEST_IDS.backoffice.consumption;
 /**
  * Adds or changes a usage record, or makes the correcting record of a billed one (BO-04). The device
  * runs the server's rules first (sync/rules/consumption.ts), so a refusal shows here with the rule's
- * message; when the period is billed, the form offers the correction.
+ * message; when the period is billed, the form offers the correction. An implausible quantity
+ * (sync/rules/usage-plausibility.ts) is shown as a warning first: the next save keeps it as it is.
  */
 export function ConsumptionForm({ editing, contracts, services, onCorrect, onDone }: { editing: ConsumptionEditing; contracts: ContractDoc[]; services: ServiceDoc[]; onCorrect(record: ConsumptionRecord): void; onDone(): void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const core = useCore();
   const period = usePeriod();
   const refusalText = useRefusalText();
@@ -31,7 +32,11 @@ export function ConsumptionForm({ editing, contracts, services, onCorrect, onDon
   const [description, setDescription] = useState(original?.description ?? '');
   const [error, setError] = useState<{ text: string; billed: boolean } | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  // The quantity (as typed, with its service) the user was warned about: saving it again confirms it.
+  const [warned, setWarned] = useState<{ quantity: string; serviceId: string; text: string } | null>(null);
   const contract = contracts.find((c) => c.id === contractId);
+  // The warning stands while the quantity and service are the ones it was given for.
+  const confirming = warned !== null && warned.quantity === quantity && warned.serviceId === serviceId;
   const lineServices = services.filter((s) => contract?.lines?.some((line) => line.serviceId === s.id));
 
   const save = async () => {
@@ -45,6 +50,11 @@ export function ConsumptionForm({ editing, contracts, services, onCorrect, onDon
     if (!isCalendarDate(date)) problems.date = t('bo.consumption.errors.date');
     setFieldErrors(problems);
     if (Object.keys(problems).length || amount === null || !contractId || !serviceId) return;
+    const warning = implausibleUsage(amount, services.find((s) => s.id === serviceId));
+    if (warning && (warned?.quantity !== quantity || warned.serviceId !== serviceId)) {
+      setWarned({ quantity, serviceId, text: usageWarningText(warning, i18n.language) });
+      return;
+    }
     const now = new Date().toISOString();
     const userId = core.state.session?.user.id;
     try {
@@ -93,9 +103,10 @@ export function ConsumptionForm({ editing, contracts, services, onCorrect, onDon
         <DayInput label={t('bo.consumption.date')} withAsterisk value={date} onChange={setDate} error={fieldErrors.date} data-testid={ids.date} />
       </Group>
       {editing.mode !== 'correct' && <TextInput label={t('bo.consumption.description')} value={description} onChange={(e) => setDescription(e.currentTarget.value)} data-testid={ids.description} />}
+      {confirming && <Alert color="yellow" data-testid={ids.warning}>{warned.text}</Alert>}
       <Group justify="flex-end">
         <Button variant="default" onClick={onDone}>{t('bo.cancel')}</Button>
-        <Button onClick={() => void save()} data-testid={ids.save}>{t('bo.save')}</Button>
+        <Button color={confirming ? 'yellow' : undefined} onClick={() => void save()} data-testid={ids.save} data-confirming={confirming || undefined}>{confirming ? t('bo.consumption.saveAnyway') : t('bo.save')}</Button>
       </Group>
     </Stack>
   );

@@ -61,7 +61,7 @@ export function ConsumptionTab() {
       <Group justify="space-between" mb="xs" gap="xs">
         <Group gap="xs" wrap="nowrap">
           <Select size="sm" w={240} clearable placeholder={t('bo.consumption.filterContract')} data={contracts.map((c) => ({ value: c.id, label: c.code }))} value={contractFilter} onChange={setContractFilter} />
-          <Badge variant="light">{t('bo.consumption.count', { count: rows.length })}</Badge>
+          <Badge variant="light" style={{ flexShrink: 0 }}>{t('bo.consumption.count', { count: rows.length })}</Badge>
         </Group>
         <Group gap="xs" wrap="nowrap">
           <ConsumptionExport records={records} contracts={contracts} services={services} />

@@ -3,7 +3,7 @@ import { ActionIcon, Alert, Button, Checkbox, Group, NumberInput, Select, Stack,
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { MAX_CONTRACT_LINE_QUANTITY as MAX_LINE_QUANTITY, type ContractDoc, type ContractLine, type Customer, type ServiceDoc } from '../../../sync/schema/index.ts';
-import { contractProblems, fieldProblemText, isCalendarDate } from '../../../sync/rules/index.ts';
+import { contractProblems, fieldProblemText, isCalendarDate, keyTaken } from '../../../sync/rules/index.ts';
 import { requestTransition } from '../../core/backoffice/backoffice.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { useCore } from '../core-context.tsx';
@@ -50,7 +50,7 @@ export function ContractForm({ contract, customers, services, codes, onDone }: {
   const save = async () => {
     const problems: string[] = [];
     if (!code.trim()) problems.push(t('bo.contracts.errors.code'));
-    else if (codes.includes(code.trim())) problems.push(t('bo.contracts.errors.codeDuplicate'));
+    else if (keyTaken('code', code, codes)) problems.push(t('bo.contracts.errors.codeDuplicate'));
     if (!customerId) problems.push(t('bo.contracts.errors.customer'));
     if (!isCalendarDate(startDate)) problems.push(t('bo.contracts.errors.date'));
     const day = Number(billingDay);

@@ -11,6 +11,7 @@ import { ContractForm } from './ContractForm.tsx';
 import { Refusals } from './Refusals.tsx';
 import { STATE_COLORS, useBackofficeDocs, useContractRequests, useCustomers, useDay } from './use-backoffice.ts';
 import { toast } from '../toast.ts';
+import classes from './backoffice.module.css';
 
 const ids = TEST_IDS.backoffice.contracts;
 
@@ -50,16 +51,16 @@ export function ContractsTab() {
         detail={(entry) => localRefusalDetail(entry, i18n.language, contractById)}
       />
       <Group align="stretch" gap="sm" wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
-        <ScrollArea style={{ flex: '1 1 40%', minWidth: 260 }}>
+        <ScrollArea className={classes.list} style={{ flex: '1 1 40%', minWidth: 260 }}>
           <Table striped highlightOnHover>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{t('bo.contracts.code')}</Table.Th>
                 <Table.Th>{t('bo.contracts.customer')}</Table.Th>
-                {/* A 1024 px window keeps code, customer and state beside the detail; wider ones show more. */}
-                <Table.Th visibleFrom="lg">{t('bo.contracts.startDate')}</Table.Th>
-                <Table.Th visibleFrom="lg">{t('bo.contracts.lines')}</Table.Th>
-                <Table.Th>{t('bo.contracts.state')}</Table.Th>
+                {/* Shown when the list is wide enough (contracts.module.css); the open contract shows them anyway. */}
+                <Table.Th className={classes.wide}>{t('bo.contracts.startDate')}</Table.Th>
+                <Table.Th className={classes.wide}>{t('bo.contracts.lines')}</Table.Th>
+                <Table.Th className={classes.fit}>{t('bo.contracts.state')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -70,9 +71,9 @@ export function ContractsTab() {
                   <Table.Tr key={contract.id} onClick={() => setSelectedId(contract.id)} style={{ cursor: 'pointer' }} bg={contract.id === selectedId ? 'var(--mantine-color-blue-light)' : undefined} data-testid={ids.row} data-contract-id={contract.id} data-code={contract.code} data-state={state}>
                     <Table.Td>{contract.code}</Table.Td>
                     <Table.Td>{customerName.get(contract.customerId ?? '') ?? '—'}</Table.Td>
-                    <Table.Td visibleFrom="lg">{day(contract.startDate)}</Table.Td>
-                    <Table.Td visibleFrom="lg">{contract.lines?.length ?? 0}</Table.Td>
-                    <Table.Td>
+                    <Table.Td className={classes.wide}>{day(contract.startDate)}</Table.Td>
+                    <Table.Td className={classes.wide}>{contract.lines?.length ?? 0}</Table.Td>
+                    <Table.Td className={classes.fit}>
                       <Badge size="sm" variant="light" color={STATE_COLORS[state]}>{t(`bo.contracts.states.${state}`)}</Badge>
                       {pending.length > 0 && <Text size="xs" c="orange">{t('bo.contracts.pending')}</Text>}
                     </Table.Td>

@@ -17,8 +17,8 @@ import { toast } from '../toast.ts';
 
 const ids = TEST_IDS.backoffice.customers;
 const ROW_HEIGHT = 36;
-// Fits the 780 px beside the navigation of a 1024 px window.
-const COLUMNS = 'minmax(120px, 1.4fr) 130px minmax(80px, 1fr) 115px 76px 30px 70px 56px';
+// Fits the 780 px beside the navigation of a 1024 px window; a CNPJ (18 characters, monospace) needs 145 px.
+const COLUMNS = 'minmax(120px, 1.4fr) 145px minmax(80px, 1fr) 115px 76px 30px 70px 56px';
 
 /** BO-01: customers of the store, searched and listed virtualized (thousands fit), added, changed, deactivated. */
 export function CustomersTab() {
@@ -62,9 +62,9 @@ export function CustomersTab() {
   return (
     <Box className={classes.page}>
       <Group justify="space-between" mb="xs" wrap="nowrap">
-        <Badge variant="light">{t('bo.customers.count', { count: customers.length })}</Badge>
+        <Badge variant="light" style={{ flexShrink: 0 }}>{t('bo.customers.count', { count: customers.length })}</Badge>
         <Group gap="xs" wrap="nowrap">
-          <TextInput placeholder={t('bo.customers.search')} leftSection={<IconSearch size={16} />} value={query} onChange={(e) => setQuery(e.currentTarget.value)} data-testid={ids.search} w={300} size="sm" />
+          <TextInput placeholder={t('bo.customers.search')} leftSection={<IconSearch size={16} />} value={query} onChange={(e) => setQuery(e.currentTarget.value)} data-testid={ids.search} w={{ base: 220, lg: 300 }} size="sm" />
           <Button variant="default" leftSection={<IconFileSpreadsheet size={16} />} onClick={() => setImporting(true)} data-testid={TEST_IDS.backoffice.sheets.open} data-kind="customers" size="sm">
             {t('bo.sheets.import')}
           </Button>
@@ -74,7 +74,7 @@ export function CustomersTab() {
         </Group>
       </Group>
       <Refusals collections={['customers']} label={(id, entry) => names.get(String(entry.document.id ?? id)) ?? id} />
-      <div className={classes.header} style={{ gridTemplateColumns: COLUMNS }}>
+      <div className={classes.header} style={{ gridTemplateColumns: COLUMNS }} data-list-header>
         <span>{t('bo.customers.name')}</span>
         <span>{t('bo.customers.taxId')}</span>
         <span>{t('bo.customers.email')}</span>
@@ -94,7 +94,7 @@ export function CustomersTab() {
               return (
                 <div key={customer.id} className={classes.row} data-testid={ids.row} data-customer-id={customer.id} data-active={customer.active} style={{ height: ROW_HEIGHT, transform: `translateY(${item.start}px)`, gridTemplateColumns: COLUMNS }}>
                   <span className={classes.ellipsis} title={customer.address ? `${customer.address} · ${customer.city ?? ''}` : customer.city}>{customer.name}</span>
-                  <span className={classes.mono}>{formatTaxId(customer.taxId)}</span>
+                  <span className={classes.mono} data-key-cell>{formatTaxId(customer.taxId)}</span>
                   <span className={classes.ellipsis}>{customer.email}</span>
                   <span className={classes.ellipsis}>{customer.phone ? formatPhone(customer.phone) : ''}</span>
                   <span className={classes.mono}>{customer.cep ? formatCep(customer.cep) : ''}</span>

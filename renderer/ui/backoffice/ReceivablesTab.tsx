@@ -9,6 +9,7 @@ import { TEST_IDS } from '../../test-ids.ts';
 import { useCore, useObservable } from '../core-context.tsx';
 import { useDateTime, useMoney } from '../pos/use-money.ts';
 import { DayInput } from './DayInput.tsx';
+import classes from './backoffice.module.css';
 import { receivablesSheet } from '../../core/backoffice/sheets/imports.ts';
 import { downloadFile, writeSheetFile } from '../../core/backoffice/sheets/sheets.ts';
 import { useBackofficeDocs, useCustomers, useDay, usePeriod, useRefusalText } from './use-backoffice.ts';
@@ -144,8 +145,8 @@ export function ReceivablesTab() {
                 <Table.Td>{contractCode.get(r.contractId) ?? r.contractId}</Table.Td>
                 <Table.Td>{periodName(r.period)}</Table.Td>
                 <Table.Td>{day(r.dueDate)}</Table.Td>
-                <Table.Td ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>{money(r.amountCents)}</Table.Td>
-                <Table.Td><Badge size="xs" variant="light" color={STATUS_COLORS[r.status]}>{t(`bo.receivables.statuses.${r.status}`)}</Badge></Table.Td>
+                <Table.Td ta="right" className={classes.fit} style={{ fontVariantNumeric: 'tabular-nums' }}>{money(r.amountCents)}</Table.Td>
+                <Table.Td className={classes.fit}><Badge size="xs" variant="light" color={STATUS_COLORS[r.status]}>{t(`bo.receivables.statuses.${r.status}`)}</Badge></Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

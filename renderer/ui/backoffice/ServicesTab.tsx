@@ -4,6 +4,7 @@ import { useForm } from '@mantine/form';
 import { IconPencil, IconPlus } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { RxCollection } from 'rxdb';
+import { keyTaken } from '../../../sync/rules/index.ts';
 import type { BackofficeDoc, ServiceDoc } from '../../../sync/schema/index.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { useCore } from '../core-context.tsx';
@@ -12,6 +13,7 @@ import { useMoney } from '../pos/use-money.ts';
 import { Refusals } from './Refusals.tsx';
 import { newId, parseWhole, useBackofficeDocs, useQuantity, useRefusalText } from './use-backoffice.ts';
 import { toast } from '../toast.ts';
+import classes from './backoffice.module.css';
 
 const ids = TEST_IDS.backoffice.services;
 
@@ -63,7 +65,7 @@ export function ServicesTab() {
                   <Table.Td ta="right">{service.monthlyFeeCents ? money(service.monthlyFeeCents) : '—'}</Table.Td>
                   <Table.Td ta="right">{service.unitPriceCents !== undefined ? `${money(service.unitPriceCents)} / ${service.unit ?? ''}` : '—'}</Table.Td>
                   <Table.Td ta="right">{service.includedQuantity ? `${quantity(service.includedQuantity)} ${service.unit ?? ''}` : '—'}</Table.Td>
-                  <Table.Td><Badge size="xs" variant="light" color={active ? 'teal' : 'gray'}>{active ? t('bo.active') : t('bo.inactive')}</Badge></Table.Td>
+                  <Table.Td className={classes.fit}><Badge size="xs" variant="light" color={active ? 'teal' : 'gray'}>{active ? t('bo.active') : t('bo.inactive')}</Badge></Table.Td>
                   <Table.Td>
                     <Group gap={4} wrap="nowrap" justify="flex-end">
                       <ActionIcon variant="subtle" size="sm" aria-label={t('bo.edit')} onClick={() => setEditing(service)} data-testid={ids.edit}><IconPencil size={16} /></ActionIcon>
@@ -105,7 +107,7 @@ function ServiceForm({ service, codes, onDone }: { service: ServiceDoc | null; c
       included: service?.includedQuantity ?? ('' as number | string),
     },
     validate: {
-      code: (value) => (!value.trim() ? t('bo.services.errors.code') : codes.includes(value.trim()) ? t('bo.services.errors.codeDuplicate') : null),
+      code: (value) => (!value.trim() ? t('bo.services.errors.code') : keyTaken('code', value, codes) ? t('bo.services.errors.codeDuplicate') : null),
       name: (value) => (value.trim() ? null : t('bo.required')),
       fee: (value) => (!value.trim() || parseMoney(value) !== null ? null : t('bo.services.errors.money')),
       unitPrice: (value, values) => {

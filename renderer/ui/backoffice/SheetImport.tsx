@@ -4,7 +4,7 @@ import { IconDownload, IconFileSpreadsheet } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { RxCollection } from 'rxdb';
 import type { ConsumptionRecord, Customer } from '../../../sync/schema/index.ts';
-import { normalizeHeader, rowErrorText } from '../../../sync/rules/index.ts';
+import { normalizeHeader, rowErrorText, type RowError } from '../../../sync/rules/index.ts';
 import { applyWrites, dryRunConsumption, dryRunCustomers, errorSheet, matchSheet, SHEET_COLUMNS, templateSheet, type DryRun, type RememberedMapping, type SheetKind } from '../../core/backoffice/sheets/imports.ts';
 import { SheetFileError } from '../../core/backoffice/sheets/sheet-errors.ts';
 import type { SheetText } from '../../core/backoffice/sheets/sheet-file.ts';
@@ -158,24 +158,15 @@ export function SheetImport({ kind, onClose }: { kind: SheetKind; onClose(): voi
           {dry.errors.length > 0 && (
             <>
               <Text size="sm" fw={600}>{t('bo.sheets.errorsTitle', { count: dry.errors.length, rows: badRows })}</Text>
-              <ScrollArea.Autosize mah={260}>
-                <Table striped withTableBorder>
-                  <Table.Thead>
-                    <Table.Tr><Table.Th w={70}>{t('bo.sheets.row')}</Table.Th><Table.Th w={120}>{t('bo.sheets.column')}</Table.Th><Table.Th>{t('bo.sheets.reason')}</Table.Th></Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {dry.errors.slice(0, SHOWN_ERRORS).map((error, index) => (
-                      <Table.Tr key={index} data-testid={ids.errorRow} data-row={error.row} data-column={error.column}>
-                        <Table.Td>{error.row}</Table.Td>
-                        <Table.Td>{error.column}</Table.Td>
-                        <Table.Td>{rowErrorText(error, i18n.language)}</Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </ScrollArea.Autosize>
+              <RowTable rows={dry.errors} testId={ids.errorRow} />
               <Text size="xs" c="dimmed">{t('bo.sheets.importAllBlocked')}</Text>
             </>
+          )}
+          {dry.warnings.length > 0 && (
+            <Alert color="yellow" p="xs">
+              <Text size="sm" fw={600} mb={4}>{t('bo.sheets.warningsTitle', { count: dry.warnings.length })}</Text>
+              <RowTable rows={dry.warnings} testId={ids.warningRow} />
+            </Alert>
           )}
           {dry.writes.length === 0 && !dry.errors.length && <Text size="sm">{t('bo.sheets.nothing')}</Text>}
           <Group justify="flex-end">
@@ -206,5 +197,28 @@ export function SheetImport({ kind, onClose }: { kind: SheetKind; onClose(): voi
         </>
       )}
     </Stack>
+  );
+}
+
+/** Rows of the dry run (errors or warnings) by row, column and reason; the first SHOWN_ERRORS only. */
+function RowTable({ rows, testId }: { rows: readonly RowError[]; testId: string }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <ScrollArea.Autosize mah={260}>
+      <Table striped withTableBorder>
+        <Table.Thead>
+          <Table.Tr><Table.Th w={70}>{t('bo.sheets.row')}</Table.Th><Table.Th w={120}>{t('bo.sheets.column')}</Table.Th><Table.Th>{t('bo.sheets.reason')}</Table.Th></Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.slice(0, SHOWN_ERRORS).map((row, index) => (
+            <Table.Tr key={index} data-testid={testId} data-row={row.row} data-column={row.column}>
+              <Table.Td>{row.row}</Table.Td>
+              <Table.Td>{row.column}</Table.Td>
+              <Table.Td>{rowErrorText(row, i18n.language)}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </ScrollArea.Autosize>
   );
 }

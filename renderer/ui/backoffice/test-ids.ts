@@ -70,6 +70,8 @@ export const BACKOFFICE_IDS = {
     description: 'bo-consumption-description',
     save: 'bo-consumption-save',
     error: 'bo-consumption-error',
+    /** An implausible quantity: the save button then saves anyway (a warning, not a refusal). */
+    warning: 'bo-consumption-warning',
     /** On a server refusal of a record: open it to move it to another contract or change its date. */
     fixRefused: 'bo-consumption-fix-refused',
     /** On a server refusal of a record: remove the record (the refusal is settled when the removal uploads). */
@@ -93,6 +95,8 @@ export const BACKOFFICE_IDS = {
     mapping: 'bo-sheets-mapping',
     summary: 'bo-sheets-summary',
     errorRow: 'bo-sheets-error-row',
+    /** A row that imports but has an implausible quantity (a warning, not an error). */
+    warningRow: 'bo-sheets-warning-row',
     importAll: 'bo-sheets-import-all',
     importGood: 'bo-sheets-import-good',
     progress: 'bo-sheets-progress',

@@ -1,5 +1,5 @@
 import type { BackofficeAction, CollectionName, ConsumptionRecord, ContractDoc, ContractHistoryEntry } from '../../schema/index.ts';
-import { applyContractRequest, checkConsumptionChange, formatBrl, formatTaxId, isContractState, periodOf } from '../../rules/index.ts';
+import { applyContractRequest, checkConsumptionChange, formatBrl, formatTaxId, isContractState, periodOf, recordKey } from '../../rules/index.ts';
 import type { Queryable } from '../db/database.ts';
 import { loadDocuments, writeDocuments, type DocumentWrite, type StoredDocument } from '../db/documents.ts';
 import type { Refusal } from '../rules/rule.ts';
@@ -31,7 +31,19 @@ export async function guardBackofficeBatch(tx: Queryable, ctx: GuardContext, col
 }
 
 /**
- * BO-01: one customer per CPF/CNPJ in a store, and a customer with open receivables cannot be deactivated.
+ * Serialises concurrent uploads of the same keys (PostgreSQL; PGlite has one connection): a transaction
+ * lock per (store, key name, key), taken in key order so two transactions locking overlapping keys cannot
+ * deadlock. Keys are `recordKey`s, so two spellings of one key take the same lock.
+ */
+async function lockKeys(tx: Queryable, storeId: string, name: string, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await tx.query(
+    `SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT hashtextextended($1 || '|' || $2 || '|' || t, 0) AS k FROM unnest($3::text[]) AS t ORDER BY 1) AS keys`,
+    [storeId, name, [...new Set(keys)].sort()],
+  );
+}
+
+/** BO-01: one customer per CPF/CNPJ in a store, and a customer with open receivables cannot be deactivated.
  *
  * CPF/CNPJ is the customer's key (spreadsheets and the API update by it). The rule that settles two
  * customers with the same CPF/CNPJ — e.g. made on two devices while offline — is "the first to reach the
@@ -53,11 +65,7 @@ async function guardTaxIds(tx: Queryable, ctx: GuardContext, accepted: readonly 
   const live = accepted.filter((write) => !write.deleted && typeof write.data.taxId === 'string');
   if (live.length === 0) return refusals;
   const taxIds = [...new Set(live.map((write) => String(write.data.taxId)))].sort();
-  // In key order, so two transactions locking overlapping keys cannot deadlock.
-  await tx.query(
-    `SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT hashtextextended($1 || '|customers.taxId|' || t, 0) AS k FROM unnest($2::text[]) AS t ORDER BY 1) AS keys`,
-    [ctx.storeId, taxIds],
-  );
+  await lockKeys(tx, ctx.storeId, 'customers.taxId', taxIds);
   const taken = await tx.query<{ id: string; tax_id: string; name: string }>(
     `SELECT id, data ->> 'taxId' AS tax_id, data ->> 'name' AS name FROM documents
       WHERE store_id = $1 AND collection = 'customers' AND NOT deleted AND data ->> 'taxId' = ANY($2::text[]) AND NOT (id = ANY($3::text[]))`,
@@ -110,20 +118,27 @@ async function guardServicesAndContracts(tx: Queryable, ctx: GuardContext, accep
       refusals.set(serviceId, { reason: 'in_use', message: `Service ${serviceId} is used by contract ${code} (and maybe others) and cannot be deleted. Deactivate it instead: it stays on existing contracts and cannot be added to new ones.` });
     }
   }
+  // Codes are compared by key (recordKey 'code': "TEL" = "tel" = " Tel "), the spreadsheets' rule too.
+  // The key is computed here, not in SQL (PostgreSQL's upper() follows the database's locale), so every
+  // code of the kinds written is read: a store holds hundreds or a few thousand, and a back-office
+  // upload of services and contracts is made by hand. Two uploads cannot both find a code free: every
+  // writer of a store holds its sequence lock (writeBatchIn takes it first) until it commits.
   const live = accepted.filter((write) => !write.deleted);
+  if (live.length === 0) return refusals;
+  const keyOf = (kind: unknown, code: unknown) => `${String(kind)}|${recordKey('code', String(code))}`;
   const taken = await tx.query<{ id: string; kind: string; code: string }>(
     `SELECT id, data ->> 'kind' AS kind, data ->> 'code' AS code FROM documents
-      WHERE store_id = $1 AND collection = 'backoffice' AND NOT deleted AND NOT (id = ANY($2::text[]))
-        AND (data ->> 'kind', data ->> 'code') IN (SELECT * FROM unnest($3::text[], $4::text[]))`,
-    [ctx.storeId, live.map((write) => write.id), live.map((write) => String(write.data.kind)), live.map((write) => String(write.data.code))],
+      WHERE store_id = $1 AND collection = 'backoffice' AND NOT deleted AND NOT (id = ANY($2::text[])) AND data ->> 'kind' = ANY($3::text[])`,
+    [ctx.storeId, live.map((write) => write.id), [...new Set(live.map((write) => String(write.data.kind)))]],
   );
-  const holder = new Map(taken.map((row) => [`${row.kind}|${row.code}`, row.id]));
+  const holder = new Map(taken.map((row) => [keyOf(row.kind, row.code), { id: row.id, code: row.code }]));
   for (const write of live) {
-    const key = `${String(write.data.kind)}|${String(write.data.code)}`;
+    const key = keyOf(write.data.kind, write.data.code);
     const other = holder.get(key);
-    if (other && other !== write.id) {
-      refusals.set(write.id, { reason: 'duplicate_key', message: `Another ${String(write.data.kind)} (${other}) already has code ${String(write.data.code)}. Use another code, or change that record instead.` });
-    } else holder.set(key, write.id);
+    if (other && other.id !== write.id) {
+      const same = other.code === String(write.data.code) ? '' : ` (codes differing only in case or spaces are the same code)`;
+      refusals.set(write.id, { reason: 'duplicate_key', message: `Another ${String(write.data.kind)} (${other.id}) already has code ${other.code}${same}. Use another code, or change that record instead.` });
+    } else holder.set(key, { id: write.id, code: String(write.data.code) });
   }
   return refusals;
 }
@@ -203,6 +218,9 @@ async function guardConsumption(tx: Queryable, ctx: GuardContext, accepted: read
   }
   for (const [id, refusal] of await correctionRefusals(tx, ctx.storeId, accepted.filter((write) => !refusals.has(write.id)))) refusals.set(id, refusal);
   const live = accepted.filter((write) => !write.deleted && !refusals.has(write.id));
+  // A stored external id equals its key (checkConsumptionChange refuses white space around one), so
+  // the exact comparison below is the key's. Concurrent uploads are serialised by the store's sequence
+  // lock, which every writer holds until it commits (writeBatchIn takes it first): no key lock needed.
   const holders = await tx.query<{ id: string; external_id: string }>(
     `SELECT id, data ->> 'externalId' AS external_id FROM documents
       WHERE store_id = $1 AND collection = 'consumption' AND NOT deleted AND data ->> 'externalId' = ANY($2::text[]) AND NOT (id = ANY($3::text[]))`,

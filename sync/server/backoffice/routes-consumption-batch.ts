@@ -2,8 +2,8 @@ import { errorResponses } from '../http/problem.ts';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ConsumptionRecord, ContractDoc, ServiceDoc } from '../../schema/index.ts';
-import { checkConsumptionRows, CONSUMPTION_COLUMNS, matchHeaders, type RowError } from '../../rules/index.ts';
-import { loadDocumentsByField, lockStoreSequence } from '../db/documents.ts';
+import { checkConsumptionRows, CONSUMPTION_COLUMNS, implausibleUsage, keyIndex, matchHeaders, type RowError } from '../../rules/index.ts';
+import { loadDocuments, loadDocumentsByField, lockStoreSequence } from '../db/documents.ts';
 import type { Queryable } from '../db/database.ts';
 import { writeBatchIn } from '../sync/write-documents.ts';
 import { writerOf } from '../auth/ownership.ts';
@@ -27,6 +27,8 @@ import { BILLING_API, BILLING_RESOURCE } from './routes.ts';
  * - `mode=all` (default): all or nothing — one bad row and nothing is written (422 with the same report).
  * - `mode=valid`: the good rows are written; the refused ones are listed (and a refusal by a business
  *   rule is kept in GET /api/sync/errors, fixable, like any refused upload).
+ * - Every answer lists `warnings`: accepted rows with an implausible quantity (usage-plausibility.ts),
+ *   written like the others (a dry run shows them before anything is written).
  */
 const MAX_ITEMS = 10_000;
 
@@ -49,6 +51,8 @@ interface BatchReport {
   /** Rows equal to their record: nothing to write. */
   unchanged: number;
   errors: BatchError[];
+  /** Rows (or items) that are accepted but carry an implausible quantity (sync/rules/usage-plausibility.ts): check them. */
+  warnings: BatchError[];
 }
 
 const itemSchema = { ...consumptionCreateBody, required: ['externalId', 'contractId', 'serviceId', 'quantity', 'date'] };
@@ -63,9 +67,10 @@ const reportSchema = {
     written: { type: 'integer' },
     unchanged: { type: 'integer' },
     errors: { type: 'array', items: errorSchema },
+    warnings: { type: 'array', items: errorSchema, description: 'Accepted rows (or items) whose quantity is implausible (more than 1,000,000 units, or a charge above R$ 100,000.00 in one record): written like the others, listed for a second look.' },
     error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
   },
-  required: ['dryRun', 'mode', 'checked', 'accepted', 'written', 'unchanged', 'errors'],
+  required: ['dryRun', 'mode', 'checked', 'accepted', 'written', 'unchanged', 'errors', 'warnings'],
 };
 
 class RolledBack extends Error {
@@ -90,14 +95,15 @@ async function fromSheet(db: Queryable, storeId: string, body: unknown): Promise
     throw new ApiProblem(400, 'validation_failed', `The sheet lacks the column(s) ${match.missing.join(', ')}. Row 1 must name them (template: ${CONSUMPTION_COLUMNS.map((c) => c.header).join(', ')}).`);
   }
   const { contracts, services } = await backofficeDocs(db, storeId);
-  const byCode = new Map(contracts.map((contract) => [contract.code, contract]));
-  const serviceByCode = new Map(services.map((service) => [service.code, service]));
+  // By key, as the uniqueness of codes compares them ("tel" names service TEL; sync/rules/record-keys.ts).
+  const contractByCode = keyIndex('code', contracts, (contract) => contract.code);
+  const serviceByCode = keyIndex('code', services, (service) => service.code);
   const checked = checkConsumptionRows(sheet.rows, match.mapping, {
     contract: (code) => {
-      const contract = byCode.get(code);
+      const contract = contractByCode(code);
       return contract ? { id: contract.id, serviceIds: (contract.lines ?? []).map((line) => line.serviceId) } : undefined;
     },
-    service: (code) => serviceByCode.get(code),
+    service: serviceByCode,
   });
   const bad = new Set(checked.errors.map((error: RowError) => error.row));
   return {
@@ -136,7 +142,7 @@ export function registerConsumptionBatchRoute(app: FastifyInstance, ctx: ServerC
         description:
           `JSON: \`{ "items": [{ externalId, contractId, serviceId, date, quantity, description? }] }\` (up to ${MAX_ITEMS}); errors carry a JSON pointer. ` +
           `.xlsx (Content-Type ${XLSX_TYPE}): columns ${CONSUMPTION_COLUMNS.map((c) => c.header).join(', ')} (contract and service by code, date DD/MM/AAAA, whole quantities; headers matched ignoring case, accents and spacing); errors carry the row (header = 1) and column. ` +
-          'A known external id updates its record; `dryRun=true` writes nothing; `mode=all` (default) writes nothing when any row is bad (422, same report); `mode=valid` writes the good rows.',
+          'A known external id updates its record; `dryRun=true` writes nothing; `mode=all` (default) writes nothing when any row is bad (422, same report); `mode=valid` writes the good rows. `warnings` lists accepted rows whose quantity is implausible (more than 1,000,000 units, or a charge above R$ 100,000.00 in one record).',
         querystring: { type: 'object', properties: { dryRun: { type: 'boolean', default: false }, mode: { type: 'string', enum: ['all', 'valid'], default: 'all' } } },
         body: {
           content: {
@@ -182,7 +188,16 @@ export function registerConsumptionBatchRoute(app: FastifyInstance, ctx: ServerC
           return 'row' in at ? { row: at.row, column: 'Data', reason: refusal.message } : { pointer: `/items/${at.index}`, reason: refusal.message };
         });
         const errors = [...input.errors, ...refused].sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
-        const report: BatchReport = { dryRun, mode, checked: input.checked, accepted: docs.length - refused.length, written: 0, unchanged, errors };
+        const refusedIds = new Set((outcome?.quarantined ?? []).map(({ id }) => id));
+        const services = await loadDocuments(tx, storeId, 'backoffice', [...new Set(docs.map((doc) => doc.serviceId))]);
+        const warnings: BatchError[] = [];
+        for (const doc of docs) {
+          const warning = refusedIds.has(doc.id) ? null : implausibleUsage(doc.quantity, services.get(doc.serviceId)?.data as { unitPriceCents?: number; unit?: string } | undefined);
+          if (!warning) continue;
+          const at = where.get(doc.id)!;
+          warnings.push('row' in at ? { row: at.row, column: 'Quantidade', reason: warning.message } : { pointer: `/items/${at.index}/quantity`, reason: warning.message });
+        }
+        const report: BatchReport = { dryRun, mode, checked: input.checked, accepted: docs.length - refused.length, written: 0, unchanged, errors, warnings };
         if (dryRun || (mode === 'all' && errors.length > 0)) throw new RolledBack(report);
         return { ...report, written: outcome?.written.length ?? 0 };
       };

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
-import { cellText } from '../../rules/index.ts';
+import { sheetRowText } from '../../rules/index.ts';
 import { ApiProblem } from './problem.ts';
 import { XLSX_TYPE } from './xlsx.ts';
 
@@ -8,7 +8,7 @@ import { XLSX_TYPE } from './xlsx.ts';
  * API-03 uploads: a batch route that also takes an .xlsx body (Content-Type
  * application/vnd.openxmlformats-officedocument.spreadsheetml.sheet). `acceptXlsxUploads(app)` lets
  * Fastify pass such a body through as bytes (up to MAX_XLSX_BYTES); `readXlsxUpload` turns it into text
- * cells with the same cell rules as the device's import (sync/rules cellText).
+ * cells with the same cell rules as the device's import (sync/rules sheetRowText: a merged range's value in its first cell only).
  */
 export const MAX_XLSX_BYTES = 20 * 1024 * 1024;
 /** Rows one upload may hold (the header excluded). */
@@ -37,8 +37,7 @@ export async function readXlsxUpload(body: unknown): Promise<{ header: string[];
   const table: string[][] = [];
   sheet?.eachRow({ includeEmpty: false }, (row, number) => {
     if (number > MAX_XLSX_ROWS + 1) return;
-    const values = row.values as unknown[];
-    table[number - 1] = Array.from({ length: Math.max(0, values.length - 1) }, (_, index) => cellText(values[index + 1]).trim());
+    table[number - 1] = sheetRowText(row);
   });
   if ((sheet?.rowCount ?? 0) > MAX_XLSX_ROWS + 1) throw new ApiProblem(400, 'validation_failed', `The sheet has more than ${MAX_XLSX_ROWS} rows. Split it into several uploads.`);
   for (let index = 0; index < table.length; index++) table[index] ??= [];

@@ -9,12 +9,15 @@ import {
   CUSTOMER_COLUMNS,
   customerProblems,
   fieldProblemText,
+  implausibleUsage,
+  keyIndex,
   matchHeaders,
   ruleMessage,
   rowErrorText,
   type ColumnSpec,
   type HeaderMatch,
   type RowError,
+  usageWarningText,
 } from '../../../../sync/rules/index.ts';
 import type { BalcaoDatabase } from '../../../data/database.ts';
 import { billedFrom, cachedReceivables } from '../backoffice.ts';
@@ -48,6 +51,8 @@ export interface DryRun<T = Customer | ConsumptionRecord> {
   writes: PlannedWrite<T>[];
   /** Good rows equal to the record they name (nothing to write). */
   unchanged: number;
+  /** Rows that import but need a second look (an implausible quantity: sync/rules/usage-plausibility.ts), by row. */
+  warnings: RowError[];
 }
 
 /** The user's column mapping is kept per kind: normalised file header → column key. */
@@ -72,15 +77,13 @@ function byRow(errors: RowError[]): RowError[] {
  */
 export async function dryRunCustomers(customers: RxCollection<Customer>, sheet: SheetText, mapping: Record<string, number>, now: string, newId: () => string): Promise<DryRun<Customer>> {
   const checked = checkCustomerRows(sheet.rows, mapping);
-  const existing = new Map((await customers.find().exec()).map((doc) => {
-    const customer = doc.toJSON() as Customer;
-    return [customer.taxId, customer] as const;
-  }));
+  // By key (sync/rules/record-keys.ts), as the server's one-customer-per-CPF/CNPJ rule compares them.
+  const existing = keyIndex('taxId', (await customers.find().exec()).map((doc) => doc.toJSON() as Customer), (customer) => customer.taxId);
   const errors = [...checked.errors];
   const writes: PlannedWrite<Customer>[] = [];
   let unchanged = 0;
   for (const { row, record } of checked.records) {
-    const previous = existing.get(record.taxId);
+    const previous = existing(record.taxId);
     const doc: Customer = previous ? { ...previous, ...record, updatedAt: now } : { id: newId(), ...record, active: true, updatedAt: now };
     // The same field checks as the form and the server (sync/rules/backoffice-records.ts).
     const problems = customerProblems(doc);
@@ -91,7 +94,7 @@ export async function dryRunCustomers(customers: RxCollection<Customer>, sheet: 
     if (previous && sameFields(previous, doc, CUSTOMER_FIELDS)) unchanged++;
     else writes.push({ row, doc, change: previous ? 'update' : 'add' });
   }
-  return { kind: 'customers', checked: checked.records.length + new Set(checked.errors.map((e) => e.row)).size, errors: byRow(errors), writes, unchanged };
+  return { kind: 'customers', checked: checked.records.length + new Set(checked.errors.map((e) => e.row)).size, errors: byRow(errors), writes, unchanged, warnings: [] };
 }
 
 export interface ConsumptionContext {
@@ -106,31 +109,33 @@ export interface ConsumptionContext {
  * Dry run of a consumption file (BO-04): nothing is written. Contracts and services are named by their
  * codes; an external id already on the device updates that record (an edited export), and the
  * consumption rules decide as on a form: a billed period cannot change (make a correcting record), a
- * cancelled contract takes no later usage.
+ * cancelled contract takes no later usage. A row with an implausible quantity imports, and is listed in
+ * `warnings` for a second look.
  */
 export async function dryRunConsumption(db: BalcaoDatabase, sheet: SheetText, mapping: Record<string, number>, context: ConsumptionContext): Promise<DryRun<ConsumptionRecord>> {
-  const contractsByCode = new Map(context.contracts.map((contract) => [contract.code, contract]));
+  // Contracts, services and records by key, as the server's uniqueness rules compare them ("tel" names
+  // service TEL; sync/rules/record-keys.ts): the same functions the API's sheet upload uses.
+  const contractByCode = keyIndex('code', context.contracts, (contract) => contract.code);
   const contractsById = new Map(context.contracts.map((contract) => [contract.id, contract]));
-  const servicesByCode = new Map(context.services.map((service) => [service.code, service]));
+  const serviceByCode = keyIndex('code', context.services, (service) => service.code);
   const checked = checkConsumptionRows(sheet.rows, mapping, {
     contract: (code) => {
-      const contract = contractsByCode.get(code);
+      const contract = contractByCode(code);
       return contract ? { id: contract.id, serviceIds: (contract.lines ?? []).map((line) => line.serviceId) } : undefined;
     },
-    service: (code) => servicesByCode.get(code),
+    service: serviceByCode,
   });
   const collection = db.collections.consumption as unknown as RxCollection<ConsumptionRecord> | undefined;
   if (!collection) throw new Error('The consumption collection is not open: the user has no back-office role.');
-  const existing = new Map((await collection.find().exec()).map((doc) => {
-    const record = doc.toJSON() as ConsumptionRecord;
-    return [record.externalId, record] as const;
-  }));
+  const existing = keyIndex('externalId', (await collection.find().exec()).map((doc) => doc.toJSON() as ConsumptionRecord), (record) => record.externalId);
   const billed = billedFrom((await cachedReceivables(db))?.list.receivables ?? []);
   const errors = [...checked.errors];
   const writes: PlannedWrite<ConsumptionRecord>[] = [];
+  const warnings: RowError[] = [];
+  const servicesById = new Map(context.services.map((service) => [service.id, service]));
   let unchanged = 0;
   for (const { row, record } of checked.records) {
-    const previous = existing.get(record.externalId);
+    const previous = existing(record.externalId);
     const { description, ...fields } = record;
     const doc: ConsumptionRecord = previous
       ? { ...previous, ...fields, ...(description ? { description } : {}), updatedAt: context.now, ...(context.userId ? { userId: context.userId } : {}) }
@@ -147,8 +152,10 @@ export async function dryRunConsumption(db: BalcaoDatabase, sheet: SheetText, ma
       continue;
     }
     writes.push({ row, doc, change: previous ? 'update' : 'add' });
+    const warning = implausibleUsage(doc.quantity, servicesById.get(doc.serviceId));
+    if (warning) warnings.push({ row, column: 'Quantidade', reason: usageWarningText(warning, 'pt-BR'), reasonEn: warning.message });
   }
-  return { kind: 'consumption', checked: checked.records.length + new Set(checked.errors.map((e) => e.row)).size, errors: byRow(errors), writes, unchanged };
+  return { kind: 'consumption', checked: checked.records.length + new Set(checked.errors.map((e) => e.row)).size, errors: byRow(errors), writes, unchanged, warnings };
 }
 
 /**

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { cellText, parseCsv } from '../../../../sync/rules/index.ts';
+import { parseCsv, sheetRowText } from '../../../../sync/rules/index.ts';
 import { SheetFileError } from './sheet-errors.ts';
 
 export { SheetFileError, type SheetErrorCode } from './sheet-errors.ts';
@@ -63,11 +63,7 @@ async function readXlsx(bytes: Uint8Array, fileName: string, onProgress?: (done:
   const table: string[][] = [];
   const total = sheet.rowCount;
   sheet.eachRow({ includeEmpty: false }, (row, number) => {
-    // row.values is 1-based and sparse: index 0 is unused, a blank cell is a hole.
-    const values = row.values as unknown[];
-    const cells: string[] = [];
-    for (let column = 1; column < values.length; column++) cells.push(cellText(values[column]).trim());
-    table[number - 1] = cells;
+    table[number - 1] = sheetRowText(row);
     if (number % 1000 === 0) onProgress?.(number, total);
   });
   // Rows keep their spreadsheet numbers: a blank row in the middle stays as an empty row.
