@@ -47,7 +47,7 @@ describe.each(DATABASE_KINDS)('live streams share their page reads on %s (issue 
       for (const stream of streams) await stream.waitFor((e) => e.event === 'resync', 'resync');
       const items = Array.from({ length: 1_000 }, (_v, i) => ({ sku: `SHARED-${i}`, name: `Produto partilhado ${i}`, unit: 'UN', priceCents: 100 + i, groupId: 'loja1-grp-hidraulica', stock: 1 }));
       const reads = countPageReads(server);
-      let received: StreamChange[][];
+      let received: StreamChange[][] = [];
       try {
         const answer = await call(server.url, 'POST', '/api/v1/products/batch', { token: admin, body: { items } });
         expect(answer.status).toBe(200);
@@ -55,8 +55,8 @@ describe.each(DATABASE_KINDS)('live streams share their page reads on %s (issue 
         // Each stream gets the batch as it stands in the database, whole, in sequence order.
         received = await Promise.all(
           streams.map(async (stream) => {
-            await stream.waitFor((e) => changeOf(e)?.documents.some((doc) => doc.sku === 'SHARED-999') ?? false, 'the batch');
-            return stream.events.flatMap((e) => (changeOf(e)?.collection === 'products' ? [changeOf(e)!] : []));
+            await stream.waitFor((e) => changeOf(e)?.documents.some((doc) => (doc as { sku?: string }).sku === 'SHARED-999') ?? false, 'the batch');
+            return stream.events.flatMap((e) => (changeOf(e)?.collection === 'products' ? [changeOf(e) as unknown as StreamChange] : []));
           }),
         );
       } finally {

@@ -57,7 +57,7 @@ try {
       const change = JSON.parse(event.data) as StreamChange;
       if (change.collection !== 'products') return;
       changes++;
-      for (const doc of change.documents as { id: string; priceCents: number }[]) {
+      for (const doc of change.documents as unknown as { id: string; priceCents: number }[]) {
         streamed++;
         if (wanted.get(doc.id) === doc.priceCents) wanted.delete(doc.id);
       }
