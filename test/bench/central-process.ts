@@ -6,10 +6,15 @@
  * store already holds exactly that many (a seeded database is reused between runs), sends `{ url }`
  * once listening, answers `'cpu'` with `{ cpuSeconds, rssMB }` (user + system time of this process so
  * far), answers `{ allowOrigin }` by granting that browser origin (then `{ ok: true }`), `'profile-start'`
- * by starting a CPU profile (`{ ok: true }`) and `'profile-stop'` with it (`{ profile }`), and stops on `'close'`.
+ * by starting a CPU profile (`{ ok: true }`) and `'profile-stop'` with it (`{ profile }`), `'query-times'`
+ * (`'query-times-reset'`: and start again) with `{ times }` (see CentralProcess.queryTimes), and stops on `'close'`.
  */
 import { Session } from 'node:inspector/promises';
 import { startServer, type StartOptions } from '../../sync/server/node/start.ts';
+import { timePgliteQueries } from './pglite-query-times.ts';
+
+// BENCH_TIME_QUERIES=1: each PGlite statement's time, by statement ('query-times'); before the server opens its database.
+const queryTimes = process.env.BENCH_TIME_QUERIES === '1' ? await timePgliteQueries() : null;
 
 const { start, products } = JSON.parse(process.argv[2] ?? '{}') as { start: StartOptions; products: number };
 const server = await startServer({ ...start, port: 0, logLevel: 'warn', rateLimit: false });
@@ -41,6 +46,8 @@ process.on('message', (message) => {
   } else if (typeof message === 'object' && message !== null && 'allowOrigin' in message) {
     server.allowOrigin(String(message.allowOrigin));
     process.send?.({ ok: true });
+  } else if (message === 'query-times' || message === 'query-times-reset') {
+    process.send?.({ times: queryTimes?.take(message === 'query-times-reset') ?? null });
   } else if (message === 'cpu') {
     const cpu = process.cpuUsage();
     process.send?.({ cpuSeconds: (cpu.user + cpu.system) / 1e6, rssMB: Math.round(process.memoryUsage.rss() / 2 ** 20) });

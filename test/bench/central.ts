@@ -40,6 +40,12 @@ export interface CentralProcess extends CentralServer {
   profileStart(): Promise<void>;
   /** Stops it and returns it. */
   profileStop(): Promise<CpuProfile>;
+  /**
+   * With BENCH_TIME_QUERIES=1 in the environment when the process started: the database time of its
+   * statements since the last reset, summed by statement (its first 110 characters), slowest first;
+   * `reset` starts again from zero. Null without it.
+   */
+  queryTimes(reset: boolean): Promise<{ sql: string; ms: number; count: number }[] | null>;
   close(): Promise<void>;
 }
 
@@ -77,6 +83,7 @@ export async function startCentralProcess(start: Record<string, unknown>, produc
       await ask<{ ok: boolean }>('profile-start');
     },
     profileStop: async () => (await ask<{ profile: CpuProfile }>('profile-stop')).profile,
+    queryTimes: async (reset) => (await ask<{ times: { sql: string; ms: number; count: number }[] | null }>(reset ? 'query-times-reset' : 'query-times')).times,
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -9,7 +9,8 @@
  * Prints wall time, the server's CPU seconds, PostgreSQL's backend CPU seconds (when on PostgreSQL),
  * the page's storage profile and the load, and writes them to test-results/first-sync.json.
  * BENCH_PROFILE=1 also records the page's CPU profile of the pull, BENCH_PROFILE=price that of the price change,
- * BENCH_PROFILE=server-price the server process's during the price change (by function).
+ * BENCH_PROFILE=server-price the server process's during the price change (by function); BENCH_TIME_QUERIES=1
+ * (PGlite) prints the server's database time during the price change by statement.
  */
 import { mkdirSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -101,14 +102,22 @@ async function main(): Promise<void> {
     let profile = PROFILE === 'pull' ? await stopProfile() : null;
     step(`   ${pull.seconds} s (load ${loadAfterPull})`);
     let priceChange: PriceChangeFigures | null = null;
+    // The server process's CPU during the price change: steadier than its wall time on a loaded machine.
+    let priceServerCpuMs: number | null = null;
+    // BENCH_TIME_QUERIES=1 (PGlite): the server's database time during the price change, by statement.
+    let priceQueries: Awaited<ReturnType<typeof central.queryTimes>> = null;
     if (PRICE_CHANGES > 0) {
       step(`2b. price change of ${PRICE_CHANGES.toLocaleString('en-US')} products on the server, until the open device has them (load ${loadNow()})`);
       if (PROFILE === 'price') await startProfile();
       if (PROFILE === 'server-price') await central.profileStart();
+      const priceCpuBefore = await central.cpu();
+      await central.queryTimes(true);
       priceChange = await within('the price change', 300_000, call('priceChange', [session, PRICE_CHANGES, 290_000]));
+      priceServerCpuMs = Math.round(((await central.cpu()).cpuSeconds - priceCpuBefore.cpuSeconds) * 1000);
+      priceQueries = await central.queryTimes(false);
       if (PROFILE === 'price') profile = await stopProfile();
       if (PROFILE === 'server-price') profile = summarize(await central.profileStop(), pageDir, 40);
-      step(`   ${priceChange.ms} ms, of which the server's answers ${priceChange.serverMs} ms`);
+      step(`   ${priceChange.ms} ms, of which the server's answers ${priceChange.serverMs} ms; server CPU ${priceServerCpuMs} ms (load ${loadNow()})`);
     }
     step('   closing the device (saves the catalogue snapshot)');
     const closeStarted = performance.now();
@@ -137,6 +146,8 @@ async function main(): Promise<void> {
       saleP95Ms: reopened.sales.record.p95,
       priceChangeMs: priceChange?.ms ?? null,
       priceChange,
+      priceServerCpuMs,
+      priceQueries,
       pull,
       reopened,
       profile,
@@ -144,7 +155,8 @@ async function main(): Promise<void> {
     const lines = [
       `first sync of ${PRODUCTS.toLocaleString('en-US')} products (${DB}): ${pull.seconds} s = ${pull.docsPerSecond} docs/s; server CPU ${result.serverCpuSeconds} s${result.postgresCpuSeconds === null ? '' : `, PostgreSQL CPU ${result.postgresCpuSeconds} s`}; load ${loadBefore} → ${loadAfterPull}`,
       `  requests ${pull.requests}, to headers ${pull.fetchMs} ms; products.bulkWrite ${JSON.stringify(pull.storage.products?.bulkWrite ?? null)}`,
-      ...(priceChange ? [`price change of ${priceChange.products} products: ${priceChange.ms} ms (server answers ${priceChange.serverMs} ms)`] : []),
+      ...(priceChange ? [`price change of ${priceChange.products} products: ${priceChange.ms} ms (server answers ${priceChange.serverMs} ms, server CPU ${priceServerCpuMs} ms)`] : []),
+      ...(priceQueries ?? []).slice(0, 12).map((entry) => `  ${entry.ms} ms ${entry.count}× ${entry.sql}`),
       `close ${closeMs} ms; reopen ${reopened.totalMs} ms (database + catalogue ${reopened.openMs}, POS core ${reopened.indexMs}); heap ${reopened.heapMb} MB`,
       `barcode p95 ${reopened.lookups.barcode.p95} ms; keystroke p95 ${reopened.lookups.keystroke.p95} ms; sale p50 ${reopened.sales.record.p50} / p95 ${reopened.sales.record.p95} ms`,
       ...(profile ? [`${PROFILE === 'server-price' ? 'server' : 'page'} CPU during the ${PROFILE === 'pull' ? 'pull' : 'price change'} ${profile.totalMs} ms: ${profile.byModule.map((entry) => `${entry.module} ${entry.ms} ms`).join(', ')}`, ...profile.byFunction.slice(0, PROFILE === 'server-price' ? 40 : 20).map((entry) => `  ${entry.fn} (${entry.module}) ${entry.ms} ms`)] : []),

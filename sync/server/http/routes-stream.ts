@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { COLLECTION_NAMES, collectionsFor, STREAM_EVENTS, type Checkpoint, type CollectionName, type StreamResync } from '../../schema/index.ts';
 import { isAdmin, type Session } from '../auth/sessions.ts';
-import { readChangesPage, type ChangeNotice } from '../db/documents.ts';
+import type { ChangeNotice } from '../db/documents.ts';
+import { SharedPageReads } from '../sync/shared-pages.ts';
 import { streamPositions } from '../sync/stream-positions.ts';
 import { authenticate, readScopeOf, sessionOf } from './authenticate.ts';
 import type { ServerContext } from './context.ts';
@@ -16,6 +17,8 @@ const BATCH = 1_000;
  * connect the RESYNC says where each collection stood (`StreamResync`), so a device already there skips the pull.
  */
 export function registerStreamRoute(app: FastifyInstance, ctx: ServerContext): void {
+  // One read per page for all the streams a notice wakes (sync/shared-pages.ts).
+  const pages = new SharedPageReads(ctx.db);
   app.get('/api/sync/stream', { schema: { tags: ['replication'], summary: 'Live change batches and RESYNC (server-sent events)', response: { 200: { description: 'An event stream: `change` events with a collection, its documents and checkpoint; `resync` on connect (data: `{positions}`, where each collection stood: a device already at exactly that checkpoint need not pull) and after a gap (data: `"RESYNC"`); keep-alive comments', content: { 'text/event-stream': { schema: { type: 'string' } } } } } }, preHandler: authenticate(ctx) }, async (request, reply) => {
     const session = sessionOf(request);
     const collections = isAdmin(session) ? COLLECTION_NAMES : collectionsFor(session.user.roles);
@@ -23,7 +26,7 @@ export function registerStreamRoute(app: FastifyInstance, ctx: ServerContext): v
     const raw = reply.raw;
     // Listening starts before the positions are read: a write committed after the read is noticed (and
     // sent once the stream is ready), so a device that skips its pull on the positions misses nothing.
-    const pump = createPump(ctx, session, new Set(collections), lastSent, (event, data) => {
+    const pump = createPump(ctx, pages, session, new Set(collections), lastSent, (event, data) => {
       if (!raw.destroyed) raw.write(`event: ${event}\ndata: ${data}\n\n`);
     });
     const unsubscribe = ctx.hub.subscribe(session.store.id, pump.notice);
@@ -81,7 +84,7 @@ function trackStream(ctx: ServerContext, stationId: string | null, delta: 1 | -1
  * Coalesces notices and reads them one at a time, in order, per connection. Notices that arrive before
  * `start()` (while the stream's positions are read) wait for it.
  */
-function createPump(ctx: ServerContext, session: Session, carried: ReadonlySet<CollectionName>, lastSent: Map<CollectionName, number>, send: (event: string, data: string) => void) {
+function createPump(ctx: ServerContext, pages: SharedPageReads, session: Session, carried: ReadonlySet<CollectionName>, lastSent: Map<CollectionName, number>, send: (event: string, data: string) => void) {
   const noticed = new Map<CollectionName, number>();
   let running = false;
   let started = false;
@@ -106,12 +109,14 @@ function createPump(ctx: ServerContext, session: Session, carried: ReadonlySet<C
   const sendAfter = async (collection: CollectionName, upTo: number) => {
     let since = lastSent.get(collection) ?? 0;
     for (;;) {
-      const page = await readChangesPage(ctx.db, readScopeOf(session, collection), { seq: since }, BATCH);
+      const page = await pages.read(readScopeOf(session, collection), since, BATCH, upTo);
       if (page.lastSeq === null) break;
       since = page.lastSeq;
       ctx.metrics.pulled.inc({ collection }, page.count);
       send(STREAM_EVENTS.change, `{"collection":"${collection}","documents":${page.json},"checkpoint":${JSON.stringify(page.checkpoint)}}`);
-      if (page.count < BATCH) break;
+      // A full page that reached the notice ends the read: rows after it come with notices of their own
+      // (a batch of exactly BATCH rows cost a second, empty read per notice).
+      if (page.count < BATCH || since >= upTo) break;
     }
     // Every row up to the notice had committed before it was delivered; rows this device may not see
     // need not be read again.

@@ -18,12 +18,16 @@ const kind = process.argv[2] === 'postgresql' ? 'postgresql' : 'pglite';
 const products = Number(process.argv[3] ?? 1_000_000);
 const changes = Number(process.argv[4] ?? 10_000);
 const scratch = kind === 'postgresql' ? await createScratchDatabase() : null;
-const db = await openDatabase(scratch ? { databaseUrl: scratch.url } : { dataDir: 'memory://' });
+// DATA_DIR=<folder>: a PGlite folder on disk (e.g. a copy of first-sync.ts's kept /tmp/balcao_first_sync_1000000), not memory.
+const db = await openDatabase(scratch ? { databaseUrl: scratch.url } : { dataDir: process.env.DATA_DIR ?? 'memory://' });
 try {
   await migrate(db);
   await seedDemo(db);
   let t = performance.now();
-  if (process.env.FAST_SEED) {
+  const [{ held }] = (await db.query<{ held: number }>("SELECT count(*)::int AS held FROM documents WHERE store_id = 'loja1' AND collection = 'products'")) as [{ held: number }];
+  if (held === products) {
+    // Already seeded (a kept folder).
+  } else if (process.env.FAST_SEED) {
     // FAST_SEED=1: one INSERT … generate_series (seconds, not the ~12 min of seedProducts at 1,000,000 on
     // PGlite); copies of p-00001 with their own id, sku, name and price, then ANALYZE as autovacuum would.
     await db.transaction(async (tx) => {
@@ -77,7 +81,7 @@ try {
       const slowest = times.filter((entry) => /^\s*(SELECT|UPDATE|INSERT|WITH)/i.test(entry.sql) && (!pattern || entry.sql.includes(pattern))).sort((a, b) => b.ms - a.ms)[0]!;
       // Rolled back: the plan is measured on the same data, and nothing is written twice.
       await db.transaction(async (tx) => {
-        const plan = await tx.query<Record<string, string>>(`EXPLAIN (ANALYZE, BUFFERS) ${slowest.sql}`, slowest.params);
+        const plan = await tx.query<Record<string, string>>(`EXPLAIN (ANALYZE, BUFFERS, WAL) ${slowest.sql}`, slowest.params);
         console.log(plan.map((row) => String(Object.values(row)[0]).slice(0, 200)).join('\n'));
         throw Object.assign(new Error('rollback'), { rollback: true });
       }).catch((error: { rollback?: boolean }) => {
