@@ -87,7 +87,7 @@ describe.each(DATABASE_KINDS)('a refused change, uploaded by the real sync clien
       { collection: 'customers', id: 'bo-cust-3', reason: 'invalid_value', change: () => patch('customers', 'bo-cust-3', { name: 'Jo\u0000ão' }) },
       { collection: 'backoffice', id: 'fee', reason: 'in_use', change: async () => (await cols.backoffice!.findOne('fee').exec())!.remove() },
       // The push schema refuses it (above what cents hold): the body is split row by row (malformed-rows.ts).
-      { collection: 'backoffice', id: 'spare', reason: 'invalid_value', change: () => patch('backoffice', 'spare', { monthlyFeeCents: 99_999_999_999_999_999 }) },
+      { collection: 'backoffice', id: 'spare', reason: 'invalid_value', change: () => patch('backoffice', 'spare', { monthlyFeeCents: 100_000_000_001 }) },
       { collection: 'backoffice', id: 'ct-1', reason: 'duplicate_key', change: () => patch('backoffice', 'ct-1', { code: 'CT-2' }) },
       { collection: 'consumption', id: 'u-1', reason: 'invalid_value', change: () => patch('consumption', 'u-1', { date: '2029-01-05' }) },
       // Requests are append-only: a stored one cannot change.

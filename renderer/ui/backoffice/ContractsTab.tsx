@@ -48,6 +48,7 @@ export function ContractsTab() {
           return entry.collection === 'backofficeActions' ? `${code} (${t(`bo.contracts.actions.${String(entry.document.kind)}`, { defaultValue: String(entry.document.kind) })})` : code;
         }}
         detail={(entry) => localRefusalDetail(entry, i18n.language, contractById)}
+        fix={(entry) => (entry.collection === 'backoffice' && entry.document.kind === 'contract' && entry.document._deleted !== true ? () => setEditing(entry.document as unknown as ContractDoc) : null)}
       />
       <Group align="stretch" gap="sm" wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
         <ScrollArea style={{ flex: '1 1 40%', minWidth: 260 }}>
