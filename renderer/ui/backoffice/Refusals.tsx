@@ -27,7 +27,7 @@ export function Refusals({ collections, label, actions, detail, fix }: {
   /** How the user knows the refused record (a code, a name); `entry.document` is the refused version (an edit conflict's documentId is not the record's id). */
   label?: (documentId: string, entry: IntegrationError) => string;
   /** The ways to fix one refused document on this screen (e.g. change it, remove it), shown on its line. */
-  actions?: (documentId: string) => ReactNode;
+  actions?: (documentId: string, entry: IntegrationError) => ReactNode;
   /** The refusal's detail in the user's language from this screen's data (e.g. the contract a usage record names). */
   detail?: (entry: IntegrationError) => string | null;
   /** How to open the refused version (`entry.document`) in the screen's form; null (or no `fix`) for a line without "Corrigir" (e.g. a refused deletion). */
@@ -82,7 +82,7 @@ export function Refusals({ collections, label, actions, detail, fix }: {
               )}
               <Button size="compact-xs" variant="light" onClick={() => void retry(entry)} loading={retrying === entry.id} data-testid={TEST_IDS.backoffice.refusalRetry}>{t('bo.refusalRetry')}</Button>
             </Group>
-            {actions?.(entry.documentId)}
+            {actions?.(entry.documentId, entry)}
           </List.Item>
           );
         })}
