@@ -45,9 +45,10 @@ describe.each(DATABASE_KINDS)('append-only collections on %s (issue 14)', (kind)
     expect(await errorOf(String(doc.id))).toBeUndefined();
 
     const changed = collection === 'cashMovements' ? { ...doc, amountCents: 1 } : collection === 'auditEvents' ? { ...doc, detail: 'reescrito' } : collection === 'backofficeActions' ? { ...doc, reason: 'Outro motivo' } : { ...doc, name: 'Outro nome' };
-    expect((await push(collection, token, changed, doc)).body).toEqual([]);
+    // Refused: the answer gives the device the server's version back (issue 11, sync/refused-masters.ts).
+    expect((await push(collection, token, changed, doc)).body).toEqual([{ ...original, _deleted: false }]);
     expect(await errorOf(String(doc.id))).toMatchObject({ reason: 'immutable_document', message: expect.stringMatching(/append-only/) });
-    expect((await push(collection, token, { ...doc, _deleted: true }, doc)).body).toEqual([]);
+    expect((await push(collection, token, { ...doc, _deleted: true }, doc)).body).toEqual([{ ...original, _deleted: false }]);
     expect(await stored(collection, String(doc.id))).toEqual(original);
 
     const { _deleted, ...body } = changed;

@@ -55,6 +55,15 @@ export async function pendingRequests(db: BalcaoDatabase, contract: ContractDoc)
   return requests.map((doc) => doc.toJSON() as BackofficeAction).filter((request) => !applied.has(request.id));
 }
 
+/**
+ * The device's contract requests without those the server refused (open integration errors of
+ * `backofficeActions`, by request id): a refused request is no longer pending, so it neither shows as
+ * "pendente" nor moves the displayed state; it stays in the screen's refusal list (issue 11).
+ */
+export function withoutRefused(requests: readonly BackofficeAction[], refusedIds: ReadonlySet<string>): BackofficeAction[] {
+  return refusedIds.size === 0 ? [...requests] : requests.filter((request) => !refusedIds.has(request.id));
+}
+
 /** The state the user sees: the server's, with this device's pending requests applied in order. */
 export function displayedState(contract: ContractDoc, pending: readonly BackofficeAction[], now: string): ContractState {
   let state: ContractState = isContractState(contract.state) ? contract.state : 'draft';

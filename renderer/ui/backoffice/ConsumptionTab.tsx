@@ -73,9 +73,12 @@ export function ConsumptionTab() {
         // The record as the user knows it (day, contract, quantity): its id says nothing to a person.
         const record = records.find((r) => r.id === id);
         return record ? `${day(record.date)} · ${contractCode.get(record.contractId) ?? record.contractId} · ${quantity(record.quantity)} ${service.get(record.serviceId)?.unit ?? ''}`.trim() : id;
-      }} detail={(entry) => localRefusalDetail(entry, i18n.language, contractById)} actions={(id) => {
-        // A refused record stays on this device until the user fixes it: changed (another contract or date) or removed.
-        const record = records.find((r) => r.id === id);
+      }} detail={(entry) => localRefusalDetail(entry, i18n.language, contractById)} actions={(id, entry) => {
+        // A refused new record stays on this device until the user fixes it: changed (another contract or date) or removed.
+        // A refused change of a record the server holds shows the server's version here: fixing starts from the refused version.
+        const { _deleted: refusedDeletion, ...refused } = entry.document;
+        const stored = records.find((r) => r.id === id);
+        const record = stored && refusedDeletion !== true ? ({ ...stored, ...refused } as ConsumptionRecord) : stored;
         return record ? (
           <Group gap="xs" mt={4}>
             <Button size="compact-xs" variant="light" onClick={() => setEditing({ mode: 'edit', record })} data-testid={ids.fixRefused} data-record-id={id}>{t('bo.consumption.fixRefused')}</Button>

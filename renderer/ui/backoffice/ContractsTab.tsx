@@ -3,17 +3,18 @@ import { Badge, Box, Button, Group, Modal, Paper, ScrollArea, Table, Text } from
 import { IconPlus } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { BackofficeAction, ContractDoc } from '../../../sync/schema/index.ts';
-import { displayedState } from '../../core/backoffice/backoffice.ts';
+import { displayedState, withoutRefused } from '../../core/backoffice/backoffice.ts';
 import { localRefusalDetail } from '../../core/backoffice/refusal-detail.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { ContractDetail } from './ContractDetail.tsx';
 import { ContractForm } from './ContractForm.tsx';
 import { Refusals } from './Refusals.tsx';
-import { STATE_COLORS, useBackofficeDocs, useContractRequests, useCustomers, useDay } from './use-backoffice.ts';
+import { STATE_COLORS, useBackofficeDocs, useContractRequests, useCustomers, useDay, useRefusals } from './use-backoffice.ts';
 import { toast } from '../toast.ts';
 import classes from './backoffice.module.css';
 
 const ids = TEST_IDS.backoffice.contracts;
+const REQUESTS = ['backofficeActions'] as const;
 
 /** This device's requests not yet in the contract's history, oldest first: they make the displayed state. */
 export function pendingOf(contract: ContractDoc, requests: readonly BackofficeAction[]): BackofficeAction[] {
@@ -27,7 +28,10 @@ export function ContractsTab() {
   const day = useDay();
   const customers = useCustomers();
   const { services, contracts } = useBackofficeDocs();
-  const requests = useContractRequests();
+  const allRequests = useContractRequests();
+  const refusedRequests = useRefusals(REQUESTS);
+  // A request the server refused is not pending any more: it is listed among the refusals instead.
+  const requests = useMemo(() => withoutRefused(allRequests, new Set(refusedRequests.map((entry) => entry.documentId))), [allRequests, refusedRequests]);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [editing, setEditing] = useState<ContractDoc | 'new' | null>(null);
   const customerName = useMemo(() => new Map(customers.map((c) => [c.id, c.name])), [customers]);
@@ -49,6 +53,7 @@ export function ContractsTab() {
           return entry.collection === 'backofficeActions' ? `${code} (${t(`bo.contracts.actions.${String(entry.document.kind)}`, { defaultValue: String(entry.document.kind) })})` : code;
         }}
         detail={(entry) => localRefusalDetail(entry, i18n.language, contractById)}
+        fix={(entry) => (entry.collection === 'backoffice' && entry.document.kind === 'contract' && entry.document._deleted !== true ? () => setEditing(entry.document as unknown as ContractDoc) : null)}
       />
       <Group align="stretch" gap="sm" wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
         <ScrollArea className={classes.list} style={{ flex: '1 1 40%', minWidth: 260 }}>

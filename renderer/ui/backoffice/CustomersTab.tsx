@@ -73,7 +73,7 @@ export function CustomersTab() {
           </Button>
         </Group>
       </Group>
-      <Refusals collections={['customers']} label={(id, entry) => names.get(String(entry.document.id ?? id)) ?? id} />
+      <Refusals collections={['customers']} label={(id, entry) => names.get(String(entry.document.id ?? id)) ?? id} fix={(entry) => (entry.document._deleted === true ? null : () => setEditing(entry.document as unknown as Customer))} />
       <div className={classes.header} style={{ gridTemplateColumns: COLUMNS }} data-list-header>
         <span>{t('bo.customers.name')}</span>
         <span>{t('bo.customers.taxId')}</span>

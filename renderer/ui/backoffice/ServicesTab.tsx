@@ -41,7 +41,7 @@ export function ServicesTab() {
         <Text size="sm" c="dimmed">{t('bo.services.inUseHint')}</Text>
         <Button leftSection={<IconPlus size={16} />} size="sm" onClick={() => setEditing('new')} data-testid={ids.add}>{t('bo.services.add')}</Button>
       </Group>
-      <Refusals collections={['backoffice']} label={(id) => services.find((s) => s.id === id)?.code ?? id} />
+      <Refusals collections={['backoffice']} label={(id) => services.find((s) => s.id === id)?.code ?? id} fix={(entry) => (entry.document.kind === 'service' && entry.document._deleted !== true ? () => setEditing(entry.document as unknown as ServiceDoc) : null)} />
       <Box style={{ overflow: 'auto', flex: 1 }}>
         <Table striped highlightOnHover>
           <Table.Thead>

@@ -3,6 +3,9 @@ export const BACKOFFICE_IDS = {
   nav: 'nav-backoffice',
   tab: { customers: 'bo-tab-customers', services: 'bo-tab-services', contracts: 'bo-tab-contracts', consumption: 'bo-tab-consumption', receivables: 'bo-tab-receivables' },
   refusals: 'bo-refusals',
+  /** On each line of the refusal list: ask the server to check the refused version again / open it to correct it. */
+  refusalRetry: 'bo-refusal-retry',
+  refusalFix: 'bo-refusal-fix',
   customers: {
     search: 'bo-customers-search',
     add: 'bo-customers-add',

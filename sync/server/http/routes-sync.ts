@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { COLLECTION_NAMES, PUSH_POSITION_HEADER, SEQ_MAX, type CollectionName, type PushRow, type WireDocument } from '../../schema/index.ts';
 import { pageBody, readChangesPage } from '../db/documents.ts';
 import { pushBodySchema } from '../validation/schemas.ts';
-import { writeBatch, writeBatchIn } from '../sync/write-documents.ts';
+import { writeBatchIn } from '../sync/write-documents.ts';
+import { conflictsWithRefusedMasters } from '../sync/refused-masters.ts';
 import { splitMalformedRows } from '../sync/malformed-rows.ts';
 import { quarantine } from '../db/quarantine.ts';
 import { writerOf } from '../auth/ownership.ts';
@@ -72,7 +73,7 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
         response: {
           200: {
             type: 'array',
-            description: 'Master states of the rows that lost a conflict (empty: all written, unchanged or kept in quarantine)',
+            description: 'Master states of the rows that lost a conflict, and of the refused rows (kept in quarantine, listed in /api/sync/errors) whose document the server holds: the device goes back to them (empty: all written or unchanged, or refused new documents)',
             headers: { [PUSH_POSITION_HEADER]: positionHeader },
             items: wireDocumentSchema(collection),
           },
@@ -88,24 +89,26 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
       assertCanWrite(session, collection, 'sync');
       const writer = writerOf(session, 'sync');
       const options = { storeId: session.store.id, collection, checkConflicts: true, sourceStationId: session.stationId, writer, validated: true } as const;
-      let outcome;
-      if (request.validationError) {
-        const split = splitMalformedRows(collection, request.body, MAX_PUSH, session.stationId);
-        if (!split) throw request.validationError;
-        outcome = await ctx.db.transaction(async (tx) => {
+      const split = request.validationError ? splitMalformedRows(collection, request.body, MAX_PUSH, session.stationId) : null;
+      if (request.validationError && !split) throw request.validationError;
+      const { outcome, answer } = await ctx.db.transaction(async (tx) => {
+        let outcome;
+        if (split) {
           const written = await writeBatchIn(tx, options, split.rows);
           await quarantine(tx, session.store.id, collection, split.malformed);
-          return { ...written, quarantined: [...written.quarantined, ...split.malformed.map((entry) => ({ id: entry.documentId, refusal: { reason: entry.reason, message: entry.message } }))] };
-        });
-      } else {
-        outcome = await writeBatch(ctx.db, options, request.body);
-      }
+          outcome = { ...written, quarantined: [...written.quarantined, ...split.malformed.map((entry) => ({ id: entry.documentId, refusal: { reason: entry.reason, message: entry.message } }))] };
+        } else {
+          outcome = await writeBatchIn(tx, options, request.body);
+        }
+        // A refused row the server holds goes back to the server's state on the device (sync/refused-masters.ts).
+        return { outcome, answer: await conflictsWithRefusedMasters(tx, session.store.id, collection, outcome) };
+      });
       ctx.metrics.pushed.inc({ collection }, outcome.written.length);
       ctx.metrics.conflicts.inc({ collection }, outcome.conflicts.length);
       for (const { refusal } of outcome.quarantined) ctx.metrics.quarantined.inc({ collection, reason: refusal.reason });
       if (outcome.quarantined.length > 0) request.log.warn({ collection, quarantined: outcome.quarantined }, 'documents quarantined');
       void reply.header(PUSH_POSITION_HEADER, String(outcome.position));
-      return outcome.conflicts;
+      return answer;
     },
   );
 }
