@@ -43,6 +43,17 @@ describe('back office on the device (BO-03, BO-04, BO-05)', () => {
     expect((await pendingRequests(local, applied)).map((request) => request.id)).toEqual(['r4']);
   });
 
+  it('BO-03 a request the server refused does not decide the next transition: after a refused suspension the contract can be suspended again', async () => {
+    const local = await open();
+    const now = '2026-11-10T12:00:00.000Z';
+    await requestTransition(local, contract, 'suspend', { id: 'r1', userId: 'u', now, reason: 'Férias' });
+    // Counted as pending, r1 makes the contract look suspended: a second suspension is refused.
+    await expect(requestTransition(local, contract, 'suspend', { id: 'r2', userId: 'u', now, reason: 'x' })).rejects.toMatchObject({ error: { code: 'invalid_transition' } });
+    // The server refused r1 (it is in the refusal list): the contract is active as the server has it.
+    await requestTransition(local, contract, 'suspend', { id: 'r2', userId: 'u', now, reason: 'De novo' }, new Set(['r1']));
+    expect((await pendingRequests(local, contract)).map((request) => request.id)).toEqual(['r1', 'r2']);
+  });
+
   it('BO-04 BO-05 a billed period (from the cached receivables, offline) closes its records; a correction goes to an open period', async () => {
     const local = await open();
     await saveConsumption(local, usage('k1', '2026-11-05'), contract);

@@ -76,7 +76,9 @@ export function displayedState(contract: ContractDoc, pending: readonly Backoffi
 
 /**
  * Asks for a contract transition (BO-03), also offline: checked with the transition table against the
- * displayed state first, then stored as a request that uploads by itself.
+ * displayed state first, then stored as a request that uploads by itself. `refusedIds` are the requests
+ * the server refused (the screen's refusal list): they are not pending, so they do not decide what is
+ * allowed now — the same state the screen shows (withoutRefused).
  *
  * @throws BackofficeRefused (invalid_transition, reason_required) — nothing is stored then
  */
@@ -85,8 +87,9 @@ export async function requestTransition(
   contract: ContractDoc,
   kind: ContractActionKind,
   input: { id: string; userId: string; now: string; reason?: string; effectiveDate?: string },
+  refusedIds: ReadonlySet<string> = new Set(),
 ): Promise<BackofficeAction> {
-  const pending = await pendingRequests(db, contract);
+  const pending = withoutRefused(await pendingRequests(db, contract), refusedIds);
   const request: BackofficeAction = {
     id: input.id,
     kind,

@@ -8,7 +8,9 @@ import { TEST_IDS } from '../../test-ids.ts';
 import { useCore } from '../core-context.tsx';
 import { useDateTime, useMoney } from '../pos/use-money.ts';
 import { DayInput } from './DayInput.tsx';
-import { newId, STATE_COLORS, today, useDay, useRefusalText } from './use-backoffice.ts';
+import { newId, STATE_COLORS, today, useDay, useRefusals, useRefusalText } from './use-backoffice.ts';
+
+const REQUESTS = ['backofficeActions'] as const;
 
 const ids = TEST_IDS.backoffice.contracts;
 
@@ -105,6 +107,7 @@ function TransitionForm({ contract, action, onDone }: { contract: ContractDoc; a
   const { t } = useTranslation();
   const core = useCore();
   const refusalText = useRefusalText();
+  const refused = useRefusals(REQUESTS);
   const [reason, setReason] = useState('');
   const [effectiveDate, setEffectiveDate] = useState(today());
   const [error, setError] = useState<string | null>(null);
@@ -114,7 +117,9 @@ function TransitionForm({ contract, action, onDone }: { contract: ContractDoc; a
     const userId = core.state.session?.user.id;
     if (!db || !userId) return;
     try {
-      await requestTransition(db, contract, action, { id: newId(), userId, now: new Date().toISOString(), reason, ...(action === 'cancel' ? { effectiveDate } : {}) });
+      // A request the server refused is not pending: it decides nothing about what is allowed now.
+      const refusedIds = new Set(refused.map((entry) => entry.documentId));
+      await requestTransition(db, contract, action, { id: newId(), userId, now: new Date().toISOString(), reason, ...(action === 'cancel' ? { effectiveDate } : {}) }, refusedIds);
       onDone();
     } catch (cause) {
       // The rule's own words: e.g. which transitions are allowed, or that a reason is missing.
