@@ -39,7 +39,8 @@ export interface WebHostOptions {
 /** index.html with the test-only retry period in a meta tag the renderer reads (main.tsx). */
 async function indexWithRetry(file: string, syncRetryMs: number): Promise<Buffer> {
   const html = await readFile(file, 'utf8');
-  return Buffer.from(html.replace('<head>', `<head>\n    <meta name="balcao-sync-retry-ms" content="${Math.trunc(syncRetryMs)}" />`), 'utf8');
+  const meta = `<meta name="balcao-sync-retry-ms" content="${Math.trunc(syncRetryMs)}" />`;
+  return Buffer.from(html.includes('<head>') ? html.replace('<head>', `<head>\n    ${meta}`) : meta + html, 'utf8');
 }
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
