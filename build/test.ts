@@ -9,13 +9,15 @@ import { addTallies, readTally, summaryLine, type Tally } from './test-summary.t
  * `N passed, N failed, N skipped` over the vitest projects that ran.
  * `npm test -- unit lint` runs only the named steps (typecheck, lint, unit, server, build, e2e).
  *
- * The steps run in two lanes side by side, each lane in order (the guide: the full suite well under
- * 15 minutes on a 2-core machine). Each lane mixes a CPU-bound start with a long suite that spends
- * much of its time waiting (PostgreSQL, scrypt in libuv's pool, the browser), so the two keep both
- * cores busy without fighting for one:
- *   lane 1: typecheck → lint → server
- *   lane 2: unit → build → e2e   (e2e needs the build, which comes before it in its lane)
- * A step that fails stops both lanes from starting anything more; a step already running finishes,
+ * The steps run in phases, one phase after the other; inside a phase, lanes run side by side, each
+ * lane in order (the guide: the full suite well under 15 minutes on a 2-core machine):
+ *   phase 1: server  |  typecheck → lint → unit → build
+ *   phase 2: e2e     (needs the build; alone, because its logins (scrypt) beside the server suite
+ *                     could starve past the app's 10 s timeout on 2 busy cores)
+ * Why phase 1 pairs them: the server suite spends much of its time waiting (PostgreSQL, backoff,
+ * child servers), and the CPU-bound checks (about 90 s alone in CI) fit in those waits instead of
+ * running before it. No server test reads dist/, so building beside it is safe.
+ * A step that fails stops every lane from starting anything more; a step already running finishes,
  * so its report stays whole. While two steps run, each one's output is kept and printed as one
  * block when it ends (also in test-results/<step>.log); a step alone prints as it goes.
  */
@@ -40,15 +42,20 @@ const vitest = (project: string): Step => ({
 const typecheck: Step = { name: 'typecheck', title: 'type check (tsc)', command: bin('tsc'), args: ['--noEmit', '-p', '.'] };
 const lint: Step = { name: 'lint', title: 'lint (eslint)', command: bin('eslint'), args: ['.'] };
 const build: Step = { name: 'build', title: 'build (renderer + electron)', command: bin('tsx'), args: ['build/build.ts'] };
-const parallelLanes: Step[][] = [
-  [typecheck, lint, vitest('server')],
-  [vitest('unit'), build, vitest('e2e')],
-];
 const allSteps = [typecheck, lint, vitest('unit'), vitest('server'), build, vitest('e2e')];
-// One step at a time by default. BALCAO_TEST_LANES=1 runs the two lanes side by side: faster on a machine
-// with spare cores, but on 2 busy cores the e2e logins (scrypt) can starve past the app's 10 s timeout, and
-// the e2e project already runs two files at a time (vitest.config.ts), so alone it keeps both cores busy.
-const allLanes = /^(1|true|yes)$/i.test(process.env.BALCAO_TEST_LANES ?? '') ? parallelLanes : [allSteps];
+/** Phases run one after the other; each is lanes that run side by side, each lane in order. */
+type Phase = Step[][];
+const defaultPhases: Phase[] = [
+  [[vitest('server')], [typecheck, lint, vitest('unit'), build]],
+  [[vitest('e2e')]],
+];
+// BALCAO_TEST_LANES=1: two lanes side by side from the start, e2e beside the server (a machine with
+// cores to spare). BALCAO_TEST_SERIAL=1: one step at a time (e.g. to read one step's output live).
+const allPhases: Phase[] = /^(1|true|yes)$/i.test(process.env.BALCAO_TEST_LANES ?? '')
+  ? [[[typecheck, lint, vitest('server')], [vitest('unit'), build, vitest('e2e')]]]
+  : /^(1|true|yes)$/i.test(process.env.BALCAO_TEST_SERIAL ?? '')
+    ? [[allSteps]]
+    : defaultPhases;
 
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !allSteps.some((step) => step.name === name));
@@ -56,8 +63,10 @@ if (unknown.length > 0) {
   console.error(`Unknown step(s): ${unknown.join(', ')}. Steps: ${allSteps.map((step) => step.name).join(', ')}.`);
   process.exit(2);
 }
-const lanes = allLanes.map((lane) => lane.filter((step) => only.length === 0 || only.includes(step.name))).filter((lane) => lane.length > 0);
-const total = lanes.reduce((count, lane) => count + lane.length, 0);
+const phases = allPhases
+  .map((phase) => phase.map((lane) => lane.filter((step) => only.length === 0 || only.includes(step.name))).filter((lane) => lane.length > 0))
+  .filter((phase) => phase.length > 0);
+const total = phases.reduce((count, phase) => count + phase.reduce((sum, lane) => sum + lane.length, 0), 0);
 
 const env = {
   ...process.env,
@@ -65,8 +74,7 @@ const env = {
 };
 
 /** Runs one step; with two lanes, its output goes to a buffer printed when it ends (and to test-results/<step>.log). */
-function run(step: Step): Promise<number> {
-  const alone = lanes.length === 1;
+function run(step: Step, alone: boolean): Promise<number> {
   return new Promise((resolve) => {
     const started = Date.now();
     const log = alone ? null : createWriteStream(join(TEST_RESULTS, `${step.name}.log`));
@@ -105,12 +113,12 @@ const tallies: Tally[] = [];
 let failure: string | null = null;
 let begun = 0;
 
-async function runLane(lane: Step[]): Promise<void> {
+async function runLane(lane: Step[], alone: boolean): Promise<void> {
   for (const step of lane) {
     if (failure) return;
     begun += 1;
-    console.log(`\n▶ [${begun}/${total}] ${step.title}${lanes.length > 1 ? ' (in parallel with the other lane; its output when it ends)' : ''}`);
-    const code = await run(step);
+    console.log(`\n▶ [${begun}/${total}] ${step.title}${alone ? '' : ' (in parallel with the other lane; its output when it ends)'}`);
+    const code = await run(step, alone);
     if (step.project) {
       const tally = readTally(join(TEST_RESULTS, `${step.project}.json`));
       // No report means vitest died before reporting: count the project as one failure.
@@ -124,7 +132,10 @@ async function runLane(lane: Step[]): Promise<void> {
 }
 
 const started = Date.now();
-await Promise.all(lanes.map(runLane));
+for (const phase of phases) {
+  if (failure) break;
+  await Promise.all(phase.map((lane) => runLane(lane, phase.length === 1)));
+}
 
 console.log(failure ? `\n${failure}` : `\n✔ All steps passed (${Math.round((Date.now() - started) / 1000)} s).`);
 console.log(summaryLine(addTallies(tallies)));

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
@@ -29,6 +29,18 @@ export interface WebHostOptions {
   port?: number;
   host?: string;
   root?: string;
+  /**
+   * End-to-end tests only: the page's sync retry period, ms (renderer/core's `syncRetryMs`; default
+   * 1000, unchanged when absent). Served as `<meta name="balcao-sync-retry-ms">` in index.html.
+   */
+  syncRetryMs?: number;
+}
+
+/** index.html with the test-only retry period in a meta tag the renderer reads (main.tsx). */
+async function indexWithRetry(file: string, syncRetryMs: number): Promise<Buffer> {
+  const html = await readFile(file, 'utf8');
+  const meta = `<meta name="balcao-sync-retry-ms" content="${Math.trunc(syncRetryMs)}" />`;
+  return Buffer.from(html.includes('<head>') ? html.replace('<head>', `<head>\n    ${meta}`) : meta + html, 'utf8');
 }
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
@@ -53,14 +65,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...securityHeaders }).end('Not found');
         return;
       }
+      const body = options.syncRetryMs !== undefined && /(^|[\\/])index\.html$/.test(file) ? await indexWithRetry(file, options.syncRetryMs) : null;
       response.writeHead(200, {
         ...securityHeaders,
         'content-type': contentTypeOf(file),
-        'content-length': info.size,
+        'content-length': body ? body.length : info.size,
         // Vite puts a content hash in every asset name; index.html must always be fetched fresh.
         'cache-control': pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
       });
       if (request.method === 'HEAD') response.end();
+      else if (body) response.end(body);
       else createReadStream(file).pipe(response);
     })().catch((error: unknown) => {
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });

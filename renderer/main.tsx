@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const bridge = getBridge();
   const settings = await bridge.getSettings();
   await initI18n(settings.language);
-  const core = createCore(bridge);
+  const core = createCore(bridge, { syncRetryMs: injectedSyncRetryMs() });
   // Development only: lets the console (and screenshot scripts) reach the core; never in a build.
   if (import.meta.env.DEV) (window as unknown as { __balcao?: unknown }).__balcao = core;
   createRoot(document.getElementById('root')!).render(
@@ -22,6 +22,16 @@ async function main(): Promise<void> {
     </StrictMode>,
   );
   await core.start();
+}
+
+/**
+ * A shorter sync retry period, ms, when the web host was started with one (build/web-host.ts's
+ * `syncRetryMs`, end-to-end tests only): a `<meta name="balcao-sync-retry-ms">` it adds to the page.
+ * Electron and the production web host never add it: undefined keeps the default.
+ */
+function injectedSyncRetryMs(): number | undefined {
+  const value = Number(document.querySelector('meta[name="balcao-sync-retry-ms"]')?.getAttribute('content'));
+  return Number.isInteger(value) && value >= 10 && value <= 60_000 ? value : undefined;
 }
 
 registerAppShellCache();

@@ -95,8 +95,12 @@ export const OFFLINE_SYNC_STATUS: SyncStatus = {
 /** Who is signed in (no token: that is a bridge secret), so a reload reopens the session. */
 const CURRENT_SESSION_KEY = 'balcao.current-session';
 const HEARTBEAT_MS = 30_000;
-/** How long a failed renewal of an offline session waits before the next try. */
-const RENEW_RETRY_MS = 10_000;
+/** The sync engine's first backoff step, ms, unless CoreOptions.syncRetryMs says otherwise. */
+const SYNC_RETRY_MS = 1000;
+/** How long a failed renewal of an offline session waits before the next try, in retry periods (10 s by default). */
+const RENEW_RETRY_PERIODS = 10;
+/** The engine's longest backoff, in retry periods (15 s by default, sync/client's own default). */
+const MAX_RETRY_PERIODS = 15;
 
 function newId(): string {
   return globalThis.crypto.randomUUID();
@@ -127,12 +131,21 @@ export interface CoreOptions {
   startSync?: (options: SyncOptions) => SyncEngine | Promise<SyncEngine>;
   /** PBKDF2 iterations of the offline verifier; lower only in tests. */
   verifierIterations?: number;
+  /**
+   * The sync retry period, ms (default 1000): the engine's first backoff step; its longest wait is 15
+   * periods (the live stream's reconnect at most 5 of them) and a failed renewal of an offline session
+   * is tried again after 10. Lower only in end-to-end tests (the web host's `syncRetryMs`), so a server
+   * restarted by a test is found within a fraction of a second instead of sitting out 5–15 s of backoff.
+   */
+  syncRetryMs?: number;
 }
 
 export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Core {
   const storage = options.storage ?? window.localStorage;
   const openDatabase = options.openDatabase ?? ((name: string, roles: readonly Role[]) => createDatabase(name, roles));
   const offlineLogins = new OfflineLoginStore(storage, options.verifierIterations);
+  const syncRetryMs = options.syncRetryMs ?? SYNC_RETRY_MS;
+  const renewRetryMs = RENEW_RETRY_PERIODS * syncRetryMs;
   const products = new ProductIndex();
   const productsVersion = new BehaviorSubject(0);
   const sync = new BehaviorSubject<SyncStatus>(OFFLINE_SYNC_STATUS);
@@ -218,20 +231,21 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
     // Pulls keep writing while the user works; re-check the quota now and then, not only at login.
     subscriptions.add(interval(5 * 60_000).subscribe(() => void checkStorage()));
     // Without a token the engine never reaches the server, so it cannot say when it is back: ask now and then.
-    if (session.offline) subscriptions.add(interval(RENEW_RETRY_MS).subscribe(() => void renewOfflineSession()));
+    if (session.offline) subscriptions.add(interval(renewRetryMs).subscribe(() => void renewOfflineSession()));
     await startEngine();
   }
 
   async function startEngine(): Promise<void> {
     const { settings, session } = state.value;
     if (!db || !settings.serverUrl || !session) return;
-    const startSync = options.startSync ?? defaultStartSync;
+    const startSync = options.startSync ?? ((syncOptions: SyncOptions) => defaultStartSync({ ...syncOptions, maxRetryTime: MAX_RETRY_PERIODS * syncRetryMs }));
     try {
       engine = await startSync({
         serverUrl: settings.serverUrl,
         collections: db.collections,
         getToken: () => token,
         onUnauthorized: () => void expireSession(),
+        retryTime: syncRetryMs,
       });
     } catch (error) {
       patch({ syncUnavailable: true });
@@ -298,12 +312,12 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
    * A session opened offline becomes a normal one as soon as the server answers: it logs in with the
    * password kept in memory and gets its token (or, for a session that has a token, the server
    * confirms it). Refused credentials or a refused token send the user to login with the
-   * session-expired notice; anything else is tried again after RENEW_RETRY_MS.
+   * session-expired notice; anything else is tried again after renewRetryMs.
    */
   function renewOfflineSession(): Promise<void> {
     const { session, settings } = state.value;
     if (renewal) return renewal;
-    if (!session?.offline || !settings.serverUrl || !settings.storeCode || Date.now() - lastRenewAttempt < RENEW_RETRY_MS) return Promise.resolve();
+    if (!session?.offline || !settings.serverUrl || !settings.storeCode || Date.now() - lastRenewAttempt < renewRetryMs) return Promise.resolve();
     lastRenewAttempt = Date.now();
     const serverUrl = settings.serverUrl;
     const storeCode = settings.storeCode;
@@ -348,7 +362,7 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
         if (code === 'invalid_credentials' && credentials) offlineLogins.forget(serverUrl, storeCode, credentials.userCode);
         // The password changed or the station was paired again elsewhere: this session cannot go on.
         if (code === 'session_expired' || code === 'invalid_credentials' || code === 'invalid_pairing') await expireSession();
-        // Anything else (server down or busy): the next try comes after RENEW_RETRY_MS.
+        // Anything else (server down or busy): the next try comes after renewRetryMs.
       } finally {
         renewal = null;
       }

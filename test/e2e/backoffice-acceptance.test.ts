@@ -7,6 +7,7 @@ import { login, screenshot, waitForConnection, waitForGone, waitForPending } fro
 import { byId, choose, integrationCaller, screenshotWidths, signInBackOffice } from './support/backoffice-ui.ts';
 import { randomCpf } from './support/tax-ids.ts';
 import { oneStation } from './support/one-station.ts';
+import { FAST_SYNC_RETRY_MS } from './support/web-ui.ts';
 import { eventually } from './support/eventually.ts';
 
 /**
@@ -55,7 +56,8 @@ describe('issue 11: back office offline acceptance', () => {
     { service: new RegExp(`NET-${stamp}`), quantity: '15', date: '12/11/2026', description: 'Dados excedentes' },
   ];
 
-  const { server, api } = oneStation({ logBrowserErrors: true, ready: (station) => void ({ ui, page } = station) });
+  // The server is stopped and started again: the page finds it without sitting out the app's backoff.
+  const { server, api } = oneStation({ logBrowserErrors: true, syncRetryMs: FAST_SYNC_RETRY_MS, ready: (station) => void ({ ui, page } = station) });
 
   it('BO-01 BO-02 BO-03 BO-04 offline, retaguarda creates a customer, a contract with two services, suspends and resumes it, and enters three consumption records that survive a reload', async () => {
     // Online once, so that the offline login and the back-office collections exist on this device.

@@ -6,6 +6,7 @@ import { screenshot, waitForConnection, waitForGone, waitForPending } from './su
 import { byId, choose, integrationCaller, openBackOffice, screenshotWidths } from './support/backoffice-ui.ts';
 import { randomCpf } from './support/tax-ids.ts';
 import { oneStation } from './support/one-station.ts';
+import { FAST_SYNC_RETRY_MS } from './support/web-ui.ts';
 import { eventually } from './support/eventually.ts';
 
 /**
@@ -25,7 +26,8 @@ describe('issue 11: back office acceptance 5, usage refused after a cancellation
   const cancelled = { id: '', code: `CT-OLD-${stamp}` };
   const replacement = { id: '', code: `CT-NEW-${stamp}` };
   const records: { id: string; quantity: string }[] = [{ id: '', quantity: '70' }, { id: '', quantity: '45' }];
-  const { server, api } = oneStation({ logBrowserErrors: true, ready: (station) => void ({ ui, page } = station) });
+  // The server is stopped and started again: the page finds it without sitting out the app's backoff.
+  const { server, api } = oneStation({ logBrowserErrors: true, syncRetryMs: FAST_SYNC_RETRY_MS, ready: (station) => void ({ ui, page } = station) });
 
   const call = integrationCaller(server, api);
   const serverRecord = async (id: string) => (await api.listAll('consumption')).filter((doc) => doc.id === id).at(-1) ?? null;

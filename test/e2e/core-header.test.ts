@@ -7,6 +7,7 @@ import type { Device } from './support/browser.ts';
 import { addCustomer, login, logout, openProducts, pairStation, productRow, screenshot, searchProducts, waitForConnection, waitForGone, waitForPending, waitForProductsCount } from './support/station-ui.ts';
 import { randomCpf } from './support/tax-ids.ts';
 import { oneStation } from './support/one-station.ts';
+import { FAST_SYNC_RETRY_MS } from './support/web-ui.ts';
 
 /**
  * Issue 2's header defects from the acceptance runs, end to end: a real server on PGlite, the built
@@ -96,6 +97,8 @@ describe('issue 2: header defects found in acceptance runs', () => {
   const progress = `[data-testid="${TEST_IDS.products.firstSyncProgress}"]`;
 
   const { server, api } = oneStation({
+    // The server is stopped and started again (and an offline session renews): the page finds it without sitting out the app's backoff.
+    syncRetryMs: FAST_SYNC_RETRY_MS,
     ready: (station) => {
       ({ ui, device, page } = station);
       page.on('request', (request) => {

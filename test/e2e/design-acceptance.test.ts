@@ -29,6 +29,7 @@ import {
   waitForApproval,
 } from './support/design-ui.ts';
 import { oneStation } from './support/one-station.ts';
+import { FAST_SYNC_RETRY_MS } from './support/web-ui.ts';
 import { eventually } from './support/eventually.ts';
 
 /**
@@ -53,6 +54,8 @@ describe('issue 4: design projects acceptance', () => {
 
   const { server, api } = oneStation({
     logBrowserErrors: true,
+    // The server is stopped and started again: the page finds it without sitting out the app's backoff.
+    syncRetryMs: FAST_SYNC_RETRY_MS,
     ready: async (station) => {
       ({ ui, page } = station);
       // Listening before the account names its address: a port picked free and bound later could be taken meanwhile.

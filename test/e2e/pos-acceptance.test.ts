@@ -4,6 +4,7 @@ import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
 import { login, logout, openProducts, pairStation, productsCount, screenshot, waitForConnection, waitForPending } from './support/station-ui.ts';
 import { oneStation } from './support/one-station.ts';
+import { FAST_SYNC_RETRY_MS } from './support/web-ui.ts';
 import { eventually } from './support/eventually.ts';
 import { cancelSale, openPos, openSale, pay, querySyncStates, scan, startExchange, type PaymentStep, type SaleOutcome } from './pos-ui.ts';
 
@@ -31,6 +32,8 @@ describe('issue 3: POS contingency acceptance', () => {
 
   const { server, api } = oneStation({
     logBrowserErrors: true,
+    // The server is stopped and started again: the page finds it without sitting out the app's backoff.
+    syncRetryMs: FAST_SYNC_RETRY_MS,
     ready: async (station) => {
       ({ ui, page } = station);
       for (const product of await api.listAll('products', 1000)) {

@@ -8,7 +8,7 @@ import { CentralServer } from './support/central-server.ts';
 import { reportFailures } from './support/failure-report.ts';
 import { RestClient } from './support/rest-client.ts';
 import { login, logout, openProducts, pairStation, productsCount, screenshot, waitForConnection, waitForPending } from './support/station-ui.ts';
-import { startUi } from './support/web-ui.ts';
+import { FAST_SYNC_RETRY_MS, startUi } from './support/web-ui.ts';
 import { cancelSale, openPos, openSale, pay, scan, type SaleOutcome } from './pos-ui.ts';
 
 /**
@@ -79,7 +79,8 @@ describe('issue 3: two stations and the monitor', () => {
 
   beforeAll(async () => {
     await server.start();
-    ui = await startUi(server);
+    // The server is stopped and started again: the pages find it without sitting out the app's backoff.
+    ui = await startUi(server, [], { syncRetryMs: FAST_SYNC_RETRY_MS });
     for (const product of await api.listAll('products', 1000)) {
       barcodes.set(String(product.id), String(product.barcode));
       steps.set(String(product.id), stepsPerUnit(String(product.unit)));

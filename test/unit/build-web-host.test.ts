@@ -49,6 +49,21 @@ describe('web host (UI fallback when Electron is unavailable)', () => {
     expect(page.headers['cache-control']).toBe('no-cache');
   });
 
+  it('adds the sync retry period to the page only when started with one (end-to-end tests), leaving assets as they are', async () => {
+    expect((await get(host, '/')).body).not.toContain('balcao-sync-retry-ms');
+    const fast = await startWebHost({ port: 0, root, servers: ['http://127.0.0.1:4010'], syncRetryMs: 100 });
+    try {
+      const page = await get(fast, '/');
+      expect(page.body).toContain('<meta name="balcao-sync-retry-ms" content="100" />');
+      expect(page.body).toContain('<title>Balcão</title>');
+      expect(Number(page.headers['content-length'])).toBe(Buffer.byteLength(page.body));
+      expect((await get(fast, '/customers')).body).toContain('balcao-sync-retry-ms');
+      expect((await get(fast, '/assets/index-abc.js')).body).toBe('console.log(1)');
+    } finally {
+      await fast.close();
+    }
+  });
+
   it('serves hashed assets as immutable JavaScript and routes unknown paths to the page', async () => {
     const asset = await get(host, '/assets/index-abc.js');
     expect(asset.status).toBe(200);

@@ -80,6 +80,8 @@ describe('renderer core', () => {
     const engine = engines.started.at(-1)!;
     expect(Object.keys(engine.options.collections).sort()).toEqual([...collectionsFor(['cashier'])].sort());
     expect(engine.options.getToken()).toBe('token-caixa');
+    // The app's retry period unless an end-to-end web host injects a shorter one (CoreOptions.syncRetryMs).
+    expect(engine.options.retryTime).toBe(1000);
     await core.saveCustomer({ name: 'Maria', taxId: '529.982.247-25', city: 'Curitiba' });
     const saved = await core.customers()!.find().exec();
     expect(saved.map((d) => d.toJSON())).toMatchObject([{ name: 'Maria', taxId: '52998224725', city: 'Curitiba', active: true }]);

@@ -25,6 +25,8 @@ export interface OneStationOptions {
   browserLocale?: string;
   /** Runs first when the file ends, before the device, the UI and the server close. */
   beforeClose?: () => Promise<void>;
+  /** The page's sync retry period, ms (web-ui.ts's UiOptions; default: the app's). */
+  syncRetryMs?: number;
 }
 
 /**
@@ -45,7 +47,7 @@ export function oneStation(options: OneStationOptions = {}): {
   beforeAll(async () => {
     // The server first: the UI's policy names its address.
     await server.start();
-    const ui = await startUi(server, options.alsoReach);
+    const ui = await startUi(server, options.alsoReach, { syncRetryMs: options.syncRetryMs });
     station = { ui };
     const device = await launchDevice({ locale: options.browserLocale });
     station.device = device;
