@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { Alert, Button, Group, List, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { CollectionName, IntegrationError } from '../../../sync/schema/index.ts';
@@ -9,7 +9,7 @@ import { useCore, useErrorText, useObservable } from '../core-context.tsx';
 import { usePosContext } from '../pos/pos-context.tsx';
 import { useRefusals } from './use-backoffice.ts';
 import { toast } from '../toast.ts';
-
+import { useRetryRefusal } from '../pos/use-retry-refusal.ts';
 
 /**
  * What the server refused of this screen's collections (integration errors), with its reason: a
@@ -39,20 +39,10 @@ export function Refusals({ collections, label, actions, detail, fix }: {
   const { refreshIntegrationErrors } = usePosContext();
   const status = useObservable(core.sync$, OFFLINE_SYNC_STATUS);
   const errorText = useErrorText();
-  const [retrying, setRetrying] = useState<string | null>(null);
-  const retry = async (entry: IntegrationError) => {
-    setRetrying(entry.id);
-    try {
-      const result = await core.request<IntegrationError>('POST', `/api/sync/errors/${encodeURIComponent(entry.id)}/retry`);
-      if (result.resolvedAt) toast('bo-refusals', t('bo.refusalRetried'), 'teal');
-      else toast('bo-refusals', t('bo.refusalStillRefused', { reason: t(`pos.errors.reasons.${result.reason}`, { defaultValue: result.reason }) }), 'orange');
-      await refreshIntegrationErrors();
-    } catch (error) {
-      toast('bo-refusals', errorText(error), 'red');
-    } finally {
-      setRetrying(null);
-    }
-  };
+  const { retrying, retry } = useRetryRefusal('bo-refusals', errorText, (result) => {
+    if (result.resolvedAt) toast('bo-refusals', t('bo.refusalRetried'), 'teal');
+    else toast('bo-refusals', t('bo.refusalStillRefused', { reason: t(`pos.errors.reasons.${result.reason}`, { defaultValue: result.reason }) }), 'orange');
+  });
   // Look again whenever the uploads drain: a refusal then shows at once, not at the next periodic refresh.
   useEffect(() => {
     if (status.online && status.pendingUploads === 0) void refreshIntegrationErrors();

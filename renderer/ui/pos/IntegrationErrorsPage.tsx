@@ -1,11 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { Alert, Badge, Button, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { IntegrationError } from '../../../sync/schema/index.ts';
 import { TEST_IDS } from '../../test-ids.ts';
-import { useCore } from '../core-context.tsx';
 import { usePosContext, usePosErrorText } from './pos-context.tsx';
 import { useDateTime } from './use-money.ts';
+import { useRetryRefusal } from './use-retry-refusal.ts';
 import { toast } from '../toast.ts';
 
 const ids = TEST_IDS.pos.errors;
@@ -13,28 +12,16 @@ const ids = TEST_IDS.pos.errors;
 /** Integration errors (POS-07): what the server refused or quarantined, with the reason; retry after fixing. */
 export function IntegrationErrorsPage() {
   const { t } = useTranslation();
-  const core = useCore();
   const { integrationErrors, integrationErrorsFailed, refreshIntegrationErrors } = usePosContext();
   const errorText = usePosErrorText();
   const dateTime = useDateTime();
-  const [busy, setBusy] = useState<string | null>(null);
+  const { retrying: busy, retry } = useRetryRefusal('pos-integration-errors', errorText, (result) =>
+    toast('pos-integration-errors', t('pos.errors.retried', { result: result.resolvedAt ? t('pos.errors.resolved') : `${t('pos.errors.stillRefused')}: ${result.message}` }), result.resolvedAt ? 'teal' : 'orange'),
+  );
 
   useEffect(() => {
     void refreshIntegrationErrors();
   }, [refreshIntegrationErrors]);
-
-  const retry = async (entry: IntegrationError) => {
-    setBusy(entry.id);
-    try {
-      const result = await core.request<IntegrationError>('POST', `/api/sync/errors/${encodeURIComponent(entry.id)}/retry`);
-      toast('pos-integration-errors', t('pos.errors.retried', { result: result.resolvedAt ? t('pos.errors.resolved') : `${t('pos.errors.stillRefused')}: ${result.message}` }), result.resolvedAt ? 'teal' : 'orange');
-      await refreshIntegrationErrors();
-    } catch (error) {
-      toast('pos-integration-errors', errorText(error), 'red');
-    } finally {
-      setBusy(null);
-    }
-  };
 
   const list = integrationErrors ?? [];
   const open = list.filter((e) => !e.resolvedAt);
