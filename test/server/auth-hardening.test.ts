@@ -2,7 +2,9 @@ import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { scryptSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCRYPT_PARAMS } from '../../sync/server/auth/secrets.ts';
 import { startServer } from '../../sync/server/node/start.ts';
+import { TEST_PASSWORD_HASHING } from './support/password-hashing.ts';
 import { adminToken, call, DATABASE_KINDS, login, startTestServer, stationSession, type TestServer } from './support/servers.ts';
 import { customerDoc } from './support/documents.ts';
 import { changeOf, openStream } from './support/stream.ts';
@@ -257,7 +259,8 @@ function scryptHash(password: string, N: number, r = 8, p = 1): string {
 describe.each(DATABASE_KINDS)('password hashes on %s', (kind) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer(kind);
+    // The production cost (the other suites' servers hash at TEST_PASSWORD_HASHING, and so do the templates' demo users).
+    server = await startTestServer(kind, { passwordHashing: SCRYPT_PARAMS });
   });
   afterAll(async () => {
     await server?.close();
@@ -266,7 +269,13 @@ describe.each(DATABASE_KINDS)('password hashes on %s', (kind) => {
   const hashOf = async (code: string) => (await server.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [`loja1-${code}`]))[0]!.password_hash;
 
   it('passwords are hashed with scrypt N=2^17, r=8, p=1; a weaker stored hash is replaced at the next successful login', async () => {
+    // The template stores the demo admin at the tests' cost: its first sign-in here replaces it.
+    expect(await hashOf('admin')).toMatch(new RegExp(`^scrypt\\$${TEST_PASSWORD_HASHING.N}\\$`));
+    const admin = await login(server, 'admin', 'admin123');
     expect(await hashOf('admin')).toMatch(/^scrypt\$131072\$8\$1\$/);
+    const added = await call(server.url, 'POST', '/api/users', { token: admin.token, body: { code: 'nova', name: 'Nova', password: 'uma senha longa 42', roles: ['cashier'] } });
+    expect(added.status).toBe(201);
+    expect(await hashOf('nova')).toMatch(/^scrypt\$131072\$8\$1\$/);
     await server.query('UPDATE users SET password_hash = $2 WHERE id = $1', ['loja1-caixa', scryptHash('caixa123', 2 ** 14)]);
     const wrong = await call(server.url, 'POST', '/api/auth/login', { body: { storeCode: 'loja1', userCode: 'caixa', password: 'nope' } });
     expect(wrong.status).toBe(401);

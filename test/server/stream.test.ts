@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../sync/server/node/start.ts';
+import { TEST_PASSWORD_HASHING } from './support/password-hashing.ts';
 import { call, DATABASE_KINDS, login, stationSession, startTestServer, type TestServer } from './support/servers.ts';
 import { cpf, saleDoc } from './support/documents.ts';
 import { changeOf, openStream } from './support/stream.ts';
@@ -62,7 +63,7 @@ describe.each(DATABASE_KINDS)('change stream on %s', (kind) => {
 describe('two server instances on one PostgreSQL', () => {
   it('POS-02 a write through one instance reaches a device streaming from the other (LISTEN/NOTIFY)', async () => {
     const first = await startTestServer('postgresql');
-    const second = await startServer({ port: 0, databaseUrl: first.databaseUrl, seedDemo: false, logLevel: 'error', rateLimit: false });
+    const second = await startServer({ port: 0, databaseUrl: first.databaseUrl, seedDemo: false, logLevel: 'error', rateLimit: false, passwordHashing: TEST_PASSWORD_HASHING });
     try {
       const device = await stationSession(second, 'cx01');
       const stream = await openStream(second.url, device.token);

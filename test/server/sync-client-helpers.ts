@@ -12,6 +12,7 @@ import { startServer } from '../../sync/server/node/start.ts';
 import { createScratchDatabase, type DatabaseKind } from './support/servers.ts';
 import { createDatabaseFrom, fillIfEmpty, scratchRoot } from './support/templates.ts';
 import { dropDatabase } from './support/scratch-database.ts';
+import { TEST_PASSWORD_HASHING } from './support/password-hashing.ts';
 
 const storage = getRxStorageMemory();
 addRxPlugin(RxDBLocalDocumentsPlugin);
@@ -117,7 +118,7 @@ export function cleanupAfterEach() {
       const where = at ?? (kind === 'pglite' && !templates ? { dataDir: 'memory://' } : await place(kind));
       // A first start on an empty PGlite folder: copy the demo template into it (as a seeded first start would fill it).
       if (templates && 'dataDir' in where && where.dataDir !== 'memory://') fillIfEmpty(where.dataDir, templates.pglite.demo);
-      const started = await startServer({ port, ...where, seedDemo: true });
+      const started = await startServer({ port, ...where, seedDemo: true, passwordHashing: TEST_PASSWORD_HASHING });
       cleanups.push(() => started.close());
       return started;
     },

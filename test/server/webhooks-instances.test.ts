@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../sync/server/node/start.ts';
+import { TEST_PASSWORD_HASHING } from './support/password-hashing.ts';
 import { adminToken, call, startTestServer, type TestServer } from './support/servers.ts';
 import { Receiver } from './webhooks/receiver.ts';
 
@@ -13,7 +14,7 @@ describe('webhook workers of two instances on one PostgreSQL', () => {
   let receiver: Receiver;
   beforeAll(async () => {
     first = await startTestServer('postgresql', { webhooks: { autoStart: false } });
-    second = await startServer({ port: 0, databaseUrl: first.databaseUrl, logLevel: 'error', rateLimit: false, webhooks: { autoStart: false } });
+    second = await startServer({ port: 0, databaseUrl: first.databaseUrl, logLevel: 'error', rateLimit: false, webhooks: { autoStart: false }, passwordHashing: TEST_PASSWORD_HASHING });
     receiver = await Receiver.start();
   });
   afterAll(async () => {

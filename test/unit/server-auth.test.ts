@@ -1,7 +1,9 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CredentialGuard } from '../../sync/server/auth/attempts.ts';
 import { newOneTimeCode, normalizeCode, pairingCodeHash } from '../../sync/server/auth/codes.ts';
-import { checkSecret, digest, digestMatches, DUMMY_HASH, hashSecret, parseStoredHash, SCRYPT_PARAMS } from '../../sync/server/auth/secrets.ts';
+import { checkedScryptParams, checkSecret, digest, digestMatches, DUMMY_HASH, dummyHashFor, hashSecret, parseStoredHash, SCRYPT_PARAMS, SCRYPT_TEST_FLOOR } from '../../sync/server/auth/secrets.ts';
 import { DEMO_PASSWORD_HASHES, DEMO_STORES } from '../../sync/server/seed/demo-data.ts';
 
 describe('credential guard', () => {
@@ -52,6 +54,41 @@ describe('secrets', () => {
     // Unknown users are checked against a hash of the same cost.
     expect(parseStoredHash(DUMMY_HASH)).toMatchObject(SCRYPT_PARAMS);
   }, 60_000);
+
+  it('a server given a lower cost (test suites only) hashes at it, asks no rehash of its own hashes, and still upgrades weaker ones', async () => {
+    const cheap = { N: 2 ** 11, r: 8, p: 1 };
+    const stored = await hashSecret('uma senha', cheap);
+    expect(stored).toMatch(/^scrypt\$2048\$8\$1\$/);
+    expect(await checkSecret('uma senha', stored, cheap)).toEqual({ valid: true, needsRehash: false });
+    // The same hash is weaker than the production cost, and than a stricter test cost.
+    expect(await checkSecret('uma senha', stored)).toEqual({ valid: true, needsRehash: true });
+    expect(await checkSecret('uma senha', await hashSecret('uma senha', SCRYPT_TEST_FLOOR), cheap)).toEqual({ valid: true, needsRehash: true });
+    // Unknown users are checked against a hash of the server's own cost, made once.
+    expect(parseStoredHash(await dummyHashFor(cheap))).toMatchObject(cheap);
+    expect(await dummyHashFor(cheap)).toBe(await dummyHashFor({ ...cheap }));
+    expect(await dummyHashFor({ ...SCRYPT_PARAMS })).toBe(DUMMY_HASH);
+  });
+
+  it('no shipped entry point lowers the cost: only start.ts sets passwordHashing, from an explicit option', () => {
+    const setters = (dir: string): string[] =>
+      readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .filter((file) => /\.(ts|tsx|mjs|cjs|js)$/.test(file))
+        .filter((file) => /passwordHashing\s*[:=]/.test(readFileSync(join(dir, file), 'utf8')))
+        .map((file) => join(dir, file).replaceAll('\\', '/'));
+    const shipped = ['sync', 'renderer', 'electron', 'build'].filter((dir) => existsSync(dir)).flatMap(setters);
+    expect(shipped).toEqual(['sync/server/node/start.ts']);
+    expect(readFileSync('sync/server/node/start.ts', 'utf8')).toMatch(/passwordHashing: options\.passwordHashing \? checkedScryptParams\(options\.passwordHashing\) : SCRYPT_PARAMS/);
+  });
+
+  it('refuses a cost below the test floor or beyond what a stored hash may ask, naming the bound', () => {
+    expect(checkedScryptParams(SCRYPT_TEST_FLOOR)).toEqual(SCRYPT_TEST_FLOOR);
+    expect(checkedScryptParams(SCRYPT_PARAMS)).toEqual(SCRYPT_PARAMS);
+    expect(() => checkedScryptParams({ N: 2 ** 9, r: 8, p: 1 })).toThrow(/N must be a power of two from 1024/);
+    expect(() => checkedScryptParams({ N: 3000, r: 8, p: 1 })).toThrow(/power of two/);
+    expect(() => checkedScryptParams({ N: 2 ** 21, r: 8, p: 1 })).toThrow(/to 1048576/);
+    expect(() => checkedScryptParams({ N: 2 ** 12, r: 1, p: 1 })).toThrow(/r must be an integer from 8 to 16/);
+    expect(() => checkedScryptParams({ N: 2 ** 12, r: 8, p: 5 })).toThrow(/p must be an integer from 1 to 4/);
+  });
 
   it('reads back only sane parameters', () => {
     const salt = 'MDEyMzQ1Njc4OWFiY2RlZg';

@@ -3,7 +3,7 @@ import type { Database } from '../db/database.ts';
 import { ApiProblem } from '../http/problem.ts';
 import { recordAdminEvent } from './admin-events.ts';
 import { newOneTimeCode, normalizeCode } from './codes.ts';
-import { hashSecret, sameSecret } from './secrets.ts';
+import { hashSecret, sameSecret, SCRYPT_PARAMS, type ScryptParams } from './secrets.ts';
 import { createSession } from './sessions.ts';
 
 async function adminExists(db: Pick<Database, 'query'>): Promise<boolean> {
@@ -42,7 +42,7 @@ export class FirstSetup {
     return true;
   }
 
-  async complete(db: Database, request: SetupRequest): Promise<LoginResponse> {
+  async complete(db: Database, request: SetupRequest, hashing: ScryptParams = SCRYPT_PARAMS): Promise<LoginResponse> {
     const expected = this.code;
     if (expected === null || !(await this.needed(db))) {
       throw new ApiProblem(409, 'forbidden', 'This server is already set up: an administrator exists. Sign in with POST /api/auth/login instead.');
@@ -53,7 +53,7 @@ export class FirstSetup {
     if (request.password === request.adminCode || request.password.toLowerCase().includes(request.adminCode.toLowerCase())) {
       throw new ApiProblem(400, 'validation_failed', 'Choose a password that does not contain the user code.', '/password');
     }
-    const passwordHash = await hashSecret(request.password);
+    const passwordHash = await hashSecret(request.password, hashing);
     const storeId = request.storeCode;
     const userId = `${request.storeCode}-${request.adminCode}`;
     await db.transaction(async (tx) => {

@@ -1,6 +1,7 @@
 import type { CredentialGuard } from '../auth/attempts.ts';
 import type { LiveSessions } from '../auth/sessions.ts';
 import type { FirstSetup } from '../auth/setup.ts';
+import type { ScryptParams } from '../auth/secrets.ts';
 import type { Database } from '../db/database.ts';
 import type { ChangeHub } from '../sync/change-hub.ts';
 import type { Metrics } from './metrics.ts';
@@ -26,4 +27,6 @@ export interface ServerContext {
   metricsToken?: string | null;
   /** Webhook delivery (API-02): its clock, its address policy, and a wake-up after a redelivery. */
   webhooks?: WebhookWorker;
+  /** The scrypt cost of password hashes (StartOptions.passwordHashing); absent: SCRYPT_PARAMS. */
+  passwordHashing?: ScryptParams;
 }

@@ -1,5 +1,6 @@
 import { CredentialGuard } from '../auth/attempts.ts';
 import { LiveSessions } from '../auth/sessions.ts';
+import { checkedScryptParams, SCRYPT_PARAMS, type ScryptParams } from '../auth/secrets.ts';
 import { FirstSetup } from '../auth/setup.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { beginEpoch } from '../db/epochs.ts';
@@ -46,6 +47,13 @@ export interface StartOptions {
   announce?: (line: string) => void;
   /** Webhook delivery (API-02): clock, timeouts, local receivers allowed (see webhooks/worker.ts WebhookOptions). */
   webhooks?: WebhookOptions;
+  /**
+   * The scrypt cost new password hashes get, and below which a stored hash is replaced at sign-in.
+   * Default SCRYPT_PARAMS (OWASP's). For test suites only, which sign in hundreds of times (as Django's
+   * and Rails' test settings lower their hashers' cost): at least SCRYPT_TEST_FLOOR, never read from
+   * the environment, so no deployment can lower it by configuration. An invalid cost fails the start.
+   */
+  passwordHashing?: ScryptParams;
 }
 
 export interface RunningServer {
@@ -118,6 +126,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         : null,
       setup,
       metricsToken: options.metricsToken !== undefined ? options.metricsToken : (process.env.BALCAO_METRICS_TOKEN || null),
+      passwordHashing: options.passwordHashing ? checkedScryptParams(options.passwordHashing) : SCRYPT_PARAMS,
     };
     const allowedOrigins = new Set([APP_ORIGIN, ...(options.corsOrigins ?? originsFromEnv())]);
     const app = await buildApp(ctx, {

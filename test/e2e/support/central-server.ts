@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
+import { TEST_PASSWORD_HASHING } from '../../server/support/password-hashing.ts';
 import { fillIfEmpty } from '../../server/support/templates.ts';
 import { startServer, type RunningServer, type StartOptions } from '../../../sync/server/node/start.ts';
 
@@ -65,7 +66,7 @@ export class CentralServer {
     const template = inject('balcaoE2eDemoDataDir');
     if (template) fillIfEmpty(this.dataDir, template);
     // Demo data (asked for): the demo stations' documented codes (cx01-pair, …) work once per start.
-    this.running = await startServer({ port: this.port, dataDir: this.dataDir, seedDemo: true, logLevel: 'error', rateLimit: false, corsOrigins: [...this.origins], ...this.options });
+    this.running = await startServer({ port: this.port, dataDir: this.dataDir, seedDemo: true, logLevel: 'error', rateLimit: false, corsOrigins: [...this.origins], passwordHashing: TEST_PASSWORD_HASHING, ...this.options });
     this.port = this.running.port;
   }
 

@@ -9,6 +9,7 @@ import { CHECKED_PATHS, checkAgainstDocument } from './openapi-responses.ts';
 export type DatabaseKind = 'pglite' | 'postgresql';
 export const DATABASE_KINDS: DatabaseKind[] = ['pglite', 'postgresql'];
 
+import { TEST_PASSWORD_HASHING } from './password-hashing.ts';
 import { createScratchDatabase, dropDatabase } from './scratch-database.ts';
 import { copyPgliteTemplate, createDatabaseFrom, scratchRoot, type TemplateContent } from './templates.ts';
 
@@ -29,7 +30,7 @@ export interface TestServer extends RunningServer {
 export async function startTestServer(kind: DatabaseKind, options: StartOptions = {}): Promise<TestServer> {
   const templates = inject('balcaoTemplates') ?? null;
   const content: TemplateContent = (options.seedDemo ?? true) ? 'demo' : 'empty';
-  const base = { port: 0, seedDemo: true, logLevel: 'error', rateLimit: false } as const;
+  const base = { port: 0, seedDemo: true, logLevel: 'error', rateLimit: false, passwordHashing: TEST_PASSWORD_HASHING } as const;
   if (kind === 'pglite') {
     if (!templates || options.dataDir !== undefined) {
       const server = await startServer({ ...base, dataDir: 'memory://', ...options });

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { openDatabase, type Database } from '../../../sync/server/db/database.ts';
 import { migrate } from '../../../sync/server/db/migrations.ts';
 import { seedDemo } from '../../../sync/server/seed/seed.ts';
+import { storeDemoPasswordsForTests } from './password-hashing.ts';
 import { PG_ADMIN_URL } from './scratch-database.ts';
 
 /**
@@ -77,6 +78,12 @@ export async function createDatabaseFrom(name: string, template: string): Promis
   }
 }
 
+/** The demo data, with its users' passwords at the test servers' cost (password-hashing.ts). */
+async function seedDemoForTests(db: Database): Promise<void> {
+  await seedDemo(db);
+  await storeDemoPasswordsForTests(db);
+}
+
 /** A fresh copy of a PGlite template folder, under `root` (a new folder per call). */
 export function copyPgliteTemplate(template: string, root = scratchRoot()): string {
   const dir = mkdtempSync(join(root, 'balcao-test-pglite-'));
@@ -98,7 +105,7 @@ async function buildPostgresTemplates(prefix: string): Promise<DatabaseTemplates
   await adminQuery(`CREATE DATABASE ${empty}`);
   await withDatabase(openDatabase({ databaseUrl: databaseUrl(empty) }), migrate);
   await createDatabaseFrom(demo, empty);
-  await withDatabase(openDatabase({ databaseUrl: databaseUrl(demo) }), seedDemo);
+  await withDatabase(openDatabase({ databaseUrl: databaseUrl(demo) }), seedDemoForTests);
   return { empty, demo };
 }
 
@@ -110,7 +117,7 @@ export async function buildPgliteTemplates(root: string, which: readonly Templat
   if (which.includes('demo')) {
     const demo = join(root, 'demo');
     cpSync(empty, demo, { recursive: true });
-    await withDatabase(openDatabase({ dataDir: demo }), seedDemo);
+    await withDatabase(openDatabase({ dataDir: demo }), seedDemoForTests);
     built.demo = demo;
   }
   if (which.includes('empty')) built.empty = empty;
