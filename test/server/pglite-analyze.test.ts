@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../sync/server/db/database.ts';
 import { autoAnalyze } from '../../sync/server/db/pglite-analyze.ts';
+import { PGLITE_START_PARAMS } from '../../sync/server/db/pglite.ts';
 
 /**
  * Issue 16: PGlite runs no autovacuum, so a table loaded from empty kept no statistics and the planner
@@ -56,5 +57,21 @@ describe('PGlite statistics (no autovacuum there)', () => {
     clock += 1;
     await check();
     expect(await stats()).toEqual({ tuples: 2_220, changed: 0 });
+  });
+});
+
+describe('PGlite start parameters', () => {
+  it('issue 16 full-page images are off only because PGlite already runs without fsync (-F): a crash of the process keeps every write whole', async () => {
+    expect(PGLITE_START_PARAMS).toContain('-F');
+    const db = await openDatabase({ dataDir: 'memory://' });
+    try {
+      const rows = await db.query<{ name: string; setting: string }>("SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'full_page_writes') ORDER BY name");
+      expect(rows).toEqual([
+        { name: 'fsync', setting: 'off' },
+        { name: 'full_page_writes', setting: 'off' },
+      ]);
+    } finally {
+      await db.close();
+    }
   });
 });

@@ -1,0 +1,54 @@
+/**
+ * `npx tsx test/bench/integration/customer-push.ts [products] [customers]`: the server's share of the
+ * bench's offline upload (phase 3: `customers` new customers, default 10,000, pushed as the device does,
+ * in requests of 5,000 sent at once) on the kept seeded PGlite of first-sync.ts
+ * (`/tmp/balcao_first_sync_<products>`, default 1,000,000; seeded on first use), without a browser.
+ * Prints the wall time until the last answer, the server process's CPU time during it, and the
+ * server's database time by statement (BENCH_TIME_QUERIES=1, the default here).
+ * BENCH_DB=postgresql: the kept PostgreSQL database of first-sync.ts instead.
+ */
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { LoginResponse, PairResponse } from '../../../sync/schema/index.ts';
+import { withCpfCheckDigits } from '../../../sync/rules/tax-id.ts';
+import { startCentralProcess } from '../central.ts';
+
+const PRODUCTS = Number(process.argv[2] ?? 1_000_000);
+const CUSTOMERS = Number(process.argv[3] ?? 10_000);
+const REQUEST = 5_000;
+const load = () => loadavg().map((value) => value.toFixed(2)).join(' / ');
+
+async function post<T>(url: string, body: unknown, token?: string): Promise<T> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`POST ${url} answered HTTP ${response.status}: ${(await response.text()).slice(0, 300)}`);
+  return (await response.json()) as T;
+}
+
+const database = process.env.BENCH_DB === 'postgresql' ? { databaseUrl: `${(process.env.BALCAO_TEST_PG_URL ?? 'postgres://postgres:postgres@localhost:5432/postgres').replace(/\/[^/]*$/, '')}/balcao_first_sync_${PRODUCTS}` } : { dataDir: join(tmpdir(), `balcao_first_sync_${PRODUCTS}`) };
+process.env.BENCH_TIME_QUERIES ??= '1';
+const central = await startCentralProcess({ ...database, seedDemo: true }, PRODUCTS);
+try {
+  const station = await post<PairResponse>(`${central.url}/api/stations/pair`, { storeCode: 'loja1', stationCode: 'cx01', pairingCode: 'cx01-pair' });
+  const cashier = await post<LoginResponse>(`${central.url}/api/auth/login`, { storeCode: 'loja1', userCode: 'caixa', password: 'caixa123', stationId: station.stationId, deviceKey: station.deviceKey });
+  // Ids and tax ids new on every run (by the clock), so every row is an insert, as in the bench.
+  const stamp = Date.now() % 1_000_000;
+  const now = new Date().toISOString();
+  const rows = Array.from({ length: CUSTOMERS }, (_v, i) => ({
+    newDocumentState: { id: `push-${stamp}-${i}`, name: `Cliente Bench ${i}`, taxId: withCpfCheckDigits(String(100_000_000 + ((stamp * 10 + i) % 899_999_999))), city: 'São Paulo', active: true, updatedAt: now, _deleted: false },
+  }));
+  await central.queryTimes(true);
+  const cpuBefore = await central.cpu();
+  const loadBefore = load();
+  const started = performance.now();
+  const answers = await Promise.all(
+    Array.from({ length: Math.ceil(CUSTOMERS / REQUEST) }, (_v, k) => post<unknown[]>(`${central.url}/api/sync/customers/push`, rows.slice(k * REQUEST, (k + 1) * REQUEST), cashier.token)),
+  );
+  const ms = Math.round(performance.now() - started);
+  const cpuMs = Math.round(((await central.cpu()).cpuSeconds - cpuBefore.cpuSeconds) * 1000);
+  const conflicts = answers.reduce((sum, answer) => sum + answer.length, 0);
+  console.log(`push of ${CUSTOMERS} new customers at ${PRODUCTS} products (${process.env.BENCH_DB ?? 'pglite'}): ${ms} ms until the last answer, server CPU ${cpuMs} ms, ${conflicts} conflicts answered; load ${loadBefore} → ${load()}`);
+  for (const { sql, ms: spent, count } of ((await central.queryTimes(false)) ?? []).slice(0, 12)) console.log(`${String(Math.round(spent)).padStart(8)} ms ${String(count).padStart(5)}×  ${sql}`);
+} finally {
+  await central.close();
+}
