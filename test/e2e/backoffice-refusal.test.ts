@@ -89,6 +89,10 @@ describe('issue 11: back office acceptance 5, usage refused after a cancellation
     expect(records.map((record) => open.find((entry) => entry.documentId === record.id)?.reason)).toEqual(['contract_cancelled', 'contract_cancelled']);
     // The record is still on the device, never dropped; the contract shows cancelled.
     expect(await byId(page, ids.consumption.row).count()).toBe(2);
+    // A line's ways out sit on one row: "Tentar de novo" beside "Corrigir lançamento" and "Excluir lançamento".
+    const line = refusal(records[0]!.id);
+    const tops = await Promise.all([ids.refusalRetry, ids.consumption.fixRefused, ids.consumption.removeRefused].map(async (id) => (await line.locator(`[data-testid="${id}"]`).boundingBox())!.y));
+    expect(Math.max(...tops) - Math.min(...tops)).toBeLessThan(4);
     await screenshotWidths(page, 'bo-04-refused-cancelled');
   });
 

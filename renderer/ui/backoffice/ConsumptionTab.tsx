@@ -80,10 +80,10 @@ export function ConsumptionTab() {
         const stored = records.find((r) => r.id === id);
         const record = stored && refusedDeletion !== true ? ({ ...stored, ...refused } as ConsumptionRecord) : stored;
         return record ? (
-          <Group gap="xs" mt={4}>
+          <>
             <Button size="compact-xs" variant="light" onClick={() => setEditing({ mode: 'edit', record })} data-testid={ids.fixRefused} data-record-id={id}>{t('bo.consumption.fixRefused')}</Button>
             <Button size="compact-xs" variant="light" color="red" onClick={() => void remove(record)} data-testid={ids.removeRefused} data-record-id={id}>{t('bo.consumption.removeRefused')}</Button>
-          </Group>
+          </>
         ) : null;
       }} />
       <div className={classes.header} style={{ gridTemplateColumns: COLUMNS }}>

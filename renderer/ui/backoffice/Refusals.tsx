@@ -26,7 +26,7 @@ export function Refusals({ collections, label, actions, detail, fix }: {
   collections: readonly CollectionName[];
   /** How the user knows the refused record (a code, a name); `entry.document` is the refused version (an edit conflict's documentId is not the record's id). */
   label?: (documentId: string, entry: IntegrationError) => string;
-  /** The ways to fix one refused document on this screen (e.g. change it, remove it), shown on its line. */
+  /** The ways to fix one refused document on this screen (e.g. change it, remove it): buttons, shown beside "Tentar de novo". */
   actions?: (documentId: string, entry: IntegrationError) => ReactNode;
   /** The refusal's detail in the user's language from this screen's data (e.g. the contract a usage record names). */
   detail?: (entry: IntegrationError) => string | null;
@@ -71,8 +71,8 @@ export function Refusals({ collections, label, actions, detail, fix }: {
                 <Button size="compact-xs" variant="light" onClick={openFix} data-testid={TEST_IDS.backoffice.refusalFix}>{t('bo.refusalFix')}</Button>
               )}
               <Button size="compact-xs" variant="light" onClick={() => void retry(entry)} loading={retrying === entry.id} data-testid={TEST_IDS.backoffice.refusalRetry}>{t('bo.refusalRetry')}</Button>
+              {actions?.(entry.documentId, entry)}
             </Group>
-            {actions?.(entry.documentId, entry)}
           </List.Item>
           );
         })}
