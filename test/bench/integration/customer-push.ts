@@ -7,30 +7,21 @@
  * server's database time by statement (BENCH_TIME_QUERIES=1, the default here).
  * BENCH_DB=postgresql: the kept PostgreSQL database of first-sync.ts instead.
  */
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { LoginResponse, PairResponse } from '../../../sync/schema/index.ts';
 import { withCpfCheckDigits } from '../../../sync/rules/tax-id.ts';
 import { startCentralProcess } from '../central.ts';
+import { keptDatabase, postJson, signInStationAndAdmin } from './kept-central.ts';
 
 const PRODUCTS = Number(process.argv[2] ?? 1_000_000);
 const CUSTOMERS = Number(process.argv[3] ?? 10_000);
 const REQUEST = 5_000;
 const load = () => loadavg().map((value) => value.toFixed(2)).join(' / ');
 
-async function post<T>(url: string, body: unknown, token?: string): Promise<T> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`POST ${url} answered HTTP ${response.status}: ${(await response.text()).slice(0, 300)}`);
-  return (await response.json()) as T;
-}
-
-const database = process.env.BENCH_DB === 'postgresql' ? { databaseUrl: `${(process.env.BALCAO_TEST_PG_URL ?? 'postgres://postgres:postgres@localhost:5432/postgres').replace(/\/[^/]*$/, '')}/balcao_first_sync_${PRODUCTS}` } : { dataDir: join(tmpdir(), `balcao_first_sync_${PRODUCTS}`) };
 process.env.BENCH_TIME_QUERIES ??= '1';
-const central = await startCentralProcess({ ...database, seedDemo: true }, PRODUCTS);
+const central = await startCentralProcess({ ...keptDatabase(PRODUCTS), seedDemo: true }, PRODUCTS);
 try {
-  const station = await post<PairResponse>(`${central.url}/api/stations/pair`, { storeCode: 'loja1', stationCode: 'cx01', pairingCode: 'cx01-pair' });
-  const cashier = await post<LoginResponse>(`${central.url}/api/auth/login`, { storeCode: 'loja1', userCode: 'caixa', password: 'caixa123', stationId: station.stationId, deviceKey: station.deviceKey });
+  const { cashier } = await signInStationAndAdmin(central.url);
   // Ids and tax ids new on every run (by the clock), so every row is an insert, as in the bench.
   const stamp = Date.now() % 1_000_000;
   const now = new Date().toISOString();
@@ -42,7 +33,7 @@ try {
   const loadBefore = load();
   const started = performance.now();
   const answers = await Promise.all(
-    Array.from({ length: Math.ceil(CUSTOMERS / REQUEST) }, (_v, k) => post<unknown[]>(`${central.url}/api/sync/customers/push`, rows.slice(k * REQUEST, (k + 1) * REQUEST), cashier.token)),
+    Array.from({ length: Math.ceil(CUSTOMERS / REQUEST) }, (_v, k) => postJson<unknown[]>(`${central.url}/api/sync/customers/push`, rows.slice(k * REQUEST, (k + 1) * REQUEST), cashier.token)),
   );
   const ms = Math.round(performance.now() - started);
   const cpuMs = Math.round(((await central.cpu()).cpuSeconds - cpuBefore.cpuSeconds) * 1000);

@@ -9,12 +9,12 @@
  * statement, so the write and the stream's reads can be told apart. STREAM=0: no stream open (the
  * writes alone). BENCH_DB=postgresql: the kept PostgreSQL database of first-sync.ts instead.
  */
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { LoginResponse, PairResponse, StreamChange } from '../../../sync/schema/index.ts';
+import type { StreamChange } from '../../../sync/schema/index.ts';
 import { readSse } from '../../../sync/client/sse.ts';
 import { startCentralProcess } from '../central.ts';
+import { keptDatabase, postJson, signInStationAndAdmin } from './kept-central.ts';
 
 const PRODUCTS = Number(process.argv[2] ?? 1_000_000);
 const CHANGES = Number(process.argv[3] ?? 10_000);
@@ -22,20 +22,11 @@ const BATCH = 1_000;
 const STREAM = process.env.STREAM !== '0';
 const load = () => loadavg().map((value) => value.toFixed(2)).join(' / ');
 
-async function post<T>(url: string, body: unknown, token?: string): Promise<T> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`POST ${url} answered HTTP ${response.status}: ${(await response.text()).slice(0, 300)}`);
-  return (await response.json()) as T;
-}
-
-const database = process.env.BENCH_DB === 'postgresql' ? { databaseUrl: `${(process.env.BALCAO_TEST_PG_URL ?? 'postgres://postgres:postgres@localhost:5432/postgres').replace(/\/[^/]*$/, '')}/balcao_first_sync_${PRODUCTS}` } : { dataDir: join(tmpdir(), `balcao_first_sync_${PRODUCTS}`) };
 process.env.BENCH_TIME_QUERIES ??= '1';
-const central = await startCentralProcess({ ...database, seedDemo: true }, PRODUCTS);
+const central = await startCentralProcess({ ...keptDatabase(PRODUCTS), seedDemo: true }, PRODUCTS);
 const abort = new AbortController();
 try {
-  const station = await post<PairResponse>(`${central.url}/api/stations/pair`, { storeCode: 'loja1', stationCode: 'cx01', pairingCode: 'cx01-pair' });
-  const cashier = await post<LoginResponse>(`${central.url}/api/auth/login`, { storeCode: 'loja1', userCode: 'caixa', password: 'caixa123', stationId: station.stationId, deviceKey: station.deviceKey });
-  const admin = await post<LoginResponse>(`${central.url}/api/auth/login`, { storeCode: 'loja1', userCode: 'admin', password: 'admin123' });
+  const { cashier, admin } = await signInStationAndAdmin(central.url);
   const stride = Math.max(1, Math.floor(PRODUCTS / CHANGES));
   // A price per run (by the clock), so each run changes every product (an unchanged one is not streamed).
   const stamp = Math.floor(Date.now() / 1000) % 40_000;
@@ -72,7 +63,7 @@ try {
   let serverMs = 0;
   for (let start = 0; start < items.length; start += BATCH) {
     const sent = performance.now();
-    const answer = await post<{ results: { id: string | null; status: string }[] }>(`${central.url}/api/v1/products/batch`, { items: items.slice(start, start + BATCH) }, admin.token);
+    const answer = await postJson<{ results: { id: string | null; status: string }[] }>(`${central.url}/api/v1/products/batch`, { items: items.slice(start, start + BATCH) }, admin.token);
     serverMs += performance.now() - sent;
     answer.results.forEach((result, index) => {
       if (result.status === 'updated' && result.id) wanted.set(result.id, items[start + index]!.priceCents);
@@ -86,7 +77,7 @@ try {
   clearTimeout(timeout);
   const cpuAfter = await central.cpu();
   const times = await central.queryTimes?.(false);
-  console.log(`price change of ${CHANGES} products at ${PRODUCTS} (${database.dataDir ? 'pglite' : 'postgresql'}, stream ${STREAM ? 'open' : 'none'}): ${Number.isNaN(at) ? `TIMED OUT with ${wanted.size} missing` : `${(at - started).toFixed(0)} ms to the last on the stream`}, server answers ${serverMs.toFixed(0)} ms; server CPU ${((cpuAfter.cpuSeconds - cpuBefore.cpuSeconds) * 1000).toFixed(0)} ms; ${changes} stream changes, ${streamed} documents; load ${loadBefore} → ${load()}`);
+  console.log(`price change of ${CHANGES} products at ${PRODUCTS} (${process.env.BENCH_DB === 'postgresql' ? 'postgresql' : 'pglite'}, stream ${STREAM ? 'open' : 'none'}): ${Number.isNaN(at) ? `TIMED OUT with ${wanted.size} missing` : `${(at - started).toFixed(0)} ms to the last on the stream`}, server answers ${serverMs.toFixed(0)} ms; server CPU ${((cpuAfter.cpuSeconds - cpuBefore.cpuSeconds) * 1000).toFixed(0)} ms; ${changes} stream changes, ${streamed} documents; load ${loadBefore} → ${load()}`);
   for (const entry of times ?? []) console.log(`  ${entry.ms.toFixed(0).padStart(6)} ms ${String(entry.count).padStart(5)}×  ${entry.sql}`);
   void answered;
 } finally {
