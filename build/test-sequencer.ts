@@ -11,24 +11,25 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * the short files fill both workers at the end instead.
  *
  * The list holds root-relative paths; a file missing from it (new, renamed) simply runs in vitest's
- * order. Durations come from the clean-clone CI of 7ea7916 (test-results/server.json), seconds.
+ * order. Durations come from `npm test` on 121b45e (test-results/server.json, after test servers stopped compiling
+ * their schemas and hashing at 2^17 on every start), seconds.
  */
 export const SLOW_FIRST: readonly string[] = [
   // server (two files at a time). The e2e project needs no entry: on a clean clone vitest already starts
   // its long files early (larger files first) and its last minute is short files on both workers.
-  'test/server/sync-client.test.ts', // 63
-  'test/server/chaos.test.ts', // 62
-  'test/server/sync-client-pull-lane.test.ts', // 40
-  'test/server/auth-hardening.test.ts', // 37
-  'test/server/sync-client-pull-stream.test.ts', // 30
-  'test/server/webhooks-crash.test.ts', // 26
-  'test/server/backoffice-tax-id.test.ts', // 24
-  'test/server/sync-client-epoch.test.ts', // 24
-  'test/server/sync-client-stale.test.ts', // 23
-  'test/server/sync-client-refusals.test.ts', // 22
-  'test/server/sync-client-order.test.ts', // 21
-  'test/server/sequence-visibility.test.ts', // 20
-  'test/server/auth-scoping.test.ts', // 20
+  'test/server/chaos.test.ts', // 78
+  'test/server/sync-client.test.ts', // 60
+  'test/server/webhooks-crash.test.ts', // 47
+  'test/server/auth-hardening.test.ts', // 29
+  'test/server/sync-client-pull-lane.test.ts', // 20
+  'test/server/design-flow.test.ts', // 19
+  'test/server/sync-client-stale.test.ts', // 15
+  'test/server/sync-client-pull-stream.test.ts', // 15
+  'test/server/sequence-visibility.test.ts', // 14
+  'test/server/hostile-inputs.test.ts', // 14
+  'test/server/sync-client-epoch.test.ts', // 13
+  'test/server/design-portal.test.ts', // 12
+  'test/server/sync-client-order.test.ts', // 11
 ];
 
 /** Vitest's sequencer with SLOW_FIRST's files moved to the front, in SLOW_FIRST's order. */
