@@ -12,15 +12,12 @@
  * BENCH_PROFILE=server-price the server process's during the price change (by function); BENCH_TIME_QUERIES=1
  * (PGlite) prints the server's database time during the price change by statement.
  */
-import { mkdirSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { build } from 'vite';
 import type { Browser } from 'playwright-core';
-import type { LoginResponse, PairResponse } from '../../sync/schema/index.ts';
 import { startCentralProcess } from './central.ts';
+import { keptDatabase, signInStationAndAdmin } from './kept-central.ts';
 import { summarize, type CpuProfile } from './cpu-profile.ts';
 import { databaseCpuBetween, readDatabaseCpu } from './fleet/database-cpu.ts';
 import { launchChromium, openBenchPage, stepper, within, writeFigures } from './harness.ts';
@@ -38,46 +35,17 @@ const step = stepper('first-sync');
 const loadNow = () => loadavg().map((value) => value.toFixed(2)).join(' / ');
 
 /** The kept database of this size: a PGlite folder, or a PostgreSQL database made once. */
-async function keptDatabase(): Promise<Record<string, unknown>> {
-  const name = `balcao_first_sync_${PRODUCTS}`;
-  if (DB === 'pglite') {
-    const dataDir = join(tmpdir(), name);
-    mkdirSync(dataDir, { recursive: true });
-    return { dataDir };
-  }
-  const admin = process.env.BALCAO_TEST_PG_URL ?? 'postgres://postgres:postgres@localhost:5432/postgres';
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  try {
-    const { rows } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (rows.length === 0) await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return { databaseUrl: url.toString() };
-}
-
-async function post<T>(url: string, body: unknown): Promise<T> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`POST ${url} answered HTTP ${response.status}: ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
 async function main(): Promise<void> {
   step('building the bench page');
   await build({ configFile: fileURLToPath(new URL('./vite.bench.config.ts', import.meta.url)), root: undefined, logLevel: 'warn' });
   const page = await serveStatic(pageDir);
   const origin = new URL(page.url).origin;
-  const database = await keptDatabase();
+  const database: { dataDir?: string; databaseUrl?: string } = await keptDatabase(PRODUCTS);
   step(`starting the server (${DB}) with ${PRODUCTS.toLocaleString('en-US')} products (seeded once, then kept)`);
   const central = await startCentralProcess({ ...database, seedDemo: true, corsOrigins: [origin] }, PRODUCTS);
   let browser: Browser | null = null;
   try {
-    const station = await post<PairResponse>(`${central.url}/api/stations/pair`, { storeCode: 'loja1', stationCode: 'cx01', pairingCode: 'cx01-pair' });
-    const cashier = await post<LoginResponse>(`${central.url}/api/auth/login`, { storeCode: 'loja1', userCode: 'caixa', password: 'caixa123', stationId: station.stationId, deviceKey: station.deviceKey });
-    const admin = await post<LoginResponse>(`${central.url}/api/auth/login`, { storeCode: 'loja1', userCode: 'admin', password: 'admin123' });
+    const { station, cashier, admin } = await signInStationAndAdmin(central.url);
     const session: DeviceSession = { serverUrl: central.url, deviceToken: cashier.token, adminToken: admin.token, stationId: station.stationId, putBaseUrl: central.url, tuning: {} };
     browser = await launchChromium();
     const { tab, call } = await openBenchPage(browser, page.url, 'bench', step, process.env.BENCH_DEBUG === '1');

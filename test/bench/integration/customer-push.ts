@@ -11,7 +11,7 @@ import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { withCpfCheckDigits } from '../../../sync/rules/tax-id.ts';
 import { startCentralProcess } from '../central.ts';
-import { keptDatabase, postJson, signInStationAndAdmin } from './kept-central.ts';
+import { keptDatabase, postJson, signInStationAndAdmin } from '../kept-central.ts';
 
 const PRODUCTS = Number(process.argv[2] ?? 1_000_000);
 const CUSTOMERS = Number(process.argv[3] ?? 10_000);
@@ -19,7 +19,7 @@ const REQUEST = 5_000;
 const load = () => loadavg().map((value) => value.toFixed(2)).join(' / ');
 
 process.env.BENCH_TIME_QUERIES ??= '1';
-const central = await startCentralProcess({ ...keptDatabase(PRODUCTS), seedDemo: true }, PRODUCTS);
+const central = await startCentralProcess({ ...(await keptDatabase(PRODUCTS)), seedDemo: true }, PRODUCTS);
 try {
   const { cashier } = await signInStationAndAdmin(central.url);
   // Ids and tax ids new on every run (by the clock), so every row is an insert, as in the bench.

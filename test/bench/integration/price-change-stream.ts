@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import type { StreamChange } from '../../../sync/schema/index.ts';
 import { readSse } from '../../../sync/client/sse.ts';
 import { startCentralProcess } from '../central.ts';
-import { keptDatabase, postJson, signInStationAndAdmin } from './kept-central.ts';
+import { keptDatabase, postJson, signInStationAndAdmin } from '../kept-central.ts';
 
 const PRODUCTS = Number(process.argv[2] ?? 1_000_000);
 const CHANGES = Number(process.argv[3] ?? 10_000);
@@ -23,7 +23,7 @@ const STREAM = process.env.STREAM !== '0';
 const load = () => loadavg().map((value) => value.toFixed(2)).join(' / ');
 
 process.env.BENCH_TIME_QUERIES ??= '1';
-const central = await startCentralProcess({ ...keptDatabase(PRODUCTS), seedDemo: true }, PRODUCTS);
+const central = await startCentralProcess({ ...(await keptDatabase(PRODUCTS)), seedDemo: true }, PRODUCTS);
 const abort = new AbortController();
 try {
   const { cashier, admin } = await signInStationAndAdmin(central.url);

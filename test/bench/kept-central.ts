@@ -1,10 +1,12 @@
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LoginResponse, PairResponse } from '../../../sync/schema/index.ts';
+import pg from 'pg';
+import type { LoginResponse, PairResponse } from '../../sync/schema/index.ts';
 
 /**
- * What the no-browser benches of this folder share (price-change-stream.ts, customer-push.ts): the kept
- * seeded database of first-sync.ts and a paired station's sign-in on it.
+ * What the benches on a kept, seeded server share (first-sync.ts, integration/price-change-stream.ts,
+ * integration/customer-push.ts): the kept database and a paired station's sign-in on it.
  */
 
 /** POSTs JSON (with a bearer token when given) and answers the parsed body; a non-2xx answer throws with its start. */
@@ -15,14 +17,29 @@ export async function postJson<T>(url: string, body: unknown, token?: string): P
 }
 
 /**
- * first-sync.ts's kept database of `products` demo products (seeded on first use): the PGlite folder
- * `<tmp>/balcao_first_sync_<products>`, or with BENCH_DB=postgresql the PostgreSQL database of that
- * name next to BALCAO_TEST_PG_URL's.
+ * The kept database of `products` demo products, made when missing (the server seeds it on its first
+ * start, then every run reuses it): the PGlite folder `<tmp>/balcao_first_sync_<products>`, or with
+ * BENCH_DB=postgresql the PostgreSQL database of that name beside BALCAO_TEST_PG_URL's.
  */
-export function keptDatabase(products: number): { dataDir: string } | { databaseUrl: string } {
-  if (process.env.BENCH_DB !== 'postgresql') return { dataDir: join(tmpdir(), `balcao_first_sync_${products}`) };
+export async function keptDatabase(products: number): Promise<{ dataDir: string } | { databaseUrl: string }> {
+  const name = `balcao_first_sync_${products}`;
+  if (process.env.BENCH_DB !== 'postgresql') {
+    const dataDir = join(tmpdir(), name);
+    mkdirSync(dataDir, { recursive: true });
+    return { dataDir };
+  }
   const admin = process.env.BALCAO_TEST_PG_URL ?? 'postgres://postgres:postgres@localhost:5432/postgres';
-  return { databaseUrl: `${admin.replace(/\/[^/]*$/, '')}/balcao_first_sync_${products}` };
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rows.length === 0) await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return { databaseUrl: url.toString() };
 }
 
 /** Pairs the demo station cx01 and signs in its cashier (`caixa`), and the store's admin without a station. */
