@@ -3,7 +3,7 @@ import type { Database } from '../db/database.ts';
 import { ApiProblem } from '../http/problem.ts';
 import { recordAdminEvent } from './admin-events.ts';
 import { newOneTimeCode, normalizeCode } from './codes.ts';
-import { hashSecret, sameSecret, SCRYPT_PARAMS, type ScryptParams } from './secrets.ts';
+import { hashSecret, sameSecret, type ScryptParams } from './secrets.ts';
 import { createSession } from './sessions.ts';
 
 async function adminExists(db: Pick<Database, 'query'>): Promise<boolean> {
@@ -42,7 +42,8 @@ export class FirstSetup {
     return true;
   }
 
-  async complete(db: Database, request: SetupRequest, hashing: ScryptParams = SCRYPT_PARAMS): Promise<LoginResponse> {
+  /** Creates the first store and its administrator (password hashed at `hashing`, the server's cost), then signs them in. */
+  async complete(db: Database, request: SetupRequest, hashing: ScryptParams): Promise<LoginResponse> {
     const expected = this.code;
     if (expected === null || !(await this.needed(db))) {
       throw new ApiProblem(409, 'forbidden', 'This server is already set up: an administrator exists. Sign in with POST /api/auth/login instead.');

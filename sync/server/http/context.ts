@@ -27,6 +27,6 @@ export interface ServerContext {
   metricsToken?: string | null;
   /** Webhook delivery (API-02): its clock, its address policy, and a wake-up after a redelivery. */
   webhooks?: WebhookWorker;
-  /** The scrypt cost of password hashes (StartOptions.passwordHashing); absent: SCRYPT_PARAMS. */
-  passwordHashing?: ScryptParams;
+  /** The scrypt cost of password hashes: StartOptions.passwordHashing, checked, or SCRYPT_PARAMS. */
+  passwordHashing: ScryptParams;
 }

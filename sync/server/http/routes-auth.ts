@@ -3,7 +3,7 @@ import type { AdminEvent, LoginRequest, LoginResponse, PairRequest, PairResponse
 import { ADMIN_EVENT_ACTIONS } from '../../schema/index.ts';
 import { listAdminEvents } from '../auth/admin-events.ts';
 import type { Attempt } from '../auth/attempts.ts';
-import { checkSecret, digestMatches, dummyHashFor, hashSecret, SCRYPT_PARAMS } from '../auth/secrets.ts';
+import { checkSecret, digestMatches, dummyHashFor, hashSecret } from '../auth/secrets.ts';
 import { createSession, revokeSessions } from '../auth/sessions.ts';
 import { pairWithCode } from '../auth/stations.ts';
 import { assertAdmin, sessionOf } from './authenticate.ts';
@@ -155,8 +155,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext): vo
         [storeCode, userCode],
       );
       const user = rows[0];
-      const hashing = ctx.passwordHashing ?? SCRYPT_PARAMS;
-      const check = await checkSecret(password, user?.password_hash ?? (await dummyHashFor(hashing)), hashing);
+      const check = await checkSecret(password, user?.password_hash ?? (await dummyHashFor(ctx.passwordHashing)), ctx.passwordHashing);
       if (!user || !check.valid) {
         failed(ctx, attempt);
         throw new ApiProblem(401, 'invalid_credentials', 'Store, user or password is wrong. Check them and try again.');
@@ -170,7 +169,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext): vo
       }
       if (check.needsRehash) {
         // Stored below today's parameters: replace it while the password is at hand (only if unchanged meanwhile).
-        await ctx.db.query('UPDATE users SET password_hash = $2 WHERE id = $1 AND password_hash = $3', [user.id, await hashSecret(password, hashing), user.password_hash]);
+        await ctx.db.query('UPDATE users SET password_hash = $2 WHERE id = $1 AND password_hash = $3', [user.id, await hashSecret(password, ctx.passwordHashing), user.password_hash]);
       }
       const { token, expiresAt } = await createSession(ctx.db, user.id, user.store_id, stationId ?? null);
       return {
@@ -248,7 +247,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext): vo
       const attempt: Attempt = { subjects: ['setup'], address: addressOf(request) };
       guard(ctx, attempt, 'setting up the server');
       try {
-        return await ctx.setup.complete(ctx.db, request.body, ctx.passwordHashing ?? SCRYPT_PARAMS);
+        return await ctx.setup.complete(ctx.db, request.body, ctx.passwordHashing);
       } catch (error) {
         if (error instanceof ApiProblem && error.code === 'invalid_credentials') failed(ctx, attempt);
         throw error;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ROLES, SELLER_POLICIES, STOCK_POLICIES, type MasterRecord, type Role, type WireDocument } from '../../schema/index.ts';
-import { hashSecret, SCRYPT_PARAMS } from '../auth/secrets.ts';
+import { hashSecret } from '../auth/secrets.ts';
 import { hashSupervisorCode, STORE_SETTINGS_ID, storeSettingsOf, storeSettingsRecord, supervisorRecordId, type StoreSettings } from '../../rules/index.ts';
 import { recordAdminEvent } from '../auth/admin-events.ts';
 import { forgetLookups } from '../auth/auth-cache.ts';
@@ -209,7 +209,7 @@ export function registerStoreSettingsRoutes(app: FastifyInstance, ctx: ServerCon
       const session = sessionOf(request);
       assertAdmin(session, 'adds users');
       const { code, name, password, roles } = request.body;
-      const passwordHash = await hashSecret(password, ctx.passwordHashing ?? SCRYPT_PARAMS);
+      const passwordHash = await hashSecret(password, ctx.passwordHashing);
       const id = `${session.store.id}-${code}`;
       await ctx.db.transaction(async (tx) => {
         const [taken] = await tx.query('SELECT 1 FROM users WHERE id = $1 OR (store_id = $2 AND code = $3)', [id, session.store.id, code]);
