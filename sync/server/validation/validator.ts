@@ -117,29 +117,34 @@ const bodyAjv = createAjv(false);
 const urlAjv = createAjv(true);
 
 /**
- * Compiled validators by ajv and schema text. Each server instance compiles its routes' schemas when it
+ * Compiled validators, per ajv by schema text. Each server instance compiles its routes' schemas when it
  * starts, and compiling them took 2.3 s of a 2.5 s start (a CPU profile of startServer): once per process
  * for the app, but the test suites start hundreds of servers in a few processes. A validator depends only on
  * its schema and its ajv (a pure function of the data), so equal schemas share one, however a route module
  * built them; without this, each start also left hundreds more compiled schemas in the ajv's own cache.
  * Bounded by the number of distinct schemas.
  */
-const compiledValidators = new Map<string, ValidateFunction>();
+const compiledValidators = new Map<Ajv, Map<string, ValidateFunction>>([
+  [bodyAjv, new Map()],
+  [urlAjv, new Map()],
+]);
 
-function compileOnce(ajv: Ajv, part: string, schema: unknown): ValidateFunction {
-  const key = `${part}\n${JSON.stringify(schema)}`;
-  let validate = compiledValidators.get(key);
-  if (!validate) compiledValidators.set(key, (validate = ajv.compile(withStorageRules(schema) as object)));
+/** `schema` with the storage rules, compiled by `ajv` once per process (see compiledValidators). */
+function compileOnce(ajv: Ajv, schema: unknown): ValidateFunction {
+  const compiled = compiledValidators.get(ajv)!;
+  const key = JSON.stringify(schema);
+  let validate = compiled.get(key);
+  if (!validate) compiled.set(key, (validate = ajv.compile(withStorageRules(schema) as object)));
   return validate;
 }
 
 /** Fastify validator compiler: our own ajv so schemas behave identically everywhere they are used. */
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) =>
-  (httpPart === 'body' ? compileOnce(bodyAjv, 'body', schema) : compileOnce(urlAjv, 'url', schema)) as ReturnType<FastifySchemaCompiler<unknown>>;
+  compileOnce(httpPart === 'body' ? bodyAjv : urlAjv, schema) as ReturnType<FastifySchemaCompiler<unknown>>;
 
 /** A validator for JSON that is not a request (answers of outside systems), with the same rules. */
 export function compileBodyValidator<T = unknown>(schema: object): ValidateFunction<T> {
-  return bodyAjv.compile<T>(withStorageRules(schema) as object);
+  return compileOnce(bodyAjv, schema) as ValidateFunction<T>;
 }
 
 const PARTS: Record<string, string> = { body: 'body field', querystring: 'query parameter', params: 'path parameter', headers: 'header' };
