@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../sync/server/node/start.ts';
-import type { LoginResponse, PairResponse, PullResponse } from '../../sync/schema/index.ts';
+import type { PullResponse } from '../../sync/schema/index.ts';
 import type { CpuProfile } from './cpu-profile.ts';
+import { signInStationAndAdmin } from './kept-central.ts';
 import type { DeviceSession } from './types.ts';
 
 /** What the benches use of the server: where it listens, and granting a page's origin (awaited when the server runs in its own process). */
@@ -18,12 +19,6 @@ export interface Central {
   server: CentralServer;
   session: DeviceSession;
   close(): Promise<void>;
-}
-
-async function post<T>(url: string, body: unknown): Promise<T> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`POST ${url} answered HTTP ${response.status}: ${await response.text()}`);
-  return (await response.json()) as T;
 }
 
 interface Started {
@@ -125,15 +120,7 @@ export async function startCentral(products: number, options: { ownProcess?: boo
   }
   const { server } = started;
   try {
-    const station = await post<PairResponse>(`${server.url}/api/stations/pair`, { storeCode: 'loja1', stationCode: 'cx01', pairingCode: 'cx01-pair' });
-    const cashier = await post<LoginResponse>(`${server.url}/api/auth/login`, {
-      storeCode: 'loja1',
-      userCode: 'caixa',
-      password: 'caixa123',
-      stationId: station.stationId,
-      deviceKey: station.deviceKey,
-    });
-    const admin = await post<LoginResponse>(`${server.url}/api/auth/login`, { storeCode: 'loja1', userCode: 'admin', password: 'admin123' });
+    const { station, cashier, admin } = await signInStationAndAdmin(server.url);
     return {
       server,
       session: { serverUrl: server.url, deviceToken: cashier.token, adminToken: admin.token, stationId: station.stationId, putBaseUrl: server.url, tuning: {} },

@@ -34,7 +34,6 @@ const resultFile = fileURLToPath(new URL('../../test-results/first-sync.json', i
 const step = stepper('first-sync');
 const loadNow = () => loadavg().map((value) => value.toFixed(2)).join(' / ');
 
-/** The kept database of this size: a PGlite folder, or a PostgreSQL database made once. */
 async function main(): Promise<void> {
   step('building the bench page');
   await build({ configFile: fileURLToPath(new URL('./vite.bench.config.ts', import.meta.url)), root: undefined, logLevel: 'warn' });

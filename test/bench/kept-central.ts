@@ -5,8 +5,9 @@ import pg from 'pg';
 import type { LoginResponse, PairResponse } from '../../sync/schema/index.ts';
 
 /**
- * What the benches on a kept, seeded server share (first-sync.ts, integration/price-change-stream.ts,
- * integration/customer-push.ts): the kept database and a paired station's sign-in on it.
+ * What the benches' servers share: the kept, seeded database (first-sync.ts,
+ * integration/price-change-stream.ts, integration/customer-push.ts) and a paired station's sign-in
+ * (those, and central.ts for every bench that starts its own server).
  */
 
 /** POSTs JSON (with a bearer token when given) and answers the parsed body; a non-2xx answer throws with its start. */
