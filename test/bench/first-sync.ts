@@ -20,7 +20,7 @@ import { startCentralProcess } from './central.ts';
 import { keptDatabase, signInStationAndAdmin } from './kept-central.ts';
 import { summarize, type CpuProfile } from './cpu-profile.ts';
 import { databaseCpuBetween, readDatabaseCpu } from './fleet/database-cpu.ts';
-import { launchChromium, openBenchPage, stepper, within, writeFigures } from './harness.ts';
+import { launchChromium, openBenchPage, reopenInFreshPage, stepper, within, writeFigures } from './harness.ts';
 import { serveStatic } from './static-server.ts';
 import type { DeviceSession, PriceChangeFigures } from './types.ts';
 
@@ -88,10 +88,10 @@ async function main(): Promise<void> {
     }
     step('   closing the device (saves the catalogue snapshot)');
     const closeStarted = performance.now();
-    await within('closing the device', 600_000, call('close', []));
+    const deviceName = await within('closing the device', 600_000, call('close', []));
     const closeMs = Math.round(performance.now() - closeStarted);
-    step(`5. reopening the device (close took ${closeMs} ms)`);
-    const reopened = await within('the reopen', 600_000, call('reopen', [PRODUCTS, session, 10_000, 500]));
+    step(`5. reopening the device in a fresh page (close took ${closeMs} ms)`);
+    const reopened = await reopenInFreshPage(tab, { url: page.url, name: deviceName, expected: PRODUCTS, session, lookups: 10_000, sales: 500 }, step, process.env.BENCH_DEBUG === '1');
     const cpuAfter = process.cpuUsage(cpuBefore);
     const result = {
       command: `${DB === 'postgresql' ? 'BENCH_DB=postgresql ' : ''}${PRICE_CHANGES === 10_000 ? '' : `BENCH_PRICE_CHANGES=${PRICE_CHANGES} `}npx tsx test/bench/first-sync.ts ${PRODUCTS}`,

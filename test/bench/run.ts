@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: one real server (PGlite in a temp folder), one Chromium, one fresh device page.
- * Phases run in order in the same page: initial pull, raw Dexie ceiling, offline upload, live latency.
+ * Phases run in order in the same page: initial pull, raw Dexie ceiling, offline upload, live latency;
+ * then the reopen, in a fresh page.
  * Sizes can be lowered for a quick try: BENCH_PRODUCTS, BENCH_UPLOADS, BENCH_CHANGES; BENCH_PULL_BATCH and
  * BENCH_PUSH_BATCH override the client's batch sizes for experiments.
  *
@@ -22,7 +23,7 @@ import { checkUpload, corsAllowsPut, startCentral, type Central } from './centra
 import { TARGETS, formatTable, scaleFigures, type BenchResult } from './report.ts';
 import { serveStatic } from './static-server.ts';
 import { BENCH_CUSTOMER_PREFIX, type DeviceSession } from './types.ts';
-import { launchChromium, openBenchPage, positive, root, stepper, within, writeFigures } from './harness.ts';
+import { launchChromium, openBenchPage, positive, reopenInFreshPage, root, stepper, within, writeFigures } from './harness.ts';
 
 const PRODUCTS = productsFlag() ?? positive('BENCH_PRODUCTS', 100_000);
 const PRICE_CHANGES = positive('BENCH_PRICE_CHANGES', 10_000);
@@ -124,9 +125,9 @@ async function main(): Promise<number> {
     const check = await checkUpload(central, BENCH_CUSTOMER_PREFIX);
     // Closing waits for the database to be idle, which a busy replication may delay, and saves the catalogue
     // snapshot (its index built in a Worker first: seconds at 1,000,000); the browser goes on anyway.
-    await within('closing the device', 10_000 * Math.max(1, PRODUCTS / 100_000), call('close', [])).catch((error: unknown) => step(String(error)));
-    step('5. reopening the device that holds the catalogue');
-    const reopened = await within('the reopen', 600_000, call('reopen', [PRODUCTS, session, LOOKUPS, SALES]));
+    const deviceName = await within('closing the device', 10_000 * Math.max(1, PRODUCTS / 100_000), call('close', []));
+    step('5. reopening the device that holds the catalogue, in a fresh page');
+    const reopened = await reopenInFreshPage(tab, { url: page.url, name: deviceName, expected: PRODUCTS, session, lookups: LOOKUPS, sales: SALES }, step, DEBUG);
 
     const exact = check.stored === UPLOADS && check.duplicates === 0 && check.writtenCounter === UPLOADS && check.quarantinedCounter === 0;
     const pullVsRaw = raw ? pull.docsPerSecond / raw.chunked.docsPerSecond : null;

@@ -55,9 +55,12 @@ export interface ReopenFigures {
   /** Building the product index from them. */
   indexMs: number;
   totalMs: number;
-  /** JS heap the open database and the catalogue retain: after minus before, each after a full GC (Chromium only). */
+  /**
+   * JS heap the open database and the catalogue retain: after minus before, each after a full GC
+   * (Chromium only), in a page that did nothing before (see BenchApi.reopen).
+   */
   heapMb: number | null;
-  /** The page's whole JS heap at that moment (after a full GC). */
+  /** The page's whole JS heap at that moment (after a full GC): the renderer's, with the sale screen's core open. */
   heapTotalMb: number | null;
   /** Products searches still check one by one (changes the catalogue's index has not taken in). */
   pendingIndex: number;
@@ -133,9 +136,13 @@ export interface BenchApi {
   rawDexie(session: DeviceSession, expected: number, chunk: number): Promise<RawDexieFigures>;
   offlineUpload(session: DeviceSession, count: number, sendNowLimitMs: number): Promise<UploadFigures>;
   latency(session: DeviceSession, changes: number, timeoutMs: number): Promise<LatencyFigures>;
-  close(): Promise<void>;
-  /** After close(): opens the same device again (phase 5), then removes its database. */
-  reopen(expected: number, session: DeviceSession, lookups: number, sales: number): Promise<ReopenFigures>;
+  /** Stops the device's sync and closes its database; answers the database's name, for reopen(). */
+  close(): Promise<string>;
+  /**
+   * Phase 5, in a fresh page as a cashier's app start is (a new renderer): opens the device database
+   * `name` that close() left, then removes it.
+   */
+  reopen(name: string, expected: number, session: DeviceSession, lookups: number, sales: number): Promise<ReopenFigures>;
   /** While the device syncs: `count` products get a new price on the server (batches of 1,000). */
   priceChange(session: DeviceSession, count: number, timeoutMs: number): Promise<PriceChangeFigures>;
 }

@@ -28,14 +28,16 @@ const api: BenchApi = {
   offlineUpload: (session, count, limit) => offlineUpload(opened(), session, count, limit),
   latency: (session, changes, timeoutMs) => latency(opened(), session, changes, timeoutMs),
   async close() {
-    await device?.stopSync();
-    await device?.db.close();
+    if (!device || !deviceName) throw new Error('run initialPull first: close() closes the device it opened');
+    await device.stopSync();
+    await device.db.close();
     device = null;
+    return deviceName;
   },
   priceChange: (session, count, timeoutMs) => priceChange(opened(), session, count, timeoutMs),
-  reopen: (expected, session, lookups, sales) => {
-    if (!deviceName || device) throw new Error('reopen runs after close(), on the device the initial pull filled');
-    return reopen(deviceName, expected, session, lookups, sales);
+  reopen: (name, expected, session, lookups, sales) => {
+    if (device) throw new Error('reopen runs in a page of its own, after close() in the page that filled the device');
+    return reopen(name, expected, session, lookups, sales);
   },
 };
 
