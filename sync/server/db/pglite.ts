@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite, types } from '@electric-sql/pglite';
 import type { Database, Queryable } from './database.ts';
 import { autoAnalyze } from './pglite-analyze.ts';
+import { idleVacuum } from './pglite-vacuum.ts';
 
 const parsers = { [types.INT8]: (value: string) => Number(value) };
 
@@ -22,12 +23,29 @@ export async function openPglite(dataDir: string): Promise<Database> {
   if (!dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir, { parsers, startParams: [...PGLITE_START_PARAMS] });
 
-  const queryOn = (target: Pick<PGlite, 'query'>): Queryable => ({
+  const plain = (target: Pick<PGlite, 'query'>): Queryable => ({
     async query<Row>(sql: string, params?: unknown[]) {
       const result = await target.query<Row>(sql, params as unknown[]);
       return result.rows;
     },
   });
+  // No autovacuum runs in PGlite: VACUUM when idle (pglite-vacuum.ts). Every query, in a transaction or not, counts as use.
+  const vacuum = idleVacuum(plain(db));
+  const vacuumTimer = setInterval(() => void vacuum.tick().catch(() => undefined), 5_000);
+  vacuumTimer.unref();
+  const queryOn = (target: Pick<PGlite, 'query'>): Queryable => {
+    const inner = plain(target);
+    return {
+      async query<Row>(sql: string, params?: unknown[]) {
+        vacuum.touch();
+        try {
+          return await inner.query<Row>(sql, params);
+        } finally {
+          vacuum.touch(); // a long statement's end starts the idle time, not its start
+        }
+      },
+    };
+  };
 
   const analyzeIfStale = autoAnalyze(queryOn(db));
   return {
@@ -46,6 +64,10 @@ export async function openPglite(dataDir: string): Promise<Database> {
         await stop();
       };
     },
-    close: () => db.close(),
+    async close() {
+      clearInterval(vacuumTimer);
+      await vacuum.settled();
+      await db.close();
+    },
   };
 }
