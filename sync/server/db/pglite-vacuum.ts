@@ -59,3 +59,21 @@ export function idleVacuum(db: Queryable, timing: IdleVacuumTiming = IDLE_VACUUM
     settled: () => running?.catch(() => undefined) ?? Promise.resolve(),
   };
 }
+
+/**
+ * `target`'s queries, each counted as use of the database (`vacuum.touch()`) when it starts and when it
+ * ends: a long statement's end, not its start, begins the idle time. The embedded server wraps every
+ * query with it, in a transaction or not (pglite.ts).
+ */
+export function countedAsUse(vacuum: IdleVacuum, target: Queryable): Queryable {
+  return {
+    async query<Row>(sql: string, params?: unknown[]) {
+      vacuum.touch();
+      try {
+        return await target.query<Row>(sql, params);
+      } finally {
+        vacuum.touch();
+      }
+    },
+  };
+}

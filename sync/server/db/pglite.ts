@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite, types } from '@electric-sql/pglite';
 import type { Database, Queryable } from './database.ts';
 import { autoAnalyze } from './pglite-analyze.ts';
-import { idleVacuum } from './pglite-vacuum.ts';
+import { countedAsUse, idleVacuum } from './pglite-vacuum.ts';
 
 const parsers = { [types.INT8]: (value: string) => Number(value) };
 
@@ -33,19 +33,7 @@ export async function openPglite(dataDir: string): Promise<Database> {
   const vacuum = idleVacuum(plain(db));
   const vacuumTimer = setInterval(() => void vacuum.tick().catch(() => undefined), 5_000);
   vacuumTimer.unref();
-  const queryOn = (target: Pick<PGlite, 'query'>): Queryable => {
-    const inner = plain(target);
-    return {
-      async query<Row>(sql: string, params?: unknown[]) {
-        vacuum.touch();
-        try {
-          return await inner.query<Row>(sql, params);
-        } finally {
-          vacuum.touch(); // a long statement's end starts the idle time, not its start
-        }
-      },
-    };
-  };
+  const queryOn = (target: Pick<PGlite, 'query'>): Queryable => countedAsUse(vacuum, plain(target));
 
   const analyzeIfStale = autoAnalyze(queryOn(db));
   return {
