@@ -61,8 +61,9 @@ type BenchGlobal = keyof BenchApis;
 type Api<G extends BenchGlobal> = BenchApis[G];
 
 /**
- * Opens the bench page (in a new context of `where` when it is the browser), echoes its errors and warnings (and debug lines with `debug`), waits for its
- * API on `window[global]` and returns a typed caller for it.
+ * Opens the bench page (in a new context of `where` when it is the browser), echoes its errors and
+ * warnings (and debug lines with `debug`), waits for its API on `window[global]` and returns a typed
+ * caller for it.
  */
 export async function openBenchPage<G extends BenchGlobal>(where: Browser | BrowserContext, url: string, global: G, step: (text: string) => void, debug = false) {
   // A context of its own, not browser.newPage()'s (which the page owns and closes with it): a later
