@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../sync/server/db/database.ts';
 import { countedAsUse, idleVacuum, type IdleVacuum } from '../../sync/server/db/pglite-vacuum.ts';
+import { adminToken, call, startTestServer, type TestServer } from './support/servers.ts';
 
 /**
  * Issue 16: PGlite runs no autovacuum, so without this nothing would freeze old rows (a database
@@ -12,7 +13,7 @@ describe('PGlite VACUUM when idle (no autovacuum there)', () => {
   let db: Database;
   let clock = 0;
   let vacuum: IdleVacuum;
-  const timing = { idleMs: 10_000, everyMs: 600_000 };
+  const timing = { idleMs: 10_000, everyMs: 600_000, checkMs: 5_000 };
   const probe = async () => {
     await db.query('SELECT pg_stat_force_next_flush()');
     const [row] = await db.query<{ dead: number | string; vacuums: number | string; frozen_age: number | string }>(
@@ -77,5 +78,44 @@ describe('PGlite VACUUM when idle (no autovacuum there)', () => {
     clock += timing.everyMs;
     expect(await vacuum.tick()).toBe(true);
     expect(await probe()).toMatchObject({ dead: 0, vacuums: 2 });
+  });
+});
+
+/**
+ * The idle VACUUM is worth nothing if the running server itself never lets its database be idle: its
+ * background workers (design jobs, webhooks, the change hub) must wait for work rather than poll. The
+ * design job runner polled every 250 ms until this test: the VACUUM never ran on a real server.
+ */
+describe('PGlite VACUUM on a running server', () => {
+  let server: TestServer;
+  // Twice the old poll's period: a worker that polls more often than this keeps the VACUUM away.
+  const timing = { idleMs: 500, everyMs: 0, checkMs: 50 };
+
+  beforeAll(async () => {
+    server = await startTestServer('pglite', { seedDemo: true, embeddedVacuum: timing });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('issue 16 a server with nothing to do sends its database no query, so the VACUUM runs and reclaims what a price change left', async () => {
+    const token = await adminToken(server);
+    const changed = await call(server.url, 'POST', '/api/v1/products/batch', { token, body: { items: [{ sku: 'P000001', priceCents: 1_234 }, { sku: 'P000002', priceCents: 2_345 }] } });
+    expect(changed.status).toBe(200);
+    const documents = async () => {
+      await server.query('SELECT pg_stat_force_next_flush()');
+      const [row] = await server.query<{ dead: number | string; vacuums: number | string }>("SELECT n_dead_tup AS dead, vacuum_count AS vacuums FROM pg_stat_user_tables WHERE relname = 'documents'");
+      return { dead: Number(row!.dead), vacuums: Number(row!.vacuums) };
+    };
+    const before = await documents();
+    expect(before.dead).toBeGreaterThanOrEqual(2);
+    // Each look is a query (use): looks 1.5 s apart leave the server idle for longer than idleMs between them.
+    let after = before;
+    for (let look = 0; look < 6 && (after.vacuums === before.vacuums || after.dead > 0); look += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      after = await documents();
+    }
+    expect(after.vacuums).toBeGreaterThan(before.vacuums);
+    expect(after.dead).toBe(0);
   });
 });

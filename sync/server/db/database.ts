@@ -1,3 +1,5 @@
+import type { IdleVacuumTiming } from './pglite-vacuum.ts';
+
 /** The one persistence interface the server uses; PostgreSQL and PGlite both implement it. */
 export interface Queryable {
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
@@ -17,6 +19,8 @@ export interface DatabaseOptions {
   databaseUrl?: string;
   /** PGlite data folder (or `memory://`). */
   dataDir?: string;
+  /** PGlite only: when it is vacuumed (default IDLE_VACUUM, pglite-vacuum.ts); tests shorten it. */
+  pgliteVacuum?: IdleVacuumTiming;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
@@ -25,5 +29,5 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     return openPostgres(options.databaseUrl);
   }
   const { openPglite } = await import('./pglite.ts');
-  return openPglite(options.dataDir ?? 'memory://');
+  return openPglite(options.dataDir ?? 'memory://', options.pgliteVacuum);
 }

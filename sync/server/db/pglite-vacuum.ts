@@ -6,9 +6,11 @@ export interface IdleVacuumTiming {
   idleMs: number;
   /** Milliseconds between two VACUUMs at least (PostgreSQL's autovacuum naps 60 s between looks). */
   everyMs: number;
+  /** Milliseconds between two looks at whether one is due (the embedded server's timer, pglite.ts). */
+  checkMs: number;
 }
 
-export const IDLE_VACUUM: IdleVacuumTiming = { idleMs: 10_000, everyMs: 10 * 60_000 };
+export const IDLE_VACUUM: IdleVacuumTiming = { idleMs: 10_000, everyMs: 10 * 60_000, checkMs: 5_000 };
 
 export interface IdleVacuum {
   /** Call on every use of the database: it pushes the next VACUUM back until the database is idle again. */

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite, types } from '@electric-sql/pglite';
 import type { Database, Queryable } from './database.ts';
 import { autoAnalyze } from './pglite-analyze.ts';
-import { countedAsUse, idleVacuum } from './pglite-vacuum.ts';
+import { countedAsUse, IDLE_VACUUM, idleVacuum, type IdleVacuumTiming } from './pglite-vacuum.ts';
 
 const parsers = { [types.INT8]: (value: string) => Number(value) };
 
@@ -19,7 +19,8 @@ const parsers = { [types.INT8]: (value: string) => Number(value) };
  */
 export const PGLITE_START_PARAMS: readonly string[] = [...PGlite.defaultStartParams, '-c', 'full_page_writes=off'];
 
-export async function openPglite(dataDir: string): Promise<Database> {
+/** Opens (creating when missing) the PGlite database in `dataDir` (or `memory://`); `vacuumTiming` is for tests (default IDLE_VACUUM). */
+export async function openPglite(dataDir: string, vacuumTiming: IdleVacuumTiming = IDLE_VACUUM): Promise<Database> {
   if (!dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir, { parsers, startParams: [...PGLITE_START_PARAMS] });
 
@@ -30,8 +31,8 @@ export async function openPglite(dataDir: string): Promise<Database> {
     },
   });
   // No autovacuum runs in PGlite: VACUUM when idle (pglite-vacuum.ts). Every query, in a transaction or not, counts as use.
-  const vacuum = idleVacuum(plain(db));
-  const vacuumTimer = setInterval(() => void vacuum.tick().catch(() => undefined), 5_000);
+  const vacuum = idleVacuum(plain(db), vacuumTiming);
+  const vacuumTimer = setInterval(() => void vacuum.tick().catch(() => undefined), vacuumTiming.checkMs);
   vacuumTimer.unref();
   const queryOn = (target: Pick<PGlite, 'query'>): Queryable => countedAsUse(vacuum, plain(target));
 

@@ -1,9 +1,13 @@
 import type { Database } from '../db/database.ts';
 import { runJob, type JobResult } from './job-handlers.ts';
-import type { JobKind } from './jobs-queue.ts';
+import { DESIGN_JOBS_CHANNEL, type JobKind } from './jobs-queue.ts';
 
 export interface DesignJobRunnerOptions {
-  /** How often due jobs are looked for when idle. */
+  /**
+   * The longest the runner sleeps when nothing is due (milliseconds; default 30,000). A queued job
+   * wakes it at once (NOTIFY on DESIGN_JOBS_CHANNEL, from any instance); a retry or an expired lease
+   * wakes it when due. This is only the safety net for a notification lost with a dropped connection.
+   */
   pollMs?: number;
   /** Jobs run at once (environment creations run side by side, DES-04). */
   concurrency?: number;
@@ -31,6 +35,9 @@ const PRUNE_EVERY_MS = 3_600_000;
 /**
  * Runs the queued portal calls in the background. Jobs are claimed with SKIP LOCKED and a lease, so
  * several server instances share the queue and a job of a crashed instance runs again later.
+ * It does not poll: it sleeps until a job is queued (NOTIFY), the next retry or lease falls due, or
+ * `pollMs` passes. An idle server thus sends its database nothing, which the embedded database's idle
+ * VACUUM needs (pglite-vacuum.ts): a poll every 250 ms, as before, kept PGlite from ever being idle.
  */
 export class DesignJobRunner {
   private timer: NodeJS.Timeout | null = null;
@@ -40,14 +47,18 @@ export class DesignJobRunner {
   private readonly pollMs: number;
   private lastPrune = 0;
   private readonly concurrency: number;
+  private unlisten: (() => Promise<void>) | null = null;
+  /** A wake-up that came during a tick: the tick ends by looking again at once. */
+  private again = false;
 
   constructor(private readonly db: Database, private readonly options: DesignJobRunnerOptions = {}) {
-    this.pollMs = options.pollMs ?? 250;
+    this.pollMs = options.pollMs ?? 30_000;
     this.concurrency = options.concurrency ?? 4;
   }
 
-  start(): void {
+  async start(): Promise<void> {
     this.stopped = false;
+    this.unlisten = await this.db.listen(DESIGN_JOBS_CHANNEL, () => this.schedule(0));
     this.schedule(0);
   }
 
@@ -55,23 +66,32 @@ export class DesignJobRunner {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    await this.unlisten?.().catch(() => undefined);
+    this.unlisten = null;
     await this.ticking;
     await Promise.allSettled([...this.running]);
   }
 
   private schedule(delay: number): void {
     if (this.stopped) return;
+    if (this.ticking) {
+      if (delay === 0) this.again = true;
+      return;
+    }
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
+      this.timer = null;
       this.ticking = this.tick().finally(() => {
         this.ticking = null;
       });
     }, delay);
+    this.timer.unref();
   }
 
   private async tick(): Promise<void> {
-    this.timer = null;
+    let next = this.pollMs;
     try {
+      this.again = false;
       if (Date.now() - this.lastPrune > PRUNE_EVERY_MS) await this.prune();
       const free = this.concurrency - this.running.size;
       if (free > 0 && !this.stopped) {
@@ -85,10 +105,24 @@ export class DesignJobRunner {
           this.running.add(run);
         }
       }
+      // With every slot taken, a run that ends wakes the runner (schedule(0) above): nothing to look up.
+      if (this.running.size < this.concurrency) next = await this.untilDue();
     } catch (error) {
       if (!this.stopped) this.options.log?.('design job poll failed', error);
     }
-    this.schedule(this.pollMs);
+    // schedule() ignores calls while a tick runs: the wake-ups that came meanwhile are in `again`.
+    const delay = this.again ? 0 : next;
+    this.ticking = null;
+    this.schedule(delay);
+  }
+
+  /** Milliseconds until the next pending job or expired lease is due (at least 20, at most pollMs), by the database's clock. */
+  private async untilDue(): Promise<number> {
+    const [row] = await this.db.query<{ ms: number | string | null }>(
+      `SELECT extract(epoch FROM min(next_at) - now()) * 1000 AS ms FROM design_jobs WHERE status IN ('pending', 'running')`,
+    );
+    const ms = row?.ms === null || row?.ms === undefined ? Infinity : Number(row.ms);
+    return Math.max(20, Math.min(ms, this.pollMs));
   }
 
   private async prune(): Promise<void> {

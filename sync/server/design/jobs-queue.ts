@@ -1,5 +1,11 @@
 import type { Queryable } from '../db/database.ts';
 
+/**
+ * The channel a queued or re-armed job is announced on (in the queuing transaction, so it is delivered
+ * when that commits): the runners of every instance wake on it instead of polling (job-runner.ts).
+ */
+export const DESIGN_JOBS_CHANNEL = 'balcao_design_jobs';
+
 export type JobKind = 'create_project' | 'create_environment' | 'export_customers' | 'import_legacy';
 
 export interface JobRequest {
@@ -17,9 +23,13 @@ export interface JobRequest {
 export async function enqueueJobs(tx: Queryable, storeId: string, jobs: readonly JobRequest[]): Promise<void> {
   if (jobs.length === 0) return;
   await tx.query(
-    `INSERT INTO design_jobs (id, store_id, kind, payload)
-     SELECT j.id, $1, j.kind, j.payload::jsonb FROM unnest($2::text[], $3::text[], $4::text[]) AS j(id, kind, payload)
-     ON CONFLICT (id) DO UPDATE SET payload = excluded.payload, status = 'pending', attempts = 0, next_at = now(), last_error = NULL, finished_at = NULL`,
+    `WITH queued AS (
+       INSERT INTO design_jobs (id, store_id, kind, payload)
+       SELECT j.id, $1, j.kind, j.payload::jsonb FROM unnest($2::text[], $3::text[], $4::text[]) AS j(id, kind, payload)
+       ON CONFLICT (id) DO UPDATE SET payload = excluded.payload, status = 'pending', attempts = 0, next_at = now(), last_error = NULL, finished_at = NULL
+       RETURNING 1
+     )
+     SELECT pg_notify('${DESIGN_JOBS_CHANNEL}', '') FROM (SELECT 1 FROM queued LIMIT 1) q`,
     [storeId, jobs.map((job) => `${storeId}:${job.kind}:${job.key}`), jobs.map((job) => job.kind), jobs.map((job) => JSON.stringify(job.payload))],
   );
 }
@@ -31,10 +41,14 @@ export async function enqueueJobs(tx: Queryable, storeId: string, jobs: readonly
  */
 export async function armCustomerExport(tx: Queryable, storeId: string): Promise<void> {
   await tx.query(
-    `INSERT INTO design_jobs (id, store_id, kind, payload)
-     SELECT $1 || ':export_customers', $1, 'export_customers', '{}'::jsonb
-      WHERE EXISTS (SELECT 1 FROM design_portal_accounts WHERE store_id = $1)
-     ON CONFLICT (id) DO UPDATE SET status = 'pending', attempts = 0, next_at = now(), last_error = NULL, finished_at = NULL`,
+    `WITH queued AS (
+       INSERT INTO design_jobs (id, store_id, kind, payload)
+       SELECT $1 || ':export_customers', $1, 'export_customers', '{}'::jsonb
+        WHERE EXISTS (SELECT 1 FROM design_portal_accounts WHERE store_id = $1)
+       ON CONFLICT (id) DO UPDATE SET status = 'pending', attempts = 0, next_at = now(), last_error = NULL, finished_at = NULL
+       RETURNING 1
+     )
+     SELECT pg_notify('${DESIGN_JOBS_CHANNEL}', '') FROM queued`,
     [storeId],
   );
 }

@@ -5,6 +5,7 @@ import { FirstSetup } from '../auth/setup.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { beginEpoch } from '../db/epochs.ts';
 import { migrate } from '../db/migrations.ts';
+import type { IdleVacuumTiming } from '../db/pglite-vacuum.ts';
 import { APP_ORIGIN, buildApp, DEFAULT_RATE_LIMITS, DEFAULT_TIMEOUTS, type RateLimits, type Timeouts } from '../http/app.ts';
 import type { ServerContext } from '../http/context.ts';
 import { createMetrics } from '../http/metrics.ts';
@@ -54,6 +55,8 @@ export interface StartOptions {
    * the environment, so no deployment can lower it by configuration. An invalid cost fails the start.
    */
   passwordHashing?: ScryptParams;
+  /** PGlite only: when the embedded database is vacuumed while idle. Default IDLE_VACUUM (pglite-vacuum.ts); for tests, which shorten it. */
+  embeddedVacuum?: IdleVacuumTiming;
 }
 
 export interface RunningServer {
@@ -93,7 +96,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const announce = options.announce ?? ((line: string) => console.log(line));
   const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
   const host = options.host ?? '127.0.0.1';
-  const db = await openDatabase(databaseUrl ? { databaseUrl } : { dataDir: options.dataDir ?? defaultDataDir() });
+  const db = await openDatabase(databaseUrl ? { databaseUrl } : { dataDir: options.dataDir ?? defaultDataDir(), ...(options.embeddedVacuum ? { pgliteVacuum: options.embeddedVacuum } : {}) });
   const liveSessions = new LiveSessions();
   const hub = new ChangeHub(db);
   let webhooks: WebhookWorker | null = null;
