@@ -1,21 +1,29 @@
 import type { Queryable } from './database.ts';
 
-/** When the embedded database is vacuumed: after this long without a query, at most once per `everyMs`. */
+/** When the embedded database is vacuumed: after this long without a query, at most once per `everyMs`, at least once per `forceAfterMs`. */
 export interface IdleVacuumTiming {
   /** Milliseconds without any query before a VACUUM may start (a sale never waits behind one it could have avoided). */
   idleMs: number;
   /** Milliseconds between two VACUUMs at least (PostgreSQL's autovacuum naps 60 s between looks). */
   everyMs: number;
+  /**
+   * Milliseconds after which a VACUUM runs even though the database is never idle that long (a store whose
+   * stations each send a heartbeat every 30 s, or a busy one); then a request may wait for it once.
+   */
+  forceAfterMs: number;
   /** Milliseconds between two looks at whether one is due (the embedded server's timer, pglite.ts). */
   checkMs: number;
 }
 
-export const IDLE_VACUUM: IdleVacuumTiming = { idleMs: 10_000, everyMs: 10 * 60_000, checkMs: 5_000 };
+export const IDLE_VACUUM: IdleVacuumTiming = { idleMs: 10_000, everyMs: 10 * 60_000, forceAfterMs: 60 * 60_000, checkMs: 5_000 };
 
 export interface IdleVacuum {
   /** Call on every use of the database: it pushes the next VACUUM back until the database is idle again. */
   touch(): void;
-  /** Runs a database-wide VACUUM when it is due (idle long enough, the last one long enough ago); answers whether it ran. */
+  /**
+   * Runs a database-wide VACUUM when it is due: idle for idleMs and none for everyMs, or none for
+   * forceAfterMs (since the start, for the first) however busy; answers whether it ran.
+   */
   tick(): Promise<boolean>;
   /** Resolves when no VACUUM is running (call before closing the database). */
   settled(): Promise<void>;
@@ -33,7 +41,10 @@ export interface IdleVacuum {
  * than vacuum_freeze_table_age (150 million) it scans the whole table and freezes it, as autovacuum's
  * anti-wraparound pass would; without a table name it covers the catalogs too, and advances the
  * database's datfrozenxid. It runs only when the database has been idle for `idleMs` (PGlite has one
- * connection: a request that arrives meanwhile waits for it), at most every `everyMs`. Thanks to the
+ * connection: a request that arrives meanwhile waits for it), at most every `everyMs`. A database that is
+ * never idle that long (a store whose stations each send a heartbeat every 30 s: with three or more of
+ * them, gaps of 10 s are rare) is vacuumed all the same once `forceAfterMs` has passed since the last
+ * VACUUM; a request may then wait for it, once an hour by default. Thanks to the
  * visibility map a VACUUM reads only pages changed since the last one. At 1,000,000 products (a copy
  * of the kept PGlite of test/bench/first-sync.ts, never vacuumed since its bulk load) the first took
  * 1,389 ms, the next 41 ms, and one after a price change of 10,000 products 285 ms (issue 16).
@@ -42,13 +53,20 @@ export interface IdleVacuum {
 export function idleVacuum(db: Queryable, timing: IdleVacuumTiming = IDLE_VACUUM, now: () => number = Date.now): IdleVacuum {
   let lastUse = now();
   let lastVacuum = -Infinity;
+  // A busy server's first forced VACUUM comes forceAfterMs after its start, not at once.
+  const startedAt = now();
   let running: Promise<void> | null = null;
+  const due = () => {
+    const at = now();
+    const idle = at - lastUse >= timing.idleMs && at - lastVacuum >= timing.everyMs;
+    return idle || at - Math.max(lastVacuum, startedAt) >= timing.forceAfterMs;
+  };
   return {
     touch() {
       lastUse = now();
     },
     async tick() {
-      if (running || now() - lastUse < timing.idleMs || now() - lastVacuum < timing.everyMs) return false;
+      if (running || !due()) return false;
       running = db.query('VACUUM').then(() => undefined);
       try {
         await running;
