@@ -66,6 +66,25 @@ describe.each(DATABASE_KINDS)('back-office keys on %s', (kind) => {
     expect(written.body).toMatchObject({ written: 2, warnings: [{ pointer: '/items/0/quantity' }] });
   });
 
+  it('BO-04 the single-record API writes an implausible quantity and says so in a Warning header (created and changed); a plausible one carries none', async () => {
+    // Tel costs R$ 0,10 a minute: 1,000,000,000 minutes (the most a record holds) charge R$ 100.000.000,00.
+    const big = await bo.api('POST', '/consumption', { contractId: 'ct-a', serviceId: 'tel', quantity: 1_000_000_000, date: '2026-11-04', externalId: 'WH-1' }, { origin: 'app://balcao' });
+    expect(big.status).toBe(201);
+    // The app's own pages (and a browser integrator's) may read it.
+    expect((big.headers.get('access-control-expose-headers') ?? '').split(',').map((name) => name.trim())).toContain('warning');
+    expect(big.body).toMatchObject({ quantity: 1_000_000_000 });
+    expect(big.headers.get('warning')).toMatch(/^299 - "Quantity 1000000000 min would charge R\$ 100\.000\.000,00 in one record \(more than R\$ 100\.000,00\)\. Check that it is right\."$/);
+    const small = await bo.api('POST', '/consumption', { contractId: 'ct-a', serviceId: 'tel', quantity: 30, date: '2026-11-04', externalId: 'WH-2' });
+    expect(small.status).toBe(201);
+    expect(small.headers.get('warning')).toBeNull();
+    const fixed = await bo.api('PUT', `/consumption/${String(big.body.id)}`, { serviceId: 'tel', quantity: 1_001, date: '2026-11-04' });
+    expect(fixed.status).toBe(200);
+    expect(fixed.headers.get('warning')).toBeNull();
+    const typo = await bo.api('PUT', `/consumption/${String(small.body.id)}`, { serviceId: 'tel', quantity: 2_000_000, date: '2026-11-04' });
+    expect(typo.status).toBe(200);
+    expect(typo.headers.get('warning')).toMatch(/^299 - "Quantity 2000000 min would charge R\$ 200\.000,00 in one record/);
+  });
+
   it('BO-04 an external id with spaces around it is refused on push and through the API, with the field named', async () => {
     expect((await bo.push('consumption', rows(usageDoc('u-spaced', 'ct-a', 'tel', 3, '2026-11-03', { externalId: ' E-1 ' })))).status).toBe(200);
     expect(await openError('u-spaced')).toMatchObject({ reason: 'invalid_value', message: expect.stringContaining('External id " E-1 " begins or ends with a space') });

@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ConsumptionRecord, ReceivableStatus } from '../../schema/index.ts';
 import { billingRunSchema, receivableListSchema, receivableSchema, RECEIVABLE_STATUSES } from '../../schema/index.ts';
 import { billingPeriod, calendarDate } from '../../schema/common-fields.ts';
-import { loadDocumentsByField, lockStoreSequence } from '../db/documents.ts';
+import type { Database } from '../db/database.ts';
+import { loadDocuments, loadDocumentsByField, lockStoreSequence } from '../db/documents.ts';
 import { writeBatchIn } from '../sync/write-documents.ts';
 import { writerOf } from '../auth/ownership.ts';
 import type { Refusal } from '../rules/rule.ts';
@@ -19,7 +20,8 @@ import { changeReceivable, InvalidCursor, listReceivables, ReceivableRefused, st
 import { storeNow } from '../sandbox/clock.ts';
 import { BILLING_API, BILLING_RESOURCE } from './routes.ts';
 import { registerConsumptionBatchRoute } from './routes-consumption-batch.ts';
-import { isCalendarDate } from '../../rules/index.ts';
+import { implausibleUsage, isCalendarDate } from '../../rules/index.ts';
+import { warningHeader } from '../http/warning-header.ts';
 import { columnsOf, liveSheet, sendXlsx, wantsXlsx, withXlsx, XLSX_PAGE, type XlsxSheet } from '../http/xlsx.ts';
 import type { ReceivableList } from '../../schema/index.ts';
 
@@ -33,6 +35,21 @@ const RECEIVABLES_SHEET: XlsxSheet<ReceivableList> = {
 };
 
 /** The schema's date pattern lets 2026-02-31 through; the database's date type does not. */
+const USAGE_WARNING_NOTE =
+  'A quantity that is most likely a typo (more than 1,000,000 units, or a charge of its own above R$ 100,000.00: sync/rules/usage-plausibility.ts) is written all the same, ' +
+  'and the answer carries a `Warning: 299 - "…"` header saying so (the consumption/batch answer lists such items in `warnings`).';
+
+/**
+ * The `Warning` header for a consumption record just written whose quantity is implausible for its
+ * service (BO-04, `implausibleUsage`: the same rule as the form, the spreadsheet dry run and the
+ * batch); no header otherwise.
+ */
+async function usageWarning(db: Database, storeId: string, record: Record<string, unknown>): Promise<Record<string, string>> {
+  const service = (await loadDocuments(db, storeId, 'backoffice', [String(record.serviceId)])).get(String(record.serviceId));
+  const warning = implausibleUsage(Number(record.quantity), service?.data as { unitPriceCents?: number; unit?: string } | undefined);
+  return warning ? warningHeader(warning.message) : {};
+}
+
 function assertDays(query: Record<string, unknown>, fields: readonly string[]): void {
   for (const field of fields) {
     const value = query[field];
@@ -92,7 +109,8 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
         summary: 'Add a consumption record (BO-04); sending the same externalId again answers the existing record (200) instead of adding one',
         description:
           'Refused (422 `quarantined`) for a contract cancelled on or before the date (`contract_cancelled`), a billed period (`billed_period`: make a correcting record in an open period) or a service the contract does not have. ' +
-          'The refused record is kept in GET /api/sync/errors, where it can be fixed and retried.',
+          'The refused record is kept in GET /api/sync/errors, where it can be fixed and retried. ' +
+          USAGE_WARNING_NOTE,
         body: consumptionCreateBody,
         response: { 200: consumptionResponse, 201: consumptionResponse },
       },
@@ -116,7 +134,8 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
         });
         if (answer.existing) return { status: 200, body: answer.existing };
         if (answer.refused) throw new ApiProblem(422, 'quarantined', `${answer.refused.message} (reason: ${answer.refused.reason}; kept in GET /api/sync/errors)`);
-        return { status: 201, body: await getLive(ctx.db, session.store.id, 'consumption', id, 'Consumption record') };
+        const created = await getLive(ctx.db, session.store.id, 'consumption', id, 'Consumption record');
+        return { status: 201, body: created, headers: await usageWarning(ctx.db, session.store.id, created) };
       });
     },
   );
@@ -127,6 +146,7 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
       schema: {
         tags,
         summary: 'Change a consumption record (BO-04); refused for a billed period (make a correcting record instead)',
+        description: USAGE_WARNING_NOTE,
         params: idParams,
         body: consumptionChangeBody,
         response: { 200: consumptionResponse },
@@ -142,7 +162,7 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
         const { description: _old, ...kept } = current;
         const doc = { ...kept, ...request.body, userId: session.user.id, updatedAt: nowIso(), _deleted: false };
         const written = await writeOneVersion(ctx.db, session, 'consumption', doc, ifMatchOf(request));
-        return { status: 200, body: written.data, headers: { etag: etagOf(written.seq) } };
+        return { status: 200, body: written.data, headers: { etag: etagOf(written.seq), ...(await usageWarning(ctx.db, session.store.id, written.data)) } };
       });
     },
   );

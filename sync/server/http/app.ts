@@ -113,7 +113,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions): Promise
   await app.register(cors, {
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-    exposedHeaders: ['idempotent-replay', 'idempotent-replayed', 'retry-after', 'etag', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'balcao-seq', 'balcao-remaining'],
+    exposedHeaders: ['idempotent-replay', 'idempotent-replayed', 'retry-after', 'etag', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'balcao-seq', 'balcao-remaining', 'warning'],
     maxAge: 600,
   });
   app.addHook('onRequest', async (request) => {

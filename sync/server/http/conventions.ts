@@ -65,6 +65,14 @@ Send it back as \`If-Match\` on a PUT/POST/DELETE of that resource: if someone c
 (an ERP and a back-office user), the write is refused with **412** \`precondition_failed\` and nothing is lost.
 Writes answer the new \`ETag\`.
 
+## Warnings
+
+A write that is accepted but deserves a second look answers its usual status with a
+\`Warning: 299 - "<text>"\` header (RFC 7234 §5.5; the text in English, folded to ASCII). Today: a
+consumption record whose quantity is most likely a typo (more than 1,000,000 units, or a charge of
+its own above R$ 100,000.00) is written and warned about; \`consumption/batch\` lists such items in
+\`warnings\` instead. A replayed answer (\`Idempotent-Replayed\`) carries no warning.
+
 ## Rate limits
 
 Each key has its own budget per minute (set when the key is made); people and devices are counted
