@@ -9,8 +9,12 @@ export interface Database extends Queryable {
   readonly kind: 'postgresql' | 'pglite';
   /** Runs `work` in one transaction; rolls back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
-  /** Subscribes to a NOTIFY channel; resolves once listening, to a function that stops it. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Subscribes to a NOTIFY channel; resolves once listening, to a function that stops it. A lost
+   * listening connection (a PostgreSQL restart, a proxy's idle timeout) is made again, with backoff;
+   * notices sent meanwhile are lost, so `onResume` is called once listening again: catch up there.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onResume?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

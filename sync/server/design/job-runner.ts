@@ -31,6 +31,8 @@ const LEASE_SECONDS = 120;
 /** Finished jobs and answered events are kept this long (an event redelivered after that is applied again, which revisions make harmless). */
 const KEEP_DAYS = 30;
 const PRUNE_EVERY_MS = 3_600_000;
+/** How soon a due job that could not be claimed (its row locked by an uncommitted re-arm) is looked at again. */
+const LOCKED_RETRY_MS = 1_000;
 
 /**
  * Runs the queued portal calls in the background. Jobs are claimed with SKIP LOCKED and a lease, so
@@ -58,7 +60,11 @@ export class DesignJobRunner {
 
   async start(): Promise<void> {
     this.stopped = false;
-    this.unlisten = await this.db.listen(DESIGN_JOBS_CHANNEL, () => this.schedule(0));
+    // A lost listening connection made again (onResume) may have missed notices: look at once too.
+    const unlisten = await this.db.listen(DESIGN_JOBS_CHANNEL, () => this.schedule(0), () => this.schedule(0));
+    // stop() came while subscribing: it found nothing to stop.
+    if (this.stopped) return unlisten().catch(() => undefined);
+    this.unlisten = unlisten;
     this.schedule(0);
   }
 
@@ -106,7 +112,12 @@ export class DesignJobRunner {
         }
       }
       // With every slot taken, a run that ends wakes the runner (schedule(0) above): nothing to look up.
-      if (this.running.size < this.concurrency) next = await this.untilDue();
+      // A job still due with a slot free was not claimable: another transaction holds its row (a re-arm
+      // that has not committed; its commit notifies). Look again in a second, not in a busy loop.
+      if (this.running.size < this.concurrency) {
+        const due = await this.untilDue();
+        next = due <= 0 ? LOCKED_RETRY_MS : Math.max(20, Math.min(due, this.pollMs));
+      }
     } catch (error) {
       if (!this.stopped) this.options.log?.('design job poll failed', error);
     }
@@ -116,13 +127,12 @@ export class DesignJobRunner {
     this.schedule(delay);
   }
 
-  /** Milliseconds until the next pending job or expired lease is due (at least 20, at most pollMs), by the database's clock. */
+  /** Milliseconds until the next pending job or expired lease is due (0 or less: due now; Infinity: none), by the database's clock. */
   private async untilDue(): Promise<number> {
     const [row] = await this.db.query<{ ms: number | string | null }>(
       `SELECT extract(epoch FROM min(next_at) - now()) * 1000 AS ms FROM design_jobs WHERE status IN ('pending', 'running')`,
     );
-    const ms = row?.ms === null || row?.ms === undefined ? Infinity : Number(row.ms);
-    return Math.max(20, Math.min(ms, this.pollMs));
+    return row?.ms === null || row?.ms === undefined ? Infinity : Number(row.ms);
   }
 
   private async prune(): Promise<void> {

@@ -1,3 +1,4 @@
+import { COLLECTION_NAMES } from '../../schema/index.ts';
 import type { Database } from '../db/database.ts';
 import { CHANGES_CHANNEL, type ChangeNotice } from '../db/documents.ts';
 
@@ -14,15 +15,37 @@ export class ChangeHub {
   constructor(private readonly db: Database) {}
 
   async start(): Promise<void> {
-    this.stop = await this.db.listen(CHANGES_CHANNEL, (payload) => {
-      let notice: ChangeNotice;
-      try {
-        notice = JSON.parse(payload) as ChangeNotice;
-      } catch {
-        return;
-      }
-      for (const listener of this.byStore.get(notice.storeId) ?? []) listener(notice);
-    });
+    this.stop = await this.db.listen(
+      CHANGES_CHANNEL,
+      (payload) => {
+        let notice: ChangeNotice;
+        try {
+          notice = JSON.parse(payload) as ChangeNotice;
+        } catch {
+          return;
+        }
+        this.deliver(notice);
+      },
+      () => void this.catchUp().catch(() => undefined),
+    );
+  }
+
+  private deliver(notice: ChangeNotice): void {
+    for (const listener of this.byStore.get(notice.storeId) ?? []) listener(notice);
+  }
+
+  /**
+   * After the listening connection was lost and made again, the notices sent meanwhile are gone: each
+   * store with open streams gets one notice per collection up to its last sequence number, so every
+   * stream reads what it missed (a stream reads only what it has not sent yet: nothing is sent twice).
+   */
+  private async catchUp(): Promise<void> {
+    const stores = [...this.byStore.keys()];
+    if (stores.length === 0) return;
+    const rows = await this.db.query<{ store_id: string; last: number | string }>('SELECT store_id, last FROM store_seq WHERE store_id = ANY($1::text[])', [stores]);
+    for (const row of rows) {
+      for (const collection of COLLECTION_NAMES) this.deliver({ storeId: row.store_id, collection, seq: Number(row.last) });
+    }
   }
 
   subscribe(storeId: string, listener: Listener): () => void {

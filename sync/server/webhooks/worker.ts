@@ -95,7 +95,8 @@ export class WebhookWorker {
   async start(log?: (message: string) => void): Promise<void> {
     if (log) this.log = log;
     if (!this.autoStart) return;
-    this.unlisten = await this.db.listen(WEBHOOKS_CHANNEL, () => this.wake());
+    // After a lost listening connection, wake too: a message queued meanwhile sent no notice that arrived.
+    this.unlisten = await this.db.listen(WEBHOOKS_CHANNEL, () => this.wake(), () => this.wake());
     this.sweepTimer = setInterval(() => void this.sweep().catch((error: unknown) => this.log(`webhooks: sweep failed: ${String(error)}`)), this.sweepMs);
     this.sweepTimer.unref();
     this.wake();
