@@ -220,6 +220,24 @@ describe('design job runner on PostgreSQL (two instances, one database)', () => 
     await stopAll();
   });
 
+  it('DES-04 a job re-armed while it runs gets a new claim number: the older run\'s end cannot close the newer claim with its stale outcome', async () => {
+    const key = randomUUID();
+    await outside.transaction((tx) => enqueueJobs(tx, STORE, [quickJob(key)]));
+    // As a runner's claim leaves it: running, attempt 1, leased.
+    await outside.query(`UPDATE design_jobs SET status = 'running', attempts = 1, next_at = now() + interval '120 seconds' WHERE id = $1`, [jobId(key)]);
+    await outside.transaction((tx) => enqueueJobs(tx, STORE, [quickJob(key)]));
+    expect(await statusOf(outside, jobId(key))).toEqual({ status: 'pending', attempts: 1 });
+    // The next claim is attempt 2; the old run closes `attempts = 1` only, which no longer matches.
+    await outside.query(`UPDATE design_jobs SET status = 'running', attempts = attempts + 1 WHERE id = $1`, [jobId(key)]);
+    const closedByOldRun = await outside.query(`UPDATE design_jobs SET status = 'done' WHERE id = $1 AND status = 'running' AND attempts = 1 RETURNING id`, [jobId(key)]);
+    expect(closedByOldRun).toHaveLength(0);
+    // A job re-armed when not running starts its attempts again.
+    await outside.query(`UPDATE design_jobs SET status = 'failed', attempts = 7 WHERE id = $1`, [jobId(key)]);
+    await outside.transaction((tx) => enqueueJobs(tx, STORE, [quickJob(key)]));
+    expect(await statusOf(outside, jobId(key))).toEqual({ status: 'pending', attempts: 0 });
+    await outside.query('DELETE FROM design_jobs WHERE id = $1', [jobId(key)]);
+  });
+
   it('DES-04 stop() leaves no listening connection and no timer behind', async () => {
     const { runner } = await instance();
     await sleep(200);

@@ -16,17 +16,24 @@ export interface JobRequest {
 }
 
 /**
+ * A re-armed job starts its attempts again, unless it is running: the runner closes a run by its claim
+ * (`attempts` then), so the next claim must not reuse that number; else the older run's end would
+ * close the newer claim with its stale outcome (and a failed newer run would never retry).
+ */
+const KEEP_CLAIM_NUMBER = "CASE WHEN design_jobs.status = 'running' THEN design_jobs.attempts ELSE 0 END";
+
+/**
+ * Queues portal calls in the caller's transaction, so they exist exactly when the change committed.
  * Re-arming a job that is running makes it pending again: the run in progress cannot close it
  * (the runner only closes the claim it holds), so the work runs once more with the newest data.
  */
-/** Queues portal calls in the caller's transaction, so they exist exactly when the change committed. */
 export async function enqueueJobs(tx: Queryable, storeId: string, jobs: readonly JobRequest[]): Promise<void> {
   if (jobs.length === 0) return;
   await tx.query(
     `WITH queued AS (
        INSERT INTO design_jobs (id, store_id, kind, payload)
        SELECT j.id, $1, j.kind, j.payload::jsonb FROM unnest($2::text[], $3::text[], $4::text[]) AS j(id, kind, payload)
-       ON CONFLICT (id) DO UPDATE SET payload = excluded.payload, status = 'pending', attempts = 0, next_at = now(), last_error = NULL, finished_at = NULL
+       ON CONFLICT (id) DO UPDATE SET payload = excluded.payload, status = 'pending', attempts = ${KEEP_CLAIM_NUMBER}, next_at = now(), last_error = NULL, finished_at = NULL
        RETURNING 1
      )
      SELECT pg_notify('${DESIGN_JOBS_CHANNEL}', '') FROM (SELECT 1 FROM queued LIMIT 1) q`,
@@ -45,7 +52,7 @@ export async function armCustomerExport(tx: Queryable, storeId: string): Promise
        INSERT INTO design_jobs (id, store_id, kind, payload)
        SELECT $1 || ':export_customers', $1, 'export_customers', '{}'::jsonb
         WHERE EXISTS (SELECT 1 FROM design_portal_accounts WHERE store_id = $1)
-       ON CONFLICT (id) DO UPDATE SET status = 'pending', attempts = 0, next_at = now(), last_error = NULL, finished_at = NULL
+       ON CONFLICT (id) DO UPDATE SET status = 'pending', attempts = ${KEEP_CLAIM_NUMBER}, next_at = now(), last_error = NULL, finished_at = NULL
        RETURNING 1
      )
      SELECT pg_notify('${DESIGN_JOBS_CHANNEL}', '') FROM queued`,
