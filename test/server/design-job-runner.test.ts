@@ -242,7 +242,7 @@ describe('design job runner on PostgreSQL (two instances, one database)', () => 
     const { runner } = await instance();
     await sleep(200);
     const listening = async () => {
-      const [row] = await outside.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = $1`, [`LISTEN "${DESIGN_JOBS_CHANNEL}"`]);
+      const [row] = await outside.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`, [`balcao listen ${DESIGN_JOBS_CHANNEL}`]);
       return row!.n;
     };
     expect(await listening()).toBe(1);
@@ -262,7 +262,7 @@ describe('design job runner on PostgreSQL (two instances, one database)', () => 
     await runner.stop();
     await starting;
     await sleep(200);
-    const [row] = await outside.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = $1`, [`LISTEN "${DESIGN_JOBS_CHANNEL}"`]);
+    const [row] = await outside.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`, [`balcao listen ${DESIGN_JOBS_CHANNEL}`]);
     const left = row!.n;
     await raw.close();
     expect(left).toBe(0);
@@ -271,7 +271,7 @@ describe('design job runner on PostgreSQL (two instances, one database)', () => 
   it('DES-04 a LISTEN connection that drops (PostgreSQL restart, proxy idle timeout) is re-established: later jobs still run at once, not at the next poll', async () => {
     await instance({ pollMs: 8_000 });
     await sleep(300);
-    await outside.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = $1`, [`LISTEN "${DESIGN_JOBS_CHANNEL}"`]);
+    await outside.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`, [`balcao listen ${DESIGN_JOBS_CHANNEL}`]);
     await sleep(500);
     const latencies: (number | null)[] = [];
     for (let round = 0; round < 2; round += 1) {

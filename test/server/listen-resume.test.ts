@@ -15,8 +15,8 @@ describe('LISTEN connection lost on postgresql', () => {
   let admin: string;
   const terminateListener = async (channel: string): Promise<number> => {
     const rows = await server.query<{ ended: boolean }>(
-      'SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE datname = current_database() AND query = $1',
-      [`LISTEN "${channel}"`],
+      'SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1',
+      [`balcao listen ${channel}`],
     );
     return rows.filter((row) => row.ended).length;
   };

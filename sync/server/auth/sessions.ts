@@ -93,18 +93,33 @@ export class LiveSessions {
   private stop: (() => Promise<void>) | null = null;
 
   async start(db: Database): Promise<void> {
-    this.stop = await db.listen(REVOKED_CHANNEL, (payload) => {
-      let hashes: unknown;
-      try {
-        hashes = JSON.parse(payload);
-      } catch {
-        return;
-      }
-      if (!Array.isArray(hashes)) return;
-      const names = hashes.filter((hash): hash is string => typeof hash === 'string');
-      authCache.forget(names);
-      for (const hash of names) this.end(hash);
-    });
+    this.stop = await db.listen(REVOKED_CHANNEL, (payload) => this.revoked(payload), () => this.recheck(db));
+  }
+
+  private revoked(payload: string): void {
+    let hashes: unknown;
+    try {
+      hashes = JSON.parse(payload);
+    } catch {
+      return;
+    }
+    if (!Array.isArray(hashes)) return;
+    const names = hashes.filter((hash): hash is string => typeof hash === 'string');
+    authCache.forget(names);
+    for (const hash of names) this.end(hash);
+  }
+
+  /**
+   * After the listening connection was lost and made again (PostgreSQL): revocations notified meanwhile
+   * are gone, so the cached lookups are dropped and every open stream whose session no longer exists is
+   * closed, as its notice would have done. A failure is tried again by listen().
+   */
+  private async recheck(db: Database): Promise<void> {
+    authCache.clear();
+    const tracked = [...this.byToken.keys()];
+    if (tracked.length === 0) return;
+    const live = new Set((await db.query<{ token_hash: string }>('SELECT token_hash FROM sessions WHERE token_hash = ANY($1::text[])', [tracked])).map((row) => row.token_hash));
+    for (const hash of tracked) if (!live.has(hash)) this.end(hash);
   }
 
   /** Registers a connection of a session; the returned function unregisters it. */

@@ -12,9 +12,10 @@ export interface Database extends Queryable {
   /**
    * Subscribes to a NOTIFY channel; resolves once listening, to a function that stops it. A lost
    * listening connection (a PostgreSQL restart, a proxy's idle timeout) is made again, with backoff;
-   * notices sent meanwhile are lost, so `onResume` is called once listening again: catch up there.
+   * notices sent meanwhile are lost, so `onResume` is called once listening again: catch up there. A
+   * catch-up that fails (throws or rejects) is called again later, with backoff, until it succeeds.
    */
-  listen(channel: string, onPayload: (payload: string) => void, onResume?: () => void): Promise<() => Promise<void>>;
+  listen(channel: string, onPayload: (payload: string) => void, onResume?: () => void | Promise<void>): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

@@ -26,7 +26,8 @@ export class ChangeHub {
         }
         this.deliver(notice);
       },
-      () => void this.catchUp().catch(() => undefined),
+      // A failed catch-up is tried again by listen(), with backoff.
+      () => this.catchUp(),
     );
   }
 
