@@ -2,8 +2,8 @@ import { errorResponses } from '../http/problem.ts';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ConsumptionRecord, ContractDoc, ServiceDoc } from '../../schema/index.ts';
-import { checkConsumptionRows, CONSUMPTION_COLUMNS, implausibleUsage, keyIndex, matchHeaders, type RowError } from '../../rules/index.ts';
-import { loadDocuments, loadDocumentsByField, lockStoreSequence } from '../db/documents.ts';
+import { checkConsumptionRows, CONSUMPTION_COLUMNS, keyIndex, matchHeaders, type RowError } from '../../rules/index.ts';
+import { loadDocumentsByField, lockStoreSequence } from '../db/documents.ts';
 import type { Queryable } from '../db/database.ts';
 import { writeBatchIn } from '../sync/write-documents.ts';
 import { writerOf } from '../auth/ownership.ts';
@@ -15,6 +15,7 @@ import { acceptXlsxUploads, readXlsxUpload } from '../http/xlsx-upload.ts';
 import { consumptionCreateBody } from './api-schemas.ts';
 import { assertBackoffice } from './documents.ts';
 import { BILLING_API, BILLING_RESOURCE } from './routes.ts';
+import { usageWarnings } from './usage-warnings.ts';
 
 /**
  * Consumption batch (BO-04, API-03): many usage records in one call, as JSON items (contract and service
@@ -189,14 +190,15 @@ export function registerConsumptionBatchRoute(app: FastifyInstance, ctx: ServerC
         });
         const errors = [...input.errors, ...refused].sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
         const refusedIds = new Set((outcome?.quarantined ?? []).map(({ id }) => id));
-        const services = await loadDocuments(tx, storeId, 'backoffice', [...new Set(docs.map((doc) => doc.serviceId))]);
+        const accepted = docs.filter((doc) => !refusedIds.has(doc.id));
+        const found = await usageWarnings(tx, storeId, accepted);
         const warnings: BatchError[] = [];
-        for (const doc of docs) {
-          const warning = refusedIds.has(doc.id) ? null : implausibleUsage(doc.quantity, services.get(doc.serviceId)?.data as { unitPriceCents?: number; unit?: string } | undefined);
-          if (!warning) continue;
+        accepted.forEach((doc, i) => {
+          const warning = found[i];
+          if (!warning) return;
           const at = where.get(doc.id)!;
           warnings.push('row' in at ? { row: at.row, column: 'Quantidade', reason: warning.message } : { pointer: `/items/${at.index}/quantity`, reason: warning.message });
-        }
+        });
         const report: BatchReport = { dryRun, mode, checked: input.checked, accepted: docs.length - refused.length, written: 0, unchanged, errors, warnings };
         if (dryRun || (mode === 'all' && errors.length > 0)) throw new RolledBack(report);
         return { ...report, written: outcome?.written.length ?? 0 };

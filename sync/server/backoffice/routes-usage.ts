@@ -4,7 +4,7 @@ import type { ConsumptionRecord, ReceivableStatus } from '../../schema/index.ts'
 import { billingRunSchema, receivableListSchema, receivableSchema, RECEIVABLE_STATUSES } from '../../schema/index.ts';
 import { billingPeriod, calendarDate } from '../../schema/common-fields.ts';
 import type { Database } from '../db/database.ts';
-import { loadDocuments, loadDocumentsByField, lockStoreSequence } from '../db/documents.ts';
+import { loadDocumentsByField, lockStoreSequence } from '../db/documents.ts';
 import { writeBatchIn } from '../sync/write-documents.ts';
 import { writerOf } from '../auth/ownership.ts';
 import type { Refusal } from '../rules/rule.ts';
@@ -20,7 +20,8 @@ import { changeReceivable, InvalidCursor, listReceivables, ReceivableRefused, st
 import { storeNow } from '../sandbox/clock.ts';
 import { BILLING_API, BILLING_RESOURCE } from './routes.ts';
 import { registerConsumptionBatchRoute } from './routes-consumption-batch.ts';
-import { implausibleUsage, isCalendarDate } from '../../rules/index.ts';
+import { usageWarnings } from './usage-warnings.ts';
+import { isCalendarDate } from '../../rules/index.ts';
 import { warningHeader } from '../http/warning-header.ts';
 import { columnsOf, liveSheet, sendXlsx, wantsXlsx, withXlsx, XLSX_PAGE, type XlsxSheet } from '../http/xlsx.ts';
 import type { ReceivableList } from '../../schema/index.ts';
@@ -34,7 +35,6 @@ const RECEIVABLES_SHEET: XlsxSheet<ReceivableList> = {
   footer: (first) => [{ id: 'total', amountCents: first.totals.amountCents }],
 };
 
-/** The schema's date pattern lets 2026-02-31 through; the database's date type does not. */
 const USAGE_WARNING_NOTE =
   'A quantity that is most likely a typo (more than 1,000,000 units, or a charge of its own above R$ 100,000.00: sync/rules/usage-plausibility.ts) is written all the same, ' +
   'and the answer carries a `Warning: 299 - "…"` header saying so (the consumption/batch answer lists such items in `warnings`).';
@@ -45,11 +45,11 @@ const USAGE_WARNING_NOTE =
  * batch); no header otherwise.
  */
 async function usageWarning(db: Database, storeId: string, record: Record<string, unknown>): Promise<Record<string, string>> {
-  const service = (await loadDocuments(db, storeId, 'backoffice', [String(record.serviceId)])).get(String(record.serviceId));
-  const warning = implausibleUsage(Number(record.quantity), service?.data as { unitPriceCents?: number; unit?: string } | undefined);
+  const [warning] = await usageWarnings(db, storeId, [{ serviceId: String(record.serviceId), quantity: Number(record.quantity) }]);
   return warning ? warningHeader(warning.message) : {};
 }
 
+/** The schema's date pattern lets 2026-02-31 through; the database's date type does not. */
 function assertDays(query: Record<string, unknown>, fields: readonly string[]): void {
   for (const field of fields) {
     const value = query[field];
