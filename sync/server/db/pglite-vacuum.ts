@@ -44,8 +44,8 @@ export interface IdleVacuum {
  * connection: a request that arrives meanwhile waits for it), at most every `everyMs`. A database that is
  * never idle that long (a store whose stations each send a heartbeat every 30 s: with three or more of
  * them, gaps of 10 s are rare) is vacuumed all the same once `forceAfterMs` has passed since the last
- * VACUUM; a request may then wait for it, once an hour by default. Thanks to the
- * visibility map a VACUUM reads only pages changed since the last one. At 1,000,000 products (a copy
+ * VACUUM; a request may then wait for it, once an hour by default. Thanks to the visibility map a
+ * VACUUM reads only pages changed since the last one. At 1,000,000 products (a copy
  * of the kept PGlite of test/bench/first-sync.ts, never vacuumed since its bulk load) the first took
  * 1,389 ms, the next 41 ms, and one after a price change of 10,000 products 285 ms (issue 16).
  * Statistics do not say when it is due: PGlite loses them at each restart.

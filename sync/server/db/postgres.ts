@@ -52,7 +52,6 @@ export async function openPostgres(connectionString: string, listenTiming: Liste
       let connecting: pg.Client | null = null;
       let stopped = false;
       let retry: NodeJS.Timeout | null = null;
-      let heartbeat: NodeJS.Timeout | null = null;
       // LISTEN needs a connection of its own that outlives any pooled query.
       const connect = async (): Promise<void> => {
         // A connection attempt that hangs (an address that accepts and never answers) fails, and is tried again.
@@ -108,7 +107,7 @@ export async function openPostgres(connectionString: string, listenTiming: Liste
       };
       // A connection that died without a word (a NAT or proxy that forgot it: no FIN, no RST) stays "open"
       // for ever: a query on it that gets no answer in time ends it, and a new one is made.
-      heartbeat = setInterval(() => {
+      const heartbeat = setInterval(() => {
         const client = current;
         if (!client) return;
         const silent = setTimeout(() => destroyClient(client), listenTiming.heartbeatTimeoutMs);
@@ -127,7 +126,7 @@ export async function openPostgres(connectionString: string, listenTiming: Liste
       const stop = async () => {
         stopped = true;
         if (retry) clearTimeout(retry);
-        if (heartbeat) clearInterval(heartbeat);
+        clearInterval(heartbeat);
         listeners.delete(stop);
         const [established, attempt] = [current, connecting];
         current = null;

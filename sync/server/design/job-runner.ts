@@ -87,14 +87,17 @@ export class DesignJobRunner {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.ticking = this.tick().finally(() => {
+      // tick() never throws; it answers when to look next.
+      this.ticking = this.tick().then((next) => {
         this.ticking = null;
+        this.schedule(next);
       });
     }, delay);
     this.timer.unref();
   }
 
-  private async tick(): Promise<void> {
+  /** One look: prunes when due, claims what it can, and answers in how many milliseconds to look again. */
+  private async tick(): Promise<number> {
     let next = this.pollMs;
     try {
       this.again = false;
@@ -122,9 +125,7 @@ export class DesignJobRunner {
       if (!this.stopped) this.options.log?.('design job poll failed', error);
     }
     // schedule() ignores calls while a tick runs: the wake-ups that came meanwhile are in `again`.
-    const delay = this.again ? 0 : next;
-    this.ticking = null;
-    this.schedule(delay);
+    return this.again ? 0 : next;
   }
 
   /** Milliseconds until the next pending job or expired lease is due (0 or less: due now; Infinity: none), by the database's clock. */
