@@ -221,6 +221,12 @@ describe('openPostgres listen: reconnecting', () => {
     await admin?.end();
     await scratch?.drop();
   });
+  /** The scratch database through a proxy the test switches, with listening timings short enough for a test. */
+  const behindProxy = async () => {
+    const proxy = startProxy({ host: '127.0.0.1', port: Number(new URL(scratch.url).port || 5432) });
+    const db = await openPostgres(proxiedUrl(await proxy.listen()), { connectTimeoutMs: 2_000, heartbeatMs: 1_000, heartbeatTimeoutMs: 1_000 });
+    return { proxy, db };
+  };
   const proxiedUrl = (port: number) => {
     const url = new URL(scratch.url);
     url.hostname = '127.0.0.1';
@@ -258,8 +264,7 @@ describe('openPostgres listen: reconnecting', () => {
   });
 
   it('a database unreachable for a while: attempts back off, it listens again once reachable, one connection', async () => {
-    const proxy = startProxy({ host: '127.0.0.1', port: Number(new URL(scratch.url).port || 5432) });
-    const db = await openPostgres(proxiedUrl(await proxy.listen()), { connectTimeoutMs: 2_000, heartbeatMs: 1_000, heartbeatTimeoutMs: 1_000 });
+    const { proxy, db } = await behindProxy();
     try {
       let resumed = 0;
       const got: string[] = [];
@@ -286,8 +291,7 @@ describe('openPostgres listen: reconnecting', () => {
   }, 30_000);
 
   it('a reconnect attempt that hangs (the address accepts but never answers) does not stop listening for good', async () => {
-    const proxy = startProxy({ host: '127.0.0.1', port: Number(new URL(scratch.url).port || 5432) });
-    const db = await openPostgres(proxiedUrl(await proxy.listen()), { connectTimeoutMs: 2_000, heartbeatMs: 1_000, heartbeatTimeoutMs: 1_000 });
+    const { proxy, db } = await behindProxy();
     let resumed = 0;
     let state: unknown;
     try {
@@ -314,8 +318,7 @@ describe('openPostgres listen: reconnecting', () => {
   }, 30_000);
 
   it('an established LISTEN connection that goes silent (no FIN/RST) is noticed and made again', async () => {
-    const proxy = startProxy({ host: '127.0.0.1', port: Number(new URL(scratch.url).port || 5432) });
-    const db = await openPostgres(proxiedUrl(await proxy.listen()), { connectTimeoutMs: 2_000, heartbeatMs: 1_000, heartbeatTimeoutMs: 1_000 });
+    const { proxy, db } = await behindProxy();
     let resumed = 0;
     const got: string[] = [];
     let state: unknown;
@@ -339,8 +342,7 @@ describe('openPostgres listen: reconnecting', () => {
   }, 30_000);
 
   it('close() while a reconnect attempt is under way leaves no socket open', async () => {
-    const proxy = startProxy({ host: '127.0.0.1', port: Number(new URL(scratch.url).port || 5432) });
-    const db = await openPostgres(proxiedUrl(await proxy.listen()), { connectTimeoutMs: 2_000, heartbeatMs: 1_000, heartbeatTimeoutMs: 1_000 });
+    const { proxy, db } = await behindProxy();
     await db.listen('brk_close', () => undefined, () => undefined);
     proxy.mode = 'blackhole';
     const before = proxy.accepted;
