@@ -20,18 +20,26 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 interface Stats {
   claims: number;
   looks: number;
+  /** The last claim and look the runner sent, as sent: to EXPLAIN them. */
+  sent: { claim?: { sql: string; params?: unknown[] }; look?: { sql: string; params?: unknown[] } };
 }
 
 /** The database as the runner sees it, counting its claims and its "when is the next one due" looks; `delay` slows chosen queries. */
 function counted(db: Database, delay: (sql: string, params?: unknown[]) => number = () => 0): { db: Database; stats: Stats } {
-  const stats: Stats = { claims: 0, looks: 0 };
+  const stats: Stats = { claims: 0, looks: 0, sent: {} };
   return {
     stats,
     db: {
       ...db,
       async query<Row>(sql: string, params?: unknown[]) {
-        if (sql.includes("SET status = 'running'")) stats.claims += 1;
-        if (sql.includes('min(next_at)')) stats.looks += 1;
+        if (sql.includes("SET status = 'running'")) {
+          stats.claims += 1;
+          stats.sent.claim = { sql, params };
+        }
+        if (sql.includes('min(next_at)')) {
+          stats.looks += 1;
+          stats.sent.look = { sql, params };
+        }
         const wait = delay(sql, params);
         if (wait > 0) await sleep(wait);
         return db.query<Row>(sql, params);
@@ -317,8 +325,29 @@ describe('design job runner on PGlite', () => {
     expect(latency).not.toBeNull();
     expect(latency!).toBeLessThan(3_000);
     await sleep(300);
-    const before = { ...stats };
+    const before = { claims: stats.claims, looks: stats.looks };
     await sleep(2_000);
-    expect(stats).toEqual(before);
+    expect({ claims: stats.claims, looks: stats.looks }).toEqual(before);
+  });
+
+  it('DES-04 the claim and the "next due" look read the open jobs through an index, not the 30 days of finished ones kept beside them', async () => {
+    // 5,000 finished jobs (what a busy store keeps for support) and a few open ones, as the planner sees them after ANALYZE.
+    await db.query(
+      `INSERT INTO design_jobs (id, store_id, kind, payload, status, attempts, finished_at)
+       SELECT 'finished-' || n, s.id, 'create_environment', '{}'::jsonb, CASE WHEN n % 7 = 0 THEN 'failed' ELSE 'done' END, 1, now() - make_interval(mins => n)
+         FROM generate_series(1, 5000) AS n CROSS JOIN (SELECT id FROM stores WHERE code = $1) s`,
+      [STORE],
+    );
+    await db.query('ANALYZE design_jobs');
+    const key = randomUUID();
+    await db.transaction((tx) => enqueueJobs(tx, STORE, [quickJob(key)]));
+    expect(await doneAfter(db, jobId(key), Date.now(), 5_000)).not.toBeNull();
+    const { claim, look } = stats.sent;
+    expect(claim && look).toBeTruthy();
+    for (const sent of [claim!, look!]) {
+      const plan = (await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sent.sql}`, sent.params)).map((row) => row['QUERY PLAN']).join('\n');
+      expect(plan, sent.sql).toContain('design_jobs_open');
+      expect(plan, sent.sql).not.toMatch(/Seq Scan on design_jobs/);
+    }
   });
 });

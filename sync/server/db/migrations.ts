@@ -9,6 +9,7 @@ import { webhookPauseCodeMigration, webhooksMigration } from '../webhooks/migrat
 import { sandboxMigration, sandboxRequestsAgeMigration } from '../sandbox/migration.ts';
 import { saleInstantMigration } from './migration-016-sale-instant.ts';
 import { documentsStoreKeyMigration } from './migration-016-documents-store-key.ts';
+import { designJobsOpenMigration } from '../design/migration.ts';
 
 /**
  * One list of migrations for PostgreSQL and PGlite alike. Append only: a released migration never changes.
@@ -114,6 +115,7 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
   documentsStoreKeyMigration,
   webhookPauseCodeMigration,
   sandboxRequestsAgeMigration,
+  designJobsOpenMigration,
 ];
 
 export async function migrate(db: Database): Promise<number> {
