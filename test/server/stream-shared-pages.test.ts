@@ -76,6 +76,28 @@ describe.each(DATABASE_KINDS)('live streams share their page reads on %s (issue 
     }
   });
 
+  it.each(['the admin', 'the back office'] as const)("POS-16 a station's audit event reaches the admin's open stream and never a back-office user's without a station (%s opened first)", async (first) => {
+    const cashier = await stationSession(server, 'cx01');
+    const backOffice = (await login(server, 'retaguarda', 'retaguarda123')).token;
+    const tokens = first === 'the admin' ? [admin, backOffice] : [backOffice, admin];
+    const streams = [];
+    for (const token of tokens) streams.push(await openStream(server.url, token));
+    const [adminStream, backOfficeStream] = first === 'the admin' ? streams : [streams[1]!, streams[0]!];
+    try {
+      for (const stream of streams) await stream.waitFor((e) => e.event === 'resync', 'resync');
+      const id = `audit-scope-${first === 'the admin' ? 'a' : 'b'}`;
+      const event = { id, stationId: cashier.station.stationId, userId: 'loja1-caixa', at: new Date().toISOString(), action: 'login', _deleted: false };
+      expect((await call(server.url, 'POST', '/api/sync/auditEvents/push', { token: cashier.token, body: [{ newDocumentState: event }] })).body).toEqual([]);
+      const has = (e: Parameters<typeof changeOf>[0]) => changeOf(e)?.documents.some((doc) => doc.id === id) ?? false;
+      await adminStream!.waitFor(has, "the admin's copy of the audit event");
+      // Both streams were woken by the same notice; give the other one as long again to show what it got.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(backOfficeStream!.events.some(has)).toBe(false);
+    } finally {
+      for (const stream of streams) await stream.close();
+    }
+  });
+
   it('POS-02 a stream that knows of a later change never takes a read started before it', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -94,18 +116,22 @@ describe.each(DATABASE_KINDS)('live streams share their page reads on %s (issue 
     const older = shared.read(scope, 0, 10, 50);
     const later = shared.read(scope, 0, 10, 101);
     const otherScope = shared.read({ ...scope, collection: 'customers' }, 0, 10, 100);
+    // An admin's scope of a station collection (every station) and a station-less user's (none) are two reads.
+    const everyStation = shared.read({ storeId: 'loja1', collection: 'auditEvents', stationId: null }, 0, 10, 100);
+    const noStation = shared.read({ storeId: 'loja1', collection: 'auditEvents', stationId: '' }, 0, 10, 100);
+    expect(noStation).not.toBe(everyStation);
     expect(same).toBe(first);
     expect(older).toBe(first);
     expect(later).not.toBe(first);
     expect(otherScope).not.toBe(first);
-    expect(queries).toBe(3);
+    expect(queries).toBe(5);
     release();
-    const pages = await Promise.all([first, later, otherScope]);
+    const pages = await Promise.all([first, later, otherScope, everyStation, noStation]);
     expect(pages[0]!.count).toBe(10);
     expect(pages[1]).toEqual(pages[0]);
     // Nothing is kept once settled: the next read asks the database again.
     expect(shared.size).toBe(0);
     await shared.read(scope, 0, 10, 100);
-    expect(queries).toBe(4);
+    expect(queries).toBe(6);
   });
 });

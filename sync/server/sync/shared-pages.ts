@@ -29,7 +29,9 @@ export class SharedPageReads {
    * Rejects as that read does (every caller that joined it gets the error).
    */
   read(scope: ReadScope, since: number, limit: number, covers: number): Promise<ChangesPage> {
-    const key = `${scope.storeId}\u0000${scope.collection}\u0000${scope.stationId ?? ''}\u0000${since}\u0000${limit}`;
+    // Every field of the scope, as it is: a null stationId (an admin: every station) and '' (no station:
+    // nothing) must never share a read, or one caller gets the other's documents.
+    const key = JSON.stringify([scope.storeId, scope.collection, scope.stationId, since, limit]);
     const joined = this.inFlight.get(key);
     if (joined && joined.covers >= covers) return joined.page;
     const page = readChangesPage(this.db, scope, { seq: since }, limit);
