@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminToken, call, DATABASE_KINDS, login, startTestServer, type TestServer } from './support/servers.ts';
 import { cpf } from './support/documents.ts';
+import { createKey } from './support/api-keys.ts';
+import { releaseReservation } from '../../sync/server/integration/stock.ts';
 
 /** Issue 12 "Resources": master data in, products out, stock, orders, sales movements (API-01, API-04, API-05). */
 describe.each(DATABASE_KINDS)('integration resources on %s', (kind) => {
@@ -226,6 +228,37 @@ describe.each(DATABASE_KINDS)('integration resources on %s', (kind) => {
     expect(cancels.filter((c) => c.body.applied)).toHaveLength(1);
     expect((await api('GET', '/stock?sku=ORD-1')).body.levels[0]).toMatchObject({ stock: 1, reserved: 0, available: 1 });
     expect((await api('GET', '/orders?status=cancelled')).body.orders.map((o: { id: string }) => o.id)).toEqual(['web-2']);
+  });
+
+  it("API-04 API-08 an order's reservation is moved only by the order: the stock routes, whatever the key, neither read, release nor commit it", async () => {
+    await load([product('ORD-RSV', { stock: 5 })]);
+    const stockOnly = (await createKey(server, ['stock:read', 'stock:write'])).secret;
+    const asStock = (method: string, path: string) => call(server.url, method, `/api/v1${path}`, { token: stockOnly });
+    expect((await api('POST', '/orders', order('web-rsv-paid', 'ORD-RSV', 2))).status).toBe(201);
+    expect((await api('POST', '/orders/web-rsv-paid/pay')).status).toBe(200);
+    expect((await api('POST', '/orders', order('web-rsv-new', 'ORD-RSV', 1))).status).toBe(201);
+    const held = { stock: 5, reserved: 3, available: 2 };
+    expect((await api('GET', '/stock?sku=ORD-RSV')).body.levels[0]).toMatchObject(held);
+    for (const caller of [asStock, api]) {
+      for (const id of ['web-rsv-paid', 'web-rsv-new']) {
+        for (const [method, action] of [['GET', ''], ['POST', '/release'], ['POST', '/commit']] as const) {
+          const answer = await caller(method, `/stock/reservations/order%2F${id}${action}`);
+          expect(answer.status, `${method} ${id}${action}`).toBe(400);
+          expect(answer.body.error.field).toBe('/id');
+        }
+      }
+    }
+    // Nothing moved: the paid order still invoices (committing its 2), the new one still cancels (releasing its 1).
+    expect((await api('GET', '/stock?sku=ORD-RSV')).body.levels[0]).toMatchObject(held);
+    expect((await api('POST', '/orders/web-rsv-paid/invoice')).body).toMatchObject({ applied: true, order: { status: 'invoiced' } });
+    expect((await api('POST', '/orders/web-rsv-new/cancel')).body).toMatchObject({ applied: true, order: { status: 'cancelled' } });
+    expect((await api('GET', '/stock?sku=ORD-RSV')).body.levels[0]).toMatchObject({ stock: 3, reserved: 0, available: 3 });
+    // Below the routes too: the integrator's side (owner null) finds no order's reservation, and an order finds no other's.
+    await server.query("INSERT INTO stock_reservations (store_id, id, order_id, status, expires_at, request_hash) VALUES ('loja1', 'rsv-of-web-x', 'web-x', 'active', NULL, 'h')");
+    for (const owner of [null, 'web-y']) {
+      await expect(server.db.transaction((tx) => releaseReservation(tx, 'loja1', 'rsv-of-web-x', owner))).rejects.toMatchObject({ statusCode: 404, code: 'not_found' });
+    }
+    expect((await server.db.transaction((tx) => releaseReservation(tx, 'loja1', 'rsv-of-web-x', 'web-x'))).applied).toBe(true);
   });
 
   it('API-04 an order is refused whole for a bad CPF/CNPJ, a wrong total or missing stock, naming the field', async () => {

@@ -54,7 +54,10 @@ export type OrderView = Omit<StoredOrder, 'reservationId'> & { reservation: Rese
 /** The largest total an order may have: what the sale and product schemas hold in cents. */
 const MAX_TOTAL_CENTS = 1_000_000_000_00;
 
-/** The order's reservation id: its own namespace, which integrator reservation ids cannot reach (no '/'). */
+/**
+ * The order's reservation id: its own namespace, which integrator reservation ids cannot reach (no '/', in
+ * the body or the path: schemas.ts reservationParams); the stock functions also refuse it to any other owner (stock.ts reservationOf).
+ */
 export const reservationIdOf = (orderId: string) => `order/${orderId}`;
 
 async function view(tx: Queryable, storeId: string, order: StoredOrder): Promise<OrderView> {
@@ -156,9 +159,9 @@ export async function actOnOrder(db: Database, storeId: string, userId: string, 
     const next = applyOrderAction(order.status, action);
     if (!next.ok) throw new ApiProblem(409, 'business_rule', next.error.message);
     const effect = ORDER_STOCK_EFFECTS[action];
-    if (effect === 'hold') await holdReservation(tx, storeId, order.reservationId);
-    if (effect === 'commit') await commitReservation(tx, storeId, order.reservationId);
-    if (effect === 'release') await releaseReservation(tx, storeId, order.reservationId);
+    if (effect === 'hold') await holdReservation(tx, storeId, order.reservationId, order.id);
+    if (effect === 'commit') await commitReservation(tx, storeId, order.reservationId, order.id);
+    if (effect === 'release') await releaseReservation(tx, storeId, order.reservationId, order.id);
     const now = new Date().toISOString();
     const moved: StoredOrder = { ...order, status: next.value, updatedAt: now, history: [...order.history, { action, from: order.status, to: next.value, at: now, userId, ...(reason ? { reason } : {}) }] };
     await tx.query('UPDATE integration_orders SET status = $3, data = $4::jsonb, updated_at = $5 WHERE store_id = $1 AND id = $2', [storeId, id, moved.status, JSON.stringify(moved), now]);

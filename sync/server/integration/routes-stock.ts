@@ -6,11 +6,10 @@ import { lockStoreSequence } from '../db/documents.ts';
 import { assertCanRead, assertCanWrite, authenticate, sessionOf } from '../http/authenticate.ts';
 import type { ServerContext } from '../http/context.ts';
 import { withIdempotency } from '../http/idempotency.ts';
-import { problems } from '../http/problem.ts';
 import { stableJson } from '../sync/stable-json.ts';
 import { V1 } from './api-resource.ts';
-import { adjustmentBody, adjustmentResponse, errors, idParams, pageOf, reservationBody, reservationResponse, stockLevel, stockQuery } from './schemas.ts';
-import { adjustStock, commitReservation, loadReservation, releaseReservation, reserve, stockLevels, type ProductRef } from './stock.ts';
+import { adjustmentBody, adjustmentResponse, errors, pageOf, reservationBody, reservationParams, reservationResponse, stockLevel, stockQuery } from './schemas.ts';
+import { adjustStock, commitReservation, releaseReservation, reservationOf, reserve, stockLevels, type ProductRef } from './stock.ts';
 
 type ReserveBody = { id: string; items: (ProductRef & { quantity: number })[]; ttlSeconds: number };
 type AdjustBody = ProductRef & { id: string; delta: number; reason: string };
@@ -104,13 +103,11 @@ export function registerStockRoutes(app: FastifyInstance, ctx: ServerContext): v
 
   app.get<{ Params: { id: string } }>(
     `${V1}/stock/reservations/:id`,
-    { config, schema: { tags, summary: 'A reservation and its state (active, expired, committed, released)', params: idParams, response: { 200: reservationResponse, ...errors } }, preHandler },
+    { config, schema: { tags, summary: 'A reservation and its state (active, expired, committed, released)', params: reservationParams, response: { 200: reservationResponse, ...errors } }, preHandler },
     async (request) => {
       const session = sessionOf(request);
       assertCanRead(session, 'products');
-      const found = await loadReservation(ctx.db, session.store.id, request.params.id);
-      if (!found) throw problems.notFound(`Reservation ${request.params.id}`);
-      const { requestHash: _hash, ...reservation } = found;
+      const { requestHash: _hash, ...reservation } = await reservationOf(ctx.db, session.store.id, request.params.id, null);
       return reservation;
     },
   );
@@ -121,14 +118,14 @@ export function registerStockRoutes(app: FastifyInstance, ctx: ServerContext): v
   ] as const) {
     app.post<{ Params: { id: string } }>(
       `${V1}/stock/reservations/:id/${verb}`,
-      { config, schema: { tags, summary: `${what} (API-04)`, params: idParams, response: { 200: settleResponse, ...errors } }, preHandler },
+      { config, schema: { tags, summary: `${what} (API-04)`, params: reservationParams, response: { 200: settleResponse, ...errors } }, preHandler },
       async (request, reply) => {
         const session = sessionOf(request);
         assertCanWrite(session, 'products', 'api');
         return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
           const result = await ctx.db.transaction(async (tx) => {
             await lockStoreSequence(tx, session.store.id);
-            return settle(tx, session.store.id, request.params.id);
+            return settle(tx, session.store.id, request.params.id, null);
           });
           const { requestHash: _hash, ...reservation } = result.reservation as typeof result.reservation & { requestHash?: string };
           return { status: 200, body: { applied: result.applied, reservation } };

@@ -130,6 +130,8 @@ export const idParams = { type: 'object', properties: { id: { type: 'string', mi
 
 /** An id the sender chooses for a write it may retry (letters, digits and . _ ~ : -). */
 const senderId = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._~:-]+$' } as const;
+/** A reservation named in a path: an id its sender chose (an order's reservation is not one, and is not reached here). */
+export const reservationParams = { type: 'object', properties: { id: senderId }, required: ['id'] } as const;
 const quantity = { type: 'integer', minimum: 1, maximum: 1_000_000, description: "In the unit's smallest step (units, grams, mm, ml)" } as const;
 const productRef = {
   productId: { type: 'string', minLength: 1, maxLength: 64 },

@@ -122,6 +122,18 @@ export async function loadReservation(tx: Queryable, storeId: string, id: string
   return { id: row.id, orderId: row.order_id, status: row.status, expiresAt: instant(row.expires_at), items: row.items.map((line) => ({ productId: line.productId, quantity: Number(line.quantity) })), requestHash: row.request_hash };
 }
 
+/**
+ * The reservation `id` as `owner` may see it: `owner` is the order a reservation was made for, or null for
+ * an integrator's own (made through POST /stock/reservations). Anything else is a 404, as if absent: an
+ * order's reservation is moved only by that order's actions (orders.ts), never through the stock routes,
+ * whose `stock` scope would otherwise free a paid order's units or commit an unpaid one's.
+ */
+export async function reservationOf(tx: Queryable, storeId: string, id: string, owner: string | null): Promise<Reservation & { requestHash: string }> {
+  const reservation = await loadReservation(tx, storeId, id);
+  if (!reservation || reservation.orderId !== owner) throw new ApiProblem(404, 'not_found', `Reservation ${id} was not found. Check the id and try again.`);
+  return reservation;
+}
+
 export interface ReserveRequest {
   id: string;
   orderId: string | null;
@@ -172,9 +184,8 @@ async function revive(tx: Queryable, storeId: string, reservation: Reservation):
  * Commits a reservation: its units leave the product stock (written through writeDocuments, so
  * stations receive the new stock). Once: a committed reservation answers `applied: false`.
  */
-export async function commitReservation(tx: Queryable, storeId: string, id: string): Promise<{ reservation: Reservation; applied: boolean }> {
-  const reservation = await loadReservation(tx, storeId, id);
-  if (!reservation) throw new ApiProblem(404, 'not_found', `Reservation ${id} was not found. Check the id and try again.`);
+export async function commitReservation(tx: Queryable, storeId: string, id: string, owner: string | null): Promise<{ reservation: Reservation; applied: boolean }> {
+  const reservation = await reservationOf(tx, storeId, id, owner);
   if (reservation.status === 'committed') return { reservation, applied: false };
   if (reservation.status === 'released') throw stateProblem(reservation, 'committed');
   await revive(tx, storeId, reservation);
@@ -190,9 +201,8 @@ export async function commitReservation(tx: Queryable, storeId: string, id: stri
 }
 
 /** Releases a reservation (active or lapsed): its units are available again. Once. */
-export async function releaseReservation(tx: Queryable, storeId: string, id: string): Promise<{ reservation: Reservation; applied: boolean }> {
-  const reservation = await loadReservation(tx, storeId, id);
-  if (!reservation) throw new ApiProblem(404, 'not_found', `Reservation ${id} was not found. Check the id and try again.`);
+export async function releaseReservation(tx: Queryable, storeId: string, id: string, owner: string | null): Promise<{ reservation: Reservation; applied: boolean }> {
+  const reservation = await reservationOf(tx, storeId, id, owner);
   if (reservation.status === 'released') return { reservation, applied: false };
   if (reservation.status === 'committed') throw stateProblem(reservation, 'released (its goods have left the stock)');
   await tx.query("UPDATE stock_reservations SET status = 'released', settled_at = now() WHERE store_id = $1 AND id = $2", [storeId, id]);
@@ -200,9 +210,8 @@ export async function releaseReservation(tx: Queryable, storeId: string, id: str
 }
 
 /** Holds a reservation until it is committed or released (no expiry); a lapsed one must still be covered. */
-export async function holdReservation(tx: Queryable, storeId: string, id: string): Promise<Reservation> {
-  const reservation = await loadReservation(tx, storeId, id);
-  if (!reservation) throw new ApiProblem(404, 'not_found', `Reservation ${id} was not found.`);
+export async function holdReservation(tx: Queryable, storeId: string, id: string, owner: string | null): Promise<Reservation> {
+  const reservation = await reservationOf(tx, storeId, id, owner);
   if (reservation.status !== 'active' && reservation.status !== 'expired') throw stateProblem(reservation, 'held');
   await revive(tx, storeId, reservation);
   await tx.query('UPDATE stock_reservations SET expires_at = NULL WHERE store_id = $1 AND id = $2', [storeId, id]);
