@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { sheetRowText } from '../../rules/index.ts';
 import { ApiProblem } from './problem.ts';
+import { assertXlsxInflatesWithin } from './xlsx-bounds.ts';
 import { XLSX_TYPE } from './xlsx.ts';
 
 /**
@@ -22,11 +23,13 @@ export function acceptXlsxUploads(app: FastifyInstance): void {
 /**
  * The first worksheet: header (row 1) and data rows as text, rows kept at their spreadsheet numbers.
  *
- * @throws ApiProblem 415 for the old .xls format, 400 for a body that is not an .xlsx, has no header or too many rows
+ * @throws ApiProblem 415 for the old .xls format, 400 for a body that is not an .xlsx, has no header or too many rows,
+ *   413 for one that unpacks past MAX_XLSX_INFLATED_BYTES (a zip bomb, xlsx-bounds.ts)
  */
 export async function readXlsxUpload(body: unknown): Promise<{ header: string[]; rows: string[][] }> {
   if (!Buffer.isBuffer(body)) throw new ApiProblem(400, 'validation_failed', `Send the .xlsx file as the request body with Content-Type ${XLSX_TYPE}.`);
   if (body[0] === 0xd0 && body[1] === 0xcf) throw new ApiProblem(415, 'validation_failed', 'This is an old Excel file (.xls). Save it as .xlsx (Excel Workbook) and send it again.');
+  await assertXlsxInflatesWithin(body);
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(body as unknown as ArrayBuffer);
