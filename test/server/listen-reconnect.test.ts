@@ -18,7 +18,8 @@ import { changeOf, openStream } from './support/stream.ts';
  * a connection lost, refused, hanging or silently dead is made again and the subscriber catches up
  * (onResume, retried when it fails, never an unhandled rejection); close() leaves nothing behind.
  * The stakes: live changes reaching open tills (POS-02) and a logout closing the session's streams
- * (API-08) even when the notice was sent while nobody listened.
+ * (API-08) or a role change closing the user's streams (ADM-02) even when the notice was sent while
+ * nobody listened.
  */
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -67,6 +68,32 @@ describe('LISTEN resume on postgresql: revocations', () => {
       expect({ ended, leaked }).toEqual({ ended: true, leaked: false });
     } finally {
       await stream.close();
+    }
+  });
+
+  it('ADM-02 a user demoted while the revocation listener was down loses their open stream once it listens again; an unchanged user\'s stream goes on', async () => {
+    const admin = (await login(server, 'admin', 'admin123')).token;
+    expect((await call(server.url, 'POST', '/api/users', { token: admin, body: { code: 'boss3', name: 'Boss Three', password: 'boss3-pass-123', roles: ['admin'] } })).status).toBe(201);
+    const boss = await login(server, 'boss3', 'boss3-pass-123');
+    const demoted = await openStream(server.url, boss.token);
+    const kept = await openStream(server.url, admin);
+    let ended = false;
+    void demoted.ended.then(() => (ended = true));
+    try {
+      for (const stream of [demoted, kept]) await stream.waitFor((event) => event.event === 'resync', 'the opening RESYNC');
+      expect(await terminateListener(server, REVOKED_CHANNEL)).toBe(1);
+      // Its notice is lost: nobody listens.
+      expect((await call(server.url, 'PUT', '/api/users/loja1-boss3/roles', { token: admin, body: { roles: ['cashier'] } })).status).toBe(200);
+      await waitUntil(async () => (await server.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`, [`balcao listen ${REVOKED_CHANNEL}`]))[0]!.n === 1, 'revocation listener back');
+      await sleep(2_000);
+      const service = { id: 'svc-while-down', kind: 'service', code: 'SECRET3', name: 'Serviço restrito', active: true, monthlyFeeCents: 12_345, updatedAt: new Date().toISOString() };
+      expect((await call(server.url, 'PUT', '/api/v1/backoffice/svc-while-down', { token: admin, body: service })).status).toBe(200);
+      await kept.waitFor((event) => changeOf(event)?.documents.some((doc) => doc.id === 'svc-while-down') ?? false, 'the back-office record on the unchanged admin\'s stream');
+      const leaked = demoted.events.some((event) => changeOf(event)?.documents.some((doc) => doc.id === 'svc-while-down'));
+      expect({ ended, leaked }).toEqual({ ended: true, leaked: false });
+    } finally {
+      await demoted.close();
+      await kept.close();
     }
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminToken, call, DATABASE_KINDS, issuePairingCode, login, pair, pairStation, startTestServer, type TestServer } from './support/servers.ts';
-import { openStream } from './support/stream.ts';
+import type { StreamResync } from '../../sync/schema/index.ts';
+import { changeOf, endsWithin, openStream } from './support/stream.ts';
 
 /**
  * Issue 14 kind 9 and issue 17 item 2: pairing codes work once and expire, re-pairing and unpairing
@@ -128,6 +129,35 @@ describe.each(DATABASE_KINDS)('pairing codes and sessions on %s', (kind) => {
       expect((await login(server, 'caixa', 'caixa123', 'loja1', station)).stationId).toBe('loja1-cx01');
     } finally {
       await stream.close();
+    }
+  });
+
+  it('ADM-02 a user demoted from admin to cashier: their open stream closes at once and a back-office record written after never reaches it; another admin\'s stream goes on', async () => {
+    const created = await call(server.url, 'POST', '/api/users', { token: admin, body: { code: 'boss2', name: 'Boss Two', password: 'boss2-pass-123', roles: ['admin'] } });
+    expect(created.status).toBe(201);
+    const boss = await login(server, 'boss2', 'boss2-pass-123');
+    const demoted = await openStream(server.url, boss.token);
+    const other = await openStream(server.url, admin);
+    try {
+      for (const stream of [demoted, other]) await stream.waitFor((event) => event.event === 'resync', 'resync');
+      expect((await call(server.url, 'PUT', '/api/users/loja1-boss2/roles', { token: admin, body: { roles: ['cashier'] } })).status).toBe(200);
+      expect(await endsWithin(demoted.ended, 5_000)).toBe(true);
+      const service = { id: 'svc-after-demotion', kind: 'service', code: 'SECRET', name: 'Serviço restrito', active: true, monthlyFeeCents: 12_345, updatedAt: new Date().toISOString() };
+      expect((await call(server.url, 'PUT', '/api/v1/backoffice/svc-after-demotion', { token: admin, body: service })).status).toBe(200);
+      await other.waitFor((event) => changeOf(event)?.documents.some((doc) => doc.id === 'svc-after-demotion') ?? false, 'the back-office record on the other admin\'s stream');
+      expect(demoted.events.some((event) => changeOf(event)?.documents.some((doc) => doc.id === 'svc-after-demotion'))).toBe(false);
+      // The device reconnects with its token: the new stream carries a cashier's collections only.
+      const again = await openStream(server.url, boss.token);
+      try {
+        const opening = JSON.parse((await again.waitFor((event) => event.event === 'resync', 'resync')).data) as StreamResync;
+        expect(opening.positions.sales).toBeDefined();
+        expect(opening.positions.backoffice).toBeUndefined();
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await demoted.close();
+      await other.close();
     }
   });
 

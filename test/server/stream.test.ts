@@ -3,7 +3,7 @@ import { startServer } from '../../sync/server/node/start.ts';
 import { TEST_PASSWORD_HASHING } from './support/password-hashing.ts';
 import { call, DATABASE_KINDS, login, stationSession, startTestServer, type TestServer } from './support/servers.ts';
 import { cpf, saleDoc } from './support/documents.ts';
-import { changeOf, openStream } from './support/stream.ts';
+import { changeOf, endsWithin, openStream } from './support/stream.ts';
 import type { StreamResync } from '../../sync/schema/index.ts';
 
 describe.each(DATABASE_KINDS)('change stream on %s', (kind) => {
@@ -77,6 +77,33 @@ describe('two server instances on one PostgreSQL', () => {
         expect(changeOf(event)!.collection).toBe('customers');
       } finally {
         await stream.close();
+      }
+    } finally {
+      await second.close();
+      await first.close();
+    }
+  });
+
+  it('ADM-02 a user demoted through one instance loses the open stream they hold on the other at once; a back-office record written after never reaches it', async () => {
+    const first = await startTestServer('postgresql');
+    const second = await startServer({ port: 0, databaseUrl: first.databaseUrl, seedDemo: false, logLevel: 'error', rateLimit: false, passwordHashing: TEST_PASSWORD_HASHING });
+    try {
+      const admin = (await login(first, 'admin', 'admin123')).token;
+      expect((await call(first.url, 'POST', '/api/users', { token: admin, body: { code: 'boss2', name: 'Boss Two', password: 'boss2-pass-123', roles: ['admin'] } })).status).toBe(201);
+      const boss = await login(second, 'boss2', 'boss2-pass-123');
+      const demoted = await openStream(second.url, boss.token);
+      const other = await openStream(second.url, admin);
+      try {
+        for (const stream of [demoted, other]) await stream.waitFor((e) => e.event === 'resync', 'resync');
+        expect((await call(first.url, 'PUT', '/api/users/loja1-boss2/roles', { token: admin, body: { roles: ['cashier'] } })).status).toBe(200);
+        expect(await endsWithin(demoted.ended, 5_000)).toBe(true);
+        const service = { id: 'svc-two-instances', kind: 'service', code: 'SECRET2', name: 'Serviço restrito', active: true, monthlyFeeCents: 12_345, updatedAt: new Date().toISOString() };
+        expect((await call(first.url, 'PUT', '/api/v1/backoffice/svc-two-instances', { token: admin, body: service })).status).toBe(200);
+        await other.waitFor((e) => changeOf(e)?.documents.some((doc) => doc.id === 'svc-two-instances') ?? false, 'the back-office record on the other admin\'s stream');
+        expect(demoted.events.some((e) => changeOf(e)?.documents.some((doc) => doc.id === 'svc-two-instances'))).toBe(false);
+      } finally {
+        await demoted.close();
+        await other.close();
       }
     } finally {
       await second.close();

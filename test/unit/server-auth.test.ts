@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { CredentialGuard } from '../../sync/server/auth/attempts.ts';
 import { newOneTimeCode, normalizeCode, pairingCodeHash } from '../../sync/server/auth/codes.ts';
 import { checkedScryptParams, checkSecret, digest, digestMatches, DUMMY_HASH, dummyHashFor, hashSecret, parseStoredHash, SCRYPT_PARAMS, SCRYPT_TEST_FLOOR } from '../../sync/server/auth/secrets.ts';
+import { LiveSessions, type Session } from '../../sync/server/auth/sessions.ts';
+import type { Database } from '../../sync/server/db/database.ts';
 import { DEMO_PASSWORD_HASHES, DEMO_STORES } from '../../sync/server/seed/demo-data.ts';
+import type { Role } from '../../sync/schema/index.ts';
 
 describe('credential guard', () => {
   const limits = { failuresPerMinute: 3, failuresPerAddressPerMinute: 5, accountsPerPasswordPerMinute: 3 };
@@ -131,4 +134,71 @@ describe('secrets', () => {
     expect(new Set(users.map((user) => user.password))).toEqual(new Set(Object.keys(DEMO_PASSWORD_HASHES)));
     for (const [password, stored] of Object.entries(DEMO_PASSWORD_HASHES)) expect(await checkSecret(password, stored), password).toEqual({ valid: true, needsRehash: false });
   }, 60_000);
+});
+
+describe('live sessions (open streams)', () => {
+  const session = (tokenHash: string, userId: string, roles: Role[], apiKeyId?: string): Session => ({
+    user: { id: userId, code: userId, name: userId, roles },
+    store: { id: 'loja1', code: 'loja1', name: 'Loja' },
+    stationId: null,
+    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    tokenHash,
+    ...(apiKeyId ? { apiKey: { id: apiKeyId, name: 'erp', scopes: [], rateLimitPerMinute: 60 } } : {}),
+  });
+
+  /** A database that only listens and answers the resume check's two queries from `rows`. */
+  async function started(rows: { sessions: { token_hash: string; roles: Role[] }[]; keys: string[] }) {
+    let notify: (payload: string) => void = () => undefined;
+    let resume: () => void | Promise<void> = () => undefined;
+    const queries: string[] = [];
+    const db = {
+      kind: 'pglite',
+      query: async (sql: string) => {
+        queries.push(sql);
+        return sql.includes('FROM sessions') ? rows.sessions : rows.keys.map((id) => ({ id }));
+      },
+      listen: async (_channel: string, onPayload: (payload: string) => void, onResume?: () => void | Promise<void>) => {
+        notify = onPayload;
+        resume = onResume ?? resume;
+        return async () => undefined;
+      },
+    } as unknown as Database;
+    const live = new LiveSessions();
+    await live.start(db);
+    return { live, queries, notice: (names: string[]) => notify(JSON.stringify(names)), resume: () => resume() };
+  }
+
+  it('ADM-02 a `user:<id>` notice closes every open stream of the user, whatever its token, and no one else\'s; closed streams leave nothing registered', async () => {
+    const { live, queries, notice, resume } = await started({ sessions: [], keys: [] });
+    const closed: string[] = [];
+    const untrackA = live.track(session('hash-a', 'u1', ['admin']), () => closed.push('a'));
+    live.track(session('hash-b', 'u1', ['admin']), () => closed.push('b'));
+    const untrackC = live.track(session('hash-c', 'u2', ['admin']), () => closed.push('c'));
+    notice(['user:u1']);
+    expect(closed).toEqual(['a', 'b']);
+    untrackA();
+    notice(['hash-a', 'hash-b', 'user:u1']);
+    expect(closed).toEqual(['a', 'b']);
+    untrackC();
+    notice(['user:u2']);
+    expect(closed).toEqual(['a', 'b']);
+    // Nothing left to check on resume: every registration went with its connection.
+    await resume();
+    expect(queries).toEqual([]);
+    await live.close();
+  });
+
+  it('ADM-02 on resume, closes the streams whose session is gone or whose user\'s roles changed, and an API key\'s only when the key is revoked', async () => {
+    const { live, resume } = await started({
+      sessions: [{ token_hash: 'same', roles: ['cashier', 'admin'] }, { token_hash: 'demoted', roles: ['cashier'] }],
+      keys: ['key-live'],
+    });
+    const closed: string[] = [];
+    for (const [hash, user, roles, key] of [['same', 'u1', ['admin', 'cashier']], ['demoted', 'u2', ['admin']], ['gone', 'u3', ['cashier']], ['k1', 'api-key:key-live', ['admin'], 'key-live'], ['k2', 'api-key:key-revoked', ['admin'], 'key-revoked']] as const) {
+      live.track(session(hash, user, [...roles], key), () => closed.push(hash));
+    }
+    await resume();
+    expect(closed.sort()).toEqual(['demoted', 'gone', 'k2']);
+    await live.close();
+  });
 });

@@ -67,19 +67,30 @@ class AuthCache {
 
   private isTombstoned(session: Session, now: number): boolean {
     if (this.tombstones.size === 0) return false;
-    const names = [session.tokenHash, `user:${session.user.id}`];
-    if (session.apiKey) names.push(`key:${session.apiKey.id}`);
-    return names.some((name) => (this.tombstones.get(name) ?? 0) > now);
+    return revocationNames(session).some((name) => (this.tombstones.get(name) ?? 0) > now);
   }
+}
+
+/**
+ * Every name a revocation notice may end a session by: its token hash, `user:<id>` and, for an API
+ * key, `key:<id>`. One list for the cache and for the open streams (LiveSessions), so the two never
+ * disagree on what a notice reaches.
+ */
+export function revocationNames(session: Session): string[] {
+  const names = [session.tokenHash, `user:${session.user.id}`];
+  if (session.apiKey) names.push(`key:${session.apiKey.id}`);
+  return names;
 }
 
 /** The process's cache: token hashes are random, so servers sharing a process (tests) never collide. */
 export const authCache = new AuthCache();
 
 /**
- * Ends cached lookups at once here and, at commit, in every other server process. `names`: token
- * hashes, `key:<id>` (an API key), `user:<id>` (every session of a user). Call inside the transaction
- * that makes the change. NOTIFY payloads stay under 8,000 bytes: 100 names a notice.
+ * Ends cached lookups at once here and, at commit, in every other server process; at commit every
+ * process also closes the open streams the names reach (LiveSessions), so they reconnect with the
+ * rights the change left. `names`: token hashes, `key:<id>` (an API key), `user:<id>` (every session
+ * of a user). Call inside the transaction that makes the change. NOTIFY payloads stay under 8,000
+ * bytes: 100 names a notice.
  */
 export async function forgetLookups(tx: Queryable, names: readonly string[]): Promise<void> {
   authCache.forget(names);

@@ -1,6 +1,6 @@
 import type { ApiKeyEnvironment, ApiScope, Role, SessionUser } from '../../schema/index.ts';
 import type { Database, Queryable } from '../db/database.ts';
-import { authCache, forgetLookups, REVOKED_CHANNEL } from './auth-cache.ts';
+import { authCache, forgetLookups, REVOKED_CHANNEL, revocationNames } from './auth-cache.ts';
 import { digest, newRandomSecret } from './secrets.ts';
 
 /** Who is calling: resolved from the bearer token on every request. */
@@ -20,7 +20,7 @@ export interface Session {
 
 export const SESSION_HOURS = 12;
 
-/** NOTIFY channel that tells every server process which sessions ended (their open streams close, their cached lookups go). */
+/** NOTIFY channel that tells every server process which sessions ended or changed rights (their open streams close, their cached lookups go). */
 export { REVOKED_CHANNEL };
 
 export async function createSession(db: Queryable, userId: string, storeId: string, stationId: string | null): Promise<{ token: string; expiresAt: string }> {
@@ -84,12 +84,27 @@ export async function revokeSessions(tx: Queryable, revocation: Revocation): Pro
 
 type Closer = () => void;
 
+/** One open connection: the session it was opened with, how to close it, and its expiry timer. */
+interface Connection {
+  session: Session;
+  close: Closer;
+  expiry: ReturnType<typeof setTimeout>;
+}
+
+/** Roles as one comparable value (order carries no meaning). */
+function rolesKey(roles: readonly string[]): string {
+  return [...roles].sort().join(',');
+}
+
 /**
  * The long-lived connections (event streams) of this process by session, so a revoked or expired
- * session stops receiving data at once instead of at its next request.
+ * session, or one whose user's roles changed, stops receiving data at once instead of at its next
+ * request. A stream fixes its collections and read scope when it opens; closing it makes the device
+ * reconnect with the rights it has now.
  */
 export class LiveSessions {
-  private readonly byToken = new Map<string, Set<Closer>>();
+  /** Each connection under every name a revocation notice may use for it (revocationNames). */
+  private readonly byName = new Map<string, Set<Connection>>();
   private stop: (() => Promise<void>) | null = null;
 
   async start(db: Database): Promise<void> {
@@ -97,57 +112,88 @@ export class LiveSessions {
   }
 
   private revoked(payload: string): void {
-    let hashes: unknown;
+    let parsed: unknown;
     try {
-      hashes = JSON.parse(payload);
+      parsed = JSON.parse(payload);
     } catch {
       return;
     }
-    if (!Array.isArray(hashes)) return;
-    const names = hashes.filter((hash): hash is string => typeof hash === 'string');
+    if (!Array.isArray(parsed)) return;
+    const names = parsed.filter((name): name is string => typeof name === 'string');
     authCache.forget(names);
-    for (const hash of names) this.end(hash);
+    for (const name of names) this.end(name);
   }
 
   /**
    * After the listening connection was lost and made again (PostgreSQL): revocations notified meanwhile
-   * are gone, so the cached lookups are dropped and every open stream whose session no longer exists is
-   * closed, as its notice would have done. A failure is tried again by listen().
+   * are gone, so the cached lookups are dropped and each open stream is closed that its notice would
+   * have closed: a person's when the session no longer exists or the user's roles differ from those it
+   * opened with (its scope was fixed then); an API key's when the key was revoked (a key has no row in
+   * sessions). A failure is tried again by listen().
    */
   private async recheck(db: Database): Promise<void> {
     authCache.clear();
-    const tracked = [...this.byToken.keys()];
-    if (tracked.length === 0) return;
-    const live = new Set((await db.query<{ token_hash: string }>('SELECT token_hash FROM sessions WHERE token_hash = ANY($1::text[])', [tracked])).map((row) => row.token_hash));
-    for (const hash of tracked) if (!live.has(hash)) this.end(hash);
+    const open = new Set([...this.byName.values()].flatMap((connections) => [...connections]));
+    const people = [...open].filter((connection) => !connection.session.apiKey);
+    const keys = [...open].filter((connection) => connection.session.apiKey);
+    const rolesNow = new Map<string, string>();
+    if (people.length > 0) {
+      const rows = await db.query<{ token_hash: string; roles: string[] }>(
+        'SELECT se.token_hash, u.roles FROM sessions se JOIN users u ON u.id = se.user_id WHERE se.token_hash = ANY($1::text[])',
+        [people.map((connection) => connection.session.tokenHash)],
+      );
+      for (const row of rows) rolesNow.set(row.token_hash, rolesKey(row.roles));
+    }
+    // A key's expiry has its own timer; only a revocation can have been missed.
+    const liveKeys = keys.length === 0
+      ? new Set<string>()
+      : new Set((await db.query<{ id: string }>('SELECT id FROM api_keys WHERE id = ANY($1::text[]) AND revoked_at IS NULL', [keys.map((connection) => connection.session.apiKey!.id)])).map((row) => row.id));
+    for (const connection of people) if (rolesNow.get(connection.session.tokenHash) !== rolesKey(connection.session.user.roles)) this.disconnect(connection);
+    for (const connection of keys) if (!liveKeys.has(connection.session.apiKey!.id)) this.disconnect(connection);
   }
 
-  /** Registers a connection of a session; the returned function unregisters it. */
+  /**
+   * Registers a connection of a session under its token hash, `user:<id>` and (an API key) `key:<id>`,
+   * so a notice naming any of them closes it. The returned function unregisters it (call it when the
+   * connection ends, however it ends; calling it twice is harmless).
+   */
   track(session: Session, close: Closer): () => void {
-    const closers = this.byToken.get(session.tokenHash) ?? new Set<Closer>();
-    closers.add(close);
-    this.byToken.set(session.tokenHash, closers);
     const untilExpiry = Math.max(0, Math.min(Date.parse(session.expiresAt) - Date.now(), 2 ** 31 - 1));
-    const expiry = setTimeout(() => this.end(session.tokenHash), untilExpiry);
-    expiry.unref();
-    return () => {
-      clearTimeout(expiry);
-      closers.delete(close);
-      if (closers.size === 0) this.byToken.delete(session.tokenHash);
-    };
+    const connection: Connection = { session, close, expiry: setTimeout(() => this.disconnect(connection), untilExpiry) };
+    connection.expiry.unref();
+    for (const name of revocationNames(session)) {
+      const connections = this.byName.get(name) ?? new Set<Connection>();
+      connections.add(connection);
+      this.byName.set(name, connections);
+    }
+    return () => this.untrack(connection);
   }
 
-  /** Closes every connection of a session. */
-  end(tokenHash: string): void {
-    const closers = this.byToken.get(tokenHash);
-    if (!closers) return;
-    this.byToken.delete(tokenHash);
-    for (const close of closers) close();
+  /** Closes every connection a revocation name reaches: a token hash, `user:<id>` or `key:<id>`. */
+  end(name: string): void {
+    const connections = this.byName.get(name);
+    if (!connections) return;
+    for (const connection of [...connections]) this.disconnect(connection);
   }
 
   async close(): Promise<void> {
-    this.byToken.clear();
+    for (const connections of this.byName.values()) for (const connection of connections) clearTimeout(connection.expiry);
+    this.byName.clear();
     await this.stop?.();
     this.stop = null;
+  }
+
+  private disconnect(connection: Connection): void {
+    this.untrack(connection);
+    connection.close();
+  }
+
+  private untrack(connection: Connection): void {
+    clearTimeout(connection.expiry);
+    for (const name of revocationNames(connection.session)) {
+      const connections = this.byName.get(name);
+      if (!connections?.delete(connection)) continue;
+      if (connections.size === 0) this.byName.delete(name);
+    }
   }
 }

@@ -30,7 +30,8 @@ const streamQuery = {
  * a stream cut midway (crash, network) resumes from the last stored page, not from the start. A
  * stream that ends after a full page did not reach the end (cut at a line boundary): ask again
  * from its last checkpoint. Errors before the first line are problem bodies, as for `GET pull`;
- * after it, the stream is cut. A revoked or expired session's stream stops at once.
+ * after it, the stream is cut. A revoked or expired session's stream, or one whose user's roles
+ * changed (its scope was fixed when it began), stops at once.
  */
 export function registerPullStreamRoutes(app: FastifyInstance, ctx: ServerContext): void {
   for (const collection of COLLECTION_NAMES) registerCollection(app, ctx, collection);

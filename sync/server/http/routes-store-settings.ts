@@ -227,7 +227,7 @@ export function registerStoreSettingsRoutes(app: FastifyInstance, ctx: ServerCon
       schema: {
         tags: ['store'],
         summary: "Change a user's roles (admin)",
-        description: 'Takes effect at the user\'s next sign-in. An admin cannot remove their own admin role. Recorded in the administration trail.',
+        description: 'Takes effect at once: the user\'s sessions act with the new roles from their next request, and their open live streams (`/api/sync/stream`, pull streams) are closed, so the devices reconnect with the new roles. An admin cannot remove their own admin role. Recorded in the administration trail.',
         params: userParams,
         body: rolesBody,
         response: { 200: userRow, ...errorResponses },
@@ -243,7 +243,8 @@ export function registerStoreSettingsRoutes(app: FastifyInstance, ctx: ServerCon
       return ctx.db.transaction(async (tx) => {
         const [user] = await tx.query<{ id: string; code: string; name: string }>('UPDATE users SET roles = $3 WHERE store_id = $1 AND id = $2 RETURNING id, code, name', [session.store.id, request.params.id, roles]);
         if (!user) throw problems.notFound(`User ${request.params.id}`);
-        // The user's sessions act with the new roles from the next request (no cached old roles).
+        // The user's sessions act with the new roles from the next request (no cached old roles), and
+        // every server process closes their open streams at commit (LiveSessions: `user:<id>`).
         await forgetLookups(tx, [`user:${user.id}`]);
         await recordAdminEvent(tx, { storeId: session.store.id, userId: session.user.id, action: 'user_roles_changed', detail: JSON.stringify({ userId: user.id, roles }) });
         const record = (await loadDocuments(tx, session.store.id, 'masterdata', [supervisorRecordId(user.id)])).get(supervisorRecordId(user.id));

@@ -67,7 +67,9 @@ export function registerStreamRoute(app: FastifyInstance, ctx: ServerContext): v
 
     open.heartbeat = setInterval(() => raw.destroyed || raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
     trackStream(ctx, session.stationId, +1);
-    // A revoked (logout, re-pairing) or expired session stops receiving at once.
+    // The collections and read scope above are fixed for the stream's life: a revoked (logout, re-pairing)
+    // or expired session, or a change of the user's roles, closes it at once, and the device reconnects
+    // with the rights it has now.
     open.untrack = ctx.liveSessions?.track(session, () => raw.end());
   });
 }

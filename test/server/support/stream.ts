@@ -44,3 +44,8 @@ export async function openStream(url: string, token: string) {
 export function changeOf(event: SseEvent): { collection: string; documents: { id: string }[]; checkpoint: { seq: number } } | null {
   return event.event === 'change' ? JSON.parse(event.data) : null;
 }
+
+/** True when a stream's `ended` settles within `ms` (the server closed it), false when it is still open then. */
+export function endsWithin(ended: Promise<unknown>, ms: number): Promise<boolean> {
+  return Promise.race([ended.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
+}
