@@ -253,7 +253,7 @@ export const posPtBR = {
       in_use: 'O serviço está em uso em um contrato e não pode ser excluído. Desative-o em vez de excluir.',
       billed_period: 'O período já foi faturado: o consumo não pode mudar. Lance um consumo de correção em um período aberto.',
       contract_cancelled: 'O contrato foi cancelado antes da data do consumo. Confira o contrato ou a data e tente de novo.',
-      duplicate_key: 'Já existe outro registro com o mesmo CPF/CNPJ, código ou identificador externo. Use o registro que já existe (ou altere-o) ou corrija o identificador deste.',
+      duplicate_key: 'Já existe outro registro com o mesmo CPF/CNPJ, SKU, código ou identificador externo. Use o registro que já existe (ou altere-o) ou corrija o identificador deste.',
       not_deletable: 'Este registro não pode ser excluído: desative o cliente ou cancele o contrato.',
       edit_conflict: 'Outro dispositivo alterou os mesmos campos enquanto este estava offline. O resto foi mesclado; clique em Tentar de novo para aplicar os valores deste dispositivo.',
     },

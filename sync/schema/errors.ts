@@ -81,7 +81,7 @@ export const QUARANTINE_REASONS = [
   'billed_period',
   /** Back office: usage for a contract cancelled on or before its date (BO-04). */
   'contract_cancelled',
-  /** Another record already holds this key (a consumption external id, a service code). */
+  /** Another live record already holds this key (a product's sku, a master record's kind + code, a CPF/CNPJ, a consumption external id, a service code). */
   'duplicate_key',
   /** Records are never deleted (customers are deactivated, contracts cancelled). */
   'not_deletable',

@@ -112,7 +112,10 @@ export async function registerStation(db: Database, storeId: string, registratio
     }
     await tx.query('INSERT INTO stations (id, store_id, code, name, group_id) VALUES ($1, $2, $3, $4, $5)', [id, storeId, registration.code, registration.name, groupId]);
     const record: WireDocument = { id, kind: 'station', code: registration.code, name: registration.name, active: true, ...(groupId ? { groupId } : {}), _deleted: false };
-    await writeBatchIn(tx, { storeId, collection: 'masterdata', checkConflicts: false, writer: 'server' }, [{ newDocumentState: record }]);
+    const outcome = await writeBatchIn(tx, { storeId, collection: 'masterdata', checkConflicts: false, writer: 'server' }, [{ newDocumentState: record }]);
+    // Another live master record may hold the code (rules/natural-keys.ts): then nothing is registered, rather than a station without its record.
+    const refused = outcome.quarantined[0];
+    if (refused) throw new ApiProblem(409, 'validation_failed', `Station ${registration.code} cannot be registered: ${refused.refusal.message}`, '/code');
     await recordAdminEvent(tx, { storeId, userId: adminUserId, stationId: id, action: 'station_registered', detail: `${registration.code} "${registration.name}"` });
     return { id, code: registration.code, name: registration.name, groupId };
   });

@@ -54,7 +54,10 @@ export function registerStationGroupRoutes(app: FastifyInstance, ctx: ServerCont
         const current = records.get(station.id);
         const base = current && !current.deleted ? current.data : { id: station.id, kind: 'station', code: station.code, name: station.name, active: true };
         const record: WireDocument = { ...base, groupId, _deleted: false };
-        await writeBatchIn(tx, { storeId, collection: 'masterdata', checkConflicts: false, writer: 'server' }, [{ newDocumentState: record }]);
+        const outcome = await writeBatchIn(tx, { storeId, collection: 'masterdata', checkConflicts: false, writer: 'server' }, [{ newDocumentState: record }]);
+        // A station without a live record whose code another record took (rules/natural-keys.ts): say so rather than move half of it.
+        const refused = outcome.quarantined[0];
+        if (refused) throw new ApiProblem(409, 'validation_failed', `Station ${station.code} cannot be moved: ${refused.refusal.message}`);
         await tx.query('UPDATE stations SET group_id = $3 WHERE store_id = $1 AND id = $2', [storeId, station.id, groupId]);
         return { stationId: station.id, groupId, station: record };
       });

@@ -11,6 +11,7 @@ import { subscribedTypes } from '../webhooks/outbox.ts';
 import { compileBodyValidator, describeValidationError } from '../validation/validator.ts';
 import { documentSchema } from '../validation/schemas.ts';
 import { masterItemSchema, productItemSchema } from './schemas.ts';
+import { naturalKeyOf } from '../rules/natural-keys.ts';
 
 /**
  * Batch upsert of master data from the ERP (POS-03, API-01; seed 004: "todos os cadastros serão feitos
@@ -43,9 +44,9 @@ interface UpsertKind {
   collection: CollectionName;
   itemValidator: ValidateFunction;
   documentValidator: ValidateFunction;
-  /** The natural key of an item ('sku', or 'kind code'). */
+  /** The natural key of an item ('sku', or 'kind code'; rules/natural-keys.ts, which every write path keeps unique). */
   keyOf(item: Record<string, unknown>): string;
-  /** Stored records by natural key, one query for the batch. */
+  /** Stored records by natural key, one query for the batch: the live one when there is one, else a deleted one. */
   loadByKeys(tx: Queryable, storeId: string, items: readonly Record<string, unknown>[]): Promise<Map<string, StoredDocument>>;
   /** Fields a new record gets when the item leaves them out. */
   defaults: Record<string, unknown>;
@@ -88,20 +89,27 @@ export const PRODUCT_UPSERT: UpsertKind = {
   collection: 'products',
   itemValidator: compileBodyValidator(productItemSchema),
   documentValidator: compileBodyValidator(documentSchema('products')),
-  keyOf: (item) => String(item.sku),
+  keyOf: (item) => naturalKeyOf('products', item),
   // One probe of documents_product_sku per sku (a lateral subquery with LIMIT): with `data ->> 'sku' =
   // ANY($2)` the planner read every product of the store instead (1,000 skus against 100,000 products:
   // 217–311 ms a call, growing with the catalogue; the probes take 11–28 ms). LIMIT 1 keeps its estimate
   // small, so PostgreSQL does not JIT-compile it (768 ms; an ORDER BY in the subquery brought that back).
+  // The live product first, a deleted one only when none is live (a deleted product's sku may be reused):
+  // the second probe runs only when the first finds nothing.
   loadByKeys: async (tx, storeId, items) =>
     rowsToMap(
       await tx.query(
         `SELECT d.id, d.seq, d.station_id, d.data, d.deleted, k.sku AS key
            FROM unnest($2::text[]) AS k(sku)
            CROSS JOIN LATERAL (
-             SELECT id, seq, station_id, data, deleted FROM documents
-              WHERE store_id = $1 AND collection = 'products' AND data ->> 'sku' = k.sku
-              LIMIT 1
+             (SELECT id, seq, station_id, data, deleted FROM documents
+               WHERE store_id = $1 AND collection = 'products' AND data ->> 'sku' = k.sku AND NOT deleted
+               LIMIT 1)
+             UNION ALL
+             (SELECT id, seq, station_id, data, deleted FROM documents
+               WHERE store_id = $1 AND collection = 'products' AND data ->> 'sku' = k.sku AND deleted
+               LIMIT 1)
+             LIMIT 1
            ) d`,
         // Sorted: the probes then walk the index in order, touching each of its pages once (1,000,000 products: fewer cache misses).
         [storeId, [...new Set(items.map((item) => String(item.sku)))].sort()],
@@ -121,14 +129,16 @@ export const MASTER_UPSERT: UpsertKind = {
   collection: 'masterdata',
   itemValidator: compileBodyValidator(masterItemSchema),
   documentValidator: compileBodyValidator(documentSchema('masterdata')),
-  keyOf: (item) => `${String(item.kind)} ${String(item.code)}`,
+  keyOf: (item) => naturalKeyOf('masterdata', item),
   loadByKeys: async (tx, storeId, items) =>
+    // Live rows last: rowsToMap keeps the last row per key, so a live record wins over deleted ones of its code.
     rowsToMap(
       await tx.query(
         `SELECT d.id, d.seq, d.station_id, d.data, d.deleted, (d.data ->> 'kind') || ' ' || (d.data ->> 'code') AS key
            FROM documents d
            JOIN unnest($2::text[], $3::text[]) AS k(kind, code) ON d.data ->> 'kind' = k.kind AND d.data ->> 'code' = k.code
-          WHERE d.store_id = $1 AND d.collection = 'masterdata'`,
+          WHERE d.store_id = $1 AND d.collection = 'masterdata'
+          ORDER BY NOT d.deleted`,
         [storeId, items.map((item) => String(item.kind)), items.map((item) => String(item.code))],
       ),
     ),
@@ -176,12 +186,17 @@ export async function batchUpsert(db: Database, kind: UpsertKind, writer: Writer
     const patched = await patchInSql(tx, kind, writer, last, valid, results);
     if (patched === 'done') return;
     const stored = patched === 'none stored' ? new Map<string, StoredDocument>() : await kind.loadByKeys(tx, writer.storeId, valid.map((entry) => entry.item));
+    // A deleted record holds no key: an item naming another id takes its key (as PUT /api/v1/<collection>/{id} may) rather than reviving it.
+    const byKey = (item: Record<string, unknown>): StoredDocument | undefined => {
+      const found = stored.get(kind.keyOf(item));
+      return found?.deleted && typeof item.id === 'string' && item.id !== found.id ? undefined : found;
+    };
     // An item that names its id may change its key (a new sku for product X): it updates X, keeping X's other fields.
-    const byId = await loadDocuments(tx, writer.storeId, kind.collection, valid.flatMap(({ item }) => (typeof item.id === 'string' && !stored.has(kind.keyOf(item)) ? [item.id] : [])));
+    const byId = await loadDocuments(tx, writer.storeId, kind.collection, valid.flatMap(({ item }) => (typeof item.id === 'string' && !byKey(item) ? [item.id] : [])));
     const candidates: Candidate[] = [];
     const idsSeen = new Map<string, number>();
     for (const { index, item } of valid) {
-      const previous = stored.get(kind.keyOf(item)) ?? (typeof item.id === 'string' ? byId.get(item.id) : undefined);
+      const previous = byKey(item) ?? (typeof item.id === 'string' ? byId.get(item.id) : undefined);
       const id = previous?.id ?? (typeof item.id === 'string' ? item.id : randomUUID());
       results[index]!.id = id;
       if (previous && typeof item.id === 'string' && item.id !== previous.id) {

@@ -13,7 +13,7 @@ export function productLookups(db: Queryable): ProductLookup {
 
 /**
  * The live products of the store with these skus, by sku (data as stored); two live products never share a
- * sku (the batch upsert finds products by sku). One index probe per sku, on purpose: with `= ANY($2)` the
+ * sku (every write path refuses a second one: rules/natural-keys.ts). One index probe per sku, on purpose: with `= ANY($2)` the
  * planner chose a sequential scan of the store's documents for 50 skus (12 ms at 7,000 rows, EXPLAIN ANALYZE
  * on PostgreSQL 15), and with an ORDER BY in the probe it walked the primary key instead (96 ms).
  */

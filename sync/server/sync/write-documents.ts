@@ -6,6 +6,7 @@ import { BUSINESS_RULES, type Refusal } from '../rules/index.ts';
 import { restrictedFieldRefusal, stampDeactivation } from '../rules/restricted-fields.ts';
 import { applyStockEffects } from '../rules/stock-effects.ts';
 import { applyVoucherEffects } from '../rules/vouchers.ts';
+import { naturalKeyRefusals } from '../rules/natural-keys.ts';
 import { applyDesignActions } from '../design/actions.ts';
 import { armCustomerExport } from '../design/jobs-queue.ts';
 import { BACKOFFICE_GUARDED, guardBackofficeBatch, waitingFor } from '../backoffice/guards.ts';
@@ -272,6 +273,8 @@ async function writeRows(tx: Queryable, options: WriteOptions, batch: readonly W
   }
   // Design requests are guarded against the project's state in upload order; a refused one is kept aside too.
   if (collection === 'designActions') await refuseDesignActions(tx, options, accepted, current, refused, outcome);
+  // A sku, or a master record's kind + code, names one live document of the store, by whichever route it is written.
+  moveToRefused(options, accepted, refused, outcome, await naturalKeyRefusals(tx, storeId, collection, accepted, current));
   if (BACKOFFICE_GUARDED.has(collection)) {
     const refusals = await guardBackofficeBatch(tx, { storeId, now: new Date().toISOString() }, collection, accepted, current);
     moveToRefused(options, accepted, refused, outcome, refusals);
