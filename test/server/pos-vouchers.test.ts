@@ -94,6 +94,30 @@ describe.each(DATABASE_KINDS)('exchange vouchers on %s', (kind) => {
     expect(await errorOf('v4-ex')).toMatchObject({ reason: 'duplicate_key' });
   });
 
+  it('POS-10 POS-21 a sale is never deleted, on any write path: a cancellation sent as deleted is refused and kept, and stock and voucher stay as they were', async () => {
+    const voucher = await issue('vdel', 40);
+    const spend = spending('vdel-r1', other.stationId, voucher, 6_000, 140);
+    expect((await push(other.token, [spend])).body).toEqual([]);
+    const stockOf = async () => (await call(station.server.url, 'GET', '/api/v1/products/p-00101', { token: station.admin })).body.stock;
+    const stock = await stockOf();
+    // The spend's cancellation, and the exchange's, flagged as deleted (no shipped device does this; any sender may).
+    const asDeleted = (token: string, sale: Record<string, unknown>) =>
+      call(station.server.url, 'POST', '/api/sync/sales/push', { token, body: [{ newDocumentState: { ...cancelled(sale), _deleted: true }, assumedMasterState: { ...sale, _deleted: false } }] });
+    expect((await asDeleted(other.token, spend)).status).toBe(200);
+    expect(await errorOf('vdel-r1')).toMatchObject({ reason: 'immutable_document', collection: 'sales', message: expect.stringContaining('cannot be deleted') });
+    expect((await asDeleted(station.token, { ...(await call(station.server.url, 'GET', '/api/v1/sales/vdel-ex', { token: station.admin })).body })).status).toBe(200);
+    expect(await errorOf('vdel-ex')).toMatchObject({ reason: 'immutable_document' });
+    const deleted = await call(station.server.url, 'DELETE', '/api/v1/sales/vdel-orig', { token: station.admin });
+    expect(deleted.status).toBe(422);
+    expect(await errorOf('vdel-orig')).toMatchObject({ reason: 'immutable_document' });
+    expect(await stockOf()).toBe(stock);
+    expect(await balance(voucher)).toEqual({ number: voucher, issuedCents: 10_000, balanceCents: 4_000, active: true });
+    for (const id of ['vdel-r1', 'vdel-ex', 'vdel-orig']) expect((await call(station.server.url, 'GET', `/api/v1/sales/${id}`, { token: station.admin })).body).toMatchObject({ id, status: 'finished' });
+    // The cancellation as a station sends it still gives the spend back.
+    expect((await cancel(other.token, spend)).body).toEqual([]);
+    expect(await balance(voucher)).toMatchObject({ balanceCents: 10_000, active: true });
+  });
+
   it('POS-21 a voucher payment must name its voucher and an issued voucher must be the unused credit', async () => {
     const unnamed = posSale('v5-r1', other.stationId, [['p-00101', 1, 500]], { number: 300, payments: [{ paymentTypeId: VOUCHER, amountCents: 500 }] });
     expect((await push(other.token, [unnamed])).body).toEqual([]);

@@ -91,6 +91,12 @@ export const salesRule: BusinessRule<Sale> = {
     ...exchangeReferences(sale),
   ],
   check(sale, previous, references): Refusal | null {
+    // A sale leaves the totals only by its cancellation (POS-10), which gives its stock and voucher spend
+    // back and keeps it in the day's reports; a row marked deleted would skip the voucher effects
+    // (vouchers.ts) while the stock moved, and would make the stored sale mutable again. No path deletes one.
+    if (sale._deleted) {
+      return { reason: 'immutable_document', message: `Sale ${sale.id} cannot be deleted: a sale is cancelled instead (its stock and voucher credit are given back and it stays in the reports). Send it with its cancellation, not as deleted.` };
+    }
     if (previous && !previous.deleted) {
       const before = previous.data as Record<string, unknown>;
       if (before.status === 'cancelled') {
