@@ -92,6 +92,11 @@ export interface DesignSimulator {
   /** Most environment creations the portal had in progress at the same time (DES-04 runs them side by side). */
   readonly maxParallelCreations: number;
   readonly lastAnswer: SimAnswer | null;
+  /**
+   * Environment creations arriving from now on wait (after createDelayMs) until the returned function is
+   * called: a test can look at the store while creations are surely in progress, however slow the machine.
+   */
+  holdCreations(): () => void;
   /** Answer the next `count` calls whose path matches with `status` (or drop the connection with 0). */
   failNext(pathPattern: RegExp, status: number, count?: number): void;
   addUser(login: string, password: string, name?: string): SimUser;
@@ -145,6 +150,7 @@ export async function startDesignSimulator(options: SimulatorOptions): Promise<D
   let counter = 0;
   let inFlight = 0;
   let maxParallelCreations = 0;
+  let creationsHeld: Promise<void> = Promise.resolve();
   const nextId = (prefix: string) => `${prefix}-${++counter}-${randomUUID().slice(0, 6)}`;
 
   const sim = {} as DesignSimulator;
@@ -270,6 +276,7 @@ export async function startDesignSimulator(options: SimulatorOptions): Promise<D
       inFlight += 1;
       maxParallelCreations = Math.max(maxParallelCreations, inFlight);
       if (createDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, createDelayMs));
+      await creationsHeld;
       inFlight -= 1;
       const existing = project.environments.map((id) => environments.get(id)!).find((env) => env.storeEnvironmentId === input.storeEnvironmentId);
       if (existing) return send(response, 200, { designEnvironmentId: existing.designEnvironmentId });
@@ -400,6 +407,11 @@ export async function startDesignSimulator(options: SimulatorOptions): Promise<D
   });
   Object.defineProperty(sim, 'lastAnswer', { get: () => answers.at(-1) ?? null });
   Object.defineProperty(sim, 'maxParallelCreations', { get: () => maxParallelCreations });
+  sim.holdCreations = () => {
+    let release!: () => void;
+    creationsHeld = new Promise<void>((resolve) => (release = resolve));
+    return release;
+  };
   return sim;
 }
 

@@ -44,9 +44,12 @@ describe.each(DATABASE_KINDS)('design projects flow on %s', (kind) => {
   it('DES-04 several environments are created at once in the background, each seen finishing', async () => {
     const { projectId } = await projectWithEnvironment(world, { environment: 'Primeiro' });
     const ids = ['Sala', 'Quarto', 'Banheiro', 'Varanda'].map((name) => ({ name, id: randomUUID() }));
+    // The portal holds the creations while the store is looked at: the runner starts them at once, and a slow machine must not see them done.
+    const release = world.sim.holdCreations();
     const answer = await world.act(world.tokens.designer, ...ids.map(({ name, id }) => designer('createEnvironment', { projectId, newId: id, name })));
     expect(answer.body).toEqual([]);
     for (const { id } of ids) expect((await world.environment(id)).status).toBe('creating');
+    release();
     const ready = await Promise.all(ids.map(({ id }) => world.waitForEnvironment(id, (env) => env.status === 'ready')));
     expect(ready.every((env) => env.designEnvironmentId)).toBe(true);
     expect(world.sim.list().projects.find((project) => project.storeProjectId === projectId)!.environments).toHaveLength(5);
