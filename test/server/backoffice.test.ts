@@ -103,6 +103,38 @@ describe.each(DATABASE_KINDS)('back office on %s', (kind) => {
     expect((await bo.api('GET', '/services')).body.services.map((s: { code: string }) => s.code)).toEqual(['FEE', 'MIN']);
   });
 
+  it('BO-01 POS-07 a refused edit stays open when another device edits the customer; its own device\'s fix settles it', async () => {
+    const stored = { ...customer(7), email: 'antigo@example.com' };
+    expect((await bo.push('customers', rows(stored))).body).toEqual([]);
+    // Device A: a new e-mail and a deactivation without its reason. Refused, and A goes back to the server's version.
+    const refused = { ...stored, email: 'novo@example.com', active: false, updatedAt: '2026-11-21T10:00:00.000Z' };
+    expect((await bo.push('customers', [{ newDocumentState: refused, assumedMasterState: stored }])).body).toMatchObject([{ id: 'bo-cust-7', email: 'antigo@example.com' }]);
+    expect(await errorOf('bo-cust-7')).toMatchObject({ reason: 'invalid_value', document: { email: 'novo@example.com' } });
+
+    // Device B (another login of the same user) changes only the phone: written, and A's refused edit still open, as A sent it.
+    const deviceB = await backofficeClient(server);
+    const phoned = { ...stored, phone: '11922222222', updatedAt: '2026-11-21T10:05:00.000Z' };
+    expect((await deviceB.push('customers', [{ newDocumentState: phoned, assumedMasterState: stored }])).body).toEqual([]);
+    expect((await bo.api('GET', '/customers/bo-cust-7')).body).toMatchObject({ phone: '11922222222', email: 'antigo@example.com', active: true });
+    expect(await errorOf('bo-cust-7')).toMatchObject({ reason: 'invalid_value', document: { email: 'novo@example.com', active: false } });
+
+    // A fixes it from the server's version it now holds: written, and the refusal settled.
+    const fixed = { ...phoned, email: 'novo@example.com', active: false, deactivationReason: 'Encerrou as atividades', updatedAt: '2026-11-21T10:10:00.000Z' };
+    expect((await bo.push('customers', [{ newDocumentState: fixed, assumedMasterState: phoned }])).body).toEqual([]);
+    expect((await bo.api('GET', '/customers/bo-cust-7')).body).toMatchObject({ phone: '11922222222', email: 'novo@example.com', active: false });
+    expect(await errorOf('bo-cust-7')).toBeUndefined();
+
+    // A device still holding the refused version fixes it too (it assumes that version), whichever device it is.
+    const bad = { ...customer(8), active: false };
+    expect((await bo.push('customers', rows(customer(8)))).body).toEqual([]);
+    await bo.push('customers', [{ newDocumentState: bad, assumedMasterState: customer(8) }]);
+    // The version kept is the refused one as the server judged it (the deactivation stamped).
+    const kept = (await errorOf('bo-cust-8'))!.document;
+    expect(kept).toMatchObject({ active: false, deactivatedBy: 'loja1-retaguarda' });
+    expect((await deviceB.push('customers', [{ newDocumentState: { ...kept, deactivationReason: 'Mudou de cidade' }, assumedMasterState: kept }])).body).toEqual([]);
+    expect(await errorOf('bo-cust-8')).toBeUndefined();
+  });
+
   it('BO-04 consumption: idempotent by external id; usage for a contract cancelled meanwhile is kept with its reason and fixable', async () => {
     const first = await bo.api('POST', '/consumption', { externalId: 'ERP-1', contractId: 'ct-off', serviceId: 'min', quantity: 30, date: '2026-11-03' });
     expect(first.status).toBe(201);

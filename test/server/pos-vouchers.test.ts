@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, DATABASE_KINDS, pullAll, stationSession, useStationServer } from './support/servers.ts';
-import { cancelled, CASH, posSale } from './support/pos-sales.ts';
+import { cancelled, CASH, moved, posSale, stockOf } from './support/pos-sales.ts';
 
 const VOUCHER = 'loja1-paymentType-vale';
 
@@ -154,5 +154,38 @@ describe.each(DATABASE_KINDS)('exchange vouchers on %s', (kind) => {
     // A sale that spends no voucher belongs to replication, and an unknown voucher is a 404.
     expect((await online(station.token, posSale('v7-c', station.stationId, [['p-00101', 1, 100]], { number: 501, payments: [{ paymentTypeId: CASH, amountCents: 100 }] }))).status).toBe(400);
     expect((await call(station.server.url, 'GET', '/api/pos/vouchers/CX09-999', { token: other.token })).status).toBe(404);
+  });
+
+  it('POS-21 POS-11 POS-07 a sale refused for its overspent voucher and its exchange in one upload: both refused and kept, stock unchanged; the fixed sale then lets the exchange through once', async () => {
+    const voucher = await issue('v8', 62);
+    expect((await push(station.token, [spending('v8-r1', station.stationId, voucher, 10_000, 600)])).body).toEqual([]);
+    const products = ['p-00101', 'p-00102'];
+    const before = await stockOf(station.server, station.admin, products);
+
+    // Station 2, offline with the full balance, sells p-00101 with the voucher; the customer exchanges it at once for p-00102.
+    const sale = spending('v8-s', other.stationId, voucher, 10_000, 610);
+    const exchange = posSale('v8-sx', other.stationId, [['p-00102', 1, 10_000]], { number: 611, returned: { originalSaleId: 'v8-s', lines: [['p-00101', 1, 10_000]] } });
+    expect((await push(other.token, [sale, exchange])).body).toEqual([]);
+    expect(await errorOf('v8-s')).toMatchObject({ reason: 'invalid_transition' });
+    // The exchange is refused as one of a sale the server does not have, not accepted against the refused sale.
+    const refusedExchange = await errorOf('v8-sx');
+    expect(refusedExchange).toMatchObject({ reason: 'unknown_reference', document: { id: 'v8-sx' } });
+    expect(refusedExchange.message).toContain('Upload the original sale first');
+    expect((await call(station.server.url, 'GET', '/api/v1/sales/v8-sx', { token: station.admin })).status).toBe(404);
+    expect(await stockOf(station.server, station.admin, products)).toEqual(before);
+    expect(await balance(voucher)).toMatchObject({ balanceCents: 0 });
+
+    // The sale fixed (paid in cash), then the exchange tried again: each counts once.
+    expect((await push(other.token, [{ ...sale, payments: [{ paymentTypeId: CASH, amountCents: 10_000 }] }])).body).toEqual([]);
+    expect(await errorOf('v8-s')).toBeUndefined();
+    const retried = await call(station.server.url, 'POST', `/api/sync/errors/${refusedExchange.id}/retry`, { token: station.admin });
+    expect(retried.body.resolvedAt).not.toBeNull();
+    expect((await push(other.token, [exchange])).body).toEqual([]);
+    // p-00102 is sold by the metre: its stock is in millimetres (POS-22).
+    expect(await stockOf(station.server, station.admin, products)).toEqual(moved(before, { 'p-00102': -1_000 }));
+    // Its goods came back once: another exchange of the same item is refused.
+    expect((await push(other.token, [posSale('v8-sx2', other.stationId, [['p-00102', 1, 10_000]], { number: 612, returned: { originalSaleId: 'v8-s', lines: [['p-00101', 1, 10_000]] } })])).body).toEqual([]);
+    expect(await errorOf('v8-sx2')).toMatchObject({ reason: 'invalid_transition' });
+    expect(await stockOf(station.server, station.admin, products)).toEqual(moved(before, { 'p-00102': -1_000 }));
   });
 });

@@ -10,6 +10,7 @@ import { sandboxMigration, sandboxRequestsAgeMigration } from '../sandbox/migrat
 import { saleInstantMigration } from './migration-016-sale-instant.ts';
 import { documentsStoreKeyMigration } from './migration-016-documents-store-key.ts';
 import { designJobsOpenMigration } from '../design/migration.ts';
+import { quarantineSenderMigration } from './migration-028-quarantine-sender.ts';
 
 /**
  * One list of migrations for PostgreSQL and PGlite alike. Append only: a released migration never changes.
@@ -116,6 +117,7 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
   webhookPauseCodeMigration,
   sandboxRequestsAgeMigration,
   designJobsOpenMigration,
+  quarantineSenderMigration,
 ];
 
 export async function migrate(db: Database): Promise<number> {

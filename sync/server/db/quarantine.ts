@@ -8,17 +8,21 @@ export interface QuarantineEntry {
   reason: QuarantineReason;
   message: string;
   document: Record<string, unknown>;
+  /** Who sent the refused version (WriteOptions.sender): only its sender's later write settles it. Absent: unknown (server-derived). */
+  sender?: string | null;
 }
 
 /** Keeps refused documents; a refusal of the same document again updates its open entry. */
 export async function quarantine(tx: Queryable, storeId: string, collection: CollectionName, entries: readonly QuarantineEntry[]): Promise<void> {
   if (entries.length === 0) return;
   await tx.query(
-    `INSERT INTO quarantine (id, store_id, collection, document_id, station_id, reason, message, document)
-     SELECT e.id, $1, $2, e.document_id, e.station_id, e.reason, e.message, e.document::jsonb
-       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS e(id, document_id, station_id, reason, message, document)
+    `INSERT INTO quarantine (id, store_id, collection, document_id, station_id, reason, message, document, sender)
+     SELECT e.id, $1, $2, e.document_id, e.station_id, e.reason, e.message, e.document::jsonb, e.sender
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS e(id, document_id, station_id, reason, message, document, sender)
      ON CONFLICT (store_id, collection, document_id) WHERE resolved_at IS NULL DO UPDATE
         SET reason = excluded.reason, message = excluded.message, document = excluded.document,
+            -- The version kept is the sender's: a new version is its sender's, the same one checked again (a retry, no sender) keeps it.
+            sender = CASE WHEN quarantine.document IS DISTINCT FROM excluded.document THEN excluded.sender ELSE COALESCE(excluded.sender, quarantine.sender) END,
             -- A retried upload of the very same document is not a new attempt…
             attempts = quarantine.attempts + CASE WHEN quarantine.document IS DISTINCT FROM excluded.document THEN 1 ELSE 0 END
       -- …but the same document refused for another reason now (its contract arrived) says the new reason.
@@ -33,11 +37,12 @@ export async function quarantine(tx: Queryable, storeId: string, collection: Col
       entries.map((entry) => entry.reason),
       entries.map((entry) => entry.message),
       entries.map((entry) => JSON.stringify(entry.document)),
+      entries.map((entry) => entry.sender ?? null),
     ],
   );
 }
 
-/** A valid version of a document settles its open refusal. */
+/** Settles the open refusals of these documents: the caller decides which write is a fix (write-documents.ts, settledRefusals). */
 export async function resolveQuarantine(tx: Queryable, storeId: string, collection: CollectionName, documentIds: readonly string[]): Promise<void> {
   if (documentIds.length === 0) return;
   await tx.query(
@@ -46,15 +51,21 @@ export async function resolveQuarantine(tx: Queryable, storeId: string, collecti
   );
 }
 
+/** An open refusal: the refused version as kept, and who sent it (QuarantineEntry.sender; null: unknown). */
+export interface OpenRefusal {
+  document: Record<string, unknown>;
+  sender: string | null;
+}
+
 /** Open refusals of these documents, by document id (to recognise a fix of a quarantined version). */
-export async function openQuarantined(tx: Queryable, storeId: string, collection: CollectionName, documentIds: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
-  const found = new Map<string, Record<string, unknown>>();
+export async function openQuarantined(tx: Queryable, storeId: string, collection: CollectionName, documentIds: readonly string[]): Promise<Map<string, OpenRefusal>> {
+  const found = new Map<string, OpenRefusal>();
   if (documentIds.length === 0) return found;
-  const rows = await tx.query<{ document_id: string; document: Record<string, unknown> }>(
-    'SELECT document_id, document FROM quarantine WHERE store_id = $1 AND collection = $2 AND resolved_at IS NULL AND document_id = ANY($3::text[])',
+  const rows = await tx.query<{ document_id: string; document: Record<string, unknown>; sender: string | null }>(
+    'SELECT document_id, document, sender FROM quarantine WHERE store_id = $1 AND collection = $2 AND resolved_at IS NULL AND document_id = ANY($3::text[])',
     [storeId, collection, documentIds],
   );
-  for (const row of rows) found.set(row.document_id, row.document);
+  for (const row of rows) found.set(row.document_id, { document: row.document, sender: row.sender });
   return found;
 }
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { COLLECTION_NAMES, PUSH_POSITION_HEADER, SEQ_MAX, type CollectionName, type PushRow, type WireDocument } from '../../schema/index.ts';
 import { pageBody, readChangesPage } from '../db/documents.ts';
 import { pushBodySchema } from '../validation/schemas.ts';
-import { writeBatchIn } from '../sync/write-documents.ts';
+import { senderOf, writeBatchIn } from '../sync/write-documents.ts';
 import { conflictsWithRefusedMasters } from '../sync/refused-masters.ts';
 import { splitMalformedRows } from '../sync/malformed-rows.ts';
 import { quarantine } from '../db/quarantine.ts';
@@ -88,14 +88,14 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
       const session = sessionOf(request);
       assertCanWrite(session, collection, 'sync');
       const writer = writerOf(session, 'sync');
-      const options = { storeId: session.store.id, collection, checkConflicts: true, sourceStationId: session.stationId, writer, validated: true } as const;
+      const options = { storeId: session.store.id, collection, checkConflicts: true, sourceStationId: session.stationId, sender: senderOf(session), writer, validated: true } as const;
       const split = request.validationError ? splitMalformedRows(collection, request.body, MAX_PUSH, session.stationId) : null;
       if (request.validationError && !split) throw request.validationError;
       const { outcome, answer } = await ctx.db.transaction(async (tx) => {
         let outcome;
         if (split) {
           const written = await writeBatchIn(tx, options, split.rows);
-          await quarantine(tx, session.store.id, collection, split.malformed);
+          await quarantine(tx, session.store.id, collection, split.malformed.map((entry) => ({ ...entry, sender: options.sender })));
           outcome = { ...written, quarantined: [...written.quarantined, ...split.malformed.map((entry) => ({ id: entry.documentId, refusal: { reason: entry.reason, message: entry.message } }))] };
         } else {
           outcome = await writeBatchIn(tx, options, request.body);

@@ -1,7 +1,7 @@
 import { COLLECTIONS, findTextProblem, storableCopy, type CollectionName, type WireDocument } from '../../schema/index.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { loadDocuments, loadDocumentsByField, lockStoreSequence, writeDocuments, type DocumentWrite, type StoredDocument } from '../db/documents.ts';
-import { openQuarantined, quarantine, resolveQuarantine, type QuarantineEntry } from '../db/quarantine.ts';
+import { openQuarantined, quarantine, resolveQuarantine, type OpenRefusal, type QuarantineEntry } from '../db/quarantine.ts';
 import { BUSINESS_RULES, type Refusal } from '../rules/index.ts';
 import { restrictedFieldRefusal, stampDeactivation } from '../rules/restricted-fields.ts';
 import { applyStockEffects } from '../rules/stock-effects.ts';
@@ -45,6 +45,12 @@ export interface WriteOptions {
   checkConflicts: boolean;
   /** The station that sent the batch: refusals are shown there even for store-wide documents. */
   sourceStationId?: string | null;
+  /**
+   * Who sent the batch, to tell a fix of a refused version from someone else's write (settledRefusals):
+   * `station:<id>` for a station's session, `session:<token hash>` for a station-less one (senderOf).
+   * Absent for what the server writes itself and for the integration API, which settle as before.
+   */
+  sender?: string | null;
   /** Who writes: the ownership rule (auth/ownership.ts) runs for a caller; 'server' for what the server derives itself. */
   writer: Writer | 'server';
   /** The rows passed this collection's request validator (push, API): the store need not check them again. */
@@ -69,6 +75,16 @@ function withoutDeletedFlag(doc: WireDocument): Record<string, unknown> {
 
 function stationOf(doc: WireDocument): string | null {
   return typeof doc.stationId === 'string' ? doc.stationId : null;
+}
+
+/**
+ * WriteOptions.sender of a session: its station, which stays the same device across logins, or for a
+ * station-less session (a back-office device) the session itself, the one thing that tells two devices
+ * of one user apart. A device logged in again is a new sender: its refusals then settle by a fix of
+ * the refused version or by "Tentar de novo".
+ */
+export function senderOf(session: { stationId: string | null; tokenHash: string }): string {
+  return session.stationId ? `station:${session.stationId}` : `session:${session.tokenHash}`;
 }
 
 /** Last row per id wins: one statement cannot write a row twice, and the last is the newest state. */
@@ -144,7 +160,7 @@ export async function writeBatchIn(tx: Queryable, options: WriteOptions, rows: r
       const id = String(doc.id);
       const refusal: Refusal = { reason: 'invalid_value', message: faultMessage(options.collection, doc, error) };
       // The copy kept has the characters the database cannot hold replaced (U+FFFD), or it could not be kept either.
-      await quarantine(tx, options.storeId, options.collection, [{ documentId: id, stationId: stationOf(doc) ?? options.sourceStationId ?? null, ...refusal, document: storableCopy(doc) }]);
+      await quarantine(tx, options.storeId, options.collection, [{ documentId: id, stationId: stationOf(doc) ?? options.sourceStationId ?? null, ...refusal, document: storableCopy(doc), sender: options.sender ?? null }]);
       outcome.quarantined.push({ id, refusal });
     }
   }
@@ -209,11 +225,13 @@ async function writeRows(tx: Queryable, options: WriteOptions, batch: readonly W
   const current = options.known ? new Map(ids.flatMap((id) => (options.known!.has(id) ? [[id, options.known!.get(id)!] as const] : []))) : await loadDocuments(tx, storeId, collection, ids);
   if (options.writer !== 'server') await assertOwnership(tx, options.writer, collection, batch.map((row) => row.newDocumentState), current);
   if (options.ifMatch) for (const id of ids) assertIfMatch(options.ifMatch, current.get(id)?.seq, `${collection}/${id}`);
-  const refusedVersions = checkConflicts ? await openQuarantined(tx, storeId, collection, ids) : new Map<string, Record<string, unknown>>();
+  const refusedVersions = checkConflicts ? await openQuarantined(tx, storeId, collection, ids) : new Map<string, OpenRefusal>();
   const outcome: WriteOutcome = { conflicts: [], written: [], unchanged: [], quarantined: [], seq: null, position: 0 };
 
   const candidates: WireDocument[] = [];
   const editConflicts: QuarantineEntry[] = [];
+  // Rows that assume their document's refused version: a device fixing what it sent (settledRefusals).
+  const fixes = new Set<string>();
   for (const row of batch) {
     const doc = row.newDocumentState;
     const id = String(doc.id);
@@ -226,8 +244,10 @@ async function writeRows(tx: Queryable, options: WriteOptions, batch: readonly W
     if (checkConflicts && master) {
       const assumed = row.assumedMasterState ?? null;
       // A device that fixes a quarantined version assumes that version, which never became the master.
-      const refused = refusedVersions.get(id);
-      const assumedIsKnown = assumed !== null && (sameDocument(assumed, master) || (refused !== undefined && sameDocument(assumed, refused)));
+      const refused = refusedVersions.get(id)?.document;
+      const fixesRefused = assumed !== null && refused !== undefined && sameDocument(assumed, refused);
+      if (fixesRefused) fixes.add(id);
+      const assumedIsKnown = assumed !== null && (sameDocument(assumed, master) || fixesRefused);
       if (!assumedIsKnown) {
         // Customers and contracts merge field by field instead (BO-01, BO-03; backoffice/merge-conflicts.ts).
         const merged = assumed ? mergeOnConflict(collection, assumed, doc, master, options.sourceStationId ?? null) : null;
@@ -247,15 +267,87 @@ async function writeRows(tx: Queryable, options: WriteOptions, batch: readonly W
     candidates.push(doc);
   }
 
-  const references = await loadReferences(tx, storeId, collection, candidates);
+  const loaded = await loadReferences(tx, storeId, collection, candidates);
+  // Rows a guard refused in an earlier round, which later rows of the batch may have relied on (judgeBatch).
+  const withheld = new Map<string, Refusal>();
+  let judged: Judged;
+  for (;;) {
+    await tx.query('SAVEPOINT judge_batch');
+    judged = await judgeBatch(tx, options, candidates, current, loaded, withheld);
+    if (judged.relied.size === 0) {
+      await tx.query('RELEASE SAVEPOINT judge_batch');
+      break;
+    }
+    // Judge again without them: the guards' effects (vouchers, design actions) are undone first. Each round withholds one row more at least.
+    await tx.query('ROLLBACK TO SAVEPOINT judge_batch');
+    for (const [id, refusal] of judged.relied) withheld.set(id, refusal);
+  }
+  const { accepted, refused, references } = judged;
+  outcome.written.push(...judged.written);
+  outcome.quarantined.push(...judged.quarantined);
+  const sender = options.sender ?? null;
+  await quarantine(tx, storeId, collection, refused.map((entry) => ({ ...entry, sender })));
+  await resolveQuarantine(tx, storeId, collection, checkConflicts ? settledRefusals(outcome.written, refusedVersions, fixes, sender) : outcome.written);
+  // Kept under their own document ids, so the merged write above does not settle them.
+  await quarantine(tx, storeId, collection, editConflicts.map((entry) => ({ ...entry, sender })));
+  // `current` was read under the store's lock: it says which rows are stored already.
+  outcome.seq = await writeDocuments(tx, storeId, collection, accepted, { validated: options.validated, stored: new Set(current.keys()) });
+  if (collection === 'sales') await applyStockEffects(tx, storeId, accepted, current, references.get('products'));
+  if (collection === 'customers' && outcome.written.length > 0) await armCustomerExport(tx, storeId);
+  if (collection === 'backoffice') await retryWaitingForContracts(tx, options, accepted);
+  return outcome;
+}
+
+/** What one round of judgeBatch decided; `relied` says whether the round stands. */
+interface Judged {
+  accepted: DocumentWrite[];
+  refused: QuarantineEntry[];
+  written: string[];
+  quarantined: { id: string; refusal: Refusal }[];
+  /** The references the rows were judged against, rows of the batch accepted in this round included. */
+  references: Map<CollectionName, Map<string, StoredDocument>>;
+  /**
+   * Rows a guard refused after they were made visible to later rows of the batch, with that refusal:
+   * when not empty the round is void, and the batch is judged again with them withheld.
+   */
+  relied: Map<string, Refusal>;
+}
+
+/**
+ * Judges a batch's candidates: the per-row checks and the collection's rule in upload order, then the
+ * guards that look at the accepted rows together (design actions, back-office guards, vouchers). The
+ * rule sees the rows accepted before a row as stored (an exchange uploaded with its original sale), so
+ * a row a guard refuses afterwards may have let later rows through: an exchange of a sale refused for
+ * its overspent voucher would put back goods that never left (POS-11, POS-21). Those rows come back in
+ * `relied`; the caller rolls the round's effects back and judges again with them in `withheld`, refused
+ * up front with the guard's refusal and never visible, so the rows that relied on them are judged as if
+ * they were missing (an exchange of a sale the server does not have: unknown_reference, kept in quarantine).
+ * A withheld row keeps its refusal even if the rows removed after it would now let it pass: it is kept
+ * in quarantine and can be tried again, nothing is lost.
+ * `loaded` is not changed (each round works on a copy).
+ */
+async function judgeBatch(
+  tx: Queryable,
+  options: WriteOptions,
+  candidates: readonly WireDocument[],
+  current: ReadonlyMap<string, StoredDocument>,
+  loaded: ReadonlyMap<CollectionName, ReadonlyMap<string, StoredDocument>>,
+  withheld: ReadonlyMap<string, Refusal>,
+): Promise<Judged> {
+  const { storeId, collection } = options;
+  const references = new Map([...loaded].map(([name, documents]) => [name, new Map(documents)]));
   const rule = BUSINESS_RULES[collection];
+  const outcome: WriteOutcome = { conflicts: [], written: [], unchanged: [], quarantined: [], seq: null, position: 0 };
   const accepted: DocumentWrite[] = [];
   const refused: QuarantineEntry[] = [];
-  for (const candidate of candidates) {
+  // Rows later rows of the batch could see as stored.
+  const visible = new Set<string>();
+  candidates.forEach((candidate, index) => {
     const id = String(candidate.id);
     const previous = current.get(id);
     const doc = stampDeactivation(collection, candidate, previous, options.writer);
     const refusal =
+      withheld.get(id) ??
       restrictedFieldRefusal(collection, doc, previous, options.writer) ??
       appendOnlyRefusal(collection, doc, previous) ??
       instantRefusal(collection, doc, previous) ??
@@ -268,30 +360,44 @@ async function writeRows(tx: Queryable, options: WriteOptions, batch: readonly W
       accepted.push({ id, stationId: stationOf(doc), data: withoutDeletedFlag(doc), deleted: doc._deleted === true });
       outcome.written.push(id);
       // Later rows may refer to this one (an exchange uploaded in the same batch as its original sale).
-      references.get(collection)?.set(id, asStored(doc));
+      const own = references.get(collection);
+      if (own) {
+        own.set(id, asStored(doc));
+        if (index < candidates.length - 1) visible.add(id);
+      }
     }
-  }
-  // Design requests are guarded against the project's state in upload order; a refused one is kept aside too.
-  if (collection === 'designActions') await refuseDesignActions(tx, options, accepted, current, refused, outcome);
-  // A sku, or a master record's kind + code, names one live document of the store, by whichever route it is written.
-  moveToRefused(options, accepted, refused, outcome, await naturalKeyRefusals(tx, storeId, collection, accepted, current));
-  if (BACKOFFICE_GUARDED.has(collection)) {
-    const refusals = await guardBackofficeBatch(tx, { storeId, now: new Date().toISOString() }, collection, accepted, current);
+  });
+  const guarded = new Map<string, Refusal>();
+  const refuse = (refusals: ReadonlyMap<string, Refusal>) => {
+    refusals.forEach((refusal, id) => guarded.set(id, refusal));
     moveToRefused(options, accepted, refused, outcome, refusals);
-  }
+  };
+  // Design requests are guarded against the project's state in upload order; a refused one is kept aside too.
+  if (collection === 'designActions') refuse(await refuseDesignActions(tx, options, accepted, current));
+  // A sku, or a master record's kind + code, names one live document of the store, by whichever route it is written.
+  refuse(await naturalKeyRefusals(tx, storeId, collection, accepted, current));
+  if (BACKOFFICE_GUARDED.has(collection)) refuse(await guardBackofficeBatch(tx, { storeId, now: new Date().toISOString() }, collection, accepted, current));
   // Exchange vouchers are issued and spent in upload order, under the store's lock (POS-21).
-  if (collection === 'sales') moveToRefused(options, accepted, refused, outcome, await applyVoucherEffects(tx, storeId, accepted, current));
-  await quarantine(tx, storeId, collection, refused);
-  // With checkConflicts the open refusals of the batch's ids were read above under the lock: only those can be settled.
-  await resolveQuarantine(tx, storeId, collection, checkConflicts ? outcome.written.filter((id) => refusedVersions.has(id)) : outcome.written);
-  // Kept under their own document ids, so the merged write above does not settle them.
-  await quarantine(tx, storeId, collection, editConflicts);
-  // `current` was read under the store's lock: it says which rows are stored already.
-  outcome.seq = await writeDocuments(tx, storeId, collection, accepted, { validated: options.validated, stored: new Set(current.keys()) });
-  if (collection === 'sales') await applyStockEffects(tx, storeId, accepted, current, references.get('products'));
-  if (collection === 'customers' && outcome.written.length > 0) await armCustomerExport(tx, storeId);
-  if (collection === 'backoffice') await retryWaitingForContracts(tx, options, accepted);
-  return outcome;
+  if (collection === 'sales') refuse(await applyVoucherEffects(tx, storeId, accepted, current));
+  const relied = new Map([...guarded].filter(([id]) => visible.has(id)));
+  return { accepted, refused, written: outcome.written, quarantined: outcome.quarantined, references, relied };
+}
+
+/**
+ * The ids among `written` whose open refusal this write settles: only a fix of the refused version.
+ * A fix is a row that assumes the refused version (`fixes`: a device still holding what it sent), or a
+ * write by the refused version's own sender: the device that was sent back to the server's state
+ * edits again from there (corrects it, "Corrigir lançamento", or removes it, "Excluir lançamento").
+ * Anyone else's write (another device or station, or an unknown sender) leaves the refusal open, also
+ * when it changed the document since: the refused change exists only in the integration errors, and
+ * the user decides there what becomes of it (POS-07: nothing disappears). The retry route and the
+ * integration API write without conflict checks and settle what they write, as before.
+ */
+function settledRefusals(written: readonly string[], open: ReadonlyMap<string, OpenRefusal>, fixes: ReadonlySet<string>, sender: string | null): string[] {
+  return written.filter((id) => {
+    const refusal = open.get(id);
+    return refusal !== undefined && (fixes.has(id) || (sender !== null && refusal.sender === sender));
+  });
 }
 
 /** Usage and contract requests that arrived before their contract are applied once it is here. */
@@ -318,17 +424,9 @@ function moveToRefused(options: WriteOptions, accepted: DocumentWrite[], refused
   outcome.written.splice(0, outcome.written.length, ...outcome.written.filter((id) => !refusals.has(id)));
 }
 
-async function refuseDesignActions(
-  tx: Queryable,
-  options: WriteOptions,
-  accepted: DocumentWrite[],
-  current: ReadonlyMap<string, StoredDocument>,
-  refused: QuarantineEntry[],
-  outcome: WriteOutcome,
-): Promise<void> {
-  // A request refused before and sent again unchanged is checked again, but not announced twice.
+/** The design requests refused against the project's state; a request refused before and sent again unchanged is not announced twice. */
+async function refuseDesignActions(tx: Queryable, options: WriteOptions, accepted: readonly DocumentWrite[], current: ReadonlyMap<string, StoredDocument>): Promise<ReadonlyMap<string, Refusal>> {
   const open = await openQuarantined(tx, options.storeId, 'designActions', accepted.map((write) => write.id));
-  const refusedBefore = new Set(accepted.filter((write) => open.has(write.id) && sameDocument(open.get(write.id)!, { ...write.data, _deleted: write.deleted })).map((write) => write.id));
-  const refusals = await applyDesignActions(tx, options.storeId, accepted, current, refusedBefore, options.writer === 'server' ? undefined : options.writer.roles);
-  moveToRefused(options, accepted, refused, outcome, refusals);
+  const refusedBefore = new Set(accepted.filter((write) => open.has(write.id) && sameDocument(open.get(write.id)!.document, { ...write.data, _deleted: write.deleted })).map((write) => write.id));
+  return applyDesignActions(tx, options.storeId, accepted, current, refusedBefore, options.writer === 'server' ? undefined : options.writer.roles);
 }
