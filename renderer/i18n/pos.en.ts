@@ -256,7 +256,7 @@ export const posEn: PosMessages = {
       contract_cancelled: 'The contract was cancelled before the usage date. Check the contract or the date and try again.',
       duplicate_key: 'Another record already has the same CPF/CNPJ, SKU, code or external id. Use the existing record (or change it), or correct the identifier of this one.',
       not_deletable: 'This record cannot be deleted: deactivate the customer or cancel the contract instead.',
-      edit_conflict: 'Another device changed the same fields while this one was offline. The rest was merged; click Retry to apply this device\'s values.',
+      edit_conflict: 'Another device changed the same fields, or removed the record, while this one was offline. What could be merged was merged; click Retry to apply this device\'s version.',
     },
     reasons: {
       unknown_reference: 'unknown reference',

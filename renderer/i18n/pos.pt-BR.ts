@@ -255,7 +255,7 @@ export const posPtBR = {
       contract_cancelled: 'O contrato foi cancelado antes da data do consumo. Confira o contrato ou a data e tente de novo.',
       duplicate_key: 'Já existe outro registro com o mesmo CPF/CNPJ, SKU, código ou identificador externo. Use o registro que já existe (ou altere-o) ou corrija o identificador deste.',
       not_deletable: 'Este registro não pode ser excluído: desative o cliente ou cancele o contrato.',
-      edit_conflict: 'Outro dispositivo alterou os mesmos campos enquanto este estava offline. O resto foi mesclado; clique em Tentar de novo para aplicar os valores deste dispositivo.',
+      edit_conflict: 'Outro dispositivo alterou os mesmos campos, ou removeu o registro, enquanto este estava offline. O que dava para mesclar foi mesclado; clique em Tentar de novo para aplicar a versão deste dispositivo.',
     },
     reasons: {
       unknown_reference: 'referência inexistente',

@@ -1,5 +1,5 @@
 /**
- * Two devices changed the same customer or contract offline (BO-01, BO-03). The rule that settles it,
+ * Two devices changed the same customer, contract or usage record offline (BO-01, BO-03, BO-04). The rule that settles it,
  * applied by the server when a device's upload assumed an older version than the server's:
  *
  * - Three-way merge against the version the device last saw (`base`), field by field (top-level
@@ -14,6 +14,8 @@
  * - `ignore` fields (e.g. `updatedAt`, display only) never conflict: the later value wins.
  * - `serverOwned` fields (a contract's state and history, changed only through requests) always keep
  *   the server's value.
+ * - `lastEdit` fields say who made the last edit (a usage record's `userId`): they never conflict and
+ *   come from the side whose `lastEdit.at` time is later, so they stay with that time.
  */
 export interface FieldConflict {
   /** `name`, or `lines[<id>]` for an element of an array of objects with ids. */
@@ -30,6 +32,8 @@ export interface MergeResult<T> {
 export interface MergeOptions {
   ignore?: readonly string[];
   serverOwned?: readonly string[];
+  /** E.g. `{ at: 'updatedAt', fields: ['userId'] }`: two users editing is not a conflict of who edited. */
+  lastEdit?: { at: string; fields: readonly string[] };
 }
 
 function same(a: unknown, b: unknown): boolean {
@@ -79,9 +83,13 @@ export function mergeConcurrentEdits<T extends Record<string, unknown>>(base: T,
   const merged: Record<string, unknown> = {};
   const ignore = new Set(options.ignore ?? []);
   const serverOwned = new Set(options.serverOwned ?? []);
+  const lastEdit = new Set(options.lastEdit?.fields ?? []);
+  const at = options.lastEdit?.at ?? '';
+  const lastEditor = String(device[at] ?? '') > String(server[at] ?? '') ? device : server;
   for (const key of new Set([...Object.keys(server), ...Object.keys(device), ...Object.keys(base)])) {
     let value: unknown;
     if (serverOwned.has(key)) value = server[key];
+    else if (lastEdit.has(key)) value = lastEditor[key];
     else if (ignore.has(key)) value = [device[key], server[key]].filter((item) => item !== undefined).sort().at(-1);
     else value = mergeValue(key, base[key], device[key], server[key], conflicts);
     if (value !== undefined) merged[key] = value;

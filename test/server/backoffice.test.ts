@@ -286,6 +286,70 @@ describe.each(DATABASE_KINDS)('back office on %s', (kind) => {
     expect(merged).toMatchObject({ name: 'Plano B', state: 'active', history: master.history });
   });
 
+  describe('two devices change the same usage record offline', () => {
+    // A contract of its own: no billing run of this file ever covers it, so its records stay changeable.
+    beforeAll(async () => {
+      expect((await bo.push('backoffice', rows(contractDoc('ct-merge', 'bo-cust-3', [['min', 1]])))).body).toEqual([]);
+    });
+    const conflictsOf = async (id: string) => (await bo.errors()).filter((entry) => entry.documentId.startsWith(`${id}:edit-conflict:`));
+    const retry = async (entryId: string) => (await call(server.url, 'POST', `/api/sync/errors/${entryId}/retry`, { token: bo.token })).body;
+
+    it('BO-04 disjoint fields merge: one device corrects the quantity, the other the date, both stay', async () => {
+      const base = usageDoc('mg-1', 'ct-merge', 'min', 10, '2026-11-20');
+      expect((await bo.push('consumption', rows(base))).body).toEqual([]);
+      const deviceA = { ...base, quantity: 12, updatedAt: '2026-11-21T09:00:00.000Z' };
+      const deviceB = { ...base, date: '2026-11-19', userId: 'loja1-admin', updatedAt: '2026-11-21T09:05:00.000Z' };
+      expect((await bo.push('consumption', [{ newDocumentState: deviceA, assumedMasterState: base }])).body).toEqual([]);
+      // B assumed the old version: no conflict answer (which would drop B's change) but a merge.
+      expect((await bo.push('consumption', [{ newDocumentState: deviceB, assumedMasterState: base }])).body).toEqual([]);
+      // Who edited last goes with the later edit, and is no conflict.
+      expect((await bo.api('GET', '/consumption/mg-1')).body).toMatchObject({ quantity: 12, date: '2026-11-19', userId: 'loja1-admin', updatedAt: deviceB.updatedAt });
+      expect(await conflictsOf('mg-1')).toEqual([]);
+    });
+
+    it('BO-04 POS-07 both devices change the quantity: the first upload keeps it, the other device\'s version is kept in integration errors, once, and Retry applies it', async () => {
+      const base = usageDoc('mg-2', 'ct-merge', 'min', 10, '2026-11-20');
+      expect((await bo.push('consumption', rows(base))).body).toEqual([]);
+      const deviceA = { ...base, quantity: 12, updatedAt: '2026-11-21T09:00:00.000Z' };
+      const deviceB = { ...base, quantity: 15, description: 'Recontado', updatedAt: '2026-11-21T09:05:00.000Z' };
+      expect((await bo.push('consumption', [{ newDocumentState: deviceA, assumedMasterState: base }])).body).toEqual([]);
+      await bo.push('consumption', [{ newDocumentState: deviceB, assumedMasterState: base }]);
+      expect((await bo.api('GET', '/consumption/mg-2')).body).toMatchObject({ quantity: 12, description: 'Recontado' });
+      const [kept, ...more] = await conflictsOf('mg-2');
+      expect(more).toEqual([]);
+      expect(kept).toMatchObject({ reason: 'edit_conflict', resolvedAt: null, message: expect.stringMatching(/quantity: this device "15", kept "12"/), document: expect.objectContaining({ id: 'mg-2', quantity: 15, description: 'Recontado' }) });
+      // The same upload retried (lost answer) adds no second entry; now nothing of B's is written, so B is told the server's version.
+      expect((await bo.push('consumption', [{ newDocumentState: deviceB, assumedMasterState: base }])).body).toMatchObject([{ id: 'mg-2', quantity: 12 }]);
+      expect(await conflictsOf('mg-2')).toHaveLength(1);
+      expect((await retry(kept!.id)).resolvedAt).not.toBeNull();
+      expect((await bo.api('GET', '/consumption/mg-2')).body).toMatchObject({ quantity: 15, description: 'Recontado' });
+    });
+
+    it('BO-04 POS-07 a removal against an edit: the server keeps the first, the other device\'s version is kept in integration errors for the user to decide', async () => {
+      // A removes, then B's edit arrives: the removal stands, B's edit is kept; Retry restores the record with B's values.
+      const removed = usageDoc('mg-3', 'ct-merge', 'min', 10, '2026-11-20');
+      expect((await bo.push('consumption', rows(removed))).body).toEqual([]);
+      expect((await bo.push('consumption', [{ newDocumentState: { ...removed, _deleted: true }, assumedMasterState: removed }])).body).toEqual([]);
+      const edit = { ...removed, quantity: 11, updatedAt: '2026-11-21T09:05:00.000Z' };
+      expect((await bo.push('consumption', [{ newDocumentState: edit, assumedMasterState: removed }])).body).toMatchObject([{ id: 'mg-3', _deleted: true }]);
+      const [keptEdit] = await conflictsOf('mg-3');
+      expect(keptEdit).toMatchObject({ reason: 'edit_conflict', message: expect.stringMatching(/removed .*on another device/), document: expect.objectContaining({ quantity: 11 }) });
+      await bo.push('consumption', [{ newDocumentState: edit, assumedMasterState: removed }]);
+      expect(await conflictsOf('mg-3')).toHaveLength(1);
+      expect((await retry(keptEdit!.id)).resolvedAt).not.toBeNull();
+      expect((await bo.api('GET', '/consumption/mg-3')).body).toMatchObject({ quantity: 11 });
+      // A edits, then B's removal arrives: the edit stands, B's removal is kept; Retry removes it.
+      const edited = usageDoc('mg-4', 'ct-merge', 'min', 10, '2026-11-20');
+      expect((await bo.push('consumption', rows(edited))).body).toEqual([]);
+      expect((await bo.push('consumption', [{ newDocumentState: { ...edited, quantity: 13 }, assumedMasterState: edited }])).body).toEqual([]);
+      expect((await bo.push('consumption', [{ newDocumentState: { ...edited, _deleted: true }, assumedMasterState: edited }])).body).toMatchObject([{ id: 'mg-4', quantity: 13 }]);
+      const [keptRemoval] = await conflictsOf('mg-4');
+      expect(keptRemoval).toMatchObject({ reason: 'edit_conflict', message: expect.stringMatching(/changed on another device while this one removed it/), document: expect.objectContaining({ _deleted: true }) });
+      expect((await retry(keptRemoval!.id)).resolvedAt).not.toBeNull();
+      expect((await bo.api('GET', '/consumption/mg-4')).status).toBe(404);
+    });
+  });
+
   it('BO-06 every billing operation is in the OpenAPI document with request and response schemas', async () => {
     const doc = (await call(server.url, 'GET', '/docs/json')).body;
     const expected: [string, string, boolean][] = [

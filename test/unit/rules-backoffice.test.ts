@@ -217,6 +217,15 @@ describe('back-office rules (BO-01..05)', () => {
     expect(contract).toEqual({ merged: { id: 'k', lines: lines(['a', 2], ['b', 5], ['c', 1]), state: 'active' }, conflicts: [] });
   });
 
+  it('BO-04 who edited a usage record last goes with the later edit and is never a conflict', () => {
+    const options = { ignore: ['updatedAt'], lastEdit: { at: 'updatedAt', fields: ['userId'] } };
+    const base = { id: 'u', quantity: 10, date: '2026-11-20', userId: 'ana', updatedAt: '2026-11-01T00:00:00.000Z' };
+    const device = { ...base, date: '2026-11-19', userId: 'bia', updatedAt: '2026-11-03T00:00:00.000Z' };
+    const server = { ...base, quantity: 12, userId: 'caio', updatedAt: '2026-11-02T00:00:00.000Z' };
+    expect(mergeConcurrentEdits(base, device, server, options)).toEqual({ merged: { ...device, quantity: 12 }, conflicts: [] });
+    expect(mergeConcurrentEdits(base, server, device, options)).toEqual({ merged: { ...device, quantity: 12 }, conflicts: [] });
+  });
+
   it('BO-01 BO-03 merge property: every change of each side is either in the merged document or listed as a conflict', () => {
     const value = fc.constantFrom('x', 'y', 'z', undefined);
     const doc = fc.record({ a: value, b: value, c: value });

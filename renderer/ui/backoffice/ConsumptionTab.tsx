@@ -69,11 +69,14 @@ export function ConsumptionTab() {
           <Button leftSection={<IconPlus size={16} />} size="sm" onClick={() => setEditing({ mode: 'new' })} data-testid={ids.add}>{t('bo.consumption.add')}</Button>
         </Group>
       </Group>
-      <Refusals collections={['consumption']} label={(id) => {
+      <Refusals collections={['consumption']} label={(documentId, entry) => {
         // The record as the user knows it (day, contract, quantity): its id says nothing to a person.
+        // An edit conflict's entry is kept under its own document id: the record's id is the document's.
+        const id = String(entry.document.id ?? documentId);
         const record = records.find((r) => r.id === id);
         return record ? `${day(record.date)} · ${contractCode.get(record.contractId) ?? record.contractId} · ${quantity(record.quantity)} ${service.get(record.serviceId)?.unit ?? ''}`.trim() : id;
-      }} detail={(entry) => localRefusalDetail(entry, i18n.language, contractById)} actions={(id, entry) => {
+      }} detail={(entry) => localRefusalDetail(entry, i18n.language, contractById)} actions={(documentId, entry) => {
+        const id = String(entry.document.id ?? documentId);
         // A refused new record stays on this device until the user fixes it: changed (another contract or date) or removed.
         // A refused change of a record the server holds shows the server's version here: fixing starts from the refused version.
         const { _deleted: refusedDeletion, ...refused } = entry.document;

@@ -249,15 +249,18 @@ async function writeRows(tx: Queryable, options: WriteOptions, batch: readonly W
       if (fixesRefused) fixes.add(id);
       const assumedIsKnown = assumed !== null && (sameDocument(assumed, master) || fixesRefused);
       if (!assumedIsKnown) {
-        // Customers and contracts merge field by field instead (BO-01, BO-03; backoffice/merge-conflicts.ts).
-        const merged = assumed ? mergeOnConflict(collection, assumed, doc, master, options.sourceStationId ?? null) : null;
-        if (!merged) {
+        // Customers, contracts and usage merge field by field instead, and what cannot merge is kept
+        // for the user rather than dropped (BO-01, BO-03, BO-04, POS-07; backoffice/merge-conflicts.ts).
+        const merged = mergeOnConflict(collection, assumed, doc, master, options.sourceStationId ?? null);
+        if (merged?.conflict) editConflicts.push(merged.conflict);
+        if (!merged?.doc) {
           outcome.conflicts.push(master);
           continue;
         }
-        if (merged.conflict) editConflicts.push(merged.conflict);
         if (sameDocument(master, merged.doc)) {
-          outcome.unchanged.push(id);
+          // Nothing of the device's version is written, so no pull would bring the server's to it: answered
+          // as a conflict, the device shows the server's version (what it lost is in integration errors).
+          outcome.conflicts.push(master);
           continue;
         }
         candidates.push(merged.doc);
