@@ -135,6 +135,32 @@ describe.each(DATABASE_KINDS)('back office on %s', (kind) => {
     expect(await errorOf('bo-cust-8')).toBeUndefined();
   });
 
+  it("BO-01 POS-07 a refused edit is never settled by retrying another device's edit conflict, and is settled by its user's fix after signing in again", async () => {
+    const stored = { ...customer(9), email: 'antigo@example.com', phone: '11900000000' };
+    expect((await bo.push('customers', rows(stored))).body).toEqual([]);
+    const refused = { ...stored, email: 'novo@example.com', active: false, updatedAt: '2026-11-21T10:00:00.000Z' };
+    await bo.push('customers', [{ newDocumentState: refused, assumedMasterState: stored }]);
+    expect(await errorOf('bo-cust-9')).toMatchObject({ reason: 'invalid_value', document: { email: 'novo@example.com' } });
+    // C changes the phone online; B, offline, changed it too: merged, B's phone kept as an edit conflict.
+    const [deviceB, deviceC] = [await backofficeClient(server), await backofficeClient(server)];
+    const phonedC = { ...stored, phone: '11933333333', updatedAt: '2026-11-21T10:01:00.000Z' };
+    expect((await deviceC.push('customers', [{ newDocumentState: phonedC, assumedMasterState: stored }])).body).toEqual([]);
+    await deviceB.push('customers', [{ newDocumentState: { ...stored, phone: '11922222222', updatedAt: '2026-11-21T10:02:00.000Z' }, assumedMasterState: stored }]);
+    const conflict = (await bo.errors()).find((entry: { reason: string; resolvedAt: string | null; document: { id: string } }) => entry.reason === 'edit_conflict' && !entry.resolvedAt && entry.document.id === 'bo-cust-9');
+    expect(conflict).toBeDefined();
+    // "Tentar de novo" on B's entry writes B's phone and settles that entry only: A's refused change is still open.
+    expect((await call(server.url, 'POST', `/api/sync/errors/${conflict.id}/retry`, { token: deviceB.token })).body.resolvedAt).not.toBeNull();
+    expect((await bo.api('GET', '/customers/bo-cust-9')).body).toMatchObject({ phone: '11922222222', email: 'antigo@example.com', active: true });
+    expect(await errorOf('bo-cust-9')).toMatchObject({ reason: 'invalid_value', document: { email: 'novo@example.com', active: false } });
+    // A's user signs in again (a new session: another sender) and corrects it from the server's version ("Corrigir"): settled.
+    const again = await backofficeClient(server);
+    const master = (await call(server.url, 'GET', '/api/sync/customers/pull?checkpoint=0&limit=1000', { token: again.token })).body.documents.find((doc: { id: string }) => doc.id === 'bo-cust-9');
+    const fixed = { ...master, email: 'novo@example.com', active: false, deactivationReason: 'Encerrou as atividades', updatedAt: '2026-11-21T10:10:00.000Z' };
+    expect((await again.push('customers', [{ newDocumentState: fixed, assumedMasterState: master }])).body).toEqual([]);
+    expect((await bo.api('GET', '/customers/bo-cust-9')).body).toMatchObject({ phone: '11922222222', email: 'novo@example.com', active: false });
+    expect(await errorOf('bo-cust-9')).toBeUndefined();
+  });
+
   it('BO-04 consumption: idempotent by external id; usage for a contract cancelled meanwhile is kept with its reason and fixable', async () => {
     const first = await bo.api('POST', '/consumption', { externalId: 'ERP-1', contractId: 'ct-off', serviceId: 'min', quantity: 30, date: '2026-11-03' });
     expect(first.status).toBe(201);

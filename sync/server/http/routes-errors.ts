@@ -60,11 +60,12 @@ export function registerErrorRoutes(app: FastifyInstance, ctx: ServerContext): v
       if (entry.resolvedAt) return entry;
       assertCanWrite(session, entry.collection, 'sync');
       const document = { ...entry.document, _deleted: entry.document._deleted === true };
-      const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection: entry.collection, checkConflicts: false, sourceStationId: entry.stationId, writer: writerOf(session, 'sync') }, [{ newDocumentState: document }]);
+      // Settles this entry only: another device's open refusal of the same document (its own change, kept
+      // only there) is not fixed by writing this version, and stays open for its user (POS-07).
+      const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection: entry.collection, checkConflicts: false, settlesRefusals: false, sourceStationId: entry.stationId, writer: writerOf(session, 'sync') }, [{ newDocumentState: document }]);
       const refused = outcome.quarantined[0];
       if (refused) await recordFailedRetry(ctx.db, entry.id, refused.refusal.reason, refused.refusal.message);
-      // An edit conflict is kept under its own document id (backoffice/merge-conflicts.ts): settle it here.
-      else if (entry.documentId !== String(entry.document.id)) await resolveEntry(ctx.db, entry.id);
+      else await resolveEntry(ctx.db, entry.id);
       return (await findIntegrationError(ctx.db, session.store.id, entry.id)) ?? entry;
     },
   );

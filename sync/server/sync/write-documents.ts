@@ -51,6 +51,12 @@ export interface WriteOptions {
    * Absent for what the server writes itself and for the integration API, which settle as before.
    */
   sender?: string | null;
+  /**
+   * False: the write settles no open refusal of its documents (the retry route, which settles the entry it
+   * retried itself). Default: a push settles the refusals it fixes (settledRefusals), the integration API
+   * every refusal of what it writes.
+   */
+  settlesRefusals?: boolean;
   /** Who writes: the ownership rule (auth/ownership.ts) runs for a caller; 'server' for what the server derives itself. */
   writer: Writer | 'server';
   /** The rows passed this collection's request validator (push, API): the store need not check them again. */
@@ -290,7 +296,10 @@ async function writeRows(tx: Queryable, options: WriteOptions, batch: readonly W
   outcome.quarantined.push(...judged.quarantined);
   const sender = options.sender ?? null;
   await quarantine(tx, storeId, collection, refused.map((entry) => ({ ...entry, sender })));
-  await resolveQuarantine(tx, storeId, collection, checkConflicts ? settledRefusals(outcome.written, refusedVersions, fixes, sender) : outcome.written);
+  // The retry route settles the one entry it retried itself: writing that version is no fix of another device's refusal.
+  if (options.settlesRefusals !== false) {
+    await resolveQuarantine(tx, storeId, collection, checkConflicts ? settledRefusals(accepted, refusedVersions, fixes, sender, current) : outcome.written);
+  }
   // Kept under their own document ids, so the merged write above does not settle them.
   await quarantine(tx, storeId, collection, editConflicts.map((entry) => ({ ...entry, sender })));
   // `current` was read under the store's lock: it says which rows are stored already.
@@ -387,20 +396,50 @@ async function judgeBatch(
 }
 
 /**
- * The ids among `written` whose open refusal this write settles: only a fix of the refused version.
- * A fix is a row that assumes the refused version (`fixes`: a device still holding what it sent), or a
- * write by the refused version's own sender: the device that was sent back to the server's state
- * edits again from there (corrects it, "Corrigir lançamento", or removes it, "Excluir lançamento").
- * Anyone else's write (another device or station, or an unknown sender) leaves the refusal open, also
- * when it changed the document since: the refused change exists only in the integration errors, and
- * the user decides there what becomes of it (POS-07: nothing disappears). The retry route and the
- * integration API write without conflict checks and settle what they write, as before.
+ * The ids among `accepted` whose open refusal this push settles: only a fix of the refused version.
+ * A fix is a row that assumes the refused version (`fixes`: a device still holding what it sent), a
+ * write by the refused version's own sender, or a write that takes up what the refused version asked
+ * for (addressesRefusedChange: it removes the document, or changes a field the refused version
+ * changed). Another device's write of other fields leaves the refusal open: the refused change exists
+ * only in the integration errors, and the user decides there what becomes of it (POS-07: nothing
+ * disappears). The integration API settles every refusal of what it writes; the retry route only the
+ * entry it retried (WriteOptions.settlesRefusals).
  */
-function settledRefusals(written: readonly string[], open: ReadonlyMap<string, OpenRefusal>, fixes: ReadonlySet<string>, sender: string | null): string[] {
-  return written.filter((id) => {
-    const refusal = open.get(id);
-    return refusal !== undefined && (fixes.has(id) || (sender !== null && refusal.sender === sender));
-  });
+function settledRefusals(
+  accepted: readonly DocumentWrite[],
+  open: ReadonlyMap<string, OpenRefusal>,
+  fixes: ReadonlySet<string>,
+  sender: string | null,
+  current: ReadonlyMap<string, StoredDocument>,
+): string[] {
+  return accepted
+    .filter((write) => {
+      const refusal = open.get(write.id);
+      if (!refusal) return false;
+      return fixes.has(write.id) || (sender !== null && refusal.sender === sender) || addressesRefusedChange(refusal.document, current.get(write.id), write);
+    })
+    .map((write) => write.id);
+}
+
+/** Fields that say who edited and when, or that the server stamps: a write that only moves them addresses nothing. */
+const BOOKKEEPING_FIELDS = new Set(['updatedAt', 'userId', 'deactivatedAt', 'deactivatedBy', '_deleted']);
+
+/**
+ * Whether `write` takes up what the refused version asked for: it removes the document, or it changes
+ * (from `stored`, the version before it) a field the refused version wanted changed. That is a fix from
+ * whatever device it comes: the device was sent back to the server's version and edits from there
+ * ("Corrigir lançamento", also after signing in again, when its sender is a new session), or another
+ * device settled the same field the other way. A write that changes only other fields (another
+ * device's phone number) leaves the refused change open for the user.
+ */
+function addressesRefusedChange(refused: Record<string, unknown>, stored: StoredDocument | undefined, write: DocumentWrite): boolean {
+  if (write.deleted || !stored || stored.deleted) return true;
+  const before = stored.data;
+  for (const field of new Set([...Object.keys(refused), ...Object.keys(before)])) {
+    if (BOOKKEEPING_FIELDS.has(field)) continue;
+    if (!sameDocument(refused[field] ?? null, before[field] ?? null) && !sameDocument(write.data[field] ?? null, before[field] ?? null)) return true;
+  }
+  return false;
 }
 
 /** Usage and contract requests that arrived before their contract are applied once it is here. */
