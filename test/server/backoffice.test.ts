@@ -146,8 +146,8 @@ describe.each(DATABASE_KINDS)('back office on %s', (kind) => {
     const phonedC = { ...stored, phone: '11933333333', updatedAt: '2026-11-21T10:01:00.000Z' };
     expect((await deviceC.push('customers', [{ newDocumentState: phonedC, assumedMasterState: stored }])).body).toEqual([]);
     await deviceB.push('customers', [{ newDocumentState: { ...stored, phone: '11922222222', updatedAt: '2026-11-21T10:02:00.000Z' }, assumedMasterState: stored }]);
-    const conflict = (await bo.errors()).find((entry: { reason: string; resolvedAt: string | null; document: { id: string } }) => entry.reason === 'edit_conflict' && !entry.resolvedAt && entry.document.id === 'bo-cust-9');
-    expect(conflict).toBeDefined();
+    const conflict = (await bo.errors()).find((entry) => entry.reason === 'edit_conflict' && !entry.resolvedAt && entry.document.id === 'bo-cust-9');
+    if (!conflict) throw new Error("B's edit conflict was not kept");
     // "Tentar de novo" on B's entry writes B's phone and settles that entry only: A's refused change is still open.
     expect((await call(server.url, 'POST', `/api/sync/errors/${conflict.id}/retry`, { token: deviceB.token })).body.resolvedAt).not.toBeNull();
     expect((await bo.api('GET', '/customers/bo-cust-9')).body).toMatchObject({ phone: '11922222222', email: 'antigo@example.com', active: true });
@@ -159,6 +159,19 @@ describe.each(DATABASE_KINDS)('back office on %s', (kind) => {
     expect((await again.push('customers', [{ newDocumentState: fixed, assumedMasterState: master }])).body).toEqual([]);
     expect((await bo.api('GET', '/customers/bo-cust-9')).body).toMatchObject({ phone: '11922222222', email: 'novo@example.com', active: false });
     expect(await errorOf('bo-cust-9')).toBeUndefined();
+  });
+
+  it('BO-01 POS-07 a first upload sent again after its answer was lost keeps no edit conflict, also when the server stamped it', async () => {
+    const created = [customer(21), { ...customer(22), active: false, deactivationReason: 'Cadastro antigo' }];
+    for (const doc of created) {
+      for (let attempt = 0; attempt < 3; attempt++) expect((await bo.push('customers', rows(doc))).status).toBe(200);
+      expect((await bo.errors()).filter((entry) => entry.document.id === doc.id && !entry.resolvedAt)).toEqual([]);
+    }
+    // The server's version is what the device gets back: the deactivation stamped with its author.
+    expect((await bo.api('GET', '/customers/bo-cust-22')).body).toMatchObject({ active: false, deactivatedBy: 'loja1-retaguarda' });
+    // A changed document sent without the version it saw is still kept for the user, never dropped.
+    await bo.push('customers', rows({ ...customer(21), email: 'outro@example.com' }));
+    expect((await bo.errors()).filter((entry) => entry.document.id === 'bo-cust-21' && entry.reason === 'edit_conflict' && !entry.resolvedAt)).toHaveLength(1);
   });
 
   it('BO-04 consumption: idempotent by external id; usage for a contract cancelled meanwhile is kept with its reason and fixable', async () => {

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { CollectionName, WireDocument } from '../../schema/index.ts';
 import { mergeConcurrentEdits, type MergeOptions } from '../../rules/index.ts';
 import type { QuarantineEntry } from '../db/quarantine.ts';
-import { stableJson } from '../sync/stable-json.ts';
+import { sameDocument, stableJson } from '../sync/stable-json.ts';
+import { DEACTIVATION_STAMP_FIELDS } from '../rules/restricted-fields.ts';
 
 /**
  * Two devices changed the same customer, contract or usage record offline (BO-01, BO-03, BO-04):
@@ -52,6 +53,9 @@ export function mergeOnConflict(collection: CollectionName, assumed: WireDocumen
   });
   // Both removed it: the same intent, nothing of the device's is lost.
   if (doc._deleted && master._deleted) return { doc: null, conflict: null };
+  // The device's first upload again (its answer was lost): the server's version is that document but for
+  // what the server stamped on it (a deactivation's author and time). Nothing of the device's is lost.
+  if (!assumed && sameDocument({ ...doc, ...stampsOf(master) }, master)) return { doc: null, conflict: null };
   if (!assumed) return { doc: null, conflict: kept(doc, 'was already on the server in a version this device had not received; the server kept its version. Retry to apply this device\'s version instead.') };
   if (doc._deleted && !assumed._deleted) return { doc: null, conflict: kept(doc, 'was changed on another device while this one removed it offline; the change was kept. Retry to remove it anyway.') };
   if (master._deleted || assumed._deleted) return { doc: null, conflict: kept(doc, 'was removed (or restored) on another device while this one changed it offline; the server kept its version. Retry to apply this device\'s version instead.') };
@@ -73,4 +77,8 @@ export function mergeOnConflict(collection: CollectionName, assumed: WireDocumen
 function short(value: unknown): string {
   const text = value === undefined ? '(empty)' : typeof value === 'string' ? value : JSON.stringify(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function stampsOf(master: WireDocument): Record<string, unknown> {
+  return Object.fromEntries(DEACTIVATION_STAMP_FIELDS.filter((field) => master[field] !== undefined).map((field) => [field, master[field]]));
 }

@@ -19,6 +19,9 @@ export function restrictedFieldRefusal(collection: CollectionName, doc: WireDocu
   };
 }
 
+/** What the server stamps on a customer's deactivation (stampDeactivation): who, and when. */
+export const DEACTIVATION_STAMP_FIELDS = ['deactivatedBy', 'deactivatedAt'] as const;
+
 /**
  * BO-01: who deactivated a customer is whoever signed in to send the deactivation, never what the
  * document claims (`deactivatedBy`); when is the device's time of it (`deactivatedAt`, checked as any
