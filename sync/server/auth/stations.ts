@@ -94,6 +94,17 @@ export async function pairWithCode(db: Database, storeCode: string, stationCode:
 }
 
 /**
+ * Writes a station's master record (the server's own write, through the one write path). Another live
+ * master record may hold its code (rules/natural-keys.ts): then it throws 409 `validation_failed`,
+ * "<what>: <the refusal>", so the caller's transaction leaves no station without its record.
+ */
+export async function writeStationRecord(tx: Queryable, storeId: string, record: WireDocument, what: string, field?: string): Promise<void> {
+  const outcome = await writeBatchIn(tx, { storeId, collection: 'masterdata', checkConflicts: false, writer: 'server' }, [{ newDocumentState: record }]);
+  const refused = outcome.quarantined[0];
+  if (refused) throw new ApiProblem(409, 'validation_failed', `${what}: ${refused.refusal.message}`, field);
+}
+
+/**
  * Registers a station of the store (admin): its row (monitor, pairing) and its master record (what
  * devices replicate), in one transaction. Pairing needs a code issued afterwards.
  */
@@ -112,10 +123,7 @@ export async function registerStation(db: Database, storeId: string, registratio
     }
     await tx.query('INSERT INTO stations (id, store_id, code, name, group_id) VALUES ($1, $2, $3, $4, $5)', [id, storeId, registration.code, registration.name, groupId]);
     const record: WireDocument = { id, kind: 'station', code: registration.code, name: registration.name, active: true, ...(groupId ? { groupId } : {}), _deleted: false };
-    const outcome = await writeBatchIn(tx, { storeId, collection: 'masterdata', checkConflicts: false, writer: 'server' }, [{ newDocumentState: record }]);
-    // Another live master record may hold the code (rules/natural-keys.ts): then nothing is registered, rather than a station without its record.
-    const refused = outcome.quarantined[0];
-    if (refused) throw new ApiProblem(409, 'validation_failed', `Station ${registration.code} cannot be registered: ${refused.refusal.message}`, '/code');
+    await writeStationRecord(tx, storeId, record, `Station ${registration.code} cannot be registered`, '/code');
     await recordAdminEvent(tx, { storeId, userId: adminUserId, stationId: id, action: 'station_registered', detail: `${registration.code} "${registration.name}"` });
     return { id, code: registration.code, name: registration.name, groupId };
   });

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { StationGroupMove, WireDocument } from '../../schema/index.ts';
 import { isAdmin } from '../auth/sessions.ts';
 import { loadDocuments, lockStoreSequence } from '../db/documents.ts';
-import { writeBatchIn } from '../sync/write-documents.ts';
+import { writeStationRecord } from '../auth/stations.ts';
 import { authenticate, sessionOf } from './authenticate.ts';
 import type { ServerContext } from './context.ts';
 import { ApiProblem, problems } from './problem.ts';
@@ -54,10 +54,8 @@ export function registerStationGroupRoutes(app: FastifyInstance, ctx: ServerCont
         const current = records.get(station.id);
         const base = current && !current.deleted ? current.data : { id: station.id, kind: 'station', code: station.code, name: station.name, active: true };
         const record: WireDocument = { ...base, groupId, _deleted: false };
-        const outcome = await writeBatchIn(tx, { storeId, collection: 'masterdata', checkConflicts: false, writer: 'server' }, [{ newDocumentState: record }]);
-        // A station without a live record whose code another record took (rules/natural-keys.ts): say so rather than move half of it.
-        const refused = outcome.quarantined[0];
-        if (refused) throw new ApiProblem(409, 'validation_failed', `Station ${station.code} cannot be moved: ${refused.refusal.message}`);
+        // A station without a live record whose code another record took: say so rather than move half of it.
+        await writeStationRecord(tx, storeId, record, `Station ${station.code} cannot be moved`);
         await tx.query('UPDATE stations SET group_id = $3 WHERE store_id = $1 AND id = $2', [storeId, station.id, groupId]);
         return { stationId: station.id, groupId, station: record };
       });

@@ -3,7 +3,7 @@ import type { Database, Queryable } from '../db/database.ts';
 import { loadDocuments, loadDocumentsByField, lockStoreSequence, writeDocuments, type DocumentWrite, type StoredDocument } from '../db/documents.ts';
 import { openQuarantined, quarantine, resolveQuarantine, type OpenRefusal, type QuarantineEntry } from '../db/quarantine.ts';
 import { BUSINESS_RULES, type Refusal } from '../rules/index.ts';
-import { restrictedFieldRefusal, stampDeactivation } from '../rules/restricted-fields.ts';
+import { DEACTIVATION_STAMP_FIELDS, restrictedFieldRefusal, stampDeactivation } from '../rules/restricted-fields.ts';
 import { applyStockEffects } from '../rules/stock-effects.ts';
 import { applyVoucherEffects } from '../rules/vouchers.ts';
 import { naturalKeyRefusals } from '../rules/natural-keys.ts';
@@ -280,11 +280,13 @@ async function writeRows(tx: Queryable, options: WriteOptions, batch: readonly W
   // Rows a guard refused in an earlier round, which later rows of the batch may have relied on (judgeBatch).
   const withheld = new Map<string, Refusal>();
   let judged: Judged;
+  // A single row relies on no other, so its one round never needs undoing (every single-record API write).
+  const undoable = candidates.length > 1;
   for (;;) {
-    await tx.query('SAVEPOINT judge_batch');
+    if (undoable) await tx.query('SAVEPOINT judge_batch');
     judged = await judgeBatch(tx, options, candidates, current, loaded, withheld);
     if (judged.relied.size === 0) {
-      await tx.query('RELEASE SAVEPOINT judge_batch');
+      if (undoable) await tx.query('RELEASE SAVEPOINT judge_batch');
       break;
     }
     // Judge again without them: the guards' effects (vouchers, design actions) are undone first. Each round withholds one row more at least.
@@ -422,7 +424,7 @@ function settledRefusals(
 }
 
 /** Fields that say who edited and when, or that the server stamps: a write that only moves them addresses nothing. */
-const BOOKKEEPING_FIELDS = new Set(['updatedAt', 'userId', 'deactivatedAt', 'deactivatedBy', '_deleted']);
+const BOOKKEEPING_FIELDS = new Set<string>(['updatedAt', 'userId', '_deleted', ...DEACTIVATION_STAMP_FIELDS]);
 
 /**
  * Whether `write` takes up what the refused version asked for: it removes the document, or it changes
