@@ -86,8 +86,8 @@ function stationOf(doc: WireDocument): string | null {
 /**
  * WriteOptions.sender of a session: its station, which stays the same device across logins, or for a
  * station-less session (a back-office device) the session itself, the one thing that tells two devices
- * of one user apart. A device logged in again is a new sender: its refusals then settle by a fix of
- * the refused version or by "Tentar de novo".
+ * of one user apart. A device logged in again is a new sender: its refusals then settle by a write that
+ * takes up the refused change (addressesRefusedChange), one that assumes the refused version, or "Tentar de novo".
  */
 export function senderOf(session: { stationId: string | null; tokenHash: string }): string {
   return session.stationId ? `station:${session.stationId}` : `session:${session.tokenHash}`;
