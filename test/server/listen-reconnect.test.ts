@@ -31,6 +31,15 @@ async function terminateListener(db: { query: RunningServer['query'] }, channel:
   return rows.filter((row) => row.ended).length;
 }
 
+/** How many of the channel's listening connections are up (those in sparePids aside). */
+async function listenersOf(db: { query: RunningServer['query'] }, channel: string, sparePids: number[] = []): Promise<number> {
+  const rows = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1 AND pid <> ALL($2::int[])',
+    [`balcao listen ${channel}`, sparePids],
+  );
+  return rows[0]!.n;
+}
+
 async function waitUntil(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -59,7 +68,7 @@ describe('LISTEN resume on postgresql: revocations', () => {
       expect(await terminateListener(server, REVOKED_CHANNEL)).toBe(1);
       expect((await call(server.url, 'POST', '/api/auth/logout', { token })).status).toBe(204);
       // The listener is back within a second; give it plenty.
-      await waitUntil(async () => (await server.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`, [`balcao listen ${REVOKED_CHANNEL}`]))[0]!.n === 1, 'revocation listener back');
+      await waitUntil(async () => (await listenersOf(server, REVOKED_CHANNEL)) === 1, 'revocation listener back');
       await sleep(2_000);
       // The revoked session's stream still gets live data.
       await call(server.url, 'POST', '/api/v1/products/batch', { token: admin, body: { items: [{ sku: 'P000009', priceCents: 9_009 }] } });
@@ -84,7 +93,7 @@ describe('LISTEN resume on postgresql: revocations', () => {
       expect(await terminateListener(server, REVOKED_CHANNEL)).toBe(1);
       // Its notice is lost: nobody listens.
       expect((await call(server.url, 'PUT', '/api/users/loja1-boss3/roles', { token: admin, body: { roles: ['cashier'] } })).status).toBe(200);
-      await waitUntil(async () => (await server.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`, [`balcao listen ${REVOKED_CHANNEL}`]))[0]!.n === 1, 'revocation listener back');
+      await waitUntil(async () => (await listenersOf(server, REVOKED_CHANNEL)) === 1, 'revocation listener back');
       await sleep(2_000);
       const service = { id: 'svc-while-down', kind: 'service', code: 'SECRET3', name: 'Serviço restrito', active: true, monthlyFeeCents: 12_345, updatedAt: new Date().toISOString() };
       expect((await call(server.url, 'PUT', '/api/v1/backoffice/svc-while-down', { token: admin, body: service })).status).toBe(200);
@@ -143,6 +152,8 @@ describe('LISTEN resume on postgresql: streams around drops', () => {
       };
       for (let round = 0; round < 4; round++) {
         await writeRound();
+        // B listens again 0.25 s after a drop (more on a loaded machine): each round drops a listener that is back.
+        await waitUntil(async () => (await listenersOf(b, CHANGES_CHANNEL, aListener)) === 1, 'B listening again');
         expect(await terminateListener(b, CHANGES_CHANNEL, aListener)).toBe(1);
         await writeRound();
         await writeRound();
