@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { startServer } from '../../sync/server/node/start.ts';
 import type { PullResponse } from '../../sync/schema/index.ts';
 import type { CpuProfile } from './cpu-profile.ts';
+import { createScratchDatabase } from '../server/support/scratch-database.ts';
 import { signInStationAndAdmin } from './kept-central.ts';
 import type { DeviceSession } from './types.ts';
 
@@ -89,6 +90,23 @@ export async function startCentralProcess(start: Record<string, unknown>, produc
 }
 
 async function ownProcess(dataDir: string, products: number): Promise<Started> {
+  if (process.env.BENCH_DB === 'postgresql') {
+    // A scratch database beside BALCAO_TEST_PG_URL's, seeded by the server as the folder is, dropped at the end.
+    const scratch = await createScratchDatabase('balcao_bench');
+    try {
+      const server = await startCentralProcess({ databaseUrl: scratch.url, seedDemo: true }, products);
+      return {
+        server,
+        close: async () => {
+          await server.close();
+          await scratch.drop();
+        },
+      };
+    } catch (error) {
+      await scratch.drop();
+      throw error;
+    }
+  }
   const server = await startCentralProcess({ dataDir, seedDemo: true }, products);
   return { server, close: () => server.close() };
 }
@@ -107,7 +125,9 @@ async function inProcess(dataDir: string, products: number): Promise<Started> {
 
 /**
  * A real server on a temporary PGlite folder, the demo data plus `products` products in loja1; with
- * `ownProcess`, the server runs in a child process (its CPU and event loop apart from the runner's).
+ * `ownProcess`, the server runs in a child process (its CPU and event loop apart from the runner's),
+ * and with BENCH_DB=postgresql in the environment on a scratch PostgreSQL database instead
+ * (BALCAO_TEST_PG_URL's server).
  */
 export async function startCentral(products: number, options: { ownProcess?: boolean } = {}): Promise<Central> {
   const dataDir = mkdtempSync(join(tmpdir(), 'balcao-bench-'));

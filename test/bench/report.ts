@@ -49,6 +49,8 @@ export interface BenchResult {
   /** The machine's load average (1, 5, 15 min) when the figures were taken. */
   load: number[];
   config: {
+    /** The server's database (BENCH_DB). */
+    db: 'pglite' | 'postgresql';
     products: number;
     uploads: number;
     changes: number;
@@ -108,7 +110,7 @@ export function formatTable(result: BenchResult): string {
   const width = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
   const lines = rows.map((row) => row.map((cell, column) => cell.padEnd(width[column]!)).join('  ').trimEnd());
   return [
-    `Balcão benchmark — ${result.at} — Node ${result.environment.node}, Chromium ${result.environment.chromium}, ${result.environment.cpus} CPUs, load ${result.load.join(' / ')}`,
+    `Balcão benchmark — ${result.at} — Node ${result.environment.node}, Chromium ${result.environment.chromium}, ${result.environment.cpus} CPUs, load ${result.load.join(' / ')}, server database ${result.config.db}`,
     ...lines,
     `Profile of the pull: ${pull.requests} requests, fetch (server + first byte) ${number(pull.fetchMs)} ms, body + JSON.parse ${number(pull.jsonMs)} ms; storage: ${formatStorage(pull)}`,
     `Reproduce: ${result.command}`,

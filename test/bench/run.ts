@@ -11,7 +11,8 @@
  * barcode / keystroke / sale p95 on the reopened device, and a price change of BENCH_PRICE_CHANGES
  * (10,000) products on the server reaching the open device. The raw Dexie ceiling runs up to 200,000
  * products (it holds every document in the page; BENCH_RAW=1 forces it, BENCH_RAW=0 skips it). BENCH_DEVICE_ONLY=1 skips the
- * benches that follow this one.
+ * benches that follow this one. BENCH_DB=postgresql runs this bench's server on a scratch PostgreSQL database
+ * (BALCAO_TEST_PG_URL's server) instead of PGlite.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -31,6 +32,7 @@ const LOOKUPS = positive('BENCH_LOOKUPS', 10_000);
 const SALES = positive('BENCH_SALES', 500);
 const RAW = process.env.BENCH_RAW === '1' || (process.env.BENCH_RAW !== '0' && PRODUCTS <= 200_000);
 const DEVICE_ONLY = process.env.BENCH_DEVICE_ONLY === '1';
+const DB = process.env.BENCH_DB === 'postgresql' ? 'postgresql' : 'pglite';
 const UPLOADS = positive('BENCH_UPLOADS', 10_000);
 const CHANGES = positive('BENCH_CHANGES', 200);
 /** The sync client's default pull batch (sync/client/start-sync.ts); the raw Dexie run uses the same chunk. */
@@ -71,7 +73,7 @@ async function main(): Promise<number> {
   step(`building the bench page into ${pageDir}`);
   await build({ configFile: fileURLToPath(new URL('./vite.bench.config.ts', import.meta.url)), root: undefined });
 
-  step(`starting the server (its own process) on a temporary PGlite folder and seeding ${PRODUCTS.toLocaleString('en-US')} products`);
+  step(`starting the server (its own process) on ${DB === 'postgresql' ? 'a scratch PostgreSQL database' : 'a temporary PGlite folder'} and seeding ${PRODUCTS.toLocaleString('en-US')} products`);
   let central: Central | null = null;
   let browser: Browser | null = null;
   let page: Awaited<ReturnType<typeof serveStatic>> | null = null;
@@ -132,11 +134,11 @@ async function main(): Promise<number> {
     const exact = check.stored === UPLOADS && check.duplicates === 0 && check.writtenCounter === UPLOADS && check.quarantinedCounter === 0;
     const pullVsRaw = raw ? pull.docsPerSecond / raw.chunked.docsPerSecond : null;
     const result: BenchResult = {
-      command: `npm run bench${PRODUCTS === 100_000 ? '' : ` -- --products ${PRODUCTS}`}`,
+      command: `${DB === 'postgresql' ? 'BENCH_DB=postgresql ' : ''}npm run bench${PRODUCTS === 100_000 ? '' : ` -- --products ${PRODUCTS}`}`,
       at: new Date().toISOString(),
       environment: { node: process.version, chromium: browser.version(), cpus: cpus().length, platform: `${process.platform}-${process.arch}` },
       load: loadavg().map((value) => Math.round(value * 100) / 100),
-      config: { products: PRODUCTS, uploads: UPLOADS, changes: CHANGES, priceChanges, lookups: LOOKUPS, sales: SALES, pullBatchSize: PULL_BATCH ?? 'client default', pushBatchSize: PUSH_BATCH ?? 'client default' },
+      config: { db: DB, products: PRODUCTS, uploads: UPLOADS, changes: CHANGES, priceChanges, lookups: LOOKUPS, sales: SALES, pullBatchSize: PULL_BATCH ?? 'client default', pushBatchSize: PUSH_BATCH ?? 'client default' },
       pull,
       raw,
       pullVsRaw: pullVsRaw === null ? null : Math.round(pullVsRaw * 1000) / 1000,

@@ -1,14 +1,20 @@
 import type { Product } from '../../../sync/schema/index.ts';
 import type { DeviceSession, PriceChangeFigures } from '../types.ts';
 import type { Device } from './device.ts';
+import type { ErpJob, ErpReport } from './erp-worker.ts';
 import { round } from './stats.ts';
 
 const BATCH = 1_000;
+/** Absolute ms, the clock the ERP worker reports in. */
+const now = () => performance.timeOrigin + performance.now();
 
 /**
- * While the device syncs (SSE → pull), the page itself changes the price of `count` products on the
- * server through the integration API's batch upsert (as an ERP would) and waits until the last of them
- * has arrived in the local collection: one clock for both ends.
+ * While the device syncs (SSE → pull), an ERP changes the price of `count` products on the server
+ * through the integration API's batch upsert, in batches of 1,000 one after the other, and the page
+ * waits until the last of them has arrived in the local collection. The ERP runs in a Worker of the
+ * page (erp-worker.ts): its own thread, as an outside system is its own process, and one clock for
+ * both ends (the page's main thread, busy storing each batch's changes, would hold the next batch back).
+ * `ms`: from the first batch sent to the last change stored; `serverMs`: the batches' answers, summed.
  */
 export async function priceChange(device: Device, session: DeviceSession, count: number, timeoutMs: number): Promise<PriceChangeFigures> {
   const products = device.db.collections.products;
@@ -34,29 +40,27 @@ export async function priceChange(device: Device, session: DeviceSession, count:
     const price = wanted.get(event.documentId);
     if (price !== undefined && (event.documentData as unknown as Product | undefined)?.priceCents === price) {
       landed.add(event.documentId);
-      if (landed.size === wanted.size) resolveAll(performance.now());
+      if (landed.size === wanted.size) resolveAll(now());
     }
   });
   let timer: ReturnType<typeof setTimeout> | undefined;
   const limit = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new Error(`${landed.size} of ${wanted.size} price changes arrived within ${timeoutMs / 1000} s`)), timeoutMs);
   });
-  const started = performance.now();
-  let serverMs = 0;
+  const erp = new Worker(new URL('./erp-worker.ts', import.meta.url), { type: 'module' });
   try {
-    for (let start = 0; start < items.length; start += BATCH) {
-      const sent = performance.now();
-      const response = await fetch(`${session.serverUrl}/api/v1/products/batch`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${session.adminToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ items: items.slice(start, start + BATCH) }),
-      });
-      serverMs += performance.now() - sent;
-      if (!response.ok) throw new Error(`POST /api/v1/products/batch answered HTTP ${response.status}: ${(await response.text()).slice(0, 300)}`);
-    }
+    const batches = Array.from({ length: Math.ceil(items.length / BATCH) }, (_v, n) => items.slice(n * BATCH, (n + 1) * BATCH));
+    const sent = new Promise<ErpReport>((resolve, reject) => {
+      erp.onmessage = (event: MessageEvent<ErpReport>) => resolve(event.data);
+      erp.onerror = (event) => reject(new Error(`the ERP worker failed: ${event.message}`));
+    });
+    erp.postMessage({ serverUrl: session.serverUrl, adminToken: session.adminToken, batches } satisfies ErpJob);
+    const report = await Promise.race([sent, limit]);
+    if (report.error !== undefined) throw new Error(report.error);
     const at = await Promise.race([arrived, limit]);
-    return { products: wanted.size, ms: round(at - started, 1), serverMs: round(serverMs, 1) };
+    return { products: wanted.size, ms: round(at - report.startedAt, 1), serverMs: round(report.serverMs, 1) };
   } finally {
+    erp.terminate();
     clearTimeout(timer);
     subscription.unsubscribe();
   }
