@@ -4,7 +4,8 @@ import { TEST_PASSWORD_HASHING } from './support/password-hashing.ts';
 import { call, DATABASE_KINDS, login, stationSession, startTestServer, type TestServer } from './support/servers.ts';
 import { cpf, saleDoc } from './support/documents.ts';
 import { changeOf, endsWithin, openStream } from './support/stream.ts';
-import type { StreamResync } from '../../sync/schema/index.ts';
+import { collectionsFor, type StreamResync } from '../../sync/schema/index.ts';
+import { forgetLookups } from '../../sync/server/auth/auth-cache.ts';
 
 describe.each(DATABASE_KINDS)('change stream on %s', (kind) => {
   let server: TestServer;
@@ -38,6 +39,42 @@ describe.each(DATABASE_KINDS)('change stream on %s', (kind) => {
       expect(change.collection).toBe('products');
       expect(change.documents).toEqual([{ ...fields, priceCents: 12_345, _deleted: false }]);
       expect(change.checkpoint.seq).toBeGreaterThan(0);
+    } finally {
+      await stream.close();
+    }
+  });
+
+  it('ADM-02 a stream whose session was resolved before a role change committed, and that was tracked after the notice went, ends without streaming the old scope', async () => {
+    const code = `race${kind.length}`;
+    expect((await call(server.url, 'POST', '/api/users', { token: admin, body: { code, name: 'Race Boss', password: 'race-pass-123', roles: ['admin'] } })).status).toBe(201);
+    const boss = await login(server, code, 'race-pass-123');
+    // Its lookup is cached now: the stream's request below passes authentication without the database.
+    expect((await call(server.url, 'GET', '/api/users', { token: boss.token })).status).toBe(200);
+    const userId = `loja1-${code}`;
+    let opening: Promise<Awaited<ReturnType<typeof openStream>>> | undefined;
+    await server.db.transaction(async (tx) => {
+      // The stream's first read (where each collection stands) waits behind this transaction: on PGlite its
+      // one connection, on PostgreSQL this lock.
+      if (kind === 'postgresql') await tx.query('LOCK TABLE documents IN ACCESS EXCLUSIVE MODE');
+      opening = openStream(server.url, boss.token);
+      opening.catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      // The roles route's own change (routes-store-settings.ts): the notice goes at commit, before the stream is tracked.
+      await tx.query('UPDATE users SET roles = $2 WHERE id = $1', [userId, ['cashier']]);
+      await forgetLookups(tx, [`user:${userId}`]);
+    });
+    const stream = await opening!;
+    try {
+      const ended = await endsWithin(stream.ended, 5_000);
+      const service = { id: `svc-race-${kind}`, kind: 'service', code: `RACE${kind.length}`, name: 'Serviço restrito', active: true, monthlyFeeCents: 12_345, updatedAt: new Date().toISOString() };
+      expect((await call(server.url, 'PUT', `/api/v1/backoffice/${service.id}`, { token: admin, body: service })).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const cashierCollections: readonly string[] = collectionsFor(['cashier']);
+      const resync = stream.events.find((event) => event.event === 'resync');
+      const openedWith = resync ? Object.keys((JSON.parse(resync.data) as StreamResync).positions) : [];
+      const leaked = stream.events.some((event) => changeOf(event)?.documents.some((doc) => doc.id === service.id));
+      // Ended (it had the old scope), or opened with the new one: never streaming what the user may no longer read.
+      expect({ ended: ended || openedWith.every((collection) => cashierCollections.includes(collection)), leaked }).toEqual({ ended: true, leaked: false });
     } finally {
       await stream.close();
     }

@@ -91,6 +91,32 @@ interface Connection {
   expiry: ReturnType<typeof setTimeout>;
 }
 
+/**
+ * Those of `sessions` that no longer hold the rights they were resolved with: a person's session that
+ * no longer exists or whose user's roles differ from the session's (its stream's scope was fixed by
+ * them); an API key that was revoked (a key has no row in sessions; its expiry has its own timer).
+ * Two queries at most, whatever the count.
+ */
+async function outdatedSessions(db: Queryable, sessions: readonly Session[]): Promise<Set<Session>> {
+  const people = sessions.filter((session) => !session.apiKey);
+  const keys = sessions.filter((session) => session.apiKey);
+  const rolesNow = new Map<string, string>();
+  if (people.length > 0) {
+    const rows = await db.query<{ token_hash: string; roles: string[] }>(
+      'SELECT se.token_hash, u.roles FROM sessions se JOIN users u ON u.id = se.user_id WHERE se.token_hash = ANY($1::text[])',
+      [people.map((session) => session.tokenHash)],
+    );
+    for (const row of rows) rolesNow.set(row.token_hash, rolesKey(row.roles));
+  }
+  const liveKeys = keys.length === 0
+    ? new Set<string>()
+    : new Set((await db.query<{ id: string }>('SELECT id FROM api_keys WHERE id = ANY($1::text[]) AND revoked_at IS NULL', [keys.map((session) => session.apiKey!.id)])).map((row) => row.id));
+  return new Set([
+    ...people.filter((session) => rolesNow.get(session.tokenHash) !== rolesKey(session.user.roles)),
+    ...keys.filter((session) => !liveKeys.has(session.apiKey!.id)),
+  ]);
+}
+
 /** Roles as one comparable value (order carries no meaning). */
 function rolesKey(roles: readonly string[]): string {
   return [...roles].sort().join(',');
@@ -127,29 +153,22 @@ export class LiveSessions {
   /**
    * After the listening connection was lost and made again (PostgreSQL): revocations notified meanwhile
    * are gone, so the cached lookups are dropped and each open stream is closed that its notice would
-   * have closed: a person's when the session no longer exists or the user's roles differ from those it
-   * opened with (its scope was fixed then); an API key's when the key was revoked (a key has no row in
-   * sessions). A failure is tried again by listen().
+   * have closed (`outdatedSessions`). A failure is tried again by listen().
    */
   private async recheck(db: Database): Promise<void> {
     authCache.clear();
     const open = new Set([...this.byName.values()].flatMap((connections) => [...connections]));
-    const people = [...open].filter((connection) => !connection.session.apiKey);
-    const keys = [...open].filter((connection) => connection.session.apiKey);
-    const rolesNow = new Map<string, string>();
-    if (people.length > 0) {
-      const rows = await db.query<{ token_hash: string; roles: string[] }>(
-        'SELECT se.token_hash, u.roles FROM sessions se JOIN users u ON u.id = se.user_id WHERE se.token_hash = ANY($1::text[])',
-        [people.map((connection) => connection.session.tokenHash)],
-      );
-      for (const row of rows) rolesNow.set(row.token_hash, rolesKey(row.roles));
-    }
-    // A key's expiry has its own timer; only a revocation can have been missed.
-    const liveKeys = keys.length === 0
-      ? new Set<string>()
-      : new Set((await db.query<{ id: string }>('SELECT id FROM api_keys WHERE id = ANY($1::text[]) AND revoked_at IS NULL', [keys.map((connection) => connection.session.apiKey!.id)])).map((row) => row.id));
-    for (const connection of people) if (rolesNow.get(connection.session.tokenHash) !== rolesKey(connection.session.user.roles)) this.disconnect(connection);
-    for (const connection of keys) if (!liveKeys.has(connection.session.apiKey!.id)) this.disconnect(connection);
+    const outdated = await outdatedSessions(db, [...open].map((connection) => connection.session));
+    for (const connection of open) if (outdated.has(connection.session)) this.disconnect(connection);
+  }
+
+  /**
+   * Whether a session still holds the rights it was resolved with (`outdatedSessions`). A stream asks
+   * once it is tracked: a change committed between its session's lookup and `track` sent its notice
+   * before the stream could hear it, and the stream would keep the old rights for its whole life.
+   */
+  async isCurrent(db: Queryable, session: Session): Promise<boolean> {
+    return !(await outdatedSessions(db, [session])).has(session);
   }
 
   /**

@@ -27,11 +27,18 @@ export function registerStreamRoute(app: FastifyInstance, ctx: ServerContext): v
     // Listening starts before the positions are read: a write committed after the read is noticed (and
     // sent once the stream is ready), so a device that skips its pull on the positions misses nothing.
     const pump = createPump(ctx, pages, session, new Set(collections), lastSent, (event, data) => {
-      if (!raw.destroyed) raw.write(`event: ${event}\ndata: ${data}\n\n`);
+      if (!raw.destroyed && !raw.writableEnded) raw.write(`event: ${event}\ndata: ${data}\n\n`);
     });
     const unsubscribe = ctx.hub.subscribe(session.store.id, pump.notice);
     // Set once the stream runs; the device may leave before (while the positions are read).
-    const open: { heartbeat?: ReturnType<typeof setInterval>; untrack?: () => void; closed?: boolean } = {};
+    const open: { heartbeat?: ReturnType<typeof setInterval>; untrack?: () => void; closed?: boolean; outdated?: boolean } = {};
+    // The collections and read scope above are fixed for the stream's life: a revoked (logout, re-pairing)
+    // or expired session, or a change of the user's roles, closes it at once, and the device reconnects
+    // with the rights it has now. Tracked before anything is awaited, so no notice after this point is missed.
+    open.untrack = ctx.liveSessions?.track(session, () => {
+      open.outdated = true;
+      if (open.heartbeat) raw.end();
+    });
     request.raw.on('close', () => {
       open.closed = true;
       open.untrack?.();
@@ -42,7 +49,10 @@ export function registerStreamRoute(app: FastifyInstance, ctx: ServerContext): v
     let positions: Map<CollectionName, Required<Checkpoint>>;
     try {
       positions = await streamPositions(ctx.db, session.store.id, collections);
+      // A change of rights committed between the session's lookup and `track` above sent its notice unheard.
+      if (ctx.liveSessions && !(await ctx.liveSessions.isCurrent(ctx.db, session))) open.outdated = true;
     } catch (error) {
+      open.untrack?.();
       unsubscribe();
       throw error;
     }
@@ -61,16 +71,14 @@ export function registerStreamRoute(app: FastifyInstance, ctx: ServerContext): v
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
+    // Outdated before it ran: it ends at once, having sent nothing, and the device reconnects.
+    if (open.outdated) return void raw.end();
     const opening: StreamResync = { positions: Object.fromEntries(positions) };
     raw.write(`event: ${STREAM_EVENTS.resync}\ndata: ${JSON.stringify(opening)}\n\n`);
     pump.start();
 
-    open.heartbeat = setInterval(() => raw.destroyed || raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    open.heartbeat = setInterval(() => raw.destroyed || raw.writableEnded || raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
     trackStream(ctx, session.stationId, +1);
-    // The collections and read scope above are fixed for the stream's life: a revoked (logout, re-pairing)
-    // or expired session, or a change of the user's roles, closes it at once, and the device reconnects
-    // with the rights it has now.
-    open.untrack = ctx.liveSessions?.track(session, () => raw.end());
   });
 }
 
