@@ -6,6 +6,8 @@ import { cpf, saleDoc } from './support/documents.ts';
 import { changeOf, endsWithin, openStream } from './support/stream.ts';
 import { collectionsFor, type StreamResync } from '../../sync/schema/index.ts';
 import { forgetLookups } from '../../sync/server/auth/auth-cache.ts';
+import { digest } from '../../sync/server/auth/secrets.ts';
+import { revokeSessions } from '../../sync/server/auth/sessions.ts';
 
 describe.each(DATABASE_KINDS)('change stream on %s', (kind) => {
   let server: TestServer;
@@ -75,6 +77,35 @@ describe.each(DATABASE_KINDS)('change stream on %s', (kind) => {
       const leaked = stream.events.some((event) => changeOf(event)?.documents.some((doc) => doc.id === service.id));
       // Ended (it had the old scope), or opened with the new one: never streaming what the user may no longer read.
       expect({ ended: ended || openedWith.every((collection) => cashierCollections.includes(collection)), leaked }).toEqual({ ended: true, leaked: false });
+    } finally {
+      await stream.close();
+    }
+  });
+
+  it('API-08 a stream whose session was looked up before a logout committed, and that was tracked after the notice went, ends without streaming', async () => {
+    const { token } = await stationSession(server, 'cx02');
+    // Its lookup is cached now: the stream's request below passes authentication without the database.
+    expect((await call(server.url, 'GET', '/api/sync/products/pull?limit=1', { token })).status).toBe(200);
+    let opening: Promise<Awaited<ReturnType<typeof openStream>> | null> | undefined;
+    await server.db.transaction(async (tx) => {
+      if (kind === 'postgresql') await tx.query('LOCK TABLE documents IN ACCESS EXCLUSIVE MODE');
+      // Refused outright (401) when the request came too late to race: no stream, nothing to check.
+      opening = openStream(server.url, token).catch((error: unknown) => {
+        if (String(error).includes('401')) return null;
+        throw error;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      // The logout route's own revocation (routes-auth.ts): the notice goes at commit, before the stream is tracked.
+      await revokeSessions(tx, { tokenHash: digest(token) });
+    });
+    const stream = await opening!;
+    if (!stream) return;
+    try {
+      const ended = await endsWithin(stream.ended, 5_000);
+      expect((await call(server.url, 'POST', '/api/v1/products/batch', { token: admin, body: { items: [{ sku: 'P000007', priceCents: 7_077 }] } })).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const leaked = stream.events.some((event) => changeOf(event)?.documents.some((doc) => doc.id === 'p-00007'));
+      expect({ ended, leaked }).toEqual({ ended: true, leaked: false });
     } finally {
       await stream.close();
     }
