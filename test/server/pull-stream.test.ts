@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PullResponse } from '../../sync/schema/index.ts';
 import { call, DATABASE_KINDS, login, stationSession, startTestServer, type TestServer } from './support/servers.ts';
 import { saleDoc } from './support/documents.ts';
+import { forgetLookups } from '../../sync/server/auth/auth-cache.ts';
 
 async function stream(server: TestServer, path: string, token?: string): Promise<{ status: number; type: string; remaining: string | null; pages: PullResponse[]; text: string }> {
   const response = await fetch(server.url + path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -59,6 +60,31 @@ describe.each(DATABASE_KINDS)('streamed pull on %s', (kind) => {
     expect(answer.pages[0]!.resync).toBe(true);
     expect(answer.pages[0]!.documents.length).toBeGreaterThan(0);
     expect(Number(answer.remaining)).toBe(answer.pages.reduce((sum, page) => sum + page.documents.length, 0));
+  });
+
+  it('ADM-02 a streamed pull whose session was resolved before a role change committed, and that was tracked after the notice went, sends nothing of the old scope', async () => {
+    const admin = (await login(server, 'admin', 'admin123')).token;
+    const code = `pull${kind.length}`;
+    expect((await call(server.url, 'POST', '/api/users', { token: admin, body: { code, name: 'Pull Boss', password: 'pull-pass-123', roles: ['admin'] } })).status).toBe(201);
+    const boss = await login(server, code, 'pull-pass-123');
+    // Its lookup is cached now: the pull below passes authentication (and the roles check) without the database.
+    expect((await call(server.url, 'GET', '/api/users', { token: boss.token })).status).toBe(200);
+    const service = { id: `svc-pull-${kind}`, kind: 'service', code: `PULL${kind.length}`, name: 'Serviço restrito', active: true, monthlyFeeCents: 12_345, updatedAt: new Date().toISOString() };
+    expect((await call(server.url, 'PUT', `/api/v1/backoffice/${service.id}`, { token: admin, body: service })).status).toBe(200);
+    const userId = `loja1-${code}`;
+    let pulling: Promise<{ pages: PullResponse[] } | { failed: string }> | undefined;
+    await server.db.transaction(async (tx) => {
+      // The pull's first read waits behind this transaction: on PGlite its one connection, on PostgreSQL this lock.
+      if (kind === 'postgresql') await tx.query('LOCK TABLE documents IN ACCESS EXCLUSIVE MODE');
+      pulling = stream(server, '/api/sync/backoffice/pull-stream?limit=1000', boss.token).catch((error: unknown) => ({ failed: String(error) }));
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      // The roles route's own change (routes-store-settings.ts): the notice goes at commit, before the pull is tracked.
+      await tx.query('UPDATE users SET roles = $2 WHERE id = $1', [userId, ['cashier']]);
+      await forgetLookups(tx, [`user:${userId}`]);
+    });
+    const answer = await pulling!;
+    const leaked = 'pages' in answer && answer.pages.some((page) => page.documents.some((doc) => doc.id === service.id));
+    expect(leaked).toBe(false);
   });
 
   it("a station's stream of sales holds only its own station's sales", async () => {

@@ -61,17 +61,35 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
       assertCanRead(session, collection);
       const { checkpoint, epoch, limit, progress } = request.query;
       const scope = readScopeOf(session, collection);
-      // The first page before the head: an error there is still a problem answer, and it tells where the stream really starts (a checkpoint of another history starts at 0).
-      const first = await readChangesPage(ctx.db, scope, { seq: checkpoint, epoch }, limit);
-      if (progress) {
-        const from = first.resync ? 0 : checkpoint;
-        void reply.header(PULL_REMAINING_HEADER, String(await countChangesAfter(ctx.db, scope, from)));
-      }
+      // A revoked or expired session, or a change of the user's roles, cuts the stream (its scope is fixed
+      // above); the device pulls again with the rights it has now. Tracked before anything is awaited, so
+      // no notice after this point is missed.
       let stopped = false;
       const untrack = ctx.liveSessions?.track(session, () => {
         stopped = true;
         request.raw.destroy();
       });
+      let first: Awaited<ReturnType<typeof readChangesPage>>;
+      try {
+        // The first page before the head: an error there is still a problem answer, and it tells where the stream really starts (a checkpoint of another history starts at 0).
+        first = await readChangesPage(ctx.db, scope, { seq: checkpoint, epoch }, limit);
+        if (progress) {
+          const from = first.resync ? 0 : checkpoint;
+          void reply.header(PULL_REMAINING_HEADER, String(await countChangesAfter(ctx.db, scope, from)));
+        }
+        // A change of rights committed between the session's lookup and `track` above sent its notice unheard.
+        if (!stopped && ctx.liveSessions && !(await ctx.liveSessions.isCurrent(ctx.db, session))) {
+          stopped = true;
+          request.raw.destroy();
+        }
+      } catch (error) {
+        untrack?.();
+        throw error;
+      }
+      if (stopped) {
+        untrack?.();
+        return reply.hijack();
+      }
       async function* lines(): AsyncGenerator<string> {
         try {
           let page = first;
