@@ -18,10 +18,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import ExcelJS from 'exceljs';
 import type { Browser } from 'playwright-core';
 import { build } from 'vite';
 import { startServer, type RunningServer } from '../../../sync/server/node/start.ts';
+import { XLSX_TYPE } from '../../../sync/server/http/xlsx.ts';
 import { withCpfCheckDigits } from '../../../sync/rules/tax-id.ts';
 import { summarize, type CpuProfile } from '../cpu-profile.ts';
 import { launchChromium, openBenchPage, positive as size, stepper, within, writeFigures } from '../harness.ts';
@@ -57,6 +59,8 @@ interface ExportFigures {
   rssBeforeMb: number;
   peakRssAboveBeforeMb: number;
   peakHeapUsedMb: number;
+  /** A 100,000-row .xlsx upload the server reads and refuses at its header: the answer, and the server's longest event-loop pause meanwhile (ms). */
+  uploadRead: { rows: number; bytes: number; seconds: number; longestPauseMs: number; firstSeconds: number; firstLongestPauseMs: number };
 }
 
 async function json(server: RunningServer, token: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
@@ -155,8 +159,10 @@ async function exportBench(rows: number): Promise<ExportFigures> {
     clearInterval(sampler);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
+    const uploadRead = await uploadReadBench(server, token, size('BENCH_UPLOAD_READ_ROWS', 100_000));
     return {
       rows,
+      uploadRead,
       loadSeconds: Math.round(loadSeconds * 100) / 100,
       exportSeconds: Math.round(exportSeconds * 100) / 100,
       bytes,
@@ -169,6 +175,35 @@ async function exportBench(rows: number): Promise<ExportFigures> {
     await server.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The server reading a big .xlsx upload (`rows` data rows, 5 columns) that it then refuses at its header, so
+ * the figure is the read alone, not the rows' checks: how long the answer took and the longest pause of
+ * the server's event loop meanwhile (it runs in this process), which every other request (live streams
+ * included) waits out. The sheet is read in a worker thread (sync/server/http/xlsx-reader.ts).
+ */
+async function uploadReadBench(server: RunningServer, token: string, rows: number): Promise<ExportFigures['uploadRead']> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('Consumo');
+  sheet.addRow(['not', 'the', 'template', 'columns', 'here']);
+  for (let i = 0; i < rows; i++) sheet.addRow([`CT-${i % 5000}`, 'MIN', '01/10/2026', 1 + (i % 500), `linha ${i}`]);
+  const file = Buffer.from(await workbook.xlsx.writeBuffer());
+  step(`   uploading a ${rows.toLocaleString('en-US')}-row .xlsx (${(file.byteLength / MB).toFixed(1)} MB) the server reads and refuses at its header`);
+  const once = async () => {
+    const pauses = monitorEventLoopDelay({ resolution: 10 });
+    pauses.enable();
+    const started = performance.now();
+    const response = await fetch(`${server.url}/api/v1/billing/consumption/batch?dryRun=true`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': XLSX_TYPE }, body: file });
+    const answer = await response.text();
+    const seconds = (performance.now() - started) / 1000;
+    pauses.disable();
+    if (response.status !== 400 || !answer.includes('Row 1 must name')) throw new Error(`the upload answered HTTP ${response.status}, not the header refusal: ${answer.slice(0, 300)}`);
+    return { seconds: Math.round(seconds * 100) / 100, longestPauseMs: Math.round(pauses.max / 1e6) };
+  };
+  // The first upload also starts the reader thread; the figures are the second's.
+  const first = await once();
+  return { rows, bytes: file.byteLength, ...(await once()), firstSeconds: first.seconds, firstLongestPauseMs: first.longestPauseMs };
 }
 
 function report(result: { device: ImportFigures & { uploaded: number; cpu: Partial<Record<Phase, PhaseCpu>> }; server: ExportFigures; environment: Record<string, unknown> }): string {
@@ -194,6 +229,7 @@ function report(result: { device: ImportFigures & { uploaded: number; cpu: Parti
     `  load through the consumption batch    ${s.loadSeconds.toFixed(2)} s`,
     `  .xlsx export, streamed                ${s.exportSeconds.toFixed(2)} s, ${(s.bytes / MB).toFixed(1)} MB, ${s.rowsInFile.toLocaleString('en-US')} rows in the file`,
     `  server process memory: RSS ${s.rssBeforeMb} MB before, peak +${s.peakRssAboveBeforeMb} MB during the export; peak heap used ${s.peakHeapUsedMb} MB`,
+    `  .xlsx upload of ${s.uploadRead.rows.toLocaleString('en-US')} rows read (${(s.uploadRead.bytes / MB).toFixed(1)} MB)  ${s.uploadRead.seconds.toFixed(2)} s; the server's longest event-loop pause meanwhile ${s.uploadRead.longestPauseMs} ms (the first upload: ${s.uploadRead.firstSeconds.toFixed(2)} s, ${s.uploadRead.firstLongestPauseMs} ms)`,
     `environment: ${JSON.stringify(result.environment)}`,
   ].join('\n');
 }
