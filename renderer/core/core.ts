@@ -38,7 +38,7 @@ export interface CoreState {
   settings: DeviceSettings;
   session: SessionInfo | null;
   /** Why the user is back on the login screen (e.g. session_expired). */
-  loginNotice: 'session_expired' | 'open_in_another_tab' | null;
+  loginNotice: 'session_expired' | 'roles_changed' | 'open_in_another_tab' | null;
   /** Sync engine could not be started (missing module or its error). */
   syncUnavailable: boolean;
   storage: StorageProblem;
@@ -140,6 +140,11 @@ export interface CoreOptions {
   syncRetryMs?: number;
 }
 
+/** Whether two role lists name the same roles (order carries no meaning). */
+function sameRoles(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join(',') === [...b].sort().join(',');
+}
+
 export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Core {
   const storage = options.storage ?? window.localStorage;
   const openDatabase = options.openDatabase ?? ((name: string, roles: readonly Role[]) => createDatabase(name, roles));
@@ -164,6 +169,8 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
   let token: string | null = null;
   let tabLock: TabLock | null = null;
   let subscriptions = new Subscription();
+  /** Whether the running engine last said it was online (a reconnection is the edge to true). */
+  let wasOnline = false;
   let databaseKey: string | null = null;
   let renewal: Promise<void> | null = null;
   let lastRenewAttempt = 0;
@@ -262,11 +269,36 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
           patch({ firstSync: false });
         }
         if (status.online) void renewOfflineSession();
+        // Back online (a change of the user's roles closes the live stream, and the engine reconnects): the
+        // menus and the device's collections follow the roles of the login, so new roles mean a new login.
+        if (status.online && !wasOnline && token && !state.value.session?.offline) void checkRoles();
+        wasOnline = status.online;
         const tray = status.lastError ? 'error' : !status.online ? 'offline' : status.pendingUploads > 0 ? 'pending' : 'online';
         void bridge.setSyncState(tray, status.pendingUploads);
       }),
     );
     if (settings.stationId) startHeartbeat(settings.serverUrl);
+  }
+
+  /**
+   * Asks the server who the session's user is now; when their roles differ from the login's, the session
+   * ends with the roles-changed notice, and the next login opens the device with the new roles (its
+   * collections and menus). Nothing is lost: local writes wait in the database for the next session. An
+   * unreachable server changes nothing (the next reconnection asks again).
+   */
+  async function checkRoles(): Promise<void> {
+    const { session, settings } = state.value;
+    if (!session || !settings.serverUrl) return;
+    let now: Awaited<ReturnType<ReturnType<typeof serverApi>['me']>>;
+    try {
+      now = await serverApi(settings.serverUrl, () => token).me();
+    } catch {
+      return;
+    }
+    // Logged out or another user meanwhile: the answer is about a session that is gone.
+    if (state.value.session !== session || now.user.id !== session.user.id) return;
+    if (sameRoles(now.user.roles, session.user.roles)) return;
+    await expireSession('roles_changed');
   }
 
   /** An offline session that has no token yet (see offlineCredentials). */
@@ -300,6 +332,7 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
   }
 
   async function stopEngine(): Promise<void> {
+    wasOnline = false;
     subscriptions.unsubscribe();
     subscriptions = new Subscription();
     const running = engine;
@@ -382,13 +415,13 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
   }
 
   /** The server refused the token (expired, revoked): local data stays, the user logs in again. */
-  async function expireSession(): Promise<void> {
+  async function expireSession(notice: 'session_expired' | 'roles_changed' = 'session_expired'): Promise<void> {
     await stopEngine();
     token = null;
     offlineCredentials = null;
     await bridge.setSecret('sessionToken', null);
     storage.removeItem(CURRENT_SESSION_KEY);
-    patch({ phase: 'login', session: null, loginNotice: 'session_expired' });
+    patch({ phase: 'login', session: null, loginNotice: notice });
   }
 
   /** Who opened or closed a session on which station (POS-16); never blocks the login itself. */

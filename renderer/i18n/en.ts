@@ -24,6 +24,7 @@ export const en: Messages = {
     offlineTitle: 'Session opened without a connection',
     offlineBody: 'The server did not answer; your password was checked on this computer. Data will be sent when the connection returns.',
     sessionExpired: 'Your session expired or was ended by the server. Log in again; nothing done here was lost.',
+    rolesChanged: 'Your permissions changed. Log in again to go on with them; nothing done here was lost.',
     confirmUnpair: 'Pairing again needs a new pairing code from the back office. Continue?',
     changeServer: 'Change server / pair again',
     required: 'Fill in this field.',

@@ -22,6 +22,7 @@ export const ptBR = {
     offlineTitle: 'Sessão aberta sem conexão',
     offlineBody: 'O servidor não respondeu; sua senha foi conferida neste computador. Os dados serão enviados quando a conexão voltar.',
     sessionExpired: 'Sua sessão expirou ou foi encerrada pelo servidor. Entre novamente; nada do que foi feito aqui se perdeu.',
+    rolesChanged: 'Suas permissões mudaram. Entre novamente para continuar com elas; nada do que foi feito aqui se perdeu.',
     confirmUnpair: 'Parear de novo exige um novo código de pareamento da retaguarda. Continuar?',
     changeServer: 'Trocar servidor / parear de novo',
     required: 'Preencha este campo.',

@@ -44,7 +44,7 @@ export function LoginScreen() {
             </div>
             {state.loginNotice && (
               <Alert color="yellow" data-testid={TEST_IDS.login.notice}>
-                {state.loginNotice === 'session_expired' ? t('login.sessionExpired') : t('errors.open_in_another_tab')}
+                {state.loginNotice === 'session_expired' ? t('login.sessionExpired') : state.loginNotice === 'roles_changed' ? t('login.rolesChanged') : t('errors.open_in_another_tab')}
               </Alert>
             )}
             {error && (

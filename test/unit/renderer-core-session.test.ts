@@ -16,7 +16,7 @@ import { fakeEngines, OFFLINE } from './support/fake-sync.ts';
 import { memoryCore } from './support/memory-core.ts';
 
 /** How the stand-in server behaves beyond being down (`standIn.down`): the cashier's current password. */
-const server = { password: 'caixa123', logins: 0 };
+const server = { password: 'caixa123', logins: 0, roles: ['cashier'], meCalls: 0 };
 let standIn: StandIn;
 let serverUrl: string;
 const user = { id: 'u-caixa', code: 'caixa', name: 'Caixa Um', roles: ['cashier'] };
@@ -26,6 +26,10 @@ beforeAll(async () => {
   standIn = await startStandIn((req, res, raw) => {
     if (req.url === '/api/stations/pair') {
       return answer(res, 200, { stationId: 'st-1', stationCode: 'cx01', stationName: 'Caixa 01', store, deviceKey: 'device-key-1' });
+    }
+    if (req.url === '/api/auth/me') {
+      server.meCalls++;
+      return answer(res, 200, { user: { ...user, roles: server.roles }, store, stationId: 'st-1' });
     }
     if (req.url === '/api/auth/login') {
       const body = JSON.parse(raw) as LoginRequest;
@@ -141,5 +145,36 @@ describe('renderer core: header state', () => {
     // The old password no longer opens the till offline either.
     standIn.down = true;
     await expect(core.login('caixa', 'caixa123')).rejects.toMatchObject({ code: 'offline_never_logged_in' });
+  });
+});
+
+describe('renderer core: roles changed on the server', () => {
+  it('ADM-02 back online after the live stream closed, a session whose user\'s roles changed ends with the roles-changed notice; unchanged roles keep it open', async () => {
+    standIn.down = false;
+    server.password = 'caixa123';
+    server.roles = ['cashier'];
+    const storage = new MemoryStorage();
+    const bridge = createWebBridge(storage);
+    const engines = fakeEngines();
+    const core = memoryCore(bridge, storage, engines.startSync);
+    await core.start();
+    await core.pair({ serverUrl, storeCode: 'loja1', stationCode: 'cx01', pairingCode: 'any' });
+    await core.login('caixa', 'caixa123');
+    const online = { ...OFFLINE, online: true, initialSync: { done: true, pulled: 0 } };
+    const asked = server.meCalls;
+    engines.last().status.next(online);
+    await until(() => server.meCalls === asked + 1, 'the roles to be asked');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(core.state).toMatchObject({ phase: 'ready', session: { user: { code: 'caixa' } } });
+    // Still online: nothing is asked again.
+    engines.last().status.next({ ...online, pendingUploads: 1 });
+    expect(server.meCalls).toBe(asked + 1);
+
+    // The admin changes the roles: the server closes the stream, the engine reconnects.
+    server.roles = ['cashier', 'backoffice'];
+    engines.last().status.next({ ...online, online: false });
+    engines.last().status.next(online);
+    await until(() => core.state.phase === 'login', 'the session to end');
+    expect(core.state).toMatchObject({ phase: 'login', session: null, loginNotice: 'roles_changed' });
   });
 });
