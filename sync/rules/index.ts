@@ -27,3 +27,4 @@ export * from './record-keys.ts';
 export * from './usage-plausibility.ts';
 export * from './order-state.ts';
 export * from './voucher.ts';
+export * from './exchange-lines.ts';

@@ -102,6 +102,41 @@ describe.each(DATABASE_KINDS)('POS stock effects on %s', (kind) => {
     expect(await stockOf(station.server, station.admin, ['p-00160', 'p-00161', 'p-00162'])).toEqual(before);
   });
 
+  it('POS-11 POS-21 an exchange credits each returned line at most what was paid for it, in the unit it was sold in: a line priced up, or sent without its unit, is refused with no voucher and no stock', async () => {
+    // Priced up: 1 unit paid 10,000 comes back at 5,000,000, and the credit left over would be a voucher.
+    const original = posSale('st-orig-p', station.stationId, [['p-00180', 1, 10_000]]);
+    const priced = posSale('st-exch-p', station.stationId, [['p-00181', 1, 100]], { number: 2, returned: { originalSaleId: 'st-orig-p', lines: [['p-00180', 1, 5_000_000]] } });
+    priced.exchange = { ...(priced.exchange as object), voucher: { number: 'CX01-902', amountCents: 5_000_000 - 100 } };
+    expect((await push('sales', [{ newDocumentState: original }])).body).toEqual([]);
+    const before = await stockOf(station.server, station.admin, ['p-00180', 'p-00181']);
+    expect((await push('sales', [{ newDocumentState: priced }])).body).toEqual([]);
+    expect(await errorOf('st-exch-p')).toMatchObject({ reason: 'invalid_transition' });
+    expect((await errorOf('st-exch-p')).message).toContain('Credit at most what was paid');
+    expect((await call(station.server.url, 'GET', '/api/pos/vouchers/CX01-902', { token: station.token })).status).toBe(404);
+    expect(await stockOf(station.server, station.admin, ['p-00180', 'p-00181'])).toEqual(before);
+
+    // Without its unit: 500 g of a product sold by KG would come back as 500 kg.
+    const kg = 'p-00005';
+    const price = (await call(station.server.url, 'GET', `/api/v1/products/${kg}`, { token: station.admin })).body.priceCents as number;
+    const amount = Math.round((price * 500) / 1000);
+    const byWeight = { ...posSale('st-orig-kg', station.stationId, [], { number: 3 }), items: [{ productId: kg, quantity: 500, unit: 'KG', unitPriceCents: price, discountCents: 0, totalCents: amount }], subtotalCents: amount, totalCents: amount, payments: [{ paymentTypeId: 'loja1-paymentType-dinheiro', amountCents: amount }] };
+    expect((await push('sales', [{ newDocumentState: byWeight }])).body).toEqual([]);
+    const sold = await stockOf(station.server, station.admin, [kg]);
+    const unitless = posSale('st-exch-kg', station.stationId, [['p-00181', 1, 100]], { number: 4, returned: { originalSaleId: 'st-orig-kg', lines: [[kg, 500, 0]] } });
+    expect((await push('sales', [{ newDocumentState: unitless }])).body).toEqual([]);
+    expect(await errorOf('st-exch-kg')).toMatchObject({ reason: 'invalid_transition' });
+    expect((await errorOf('st-exch-kg')).message).toContain('in the unit it was sold in');
+    expect(await stockOf(station.server, station.admin, [kg])).toEqual(sold);
+
+    // In its unit, at what was paid per kg: accepted, and the 500 g come back.
+    const paidPerKg = Math.floor((amount * 1000) / 500);
+    const credit = Math.round((paidPerKg * 500) / 1000);
+    const proper = { ...posSale('st-exch-kg2', station.stationId, [['p-00181', 1, credit]], { number: 5 }), exchange: { originalSaleId: 'st-orig-kg', creditCents: credit, returnedItems: [{ productId: kg, quantity: 500, unit: 'KG', unitPriceCents: paidPerKg }] }, payments: [] };
+    expect((await push('sales', [{ newDocumentState: proper }])).body).toEqual([]);
+    expect(await errorOf('st-exch-kg2')).toBeUndefined();
+    expect(await stockOf(station.server, station.admin, [kg])).toEqual(moved(sold, { [kg]: 500 }));
+  });
+
   it('POS-11 a sale is cancelled only after its exchange, so returned goods never come back twice', async () => {
     const ids = ['p-00170', 'p-00171'];
     const start = await stockOf(station.server, station.admin, ids);

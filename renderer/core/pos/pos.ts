@@ -6,7 +6,7 @@
 import type { RxCollection, RxDocument } from 'rxdb';
 import { BehaviorSubject, map, type Observable } from 'rxjs';
 import type { AuditEvent, CashMovement, MasterRecord, Product, Sale, SaleAuthorization } from '../../../sync/schema/index.ts';
-import { authorizationIssues, cashInDrawer, closingReport, findSupervisorByCode, formatBrl, tillExpected, type ClosingLine, type TillLine, isValidTaxId, linesOverStock, stepsPerUnit } from '../../../sync/rules/index.ts';
+import { authorizationIssues, cashInDrawer, closingReport, findSupervisorByCode, formatBrl, tillExpected, type ClosingLine, type TillLine, isValidTaxId, linesOverStock, returnableLines } from '../../../sync/rules/index.ts';
 import type { BalcaoDatabase } from '../../data/database.ts';
 import { isQuotaError } from '../../data/storage-health.ts';
 import type { ProductRow } from '../product-index.ts';
@@ -299,20 +299,15 @@ export function createPos(deps: PosDeps): Pos {
     for (const exchange of exchanges) {
       for (const item of exchange.exchange?.returnedItems ?? []) taken.set(item.productId, (taken.get(item.productId) ?? 0) + item.quantity);
     }
-    const lines = new Map<string, { quantity: number; totalCents: number; unit?: ReturnedItem['unit'] }>();
-    for (const item of original.items) {
-      const line = lines.get(item.productId) ?? { quantity: 0, totalCents: 0 };
-      lines.set(item.productId, { quantity: line.quantity + item.quantity, totalCents: line.totalCents + item.totalCents, ...(item.unit ? { unit: item.unit } : {}) });
-    }
-    return [...lines.entries()].map(([productId, line]) => ({
-      productId,
-      soldQuantity: line.quantity,
-      quantity: Math.max(0, line.quantity - (taken.get(productId) ?? 0)),
-      ...(line.unit ? { unit: line.unit } : {}),
-      // What the customer actually paid per unit, or per kg/m/L of measured goods (after promotions),
-      // rounded down: the credit (rounded half-up per line, measure.ts) never exceeds the payment.
-      unitPriceCents: Math.floor((line.totalCents * stepsPerUnit(line.unit)) / line.quantity),
-    }));
+    return [...returnableLines(original).values()]
+      .filter((line) => !line.mixedUnits)
+      .map((line) => ({
+        productId: line.productId,
+        soldQuantity: line.soldQuantity,
+        quantity: Math.max(0, line.soldQuantity - (taken.get(line.productId) ?? 0)),
+        ...(line.unit ? { unit: line.unit } : {}),
+        unitPriceCents: line.unitPriceCents,
+      }));
   }
 
   /**

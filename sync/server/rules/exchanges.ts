@@ -1,10 +1,13 @@
 import type { Sale } from '../../schema/index.ts';
+import { formatBrl, returnableLines } from '../../rules/index.ts';
 import type { ReferenceRequest, References, Refusal } from './rule.ts';
 
 /**
  * Exchanges (POS-11) return goods of an earlier sale. Stock follows them (stock-effects.ts), so the
  * server makes sure goods never come back twice: not more than the original sold (over all its
  * exchanges), not from a cancelled sale, and a sale is not cancelled while an exchange of it stands.
+ * Credit and stock follow the returned lines, so each comes back in the unit it was sold in and for at
+ * most what the customer paid per unit (sync/rules returnableLines).
  */
 const ORIGINAL = ['exchange', 'originalSaleId'] as const;
 
@@ -42,6 +45,22 @@ export function checkExchange(sale: Sale, references: References): Refusal | nul
   const original = stored.data as unknown as Sale;
   if (original.status === 'cancelled') {
     return { reason: 'invalid_transition', message: `Exchange ${sale.id} returns goods of sale ${originalId}, which is cancelled (its goods already came back). Cancel the exchange and record a new sale instead.` };
+  }
+  // Each returned line comes back in the unit it was sold in and for at most what was paid for it (sync/rules
+  // returnableLines, the station's own rule): otherwise a line priced up, or sent without its unit (500 g read
+  // as 500 kg), turns a small purchase into a large credit, a voucher, or stock that never was.
+  const lines = returnableLines(original);
+  for (const item of sale.exchange.returnedItems) {
+    const line = lines.get(item.productId);
+    if (!line) {
+      return { reason: 'invalid_transition', message: `Exchange ${sale.id} returns product ${item.productId}, which sale ${originalId} did not sell. Correct the returned items, then retry.` };
+    }
+    if (line.mixedUnits || (item.unit ?? null) !== (line.unit ?? null)) {
+      return { reason: 'invalid_transition', message: `Exchange ${sale.id} returns product ${item.productId} ${item.unit ? `by ${item.unit}` : 'in whole units'}, but sale ${originalId} sold it ${line.mixedUnits ? 'in lines of different units' : line.unit ? `by ${line.unit}` : 'in whole units'}. Return it in the unit it was sold in, then retry.` };
+    }
+    if (item.unitPriceCents > line.unitPriceCents) {
+      return { reason: 'invalid_transition', message: `Exchange ${sale.id} credits ${formatBrl(item.unitPriceCents)} per unit of product ${item.productId}, but the customer paid ${formatBrl(line.unitPriceCents)} for it in sale ${originalId}. Credit at most what was paid, then retry.` };
+    }
   }
   const sold = countByProduct(original.items);
   const earlier = countByProduct(standingExchangesOf(references, originalId, sale.id).flatMap((exchange) => exchange.exchange?.returnedItems ?? []));
