@@ -2,10 +2,11 @@ import type { CollectionName, WireDocument } from '../../schema/index.ts';
 import { writerOf } from '../auth/ownership.ts';
 import type { Session } from '../auth/sessions.ts';
 import type { Database, Queryable } from '../db/database.ts';
-import { loadDocuments } from '../db/documents.ts';
+import { loadDocuments, lockStoreSequence } from '../db/documents.ts';
 import { ApiProblem, problems } from '../http/problem.ts';
-import type { IfMatch } from '../http/etag.ts';
-import { toWire, writeBatch } from '../sync/write-documents.ts';
+import { assertIfMatch, type IfMatch } from '../http/etag.ts';
+import type { Refusal } from '../rules/index.ts';
+import { toWire, writeBatch, writeBatchIn } from '../sync/write-documents.ts';
 
 /**
  * Reads and writes of back-office documents for the API routes. Every write goes through the one write
@@ -51,6 +52,53 @@ export async function writeOneVersion(db: Database, session: Session, collection
   if (!stored) throw new ApiProblem(500, 'internal', `Document ${String(doc.id)} was written but cannot be read back. Try again.`);
   const { _deleted: _ignored, ...data } = toWire(stored);
   return { data, seq: stored.seq };
+}
+
+/** What changeOne reads: a live document of `collection` (`what` names it in a 404, `check` narrows it, e.g. contracts of `backoffice`). */
+export interface ChangeTarget {
+  collection: CollectionName;
+  id: string;
+  what: string;
+  check?: (data: Record<string, unknown>) => boolean;
+}
+
+/**
+ * A change of one stored document that depends on what is stored (a partial change, a deactivation, a
+ * contract request), made in one transaction that holds the store's write lock from the read to the
+ * write: reads the target's current version, checks `ifMatch` against it (412 when stale), lets `build`
+ * make the document to write from it (in the target's collection or another: a contract request), and
+ * writes that through the one write path. Concurrent changes are serialised: each builds on the
+ * latest committed version, so none is lost and at most one of several with the same If-Match applies.
+ * `build` returning null writes nothing.
+ * @returns the target as stored afterwards (a removed one with `deleted: true`) and its version
+ * @throws 404 problem when the target is missing, 412 when If-Match is stale, 422 `quarantined` when the
+ * write is refused (kept in quarantine, which commits)
+ */
+export async function changeOne(
+  db: Database,
+  session: Session,
+  target: ChangeTarget,
+  ifMatch: IfMatch,
+  build: (current: Record<string, unknown>) => { collection: CollectionName; doc: WireDocument } | null,
+): Promise<{ data: Record<string, unknown>; seq: number; deleted: boolean }> {
+  const storeId = session.store.id;
+  const answer = await db.transaction(async (tx): Promise<{ refused: Refusal } | { data: Record<string, unknown>; seq: number; deleted: boolean }> => {
+    await lockStoreSequence(tx, storeId);
+    const current = await getLiveVersion(tx, storeId, target.collection, target.id, target.what, target.check);
+    assertIfMatch(ifMatch, current.seq, `${target.what} ${target.id}`);
+    const write = build(current.data);
+    if (write) {
+      const outcome = await writeBatchIn(tx, { storeId, collection: write.collection, checkConflicts: false, writer: writerOf(session, 'api') }, [{ newDocumentState: write.doc }]);
+      const refused = outcome.quarantined[0];
+      if (refused) return { refused: refused.refusal };
+    }
+    const stored = (await loadDocuments(tx, storeId, target.collection, [target.id])).get(target.id);
+    if (!stored) throw new ApiProblem(500, 'internal', `${target.what} ${target.id} was written but cannot be read back. Try again.`);
+    const { _deleted: _ignored, ...data } = toWire(stored);
+    return { data, seq: stored.seq, deleted: stored.deleted };
+  });
+  if ('refused' in answer) throw new ApiProblem(422, 'quarantined', `${answer.refused.message} (reason: ${answer.refused.reason}; kept in GET /api/sync/errors)`);
+  return answer;
 }
 
 export interface ListPage {

@@ -14,7 +14,7 @@ import { withIdempotency } from '../http/idempotency.ts';
 import { ApiProblem, problems } from '../http/problem.ts';
 import { cancelBody, consumptionChangeBody, consumptionCreateBody, consumptionResponse, idParams, listOf, pageQuery, payBody, billingRunBody } from './api-schemas.ts';
 import { runBilling } from './billing-run.ts';
-import { assertBackoffice, getLive, getLiveVersion, listLive, writeOne, writeOneVersion } from './documents.ts';
+import { assertBackoffice, changeOne, getLive, getLiveVersion, listLive } from './documents.ts';
 import { etagOf, ifMatchOf } from '../http/etag.ts';
 import { changeReceivable, InvalidCursor, listReceivables, ReceivableRefused, storeToday } from './receivables.ts';
 import { storeNow } from '../sandbox/clock.ts';
@@ -158,10 +158,11 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
       const session = sessionOf(request);
       assertBackoffice(session);
       return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
-        const current = await getLive(ctx.db, session.store.id, 'consumption', request.params.id, 'Consumption record');
-        const { description: _old, ...kept } = current;
-        const doc = { ...kept, ...request.body, userId: session.user.id, updatedAt: nowIso(), _deleted: false };
-        const written = await writeOneVersion(ctx.db, session, 'consumption', doc, ifMatchOf(request));
+        // Merged into the version stored when the store's lock is held, so a concurrent change is not written back over.
+        const written = await changeOne(ctx.db, session, { collection: 'consumption', id: request.params.id, what: 'Consumption record' }, ifMatchOf(request), (current) => {
+          const { description: _old, ...kept } = current;
+          return { collection: 'consumption', doc: { ...kept, ...request.body, userId: session.user.id, updatedAt: nowIso(), _deleted: false } };
+        });
         return { status: 200, body: written.data, headers: { etag: etagOf(written.seq), ...(await usageWarning(ctx.db, session.store.id, written.data)) } };
       });
     },
@@ -178,8 +179,8 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
       const session = sessionOf(request);
       assertBackoffice(session);
       return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
-        const current = await getLive(ctx.db, session.store.id, 'consumption', request.params.id, 'Consumption record');
-        await writeOne(ctx.db, session, 'consumption', { ...current, _deleted: true }, ifMatchOf(request));
+        // The removal is judged (billed period) on the version stored when the store's lock is held, not on an older read.
+        await changeOne(ctx.db, session, { collection: 'consumption', id: request.params.id, what: 'Consumption record' }, ifMatchOf(request), (current) => ({ collection: 'consumption', doc: { ...current, _deleted: true } }));
         return { status: 200, body: { id: request.params.id, removed: true } };
       });
     },

@@ -20,8 +20,8 @@ import {
   serviceResponse,
   transitionBody,
 } from './api-schemas.ts';
-import { assertBackoffice, getLive, getLiveVersion, listLive, writeOne, writeOneVersion } from './documents.ts';
-import { assertIfMatch, etagOf, ifMatchOf } from '../http/etag.ts';
+import { assertBackoffice, changeOne, getLive, getLiveVersion, listLive, writeOne } from './documents.ts';
+import { etagOf, ifMatchOf } from '../http/etag.ts';
 import { liveSheet, sendXlsx, wantsXlsx, withXlsx, XLSX_PAGE } from '../http/xlsx.ts';
 
 /**
@@ -133,12 +133,14 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
       const session = sessionOf(request);
       assertBackoffice(session);
       return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
-        const current = await getLive(ctx.db, session.store.id, 'customers', request.params.id, 'Customer');
         const changes = normalised(request.body);
         const reactivated = changes.active === true ? { deactivationReason: undefined, deactivatedAt: undefined, deactivatedBy: undefined } : {};
         if (changes.active === false) throw new ApiProblem(400, 'validation_failed', `Deactivate a customer with DELETE ${BILLING_API}/customers/{id} and a reason.`, '/active');
-        const doc = JSON.parse(JSON.stringify({ ...current, ...changes, ...reactivated, updatedAt: nowIso(), _deleted: false }));
-        const written = await writeOneVersion(ctx.db, session, 'customers', doc, ifMatchOf(request));
+        // Merged into the version stored when the store's lock is held, so concurrent changes of other fields stand.
+        const written = await changeOne(ctx.db, session, { collection: 'customers', id: request.params.id, what: 'Customer' }, ifMatchOf(request), (current) => ({
+          collection: 'customers',
+          doc: JSON.parse(JSON.stringify({ ...current, ...changes, ...reactivated, updatedAt: nowIso(), _deleted: false })),
+        }));
         return { status: 200, body: written.data, headers: { etag: etagOf(written.seq) } };
       });
     },
@@ -162,14 +164,14 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
       const session = sessionOf(request);
       assertBackoffice(session);
       return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
-        const current = await getLiveVersion(ctx.db, session.store.id, 'customers', request.params.id, 'Customer');
-        if (current.data.active === false) {
-          assertIfMatch(ifMatchOf(request), current.seq, `Customer ${request.params.id}`);
-          return { status: 200, body: current.data };
-        }
-        const doc = { ...current.data, active: false, deactivationReason: request.body.reason, deactivatedAt: nowIso(), deactivatedBy: session.user.id, updatedAt: nowIso(), _deleted: false };
-        const written = await writeOneVersion(ctx.db, session, 'customers', doc, ifMatchOf(request));
-        return { status: 200, body: written.data, headers: { etag: etagOf(written.seq) } };
+        // Read and written under the store's lock: a concurrent change of other fields is kept, and cannot reactivate it.
+        let wrote = false;
+        const written = await changeOne(ctx.db, session, { collection: 'customers', id: request.params.id, what: 'Customer' }, ifMatchOf(request), (current) => {
+          if (current.active === false) return null;
+          wrote = true;
+          return { collection: 'customers', doc: { ...current, active: false, deactivationReason: request.body.reason, deactivatedAt: nowIso(), deactivatedBy: session.user.id, updatedAt: nowIso(), _deleted: false } };
+        });
+        return { status: 200, body: written.data, ...(wrote ? { headers: { etag: etagOf(written.seq) } } : {}) };
       });
     },
   );
@@ -301,7 +303,8 @@ function registerTransition(app: FastifyInstance, ctx: ServerContext, preHandler
         description:
           'Made as a contract request (backofficeActions), applied with the transition table of sync/rules/contract-state.ts: ' +
           'draft → active ⇄ inactive; active → suspended → active; any but cancelled → cancelled. The history keeps who, when and why. ' +
-          'A transition the table does not allow is refused (422 `quarantined`, reason `invalid_transition`) with the allowed ones in the message.',
+          'A transition the table does not allow is refused (422 `quarantined`, reason `invalid_transition`) with the allowed ones in the message. ' +
+          'With If-Match, one made on a stale read is refused (412 `precondition_failed`): of two sent at once with the same ETag, one applies.',
         params: idParams,
         body: transitionBody,
         response: { 200: contractResponse },
@@ -317,9 +320,6 @@ function registerTransition(app: FastifyInstance, ctx: ServerContext, preHandler
       const session = sessionOf(request);
       assertBackoffice(session);
       return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
-        const contract = await getLiveVersion(ctx.db, session.store.id, 'backoffice', request.params.id, 'Contract', isContract);
-        // Transitions are also guarded by the contract's state table; If-Match additionally refuses one made on a stale read.
-        assertIfMatch(ifMatchOf(request), contract.seq, `Contract ${request.params.id}`);
         const requestDoc = {
           id: randomUUID(),
           kind: action,
@@ -330,8 +330,10 @@ function registerTransition(app: FastifyInstance, ctx: ServerContext, preHandler
           ...(request.body?.effectiveDate ? { effectiveDate: request.body.effectiveDate } : {}),
           _deleted: false,
         };
-        await writeOne(ctx.db, session, 'backofficeActions', requestDoc);
-        return { status: 200, body: await getLive(ctx.db, session.store.id, 'backoffice', request.params.id, 'Contract') };
+        // Transitions are also guarded by the contract's state table; If-Match additionally refuses one made on a stale read,
+        // checked with the request written under the same hold of the store's lock (of two sent with one ETag, one applies, the other is 412).
+        const contract = await changeOne(ctx.db, session, { collection: 'backoffice', id: request.params.id, what: 'Contract', check: isContract }, ifMatchOf(request), () => ({ collection: 'backofficeActions', doc: requestDoc }));
+        return { status: 200, body: contract.data };
       });
     },
   );
