@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backofficeClient, rows, serviceDoc, type BackofficeClient } from './support/backoffice.ts';
 import { cpf } from './support/documents.ts';
-import { DATABASE_KINDS, startTestServer, type TestServer } from './support/servers.ts';
+import { adminToken, call, DATABASE_KINDS, startTestServer, type TestServer } from './support/servers.ts';
 
 /**
  * Billing API changes that depend on what is stored (a partial change, a deactivation, a contract
@@ -82,6 +82,22 @@ describe.each(DATABASE_KINDS)('billing API races on %s', (kind) => {
       // A change committed after the removal finds nothing to change (404); one before it is removed with it.
       for (const change of answers.slice(0, -1)) expect([200, 404]).toContain(change.status);
       expect((await bo.api('GET', `/consumption/${id}`)).status).toBe(404);
+    }
+  });
+
+  it('API-01 API-05 a document deleted while a PUT of it is sent: the deletion keeps what the PUT answered 200 wrote, not an older read', async () => {
+    const admin = await adminToken(server);
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const id = `race-seller-${round}`;
+      const seller = { id, kind: 'seller', code: `RS${round}`, name: 'Vendedor', active: true };
+      expect((await call(server.url, 'PUT', `/api/v1/masterdata/${id}`, { token: admin, body: seller })).status).toBe(200);
+      const [put, deleted] = await Promise.all([
+        call(server.url, 'PUT', `/api/v1/masterdata/${id}`, { token: admin, body: { ...seller, name: 'Vendedor renomeado' } }),
+        call(server.url, 'DELETE', `/api/v1/masterdata/${id}`, { token: admin }),
+      ]);
+      expect([put.status, deleted.status]).toEqual([200, 200]);
+      // Either order is a serial one: deleted after the PUT (its name kept), or brought back by it.
+      expect((await call(server.url, 'GET', `/api/v1/masterdata/${id}`, { token: admin })).body).toMatchObject({ name: 'Vendedor renomeado' });
     }
   });
 });

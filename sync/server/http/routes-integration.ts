@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { COLLECTION_NAMES, SEQ_MAX, type ApiResource, type CollectionName, type WireDocument } from '../../schema/index.ts';
-import { pageBody, readChangesPage } from '../db/documents.ts';
+import { loadDocuments, lockStoreSequence, pageBody, readChangesPage } from '../db/documents.ts';
 import { documentSchema, wireDocumentSchema } from '../validation/schemas.ts';
-import { toWire, writeBatch, type WriteOutcome } from '../sync/write-documents.ts';
+import { toWire, writeBatch, writeBatchIn, type WriteOutcome } from '../sync/write-documents.ts';
 import { writerOf } from '../auth/ownership.ts';
 import { assertCanRead, assertCanWrite, authenticate, readScopeOf, sessionOf } from './authenticate.ts';
 import type { ServerContext } from './context.ts';
@@ -139,12 +139,19 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
       const session = sessionOf(request);
       assertCanWrite(session, collection, 'api');
       return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
-        const found = await byId(session.store.id, request.params.id);
-        // Another station's record is refused by the ownership rule in writeBatch (403), like a PUT.
-        if (!found) return { status: 404, body: problems.notFound(`${collection}/${request.params.id}`).toBody() };
-        const doc: WireDocument = { ...found.data, _deleted: true };
-        const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: false, writer: writerOf(session, 'api'), ifMatch: ifMatchOf(request) }, [{ newDocumentState: doc }]);
-        return answerOf(outcome, collection, doc);
+        // Read under the store's lock, in the deletion's transaction: the deletion keeps the version stored
+        // then, not an older read that a concurrent PUT has replaced since (that PUT's change would be lost).
+        const deletion = await ctx.db.transaction(async (tx) => {
+          await lockStoreSequence(tx, session.store.id);
+          const found = (await loadDocuments(tx, session.store.id, collection, [request.params.id])).get(request.params.id);
+          if (!found) return null;
+          const doc: WireDocument = { ...found.data, _deleted: true };
+          // Another station's record is refused by the ownership rule in writeBatchIn (403), like a PUT.
+          const outcome = await writeBatchIn(tx, { storeId: session.store.id, collection, checkConflicts: false, writer: writerOf(session, 'api'), ifMatch: ifMatchOf(request), known: new Map([[found.id, found]]) }, [{ newDocumentState: doc }]);
+          return { doc, outcome };
+        });
+        if (!deletion) return { status: 404, body: problems.notFound(`${collection}/${request.params.id}`).toBody() };
+        return answerOf(deletion.outcome, collection, deletion.doc);
       });
     },
   );
