@@ -5,7 +5,7 @@ import { backofficeMigration, backofficeTaxIdMigration } from '../backoffice/mig
 import { hardeningMigration } from './migration-012-hardening.ts';
 import { integrationMigration, salesPeriodMigration } from '../integration/migration.ts';
 import { apiKeysMigration } from '../auth/api-keys-migration.ts';
-import { webhookPauseCodeMigration, webhooksMigration } from '../webhooks/migration.ts';
+import { webhookDueBySubscriptionMigration, webhookPauseCodeMigration, webhooksMigration } from '../webhooks/migration.ts';
 import { sandboxMigration, sandboxRequestsAgeMigration } from '../sandbox/migration.ts';
 import { saleInstantMigration } from './migration-016-sale-instant.ts';
 import { documentsStoreKeyMigration } from './migration-016-documents-store-key.ts';
@@ -118,6 +118,7 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
   sandboxRequestsAgeMigration,
   designJobsOpenMigration,
   quarantineSenderMigration,
+  webhookDueBySubscriptionMigration,
 ];
 
 export async function migrate(db: Database): Promise<number> {

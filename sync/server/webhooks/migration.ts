@@ -97,3 +97,14 @@ export const webhookPauseCodeMigration = {
       WHERE status = 'paused'
   `,
 };
+
+/**
+ * The worker claims per subscription (each one's oldest due messages, up to its cap: worker.ts), so a
+ * subscription's pending messages are found by an index of their own, whatever its backlog or its kept
+ * delivered ones. Version 2841 (a fix after stop 28, not a stop's number) so parallel branches do not collide.
+ */
+export const webhookDueBySubscriptionMigration = {
+  version: 2841,
+  name: 'webhook-due-by-subscription',
+  sql: `CREATE INDEX webhook_messages_due_by_subscription ON webhook_messages (subscription_id, next_attempt_at, id) WHERE state = 'pending'`,
+};

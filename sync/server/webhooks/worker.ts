@@ -19,6 +19,10 @@ export interface WebhookOptions {
   leaseMs?: number;
   /** Messages sent at once by one server process (default 16). */
   concurrency?: number;
+  /** Of those, at most this many to one subscription (default a quarter of concurrency, 4). */
+  perSubscription?: number;
+  /** Of those, at most this many for one store (default half of concurrency, 8). */
+  perStore?: number;
   /** Loopback/private addresses and plain http allowed (default: env BALCAO_WEBHOOKS_ALLOW_PRIVATE, else on only under tests and the demo). */
   allowPrivateNetworks?: boolean;
   /** How often overdue receivables are looked for and old messages removed (default 60,000 ms). */
@@ -27,9 +31,13 @@ export interface WebhookOptions {
   keepDays?: number;
 }
 
+/** How long a busy round waits for more attempts to end before it records and claims (ms). */
+const GATHER_MS = 10;
+
 interface Claimed {
   id: string;
   subscription_id: string;
+  store_id: string;
   type: string;
   body: string;
   attempts: number;
@@ -48,6 +56,12 @@ interface Claimed {
  * paused with the reason (the admin and the integrator see it; resuming sends what waited).
  * A server killed mid-delivery leaves its claims to expire: the messages are sent again, with the same
  * `webhook-id`, so a receiver that drops duplicates by that id sees each event once.
+ *
+ * A slow receiver costs only its own slots: up to `concurrency` attempts are under way at once, and the
+ * next due message is claimed as soon as any one ends (not when the slowest of a batch does). Of those
+ * slots one subscription takes at most `perSubscription` and one store at most `perStore` (per server
+ * process), so receivers that never answer hold at most those slots for the attempt timeout while other
+ * stores' and subscriptions' messages keep going out. Order is not guaranteed (it never was).
  */
 export class WebhookWorker {
   readonly allowPrivateNetworks: boolean;
@@ -56,6 +70,8 @@ export class WebhookWorker {
   private readonly timeoutMs: number;
   private readonly leaseMs: number;
   private readonly concurrency: number;
+  private readonly perSubscription: number;
+  private readonly perStore: number;
   private readonly sweepMs: number;
   private readonly keepDays: number;
   private readonly autoStart: boolean;
@@ -65,6 +81,8 @@ export class WebhookWorker {
   private timer: NodeJS.Timeout | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
   private unlisten: (() => Promise<void>) | null = null;
+  /** Wakes the rounds under way (runDue) to claim again: something new may be due. */
+  private readonly nudges = new Set<() => void>();
   private readonly abort = new AbortController();
   private log: (message: string) => void = (message) => console.error(message);
 
@@ -78,6 +96,8 @@ export class WebhookWorker {
     this.timeoutMs = options.timeoutMs ?? (Number(process.env.BALCAO_WEBHOOKS_TIMEOUT_MS) || 10_000);
     this.leaseMs = options.leaseMs ?? (Number(process.env.BALCAO_WEBHOOKS_LEASE_MS) || this.timeoutMs + 30_000);
     this.concurrency = options.concurrency ?? 16;
+    this.perSubscription = options.perSubscription ?? Math.max(1, Math.ceil(this.concurrency / 4));
+    this.perStore = options.perStore ?? Math.max(1, Math.ceil(this.concurrency / 2));
     this.sweepMs = options.sweepMs ?? 60_000;
     this.keepDays = options.keepDays ?? 30;
     this.autoStart = options.autoStart ?? true;
@@ -107,6 +127,8 @@ export class WebhookWorker {
     if (this.stopped || !this.autoStart) return;
     if (this.running) {
       this.again = true;
+      // A round waiting on slow attempts claims the new message now, in a free slot.
+      for (const nudge of this.nudges) nudge();
       return;
     }
     this.running = (async () => {
@@ -130,22 +152,80 @@ export class WebhookWorker {
     if (this.timer) clearTimeout(this.timer);
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.abort.abort();
+    for (const nudge of this.nudges) nudge();
     await this.running?.catch(() => undefined);
     await this.unlisten?.().catch(() => undefined);
   }
 
   /**
-   * Sends every message due by the clock, batch after batch, until none is due; the attempts of one
-   * batch run at once. @returns the number of attempts made
+   * Sends every message due by the clock until none is due: up to `concurrency` attempts at once (within
+   * the per-subscription and per-store caps), claiming the next as soon as one ends and recording each
+   * attempt when it ends (those that ended together in one transaction). @returns the number of attempts made
    */
   async runDue(): Promise<number> {
     let attempts = 0;
-    while (!this.stopped) {
-      const claimed = await this.claim();
-      if (claimed.length === 0) break;
-      await this.deliverAll(claimed);
-      attempts += claimed.length;
-      if (this.stopped) break;
+    const underWay = new Set<Promise<void>>();
+    const bySubscription = new Map<string, number>();
+    const byStore = new Map<string, number>();
+    const ended: { message: Claimed; result: AttemptResult; cut: boolean }[] = [];
+    let changed = false;
+    let resume: (() => void) | null = null;
+    const nudge = () => {
+      changed = true;
+      resume?.();
+    };
+    const count = (map: Map<string, number>, key: string, by: number) => {
+      const n = (map.get(key) ?? 0) + by;
+      if (n === 0) map.delete(key);
+      else map.set(key, n);
+    };
+    const begin = (message: Claimed) => {
+      count(bySubscription, message.subscription_id, 1);
+      count(byStore, message.store_id, 1);
+      const attempt = this.send(message).then((result) => {
+        underWay.delete(attempt);
+        count(bySubscription, message.subscription_id, -1);
+        count(byStore, message.store_id, -1);
+        // Stopping: an attempt cut short is not the receiver's fault; its claim is given back for the next worker.
+        ended.push({ message, result, cut: !result.ok && this.abort.signal.aborted });
+        nudge();
+      });
+      underWay.add(attempt);
+    };
+    this.nudges.add(nudge);
+    try {
+      for (;;) {
+        changed = false;
+        if (ended.length > 0) await this.settle(ended.splice(0));
+        // One claim fills what the caps allow: claiming again before an attempt ends would find nothing more.
+        if (!this.stopped && underWay.size < this.concurrency) {
+          const claimed = await this.claim(this.concurrency - underWay.size, bySubscription, byStore);
+          attempts += claimed.length;
+          for (const message of claimed) begin(message);
+        }
+        if (underWay.size === 0 && ended.length === 0) break;
+        if (!changed && ended.length === 0) await new Promise<void>((resolve) => (resume = resolve));
+        // Attempts that end close together are recorded and replaced together: a short gather (until the others
+        // end, at most GATHER_MS) keeps a busy worker from recording and claiming once per message.
+        if (!this.stopped && underWay.size > 0 && ended.length < underWay.size) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, GATHER_MS);
+            resume = () => {
+              if (underWay.size > 0 && !this.stopped) return;
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        }
+        resume = null;
+      }
+    } catch (error) {
+      // The round failed (the database): its attempts under way end first (unrecorded, their claims lapse
+      // and they are sent again), so no attempt outlives its round.
+      await Promise.allSettled([...underWay]);
+      throw error;
+    } finally {
+      this.nudges.delete(nudge);
     }
     return attempts;
   }
@@ -166,47 +246,61 @@ export class WebhookWorker {
     return overdue;
   }
 
-  private async claim(): Promise<Claimed[]> {
+  /**
+   * Claims up to `room` due messages, oldest first: of each active subscription below its cap its oldest
+   * due ones (`perSubscription` less those under way, `bySubscription`; one index probe per subscription,
+   * so a held-back backlog is not scanned), then no more of a store than `perStore` less its own under way.
+   */
+  private async claim(room: number, bySubscription: ReadonlyMap<string, number>, byStore: ReadonlyMap<string, number>): Promise<Claimed[]> {
     const now = this.clock().toISOString();
+    const fullStores = [...byStore].filter(([, n]) => n >= this.perStore).map(([id]) => id);
     return this.db.query<Claimed>(
-      `UPDATE webhook_messages m SET lease_until = $1::timestamptz + make_interval(secs => $2::double precision / 1000)
+      `WITH candidates AS (
+         SELECT m2.id, s2.store_id, m2.next_attempt_at
+           FROM webhook_subscriptions s2
+           LEFT JOIN unnest($4::text[], $5::integer[]) AS busy(id, n) ON busy.id = s2.id
+           CROSS JOIN LATERAL (
+             SELECT m1.id, m1.next_attempt_at FROM webhook_messages m1
+              WHERE m1.subscription_id = s2.id AND m1.state = 'pending' AND m1.next_attempt_at <= $1::timestamptz
+                AND (m1.lease_until IS NULL OR m1.lease_until <= $1::timestamptz)
+              ORDER BY m1.next_attempt_at, m1.id
+              LIMIT $8::integer - coalesce(busy.n, 0)
+              FOR UPDATE OF m1 SKIP LOCKED) m2
+          WHERE s2.status = 'active' AND coalesce(busy.n, 0) < $8::integer AND s2.store_id <> ALL($10::text[])
+            AND NOT EXISTS (SELECT 1 FROM api_keys k WHERE k.id = s2.api_key_id AND (k.revoked_at IS NOT NULL OR coalesce(k.expires_at <= $1::timestamptz, false)))
+       ), within_store AS (
+         SELECT c.id, c.next_attempt_at, coalesce(busy.n, 0) + row_number() OVER (PARTITION BY c.store_id ORDER BY c.next_attempt_at, c.id) AS n
+           FROM candidates c LEFT JOIN unnest($6::text[], $7::integer[]) AS busy(id, n) ON busy.id = c.store_id
+       )
+       UPDATE webhook_messages m SET lease_until = $1::timestamptz + make_interval(secs => $2::double precision / 1000)
          FROM webhook_subscriptions s
         WHERE s.id = m.subscription_id
-          AND m.id IN (SELECT m2.id FROM webhook_messages m2 JOIN webhook_subscriptions s2 ON s2.id = m2.subscription_id
-                        WHERE m2.state = 'pending' AND m2.next_attempt_at <= $1::timestamptz AND (m2.lease_until IS NULL OR m2.lease_until <= $1::timestamptz)
-                          AND s2.status = 'active'
-                          AND NOT EXISTS (SELECT 1 FROM api_keys k WHERE k.id = s2.api_key_id AND (k.revoked_at IS NOT NULL OR coalesce(k.expires_at <= $1::timestamptz, false)))
-                        ORDER BY m2.next_attempt_at, m2.id
-                        LIMIT $3
-                        FOR UPDATE OF m2 SKIP LOCKED)
-       RETURNING m.id, m.subscription_id, m.type, m.payload::text AS body, m.attempts, m.retry_until, s.url, s.secret, s.previous_secret, s.previous_secret_until`,
-      [now, this.leaseMs, this.concurrency],
+          AND m.id IN (SELECT id FROM within_store WHERE n <= $9::integer ORDER BY next_attempt_at, id LIMIT $3)
+       RETURNING m.id, m.subscription_id, s.store_id, m.type, m.payload::text AS body, m.attempts, m.retry_until, s.url, s.secret, s.previous_secret, s.previous_secret_until`,
+      [now, this.leaseMs, room, [...bySubscription.keys()], [...bySubscription.values()], [...byStore.keys()], [...byStore.values()], this.perSubscription, this.perStore, fullStores],
     );
   }
 
-  /** Sends a claimed batch at once, then records every attempt in one transaction (set-based). */
-  private async deliverAll(claimed: readonly Claimed[]): Promise<void> {
-    const now = this.clock();
-    const results = await Promise.all(
-      claimed.map((message) => {
-        const previousValid = message.previous_secret !== null && message.previous_secret_until !== null && new Date(message.previous_secret_until) > now;
-        return sendMessage({
-          url: message.url,
-          id: message.id,
-          body: message.body,
-          secrets: previousValid ? [message.secret, message.previous_secret!] : [message.secret],
-          timeoutMs: this.timeoutMs,
-          allowPrivateNetworks: this.allowPrivateNetworks,
-          userAgent: this.userAgent,
-          signal: this.abort.signal,
-        });
-      }),
-    );
-    const done = claimed.map((message, index) => ({ message, result: results[index]! }));
-    // Stopping: an attempt cut short is not the receiver's fault; its claim is given back for the next worker.
-    const cut = this.abort.signal.aborted ? done.filter(({ result }) => !result.ok) : [];
+  /** One attempt of a claimed message (an unexpected error is a failed attempt, recorded as such). */
+  private send(message: Claimed): Promise<AttemptResult> {
+    const previousValid = message.previous_secret !== null && message.previous_secret_until !== null && new Date(message.previous_secret_until) > this.clock();
+    return sendMessage({
+      url: message.url,
+      id: message.id,
+      body: message.body,
+      secrets: previousValid ? [message.secret, message.previous_secret!] : [message.secret],
+      timeoutMs: this.timeoutMs,
+      allowPrivateNetworks: this.allowPrivateNetworks,
+      userAgent: this.userAgent,
+      signal: this.abort.signal,
+    }).catch((error: unknown) => ({ ok: false, statusCode: null, durationMs: 0, error: String(error) }));
+  }
+
+  /** Gives back the claims of attempts cut by a stop, and records the others (record). */
+  private async settle(ended: readonly { message: Claimed; result: AttemptResult; cut: boolean }[]): Promise<void> {
+    const cut = ended.filter((entry) => entry.cut);
     if (cut.length > 0) await this.db.query('UPDATE webhook_messages SET lease_until = NULL WHERE id = ANY($1::text[])', [cut.map(({ message }) => message.id)]).catch(() => undefined);
-    await this.record(done.filter((entry) => !cut.includes(entry)));
+    await this.record(ended.filter((entry) => !entry.cut));
   }
 
   /**

@@ -3,7 +3,7 @@
  * A real server in this process on PGlite (memory) and — when BALCAO_TEST_PG_URL is set — on a scratch
  * PostgreSQL database, with one subscription to a local receiver that answers 204 at once. Phases:
  * 1. the outbox insert: enqueueEvents of BENCH_WEBHOOK_EVENTS (5,000) events in one transaction, one statement;
- * 2. delivery: from the commit until the receiver has every message, signed, through the worker (8 at once);
+ * 2. delivery: from the commit until the receiver has every message, signed, through the worker (4 at once: one subscription's cap);
  * 3. the cost on a write path: POST /api/v1/stock/adjustments, 200 one after another, without and then with
  *    a stock.below_level subscription (each adjustment crosses the level, so each one queues an event).
  */
