@@ -101,7 +101,7 @@ export const webhookPauseCodeMigration = {
 /**
  * The worker claims per subscription (each one's oldest due messages, up to its cap: worker.ts), so a
  * subscription's pending messages are found by an index of their own, whatever its backlog or its kept
- * delivered ones. Version 2841 (a fix after stop 28, not a stop's number) so parallel branches do not collide.
+ * delivered ones.
  */
 export const webhookDueBySubscriptionMigration = {
   version: 2841,
