@@ -34,21 +34,44 @@ function start() {
   return current;
 }
 
+/** How long an upload may wait for its sheet to be read, queue included (a 100,000-row sheet reads in about 3.4 s), in ms. */
+export const XLSX_READ_TIMEOUT_MS = 60_000;
+
+/** The sheet was not read within the time allowed: its thread is stopped, and the next upload starts another. */
+export class XlsxReadTimeout extends Error {}
+
 /**
  * The first worksheet of an .xlsx body as text (readXlsxTable), read in the reader thread. The body is
- * copied to the thread, not moved: the caller keeps it.
+ * copied to the thread, not moved: the caller keeps it. A read that takes longer than `timeoutMs`
+ * (a sheet ExcelJS cannot get through) stops the thread, so it cannot hold every later upload: the
+ * uploads queued behind it fail with it.
  *
- * @throws Error when the reader thread failed or stopped while reading
+ * @throws XlsxReadTimeout after `timeoutMs`; Error when the reader thread failed or stopped while reading
  */
-export function readXlsxInWorker(body: Uint8Array, maxRows: number): Promise<XlsxTable> {
+export function readXlsxInWorker(body: Uint8Array, maxRows: number, timeoutMs = XLSX_READ_TIMEOUT_MS): Promise<XlsxTable> {
   reader ??= start();
-  const { worker, pending } = reader;
+  const current = reader;
   const id = nextId++;
-  return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    worker.ref();
-    worker.postMessage({ id, body, maxRows });
+  return new Promise<XlsxTable>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      current.pending.delete(id);
+      reject(new XlsxReadTimeout(`The sheet was not read within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}.`));
+      if (reader === current) reader = null;
+      void current.worker.terminate();
+    }, timeoutMs);
+    current.pending.set(id, {
+      resolve: (table) => {
+        clearTimeout(timer);
+        resolve(table);
+      },
+      reject: (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    });
+    current.worker.ref();
+    current.worker.postMessage({ id, body, maxRows });
   }).finally(() => {
-    if (pending.size === 0) worker.unref();
-  }) as Promise<XlsxTable>;
+    if (current.pending.size === 0) current.worker.unref();
+  });
 }
