@@ -102,7 +102,7 @@ describe.each(DATABASE_KINDS)('POS stock effects on %s', (kind) => {
     expect(await stockOf(station.server, station.admin, ['p-00160', 'p-00161', 'p-00162'])).toEqual(before);
   });
 
-  it('POS-11 POS-21 an exchange credits each returned line at most what was paid for it, in the unit it was sold in: a line priced up, or sent without its unit, is refused with no voucher and no stock', async () => {
+  it('POS-11 POS-21 an exchange credits each returned line at most what was paid for it, in the unit it was sold in, one line per product: a line priced up, sent without its unit, or split in many, is refused with no voucher and no stock', async () => {
     // Priced up: 1 unit paid 10,000 comes back at 5,000,000, and the credit left over would be a voucher.
     const original = posSale('st-orig-p', station.stationId, [['p-00180', 1, 10_000]]);
     const priced = posSale('st-exch-p', station.stationId, [['p-00181', 1, 100]], { number: 2, returned: { originalSaleId: 'st-orig-p', lines: [['p-00180', 1, 5_000_000]] } });
@@ -126,6 +126,15 @@ describe.each(DATABASE_KINDS)('POS stock effects on %s', (kind) => {
     expect((await push('sales', [{ newDocumentState: unitless }])).body).toEqual([]);
     expect(await errorOf('st-exch-kg')).toMatchObject({ reason: 'invalid_transition' });
     expect((await errorOf('st-exch-kg')).message).toContain('in the unit it was sold in');
+    expect(await stockOf(station.server, station.admin, [kg])).toEqual(sold);
+
+    // Split into lines of 1 g, each credit rounded up on its own: refused, one line per product.
+    const split = { ...posSale('st-exch-kg-split', station.stationId, [['p-00181', 1, 100]], { number: 6 }), exchange: { originalSaleId: 'st-orig-kg', creditCents: 0, returnedItems: [] as unknown[] } };
+    const perGram = Math.floor((amount * 1000) / 500);
+    split.exchange.returnedItems = Array.from({ length: 3 }, () => ({ productId: kg, quantity: 1, unit: 'KG', unitPriceCents: perGram }));
+    split.exchange.creditCents = 3 * Math.round(perGram / 1000);
+    expect((await push('sales', [{ newDocumentState: split }])).body).toEqual([]);
+    expect((await errorOf('st-exch-kg-split')).message).toContain('more than one line');
     expect(await stockOf(station.server, station.admin, [kg])).toEqual(sold);
 
     // In its unit, at what was paid per kg: accepted, and the 500 g come back.

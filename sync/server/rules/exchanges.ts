@@ -50,6 +50,15 @@ export function checkExchange(sale: Sale, references: References): Refusal | nul
   // returnableLines, the station's own rule): otherwise a line priced up, or sent without its unit (500 g read
   // as 500 kg), turns a small purchase into a large credit, a voucher, or stock that never was.
   const lines = returnableLines(original);
+  // One line per product, as the station returns them: each line's credit is rounded on its own (half a cent
+  // up at most), so a product split into many small lines would gain a cent's fraction per line.
+  const seen = new Set<string>();
+  for (const item of sale.exchange.returnedItems) {
+    if (seen.has(item.productId)) {
+      return { reason: 'invalid_transition', message: `Exchange ${sale.id} returns product ${item.productId} in more than one line. Return each product in one line, then retry.` };
+    }
+    seen.add(item.productId);
+  }
   for (const item of sale.exchange.returnedItems) {
     const line = lines.get(item.productId);
     if (!line) {
