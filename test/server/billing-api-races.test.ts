@@ -53,6 +53,17 @@ describe.each(DATABASE_KINDS)('billing API races on %s', (kind) => {
     }
   });
 
+  it('BO-03 API-01 a contract transition answers the contract\'s new ETag, on which the next transition chains with If-Match', async () => {
+    const id = await activeContract('CT-CHAIN');
+    const first = (await bo.api('GET', `/contracts/${id}`)).headers.get('etag')!;
+    const suspended = await bo.api('POST', `/contracts/${id}/suspend`, { reason: 'Inadimplente' }, { 'if-match': first });
+    expect(suspended.status).toBe(200);
+    const next = suspended.headers.get('etag');
+    expect(next).toBe((await bo.api('GET', `/contracts/${id}`)).headers.get('etag'));
+    expect(next).not.toBe(first);
+    expect((await bo.api('POST', `/contracts/${id}/resume`, {}, { 'if-match': next! })).body).toMatchObject({ state: 'active' });
+  });
+
   it('BO-01 API-05 changes of one customer sent at once, with its deactivation: every change answered 200 stands and it stays deactivated', async () => {
     for (let round = 0; round < ROUNDS; round += 1) {
       const id = await newCustomer(`Cliente corrida ${round}`);

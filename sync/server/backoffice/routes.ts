@@ -304,7 +304,8 @@ function registerTransition(app: FastifyInstance, ctx: ServerContext, preHandler
           'Made as a contract request (backofficeActions), applied with the transition table of sync/rules/contract-state.ts: ' +
           'draft → active ⇄ inactive; active → suspended → active; any but cancelled → cancelled. The history keeps who, when and why. ' +
           'A transition the table does not allow is refused (422 `quarantined`, reason `invalid_transition`) with the allowed ones in the message. ' +
-          'With If-Match, one made on a stale read is refused (412 `precondition_failed`): of two sent at once with the same ETag, one applies.',
+          'With If-Match, one made on a stale read is refused (412 `precondition_failed`): of two sent at once with the same ETag, one applies. ' +
+          'The answer carries the contract\'s new ETag, for the next transition\'s If-Match.',
         params: idParams,
         body: transitionBody,
         response: { 200: contractResponse },
@@ -333,7 +334,8 @@ function registerTransition(app: FastifyInstance, ctx: ServerContext, preHandler
         // Transitions are also guarded by the contract's state table; If-Match additionally refuses one made on a stale read,
         // checked with the request written under the same hold of the store's lock (of two sent with one ETag, one applies, the other is 412).
         const contract = await changeOne(ctx.db, session, { collection: 'backoffice', id: request.params.id, what: 'Contract', check: isContract }, ifMatchOf(request), () => ({ collection: 'backofficeActions', doc: requestDoc }));
-        return { status: 200, body: contract.data };
+        // Its version after the move: a client chains the next transition on it with If-Match.
+        return { status: 200, body: contract.data, headers: { etag: etagOf(contract.seq) } };
       });
     },
   );
