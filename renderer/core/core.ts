@@ -380,6 +380,11 @@ export function createCore(bridge: BalcaoBridge, options: CoreOptions = {}): Cor
         const current = state.value.session;
         // Logged out or another user meanwhile: this answer is about a session that is gone.
         if (!current?.offline || current.user.id !== confirmed.user.id || offlineCredentials !== credentials) return;
+        // The device was opened with the roles the user had offline: other roles need a new login (checkRoles).
+        if (!sameRoles(confirmed.user.roles, current.user.roles)) {
+          await expireSession('roles_changed');
+          return;
+        }
         if (newToken) {
           token = newToken;
           offlineCredentials = null;

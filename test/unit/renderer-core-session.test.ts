@@ -35,7 +35,7 @@ beforeAll(async () => {
       const body = JSON.parse(raw) as LoginRequest;
       server.logins++;
       if (body.password !== server.password || body.deviceKey !== 'device-key-1') return answer(res, 401, { error: { code: 'invalid_credentials', message: 'wrong user or password' } });
-      return answer(res, 200, { token: `token-caixa-${server.logins}`, expiresAt: '2099-01-01T00:00:00.000Z', user, store, stationId: 'st-1' });
+      return answer(res, 200, { token: `token-caixa-${server.logins}`, expiresAt: '2099-01-01T00:00:00.000Z', user: { ...user, roles: server.roles }, store, stationId: 'st-1' });
     }
   });
   serverUrl = standIn.url;
@@ -129,6 +129,21 @@ describe('renderer core: header state', () => {
     await core.sendNow();
     expect(tokenAtSend).toBe(`token-caixa-${server.logins}`);
     expect(core.state.session?.offline).toBe(false);
+  });
+
+  it('ADM-02 an offline session whose user\'s roles changed meanwhile ends, once the server answers, with the roles-changed notice', async () => {
+    try {
+      await offlineSession();
+      server.roles = ['cashier', 'backoffice'];
+      standIn.down = false;
+      vi.advanceTimersByTime(10_000);
+      await until(() => core.state.phase === 'login', 'the session to end');
+    } finally {
+      vi.useRealTimers();
+      server.roles = ['cashier'];
+    }
+    expect(core.state).toMatchObject({ phase: 'login', session: null, loginNotice: 'roles_changed' });
+    await core.login('caixa', 'caixa123');
   });
 
   it('POS-01 an offline session whose password the server no longer accepts ends on the login screen saying why', async () => {
