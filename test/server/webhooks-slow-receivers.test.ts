@@ -77,9 +77,10 @@ describe.each(DATABASE_KINDS)('slow webhook receivers on %s', (kind) => {
 
   /**
    * Steps the worker until `other` arrived at the receiver and the tarpit holds `cap` requests, then lets
-   * the tarpit answer; returns what the tarpit held when `other` arrived.
+   * the tarpit answer. Asserts what both tests prove: `other` went out while the tarpit's `expected - 1`
+   * requests were still waiting, none given up on, and never more than `cap` of them at once.
    */
-  const deliverWhileHeld = async (other: string, cap: number, expected: number) => {
+  const expectDeliveredWhileHeld = async (other: string, cap: number, expected: number) => {
     let seen: { held: number; abandoned: number } | null = null;
     receiver.answer = (message) => {
       if (message.id === other) seen = { held: tarpit.held.length, abandoned: tarpit.abandoned };
@@ -92,7 +93,11 @@ describe.each(DATABASE_KINDS)('slow webhook receivers on %s', (kind) => {
       tarpit.answerAll();
     }
     expect(await round).toBe(expected);
-    return seen!;
+    expect(seen!.abandoned).toBe(0);
+    expect(seen!.held).toBeLessThanOrEqual(cap);
+    expect(tarpit.most).toBe(cap);
+    expect(tarpit.abandoned).toBe(0);
+    expect(tarpit.arrived).toBe(expected - 1);
   };
 
   it('API-02 one store\'s receivers that never answer do not hold back another store\'s deliveries', { timeout: 60_000 }, async () => {
@@ -108,14 +113,9 @@ describe.each(DATABASE_KINDS)('slow webhook receivers on %s', (kind) => {
       receiver.secrets = [mine.secret];
       const other = await ping(second, mine.subscription.id);
 
-      const seen = await deliverWhileHeld(other, 8, 21);
       // loja2's message went out while loja1's attempts were still waiting for their answers, none given up
       // on; loja1 had 8 of the 16 slots at most (on the previous code all 16, and loja2 waited for their timeout).
-      expect(seen.abandoned).toBe(0);
-      expect(seen.held).toBeLessThanOrEqual(8);
-      expect(tarpit.most).toBe(8);
-      expect(tarpit.abandoned).toBe(0);
-      expect(tarpit.arrived).toBe(20);
+      await expectDeliveredWhileHeld(other, 8, 21);
       expect(receiver.all.filter((message) => message.id === other)).toHaveLength(1);
       expect(receiver.unique.get(other)?.verifiedWith).toBe(0);
     } finally {
@@ -134,12 +134,7 @@ describe.each(DATABASE_KINDS)('slow webhook receivers on %s', (kind) => {
       receiver.secrets = [mine.secret];
       const other = await ping(admin, mine.subscription.id);
 
-      const seen = await deliverWhileHeld(other, 4, 21);
-      expect(seen.abandoned).toBe(0);
-      expect(seen.held).toBeLessThanOrEqual(4);
-      expect(tarpit.most).toBe(4);
-      expect(tarpit.abandoned).toBe(0);
-      expect(tarpit.arrived).toBe(20);
+      await expectDeliveredWhileHeld(other, 4, 21);
       const pending = await call(server.url, 'GET', `/api/v1/webhooks/subscriptions/${slow.subscription.id}`, { token: admin });
       expect(pending.body.pending).toBe(0);
     } finally {
