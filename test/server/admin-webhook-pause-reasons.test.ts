@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKey } from './support/api-keys.ts';
 import { adminToken, call, DATABASE_KINDS, startTestServer, type TestServer } from './support/servers.ts';
 import { Receiver } from './webhooks/receiver.ts';
+import { enqueueEvents } from '../../sync/server/webhooks/outbox.ts';
 import { pauseKind, pauseKindOf, pausedBy, pausedByOf } from '../../renderer/ui/admin/pause-reason.ts';
 
 /**
  * The webhook screen tells the admin why a subscription was paused in their language, from the
  * server's sentence (renderer/ui/admin/pause-reason.ts). These tests make each kind of pause happen on a
- * real server — 3 days of failed deliveries (clock stepped), a revoked key (sweep), a person — and check
+ * real server — 3 days of failed deliveries (clock stepped), a revoked key (at once) or an expired one (sweep), a person — and check
  * the screen's reading of the text the server actually wrote, so a reworded reason cannot slip by.
  */
 describe.each(DATABASE_KINDS)('webhook pause reasons as the admin screen reads them, on %s', (kind) => {
@@ -54,7 +55,7 @@ describe.each(DATABASE_KINDS)('webhook pause reasons as the admin screen reads t
     }
   });
 
-  it('API-02 a subscription paused because its key was revoked reads as key_revoked', async () => {
+  it('API-02 revoking a key pauses its subscriptions at once (no sweep), reading as key_revoked', async () => {
     const receiver = await Receiver.start();
     try {
       const key = await createKey(server, ['webhooks:read', 'webhooks:write', 'billing:read']);
@@ -62,10 +63,33 @@ describe.each(DATABASE_KINDS)('webhook pause reasons as the admin screen reads t
       expect(made.status).toBe(201);
       const admin = await adminToken(server);
       expect((await call(server.url, 'POST', `/api/api-keys/${key.id}/revoke`, { token: admin })).status).toBe(200);
-      await server.webhooks.sweep();
       expect(pauseKind(await reasonOf(admin, made.body.subscription.id))).toBe('key_revoked');
       expect((await api(admin, 'GET', `/subscriptions/${made.body.subscription.id}`)).body).toMatchObject({ pausedCode: 'key_revoked', pausedByName: null, apiKeyId: key.id, apiKeyName: key.name });
     } finally {
+      await receiver.close();
+    }
+  });
+
+  it('API-02 a key that expires: the worker does not wait on its subscription\'s messages, and the sweep pauses it as key_revoked', async () => {
+    const receiver = await Receiver.start();
+    try {
+      const key = await createKey(server, ['webhooks:read', 'webhooks:write', 'billing:read'], { expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+      const made = await api(key.secret, 'POST', '/subscriptions', { url: receiver.url, eventTypes: ['contract.changed'] });
+      expect(made.status).toBe(201);
+      const id = made.body.subscription.id as string;
+      const [store] = await server.db.query<{ id: string }>("SELECT id FROM stores WHERE code = 'loja1'");
+      await server.db.transaction((tx) => enqueueEvents(tx, store!.id, [{ type: 'webhook.ping', resourceId: id, data: {}, subscriptionId: id }]));
+      expect(await server.webhooks.nextDueInMs()).toBeLessThanOrEqual(0);
+      offsetMs = 2 * 3_600_000;
+      // Expired, not yet swept: nothing is sent, and nothing is due for the worker to look again at every 20 ms.
+      expect(await server.webhooks.runDue()).toBe(0);
+      expect(await server.webhooks.nextDueInMs()).toBe(Infinity);
+      expect(receiver.all).toHaveLength(0);
+      await server.webhooks.sweep();
+      const admin = await adminToken(server);
+      expect(pauseKind(await reasonOf(admin, id))).toBe('key_revoked');
+    } finally {
+      offsetMs = 0;
       await receiver.close();
     }
   });

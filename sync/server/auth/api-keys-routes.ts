@@ -8,6 +8,7 @@ import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.ts';
 import { homologationRunSchema } from '../sandbox/schemas.ts';
 import { createSandbox } from '../sandbox/sandboxes.ts';
 import { registerPromotionRoutes } from './api-keys-promote.ts';
+import { pauseSubscriptionsOfInvalidKeys } from '../webhooks/key-validity.ts';
 
 const dateTime = { type: 'string', format: 'date-time', maxLength: 40 } as const;
 const nullableDateTime = { type: ['string', 'null'], format: 'date-time', maxLength: 40 } as const;
@@ -117,14 +118,18 @@ export function registerApiKeyRoutes(app: FastifyInstance, ctx: ServerContext): 
 
   app.post<{ Params: { id: string } }>(
     '/api/api-keys/:id/revoke',
-    { schema: { tags, summary: 'Revoke an integrator API key (admin): refused from now on; revoking again changes nothing', params: idParams, response: { 200: keyInfo, ...errorResponses } } },
+    { schema: { tags, summary: 'Revoke an integrator API key (admin): refused from now on, and the webhook subscriptions it made are paused (code key_revoked); revoking again changes nothing', params: idParams, response: { 200: keyInfo, ...errorResponses } } },
     async (request) => {
       const session = sessionOf(request);
       assertAdmin(session, 'manages API keys.');
       const revoked = await ctx.db.transaction(async (tx) => {
         const outcome = await revokeApiKey(tx, session.store.id, request.params.id, session.user.id);
         // Only the revocation that took effect is an event; revoking again changes nothing.
-        if (outcome?.revokedNow) await recordAdminEvent(tx, { storeId: session.store.id, userId: session.user.id, action: 'api_key_revoked', detail: keyDetail(outcome.key) });
+        if (outcome?.revokedNow) {
+          await recordAdminEvent(tx, { storeId: session.store.id, userId: session.user.id, action: 'api_key_revoked', detail: keyDetail(outcome.key) });
+          // Its subscriptions pause now, not at the worker's next sweep: the admin sees why, and the worker stops looking at their messages.
+          await pauseSubscriptionsOfInvalidKeys(tx, ctx.webhooks?.now() ?? new Date(), outcome.key.id);
+        }
         return outcome;
       });
       if (!revoked) throw problems.notFound(`API key ${request.params.id}`);

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { Database } from '../db/database.ts';
 import { retryDelaySeconds } from './backoff.ts';
 import { RETRY_WINDOW_SECONDS, WEBHOOKS_CHANNEL } from './outbox.ts';
+import { keyStillValid, pauseSubscriptionsOfInvalidKeys } from './key-validity.ts';
 import { sweepOverdueReceivables } from './receivable-events.ts';
 import { sendMessage, type AttemptResult } from './send.ts';
 
@@ -234,13 +235,7 @@ export class WebhookWorker {
   async sweep(): Promise<number> {
     const now = this.clock();
     const overdue = await sweepOverdueReceivables(this.db, now);
-    await this.db.query(
-      `UPDATE webhook_subscriptions s SET status = 'paused', paused_at = $1, updated_at = $1, paused_code = 'key_revoked', paused_by = NULL,
-              paused_reason = 'The API key that made this subscription was revoked or expired: nothing is sent to it any more. An admin may delete it, or the integrator make a new one with a valid key.'
-        WHERE s.status = 'active' AND s.api_key_id IS NOT NULL
-          AND EXISTS (SELECT 1 FROM api_keys k WHERE k.id = s.api_key_id AND (k.revoked_at IS NOT NULL OR coalesce(k.expires_at <= $1, false)))`,
-      [now.toISOString()],
-    );
+    await pauseSubscriptionsOfInvalidKeys(this.db, now);
     await this.db.query("DELETE FROM webhook_messages WHERE state <> 'pending' AND created_at < $1::timestamptz - make_interval(days => $2)", [now.toISOString(), this.keepDays]);
     if (overdue > 0) this.wake();
     return overdue;
@@ -267,7 +262,7 @@ export class WebhookWorker {
               LIMIT $8::integer - coalesce(busy.n, 0)
               FOR UPDATE OF m1 SKIP LOCKED) m2
           WHERE s2.status = 'active' AND coalesce(busy.n, 0) < $8::integer AND s2.store_id <> ALL($10::text[])
-            AND NOT EXISTS (SELECT 1 FROM api_keys k WHERE k.id = s2.api_key_id AND (k.revoked_at IS NOT NULL OR coalesce(k.expires_at <= $1::timestamptz, false)))
+            AND ${keyStillValid('s2', '$1')}
        ), within_store AS (
          SELECT c.id, c.next_attempt_at, coalesce(busy.n, 0) + row_number() OVER (PARTITION BY c.store_id ORDER BY c.next_attempt_at, c.id) AS n
            FROM candidates c LEFT JOIN unnest($6::text[], $7::integer[]) AS busy(id, n) ON busy.id = c.store_id
@@ -346,13 +341,24 @@ export class WebhookWorker {
     });
   }
 
-  private async scheduleNext(): Promise<void> {
+  /**
+   * Milliseconds until the next message this worker would send is due (0 or less: due now; Infinity: none
+   * pending). Messages of paused subscriptions, and of subscriptions whose API key was revoked or has
+   * expired (paused at the next sweep), are not waited on: they would make the worker look every 20 ms.
+   */
+  async nextDueInMs(): Promise<number> {
+    const now = this.clock();
     const [row] = await this.db.query<{ next: Date | string | null }>(
       `SELECT min(greatest(m.next_attempt_at, coalesce(m.lease_until, m.next_attempt_at))) AS next
          FROM webhook_messages m JOIN webhook_subscriptions s ON s.id = m.subscription_id
-        WHERE m.state = 'pending' AND s.status = 'active'`,
+        WHERE m.state = 'pending' AND s.status = 'active' AND ${keyStillValid('s', '$1')}`,
+      [now.toISOString()],
     );
-    const next = row?.next ? new Date(row.next).getTime() - this.clock().getTime() : Infinity;
+    return row?.next ? new Date(row.next).getTime() - now.getTime() : Infinity;
+  }
+
+  private async scheduleNext(): Promise<void> {
+    const next = await this.nextDueInMs();
     // Other instances' messages arrive by NOTIFY; the poll only covers retries and expired claims.
     this.schedule(Math.max(20, Math.min(next, 30_000)));
   }
