@@ -211,8 +211,8 @@ describe('POS cancellation and exchange', () => {
     const original = await sold(f); // 3 × p-00001 for 2000 (buy 3 pay 2), 2 × p-00005 for 2468
     const returnable = await f.pos.returnable(original.id);
     expect(returnable).toEqual([
-      { productId: 'p-00001', soldQuantity: 3, quantity: 3, unitPriceCents: 666 },
-      { productId: 'p-00005', soldQuantity: 2, quantity: 2, unitPriceCents: 1234 },
+      { productId: 'p-00001', soldQuantity: 3, quantity: 3, unitPriceCents: 666, creditLeftCents: 2000 },
+      { productId: 'p-00005', soldQuantity: 2, quantity: 2, unitPriceCents: 1234, creditLeftCents: 2468 },
     ]);
     await expectPosError(
       f.pos.recordExchange({ lines: [{ productId: 'p-00004', quantity: 1 }], sellerId: ids.seller, payments: [], exchange: { originalSaleId: original.id, returnedItems: [{ productId: 'p-00005', quantity: 3, unitPriceCents: 1234 }] } }),

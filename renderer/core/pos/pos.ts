@@ -6,13 +6,13 @@
 import type { RxCollection, RxDocument } from 'rxdb';
 import { BehaviorSubject, map, type Observable } from 'rxjs';
 import type { AuditEvent, CashMovement, MasterRecord, Product, Sale, SaleAuthorization } from '../../../sync/schema/index.ts';
-import { authorizationIssues, cashInDrawer, closingReport, findSupervisorByCode, formatBrl, tillExpected, type ClosingLine, type TillLine, isValidTaxId, linesOverStock, returnableLines } from '../../../sync/rules/index.ts';
+import { authorizationIssues, cashInDrawer, closingReport, findSupervisorByCode, formatBrl, tillExpected, type ClosingLine, type TillLine, isValidTaxId, linesOverStock, returnsLeft } from '../../../sync/rules/index.ts';
 import type { BalcaoDatabase } from '../../data/database.ts';
 import { isQuotaError } from '../../data/storage-health.ts';
 import type { ProductRow } from '../product-index.ts';
 import { buildCatalog, type PosCatalog } from './catalog.ts';
 import { PosError } from './errors.ts';
-import { buildSale, type BuiltSale, type ReturnedItem, type SaleDraft } from './sale-draft.ts';
+import { buildSale, returnedItemOf, type BuiltSale, type ReturnableItem, type ReturnedItem, type SaleDraft } from './sale-draft.ts';
 import { checkSpendsHere, checkVoucherUnspent, lookUpVoucher, type VoucherConfirmation, type VoucherInfo } from './vouchers.ts';
 import { voucherNumberFor, voucherSpends } from '../../../sync/rules/index.ts';
 
@@ -72,8 +72,11 @@ export interface Pos {
   authorize(code: string, action: Authorization['action']): Promise<Authorization>;
   /** Cancelling needs a supervisor (POS-20): `authorization` from authorize(code, 'cancel'). */
   cancelSale(saleId: string, reasonId: string, note?: string, authorization?: Authorization): Promise<Sale>;
-  /** What may come back from a sale: each line with the quantity still returnable and its unit credit. */
-  returnable(saleId: string): Promise<(ReturnedItem & { soldQuantity: number })[]>;
+  /**
+   * What may come back from a sale: each product with the quantity still returnable, the price paid per
+   * unit and the credit still left of what was paid, after the sale's exchanges this station knows of.
+   */
+  returnable(saleId: string): Promise<ReturnableItem[]>;
   /** An exchange; credit it does not use becomes a voucher (`sale.exchange.voucher`, POS-21). */
   recordExchange(draft: SaleDraft & { exchange: NonNullable<SaleDraft['exchange']> }): Promise<RecordedSale>;
   /** Refused with PosError('voucher_spent') while a sale the station knows spent the exchange's voucher. */
@@ -290,23 +293,21 @@ export function createPos(deps: PosDeps): Pos {
     return updated.toJSON() as Sale;
   }
 
-  async function returnable(saleId: string): Promise<(ReturnedItem & { soldQuantity: number })[]> {
+  async function returnable(saleId: string): Promise<ReturnableItem[]> {
     const original = await saleDoc(saleId);
     if (original.status !== 'finished') throw new PosError('not_finished', { number: original.number });
-    // What earlier, still valid exchanges already took back from this sale.
+    // What earlier, still valid exchanges this station knows of already took back and credited; the server
+    // judges an exchange against those it stores, another station's included.
     const exchanges = await sales.find({ selector: { 'exchange.originalSaleId': saleId, status: 'finished' } }).exec();
-    const taken = new Map<string, number>();
-    for (const exchange of exchanges) {
-      for (const item of exchange.exchange?.returnedItems ?? []) taken.set(item.productId, (taken.get(item.productId) ?? 0) + item.quantity);
-    }
-    return [...returnableLines(original).values()]
+    return [...returnsLeft(original.toJSON() as Sale, exchanges.map((exchange) => exchange.toJSON() as Sale)).values()]
       .filter((line) => !line.mixedUnits)
       .map((line) => ({
         productId: line.productId,
         soldQuantity: line.soldQuantity,
-        quantity: Math.max(0, line.soldQuantity - (taken.get(line.productId) ?? 0)),
+        quantity: line.quantityLeft,
         ...(line.unit ? { unit: line.unit } : {}),
         unitPriceCents: line.unitPriceCents,
+        creditLeftCents: line.creditLeftCents,
       }));
   }
 
@@ -392,8 +393,8 @@ export function createPos(deps: PosDeps): Pos {
           if (!line || !Number.isSafeInteger(item.quantity) || item.quantity > line.quantity) {
             throw new PosError('return_exceeds_sold', { productId: item.productId, available: line?.quantity ?? 0 });
           }
-          // The credit is the price paid on the original sale, never a price typed now.
-          cleaned.push({ productId: item.productId, quantity: item.quantity, ...(line.unit ? { unit: line.unit } : {}), unitPriceCents: line.unitPriceCents });
+          // The credit is the price paid on the original sale, never a price typed now, within what is left of it.
+          cleaned.push(returnedItemOf(line, item.quantity));
         }
         const recorded = await insertSale({ ...draft, exchange: { originalSaleId: exchange.originalSaleId, returnedItems: cleaned } });
         await auditSale(recorded, 'exchange');

@@ -10,7 +10,7 @@ import {
   normalizeTaxId,
   ok,
   paymentWithCondition,
-
+  returnUnitPriceCents,
   settlePayments,
   sumCents,
   type CartLine,
@@ -36,6 +36,24 @@ export interface ReturnedItem {
   unit?: 'KG' | 'M' | 'L';
   /** Per unit, or per kg/m/L when `unit` is set. */
   unitPriceCents: number;
+}
+
+/** A product of an earlier sale as the exchange offers it back (POS-11): `quantity` is what is left to return. */
+export interface ReturnableItem extends ReturnedItem {
+  /** What the sale sold of it: whole units, or grams/mm/mL when `unit` is set. */
+  soldQuantity: number;
+  /** What the sale's exchanges this station knows of did not credit yet of what was paid for it, in cents. */
+  creditLeftCents: number;
+}
+
+/**
+ * The line that returns `quantity` (units, or grams/mm/mL) of `line`: at the price paid per unit (cents
+ * per unit, kg, m or L), lowered when its rounded credit would take the product's credit over all the
+ * sale's exchanges past what was paid (sync/rules returnUnitPriceCents). The exchange screen prices
+ * with it as the cashier types, and recordExchange records with it, so both show the same credit.
+ */
+export function returnedItemOf(line: ReturnableItem, quantity: number): ReturnedItem {
+  return { productId: line.productId, quantity, ...(line.unit ? { unit: line.unit } : {}), unitPriceCents: returnUnitPriceCents(line, quantity) };
 }
 
 export interface SaleDraft {

@@ -3,8 +3,8 @@ import { Alert, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Sale } from '../../../sync/schema/index.ts';
 import { unitSymbol } from '../../../sync/rules/index.ts';
-import type { ReturnedItem } from '../../core/pos/sale-draft.ts';
-import { creditOf } from '../../core/pos/sale-draft.ts';
+import type { ReturnableItem } from '../../core/pos/sale-draft.ts';
+import { creditOf, returnedItemOf } from '../../core/pos/sale-draft.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { useCore } from '../core-context.tsx';
 import { usePosContext, usePosErrorText } from './pos-context.tsx';
@@ -24,7 +24,7 @@ export function ExchangePage() {
   const quantityText = useQuantityText();
   const errorText = usePosErrorText();
   const [sale, setSale] = useState<Sale | null>(null);
-  const [lines, setLines] = useState<(ReturnedItem & { soldQuantity: number; available: number })[]>([]);
+  const [lines, setLines] = useState<(ReturnableItem & { available: number })[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [exchange, setExchange] = useState<ExchangeInput | null>(null);
 
@@ -47,7 +47,8 @@ export function ExchangePage() {
 
   if (exchange) return <SaleWorkspace exchange={exchange} onDone={() => { setExchange(null); setSale(null); setLines([]); }} />;
 
-  const returned = lines.filter((l) => l.quantity > 0).map(({ productId, quantity, unit, unitPriceCents }) => ({ productId, quantity, ...(unit ? { unit } : {}), unitPriceCents }));
+  // Priced as recordExchange prices them, so the credit shown is the credit recorded.
+  const returned = lines.filter((l) => l.quantity > 0).map((line) => returnedItemOf(line, line.quantity));
   return (
     <Stack maw={760} gap="sm">
       <Title order={4}>{t('pos.exchange.title')}</Title>

@@ -1,13 +1,14 @@
 import type { Sale } from '../../schema/index.ts';
-import { formatBrl, returnableLines } from '../../rules/index.ts';
+import { formatBrl, returnedCreditCents, returnsLeft } from '../../rules/index.ts';
 import type { ReferenceRequest, References, Refusal } from './rule.ts';
 
 /**
  * Exchanges (POS-11) return goods of an earlier sale. Stock follows them (stock-effects.ts), so the
  * server makes sure goods never come back twice: not more than the original sold (over all its
  * exchanges), not from a cancelled sale, and a sale is not cancelled while an exchange of it stands.
- * Credit and stock follow the returned lines, so each comes back in the unit it was sold in and for at
- * most what the customer paid per unit (sync/rules returnableLines).
+ * Credit and stock follow the returned lines, so each comes back in the unit it was sold in, for at
+ * most what the customer paid per unit, and all the sale's exchanges together credit a product at most
+ * what was paid for it (sync/rules exchange-lines.ts, the station's own rule).
  */
 const ORIGINAL = ['exchange', 'originalSaleId'] as const;
 
@@ -30,11 +31,6 @@ function standingExchangesOf(references: References, originalSaleId: string, exc
   return found;
 }
 
-function countByProduct(lines: readonly { productId: string; quantity: number }[], into = new Map<string, number>()): Map<string, number> {
-  for (const line of lines) into.set(line.productId, (into.get(line.productId) ?? 0) + line.quantity);
-  return into;
-}
-
 export function checkExchange(sale: Sale, references: References): Refusal | null {
   if (!sale.exchange) return null;
   const originalId = sale.exchange.originalSaleId;
@@ -47,9 +43,10 @@ export function checkExchange(sale: Sale, references: References): Refusal | nul
     return { reason: 'invalid_transition', message: `Exchange ${sale.id} returns goods of sale ${originalId}, which is cancelled (its goods already came back). Cancel the exchange and record a new sale instead.` };
   }
   // Each returned line comes back in the unit it was sold in and for at most what was paid for it (sync/rules
-  // returnableLines, the station's own rule): otherwise a line priced up, or sent without its unit (500 g read
-  // as 500 kg), turns a small purchase into a large credit, a voucher, or stock that never was.
-  const lines = returnableLines(original);
+  // returnsLeft, the station's own rule): otherwise a line priced up, or sent without its unit (500 g read
+  // as 500 kg), turns a small purchase into a large credit, a voucher, or stock that never was. What is left
+  // counts the exchanges stored, read under the store's lock with the rows accepted earlier in the batch.
+  const left = returnsLeft(original, standingExchangesOf(references, originalId, sale.id));
   // One line per product, as the station returns them: each line's credit is rounded on its own (half a cent
   // up at most), so a product split into many small lines would gain a cent's fraction per line.
   const seen = new Set<string>();
@@ -60,7 +57,7 @@ export function checkExchange(sale: Sale, references: References): Refusal | nul
     seen.add(item.productId);
   }
   for (const item of sale.exchange.returnedItems) {
-    const line = lines.get(item.productId);
+    const line = left.get(item.productId);
     if (!line) {
       return { reason: 'invalid_transition', message: `Exchange ${sale.id} returns product ${item.productId}, which sale ${originalId} did not sell. Correct the returned items, then retry.` };
     }
@@ -70,15 +67,21 @@ export function checkExchange(sale: Sale, references: References): Refusal | nul
     if (item.unitPriceCents > line.unitPriceCents) {
       return { reason: 'invalid_transition', message: `Exchange ${sale.id} credits ${formatBrl(item.unitPriceCents)} per unit of product ${item.productId}, but the customer paid ${formatBrl(line.unitPriceCents)} for it in sale ${originalId}. Credit at most what was paid, then retry.` };
     }
-  }
-  const sold = countByProduct(original.items);
-  const earlier = countByProduct(standingExchangesOf(references, originalId, sale.id).flatMap((exchange) => exchange.exchange?.returnedItems ?? []));
-  for (const [productId, quantity] of countByProduct(sale.exchange.returnedItems)) {
-    const left = (sold.get(productId) ?? 0) - (earlier.get(productId) ?? 0);
-    if (quantity > left) {
+    if (item.quantity > line.quantityLeft) {
       return {
         reason: 'invalid_transition',
-        message: `Exchange ${sale.id} returns ${quantity} of product ${productId}, but only ${Math.max(0, left)} of it from sale ${originalId} can still come back. Correct the returned quantities, then retry.`,
+        message: `Exchange ${sale.id} returns ${item.quantity} of product ${item.productId}, but only ${line.quantityLeft} of it from sale ${originalId} can still come back. Correct the returned quantities, then retry.`,
+      };
+    }
+    // Each exchange's line rounds half-up on its own, so exchanges of a few grams each would together credit
+    // more than was paid. A station from before this cap, or one that did not know of another station's
+    // exchange of the sale, goes over by a cent or so: refused all the same, since the server cannot tell it
+    // from a crafted upload that repeats it at will, and kept in integration errors (nothing is lost).
+    const credit = returnedCreditCents(item);
+    if (credit > line.creditLeftCents) {
+      return {
+        reason: 'invalid_transition',
+        message: `Exchange ${sale.id} credits ${formatBrl(credit)} for product ${item.productId}, but only ${formatBrl(line.creditLeftCents)} of the ${formatBrl(line.paidCents)} paid for it in sale ${originalId} is left after the sale's other exchanges. Cancel it at the station (it is kept as cancelled) and record the exchange again on an up-to-date station, which credits at most what is left.`,
       };
     }
   }
