@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backofficeClient, contractDoc, customer, rows, serviceDoc, type BackofficeClient } from './support/backoffice.ts';
+import { dayOf, PERIODS } from './support/periods.ts';
 import { call, DATABASE_KINDS, login, startTestServer, type TestServer } from './support/servers.ts';
+
+// Billed: the month the tests run in, as their contracts are activated by the real clock (support/periods.ts).
+const { current: CUR } = PERIODS;
 
 /**
  * What a breaker found in the back office (issue 11, 2026-11-30): who may deactivate a customer and how
@@ -62,27 +66,27 @@ describe.each(DATABASE_KINDS)('back office hardening on %s', (kind) => {
     ))).body).toEqual([]);
     expect((await bo.api('POST', '/contracts/ct-ok/activate')).status).toBe(200);
     expect((await bo.api('POST', '/contracts/ct-huge/activate')).status).toBe(200);
-    const run = await bo.api('POST', '/billing-runs', { period: '2026-11' });
+    const run = await bo.api('POST', '/billing-runs', { period: CUR });
     expect(run.status, JSON.stringify(run.body)).toBe(200);
     expect(run.body.created).toBeGreaterThanOrEqual(1);
     expect(run.body.refused).toEqual([{ contractId: 'ct-huge', reason: 'charge_too_large', message: expect.stringContaining('ct-huge') }]);
-    const receivables = (await bo.api('GET', '/receivables?period=2026-11')).body as { receivables: { contractId: string }[] };
+    const receivables = (await bo.api('GET', `/receivables?period=${CUR}`)).body as { receivables: { contractId: string }[] };
     expect(receivables.receivables.map((row) => row.contractId)).toContain('ct-ok');
     expect(receivables.receivables.map((row) => row.contractId)).not.toContain('ct-huge');
   });
 
   it('BO-04 a correcting record corrects an existing record of the same contract and service, and never takes back more than it counts', async () => {
     expect((await bo.push('backoffice', rows(contractDoc('ct-corr', 'bo-cust-3', [['min', 1]])))).body).toEqual([]);
-    const ghost = await bo.api('POST', '/consumption', { contractId: 'ct-corr', serviceId: 'min', quantity: -500, date: '2026-11-05', correctsId: 'does-not-exist' });
+    const ghost = await bo.api('POST', '/consumption', { contractId: 'ct-corr', serviceId: 'min', quantity: -500, date: dayOf(CUR, 5), correctsId: 'does-not-exist' });
     expect(ghost.status).toBe(422);
-    const real = await bo.api('POST', '/consumption', { contractId: 'ct-corr', serviceId: 'min', quantity: 10, date: '2026-11-05', externalId: 'corr-real' });
+    const real = await bo.api('POST', '/consumption', { contractId: 'ct-corr', serviceId: 'min', quantity: 10, date: dayOf(CUR, 5), externalId: 'corr-real' });
     expect(real.status).toBe(201);
-    const tooMuch = await bo.api('POST', '/consumption', { contractId: 'ct-corr', serviceId: 'min', quantity: -11, date: '2026-11-06', correctsId: real.body.id });
+    const tooMuch = await bo.api('POST', '/consumption', { contractId: 'ct-corr', serviceId: 'min', quantity: -11, date: dayOf(CUR, 6), correctsId: real.body.id });
     expect(tooMuch.status).toBe(422);
-    expect((await bo.api('POST', '/consumption', { contractId: 'ct-corr', serviceId: 'min', quantity: -4, date: '2026-11-06', correctsId: real.body.id, externalId: 'corr-1' })).status).toBe(201);
+    expect((await bo.api('POST', '/consumption', { contractId: 'ct-corr', serviceId: 'min', quantity: -4, date: dayOf(CUR, 6), correctsId: real.body.id, externalId: 'corr-1' })).status).toBe(201);
     // 10 − 4 = 6 left: taking back 7 more is refused, 6 is not.
-    expect((await bo.api('POST', '/consumption', { contractId: 'ct-corr', serviceId: 'min', quantity: -7, date: '2026-11-07', correctsId: real.body.id, externalId: 'corr-2' })).status).toBe(422);
-    expect((await bo.api('POST', '/consumption', { contractId: 'ct-corr', serviceId: 'min', quantity: -6, date: '2026-11-07', correctsId: real.body.id, externalId: 'corr-3' })).status).toBe(201);
+    expect((await bo.api('POST', '/consumption', { contractId: 'ct-corr', serviceId: 'min', quantity: -7, date: dayOf(CUR, 7), correctsId: real.body.id, externalId: 'corr-2' })).status).toBe(422);
+    expect((await bo.api('POST', '/consumption', { contractId: 'ct-corr', serviceId: 'min', quantity: -6, date: dayOf(CUR, 7), correctsId: real.body.id, externalId: 'corr-3' })).status).toBe(201);
   });
 
   it('BO-04 usage dated before the contract starts, or more than a year ahead, is refused', async () => {
@@ -109,7 +113,7 @@ describe.each(DATABASE_KINDS)('back office hardening on %s', (kind) => {
   });
 
   it('BO-06 a cashier does not read the back office refusals (billing ids, amounts) through /api/sync/errors', async () => {
-    await bo.api('POST', '/consumption', { contractId: 'nope', serviceId: 'min', quantity: 1, date: '2026-11-05', externalId: 'err-leak' });
+    await bo.api('POST', '/consumption', { contractId: 'nope', serviceId: 'min', quantity: 1, date: dayOf(CUR, 5), externalId: 'err-leak' });
     expect((await bo.errors()).some((entry) => entry.document.externalId === 'err-leak')).toBe(true);
     const cashier = await login(server, 'caixa', 'caixa123');
     const errors = (await call(server.url, 'GET', '/api/sync/errors', { token: cashier.token })).body as { collection: string }[];

@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeCharge } from '../../sync/rules/index.ts';
 import type { ContractDoc, ServiceDoc } from '../../sync/schema/index.ts';
 import { backofficeClient, contractDoc, customer, requestDoc, rows, serviceDoc, usageDoc, type BackofficeClient } from './support/backoffice.ts';
+import { dayOf, PERIODS } from './support/periods.ts';
 import { call, DATABASE_KINDS, login, startTestServer, type TestServer } from './support/servers.ts';
+
+// The month billed is the one the tests run in: contracts are activated by the real clock (support/periods.ts).
+const { previous: PREV, current: CUR, next: NEXT, afterNext: NEXT2 } = PERIODS;
 
 describe.each(DATABASE_KINDS)('back office on %s', (kind) => {
   let server: TestServer;
@@ -51,7 +55,7 @@ describe.each(DATABASE_KINDS)('back office on %s', (kind) => {
   });
 
   it('BO-03 contracts: add as draft, then activate, suspend, resume and cancel through the API; history keeps who, when and why', async () => {
-    const created = await bo.api('POST', '/contracts', { id: 'ct-api', code: 'CT-API', customerId: 'bo-cust-1', startDate: '2026-10-01', billingDay: 5, lines: [{ serviceId: 'fee', quantity: 1 }, { serviceId: 'min', quantity: 2 }] });
+    const created = await bo.api('POST', '/contracts', { id: 'ct-api', code: 'CT-API', customerId: 'bo-cust-1', startDate: dayOf(PREV, 1), billingDay: 5, lines: [{ serviceId: 'fee', quantity: 1 }, { serviceId: 'min', quantity: 2 }] });
     expect(created).toMatchObject({ status: 201, body: { state: 'draft', history: [] } });
     expect((await bo.api('POST', '/contracts/ct-api/suspend', { reason: 'teste' })).body).toMatchObject({
       error: { code: 'quarantined', message: expect.stringMatching(/A draft contract cannot become suspended\. From draft it can only become: active, cancelled/) },
@@ -60,7 +64,7 @@ describe.each(DATABASE_KINDS)('back office on %s', (kind) => {
     expect((await bo.api('POST', '/contracts/ct-api/suspend', {})).body).toMatchObject({ error: { message: expect.stringMatching(/say why/) } });
     expect((await bo.api('POST', '/contracts/ct-api/suspend', { reason: 'Inadimplente' })).body).toMatchObject({ state: 'suspended' });
     expect((await bo.api('POST', '/contracts/ct-api/resume')).body).toMatchObject({ state: 'active' });
-    const cancelled = await bo.api('POST', '/contracts/ct-api/cancel', { reason: 'Pedido do cliente', effectiveDate: '2026-12-01' });
+    const cancelled = await bo.api('POST', '/contracts/ct-api/cancel', { reason: 'Pedido do cliente', effectiveDate: dayOf(NEXT, 1) });
     expect(cancelled.body.state).toBe('cancelled');
     expect(cancelled.body.history.map((entry: { action: string; from: string; to: string; userId: string; reason?: string }) => [entry.action, entry.from, entry.to, entry.userId, entry.reason ?? null])).toEqual([
       ['activate', 'draft', 'active', 'loja1-retaguarda', null],
@@ -68,7 +72,7 @@ describe.each(DATABASE_KINDS)('back office on %s', (kind) => {
       ['resume', 'suspended', 'active', 'loja1-retaguarda', null],
       ['cancel', 'active', 'cancelled', 'loja1-retaguarda', 'Pedido do cliente'],
     ]);
-    expect(cancelled.body.history[3]).toMatchObject({ effectiveDate: '2026-12-01', at: expect.any(String), requestedAt: expect.any(String), requestId: expect.any(String) });
+    expect(cancelled.body.history[3]).toMatchObject({ effectiveDate: dayOf(NEXT, 1), at: expect.any(String), requestedAt: expect.any(String), requestId: expect.any(String) });
     expect((await bo.api('POST', '/contracts/ct-api/activate')).body.error.message).toMatch(/cancelled contract cannot change; create a new contract/);
     expect((await bo.api('GET', '/contracts?customerId=bo-cust-1')).body.contracts.map((c: { id: string }) => c.id)).toContain('ct-api');
   });
@@ -175,71 +179,71 @@ describe.each(DATABASE_KINDS)('back office on %s', (kind) => {
   });
 
   it('BO-04 consumption: idempotent by external id; usage for a contract cancelled meanwhile is kept with its reason and fixable', async () => {
-    const first = await bo.api('POST', '/consumption', { externalId: 'ERP-1', contractId: 'ct-off', serviceId: 'min', quantity: 30, date: '2026-11-03' });
+    const first = await bo.api('POST', '/consumption', { externalId: 'ERP-1', contractId: 'ct-off', serviceId: 'min', quantity: 30, date: dayOf(CUR, 3) });
     expect(first.status).toBe(201);
-    const again = await bo.api('POST', '/consumption', { externalId: 'ERP-1', contractId: 'ct-off', serviceId: 'min', quantity: 30, date: '2026-11-03' });
+    const again = await bo.api('POST', '/consumption', { externalId: 'ERP-1', contractId: 'ct-off', serviceId: 'min', quantity: 30, date: dayOf(CUR, 3) });
     expect(again).toMatchObject({ status: 200, body: { id: first.body.id } });
     expect((await bo.api('GET', '/consumption?contractId=ct-off')).body.consumption).toHaveLength(1);
     // A device sending another record with the same external id does not count it twice.
-    expect((await bo.push('consumption', rows(usageDoc('dev-dup', 'ct-off', 'min', 30, '2026-11-03', { externalId: 'ERP-1' })))).status).toBe(200);
+    expect((await bo.push('consumption', rows(usageDoc('dev-dup', 'ct-off', 'min', 30, dayOf(CUR, 3), { externalId: 'ERP-1' })))).status).toBe(200);
     expect(await errorOf('dev-dup')).toMatchObject({ reason: 'duplicate_key' });
 
     // Cancelled on the server while a device was offline; the device's usage then arrives.
-    expect((await bo.api('POST', '/contracts', { id: 'ct-gone', code: 'CT-GONE', customerId: 'bo-cust-2', startDate: '2026-10-01', billingDay: 10, lines: [{ serviceId: 'min', quantity: 1 }] })).status).toBe(201);
+    expect((await bo.api('POST', '/contracts', { id: 'ct-gone', code: 'CT-GONE', customerId: 'bo-cust-2', startDate: dayOf(PREV, 1), billingDay: 10, lines: [{ serviceId: 'min', quantity: 1 }] })).status).toBe(201);
     await bo.api('POST', '/contracts/ct-gone/activate');
-    await bo.api('POST', '/contracts/ct-gone/cancel', { reason: 'Fim', effectiveDate: '2026-11-10' });
-    const late = usageDoc('late-1', 'ct-gone', 'min', 5, '2026-11-12');
+    await bo.api('POST', '/contracts/ct-gone/cancel', { reason: 'Fim', effectiveDate: dayOf(CUR, 10) });
+    const late = usageDoc('late-1', 'ct-gone', 'min', 5, dayOf(CUR, 12));
     expect((await bo.push('consumption', rows(late))).body).toEqual([]);
-    expect(await errorOf('late-1')).toMatchObject({ reason: 'contract_cancelled', message: expect.stringMatching(/cancelled effective 2026-11-10/), document: expect.objectContaining({ quantity: 5 }) });
+    expect(await errorOf('late-1')).toMatchObject({ reason: 'contract_cancelled', message: expect.stringMatching(new RegExp(`cancelled effective ${dayOf(CUR, 10)}`)), document: expect.objectContaining({ quantity: 5 }) });
     // Fixed on the device (the usage was before the cancellation) and sent again: accepted, entry settled.
-    const fixed = { ...late, date: '2026-11-09' };
+    const fixed = { ...late, date: dayOf(CUR, 9) };
     expect((await bo.push('consumption', [{ newDocumentState: fixed, assumedMasterState: late }])).body).toEqual([]);
     expect(await errorOf('late-1')).toBeUndefined();
-    expect((await bo.api('GET', '/consumption/late-1')).body).toMatchObject({ date: '2026-11-09' });
+    expect((await bo.api('GET', '/consumption/late-1')).body).toMatchObject({ date: dayOf(CUR, 9) });
     // An impossible day is refused (and kept), never stored to break the billing run.
     expect((await bo.api('POST', '/consumption', { externalId: 'ERP-BADDAY', contractId: 'ct-off', serviceId: 'min', quantity: 1, date: '2026-02-31' })).body.error.message).toMatch(/does not exist/);
-    const viaApi = await bo.api('POST', '/consumption', { externalId: 'ERP-LATE', contractId: 'ct-gone', serviceId: 'min', quantity: 1, date: '2026-11-20' });
+    const viaApi = await bo.api('POST', '/consumption', { externalId: 'ERP-LATE', contractId: 'ct-gone', serviceId: 'min', quantity: 1, date: dayOf(CUR, 20) });
     expect(viaApi).toMatchObject({ status: 422, body: { error: { code: 'quarantined', message: expect.stringMatching(/contract_cancelled/) } } });
   });
 
   it('BO-05 the billing run charges what the rules say, to the cent, and a second run adds nothing', async () => {
     // ct-off: active; fee 50.00 + min 10.00 fee; usage 30 (ERP-1) + 170 = 200 → 100 beyond the included 100 at 0.12.
-    expect((await bo.push('consumption', rows(usageDoc('u-1', 'ct-off', 'min', 170, '2026-11-20'), usageDoc('u-oct', 'ct-off', 'min', 999, '2026-10-31')))).body).toEqual([]);
-    const run = await bo.api('POST', '/billing-runs', { period: '2026-11' });
+    expect((await bo.push('consumption', rows(usageDoc('u-1', 'ct-off', 'min', 170, dayOf(CUR, 20)), usageDoc('u-oct', 'ct-off', 'min', 999, dayOf(PREV, 31))))).body).toEqual([]);
+    const run = await bo.api('POST', '/billing-runs', { period: CUR });
     expect(run.status).toBe(200);
-    const listed = await bo.api('GET', '/receivables?period=2026-11');
+    const listed = await bo.api('GET', `/receivables?period=${CUR}`);
     const byContract = Object.fromEntries(listed.body.receivables.map((r: { contractId: string }) => [r.contractId, r]));
-    expect(byContract['ct-off']).toMatchObject({ customerId: 'bo-cust-2', amountCents: 5000 + 1000 + 100 * 12, dueDate: '2026-12-10', status: 'open', period: '2026-11' });
-    // ct-gone: cancelled effective 2026-11-10 → no fee; usage 5 within the included 100 → nothing due.
+    expect(byContract['ct-off']).toMatchObject({ customerId: 'bo-cust-2', amountCents: 5000 + 1000 + 100 * 12, dueDate: dayOf(NEXT, 10), status: 'open', period: CUR });
+    // ct-gone: cancelled effective on the 10th of this month → no fee; usage 5 within the included 100 → nothing due.
     expect(byContract['ct-gone']).toBeUndefined();
-    // ct-api: cancelled effective 2026-12-01, so active at November's end → fee 50.00 + 2 × 10.00; no usage.
-    expect(byContract['ct-api']).toMatchObject({ amountCents: 7000, dueDate: '2026-12-05' });
+    // ct-api: cancelled effective on the 1st of next month, so active at this month's end → fee 50.00 + 2 × 10.00; no usage.
+    expect(byContract['ct-api']).toMatchObject({ amountCents: 7000, dueDate: dayOf(NEXT, 5) });
 
     // The SQL run and the shared rule agree on every contract.
     const services = new Map<string, ServiceDoc>(((await bo.api('GET', '/services')).body.services as ServiceDoc[]).map((s) => [s.id, s]));
     for (const contract of (await bo.api('GET', '/contracts')).body.contracts as ContractDoc[]) {
       const usage = new Map<string, number>();
-      for (const record of (await bo.api('GET', `/consumption?contractId=${contract.id}&from=2026-11-01&to=2026-11-30`)).body.consumption) usage.set(record.serviceId, (usage.get(record.serviceId) ?? 0) + record.quantity);
-      const expected = computeCharge(contract, services, usage, '2026-11');
+      for (const record of (await bo.api('GET', `/consumption?contractId=${contract.id}&from=${dayOf(CUR, 1)}&to=${dayOf(CUR, 31)}`)).body.consumption) usage.set(record.serviceId, (usage.get(record.serviceId) ?? 0) + record.quantity);
+      const expected = computeCharge(contract, services, usage, CUR);
       expect([contract.id, byContract[contract.id]?.amountCents ?? null, byContract[contract.id]?.lines ?? null]).toEqual([contract.id, expected?.amountCents ?? null, expected?.lines ?? null]);
     }
-    expect(run.body).toEqual({ period: '2026-11', created: listed.body.receivables.length, amountCents: listed.body.totals.amountCents, refused: [] });
-    expect((await bo.api('POST', '/billing-runs', { period: '2026-11' })).body).toEqual({ period: '2026-11', created: 0, amountCents: 0, refused: [] });
-    expect((await bo.api('GET', '/receivables?period=2026-11')).body.receivables).toHaveLength(listed.body.receivables.length);
+    expect(run.body).toEqual({ period: CUR, created: listed.body.receivables.length, amountCents: listed.body.totals.amountCents, refused: [] });
+    expect((await bo.api('POST', '/billing-runs', { period: CUR })).body).toEqual({ period: CUR, created: 0, amountCents: 0, refused: [] });
+    expect((await bo.api('GET', `/receivables?period=${CUR}`)).body.receivables).toHaveLength(listed.body.receivables.length);
   });
 
   it('BO-04 a record of a billed period cannot change or be removed; a correcting record in an open period can', async () => {
-    const change = { ...usageDoc('u-1', 'ct-off', 'min', 150, '2026-11-20') };
-    expect((await bo.push('consumption', [{ newDocumentState: change, assumedMasterState: usageDoc('u-1', 'ct-off', 'min', 170, '2026-11-20') }])).body).toMatchObject([{ id: 'u-1', quantity: 170 }]);
-    expect(await errorOf('u-1')).toMatchObject({ reason: 'billed_period', message: expect.stringMatching(/period 2026-11, which is already billed.*Make a correcting record/) });
+    const change = { ...usageDoc('u-1', 'ct-off', 'min', 150, dayOf(CUR, 20)) };
+    expect((await bo.push('consumption', [{ newDocumentState: change, assumedMasterState: usageDoc('u-1', 'ct-off', 'min', 170, dayOf(CUR, 20)) }])).body).toMatchObject([{ id: 'u-1', quantity: 170 }]);
+    expect(await errorOf('u-1')).toMatchObject({ reason: 'billed_period', message: expect.stringMatching(new RegExp(`period ${CUR}, which is already billed.*Make a correcting record`)) });
     expect((await bo.api('DELETE', '/consumption/u-1')).body).toMatchObject({ error: { code: 'quarantined', message: expect.stringMatching(/cannot be removed/) } });
-    expect((await bo.api('PUT', '/consumption/u-1', { serviceId: 'min', quantity: 150, date: '2026-11-20' })).status).toBe(422);
-    expect((await bo.api('POST', '/consumption', { externalId: 'NEW-NOV', contractId: 'ct-off', serviceId: 'min', quantity: 1, date: '2026-11-30' })).body.error.message).toMatch(/already billed/);
-    const correction = await bo.api('POST', '/consumption', { externalId: 'FIX-1', contractId: 'ct-off', serviceId: 'min', quantity: -20, date: '2026-12-01', correctsId: 'u-1' });
+    expect((await bo.api('PUT', '/consumption/u-1', { serviceId: 'min', quantity: 150, date: dayOf(CUR, 20) })).status).toBe(422);
+    expect((await bo.api('POST', '/consumption', { externalId: 'NEW-NOV', contractId: 'ct-off', serviceId: 'min', quantity: 1, date: dayOf(CUR, 30) })).body.error.message).toMatch(/already billed/);
+    const correction = await bo.api('POST', '/consumption', { externalId: 'FIX-1', contractId: 'ct-off', serviceId: 'min', quantity: -20, date: dayOf(NEXT, 1), correctsId: 'u-1' });
     expect(correction).toMatchObject({ status: 201, body: { quantity: -20, correctsId: 'u-1' } });
     expect((await bo.api('GET', '/consumption/u-1')).body.quantity).toBe(170);
-    // October was never billed: its record still changes.
-    expect((await bo.api('PUT', '/consumption/u-oct', { serviceId: 'min', quantity: 998, date: '2026-10-31' })).body.quantity).toBe(998);
+    // Last month was never billed: its record still changes.
+    expect((await bo.api('PUT', '/consumption/u-oct', { serviceId: 'min', quantity: 998, date: dayOf(PREV, 31) })).body.quantity).toBe(998);
   });
 
   it('BO-01 a customer with open receivables cannot be deactivated; paid, it can', async () => {
@@ -258,14 +262,14 @@ describe.each(DATABASE_KINDS)('back office on %s', (kind) => {
   });
 
   it('BO-05 receivables filters and totals, to the cent; overdue is derived; cancel needs a reason', async () => {
-    // December for ct-off: fee 60.00, usage −20 (the correction) → 60.00; status filter and totals.
-    expect((await bo.api('POST', '/billing-runs', { period: '2026-12' })).body.created).toBeGreaterThan(0);
+    // Next month for ct-off: fee 60.00, usage −20 (the correction) → 60.00; status filter and totals.
+    expect((await bo.api('POST', '/billing-runs', { period: NEXT })).body.created).toBeGreaterThan(0);
     const all = (await bo.api('GET', '/receivables')).body;
     const sum = all.receivables.reduce((total: number, r: { amountCents: number }) => total + r.amountCents, 0);
     expect(all.totals.amountCents).toBe(sum);
     expect(all.totals.count).toBe(all.receivables.length);
-    const december = (await bo.api('GET', '/receivables?period=2026-12&customerId=bo-cust-2')).body;
-    expect(december.receivables).toEqual([expect.objectContaining({ contractId: 'ct-off', amountCents: 6000, dueDate: '2027-01-10' })]);
+    const december = (await bo.api('GET', `/receivables?period=${NEXT}&customerId=bo-cust-2`)).body;
+    expect(december.receivables).toEqual([expect.objectContaining({ contractId: 'ct-off', amountCents: 6000, dueDate: dayOf(NEXT2, 10) })]);
     const cancelled = await bo.api('POST', `/receivables/${december.receivables[0].id}/cancel`, { reason: 'Cortesia' });
     expect(cancelled.body).toMatchObject({ status: 'cancelled', cancelReason: 'Cortesia' });
     const byStatus = (await bo.api('GET', '/receivables?status=cancelled')).body;
@@ -280,8 +284,8 @@ describe.each(DATABASE_KINDS)('back office on %s', (kind) => {
     expect(overdue.totals.byStatus.overdue).toEqual({ count: 1, amountCents: 600 });
     expect((await bo.api('GET', '/receivables?status=open&period=2025-01')).body.receivables).toEqual([]);
     expect((await bo.api('GET', '/receivables?dueFrom=2026-02-31')).body).toMatchObject({ error: { code: 'validation_failed', field: 'dueFrom' } });
-    const range = (await bo.api('GET', '/receivables?dueFrom=2026-12-06&dueTo=2026-12-31')).body;
-    expect(range.receivables.map((r: { dueDate: string }) => r.dueDate)).toEqual(['2026-12-10']);
+    const range = (await bo.api('GET', `/receivables?dueFrom=${dayOf(NEXT, 6)}&dueTo=${dayOf(NEXT, 31)}`)).body;
+    expect(range.receivables.map((r: { dueDate: string }) => r.dueDate)).toEqual([dayOf(NEXT, 10)]);
     // Paging keeps the totals of the whole selection.
     const whole = (await bo.api('GET', '/receivables')).body;
     const page = (await bo.api('GET', '/receivables?limit=1')).body;
@@ -429,14 +433,14 @@ describe('back office billing run on postgresql', () => {
     expect((await bo.push('backoffice', rows(...contracts))).body).toEqual([]);
     expect((await bo.push('backofficeActions', rows(...contracts.map((c, n) => requestDoc(`pa-${n}`, String(c.id), 'activate'))))).body).toEqual([]);
     // The same usage sent three times at once by an integrator: one record.
-    const sends = await Promise.all([1, 2, 3].map(() => bo.api('POST', '/consumption', { externalId: 'PAR-1', contractId: 'pc-0', serviceId: 'fee', quantity: 1, date: '2026-11-02' })));
+    const sends = await Promise.all([1, 2, 3].map(() => bo.api('POST', '/consumption', { externalId: 'PAR-1', contractId: 'pc-0', serviceId: 'fee', quantity: 1, date: dayOf(CUR, 2) })));
     expect(sends.map((send) => send.status).sort()).toEqual([200, 200, 201]);
     expect(new Set(sends.map((send) => send.body.id)).size).toBe(1);
     expect((await bo.api('GET', '/consumption?contractId=pc-0')).body.consumption).toHaveLength(1);
-    const runs = await Promise.all([1, 2, 3].map(() => bo.api('POST', '/billing-runs', { period: '2026-11' })));
+    const runs = await Promise.all([1, 2, 3].map(() => bo.api('POST', '/billing-runs', { period: CUR })));
     expect(runs.map((run) => run.status)).toEqual([200, 200, 200]);
     expect(runs.map((run) => run.body.created).sort()).toEqual([0, 0, 20]);
-    const listed = (await bo.api('GET', '/receivables?period=2026-11&limit=1000')).body;
+    const listed = (await bo.api('GET', `/receivables?period=${CUR}&limit=1000`)).body;
     expect(listed.receivables).toHaveLength(20);
     // Σ (n + 1) × 50.00 for n = 0..19 = 210 × 5000 cents.
     expect(listed.totals.amountCents).toBe(210 * 5000);

@@ -5,6 +5,7 @@ import type { CollectionName } from '../../sync/schema/index.ts';
 import { cleanupAfterEach, login, openDeviceDb, until, type Server } from './sync-client-helpers.ts';
 import { DATABASE_KINDS, type TestServer } from './support/servers.ts';
 import { backofficeClient, contractDoc, customer, requestDoc, rows, serviceDoc, usageDoc, type BackofficeClient } from './support/backoffice.ts';
+import { dayOf, PERIODS } from './support/periods.ts';
 
 const { cleanups, server } = cleanupAfterEach();
 const DEVICE_COLLECTIONS: CollectionName[] = ['customers', 'backoffice', 'consumption', 'backofficeActions'];
@@ -37,14 +38,14 @@ async function openErrors(bo: BackofficeClient): Promise<Awaited<ReturnType<Back
   return (await bo.errors()).filter((entry) => !entry.resolvedAt);
 }
 
-/** A store with a customer who owes (an open receivable), another contract, services and a usage record, all on the server. */
+/** A store with a customer who owes (an open receivable of this month: its contract is activated by the real clock, support/periods.ts), another contract, services and a usage record, all on the server. */
 async function seedStore(bo: BackofficeClient): Promise<void> {
   expect((await bo.push('customers', rows(customer(1), customer(2), customer(3)))).body).toEqual([]);
   expect((await bo.push('backoffice', rows(serviceDoc('fee'), serviceDoc('min', { monthlyFeeCents: 0, unit: 'min', unitPriceCents: 12 }), serviceDoc('spare')))).body).toEqual([]);
   expect((await bo.push('backoffice', rows(contractDoc('ct-1', 'bo-cust-1', [['fee', 1], ['min', 1]]), contractDoc('ct-2', 'bo-cust-2', [['fee', 1]])))).body).toEqual([]);
   expect((await bo.push('backofficeActions', rows(requestDoc('rq-1', 'ct-1', 'activate')))).body).toEqual([]);
-  expect((await bo.push('consumption', rows(usageDoc('u-1', 'ct-1', 'min', 30, '2026-12-05')))).body).toEqual([]);
-  expect((await bo.api('POST', '/billing-runs', { period: '2026-11' })).body.created).toBeGreaterThan(0);
+  expect((await bo.push('consumption', rows(usageDoc('u-1', 'ct-1', 'min', 30, dayOf(PERIODS.next, 5))))).body).toEqual([]);
+  expect((await bo.api('POST', '/billing-runs', { period: PERIODS.current })).body.created).toBeGreaterThan(0);
 }
 
 /**

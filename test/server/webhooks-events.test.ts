@@ -2,9 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKey } from './support/api-keys.ts';
 import { backofficeClient, customer, rows, serviceDoc, type BackofficeClient } from './support/backoffice.ts';
 import { cpf } from './support/documents.ts';
+import { dayOf, PERIODS } from './support/periods.ts';
 import { posSale } from './support/pos-sales.ts';
 import { adminToken, call, DATABASE_KINDS, login, startTestServer, stationSession, type TestServer } from './support/servers.ts';
 import { Receiver } from './webhooks/receiver.ts';
+
+// Billed: the month the test runs in, as its contract is activated by the real clock (support/periods.ts).
+const { previous: PREV, current: CUR, next: NEXT } = PERIODS;
 
 /**
  * Each webhook event type fires from its real write path (issue 13, API-02), once per change, on a
@@ -96,25 +100,25 @@ describe.each(DATABASE_KINDS)('webhook events from their write paths on %s', (ki
   it('API-02 contract.changed fires when a contract is made and on each transition; receivable.created from the billing run; receivable.overdue once, when its due date has passed', async () => {
     expect((await bo.push('customers', rows(customer(81)))).body).toEqual([]);
     expect((await bo.push('backoffice', rows(serviceDoc('wh-fee')))).body).toEqual([]);
-    expect((await bo.api('POST', '/contracts', { id: 'wh-ct', code: 'WH-CT', customerId: 'bo-cust-81', startDate: '2026-09-01', billingDay: 5, lines: [{ serviceId: 'wh-fee', quantity: 1 }] })).status).toBe(201);
+    expect((await bo.api('POST', '/contracts', { id: 'wh-ct', code: 'WH-CT', customerId: 'bo-cust-81', startDate: dayOf(PREV, 1), billingDay: 5, lines: [{ serviceId: 'wh-fee', quantity: 1 }] })).status).toBe(201);
     expect((await bo.api('POST', '/contracts/wh-ct/activate')).body).toMatchObject({ state: 'active' });
     await receiver.until(() => ofResource('contract.changed', 'wh-ct').length === 2);
     expect(ofResource('contract.changed', 'wh-ct').map((message) => message.payload.data.state)).toEqual(['draft', 'active']);
     expect(other.all).toEqual([]);
 
-    const run = await bo.api('POST', '/billing-runs', { period: '2026-11' });
+    const run = await bo.api('POST', '/billing-runs', { period: CUR });
     expect(run.body.created).toBe(1);
-    await receiver.until(() => ofResource('receivable.created', 'rcv-2026-11-wh-ct').length === 1);
-    expect(ofResource('receivable.created', 'rcv-2026-11-wh-ct')[0]!.payload.data).toMatchObject({ contractId: 'wh-ct', amountCents: 5000, dueDate: '2026-12-05', status: 'open' });
-    expect((await bo.api('POST', '/billing-runs', { period: '2026-11' })).body.created).toBe(0);
+    await receiver.until(() => ofResource('receivable.created', `rcv-${CUR}-wh-ct`).length === 1);
+    expect(ofResource('receivable.created', `rcv-${CUR}-wh-ct`)[0]!.payload.data).toMatchObject({ contractId: 'wh-ct', amountCents: 5000, dueDate: dayOf(NEXT, 5), status: 'open' });
+    expect((await bo.api('POST', '/billing-runs', { period: CUR })).body.created).toBe(0);
 
-    // Due 2026-12-05: overdue by the São Paulo calendar on any day after it.
-    offsetMs = Math.max(0, Date.parse('2026-12-06T12:00:00Z') - Date.now());
+    // Due on the 5th of next month: overdue by the São Paulo calendar on any day after it.
+    offsetMs = Math.max(0, Date.parse(`${dayOf(NEXT, 6)}T12:00:00Z`) - Date.now());
     await server.webhooks.sweep();
     await server.webhooks.sweep();
-    await receiver.until(() => ofResource('receivable.overdue', 'rcv-2026-11-wh-ct').length === 1);
-    expect(ofResource('receivable.overdue', 'rcv-2026-11-wh-ct')[0]!.payload.data).toMatchObject({ status: 'overdue', dueDate: '2026-12-05' });
-    expect(receiver.all.filter((message) => message.payload.type === 'receivable.overdue' && message.payload.resourceId === 'rcv-2026-11-wh-ct')).toHaveLength(1);
+    await receiver.until(() => ofResource('receivable.overdue', `rcv-${CUR}-wh-ct`).length === 1);
+    expect(ofResource('receivable.overdue', `rcv-${CUR}-wh-ct`)[0]!.payload.data).toMatchObject({ status: 'overdue', dueDate: dayOf(NEXT, 5) });
+    expect(receiver.all.filter((message) => message.payload.type === 'receivable.overdue' && message.payload.resourceId === `rcv-${CUR}-wh-ct`)).toHaveLength(1);
     expect(receiver.all.every((message) => message.verifiedWith === 0)).toBe(true);
     expect(await adminToken(server)).toBeTruthy();
   });
