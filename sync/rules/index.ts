@@ -18,6 +18,7 @@ export * from './messages-pt-br.ts';
 export * from './design-budget.ts';
 export * from './contact.ts';
 export * from './consumption.ts';
+export * from './consumption-corrections.ts';
 export * from './billing.ts';
 export * from './merge.ts';
 export * from './backoffice-records.ts';

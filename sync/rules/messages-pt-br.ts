@@ -47,12 +47,22 @@ const FIELD_PT: Record<string, string> = { date: 'data', effectiveDate: 'data de
 
 const ACTION_PT: Record<string, string> = { activate: 'ativar', deactivate: 'desativar', suspend: 'suspender', resume: 'retomar', cancel: 'cancelar' };
 
+/** BO-04 (sync/rules/consumption-corrections.ts): which side of the correction rule a write breaks. */
+function uncoveredCorrectionPt(p: Params): string {
+  if (p.kind === 'target') return `O consumo de correção ${p.record} não corrige um lançamento existente do mesmo contrato e serviço. Escolha o lançamento a corrigir.`;
+  if (p.kind === 'exceeds') return `O consumo de correção ${p.record} retira mais do que o lançamento ${p.original} ainda conta (${p.counts}). Confira a quantidade.`;
+  const taken = Number(p.takenBack) > 0 ? `, que retiram ${p.takenBack} no total` : '';
+  const why = p.kind === 'removed' ? 'ele não pode ser removido enquanto elas existirem' : p.kind === 'moved' ? 'elas corrigem outro contrato ou serviço, que ele deixaria de ser' : 'com a nova quantidade ele contaria menos do que elas retiram';
+  return `O consumo ${p.record} tem correções (${p.corrections}${taken}): ${why}. Altere ou remova essas correções antes e salve de novo.`;
+}
+
 const MESSAGES: Record<RuleErrorCode, (p: Params) => string> = {
   invalid_transition: transitionPt,
   reason_required: (p) => `Para ${ACTION_PT[String(p.action)] ?? 'mudar'} o contrato, informe o motivo.`,
   invalid_value: (p) => `Valor inválido${p.field ? ` no campo ${FIELD_PT[String(p.field)] ?? p.field}` : ''}. Corrija e salve de novo.`,
   billed_period: (p) => `O período ${dayPt(p.period)} já foi faturado para este contrato: o consumo não pode ser alterado nem removido. Lance um consumo de correção em um período aberto.`,
   contract_cancelled: (p) => `O contrato foi cancelado a partir de ${dayPt(p.cancelledOn)}; não é possível lançar consumo nessa data. Confira o contrato ou a data.`,
+  uncovered_correction: uncoveredCorrectionPt,
   unknown_service: () => 'O serviço não faz parte deste contrato. Escolha um serviço do contrato ou inclua-o no contrato antes.',
   unknown_version: (p) => `A versão escolhida não pertence ao ambiente "${p.environment}". Recarregue o ambiente e escolha uma versão da lista.`,
   already_converted: (p) => `O ambiente "${p.environment}" já foi convertido; o orçamento não pode ser aprovado de novo.`,

@@ -12,6 +12,8 @@ export const RULE_ERROR_CODES = [
   'billed_period',
   'contract_cancelled',
   'unknown_service',
+  /** A correcting record without a live record of its contract and service that covers it (consumption-corrections.ts). */
+  'uncovered_correction',
   // design budgets (DES-11..14)
   'unknown_version',
   'already_converted',

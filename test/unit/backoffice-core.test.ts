@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { createDatabase, type BalcaoDatabase } from '../../renderer/data/database.ts';
 import { BackofficeRefused, cacheReceivables, cachedReceivables, displayedState, pendingRequests, removeConsumption, requestTransition, saveConsumption, saveCorrection } from '../../renderer/core/backoffice/backoffice.ts';
-import type { ConsumptionRecord, ContractDoc, Receivable } from '../../sync/schema/index.ts';
+import { dryRunConsumption } from '../../renderer/core/backoffice/sheets/imports.ts';
+import { CONSUMPTION_COLUMNS, matchHeaders } from '../../sync/rules/index.ts';
+import type { ConsumptionRecord, ContractDoc, Receivable, ServiceDoc } from '../../sync/schema/index.ts';
 
 let counter = 0;
 let db: BalcaoDatabase | null = null;
@@ -66,5 +68,32 @@ describe('back office on the device (BO-03, BO-04, BO-05)', () => {
     expect(fix).toMatchObject({ quantity: 2, correctsId: 'k1' });
     expect((await local.collections.consumption!.findOne('k3').exec())?.toJSON()).toMatchObject({ quantity: 2 });
     await expect(saveConsumption(local, { ...usage('k4', '2026-12-03'), serviceId: 'other' }, contract)).rejects.toMatchObject({ error: { code: 'unknown_service' } });
+  });
+
+  it('BO-04 offline, a record its corrections take from cannot shrink below them or be removed; once they go, it can', async () => {
+    const local = await open();
+    await saveConsumption(local, usage('k1', '2026-11-05', 10), contract);
+    await saveConsumption(local, { ...usage('c1', '2026-12-01', -8), correctsId: 'k1' }, contract);
+    await expect(saveConsumption(local, usage('k1', '2026-11-05', 1), contract)).rejects.toMatchObject({ error: { code: 'uncovered_correction', params: { kind: 'shrunk', corrections: 'c1' } } });
+    await expect(removeConsumption(local, 'k1')).rejects.toMatchObject({ error: { code: 'uncovered_correction', params: { kind: 'removed' } } });
+    await expect(saveConsumption(local, { ...usage('c2', '2026-12-01', -3), correctsId: 'k1' }, contract)).rejects.toMatchObject({ error: { code: 'uncovered_correction', params: { kind: 'exceeds' } } });
+    expect((await local.collections.consumption!.findOne('k1').exec())?.toJSON()).toMatchObject({ quantity: 10 });
+    await saveConsumption(local, usage('k1', '2026-11-05', 8), contract);
+    await removeConsumption(local, 'c1');
+    await removeConsumption(local, 'k1');
+    expect(await local.collections.consumption!.count().exec()).toBe(0);
+  });
+
+  it('BO-04 the spreadsheet dry run refuses a row that shrinks a record below its corrections, naming them; the other rows import', async () => {
+    const local = await open();
+    await saveConsumption(local, usage('k1', '2026-11-05', 10), contract);
+    await saveConsumption(local, usage('k2', '2026-11-06', 10), contract);
+    await saveConsumption(local, { ...usage('c1', '2026-12-01', -8), correctsId: 'k1' }, contract);
+    const header = CONSUMPTION_COLUMNS.map((column) => column.header);
+    const sheet = { header, rows: [['k1', 'C-1', 'MIN', '05/11/2026', '1', ''], ['k2', 'C-1', 'MIN', '06/11/2026', '1', '']] };
+    const service = { id: 'min', kind: 'service', code: 'MIN', name: 'Minutos', active: true, unitPriceCents: 10, updatedAt: '2026-11-01T00:00:00.000Z' } as ServiceDoc;
+    const run = await dryRunConsumption(local, sheet, matchHeaders(header, CONSUMPTION_COLUMNS).mapping, { contracts: [contract], services: [service], now: '2026-12-02T00:00:00.000Z', newId: () => 'new' });
+    expect(run.writes.map((write) => write.doc.id)).toEqual(['k2']);
+    expect(run.errors).toEqual([expect.objectContaining({ row: 2, reasonEn: expect.stringContaining('c1') })]);
   });
 });

@@ -6,6 +6,7 @@ import {
   applyContractRequest,
   checkConsumptionChange,
   checkConsumptionContract,
+  checkCorrections,
   approveBudget,
   canChangeDesign,
   computeSaleTotals,
@@ -82,6 +83,14 @@ describe('refusal texts in pt-BR (UI default) and English', () => {
       errorOf(checkConsumptionChange(undefined, { kind: 'create', next: { ...usage, date: '2026-02-31' } }, () => false)),
       errorOf(checkConsumptionContract({ ...usage, serviceId: 's9' }, contract)),
       errorOf(checkConsumptionContract({ ...usage, date: '2026-10-20' }, { ...contract, state: 'cancelled', history: [{ at: NOW, action: 'cancel', from: 'active', to: 'cancelled', userId: 'u', effectiveDate: '2026-10-16' }] })),
+      // Each side of the correction rule: the correction's target, its amount; its record shrunk, moved, removed.
+      ...[
+        { id: 'k9', next: { ...usage, id: 'k9', externalId: 'E9', quantity: -1, correctsId: 'nope' } },
+        { id: 'k9', next: { ...usage, id: 'k9', externalId: 'E9', quantity: -11, correctsId: 'k1' } },
+        { id: 'k1', next: { ...usage, quantity: 1 } },
+        { id: 'k1', next: { ...usage, serviceId: 's2' } },
+        { id: 'k1', next: null },
+      ].map((write) => checkCorrections([usage, { ...usage, id: 'k2', externalId: 'E2', quantity: -4, correctsId: 'k1' }], [write]).get(write.id)!),
       // Exchange vouchers (POS-21).
       errorOf(redeemVoucher(null, 'CX01-7', 's', 100)),
       errorOf(redeemVoucher({ number: 'CX01-7', issuedCents: 500, saleId: 'e', void: true, redemptions: new Map() }, 'CX01-7', 's', 100)),

@@ -1,6 +1,6 @@
 import type { RxCollection } from 'rxdb';
 import type { BackofficeAction, ConsumptionRecord, ContractActionKind, ContractDoc, Receivable, ReceivableList } from '../../../sync/schema/index.ts';
-import { applyContractRequest, checkConsumptionChange, checkConsumptionContract, correctingRecord, isContractState, periodOf, type ContractState, type RuleError } from '../../../sync/rules/index.ts';
+import { applyContractRequest, checkConsumptionChange, checkConsumptionContract, checkCorrections, correctingRecord, isContractState, periodOf, type ConsumptionWrite, type ContractState, type RuleError } from '../../../sync/rules/index.ts';
 import type { BalcaoDatabase } from '../../data/database.ts';
 
 /**
@@ -106,9 +106,24 @@ export async function requestTransition(
 }
 
 /**
+ * BO-04: the correction rule (sync/rules/consumption-corrections.ts, the server's too) for one write,
+ * on the device's records: the written one, the one it corrects, and the corrections of both.
+ * @throws BackofficeRefused `uncovered_correction`
+ */
+async function assertCorrectionsHold(records: RxCollection<ConsumptionRecord>, write: ConsumptionWrite): Promise<void> {
+  const ids = [write.id, ...(write.next?.correctsId ? [write.next.correctsId] : [])];
+  const named = [...(await records.findByIds(ids).exec()).values()];
+  const corrections = await records.find({ selector: { correctsId: { $in: ids } } }).exec();
+  const touched = new Map([...named, ...corrections].map((doc) => [doc.primary, doc.toJSON() as ConsumptionRecord]));
+  const refused = checkCorrections([...touched.values()], [write]).get(write.id);
+  if (refused) throw new BackofficeRefused(refused);
+}
+
+/**
  * Adds or changes a consumption record (BO-04), also offline, with the server's rules: the service is
  * the contract's, the contract is not cancelled by then, the period is not billed (per the cached
- * receivables). A record of a billed period is refused with what to do instead (correctingRecord).
+ * receivables), and corrections stay covered (a correction by its record, a record by its corrections).
+ * A record of a billed period is refused with what to do instead (correctingRecord).
  *
  * @throws BackofficeRefused — nothing is stored then
  */
@@ -121,17 +136,20 @@ export async function saveConsumption(db: BalcaoDatabase, record: ConsumptionRec
   if (!change.ok) throw new BackofficeRefused(change.error);
   const against = checkConsumptionContract(record, contract);
   if (!against.ok) throw new BackofficeRefused(against.error);
+  await assertCorrectionsHold(records, { id: record.id, next: record });
   await records.incrementalUpsert(record);
   return record;
 }
 
-/** Removes a consumption record unless its period is billed. @throws BackofficeRefused */
+/** Removes a consumption record unless its period is billed or live corrections name it. @throws BackofficeRefused */
 export async function removeConsumption(db: BalcaoDatabase, id: string): Promise<void> {
-  const doc = await collection<ConsumptionRecord>(db, 'consumption').findOne(id).exec();
+  const records = collection<ConsumptionRecord>(db, 'consumption');
+  const doc = await records.findOne(id).exec();
   if (!doc) return;
   const cache = await cachedReceivables(db);
   const checked = checkConsumptionChange(doc.toJSON() as ConsumptionRecord, { kind: 'remove' }, billedFrom(cache?.list.receivables ?? []));
   if (!checked.ok) throw new BackofficeRefused(checked.error);
+  await assertCorrectionsHold(records, { id, next: null });
   await doc.remove();
 }
 

@@ -1,5 +1,5 @@
 import type { BackofficeAction, CollectionName, ConsumptionRecord, ContractDoc, ContractHistoryEntry } from '../../schema/index.ts';
-import { applyContractRequest, checkConsumptionChange, formatBrl, formatTaxId, isContractState, periodOf, recordKey } from '../../rules/index.ts';
+import { applyContractRequest, checkConsumptionChange, checkCorrections, formatBrl, formatTaxId, isContractState, periodOf, recordKey } from '../../rules/index.ts';
 import type { Queryable } from '../db/database.ts';
 import { loadDocuments, writeDocuments, type DocumentWrite, type StoredDocument } from '../db/documents.ts';
 import type { Refusal } from '../rules/rule.ts';
@@ -151,50 +151,26 @@ function latestUsageDate(now: string): string {
 }
 
 /**
- * BO-04 correcting records: `correctsId` names a live record of the same contract and service, and the
- * corrections of a record never take back more than it recorded (its quantity plus every correction of
- * it stays ≥ 0), counted in upload order with the corrections already stored.
+ * BO-04 correcting records: the rule (sync/rules/consumption-corrections.ts, also the device's) on every
+ * consumption write, a correction's own and its original's (changed, moved, removed), in upload order.
+ * Reads what the writes touch: the written records, the records written corrections name, and every live
+ * correction of those (index documents_consumption_corrects).
  */
 async function correctionRefusals(tx: Queryable, storeId: string, writes: readonly DocumentWrite[]): Promise<Refusals> {
-  const refusals: Refusals = new Map();
-  const corrections = writes.filter((write) => !write.deleted && typeof write.data.correctsId === 'string');
-  if (corrections.length === 0) return refusals;
-  const originalIds = [...new Set(corrections.map((write) => String(write.data.correctsId)))];
-  const batchIds = corrections.map((write) => write.id);
-  const originals = await tx.query<{ id: string; contract_id: string; service_id: string; quantity: string }>(
-    `SELECT id, data ->> 'contractId' AS contract_id, data ->> 'serviceId' AS service_id, data ->> 'quantity' AS quantity
-       FROM documents WHERE store_id = $1 AND collection = 'consumption' AND NOT deleted AND id = ANY($2::text[])`,
-    [storeId, originalIds],
+  if (writes.length === 0) return new Map();
+  const ids = new Set(writes.map((write) => write.id));
+  for (const write of writes) if (!write.deleted && typeof write.data.correctsId === 'string') ids.add(write.data.correctsId);
+  const touched = await tx.query<{ data: ConsumptionRecord }>(
+    `SELECT data FROM documents WHERE store_id = $1 AND collection = 'consumption' AND NOT deleted AND id = ANY($2::text[])
+     UNION ALL
+     SELECT data FROM documents WHERE store_id = $1 AND collection = 'consumption' AND NOT deleted AND data ->> 'correctsId' = ANY($2::text[]) AND NOT (id = ANY($2::text[]))`,
+    [storeId, [...ids]],
   );
-  const stored = await tx.query<{ corrects_id: string; total: string }>(
-    `SELECT data ->> 'correctsId' AS corrects_id, sum((data ->> 'quantity')::numeric)::text AS total
-       FROM documents WHERE store_id = $1 AND collection = 'consumption' AND NOT deleted
-        AND data ->> 'correctsId' = ANY($2::text[]) AND NOT (id = ANY($3::text[]))
-      GROUP BY 1`,
-    [storeId, originalIds, batchIds],
-  );
-  const byId = new Map(originals.map((row) => [row.id, row]));
-  const remaining = new Map(originals.map((row) => [row.id, Number(row.quantity)]));
-  for (const row of stored) remaining.set(row.corrects_id, (remaining.get(row.corrects_id) ?? 0) + Number(row.total));
-  for (const write of corrections) {
-    const correctsId = String(write.data.correctsId);
-    const original = byId.get(correctsId);
-    const what = `Correcting record ${String(write.data.externalId)}`;
-    if (!original || original.contract_id !== write.data.contractId || original.service_id !== write.data.serviceId) {
-      refusals.set(write.id, { reason: 'invalid_value', message: `${what} corrects ${correctsId}, which is not a usage record of contract ${String(write.data.contractId)} and service ${String(write.data.serviceId)}. Choose the record to correct.` });
-      continue;
-    }
-    const left = (remaining.get(correctsId) ?? 0) + Number(write.data.quantity);
-    if (left < 0) {
-      refusals.set(write.id, { reason: 'invalid_value', message: `${what} takes back more than record ${correctsId} still counts (${remaining.get(correctsId) ?? 0}). Check its quantity.` });
-      continue;
-    }
-    remaining.set(correctsId, left);
-  }
-  return refusals;
+  const refused = checkCorrections(touched.map((row) => row.data), writes.map((write) => ({ id: write.id, next: write.deleted ? null : (write.data as unknown as ConsumptionRecord) })));
+  return new Map([...refused].map(([id, error]) => [id, { reason: 'invalid_value', message: error.message }]));
 }
 
-/** BO-04: billed periods are closed; one live record per external id. */
+/** BO-04: billed periods are closed; one live record per external id; corrections stay covered by their record. */
 async function guardConsumption(tx: Queryable, ctx: GuardContext, accepted: readonly DocumentWrite[], current: ReadonlyMap<string, StoredDocument>): Promise<Refusals> {
   const pairs: { contractId: string; period: string }[] = [];
   for (const write of accepted) {
@@ -216,7 +192,6 @@ async function guardConsumption(tx: Queryable, ctx: GuardContext, accepted: read
       refusals.set(write.id, { reason: 'invalid_value', message: `Consumption ${String(write.data.externalId)}: usage is recorded after it happens; ${String(write.data.date)} is more than a year ahead. Check the date.` });
     }
   }
-  for (const [id, refusal] of await correctionRefusals(tx, ctx.storeId, accepted.filter((write) => !refusals.has(write.id)))) refusals.set(id, refusal);
   const live = accepted.filter((write) => !write.deleted && !refusals.has(write.id));
   // A stored external id equals its key (checkConsumptionChange refuses white space around one), so
   // the exact comparison below is the key's. Concurrent uploads are serialised by the store's sequence
@@ -234,6 +209,8 @@ async function guardConsumption(tx: Queryable, ctx: GuardContext, accepted: read
       refusals.set(write.id, { reason: 'duplicate_key', message: `Consumption with external id ${externalId} already exists (record ${other}); it was not recorded twice. Change that record instead, or use another external id.` });
     } else holder.set(externalId, write.id);
   }
+  // Last: the corrections are judged on exactly what is written (a write refused above changes nothing).
+  for (const [id, refusal] of await correctionRefusals(tx, ctx.storeId, accepted.filter((write) => !refusals.has(write.id)))) refusals.set(id, refusal);
   return refusals;
 }
 

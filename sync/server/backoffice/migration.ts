@@ -63,3 +63,15 @@ export const backofficeTaxIdMigration = {
     CREATE INDEX documents_customers_tax_id ON documents (store_id, (data ->> 'taxId')) WHERE collection = 'customers' AND NOT deleted;
   `,
 };
+
+/**
+ * Issue 11, third migration (1103): the corrections of a record, found by `correctsId` on every consumption
+ * write (guards.ts, correctionRefusals: a change or removal of a record is judged with its corrections).
+ */
+export const consumptionCorrectsMigration = {
+  version: 1103,
+  name: 'consumption-corrects',
+  sql: `
+    CREATE INDEX documents_consumption_corrects ON documents (store_id, (data ->> 'correctsId')) WHERE collection = 'consumption' AND NOT deleted;
+  `,
+};

@@ -1,7 +1,7 @@
 import type { Database } from './database.ts';
 import { designMigration } from './migration-002-design.ts';
 import { authMigration } from './migration-003-auth.ts';
-import { backofficeMigration, backofficeTaxIdMigration } from '../backoffice/migration.ts';
+import { backofficeMigration, backofficeTaxIdMigration, consumptionCorrectsMigration } from '../backoffice/migration.ts';
 import { hardeningMigration } from './migration-012-hardening.ts';
 import { integrationMigration, salesPeriodMigration } from '../integration/migration.ts';
 import { apiKeysMigration } from '../auth/api-keys-migration.ts';
@@ -119,6 +119,7 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
   designJobsOpenMigration,
   quarantineSenderMigration,
   webhookDueBySubscriptionMigration,
+  consumptionCorrectsMigration,
 ];
 
 export async function migrate(db: Database): Promise<number> {

@@ -4,6 +4,7 @@ import {
   checkConsumptionChange,
   checkConsumptionContract,
   checkConsumptionRows,
+  checkCorrections,
   checkCustomerRows,
   CONSUMPTION_COLUMNS,
   CUSTOMER_COLUMNS,
@@ -127,7 +128,8 @@ export async function dryRunConsumption(db: BalcaoDatabase, sheet: SheetText, ma
   });
   const collection = db.collections.consumption as unknown as RxCollection<ConsumptionRecord> | undefined;
   if (!collection) throw new Error('The consumption collection is not open: the user has no back-office role.');
-  const existing = keyIndex('externalId', (await collection.find().exec()).map((doc) => doc.toJSON() as ConsumptionRecord), (record) => record.externalId);
+  const records = (await collection.find().exec()).map((doc) => doc.toJSON() as ConsumptionRecord);
+  const existing = keyIndex('externalId', records, (record) => record.externalId);
   const billed = billedFrom((await cachedReceivables(db))?.list.receivables ?? []);
   const errors = [...checked.errors];
   const writes: PlannedWrite<ConsumptionRecord>[] = [];
@@ -155,7 +157,16 @@ export async function dryRunConsumption(db: BalcaoDatabase, sheet: SheetText, ma
     const warning = implausibleUsage(doc.quantity, servicesById.get(doc.serviceId));
     if (warning) warnings.push({ row, column: 'Quantidade', reason: usageWarningText(warning, 'pt-BR'), reasonEn: warning.message });
   }
-  return { kind: 'consumption', checked: checked.records.length + new Set(checked.errors.map((e) => e.row)).size, errors: byRow(errors), writes, unchanged, warnings };
+  // A row that shrinks (or moves) a record its corrections would then overdraw: the correction rule, in row order.
+  const uncovered = checkCorrections(records, writes.map((write) => ({ id: write.doc.id, next: write.doc })));
+  for (const write of writes.filter((planned) => uncovered.has(planned.doc.id))) {
+    const error = uncovered.get(write.doc.id)!;
+    errors.push({ row: write.row, column: error.params?.kind === 'moved' ? 'Contrato' : 'Quantidade', reason: ruleMessage(error, 'pt-BR'), reasonEn: error.message });
+  }
+  const kept = writes.filter((write) => !uncovered.has(write.doc.id));
+  const keptRows = new Set(kept.map((write) => write.row));
+  const keptWarnings = warnings.filter((warning) => keptRows.has(warning.row));
+  return { kind: 'consumption', checked: checked.records.length + new Set(checked.errors.map((e) => e.row)).size, errors: byRow(errors), writes: kept, unchanged, warnings: keptWarnings };
 }
 
 /**
