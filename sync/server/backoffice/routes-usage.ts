@@ -18,7 +18,8 @@ import { assertBackoffice, changeOne, getLive, getLiveVersion, listLive } from '
 import { etagOf, ifMatchOf } from '../http/etag.ts';
 import { changeReceivable, InvalidCursor, listReceivables, ReceivableRefused, storeToday } from './receivables.ts';
 import { storeNow } from '../sandbox/clock.ts';
-import { BILLING_API, BILLING_RESOURCE } from './routes.ts';
+import { ADD_ID_NOTE, BILLING_API, BILLING_RESOURCE } from './routes.ts';
+import { retriedAdd, type AddTarget } from './add-once.ts';
 import { registerConsumptionBatchRoute } from './routes-consumption-batch.ts';
 import { usageWarnings } from './usage-warnings.ts';
 import { isCalendarDate } from '../../rules/index.ts';
@@ -34,6 +35,8 @@ const RECEIVABLES_SHEET: XlsxSheet<ReceivableList> = {
   next: (page) => page.nextCursor,
   footer: (first) => [{ id: 'total', amountCents: first.totals.amountCents }],
 };
+
+const CONSUMPTION_ADD: AddTarget = { collection: 'consumption', what: 'Consumption record', changeWith: `PUT ${BILLING_API}/consumption/{id}` };
 
 const USAGE_WARNING_NOTE =
   'A quantity that is most likely a typo (more than 1,000,000 units, or a charge of its own above R$ 100,000.00: sync/rules/usage-plausibility.ts) is written all the same, ' +
@@ -110,6 +113,8 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
         description:
           'Refused (422 `quarantined`) for a contract cancelled on or before the date (`contract_cancelled`), a billed period (`billed_period`: make a correcting record in an open period) or a service the contract does not have. ' +
           'The refused record is kept in GET /api/sync/errors, where it can be fixed and retried. ' +
+          ADD_ID_NOTE +
+          ' ' +
           USAGE_WARNING_NOTE,
         body: consumptionCreateBody,
         response: { 200: consumptionResponse, 201: consumptionResponse },
@@ -127,6 +132,9 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
         // Looked up under the store's write lock, so concurrent sends of one external id make one record.
         const answer = await ctx.db.transaction(async (tx): Promise<{ existing?: Record<string, unknown>; refused?: Refusal }> => {
           await lockStoreSequence(tx, session.store.id);
+          // A taken id is never replaced (add-once.ts): its exact retry answers the record, anything else is a 409.
+          const retried = await retriedAdd(tx, session.store.id, CONSUMPTION_ADD, request.body.id, doc);
+          if (retried) return { existing: retried };
           const existing = [...(await loadDocumentsByField(tx, session.store.id, 'consumption', ['externalId'], [externalId])).values()].find((found) => !found.deleted);
           if (existing) return { existing: existing.data };
           const outcome = await writeBatchIn(tx, { storeId: session.store.id, collection: 'consumption', checkConflicts: false, writer: writerOf(session, 'api') }, [{ newDocumentState: doc }]);

@@ -20,7 +20,8 @@ import {
   serviceResponse,
   transitionBody,
 } from './api-schemas.ts';
-import { assertBackoffice, changeOne, getLive, getLiveVersion, listLive, writeOne } from './documents.ts';
+import { assertBackoffice, changeOne, getLive, getLiveVersion, listLive } from './documents.ts';
+import { addOne } from './add-once.ts';
 import { etagOf, ifMatchOf } from '../http/etag.ts';
 import { liveSheet, sendXlsx, wantsXlsx, withXlsx, XLSX_PAGE } from '../http/xlsx.ts';
 
@@ -33,6 +34,10 @@ import { liveSheet, sendXlsx, wantsXlsx, withXlsx, XLSX_PAGE } from '../http/xls
 export const BILLING_API = '/api/v1/billing';
 /** Route config of every billing route: API keys need the `billing` scope (auth: FastifyContextConfig.apiResource). */
 export const BILLING_RESOURCE = { apiResource: 'billing' } as const;
+
+/** What the add routes answer for a client-chosen id (add-once.ts). */
+export const ADD_ID_NOTE =
+  'An `id` already taken is not replaced: the exact same add again (a retry) answers the stored record with 200; any other use of a taken id is a 409 `idempotency_conflict` on `/id`.';
 
 const nowIso = () => new Date().toISOString();
 const isContract = (data: Record<string, unknown>) => data.kind === 'contract';
@@ -99,9 +104,11 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
       schema: {
         tags: customersTag,
         summary: 'Add a customer (BO-01)',
-        description: 'CPF or CNPJ (also alphanumeric) without punctuation; phone, e-mail and CEP are stored normalised. 422 `quarantined` when a business rule refuses it.',
+        description:
+          'CPF or CNPJ (also alphanumeric) without punctuation; phone, e-mail and CEP are stored normalised. 422 `quarantined` when a business rule refuses it. ' +
+          ADD_ID_NOTE,
         body: customerCreateBody,
-        response: { 201: customerResponse },
+        response: { 200: customerResponse, 201: customerResponse },
       },
       preHandler,
       config: BILLING_RESOURCE,
@@ -111,7 +118,7 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
       assertBackoffice(session);
       return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
         const doc = { ...normalised(request.body), id: request.body.id ?? randomUUID(), active: true, updatedAt: nowIso(), _deleted: false };
-        return { status: 201, body: await writeOne(ctx.db, session, 'customers', doc) };
+        return addOne(ctx.db, session, { collection: 'customers', what: 'Customer', changeWith: `POST ${BILLING_API}/customers/{id}` }, request.body.id, doc);
       });
     },
   );
@@ -256,8 +263,9 @@ function registerContractRoutes(app: FastifyInstance, ctx: ServerContext, preHan
       schema: {
         tags,
         summary: 'Add a contract (BO-03): one or more services for a customer, as a draft; activate it afterwards',
+        description: ADD_ID_NOTE,
         body: contractCreateBody,
-        response: { 201: contractResponse },
+        response: { 200: contractResponse, 201: contractResponse },
       },
       preHandler,
       config: BILLING_RESOURCE,
@@ -277,7 +285,12 @@ function registerContractRoutes(app: FastifyInstance, ctx: ServerContext, preHan
           updatedAt: nowIso(),
           _deleted: false,
         };
-        return { status: 201, body: await writeOne(ctx.db, session, 'backoffice', doc) };
+        // Lines the request sent without an id get a new one each time: a retry is compared without them.
+        const comparable = (data: Record<string, unknown>) => ({
+          ...data,
+          lines: ((data.lines as Record<string, unknown>[] | undefined) ?? []).map((line, i) => (request.body.lines[i]?.id ? line : { ...line, id: undefined })),
+        });
+        return addOne(ctx.db, session, { collection: 'backoffice', what: 'Contract', changeWith: `its transitions (POST ${BILLING_API}/contracts/{id}/activate, …)`, comparable }, request.body.id, doc);
       });
     },
   );
