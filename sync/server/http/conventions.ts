@@ -63,7 +63,8 @@ Send \`Idempotency-Key: <uuid>\` on every POST, PUT, PATCH and DELETE:
 Every single resource (\`GET /api/v1/<collection>/{id}\`, \`GET /api/v1/billing/…/{id}\`) answers an \`ETag\`.
 Send it back as \`If-Match\` on a PUT/POST/DELETE of that resource: if someone changed it meanwhile
 (an ERP and a back-office user), the write is refused with **412** \`precondition_failed\` and nothing is lost.
-Writes answer the new \`ETag\`.
+Writes answer the new \`ETag\`. Send the tag exactly as answered: If-Match compares strongly (RFC 9110
+§13.1.1), so a weak tag (\`W/"12"\`) never matches and is refused with the same 412.
 
 ## Warnings
 

@@ -10,7 +10,7 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Request headers of the integration API's writes, declared in the document (validated loosely: the routes check them). */
 const writeHeaders = {
   'idempotency-key': { type: 'string', description: 'A unique key per logical request (a UUID): retries with the same key and body replay the first answer (see /docs/conventions)' },
-  'if-match': { type: 'string', description: "The resource's ETag from its GET: the write is refused with 412 if it changed since" },
+  'if-match': { type: 'string', description: "The resource's ETag from its GET, exactly as answered: the write is refused with 412 if it changed since (a weak W/ tag never matches, RFC 9110 §13.1.1)" },
 } as const;
 
 type Schema = NonNullable<RouteOptions['schema']> & { headers?: { type?: string; properties?: Record<string, unknown> } };

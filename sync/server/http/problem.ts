@@ -111,6 +111,10 @@ export const problems = {
   preconditionFailed: (what: string) =>
     new ApiProblem(412, 'precondition_failed', `${what} changed since you read it (If-Match does not match its ETag). Read it again, apply your change and send it with the new ETag.`, undefined, undefined,
       pt(`${what} mudou desde a sua leitura (If-Match não confere com o ETag). Leia de novo, aplique a alteração e envie com o novo ETag.`)),
+  /** If-Match with weak tags only: never a match (RFC 9110 §13.1.1), whatever the version. */
+  weakIfMatch: (what: string) =>
+    new ApiProblem(412, 'precondition_failed', `${what}: If-Match names only weak entity tags (W/"…"), which never match (RFC 9110 §13.1.1 compares If-Match strongly). Send the ETag exactly as the resource answered it, without W/.`, undefined, undefined,
+      pt(`${what}: o If-Match traz apenas ETags fracos (W/"…"), que nunca conferem (RFC 9110 §13.1.1 compara o If-Match de forma forte). Envie o ETag exatamente como o recurso o respondeu, sem W/.`)),
 };
 
 const itemErrorSchema = {
