@@ -110,8 +110,13 @@ export async function listIntegrationErrors(db: Queryable, filter: ErrorFilter):
   return rows.map(toIntegrationError);
 }
 
-export async function findIntegrationError(db: Queryable, storeId: string, id: string): Promise<IntegrationError | null> {
-  const rows = await db.query<QuarantineRow>('SELECT * FROM quarantine WHERE store_id = $1 AND id = $2', [storeId, id]);
+/**
+ * One entry of the store, or null. `lock`: read it FOR UPDATE, claiming it for the caller's transaction
+ * (the retry route), so a concurrent claim waits and then reads it as this one left it. Take the store's
+ * lock (lockStoreSequence) first, as every write of documents does before it touches quarantine.
+ */
+export async function findIntegrationError(db: Queryable, storeId: string, id: string, options: { lock?: boolean } = {}): Promise<IntegrationError | null> {
+  const rows = await db.query<QuarantineRow>(`SELECT * FROM quarantine WHERE store_id = $1 AND id = $2${options.lock ? ' FOR UPDATE' : ''}`, [storeId, id]);
   return rows[0] ? toIntegrationError(rows[0]) : null;
 }
 

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { canRead, COLLECTION_NAMES, type IntegrationError } from '../../schema/index.ts';
 import { isAdmin, type Session } from '../auth/sessions.ts';
+import type { Database } from '../db/database.ts';
+import { lockStoreSequence } from '../db/documents.ts';
 import { findIntegrationError, listIntegrationErrors, recordFailedRetry, resolveEntry } from '../db/quarantine.ts';
-import { writeBatch } from '../sync/write-documents.ts';
+import { writeBatchIn } from '../sync/write-documents.ts';
 import { writerOf } from '../auth/ownership.ts';
 import { assertCanWrite, authenticate, sessionOf } from './authenticate.ts';
 import type { ServerContext } from './context.ts';
@@ -27,6 +29,36 @@ function readableBy(session: Session) {
   return isAdmin(session) ? undefined : COLLECTION_NAMES.filter((collection) => canRead(collection, session.user.roles));
 }
 
+/**
+ * "Tentar de novo" (POS-07): writes the entry's kept version through the one write path (last writer
+ * wins: the user chose it) and settles the entry, or counts the failed attempt with the new reason.
+ * One transaction holds the store's lock from the entry's read to its settlement, and the entry is read
+ * again locked there: of retries sent at once exactly one writes, and the others answer the entry as it
+ * now stands. A second write of the same version could land after another user's later change of the
+ * document and undo it (a lost update).
+ * @returns the entry as stored afterwards
+ * @throws 404 problem when the entry is not the caller's to see (visibleTo), 403 when their role may not
+ * write its collection or the ownership rule refuses the document (nothing is written then)
+ */
+async function retryEntry(db: Database, session: Session, id: string): Promise<IntegrationError> {
+  const storeId = session.store.id;
+  return db.transaction(async (tx) => {
+    await lockStoreSequence(tx, storeId);
+    const entry = await findIntegrationError(tx, storeId, id, { lock: true });
+    if (!entry || !visibleTo(session, entry)) throw problems.notFound(`Integration error ${id}`);
+    if (entry.resolvedAt) return entry;
+    assertCanWrite(session, entry.collection, 'sync');
+    const document = { ...entry.document, _deleted: entry.document._deleted === true };
+    // Settles this entry only: another device's open refusal of the same document (its own change, kept
+    // only there) is not fixed by writing this version, and stays open for its user (POS-07).
+    const outcome = await writeBatchIn(tx, { storeId, collection: entry.collection, checkConflicts: false, settlesRefusals: false, sourceStationId: entry.stationId, writer: writerOf(session, 'sync') }, [{ newDocumentState: document }]);
+    const refused = outcome.quarantined[0];
+    if (refused) await recordFailedRetry(tx, entry.id, refused.refusal.reason, refused.refusal.message);
+    else await resolveEntry(tx, entry.id);
+    return (await findIntegrationError(tx, storeId, entry.id)) ?? entry;
+  });
+}
+
 /** Integration errors (POS-07): what the server kept in quarantine, and a way to try again. */
 export function registerErrorRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const preHandler = authenticate(ctx);
@@ -49,24 +81,10 @@ export function registerErrorRoutes(app: FastifyInstance, ctx: ServerContext): v
   app.post<{ Params: { id: string } }>(
     '/api/sync/errors/:id/retry',
     {
-      schema: { tags: ['integration errors'], summary: 'Check a quarantined document again against the current data', params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] }, response: { 200: integrationErrorSchema } },
+      schema: { tags: ['integration errors'], summary: 'Check a quarantined document again against the current data', description: 'Writes the kept version when it now passes and settles the entry, else counts the attempt with the new reason. Of retries of one entry sent at once exactly one writes; the others answer the entry as it then stands.', params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] }, response: { 200: integrationErrorSchema } },
       preHandler,
       serializerCompiler: serializeAsIs,
     },
-    async (request): Promise<IntegrationError> => {
-      const session = sessionOf(request);
-      const entry = await findIntegrationError(ctx.db, session.store.id, request.params.id);
-      if (!entry || !visibleTo(session, entry)) throw problems.notFound(`Integration error ${request.params.id}`);
-      if (entry.resolvedAt) return entry;
-      assertCanWrite(session, entry.collection, 'sync');
-      const document = { ...entry.document, _deleted: entry.document._deleted === true };
-      // Settles this entry only: another device's open refusal of the same document (its own change, kept
-      // only there) is not fixed by writing this version, and stays open for its user (POS-07).
-      const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection: entry.collection, checkConflicts: false, settlesRefusals: false, sourceStationId: entry.stationId, writer: writerOf(session, 'sync') }, [{ newDocumentState: document }]);
-      const refused = outcome.quarantined[0];
-      if (refused) await recordFailedRetry(ctx.db, entry.id, refused.refusal.reason, refused.refusal.message);
-      else await resolveEntry(ctx.db, entry.id);
-      return (await findIntegrationError(ctx.db, session.store.id, entry.id)) ?? entry;
-    },
+    async (request): Promise<IntegrationError> => retryEntry(ctx.db, sessionOf(request), request.params.id),
   );
 }
