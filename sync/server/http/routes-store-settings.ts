@@ -2,8 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { ROLES, SELLER_POLICIES, STOCK_POLICIES, type MasterRecord, type Role, type WireDocument } from '../../schema/index.ts';
 import { hashSecret } from '../auth/secrets.ts';
 import { hashSupervisorCode, STORE_SETTINGS_ID, storeSettingsOf, storeSettingsRecord, supervisorRecordId, type StoreSettings } from '../../rules/index.ts';
-import { recordAdminEvent } from '../auth/admin-events.ts';
+import { recordAdminEvent, type AdminEventInput } from '../auth/admin-events.ts';
 import { forgetLookups } from '../auth/auth-cache.ts';
+import type { Queryable } from '../db/database.ts';
 import { loadDocuments, lockStoreSequence } from '../db/documents.ts';
 import { writeBatchIn } from '../sync/write-documents.ts';
 import { assertAdmin, sessionOf } from './authenticate.ts';
@@ -67,10 +68,26 @@ export interface StoreUser {
   supervisor: boolean;
 }
 
-/** Writes one master record through the write path, so every station of the store receives it. */
-async function writeMaster(ctx: ServerContext, storeId: string, record: MasterRecord, event: Parameters<typeof recordAdminEvent>[1]): Promise<void> {
+/** What changeMaster writes: the record and its entry in the administration trail. */
+interface MasterChange {
+  record: MasterRecord;
+  event: AdminEventInput;
+}
+
+/**
+ * Writes one master record through the write path, so every station of the store receives it, with its
+ * entry in the administration trail, in one transaction that holds the store's lock from the read to the
+ * write, as every write path does (changeOne, the integration DELETE): `build` gets the record `id` as
+ * stored then (undefined: none, or deleted) and the transaction, to read what else it needs, and returns
+ * what to write, or throws (a 404 problem: nothing is written). Concurrent changes of one record are so
+ * serialised: each builds on the latest committed version, never writes back an older read over a change.
+ * @throws 422 `validation_failed` when the write path refuses the record
+ */
+async function changeMaster(ctx: ServerContext, storeId: string, id: string, build: (current: MasterRecord | undefined, tx: Queryable) => Promise<MasterChange> | MasterChange): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     await lockStoreSequence(tx, storeId);
+    const stored = (await loadDocuments(tx, storeId, 'masterdata', [id])).get(id);
+    const { record, event } = await build(stored && !stored.deleted ? (stored.data as unknown as MasterRecord) : undefined, tx);
     const outcome = await writeBatchIn(tx, { storeId, collection: 'masterdata', checkConflicts: false, writer: 'server' }, [{ newDocumentState: { ...record, _deleted: false } as WireDocument }]);
     const refused = outcome.quarantined[0];
     if (refused) throw new ApiProblem(422, 'validation_failed', `The record ${record.id} could not be stored: ${refused.refusal.message}`);
@@ -117,12 +134,11 @@ export function registerStoreSettingsRoutes(app: FastifyInstance, ctx: ServerCon
       const session = sessionOf(request);
       assertAdmin(session, 'changes the store settings');
       const settings: StoreSettings = { stockPolicy: request.body.stockPolicy, sellerPolicy: request.body.sellerPolicy, maxManualDiscountBp: request.body.maxManualDiscountBp };
-      await writeMaster(ctx, session.store.id, storeSettingsRecord(settings), {
-        storeId: session.store.id,
-        userId: session.user.id,
-        action: 'store_settings_changed',
-        detail: JSON.stringify(settings),
-      });
+      // The settings replace the record whole: nothing of the stored one is kept.
+      await changeMaster(ctx, session.store.id, STORE_SETTINGS_ID, () => ({
+        record: storeSettingsRecord(settings),
+        event: { storeId: session.store.id, userId: session.user.id, action: 'store_settings_changed', detail: JSON.stringify(settings) },
+      }));
       return settings;
     },
   );
@@ -144,12 +160,17 @@ export function registerStoreSettingsRoutes(app: FastifyInstance, ctx: ServerCon
     async (request) => {
       const session = sessionOf(request);
       assertAdmin(session, 'gives supervisor codes');
-      const [user] = await ctx.db.query<{ id: string; code: string; name: string }>('SELECT id, code, name FROM users WHERE store_id = $1 AND id = $2', [session.store.id, request.params.id]);
-      if (!user) throw problems.notFound(`User ${request.params.id}`);
+      // Hashed before the store's lock is taken: PBKDF2 is slow on purpose, and nothing it needs is stored.
       const codeHash = await hashSupervisorCode(request.body.code);
-      const record: MasterRecord = { id: supervisorRecordId(user.id), kind: 'supervisor', code: user.code.slice(0, 40), name: user.name.slice(0, 200) || user.code, active: true, userId: user.id, codeHash };
-      await writeMaster(ctx, session.store.id, record, { storeId: session.store.id, userId: session.user.id, action: 'supervisor_code_set', detail: JSON.stringify({ userId: user.id }) });
-      return { userId: user.id, active: true };
+      await changeMaster(ctx, session.store.id, supervisorRecordId(request.params.id), async (_current, tx) => {
+        const [user] = await tx.query<{ id: string; code: string; name: string }>('SELECT id, code, name FROM users WHERE store_id = $1 AND id = $2', [session.store.id, request.params.id]);
+        if (!user) throw problems.notFound(`User ${request.params.id}`);
+        return {
+          record: { id: supervisorRecordId(user.id), kind: 'supervisor', code: user.code.slice(0, 40), name: user.name.slice(0, 200) || user.code, active: true, userId: user.id, codeHash },
+          event: { storeId: session.store.id, userId: session.user.id, action: 'supervisor_code_set', detail: JSON.stringify({ userId: user.id }) },
+        };
+      });
+      return { userId: request.params.id, active: true };
     },
   );
 
@@ -167,12 +188,16 @@ export function registerStoreSettingsRoutes(app: FastifyInstance, ctx: ServerCon
     async (request) => {
       const session = sessionOf(request);
       assertAdmin(session, 'revokes supervisor codes');
-      const id = supervisorRecordId(request.params.id);
-      const stored = (await loadDocuments(ctx.db, session.store.id, 'masterdata', [id])).get(id);
-      if (!stored || stored.deleted) throw problems.notFound(`Supervisor code of user ${request.params.id}`);
-      // Kept (inactive, hash removed) so sales that name this supervisor still resolve a name.
-      const { codeHash: _gone, ...rest } = stored.data as unknown as MasterRecord;
-      await writeMaster(ctx, session.store.id, { ...rest, active: false }, { storeId: session.store.id, userId: session.user.id, action: 'supervisor_code_revoked', detail: JSON.stringify({ userId: request.params.id }) });
+      // Built on the record as stored under the lock: a change committed meanwhile (a new code, a new name) is kept, not an older read.
+      await changeMaster(ctx, session.store.id, supervisorRecordId(request.params.id), (current) => {
+        if (!current) throw problems.notFound(`Supervisor code of user ${request.params.id}`);
+        // Kept (inactive, hash removed) so sales that name this supervisor still resolve a name.
+        const { codeHash: _gone, ...rest } = current;
+        return {
+          record: { ...rest, active: false },
+          event: { storeId: session.store.id, userId: session.user.id, action: 'supervisor_code_revoked', detail: JSON.stringify({ userId: request.params.id }) },
+        };
+      });
       return { userId: request.params.id, active: false };
     },
   );
