@@ -83,10 +83,9 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ServerContext):
     },
     async (request, reply) => {
       const session = caller(request);
-      const current = await getSubscription(ctx.db, session, request.params.id, now());
-      checkInput(session, request.body, allowPrivate(), current);
       return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
-        const changed = await updateSubscription(ctx.db, session, request.params.id, request.body, now());
+        // Checked against the subscription as it stands when the change is written, not an older read.
+        const changed = await updateSubscription(ctx.db, session, request.params.id, request.body, now(), (current) => checkInput(session, request.body, allowPrivate(), current));
         if (request.body.status === 'active') ctx.webhooks?.wake();
         return { status: 200, body: changed };
       });

@@ -113,26 +113,38 @@ export async function listSubscriptions(db: Queryable, session: Session, now: Da
   return rows.map((row) => viewOf(row, now));
 }
 
-export async function findSubscription(db: Queryable, session: Session, id: string, now: Date): Promise<SubscriptionView | null> {
+/** `lock`: read FOR UPDATE, for a change checked against the subscription as it stands (updateSubscription). */
+export async function findSubscription(db: Queryable, session: Session, id: string, now: Date, options: { lock?: boolean } = {}): Promise<SubscriptionView | null> {
   const owner = ownerFilter(session);
-  const rows = await db.query<Row>(`${SELECT} WHERE ${owner.sql} AND s.id = $${owner.params.length + 1}`, [...owner.params, id]);
+  const rows = await db.query<Row>(`${SELECT} WHERE ${owner.sql} AND s.id = $${owner.params.length + 1}${options.lock ? ' FOR UPDATE OF s' : ''}`, [...owner.params, id]);
   return rows[0] ? viewOf(rows[0], now) : null;
 }
 
 /** The subscription of the caller, or 404 (another integrator's subscription is as unknown as a missing one). */
-export async function getSubscription(db: Queryable, session: Session, id: string, now: Date): Promise<SubscriptionView> {
-  const found = await findSubscription(db, session, id, now);
+export async function getSubscription(db: Queryable, session: Session, id: string, now: Date, options: { lock?: boolean } = {}): Promise<SubscriptionView> {
+  const found = await findSubscription(db, session, id, now, options);
   if (!found) throw new ApiProblem(404, 'not_found', `Webhook subscription ${id} was not found. List your subscriptions with GET /api/v1/webhooks/subscriptions.`);
   return found;
 }
 
 /**
  * Changes URL, event types, level, description, or status: `paused` stops sending (events still queue),
- * `active` resumes — what waited is sent at once — and clears the pause reason.
+ * `active` resumes — what waited is sent at once — and clears the pause reason. `check` judges the change
+ * against the subscription as it stands, read locked in this transaction (checkInput: a level for
+ * stock.below_level), so of two changes at once the second is judged on what the first left: each
+ * judged on an older read, one removing the level and one adding the event would both pass.
+ * @throws 404 when the caller has no such subscription; whatever `check` throws (nothing is changed)
  */
-export async function updateSubscription(db: Database, session: Session, id: string, change: Partial<SubscriptionInput> & { status?: 'active' | 'paused' }, now: Date): Promise<SubscriptionView> {
+export async function updateSubscription(
+  db: Database,
+  session: Session,
+  id: string,
+  change: Partial<SubscriptionInput> & { status?: 'active' | 'paused' },
+  now: Date,
+  check: (current: SubscriptionView) => void = () => undefined,
+): Promise<SubscriptionView> {
   return db.transaction(async (tx) => {
-    await getSubscription(tx, session, id, now);
+    check(await getSubscription(tx, session, id, now, { lock: true }));
     const at = now.toISOString();
     await tx.query(
       `UPDATE webhook_subscriptions SET
