@@ -237,9 +237,9 @@ export function registerStoreSettingsRoutes(app: FastifyInstance, ctx: ServerCon
       const passwordHash = await hashSecret(password, ctx.passwordHashing);
       const id = `${session.store.id}-${code}`;
       await ctx.db.transaction(async (tx) => {
-        const [taken] = await tx.query('SELECT 1 FROM users WHERE id = $1 OR (store_id = $2 AND code = $3)', [id, session.store.id, code]);
-        if (taken) throw new ApiProblem(409, 'business_rule', `A user with code ${code} already exists in this store. Choose another code.`, '/code');
-        await tx.query('INSERT INTO users (id, store_id, code, name, roles, password_hash) VALUES ($1, $2, $3, $4, $5, $6)', [id, session.store.id, code, name, roles, passwordHash]);
+        // One statement checks and inserts: a check read before the insert let two requests with one code both pass, and the second failed on the unique index (500).
+        const added = await tx.query('INSERT INTO users (id, store_id, code, name, roles, password_hash) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id', [id, session.store.id, code, name, roles, passwordHash]);
+        if (added.length === 0) throw new ApiProblem(409, 'business_rule', `A user with code ${code} already exists in this store. Choose another code.`, '/code');
         await recordAdminEvent(tx, { storeId: session.store.id, userId: session.user.id, action: 'user_created', detail: JSON.stringify({ userId: id, roles }) });
       });
       return reply.status(201).send({ id, code, name, roles, supervisor: false });
