@@ -44,6 +44,24 @@ describe.each(DATABASE_KINDS)('natural keys of products and master data on %s', 
     expect(await liveSkus('NK-1')).toEqual(['nk-a']);
   });
 
+  it('POS-07 API-01 an integrator\'s refused product is retried by an admin from the integration errors once the sku is free: written and settled; a cashier cannot', async () => {
+    expect((await put('products', product('nk-r1', 'NK-R'))).status).toBe(200);
+    expect((await put('products', product('nk-r2', 'NK-R', { priceCents: 3_000 }))).status).toBe(422);
+    const entry = (await openError('nk-r2')) as { id?: string } | undefined;
+    if (!entry?.id) throw new Error('the refused product was not kept');
+    const admin = (await login(server, 'admin', 'admin123')).token;
+    const cashier = (await login(server, 'caixa', 'caixa123')).token;
+    // Still taken: the retry counts the attempt and keeps the entry open.
+    expect((await call(server.url, 'POST', `/api/sync/errors/${entry.id}/retry`, { token: admin })).body).toMatchObject({ resolvedAt: null, reason: 'duplicate_key' });
+    expect((await put('products', product('nk-r1', 'NK-R-OLD'))).status).toBe(200);
+    expect((await call(server.url, 'POST', `/api/sync/errors/${entry.id}/retry`, { token: cashier })).status).toBe(403);
+    const retried = await call(server.url, 'POST', `/api/sync/errors/${entry.id}/retry`, { token: admin });
+    expect(retried.status).toBe(200);
+    expect(retried.body.resolvedAt).not.toBeNull();
+    expect((await get('products', 'nk-r2')).body).toMatchObject({ sku: 'NK-R', priceCents: 3_000 });
+    expect(await liveSkus('NK-R')).toEqual(['nk-r2']);
+  });
+
   it('API-01 a product rewritten with its own sku is written; moving a product to a sku another one holds is refused', async () => {
     expect((await put('products', product('nk-c', 'NK-2'))).status).toBe(200);
     expect((await put('products', product('nk-d', 'NK-3'))).status).toBe(200);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { canRead, COLLECTION_NAMES, type IntegrationError } from '../../schema/index.ts';
+import { canRead, canWrite, COLLECTION_NAMES, type IntegrationError } from '../../schema/index.ts';
 import { isAdmin, type Session } from '../auth/sessions.ts';
 import type { Database } from '../db/database.ts';
 import { lockStoreSequence } from '../db/documents.ts';
@@ -47,11 +47,15 @@ async function retryEntry(db: Database, session: Session, id: string): Promise<I
     const entry = await findIntegrationError(tx, storeId, id, { lock: true });
     if (!entry || !visibleTo(session, entry)) throw problems.notFound(`Integration error ${id}`);
     if (entry.resolvedAt) return entry;
-    assertCanWrite(session, entry.collection, 'sync');
+    // Catalogue and master data are never a station's to write: an admin writes them through the integration
+    // API (auth/ownership.ts). Their refused versions (an integrator's product with a taken sku) are retried
+    // by that rule, or no one could ever settle them (POS-07: every refused record can be retried or fixed).
+    const via = canWrite(entry.collection, session.user.roles) ? 'sync' : 'api';
+    assertCanWrite(session, entry.collection, via);
     const document = { ...entry.document, _deleted: entry.document._deleted === true };
     // Settles this entry only: another device's open refusal of the same document (its own change, kept
     // only there) is not fixed by writing this version, and stays open for its user (POS-07).
-    const outcome = await writeBatchIn(tx, { storeId, collection: entry.collection, checkConflicts: false, settlesRefusals: false, sourceStationId: entry.stationId, writer: writerOf(session, 'sync') }, [{ newDocumentState: document }]);
+    const outcome = await writeBatchIn(tx, { storeId, collection: entry.collection, checkConflicts: false, settlesRefusals: false, sourceStationId: entry.stationId, writer: writerOf(session, via) }, [{ newDocumentState: document }]);
     const refused = outcome.quarantined[0];
     if (refused) await recordFailedRetry(tx, entry.id, refused.refusal.reason, refused.refusal.message);
     else await resolveEntry(tx, entry.id);
