@@ -343,15 +343,16 @@ describe('hostile inputs on every route of the OpenAPI document (issue 14)', () 
    * What any write leaves behind; a refused request must leave it as it was. Business refusals keep a
    * record by design, and only that record may change: a document refused for a business reason is
    * kept in quarantine (422 quarantined); a design save refused for a locked project is answered the
-   * same on redelivery and marked in the project's history (409 design_locked, design_events).
+   * same on redelivery and marked in the project's history (409 design_locked, design_events). A
+   * refusal a route made under an Idempotency-Key is recorded on that key, to be replayed (API-05).
    */
-  const fingerprint = async (): Promise<{ documents: string; quarantine: string; designEvents: string; other: string }> => {
-    const [row] = await server.db.query<{ documents: string; quarantine: string; designEvents: string; other: string }>(
+  const fingerprint = async (): Promise<{ documents: string; quarantine: string; designEvents: string; idempotency: string; other: string }> => {
+    const [row] = await server.db.query<{ documents: string; quarantine: string; designEvents: string; idempotency: string; other: string }>(
       `SELECT (SELECT string_agg(store_id || ':' || last, ',' ORDER BY store_id) FROM store_seq) AS documents,
               (SELECT count(*) || ':' || coalesce(sum(attempts), 0) || ':' || count(resolved_at) FROM quarantine) AS quarantine,
               (SELECT count(*)::text FROM design_events) AS "designEvents",
+              (SELECT count(*)::text FROM idempotency_keys) AS idempotency,
               concat_ws(' | ',
-                (SELECT count(*) FROM idempotency_keys),
                 (SELECT count(*) FROM design_jobs),
                 (SELECT count(*) FROM sessions),
                 (SELECT md5(coalesce(string_agg(user_id || design_user_id || design_user_name || credential_version || needs_relink, ',' ORDER BY user_id), '')) FROM design_links),
@@ -364,11 +365,12 @@ describe('hostile inputs on every route of the OpenAPI document (issue 14)', () 
   };
 
   /** What a refusal with this code and status may leave behind (see fingerprint). */
-  const mayRecord = (code: string | undefined, status: number, path: string): (keyof Awaited<ReturnType<typeof fingerprint>>)[] => {
-    if (code === 'quarantined') return ['quarantine'];
-    if (code === 'design_locked') return ['designEvents', 'documents'];
-    if (path.startsWith('/api/design/events') && status === 422) return ['designEvents'];
-    return [];
+  const mayRecord = (code: string | undefined, status: number, path: string, keyed: boolean): (keyof Awaited<ReturnType<typeof fingerprint>>)[] => {
+    const replayed = keyed ? (['idempotency'] as const) : [];
+    if (code === 'quarantined') return [...replayed, 'quarantine'];
+    if (code === 'design_locked') return [...replayed, 'designEvents', 'documents'];
+    if (path.startsWith('/api/design/events') && status === 422) return [...replayed, 'designEvents'];
+    return [...replayed];
   };
 
   const headersOf = (c: Pick<Case, 'auth' | 'contentType' | 'idempotencyKey' | 'sign' | 'op'>, body: string | Buffer | null): Record<string, string> => {
@@ -413,8 +415,8 @@ describe('hostile inputs on every route of the OpenAPI document (issue 14)', () 
       expect(ERROR_CODES, context).toContain(problem.error?.code);
       expect(typeof problem.error?.message, context).toBe('string');
       const after = await fingerprint();
-      const recorded = mayRecord(problem.error?.code, answer.status, path);
-      for (const part of ['documents', 'quarantine', 'designEvents', 'other'] as const) {
+      const recorded = mayRecord(problem.error?.code, answer.status, path, headers['idempotency-key'] !== undefined);
+      for (const part of ['documents', 'quarantine', 'designEvents', 'idempotency', 'other'] as const) {
         if (!recorded.includes(part)) expect(after[part], `${context}\nA refused request changed what the server stores (${part}).`).toBe(before[part]);
       }
     } else if (method !== 'GET') {

@@ -125,12 +125,12 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
     async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
-      return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
+      return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => {
         const id = request.body.id ?? randomUUID();
         const externalId = request.body.externalId ?? id;
         const doc = { ...request.body, id, externalId, userId: session.user.id, updatedAt: nowIso(), _deleted: false };
         // Looked up under the store's write lock, so concurrent sends of one external id make one record.
-        const answer = await ctx.db.transaction(async (tx): Promise<{ existing?: Record<string, unknown>; refused?: Refusal }> => {
+        const answer = await db.transaction(async (tx): Promise<{ existing?: Record<string, unknown>; refused?: Refusal }> => {
           await lockStoreSequence(tx, session.store.id);
           // A taken id is never replaced (add-once.ts): its exact retry answers the record, anything else is a 409.
           const retried = await retriedAdd(tx, session.store.id, CONSUMPTION_ADD, request.body.id, doc);
@@ -142,8 +142,8 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
         });
         if (answer.existing) return { status: 200, body: answer.existing };
         if (answer.refused) throw new ApiProblem(422, 'quarantined', `${answer.refused.message} (reason: ${answer.refused.reason}; kept in GET /api/sync/errors)`);
-        const created = await getLive(ctx.db, session.store.id, 'consumption', id, 'Consumption record');
-        return { status: 201, body: created, headers: await usageWarning(ctx.db, session.store.id, created) };
+        const created = await getLive(db, session.store.id, 'consumption', id, 'Consumption record');
+        return { status: 201, body: created, headers: await usageWarning(db, session.store.id, created) };
       });
     },
   );
@@ -165,13 +165,13 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
     async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
-      return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
+      return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => {
         // Merged into the version stored when the store's lock is held, so a concurrent change is not written back over.
-        const written = await changeOne(ctx.db, session, { collection: 'consumption', id: request.params.id, what: 'Consumption record' }, ifMatchOf(request), (current) => {
+        const written = await changeOne(db, session, { collection: 'consumption', id: request.params.id, what: 'Consumption record' }, ifMatchOf(request), (current) => {
           const { description: _old, ...kept } = current;
           return { collection: 'consumption', doc: { ...kept, ...request.body, userId: session.user.id, updatedAt: nowIso(), _deleted: false } };
         });
-        return { status: 200, body: written.data, headers: { etag: etagOf(written.seq), ...(await usageWarning(ctx.db, session.store.id, written.data)) } };
+        return { status: 200, body: written.data, headers: { etag: etagOf(written.seq), ...(await usageWarning(db, session.store.id, written.data)) } };
       });
     },
   );
@@ -186,9 +186,9 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
     async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
-      return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
+      return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => {
         // The removal is judged (billed period) on the version stored when the store's lock is held, not on an older read.
-        await changeOne(ctx.db, session, { collection: 'consumption', id: request.params.id, what: 'Consumption record' }, ifMatchOf(request), (current) => ({ collection: 'consumption', doc: { ...current, _deleted: true } }));
+        await changeOne(db, session, { collection: 'consumption', id: request.params.id, what: 'Consumption record' }, ifMatchOf(request), (current) => ({ collection: 'consumption', doc: { ...current, _deleted: true } }));
         return { status: 200, body: { id: request.params.id, removed: true } };
       });
     },
@@ -220,9 +220,9 @@ function registerReceivableRoutes(app: FastifyInstance, ctx: ServerContext, preH
     async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
-      return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
+      return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => {
         try {
-          return { status: 200, body: await runBilling(ctx.db, session.store.id, request.body.period, session.user.id) };
+          return { status: 200, body: await runBilling(db, session.store.id, request.body.period, session.user.id) };
         } catch (error) {
           if (error instanceof RangeError) throw new ApiProblem(422, 'business_rule', error.message);
           throw error;
@@ -291,10 +291,10 @@ function registerReceivableRoutes(app: FastifyInstance, ctx: ServerContext, preH
       async (request, reply) => {
         const session = sessionOf(request);
         assertBackoffice(session);
-        return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
+        return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => {
           const what = kind === 'pay' ? ({ kind, paidAt: request.body.paidAt ?? new Date().toISOString(), userId: session.user.id } as const) : ({ kind, reason: request.body.reason!, userId: session.user.id } as const);
           try {
-            const changed = await changeReceivable(ctx.db, session.store.id, storeToday(await storeNow(ctx.db, session.store.id)), request.params.id, what);
+            const changed = await changeReceivable(db, session.store.id, storeToday(await storeNow(db, session.store.id)), request.params.id, what);
             if (!changed) throw problems.notFound(`Receivable ${request.params.id}`);
             return { status: 200, body: changed };
           } catch (error) {

@@ -116,9 +116,9 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
     async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
-      return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
+      return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => {
         const doc = { ...normalised(request.body), id: request.body.id ?? randomUUID(), active: true, updatedAt: nowIso(), _deleted: false };
-        return addOne(ctx.db, session, { collection: 'customers', what: 'Customer', changeWith: `POST ${BILLING_API}/customers/{id}` }, request.body.id, doc);
+        return addOne(db, session, { collection: 'customers', what: 'Customer', changeWith: `POST ${BILLING_API}/customers/{id}` }, request.body.id, doc);
       });
     },
   );
@@ -139,12 +139,12 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
     async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
-      return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
+      return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => {
         const changes = normalised(request.body);
         const reactivated = changes.active === true ? { deactivationReason: undefined, deactivatedAt: undefined, deactivatedBy: undefined } : {};
         if (changes.active === false) throw new ApiProblem(400, 'validation_failed', `Deactivate a customer with DELETE ${BILLING_API}/customers/{id} and a reason.`, '/active');
         // Merged into the version stored when the store's lock is held, so concurrent changes of other fields stand.
-        const written = await changeOne(ctx.db, session, { collection: 'customers', id: request.params.id, what: 'Customer' }, ifMatchOf(request), (current) => ({
+        const written = await changeOne(db, session, { collection: 'customers', id: request.params.id, what: 'Customer' }, ifMatchOf(request), (current) => ({
           collection: 'customers',
           doc: JSON.parse(JSON.stringify({ ...current, ...changes, ...reactivated, updatedAt: nowIso(), _deleted: false })),
         }));
@@ -170,10 +170,10 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: ServerContext):
     async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
-      return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
+      return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => {
         // Read and written under the store's lock: a concurrent change of other fields is kept, and cannot reactivate it.
         let wrote = false;
-        const written = await changeOne(ctx.db, session, { collection: 'customers', id: request.params.id, what: 'Customer' }, ifMatchOf(request), (current) => {
+        const written = await changeOne(db, session, { collection: 'customers', id: request.params.id, what: 'Customer' }, ifMatchOf(request), (current) => {
           if (current.active === false) return null;
           wrote = true;
           return { collection: 'customers', doc: { ...current, active: false, deactivationReason: request.body.reason, deactivatedAt: nowIso(), deactivatedBy: session.user.id, updatedAt: nowIso(), _deleted: false } };
@@ -273,8 +273,8 @@ function registerContractRoutes(app: FastifyInstance, ctx: ServerContext, preHan
     async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
-      return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
-        await getLive(ctx.db, session.store.id, 'customers', request.body.customerId!, 'Customer');
+      return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => {
+        await getLive(db, session.store.id, 'customers', request.body.customerId!, 'Customer');
         const doc = {
           ...request.body,
           id: request.body.id ?? randomUUID(),
@@ -290,7 +290,7 @@ function registerContractRoutes(app: FastifyInstance, ctx: ServerContext, preHan
           ...data,
           lines: ((data.lines as Record<string, unknown>[] | undefined) ?? []).map((line, i) => (request.body.lines[i]?.id ? line : { ...line, id: undefined })),
         });
-        return addOne(ctx.db, session, { collection: 'backoffice', what: 'Contract', changeWith: `its transitions (POST ${BILLING_API}/contracts/{id}/activate, …)`, comparable }, request.body.id, doc);
+        return addOne(db, session, { collection: 'backoffice', what: 'Contract', changeWith: `its transitions (POST ${BILLING_API}/contracts/{id}/activate, …)`, comparable }, request.body.id, doc);
       });
     },
   );
@@ -333,7 +333,7 @@ function registerTransition(app: FastifyInstance, ctx: ServerContext, preHandler
     async (request, reply) => {
       const session = sessionOf(request);
       assertBackoffice(session);
-      return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
+      return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => {
         const requestDoc = {
           id: randomUUID(),
           kind: action,
@@ -346,7 +346,7 @@ function registerTransition(app: FastifyInstance, ctx: ServerContext, preHandler
         };
         // Transitions are also guarded by the contract's state table; If-Match additionally refuses one made on a stale read,
         // checked with the request written under the same hold of the store's lock (of two sent with one ETag, one applies, the other is 412).
-        const contract = await changeOne(ctx.db, session, { collection: 'backoffice', id: request.params.id, what: 'Contract', check: isContract }, ifMatchOf(request), () => ({ collection: 'backofficeActions', doc: requestDoc }));
+        const contract = await changeOne(db, session, { collection: 'backoffice', id: request.params.id, what: 'Contract', check: isContract }, ifMatchOf(request), () => ({ collection: 'backofficeActions', doc: requestDoc }));
         // Its version after the move: a client chains the next transition on it with If-Match.
         return { status: 200, body: contract.data, headers: { etag: etagOf(contract.seq) } };
       });

@@ -53,9 +53,17 @@ Send \`Idempotency-Key: <uuid>\` on every POST, PUT, PATCH and DELETE:
 - the same key with the same request (method, path, body) answers the first answer again, with
   \`Idempotent-Replayed: true\`, and changes nothing a second time;
 - the same key with another request → **422** \`idempotency_conflict\`;
-- the same key while the first request still runs → **409** \`idempotency_in_progress\` with \`Retry-After\`
-  (a reservation left by a crashed server is taken over after ${ABANDONED_AFTER_SECONDS} s);
-- only successes are remembered: after a refusal (4xx) fix the request and send it with the same key;
+- the same key while the first request still runs → **409** \`idempotency_in_progress\` with \`Retry-After\`;
+- the answer is recorded in the same transaction as the write: a retry gets either that answer or, when
+  the request failed (5xx, a lost connection, a crash), a request that changed nothing, carried out now.
+  A reservation left by a crashed server is taken over after ${ABANDONED_AFTER_SECONDS} s; it never stands for
+  a write that was made, so taking it over never writes twice;
+- refusals are remembered too once the request was carried out (as Stripe does): a 422 of a business
+  rule, a 404, a 409 of a state, a 412 are answered again, and a refused record is kept once in the
+  integration errors however often it is retried. A fixed request is a new request: send it with a new key.
+  Not remembered, so the same key may be sent again: a 400 (the request itself is invalid), an answer
+  with \`Retry-After\` (409 \`idempotency_in_progress\`, 429) and a 5xx;
+- an \`.xlsx\` upload is the same request when its bytes are the same;
 - keys belong to the caller (two integrators may both use \`order-1\`) and are kept ${IDEMPOTENCY_KEEP_DAYS} days.
 
 ## ETag and If-Match

@@ -123,9 +123,9 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
       if (request.body.id !== request.params.id) {
         throw new ApiProblem(400, 'validation_failed', `The body's id "${String(request.body.id)}" differs from the id in the path "${request.params.id}". Send the same id in both.`, '/id');
       }
-      return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
+      return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => {
         const doc: WireDocument = { ...request.body, _deleted: false };
-        const outcome = await writeBatch(ctx.db, { storeId: session.store.id, collection, checkConflicts: false, writer: writerOf(session, 'api'), validated: true, ifMatch: ifMatchOf(request) }, [{ newDocumentState: doc }]);
+        const outcome = await writeBatch(db, { storeId: session.store.id, collection, checkConflicts: false, writer: writerOf(session, 'api'), validated: true, ifMatch: ifMatchOf(request) }, [{ newDocumentState: doc }]);
         ctx.metrics.pushed.inc({ collection }, outcome.written.length);
         return answerOf(outcome, collection, doc);
       });
@@ -138,10 +138,10 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
     async (request, reply) => {
       const session = sessionOf(request);
       assertCanWrite(session, collection, 'api');
-      return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
+      return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => {
         // Read under the store's lock, in the deletion's transaction: the deletion keeps the version stored
         // then, not an older read that a concurrent PUT has replaced since (that PUT's change would be lost).
-        const deletion = await ctx.db.transaction(async (tx) => {
+        const deletion = await db.transaction(async (tx) => {
           await lockStoreSequence(tx, session.store.id);
           const found = (await loadDocuments(tx, session.store.id, collection, [request.params.id])).get(request.params.id);
           if (!found) return null;

@@ -46,8 +46,8 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ServerContext):
     async (request, reply) => {
       const session = sessionOf(request);
       assertCanWrite(session, 'products', 'api');
-      return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
-        const answer = await batchUpsert(ctx.db, PRODUCT_UPSERT, writerOf(session, 'api'), request.body.items);
+      return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => {
+        const answer = await batchUpsert(db, PRODUCT_UPSERT, writerOf(session, 'api'), request.body.items);
         ctx.metrics.pushed.inc({ collection: 'products' }, answer.summary.created + answer.summary.updated);
         return batchReply(answer);
       });
@@ -73,8 +73,8 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ServerContext):
     async (request, reply) => {
       const session = sessionOf(request);
       assertCanWrite(session, 'masterdata', 'api');
-      return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
-        const answer = await batchUpsert(ctx.db, MASTER_UPSERT, writerOf(session, 'api'), request.body.items);
+      return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => {
+        const answer = await batchUpsert(db, MASTER_UPSERT, writerOf(session, 'api'), request.body.items);
         ctx.metrics.pushed.inc({ collection: 'masterdata' }, answer.summary.created + answer.summary.updated);
         return batchReply(answer);
       });

@@ -45,8 +45,8 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: ServerContext): v
     async (request, reply) => {
       const session = sessionOf(request);
       assertOrders(session);
-      return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
-        const { order, created } = await createOrder(ctx.db, session.store.id, session.user.id, request.body);
+      return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => {
+        const { order, created } = await createOrder(db, session.store.id, session.user.id, request.body);
         return { status: created ? 201 : 200, body: order };
       });
     },
@@ -91,8 +91,8 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: ServerContext): v
     async (request, reply) => {
       const session = sessionOf(request);
       assertOrders(session);
-      return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
-        const result = await actOnOrder(ctx.db, session.store.id, session.user.id, request.params.id, request.params.action, request.body?.reason);
+      return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => {
+        const result = await actOnOrder(db, session.store.id, session.user.id, request.params.id, request.params.action, request.body?.reason);
         return { status: 200, body: result };
       });
     },

@@ -64,8 +64,8 @@ export function registerStockRoutes(app: FastifyInstance, ctx: ServerContext): v
     async (request, reply) => {
       const session = sessionOf(request);
       assertCanWrite(session, 'products', 'api');
-      return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
-        const adjustment = await ctx.db.transaction(async (tx) => {
+      return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => {
+        const adjustment = await db.transaction(async (tx) => {
           await lockStoreSequence(tx, session.store.id);
           return adjustStock(tx, session.store.id, session.user.id, request.body);
         });
@@ -90,9 +90,9 @@ export function registerStockRoutes(app: FastifyInstance, ctx: ServerContext): v
     async (request, reply) => {
       const session = sessionOf(request);
       assertCanWrite(session, 'products', 'api');
-      return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
+      return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => {
         const { id, items, ttlSeconds } = request.body;
-        const result = await ctx.db.transaction(async (tx) => {
+        const result = await db.transaction(async (tx) => {
           await lockStoreSequence(tx, session.store.id);
           return reserve(tx, session.store.id, { id, orderId: null, items, ttlSeconds, requestHash: digest(stableJson({ items, ttlSeconds })), pointer: '/items' });
         });
@@ -122,8 +122,8 @@ export function registerStockRoutes(app: FastifyInstance, ctx: ServerContext): v
       async (request, reply) => {
         const session = sessionOf(request);
         assertCanWrite(session, 'products', 'api');
-        return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
-          const result = await ctx.db.transaction(async (tx) => {
+        return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => {
+          const result = await db.transaction(async (tx) => {
             await lockStoreSequence(tx, session.store.id);
             return settle(tx, session.store.id, request.params.id, null);
           });

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HomologationRun, SandboxClock } from '../../schema/index.ts';
 import { assertAdmin, sessionOf } from '../http/authenticate.ts';
 import type { ServerContext } from '../http/context.ts';
+import type { Queryable } from '../db/database.ts';
 import { withIdempotency } from '../http/idempotency.ts';
 import { ApiProblem, errorResponses, problems } from '../http/problem.ts';
 import { advanceClock, MAX_ADVANCE_SECONDS } from './clock.ts';
@@ -65,20 +66,20 @@ export function registerSandboxRoutes(app: FastifyInstance, ctx: ServerContext):
       const sandboxStoreId = session.apiKey ? session.store.id : (await getSandbox(ctx.db, session.store.id))?.storeId;
       if (sandboxStoreId === undefined) throw problems.notFound('The sandbox of this store (create it with POST /api/sandbox)');
       // A retried move (the answer was lost) sent with its Idempotency-Key moves the clock once (API-05).
-      return withIdempotency(ctx.db, session.store.id, request, reply, async () => ({ status: 200, body: await moveClock(sandboxStoreId, request.body.advanceSeconds) }));
+      return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => ({ status: 200, body: await moveClock(db, sandboxStoreId, request.body.advanceSeconds) }));
     },
   );
 
-  async function moveClock(sandboxStoreId: string, advanceSeconds: number): Promise<SandboxClock> {
+  async function moveClock(db: Queryable, sandboxStoreId: string, advanceSeconds: number): Promise<SandboxClock> {
     let offset: number | null;
     try {
-      offset = await advanceClock(ctx.db, sandboxStoreId, advanceSeconds);
+      offset = await advanceClock(db, sandboxStoreId, advanceSeconds);
     } catch (error) {
       if (error instanceof RangeError) throw new ApiProblem(422, 'business_rule', error.message, '/advanceSeconds');
       throw error;
     }
     if (offset === null) throw problems.notFound('The sandbox');
-    const [row] = await ctx.db.query<{ now: Date | string }>('SELECT store_now($1) AS now', [sandboxStoreId]);
+    const [row] = await db.query<{ now: Date | string }>('SELECT store_now($1) AS now', [sandboxStoreId]);
     return { now: new Date(row!.now).toISOString(), offsetSeconds: offset };
   }
 
@@ -98,8 +99,8 @@ export function registerSandboxRoutes(app: FastifyInstance, ctx: ServerContext):
       const session = sessionOf(request);
       const key = session.apiKey;
       if (!key) throw problems.forbidden('Only the sandbox key that ran the conformance script posts its report.');
-      return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
-        const run: HomologationRun = await recordRun(ctx.db, { keyId: key.id, storeId: session.store.id, report: request.body });
+      return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => {
+        const run: HomologationRun = await recordRun(db, { keyId: key.id, storeId: session.store.id, report: request.body });
         return { status: 201, body: run };
       });
     },

@@ -58,7 +58,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ServerContext):
       const session = caller(request);
       checkInput(session, request.body, allowPrivate());
       reply.header('cache-control', 'no-store');
-      return withIdempotency(ctx.db, session.store.id, request, reply, async () => ({ status: 201, body: await createSubscription(ctx.db, session, request.body, now()) }));
+      return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => ({ status: 201, body: await createSubscription(db, session, request.body, now()) }));
     },
   );
 
@@ -83,12 +83,14 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ServerContext):
     },
     async (request, reply) => {
       const session = caller(request);
-      return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
+      const sent = await withIdempotency(ctx.db, session.store.id, request, reply, async (db) => ({
+        status: 200,
         // Checked against the subscription as it stands when the change is written, not an older read.
-        const changed = await updateSubscription(ctx.db, session, request.params.id, request.body, now(), (current) => checkInput(session, request.body, allowPrivate(), current));
-        if (request.body.status === 'active') ctx.webhooks?.wake();
-        return { status: 200, body: changed };
-      });
+        body: await updateSubscription(db, session, request.params.id, request.body, now(), (current) => checkInput(session, request.body, allowPrivate(), current)),
+      }));
+      // Once committed (the worker reads on its own connection).
+      if (request.body.status === 'active') ctx.webhooks?.wake();
+      return sent;
     },
   );
 
@@ -97,8 +99,8 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ServerContext):
     { config, schema: { tags, summary: 'Delete a subscription with its queued messages and its log', params: subscriptionParams, response: { 204: { type: 'null', description: 'Deleted' }, ...errors } }, preHandler },
     async (request, reply) => {
       const session = caller(request);
-      return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
-        await deleteSubscription(ctx.db, session, request.params.id);
+      return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => {
+        await deleteSubscription(db, session, request.params.id);
         return { status: 204, body: null };
       });
     },
@@ -121,7 +123,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ServerContext):
       const session = caller(request);
       await getSubscription(ctx.db, session, request.params.id, now());
       reply.header('cache-control', 'no-store');
-      return withIdempotency(ctx.db, session.store.id, request, reply, async () => ({ status: 200, body: await rotateSecret(ctx.db, session, request.params.id, request.body?.graceSeconds ?? 86_400, now()) }));
+      return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => ({ status: 200, body: await rotateSecret(db, session, request.params.id, request.body?.graceSeconds ?? 86_400, now()) }));
     },
   );
 
@@ -131,7 +133,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ServerContext):
     async (request, reply) => {
       const session = caller(request);
       await getSubscription(ctx.db, session, request.params.id, now());
-      return withIdempotency(ctx.db, session.store.id, request, reply, async () => ({ status: 202, body: await ping(ctx.db, session.store.id, request.params.id) }));
+      return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => ({ status: 202, body: await ping(db, session.store.id, request.params.id) }));
     },
   );
 
@@ -161,11 +163,10 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ServerContext):
     async (request, reply) => {
       const session = caller(request);
       await getSubscription(ctx.db, session, request.params.id, now());
-      return withIdempotency(ctx.db, session.store.id, request, reply, async () => {
-        const message = await redeliver(ctx.db, request.params.id, request.params.messageId, now());
-        ctx.webhooks?.wake();
-        return { status: 202, body: message };
-      });
+      const sent = await withIdempotency(ctx.db, session.store.id, request, reply, async (db) => ({ status: 202, body: await redeliver(db, request.params.id, request.params.messageId, now()) }));
+      // Once committed (the worker reads on its own connection).
+      ctx.webhooks?.wake();
+      return sent;
     },
   );
 }
