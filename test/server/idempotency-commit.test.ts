@@ -1,19 +1,28 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Queryable } from '../../sync/server/db/database.ts';
 import { backofficeClient, contractDoc, customer, requestDoc, rows, serviceDoc, type BackofficeClient } from './support/backoffice.ts';
 import { after, beforeStatement, failStatements } from './support/fail-once.ts';
-import { DATABASE_KINDS, startTestServer, type TestServer } from './support/servers.ts';
+import { adminToken, call, DATABASE_KINDS, startTestServer, type TestServer } from './support/servers.ts';
 
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** getLive's read of the record just written: the route's first statement after its write. */
 const readBack = () => after(/INSERT INTO documents/, /SELECT id, seq, station_id, data, deleted FROM documents/);
 const markedDone = (sql: string) => /UPDATE idempotency_keys SET state = 'done'/.test(sql);
 const reservationDropped = (sql: string) => /DELETE FROM idempotency_keys WHERE store_id/.test(sql);
 const purge = (sql: string) => /DELETE FROM idempotency_keys WHERE created_at/.test(sql);
 
+async function xlsxOf(data: (string | number)[][]): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('Consumo');
+  for (const row of [['ID externo', 'Contrato', 'Serviço', 'Data', 'Quantidade'], ...data]) sheet.addRow(row);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
 /**
  * API-05 "retries are safe": a request's answer is recorded on its Idempotency-Key in the transaction
  * of its write (http/idempotency.ts), so a failure anywhere — before, inside or after that commit, or a
- * crash — leaves a retry either the recorded answer or a request never carried out (breaker 6, #2, #8).
+ * crash — leaves a retry either the recorded answer or a request never carried out (breaker 6, #2, #4, #8).
  */
 describe.each(DATABASE_KINDS)('Idempotency-Key answers commit with the write (API-05) on %s', (kind) => {
   let server: TestServer;
@@ -112,5 +121,45 @@ describe.each(DATABASE_KINDS)('Idempotency-Key answers commit with the write (AP
     expect((await bo.errors()).length).toBe(before + 1);
     // The request fixed is another request: it takes a new key.
     expect((await post('refused', { ...refused, date: '2026-11-09' })).body.error.code).toBe('idempotency_conflict');
+  });
+
+  it('API-05 BO-04 a consumption batch retried with its Idempotency-Key replays its report and does not write its rows again over a later change', async () => {
+    const items = [{ externalId: 'BATCH-1', ...consumption, date: '2026-11-10' }];
+    const first = await bo.api('POST', '/consumption/batch', { items }, { 'idempotency-key': 'batch-json' });
+    expect(first).toMatchObject({ status: 200, body: { written: 1 } });
+    const [record] = await recordsOn('2026-11-10');
+    expect((await bo.api('PUT', `/consumption/${record!.id}`, { serviceId: 'min', quantity: 12, date: '2026-11-10' })).status).toBe(200);
+
+    const retry = await bo.api('POST', '/consumption/batch', { items }, { 'idempotency-key': 'batch-json' });
+    expect(retry).toMatchObject({ status: 200, body: first.body });
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(await recordsOn('2026-11-10')).toEqual([expect.objectContaining({ id: record!.id, quantity: 12 })]);
+  });
+
+  it('API-05 BO-04 an .xlsx batch is known by its bytes: the same file with the same key replays, another file with it is a conflict', async () => {
+    const upload = async (bytes: Buffer) => {
+      const response = await fetch(`${server.url}/api/v1/billing/consumption/batch`, { method: 'POST', headers: { authorization: `Bearer ${bo.token}`, 'content-type': XLSX, 'idempotency-key': 'batch-xlsx' }, body: new Uint8Array(bytes) });
+      return { status: response.status, replayed: response.headers.get('idempotent-replayed'), body: (await response.json()) as Record<string, unknown> };
+    };
+    const sheet = await xlsxOf([['SHEET-1', 'CT-IDEM', 'MIN', '11/11/2026', 10]]);
+    const first = await upload(sheet);
+    expect(first).toMatchObject({ status: 200, replayed: null, body: { written: 1 } });
+    const [record] = await recordsOn('2026-11-11');
+    expect((await bo.api('PUT', `/consumption/${record!.id}`, { serviceId: 'min', quantity: 12, date: '2026-11-11' })).status).toBe(200);
+
+    expect(await upload(sheet)).toEqual({ status: 200, replayed: 'true', body: first.body });
+    expect(await recordsOn('2026-11-11')).toEqual([expect.objectContaining({ quantity: 12 })]);
+    const other = await upload(await xlsxOf([['SHEET-1', 'CT-IDEM', 'MIN', '11/11/2026', 99]]));
+    expect(other).toMatchObject({ status: 422, body: { error: { code: 'idempotency_conflict' } } });
+  });
+
+  it('API-05 the batch routes answer a key used for another request as 422 idempotency_conflict, not a 500 (their 422 is also a refused batch)', async () => {
+    const token = await adminToken(server);
+    for (const path of ['/api/v1/products/batch', '/api/v1/masterdata/batch']) {
+      const headers = { 'idempotency-key': `conflict ${path}` };
+      expect((await call(server.url, 'POST', path, { token, headers, body: { items: [{ sku: 'IDEM-1', code: 'IDEM-1' }] } })).status).toBeLessThan(500);
+      const other = await call(server.url, 'POST', path, { token, headers, body: { items: [{ sku: 'IDEM-2', code: 'IDEM-2' }] } });
+      expect(other, path).toMatchObject({ status: 422, body: { error: { code: 'idempotency_conflict' } } });
+    }
   });
 });

@@ -88,11 +88,20 @@ export const batchResponse = {
   required: ['results', 'summary'],
 } as const;
 
-/** 422: no item was accepted; the problem names the first error, the results name every one. */
+/**
+ * 422: no item was accepted; the problem names the first error, the results name every one. Or a plain
+ * problem without results (an Idempotency-Key already used for another request): with the first shape
+ * alone, that answer could not be serialised and left as a 500.
+ */
 export const batchRefusedResponse = {
-  type: 'object',
-  properties: { error: errorBodySchema.properties.error, results: batchResponse.properties.results, summary: batchResponse.properties.summary },
-  required: ['error', 'results', 'summary'],
+  anyOf: [
+    {
+      type: 'object',
+      properties: { error: errorBodySchema.properties.error, results: batchResponse.properties.results, summary: batchResponse.properties.summary },
+      required: ['error', 'results', 'summary'],
+    },
+    errorBodySchema,
+  ],
 } as const;
 
 export const productResponse = product;
