@@ -1,17 +1,20 @@
 import type { ContractDoc, ReceivableLine, ServiceDoc } from '../schema/index.ts';
 import { contractStateAt } from './contract-state.ts';
+import { localMidnight, STORE_TIME_ZONE } from './store-calendar.ts';
 
 /**
  * The monthly billing computation (BO-05), in integer cents. The server's billing run does the same in
  * one SQL statement (sync/server/backoffice/billing-run.ts); a test holds the two to the same results.
  *
- * For a contract and a period (calendar month YYYY-MM, boundaries at 00:00 UTC):
+ * For a contract and a period (calendar month YYYY-MM of the store's calendar, São Paulo: it begins and
+ * ends at the store's local midnight, sync/rules/store-calendar.ts):
  *
  * 1. Fee: a line's monthly fee (the line's override, else the service's fee) × the contracted quantity
  *    is charged **in full, without proration**, when the contract is `active` at the end of the period
- *    (its state at the first instant of the next month, from its history; see contractStateAt) and its
- *    start date is within or before the period. A contract suspended, inactive, cancelled or still a
- *    draft at the month's end pays no fee for that month — also when it was active for part of it.
+ *    (its state at the first instant of the next month — the store's local midnight, periodEnd — from its
+ *    history; see contractStateAt) and its start date is within or before the period. A contract
+ *    suspended, inactive, cancelled or still a draft at the month's end pays no fee for that month — also
+ *    when it was active for part of it.
  *    No proration keeps a charge explainable in one sentence and independent of day counts.
  * 2. Metered usage: the period's consumption of the contract, per service line, net of correcting
  *    records, beyond the included quantity (service's included quantity × contracted quantity), times the
@@ -29,10 +32,18 @@ export interface ChargeComputation {
   lines: ReceivableLine[];
 }
 
-/** First instant after the period, ISO-8601 UTC: '2026-11' → '2026-12-01T00:00:00.000Z'. */
-export function periodEnd(period: string): string {
+/** The first day of the month after the period, YYYY-MM-DD: '2026-11' → '2026-12-01'. */
+export function nextPeriodFirstDay(period: string): string {
   const [year, month] = period.split('-').map(Number) as [number, number];
-  return new Date(Date.UTC(year, month, 1)).toISOString();
+  return new Date(Date.UTC(year, month, 1)).toISOString().slice(0, 10);
+}
+
+/**
+ * First instant after the period, ISO-8601 UTC: the store's local midnight (São Paulo) beginning the next
+ * month's first day, '2026-11' → '2026-12-01T03:00:00.000Z'. `timeZone` (IANA) is for tests and tools.
+ */
+export function periodEnd(period: string, timeZone = STORE_TIME_ZONE): string {
+  return localMidnight(nextPeriodFirstDay(period), timeZone);
 }
 
 /** The period's first and last day, YYYY-MM-DD. */

@@ -1,5 +1,6 @@
 import type { ContractHistoryEntry } from '../schema/index.ts';
 import { ok, refuse, type RuleResult } from './result.ts';
+import { localMidnight, STORE_TIME_ZONE, storeDay } from './store-calendar.ts';
 
 /**
  * Contract life cycle (BO-03). Side effects such as receivables hang on these transitions, not on
@@ -93,8 +94,8 @@ export interface ContractRequest {
 /**
  * Applies a transition request to a contract's state: the new state and the history entry to append,
  * or a refusal (invalid transition, missing reason). `now` is the applying side's clock (the server's
- * for the record; the device's for its optimistic display); `today` (YYYY-MM-DD) is the default
- * effective date of a cancellation.
+ * for the record; the device's for its optimistic display); `today` (YYYY-MM-DD, the store's calendar:
+ * storeDay(now)) is the default effective date of a cancellation.
  */
 export function applyContractRequest(from: ContractState, request: ContractRequest, now: string, today: string): RuleResult<{ state: ContractState; entry: ContractHistoryEntry }> {
   const next = applyContractAction(from, request.kind);
@@ -125,19 +126,25 @@ function isRealDay(value: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value && value >= '1900-01-01';
 }
 
-/** The instant from which an entry counts: a cancellation from its effective date, the others from when applied. */
-function entryTime(entry: ContractHistoryEntry): string {
-  return entry.action === 'cancel' && entry.effectiveDate ? `${entry.effectiveDate}T00:00:00.000Z` : entry.at;
+/**
+ * The instant from which an entry counts: a cancellation from its effective date's local midnight in the
+ * store's calendar (São Paulo: effective 2026-12-01 → from 2026-12-01T03:00:00.000Z), the others from when
+ * the server applied them (`at`).
+ */
+function entryTime(entry: ContractHistoryEntry, timeZone: string): string {
+  return entry.action === 'cancel' && entry.effectiveDate ? localMidnight(entry.effectiveDate, timeZone) : entry.at;
 }
 
 /**
- * The contract's state at an instant (ISO-8601 UTC), from its history: draft before any entry; a
- * cancellation counts from its effective date (possibly back-dated or future) and, being terminal, wins
- * over later entries; the others count from when the server applied them, in history order.
+ * The contract's state at an instant (ISO-8601 UTC, as toISOString writes it), from its history: draft
+ * before any entry; a cancellation counts from its effective date (a day of the store's calendar, São
+ * Paulo, from its local midnight; possibly back-dated or future) and, being terminal, wins over later
+ * entries; the others count from when the server applied them, in history order. `timeZone` (IANA, default
+ * the store's) is for tests and tools.
  */
-export function contractStateAt(history: readonly ContractHistoryEntry[], instant: string): ContractState {
+export function contractStateAt(history: readonly ContractHistoryEntry[], instant: string, timeZone = STORE_TIME_ZONE): ContractState {
   const cancel = history.find((entry) => entry.action === 'cancel');
-  if (cancel && entryTime(cancel) < instant) return 'cancelled';
+  if (cancel && entryTime(cancel, timeZone) < instant) return 'cancelled';
   let state: ContractState = 'draft';
   for (const entry of history) {
     if (entry.action !== 'cancel' && entry.at < instant) state = entry.to;
@@ -145,8 +152,13 @@ export function contractStateAt(history: readonly ContractHistoryEntry[], instan
   return state;
 }
 
-/** The effective date of the contract's cancellation, if it was cancelled. */
-export function cancellationDate(history: readonly ContractHistoryEntry[]): string | null {
+/**
+ * The effective date of the contract's cancellation (YYYY-MM-DD, the store's calendar), if it was
+ * cancelled; for an entry without one (stored before effective dates), the store's day it was applied on.
+ */
+export function cancellationDate(history: readonly ContractHistoryEntry[], timeZone = STORE_TIME_ZONE): string | null {
   const cancel = history.find((entry) => entry.action === 'cancel');
-  return cancel ? (cancel.effectiveDate ?? cancel.at.slice(0, 10)) : null;
+  if (!cancel) return null;
+  if (cancel.effectiveDate) return cancel.effectiveDate;
+  return Number.isNaN(Date.parse(cancel.at)) ? cancel.at.slice(0, 10) : storeDay(cancel.at, timeZone);
 }

@@ -12,6 +12,7 @@ export * from './promotions.ts';
 export * from './sale-totals.ts';
 export * from './payments.ts';
 export * from './verify-sale.ts';
+export * from './store-calendar.ts';
 export * from './contract-state.ts';
 export * from './budget-state.ts';
 export * from './messages-pt-br.ts';

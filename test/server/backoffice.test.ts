@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeCharge } from '../../sync/rules/index.ts';
-import type { ContractDoc, ServiceDoc } from '../../sync/schema/index.ts';
-import { backofficeClient, contractDoc, customer, requestDoc, rows, serviceDoc, usageDoc, type BackofficeClient } from './support/backoffice.ts';
+import { backofficeClient, contractDoc, customer, expectRunAgreesWithRule, requestDoc, rows, serviceDoc, usageDoc, type BackofficeClient } from './support/backoffice.ts';
 import { dayOf, PERIODS } from './support/periods.ts';
 import { call, DATABASE_KINDS, login, startTestServer, type TestServer } from './support/servers.ts';
 
@@ -219,14 +217,8 @@ describe.each(DATABASE_KINDS)('back office on %s', (kind) => {
     // ct-api: cancelled effective on the 1st of next month, so active at this month's end → fee 50.00 + 2 × 10.00; no usage.
     expect(byContract['ct-api']).toMatchObject({ amountCents: 7000, dueDate: dayOf(NEXT, 5) });
 
-    // The SQL run and the shared rule agree on every contract.
-    const services = new Map<string, ServiceDoc>(((await bo.api('GET', '/services')).body.services as ServiceDoc[]).map((s) => [s.id, s]));
-    for (const contract of (await bo.api('GET', '/contracts')).body.contracts as ContractDoc[]) {
-      const usage = new Map<string, number>();
-      for (const record of (await bo.api('GET', `/consumption?contractId=${contract.id}&from=${dayOf(CUR, 1)}&to=${dayOf(CUR, 31)}`)).body.consumption) usage.set(record.serviceId, (usage.get(record.serviceId) ?? 0) + record.quantity);
-      const expected = computeCharge(contract, services, usage, CUR);
-      expect([contract.id, byContract[contract.id]?.amountCents ?? null, byContract[contract.id]?.lines ?? null]).toEqual([contract.id, expected?.amountCents ?? null, expected?.lines ?? null]);
-    }
+    // The SQL run and the shared rule agree on every contract (also at a month's boundary: billing-store-calendar.test.ts).
+    await expectRunAgreesWithRule(bo, CUR);
     expect(run.body).toEqual({ period: CUR, created: listed.body.receivables.length, amountCents: listed.body.totals.amountCents, refused: [] });
     expect((await bo.api('POST', '/billing-runs', { period: CUR })).body).toEqual({ period: CUR, created: 0, amountCents: 0, refused: [] });
     expect((await bo.api('GET', `/receivables?period=${CUR}`)).body.receivables).toHaveLength(listed.body.receivables.length);

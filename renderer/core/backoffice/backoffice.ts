@@ -1,6 +1,6 @@
 import type { RxCollection } from 'rxdb';
 import type { BackofficeAction, ConsumptionRecord, ContractActionKind, ContractDoc, Receivable, ReceivableList } from '../../../sync/schema/index.ts';
-import { applyContractRequest, checkConsumptionChange, checkConsumptionContract, checkCorrections, correctingRecord, isContractState, periodOf, type ConsumptionWrite, type ContractState, type RuleError } from '../../../sync/rules/index.ts';
+import { applyContractRequest, checkConsumptionChange, checkConsumptionContract, checkCorrections, correctingRecord, isContractState, periodOf, storeDay, type ConsumptionWrite, type ContractState, type RuleError } from '../../../sync/rules/index.ts';
 import type { BalcaoDatabase } from '../../data/database.ts';
 
 /**
@@ -68,7 +68,7 @@ export function withoutRefused(requests: readonly BackofficeAction[], refusedIds
 export function displayedState(contract: ContractDoc, pending: readonly BackofficeAction[], now: string): ContractState {
   let state: ContractState = isContractState(contract.state) ? contract.state : 'draft';
   for (const request of pending) {
-    const applied = applyContractRequest(state, request, now, now.slice(0, 10));
+    const applied = applyContractRequest(state, request, now, storeDay(now));
     if (applied.ok) state = applied.value.state;
   }
   return state;
@@ -99,7 +99,7 @@ export async function requestTransition(
     ...(input.reason?.trim() ? { reason: input.reason.trim() } : {}),
     ...(input.effectiveDate ? { effectiveDate: input.effectiveDate } : {}),
   };
-  const checked = applyContractRequest(displayedState(contract, pending, input.now), request, input.now, input.now.slice(0, 10));
+  const checked = applyContractRequest(displayedState(contract, pending, input.now), request, input.now, storeDay(input.now));
   if (!checked.ok) throw new BackofficeRefused(checked.error);
   await collection<BackofficeAction>(db, 'backofficeActions').insert(request);
   return request;

@@ -1,5 +1,5 @@
 import type { BackofficeAction, ConsumptionRecord, ContractDoc, Customer, IntegrationError, ServiceDoc } from '../../../sync/schema/index.ts';
-import { applyContractRequest, checkConsumptionContract, contractProblems, customerProblems, fieldProblemText, isContractState, ruleMessage, serviceProblems } from '../../../sync/rules/index.ts';
+import { applyContractRequest, checkConsumptionContract, contractProblems, customerProblems, fieldProblemText, isContractState, ruleMessage, serviceProblems, storeDay } from '../../../sync/rules/index.ts';
 
 /**
  * A server refusal's detail in the user's language. The server words its refusals in English (they are
@@ -27,7 +27,7 @@ export function localRefusalDetail(entry: IntegrationError, locale: string, cont
   } else if (entry.collection === 'backofficeActions' && typeof doc.contractId === 'string') {
     const contract = contracts.get(doc.contractId);
     const now = new Date().toISOString();
-    const applied = contract ? applyContractRequest(isContractState(contract.state) ? contract.state : 'draft', doc as unknown as BackofficeAction, now, now.slice(0, 10)) : null;
+    const applied = contract ? applyContractRequest(isContractState(contract.state) ? contract.state : 'draft', doc as unknown as BackofficeAction, now, storeDay(now)) : null;
     if (applied && !applied.ok) texts = [ruleMessage(applied.error, locale)];
   }
   return texts.length ? texts.join(' ') : null;

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { RxCollection } from 'rxdb';
 import { useTranslation } from 'react-i18next';
 import type { BackofficeAction, BackofficeDoc, CollectionName, ConsumptionRecord, ContractDoc, Customer, IntegrationError, ServiceDoc } from '../../../sync/schema/index.ts';
-import { ruleMessage } from '../../../sync/rules/index.ts';
+import { ruleMessage, storeDay } from '../../../sync/rules/index.ts';
 import { BackofficeRefused } from '../../core/backoffice/backoffice.ts';
 import { useCore, useErrorText } from '../core-context.tsx';
 import { usePosContext } from '../pos/pos-context.tsx';
@@ -95,10 +95,12 @@ export function usePeriod(): (period: string) => string {
   }, [i18n.language]);
 }
 
-/** Today on this device as YYYY-MM-DD (local calendar). */
+/**
+ * Today as YYYY-MM-DD in the store's calendar (São Paulo), whatever zone this device's clock is set to:
+ * the day the server counts a cancellation, a contract's start and usage in (sync/rules storeDay).
+ */
 export function today(): string {
-  const now = new Date();
-  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+  return storeDay(new Date());
 }
 
 export { parseWhole } from './input-parsing.ts';

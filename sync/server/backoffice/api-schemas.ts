@@ -57,7 +57,7 @@ export const transitionBody: JsonSchema = {
   additionalProperties: false,
   properties: {
     reason: reasonText,
-    effectiveDate: { ...calendarDate, description: 'cancel: the day from which the contract is cancelled (default: today, UTC)' },
+    effectiveDate: { ...calendarDate, description: 'cancel: the day from which the contract is cancelled (default: today in the store calendar, São Paulo); counted from its local midnight' },
   },
 };
 

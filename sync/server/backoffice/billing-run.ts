@@ -1,4 +1,4 @@
-import { periodDays } from '../../rules/index.ts';
+import { nextPeriodFirstDay, periodDays, periodEnd } from '../../rules/index.ts';
 import type { BillingRunResult } from '../../schema/index.ts';
 import type { Database } from '../db/database.ts';
 import { lockStoreSequence } from '../db/documents.ts';
@@ -7,7 +7,9 @@ import { enqueueReceivableEvents } from '../webhooks/receivable-events.ts';
 /**
  * The monthly billing run (BO-05): one INSERT … SELECT turns the period's contracts and consumption
  * into receivables, with the rules of sync/rules/billing.ts (no proration; the fee when active at the
- * month's end; usage beyond the included quantity; due on the billing day of the next month).
+ * month's end; usage beyond the included quantity; due on the billing day of the next month). The month is
+ * one of the store's calendar (São Paulo): it ends at the store's local midnight, periodEnd — the same
+ * function the device and the rule use.
  *
  * Idempotent: one receivable per (store, contract, period) and ON CONFLICT DO NOTHING, so a second run
  * of a period adds nothing, and two concurrent runs make each charge once. The run holds the store's
@@ -26,9 +28,9 @@ export async function runBilling(db: Database, storeId: string, period: string, 
   const [year, month] = period.split('-').map(Number) as [number, number];
   if (!(year >= 1970 && year <= 9998 && month >= 1 && month <= 12)) throw new RangeError(`Period ${period} cannot be billed: choose a month from 1970-01 to 9998-12.`);
   const { first, last } = periodDays(period);
-  const nextFirst = new Date(Date.UTC(year, month, 1)).toISOString().slice(0, 10);
+  const nextFirst = nextPeriodFirstDay(period);
   const nextLastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  const end = `${nextFirst}T00:00:00.000Z`;
+  const end = periodEnd(period); // the store's local midnight beginning nextFirst
   return db.transaction(async (tx) => {
     await lockStoreSequence(tx, storeId);
     const answer = await tx.query<{ kind: 'created' | 'too_large'; id: string; amount: string }>(BILLING_SQL, [storeId, period, first, last, end, nextFirst, nextLastDay, last, MAX_CHARGE_CENTS]);
@@ -53,10 +55,13 @@ const MAX_CHARGE_CENTS = 100_000_000_000;
 
 const HISTORY_AT = (entry: string) => `coalesce(balcao_instant(${entry}.entry ->> 'at'), '-infinity'::timestamptz)`;
 
-// $1 store, $2 period, $3 first day (text), $4 last day (a date), $5 first instant after the period, $6 first
-// day of the next month, $7 that month's number of days, $8 the last day as text (YYYY-MM-DD), $9 the largest
-// charge (cents): a contract above it is answered as 'too_large' instead of stopping the run.
-// Mirrors computeCharge and contractStateAt.
+// $1 store, $2 period, $3 first day (text), $4 last day (a date), $5 first instant after the period (periodEnd:
+// the store's local midnight beginning $6), $6 first day of the next month, $7 that month's number of days,
+// $8 the last day as text (YYYY-MM-DD), $9 the largest charge (cents): a contract above it is answered as
+// 'too_large' instead of stopping the run.
+// Mirrors computeCharge and contractStateAt. A cancellation effective on day E counts from E's local midnight
+// (localMidnight), which is before $5 = localMidnight($6) exactly when E < $6: compared as days, so the SQL
+// needs no time zone of its own and cannot disagree with the rule's.
 // `contracts` is MATERIALIZED and carries each contract's fee state: inlined, the planner evaluated the
 // history sub-queries once per line and again in every expression that used the fee (the aggregate,
 // its filter and the lines' JSON), which was most of the run on PGlite (5,000 contracts: 10 s → 5 s at load 13).
@@ -71,8 +76,8 @@ WITH contracts AS MATERIALIZED (
            WHEN c.data ->> 'startDate' IS NULL OR (c.data ->> 'startDate')::date > $4::date THEN false
            WHEN EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(c.data -> 'history', '[]'::jsonb)) AS h(entry)
                          WHERE h.entry ->> 'action' = 'cancel'
-                           AND (CASE WHEN h.entry ? 'effectiveDate' THEN (h.entry ->> 'effectiveDate')::date::timestamp AT TIME ZONE 'UTC'
-                                     ELSE ${HISTORY_AT('h')} END) < $5::timestamptz) THEN false
+                           AND (CASE WHEN h.entry ? 'effectiveDate' THEN (h.entry ->> 'effectiveDate')::date < $6::date
+                                     ELSE ${HISTORY_AT('h')} < $5::timestamptz END)) THEN false
            ELSE coalesce((SELECT e.entry ->> 'to'
                             FROM jsonb_array_elements(coalesce(c.data -> 'history', '[]'::jsonb)) WITH ORDINALITY AS e(entry, n)
                            WHERE e.entry ->> 'action' <> 'cancel' AND ${HISTORY_AT('e')} < $5::timestamptz

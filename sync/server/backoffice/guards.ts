@@ -1,5 +1,5 @@
 import type { BackofficeAction, CollectionName, ConsumptionRecord, ContractDoc, ContractHistoryEntry } from '../../schema/index.ts';
-import { applyContractRequest, checkConsumptionChange, checkCorrections, formatBrl, formatTaxId, isContractState, periodOf, recordKey } from '../../rules/index.ts';
+import { applyContractRequest, checkConsumptionChange, checkCorrections, formatBrl, formatTaxId, isContractState, periodOf, recordKey, storeDay } from '../../rules/index.ts';
 import type { Queryable } from '../db/database.ts';
 import { loadDocuments, writeDocuments, type DocumentWrite, type StoredDocument } from '../db/documents.ts';
 import type { Refusal } from '../rules/rule.ts';
@@ -223,7 +223,7 @@ async function applyContractRequests(tx: Queryable, ctx: GuardContext, accepted:
   const refusals: Refusals = new Map();
   const contracts = await loadDocuments(tx, ctx.storeId, 'backoffice', accepted.map((write) => String(write.data.contractId)));
   const changed = new Map<string, StoredDocument>();
-  const today = ctx.now.slice(0, 10);
+  const today = storeDay(ctx.now); // a cancellation's default effective date: the store's day (São Paulo), not UTC's
   for (const write of accepted) {
     const request = write.data as unknown as BackofficeAction;
     const contract = changed.get(request.contractId) ?? contracts.get(request.contractId);

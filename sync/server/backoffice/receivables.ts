@@ -1,4 +1,5 @@
 import type { Receivable, ReceivableList, ReceivableStatus, ReceivableTotals } from '../../schema/index.ts';
+import { STORE_TIME_ZONE, storeDay } from '../../rules/index.ts';
 import { RECEIVABLE_STATUSES } from '../../schema/index.ts';
 import type { Database, Queryable } from '../db/database.ts';
 
@@ -179,7 +180,7 @@ export async function billedPeriods(tx: Queryable, storeId: string, pairs: reado
   return billed;
 }
 
-/** Today's calendar day in the store's time zone (Brazil's back offices bill by the local day). */
-export function storeToday(now = new Date(), timeZone = 'America/Sao_Paulo'): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+/** Today's calendar day (YYYY-MM-DD) in the store's calendar, São Paulo (Brazil's back offices bill by the local day): sync/rules storeDay. */
+export function storeToday(now = new Date(), timeZone = STORE_TIME_ZONE): string {
+  return storeDay(now, timeZone);
 }

@@ -1,8 +1,9 @@
 import type { Period } from '../db/pos-reports.ts';
+import { STORE_TIME_ZONE } from '../../rules/index.ts';
 import { ApiProblem } from './problem.ts';
 
-/** Brazilian stores count their days in São Paulo time unless the caller says otherwise. */
-export const DEFAULT_TIME_ZONE = 'America/Sao_Paulo';
+/** Brazilian stores count their days in São Paulo time unless the caller says otherwise (the store's calendar, sync/rules). */
+export const DEFAULT_TIME_ZONE = STORE_TIME_ZONE;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;

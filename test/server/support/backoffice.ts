@@ -1,3 +1,6 @@
+import { expect } from 'vitest';
+import { computeCharge, periodDays } from '../../../sync/rules/index.ts';
+import type { ContractDoc, ServiceDoc } from '../../../sync/schema/index.ts';
 import { call, login, type TestServer } from './servers.ts';
 import { cpf } from './documents.ts';
 
@@ -46,3 +49,22 @@ export function customer(n: number, extra: Record<string, unknown> = {}): Record
 
 /** Rows of a push, each assuming the master state the device last saw (null for new documents). */
 export const rows = (...docs: Record<string, unknown>[]) => docs.map((doc) => ({ newDocumentState: doc, assumedMasterState: null }));
+
+/**
+ * BO-05: the SQL billing run's receivables of `period` and the shared rule (computeCharge, sync/rules/billing.ts)
+ * agree on every contract of the store, to the cent and line by line.
+ * @returns the period's receivables by contract id
+ */
+export async function expectRunAgreesWithRule(bo: BackofficeClient, period: string): Promise<Record<string, { amountCents: number; lines: unknown[]; dueDate: string }>> {
+  const listed = (await bo.api('GET', `/receivables?period=${period}&limit=1000`)).body.receivables as { contractId: string; amountCents: number; lines: unknown[]; dueDate: string }[];
+  const byContract = Object.fromEntries(listed.map((r) => [r.contractId, r]));
+  const services = new Map<string, ServiceDoc>(((await bo.api('GET', '/services?limit=1000')).body.services as ServiceDoc[]).map((s) => [s.id, s]));
+  const { first, last } = periodDays(period);
+  for (const contract of (await bo.api('GET', '/contracts?limit=1000')).body.contracts as ContractDoc[]) {
+    const usage = new Map<string, number>();
+    for (const record of (await bo.api('GET', `/consumption?contractId=${contract.id}&from=${first}&to=${last}&limit=1000`)).body.consumption) usage.set(record.serviceId, (usage.get(record.serviceId) ?? 0) + record.quantity);
+    const expected = computeCharge(contract, services, usage, period);
+    expect([contract.id, byContract[contract.id]?.amountCents ?? null, byContract[contract.id]?.lines ?? null]).toEqual([contract.id, expected?.amountCents ?? null, expected?.lines ?? null]);
+  }
+  return byContract;
+}
