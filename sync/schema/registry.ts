@@ -36,6 +36,13 @@ export interface CollectionDefinition<Doc = unknown> {
    */
   appendOnly?: boolean;
   /**
+   * The server derives every document from requests and events after its own guards (design projects,
+   * environments and purchase orders come from designActions and the design software): no caller
+   * writes them, not even an administrator through the integration API, which may write the other
+   * read-only collections (catalogue, master data). A direct write would skip those guards (DES-11).
+   */
+  derived?: boolean;
+  /**
    * Fields only some of the writing roles may set or change (`roles`); a new document from anyone else
    * must hold `defaults` there (absent when not listed). E.g. a cashier registers and edits customers at
    * the till, but only the back office deactivates one (BO-01). Every write path checks it (server
@@ -104,10 +111,10 @@ export const COLLECTIONS = {
     appendOnly: true,
   }),
   auditEvents: define<AuditEvent>({ name: 'auditEvents', schema: auditEventSchema, readRoles: ALL, writeRoles: ALL, visibility: 'station', appendOnly: true }),
-  designProjects: define<DesignProject>({ name: 'designProjects', schema: designProjectSchema, readRoles: DESIGN, writeRoles: [], visibility: 'store' }),
-  designEnvironments: define<DesignEnvironmentDoc>({ name: 'designEnvironments', schema: designEnvironmentSchema, readRoles: DESIGN, writeRoles: [], visibility: 'store' }),
+  designProjects: define<DesignProject>({ name: 'designProjects', schema: designProjectSchema, readRoles: DESIGN, writeRoles: [], visibility: 'store', derived: true }),
+  designEnvironments: define<DesignEnvironmentDoc>({ name: 'designEnvironments', schema: designEnvironmentSchema, readRoles: DESIGN, writeRoles: [], visibility: 'store', derived: true }),
   designActions: define<DesignAction>({ name: 'designActions', schema: designActionSchema, readRoles: DESIGN, writeRoles: DESIGN, visibility: 'store', appendOnly: true }),
-  purchaseOrders: define<PurchaseOrder>({ name: 'purchaseOrders', schema: purchaseOrderSchema, readRoles: DESIGN, writeRoles: [], visibility: 'store' }),
+  purchaseOrders: define<PurchaseOrder>({ name: 'purchaseOrders', schema: purchaseOrderSchema, readRoles: DESIGN, writeRoles: [], visibility: 'store', derived: true }),
   backoffice: define<BackofficeDoc>({ name: 'backoffice', schema: backofficeSchema, readRoles: BACK_OFFICE, writeRoles: BACK_OFFICE, visibility: 'store' }),
   consumption: define<ConsumptionRecord>({ name: 'consumption', schema: consumptionSchema, readRoles: BACK_OFFICE, writeRoles: BACK_OFFICE, visibility: 'store' }),
   backofficeActions: define<BackofficeAction>({ name: 'backofficeActions', schema: backofficeActionSchema, readRoles: BACK_OFFICE, writeRoles: BACK_OFFICE, visibility: 'store', appendOnly: true }),

@@ -1,7 +1,7 @@
 import { canRead, canWrite, COLLECTIONS, type CollectionName, type Role, type WireDocument } from '../../schema/index.ts';
 import type { Queryable } from '../db/database.ts';
 import type { StoredDocument } from '../db/documents.ts';
-import { problems } from '../http/problem.ts';
+import { ApiProblem, problems } from '../http/problem.ts';
 import { assertKeyMayWriteCollection, assertKeyMayWriteDocuments } from './key-writes.ts';
 import type { Session } from './sessions.ts';
 
@@ -32,13 +32,27 @@ function isAdminWriter(writer: Pick<Writer, 'roles'>): boolean {
   return writer.roles.includes('admin');
 }
 
+/** 403 for a write of a collection only the server derives (registry `derived`), whoever asks. */
+function derivedCollection(collection: CollectionName): ApiProblem {
+  return new ApiProblem(
+    403,
+    'read_only_collection',
+    `Collection "${collection}" is derived by the server from design requests and the design software, so their guards (outdated budgets, review, purchase orders) always apply; nobody writes it directly. Send a designActions request instead.`,
+    undefined,
+    undefined,
+    { messagePt: `A coleção "${collection}" é derivada pelo servidor a partir dos pedidos de projeto e do software de projeto, para que suas regras (orçamento desatualizado, revisão, pedidos de compra) sempre valham; ninguém a escreve diretamente. Envie um pedido em designActions.` },
+  );
+}
+
 /**
  * Role: whether the caller may change the collection at all. Read-only collections (catalogue,
- * master data, design projects) are written centrally: by an admin through the integration API.
+ * master data) are written centrally: by an admin through the integration API. Collections the
+ * server derives (design projects, environments, purchase orders) are written by no caller.
  */
 export function assertRoleMayWrite(writer: Pick<Writer, 'roles' | 'via' | 'apiKeyId'>, collection: CollectionName): void {
   // A key is not a person: some records are never its to write, whatever its role (auth/key-writes.ts).
   if (writer.apiKeyId !== undefined) assertKeyMayWriteCollection(collection);
+  if (COLLECTIONS[collection].derived) throw derivedCollection(collection);
   if (writer.via === 'api' && isAdminWriter(writer)) return;
   if (canWrite(collection, writer.roles)) return;
   if (COLLECTIONS[collection].writeRoles.length === 0 || canRead(collection, writer.roles)) throw problems.readOnly(collection);
