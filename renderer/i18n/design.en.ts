@@ -162,6 +162,7 @@ export const designEn: Shape<typeof designPtBR> = {
     },
     title: {
       outdated_version: '{{what}} refused: the budget is outdated',
+      outdated_budget: '{{what}} refused: the budget changed after you checked it',
       invalid_transition: '{{what}} refused: the environment is no longer at this stage',
       not_permitted: '{{what}} refused: your role does not allow this',
       unknown_reference: '{{what}} refused: the version or item no longer exists',
@@ -169,6 +170,7 @@ export const designEn: Shape<typeof designPtBR> = {
     },
     hint: {
       outdated_version: 'The project changed in the design software after this version. Update the environment, check the new budget and try again.',
+      outdated_budget: 'Items were added or removed after the budget was checked for approval. Check the current items and total, then approve again.',
       invalid_transition: 'Reload the environment and check its current stage before trying again.',
       not_permitted: 'Ask a user with the right role (or the admin) to do this.',
       unknown_reference: 'Reload the environment and choose a version or item from the current list.',

@@ -158,6 +158,7 @@ export const designPtBR = {
     },
     title: {
       outdated_version: '{{what}} recusada: o orçamento está desatualizado',
+      outdated_budget: '{{what}} recusada: o orçamento mudou depois que você o conferiu',
       invalid_transition: '{{what}} recusada: o ambiente não está mais nesta etapa',
       not_permitted: '{{what}} recusada: seu perfil não permite esta ação',
       unknown_reference: '{{what}} recusada: a versão ou o item não existe mais',
@@ -165,6 +166,7 @@ export const designPtBR = {
     },
     hint: {
       outdated_version: 'O projeto foi alterado no software de projeto depois desta versão. Atualize o ambiente, confira o novo orçamento e tente de novo.',
+      outdated_budget: 'Itens foram incluídos ou removidos depois que o orçamento foi conferido para a aprovação. Confira os itens e o total atuais e aprove de novo.',
       invalid_transition: 'Recarregue o ambiente e confira o estágio atual antes de tentar de novo.',
       not_permitted: 'Peça a um usuário com o perfil certo (ou ao administrador) para fazer isto.',
       unknown_reference: 'Recarregue o ambiente e escolha uma versão ou item da lista atual.',

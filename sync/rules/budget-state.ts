@@ -1,4 +1,5 @@
-import type { DesignEnvironmentDoc, DesignVersion } from '../schema/index.ts';
+import type { DesignBudgetItem, DesignEnvironmentDoc, DesignVersion } from '../schema/index.ts';
+import { budgetTotals, mergeDesignItems } from './design-budget.ts';
 import { ok, refuse, type RuleResult } from './result.ts';
 
 /**
@@ -19,7 +20,33 @@ export type DesignEnvironment = Pick<DesignEnvironmentDoc, 'id' | 'name' | 'stag
   versions: readonly BudgetVersion[];
 };
 
-export type NewVersion = Omit<BudgetVersion, 'number' | 'convertedAt'>;
+export type NewVersion = Omit<BudgetVersion, 'number' | 'convertedAt' | 'budgetRevision'>;
+
+/** An environment with its budget: what approving and changing the items need. */
+export type BudgetedEnvironment = DesignEnvironment & Pick<DesignEnvironmentDoc, 'items' | 'budget'>;
+
+/**
+ * What the approver saw when approving (DES-11), sent with the approval: the budget's `revision`
+ * and its `totalCents` (integer cents). Either may be absent (an app from before they existed).
+ */
+export interface SeenBudget {
+  revision?: number;
+  totalCents?: number;
+}
+
+/** The budget's revision: 0 for environments stored before revisions existed. */
+export function budgetRevision(env: { readonly budget: { readonly revision?: number } }): number {
+  return env.budget.revision ?? 0;
+}
+
+/**
+ * The environment after its budget lines changed (a version imported, an item added or removed by
+ * hand): new totals in cents and the next budget revision, so an approval made before the change no
+ * longer names this budget (DES-11). Approval fields stay. Throws RangeError past safe-integer cents.
+ */
+export function withBudgetItems<E extends Pick<DesignEnvironmentDoc, 'items' | 'budget'>>(env: E, items: DesignBudgetItem[]): E {
+  return { ...env, items, budget: { ...env.budget, ...budgetTotals(items), revision: budgetRevision(env) + 1 } };
+}
 
 /** The highest-numbered version; only the versions are read, so any document with them will do. */
 export function newestVersion<V extends Pick<BudgetVersion, 'number'>>(env: { readonly versions: readonly V[] }): V | undefined {
@@ -75,8 +102,36 @@ export function addVersion<E extends DesignEnvironment>(env: E, version: NewVers
   });
 }
 
-/** Approving a budget converts the environment and marks the version (DES-11, DES-12). */
-export function approveBudget<E extends DesignEnvironment>(env: E, versionId: string, at: string): RuleResult<E> {
+/**
+ * Imports a design save as the next version (DES-08): its design lines replace the environment's, the
+ * hand-added ones stay (DES-09), and the version records the budget revision its import produced.
+ */
+export function importVersion<E extends BudgetedEnvironment>(env: E, version: NewVersion, designItems: readonly DesignBudgetItem[]): RuleResult<E> {
+  const added = addVersion(env, version);
+  if (!added.ok) return added;
+  const revision = budgetRevision(env) + 1;
+  const versions = added.value.versions.map((candidate) => (candidate.id === version.id ? { ...candidate, budgetRevision: revision } : candidate));
+  return ok(withBudgetItems({ ...added.value, versions }, mergeDesignItems(env.items, designItems)));
+}
+
+/**
+ * Whether the budget is still the one the approver saw (DES-11). With `seen` (today's app), its
+ * revision and total must be the budget's. Without either (an app from before, possibly offline for
+ * days), the approval names only a version: it stands only when the budget is still exactly what that
+ * version's import produced, i.e. nobody added or removed an item since, so the version alone says
+ * what the approver saw. Otherwise the server cannot know, and refuses rather than guess.
+ */
+function budgetSeen(env: BudgetedEnvironment, version: BudgetVersion, seen: SeenBudget): boolean {
+  if (seen.revision === undefined && seen.totalCents === undefined) return budgetRevision(env) === (version.budgetRevision ?? 0);
+  if (seen.revision !== undefined && seen.revision !== budgetRevision(env)) return false;
+  return seen.totalCents === undefined || seen.totalCents === env.budget.totalCents;
+}
+
+/**
+ * Approving a budget converts the environment and marks the version (DES-11, DES-12). `seen` is the
+ * budget the approver saw (SeenBudget); a budget changed since is refused as `outdated_budget`.
+ */
+export function approveBudget<E extends BudgetedEnvironment>(env: E, versionId: string, at: string, seen: SeenBudget = {}): RuleResult<E> {
   const version = env.versions.find((candidate) => candidate.id === versionId);
   if (!version) {
     return refuse('unknown_version', `Version ${versionId} does not belong to environment "${env.name}". Reload the environment and choose a version from its list.`, { environment: env.name, versionId });
@@ -86,6 +141,14 @@ export function approveBudget<E extends DesignEnvironment>(env: E, versionId: st
   }
   if (isVersionOutdated(env, version)) {
     return refuse('outdated_version', `The budget of version ${version.number} cannot be approved: the project changed in the design software since. Update the environment, check the new budget and approve that one.`, { environment: env.name, version: version.number });
+  }
+  if (!budgetSeen(env, version, seen)) {
+    const saw = seen.totalCents === undefined ? 'an earlier state of it' : `${seen.totalCents} cents`;
+    return refuse(
+      'outdated_budget',
+      `The budget of version ${version.number} of "${env.name}" changed after it was looked at for approval (items added or removed by hand): the approval was for ${saw}, the budget is now ${env.budget.totalCents} cents. Check the budget's items and approve it again.`,
+      { environment: env.name, version: version.number, totalCents: env.budget.totalCents },
+    );
   }
   return ok({
     ...env,

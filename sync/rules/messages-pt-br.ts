@@ -67,6 +67,7 @@ const MESSAGES: Record<RuleErrorCode, (p: Params) => string> = {
   unknown_version: (p) => `A versão escolhida não pertence ao ambiente "${p.environment}". Recarregue o ambiente e escolha uma versão da lista.`,
   already_converted: (p) => `O ambiente "${p.environment}" já foi convertido; o orçamento não pode ser aprovado de novo.`,
   outdated_version: (p) => `O orçamento da versão ${p.version} não pode ser aprovado: o projeto mudou no software de projeto. Atualize o ambiente, confira o novo orçamento e aprove-o.`,
+  outdated_budget: (p) => `O orçamento da versão ${p.version} de "${p.environment}" mudou depois de ser conferido para a aprovação (itens incluídos ou removidos à mão); agora o total é ${brl(p.totalCents)}. Confira os itens e aprove de novo.`,
   not_converted: (p) => `O ambiente "${p.environment}" só pode ser revisado depois de convertido e antes de a revisão terminar.`,
   not_released: (p) => `O contrato do ambiente "${p.environment}" ainda não foi liberado pelo financeiro. Peça a liberação e revise em seguida.`,
   not_in_review: (p) => `O ambiente "${p.environment}" não está em revisão. Inicie a revisão primeiro.`,

@@ -18,6 +18,7 @@ export const RULE_ERROR_CODES = [
   'unknown_version',
   'already_converted',
   'outdated_version',
+  'outdated_budget',
   'not_converted',
   'not_released',
   'not_in_review',

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DesignEnvironmentDoc } from '../../sync/schema/index.ts';
+import type { DesignAction, DesignEnvironmentDoc } from '../../sync/schema/index.ts';
 import { action, projectWithEnvironment, startDesignWorld, USERS, type DesignWorld } from '../design-sim/test-world.ts';
 import { DATABASE_KINDS } from './support/servers.ts';
 
 /**
- * The guards around design approvals (sixth breaker session): the design documents the server derives
- * are written by no caller, not even an admin through the integration API (DES-11).
+ * The guards around design approvals (sixth breaker session): an approval names the budget its
+ * approver saw (DES-11); the design documents the server derives are written by no caller, not even an
+ * admin through the integration API (DES-11).
  */
 describe.each(DATABASE_KINDS)('design approval guards on %s', (kind) => {
   let world: DesignWorld;
@@ -25,6 +26,45 @@ describe.each(DATABASE_KINDS)('design approval guards on %s', (kind) => {
     }
     return ids;
   }
+
+  /** An approval of version `versionNumber` as today's app sends it: with the budget its approver sees. */
+  const approval = (author: string, env: DesignEnvironmentDoc, versionNumber: number, fields: Partial<DesignAction> = {}) =>
+    action('approveBudget', author, { environmentId: env.id, versionNumber, budgetRevision: env.budget.revision, budgetTotalCents: env.budget.totalCents, ...fields });
+  const handItem = (author: string, environmentId: string, unitPriceCents: number) => action('addItem', author, { environmentId, item: { description: 'Frete especial', quantity: 1, unitPriceCents } });
+  const errorOf = async (id: string) => (await world.errors()).find((error) => error.documentId === id);
+
+  it('DES-11 an approval names the budget its approver saw: a hand item another user added meanwhile makes it outdated, kept in integration errors; the budget then seen is approved', async () => {
+    const { projectId, environmentId } = await withVersions('Cozinha');
+    const seen = await world.environment(environmentId);
+    expect((await world.act(world.tokens.admin, handItem(USERS.admin, environmentId, 9_000_000))).body).toEqual([]);
+
+    const stale = approval(USERS.designer, seen, 1);
+    expect((await world.act(world.tokens.designer, stale)).body).toEqual([]);
+    const refused = await world.environment(environmentId);
+    expect(refused).toMatchObject({ stage: 'negotiating', budget: { totalCents: seen.budget.totalCents + 9_000_000, revision: 2 } });
+    expect(refused.budget.approvedVersionNumber).toBeUndefined();
+    expect(refused.lastRefusal).toMatchObject({ actionId: stale.id, code: 'outdated_budget', message: expect.stringMatching(/changed after it was looked at.*approve it again/) });
+    expect(await errorOf(stale.id)).toMatchObject({ reason: 'outdated_version', resolvedAt: null });
+    expect((await world.project(projectId)).history.at(-1)).toMatchObject({ kind: 'approval_refused', environmentId, versionNumber: 1 });
+
+    expect((await world.act(world.tokens.designer, approval(USERS.designer, refused, 1))).body).toEqual([]);
+    const converted = await world.environment(environmentId);
+    expect(converted).toMatchObject({ stage: 'converted', budget: { totalCents: seen.budget.totalCents + 9_000_000, approvedVersionNumber: 1, approvedBy: USERS.designer } });
+    expect(converted.lastRefusal).toBeUndefined();
+  });
+
+  it('DES-11 an approval from an app without the budget fields stands only while nothing changed since its version', async () => {
+    const untouched = await withVersions('Sala');
+    expect((await world.act(world.tokens.designer, action('approveBudget', USERS.designer, { environmentId: untouched.environmentId, versionNumber: 1 }))).body).toEqual([]);
+    expect((await world.environment(untouched.environmentId)).stage).toBe('converted');
+
+    const changed = await withVersions('Quarto');
+    expect((await world.act(world.tokens.designer, handItem(USERS.designer, changed.environmentId, 12_000))).body).toEqual([]);
+    const old = action('approveBudget', USERS.designer, { environmentId: changed.environmentId, versionNumber: 1 });
+    expect((await world.act(world.tokens.designer, old)).body).toEqual([]);
+    expect(await world.environment(changed.environmentId)).toMatchObject({ stage: 'negotiating', lastRefusal: { actionId: old.id, code: 'outdated_budget' } });
+    expect(await errorOf(old.id)).toMatchObject({ reason: 'outdated_version' });
+  });
 
   it('DES-11 API-01 no caller writes the design documents the server derives through the integration API, not even an admin: version 1 of 2 is never stored as converted', async () => {
     const { projectId, environmentId } = await withVersions('Escritório', 2);

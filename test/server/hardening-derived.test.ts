@@ -88,7 +88,9 @@ describe.each(DATABASE_KINDS)('every document the server serves passes its schem
     await world.sim.save(projectId, longName);
     expect((await world.act(world.tokens.designer, designer('updateEnvironment', { environmentId, designRevision: 1 }))).body).toEqual([]);
     expect((await world.act(world.tokens.designer, designer('addItem', { environmentId, item: { description: 'Montagem', quantity: 1, unitPriceCents: 20_000 } }))).body).toEqual([]);
-    expect((await world.act(world.tokens.designer, designer('approveBudget', { environmentId, versionNumber: 1 }))).body).toEqual([]);
+    // The app sends the budget its approver saw (DES-11): here the one with the hand item.
+    const { budget } = await world.environment(environmentId);
+    expect((await world.act(world.tokens.designer, designer('approveBudget', { environmentId, versionNumber: 1, budgetRevision: budget.revision, budgetTotalCents: budget.totalCents }))).body).toEqual([]);
     expect((await world.act(world.tokens.backoffice, action('releaseContract', USERS.backoffice, { projectId }))).body).toEqual([]);
     await world.sim.save(projectId, longName);
     expect((await world.act(world.tokens.reviewer, action('startReview', USERS.reviewer, { projectId }))).body).toEqual([]);

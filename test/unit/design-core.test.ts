@@ -82,8 +82,9 @@ describe('design environment view', () => {
     // A refused hand item is not an approval refusal.
     const item: DesignAction = { id: 'i1', kind: 'addItem', userId: 'u', requestedAt: '2026-01-02T00:00:00Z', environmentId: 'env-1' };
     expect(approvalState(env({ lastRefusal: { ...refusal, actionId: 'i1', code: 'invalid_transition' } }), [item])).toEqual({ kind: 'none' });
-    // Someone else's refused attempt still shows.
+    // Someone else's refused attempt still shows, also one refused because the budget changed after they looked.
     expect(approvalState(env({ lastRefusal: refusal }), []).kind).toBe('refused');
+    expect(approvalState(env({ lastRefusal: { ...refusal, code: 'outdated_budget' } }), [])).toMatchObject({ kind: 'refused', code: 'outdated_budget' });
     expect(approvalState(env({ lastRefusal: refusal, budget: { subtotalCents: 0, discountCents: 0, totalCents: 0, markupBp: 0, approvedVersionNumber: 2 } }), [])).toMatchObject({ kind: 'approved', versionNumber: 2 });
   });
 
@@ -158,7 +159,7 @@ describe('design requests', () => {
     const envA = await design.createEnvironment(projectId, 'Cozinha');
     const envB = await design.createEnvironment(projectId, 'Quarto');
     await design.addItem(envA, { description: 'Puxador extra', quantity: 2, unitPriceCents: 1250 });
-    await design.approveBudget(envA, 1);
+    await design.approveBudget({ id: envA, budget: { subtotalCents: 412_100, discountCents: 0, totalCents: 412_100, markupBp: 0, revision: 3 } }, 1);
     await expect(design.addItem(envA, { description: ' ', quantity: 1, unitPriceCents: 1 })).rejects.toBeInstanceOf(DesignError);
     await expect(design.finishReview(projectId)).rejects.toMatchObject({ code: 'forbidden' });
     const actions = await firstValueFrom(design.actions$());
@@ -166,7 +167,8 @@ describe('design requests', () => {
     expect(actions.find((a) => a.kind === 'createProject')).toMatchObject({ newId: projectId, name: 'Casa Silva', customerId: 'c1', userId: 'u-designer', requestedAt: '2026-02-01T12:00:00.000Z' });
     expect(actions.filter((a) => a.kind === 'createEnvironment').map((a) => a.newId)).toEqual(expect.arrayContaining([envA, envB]));
     expect(actions.find((a) => a.kind === 'addItem')?.item).toEqual({ description: 'Puxador extra', quantity: 2, unitPriceCents: 1250 });
-    expect(actions.find((a) => a.kind === 'approveBudget')).toMatchObject({ environmentId: envA, versionNumber: 1 });
+    // DES-11 the approval carries the budget the approver saw (its revision and total).
+    expect(actions.find((a) => a.kind === 'approveBudget')).toMatchObject({ environmentId: envA, versionNumber: 1, budgetRevision: 3, budgetTotalCents: 412_100 });
   });
 
   it('DES-13 DES-14 only the back office releases, only reviewers review; everyone with a design role may update', () => {

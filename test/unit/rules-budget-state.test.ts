@@ -9,19 +9,21 @@ import {
   isEnvironmentOutdated,
   isVersionOutdated,
   newestVersion,
+  importVersion,
   startReview,
-  type DesignEnvironment,
+  withBudgetItems,
+  type BudgetedEnvironment,
   type RuleResult,
 } from '../../sync/rules/index.ts';
-import type { DesignEnvironmentDoc } from '../../sync/schema/index.ts';
+import type { DesignBudgetItem, DesignEnvironmentDoc } from '../../sync/schema/index.ts';
 
 function value<T>(result: RuleResult<T>): T {
   if (!result.ok) throw new Error(result.error.message);
   return result.value;
 }
 
-const empty: DesignEnvironment = { id: 'env-1', name: 'Cozinha', stage: 'negotiating', latestDesignRevision: 0, versions: [] };
-const imported = (env: DesignEnvironment, revision: number) =>
+const empty: BudgetedEnvironment = { id: 'env-1', name: 'Cozinha', stage: 'negotiating', latestDesignRevision: 0, versions: [], items: [], budget: { subtotalCents: 0, discountCents: 0, totalCents: 0, markupBp: 0 } };
+const imported = (env: BudgetedEnvironment, revision: number) =>
   value(addVersion(env, { id: `v-${revision}`, optionName: 'Opção A', importedAt: `2026-11-2${revision}T10:00:00Z`, designId: `dsg-${revision}`, designRevision: revision }));
 
 describe('design budget versions (DES-07, DES-08)', () => {
@@ -98,5 +100,45 @@ describe('budget guards on the designEnvironments document', () => {
     const converted = value(approveBudget(doc, 'v-1', '2026-11-23T12:00:00Z'));
     expect(converted).toMatchObject({ projectId: 'prj-1', status: 'ready', stage: 'converted', items: doc.items, budget: doc.budget });
     expect(converted.versions[0]!.convertedAt).toBe('2026-11-23T12:00:00Z');
+  });
+});
+
+describe('an approval names the budget its approver saw (DES-11)', () => {
+  const line = (id: string, origin: DesignBudgetItem['origin'], cents: number): DesignBudgetItem => ({ id, origin, description: id, quantity: 1, unitPriceCents: cents, discountCents: 0, totalCents: cents });
+  const AT = '2026-11-23T12:00:00Z';
+  const version1 = value(importVersion(empty, { id: 'v-1', optionName: 'A', importedAt: '2026-11-21T10:00:00Z', designId: 'dsg-1', designRevision: 1 }, [line('d-1', 'design', 412_100)]));
+
+  it('DES-08 DES-11 every change of the items moves the budget to a new revision; a version records the one its import produced', () => {
+    expect(version1.budget).toMatchObject({ totalCents: 412_100, revision: 1 });
+    expect(version1.versions[0]!.budgetRevision).toBe(1);
+    const withHand = withBudgetItems(version1, [...version1.items, line('h-1', 'manual', 9_000_000)]);
+    expect(withHand.budget).toMatchObject({ totalCents: 9_412_100, revision: 2 });
+    // The next import keeps the hand line (DES-09) and records revision 3.
+    const version2 = value(importVersion({ ...withHand, latestDesignRevision: 2 }, { id: 'v-2', optionName: 'A', importedAt: '2026-11-22T10:00:00Z', designId: 'dsg-2', designRevision: 2 }, [line('d-1', 'design', 400_000)]));
+    expect(version2.items.map((item) => item.id)).toEqual(['d-1', 'h-1']);
+    expect(version2.versions.map((version) => version.budgetRevision)).toEqual([1, 3]);
+    expect(version2.budget).toMatchObject({ totalCents: 9_400_000, revision: 3 });
+  });
+
+  it('DES-11 an approval of a budget that changed after the approver looked is refused as outdated; the one seen is approved', () => {
+    const seen = { revision: 1, totalCents: 412_100 };
+    const changed = withBudgetItems(version1, [...version1.items, line('h-1', 'manual', 9_000_000)]);
+    expect(approveBudget(changed, 'v-1', AT, seen)).toMatchObject({ ok: false, error: { code: 'outdated_budget', params: { totalCents: 9_412_100 }, message: expect.stringMatching(/412100 cents.*9412100 cents.*approve it again/) } });
+    // Added and removed again: the same total, but not the budget the approver saw.
+    const back = withBudgetItems(changed, version1.items);
+    expect(approveBudget(back, 'v-1', AT, seen)).toMatchObject({ ok: false, error: { code: 'outdated_budget' } });
+    expect(approveBudget(version1, 'v-1', AT, { revision: 1, totalCents: 412_000 })).toMatchObject({ ok: false, error: { code: 'outdated_budget' } });
+    expect(value(approveBudget(version1, 'v-1', AT, seen)).stage).toBe('converted');
+    expect(value(approveBudget(changed, 'v-1', AT, { revision: 2, totalCents: 9_412_100 })).stage).toBe('converted');
+  });
+
+  it('DES-11 an approval from an app without the budget fields stands only while the budget is what its version imported', () => {
+    expect(value(approveBudget(version1, 'v-1', AT)).stage).toBe('converted');
+    const changed = withBudgetItems(version1, [...version1.items, line('h-1', 'manual', 9_000_000)]);
+    expect(approveBudget(changed, 'v-1', AT)).toMatchObject({ ok: false, error: { code: 'outdated_budget', message: expect.stringMatching(/an earlier state of it/) } });
+    // Documents stored before revisions existed read as revision 0 on both sides.
+    const stored: BudgetedEnvironment = { ...version1, budget: { subtotalCents: 412_100, discountCents: 0, totalCents: 412_100, markupBp: 0 }, versions: version1.versions.map(({ budgetRevision: _r, ...version }) => version) };
+    expect(value(approveBudget(stored, 'v-1', AT)).stage).toBe('converted');
+    expect(approveBudget(withBudgetItems(stored, stored.items), 'v-1', AT)).toMatchObject({ ok: false, error: { code: 'outdated_budget' } });
   });
 });

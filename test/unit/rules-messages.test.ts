@@ -17,7 +17,8 @@ import {
   settlePayments,
   startReview,
   transition,
-  type DesignEnvironment,
+  withBudgetItems,
+  type BudgetedEnvironment,
   type RuleError,
   type RuleResult,
 } from '../../sync/rules/index.ts';
@@ -33,7 +34,7 @@ function errorOf<T>(result: RuleResult<T>): RuleError {
 }
 
 describe('refusal texts in pt-BR (UI default) and English', () => {
-  const env: DesignEnvironment = { id: 'e', name: 'Cozinha', stage: 'negotiating', latestDesignRevision: 2, versions: [] };
+  const env: BudgetedEnvironment = { id: 'e', name: 'Cozinha', stage: 'negotiating', latestDesignRevision: 2, versions: [], items: [], budget: { subtotalCents: 0, discountCents: 0, totalCents: 0, markupBp: 0 } };
   const withVersion = addVersion(env, { id: 'v-1', optionName: 'A', importedAt: NOW, designId: 'd1', designRevision: 1 });
   const refusals: RuleError[] = [
     errorOf(transition('suspended', 'inactive')),
@@ -66,10 +67,13 @@ describe('refusal texts in pt-BR (UI default) and English', () => {
   it('every refusal code, raised by its rule, has a Portuguese text with every value filled in', () => {
     const usage: ConsumptionRecord = { id: 'k1', contractId: 'ct1', serviceId: 's1', quantity: 10, date: '2026-10-15', externalId: 'E1', updatedAt: NOW };
     const contract: ContractDoc = { id: 'ct1', kind: 'contract', code: 'C-1', lines: [{ id: 'l1', serviceId: 's1', quantity: 1 }], state: 'active', history: [], updatedAt: NOW } as ContractDoc;
-    const reviewing = (e: DesignEnvironment): DesignEnvironment => ({ ...e, stage: 'reviewing' });
+    const reviewing = (e: BudgetedEnvironment): BudgetedEnvironment => ({ ...e, stage: 'reviewing' });
     const raised: RuleError[] = [
       ...refusals,
       withVersion.ok ? errorOf(approveBudget({ ...withVersion.value, stage: 'converted' }, 'v-1', NOW)) : errorOf(withVersion),
+      withVersion.ok
+        ? errorOf(approveBudget(withBudgetItems({ ...withVersion.value, latestDesignRevision: 1 }, [{ id: 'h', origin: 'manual', description: 'Frete', quantity: 1, unitPriceCents: 9_000_000, discountCents: 0, totalCents: 9_000_000 }]), 'v-1', NOW, { revision: 0, totalCents: 0 }))
+        : errorOf(withVersion),
       withVersion.ok ? errorOf(startReview({ ...withVersion.value, stage: 'converted' }, false)) : errorOf(withVersion),
       withVersion.ok ? errorOf(finishReview(reviewing(withVersion.value), NOW)) : errorOf(withVersion),
       errorOf(canChangeDesign({ ...env, stage: 'reviewed' })),

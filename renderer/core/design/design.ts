@@ -7,6 +7,7 @@
 import type { RxCollection } from 'rxdb';
 import { map, type Observable } from 'rxjs';
 import type { DesignAction, DesignActionKind, DesignEnvironmentDoc, DesignProject, PurchaseOrder, Role } from '../../../sync/schema/index.ts';
+import { budgetRevision } from '../../../sync/rules/index.ts';
 import type { BalcaoDatabase } from '../../data/database.ts';
 import { isQuotaError } from '../../data/storage-health.ts';
 import { DesignError } from './errors.ts';
@@ -46,7 +47,12 @@ export interface Design {
   updateEnvironment(environmentId: string, designRevision: number): Promise<DesignAction>;
   addItem(environmentId: string, item: HandItem): Promise<DesignAction>;
   removeItem(environmentId: string, itemId: string): Promise<DesignAction>;
-  approveBudget(environmentId: string, versionNumber: number): Promise<DesignAction>;
+  /**
+   * Approves `env`'s budget as version `versionNumber` (DES-11, DES-12). `env` is the document the
+   * approver is looking at: the request carries its budget revision and total (cents), and the server
+   * refuses it as outdated if the budget changed before the request arrived (items added or removed).
+   */
+  approveBudget(env: Pick<DesignEnvironmentDoc, 'id' | 'budget'>, versionNumber: number): Promise<DesignAction>;
   releaseContract(projectId: string): Promise<DesignAction>;
   startReview(projectId: string): Promise<DesignAction>;
   finishReview(projectId: string): Promise<DesignAction>;
@@ -146,7 +152,8 @@ export function createDesign(deps: DesignDeps): Design {
       return request('addItem', { environmentId, item: { description, quantity: item.quantity, unitPriceCents: item.unitPriceCents, ...(item.productId ? { productId: item.productId } : {}) } });
     },
     removeItem: (environmentId, itemId) => request('removeItem', { environmentId, itemId }),
-    approveBudget: (environmentId, versionNumber) => request('approveBudget', { environmentId, versionNumber }),
+    approveBudget: (env, versionNumber) =>
+      request('approveBudget', { environmentId: env.id, versionNumber, budgetRevision: budgetRevision(env), budgetTotalCents: env.budget.totalCents }),
     releaseContract: (projectId) => request('releaseContract', { projectId }),
     startReview: (projectId) => request('startReview', { projectId }),
     finishReview: (projectId) => request('finishReview', { projectId }),

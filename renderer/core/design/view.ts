@@ -32,6 +32,15 @@ export type ApprovalState =
   | { kind: 'refused'; code: string; message: string; at: string; actionId: string }
   | { kind: 'approved'; versionNumber: number; at?: string };
 
+/**
+ * Refusal codes only an approval gets on an environment: a changed design (`outdated_version`) or a
+ * budget changed after the approver looked (`outdated_budget`), so another device's refusal with one
+ * of them is an approval's.
+ */
+export function isApprovalRefusalCode(code: string): boolean {
+  return code === 'outdated_version' || code === 'outdated_budget';
+}
+
 export function approvalState(env: DesignEnvironmentDoc, actions: readonly DesignAction[]): ApprovalState {
   const mine = actions.filter((action) => action.kind === 'approveBudget' && action.environmentId === env.id).sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
   const latest = mine[0];
@@ -39,7 +48,7 @@ export function approvalState(env: DesignEnvironmentDoc, actions: readonly Desig
   // Only refusals of approvals count here; another device's request is unknown, and an outdated
   // refusal is then an approval (the only request the server refuses for that reason on an environment).
   const refused = env.lastRefusal;
-  const refusal = refused && (mine.some((action) => action.id === refused.actionId) || (!actions.some((action) => action.id === refused.actionId) && refused.code === 'outdated_version')) ? refused : undefined;
+  const refusal = refused && (mine.some((action) => action.id === refused.actionId) || (!actions.some((action) => action.id === refused.actionId) && isApprovalRefusalCode(refused.code))) ? refused : undefined;
   // A refusal answers the latest attempt only when it names it.
   if (refusal && (!latest || refusal.actionId === latest.id)) {
     return { kind: 'refused', code: refusal.code, message: refusal.message, at: refusal.at, actionId: refusal.actionId };

@@ -3,7 +3,7 @@ import { Alert, Button, Group, Loader, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck, IconRefresh } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { DesignEnvironmentDoc } from '../../../sync/schema/index.ts';
-import { approvalState, isOutdated, newestVersion } from '../../core/design/view.ts';
+import { approvalState, isApprovalRefusalCode, isOutdated, newestVersion } from '../../core/design/view.ts';
 import { ConfirmButton } from '../ConfirmButton.tsx';
 import { TEST_IDS } from '../../test-ids.ts';
 import { useDateTime, useMoney } from '../pos/use-money.ts';
@@ -23,7 +23,7 @@ export function RefusalAlert({ env, onUpdate }: { env: DesignEnvironmentDoc; onU
   const state = approvalState(env, actions);
   if (!refusal || state.kind === 'waiting' || state.kind === 'approved') return null;
   // Another device's request is unknown here: an outdated refusal is then almost always an approval.
-  const kind = actions.find((action) => action.id === refusal.actionId)?.kind ?? (refusal.code === 'outdated_version' ? 'approveBudget' : 'other');
+  const kind = actions.find((action) => action.id === refusal.actionId)?.kind ?? (isApprovalRefusalCode(refusal.code) ? 'approveBudget' : 'other');
   const what = t(`design.refusal.what.${kind}`, { defaultValue: t('design.refusal.what.other') });
   return (
     <Alert
@@ -67,7 +67,8 @@ export function ApproveTab({ env, onUpdate }: { env: DesignEnvironmentDoc; onUpd
     if (!design || !newest) return;
     setError(null);
     try {
-      await design.approveBudget(env.id, newest.number);
+      // The budget shown above is what is approved: the server refuses it if it changed meanwhile.
+      await design.approveBudget(env, newest.number);
     } catch (cause) {
       setError(errorText(cause));
     }

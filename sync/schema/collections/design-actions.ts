@@ -20,7 +20,7 @@ export const DESIGN_ACTION_KINDS = [
   'addItem',
   /** environmentId, itemId (hand-added items only) */
   'removeItem',
-  /** environmentId, versionNumber, paymentConditionId? (DES-11, DES-12) */
+  /** environmentId, versionNumber, budgetRevision + budgetTotalCents (what the approver saw), paymentConditionId? (DES-11, DES-12) */
   'approveBudget',
   /** projectId (back office or admin, DES-13) */
   'releaseContract',
@@ -33,10 +33,15 @@ export const DESIGN_ACTION_KINDS = [
 ] as const;
 export type DesignActionKind = (typeof DESIGN_ACTION_KINDS)[number];
 
+/**
+ * Version 1 added `budgetRevision` and `budgetTotalCents` to approvals: the budget the approver saw, so
+ * the server refuses an approval of a budget that changed since (DES-11). A version-0 request is valid
+ * unchanged (budget-state.ts says how an approval without them is judged).
+ */
 export const designActionSchema = {
   title: 'designActions',
   description: 'Requests of designers, reviewers and the back office on design projects; immutable once written (DES-01..16).',
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   additionalProperties: false,
@@ -55,6 +60,10 @@ export const designActionSchema = {
     legacyDesignProjectId: { type: 'string', maxLength: 64 },
     designRevision: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },
     versionNumber: { type: 'integer', minimum: 1, maximum: 100_000 },
+    /** approveBudget: the environment's budget.revision the approver saw (absent: 0). */
+    budgetRevision: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },
+    /** approveBudget: the budget total the approver saw, in cents. */
+    budgetTotalCents: cents,
     paymentConditionId: reference,
     itemId: reference,
     item: {
@@ -87,6 +96,8 @@ export interface DesignAction {
   legacyDesignProjectId?: string;
   designRevision?: number;
   versionNumber?: number;
+  budgetRevision?: number;
+  budgetTotalCents?: number;
   paymentConditionId?: string;
   itemId?: string;
   item?: { productId?: string; description: string; quantity: number; unitPriceCents: number };

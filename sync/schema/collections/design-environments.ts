@@ -27,12 +27,16 @@ const budgetItem = {
   required: ['id', 'origin', 'description', 'quantity', 'unitPriceCents', 'discountCents', 'totalCents'],
 } as const;
 
+/**
+ * Version 1 added the budget's `revision` and each version's `budgetRevision` (DES-11: an approval
+ * names the budget it approves). A version-0 document is valid unchanged; an absent revision reads as 0.
+ */
 export const designEnvironmentSchema = {
   title: 'designEnvironments',
   description:
     'Environments (ambientes) of a design project with their versions and budget (DES-04..14, DES-16). ' +
     'Written only by the server; a device changes them through designActions.',
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   additionalProperties: false,
@@ -79,6 +83,8 @@ export const designEnvironmentSchema = {
           convertedAt: instant,
           /** Imported after the conversion: flagged for the reviewer (DES-13). */
           afterConversion: { type: 'boolean' },
+          /** The budget's revision this import produced (budget.revision then); absent on versions imported before version 1 (0). */
+          budgetRevision: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },
         },
         required: ['id', 'number', 'optionName', 'importedAt', 'designId', 'designRevision'],
       },
@@ -98,6 +104,11 @@ export const designEnvironmentSchema = {
         approvedVersionNumber: { type: 'integer', minimum: 1, maximum: 100_000 },
         approvedAt: instant,
         approvedBy: reference,
+        /**
+         * Goes up by one on every change of the items (a version imported, an item added or removed by
+         * hand), so an approval can name the budget its approver saw (DES-11). Absent: 0.
+         */
+        revision: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },
       },
       required: ['subtotalCents', 'discountCents', 'totalCents', 'markupBp'],
     },
@@ -150,6 +161,7 @@ export interface DesignVersion {
   designRevision: number;
   convertedAt?: string;
   afterConversion?: boolean;
+  budgetRevision?: number;
 }
 
 export interface DesignEnvironmentDoc {
@@ -173,6 +185,7 @@ export interface DesignEnvironmentDoc {
     approvedVersionNumber?: number;
     approvedAt?: string;
     approvedBy?: string;
+    revision?: number;
   };
   lastRefusal?: { actionId: string; at: string; code: string; message: string };
   occurrence?: { ofEnvironmentId: string; number: number; source: 'manual' | 'blank' | 'copy' };

@@ -1,14 +1,14 @@
 import type { DesignAction, DesignEnvironmentDoc, DesignProject, PurchaseOrder, QuarantineReason, Role } from '../../schema/index.ts';
 import {
-  addVersion,
   approveBudget,
   canChangeDesign,
   finishReview,
+  importVersion,
   manualItem,
-  mergeDesignItems,
   newestVersion,
   startReview,
   sumCents,
+  withBudgetItems,
   type RuleError,
 } from '../../rules/index.ts';
 import type { Queryable } from '../db/database.ts';
@@ -17,7 +17,6 @@ import type { Refusal } from '../rules/rule.ts';
 import { designSettings } from './accounts.ts';
 import { clip, DesignState } from './design-state.ts';
 import { enqueueJobs, type JobRequest } from './jobs-queue.ts';
-import { withTotals } from './pricing.ts';
 import { InvalidDocument } from '../validation/documents.ts';
 
 /**
@@ -27,7 +26,8 @@ import { InvalidDocument } from '../validation/documents.ts';
  * (lastRefusal) and the project's history say why, so the UI can tell the user (DES-11).
  */
 type Handler = (ctx: ActionContext, action: DesignAction) => Outcome;
-type Outcome = { ok: true } | { ok: false; reason: QuarantineReason; message: string; environmentId?: string };
+/** A refusal: `reason` is the quarantine's kind; `code`, when finer, what the environment's lastRefusal shows. */
+type Outcome = { ok: true } | { ok: false; reason: QuarantineReason; message: string; environmentId?: string; code?: string };
 
 interface ActionContext {
   state: DesignState;
@@ -59,10 +59,12 @@ function refused(reason: QuarantineReason, message: string, environmentId?: stri
   return { ok: false, reason, message: clip(message), ...(environmentId ? { environmentId } : {}) };
 }
 
+const OUTDATED: readonly RuleError['code'][] = ['outdated_version', 'outdated_budget', 'review_outdated'];
+
 function fromRule(error: RuleError, environmentId?: string): Outcome {
-  const reason: QuarantineReason =
-    error.code === 'outdated_version' || error.code === 'review_outdated' ? 'outdated_version' : error.code === 'unknown_version' ? 'unknown_reference' : 'invalid_transition';
-  return refused(reason, error.message, environmentId);
+  const reason: QuarantineReason = OUTDATED.includes(error.code) ? 'outdated_version' : error.code === 'unknown_version' ? 'unknown_reference' : 'invalid_transition';
+  // A changed budget is refused as outdated, like a changed design; the environment says which (lastRefusal.code).
+  return { ...refused(reason, error.message, environmentId), ...(error.code === 'outdated_budget' ? { code: error.code } : {}) };
 }
 
 function missingProject(action: DesignAction): Outcome {
@@ -157,18 +159,22 @@ const updateEnvironment: Handler = ({ state }, action) => {
     return refused('invalid_transition', `Environment "${env.name}" has no save from the design software to import yet. Save it in the design software, then update.`, env.id);
   }
   const number = (newest?.number ?? 0) + 1;
-  const added = addVersion(env, {
-    id: `${env.id}-v${number}`,
-    optionName: save.optionName,
-    importedAt: state.now,
-    importedBy: action.userId,
-    designId: save.designId,
-    designRevision: save.designRevision,
-    ...(env.stage === 'negotiating' ? {} : { afterConversion: true }),
-  });
-  if (!added.ok) return fromRule(added.error, env.id);
-  const { lastRefusal: _settled, ...updated } = added.value;
-  state.putEnvironment({ ...updated, ...withTotals(updated, mergeDesignItems(env.items, save.items)) });
+  const imported = importVersion(
+    env,
+    {
+      id: `${env.id}-v${number}`,
+      optionName: save.optionName,
+      importedAt: state.now,
+      importedBy: action.userId,
+      designId: save.designId,
+      designRevision: save.designRevision,
+      ...(env.stage === 'negotiating' ? {} : { afterConversion: true }),
+    },
+    save.items,
+  );
+  if (!imported.ok) return fromRule(imported.error, env.id);
+  const { lastRefusal: _settled, ...updated } = imported.value;
+  state.putEnvironment(updated);
   state.history(env.projectId, { kind: 'version_imported', environmentId: env.id, versionNumber: number, userId: action.userId });
   return OK;
 };
@@ -185,7 +191,7 @@ const addItem: Handler = ({ state }, action) => {
   const locked = editableItems(env);
   if (locked) return locked;
   if (env.items.some((item) => item.id === action.id)) return OK;
-  state.putEnvironment({ ...env, ...withTotals(env, [...env.items, manualItem(action.id, action.item)]) });
+  state.putEnvironment(withBudgetItems(env, [...env.items, manualItem(action.id, action.item)]));
   return OK;
 };
 
@@ -199,7 +205,7 @@ const removeItem: Handler = ({ state }, action) => {
   }
   const locked = editableItems(env);
   if (locked) return locked;
-  state.putEnvironment({ ...env, ...withTotals(env, env.items.filter((candidate) => candidate.id !== item.id)) });
+  state.putEnvironment(withBudgetItems(env, env.items.filter((candidate) => candidate.id !== item.id)));
   return OK;
 };
 
@@ -210,7 +216,7 @@ const approve: Handler = ({ state }, action) => {
   if (!version) {
     return refused('unknown_reference', `Environment "${env.name}" has no version ${action.versionNumber ?? '(none)'}. Choose a version from its Versions tab.`, env.id);
   }
-  const approved = approveBudget(env, version.id, state.now);
+  const approved = approveBudget(env, version.id, state.now, { revision: action.budgetRevision, totalCents: action.budgetTotalCents });
   if (!approved.ok) return fromRule(approved.error, env.id);
   const { lastRefusal: _settled, ...converted } = approved.value;
   state.putEnvironment({
@@ -373,7 +379,7 @@ function permitted(action: DesignAction, roles: readonly Role[] | undefined): Ou
 /** What the project or environment shows when a request is refused. */
 function recordRefusal(state: DesignState, action: DesignAction, outcome: Extract<Outcome, { ok: false }>): void {
   const env = state.environments.get(outcome.environmentId ?? action.environmentId ?? '');
-  if (env) state.putEnvironment({ ...env, lastRefusal: { actionId: action.id, at: state.now, code: outcome.reason, message: outcome.message } });
+  if (env) state.putEnvironment({ ...env, lastRefusal: { actionId: action.id, at: state.now, code: outcome.code ?? outcome.reason, message: outcome.message } });
   const projectId = env?.projectId ?? action.projectId ?? '';
   state.history(projectId, {
     kind: action.kind === 'approveBudget' ? 'approval_refused' : 'action_refused',

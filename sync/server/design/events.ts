@@ -1,11 +1,11 @@
 import type { DesignEnvironmentDoc, DesignEvent, DesignEventAnswer, DesignSaveEvent, ErrorBody } from '../../schema/index.ts';
-import { addVersion, canChangeDesign, hasPendingSave, mergeDesignItems, newestVersion } from '../../rules/index.ts';
+import { canChangeDesign, hasPendingSave, importVersion, newestVersion } from '../../rules/index.ts';
 import type { Queryable } from '../db/database.ts';
 import { loadDocumentsByField, lockStoreSequence } from '../db/documents.ts';
 import type { PortalAccount } from './accounts.ts';
 import { DesignState } from './design-state.ts';
 import { markCredentialsChanged, storeUserOf } from './links.ts';
-import { priceSave, withTotals } from './pricing.ts';
+import { priceSave } from './pricing.ts';
 import { InvalidDocument } from '../validation/documents.ts';
 
 export interface EventAnswer {
@@ -79,16 +79,20 @@ async function applySave(tx: Queryable, account: PortalAccount, event: DesignSav
     // The first "Negotiate" delivers the budget at once (DES-06); later ones announce like a save.
     const save = env.latestSave;
     const importedBy = await storeUserOf(tx, storeId, event.designUserId);
-    const added = addVersion(env, {
-      id: `${env.id}-v1`,
-      optionName: save.optionName,
-      importedAt: state.now,
-      ...(importedBy ? { importedBy } : {}),
-      designId: save.designId,
-      designRevision: save.designRevision,
-    });
+    const added = importVersion(
+      env,
+      {
+        id: `${env.id}-v1`,
+        optionName: save.optionName,
+        importedAt: state.now,
+        ...(importedBy ? { importedBy } : {}),
+        designId: save.designId,
+        designRevision: save.designRevision,
+      },
+      save.items,
+    );
     if (added.ok) {
-      env = { ...added.value, ...withTotals(added.value, mergeDesignItems(env.items, save.items)) };
+      env = added.value;
       importedVersion = newestVersion(env)?.number;
       state.putEnvironment(env);
       state.history(env.projectId, { kind: 'version_imported', environmentId: env.id, versionNumber: importedVersion, note: 'Negotiate' });

@@ -1,5 +1,5 @@
-import type { DesignBudgetItem, DesignEnvironmentDoc } from '../../schema/index.ts';
-import { budgetTotals, priceDesignItems, type DesignItemInput } from '../../rules/index.ts';
+import type { DesignBudgetItem } from '../../schema/index.ts';
+import { priceDesignItems, type DesignItemInput } from '../../rules/index.ts';
 import type { Queryable } from '../db/database.ts';
 import { loadProductsBySku } from '../db/documents.ts';
 import { designSettings } from './accounts.ts';
@@ -14,9 +14,4 @@ export async function priceSave(tx: Queryable, storeId: string, items: readonly 
     productsBySku.set(String(product.data.sku), { id: product.id, priceCents: Number(product.data.priceCents) });
   }
   return { items: priceDesignItems(items, { productsBySku, markupBp: settings.markupBp, discountBp: settings.discountBp }), markupBp: settings.markupBp };
-}
-
-/** The budget block after the items changed; approval fields stay. */
-export function withTotals(env: DesignEnvironmentDoc, items: DesignBudgetItem[]): Pick<DesignEnvironmentDoc, 'items' | 'budget'> {
-  return { items, budget: { ...env.budget, ...budgetTotals(items) } };
 }
