@@ -1,19 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DesignAction, DesignEnvironmentDoc } from '../../sync/schema/index.ts';
 import { action, projectWithEnvironment, startDesignWorld, USERS, type DesignWorld } from '../design-sim/test-world.ts';
-import { DATABASE_KINDS } from './support/servers.ts';
+import { DATABASE_KINDS, login, pairStation } from './support/servers.ts';
 
 /**
- * The guards around design approvals (sixth breaker session): an approval names the budget its
- * approver saw (DES-11); the design documents the server derives are written by no caller, not even an
- * admin through the integration API (DES-11).
+ * What an approval pins and who is recorded for it (sixth breaker session, findings 5–7): an approval
+ * names the budget its approver saw (DES-11); the trail names the session and station that uploaded a
+ * request beside its author (DES-12, POS-16); the design documents the server derives are written by
+ * no caller, not even an admin through the integration API (DES-11).
  */
 describe.each(DATABASE_KINDS)('design approval guards on %s', (kind) => {
   let world: DesignWorld;
+  /** The designer signed in on paired station cx02, where the admin also works offline. */
+  let station: { token: string; stationId: string };
 
   beforeAll(async () => {
     world = await startDesignWorld(kind);
     await world.call('POST', '/api/design/link', { token: world.tokens.designer, body: { login: 'projetista', password: 'projetista-design' } });
+    const paired = await pairStation(world.server, 'cx02');
+    station = { token: (await login(world.server, 'projetista', 'projetista123', 'loja1', paired)).token, stationId: paired.stationId };
   });
   afterAll(async () => world?.close());
 
@@ -64,6 +69,44 @@ describe.each(DATABASE_KINDS)('design approval guards on %s', (kind) => {
     expect((await world.act(world.tokens.designer, old)).body).toEqual([]);
     expect(await world.environment(changed.environmentId)).toMatchObject({ stage: 'negotiating', lastRefusal: { actionId: old.id, code: 'outdated_budget' } });
     expect(await errorOf(old.id)).toMatchObject({ reason: 'outdated_version' });
+  });
+
+  it('DES-12 POS-16 a request another user made offline on a paired station is applied in its author\'s name, and the trail also names the session and station that uploaded it', async () => {
+    const { projectId, environmentId } = await withVersions('Varanda');
+    const env = await world.environment(environmentId);
+    // The admin approved on cx02 while it was offline; the designer signed in there later and the device uploads it.
+    expect((await world.act(station.token, approval(USERS.admin, env, 1))).body).toEqual([]);
+    expect((await world.environment(environmentId)).budget).toMatchObject({ approvedVersionNumber: 1, approvedBy: USERS.admin });
+    const history = (await world.project(projectId)).history;
+    expect(history.at(-1)).toMatchObject({ kind: 'converted', userId: USERS.admin, senderId: USERS.designer, stationId: station.stationId });
+    // A request sent from a session without a station names that session's user, and no station.
+    const imported = history.find((entry) => entry.kind === 'version_imported')!;
+    expect(imported).toMatchObject({ userId: USERS.designer, senderId: USERS.designer });
+    expect(imported.stationId).toBeUndefined();
+  });
+
+  it('DES-12 POS-16 a session without a paired station cannot name another author, and no session can name a user of another store: refused, kept in integration errors', async () => {
+    const { projectId, environmentId } = await withVersions('Lavanderia');
+    const env = await world.environment(environmentId);
+    const forged = approval(USERS.admin, env, 1);
+    expect((await world.act(world.tokens.designer, forged)).body).toEqual([]);
+    const after = await world.environment(environmentId);
+    expect(after.stage).toBe('negotiating');
+    expect(after.budget.approvedBy).toBeUndefined();
+    expect(await errorOf(forged.id)).toMatchObject({ reason: 'not_permitted', message: expect.stringMatching(/without a paired station/) });
+    expect((await world.project(projectId)).history.at(-1)).toMatchObject({ kind: 'approval_refused', userId: USERS.admin, senderId: USERS.designer });
+
+    const stranger = approval('loja2-admin', env, 1);
+    expect((await world.act(station.token, stranger)).body).toEqual([]);
+    expect(await errorOf(stranger.id)).toMatchObject({ reason: 'not_permitted', message: expect.stringMatching(/not a user of this store/) });
+    expect((await world.environment(environmentId)).stage).toBe('negotiating');
+
+    // The financial release, in the admin's name from the back office's session.
+    expect((await world.act(world.tokens.designer, approval(USERS.designer, env, 1))).body).toEqual([]);
+    const release = action('releaseContract', USERS.admin, { projectId });
+    expect((await world.act(world.tokens.backoffice, release)).body).toEqual([]);
+    expect((await world.project(projectId)).contract).toMatchObject({ status: 'awaiting_release' });
+    expect(await errorOf(release.id)).toMatchObject({ reason: 'not_permitted' });
   });
 
   it('DES-11 API-01 no caller writes the design documents the server derives through the integration API, not even an admin: version 1 of 2 is never stored as converted', async () => {

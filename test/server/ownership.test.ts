@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PairResponse } from '../../sync/schema/index.ts';
 import { adminToken, call, DATABASE_KINDS, login, stationSession, startTestServer, type TestServer } from './support/servers.ts';
 import { cancelled, posSale, stockOf } from './support/pos-sales.ts';
 
@@ -9,7 +10,7 @@ import { cancelled, posSale, stockOf } from './support/pos-sales.ts';
  */
 describe.each(DATABASE_KINDS)('ownership of records on %s', (kind) => {
   let server: TestServer;
-  let cx01: { token: string; stationId: string };
+  let cx01: { token: string; stationId: string; pairing: PairResponse };
   let cx02: { token: string; stationId: string };
   let admin: string;
   let otherStoreAdmin: string;
@@ -30,7 +31,7 @@ describe.each(DATABASE_KINDS)('ownership of records on %s', (kind) => {
     server = await startTestServer(kind);
     const one = await stationSession(server, 'cx01');
     const two = await stationSession(server, 'cx02');
-    cx01 = { token: one.token, stationId: one.station.stationId };
+    cx01 = { token: one.token, stationId: one.station.stationId, pairing: one.station };
     cx02 = { token: two.token, stationId: two.station.stationId };
     admin = await adminToken(server);
     otherStoreAdmin = await adminToken(server, 'loja2');
@@ -180,11 +181,12 @@ describe.each(DATABASE_KINDS)('ownership of records on %s', (kind) => {
   });
 
   it("DES-13 a design request naming another user as its author needs the sender's role too: a designer cannot release a contract as the back office", async () => {
-    const designer = (await login(server, 'projetista', 'projetista123')).token;
+    // Signed in on a paired station, where another user's offline requests may be uploaded: the sender's role still counts.
+    const designer = (await login(server, 'projetista', 'projetista123', 'loja1', cx01.pairing)).token;
     const forged = { id: 'forged-release', kind: 'releaseContract', userId: 'loja1-retaguarda', requestedAt: '2026-11-23T10:00:00.000Z', projectId: 'any-project', _deleted: false };
     expect((await push(designer, 'designActions', [{ newDocumentState: forged }])).status).toBe(200);
     const errors = (await call(server.url, 'GET', '/api/sync/errors', { token: admin })).body;
-    expect(errors.find((error: { documentId: string }) => error.documentId === 'forged-release')).toMatchObject({ reason: 'not_permitted' });
+    expect(errors.find((error: { documentId: string }) => error.documentId === 'forged-release')).toMatchObject({ reason: 'not_permitted', message: expect.stringMatching(/Only back-office users or administrators may releaseContract/) });
     expect((await asAdmin('designActions', 'forged-release')).status).toBe(404);
   });
 

@@ -25,12 +25,17 @@ export type DesignHistoryKind = (typeof DESIGN_HISTORY_KINDS)[number];
 export const DESIGN_PROJECT_STAGES = ['negotiating', 'converted', 'released', 'reviewing', 'reviewed'] as const;
 export type DesignProjectStage = (typeof DESIGN_PROJECT_STAGES)[number];
 
+/**
+ * Version 1 added `senderId` and `stationId` to history entries: who uploaded a request and from which
+ * station, beside its author (`userId`), who may be another user of that station working offline
+ * (DES-12, POS-16). A version-0 document is valid unchanged.
+ */
 export const designProjectSchema = {
   title: 'designProjects',
   description:
     'Store projects linked to the design software (DES-01..16). Written only by the server: devices ask ' +
     'for changes through designActions, so every guard runs in one place, also for offline requests.',
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   additionalProperties: false,
@@ -71,7 +76,12 @@ export const designProjectSchema = {
           kind: { type: 'string', enum: DESIGN_HISTORY_KINDS, maxLength: 30 },
           environmentId: reference,
           versionNumber: { type: 'integer', minimum: 1, maximum: 100_000 },
+          /** The request's author: who made it, also offline on a station another user uploads from. */
           userId: reference,
+          /** The signed-in user whose session uploaded the request (absent: the server's own entry). */
+          senderId: reference,
+          /** The paired station the request was uploaded from (absent: a session without one). */
+          stationId: reference,
           note: { type: 'string', maxLength: 500 },
         },
         required: ['at', 'kind'],
@@ -90,6 +100,8 @@ export interface DesignHistoryEntry {
   environmentId?: string;
   versionNumber?: number;
   userId?: string;
+  senderId?: string;
+  stationId?: string;
   note?: string;
 }
 

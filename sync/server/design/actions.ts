@@ -370,10 +370,46 @@ function safely(ctx: ActionContext, action: DesignAction): Outcome {
   }
 }
 
-function permitted(action: DesignAction, roles: readonly Role[] | undefined): Outcome {
+function permitted(action: DesignAction, roles: readonly Role[]): Outcome {
   const allowed = ALLOWED[action.kind];
-  if (roles && roles.some((role) => allowed.includes(role))) return OK;
+  if (roles.some((role) => allowed.includes(role))) return OK;
   return refused('not_permitted', `Only ${allowed.map((role) => ROLE_NAMES[role] ?? role).join(' or ')} may ${action.kind}. Ask one of them to do it.`);
+}
+
+/**
+ * Who uploaded a batch of requests: the session's user, its roles and the paired station it signed in
+ * on (null: a session without one, e.g. a script or integration). Absent for the server's own writes.
+ */
+export interface ActionSender {
+  userId: string;
+  roles: readonly Role[];
+  stationId: string | null;
+}
+
+/**
+ * Whether the request's author (`action.userId`) may have made it and the sender may upload it.
+ * A station's device keeps one local database for every user who signs in on it, also offline, so
+ * it uploads the requests of whoever made them: the author need not be the sender, and the server
+ * cannot tell who else signed in there offline (the device alone keeps those sign-ins), so it records
+ * the sender beside the author instead (history senderId/stationId). What it can tell, it refuses:
+ * - an author who is no user of this store;
+ * - another author from a session without a paired station: nobody else signs in on such a session,
+ *   so the request can only be the sender's own;
+ * - an author, or a sender (unless an administrator), without a role that may make the request.
+ */
+function authorship(action: DesignAction, authorRoles: readonly Role[] | undefined, sender: ActionSender | undefined): Outcome {
+  if (!authorRoles) {
+    return refused('not_permitted', `This ${action.kind} request names ${action.userId} as its author, who is not a user of this store. Make the request again signed in as yourself.`);
+  }
+  if (sender && sender.userId !== action.userId && sender.stationId === null) {
+    return refused(
+      'not_permitted',
+      `This ${action.kind} request names ${action.userId} as its author but was sent by ${sender.userId} from a session without a paired station, where only the signed-in user makes requests. Make the request signed in as its author, or upload it from the station where it was made.`,
+    );
+  }
+  const byAuthor = permitted(action, authorRoles);
+  if (!byAuthor.ok || !sender || sender.roles.includes('admin')) return byAuthor;
+  return permitted(action, sender.roles);
 }
 
 /** What the project or environment shows when a request is refused. */
@@ -400,12 +436,8 @@ export async function applyDesignActions(
   accepted: readonly DocumentWrite[],
   previous: ReadonlyMap<string, StoredDocument>,
   refusedBefore: ReadonlySet<string> = new Set(),
-  /**
-   * Roles of the session that uploaded the actions (absent: the server itself). A device may upload
-   * actions another user of the station made offline, so the author's roles decide; but the sender
-   * must hold a permitting role too, or a designer could name a back-office user as the author.
-   */
-  senderRoles?: readonly Role[],
+  /** The session that uploaded the actions (absent: the server itself); see `authorship`. */
+  sender?: ActionSender,
 ): Promise<Map<string, Refusal>> {
   const refusals = new Map<string, Refusal>();
   const actions = accepted.filter((write) => !write.deleted && !previous.has(write.id)).map((write) => write.data as unknown as DesignAction);
@@ -419,9 +451,10 @@ export async function applyDesignActions(
   await state.load(tx, projectIds, actions.map((action) => action.environmentId).filter((id): id is string => !!id));
   const ctx: ActionContext = { state, markupBp: (await designSettings(tx, storeId)).markupBp, jobs: [] };
 
+  // The trail names who uploaded each request and from where, beside its author (DES-12, POS-16).
+  if (sender) state.sentBy({ senderId: sender.userId, ...(sender.stationId ? { stationId: sender.stationId } : {}) });
   for (const action of actions) {
-    let outcome = permitted(action, rolesOf.get(action.userId));
-    if (outcome.ok && senderRoles && !senderRoles.includes('admin')) outcome = permitted(action, senderRoles);
+    let outcome = authorship(action, rolesOf.get(action.userId), sender);
     if (outcome.ok) outcome = safely(ctx, action);
     if (outcome.ok) continue;
     refusals.set(action.id, { reason: outcome.reason, message: outcome.message });

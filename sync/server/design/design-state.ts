@@ -23,8 +23,15 @@ export class DesignState {
   readonly purchaseOrders: PurchaseOrder[] = [];
   private readonly changedProjects = new Set<string>();
   private readonly changedEnvironments = new Set<string>();
+  /** Added to every history entry from now on: who sent the requests being applied (sentBy). */
+  private sender: Pick<DesignHistoryEntry, 'senderId' | 'stationId'> = {};
 
   constructor(readonly storeId: string, readonly now: string) {}
+
+  /** The session that uploaded the requests this state applies: named in every history entry they add. */
+  sentBy(sender: Pick<DesignHistoryEntry, 'senderId' | 'stationId'>): void {
+    this.sender = { ...sender };
+  }
 
   /** Environments by id and every project they or `projectIds` name, with all those projects' environments. */
   async load(tx: Queryable, projectIds: readonly string[], environmentIds: readonly string[]): Promise<void> {
@@ -93,7 +100,7 @@ export class DesignState {
     const project = this.projects.get(projectId);
     if (!project) return;
     const note = entry.note && clip(entry.note);
-    const history = [...project.history, { at: this.now, ...entry, ...(note ? { note } : {}) }].slice(-2000);
+    const history = [...project.history, { at: this.now, ...entry, ...this.sender, ...(note ? { note } : {}) }].slice(-2000);
     this.putProject({ ...project, history });
   }
 

@@ -472,5 +472,6 @@ function moveToRefused(options: WriteOptions, accepted: DocumentWrite[], refused
 async function refuseDesignActions(tx: Queryable, options: WriteOptions, accepted: readonly DocumentWrite[], current: ReadonlyMap<string, StoredDocument>): Promise<ReadonlyMap<string, Refusal>> {
   const open = await openQuarantined(tx, options.storeId, 'designActions', accepted.map((write) => write.id));
   const refusedBefore = new Set(accepted.filter((write) => open.has(write.id) && sameDocument(open.get(write.id)!.document, { ...write.data, _deleted: write.deleted })).map((write) => write.id));
-  return applyDesignActions(tx, options.storeId, accepted, current, refusedBefore, options.writer === 'server' ? undefined : options.writer.roles);
+  const { writer } = options;
+  return applyDesignActions(tx, options.storeId, accepted, current, refusedBefore, writer === 'server' ? undefined : { userId: writer.userId, roles: writer.roles, stationId: writer.stationId });
 }
