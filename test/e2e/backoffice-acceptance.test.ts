@@ -4,7 +4,8 @@ import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
 import { formatTaxId } from '../../sync/rules/index.ts';
 import { login, screenshot, waitForConnection, waitForGone, waitForPending } from './support/station-ui.ts';
-import { byId, choose, integrationCaller, screenshotWidths, signInBackOffice } from './support/backoffice-ui.ts';
+import { byId, choose, integrationCaller, screenshotWidths, signInBackOffice, typedDay } from './support/backoffice-ui.ts';
+import { dayOf, PERIODS } from '../server/support/periods.ts';
 import { randomCpf } from './support/tax-ids.ts';
 import { oneStation } from './support/one-station.ts';
 import { FAST_SYNC_RETRY_MS } from './support/web-ui.ts';
@@ -16,6 +17,10 @@ import { eventually } from './support/eventually.ts';
  */
 
 const ids = TEST_IDS.backoffice;
+// Billed: the month the tests run in, as the contract is activated by the real clock and only a contract
+// active at a period's end pays its fee (test/server/support/periods.ts); the correction goes in the next.
+const { current: CUR, next: NEXT } = PERIODS;
+
 async function addService(page: Page, service: { code: string; name: string; fee: string; unitPrice: string; unit: string }): Promise<void> {
   await byId(page, ids.services.add).click();
   await byId(page, ids.services.code).fill(service.code);
@@ -51,9 +56,9 @@ describe('issue 11: back office offline acceptance', () => {
   const customer = { id: '', name: `Cliente Retaguarda ${stamp}`, taxId: randomCpf() };
   const contract = { id: '', code: `CT-${stamp}` };
   const usage = [
-    { service: new RegExp(`TEL-${stamp}`), quantity: '120', date: '03/11/2026', description: 'Ligações semana 1' },
-    { service: new RegExp(`TEL-${stamp}`), quantity: '80', date: '10/11/2026', description: 'Ligações semana 2' },
-    { service: new RegExp(`NET-${stamp}`), quantity: '15', date: '12/11/2026', description: 'Dados excedentes' },
+    { service: new RegExp(`TEL-${stamp}`), quantity: '120', date: typedDay(dayOf(CUR, 3)), description: 'Ligações semana 1' },
+    { service: new RegExp(`TEL-${stamp}`), quantity: '80', date: typedDay(dayOf(CUR, 10)), description: 'Ligações semana 2' },
+    { service: new RegExp(`NET-${stamp}`), quantity: '15', date: typedDay(dayOf(CUR, 12)), description: 'Dados excedentes' },
   ];
 
   // The server is stopped and started again: the page finds it without sitting out the app's backoff.
@@ -96,7 +101,7 @@ describe('issue 11: back office offline acceptance', () => {
     await byId(page, ids.contracts.add).click();
     await byId(page, ids.contracts.code).fill(contract.code);
     await choose(page, ids.contracts.customer, customer.name);
-    await byId(page, ids.contracts.startDate).fill('01/11/2026');
+    await byId(page, ids.contracts.startDate).fill(typedDay(dayOf(CUR, 1)));
     await choose(page, ids.contracts.lineService, new RegExp(`TEL-${stamp}`), 0);
     await byId(page, ids.contracts.addLine).click();
     await choose(page, ids.contracts.lineService, new RegExp(`NET-${stamp}`), 1);
@@ -168,7 +173,7 @@ describe('issue 11: back office offline acceptance', () => {
 
   it('BO-05 BO-04 BO-01 a billing run shows on screen with the API total to the cent; a billed record gets a correcting record; deactivating the billed customer is refused with its reason', async () => {
     const call = integrationCaller(server, api);
-    const run = await call('POST', '/api/v1/billing/billing-runs', { period: '2026-11' });
+    const run = await call('POST', '/api/v1/billing/billing-runs', { period: CUR });
     expect(run.created).toBeGreaterThanOrEqual(1);
     const list = (await call('GET', `/api/v1/billing/receivables?customerId=${customer.id}`)) as { totals: { amountCents: number } };
     // Fees 49,90 + 99,00; usage (120 + 80) min × 0,12 + 15 GB × 2,50; no included quantity.
@@ -193,7 +198,7 @@ describe('issue 11: back office offline acceptance', () => {
     expect(await byId(page, ids.consumption.error).textContent()).toMatch(/faturad/i);
     await byId(page, ids.consumption.correct).click();
     await byId(page, ids.consumption.quantity).fill('130');
-    await byId(page, ids.consumption.date).fill('01/12/2026');
+    await byId(page, ids.consumption.date).fill(typedDay(dayOf(NEXT, 1)));
     await byId(page, ids.consumption.save).click();
     await page.locator(`[data-testid="${ids.consumption.row}"][data-quantity="10"]`).waitFor();
     expect(await page.locator(`[data-testid="${ids.consumption.row}"][data-quantity="120"]`).count()).toBe(1);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
 import { byId, integrationCaller, openBackOffice } from './support/backoffice-ui.ts';
+import { dayOf, PERIODS } from '../server/support/periods.ts';
 import { randomCpf } from './support/tax-ids.ts';
 import { oneStation } from './support/one-station.ts';
 import { login, screenshot, waitForConnection } from './support/station-ui.ts';
@@ -28,9 +29,11 @@ describe('a refused back-office change (Chromium, real server)', () => {
     const customer = await call('POST', '/api/v1/billing/customers', { name, taxId: randomCpf() });
     const customerId = String(customer.id);
     await api.put('backoffice', { id: `svc-${stamp}`, kind: 'service', code: `FEE-${stamp}`, name: 'Mensalidade', active: true, monthlyFeeCents: 5000, updatedAt: new Date().toISOString() });
-    const contract = await call('POST', '/api/v1/billing/contracts', { code: `CT-${stamp}`, customerId, startDate: '2026-10-01', billingDay: 10, lines: [{ serviceId: `svc-${stamp}`, quantity: 1 }] });
+    const contract = await call('POST', '/api/v1/billing/contracts', { code: `CT-${stamp}`, customerId, startDate: dayOf(PERIODS.previous, 1), billingDay: 10, lines: [{ serviceId: `svc-${stamp}`, quantity: 1 }] });
     await call('POST', `/api/v1/billing/contracts/${String(contract.id)}/activate`, {});
-    await call('POST', '/api/v1/billing/billing-runs', { period: '2026-11' });
+    // The month the test runs in: the contract is activated by the real clock, and only a contract active
+    // at a period's end pays its fee, the open receivable this test needs (test/server/support/periods.ts).
+    await call('POST', '/api/v1/billing/billing-runs', { period: PERIODS.current });
 
     await openBackOffice(page, { ui, server, navId: ids.nav });
     await byId(page, ids.customers.search).fill(name);

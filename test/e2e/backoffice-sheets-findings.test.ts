@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { WebHost } from '../../build/web-host.ts';
 import { TEST_IDS } from '../../renderer/test-ids.ts';
 import { waitForGone } from './support/station-ui.ts';
-import { byId, choose, integrationCaller, openBackOffice, screenshotWidths } from './support/backoffice-ui.ts';
+import { byId, choose, integrationCaller, openBackOffice, screenshotWidths, typedDay } from './support/backoffice-ui.ts';
+import { dayOf, PERIODS } from '../server/support/periods.ts';
 import { randomCpf } from './support/tax-ids.ts';
 import { oneStation } from './support/one-station.ts';
 
@@ -17,6 +18,9 @@ import { oneStation } from './support/one-station.ts';
  */
 const ids = TEST_IDS.backoffice;
 const sheetIds = TEST_IDS.backoffice.sheets;
+// Usage is dated in the month the tests run in, and that month is billed: the contract is activated by the
+// real clock (test/server/support/periods.ts).
+const { previous: PREV, current: CUR } = PERIODS;
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 async function chooseFile(page: Page, bytes: Buffer): Promise<void> {
@@ -80,7 +84,7 @@ describe('issue 11: the breaker\'s sheet, quantity and layout findings', () => {
   it('BO-01 a customers sheet with a name merged across Nome and E-mail: the dry run reads the name once, no e-mail error', async () => {
     const customer = await call('POST', '/api/v1/billing/customers', { name: `Cliente Ana Maria de Albuquerque Cavalcanti ${stamp}`, taxId: randomCpf() });
     await api.put('backoffice', { id: service.id, kind: 'service', code: service.code, name: 'Telefonia', active: true, monthlyFeeCents: 4990, unit: 'min', unitPriceCents: 12, updatedAt: new Date().toISOString() });
-    const created = await call('POST', '/api/v1/billing/contracts', { code: contract.code, customerId: customer.id, startDate: '2026-09-01', billingDay: 10, lines: [{ serviceId: service.id, quantity: 1 }] });
+    const created = await call('POST', '/api/v1/billing/contracts', { code: contract.code, customerId: customer.id, startDate: dayOf(PREV, 1), billingDay: 10, lines: [{ serviceId: service.id, quantity: 1 }] });
     contract.id = String(created.id);
     await call('POST', `/api/v1/billing/contracts/${contract.id}/activate`, {});
     await openBackOffice(page, { ui, server, navId: ids.nav });
@@ -100,8 +104,8 @@ describe('issue 11: the breaker\'s sheet, quantity and layout findings', () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('Consumo');
     sheet.addRow(['ID externo', 'Contrato', 'Serviço', 'Data', 'Quantidade']);
-    sheet.addRow([`F-${stamp}-1`, contract.code.toLowerCase(), ` ${service.code.toLowerCase()}`, '03/11/2026', 1_000_000_000]);
-    sheet.addRow([`F-${stamp}-2`, contract.code, service.code, '04/11/2026', 120]);
+    sheet.addRow([`F-${stamp}-1`, contract.code.toLowerCase(), ` ${service.code.toLowerCase()}`, typedDay(dayOf(CUR, 3)), 1_000_000_000]);
+    sheet.addRow([`F-${stamp}-2`, contract.code, service.code, typedDay(dayOf(CUR, 4)), 120]);
     await chooseFile(page, Buffer.from(await workbook.xlsx.writeBuffer()));
     expect(await summary(page)).toEqual({ checked: 2, writes: 2, badRows: 0 });
     const warnings = byId(page, sheetIds.warningRow);
@@ -118,6 +122,8 @@ describe('issue 11: the breaker\'s sheet, quantity and layout findings', () => {
     const before = await rows.count();
     await byId(page, ids.consumption.add).click();
     await choose(page, ids.consumption.service, new RegExp(service.code));
+    // Dated in the month billed below: the form's default, today in São Paulo, is still last month from 00:00 to 03:00 UTC on the 1st.
+    await byId(page, ids.consumption.date).fill(typedDay(dayOf(CUR, 5)));
     await byId(page, ids.consumption.quantity).fill('1000000000');
     await byId(page, ids.consumption.save).click();
     await byId(page, ids.consumption.warning).waitFor();
@@ -149,7 +155,7 @@ describe('issue 11: the breaker\'s sheet, quantity and layout findings', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
     await screenshotWidths(page, 'bo-03-contract-open');
     // Receivables with an amount of nine digits (the 1,000,000,000 minutes above) and their status.
-    await call('POST', '/api/v1/billing/billing-runs', { period: '2026-11' });
+    await call('POST', '/api/v1/billing/billing-runs', { period: CUR });
     for (const tab of ['customers', 'services', 'consumption', 'receivables'] as const) {
       await byId(page, ids.tab[tab]).click();
       if (tab === 'receivables') {

@@ -64,3 +64,12 @@ export async function screenshotWidths(page: Page, name: string): Promise<void> 
   await screenshot(page, `${name}-1024`);
   await page.setViewportSize({ width: 1280, height: 800 });
 }
+
+/**
+ * A day YYYY-MM-DD as a pt-BR user types it and the back office shows it (dd/mm/aaaa): '2026-11-03' →
+ * '03/11/2026'. For days of the billing periods counted from today (test/server/support/periods.ts).
+ */
+export function typedDay(day: string): string {
+  const [year, month, date] = day.split('-');
+  return `${date}/${month}/${year}`;
+}
