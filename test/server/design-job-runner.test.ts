@@ -162,8 +162,11 @@ describe('design job runner on PostgreSQL (two instances, one database)', () => 
     expect(seen.map(([attempts]) => attempts)).toEqual([1, 2, 3]);
     expect(seen[1]![1]).toBeGreaterThanOrEqual(950);
     expect(seen[1]![1]).toBeLessThan(2_500);
-    expect(seen[2]![1]).toBeGreaterThanOrEqual(2_900);
-    expect(seen[2]![1]).toBeLessThan(5_000);
+    // The second wait is measured from the second attempt, not from the queueing: on a loaded machine the
+    // first two attempts' own delays added up past 5 s (CI, 2026-12-01). A doubled wait (4 s) is still told apart.
+    const secondWait = seen[2]![1] - seen[1]![1];
+    expect(secondWait).toBeGreaterThanOrEqual(1_900);
+    expect(secondWait).toBeLessThan(3_500);
     // A claim per attempt and per wake-up, not one every 20 ms.
     expect(stats.claims - before.claims).toBeLessThanOrEqual(8);
     await outside.query('DELETE FROM design_jobs WHERE id = $1', [id]);
