@@ -91,7 +91,7 @@ describe('issue 3: two stations and the monitor', () => {
     }
   });
 
-  reportFailures(() => ({ device: stations[0]?.device, page: stations[0]?.page }));
+  reportFailures(() => stations.map(({ device, page }) => ({ device, page })));
 
   afterAll(async () => {
     for (const station of stations) await station.device.close();

@@ -42,7 +42,7 @@ describe('POS-21 exchange vouchers at two stations', () => {
     }
   });
 
-  reportFailures(() => ({ device: devices[0], page: pages[0] }));
+  reportFailures(() => devices.map((device, index) => ({ device, page: pages[index] })));
 
   afterAll(async () => {
     for (const device of devices) await device.close();
