@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../sync/server/db/database.ts';
 import { autoAnalyze } from '../../sync/server/db/pglite-analyze.ts';
@@ -70,6 +73,34 @@ describe('PGlite start parameters', () => {
         { name: 'fsync', setting: 'off' },
         { name: 'full_page_writes', setting: 'off' },
       ]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  const settings = async (db: Database) =>
+    Object.fromEntries((await db.query<{ name: string; setting: string }>("SELECT name, current_setting(name) AS setting FROM pg_settings WHERE name IN ('data_checksums', 'shared_buffers')")).map((row) => [row.name, row.setting]));
+
+  it('issue 16 a new database on disk has no page checksums and a 512 MB buffer pool, also when opened again', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'balcao-pglite-params-'));
+    try {
+      for (let opening = 0; opening < 2; opening++) {
+        const db = await openDatabase({ dataDir });
+        try {
+          expect(await settings(db)).toEqual({ data_checksums: 'off', shared_buffers: '512MB' });
+        } finally {
+          await db.close();
+        }
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("issue 16 an in-memory database (the tests' servers, many at once) keeps PGlite's 128 MB pool", async () => {
+    const db = await openDatabase({ dataDir: 'memory://' });
+    try {
+      expect(await settings(db)).toEqual({ data_checksums: 'off', shared_buffers: '128MB' });
     } finally {
       await db.close();
     }
