@@ -151,4 +151,23 @@ describe.each(DATABASE_KINDS)('design portal integration on %s', (kind) => {
     expect(JSON.stringify(events.requestBody)).toMatch(/environment\.saved/);
     expect(events.security).toEqual([]);
   });
+
+  it('DES-01 two stores registering one new account id at the same moment: one gets it, the other 409, never a 500', async () => {
+    const otherAdmin = await login(world.server, 'admin', 'admin123', 'loja2');
+    try {
+      for (let round = 0; round < 8; round++) {
+        const accountId = `race-${kind}-${round}`;
+        const answers = await Promise.all([
+          world.call('PUT', '/api/design/portal-account', { token: world.tokens.admin, body: { storeTaxId: LOJA1_TAX_ID, accountId, portalUrl: world.sim.url } }),
+          world.call('PUT', '/api/design/portal-account', { token: otherAdmin.token, body: { storeTaxId: '11444777000161', accountId, portalUrl: 'http://other.example' } }),
+        ]);
+        expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
+        const holders = await Promise.all([world.tokens.admin, otherAdmin.token].map(async (token) => (await world.call('GET', '/api/design/portal-account', { token })).body.accountId));
+        expect(holders.filter((held) => held === accountId)).toHaveLength(1);
+      }
+    } finally {
+      const restored = await world.call('PUT', '/api/design/portal-account', { token: world.tokens.admin, body: { storeTaxId: LOJA1_TAX_ID, accountId: world.sim.accountId, portalUrl: world.sim.url, signingSecret: world.sim.secret } });
+      expect(restored.status).toBe(200);
+    }
+  });
 });

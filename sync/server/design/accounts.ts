@@ -27,7 +27,11 @@ export function newSigningSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** Registers (or replaces) the store's account; an account id belongs to one store only. */
+/**
+ * Registers (or replaces) the store's account; an account id belongs to one store only. 'taken' when
+ * another store holds the id, also when two stores register it at the same moment: the unique index
+ * on account_id decides, and the loser's unique violation (SQLSTATE 23505) is its answer, not an error.
+ */
 export async function registerPortalAccount(
   db: Queryable,
   storeId: string,
@@ -35,16 +39,21 @@ export async function registerPortalAccount(
 ): Promise<'registered' | 'taken'> {
   const taken = await db.query('SELECT 1 FROM design_portal_accounts WHERE account_id = $1 AND store_id <> $2', [account.accountId, storeId]);
   if (taken.length > 0) return 'taken';
-  await db.query(
-    `INSERT INTO design_portal_accounts (store_id, account_id, store_tax_id, portal_url, signing_secret, registered_by)
-     VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (store_id) DO UPDATE SET account_id = excluded.account_id, store_tax_id = excluded.store_tax_id,
-       portal_url = excluded.portal_url, signing_secret = excluded.signing_secret, registered_at = now(), registered_by = excluded.registered_by,
-       -- Another portal or account has received none of the customers yet.
-       customers_exported_seq = CASE WHEN design_portal_accounts.account_id = excluded.account_id AND design_portal_accounts.portal_url = excluded.portal_url
-                                     THEN design_portal_accounts.customers_exported_seq ELSE 0 END`,
-    [storeId, account.accountId, account.storeTaxId, account.portalUrl, account.signingSecret, account.registeredBy],
-  );
+  try {
+    await db.query(
+      `INSERT INTO design_portal_accounts (store_id, account_id, store_tax_id, portal_url, signing_secret, registered_by)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (store_id) DO UPDATE SET account_id = excluded.account_id, store_tax_id = excluded.store_tax_id,
+         portal_url = excluded.portal_url, signing_secret = excluded.signing_secret, registered_at = now(), registered_by = excluded.registered_by,
+         -- Another portal or account has received none of the customers yet.
+         customers_exported_seq = CASE WHEN design_portal_accounts.account_id = excluded.account_id AND design_portal_accounts.portal_url = excluded.portal_url
+                                       THEN design_portal_accounts.customers_exported_seq ELSE 0 END`,
+      [storeId, account.accountId, account.storeTaxId, account.portalUrl, account.signingSecret, account.registeredBy],
+    );
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === '23505') return 'taken';
+    throw error;
+  }
   return 'registered';
 }
 
