@@ -60,4 +60,24 @@ describe.each(DATABASE_KINDS)('billing adds with a taken id on %s', (kind) => {
     expectTaken(await bo.api('POST', '/contracts', { ...contract, id: 'min', code: 'CT-MIN' }, key()));
     expect((await bo.api('GET', '/services/min')).body).toMatchObject({ kind: 'service', code: 'MIN' });
   });
+
+  it('BO-04 API-01 POST /consumption with an externalId another record holds answers it only for the same add; other content or another id is a 409 on /externalId', async () => {
+    const usage = { externalId: 'ERP-X', contractId: 'ct-ids', serviceId: 'min', quantity: 10, date: '2026-11-06' };
+    const first = await bo.api('POST', '/consumption', usage, key());
+    expect(first.status).toBe(201);
+    // A retry without an id (the server made it) answers the record.
+    expect(await bo.api('POST', '/consumption', usage, key())).toMatchObject({ status: 200, body: { id: first.body.id, quantity: 10 } });
+    expect(await bo.api('POST', '/consumption', { ...usage, id: first.body.id }, key())).toMatchObject({ status: 200, body: { id: first.body.id } });
+    const held = (answer: { status: number; body: Record<string, unknown> }) => {
+      expect(answer.status, JSON.stringify(answer.body)).toBe(409);
+      expect(answer.body).toMatchObject({ type: '/docs/conventions#problem-idempotency_conflict', errors: [{ pointer: '/externalId' }] });
+      expect(String(answer.body.detail)).toContain(String(first.body.id));
+    };
+    // A corrected quantity sent as an add was answered with the old record, 200: the caller thought it kept.
+    held(await bo.api('POST', '/consumption', { ...usage, quantity: 12 }, key()));
+    // A free id with a held externalId named the other record, 200, and stored nothing under the id.
+    held(await bo.api('POST', '/consumption', { ...usage, id: 'use-free' }, key()));
+    expect((await bo.api('GET', '/consumption/use-free')).status).toBe(404);
+    expect((await bo.api('GET', `/consumption/${String(first.body.id)}`)).body).toMatchObject({ externalId: 'ERP-X', quantity: 10 });
+  });
 });

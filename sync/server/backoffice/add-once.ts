@@ -49,14 +49,46 @@ export async function retriedAdd(tx: Queryable, storeId: string, target: AddTarg
   if (requestedId === undefined) return undefined;
   const stored = (await loadDocuments(tx, storeId, target.collection, [requestedId])).get(requestedId);
   if (!stored) return undefined;
-  const comparable = (data: Record<string, unknown>) => (target.comparable ?? ((same) => same))(withoutServerSet(data));
-  if (!stored.deleted && sameDocument(comparable(stored.data), comparable(doc))) return stored.data;
+  if (!stored.deleted && sameAdd(target, stored.data, doc)) return stored.data;
   const held = stored.deleted ? 'belonged to a record that was removed' : 'is taken by a record with other content';
   throw new ApiProblem(
     409,
     'idempotency_conflict',
     `${target.what} id ${requestedId} ${held}; an add never replaces a record. Leave id out (or send a new one) to add another, or change the existing record with ${target.changeWith}.`,
     '/id',
+  );
+}
+
+/** Whether `doc` is the add that made `stored`, the server-set fields (and, with `ignoreId`, the id) left out. */
+function sameAdd(target: AddTarget, stored: Record<string, unknown>, doc: Record<string, unknown>, ignoreId = false): boolean {
+  const comparable = (data: Record<string, unknown>) => {
+    const { id: _id, ...rest } = (target.comparable ?? ((same) => same))(withoutServerSet(data));
+    return ignoreId ? rest : { id: _id, ...rest };
+  };
+  return sameDocument(comparable(stored), comparable(doc));
+}
+
+/**
+ * The same rule for an add whose natural key (consumption's `externalId`, the integrator's own id of the
+ * record) a live record already holds. Call under the store's write lock, like retriedAdd.
+ * - The same add again (same content; the same id, or none sent): the stored record is answered (200).
+ * - Another content, or another id sent: 409 `idempotency_conflict` on `/<field>`. Answering the stored
+ *   record would tell the caller its data was kept when it was not (a corrected quantity resent as an
+ *   add was silently dropped).
+ * @param requestedId the id the request sent; undefined when the server makes one
+ * @returns the stored record
+ */
+export function retriedByKey(target: AddTarget, field: string, stored: Record<string, unknown>, doc: Record<string, unknown>, requestedId: string | undefined): Record<string, unknown> {
+  const storedId = String(stored.id);
+  const otherId = requestedId !== undefined && requestedId !== storedId;
+  if (!otherId && sameAdd(target, stored, doc, true)) return stored;
+  const value = String(doc[field]);
+  const why = otherId ? `, not to id ${requestedId}` : ' with other content';
+  throw new ApiProblem(
+    409,
+    'idempotency_conflict',
+    `${target.what} ${field} ${value} belongs to record ${storedId}${why}; an add never replaces a record. Change that record with ${target.changeWith}, or send another ${field} to add another record.`,
+    `/${field}`,
   );
 }
 

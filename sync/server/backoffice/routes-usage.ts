@@ -19,7 +19,7 @@ import { etagOf, ifMatchOf } from '../http/etag.ts';
 import { changeReceivable, InvalidCursor, listReceivables, ReceivableRefused, storeToday } from './receivables.ts';
 import { storeNow } from '../sandbox/clock.ts';
 import { ADD_ID_NOTE, BILLING_API, BILLING_RESOURCE } from './routes.ts';
-import { retriedAdd, type AddTarget } from './add-once.ts';
+import { retriedAdd, retriedByKey, type AddTarget } from './add-once.ts';
 import { registerConsumptionBatchRoute } from './routes-consumption-batch.ts';
 import { usageWarnings } from './usage-warnings.ts';
 import { isCalendarDate } from '../../rules/index.ts';
@@ -109,12 +109,12 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
     {
       schema: {
         tags,
-        summary: 'Add a consumption record (BO-04); sending the same externalId again answers the existing record (200) instead of adding one',
+        summary: 'Add a consumption record (BO-04); the same record sent again with its externalId answers the existing record (200) instead of adding one',
         description:
           'Refused (422 `quarantined`) for a contract cancelled on or before the date (`contract_cancelled`), a billed period (`billed_period`: make a correcting record in an open period) or a service the contract does not have. ' +
           'The refused record is kept in GET /api/sync/errors, where it can be fixed and retried. ' +
           ADD_ID_NOTE +
-          ' ' +
+          ' The same holds for `externalId`: a record holding it is answered only for the same add (same content, and the same `id` or none); otherwise 409 `idempotency_conflict` on `/externalId`. ' +
           USAGE_WARNING_NOTE,
         body: consumptionCreateBody,
         response: { 200: consumptionResponse, 201: consumptionResponse },
@@ -136,7 +136,7 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: ServerContext): v
           const retried = await retriedAdd(tx, session.store.id, CONSUMPTION_ADD, request.body.id, doc);
           if (retried) return { existing: retried };
           const existing = [...(await loadDocumentsByField(tx, session.store.id, 'consumption', ['externalId'], [externalId])).values()].find((found) => !found.deleted);
-          if (existing) return { existing: existing.data };
+          if (existing) return { existing: retriedByKey(CONSUMPTION_ADD, 'externalId', existing.data, doc, request.body.id) };
           const outcome = await writeBatchIn(tx, { storeId: session.store.id, collection: 'consumption', checkConflicts: false, writer: writerOf(session, 'api') }, [{ newDocumentState: doc }]);
           return { refused: outcome.quarantined[0]?.refusal };
         });
