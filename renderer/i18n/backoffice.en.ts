@@ -127,7 +127,7 @@ export const backofficeEn: Strings<typeof backofficePtBR> = {
     addTitle: 'Enter usage',
     editTitle: 'Edit usage',
     correctTitle: 'Correcting record',
-    correctHint: 'Period {{period}} is already billed. Enter the right quantity: a record with the difference is made in an open period.',
+    correctHint: 'Period {{period}} is already billed; with its corrections, this record counts {{quantity}}. Enter the right quantity: a record with the difference is made in an open period.',
     correctQuantity: 'Right quantity',
     contract: 'Contract',
     service: 'Service',

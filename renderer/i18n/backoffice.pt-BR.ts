@@ -123,7 +123,7 @@ export const backofficePtBR = {
     addTitle: 'Lançar consumo',
     editTitle: 'Alterar consumo',
     correctTitle: 'Lançamento de correção',
-    correctHint: 'O período {{period}} já foi faturado. Informe a quantidade correta: um lançamento com a diferença é feito num período aberto.',
+    correctHint: 'O período {{period}} já foi faturado; com suas correções, este lançamento conta {{quantity}}. Informe a quantidade correta: um lançamento com a diferença é feito num período aberto.',
     correctQuantity: 'Quantidade correta',
     contract: 'Contrato',
     service: 'Serviço',

@@ -202,6 +202,21 @@ describe('issue 11: back office offline acceptance', () => {
     await byId(page, ids.consumption.save).click();
     await page.locator(`[data-testid="${ids.consumption.row}"][data-quantity="10"]`).waitFor();
     expect(await page.locator(`[data-testid="${ids.consumption.row}"][data-quantity="120"]`).count()).toBe(1);
+    // A second correction starts from what the record counts now (120 + 10): to 125 it is −5, not +5.
+    await page.locator(`[data-testid="${ids.consumption.row}"][data-quantity="120"]`).getByTestId(ids.consumption.edit).click();
+    await byId(page, ids.consumption.quantity).fill('125');
+    await byId(page, ids.consumption.save).click();
+    await byId(page, ids.consumption.correct).click();
+    await expect.poll(() => byId(page, ids.consumption.correctHint).getAttribute('data-standing')).toBe('130');
+    expect(await byId(page, ids.consumption.quantity).inputValue()).toBe('130');
+    // A fresh form: dated today (an open period), without the edit's refusal.
+    expect(await byId(page, ids.consumption.error).count()).toBe(0);
+    expect(await byId(page, ids.consumption.correctHint).textContent()).toContain('conta 130');
+    await screenshotWidths(page, 'bo-04-second-correction');
+    await byId(page, ids.consumption.quantity).fill('125');
+    await byId(page, ids.consumption.date).fill(typedDay(dayOf(NEXT, 2)));
+    await byId(page, ids.consumption.save).click();
+    await page.locator(`[data-testid="${ids.consumption.row}"][data-quantity="-5"]`).waitFor();
 
     // BO-01: the customer has an open receivable: the server refuses the deactivation and the screen says why.
     await byId(page, ids.tab.customers).click();
@@ -218,8 +233,8 @@ describe('issue 11: back office offline acceptance', () => {
     expect(await api.get('customers', customer.id)).toMatchObject({ active: true });
     const corrections = await eventually(async () => {
       const found = (await api.listAll('consumption')).filter((doc) => doc.contractId === contract.id && doc.correctsId);
-      return found.length ? found : null;
-    }, 'the correcting record on the server');
-    expect(corrections.map((doc) => doc.quantity)).toEqual([10]);
+      return found.length === 2 ? found : null;
+    }, 'the correcting records on the server');
+    expect(corrections.map((doc) => doc.quantity).sort((a, b) => Number(a) - Number(b))).toEqual([-5, 10]);
   });
 });

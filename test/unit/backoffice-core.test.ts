@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { createDatabase, type BalcaoDatabase } from '../../renderer/data/database.ts';
-import { BackofficeRefused, cacheReceivables, cachedReceivables, displayedState, pendingRequests, removeConsumption, requestTransition, saveConsumption, saveCorrection } from '../../renderer/core/backoffice/backoffice.ts';
+import { BackofficeRefused, cacheReceivables, cachedReceivables, displayedState, pendingRequests, removeConsumption, requestTransition, saveConsumption, saveCorrection, standingQuantity } from '../../renderer/core/backoffice/backoffice.ts';
 import { dryRunConsumption } from '../../renderer/core/backoffice/sheets/imports.ts';
 import { CONSUMPTION_COLUMNS, matchHeaders } from '../../sync/rules/index.ts';
 import type { ConsumptionRecord, ContractDoc, Receivable, ServiceDoc } from '../../sync/schema/index.ts';
@@ -68,6 +68,24 @@ describe('back office on the device (BO-03, BO-04, BO-05)', () => {
     expect(fix).toMatchObject({ quantity: 2, correctsId: 'k1' });
     expect((await local.collections.consumption!.findOne('k3').exec())?.toJSON()).toMatchObject({ quantity: 2 });
     await expect(saveConsumption(local, { ...usage('k4', '2026-12-03'), serviceId: 'other' }, contract)).rejects.toMatchObject({ error: { code: 'unknown_service' } });
+  });
+
+  it('BO-04 a second correction of a billed record starts from what it counts now: 10 corrected to 7, then to 5, makes −3 then −2 and the record counts 5', async () => {
+    const local = await open();
+    const original = usage('k1', '2026-11-05', 10);
+    await saveConsumption(local, original, contract);
+    await cacheReceivables(local, { receivables: [receivable('2026-11')], totals: { count: 1, amountCents: 100, byStatus: { open: { count: 1, amountCents: 100 }, paid: { count: 0, amountCents: 0 }, overdue: { count: 0, amountCents: 0 }, cancelled: { count: 0, amountCents: 0 } } }, nextCursor: null }, '2026-12-01T00:00:00.000Z');
+    expect(await standingQuantity(local, original)).toBe(10);
+    const first = await saveCorrection(local, original, 7, contract, { id: 'c1', date: '2026-12-02', updatedAt: '2026-12-02T00:00:00.000Z' });
+    expect(first.quantity).toBe(-3);
+    expect(await standingQuantity(local, original)).toBe(7);
+    const second = await saveCorrection(local, original, 5, contract, { id: 'c2', date: '2026-12-03', updatedAt: '2026-12-03T00:00:00.000Z' });
+    expect(second.quantity).toBe(-2);
+    expect(await standingQuantity(local, original)).toBe(5);
+    // Back up to 9: the correction adds what is missing.
+    expect((await saveCorrection(local, original, 9, contract, { id: 'c3', date: '2026-12-04', updatedAt: '2026-12-04T00:00:00.000Z' })).quantity).toBe(4);
+    const all = (await local.collections.consumption!.find().exec()).map((doc) => doc.toJSON() as ConsumptionRecord);
+    expect(all.reduce((total, record) => total + record.quantity, 0)).toBe(9);
   });
 
   it('BO-04 offline, a record its corrections take from cannot shrink below them or be removed; once they go, it can', async () => {

@@ -125,7 +125,7 @@ describe('back-office rules (BO-01..05)', () => {
     expect(changed).toMatchObject({ ok: false, error: { code: 'billed_period', message: expect.stringMatching(/already billed.*cannot be changed.*correcting record/) } });
     expect(checkConsumptionChange(record, { kind: 'remove' }, billed)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/cannot be removed/) } });
     expect(checkConsumptionChange(undefined, { kind: 'create', next: { ...record, id: 'k2' } }, billed)).toMatchObject({ ok: false, error: { code: 'billed_period' } });
-    const fix = correctingRecord(record, 12, { id: 'k3', date: '2026-11-02', updatedAt: '2026-11-02T00:00:00.000Z' });
+    const fix = correctingRecord(record, 10, 12, { id: 'k3', date: '2026-11-02', updatedAt: '2026-11-02T00:00:00.000Z' });
     expect(fix).toMatchObject({ quantity: 2, correctsId: 'k1', date: '2026-11-02', contractId: 'ct1', serviceId: 's1' });
     expect(checkConsumptionChange(undefined, { kind: 'create', next: fix }, billed)).toEqual({ ok: true, value: null });
     expect(checkConsumptionChange(undefined, { kind: 'create', next: { ...record, quantity: -1, date: '2026-11-01' } }, billed)).toMatchObject({ ok: false, error: { code: 'invalid_value' } });

@@ -1,6 +1,6 @@
 import type { RxCollection } from 'rxdb';
 import type { BackofficeAction, ConsumptionRecord, ContractActionKind, ContractDoc, Receivable, ReceivableList } from '../../../sync/schema/index.ts';
-import { applyContractRequest, checkConsumptionChange, checkConsumptionContract, checkCorrections, correctingRecord, isContractState, periodOf, storeDay, type ConsumptionWrite, type ContractState, type RuleError } from '../../../sync/rules/index.ts';
+import { applyContractRequest, checkConsumptionChange, checkConsumptionContract, checkCorrections, correctingRecord, isContractState, periodOf, standingUsage, storeDay, type ConsumptionWrite, type ContractState, type RuleError } from '../../../sync/rules/index.ts';
 import type { BalcaoDatabase } from '../../data/database.ts';
 
 /**
@@ -153,10 +153,19 @@ export async function removeConsumption(db: BalcaoDatabase, id: string): Promise
   await doc.remove();
 }
 
-/** A correcting record for a billed one, dated in an open period, saved like any other. */
+/** What `original` counts now on the device: its quantity plus its live corrections' (the form's starting "right quantity"). */
+export async function standingQuantity(db: BalcaoDatabase, original: ConsumptionRecord): Promise<number> {
+  const corrections = await collection<ConsumptionRecord>(db, 'consumption').find({ selector: { correctsId: original.id } }).exec();
+  return standingUsage(original, corrections.map((doc) => doc.toJSON() as ConsumptionRecord));
+}
+
+/**
+ * A correcting record for a billed one, dated in an open period, saved like any other; its quantity
+ * takes the record from what it counts now (earlier corrections included) to `correctQuantity`.
+ */
 export async function saveCorrection(db: BalcaoDatabase, original: ConsumptionRecord, correctQuantity: number, contract: ContractDoc | undefined, fields: { id: string; date: string; updatedAt: string; userId?: string }): Promise<ConsumptionRecord> {
   if (periodOf(fields.date) === periodOf(original.date)) {
     throw new BackofficeRefused({ code: 'billed_period', message: `Date the correction in an open period, not in ${periodOf(original.date)}.`, params: { period: periodOf(original.date) } });
   }
-  return saveConsumption(db, correctingRecord(original, correctQuantity, fields), contract);
+  return saveConsumption(db, correctingRecord(original, await standingQuantity(db, original), correctQuantity, fields), contract);
 }

@@ -1,9 +1,9 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ConsumptionRecord, ContractDoc, ServiceDoc } from '../../../sync/schema/index.ts';
 import { implausibleUsage, isCalendarDate, periodOf, usageWarningText } from '../../../sync/rules/index.ts';
-import { BackofficeRefused, saveConsumption, saveCorrection } from '../../core/backoffice/backoffice.ts';
+import { BackofficeRefused, saveConsumption, saveCorrection, standingQuantity } from '../../core/backoffice/backoffice.ts';
 import { TEST_IDS } from '../../test-ids.ts';
 import { useCore } from '../core-context.tsx';
 import type { ConsumptionEditing } from './ConsumptionTab.tsx';
@@ -28,6 +28,21 @@ export function ConsumptionForm({ editing, contracts, services, onCorrect, onDon
   const [contractId, setContractId] = useState<string | null>(original?.contractId ?? (contracts.length === 1 ? contracts[0]!.id : null));
   const [serviceId, setServiceId] = useState<string | null>(original?.serviceId ?? null);
   const [quantity, setQuantity] = useState(original ? String(original.quantity) : '');
+  // A correction starts from what the record counts now, its earlier corrections included.
+  const [standing, setStanding] = useState<number | null>(null);
+  useEffect(() => {
+    const db = core.database();
+    if (editing.mode !== 'correct' || !db) return;
+    let live = true;
+    void standingQuantity(db, editing.record).then((counted) => {
+      if (!live) return;
+      setStanding(counted);
+      setQuantity(String(counted));
+    });
+    return () => {
+      live = false;
+    };
+  }, [editing]);
   const [date, setDate] = useState(editing.mode === 'correct' ? today() : (original?.date ?? today()));
   const [description, setDescription] = useState(original?.description ?? '');
   const [error, setError] = useState<{ text: string; billed: boolean } | null>(null);
@@ -85,7 +100,7 @@ export function ConsumptionForm({ editing, contracts, services, onCorrect, onDon
 
   return (
     <Stack gap="sm">
-      {editing.mode === 'correct' && <Alert color="grape">{t('bo.consumption.correctHint', { period: period(periodOf(editing.record.date)) })}</Alert>}
+      {editing.mode === 'correct' && <Alert color="grape" data-testid={ids.correctHint} data-standing={standing ?? undefined}>{t('bo.consumption.correctHint', { period: period(periodOf(editing.record.date)), quantity: standing ?? editing.record.quantity })}</Alert>}
       {error && (
         <Alert color="red" data-testid={ids.error}>
           <Text size="sm">{error.text}</Text>

@@ -129,7 +129,8 @@ export function ConsumptionTab() {
         {importing && <SheetImport kind="consumption" onClose={() => setImporting(false)} />}
       </Modal>
       <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing ? t(editing.mode === 'new' ? 'bo.consumption.addTitle' : editing.mode === 'edit' ? 'bo.consumption.editTitle' : 'bo.consumption.correctTitle') : ''} size="lg">
-        {editing && <ConsumptionForm editing={editing} contracts={contracts} services={services} onCorrect={(record) => setEditing({ mode: 'correct', record })} onDone={() => setEditing(null)} />}
+        {/* Keyed by mode and record: "Corrigir" opens a fresh form (dated today, without the edit's refusal), not the edit's state. */}
+        {editing && <ConsumptionForm key={`${editing.mode}:${editing.mode === 'new' ? '' : editing.record.id}`} editing={editing} contracts={contracts} services={services} onCorrect={(record) => setEditing({ mode: 'correct', record })} onDone={() => setEditing(null)} />}
       </Modal>
     </Box>
   );

@@ -66,6 +66,7 @@ export const BACKOFFICE_IDS = {
     edit: 'bo-consumption-edit',
     remove: 'bo-consumption-remove',
     correct: 'bo-consumption-correct',
+    correctHint: 'bo-consumption-correct-hint',
     contract: 'bo-consumption-contract',
     service: 'bo-consumption-service',
     quantity: 'bo-consumption-quantity',
