@@ -98,4 +98,27 @@ describe('POS exchange vouchers', () => {
     expect(asked.map((sale) => sale.id)).toEqual([asked[0]!.id, confirmed.sale.id, offline.sale.id]);
     expect((await f.pos.voucher('CX02-5')).balanceCents).toBe(4000 - 2 * 1234);
   });
+
+  it.each(['confirmed', 'unreachable'] as const)('POS-21 a voucher sale the server stored and the station pulled back before the answer (%s) came is recorded once, for its receipt', async (kind) => {
+    // The server stores the sale it confirms, and the station's pull (the change stream) can write that
+    // copy here before the answer reaches the station, or before a timeout that lost the answer. The
+    // cashier saw "could not write to the local database" and no receipt, though the sale was kept (CI).
+    let pulled: Sale | null = null;
+    const f = await station(async (sale) => {
+      pulled = sale;
+      await f.db.collections.sales!.insert(structuredClone(sale));
+      return { kind };
+    });
+    await f.db.collections.masterdata!.insert({ id: 'voucher-CX02-5', kind: 'voucher', code: 'CX02-5', name: 'CX02-5', active: true, issuedCents: 5000, saleId: 'elsewhere', redemptions: [] });
+    await firstValueFrom(f.pos.catalog$.pipe(filter((catalog) => catalog.byId.has('voucher-CX02-5'))));
+    const recorded = await spend(f, 'CX02-5', 1234);
+    expect(recorded.sale.id).toBe(pulled!.id);
+    const stored = await f.db.collections.sales!.find({ selector: { 'payments.voucherNumber': 'CX02-5' } }).exec();
+    expect(stored.map((doc) => doc.id)).toEqual([recorded.sale.id]);
+    // The sale is audited like any other, and the next sale takes the next number.
+    const events = await f.db.collections.auditEvents!.find({ selector: { action: 'sale', subjectId: recorded.sale.id } }).exec();
+    expect(events).toHaveLength(1);
+    const next = await f.pos.recordSale({ lines: [{ productId: 'p-00005', quantity: 1 }], sellerId: ids.seller, payments: [{ paymentTypeId: ids.cash, principalCents: 1234 }] });
+    expect(next.sale.number).toBe(recorded.sale.number + 1);
+  });
 });

@@ -248,8 +248,25 @@ export function createPos(deps: PosDeps): Pos {
         throw new PosError('voucher_refused', { detail: answer.detail });
       }
     }
-    await guardStorage(() => sales.insert(sale));
+    await guardStorage(() => keepSale(sale));
     return { sale, settlement: built.settlement, installmentAmounts: built.installmentAmounts };
+  }
+
+  /**
+   * Stores a sale just recorded. A voucher sale the server confirmed is stored there first (POS-21), and
+   * the station's pull may bring that copy here before the answer reaches this point (or after an answer
+   * that never came, 'unreachable'): a sale already stored under the id this station just gave it is that
+   * very sale, kept, not a failure. Inserting it again failed (CONFLICT) and the cashier was told the local
+   * database could not be written, with no receipt, though the sale was recorded on both sides.
+   */
+  async function keepSale(sale: Sale): Promise<void> {
+    try {
+      await sales.insert(sale);
+    } catch (error) {
+      const stored = (error as { code?: unknown } | null)?.code === 'CONFLICT' ? await sales.findOne(sale.id).exec() : null;
+      if (stored && stored.stationId === sale.stationId && stored.number === sale.number) return;
+      throw error;
+    }
   }
 
   async function auditEvent(action: AuditEvent['action'], subjectId: string | undefined, detail: Record<string, unknown>, supervisorId?: string): Promise<void> {
