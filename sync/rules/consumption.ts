@@ -80,14 +80,16 @@ export function checkConsumptionContract(record: ConsumptionRecord, contract: Co
 
 /**
  * A correcting record for a record of a billed period: dated `date` (an open period), quantity so that
- * the usage becomes `correctQuantity` in total.
+ * the usage becomes `correctQuantity` in total. `standingQuantity` is what the record counts now: its
+ * own quantity plus its live corrections' (standingUsage). A second correction to 5 of a record of 10
+ * already corrected to 7 is −2, not −5 (which would bill 2).
  */
-export function correctingRecord(original: ConsumptionRecord, correctQuantity: number, fields: { id: string; date: string; updatedAt: string; userId?: string }): ConsumptionRecord {
+export function correctingRecord(original: ConsumptionRecord, standingQuantity: number, correctQuantity: number, fields: { id: string; date: string; updatedAt: string; userId?: string }): ConsumptionRecord {
   return {
     id: fields.id,
     contractId: original.contractId,
     serviceId: original.serviceId,
-    quantity: correctQuantity - original.quantity,
+    quantity: correctQuantity - standingQuantity,
     date: fields.date,
     description: `Correction of ${original.externalId} (${original.date})`.slice(0, 200),
     externalId: fields.id,
@@ -95,4 +97,9 @@ export function correctingRecord(original: ConsumptionRecord, correctQuantity: n
     updatedAt: fields.updatedAt,
     ...(fields.userId ? { userId: fields.userId } : {}),
   };
+}
+
+/** What a record counts in total: its quantity plus those of its live corrections (records whose correctsId names it). */
+export function standingUsage(original: Pick<ConsumptionRecord, 'id' | 'quantity'>, records: readonly Pick<ConsumptionRecord, 'correctsId' | 'quantity'>[]): number {
+  return records.reduce((total, record) => (record.correctsId === original.id ? total + record.quantity : total), original.quantity);
 }

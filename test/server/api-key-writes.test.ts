@@ -121,6 +121,29 @@ describe.each(DATABASE_KINDS)('what an API key may write on %s', (kind) => {
     expect(await asAdmin(`masterdata/${cx01.stationId}`)).toEqual(station);
   });
 
+  it("API-01 POS-20 POS-21 an admin's own session writes the server's master kinds through their routes only: a station, counter rules, a supervisor or a voucher through the generic API is 403", async () => {
+    const asAdminWrite = (method: string, path: string, body?: unknown) => call(server.url, method, `/api/v1/${path}`, { token: admin, body });
+    const station = await asAdmin(`masterdata/${cx01.stationId}`);
+    const refused = {
+      renameStation: await asAdminWrite('PUT', `masterdata/${cx01.stationId}`, { ...strip(station), name: 'Caixa renomeado' }),
+      stationAsSeller: await asAdminWrite('PUT', `masterdata/${cx01.stationId}`, { ...strip(station), kind: 'seller' }),
+      deleteStation: await asAdminWrite('DELETE', `masterdata/${cx01.stationId}`),
+      newStation: await asAdminWrite('PUT', 'masterdata/admin-station', { id: 'admin-station', kind: 'station', code: 'cx98', name: 'Caixa sem cadastro', active: true }),
+      settings: await asAdminWrite('PUT', 'masterdata/store-settings', { id: 'store-settings', kind: 'storeSettings', code: 'settings', name: 'Regras', active: true }),
+      supervisor: await asAdminWrite('PUT', 'masterdata/admin-supervisor', { id: 'admin-supervisor', kind: 'supervisor', code: 'caixa', name: 'Caixa', active: true, userId: 'loja1-caixa', codeHash: { iterations: 100_000, salt: 's'.repeat(32), hash: 'h'.repeat(64) } }),
+      voucher: await asAdminWrite('PUT', 'masterdata/voucher-CX01-999', { id: 'voucher-CX01-999', kind: 'voucher', code: 'CX01-999', name: 'Vale CX01-999', active: true, issuedCents: 1_000_000, saleId: 'none', redemptions: [] }),
+    };
+    for (const [path, answer] of Object.entries(refused)) {
+      expect(answer.status, path).toBe(403);
+      expect(answer.body.error.message, path).toMatch(/which the server keeps/);
+    }
+    expect(await asAdmin(`masterdata/${cx01.stationId}`)).toEqual(station);
+    expect((await call(server.url, 'GET', '/api/v1/masterdata/voucher-CX01-999', { token: admin })).status).toBe(404);
+    expect((await asAdminWrite('PUT', 'masterdata/admin-seller', { id: 'admin-seller', kind: 'seller', code: 'AS', name: 'Vendedor do admin', active: true })).status).toBe(200);
+    // The routes that keep those kinds still write them.
+    expect((await call(server.url, 'PUT', `/api/stations/${cx01.stationId}/group`, { token: admin, body: { groupId: String(station.groupId ?? 'loja1-stationGroup-centro') } })).status).toBe(200);
+  });
+
   it('BO-03 API-08 a key makes contract requests only in its own name: a request signed by a person is refused, the transition route signs as the key', async () => {
     const bo = await backofficeClient(server);
     expect((await bo.push('backoffice', rows(serviceDoc('svc-key')))).body).toEqual([]);

@@ -47,9 +47,11 @@ export const KEY_WRITES: Record<CollectionName, KeyWrite> = {
 };
 
 /**
- * Master-data kinds an ERP owns (seed 004: "todos os cadastros serão feitos no ERP"); the others
- * (station, storeSettings, supervisor, and any kind added later) are the store administrator's,
- * written through the app's own screens. Same list as the batch upsert's UPSERT_KINDS.
+ * Master-data kinds an ERP owns (seed 004: "todos os cadastros serão feitos no ERP"): the only kinds
+ * any caller, key or person, writes through the generic document routes (auth/ownership.ts). The
+ * others (station, storeSettings, supervisor, voucher, and any kind added later) are the server's to
+ * write, through routes that check what a generic write cannot. Same list as the batch upsert's
+ * UPSERT_KINDS.
  */
 export const KEY_MASTER_KINDS: readonly string[] = ['seller', 'paymentType', 'paymentCondition', 'financialReason', 'promotion', 'productGroup', 'stationGroup'];
 

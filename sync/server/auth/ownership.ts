@@ -2,7 +2,7 @@ import { canRead, canWrite, COLLECTIONS, type CollectionName, type Role, type Wi
 import type { Queryable } from '../db/database.ts';
 import type { StoredDocument } from '../db/documents.ts';
 import { ApiProblem, problems } from '../http/problem.ts';
-import { assertKeyMayWriteCollection, assertKeyMayWriteDocuments } from './key-writes.ts';
+import { assertKeyMayWriteCollection, assertKeyMayWriteDocuments, KEY_MASTER_KINDS } from './key-writes.ts';
 import type { Session } from './sessions.ts';
 
 /**
@@ -60,12 +60,40 @@ export function assertRoleMayWrite(writer: Pick<Writer, 'roles' | 'via' | 'apiKe
 }
 
 /**
+ * Master records of the kinds the server keeps (station, storeSettings, supervisor, voucher) are written
+ * through their own routes only, for everyone: those routes keep what a generic write would skip — a
+ * station's row and pairing, a supervisor's role and hashed code, the administration trail, a
+ * voucher's balance derived from the exchanges and sales that issue and spend it (POS-21). An admin's
+ * PUT /api/v1/masterdata/{id} could otherwise raise a voucher's value or make a supervisor of a cashier.
+ * Each new version and the stored version it replaces are checked. Throws 403.
+ */
+function assertOpenMasterKinds(docs: readonly WireDocument[], current: ReadonlyMap<string, StoredDocument>): void {
+  for (const doc of docs) {
+    const id = String(doc.id);
+    for (const kind of [doc.kind, current.get(id)?.data.kind]) {
+      if (kind === undefined || KEY_MASTER_KINDS.includes(String(kind))) continue;
+      throw new ApiProblem(
+        403,
+        'forbidden',
+        `Master record ${id} is of kind "${String(kind)}", which the server keeps: stations are registered and moved with POST /api/stations and PUT /api/stations/{id}/group, counter rules and supervisor codes set with PUT /api/store/settings and PUT /api/users/{id}/supervisor-code, and vouchers follow the exchanges and sales that issue and spend them. Kinds written here: ${KEY_MASTER_KINDS.join(', ')}.`,
+        undefined,
+        undefined,
+        {
+          messagePt: `O cadastro ${id} é do tipo "${String(kind)}", mantido pelo servidor: caixas são cadastrados e movidos em POST /api/stations e PUT /api/stations/{id}/group, regras do balcão e códigos de supervisor em PUT /api/store/settings e PUT /api/users/{id}/supervisor-code, e vales seguem as trocas e vendas que os emitem e usam. Tipos gravados aqui: ${KEY_MASTER_KINDS.join(', ')}.`,
+        },
+      );
+    }
+  }
+}
+
+/**
  * The one ownership rule of every write path (push, integration API, quarantine fixes), checked in
  * the write's transaction before anything is read back or written:
  * - store: every document is read and written inside the caller's store only (the storage key);
  *   a station named by a document must be a station of that store;
  * - role: assertRoleMayWrite;
  * - API key: never a station's records nor the administrator's own (auth/key-writes.ts);
+ * - master data: only the kinds an ERP owns, for everyone (assertOpenMasterKinds);
  * - station: a record of a station-visible collection (sales, cash movements, audit trail) belongs to
  *   the station in its `stationId`. A non-admin writes only records of the station it signed in on,
  *   new or stored; nobody moves a stored record to another station.
@@ -81,6 +109,7 @@ export async function assertOwnership(
 ): Promise<void> {
   assertRoleMayWrite(writer, collection);
   if (writer.apiKeyId !== undefined) assertKeyMayWriteDocuments(writer.userId, collection, docs, current);
+  if (collection === 'masterdata') assertOpenMasterKinds(docs, current);
   if (COLLECTIONS[collection].visibility !== 'station') return;
   const admin = isAdminWriter(writer);
   const named = new Set<string>();
