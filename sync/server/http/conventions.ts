@@ -25,9 +25,9 @@ The machine-readable contract is the OpenAPI 3.1 document at \`/docs/json\` (bro
 - A key sees only its own store. People (the app, the back office) keep using their session token.
 - Whatever its scopes, a key never writes what the stations record — sales and exchanges, till (cash)
   movements, the audit trail: \`sales:write\` grants nothing, sales are read-only for integrators —
-  nor design records, the store administrator's master records (kinds \`station\`, \`storeSettings\`,
-  \`supervisor\`), or a contract request in a person's name: 403. Creating and revoking keys is in the
-  store's administration trail.
+  nor design records, the master records the server keeps (kinds \`station\`, \`storeSettings\`,
+  \`supervisor\`, \`voucher\`: written through their own routes only, by keys and people alike), or a
+  contract request in a person's name: 403. Creating and revoking keys is in the store's administration trail.
 
 ## Problem details (RFC 9457)
 
