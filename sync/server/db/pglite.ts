@@ -24,32 +24,17 @@ export const PGLITE_START_PARAMS: readonly string[] = [...PGlite.defaultStartPar
  * version 17 (PGlite 0.5 is PostgreSQL 18, whose initdb turned them on). Why: PGlite computes a checksum
  * in WebAssembly for every page it reads from the file system or writes back, and a price change at
  * 1,000,000 products reads and evicts thousands of cold pages per batch of 1,000 (issue 16; the README's
- * "PGlite's page checksums and buffers" gives the figures). What is given up: detecting a page the disk
+ * "PGlite's page checksums" gives the figures). What is given up: detecting a page the disk
  * corrupted. PGlite already runs without fsync and without full-page images (above), so it is not the
  * database for storage that cannot be trusted; a deployment that needs that runs on PostgreSQL (README,
  * scaling plan). A database made before this keeps its checksums (initdb chooses them once).
  */
 export const PGLITE_INITDB_PARAMS: readonly string[] = ['--no-data-checksums'];
 
-/**
- * PGlite's buffer pool for a database on disk (the embedded server), in PostgreSQL's units: 512 MB, four
- * times PGlite's 128 MB. Why: PGlite has no background writer, so once the pool is full every page a write
- * needs first writes a dirty one back, in the request's own time; a first sync of 1,000,000 products
- * fills 128 MB, and the price change after it then paid for the evictions (issue 16, README). Cost: the
- * pool is WebAssembly memory, taken at start (the process's RSS grows by about 390 MB, measured). An
- * in-memory database (`memory://`, the tests' servers, many at once) keeps PGlite's default.
- */
-export const PGLITE_DISK_SHARED_BUFFERS = '512MB';
-
-/** The start parameters for `dataDir`: PGLITE_START_PARAMS, with PGLITE_DISK_SHARED_BUFFERS when it is a directory on disk. */
-export function pgliteStartParams(dataDir: string): string[] {
-  return dataDir.includes('://') ? [...PGLITE_START_PARAMS] : [...PGLITE_START_PARAMS, '-c', `shared_buffers=${PGLITE_DISK_SHARED_BUFFERS}`];
-}
-
 /** Opens (creating when missing) the PGlite database in `dataDir` (or `memory://`); `vacuumTiming` is for tests (default IDLE_VACUUM). */
 export async function openPglite(dataDir: string, vacuumTiming: IdleVacuumTiming = IDLE_VACUUM): Promise<Database> {
   if (!dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir, { parsers, startParams: pgliteStartParams(dataDir), initDbStartParams: [...PGLITE_INITDB_PARAMS] });
+  const db = await PGlite.create(dataDir, { parsers, startParams: [...PGLITE_START_PARAMS], initDbStartParams: [...PGLITE_INITDB_PARAMS] });
 
   const plain = (target: Pick<PGlite, 'query'>): Queryable => ({
     async query<Row>(sql: string, params?: unknown[]) {
