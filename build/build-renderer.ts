@@ -28,7 +28,16 @@ export function isRendererStale(root = ROOT, dist = RENDERER_DIST): boolean {
 }
 
 export async function buildRenderer(): Promise<void> {
-  await build({ configFile: VITE_RENDERER_CONFIG, logLevel: 'warn' });
+  // Always the production bundle, as shipped: under vitest NODE_ENV is 'test', and Vite then built the
+  // development one (RxDB's dev-mode with ajv, which needs eval, refused by the app's CSP: the login failed).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: VITE_RENDERER_CONFIG, logLevel: 'warn', mode: 'production' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
