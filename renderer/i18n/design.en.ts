@@ -274,7 +274,8 @@ export const designEn: Shape<typeof designPtBR> = {
     wrong_design_credentials: 'Wrong design-software user or password. Check them in the design software and try again.',
     portal_not_registered: 'The store has no design portal account yet. Ask the admin to register it.',
     offline: 'No connection to the server. Try again when it is back.',
-    storage_failed: 'Could not write to the local database. Free disk space and try again.',
+    storage_full: 'No space left to write to the local database. Free disk space and try again.',
+    storage_failed: 'Could not write to the local database. Try again; if it persists, reload the page and tell support.',
     invalid_input: 'The server did not accept the data. Fix it and try again. Detail: {{detail}}',
   },
 };

@@ -270,7 +270,8 @@ export const designPtBR = {
     wrong_design_credentials: 'Usuário ou senha do software de projeto incorretos. Confira no software de projeto e tente de novo.',
     portal_not_registered: 'A loja ainda não tem conta do portal de projetos. Peça ao administrador para cadastrá-la.',
     offline: 'Sem conexão com o servidor. Tente de novo quando a conexão voltar.',
-    storage_failed: 'Não foi possível gravar no banco local. Libere espaço em disco e tente de novo.',
+    storage_full: 'Não há espaço para gravar no banco local. Libere espaço em disco e tente de novo.',
+    storage_failed: 'Não foi possível gravar no banco local. Tente de novo; se persistir, recarregue a página e avise o suporte.',
     invalid_input: 'O servidor não aceitou os dados. Corrija e tente de novo. Detalhe: {{detail}}',
   },
 };

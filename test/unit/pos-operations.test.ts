@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditEvent, CashMovement, MasterRecord, Product, Sale } from '../../sync/schema/index.ts';
 import { verifySaleTotals } from '../../sync/rules/index.ts';
 import { PosError } from '../../renderer/core/pos/errors.ts';
+import { posPtBR } from '../../renderer/i18n/pos.pt-BR.ts';
 import { ids, masterRecords, posFixture, products, STATION, GROUP, SUPERVISOR_CODE, SUPERVISOR_ID, type PosFixture } from './pos-fixtures.ts';
 
 let fixture: PosFixture | null = null;
@@ -298,5 +299,19 @@ describe('POS cash and audit', () => {
     }
     expect(events.find((e) => e.action === 'cancel')?.subjectId).toBe(b.sale.id);
     expect(a.sale.items[0]).toMatchObject({ unitPriceCents: 1200, priceOverride: true, listPriceCents: 1234, discountCents: 0 });
+  });
+});
+
+describe('POS local write failures', () => {
+  it.each([
+    ['a full disk (QuotaExceededError)', new DOMException('The quota has been exceeded.', 'QuotaExceededError'), 'storage_full', /Libere espaço em disco/],
+    ['any other write error', new Error('IndexedDB: the connection is closing'), 'storage_failed', /avise o suporte/],
+  ])('POS-01 a sale that cannot be written because of %s says so, and only a full disk asks to free space', async (_what, cause, code, text) => {
+    const f = await setup();
+    const sales = f.db.collections.sales!;
+    Object.assign(sales, { insert: () => Promise.reject(cause) });
+    await expectPosError(f.pos.recordSale({ lines: [{ productId: 'p-00005', quantity: 1 }], sellerId: ids.seller, payments: [{ paymentTypeId: ids.cash, principalCents: 1234 }] }), code);
+    expect((posPtBR.errorCodes as Record<string, string>)[code]).toMatch(text);
+    expect(await sales.count().exec()).toBe(0);
   });
 });

@@ -99,7 +99,7 @@ export function createDesign(deps: DesignDeps): Design {
       await actions().insert(action);
     } catch (error) {
       if (error instanceof DesignError) throw error;
-      throw new DesignError('storage_failed', isQuotaError(error) ? 'full' : String(error));
+      throw new DesignError(isQuotaError(error) ? 'storage_full' : 'storage_failed', String(error));
     }
     return action;
   }

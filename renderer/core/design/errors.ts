@@ -14,6 +14,7 @@ export type DesignErrorCode =
   | 'wrong_design_credentials'
   | 'portal_not_registered'
   | 'offline'
+  | 'storage_full'
   | 'storage_failed';
 
 export class DesignError extends Error {

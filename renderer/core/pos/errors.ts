@@ -18,6 +18,9 @@ export type PosErrorCode =
   | 'invalid_amount'
   | 'cash_not_open'
   | 'cash_already_open'
+  /** The local database has no space left (quota or disk). */
+  | 'storage_full'
+  /** Any other failure to write the local database. */
   | 'storage_failed'
   /** POS-20: the code typed is no supervisor's code at this station. */
   | 'supervisor_denied'

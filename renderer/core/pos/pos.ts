@@ -113,7 +113,7 @@ async function guardStorage<T>(write: () => Promise<T>): Promise<T> {
     return await write();
   } catch (error) {
     if (error instanceof PosError) throw error;
-    throw new PosError('storage_failed', { full: isQuotaError(error) ? 1 : 0, detail: String(error) });
+    throw new PosError(isQuotaError(error) ? 'storage_full' : 'storage_failed', { detail: String(error) });
   }
 }
 
