@@ -162,4 +162,21 @@ describe.each(DATABASE_KINDS)('Idempotency-Key answers commit with the write (AP
       expect(other, path).toMatchObject({ status: 422, body: { error: { code: 'idempotency_conflict' } } });
     }
   });
+
+  it('API-05 a write rolled back at its commit is not counted in balcao_documents_written_total; the retry that commits is, once', async () => {
+    const token = await adminToken(server);
+    const written = async () => {
+      const text = String((await call(server.url, 'GET', '/metrics', { token })).body);
+      return Number(/^balcao_documents_written_total\{collection="products"\} (\d+)/m.exec(text)?.[1] ?? 0);
+    };
+    const product = (await call(server.url, 'GET', '/api/v1/products/p-00001', { token })).body as Record<string, unknown>;
+    const { _deleted: _ignored, ...data } = product;
+    const put = (key: string) => call(server.url, 'PUT', '/api/v1/products/p-00001', { token, headers: { 'idempotency-key': key }, body: { ...data, name: 'Produto contado uma vez' } });
+    const before = await written();
+    expect((await withFault(failStatements(server.db, markedDone), () => put('counted-once'))).status).toBe(500);
+    expect(await written()).toBe(before);
+    expect((await put('counted-once')).status).toBe(200);
+    expect((await put('counted-once')).headers.get('idempotent-replayed')).toBe('true');
+    expect(await written()).toBe(before + 1);
+  });
 });

@@ -171,6 +171,7 @@ async function recordAnswer(tx: Queryable, reservation: Reservation, done: Answe
 
 /** The work's first answer: a refusal is thrown (the error handler answers it, with its headers), anything else sent. */
 function answer(reply: FastifyReply, outcome: Outcome): FastifyReply {
+  outcome.answer.committed?.();
   if (outcome.refusal) throw outcome.refusal;
   if (outcome.answer.headers) void reply.headers(outcome.answer.headers);
   return reply.status(outcome.answer.status).send(outcome.answer.body);

@@ -8,6 +8,8 @@ export interface Answer {
   body: unknown;
   /** Extra headers of the first answer (e.g. the new ETag); not replayed. */
   headers?: Record<string, string>;
+  /** Runs once the work has committed, before the answer is sent (e.g. counting what it wrote in the metrics); never for a rolled-back work or a replay. */
+  committed?: () => void;
 }
 
 /**

@@ -126,8 +126,7 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
       return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => {
         const doc: WireDocument = { ...request.body, _deleted: false };
         const outcome = await writeBatch(db, { storeId: session.store.id, collection, checkConflicts: false, writer: writerOf(session, 'api'), validated: true, ifMatch: ifMatchOf(request) }, [{ newDocumentState: doc }]);
-        ctx.metrics.pushed.inc({ collection }, outcome.written.length);
-        return answerOf(outcome, collection, doc);
+        return { ...answerOf(outcome, collection, doc), committed: () => ctx.metrics.pushed.inc({ collection }, outcome.written.length) };
       });
     },
   );

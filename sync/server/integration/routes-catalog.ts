@@ -48,8 +48,7 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ServerContext):
       assertCanWrite(session, 'products', 'api');
       return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => {
         const answer = await batchUpsert(db, PRODUCT_UPSERT, writerOf(session, 'api'), request.body.items);
-        ctx.metrics.pushed.inc({ collection: 'products' }, answer.summary.created + answer.summary.updated);
-        return batchReply(answer);
+        return { ...batchReply(answer), committed: () => ctx.metrics.pushed.inc({ collection: 'products' }, answer.summary.created + answer.summary.updated) };
       });
     },
   );
@@ -75,8 +74,7 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: ServerContext):
       assertCanWrite(session, 'masterdata', 'api');
       return withIdempotency(ctx.db, session.store.id, request, reply, async (db) => {
         const answer = await batchUpsert(db, MASTER_UPSERT, writerOf(session, 'api'), request.body.items);
-        ctx.metrics.pushed.inc({ collection: 'masterdata' }, answer.summary.created + answer.summary.updated);
-        return batchReply(answer);
+        return { ...batchReply(answer), committed: () => ctx.metrics.pushed.inc({ collection: 'masterdata' }, answer.summary.created + answer.summary.updated) };
       });
     },
   );
