@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_SCOPES } from '../../sync/schema/index.ts';
-import { adminToken, call, DATABASE_KINDS, stationSession, startTestServer, type TestServer } from './support/servers.ts';
+import { adminToken, call, DATABASE_KINDS, stationSession, startTestServer, type Call, type TestServer } from './support/servers.ts';
 import { createKey } from './support/api-keys.ts';
 import { backofficeClient, requestDoc, rows, serviceDoc } from './support/backoffice.ts';
 import { cpf } from './support/documents.ts';
@@ -96,17 +96,21 @@ describe.each(DATABASE_KINDS)('what an API key may write on %s', (kind) => {
     }
   });
 
-  it("API-01 API-08 a key writes the ERP's master kinds but not the administrator's: stations, counter rules, supervisor codes (403), nor turns one into a seller", async () => {
+  /** Writes of every master kind the server keeps, through the generic API, by `send` (a key or a person): each must be refused. */
+  const serverKindWrites = async (send: (method: string, path: string, body?: unknown) => Promise<Call>, station: Record<string, unknown>, who: string) => ({
+    renameStation: await send('PUT', `masterdata/${cx01.stationId}`, { ...strip(station), name: `Caixa renomeado (${who})` }),
+    stationAsSeller: await send('PUT', `masterdata/${cx01.stationId}`, { ...strip(station), kind: 'seller' }),
+    deleteStation: await send('DELETE', `masterdata/${cx01.stationId}`),
+    newStation: await send('PUT', `masterdata/${who}-station`, { id: `${who}-station`, kind: 'station', code: `cx9${who.length}`, name: 'Caixa sem cadastro', active: true }),
+    settings: await send('PUT', 'masterdata/store-settings', { id: 'store-settings', kind: 'storeSettings', code: 'settings', name: 'Regras', active: true }),
+    supervisor: await send('PUT', `masterdata/${who}-supervisor`, { id: `${who}-supervisor`, kind: 'supervisor', code: 'caixa', name: 'Caixa', active: true, userId: 'loja1-caixa', codeHash: { iterations: 100_000, salt: 's'.repeat(32), hash: 'h'.repeat(64) } }),
+    voucher: await send('PUT', `masterdata/voucher-CX01-99${who.length}`, { id: `voucher-CX01-99${who.length}`, kind: 'voucher', code: `CX01-99${who.length}`, name: 'Vale', active: true, issuedCents: 1_000_000, saleId: 'none', redemptions: [] }),
+  });
+
+  it("API-01 API-08 a key writes the ERP's master kinds but not the server's: stations, counter rules, supervisor codes, vouchers (403), nor turns one into a seller", async () => {
     const station = await asAdmin(`masterdata/${cx01.stationId}`);
     expect(station.kind).toBe('station');
-    const refused = {
-      renameStation: await byKey('PUT', `masterdata/${cx01.stationId}`, { ...strip(station), name: 'Caixa do ERP' }),
-      stationAsSeller: await byKey('PUT', `masterdata/${cx01.stationId}`, { ...strip(station), kind: 'seller' }),
-      deleteStation: await byKey('DELETE', `masterdata/${cx01.stationId}`),
-      newStation: await byKey('PUT', 'masterdata/key-station', { id: 'key-station', kind: 'station', code: 'cx99', name: 'Caixa fantasma', active: true }),
-      settings: await byKey('PUT', 'masterdata/store-settings', { id: 'store-settings', kind: 'storeSettings', code: 'settings', name: 'Regras', active: true }),
-      supervisor: await byKey('PUT', 'masterdata/key-supervisor', { id: 'key-supervisor', kind: 'supervisor', code: 'erp', name: 'ERP', active: true, userId: 'loja1-caixa', codeHash: { iterations: 100_000, salt: 's'.repeat(32), hash: 'h'.repeat(64) } }),
-    };
+    const refused = await serverKindWrites(byKey, station, 'key');
     for (const [path, answer] of Object.entries(refused)) {
       expect(answer.status, path).toBe(403);
       expect(answer.body.error.message, path).toMatch(/An API key may not write master record/);
@@ -124,21 +128,13 @@ describe.each(DATABASE_KINDS)('what an API key may write on %s', (kind) => {
   it("API-01 POS-20 POS-21 an admin's own session writes the server's master kinds through their routes only: a station, counter rules, a supervisor or a voucher through the generic API is 403", async () => {
     const asAdminWrite = (method: string, path: string, body?: unknown) => call(server.url, method, `/api/v1/${path}`, { token: admin, body });
     const station = await asAdmin(`masterdata/${cx01.stationId}`);
-    const refused = {
-      renameStation: await asAdminWrite('PUT', `masterdata/${cx01.stationId}`, { ...strip(station), name: 'Caixa renomeado' }),
-      stationAsSeller: await asAdminWrite('PUT', `masterdata/${cx01.stationId}`, { ...strip(station), kind: 'seller' }),
-      deleteStation: await asAdminWrite('DELETE', `masterdata/${cx01.stationId}`),
-      newStation: await asAdminWrite('PUT', 'masterdata/admin-station', { id: 'admin-station', kind: 'station', code: 'cx98', name: 'Caixa sem cadastro', active: true }),
-      settings: await asAdminWrite('PUT', 'masterdata/store-settings', { id: 'store-settings', kind: 'storeSettings', code: 'settings', name: 'Regras', active: true }),
-      supervisor: await asAdminWrite('PUT', 'masterdata/admin-supervisor', { id: 'admin-supervisor', kind: 'supervisor', code: 'caixa', name: 'Caixa', active: true, userId: 'loja1-caixa', codeHash: { iterations: 100_000, salt: 's'.repeat(32), hash: 'h'.repeat(64) } }),
-      voucher: await asAdminWrite('PUT', 'masterdata/voucher-CX01-999', { id: 'voucher-CX01-999', kind: 'voucher', code: 'CX01-999', name: 'Vale CX01-999', active: true, issuedCents: 1_000_000, saleId: 'none', redemptions: [] }),
-    };
+    const refused = await serverKindWrites(asAdminWrite, station, 'admin');
     for (const [path, answer] of Object.entries(refused)) {
       expect(answer.status, path).toBe(403);
       expect(answer.body.error.message, path).toMatch(/which the server keeps/);
     }
     expect(await asAdmin(`masterdata/${cx01.stationId}`)).toEqual(station);
-    expect((await call(server.url, 'GET', '/api/v1/masterdata/voucher-CX01-999', { token: admin })).status).toBe(404);
+    expect((await call(server.url, 'GET', '/api/v1/masterdata/voucher-CX01-995', { token: admin })).status).toBe(404);
     expect((await asAdminWrite('PUT', 'masterdata/admin-seller', { id: 'admin-seller', kind: 'seller', code: 'AS', name: 'Vendedor do admin', active: true })).status).toBe(200);
     // The routes that keep those kinds still write them.
     expect((await call(server.url, 'PUT', `/api/stations/${cx01.stationId}/group`, { token: admin, body: { groupId: String(station.groupId ?? 'loja1-stationGroup-centro') } })).status).toBe(200);
