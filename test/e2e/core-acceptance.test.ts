@@ -160,8 +160,13 @@ describe('issue 2: core offline-first acceptance', () => {
     // The page's timers become the test's (it reloads to take the fake clock, and the cashier signs in
     // again): while its time stands still no scheduled retry can fire, so an upload then is the click's.
     await page.clock.install();
+    // The live stream must be open before it is held below: stopping the server ends it, which is how the
+    // device learns it is offline. Opened after the route (a loaded machine signs in slowly), it would
+    // hang unanswered, and nothing else notices a stopped server while nothing waits to upload (CI, 90 s).
+    const streamOpen = page.waitForResponse((response) => response.url().includes('/api/sync/stream'), { timeout: 60_000 });
     await page.reload();
     await login(page, 'caixa', 'caixa123');
+    await streamOpen;
     // Keep the live stream from reconnecting: its reconnection would also wake the waiting upload.
     await page.route('**/api/sync/stream', () => new Promise<void>(() => undefined));
     let failures = 0;
@@ -171,9 +176,7 @@ describe('issue 2: core offline-first acceptance', () => {
     page.on('requestfailed', onFailed);
 
     await server.stop();
-    // With the live stream held open above, only the next heartbeat (every 30 s) finds the server gone:
-    // up to 30 s plus its failing request, more than the usual 30 s wait under load.
-    await waitForConnection(page, false, 90_000);
+    await waitForConnection(page, false, 60_000);
     const name = `Cliente Enviar Agora ${Date.now()}`;
     const id = await addCustomer(page, { name, taxId: randomCpf(), city: 'Belém' });
     // The upload fails and waits for its next try, on the page's (still running) clock.
