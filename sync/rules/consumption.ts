@@ -99,7 +99,22 @@ export function correctingRecord(original: ConsumptionRecord, standingQuantity: 
   };
 }
 
-/** What a record counts in total: its quantity plus those of its live corrections (records whose correctsId names it). */
-export function standingUsage(original: Pick<ConsumptionRecord, 'id' | 'quantity'>, records: readonly Pick<ConsumptionRecord, 'correctsId' | 'quantity'>[]): number {
-  return records.reduce((total, record) => (record.correctsId === original.id ? total + record.quantity : total), original.quantity);
+/**
+ * What a usage record counts in total: its quantity plus those of its live corrections, and of their
+ * corrections in turn (the server accepts a correction of a correcting record; a chain R ← C1 ← C2 counts
+ * R + C1 + C2). `records` may hold anything else: only the chain under `original` is summed, each once.
+ */
+export function standingUsage(original: Pick<ConsumptionRecord, 'id' | 'quantity'>, records: readonly Pick<ConsumptionRecord, 'id' | 'correctsId' | 'quantity'>[]): number {
+  const counted = new Set([original.id]);
+  let total = original.quantity;
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const record of records) {
+      if (counted.has(record.id) || record.correctsId === undefined || !counted.has(record.correctsId)) continue;
+      counted.add(record.id);
+      total += record.quantity;
+      grew = true;
+    }
+  }
+  return total;
 }

@@ -3,7 +3,7 @@ import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { createDatabase, type BalcaoDatabase } from '../../renderer/data/database.ts';
 import { BackofficeRefused, cacheReceivables, cachedReceivables, displayedState, pendingRequests, removeConsumption, requestTransition, saveConsumption, saveCorrection, standingQuantity } from '../../renderer/core/backoffice/backoffice.ts';
 import { dryRunConsumption } from '../../renderer/core/backoffice/sheets/imports.ts';
-import { CONSUMPTION_COLUMNS, matchHeaders } from '../../sync/rules/index.ts';
+import { CONSUMPTION_COLUMNS, matchHeaders, standingUsage } from '../../sync/rules/index.ts';
 import type { ConsumptionRecord, ContractDoc, Receivable, ServiceDoc } from '../../sync/schema/index.ts';
 
 let counter = 0;
@@ -86,6 +86,24 @@ describe('back office on the device (BO-03, BO-04, BO-05)', () => {
     expect((await saveCorrection(local, original, 9, contract, { id: 'c3', date: '2026-12-04', updatedAt: '2026-12-04T00:00:00.000Z' })).quantity).toBe(4);
     const all = (await local.collections.consumption!.find().exec()).map((doc) => doc.toJSON() as ConsumptionRecord);
     expect(all.reduce((total, record) => total + record.quantity, 0)).toBe(9);
+  });
+
+  it('BO-04 corrections of corrections count: R 10, C1 +2 on R, C2 −2 on C1; correcting R, or C1, to 11 makes +1 on R and the item counts 11', async () => {
+    const local = await open();
+    const r = usage('r', '2026-11-05', 10);
+    await saveConsumption(local, r, contract);
+    const c1 = { ...usage('c1', '2026-12-02', 2), correctsId: 'r' };
+    await saveConsumption(local, c1, contract);
+    await saveConsumption(local, { ...usage('c2', '2027-01-03', -2), correctsId: 'c1' }, contract);
+    expect(standingUsage(r, [c1, { ...usage('c2', '2027-01-03', -2), correctsId: 'c1' }, usage('other', '2026-11-06', 50)])).toBe(10);
+    expect(await standingQuantity(local, r)).toBe(10);
+    // A correcting record's form counts its usage item, not itself.
+    expect(await standingQuantity(local, c1)).toBe(10);
+    const fix = await saveCorrection(local, c1, 11, contract, { id: 'c3', date: '2027-02-01', updatedAt: '2027-02-01T00:00:00.000Z' });
+    expect(fix).toMatchObject({ quantity: 1, correctsId: 'r' });
+    const all = (await local.collections.consumption!.find().exec()).map((doc) => doc.toJSON() as ConsumptionRecord);
+    expect(all.reduce((total, record) => total + record.quantity, 0)).toBe(11);
+    expect(await standingQuantity(local, r)).toBe(11);
   });
 
   it('BO-04 offline, a record its corrections take from cannot shrink below them or be removed; once they go, it can', async () => {

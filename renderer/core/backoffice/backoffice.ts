@@ -153,19 +153,58 @@ export async function removeConsumption(db: BalcaoDatabase, id: string): Promise
   await doc.remove();
 }
 
-/** What `original` counts now on the device: its quantity plus its live corrections' (the form's starting "right quantity"). */
-export async function standingQuantity(db: BalcaoDatabase, original: ConsumptionRecord): Promise<number> {
-  const corrections = await collection<ConsumptionRecord>(db, 'consumption').find({ selector: { correctsId: original.id } }).exec();
-  return standingUsage(original, corrections.map((doc) => doc.toJSON() as ConsumptionRecord));
+/**
+ * The usage item a record belongs to: the record itself, or — for a correcting record — the record at
+ * the start of its chain of corrections (as far as the device holds it).
+ */
+async function usageItemOf(db: BalcaoDatabase, record: ConsumptionRecord): Promise<ConsumptionRecord> {
+  const records = collection<ConsumptionRecord>(db, 'consumption');
+  const seen = new Set([record.id]);
+  let current = record;
+  while (current.correctsId !== undefined && !seen.has(current.correctsId)) {
+    const parent = await records.findOne(current.correctsId).exec();
+    if (!parent) break;
+    seen.add(parent.primary);
+    current = parent.toJSON() as ConsumptionRecord;
+  }
+  return current;
+}
+
+/** Every live correction under `item`, corrections of corrections included. */
+async function correctionsUnder(db: BalcaoDatabase, item: ConsumptionRecord): Promise<ConsumptionRecord[]> {
+  const records = collection<ConsumptionRecord>(db, 'consumption');
+  const found: ConsumptionRecord[] = [];
+  const seen = new Set([item.id]);
+  for (let frontier = [item.id]; frontier.length > 0; ) {
+    const next = (await records.find({ selector: { correctsId: { $in: frontier } } }).exec()).map((doc) => doc.toJSON() as ConsumptionRecord).filter((record) => !seen.has(record.id));
+    for (const record of next) seen.add(record.id);
+    found.push(...next);
+    frontier = next.map((record) => record.id);
+  }
+  return found;
 }
 
 /**
- * A correcting record for a billed one, dated in an open period, saved like any other; its quantity
- * takes the record from what it counts now (earlier corrections included) to `correctQuantity`.
+ * What the usage item of `record` counts now on the device (the form's starting "right quantity"): the
+ * item's quantity plus every live correction under it. For a correcting record, its item is counted.
  */
-export async function saveCorrection(db: BalcaoDatabase, original: ConsumptionRecord, correctQuantity: number, contract: ContractDoc | undefined, fields: { id: string; date: string; updatedAt: string; userId?: string }): Promise<ConsumptionRecord> {
-  if (periodOf(fields.date) === periodOf(original.date)) {
-    throw new BackofficeRefused({ code: 'billed_period', message: `Date the correction in an open period, not in ${periodOf(original.date)}.`, params: { period: periodOf(original.date) } });
+export async function standingQuantity(db: BalcaoDatabase, record: ConsumptionRecord): Promise<number> {
+  const item = await usageItemOf(db, record);
+  return standingUsage(item, await correctionsUnder(db, item));
+}
+
+/**
+ * A correcting record for a billed one, dated in an open period, saved like any other. It corrects the
+ * usage item (`record`, or the record a correcting record's chain starts at) and its quantity takes the
+ * item from what it counts now, every earlier correction included, to `correctQuantity`.
+ */
+export async function saveCorrection(db: BalcaoDatabase, record: ConsumptionRecord, correctQuantity: number, contract: ContractDoc | undefined, fields: { id: string; date: string; updatedAt: string; userId?: string }): Promise<ConsumptionRecord> {
+  const item = await usageItemOf(db, record);
+  for (const billed of [record, item]) {
+    if (periodOf(fields.date) === periodOf(billed.date)) {
+      throw new BackofficeRefused({ code: 'billed_period', message: `Date the correction in an open period, not in ${periodOf(billed.date)}.`, params: { period: periodOf(billed.date) } });
+    }
   }
-  return saveConsumption(db, correctingRecord(original, await standingQuantity(db, original), correctQuantity, fields), contract);
+  const standing = standingUsage(item, await correctionsUnder(db, item));
+  return saveConsumption(db, correctingRecord(item, standing, correctQuantity, fields), contract);
 }
