@@ -79,5 +79,9 @@ describe.each(DATABASE_KINDS)('billing adds with a taken id on %s', (kind) => {
     held(await bo.api('POST', '/consumption', { ...usage, id: 'use-free' }, key()));
     expect((await bo.api('GET', '/consumption/use-free')).status).toBe(404);
     expect((await bo.api('GET', `/consumption/${String(first.body.id)}`)).body).toMatchObject({ externalId: 'ERP-X', quantity: 10 });
+    // An empty description is the same add as none (the batch stores it so): resent either way, 200.
+    const blank = await bo.api('POST', '/consumption', { ...usage, externalId: 'ERP-Y', description: '' }, key());
+    expect(blank.status).toBe(201);
+    expect(await bo.api('POST', '/consumption', { ...usage, externalId: 'ERP-Y' }, key())).toMatchObject({ status: 200, body: { id: blank.body.id } });
   });
 });

@@ -26,7 +26,8 @@ import { toWire, writeBatchIn } from '../sync/write-documents.ts';
 /** Fields the server sets on every write: not part of what an add asks for. */
 const SERVER_SET = ['updatedAt', 'userId', '_deleted'];
 
-const withoutServerSet = (data: Record<string, unknown>) => Object.fromEntries(Object.entries(data).filter(([field]) => !SERVER_SET.includes(field)));
+/** The fields an add decides: without the server-set ones, and without empty texts (an empty optional text is the same add as none, as the batch stores it). */
+const withoutServerSet = (data: Record<string, unknown>) => Object.fromEntries(Object.entries(data).filter(([field, value]) => !SERVER_SET.includes(field) && value !== ''));
 
 export interface AddTarget {
   collection: CollectionName;
