@@ -140,6 +140,25 @@ describe.each(DATABASE_KINDS)('what an API key may write on %s', (kind) => {
     expect((await call(server.url, 'PUT', `/api/stations/${cx01.stationId}/group`, { token: admin, body: { groupId: String(station.groupId ?? 'loja1-stationGroup-centro') } })).status).toBe(200);
   });
 
+  it("API-01 POS-20 POS-21 the ids of the server's own master records (store settings, supervisor-*, voucher-*) take no record of an open kind, by a key or an admin, nor do a station's", async () => {
+    const asAdminWrite = (method: string, path: string, body?: unknown) => call(server.url, method, `/api/v1/${path}`, { token: admin, body });
+    for (const [who, send] of [['key', byKey], ['admin', asAdminWrite]] as const) {
+      for (const id of ['store-settings', 'supervisor-loja1-caixa', 'voucher-CX01-000777']) {
+        const answer = await send('PUT', `masterdata/${id}`, { id, kind: 'seller', code: `SQ-${who}-${id.length}`, name: 'Vendedor posseiro', active: true });
+        expect(answer.status, `${who} ${id}`).toBe(403);
+        expect(answer.body.error.message, `${who} ${id}`).toMatch(/kept for the server's own records/);
+      }
+    }
+    const batch = await byKey('POST', 'masterdata/batch', { items: [{ id: 'supervisor-loja1-gerente', kind: 'seller', code: 'SQ-B', name: 'Posseiro' }, { kind: 'seller', code: 'SQ-OK', name: 'Vendedor 9' }] });
+    expect(batch.status, JSON.stringify(batch.body)).toBe(200);
+    expect(batch.body.results.map((result: { status: string }) => result.status)).toEqual(['error', 'created']);
+    // A station registered later never replaces an ERP's record that holds its id.
+    expect((await byKey('PUT', 'masterdata/loja1-cx77', { id: 'loja1-cx77', kind: 'seller', code: 'CX77', name: 'Vendedor com id de caixa', active: true })).status).toBe(200);
+    const registered = await call(server.url, 'POST', '/api/stations', { token: admin, body: { code: 'cx77', name: 'Caixa 77' } });
+    expect(registered.status, JSON.stringify(registered.body)).toBe(409);
+    expect(await asAdmin('masterdata/loja1-cx77')).toMatchObject({ kind: 'seller', code: 'CX77' });
+  });
+
   it('BO-03 API-08 a key makes contract requests only in its own name: a request signed by a person is refused, the transition route signs as the key', async () => {
     const bo = await backofficeClient(server);
     expect((await bo.push('backoffice', rows(serviceDoc('svc-key')))).body).toEqual([]);

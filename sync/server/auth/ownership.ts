@@ -1,4 +1,5 @@
 import { canRead, canWrite, COLLECTIONS, type CollectionName, type Role, type WireDocument } from '../../schema/index.ts';
+import { STORE_SETTINGS_ID, supervisorRecordId, voucherRecordId } from '../../rules/index.ts';
 import type { Queryable } from '../db/database.ts';
 import type { StoredDocument } from '../db/documents.ts';
 import { ApiProblem, problems } from '../http/problem.ts';
@@ -59,6 +60,11 @@ export function assertRoleMayWrite(writer: Pick<Writer, 'roles' | 'via' | 'apiKe
   throw problems.forbidden(`Your role may not change "${collection}".`);
 }
 
+/** Ids the server writes its own master records at (store settings, `supervisor-<user>`, `voucher-<number>`). */
+export function isServerMasterId(id: string): boolean {
+  return id === STORE_SETTINGS_ID || id.startsWith(supervisorRecordId('')) || id.startsWith(voucherRecordId(''));
+}
+
 /**
  * Master records of the kinds the server keeps (station, storeSettings, supervisor, voucher) are written
  * through their own routes only, for everyone: those routes keep what a generic write would skip — a
@@ -81,6 +87,16 @@ function assertOpenMasterKinds(docs: readonly WireDocument[], current: ReadonlyM
         {
           messagePt: `O cadastro ${id} é do tipo "${String(kind)}", mantido pelo servidor: caixas são cadastrados e movidos em POST /api/stations e PUT /api/stations/{id}/group, regras do balcão e códigos de supervisor em PUT /api/store/settings e PUT /api/users/{id}/supervisor-code, e vales seguem as trocas e vendas que os emitem e usam. Tipos gravados aqui: ${KEY_MASTER_KINDS.join(', ')}.`,
         },
+      );
+    }
+    if (isServerMasterId(id)) {
+      throw new ApiProblem(
+        403,
+        'forbidden',
+        `Master record id ${id} is kept for the server's own records (store settings, supervisor codes, vouchers): a record written there would be replaced by them. Choose another id.`,
+        '/id',
+        undefined,
+        { messagePt: `O id de cadastro ${id} é reservado aos registros do próprio servidor (regras da loja, códigos de supervisor, vales): um cadastro gravado ali seria substituído por eles. Escolha outro id.` },
       );
     }
   }

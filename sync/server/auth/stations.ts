@@ -115,6 +115,11 @@ export async function registerStation(db: Database, storeId: string, registratio
     await lockStoreSequence(tx, storeId);
     const taken = await tx.query('SELECT 1 FROM stations WHERE id = $1 OR (store_id = $2 AND code = $3)', [id, storeId, registration.code]);
     if (taken.length > 0) throw new ApiProblem(409, 'validation_failed', `Station ${registration.code} exists already in this store. Choose another code.`, '/code');
+    // The station's master record would replace an ERP's record that holds its id (a seller "loja1-cx77").
+    const holder = (await loadDocuments(tx, storeId, 'masterdata', [id])).get(id);
+    if (holder && !holder.deleted) {
+      throw new ApiProblem(409, 'validation_failed', `Station ${registration.code}'s id ${id} is held by master record ${id} (a ${String(holder.data.kind)}). Choose another code, or give that record another id.`, '/code');
+    }
     if (groupId !== null) {
       const group = (await loadDocuments(tx, storeId, 'masterdata', [groupId])).get(groupId);
       if (!group || group.deleted || group.data.kind !== 'stationGroup') {

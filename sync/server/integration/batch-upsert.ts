@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isServerMasterId } from '../auth/ownership.ts';
 import { isDeepStrictEqual } from 'node:util';
 import type { ValidateFunction } from 'ajv';
 import type { CollectionName, JsonSchema, WireDocument } from '../../schema/index.ts';
@@ -206,6 +207,11 @@ export async function batchUpsert(db: Database, kind: UpsertKind, writer: Writer
       // An id naming a record of another kind (a station, the store's settings) is not this item's record.
       if (previous && kind.collection === 'masterdata' && previous.data.kind !== item.kind) {
         fail(index, [{ pointer: `/items/${index}/id`, message: `Record ${previous.id} is a ${String(previous.data.kind)}, not a ${String(item.kind)}. Leave id out or send the id of a ${String(item.kind)}.` }]);
+        continue;
+      }
+      // The ids of the server's own records (assertOwnership refuses them for the whole request): this item's error here.
+      if (kind.collection === 'masterdata' && isServerMasterId(id)) {
+        fail(index, [{ pointer: `/items/${index}/id`, message: `Id ${id} is kept for the server's own records (store settings, supervisor codes, vouchers). Leave id out or choose another.` }]);
         continue;
       }
       if (idsSeen.has(id)) {
