@@ -22,6 +22,11 @@ describe.each(DATABASE_KINDS)('design portal integration on %s', (kind) => {
     expect(byDesigner.status).toBe(403);
     const wrongTaxId = await world.call('PUT', '/api/design/portal-account', { token: world.tokens.admin, body: { storeTaxId: '11444777000161', accountId: world.sim.accountId, portalUrl: world.sim.url } });
     expect(wrongTaxId).toMatchObject({ status: 400, body: { error: { code: 'validation_failed', field: '/storeTaxId' } } });
+    for (const portalUrl of ['http://[::1', 'https://exa mple.com']) {
+      const unreadable = await world.call('PUT', '/api/design/portal-account', { token: world.tokens.admin, body: { storeTaxId: LOJA1_TAX_ID, accountId: world.sim.accountId, portalUrl } });
+      expect(unreadable, portalUrl).toMatchObject({ status: 400, body: { error: { code: 'validation_failed', field: '/portalUrl' } } });
+    }
+    expect((await world.call('GET', '/api/design/portal-account', { token: world.tokens.admin })).body.portalUrl).toBe(world.sim.url);
 
     const otherAdmin = await login(world.server, 'admin', 'admin123', 'loja2');
     expect((await world.call('GET', '/api/design/portal-account', { token: otherAdmin.token })).status).toBe(404);

@@ -82,6 +82,10 @@ export function registerDesignRoutes(app: FastifyInstance, ctx: ServerContext): 
       if (storeTaxId && storeTaxId !== request.body.storeTaxId) {
         throw new ApiProblem(400, 'validation_failed', `The tax id ${request.body.storeTaxId} is not this store's (${storeTaxId}). Register the account with the store's own CNPJ.`, '/storeTaxId');
       }
+      // The pattern only checks the scheme; every portal job builds its URLs on this one.
+      if (!URL.canParse(request.body.portalUrl)) {
+        throw new ApiProblem(400, 'validation_failed', `The portal URL ${request.body.portalUrl} cannot be read as a URL. Copy it again from the design portal (e.g. https://portal.example.com/api).`, '/portalUrl');
+      }
       const signingSecret = request.body.signingSecret ?? newSigningSecret();
       const result = await registerPortalAccount(ctx.db, session.store.id, { ...request.body, signingSecret, registeredBy: session.user.id });
       if (result === 'taken') throw new ApiProblem(409, 'validation_failed', `Design-portal account ${request.body.accountId} is already registered by another store. Check the account id with the design portal.`, '/accountId');
