@@ -61,6 +61,16 @@ describe.each(DATABASE_KINDS)('billing adds with a taken id on %s', (kind) => {
     expect((await bo.api('GET', '/services/min')).body).toMatchObject({ kind: 'service', code: 'MIN' });
   });
 
+  it('BO-04 API-01 the consumption batch matches items by externalId: an item naming an id is refused (400 on /items/0/id), not stored under another id', async () => {
+    const item = { externalId: 'B-ID', contractId: 'ct-ids', serviceId: 'min', date: '2026-11-07', quantity: 3 };
+    const named = await bo.api('POST', '/consumption/batch', { items: [{ ...item, id: 'my-batch-id' }] }, key());
+    expect(named.status, JSON.stringify(named.body)).toBe(400);
+    expect(JSON.stringify(named.body)).toContain('/items/0/id');
+    expect((await bo.api('GET', '/consumption/my-batch-id')).status).toBe(404);
+    expect((await bo.api('GET', '/consumption?contractId=ct-ids&limit=500')).body.consumption.filter((record: { externalId: string }) => record.externalId === 'B-ID')).toHaveLength(0);
+    expect((await bo.api('POST', '/consumption/batch', { items: [item] }, key())).status).toBe(200);
+  });
+
   it('BO-04 API-01 POST /consumption with an externalId another record holds answers it only for the same add; other content or another id is a 409 on /externalId', async () => {
     const usage = { externalId: 'ERP-X', contractId: 'ct-ids', serviceId: 'min', quantity: 10, date: '2026-11-06' };
     const first = await bo.api('POST', '/consumption', usage, key());

@@ -59,7 +59,10 @@ interface BatchReport {
   warnings: BatchError[];
 }
 
-const itemSchema = { ...consumptionCreateBody, required: ['externalId', 'contractId', 'serviceId', 'quantity', 'date'] };
+// An item is matched by its externalId; the server names a new record. An `id` was accepted and ignored
+// (the record stored under another): refused now, 400 on /items/n/id.
+const { id: _itemId, ...itemProperties } = consumptionCreateBody.properties ?? {};
+const itemSchema = { ...consumptionCreateBody, properties: itemProperties, required: ['externalId', 'contractId', 'serviceId', 'quantity', 'date'] };
 const errorSchema = { type: 'object', properties: { row: { type: 'integer' }, column: { type: 'string' }, pointer: { type: 'string' }, reason: { type: 'string' } }, required: ['reason'] };
 const reportSchema = {
   type: 'object',
