@@ -178,5 +178,8 @@ describe.each(DATABASE_KINDS)('Idempotency-Key answers commit with the write (AP
     expect((await put('counted-once')).status).toBe(200);
     expect((await put('counted-once')).headers.get('idempotent-replayed')).toBe('true');
     expect(await written()).toBe(before + 1);
+    // A deletion is a write too (devices replicate it): counted once it commits.
+    expect((await call(server.url, 'DELETE', '/api/v1/products/p-00002', { token, headers: { 'idempotency-key': 'counted-deletion' } })).status).toBe(200);
+    expect(await written()).toBe(before + 2);
   });
 });

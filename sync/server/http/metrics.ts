@@ -14,7 +14,7 @@ export function createMetrics() {
       registers: [registry],
     }),
     pulled: new Counter({ name: 'balcao_documents_pulled_total', help: 'Documents served to devices', labelNames: ['collection'], registers: [registry] }),
-    pushed: new Counter({ name: 'balcao_documents_written_total', help: 'Documents written by devices and the integration API', labelNames: ['collection'], registers: [registry] }),
+    pushed: new Counter({ name: 'balcao_documents_written_total', help: 'Documents written (deletions included) by devices and the integration API', labelNames: ['collection'], registers: [registry] }),
     conflicts: new Counter({ name: 'balcao_push_conflicts_total', help: 'Pushed rows answered with a conflict', labelNames: ['collection'], registers: [registry] }),
     quarantined: new Counter({ name: 'balcao_documents_quarantined_total', help: 'Documents kept in quarantine', labelNames: ['collection', 'reason'], registers: [registry] }),
     streams: new Gauge({ name: 'balcao_streams_connected', help: 'Open device change streams', registers: [registry] }),

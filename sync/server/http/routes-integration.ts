@@ -150,7 +150,7 @@ function registerCollection(app: FastifyInstance, ctx: ServerContext, collection
           return { doc, outcome };
         });
         if (!deletion) return { status: 404, body: problems.notFound(`${collection}/${request.params.id}`).toBody() };
-        return answerOf(deletion.outcome, collection, deletion.doc);
+        return { ...answerOf(deletion.outcome, collection, deletion.doc), committed: () => ctx.metrics.pushed.inc({ collection }, deletion.outcome.written.length) };
       });
     },
   );
