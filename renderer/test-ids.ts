@@ -325,6 +325,7 @@ export const TEST_IDS = {
       review: 'design-open-review',
       /** `data-kind`, `data-environment-id`, `data-version` */
       history: 'design-history-entry',
+      historyBy: 'design-history-by',
       /** `data-order-id`, `data-supplier`, `data-total-cents` */
       purchaseOrder: 'design-purchase-order',
       error: 'design-project-action-error',

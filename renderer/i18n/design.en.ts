@@ -179,9 +179,11 @@ export const designEn: Shape<typeof designPtBR> = {
     project: 'The server refused the last request on this project',
   },
   history: {
-    at: 'When',
+    at: 'When / who',
     what: 'What',
     environment: 'Environment',
+    system: 'System',
+    sentBy: 'sent by {{name}} from station {{station}}',
     note: 'Note',
     empty: 'No history yet.',
     kinds: {

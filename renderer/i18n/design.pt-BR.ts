@@ -175,9 +175,11 @@ export const designPtBR = {
     project: 'O servidor recusou o último pedido neste projeto',
   },
   history: {
-    at: 'Quando',
+    at: 'Quando / quem',
     what: 'O quê',
     environment: 'Ambiente',
+    system: 'Sistema',
+    sentBy: 'enviado por {{name}} no caixa {{station}}',
     note: 'Observação',
     empty: 'Sem histórico ainda.',
     kinds: {

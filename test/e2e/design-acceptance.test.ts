@@ -191,6 +191,14 @@ describe('issue 4: design projects acceptance', () => {
     await page.getByRole('tab', { name: /Histórico/ }).click();
     await page.locator(sel(ids.project.history, { kind: 'converted', 'environment-id': kitchenId })).waitFor();
     await page.locator(sel(ids.project.history, { kind: 'approval_refused', 'environment-id': kitchenId })).waitFor();
+    // Who: the designer who approved, named (the signed-in user), not by an id.
+    const by = page.locator(sel(ids.project.history, { kind: 'converted', 'environment-id': kitchenId })).getByTestId(ids.project.historyBy);
+    expect(await by.getAttribute('data-user-id')).toBe('loja1-projetista');
+    expect((await by.textContent())?.trim()).not.toMatch(/^$|loja1-/);
+    await screenshot(page, 'design-history-by');
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await screenshot(page, 'design-history-by-1024');
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('DES-13 DES-14 financial release, the reviewer must update on first access, finishing the review makes purchase orders, then saves are refused', async () => {
