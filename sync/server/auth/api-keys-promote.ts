@@ -6,7 +6,7 @@ import type { ServerContext } from '../http/context.ts';
 import { errorResponses, problems } from '../http/problem.ts';
 import { listRuns } from '../sandbox/runs.ts';
 import { homologationRunSchema } from '../sandbox/schemas.ts';
-import { createApiKey, findStoreKey } from './api-keys.ts';
+import { createApiKey, findStoreKey, lockStoreKey } from './api-keys.ts';
 import { createdKey, homologationRequired, idParams, keyDetail } from './api-keys-routes.ts';
 
 const tags = ['api keys'];
@@ -47,6 +47,9 @@ export function registerPromotionRoutes(app: FastifyInstance, ctx: ServerContext
       const session = sessionOf(request);
       assertAdmin(session, 'promotes API keys.');
       const promoted = await ctx.db.transaction(async (tx): Promise<CreatedApiKey> => {
+        // The sandbox key's row is locked first: two promotions at once (a double click) are checked one
+        // after the other, so the second finds the first's production key (on PostgreSQL both made one).
+        await lockStoreKey(tx, session.store.id, request.params.id);
         const key = await findStoreKey(tx, session.store.id, request.params.id);
         if (!key) throw problems.notFound(`API key ${request.params.id}`);
         if (key.environment !== 'sandbox') throw homologationRequired(`Key ${key.id} is a production key: only a sandbox key is promoted.`);

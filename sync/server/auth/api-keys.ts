@@ -112,6 +112,11 @@ export async function listApiKeys(db: Queryable, storeId: string): Promise<ApiKe
 }
 
 /** A key of the store or of its sandbox (what its admin may manage), or null. */
+/** Locks a key of the store or of its sandbox (FOR UPDATE), for a change decided on what the key is now. */
+export async function lockStoreKey(tx: Queryable, storeId: string, id: string): Promise<void> {
+  await tx.query(`SELECT id FROM api_keys WHERE ${STORE_AND_SANDBOX} AND id = $2 FOR UPDATE`, [storeId, id]);
+}
+
 export async function findStoreKey(db: Queryable, storeId: string, id: string): Promise<(ApiKeyInfo & { storeId: string }) | null> {
   const rows = await db.query<KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE ${STORE_AND_SANDBOX} AND id = $2`, [storeId, id]);
   return rows[0] ? { ...infoOf(rows[0]), storeId: rows[0].store_id } : null;

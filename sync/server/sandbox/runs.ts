@@ -122,7 +122,8 @@ export async function recordRun(db: Queryable, input: { keyId: string; storeId: 
 }
 
 async function corroborated(db: Queryable, keyId: string, since: string, step: string): Promise<boolean> {
-  const evidence = STEP_EVIDENCE[step];
+  // Own keys only: a step named "constructor" found Object's own and failed the request (500).
+  const evidence = Object.hasOwn(STEP_EVIDENCE, step) ? STEP_EVIDENCE[step] : undefined;
   if (!evidence) return false; // a step the server does not know cannot be corroborated
   for (const item of evidence) {
     const rows = await db.query(

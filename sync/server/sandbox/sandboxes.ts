@@ -1,6 +1,7 @@
 import type { SandboxInfo } from '../../schema/index.ts';
 import { recordAdminEvent } from '../auth/admin-events.ts';
 import type { Database, Queryable } from '../db/database.ts';
+import { lockStoreSequence } from '../db/documents.ts';
 import { seedSandbox } from './fixtures.ts';
 
 /**
@@ -89,6 +90,9 @@ export async function resetSandbox(db: Database, storeId: string, actor: Pick<Sa
   const done = await db.transaction(async (tx) => {
     const [row] = await tx.query<{ sandbox_store_id: string; clock_offset_seconds: string | number }>('SELECT sandbox_store_id, clock_offset_seconds FROM sandboxes WHERE store_id = $1 FOR UPDATE', [storeId]);
     if (!row) return false;
+    // The sandbox's write lock before its rows, in the order every writer takes them: a reset that
+    // deleted documents first and then waited for the lock deadlocked with a write holding it (500s).
+    await lockStoreSequence(tx, row.sandbox_store_id);
     await recordAdminEvent(tx, { storeId, userId: actor.userId, action: 'sandbox_reset', detail: JSON.stringify({ sandboxStoreId: row.sandbox_store_id, clockOffsetSeconds: Number(row.clock_offset_seconds) }) });
     await wipeStore(tx, row.sandbox_store_id);
     await tx.query('UPDATE sandboxes SET reset_at = now(), clock_offset_seconds = 0 WHERE store_id = $1', [storeId]);
