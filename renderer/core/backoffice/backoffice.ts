@@ -189,8 +189,13 @@ async function correctionsUnder(db: BalcaoDatabase, item: ConsumptionRecord): Pr
  * item's quantity plus every live correction under it. For a correcting record, its item is counted.
  */
 export async function standingQuantity(db: BalcaoDatabase, record: ConsumptionRecord): Promise<number> {
+  return (await standingOf(db, record)).standing;
+}
+
+/** The usage item of `record` and what it counts now (standingQuantity). */
+async function standingOf(db: BalcaoDatabase, record: ConsumptionRecord): Promise<{ item: ConsumptionRecord; standing: number }> {
   const item = await usageItemOf(db, record);
-  return standingUsage(item, await correctionsUnder(db, item));
+  return { item, standing: standingUsage(item, await correctionsUnder(db, item)) };
 }
 
 /**
@@ -199,12 +204,11 @@ export async function standingQuantity(db: BalcaoDatabase, record: ConsumptionRe
  * item from what it counts now, every earlier correction included, to `correctQuantity`.
  */
 export async function saveCorrection(db: BalcaoDatabase, record: ConsumptionRecord, correctQuantity: number, contract: ContractDoc | undefined, fields: { id: string; date: string; updatedAt: string; userId?: string }): Promise<ConsumptionRecord> {
-  const item = await usageItemOf(db, record);
+  const { item, standing } = await standingOf(db, record);
   for (const billed of [record, item]) {
     if (periodOf(fields.date) === periodOf(billed.date)) {
       throw new BackofficeRefused({ code: 'billed_period', message: `Date the correction in an open period, not in ${periodOf(billed.date)}.`, params: { period: periodOf(billed.date) } });
     }
   }
-  const standing = standingUsage(item, await correctionsUnder(db, item));
   return saveConsumption(db, correctingRecord(item, standing, correctQuantity, fields), contract);
 }

@@ -95,10 +95,16 @@ export async function pairWithCode(db: Database, storeCode: string, stationCode:
 
 /**
  * Writes a station's master record (the server's own write, through the one write path). Another live
- * master record may hold its code (rules/natural-keys.ts): then it throws 409 `validation_failed`,
+ * master record may hold its code (rules/natural-keys.ts), or its id (an ERP's seller "loja1-cx77",
+ * which this server-side write would otherwise replace): then it throws 409 `validation_failed`,
  * "<what>: <the refusal>", so the caller's transaction leaves no station without its record.
  */
 export async function writeStationRecord(tx: Queryable, storeId: string, record: WireDocument, what: string, field?: string): Promise<void> {
+  const id = String(record.id);
+  const holder = (await loadDocuments(tx, storeId, 'masterdata', [id])).get(id);
+  if (holder && !holder.deleted && holder.data.kind !== 'station') {
+    throw new ApiProblem(409, 'validation_failed', `${what}: its id ${id} is held by master record ${id} (a ${String(holder.data.kind)}). Choose another code, or give that record another id.`, field);
+  }
   const outcome = await writeBatchIn(tx, { storeId, collection: 'masterdata', checkConflicts: false, writer: 'server' }, [{ newDocumentState: record }]);
   const refused = outcome.quarantined[0];
   if (refused) throw new ApiProblem(409, 'validation_failed', `${what}: ${refused.refusal.message}`, field);
@@ -115,11 +121,6 @@ export async function registerStation(db: Database, storeId: string, registratio
     await lockStoreSequence(tx, storeId);
     const taken = await tx.query('SELECT 1 FROM stations WHERE id = $1 OR (store_id = $2 AND code = $3)', [id, storeId, registration.code]);
     if (taken.length > 0) throw new ApiProblem(409, 'validation_failed', `Station ${registration.code} exists already in this store. Choose another code.`, '/code');
-    // The station's master record would replace an ERP's record that holds its id (a seller "loja1-cx77").
-    const holder = (await loadDocuments(tx, storeId, 'masterdata', [id])).get(id);
-    if (holder && !holder.deleted) {
-      throw new ApiProblem(409, 'validation_failed', `Station ${registration.code}'s id ${id} is held by master record ${id} (a ${String(holder.data.kind)}). Choose another code, or give that record another id.`, '/code');
-    }
     if (groupId !== null) {
       const group = (await loadDocuments(tx, storeId, 'masterdata', [groupId])).get(groupId);
       if (!group || group.deleted || group.data.kind !== 'stationGroup') {
