@@ -292,6 +292,8 @@ export class CatalogueIndex {
     this.building?.touched.add(slot);
     this.slotOf.delete(id);
     this.ids.set(slot, undefined);
+    // A removed product holds no copy on disk (forEachLocation skips 0).
+    this.locations[slot] = 0;
     this.stale[slot] = 1;
     this.live--;
     this.version++;
@@ -321,6 +323,25 @@ export class CatalogueIndex {
   locationOf(id: string): number | undefined {
     const slot = this.slotFor(id);
     return slot === undefined ? undefined : this.locations[slot];
+  }
+
+  /** Calls `visit` with the location of every live product not stored by id (location ≠ 0), with its slot. */
+  forEachLocation(visit: (location: number, slot: number) => void): void {
+    for (let slot = 0; slot < this.ids.length; slot++) {
+      const location = this.locations[slot]!;
+      if (location !== 0) visit(location, slot);
+    }
+  }
+
+  /** The ids of the live products whose location passes `test` (location 0, stored by id, is never offered). */
+  idsLocated(test: (location: number) => boolean): string[] {
+    const found: string[] = [];
+    this.forEachLocation((location, slot) => {
+      if (!test(location)) return;
+      const id = this.ids.get(slot);
+      if (id !== undefined) found.push(id);
+    });
+    return found;
   }
 
   /** The stored revision of the live product `id` (see upsert), or undefined when there is none or it is not known. */

@@ -5,6 +5,7 @@ import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { COLLECTIONS, collectionsFor, type CollectionName, type Role } from '../../sync/schema/index.ts';
 import { conflictHandlerFor, migrationStrategiesFor } from '../../sync/client/index.ts';
 import { getMemoryMappedStorage } from './memory-mapped-storage.ts';
+import type { ChunkPolicy } from './chunk-ledger.ts';
 import { getJournaledMetaStorage, isJournaledMeta } from './journaled-meta-storage.ts';
 
 export type BalcaoCollections = Partial<Record<CollectionName, RxCollection>>;
@@ -33,10 +34,10 @@ let devModeLoaded: Promise<void> | null = null;
  */
 export const MEMORY_MAPPED_COLLECTIONS: ReadonlySet<string> = new Set<CollectionName>(['products']);
 
-/** One storage for the database that hands each collection to the storage that suits it. */
-export function balcaoStorage(): RxStorage<unknown, unknown> {
+/** One storage for the database that hands each collection to the storage that suits it; `chunkPolicy` is for tests (default CHUNK_POLICY). */
+export function balcaoStorage(chunkPolicy?: ChunkPolicy): RxStorage<unknown, unknown> {
   const dexie = getRxStorageDexie() as RxStorage<unknown, unknown>;
-  const memoryMapped = getMemoryMappedStorage() as unknown as RxStorage<unknown, unknown>;
+  const memoryMapped = getMemoryMappedStorage(chunkPolicy) as unknown as RxStorage<unknown, unknown>;
   // Replication metadata of bulk-written collections: in memory with a journal (journaled-meta-storage.ts).
   const journaledMeta = getJournaledMetaStorage();
   const pick = (params: { collectionName: string; schema: object }) =>

@@ -23,6 +23,7 @@ import {
 } from 'rxdb';
 import { PRODUCT_UNITS } from '../../sync/schema/index.ts';
 import { CatalogueIndex, type CatalogueSnapshot, type ProductRow } from './catalogue-index.ts';
+import { CHUNK_POLICY, ChunkLedger, chunkOf, type ChunkPolicy } from './chunk-ledger.ts';
 import { deleteRecordStore, openRecordStore, type JournalEntry, type RecordStore } from './record-store.ts';
 import type { Revision } from './stored-revisions.ts';
 
@@ -54,12 +55,12 @@ type Checkpoint = RxStorageDefaultCheckpoint;
  * Only one window opens a device database (renderer/data/tab-lock.ts), so no other instance can
  * change the IndexedDB copy behind this one's back.
  */
-export function getMemoryMappedStorage(): RxStorage<MemoryMappedInternals, Record<string, never>> {
+export function getMemoryMappedStorage(policy: ChunkPolicy = CHUNK_POLICY): RxStorage<MemoryMappedInternals, Record<string, never>> {
   return {
     name: 'balcao-memory-mapped',
     rxdbVersion: RXDB_VERSION,
     // RxDB's signature is generic in the document type; this storage treats every document alike.
-    createStorageInstance: (params) => openInstance(params as unknown as Params) as never,
+    createStorageInstance: (params) => openInstance(params as unknown as Params, policy) as never,
   };
 }
 
@@ -71,15 +72,18 @@ interface SavedCatalogue {
   tombstones: string[];
   /** Each tombstone's location (absent from snapshots saved before chunks: all 0). */
   tombstoneLocations?: number[];
+  /** The chunks' sizes as pairs, chunk then records (chunk-ledger.ts; absent from snapshots saved before they were kept). */
+  chunkSizes?: number[];
 }
 
 /**
- * A write's new live documents go into one chunk (record-store.ts: one put instead of one per
- * document, a tenth of the cost) when there are at least this many (a pull's page); fewer, and
- * every update or deletion, are put one by one, so an edit never rewrites a chunk. Updates are not
- * chunked: a put by id replaces the document's previous single copy, so a catalogue changed again and
- * again holds at most one stale copy per product (its first chunk's), where new chunks would grow
- * without bound.
+ * A write's live documents, new or updated, go into one chunk (record-store.ts: one put instead of one
+ * per document, a tenth of the cost) when there are at least this many (a pulled page); fewer, and
+ * every deletion, are put one by one, so an edit never rewrites a chunk. A price change of 10,000
+ * products reaches a station as pages of 1,000 updates: 10,000 single puts took the station's page
+ * about a second of its thread, which on a 2-core cashier PC the server's own work waited for (issue 16).
+ * An updated product's older copy stays in its chunk, stale: the chunk is deleted when none of its
+ * copies is current, and the emptiest chunks are compacted past a bound (chunk-ledger.ts).
  */
 const CHUNK_MIN = 100;
 const CHUNK_MAX = 50_000;
@@ -97,7 +101,7 @@ export function catalogueOf(databaseName: string): CatalogueIndex | undefined {
   return openCatalogues.get(databaseName);
 }
 
-async function openInstance(params: Params): Promise<MemoryMappedInstance> {
+async function openInstance(params: Params, policy: ChunkPolicy): Promise<MemoryMappedInstance> {
   ensureRxStorageInstanceParamsAreCorrect(params);
   if (params.schema.attachments) throw new Error(`${params.collectionName}: the memory-mapped storage keeps no attachments; use the Dexie storage for this collection.`);
   const primaryPath = getPrimaryFieldOfPrimaryKey(params.schema.primaryKey) as string;
@@ -107,11 +111,12 @@ async function openInstance(params: Params): Promise<MemoryMappedInstance> {
   let catalogue: CatalogueIndex;
   const tombstones = new Map<string, number>();
   let unsaved = 0;
+  const replayed = snapshot ? journal.filter((entry) => entry.seq > snapshot.seq) : journal;
   if (snapshot) {
     catalogue = CatalogueIndex.fromSnapshot(snapshot.data.catalogue);
     const { tombstones: deleted, tombstoneLocations } = snapshot.data;
     deleted.forEach((id, i) => tombstones.set(id, tombstoneLocations?.[i] ?? 0));
-    unsaved = await replay(records, catalogue, tombstones, journal.filter((entry) => entry.seq > snapshot.seq));
+    unsaved = await replay(records, catalogue, tombstones, replayed);
   } else {
     // No snapshot yet (a catalogue stored before snapshots, or a crash before the first one): the
     // records store once (what came before the journal), then every write the journal names.
@@ -123,7 +128,8 @@ async function openInstance(params: Params): Promise<MemoryMappedInstance> {
     unsaved = catalogue.size + tombstones.size;
   }
   const lastSeq = journal.at(-1)?.seq ?? snapshot?.seq ?? 0;
-  const instance = new MemoryMappedInstance(params, { primaryPath, recordsName, records, catalogue, tombstones }, lastSeq, unsaved);
+  const ledger = ChunkLedger.load(await records.chunkKeys(), currentLocations(catalogue, tombstones), [...savedSizes(snapshot?.data.chunkSizes), ...replayed.flatMap((entry) => (entry.at ? ChunkLedger.sizesIn(entry.at) : []))], policy);
+  const instance = new MemoryMappedInstance(params, { primaryPath, recordsName, records, catalogue, tombstones, ledger }, lastSeq, unsaved);
   if (params.collectionName === 'products') openCatalogues.set(params.databaseName, catalogue);
   return instance;
 }
@@ -140,6 +146,18 @@ async function replay(records: RecordStore<StoredDoc>, catalogue: CatalogueIndex
   const docs = await records.readAt(ids, locations);
   ids.forEach((id, i) => apply(catalogue, tombstones, id, docs[i], locations[i]!));
   return ids.length;
+}
+
+/** Where every current copy is: the live products' and the tombstones'. */
+function currentLocations(catalogue: CatalogueIndex, tombstones: ReadonlyMap<string, number>): number[] {
+  const locations: number[] = [];
+  catalogue.forEachLocation((location) => locations.push(location));
+  for (const location of tombstones.values()) if (location !== 0) locations.push(location);
+  return locations;
+}
+
+function* savedSizes(flat: readonly number[] | undefined): Generator<[number, number]> {
+  for (let i = 0; flat && i + 1 < flat.length; i += 2) yield [flat[i]!, flat[i + 1]!];
 }
 
 /** Brings the catalogue to a document as stored at `location` (undefined: no longer stored at all). */
@@ -201,6 +219,8 @@ export interface MemoryMappedInternals {
   catalogue: CatalogueIndex;
   /** Ids of deleted documents still stored as tombstones, with their locations on disk. */
   tombstones: Map<string, number>;
+  /** What each chunk holds that is current (which to delete, which to compact). */
+  ledger: ChunkLedger;
 }
 
 class MemoryMappedInstance implements RxStorageInstance<Doc, MemoryMappedInternals, Record<string, never>, Checkpoint> {
@@ -276,24 +296,35 @@ class MemoryMappedInstance implements RxStorageInstance<Doc, MemoryMappedInterna
 
   /** Disk first, memory and events after: nobody sees a document that a failed write did not keep. */
   private async writeNow(rows: BulkWriteRow<Doc>[], context: string): Promise<RxStorageBulkWriteResponse<Doc>> {
-    const { primaryPath, records, catalogue, tombstones } = this.internals;
+    const { primaryPath, records, catalogue, tombstones, ledger } = this.internals;
     // A fresh catalogue's pull reads nothing here: none of its ids is stored yet.
     const known = rows.map((row) => row.document[primaryPath] as string).filter((id) => this.stored(id));
     const docsInDb = new Map<string, StoredDoc>();
     for (const doc of await this.read(known)) if (doc) docsInDb.set(doc[primaryPath] as string, doc);
     const categorized = categorizeBulkWriteRows<Doc>(this, primaryPath as never, docsInDb, rows, context);
-    const inserts = categorized.bulkInsertDocs.map((row) => row.document);
-    const fresh = inserts.filter((doc) => !doc._deleted);
-    const chunked = fresh.length >= CHUNK_MIN && fresh.length <= CHUNK_MAX ? fresh : [];
-    const single = [...(chunked.length > 0 ? inserts.filter((doc) => doc._deleted) : inserts), ...categorized.bulkUpdateDocs.map((row) => row.document)];
+    const written = [...categorized.bulkInsertDocs, ...categorized.bulkUpdateDocs].map((row) => row.document);
+    const live = written.filter((doc) => !doc._deleted);
+    const chunked = live.length >= CHUNK_MIN && live.length <= CHUNK_MAX ? live : [];
+    const single = chunked.length > 0 ? written.filter((doc) => doc._deleted) : written;
     if (chunked.length + single.length > 0) {
       const idOf = (doc: StoredDoc) => doc[primaryPath] as string;
-      const { seq, locations } = await records.append(single, single.map(idOf), chunked, chunked.map(idOf));
+      const writtenIds = new Set(written.map(idOf));
+      const moved = chunked.length > 0 ? await this.compacted(writtenIds) : [];
+      const inChunk = [...chunked, ...moved];
+      // Where the copies this write supersedes are, read before it moves them.
+      const released: number[] = [];
+      for (const id of [...writtenIds, ...moved.map(idOf)]) {
+        const location = this.locationOf(id);
+        if (location) released.push(location);
+      }
+      const drops = ledger.dropsAfter(released);
+      const { seq, locations } = await records.append(single, single.map(idOf), inChunk, inChunk.map(idOf), drops);
       this.writesDone++;
       this.lastSeq = seq;
+      ledger.committed(released, locations, inChunk.length > 0 ? { chunk: chunkOf(locations[0]!), size: inChunk.length } : null, drops);
       for (const doc of single) apply(catalogue, tombstones, idOf(doc), doc, 0);
-      chunked.forEach((doc, i) => apply(catalogue, tombstones, idOf(doc), doc, locations[i]!));
-      this.unsaved += chunked.length + single.length;
+      inChunk.forEach((doc, i) => apply(catalogue, tombstones, idOf(doc), doc, locations[i]!));
+      this.unsaved += inChunk.length + single.length;
       if (this.unsaved >= SNAPSHOT_AFTER) this.saveWhenIdle();
     }
     const { eventBulk, newestRow } = categorized;
@@ -302,6 +333,21 @@ class MemoryMappedInstance implements RxStorageInstance<Doc, MemoryMappedInterna
       this.changes.next(eventBulk);
     }
     return { error: categorized.errors };
+  }
+
+  /**
+   * The current documents of the chunks the ledger says to compact (none while stale copies are within
+   * its bound), to be moved into the chunk of the write under way; `skip` are that write's own ids.
+   */
+  private async compacted(skip: ReadonlySet<string>): Promise<StoredDoc[]> {
+    const { catalogue, tombstones, ledger } = this.internals;
+    const victims = new Set(ledger.compaction(catalogue.size));
+    if (victims.size === 0) return [];
+    const inVictim = (location: number) => victims.has(chunkOf(location));
+    const ids = catalogue.idsLocated(inVictim);
+    for (const [id, location] of tombstones) if (inVictim(location)) ids.push(id);
+    const docs = await this.read(ids.filter((id) => !skip.has(id)));
+    return docs.filter((doc): doc is StoredDoc => doc !== undefined);
   }
 
   /** (Re)arms the snapshot for when writes pause. */
@@ -335,7 +381,8 @@ class MemoryMappedInstance implements RxStorageInstance<Doc, MemoryMappedInterna
     const saved = this.unsaved;
     // The index is built off the page's thread first; writes wait meanwhile (this runs serially), so nothing new is pending after.
     await catalogue.settled();
-    await records.writeSnapshot<SavedCatalogue>({ seq, data: { catalogue: catalogue.snapshot(), tombstones: [...tombstones.keys()], tombstoneLocations: [...tombstones.values()] } });
+    const chunkSizes = this.internals.ledger.knownSizes().flat();
+    await records.writeSnapshot<SavedCatalogue>({ seq, data: { catalogue: catalogue.snapshot(), tombstones: [...tombstones.keys()], tombstoneLocations: [...tombstones.values()], chunkSizes } });
     this.unsaved -= saved;
   }
 

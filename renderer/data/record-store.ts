@@ -13,7 +13,10 @@
  * 40 s of a 1,000,000-product first sync went to single puts). A record in a chunk is found by its
  * location (chunk key × CHUNK_SPAN + position), which the caller keeps; location 0 is the records store.
  * A chunk is never rewritten: a record written again later lives elsewhere, and the caller's location
- * says which copy is current.
+ * says which copy is current. A chunk none of whose records is current any more is deleted by the write
+ * that supersedes its last one (`append`'s `drop`). Its key may then be used again after a reopen (the
+ * next key follows the last one stored): no current location names it, and every write that moved a
+ * record off it is journaled after it, so a replay never reads the old chunk's records by that key.
  */
 export interface RecordStore<T> {
   /** Every record of the records store (location 0), without the chunks. */
@@ -24,10 +27,12 @@ export interface RecordStore<T> {
   readAt(keys: readonly string[], locations: readonly number[]): Promise<(T | undefined)[]>;
   /**
    * Puts `puts` one by one and `chunked` as one chunk, in one transaction with one journal entry for
-   * all of their keys (`keys`: the chunked ones' keys, in order). Returns the journal entry's key and
-   * the chunked records' locations.
+   * all of their keys (`keys`: the chunked ones' keys, in order), and deletes the chunks `drop`. Returns
+   * the journal entry's key and the chunked records' locations.
    */
-  append(puts: readonly T[], putKeys: readonly string[], chunked: readonly T[], keys: readonly string[]): Promise<{ seq: number; locations: Float64Array }>;
+  append(puts: readonly T[], putKeys: readonly string[], chunked: readonly T[], keys: readonly string[], drop?: readonly number[]): Promise<{ seq: number; locations: Float64Array }>;
+  /** The keys of the chunks stored. */
+  chunkKeys(): Promise<number[]>;
   /** The records with these keys, in order; undefined where none is stored. */
   getMany(keys: readonly string[]): Promise<(T | undefined)[]>;
   /** Puts and deletes in one transaction: all of them are stored, or none. Returns the journal entry's key (0 when none was asked). */
@@ -144,7 +149,7 @@ export async function openRecordStore<T>(name: string, keyPath: string): Promise
         }),
       );
     },
-    async append(puts, putKeys, chunked, keys) {
+    async append(puts, putKeys, chunked, keys, drop = []) {
       if (chunked.length >= CHUNK_SPAN) throw new Error(`a chunk holds fewer than ${CHUNK_SPAN} records, not ${chunked.length}`);
       const chunk = nextChunk;
       const transaction = db.transaction([STORE, CHUNKS, JOURNAL], 'readwrite');
@@ -153,14 +158,17 @@ export async function openRecordStore<T>(name: string, keyPath: string): Promise
       const seq = await writeAll(transaction, () => {
         const store = transaction.objectStore(STORE);
         for (const record of puts) store.put(record);
+        const chunks = transaction.objectStore(CHUNKS);
+        for (const key of drop) chunks.delete(key);
         if (chunked.length > 0) {
-          transaction.objectStore(CHUNKS).put(chunked, chunk);
+          chunks.put(chunked, chunk);
           nextChunk++;
         }
         return settled(transaction.objectStore(JOURNAL).add({ ids: [...putKeys, ...keys], at: locations }));
       });
       return { seq, locations: locations.subarray(putKeys.length) };
     },
+    chunkKeys: async () => (await settled(db.transaction(CHUNKS, 'readonly').objectStore(CHUNKS).getAllKeys())).map(Number),
     async getMany(keys) {
       if (keys.length === 0) return [];
       const store = db.transaction(STORE, 'readonly').objectStore(STORE);

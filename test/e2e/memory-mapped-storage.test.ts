@@ -111,13 +111,28 @@ describe('memory-mapped catalogue storage in Chromium', () => {
     expect(state.odd.meta).toMatchObject({ extra: 'x' });
     // The snapshot saved at close keeps the revisions: after a reopen only the odd one is read from disk.
     expect(state.reopened).toEqual({ count: 150, diskReads: 1, equal: true, name: 'Com meta a mais' });
-    // After a snapshot from before revisions were kept: each product read from disk once (all were updated,
-    // so each is put on its own), then answered from memory, but the odd one.
-    expect(state.olderSnapshot).toEqual({ firstDiskReads: 150, secondDiskReads: 1, count: 150, equal: true });
-    // The inserted page is one chunk; updates are put by id, each replacing its product's single copy.
+    // After a snapshot from before revisions were kept: the products are read from disk once (the updated
+    // page's chunk in one read, the odd one by id), then answered from memory, but the odd one.
+    expect(state.olderSnapshot).toEqual({ firstDiskReads: 2, secondDiskReads: 1, count: 150, equal: true });
+    // The inserted page was one chunk, the updated page another, which superseded every copy of the first
+    // (deleted with that write); the odd one's change, alone, is put by id.
     expect(state.chunks).toBe(150);
-    // Two updates of p-00001 left one single copy of it: 150 in the chunk, 150 put by id.
-    expect(state.copies).toBe(300);
+    expect(state.copies).toBe(151);
+  });
+
+  it('POS-03 pulled pages of updated products are chunked; emptied chunks are deleted and half-stale ones compacted, before and after a crash (issue 16)', async () => {
+    const state = await run('chunkedUpdates');
+    const whole = { count: 300, everyAnswerOnDisk: true };
+    expect(state.inserted).toEqual({ ...whole, chunks: 1, copies: 300, prices: [100, 10_100, 15_000, 20_100, 30_000] });
+    expect(state.firstPage).toEqual({ errors: 0, events: 200 });
+    expect(state.afterFirst).toEqual({ ...whole, chunks: 2, copies: 500, prices: [7, 7, 7, 20_100, 30_000] });
+    // The first chunk's 100 current copies moved into the write's chunk, which RxDB does not hear of; the first chunk is gone.
+    expect(state.secondPage).toEqual({ errors: 0, events: 100 });
+    expect(state.afterSecond).toEqual({ ...whole, chunks: 2, copies: 400, prices: [8, 7, 7, 20_100, 30_000] });
+    expect(state.journalAfterCrash).toBe(1);
+    expect(state.afterCrash).toEqual(state.afterSecond);
+    expect(state.thirdPage).toEqual({ errors: 0, events: 100 });
+    expect(state.afterThird).toEqual({ ...whole, chunks: 2, copies: 400, prices: [8, 7, 7, 9, 9] });
   });
 
   it('POS-01 removing the device database removes the catalogue\'s IndexedDB database too', async () => {

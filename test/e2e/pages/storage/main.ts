@@ -3,9 +3,10 @@
  * test/e2e/memory-mapped-storage.test.ts. Each check returns plain data; the test asserts on it.
  */
 import type { RxCollection, RxDocumentData } from 'rxdb';
-import { createDatabase, type BalcaoDatabase } from '../../../../renderer/data/database.ts';
+import { balcaoStorage, createDatabase, type BalcaoDatabase } from '../../../../renderer/data/database.ts';
+import type { ChunkPolicy } from '../../../../renderer/data/chunk-ledger.ts';
 import type { CatalogueSnapshot } from '../../../../renderer/data/catalogue-index.ts';
-import { catalogueOf, memoryMappedDatabaseName } from '../../../../renderer/data/memory-mapped-storage.ts';
+import { catalogueOf, memoryMappedDatabaseName, type MemoryMappedInternals } from '../../../../renderer/data/memory-mapped-storage.ts';
 import { openRecordStore } from '../../../../renderer/data/record-store.ts';
 import type { Product } from '../../../../sync/schema/index.ts';
 
@@ -16,7 +17,7 @@ function product(n: number): Product {
   return { id: `p-${code}`, sku: `SKU-${code}`, barcode: `789${code}`, name: `Produto ${code}`, unit: 'UN', priceCents: 100 * n, stock: 10, groupId: 'g-1', active: true };
 }
 
-const open = (name: string): Promise<BalcaoDatabase> => createDatabase(name, ['cashier']);
+const open = (name: string, chunkPolicy?: ChunkPolicy): Promise<BalcaoDatabase> => createDatabase(name, ['cashier'], chunkPolicy ? balcaoStorage(chunkPolicy) : undefined);
 const productsOf = (db: BalcaoDatabase) => db.collections.products as RxCollection<Product>;
 
 async function databases(): Promise<string[]> {
@@ -278,6 +279,77 @@ const checks = {
     await crash(second);
     second.close();
     return { withSnapshot: await state(withSnapshot), withoutSnapshot: await state(withoutSnapshot) };
+  },
+
+  /**
+   * Pulled pages of updated products go into chunks too (issue 16): a chunk is deleted by the write
+   * that supersedes its last current copy, and past the stale bound (tiny here) a chunked write moves
+   * the current copies of the emptiest chunk into its own chunk, without telling RxDB of them. Every
+   * product's answer equals its current copy on disk, before and after a crash that left the compacting
+   * write after the last snapshot, and the reopened storage knows the chunks' sizes (it compacts a chunk
+   * written before the reopen).
+   */
+  async chunkedUpdates() {
+    const name = `mm_updates_${Date.now()}`;
+    const policy: ChunkPolicy = { staleFloor: 50, staleShare: 0, compactMax: 1_000 };
+    const ids = Array.from({ length: 300 }, (_, i) => product(i + 1).id);
+    const onDisk = async () => {
+      const records = await openRecordStore<StoredProduct>(memoryMappedDatabaseName(name, 'products', 0), 'id');
+      const [copies, chunks] = await Promise.all([records.readEverywhere(), records.chunkKeys()]);
+      records.close();
+      return { copies, chunks };
+    };
+    /** As sync/client/write-pulled.ts stores a pulled page: each product's stored state as previous, a new price. */
+    const pull = async (target: BalcaoDatabase, from: number, to: number, price: number) => {
+      const collection = productsOf(target);
+      const stored = (await collection.storageInstance.findDocumentsById(ids.slice(from - 1, to), false)) as StoredProduct[];
+      let events = 0;
+      const subscription = collection.storageInstance.changeStream().subscribe((bulk) => (events += bulk.events.length));
+      const result = await collection.storageInstance.bulkWrite(
+        stored.map((doc) => ({ previous: doc, document: { ...doc, priceCents: price, _rev: `${Number(doc._rev.split('-')[0]) + 1}-pull`, _meta: { lwt: Date.now() } } })),
+        'e2e-pulled-update',
+      );
+      subscription.unsubscribe();
+      return { errors: result.error.length, events };
+    };
+    const state = async (target: BalcaoDatabase) => {
+      const { copies, chunks } = await onDisk();
+      const catalogue = catalogueOf(name)!;
+      const answers = (await productsOf(target).storageInstance.findDocumentsById(ids, false)) as StoredProduct[];
+      const current = ids.map((id) => copies.find((copy) => copy.record.id === id && copy.at === catalogue.locationOf(id))?.record);
+      const prices = new Map(answers.map((doc) => [doc.id, doc.priceCents]));
+      return {
+        chunks: chunks.length,
+        copies: copies.length,
+        count: await productsOf(target).count().exec(),
+        everyAnswerOnDisk: answers.length === ids.length && current.every((doc) => doc !== undefined && prices.get(doc.id) === doc.priceCents),
+        prices: [1, 101, 150, 201, 300].map((n) => prices.get(product(n).id) ?? null),
+      };
+    };
+    const db = await open(name, policy);
+    await productsOf(db).bulkInsert(ids.map((_id, i) => product(i + 1)));
+    const inserted = await state(db);
+    // 200 of the 300 updated: their new copies in a second chunk; 200 stale copies in the first.
+    const firstPage = await pull(db, 1, 200, 7);
+    const afterFirst = await state(db);
+    await db.close();
+    const second = await open(name, policy);
+    // 100 updated again: past the bound, the first chunk (a third current) is compacted into this write's chunk and deleted.
+    const secondPage = await pull(second, 1, 100, 8);
+    const afterSecond = await state(second);
+    // A crash before the next snapshot: closing saves none, so the reopen replays this write's journal entry.
+    (productsOf(second).storageInstance.internals as MemoryMappedInternals).records.writeSnapshot = () => Promise.resolve();
+    await second.close();
+    const records = await openRecordStore<StoredProduct>(memoryMappedDatabaseName(name, 'products', 0), 'id');
+    const journalAfterCrash = (await records.readSaved()).journal.length;
+    records.close();
+    const reopened = await open(name, policy);
+    const afterCrash = await state(reopened);
+    // The products moved last time: the second chunk (half stale, its size known from the snapshot) is compacted into this write's chunk.
+    const thirdPage = await pull(reopened, 201, 300, 9);
+    const afterThird = await state(reopened);
+    await reopened.close();
+    return { inserted, firstPage, afterFirst, secondPage, afterSecond, journalAfterCrash, afterCrash, thirdPage, afterThird };
   },
 
   /** A catalogue database of version 2 (records, journal and snapshot, no chunks) opens with its records and then takes chunks. */
