@@ -47,7 +47,10 @@ describe.each(DATABASE_KINDS)('hostile values at the door on %s (issue 14)', (ki
     const poisoned = (tx: Queryable): Queryable => ({
       query: (sql, params) => {
         statements.push(sql.trim().split(/\s+/).slice(0, 3).join(' '));
-        const poison = (value: unknown): unknown => (typeof value === 'string' && value.includes('"name":"poison"') ? value.replace('"name":"poison"', '"name":"poison\\u0000"') : value);
+        const poisonText = (text: string) => text.replace('"name":"poison"', '"name":"poison\\u0000"');
+        // A batch's JSON goes as jsonb's binary format (a version byte, then the text: jsonbParameter) or as text.
+        const poison = (value: unknown): unknown =>
+          Buffer.isBuffer(value) ? Buffer.concat([value.subarray(0, 1), Buffer.from(poisonText(value.subarray(1).toString()))]) : typeof value === 'string' ? poisonText(value) : value;
         if (!sql.includes('INSERT INTO documents')) return tx.query(sql, params);
         return tx.query(sql, params?.map((param) => (Array.isArray(param) ? param.map(poison) : poison(param))));
       },

@@ -1,7 +1,7 @@
 import type { CollectionName } from '../../schema/index.ts';
 import { assertValidDocument } from '../validation/documents.ts';
 import { enqueueDocumentEvents } from '../webhooks/document-events.ts';
-import type { Queryable } from './database.ts';
+import { jsonbParameter, type Queryable } from './database.ts';
 import { saleInstantText } from './migration-016-sale-instant.ts';
 
 /** A document as stored: its fields without `_deleted`, which lives in its own column. */
@@ -207,13 +207,13 @@ export async function writeDocuments(tx: Queryable, storeId: string, collection:
        ON CONFLICT (store_id, collection, id) DO UPDATE
           SET seq = excluded.seq, station_id = excluded.station_id, data = excluded.data,
               deleted = excluded.deleted, updated_at = excluded.updated_at, sale_created = excluded.sale_created`,
-      [storeId, collection, JSON.stringify(rows)],
+      [storeId, collection, jsonbParameter(rows)],
     );
   } else {
     const fresh = rows.filter((row) => !stored.has(row.i));
     const changed = rows.filter((row) => stored.has(row.i));
     if (fresh.length > 0) {
-      await tx.query(`INSERT INTO documents (store_id, collection, id, seq, station_id, data, deleted, updated_at, sale_created) SELECT $1, $2, ${columns} FROM ${elements}`, [storeId, collection, JSON.stringify(fresh)]);
+      await tx.query(`INSERT INTO documents (store_id, collection, id, seq, station_id, data, deleted, updated_at, sale_created) SELECT $1, $2, ${columns} FROM ${elements}`, [storeId, collection, jsonbParameter(fresh)]);
     }
     if (changed.length > 0) {
       // `d.id = ANY($4)` keys the scan to the primary key whatever the statistics say. Without it, on a
@@ -225,7 +225,7 @@ export async function writeDocuments(tx: Queryable, storeId: string, collection:
             SET seq = w.q, station_id = w.s, data = w.d, deleted = w.x, updated_at = now(), sale_created = w.c
            FROM ${elements}
           WHERE d.store_id = $1 AND d.collection = $2 AND d.id = ANY($4::text[]) AND d.id = w.i`,
-        [storeId, collection, JSON.stringify(changed), changed.map((row) => row.i)],
+        [storeId, collection, jsonbParameter(changed), changed.map((row) => row.i)],
       );
     }
   }
@@ -298,7 +298,7 @@ export async function patchProductsBySku(
      )
      SELECT p.sku, p.id, p.deleted, p.same, p.complete, w.id IS NOT NULL AS written
        FROM probe p LEFT JOIN written w ON w.id = p.id`,
-    [storeId, order.map((n) => patches[n]!.sku), [...keys.allowed], [...keys.required], last, patches.length, JSON.stringify(order.map((n) => patches[n]!.patch)), order],
+    [storeId, order.map((n) => patches[n]!.sku), [...keys.allowed], [...keys.required], last, patches.length, jsonbParameter(order.map((n) => patches[n]!.patch)), order],
   );
   const found = new Map(answer.map((row) => [row.sku, { id: row.id, deleted: row.deleted, same: row.same, complete: row.complete, written: row.written }]));
   const count = answer.filter((row) => row.written).length;

@@ -7,6 +7,16 @@ import { countedAsUse, IDLE_VACUUM, idleVacuum, type IdleVacuumTiming } from './
 const parsers = { [types.INT8]: (value: string) => Number(value) };
 
 /**
+ * A jsonb parameter given as bytes (jsonbParameter in database.ts: jsonb's binary format) goes to
+ * PostgreSQL as they are, in binary; anything else as PGlite's own jsonb serializer sends it (a string
+ * as it is, any other value as JSON text, bigints as strings).
+ */
+const serializers = {
+  [types.JSONB]: (value: unknown) =>
+    ArrayBuffer.isView(value) ? value : typeof value === 'string' ? value : JSON.stringify(value, (_key, field: unknown) => (typeof field === 'bigint' ? field.toString() : field)),
+};
+
+/**
  * PGlite's own start parameters, plus `full_page_writes=off`. Why it is safe: PGlite already runs with
  * `-F` (fsync off, see PGlite.defaultStartParams), so nothing it writes is durable against an operating
  * system crash or a power cut, which are the only failures full-page images guard against (a page half
@@ -34,7 +44,7 @@ export const PGLITE_INITDB_PARAMS: readonly string[] = ['--no-data-checksums'];
 /** Opens (creating when missing) the PGlite database in `dataDir` (or `memory://`); `vacuumTiming` is for tests (default IDLE_VACUUM). */
 export async function openPglite(dataDir: string, vacuumTiming: IdleVacuumTiming = IDLE_VACUUM): Promise<Database> {
   if (!dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir, { parsers, startParams: [...PGLITE_START_PARAMS], initDbStartParams: [...PGLITE_INITDB_PARAMS] });
+  const db = await PGlite.create(dataDir, { parsers, serializers: serializers as never, startParams: [...PGLITE_START_PARAMS], initDbStartParams: [...PGLITE_INITDB_PARAMS] });
 
   const plain = (target: Pick<PGlite, 'query'>): Queryable => ({
     async query<Row>(sql: string, params?: unknown[]) {
