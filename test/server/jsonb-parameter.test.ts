@@ -9,15 +9,11 @@ import { DATABASE_KINDS, startTestServer, type TestServer } from './support/serv
  * character included; PGlite's own jsonb serializer still takes strings and values.
  */
 describe.each(DATABASE_KINDS)('jsonb parameters in binary, on %s', (kind) => {
+  /** The demo store's id (its code is loja1). */
+  const storeId = 'loja1';
   let server: TestServer;
-  let storeId: string;
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    storeId = (await server.db.query<{ id: string }>("SELECT id FROM stores WHERE code = 'loja1'"))[0]!.id;
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  beforeAll(async () => (server = await startTestServer(kind)));
+  afterAll(() => server?.close());
 
   // Accents, a character outside the BMP (4 UTF-8 bytes, a surrogate pair in JavaScript), quotes, escapes and a NUL-free control character.
   const odd = { name: 'Ação "ímpar" 🧾 \\ fim\t.', cents: 9_007_199_254_740_991, nested: [{ a: null }, true, -0.5] };
