@@ -2,9 +2,10 @@
  * Drives the app's own database code (renderer/data) in a real Chromium IndexedDB for
  * test/e2e/memory-mapped-storage.test.ts. Each check returns plain data; the test asserts on it.
  */
+import fc from 'fast-check';
 import type { RxCollection, RxDocumentData } from 'rxdb';
 import { balcaoStorage, createDatabase, type BalcaoDatabase } from '../../../../renderer/data/database.ts';
-import type { ChunkPolicy } from '../../../../renderer/data/chunk-ledger.ts';
+import { chunkOf, type ChunkPolicy } from '../../../../renderer/data/chunk-ledger.ts';
 import type { CatalogueSnapshot } from '../../../../renderer/data/catalogue-index.ts';
 import { catalogueOf, memoryMappedDatabaseName, type MemoryMappedInternals } from '../../../../renderer/data/memory-mapped-storage.ts';
 import { openRecordStore } from '../../../../renderer/data/record-store.ts';
@@ -350,6 +351,104 @@ const checks = {
     const afterThird = await state(reopened);
     await reopened.close();
     return { inserted, firstPage, afterFirst, secondPage, afterSecond, journalAfterCrash, afterCrash, thirdPage, afterThird };
+  },
+
+  /**
+   * Random pulled pages (inserts and updates, chunked or put one by one), deletions, reopens and crashes
+   * (a close that saves no snapshot) against a model, with a stale bound small enough that chunks are
+   * deleted and compacted all along (fast-check, `seed`): after every step each product's answer, live or
+   * deleted, is the model's, and at the end every product's current copy on disk is its answer, and no
+   * chunk on disk holds nothing current once a write has followed. Returns the first failure, or null.
+   */
+  async chunkModel(seed: number, runs: number) {
+    const policy: ChunkPolicy = { staleFloor: 40, staleShare: 0, compactMax: 150 };
+    const pool = Array.from({ length: 257 }, (_, i) => product(i + 1).id);
+    type Step = { kind: 'page'; from: number; count: number; stride: number; price: number } | { kind: 'delete'; from: number; count: number; stride: number } | { kind: 'reopen'; crash: boolean };
+    // Strides prime to the pool's size scatter a page over earlier chunks, which leaves them partly current.
+    const stride = fc.constantFrom(1, 3, 7, 11);
+    const step: fc.Arbitrary<Step> = fc.oneof(
+      { weight: 6, arbitrary: fc.record({ kind: fc.constant('page' as const), from: fc.nat(pool.length - 1), count: fc.oneof(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 100, max: 180 })), stride, price: fc.integer({ min: 1, max: 99_999 }) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), from: fc.nat(pool.length - 1), count: fc.integer({ min: 1, max: 30 }), stride }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('reopen' as const), crash: fc.boolean() }) },
+    );
+    let failure: string | null = null;
+    let round = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 4, maxLength: 14 }), async (steps) => {
+        const name = `mm_model_${Date.now()}_${round++}`;
+        const model = new Map<string, number | 'deleted'>();
+        let db = await open(name, policy);
+        const ids = (from: number, count: number, by: number) => Array.from({ length: Math.min(count, pool.length) }, (_, i) => pool[(from + i * by) % pool.length]!);
+        const write = async (docs: StoredProduct[], previous: Map<string, StoredProduct>) => {
+          const result = await productsOf(db).storageInstance.bulkWrite(docs.map((document) => ({ previous: previous.get(document.id), document })), 'e2e-model');
+          if (result.error.length > 0) throw new Error(`write refused: ${JSON.stringify(result.error[0]).slice(0, 200)}`);
+        };
+        const stored = async (wanted: readonly string[]) => new Map(((await productsOf(db).storageInstance.findDocumentsById([...wanted], true)) as StoredProduct[]).map((doc) => [doc.id, doc]));
+        const check = async (when: string) => {
+          const answers = await stored(pool);
+          for (const id of pool) {
+            const expected = model.get(id);
+            const doc = answers.get(id);
+            const got = doc === undefined ? undefined : doc._deleted ? 'deleted' : doc.priceCents;
+            if (got !== expected) throw new Error(`${when}: ${id} is ${String(got)}, the model says ${String(expected)}`);
+            if (expected !== undefined && expected !== 'deleted' && catalogueOf(name)?.get(id)?.priceCents !== expected) throw new Error(`${when}: the catalogue's ${id} is not ${expected}`);
+          }
+        };
+        try {
+          for (const [n, s] of steps.entries()) {
+            if (s.kind === 'page') {
+              const chosen = ids(s.from, s.count, s.stride);
+              const previous = await stored(chosen);
+              const docs = chosen.map((id, i) => {
+                const before = previous.get(id);
+                const base = before ?? ({ ...product(pool.indexOf(id) + 1), _deleted: false, _attachments: {}, _rev: '0-none', _meta: { lwt: 0 } } as StoredProduct);
+                return { ...base, priceCents: s.price + i, _deleted: false, _rev: `${Number(base._rev.split('-')[0]) + 1}-model`, _meta: { lwt: Date.now() } } as StoredProduct;
+              });
+              await write(docs, previous);
+              docs.forEach((doc) => model.set(doc.id, doc.priceCents));
+            } else if (s.kind === 'delete') {
+              const previous = await stored(ids(s.from, s.count, s.stride));
+              const live = [...previous.values()].filter((doc) => !doc._deleted);
+              await write(live.map((doc) => ({ ...doc, _deleted: true, _rev: `${Number(doc._rev.split('-')[0]) + 1}-gone`, _meta: { lwt: Date.now() } })), previous);
+              live.forEach((doc) => model.set(doc.id, 'deleted'));
+            } else {
+              if (s.crash) (productsOf(db).storageInstance.internals as MemoryMappedInternals).records.writeSnapshot = () => Promise.resolve();
+              await db.close();
+              db = await open(name, policy);
+            }
+            await check(`step ${n + 1} (${s.kind})`);
+          }
+          // One more write deletes any chunk left with nothing current; then disk and answers agree.
+          const last = await stored([pool[0]!]);
+          const first = last.get(pool[0]!) ?? ({ ...product(1), _deleted: false, _attachments: {}, _rev: '0-none', _meta: { lwt: 0 } } as StoredProduct);
+          await write([{ ...first, priceCents: 7, _deleted: false, _rev: `${Number(first._rev.split('-')[0]) + 1}-last`, _meta: { lwt: Date.now() } }], last);
+          model.set(pool[0]!, 7);
+          await check('after the last write');
+          const catalogue = catalogueOf(name)!;
+          const records = await openRecordStore<StoredProduct>(memoryMappedDatabaseName(name, 'products', 0), 'id');
+          const [copies, chunkKeys] = await Promise.all([records.readEverywhere(), records.chunkKeys()]);
+          records.close();
+          const answers = await stored(pool);
+          const current = new Set<number>();
+          for (const [id, doc] of answers) {
+            const at = doc._deleted ? 0 : (catalogue.locationOf(id) ?? 0);
+            const copy = copies.find((entry) => entry.record.id === id && entry.at === at);
+            if (!copy || copy.record._rev !== doc._rev) throw new Error(`${id}: no copy on disk at ${at} with revision ${doc._rev}`);
+            if (at !== 0) current.add(chunkOf(at));
+          }
+          const idle = chunkKeys.filter((key) => !current.has(key));
+          if (idle.length > 0) throw new Error(`chunks ${idle.join(', ')} are on disk with nothing current`);
+          return true;
+        } catch (error) {
+          failure ??= `${String(error)} — steps ${JSON.stringify(steps)}`;
+          throw error;
+        } finally {
+          await db.close();
+        }
+      }),
+      { seed, numRuns: runs, endOnFailure: true },
+    ).catch((error: unknown) => (failure ??= String(error)));
+    return { failure, runs: round };
   },
 
   /** A catalogue database of version 2 (records, journal and snapshot, no chunks) opens with its records and then takes chunks. */
