@@ -311,9 +311,10 @@ class MemoryMappedInstance implements RxStorageInstance<Doc, MemoryMappedInterna
       const writtenIds = new Set(written.map(idOf));
       const moved = chunked.length > 0 ? await this.compacted(writtenIds) : [];
       const inChunk = [...chunked, ...moved];
-      // Where the copies this write supersedes are, read before it moves them.
+      // Where the copies this write supersedes are, read before it moves them: only ids stored before it
+      // (`known`) have one, so a first sync's pages of new products look nothing up.
       const released: number[] = [];
-      for (const id of [...writtenIds, ...moved.map(idOf)]) {
+      for (const id of [...known.filter((stored) => writtenIds.has(stored)), ...moved.map(idOf)]) {
         const location = this.locationOf(id);
         if (location) released.push(location);
       }
