@@ -76,7 +76,8 @@ describe('issue 15: store rules at the counter', () => {
     await scan(page, label);
     expect(await cheeseRow().getAttribute('data-quantity')).toBe('600');
     const field = cheeseRow().getByTestId(ids.lineQuantity);
-    expect(await field.inputValue()).toBe('0,600');
+    // The field shows the row's quantity on its next render: wait for it rather than read it in between.
+    await expect.poll(() => field.inputValue()).toBe('0,600');
     await field.fill('1,25');
     await expect.poll(() => cheeseRow().getAttribute('data-quantity')).toBe('1250');
     await field.fill('1,2345');
